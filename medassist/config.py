@@ -13,8 +13,14 @@ from pathlib import Path
 
 APP_NAME = "MedAssist"
 
-#: The checkout / install root (the folder holding ``medassist/``, ``resources/`` and ``models/``).
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+import sys
+
+#: The checkout / install root (the folder holding ``medassist/``, ``resources/`` and ``models/``);
+#: in a frozen (PyInstaller) bundle, the bundle's data folder.
+PROJECT_ROOT = (
+    Path(getattr(sys, "_MEIPASS")) if getattr(sys, "frozen", False) and hasattr(sys, "_MEIPASS")
+    else Path(__file__).resolve().parent.parent
+)
 RESOURCES = PROJECT_ROOT / "resources"
 BUILT_PACKS = PROJECT_ROOT / "models" / "packs"
 
