@@ -1,0 +1,443 @@
+"""Medication instructions ("sigs") in plain words.
+
+``parse_sig("1 tab PO BID")`` -> a :class:`Sig` whose ``plain`` is "take 1 tablet by mouth twice a day".
+Every field that was read from the text carries an evidence span (offsets relative to the text passed in,
+plus ``offset`` so a caller can point into a whole note).
+
+Numbers in the plain text are only ever copied from the input (never invented): "TID" becomes
+"three times a day" in words, "q8h" becomes "every 8 hours" (the 8 is in the source).
+``detect_change`` finds start / stop / increase / decrease / change / continue wording in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from medassist.document import Span
+
+_NUM = r"\d+(?:\.\d+)?(?:/\d+)?"
+
+# ---------------------------------------------------------------------------------------------- units
+#: unit spelling -> (canonical unit, kind) ; kind "strength" (mg...) or "form" (tablet...)
+_UNITS: dict[str, tuple[str, str]] = {}
+for _canon, _kind, _spellings in [
+    ("mg", "strength", ["mg", "mgs", "milligram", "milligrams"]),
+    ("mcg", "strength", ["mcg", "mcgs", "µg", "ug", "microgram", "micrograms"]),
+    ("g", "strength", ["g", "gm", "gram", "grams"]),
+    ("mL", "strength", ["ml", "mls", "cc", "milliliter", "milliliters", "millilitre", "millilitres"]),
+    ("units", "strength", ["units", "unit", "u", "iu", "international units"]),
+    ("mEq", "strength", ["meq"]),
+    ("mg/kg", "strength", ["mg/kg"]),
+    ("%", "strength", ["%", "percent"]),
+    ("tablet", "form", ["tab", "tabs", "tablet", "tablets", "tbl"]),
+    ("capsule", "form", ["cap", "caps", "capsule", "capsules"]),
+    ("puff", "form", ["puff", "puffs", "inhalation", "inhalations"]),
+    ("drop", "form", ["drop", "drops", "gtt", "gtts"]),
+    ("patch", "form", ["patch", "patches"]),
+    ("spray", "form", ["spray", "sprays"]),
+    ("teaspoon", "form", ["tsp", "teaspoon", "teaspoons"]),
+    ("tablespoon", "form", ["tbsp", "tablespoon", "tablespoons"]),
+    ("suppository", "form", ["supp", "suppository", "suppositories"]),
+    ("injection", "form", ["injection", "injections", "shot", "shots"]),
+    ("application", "form", ["application", "applications"]),
+]:
+    for _s in _spellings:
+        _UNITS[_s] = (_canon, _kind)
+
+_UNIT_ALT = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
+_DOSE_RE = re.compile(
+    rf"(?<![\w.])(?P<num>{_NUM}|one|two|three|four|half|one-half)(?:\s*(?:-|to)\s*(?P<num2>{_NUM}))?\s*"
+    rf"(?P<unit>{_UNIT_ALT})(?![\w])",
+    re.I,
+)
+
+_WORD_NUM = {"one": "1", "two": "2", "three": "3", "four": "4", "half": "1/2", "one-half": "1/2"}
+
+# ---------------------------------------------------------------------------------------------- routes
+#: (regex, canonical route, plain words)
+_ROUTES: list[tuple[str, str, str]] = [
+    (r"p\.?o\.?|per os|by mouth|orally|oral", "oral", "by mouth"),
+    (r"s\.?l\.?|sublingual(?:ly)?|under the tongue", "sublingual", "under the tongue"),
+    (r"i\.?m\.?|intramuscular(?:ly)?", "intramuscular", "as a shot into a muscle"),
+    (r"i\.?v\.?|intravenous(?:ly)?|ivpb", "intravenous", "through a drip into a vein"),
+    (r"s\.?c\.?|s\.?q\.?|subq|sub-q|subcut|subcutaneous(?:ly)?", "subcutaneous", "as a shot under the skin"),
+    (r"topical(?:ly)?|top\.?|to the skin|on the skin", "topical", "on the skin"),
+    (r"transdermal(?:ly)?|t\.?d\.?", "transdermal", "as a patch on the skin"),
+    (r"inh\.?|inhaled|inhalation|via inhaler|by inhaler|nebulized|via nebulizer|neb", "inhaled", "by breathing it in"),
+    (r"p\.?r\.?|per rectum|rectal(?:ly)?", "rectal", "in the rectum"),
+    (r"p\.?v\.?|vaginal(?:ly)?|per vagina", "vaginal", "in the vagina"),
+    (r"intranasal(?:ly)?|nasal(?:ly)?|in each nostril|each nostril", "nasal", "in the nose"),
+    (r"o\.?d\.?(?=\W|$)|right eye", "right eye", "in the right eye"),
+    (r"o\.?s\.?(?=\W|$)|left eye", "left eye", "in the left eye"),
+    (r"o\.?u\.?(?=\W|$)|both eyes|each eye", "both eyes", "in both eyes"),
+    (r"ophthalmic", "ophthalmic", "in the eye"),
+    (r"a\.?d\.?(?=\W|$)|right ear", "right ear", "in the right ear"),
+    (r"a\.?s\.?(?=\W|$)|left ear", "left ear", "in the left ear"),
+    (r"a\.?u\.?(?=\W|$)|both ears", "both ears", "in both ears"),
+]
+_EYE_ROUTES = {"right eye", "left eye", "both eyes"}
+_ROUTE_RES = [(re.compile(rf"(?<![\w.])(?:{rx})(?![\w])", re.I), canon, plain) for rx, canon, plain in _ROUTES]
+
+# ---------------------------------------------------------------------------------------------- frequency
+_TIMES_WORDS = {"1": "once", "2": "twice", "3": "three times", "4": "four times", "5": "five times", "6": "six times"}
+
+
+def _freq_every(m: re.Match) -> str:
+    a, b, unit = m.group("a"), m.group("b"), (m.group("u") or "h").lower()
+    word = {"h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour", "d": "day", "day": "day",
+            "days": "day", "w": "week", "wk": "week", "wks": "week", "week": "week", "weeks": "week",
+            "min": "minute", "minutes": "minute", "mo": "month", "month": "month", "months": "month"}.get(unit, "hour")
+    if b:
+        return f"every {a} to {b} {word}s"
+    if a == "1":
+        return f"every {word}"
+    return f"every {a} {word}s"
+
+
+#: (regex, canonical code, plain words or a function of the match)
+_FREQS: list[tuple[str, str, Any]] = [
+    (r"q\.?\s?(?P<a>\d+)\s?(?:-|to)\s?(?P<b>\d+)\s?(?P<u>h|hr|hrs|hours?)\.?", "q{a}-{b}h", _freq_every),
+    (r"q\.?\s?(?P<a>\d+)\s?(?P<u>h|hr|hrs|hours?|d|days?|wk|wks|weeks?|min|minutes|mo|months?)\.?(?:\s?(?:-|to)\s?(?P<b>\d+)\s?(?:h|hr|hrs|hours))?",
+     "q{a}{u}", _freq_every),
+    (r"every\s+(?P<a>\d+)\s*(?:-|to)\s*(?P<b>\d+)\s+(?P<u>hours|days|weeks)", "q{a}-{b}{u}", _freq_every),
+    (r"every\s+(?P<a>\d+)\s+(?P<u>hours?|days?|weeks?|months?|minutes)", "q{a}{u}", _freq_every),
+    (r"b\.?i\.?d\.?|twice (?:a|per) day|twice daily|two times (?:a|per) day|2 times (?:a|per) day|2x/day|2x daily", "BID", "twice a day"),
+    (r"t\.?i\.?d\.?|three times (?:a|per) day|three times daily|3 times (?:a|per) day|3 times daily|3x/day", "TID", "three times a day"),
+    (r"q\.?i\.?d\.?|four times (?:a|per) day|four times daily|4 times (?:a|per) day|4 times daily|4x/day", "QID", "four times a day"),
+    (r"q\.?\s?a\.?m\.?|every morning|each morning|in the morning", "QAM", "every morning"),
+    (r"q\.?\s?p\.?m\.?|every evening|each evening|in the evening", "QPM", "every evening"),
+    (r"q\.?\s?h\.?s\.?|h\.?s\.?(?![\w])|at bedtime|nightly|every night|at night|before bed(?:time)?", "QHS", "at bedtime"),
+    (r"q\.?o\.?d\.?|every other day|alternate days", "QOD", "every other day"),
+    (r"q\.?\s?d\.?(?![\w])|q\.?\s?day|once (?:a|per) day|once daily|daily|a day|per day|/day|every day|od(?=\W|$)", "QD", "once a day"),
+    (r"q\.?\s?wk|q\s?week|weekly|once (?:a|per) week|every week|/week", "QWEEK", "once a week"),
+    (r"twice (?:a|per) week|twice weekly|2 times a week", "BIW", "twice a week"),
+    (r"monthly|once (?:a|per) month|every month", "QMONTH", "once a month"),
+    (r"once|one time|x\s?1(?![\d])|single dose", "ONCE", "one time only"),
+    (r"stat", "STAT", "right away"),
+]
+_FREQ_RES = [(re.compile(rf"(?<![\w.])(?:{rx})(?![\w])", re.I), code, plain) for rx, code, plain in _FREQS]
+
+_MEAL_RES = [
+    (re.compile(r"(?<![\w.])(?:a\.?c\.?|before meals)(?![\w])", re.I), "before meals"),
+    (re.compile(r"(?<![\w.])(?:p\.?c\.?|after meals)(?![\w])", re.I), "after meals"),
+    (re.compile(r"(?<![\w.])(?:with (?:meals|food)|with each meal)(?![\w])", re.I), "with food"),
+    (re.compile(r"(?<![\w.])(?:on an empty stomach)(?![\w])", re.I), "on an empty stomach"),
+]
+
+_PRN_RE = re.compile(
+    r"(?<![\w.])(?:p\.?r\.?n\.?|as needed|as required|when needed|if needed|prn)(?![\w])"
+    r"(?:\s*(?:for|f/)?\s*(?P<reason>(?!and\b|or\b|then\b|x\b|for\b)[a-z][a-z /-]{1,40}?))?(?=$|[.,;)(]|\s+(?:x|for|and|then|up to|max|not to)\b|\s+q)",
+    re.I,
+)
+_DURATION_RE = re.compile(
+    r"(?<![\w])(?:x|for|times|over the next|over)\s*(?P<num>\d+|one|two|three|four|five|six|seven|ten|fourteen)\s*"
+    r"(?P<unit>days?|d|weeks?|wks?|months?|mos?)(?![\w])",
+    re.I,
+)
+_TAPER_RE = re.compile(
+    r"(?<![\w])(?:taper(?:ing)?|wean(?:ing)?|decrease|reduce|lower)\s+(?:the dose\s+)?(?:off\s+)?by\s+"
+    rf"(?P<amt>{_NUM})\s*(?P<unit>{_UNIT_ALT})\s+(?P<every>every\s+(?P<n>\d+)\s+(?P<u>days?|weeks?))",
+    re.I,
+)
+_TAPER_PLAIN_RE = re.compile(r"(?<![\w])(?:taper(?:ing)?|wean(?:ing)?)(?:\s+(?:off|down))?(?![\w])", re.I)
+
+_UNIT_DAYS = {"d": "days", "day": "day", "days": "days", "wk": "weeks", "wks": "weeks", "week": "week",
+              "weeks": "weeks", "mo": "months", "mos": "months", "month": "month", "months": "months"}
+
+# ---------------------------------------------------------------------------------------------- changes
+#: (regex, change kind); first match nearest the drug wins
+_CHANGES: list[tuple[str, str]] = [
+    (r"discontinu\w*|d/c'?d?|stop(?:s|ped|ping)?|cease[ds]?|hold(?:ing)?|held|come off|coming off|off of|no longer take|quit", "stop"),
+    (r"increas\w*|up-?titrat\w*|rais\w*|go up on|bump(?:ed)? up|doubl\w*", "increase"),
+    (r"decreas\w*|reduc\w*|lower\w*|cut back|down-?titrat\w*|taper\w*|wean\w*", "decrease"),
+    (r"switch\w*|chang\w*|replac\w*|transition\w*|convert\w*", "change"),
+    (r"start\w*|initiat\w*|begin|began|begun|commenc\w*|prescrib\w*|add(?:ed|ing)?|put (?:him|her|them|you) on|place (?:him|her|them|you) on|placed on|trial of|new prescription", "start"),
+    (r"continu\w*|remain\w* on|stay on|keep taking|resume\w*|refill\w*|maintain\w*|current(?:ly)?", "continue"),
+]
+_CHANGE_RES = [(re.compile(rf"(?<![\w/])(?:{rx})(?![\w])", re.I), kind) for rx, kind in _CHANGES]
+
+_NEG_BEFORE_VERB = re.compile(r"(?:\bnot\b|\bno\b|n't|\bnever\b|\bwithout\b)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+@dataclass
+class Sig:
+    """A parsed medication instruction. Offsets in ``evidence`` point into the caller's text."""
+
+    text: str
+    dose: str | None = None
+    dose_max: str | None = None
+    unit: str | None = None
+    quantity: str | None = None  # e.g. "1" of "1 tab"
+    form: str | None = None  # tablet, capsule, puff, drop ...
+    route: str | None = None
+    route_plain: str | None = None
+    frequency: str | None = None
+    frequency_plain: str | None = None
+    meal: str | None = None
+    prn: bool = False
+    prn_reason: str | None = None
+    duration: str | None = None
+    taper: str | None = None
+    change: str | None = None
+    plain: str = ""
+    evidence: dict[str, Span] = field(default_factory=dict)
+
+    @property
+    def has_instructions(self) -> bool:
+        return any([self.dose, self.quantity, self.route, self.frequency, self.prn, self.duration, self.taper])
+
+    def dose_text(self) -> str | None:
+        """The strength as written, e.g. "40 mg" (None when the sig has none)."""
+        if self.dose and self.unit:
+            rng = f"{self.dose} to {self.dose_max}" if self.dose_max else self.dose
+            return f"{rng} {self.unit}" if self.unit != "%" else f"{rng}%"
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "dose": self.dose,
+            "dose_max": self.dose_max,
+            "unit": self.unit,
+            "quantity": self.quantity,
+            "form": self.form,
+            "route": self.route,
+            "route_plain": self.route_plain,
+            "frequency": self.frequency,
+            "frequency_plain": self.frequency_plain,
+            "meal": self.meal,
+            "prn": self.prn,
+            "prn_reason": self.prn_reason,
+            "duration": self.duration,
+            "taper": self.taper,
+            "change": self.change,
+            "plain": self.plain,
+            "evidence": {k: v.to_dict() for k, v in self.evidence.items()},
+        }
+
+
+def _span(text: str, offset: int, start: int, end: int) -> Span:
+    return Span(start + offset, end + offset, text[start:end])
+
+
+def _plural(form: str, qty: str) -> str:
+    try:
+        one = float(eval_fraction(qty)) <= 1.0
+    except ValueError:
+        one = False
+    if one:
+        return form
+    return {"patch": "patches", "suppository": "suppositories"}.get(form, form + "s")
+
+
+def eval_fraction(s: str) -> float:
+    if "/" in s:
+        a, b = s.split("/", 1)
+        return float(a) / float(b)
+    return float(s)
+
+
+def _first(res, text: str, taken: list[tuple[int, int]]):
+    best = None
+    for rx, *rest in res:
+        for m in rx.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            if best is None or m.start() < best[0].start():
+                best = (m, *rest)
+            break
+    return best
+
+
+def parse_sig(text: str, offset: int = 0) -> Sig:
+    """Parse a medication instruction (sig) into structured fields and plain words.
+
+    ``offset`` is added to every evidence span (the position of ``text`` in a larger source).
+    Unknown wording is left out of the plain text rather than guessed.
+    """
+    sig = Sig(text=text)
+    taken: list[tuple[int, int]] = []
+
+    m = _TAPER_RE.search(text)
+    if m:
+        sig.taper = f"lower the dose by {m.group('amt')} {_UNITS[m.group('unit').lower()][0]} every {m.group('n')} {m.group('u').lower()}"
+        sig.evidence["taper"] = _span(text, offset, m.start(), m.end())
+        taken.append((m.start(), m.end()))
+    else:
+        m = _TAPER_PLAIN_RE.search(text)
+        if m:
+            sig.taper = "lower the dose slowly, as your doctor told you"
+            sig.evidence["taper"] = _span(text, offset, m.start(), m.end())
+
+    # doses: a strength (mg...) and/or a quantity of a form (1 tab)
+    for m in _DOSE_RE.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        canon, kind = _UNITS[m.group("unit").lower()]
+        num = _WORD_NUM.get(m.group("num").lower(), m.group("num"))
+        if kind == "strength" and sig.dose is None:
+            sig.dose, sig.unit = num, canon
+            sig.dose_max = m.group("num2")
+            sig.evidence["dose"] = _span(text, offset, m.start(), m.end())
+            taken.append((m.start(), m.end()))
+        elif kind == "form" and sig.form is None:
+            sig.quantity, sig.form = num, canon
+            if m.group("num2"):
+                sig.quantity = f"{num} to {m.group('num2')}"
+            sig.evidence["quantity"] = _span(text, offset, m.start(), m.end())
+            taken.append((m.start(), m.end()))
+
+    m = _DURATION_RE.search(text)
+    if m and not any(m.start() < e and s < m.end() for s, e in taken):
+        n = _WORD_NUM.get(m.group("num").lower(), m.group("num"))
+        unit = _UNIT_DAYS.get(m.group("unit").lower(), m.group("unit").lower())
+        if n == "1" and unit.endswith("s"):
+            unit = unit[:-1]
+        elif n != "1" and not unit.endswith("s"):
+            unit += "s"
+        sig.duration = f"for {m.group('num') if not m.group('num').isdigit() else n} {unit}"
+        sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
+        taken.append((m.start(), m.end()))
+
+    m = _PRN_RE.search(text)
+    if m:
+        sig.prn = True
+        reason = (m.group("reason") or "").strip(" /-")
+        if reason:
+            sig.prn_reason = reason
+        sig.evidence["prn"] = _span(text, offset, m.start(), m.end())
+        taken.append((m.start(), m.end()))
+
+    hit = _first(_FREQ_RES, text, taken)
+    if hit:
+        m, code, plain = hit
+        if callable(plain):
+            sig.frequency_plain = plain(m)
+            gd = {k: (v or "") for k, v in m.groupdict().items()}
+            sig.frequency = code.format(**gd).upper().replace("HOURS", "H").replace("HOUR", "H")
+        else:
+            sig.frequency, sig.frequency_plain = code, plain
+        sig.evidence["frequency"] = _span(text, offset, m.start(), m.end())
+        taken.append((m.start(), m.end()))
+
+    hit = _first(_ROUTE_RES, text, taken)
+    if hit:
+        m, canon, plain = hit
+        sig.route, sig.route_plain = canon, plain
+        sig.evidence["route"] = _span(text, offset, m.start(), m.end())
+        taken.append((m.start(), m.end()))
+
+    for rx, plain in _MEAL_RES:
+        m = rx.search(text)
+        if m and not any(m.start() < e and s < m.end() for s, e in taken):
+            sig.meal = plain
+            sig.evidence["meal"] = _span(text, offset, m.start(), m.end())
+            break
+
+    ch = detect_change(text, offset=offset)
+    if ch:
+        sig.change = ch[0]
+        sig.evidence["change"] = ch[1]
+
+    sig.plain = _plain(sig)
+    return sig
+
+
+def _verb(sig: Sig) -> str:
+    form, route = sig.form, sig.route
+    if form == "puff" or route == "inhaled":
+        return "breathe in"
+    if form == "drop" or route in _EYE_ROUTES or route in {"right ear", "left ear", "both ears", "ophthalmic"}:
+        return "put"
+    if form == "spray" or route == "nasal":
+        return "use"
+    if route in {"subcutaneous", "intramuscular"} or form == "injection":
+        return "inject"
+    if route in {"topical", "transdermal"} or form in {"patch", "application"}:
+        return "apply"
+    if route in {"rectal", "vaginal"} or form == "suppository":
+        return "insert"
+    if route == "sublingual":
+        return "put"
+    if route == "intravenous":
+        return "get"
+    return "take"
+
+
+def _plain(sig: Sig) -> str:
+    """Plain words for a sig; only fields that were read are said."""
+    if sig.change == "stop" and not (sig.dose or sig.frequency):
+        return "stop taking this medicine"
+    parts: list[str] = []
+    verb = _verb(sig)
+    if sig.quantity and sig.form:
+        amount = f"{sig.quantity} {_plural(sig.form, sig.quantity.split(' ')[-1])}"
+        if sig.dose_text():
+            amount += f" ({sig.dose_text()})"
+    elif sig.dose_text():
+        amount = sig.dose_text()
+    else:
+        amount = ""
+    if verb == "inject" and sig.route_plain:
+        route = "under the skin" if sig.route == "subcutaneous" else "into a muscle"
+    elif verb == "breathe in":
+        route = None
+    else:
+        route = sig.route_plain
+    if not (amount or route or sig.frequency_plain or sig.prn or sig.duration or sig.taper):
+        return ""
+    parts.append(verb)
+    if amount:
+        parts.append(amount)
+    if route:
+        parts.append(route)
+    if sig.frequency_plain and sig.frequency != "ONCE" or sig.frequency == "ONCE" and sig.frequency_plain:
+        parts.append(sig.frequency_plain)
+    if sig.meal:
+        parts.append(sig.meal)
+    if sig.prn:
+        parts.append(f"as needed for {sig.prn_reason}" if sig.prn_reason else "as needed")
+    if sig.duration:
+        parts.append(sig.duration)
+    out = " ".join(parts)
+    if sig.taper:
+        out += f", then {sig.taper}"
+    return out
+
+
+def detect_change(text: str, drug_start: int | None = None, offset: int = 0) -> tuple[str, Span] | None:
+    """What a sentence says to do with a medicine: start, stop, increase, decrease, change or continue.
+
+    When ``drug_start`` (position of the drug name in ``text``) is given, the change word nearest before
+    the drug wins (else the nearest after it). A negated verb ("do not stop") is skipped, except that
+    "not to take" / "not start" is read as stop / no start (returned as ``"stop"`` / ``None``).
+    """
+    hits: list[tuple[int, int, str]] = []
+    for rx, kind in _CHANGE_RES:
+        for m in rx.finditer(text):
+            neg = _NEG_BEFORE_VERB.search(text[max(0, m.start() - 25): m.start()])
+            if neg:
+                if kind == "stop":
+                    kind_eff = "continue"  # "do not stop X"
+                elif kind == "start":
+                    continue  # "we will not start X": nothing to do
+                else:
+                    continue
+            else:
+                kind_eff = kind
+            hits.append((m.start(), m.end(), kind_eff))
+    if not hits:
+        return None
+    if drug_start is None:
+        # priority: stop > increase/decrease > change > start > continue, then position
+        order = {"stop": 0, "increase": 1, "decrease": 1, "change": 2, "start": 3, "continue": 4}
+        s, e, k = min(hits, key=lambda h: (order[h[2]], h[0]))
+    else:
+        before = [h for h in hits if h[1] <= drug_start]
+        if before:
+            s, e, k = max(before, key=lambda h: h[1])
+        else:
+            s, e, k = min(hits, key=lambda h: h[0])
+    return k, Span(s + offset, e + offset, text[s:e])
