@@ -1,0 +1,36 @@
+"""Entry point of the frozen bundle: the window by default, the CLI with ``--cli``.
+
+``MedAssist`` (no arguments, or a file to open) starts the window; ``MedAssist --cli code note.txt`` runs the
+command line, so one bundle serves double-click users and batch mode.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def _configure_frozen_keyring() -> None:
+    # Entry-point-discovered keyring backends vanish when frozen (FACTS.md): name the OS backend in code.
+    try:
+        from medassist.store.keys import configure_os_keyring
+    except ImportError:
+        return
+    configure_os_keyring()
+
+
+def run() -> int:
+    from medassist.netguard import install
+
+    install()
+    _configure_frozen_keyring()
+    if len(sys.argv) > 1 and sys.argv[1] == "--cli":
+        from medassist.cli import main as cli_main
+
+        return cli_main(sys.argv[2:])
+    from ui.app import main as app_main
+
+    return app_main() or 0
+
+
+if __name__ == "__main__":
+    sys.exit(run())
