@@ -39,5 +39,9 @@ test: models
 bench: models
 	$(VPY) bench/embed.py
 
+dist: models
+	$(VPY) -m pip install -q -e ".[dist]"
+	bash installers/linux/build.sh
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info models/packs
