@@ -1,0 +1,207 @@
+"""Section detection for clinical notes.
+
+The header rules are data (``resources/sections.json``): a canonical section name and the ways it is
+written. ``SectionRules`` round-trips that JSON (``from_json`` / ``to_json``) and compiles it into one
+regular expression; ``sectionize(text)`` cuts a note into ``Section`` objects that tile it in order.
+
+A header is recognised
+
+* at the start of a line (after optional indentation, a bullet or a list number), followed by ``:``
+  (text may go on on the same line) or standing alone on its line (an optional trailing ``:``/``.``); or
+* inside a line, when written in upper case and followed by ``:`` right after ``.``/``,``/``;`` — the
+  run-together form of transcribed notes such as ``...well.,PLAN:, 1. ...``.
+
+Header variants match case-insensitively; abbreviations listed under ``upper_only`` (``CC``, ``HPI``,
+``A/P``...) only as written. Text before the first header is a section named ``preamble``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..document import Section
+
+PREAMBLE = "preamble"
+
+
+@dataclass
+class SectionRule:
+    """One canonical section and the header variants that open it."""
+
+    name: str
+    headers: list[str] = field(default_factory=list)  # case-insensitive variants
+    upper_only: list[str] = field(default_factory=list)  # matched exactly as written (abbreviations)
+    inline: bool = False  # the header is content too (e.g. "NKDA"): its text stays in the body
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "SectionRule":
+        unknown = set(d) - {"name", "headers", "upper_only", "inline"}
+        if unknown:
+            raise ValueError(f"section rule {d.get('name')!r}: unknown keys {sorted(unknown)}")
+        if not d.get("name") or not isinstance(d["name"], str):
+            raise ValueError(f"section rule without a name: {d!r}")
+        return cls(
+            name=d["name"],
+            headers=[str(h) for h in d.get("headers", [])],
+            upper_only=[str(h) for h in d.get("upper_only", [])],
+            inline=bool(d.get("inline", False)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name, "headers": list(self.headers)}
+        if self.upper_only:
+            d["upper_only"] = list(self.upper_only)
+        if self.inline:
+            d["inline"] = True
+        return d
+
+
+def _variant_pattern(variant: str) -> str:
+    """Regex for a header variant: spaces match any run of spaces/tabs, '/' and '&' may be spaced."""
+    parts = []
+    for ch in variant.strip():
+        if ch == " ":
+            parts.append(r"[ \t]+")
+        elif ch in "/&+-":
+            parts.append(r"[ \t]*" + re.escape(ch) + r"[ \t]*")
+        else:
+            parts.append(re.escape(ch))
+    pat = "".join(parts)
+    # collapse "[ \t]+[ \t]*X[ \t]*[ \t]+" produced by "a / b" into something equivalent and simple
+    return pat.replace(r"[ \t]+[ \t]*", r"[ \t]*").replace(r"[ \t]*[ \t]+", r"[ \t]*")
+
+
+class SectionRules:
+    """The compiled header rules."""
+
+    def __init__(self, rules: Iterable[SectionRule], *, version: int = 1, description: str = ""):
+        self.rules = list(rules)
+        self.version = version
+        self.description = description
+        self._lookup_ci: dict[str, SectionRule] = {}
+        self._lookup_cs: dict[str, SectionRule] = {}
+        for r in self.rules:
+            for h in r.headers:
+                self._lookup_ci.setdefault(_norm(h).lower(), r)
+            for h in r.upper_only:
+                self._lookup_cs.setdefault(_norm(h), r)
+        self._compile()
+
+    # ------------------------------------------------------------------ (de)serialisation
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SectionRules":
+        if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
+            raise ValueError("section rules: expected an object with a 'sections' list")
+        return cls(
+            (SectionRule.from_dict(d) for d in data["sections"]),
+            version=int(data.get("version", 1)),
+            description=str(data.get("description", "")),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"version": self.version}
+        if self.description:
+            d["description"] = self.description
+        d["sections"] = [r.to_dict() for r in self.rules]
+        return d
+
+    @classmethod
+    def from_json(cls, text_or_path: str | Path) -> "SectionRules":
+        if isinstance(text_or_path, Path):
+            text = text_or_path.read_text(encoding="utf-8")
+        else:
+            text = text_or_path
+        return cls.from_dict(json.loads(text))
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def default(cls) -> "SectionRules":
+        return _default_rules()
+
+    # ------------------------------------------------------------------ matching
+    def _compile(self) -> None:
+        ci = sorted({h for r in self.rules for h in r.headers}, key=lambda s: (-len(s), s))
+        cs = sorted({h for r in self.rules for h in r.upper_only}, key=lambda s: (-len(s), s))
+        ci_alt = "|".join(_variant_pattern(h) for h in ci) or r"(?!x)x"
+        cs_alt = "|".join(_variant_pattern(h) for h in cs) or r"(?!x)x"
+        # optional markdown '#'s or an outline number ("1.", "II.") — not bullets: "- Exam: ..." is an item
+        lead = r"(?P<lead>^[ \t]*(?:(?:\#{1,6}|\d{1,2}[.)]|[IVX]{1,4}\.)[ \t]*)?)"
+        # after the header: a colon (anything may follow), or nothing else on the line.
+        tail = r"(?P<colon>[ \t]*(?::|\.?[ \t]*(?=\n|\Z)))"
+        self._line_re = re.compile(
+            lead + r"(?P<title>(?i:(?:" + ci_alt + r"))|(?:" + cs_alt + r"))" + r"(?![\w/&])" + tail,
+            re.MULTILINE,
+        )
+        # run-together transcriptions: ".,PLAN:," — upper-case variants with a colon, after punctuation
+        upper_ci = "|".join(_variant_pattern(h.upper()) for h in ci if len(h) >= 4)
+        self._inline_re = re.compile(
+            r"(?P<lead>(?<=[.,;])[ \t]*)(?P<title>(?:" + (upper_ci or r"(?!x)x") + r"))(?P<colon>[ \t]*:)"
+        )
+
+    def rule_for(self, title: str) -> SectionRule | None:
+        t = _norm(title)
+        return self._lookup_cs.get(t) or self._lookup_ci.get(t.lower())
+
+    def find_headers(self, text: str) -> list[tuple[int, int, str, SectionRule]]:
+        """(start, body_start, title, rule) for every header, in text order."""
+        found: dict[int, tuple[int, int, str, SectionRule]] = {}
+        for m in self._line_re.finditer(text):
+            title = m.group("title")
+            rule = self.rule_for(title)
+            if rule is None:
+                continue
+            colon = m.group("colon")
+            if ":" not in colon and len(_norm(title)) == 1:
+                continue  # single-letter SOAP headers ("A", "P") need a colon
+            start = m.start("title")
+            body = m.start("title") if rule.inline else m.end()
+            found[start] = (start, body, title, rule)
+        for m in self._inline_re.finditer(text):
+            start = m.start("title")
+            if start in found or any(s <= start < b for s, b, _, _ in found.values()):
+                continue
+            title = m.group("title")
+            rule = self.rule_for(title)
+            if rule is None:
+                continue
+            found[start] = (start, start if rule.inline else m.end(), title, rule)
+        return [found[k] for k in sorted(found)]
+
+
+def _norm(s: str) -> str:
+    s = re.sub(r"\s+", " ", s.strip())
+    return re.sub(r"\s*([/&+-])\s*", r"\1", s)
+
+
+@lru_cache(maxsize=1)
+def _default_rules() -> SectionRules:
+    from ..config import resource_path
+
+    return SectionRules.from_json(resource_path("sections.json"))
+
+
+def sectionize(text: str, rules: SectionRules | None = None) -> list[Section]:
+    """Cut ``text`` into sections that follow each other without overlap.
+
+    Each section runs from its header to the next header (or the end of the text); ``body_start`` is
+    where its text begins. Text before the first header becomes a ``preamble`` section when it holds
+    anything but whitespace.
+    """
+    rules = rules or _default_rules()
+    heads = rules.find_headers(text)
+    sections: list[Section] = []
+    first = heads[0][0] if heads else len(text)
+    if text[:first].strip():
+        sections.append(Section(PREAMBLE, "", 0, first, 0))
+    for i, (start, body, title, rule) in enumerate(heads):
+        end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+        body = min(body, end)
+        sections.append(Section(rule.name, title, start, end, body))
+    return sections
