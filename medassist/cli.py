@@ -151,6 +151,9 @@ def run_task(
     jsonl: one object per input with ``file`` first; an input that fails becomes ``{"file", "error"}``
     and the run goes on. json: one object (one input) or a list. text: ``render_text`` per input.
     """
+    from .logs import get as get_logger, ref
+
+    log = get_logger("cli")
     history = open_history(args)
     out = open_output(args)
     failures: list[MedAssistError] = []
@@ -162,11 +165,13 @@ def run_task(
                 produced = fn(item)
             except MedAssistError as exc:
                 failures.append(exc)
+                log.warning("task=%s input=%s failed error=%s", task, ref(item.name), type(exc).__name__)
                 record = {"file": item.name, "error": str(exc), "error_type": type(exc).__name__}
                 _emit(args, out, record, render_text, len(items), failed=True)
                 collected.append(record)
                 continue
             elapsed_ms = round((time.perf_counter() - t0) * 1000.0, 1)
+            log.info("task=%s input=%s ok elapsed_ms=%s", task, ref(item.name), elapsed_ms)
             record = {"file": item.name, **produced.result}
             record.setdefault("elapsed_ms", elapsed_ms)
             if history is not None:
@@ -241,6 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.home:
         os.environ["MEDASSIST_HOME"] = str(Path(args.home).resolve())
+    from .logs import get as get_logger, setup as setup_logging
+
+    setup_logging()
+    get_logger("cli").info("command=%s", getattr(args, "command", None))
     if not getattr(args, "func", None):
         parser.print_help()
         return 1
