@@ -1,0 +1,166 @@
+"""A torch-free greedy / beam-search decoding loop over an encoder + decoder ONNX pair (onnxruntime + numpy).
+
+The ONNX contract (what ``models/impression/recipe.py`` exports):
+
+- encoder: ``input_ids`` int64 [B,S], ``attention_mask`` int64 [B,S] -> ``last_hidden_state`` float [B,S,D]
+- decoder: ``decoder_input_ids`` int64 [B,T], ``encoder_hidden_states`` [B,S,D], ``attention_mask`` [B,S]
+  -> ``logits`` float [B,V] for the last decoder position (no past key/values: the prefix is re-run each
+  step, cheap for short outputs).
+
+Tokenisation uses a ``tokenizers`` tokenizer.json. Nothing here imports torch or transformers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import ModelPackError
+
+
+@dataclass
+class Generation:
+    text: str
+    token_ids: list[int]
+    score: float  # length-normalised log-probability of the chosen sequence
+    steps: int  # decoder calls made
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "token_ids": self.token_ids, "score": self.score, "steps": self.steps}
+
+
+def _session(path: Path, threads: int | None):
+    try:  # the shared runtime (provider choice, caching) when it has landed
+        from .session import create_session  # type: ignore
+
+        return create_session(path, threads=threads)
+    except ImportError:
+        pass
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 3
+    if threads:
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def _log_softmax(x):
+    import numpy as np
+
+    m = x.max(axis=-1, keepdims=True)
+    y = x - m
+    return y - np.log(np.exp(y).sum(axis=-1, keepdims=True))
+
+
+class Seq2SeqOnnx:
+    """Encoder + decoder ONNX with a tokenizer; ``generate(text)`` decodes greedily (``num_beams=1``) or by
+    beam search."""
+
+    def __init__(self, encoder: str | Path, decoder: str | Path, tokenizer: str | Path, *, pad_id: int = 0,
+                 bos_id: int = 1, eos_id: int = 2, max_src: int = 256, max_new_tokens: int = 64,
+                 threads: int | None = None):
+        for p in (encoder, decoder, tokenizer):
+            if not Path(p).is_file():
+                raise ModelPackError("file missing", path=p)
+        from tokenizers import Tokenizer
+
+        try:
+            self.tokenizer = Tokenizer.from_file(str(tokenizer))
+        except Exception as exc:  # tokenizers raises plain Exception
+            raise ModelPackError(f"unreadable tokenizer: {exc}", path=tokenizer) from exc
+        try:
+            self.encoder = _session(Path(encoder), threads)
+            self.decoder = _session(Path(decoder), threads)
+        except Exception as exc:
+            if isinstance(exc, ModelPackError):
+                raise
+            raise ModelPackError(f"onnxruntime could not load the model: {exc}", path=encoder) from exc
+        self.pad_id, self.bos_id, self.eos_id = pad_id, bos_id, eos_id
+        self.max_src, self.max_new_tokens = max_src, max_new_tokens
+
+    # ------------------------------------------------------------------------------------------------
+    def encode(self, text: str):
+        import numpy as np
+
+        ids = self.tokenizer.encode(text).ids[: self.max_src] or [self.pad_id]
+        input_ids = np.asarray([ids], dtype=np.int64)
+        mask = np.ones_like(input_ids)
+        hidden = self.encoder.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
+        return hidden, mask
+
+    def _step(self, prefixes, hidden, mask):
+        import numpy as np
+
+        b = len(prefixes)
+        dec = np.asarray(prefixes, dtype=np.int64)
+        h = np.repeat(hidden, b, axis=0) if hidden.shape[0] != b else hidden
+        m = np.repeat(mask, b, axis=0) if mask.shape[0] != b else mask
+        logits = self.decoder.run(None, {"decoder_input_ids": dec, "encoder_hidden_states": h, "attention_mask": m})[0]
+        return _log_softmax(logits.astype(np.float32))
+
+    def generate(self, text: str, *, num_beams: int = 4, length_penalty: float = 1.0, max_new_tokens: int | None = None,
+                 no_repeat_ngram: int = 0) -> Generation:
+        import numpy as np
+
+        max_new = max_new_tokens or self.max_new_tokens
+        hidden, mask = self.encode(text)
+        steps = 0
+        if num_beams <= 1:
+            seq, total = [self.bos_id], 0.0
+            for _ in range(max_new):
+                lp = self._step([seq], hidden, mask)[0]
+                steps += 1
+                _ban(lp, seq, no_repeat_ngram)
+                nxt = int(np.argmax(lp))
+                total += float(lp[nxt])
+                if nxt == self.eos_id:
+                    break
+                seq.append(nxt)
+            ids = seq[1:]
+            return Generation(self.tokenizer.decode(ids), ids, total / max(1, len(ids) + 1), steps)
+
+        beams: list[tuple[list[int], float]] = [([self.bos_id], 0.0)]
+        finished: list[tuple[list[int], float]] = []  # (ids without bos/eos, normalised score)
+        for _ in range(max_new):
+            lp = self._step([b[0] for b in beams], hidden, mask)
+            steps += 1
+            cands = []
+            for bi, (seq, sc) in enumerate(beams):
+                row = lp[bi]
+                _ban(row, seq, no_repeat_ngram)
+                top = np.argpartition(-row, num_beams * 2)[: num_beams * 2] if row.shape[0] > num_beams * 2 else np.arange(row.shape[0])
+                for t in top:
+                    cands.append((sc + float(row[t]), bi, int(t)))
+            cands.sort(key=lambda c: -c[0])
+            new_beams = []
+            for sc, bi, t in cands:
+                seq = beams[bi][0]
+                if t == self.eos_id:
+                    n = len(seq)  # generated tokens + eos
+                    finished.append((seq[1:], sc / (n ** length_penalty)))
+                else:
+                    new_beams.append((seq + [t], sc))
+                if len(new_beams) == num_beams:
+                    break
+            beams = new_beams
+            if len(finished) >= num_beams:
+                best_alive = max(sc / ((len(s)) ** length_penalty) for s, sc in beams) if beams else -1e9
+                if max(f[1] for f in finished) >= best_alive:
+                    break
+        if not finished:
+            finished = [(s[1:], sc / (len(s) ** length_penalty)) for s, sc in beams]
+        ids, score = max(finished, key=lambda f: f[1])
+        return Generation(self.tokenizer.decode(ids), ids, float(score), steps)
+
+
+def _ban(row, seq: list[int], n: int) -> None:
+    """No-repeat n-gram: forbid tokens that would repeat an n-gram already in ``seq``."""
+    if n <= 0 or len(seq) < n:
+        return
+    prefix = tuple(seq[len(seq) - n + 1 :])
+    for i in range(len(seq) - n + 1):
+        if tuple(seq[i : i + n - 1]) == prefix:
+            row[seq[i + n - 1]] = -1e9
