@@ -50,6 +50,10 @@ class StudyHeaders:
         return [ds for s in self.series for ds in s.datasets]
 
     @property
+    def description(self) -> str:
+        return text_of(self.datasets[0], "StudyDescription") if self.datasets else ""
+
+    @property
     def modalities(self) -> list[str]:
         out: list[str] = []
         for s in self.series:
