@@ -1,0 +1,197 @@
+"""``medassist doctor`` — what this installation is made of and whether it is healthy.
+
+Versions (read with importlib.metadata, so Qt is never imported), execution providers (available, chosen
+from the settings, and what a real session attached), every model pack and its verification, the keyring
+backend, the data folder and the network guard. ``--format json`` for scripts. Exits 1 when a pack fails
+verification or onnxruntime cannot load.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import json
+import platform
+import sys
+from typing import Any
+
+#: (label, distributions that may provide it — the first installed wins)
+COMPONENTS = [
+    ("medassist", ("medassist",)),
+    ("onnxruntime", ("onnxruntime", "onnxruntime-gpu", "onnxruntime-directml")),
+    ("tokenizers", ("tokenizers",)),
+    ("numpy", ("numpy",)),
+    ("pydicom", ("pydicom",)),
+    ("sqlcipher", ("sqlcipher3", "sqlcipher3-binary", "sqlcipher3-wheels")),
+    ("sqlite-utils", ("sqlite-utils",)),
+    ("keyring", ("keyring",)),
+    ("PySide6", ("PySide6-Essentials", "PySide6")),
+]
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("doctor", help="versions, execution providers, model packs, keyring, network guard")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_doctor)
+
+
+def _version(dists) -> dict[str, Any]:
+    for d in dists:
+        try:
+            return {"version": md.version(d), "distribution": d}
+        except md.PackageNotFoundError:
+            continue
+    return {"version": None, "distribution": None}
+
+
+def _providers() -> dict[str, Any]:
+    from ..config import Settings
+    from ..runtime.session import choose_providers
+
+    settings = Settings.load()
+    try:
+        choice = choose_providers(settings.execution_provider)
+    except Exception as exc:  # onnxruntime missing or broken
+        return {"error": f"onnxruntime cannot load: {exc}"}
+    return {
+        "setting": settings.execution_provider,
+        "threads_setting": settings.intra_op_threads,
+        "available": choice.available,
+        "chosen": choice.chosen,
+        "fallback": choice.fallback,
+    }
+
+
+def _packs(providers: dict[str, Any]) -> list[dict[str, Any]]:
+    from ..errors import ModelPackError
+    from ..runtime.registry import scan
+
+    out = []
+    attached_checked = False
+    for e in scan():
+        row: dict[str, Any] = {"name": e.name, "path": str(e.path), "shadowed": e.shadowed}
+        if e.pack is None:
+            row.update(ok=False, error=e.error)
+            out.append(row)
+            continue
+        row.update(task=e.pack.task, version=e.pack.version)
+        try:
+            e.pack.verify()
+            row["ok"] = True
+        except ModelPackError as exc:
+            row.update(ok=False, error=str(exc))
+        out.append(row)
+        # What really attaches: open one session (the first verified pack with a model file).
+        if row["ok"] and not attached_checked and not e.shadowed and e.pack.has_file("model") and "error" not in providers:
+            from ..runtime.session import create_session, session_info
+
+            try:
+                sess = create_session(e.pack.file("model"))
+                info = session_info(sess)
+                providers["attached"] = list(sess.get_providers())
+                providers["attached_for"] = e.pack.name
+                if info and info.fallback:
+                    providers["fallback"] = info.fallback
+            except ModelPackError as exc:
+                row.update(ok=False, error=str(exc))
+            attached_checked = True
+    return out
+
+
+def _keyring() -> dict[str, Any]:
+    try:
+        import keyring
+
+        kr = keyring.get_keyring()
+        cls = type(kr)
+        name = f"{cls.__module__}.{cls.__name__}"
+        # Only OS stores may hold a raw history key; anything else means the passphrase path (FACTS.md).
+        os_backend = any(
+            name.startswith(f"keyring.backends.{m}") for m in ("Windows", "macOS", "SecretService", "kwallet", "libsecret")
+        )
+        return {"backend": name, "os_backend": os_backend, "priority": getattr(kr, "priority", None)}
+    except Exception as exc:
+        return {"backend": None, "error": f"{type(exc).__name__}: {exc}"}
+
+
+def collect() -> dict[str, Any]:
+    from ..config import home_dir
+    from ..netguard import status as guard_status
+
+    versions = {"python": platform.python_version()}
+    for label, dists in COMPONENTS:
+        versions[label] = _version(dists)["version"]
+    providers = _providers()
+    packs = _packs(providers)
+    report = {
+        "versions": versions,
+        "platform": f"{platform.system()} {platform.release()} {platform.machine()}",
+        "data_folder": str(home_dir()),
+        "execution_providers": providers,
+        "packs": packs,
+        "keyring": _keyring(),
+        "network_guard": guard_status(),
+    }
+    problems = [f"pack {p['name']}: {p['error']}" for p in packs if not p["ok"]]
+    if "error" in providers:
+        problems.append(providers["error"])
+    if not packs:
+        problems.append("no model packs found (build with `make models` or `medassist models import PATH`)")
+    report["problems"] = problems
+    report["ok"] = not any(not p["ok"] for p in packs) and "error" not in providers
+    return report
+
+
+def render_text(r: dict[str, Any]) -> str:
+    lines = ["MedAssist doctor", ""]
+    lines.append("versions")
+    for k, v in r["versions"].items():
+        lines.append(f"  {k:<14} {v or 'not installed'}")
+    lines.append(f"  {'platform':<14} {r['platform']}")
+    lines.append(f"data folder      {r['data_folder']}")
+    ep = r["execution_providers"]
+    lines.append("execution providers")
+    if "error" in ep:
+        lines.append(f"  ERROR {ep['error']}")
+    else:
+        lines.append(f"  available      {', '.join(ep['available'])}")
+        lines.append(f"  setting        {ep['setting']} (threads: {ep['threads_setting'] or 'onnxruntime default'})")
+        lines.append(f"  chosen         {', '.join(ep['chosen'])}")
+        if "attached" in ep:
+            lines.append(f"  attached       {', '.join(ep['attached'])} (session for {ep['attached_for']})")
+        if ep.get("fallback"):
+            lines.append(f"  fallback       {ep['fallback']}")
+    lines.append("model packs")
+    if not r["packs"]:
+        lines.append("  none found")
+    for p in r["packs"]:
+        state = "verified" if p["ok"] else f"FAILED: {p['error']}"
+        extra = " (shadowed)" if p.get("shadowed") else ""
+        lines.append(f"  {p['name']:<22} {p.get('version', '?'):<8} {state}{extra}  {p['path']}")
+    kr = r["keyring"]
+    kind = " (OS keyring)" if kr.get("os_backend") else " (not an OS keyring: the history uses a passphrase)"
+    lines.append(
+        f"keyring backend  {kr.get('backend') or 'unavailable'}" + (f" ({kr['error']})" if kr.get("error") else kind)
+    )
+    ng = r["network_guard"]
+    lines.append(
+        f"network guard    {'installed' if ng['installed'] else 'NOT installed'}; "
+        f"{ng['blocked_attempts']} outbound attempt(s) blocked"
+    )
+    lines.append("")
+    lines.append("status           " + ("OK" if r["ok"] else "PROBLEMS"))
+    for p in r["problems"]:
+        lines.append(f"  - {p}")
+    return "\n".join(lines)
+
+
+def cmd_doctor(args) -> int:
+    report = collect()
+    if args.format == "json":
+        print(json.dumps(report, indent=2, default=str))
+    else:
+        print(render_text(report))
+    return 0 if report["ok"] else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(cmd_doctor(type("A", (), {"format": "text"})()))
