@@ -158,8 +158,8 @@ class SectionRules:
             if rule is None:
                 continue
             colon = m.group("colon")
-            if ":" not in colon and len(_norm(title)) == 1:
-                continue  # single-letter SOAP headers ("A", "P") need a colon
+            if len(_norm(title)) == 1 and (":" not in colon or _digit_follows(text, m.end())):
+                continue  # single-letter SOAP headers ("A:", "P:") need a colon and no number ("P: 4.4")
             start = m.start("title")
             body = m.start("title") if rule.inline else m.end()
             found[start] = (start, body, title, rule)
@@ -173,6 +173,12 @@ class SectionRules:
                 continue
             found[start] = (start, start if rule.inline else m.end(), title, rule)
         return [found[k] for k in sorted(found)]
+
+
+def _digit_follows(text: str, pos: int) -> bool:
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    return pos < len(text) and text[pos].isdigit()
 
 
 def _norm(s: str) -> str:

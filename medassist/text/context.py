@@ -1,0 +1,324 @@
+"""ConText-style assertion status of a mention: affirmed, negated, uncertain, historical, family, hypothetical.
+
+The rules are data (``resources/context_rules.json``, in the spirit of medspaCy's ``context_rules``):
+each cue has a category and a direction — FORWARD (applies to what follows it), BACKWARD (to what
+precedes it), BIDIRECTIONAL, TERMINATE (ends every cue's scope: "but", "however", "which"...) or
+PSEUDO (looks like a cue and is not: "no change", "gram negative"; it blocks the cues it overlaps).
+A scope never leaves the mention's sentence and may be capped at ``max_scope`` words.
+The section counts too: a mention in the family history is ``family``, in the past medical or surgical
+history ``historical`` — unless a cue with higher precedence applies ("no history of diabetes" in the
+PMH is negated). Precedence (from the rules file): family > negated > hypothetical > uncertain > historical.
+
+    >>> classify("Patient denies chest pain.", 15, 25).status
+    'negated'
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..document import Document, Section, Sentence, Span
+
+STATUSES = ("affirmed", "negated", "uncertain", "historical", "family", "hypothetical")
+CATEGORY_STATUS = {
+    "NEGATED_EXISTENCE": "negated",
+    "POSSIBLE_EXISTENCE": "uncertain",
+    "HISTORICAL": "historical",
+    "FAMILY": "family",
+    "HYPOTHETICAL": "hypothetical",
+}
+DIRECTIONS = ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    literal: str
+    category: str
+    direction: str = "FORWARD"
+    pattern: str | None = None
+    max_scope: int | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ContextRule":
+        unknown = set(d) - {"literal", "category", "direction", "pattern", "max_scope"}
+        if unknown:
+            raise ValueError(f"context rule {d.get('literal')!r}: unknown keys {sorted(unknown)}")
+        direction = str(d.get("direction", "FORWARD")).upper()
+        category = str(d["category"]).upper()
+        if direction not in DIRECTIONS:
+            raise ValueError(f"context rule {d.get('literal')!r}: direction {direction!r} not in {DIRECTIONS}")
+        if direction not in ("TERMINATE", "PSEUDO") and category not in CATEGORY_STATUS:
+            raise ValueError(f"context rule {d.get('literal')!r}: unknown category {category!r}")
+        ms = d.get("max_scope")
+        return cls(
+            literal=str(d["literal"]),
+            category=category,
+            direction=direction,
+            pattern=d.get("pattern"),
+            max_scope=int(ms) if ms is not None else None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"literal": self.literal, "category": self.category, "direction": self.direction}
+        if self.pattern is not None:
+            d = {"pattern": self.pattern, **d}
+        if self.max_scope is not None:
+            d["max_scope"] = self.max_scope
+        return d
+
+
+@dataclass
+class Cue:
+    start: int
+    end: int
+    rule: ContextRule
+
+
+@dataclass
+class Context:
+    """The status of a mention, the cue that decided it (None for affirmed or a section-given status),
+    the section it lies in, and every status that applied (before precedence)."""
+
+    status: str
+    cue: Span | None = None
+    section: str | None = None
+    applied: list[str] = field(default_factory=list)
+
+    @property
+    def negated(self) -> bool:
+        return self.status == "negated"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "cue": self.cue.to_dict() if self.cue else None,
+            "section": self.section,
+            "applied": list(self.applied),
+        }
+
+
+def _literal_regex(lit: str) -> str:
+    body = r"\s+".join(re.escape(w) for w in lit.split())
+    pre = r"(?<!\w)" if lit[:1].isalnum() else ""
+    post = r"(?!\w)" if lit[-1:].isalnum() else ""
+    return pre + body + post
+
+
+class ContextRules:
+    def __init__(
+        self,
+        rules: Iterable[ContextRule],
+        *,
+        precedence: list[str] | None = None,
+        section_categories: dict[str, str] | None = None,
+        version: int = 1,
+        description: str = "",
+    ):
+        self.rules = list(rules)
+        self.precedence = [p.upper() for p in (precedence or ["FAMILY", "NEGATED_EXISTENCE", "HYPOTHETICAL", "POSSIBLE_EXISTENCE", "HISTORICAL"])]
+        for p in self.precedence:
+            if p not in CATEGORY_STATUS:
+                raise ValueError(f"precedence: unknown category {p!r}")
+        for c in CATEGORY_STATUS:
+            if c not in self.precedence:
+                self.precedence.append(c)
+        self.section_categories = {k: v.upper() for k, v in (section_categories or {}).items()}
+        self.version = version
+        self.description = description
+        literal_rules = [r for r in self.rules if r.pattern is None]
+        self._by_literal: dict[str, ContextRule] = {}
+        for r in literal_rules:
+            self._by_literal.setdefault(_key(r.literal), r)
+        lits = sorted(self._by_literal, key=lambda s: (-len(s), s))
+        self._literal_re = re.compile("|".join(_literal_regex(lit) for lit in lits) or r"(?!x)x", re.IGNORECASE)
+        self._patterns = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.pattern is not None]
+
+    # ---------------------------------------------------------------- (de)serialisation
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ContextRules":
+        if not isinstance(data, dict) or not isinstance(data.get("context_rules"), list):
+            raise ValueError("context rules: expected an object with a 'context_rules' list")
+        return cls(
+            (ContextRule.from_dict(d) for d in data["context_rules"]),
+            precedence=data.get("precedence"),
+            section_categories=data.get("section_categories"),
+            version=int(data.get("version", 1)),
+            description=str(data.get("description", "")),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"version": self.version}
+        if self.description:
+            d["description"] = self.description
+        d["precedence"] = list(self.precedence)
+        d["section_categories"] = dict(self.section_categories)
+        d["context_rules"] = [r.to_dict() for r in self.rules]
+        return d
+
+    @classmethod
+    def from_json(cls, text_or_path: str | Path) -> "ContextRules":
+        text = text_or_path.read_text(encoding="utf-8") if isinstance(text_or_path, Path) else text_or_path
+        return cls.from_dict(json.loads(text))
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def default(cls) -> "ContextRules":
+        return _default_rules()
+
+    # ---------------------------------------------------------------- matching
+    def cues(self, text: str, start: int, end: int) -> list[Cue]:
+        """Every cue in ``text[start:end]`` (pseudo cues included), in order, without overlaps."""
+        found: list[Cue] = []
+        for m in self._literal_re.finditer(text, start, end):
+            rule = self._by_literal.get(_key(m.group(0)))
+            if rule is not None:
+                found.append(Cue(m.start(), m.end(), rule))
+        for rx, rule in self._patterns:
+            for m in rx.finditer(text, start, end):
+                if m.end() > m.start():
+                    found.append(Cue(m.start(), m.end(), rule))
+        # resolve overlaps: longer match wins, then the earlier one
+        found.sort(key=lambda c: (-(c.end - c.start), c.start))
+        kept: list[Cue] = []
+        for c in found:
+            if all(c.end <= k.start or c.start >= k.end for k in kept):
+                kept.append(c)
+        kept.sort(key=lambda c: c.start)
+        return kept
+
+    def classify_in(self, text: str, sent_start: int, sent_end: int, start: int, end: int, section: str | None) -> Context:
+        cues = [c for c in self.cues(text, sent_start, sent_end) if c.rule.direction != "PSEUDO"]
+        cues = [c for c in cues if c.end <= start or c.start >= end]  # a cue inside the mention is not a cue for it
+        terms = [c for c in cues if c.rule.direction == "TERMINATE"]
+        hits: list[tuple[str, Cue | None]] = []
+        for c in cues:
+            d = c.rule.direction
+            if d == "TERMINATE":
+                continue
+            if d in ("FORWARD", "BIDIRECTIONAL") and c.end <= start:
+                limit = sent_end
+                for t in terms:
+                    if t.start >= c.end:
+                        limit = min(limit, t.start)
+                        break
+                if c.rule.max_scope is not None:
+                    limit = min(limit, _after_words(text, c.end, sent_end, c.rule.max_scope))
+                if start < limit:
+                    hits.append((c.rule.category, c))
+                    continue
+            if d in ("BACKWARD", "BIDIRECTIONAL") and c.start >= end:
+                limit = sent_start
+                for t in terms:
+                    if t.end <= c.start:
+                        limit = max(limit, t.end)
+                if c.rule.max_scope is not None:
+                    limit = max(limit, _before_words(text, sent_start, c.start, c.rule.max_scope))
+                if end > limit and start >= limit:
+                    hits.append((c.rule.category, c))
+        if section and section in self.section_categories:
+            hits.append((self.section_categories[section], None))
+        if not hits:
+            return Context("affirmed", None, section, [])
+        applied = sorted({CATEGORY_STATUS[c] for c, _ in hits}, key=lambda s: STATUSES.index(s))
+        best_cat = min((c for c, _ in hits), key=self.precedence.index)
+        # the nearest cue of the winning category decides (a section-given status has none)
+        cands = [cu for c, cu in hits if c == best_cat]
+        with_cue = [cu for cu in cands if cu is not None]
+        cue = None
+        if with_cue:
+            best = min(with_cue, key=lambda cu: (cu.start - end) if cu.start >= end else (start - cu.end))
+            cue = Span.of(text, best.start, best.end)
+        return Context(CATEGORY_STATUS[best_cat], cue, section, applied)
+
+
+def _key(s: str) -> str:
+    return " ".join(s.lower().split())
+
+
+def _after_words(text: str, pos: int, end: int, n: int) -> int:
+    """Offset just past the n-th word after ``pos`` (or ``end``)."""
+    last = end
+    for i, m in enumerate(_WORD.finditer(text, pos, end)):
+        if i == n - 1:
+            return m.end()
+    return last
+
+
+def _before_words(text: str, start: int, pos: int, n: int) -> int:
+    """Offset of the start of the n-th word before ``pos`` (or ``start``)."""
+    words = [m.start() for m in _WORD.finditer(text, start, pos)]
+    return words[-n] if len(words) >= n else start
+
+
+@lru_cache(maxsize=1)
+def _default_rules() -> ContextRules:
+    from ..config import resource_path
+
+    return ContextRules.from_json(resource_path("context_rules.json"))
+
+
+@lru_cache(maxsize=16)
+def _analyse(text: str) -> tuple[list[Section], list[Sentence]]:
+    from .sections import sectionize
+    from .sentences import split_sentences
+
+    secs = sectionize(text)
+    return secs, split_sentences(text, secs)
+
+
+def classify(doc_or_text: Document | str, start: int, end: int, rules: ContextRules | None = None) -> Context:
+    """The assertion status of the mention ``text[start:end]`` (offsets into ``Document.text`` or the string)."""
+    rules = rules or _default_rules()
+    if isinstance(doc_or_text, Document):
+        text = doc_or_text.text
+        sections, sentences = doc_or_text.sections, doc_or_text.sentences
+        if not sections and not sentences:
+            sections, sentences = _analyse(text)
+    elif isinstance(doc_or_text, str):
+        text = doc_or_text
+        sections, sentences = _analyse(text)
+    else:
+        raise TypeError(f"classify expects a Document or str, not {type(doc_or_text).__name__}")
+    if not (0 <= start <= end <= len(text)):
+        raise ValueError(f"span {start}:{end} outside text of length {len(text)}")
+    sec = _section_at(sections, start)
+    sec_name = sec.name if sec else None
+    a, b = _sentence_bounds(text, sentences, start, end, sec)
+    return rules.classify_in(text, a, b, start, end, sec_name)
+
+
+def _section_at(sections: list[Section], offset: int) -> Section | None:
+    for s in sections:
+        if s.start <= offset < s.end:
+            return s
+    if sections and offset == sections[-1].end:
+        return sections[-1]
+    return None
+
+
+def _sentence_bounds(text: str, sentences: list[Sentence], start: int, end: int, sec: Section | None) -> tuple[int, int]:
+    starts = [s.start for s in sentences]
+    i = bisect.bisect_right(starts, start) - 1
+    if i >= 0 and sentences[i].start <= start < sentences[i].end:
+        a, b = sentences[i].start, sentences[i].end
+        j = i
+        while b < end and j + 1 < len(sentences):
+            j += 1
+            b = sentences[j].end
+        return a, max(b, end)
+    # not inside a sentence (a header, white space): use its line, within its section
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
+    if sec is not None:
+        lo, hi = max(lo, sec.start), min(hi, sec.end)
+    return min(lo, start), max(hi, end)
