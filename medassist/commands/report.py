@@ -49,7 +49,14 @@ def _load_study(item) -> Any:
         if errors:
             raise errors[0]
         raise IngestError("no DICOM image study found", path=item.name)
-    return max(studies, key=lambda s: sum(len(getattr(se, "instances", [])) for se in s.series))
+    best = max(studies, key=lambda s: sum(len(getattr(se, "instances", [])) for se in s.series))
+    if len(studies) > 1:
+        others = ", ".join(s.study_uid for s in studies if s is not best)
+        _WARN[id(best)] = f"{item.name} holds {len(studies)} studies; this draft covers {best.study_uid} only (not: {others})"
+    return best
+
+
+_WARN: dict[int, str] = {}
 
 
 def run(args) -> int:
@@ -76,6 +83,8 @@ def run(args) -> int:
     def one(item) -> TaskOutput:
         study = _load_study(item)
         rep = draft_report(study, findings=args.findings, history=history, template_id=args.template)
+        if id(study) in _WARN:
+            rep.warnings.append(_WARN.pop(id(study)))
         result = rep.to_dict()
         if file_format:
             suffix = ".dcm" if args.format == "sr" else ".pdf"

@@ -372,14 +372,15 @@ def _comparison_section(h: StudyHeaders, t: Template, history: Any) -> ReportSec
         if uid and uid == h.study_uid:
             continue
         date = fmt_date(_prior_field(p, "study_date", "date", "StudyDate"))
-        desc = _prior_field(p, "description", "study_description", "StudyDescription") or "/".join(
+        desc = _prior_field(p, "description", "study_description", "StudyDescription", "modality") or "/".join(
             p.get("modalities", []) if isinstance(p, dict) else getattr(p, "modalities", []) or []
         )
         rows.append((date, desc or "prior study"))
         ev.append({"study_uid": uid, "study_date": date, "description": desc})
     if not rows:
         return ReportSection("comparison", title, "None available.", "history", [], note="no prior study of this patient in the history")
-    rows.sort(reverse=True)
+    order = sorted(range(len(rows)), key=lambda k: rows[k][0] or "", reverse=True)  # newest first
+    rows, ev = [rows[k] for k in order], [ev[k] for k in order]
     text = "; ".join(f"{desc} of {date}" if date else desc for date, desc in rows) + "."
     return ReportSection("comparison", title, text, "history", ev)
 
