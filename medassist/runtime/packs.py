@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -33,9 +34,11 @@ ALLOWED_SUFFIXES = (".onnx", ".onnx_data", ".onnx.data", ".json", ".txt", ".md",
 ALLOWED_NAMES = ("LICENSE", "LICENCE", "NOTICE", "README")
 
 _HASH_CHUNK = 1 << 20
-# In-process memo of verified files: (resolved path) -> (size, mtime_ns, inode, sha256). A file that changes
-# on disk gets a new mtime/size/inode and is hashed again.
-_verified: dict[str, tuple[int, int, int, str]] = {}
+# In-process memo of verified files: (resolved path) -> (size, mtime_ns, inode, sha256, hashed_at_ns). A file
+# that changes on disk gets a new mtime/size/inode and is hashed again. Like git's "racy clean" rule, a memo is
+# trusted only when the file's mtime is well before the time it was hashed (coarse file-system clocks).
+_verified: dict[str, tuple[int, int, int, str, int]] = {}
+_RACY_NS = 2_000_000_000
 _verified_lock = threading.Lock()
 
 
@@ -162,12 +165,13 @@ class ModelPack:
             stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
             with _verified_lock:
                 memo = _verified.get(key)
-            if memo is not None and memo[:3] == stamp:
+            if memo is not None and memo[:3] == stamp and st.st_mtime_ns < memo[4] - _RACY_NS:
                 digest = memo[3]
             else:
+                hashed_at = time.time_ns()
                 digest = sha256_file(target)
                 with _verified_lock:
-                    _verified[key] = (*stamp, digest)
+                    _verified[key] = (*stamp, digest, hashed_at)
             if digest != entry["sha256"].lower():
                 raise ModelPackError(
                     f"sha256 mismatch: file was modified (expected {entry['sha256'][:12]}…, got {digest[:12]}…)",

@@ -1,0 +1,3 @@
+"""placeholder"""
+def find_captioner():
+    return None
