@@ -62,8 +62,19 @@ def setup(level: int = logging.INFO) -> logging.Logger:
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
+    silence_phi_warnings()
     _configured = True
     return logger
+
+
+def silence_phi_warnings() -> None:
+    """pydicom's warnings quote element values (names, IDs, UIDs) on stderr: PHI. Drop them; the typed errors
+    MedAssist raises carry what a user needs."""
+    import warnings
+
+    warnings.filterwarnings("ignore", module=r"pydicom(\..*)?$")
+    warnings.filterwarnings("ignore", module=r"highdicom(\..*)?$")
+    logging.getLogger("pydicom").setLevel(logging.CRITICAL)
 
 
 def get(name: str = "") -> logging.Logger:
