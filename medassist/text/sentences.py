@@ -35,7 +35,8 @@ NO_SPLIT_AFTER = frozenset(
 NO_SPLIT_BEFORE_DIGIT = frozenset({"no", "nos", "approx", "fig", "figs", "vol", "ref", "p", "pp", "ca", "tab", "tabs"})
 
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*\u2022\u25cf\u25aa\u25e6>]|\d{1,3}[.)](?=[ \t])|[a-zA-Z][)](?=[ \t])|\(\w{1,3}\))")
-_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)")
+# end punctuation, closing quotes/brackets, then white space — or ",X" (run-together transcriptions)
+_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?:(?=\s)|,(?=[A-Z]))")
 _TOKEN_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _LIST_MARKER_ONLY = re.compile(r"^\W*(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]$")
 _STRIP_LEAD = " \t\n\r\f\v,;:"
