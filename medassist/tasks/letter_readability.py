@@ -1,0 +1,75 @@
+"""Readability of a letter: Flesch-Kincaid grade, Flesch reading ease and SMOG (textstat).
+
+textstat 0.7.13 counts English syllables with the CMU dictionary loaded through nltk, and nltk
+*downloads* that dictionary on first use. MedAssist never goes online, so unless the corpus is already
+installed locally we point textstat's syllable counter at its pyphen fallback (hyphenation patterns that
+ship inside the pyphen wheel). ``syllable_source()`` says which one is in use.
+
+Scoring unit: a letter is laid out in lines (headings, bullet items) that are sentences for a reader;
+a line without end punctuation is scored as one sentence (``score_text`` adds the full stop).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+_SOURCE = "pyphen"
+
+
+@lru_cache(maxsize=1)
+def _textstat():
+    global _SOURCE
+    import textstat
+    from textstat.backend.counts import _count_syllables
+
+    try:
+        import nltk
+
+        nltk.data.find("corpora/cmudict")
+        _SOURCE = "cmudict"
+    except Exception:  # corpus absent (or nltk missing): never download it
+        _count_syllables.get_cmudict = lambda lang: None  # type: ignore[assignment]
+        _SOURCE = "pyphen"
+    return textstat
+
+
+def syllable_source() -> str:
+    _textstat()
+    return _SOURCE
+
+
+def syllables(word: str) -> int:
+    return int(_textstat().syllable_count(word))
+
+
+def score_text(text: str) -> str:
+    """The text as scored: bullets dropped, every non-empty line ending in end punctuation."""
+    lines = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s*(?:[-•*]|\d+[.)])\s+", "", line).strip()
+        if not line:
+            continue
+        if not re.search(r"[.!?:]$", line):
+            line += "."
+        elif line.endswith(":"):
+            line = line[:-1] + "."
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def readability(text: str) -> dict[str, Any]:
+    ts = _textstat()
+    scored = score_text(text)
+    if not scored.strip():
+        return {"flesch_kincaid_grade": None, "flesch_reading_ease": None, "smog": None, "words": 0,
+                "sentences": 0, "syllable_source": _SOURCE}
+    return {
+        "flesch_kincaid_grade": round(float(ts.flesch_kincaid_grade(scored)), 2),
+        "flesch_reading_ease": round(float(ts.flesch_reading_ease(scored)), 2),
+        "smog": round(float(ts.smog_index(scored)), 2),
+        "words": int(ts.lexicon_count(scored)),
+        "sentences": int(ts.sentence_count(scored)),
+        "syllable_source": _SOURCE,
+    }
