@@ -1,0 +1,172 @@
+"""ConText-style assertion status: cues, scopes, terminators, pseudo cues, sections, precedence, rules file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from medassist.config import resource_path
+from medassist.ingest import document_from_text
+from medassist.text.context import Context, ContextRule, ContextRules, classify
+
+
+def status(text: str, mention: str, nth: int = 0):
+    i = -1
+    for _ in range(nth + 1):
+        i = text.index(mention, i + 1)
+    return classify(text, i, i + len(mention))
+
+
+@pytest.mark.parametrize(
+    "text,mention,expected,cue",
+    [
+        # the required cases
+        ("Patient denies chest pain.", "chest pain", "negated", "denies"),
+        ("No history of diabetes.", "diabetes", "negated", "No history of"),
+        ("Will rule out pneumonia.", "pneumonia", "uncertain", "rule out"),
+        ("Family history of breast cancer.", "breast cancer", "family", "Family history"),
+        ("History of MI in 2019.", "MI", "historical", "History of"),
+        ("Patient has hypertension.", "hypertension", "affirmed", None),
+        ("Mother has diabetes.", "diabetes", "family", "Mother"),
+        # negation
+        ("She is without edema.", "edema", "negated", "without"),
+        ("CT negative for pulmonary embolism.", "pulmonary embolism", "negated", "negative for"),
+        ("There is no evidence of metastatic disease.", "metastatic disease", "negated", "no evidence of"),
+        ("Pulmonary embolism was ruled out.", "Pulmonary embolism", "negated", "was ruled out"),
+        ("Strep test is negative.", "Strep", "negated", "is negative"),
+        ("Lungs free of wheezes.", "wheezes", "negated", "free of"),
+        ("Denies fever, chills, or night sweats.", "night sweats", "negated", "Denies"),
+        ("Absence of ascites.", "ascites", "negated", "Absence of"),
+        # uncertainty
+        ("Possible early appendicitis.", "appendicitis", "uncertain", "Possible"),
+        ("CXR: ?pneumonia in the right base.", "pneumonia", "uncertain", "?"),
+        ("R/O sepsis.", "sepsis", "uncertain", "R/O"),
+        ("Cannot exclude a small fracture.", "fracture", "uncertain", "Cannot exclude"),
+        ("Concern for cellulitis.", "cellulitis", "uncertain", "Concern for"),
+        ("He may have gout.", "gout", "uncertain", "may have"),
+        ("Questionable infiltrate.", "infiltrate", "uncertain", "Questionable"),
+        ("Malignancy cannot be ruled out.", "Malignancy", "uncertain", "cannot be ruled out"),
+        # history
+        ("Status post appendectomy.", "appendectomy", "historical", "Status post"),
+        ("He is s/p CABG.", "CABG", "historical", "s/p"),
+        ("Prior stroke with no residual deficit.", "stroke", "historical", "Prior"),
+        ("She had a stroke in 2015.", "stroke", "historical", "in 2015"),
+        ("Pneumonia 5 years ago.", "Pneumonia", "historical", "years ago"),
+        # hypothetical
+        ("Return if you develop fever.", "fever", "hypothetical", "Return if"),
+        ("Call us if you have chest pain.", "chest pain", "hypothetical", "if you have"),
+        ("In case of bleeding, stop the aspirin.", "bleeding", "hypothetical", "In case of"),
+        ("Should you notice swelling, call.", "swelling", "hypothetical", "Should you"),
+        # pseudo cues are not cues
+        ("No change in the pulmonary nodule.", "pulmonary nodule", "affirmed", None),
+        ("Gram negative rods in sepsis.", "sepsis", "affirmed", None),
+        ("Walks without difficulty; has knee pain.", "knee pain", "affirmed", None),
+        # family cue with a reporting verb in between does not reach the patient's problem
+        ("His wife states he has fever.", "fever", "affirmed", None),
+    ],
+)
+def test_cases(text, mention, expected, cue):
+    c = status(text, mention)
+    assert c.status == expected, (text, c)
+    if cue is None:
+        assert c.cue is None
+    else:
+        assert c.cue is not None and c.cue.text == cue
+        assert text[c.cue.start : c.cue.end] == c.cue.text
+
+
+def test_terminator_ends_scope():
+    t = "No fever but has cough."
+    assert status(t, "fever").status == "negated"
+    assert status(t, "cough").status == "affirmed"
+    t = "Denies chest pain, however reports dyspnea."
+    assert status(t, "dyspnea").status == "affirmed"
+    assert status(t, "chest pain").status == "negated"
+
+
+def test_scope_stays_in_the_sentence():
+    t = "He denies fever. Cough for two days."
+    assert status(t, "fever").status == "negated"
+    assert status(t, "Cough").status == "affirmed"
+
+
+def test_backward_cue_does_not_reach_forward():
+    t = "Pneumonia was ruled out and treated for sinusitis."
+    assert status(t, "Pneumonia").status == "negated"
+    assert status(t, "sinusitis").status == "affirmed"
+
+
+def test_max_scope_caps_the_cue():
+    # "prior" reaches 4 words only
+    t = "Prior imaging of the chest and abdomen showed a mass."
+    assert status(t, "imaging").status == "historical"
+    assert status(t, "mass").status == "affirmed"
+
+
+def test_precedence():
+    # negated beats historical; family beats negated; hypothetical beats uncertain
+    assert status("No history of asthma.", "asthma").status == "negated"
+    c = status("History of possible asthma.", "asthma")
+    assert c.status == "uncertain" and c.applied == ["uncertain", "historical"]
+    assert status("Her father denied any cancer.", "cancer").status == "family"
+    assert status("If possible pneumonia develops, call.", "pneumonia").status == "hypothetical"
+
+
+def test_sections_give_status():
+    note = (
+        "PAST MEDICAL HISTORY:\nHypertension. No diabetes.\n\n"
+        "FAMILY HISTORY:\nColon cancer.\n\n"
+        "HPI: Cough for 3 days.\n"
+    )
+    doc = document_from_text(note)
+    c = status(doc.text, "Hypertension")
+    assert (c.status, c.cue, c.section) == ("historical", None, "pmh")
+    assert status(doc.text, "diabetes").status == "negated"  # a cue with precedence beats the section
+    c = classify(doc, doc.text.index("Colon"), doc.text.index("Colon") + len("Colon cancer"))
+    assert (c.status, c.section) == ("family", "family_history")
+    c = classify(doc, doc.text.index("Cough"), doc.text.index("Cough") + 5)
+    assert (c.status, c.section) == ("affirmed", "hpi")
+
+
+def test_document_and_text_agree_and_to_dict():
+    t = "ROS: Denies chest pain.\nPLAN: Possible stress test."
+    doc = document_from_text(t)
+    for m in ("chest pain", "stress test"):
+        i = t.index(m)
+        assert classify(doc, i, i + len(m)) == classify(t, i, i + len(m))
+    i = t.index("chest pain")
+    d = classify(doc, i, i + 10).to_dict()
+    assert d["status"] == "negated" and d["cue"] == {"start": 5, "end": 11, "text": "Denies"} and d["section"] == "ros"
+    assert json.loads(json.dumps(d)) == d
+
+
+def test_mention_in_a_header_line_or_out_of_range():
+    t = "FAMILY HISTORY\nNone."
+    c = classify(t, 0, 6)
+    assert isinstance(c, Context)
+    with pytest.raises(ValueError):
+        classify(t, 5, 100)
+
+
+def test_rules_round_trip_and_validation():
+    raw = json.loads(resource_path("context_rules.json").read_text(encoding="utf-8"))
+    rules = ContextRules.from_json(resource_path("context_rules.json"))
+    assert ContextRules.from_json(rules.to_json()).to_dict() == rules.to_dict()
+    assert [r.to_dict() for r in rules.rules] == [
+        {k: r[k] for k in ("pattern", "literal", "category", "direction", "max_scope") if k in r}
+        for r in raw["context_rules"]
+    ]
+    with pytest.raises(ValueError, match="direction"):
+        ContextRule.from_dict({"literal": "x", "category": "NEGATED_EXISTENCE", "direction": "SIDEWAYS"})
+    with pytest.raises(ValueError, match="category"):
+        ContextRule.from_dict({"literal": "x", "category": "MAYBE", "direction": "FORWARD"})
+
+
+def test_custom_rules_are_used():
+    rules = ContextRules.from_dict(
+        {"context_rules": [{"literal": "nope", "category": "NEGATED_EXISTENCE", "direction": "BACKWARD"}]}
+    )
+    t = "Fever nope. No cough."
+    assert classify(t, 0, 5, rules=rules).status == "negated"
+    assert classify(t, t.index("cough"), t.index("cough") + 5, rules=rules).status == "affirmed"
