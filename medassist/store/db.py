@@ -211,8 +211,13 @@ def connect(path: Path, key: bytes, *, create: bool = False, readonly: bool = Fa
 
 
 def _integrity_problems(conn) -> list[str]:
-    problems = [" ".join(str(c) for c in row) for row in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
-    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    """Rows of ``PRAGMA cipher_integrity_check`` (HMAC of every page) and of ``integrity_check``."""
+    sqlcipher3 = _sqlcipher()
+    try:
+        problems = [" ".join(str(c) for c in row) for row in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlcipher3.DatabaseError as exc:
+        return [f"unreadable: {exc}"]
     if [tuple(r) for r in rows] != [("ok",)]:
         problems += [str(r[0]) for r in rows]
     return problems
