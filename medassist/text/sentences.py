@@ -73,7 +73,7 @@ def _has_alnum(text: str, s: int, e: int) -> bool:
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in _STRIP_LEAD:
+    while s < e and (text[s].isspace() or text[s] in _STRIP_LEAD):
         s += 1
     while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
         e -= 1  # a trailing comma is a line break in run-together transcriptions ("...well.,PLAN:")
