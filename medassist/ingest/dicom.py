@@ -591,6 +591,14 @@ def _from_header(name: str, ds, file: Path | None, data: bytes | None) -> "Insta
                 f"the file holds {max(size - pixel_offset, 0)}",
                 path=name,
             )
+    native = ts in ("1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99")
+    if native and kw == "PixelData" and pixel_offset is None and pixel_length is not None:
+        need = expected_native_bytes(
+            _int(_get(ds, "Rows")), _int(_get(ds, "Columns")), _int(_get(ds, "SamplesPerPixel")) or 1,
+            bits_alloc, max(1, _int(_get(ds, "NumberOfFrames")) or 1), str(_get(ds, "PhotometricInterpretation", "")),
+        )
+        if pixel_length < need:
+            raise TruncatedPixelDataError(f"pixel data is {pixel_length} bytes, the image needs {need}", path=name)
     orientation = _floats(_get(ds, "ImageOrientationPatient"), 6)
     position = _floats(_get(ds, "ImagePositionPatient"), 3)
     spacing = _floats(_get(ds, "PixelSpacing"), 2) or _floats(_get(ds, "ImagerPixelSpacing"), 2)
@@ -630,6 +638,15 @@ def _from_header(name: str, ds, file: Path | None, data: bytes | None) -> "Insta
         _file=file,
         _data=data,
     )
+
+
+def expected_native_bytes(rows: int, cols: int, samples: int, bits_allocated: int, frames: int, photometric: str) -> int:
+    """Bytes of uncompressed pixel data the header calls for."""
+    if photometric.strip() in ("YBR_FULL_422", "YBR_PARTIAL_422"):
+        bits = rows * cols * 2 * bits_allocated
+    else:
+        bits = rows * cols * samples * bits_allocated
+    return math.ceil(bits * frames / 8)
 
 
 def _functional_geometry(ds):

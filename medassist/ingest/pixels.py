@@ -119,12 +119,11 @@ def _check(inst) -> None:
 
 
 def _expected_native_bytes(inst) -> int:
-    spp = inst.samples_per_pixel
-    if inst.photometric in ("YBR_FULL_422", "YBR_PARTIAL_422"):
-        per_frame_bits = inst.rows * inst.cols * 2 * inst.bits_allocated
-    else:
-        per_frame_bits = inst.rows * inst.cols * spp * inst.bits_allocated
-    return math.ceil(per_frame_bits * inst.frames / 8)
+    from .dicom import expected_native_bytes
+
+    return expected_native_bytes(
+        inst.rows, inst.cols, inst.samples_per_pixel, inst.bits_allocated, inst.frames, inst.photometric
+    )
 
 
 def _native_fast(inst, frame: int):
