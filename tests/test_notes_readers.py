@@ -252,3 +252,20 @@ def test_dicom_sr_file_becomes_a_document():
     assert doc.kind == "dicom-sr"
     assert doc.text.strip()
     _check_spans(doc)
+
+
+def test_dicom_sr_bytes_from_stdin():
+    pytest.importorskip("pydicom")
+    from pathlib import Path
+
+    from pydicom.data import get_testdata_file
+
+    path = get_testdata_file("test-SR.dcm", download=False)
+    ct = get_testdata_file("CT_small.dcm", download=False)
+    if path is None or ct is None:
+        pytest.skip("pydicom test files not installed")
+    doc = document_from_bytes(Path(path).read_bytes(), source="<stdin>")
+    assert doc.kind == "dicom-sr" and doc.text == load_document(path).text
+    with pytest.raises(UnsupportedFormatError, match="without a Structured Report") as e:
+        document_from_bytes(Path(ct).read_bytes(), source="<stdin>")
+    assert e.value.path == "<stdin>"

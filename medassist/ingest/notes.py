@@ -261,7 +261,7 @@ def document_from_bytes(data: bytes, source: str = "<bytes>", kind: str = "note"
     if fmt == "empty":
         raise IngestError("empty file: nothing to read", path=source)
     if fmt == "dicom":
-        raise UnsupportedFormatError("DICOM data: open it as a file path (DICOM SR) or a study", path=source)
+        return _dicom_sr_bytes(data, source)
     meta: dict[str, Any] = {"format": fmt, "bytes": len(data)}
     if fmt == "pdf":
         text = read_pdf(data, source)
@@ -307,6 +307,24 @@ def load_document(path: str | Path) -> Document:
     except OSError as e:
         raise IngestError(f"cannot read: {e.strerror or e}", path=src) from None
     return document_from_bytes(data, source=src, suffix=p.suffix)
+
+
+def _dicom_sr_bytes(data: bytes, source: str) -> Document:
+    """The text of a DICOM SR held in memory (stdin); other DICOM data is not a note."""
+    try:
+        from .dicom import load_study_bytes
+    except ImportError:
+        raise UnsupportedFormatError("DICOM data: DICOM support is not available", path=source) from None
+    res = load_study_bytes(data, source)
+    for obj in res.others:
+        if obj.is_sr:
+            return obj.document()
+    if res.errors:
+        err = res.errors[0]
+        if isinstance(err, IngestError) and err.path:
+            raise err
+        raise IngestError(str(err), path=source)
+    raise UnsupportedFormatError("DICOM data without a Structured Report: open it as a study", path=source)
 
 
 def _dicom_sr(path: Path) -> Document:

@@ -160,6 +160,8 @@ class SectionRules:
             colon = m.group("colon")
             if len(_norm(title)) == 1 and (":" not in colon or _digit_follows(text, m.end())):
                 continue  # single-letter SOAP headers ("A:", "P:") need a colon and no number ("P: 4.4")
+            if "." in colon and not rule.inline and not _text_follows(text, m.end()):
+                continue  # "Follow-up." alone between blank lines is content, "Procedure.\nThrough..." a header
             start = m.start("title")
             body = m.start("title") if rule.inline else m.end()
             found[start] = (start, body, title, rule)
@@ -173,6 +175,15 @@ class SectionRules:
                 continue
             found[start] = (start, start if rule.inline else m.end(), title, rule)
         return [found[k] for k in sorted(found)]
+
+
+def _text_follows(text: str, pos: int) -> bool:
+    """Whether the line after ``pos`` (the end of a header line) holds text."""
+    nl = text.find("\n", pos)
+    if nl < 0:
+        return False
+    nxt = text.find("\n", nl + 1)
+    return bool(text[nl + 1 : len(text) if nxt < 0 else nxt].strip())
 
 
 def _digit_follows(text: str, pos: int) -> bool:
@@ -206,6 +217,8 @@ def sectionize(text: str, rules: SectionRules | None = None) -> list[Section]:
     first = heads[0][0] if heads else len(text)
     if text[:first].strip():
         sections.append(Section(PREAMBLE, "", 0, first, 0))
+    # an inline header ("NKDA") right inside a section of its own kind ("ALLERGIES") opens nothing new
+    heads = [h for i, h in enumerate(heads) if not (h[3].inline and i and heads[i - 1][3].name == h[3].name)]
     for i, (start, body, title, rule) in enumerate(heads):
         end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
         body = min(body, end)
