@@ -60,7 +60,7 @@ def compile_tabular(xml_path: Path) -> dict:
         entry = {"d": desc, "ch": chapter, "bl": block, "b": 0 if (children or s7owner) else 1}
         if parent:
             entry["p"] = parent
-        for key, tag in (("i", "inclusionTerm"), ("e1", "excludes1"), ("e2", "excludes2"),
+        for key, tag in (("i", "inclusionTerm"), ("inc", "includes"), ("e1", "excludes1"), ("e2", "excludes2"),
                          ("cf", "codeFirst"), ("ua", "useAdditionalCode"), ("ca", "codeAlso")):
             vals = notes(diag, tag)
             if vals:

@@ -1,0 +1,184 @@
+"""Lexical matching of ICD-10-CM terms (tabular descriptions, inclusion terms, neoplasm table, the
+abbreviations in resources/icd10cm/abbreviations.json) against the sentences of a note.
+
+A term matches a sentence when all of its content words occur in it (order free: clinical English
+says "diabetes mellitus type 2" as often as "type 2 diabetes mellitus"). Header codes are mapped to
+their default billable child ("unspecified" / "without complications"), injury codes get their 7th
+character ("A", initial encounter) so that every code the matcher proposes is a billable code of the
+April-2026 set.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from medassist import icd10
+from medassist.config import resource_path
+
+from .coding_text import STOP, stem, tokenize
+
+# words that carry no meaning for matching a term in a note
+_TERM_STOP = STOP | frozenset("unspecified nos specified other site type classified elsewhere unknown "
+                              "initial encounter part".split())
+_PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9']*|[0-9]+")
+# keep "type 1/2" and "without" distinctions that matter in descriptions
+_KEEP_DIGITS_AFTER = {"type"}
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str  # billable target code
+    words: tuple[str, ...]  # content words (stemmed)
+    text: str  # the term as written
+    source: str  # "desc" | "incl" | "neoplasm" | "abbr"
+
+
+def term_words(text: str) -> tuple[str, ...]:
+    text = _PAREN_RE.sub(" ", text)
+    raw = [w.lower() for w in _WORD_RE.findall(text)]
+    out = []
+    for i, w in enumerate(raw):
+        if w in _TERM_STOP and not (w == "type" and i + 1 < len(raw) and raw[i + 1].isdigit()):
+            continue
+        if w in ("without", "with"):
+            break  # "without complications" / "with X" qualifiers: match the condition itself
+        out.append(stem(w))
+    # order-free, de-duplicated
+    seen, uniq = set(), []
+    for w in out:
+        if w not in seen:
+            seen.add(w)
+            uniq.append(w)
+    return tuple(uniq)
+
+
+def default_billable(code: str) -> str | None:
+    """The billable code a header stands for: the 'unspecified' (or '...without complications') child,
+    followed down the tree; 7th character 'A' where one is required."""
+    cs = icd10.codeset()
+    cur = code
+    for _ in range(6):
+        kids = cs.children_map.get(cur)
+        if not kids:
+            break
+        def rank(k):
+            d = cs.raw(k)["d"].lower()
+            return (("without complication" in d) * 4 + d.endswith("unspecified") * 3
+                    + ("unspecified" in d) * 2 + k.endswith("9") + k.endswith("0") * 0.5)
+        cur = max(kids, key=rank)
+    e = icd10.lookup(cur)
+    if e is None:
+        return None
+    if e.seventh_required:
+        return icd10.with_seventh(cur, "A") or (icd10.with_seventh(cur, next(iter(e.seventh_chars))) if e.seventh_chars else None)
+    return cur if e.billable else None
+
+
+class Lexicon:
+    def __init__(self, terms: list[Term]):
+        self.terms = terms
+        # index each term by its rarest word
+        freq: dict[str, int] = {}
+        for t in terms:
+            for w in t.words:
+                freq[w] = freq.get(w, 0) + 1
+        self.index: dict[str, list[int]] = {}
+        for i, t in enumerate(terms):
+            if not t.words:
+                continue
+            key = min(t.words, key=lambda w: (freq[w], w))
+            self.index.setdefault(key, []).append(i)
+
+    def match(self, text: str, start: int, end: int):
+        """Terms whose words all occur in text[start:end]: [(Term, [token spans of its words])]."""
+        toks = tokenize(text[start:end], start)
+        where: dict[str, list[tuple[int, int]]] = {}
+        for t in toks:
+            where.setdefault(t.norm, []).append((t.start, t.end))
+        out = []
+        for w in where:
+            for ti in self.index.get(w, ()):
+                term = self.terms[ti]
+                if all(x in where for x in term.words):
+                    out.append((term, [where[x][0] for x in term.words]))
+        return out
+
+
+def _abbreviations() -> dict:
+    try:
+        with open(resource_path("icd10cm/abbreviations.json"), encoding="utf-8") as fh:
+            return json.load(fh).get("terms", {})
+    except FileNotFoundError:
+        return {}
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _build() -> Lexicon:
+    cs = icd10.codeset()
+    terms: list[Term] = []
+    target_cache: dict[str, str | None] = {}
+
+    def target(code: str) -> str | None:
+        if code not in target_cache:
+            e = cs.raw(code)
+            if e is None:
+                target_cache[code] = None
+            elif e["b"]:
+                target_cache[code] = code
+            else:
+                target_cache[code] = default_billable(code)
+        return target_cache[code]
+
+    for code in cs.codes():
+        e = cs.raw(code)
+        if "." not in code and cs.children_map.get(code) and len(cs.children_map[code]) > 12:
+            pass  # broad categories still give their unspecified child
+        tgt = target(code)
+        if not tgt:
+            continue
+        incl = list(e.get("i", ())) + list(e.get("inc", ()))
+        for text, src in [(e["d"], "desc")] + [(i, "incl") for i in incl]:
+            low = text.lower()
+            if src == "desc" and low.startswith(("other ", "other and unspecified")):
+                continue
+            if not e["b"] and "elsewhere classified" in low:
+                continue
+            w = term_words(text)
+            if 1 <= len(w) <= 8:
+                terms.append(Term(tgt, w, text, src))
+    # neoplasm table: "<site> cancer|carcinoma|malignant neoplasm" -> primary; "metasta..." handled by scorer
+    try:
+        with open(resource_path("icd10cm/neoplasm.json"), encoding="utf-8") as fh:
+            neo = json.load(fh)
+        for path, cells in neo["rows"]:
+            if len(path) < 2:
+                continue
+            site = path[-1]
+            if len(path) > 2:
+                site = f"{path[-2]} {path[-1]}"
+            prim = (cells[0] or "").rstrip("-")
+            tgt = target(prim) if prim and cs.raw(prim) else None
+            if tgt:
+                for head in ("cancer", "carcinoma", "adenocarcinoma", "malignant neoplasm", "malignant tumor"):
+                    w = term_words(f"{site} {head}")
+                    if 2 <= len(w) <= 8:
+                        terms.append(Term(tgt, w, f"{site} {head}", "neoplasm"))
+    except FileNotFoundError:
+        pass
+    for abbr, code in _abbreviations().items():
+        tgt = target(icd10.normalize(code))
+        if tgt:
+            terms.append(Term(tgt, tuple(stem(w) for w in abbr.lower().split()), abbr, "abbr"))
+    return Lexicon(terms)
+
+
+def lexicon() -> Lexicon:
+    with _lock:
+        return _build()

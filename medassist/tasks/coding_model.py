@@ -1,0 +1,252 @@
+"""Candidate generation and features for the ICD-10-CM coder, and the scorer that ranks them.
+
+Knowledge (learned from CodiEsp train by models/coder/train.py, shipped as JSON in the coder pack):
+  * ``sent``: mention n-gram -> codes seen evidenced in the same sentence (count of sentences with the
+    n-gram, and per code the count where the code's evidence lies there);
+  * ``doc``: the same at document level;
+  * ``prior``: how often each code was assigned.
+The tabular lexicon (medassist.tasks.coding_lexicon) adds codes no training note used.
+The scorer is a small gradient-boosted tree ensemble stored as arrays in JSON and evaluated with numpy.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from medassist import icd10
+
+from .coding_text import grams, sentence_spans, tokenize
+
+FEATURES = [
+    "s_max", "s_second", "s_nsent", "d_max", "lex_len", "lex_desc", "lex_count", "gram_len", "gram_logn",
+    "log_prior", "seen", "neg", "unc", "hist", "fam", "hyp", "header", "chap_r", "emb",
+]
+STATUSES = ("affirmed", "negated", "uncertain", "historical", "family", "hypothetical")
+ALPHA = 2.0
+
+
+def product_code(code: str) -> str | None:
+    """A code as written in a data set ("s71.101", "e11.9", "t81.4xx") -> the code MedAssist suggests
+    (billable where the set allows: 7th character "A" appended where required), or None if absent."""
+    c = icd10.normalize(code)
+    e = icd10.lookup(c)
+    if e is None:
+        stripped = c.rstrip("X").rstrip(".")
+        e = icd10.lookup(stripped)
+        if e is None:
+            return None
+        c = e.code
+    if e.seventh_required:
+        return icd10.with_seventh(e.code, "A") if "A" in e.seventh_chars else e.code
+    return e.code
+
+
+def eval_key(code: str) -> str:
+    """Comparison key between MedAssist codes and CodiEsp labels: no dot, no 7th character,
+    no trailing placeholder X (CodiEsp writes injury codes without their 7th character)."""
+    c = icd10.normalize(code)
+    cs = icd10.codeset()
+    if len(c.replace(".", "")) == 7 and cs.split_seventh(c):
+        c = c.replace(".", "")[:6]
+    return c.replace(".", "").rstrip("X")
+
+
+@dataclass
+class Candidate:
+    code: str
+    feats: dict = field(default_factory=dict)
+    evidence: list = field(default_factory=list)  # [(start, end, strength)]
+    status: str = "affirmed"
+    cue: object = None
+    sources: set = field(default_factory=set)
+
+
+class Knowledge:
+    def __init__(self, data: dict):
+        self.sent: dict = data["sent"]
+        self.doc: dict = data["doc"]
+        self.prior: dict = data["prior"]
+        self.n_docs: int = int(data.get("n_docs", 1))
+
+
+def build_knowledge(examples, min_count: int = 2, max_codes: int = 25) -> dict:
+    """examples: iterable of (sentences: list[str], sentence_codes: list[set[str]], doc_codes: set[str]).
+    Returns the JSON-able knowledge dict."""
+    from collections import Counter, defaultdict
+
+    sg, sgc = Counter(), defaultdict(Counter)
+    dg, dgc = Counter(), defaultdict(Counter)
+    prior = Counter()
+    n = 0
+    for sents, sent_codes, doc_codes in examples:
+        n += 1
+        prior.update(doc_codes)
+        doc_grams = set()
+        for s, codes in zip(sents, sent_codes):
+            gs = {g for g, _, _ in grams(tokenize(s))}
+            doc_grams |= gs
+            for g in gs:
+                sg[g] += 1
+                for c in codes:
+                    sgc[g][c] += 1
+        for g in doc_grams:
+            dg[g] += 1
+            for c in doc_codes:
+                dgc[g][c] += 1
+
+    def table(cnt, cc):
+        out = {}
+        for g, codes in cc.items():
+            ng = cnt[g]
+            keep = [(c, k) for c, k in codes.items() if (k >= 2 or ng >= min_count) and k / (ng + ALPHA) >= 0.04]
+            if keep:
+                keep.sort(key=lambda x: -x[1])
+                out[g] = [ng, [[c, k] for c, k in keep[:max_codes]]]
+        return out
+
+    return {"sent": table(sg, sgc), "doc": table(dg, dgc), "prior": dict(prior), "n_docs": n}
+
+
+def _status_of(doc, start, end, classify):
+    if classify is None:
+        return "affirmed", None
+    try:
+        ctx = classify(doc, start, end)
+    except Exception:  # a context failure must not lose the code; it is listed as affirmed
+        return "affirmed", None
+    st = getattr(ctx, "status", "affirmed")
+    return (st if st in STATUSES else "affirmed"), getattr(ctx, "cue", None)
+
+
+def extract(doc, know: Knowledge, lexicon, classify=None, embed_scores=None, max_candidates: int = 150):
+    """Candidates with features for one Document. ``classify(doc, start, end)`` gives context status;
+    ``embed_scores`` an optional {code: (similarity, (start, end))} from embedding retrieval."""
+    text = doc.text
+    cands: dict[str, Candidate] = {}
+    per_sent_best: dict[str, list[float]] = {}
+    doc_best: dict[str, float] = {}
+
+    def cand(code):
+        c = cands.get(code)
+        if c is None:
+            c = cands[code] = Candidate(code)
+            c.feats = dict.fromkeys(FEATURES, 0.0)
+        return c
+
+    for s, e in sentence_spans(doc):
+        toks = tokenize(text[s:e], s)
+        best_here: dict[str, tuple[float, int, int, int, int]] = {}
+        for g, i, j in grams(toks):
+            row = know.sent.get(g)
+            if row is not None:
+                ng, codes = row
+                for code, k in codes:
+                    p = k / (ng + ALPHA)
+                    if p > best_here.get(code, (0.0,))[0]:
+                        best_here[code] = (p, toks[i].start, toks[j - 1].end, j - i, ng)
+            drow = know.doc.get(g)
+            if drow is not None:
+                ng, codes = drow
+                for code, k in codes:
+                    p = k / (ng + ALPHA)
+                    if p > doc_best.get(code, (0.0,))[0]:
+                        doc_best[code] = (p, toks[i].start, toks[j - 1].end)
+        for code, (p, a, b, glen, ng) in best_here.items():
+            per_sent_best.setdefault(code, []).append(p)
+            c = cand(code)
+            c.evidence.append((a, b, p))
+            c.sources.add("learned")
+            if p > c.feats["s_max"]:
+                c.feats["s_max"] = p
+                c.feats["gram_len"] = glen
+                c.feats["gram_logn"] = math.log1p(ng)
+        for term, spans in lexicon.match(text, s, e):
+            c = cand(term.code)
+            a = min(x[0] for x in spans)
+            b = max(x[1] for x in spans)
+            c.sources.add("lexicon")
+            c.feats["lex_count"] += 1
+            if len(term.words) > c.feats["lex_len"]:
+                c.feats["lex_len"] = len(term.words)
+            if term.source == "desc":
+                c.feats["lex_desc"] = 1.0
+            c.evidence.append((a, b, 0.3 + 0.1 * len(term.words)))
+    for code, (p, a, b) in doc_best.items():
+        if p >= 0.08 or code in cands:
+            c = cand(code)
+            c.feats["d_max"] = p
+            if not c.evidence:
+                c.evidence.append((a, b, p * 0.5))
+    if embed_scores:
+        for code, (sim, (a, b)) in embed_scores.items():
+            c = cand(code)
+            c.feats["emb"] = sim
+            c.sources.add("embedding")
+            if not c.evidence:
+                c.evidence.append((a, b, sim * 0.3))
+
+    # keep the strongest candidates before the (costlier) context step
+    def pre(c):
+        f = c.feats
+        return max(f["s_max"], f["d_max"] * 0.8, 0.15 * f["lex_len"], f["emb"] - 0.4)
+
+    ranked = sorted(cands.values(), key=pre, reverse=True)[:max_candidates]
+    cs = icd10.codeset()
+    out = []
+    status_cache: dict[tuple[int, int], tuple[str, object]] = {}
+    for c in ranked:
+        f = c.feats
+        bests = sorted(per_sent_best.get(c.code, []), reverse=True)
+        f["s_second"] = bests[1] if len(bests) > 1 else 0.0
+        f["s_nsent"] = float(sum(1 for p in bests if p >= 0.15))
+        n_prior = know.prior.get(c.code, 0)
+        f["log_prior"] = math.log1p(n_prior)
+        f["seen"] = 1.0 if n_prior else 0.0
+        raw = cs.raw(c.code)
+        f["header"] = 0.0 if (raw is None or raw["b"]) else 1.0
+        f["chap_r"] = 1.0 if c.code.startswith("R") else 0.0
+        c.evidence.sort(key=lambda x: -x[2])
+        # status: affirmed if any strong mention is affirmed, else the status of the best mention
+        statuses = []
+        for a, b, _ in c.evidence[:3]:
+            key = (a, b)
+            if key not in status_cache:
+                status_cache[key] = _status_of(doc, a, b, classify)
+            statuses.append(status_cache[key])
+        aff = [x for x in statuses if x[0] == "affirmed"]
+        c.status, c.cue = aff[0] if aff else (statuses[0] if statuses else ("affirmed", None))
+        for st, name in (("negated", "neg"), ("uncertain", "unc"), ("historical", "hist"), ("family", "fam"),
+                         ("hypothetical", "hyp")):
+            f[name] = 1.0 if c.status == st else 0.0
+        out.append(c)
+    return out
+
+
+class TreeScorer:
+    """Gradient-boosted regression trees (log-odds) stored as flat arrays in JSON."""
+
+    def __init__(self, data: dict):
+        import numpy as np
+
+        self.features = data["features"]
+        self.init = float(data["init"])
+        self.trees = [{k: np.asarray(v) for k, v in t.items()} for t in data["trees"]]
+
+    def score(self, rows):
+        """rows: (n, n_features) array -> probabilities (n,)."""
+        import numpy as np
+
+        X = np.asarray(rows, dtype=np.float64)
+        z = np.full(X.shape[0], self.init)
+        idx_all = np.arange(X.shape[0])
+        for t in self.trees:
+            node = np.zeros(X.shape[0], dtype=np.int64)
+            left, right, feat, thr, val = t["left"], t["right"], t["feature"], t["threshold"], t["value"]
+            for _ in range(32):
+                leaf = left[node] < 0
+                if leaf.all():
+                    break
+                go_left = X[idx_all, np.where(leaf, 0, feat[node])] <= thr[node]
+                node = np.where(leaf, node, np.where(go_left, left[node], right[node]))
+            z += val[node]
+        return 1.0 / (1.0 + np.exp(-z))

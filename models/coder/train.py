@@ -1,0 +1,232 @@
+"""Train the ICD-10-CM coder pack (models/trained/coder-codiesp/) on CodiEsp (CC BY 4.0), English text.
+
+    .venv/bin/python models/coder/train.py                 # train-only model, measured on dev
+    .venv/bin/python models/coder/train.py --final         # knowledge + scorer from train+dev (ship)
+
+Steps:
+ 1. read CodiEsp-D labels; map each label to a code of the April-2026 set (7th character "A" where the
+    set requires one; labels not in the set are dropped);
+ 2. locate each label's evidence sentence in the English text (the X file gives Spanish offsets; the
+    English is a sentence-per-line translation, so the relative position picks the line, +-1 line);
+ 3. learn n-gram -> code tables at sentence and document level (coding_model.build_knowledge);
+ 4. 5-fold cross-fitting on the training notes: features of each fold come from tables learned on the
+    other folds, so the scorer sees the same noise as on unseen notes;
+ 5. fit gradient-boosted trees (sklearn, build time only) on candidate features, export them as JSON;
+ 6. measure MAP / micro-F1 on dev with the train-only model and pick the operating threshold there.
+Needs scikit-learn at build time only; the app evaluates the trees with numpy.
+"""
+from __future__ import annotations
+
+import argparse
+import bisect
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from medassist.tasks import coding_model as cm  # noqa: E402
+from medassist.tasks.coding_eval import mean_average_precision, micro_prf, read_split  # noqa: E402
+from medassist.tasks.coding_lexicon import lexicon  # noqa: E402
+from medassist.tasks.coding_text import sentence_spans  # noqa: E402
+
+DATA = Path(os.environ.get("CODIESP_DIR", ROOT.parent / "shared/data/codiesp"))
+OUT = ROOT / "models/trained/coder-codiesp"
+SEED = 13
+
+
+def make_doc(text, source):
+    try:
+        from medassist.ingest import document_from_text
+        return document_from_text(text, source=source)
+    except ImportError:  # pragma: no cover
+        from medassist.document import Document
+        return Document(text=text, source=source)
+
+
+def get_classify():
+    try:
+        from medassist.text.context import classify
+        return classify
+    except ImportError:  # pragma: no cover
+        return None
+
+
+def load(split):
+    ids, texts, gold, raw, spans, es_len = read_split(DATA, split)
+    docs = {i: make_doc(texts[i], f"{i}.txt") for i in ids}
+    examples = {}
+    labels = {}
+    for i in ids:
+        doc = docs[i]
+        sents = sentence_spans(doc)
+        starts = [s for s, _ in sents]
+        sent_codes = [set() for _ in sents]
+        codes = {c for c in (cm.product_code(x) for x in raw.get(i, [])) if c}
+        labels[i] = codes
+        n_en = len(doc.text)
+        for code_raw, off in spans.get(i, []):
+            pc = cm.product_code(code_raw)
+            if not pc or not es_len[i] or not sents:
+                continue
+            x = off / es_len[i] * n_en
+            k = max(0, bisect.bisect_right(starts, x) - 1)
+            for j in range(max(0, k - 1), min(len(sents), k + 2)):
+                sent_codes[j].add(pc)
+        examples[i] = ([doc.text[s:e] for s, e in sents], sent_codes, codes)
+    return ids, docs, gold, labels, examples
+
+
+def featurize(ids, docs, know, classify, lex):
+    rows, meta = [], []
+    for i in ids:
+        for c in cm.extract(docs[i], know, lex, classify):
+            rows.append([c.feats[f] for f in cm.FEATURES])
+            meta.append((i, c.code, c.status))
+    return np.asarray(rows, dtype=np.float64), meta
+
+
+def export_trees(gbm) -> dict:
+    trees = []
+    lr = gbm.learning_rate
+    for est in gbm.estimators_[:, 0]:
+        t = est.tree_
+        trees.append({"left": t.children_left.tolist(), "right": t.children_right.tolist(),
+                      "feature": [int(max(f, 0)) for f in t.feature],
+                      "threshold": [float(x) for x in t.threshold],
+                      "value": [float(v) * lr for v in t.value[:, 0, 0]]})
+    p = gbm.init_.class_prior_[1] if hasattr(gbm.init_, "class_prior_") else 0.5
+    return {"features": cm.FEATURES, "init": float(np.log(p / (1 - p))), "trees": trees}
+
+
+def rank_and_suggest(meta, scores, thr):
+    rankings, suggested, best = {}, {}, {}
+    for (i, code, status), s in zip(meta, scores):
+        best.setdefault(i, []).append((s, code, status))
+    for i, lst in best.items():
+        lst.sort(key=lambda x: -x[0])
+        rankings[i] = [cm.eval_key(c) for _, c, _ in lst]
+        suggested[i] = {cm.eval_key(c) for s, c, st in lst if s >= thr and st == "affirmed"}
+    return rankings, suggested
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="train the CodiEsp coder pack")
+    ap.add_argument("--final", action="store_true", help="learn from train+dev (after measuring on dev)")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--threshold", type=float, default=None, help="operating threshold (default: tuned on dev)")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    t0 = time.time()
+    classify = get_classify()
+    lex = lexicon()
+    tr = load("train")
+    dv = load("dev")
+    print(f"loaded in {time.time()-t0:.1f}s", flush=True)
+    parts = [tr] + ([dv] if args.final else [])
+    all_ids = [i for p in parts for i in p[0]]
+    docs = {i: d for p in parts for i, d in p[1].items()}
+    labels = {i: v for p in parts for i, v in p[3].items()}
+    examples = {i: v for p in parts for i, v in p[4].items()}
+
+    rng = np.random.default_rng(SEED)
+    order = rng.permutation(len(all_ids))
+    folds = [set(all_ids[j] for j in order[k::args.folds]) for k in range(args.folds)]
+    X_parts, y_parts = [], []
+    for k, fold in enumerate(folds):
+        know = cm.Knowledge(cm.build_knowledge(examples[i] for i in all_ids if i not in fold))
+        fids = [i for i in all_ids if i in fold]
+        X, meta = featurize(fids, docs, know, classify, lex)
+        y = np.array([code in labels[i] for i, code, _ in meta], dtype=np.int64)
+        X_parts.append(X)
+        y_parts.append(y)
+        print(f"fold {k}: {X.shape[0]} candidates, {y.sum()} positive; {time.time()-t0:.1f}s", flush=True)
+    X = np.vstack(X_parts)
+    y = np.concatenate(y_parts)
+    gbm = GradientBoostingClassifier(n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8,
+                                     random_state=SEED)
+    gbm.fit(X, y)
+    scorer_json = export_trees(gbm)
+    scorer = cm.TreeScorer(scorer_json)
+    assert np.allclose(scorer.score(X[:500]), gbm.predict_proba(X[:500])[:, 1], atol=1e-6)
+    print(f"scorer fitted; {time.time()-t0:.1f}s", flush=True)
+    knowledge = cm.build_knowledge(examples[i] for i in all_ids)
+
+    # measure on dev with the train-only model
+    metrics = {}
+    if not args.final:
+        know = cm.Knowledge(knowledge)
+        ids, dv_docs, dv_gold = dv[0], dv[1], dv[2]
+        Xd, meta = featurize(ids, dv_docs, know, classify, lex)
+        sd = scorer.score(Xd)
+        rankings, _ = rank_and_suggest(meta, sd, 1.0)
+        best = (0, 0.5, (0, 0, 0))
+        for thr in np.arange(0.1, 0.8, 0.02):
+            _, sug = rank_and_suggest(meta, sd, thr)
+            prf = micro_prf(sug, dv_gold)
+            if prf[2] > best[0]:
+                best = (prf[2], float(thr), prf)
+        m = mean_average_precision(rankings, dv_gold)
+        metrics = {"dev_map": round(m, 4), "dev_micro_f1": round(best[0], 4), "dev_precision": round(best[2][0], 4),
+                   "dev_recall": round(best[2][1], 4), "threshold": round(best[1], 2),
+                   "model": "train-only (500 notes)", "split": "CodiEsp dev (250 notes), English"}
+        print(json.dumps(metrics), flush=True)
+        threshold = args.threshold if args.threshold is not None else best[1]
+    else:
+        prev = json.loads((args.out / "manifest.json").read_text()) if (args.out / "manifest.json").exists() else {}
+        metrics = prev.get("metrics", {})
+        threshold = args.threshold if args.threshold is not None else metrics.get("threshold", 0.4)
+    write_pack(args.out, knowledge, scorer_json, threshold, metrics, args.final, all_ids)
+    print(f"pack written to {args.out} in {time.time()-t0:.1f}s")
+    return 0
+
+
+def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids):
+    import gzip
+
+    out.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name, obj in (("knowledge.json.gz", knowledge), ("scorer.json", {**scorer_json, "threshold": threshold})):
+        raw = json.dumps(obj, separators=(",", ":"), sort_keys=True).encode()
+        p = out / name
+        if name.endswith(".gz"):
+            with open(p, "wb") as fh:
+                with gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, compresslevel=9) as gz:
+                    gz.write(raw)
+        else:
+            p.write_bytes(raw)
+        files[name] = p
+    data_hash = hashlib.sha256()
+    for split in (["train", "dev"] if final else ["train"]):
+        for f in (f"{split}/{split}D.tsv", f"{split}/{split}X.tsv"):
+            data_hash.update((DATA / f).read_bytes())
+    manifest = {
+        "name": "coder-codiesp",
+        "task": "icd10cm-coding",
+        "version": "1.0.0" if final else "0.9.0-train-only",
+        "licence": "CC BY 4.0 (derived from CodiEsp, Miranda-Escalada et al., CLEF eHealth 2020, Zenodo 3837305); "
+                   "ICD-10-CM: US public domain",
+        "source": "CodiEsp v4 English machine translation, " + ("train + dev" if final else "train") + " split(s)",
+        "quantization": "none",
+        "files": [{"path": n, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "size": p.stat().st_size}
+                  for n, p in sorted(files.items())],
+        "inputs": "mention n-gram features of a note", "outputs": "per-code probability",
+        "metrics": metrics,
+        "recipe": "models/coder/train.py" + (" --final" if final else ""),
+        "data": {"codiesp_labels_sha256": data_hash.hexdigest(), "notes": len(ids),
+                 "splits": ["train", "dev"] if final else ["train"]},
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
