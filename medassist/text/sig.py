@@ -73,9 +73,9 @@ _ROUTES: list[tuple[str, str, str]] = [
     (r"o\.?s\.?(?=\W|$)|left eye", "left eye", "in the left eye"),
     (r"o\.?u\.?(?=\W|$)|both eyes|each eye", "both eyes", "in both eyes"),
     (r"ophthalmic", "ophthalmic", "in the eye"),
-    (r"a\.?d\.?(?=\W|$)|right ear", "right ear", "in the right ear"),
-    (r"a\.?s\.?(?=\W|$)|left ear", "left ear", "in the left ear"),
-    (r"a\.?u\.?(?=\W|$)|both ears", "both ears", "in both ears"),
+    (r"a\.d\.|right ear", "right ear", "in the right ear"),
+    (r"a\.s\.|left ear", "left ear", "in the left ear"),
+    (r"a\.u\.|both ears", "both ears", "in both ears"),
 ]
 _EYE_ROUTES = {"right eye", "left eye", "both eyes"}
 _ROUTE_RES = [(re.compile(rf"(?<![\w.])(?:{rx})(?![\w])", re.I), canon, plain) for rx, canon, plain in _ROUTES]
@@ -85,7 +85,8 @@ _TIMES_WORDS = {"1": "once", "2": "twice", "3": "three times", "4": "four times"
 
 
 def _freq_every(m: re.Match) -> str:
-    a, b, unit = m.group("a"), m.group("b"), (m.group("u") or "h").lower()
+    gd = m.groupdict()
+    a, b, unit = gd.get("a"), gd.get("b"), (gd.get("u") or "h").lower()
     word = {"h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour", "d": "day", "day": "day",
             "days": "day", "w": "week", "wk": "week", "wks": "week", "week": "week", "weeks": "week",
             "min": "minute", "minutes": "minute", "mo": "month", "month": "month", "months": "month"}.get(unit, "hour")
@@ -110,7 +111,7 @@ _FREQS: list[tuple[str, str, Any]] = [
     (r"q\.?\s?p\.?m\.?|every evening|each evening|in the evening", "QPM", "every evening"),
     (r"q\.?\s?h\.?s\.?|h\.?s\.?(?![\w])|at bedtime|nightly|every night|at night|before bed(?:time)?", "QHS", "at bedtime"),
     (r"q\.?o\.?d\.?|every other day|alternate days", "QOD", "every other day"),
-    (r"q\.?\s?d\.?(?![\w])|q\.?\s?day|once (?:a|per) day|once daily|daily|a day|per day|/day|every day|od(?=\W|$)", "QD", "once a day"),
+    (r"q\.?\s?d\.?(?![\w])|q\.?\s?day|once (?:a|per) day|once daily|daily|a day|per day|/day|every day", "QD", "once a day"),
     (r"q\.?\s?wk|q\s?week|weekly|once (?:a|per) week|every week|/week", "QWEEK", "once a week"),
     (r"twice (?:a|per) week|twice weekly|2 times a week", "BIW", "twice a week"),
     (r"monthly|once (?:a|per) month|every month", "QMONTH", "once a month"),
@@ -323,6 +324,10 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
         taken.append((m.start(), m.end()))
 
     hit = _first(_ROUTE_RES, text, taken)
+    if hit and hit[1] in _EYE_ROUTES and "." not in hit[0].group() and " " not in hit[0].group():
+        # bare OD/OS/OU only mean an eye next to drops
+        if sig.form != "drop" and not re.search(r"\b(?:gtts?|drops?|eye|ophthalmic)\b", text, re.I):
+            hit = None
     if hit:
         m, canon, plain = hit
         sig.route, sig.route_plain = canon, plain

@@ -299,7 +299,7 @@ speech therapy | therapy for speech or swallowing | ST; speech-language therapy
 cardiac rehabilitation | an exercise and learning program after heart problems | cardiac rehab
 pulmonary rehabilitation | an exercise and breathing program for lung disease | pulmonary rehab
 cognitive behavioral therapy | talk therapy that changes unhelpful thoughts and habits | CBT
-psychotherapy | talk therapy | counseling; talk therapy
+psychotherapy | talk therapy | talk therapy
 chemotherapy | strong medicine that kills cancer cells | chemo
 radiation therapy | treatment that uses strong X-rays to kill cancer cells | radiation; radiotherapy; XRT
 immunotherapy | treatment that helps your immune system fight disease |

@@ -1,0 +1,340 @@
+"""Letters from a note: ``write_letter(doc, kind="patient"|"discharge"|"gp", settings=None) -> Letter``.
+
+The letter is filled from templates (``resources/letters/<kind>.json``) with facts read from the note
+(``medassist.tasks.letter_facts``); every line carries the evidence spans of the facts it states, and
+template-only lines are marked ``template: true`` with no evidence. Then:
+
+- readability (Flesch-Kincaid grade, Flesch reading ease, SMOG; ``letter_readability``),
+- jargon left in the letter, each with a plain alternative from the lay lexicon,
+- a fact check (``letter_check``): every medication, dose, number, date and laterality in the letter must
+  appear in the note, else a warning; ``missing`` lists note facts the letter does not carry.
+
+No language model is used: the optional LLM rewrite was not built (see ``REWRITE`` below).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from medassist.config import Settings, resource_path
+from medassist.document import Document, Span
+from medassist.errors import TaskError
+
+KINDS = ("patient", "discharge", "gp")
+#: The optional LLM rewrite of the template letter is not built; letters are template-only.
+REWRITE = None
+
+
+@dataclass
+class LetterLine:
+    text: str
+    evidence: list[Span] = field(default_factory=list)
+    template: bool = False  # True: fixed wording from the template, states no fact from the note
+    plain_used: list[str] = field(default_factory=list)  # lexicon phrases this line inserted
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"text": self.text, "evidence": [s.to_dict() for s in self.evidence]}
+        if self.template:
+            d["template"] = True
+        elif not self.evidence:
+            d["evidence_missing"] = True
+        return d
+
+
+@dataclass
+class LetterSection:
+    key: str
+    heading: str
+    lines: list[LetterLine] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "heading": self.heading, "lines": [ln.to_dict() for ln in self.lines]}
+
+
+@dataclass
+class Letter:
+    kind: str
+    title: str
+    text: str
+    greeting: str
+    intro: list[LetterLine]
+    sections: list[LetterSection]
+    closing: list[str]
+    signature: list[str]
+    facts: Any  # LetterFacts
+    readability: dict[str, Any]
+    jargon: list[dict[str, Any]]
+    warnings: list[str]
+    missing: list[dict[str, Any]]
+    rewrite: str | None = None
+
+    def paragraphs(self) -> list[tuple[str | None, list[str]]]:
+        """(heading, lines) blocks for exporters: greeting/intro first, signature last."""
+        blocks: list[tuple[str | None, list[str]]] = [(None, [self.greeting]), (None, [ln.text for ln in self.intro])]
+        for sec in self.sections:
+            blocks.append((sec.heading, [ln.text for ln in sec.lines]))
+        blocks.append((None, list(self.closing)))
+        blocks.append((None, list(self.signature)))
+        return blocks
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "text": self.text,
+            "sections": [s.to_dict() for s in self.sections],
+            "readability": self.readability,
+            "jargon": self.jargon,
+            "facts": self.facts.to_dict(),
+            "missing": self.missing,
+            "warnings": self.warnings,
+            "rewrite": self.rewrite,
+        }
+
+
+# ---------------------------------------------------------------------------------------------- templates
+def load_template(kind: str) -> dict[str, Any]:
+    if kind not in KINDS:
+        raise TaskError(f"unknown letter kind {kind!r} (choose from {', '.join(KINDS)})")
+    path = resource_path("letters", f"{kind}.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TaskError(f"cannot read the letter template: {exc}", path=path) from exc
+    for key in ("title", "greeting", "sections", "sign_off"):
+        if key not in data:
+            raise TaskError(f"letter template lacks {key!r}", path=path)
+    return data
+
+
+def _fill(tpl: str, **kw: Any) -> str:
+    out = tpl
+    for k, v in kw.items():
+        out = out.replace("{" + k + "}", "" if v is None else str(v))
+    return re.sub(r"\s+([.,:;])", r"\1", re.sub(r"[ \t]{2,}", " ", out)).strip()
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:] if s else s
+
+
+def _clean(s: str) -> str:
+    """A fact's text as a phrase inside a sentence: no trailing punctuation, one line."""
+    return re.sub(r"\s+", " ", s).strip().rstrip(".;:,")
+
+
+_PRONOUNS = [
+    (r"\bthe patient's\b", "your"), (r"\b(?:she|he) has\b", "you have"), (r"\b(?:she|he) is\b", "you are"),
+    (r"\b(?:she|he) was\b", "you were"), (r"\b(?:she|he) does\b", "you do"),
+    (r"\b(?:she|he) develops\b", "you develop"), (r"\b(?:she|he) experiences\b", "you have"),
+    (r"\b(?:she|he) notices\b", "you notice"), (r"\b(?:she|he) feels\b", "you feel"),
+    (r"\b(?:she|he) continues\b", "you continue"), (r"\b(?:she|he) gets\b", "you get"),
+    (r"\bthe patient (?:has|develops|experiences)\b", "you have"), (r"\bthe patient\b", "you"),
+    (r"\b(?:she|he)\b", "you"), (r"\b(?:her|his)\b", "your"), (r"\bhim\b", "you"), (r"\bthey have\b", "you have"),
+    (r"\bthere is any\b", "you have any"), (r"\bthere are any\b", "you have any"),
+]
+
+
+def _second_person(s: str) -> str:
+    for rx, rep in _PRONOUNS:
+        s = re.sub(rx, rep, s, flags=re.I)
+    return s
+
+
+# ---------------------------------------------------------------------------------------------- composing
+def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: str) -> list[LetterLine]:
+    lines: list[LetterLine] = []
+    lay = kind != "gp"
+
+    def with_plain(f, item_key="item") -> LetterLine:
+        text = _clean(f.text)
+        text_c = _cap(text) if lay else _cap(text)
+        plain = f.plain
+        if lay and plain and "item_plain" in spec and plain.lower() != text.lower():
+            return LetterLine(_fill(spec["item_plain"], text=text_c, plain=plain), list(f.evidence[:1]), plain_used=[plain])
+        if "{sentence}" in spec.get(item_key, "") and f.data.get("sentence"):
+            sd = f.data["sentence"]
+            return _source_line(sd)
+        return LetterLine(_fill(spec[item_key], text=text_c), list(f.evidence[:1]))
+
+    if key == "diagnoses":
+        for f in facts.diagnoses:
+            lines.append(with_plain(f))
+    elif key == "medications":
+        for f in facts.medications:
+            lines.extend(_med_lines(f, spec, lay))
+    elif key == "allergies":
+        for f in facts.allergies:
+            lines.append(LetterLine(_fill(spec["item"], text=_clean(f.text)), list(f.evidence[:1])))
+        if not facts.allergies and facts.no_known_allergies and spec.get("none"):
+            lines.append(LetterLine(spec["none"], list(facts.no_known_allergies.evidence)))
+    elif key in ("tests_pending", "tests_done"):
+        want = "pending" if key == "tests_pending" else "done"
+        for f in facts.tests:
+            if f.status == want:
+                lines.append(with_plain(f))
+    elif key == "procedures":
+        for f in facts.procedures:
+            lines.append(with_plain(f))
+    elif key == "follow_up":
+        for f in facts.follow_up:
+            sd = f.data["sentence"]
+            sent_span = Span(sd["start"], sd["end"], sd["text"])
+            if "item_source" in spec:
+                lines.append(_source_line(sd))
+                continue
+            when, with_ = f.data.get("when"), f.data.get("with")
+            if with_ and when:
+                t = _fill(spec["item_when_with"], when=when, **{"with": "your " + with_ if not with_.lower().startswith(("dr", "your")) else with_})
+            elif when:
+                t = _fill(spec["item_when"], when=when)
+            elif with_:
+                t = _fill(spec["item_with"], **{"with": "your " + with_ if not with_.lower().startswith(("dr", "your")) else with_})
+            else:
+                t = spec["item"]
+            lines.append(LetterLine(t, list(f.evidence)))
+    elif key == "warnings":
+        for f in facts.warnings:
+            cond = _clean(f.text)
+            if lay:
+                cond = _second_person(cond)
+            lines.append(LetterLine(_fill(spec["item"], cond=cond), list(f.evidence[:1])))
+        for t in spec.get("default", []):
+            lines.append(LetterLine(t, template=True))
+    elif key == "instructions":
+        for sec in doc.sections_named("discharge_instructions"):
+            for s in doc.sentences_in(sec):
+                st = doc.text[s.start:s.end].strip()
+                if len(st) > 3 and not _FOLLOW_OR_WARN.search(st):
+                    lines.append(LetterLine(re.sub(r"\s+", " ", st), [doc.span(s.start, s.end)]))
+    return lines
+
+
+_LABEL_RE = re.compile(r"^\s*(?:[•*\-]\s*)?(?:[A-Z][A-Za-z]+(?: (?:and )?[A-Za-z]+){0,3}:\s+)?")
+
+
+def _source_line(sd: dict[str, Any]) -> LetterLine:
+    """A sentence of the note quoted as a line (bullet and "Label:" prefix dropped), with its span."""
+    text = sd["text"]
+    m = _LABEL_RE.match(text)
+    cut = m.end() if m else 0
+    s = sd["start"] + cut
+    body = text[cut:].rstrip()
+    body_clean = re.sub(r"\s+", " ", body).strip()
+    if body_clean and body_clean[-1] not in ".!?":
+        body_clean += "."
+    return LetterLine(_cap(body_clean), [Span(s, s + len(body), body)])
+
+
+_FOLLOW_OR_WARN = re.compile(r"\b(?:follow[- ]?up|call|return|appointment)\b", re.I)
+
+
+def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
+    change = f.data.get("change") or "none"
+    name = f.text
+    dose = f.data.get("dose")
+    instr = f.data.get("instructions") or ""
+    ev = list(f.evidence)
+    tpl = spec["change"].get(change, spec["change"]["none"])
+    if "{dose}" in tpl and not dose:
+        tpl = spec["change"]["change"] if change in ("increase", "decrease") and lay else tpl.replace(" The new dose is {dose}.", "")
+    if not lay:
+        parts = [_fill(tpl, name=_cap(name), dose=dose)]
+        if dose and "{dose}" not in tpl:
+            parts.append(_fill(spec["dose"], dose=dose))
+        if instr:
+            freq = f.data["sig"].get("frequency_plain")
+            extra = [x for x in (f.data["sig"].get("route_plain"), freq,
+                                 ("as needed" + (f" for {f.data['sig']['prn_reason']}" if f.data["sig"].get("prn_reason") else "")) if f.data["sig"].get("prn") else None,
+                                 f.data["sig"].get("duration")) if x]
+            if extra:
+                parts.append(", ".join(extra))
+        return [LetterLine("; ".join(parts) + ".", ev)]
+    out = [LetterLine(_fill(tpl, name=name, dose=dose), ev)]
+    if change == "stop":
+        return out
+    if instr and dose and dose in instr:
+        out.append(LetterLine(_fill(spec["how"], instructions=instr), ev))
+    else:
+        if dose and "{dose}" not in tpl:
+            out.append(LetterLine(_fill(spec["dose"], dose=dose), ev))
+        if instr:
+            out.append(LetterLine(_fill(spec["how"], instructions=instr), ev))
+    if spec.get("what") and f.plain and f.plain != "a medicine":
+        out.append(LetterLine(_fill(spec["what"], plain=f.plain), ev[:1], plain_used=[f.plain]))
+    return out
+
+
+def _render(title: str, greeting: str, subject: str | None, intro: list[LetterLine], sections: list[LetterSection],
+            closing: list[str], signature: list[str]) -> str:
+    out = [title, ""]
+    if subject:
+        out += [subject, ""]
+    out += [greeting, ""]
+    out += [" ".join(ln.text for ln in intro), ""]
+    for sec in sections:
+        out.append(sec.heading + ":")
+        out += [f"- {ln.text}" for ln in sec.lines]
+        out.append("")
+    out += [" ".join(closing), ""]
+    out += signature
+    return "\n".join(out).rstrip() + "\n"
+
+
+def write_letter(doc: Document, kind: str = "patient", settings: Settings | None = None) -> Letter:
+    """Draft a letter of ``kind`` from ``doc`` (a clinician checks it before it is sent)."""
+    from medassist.tasks.letter_check import check_letter
+    from medassist.tasks.letter_facts import extract_letter_facts
+    from medassist.tasks.letter_readability import readability
+    from medassist.text.lay import get_lexicon
+
+    if not isinstance(doc, Document):
+        raise TaskError("write_letter needs a Document")
+    if not doc.text.strip():
+        raise TaskError("the note is empty: nothing to write a letter from", path=doc.source)
+    tpl = load_template(kind)
+    settings = settings or Settings.load()
+    facts = extract_letter_facts(doc)
+
+    name = facts.patient_name.text if facts.patient_name else None
+    if name:
+        greeting = _fill(tpl["greeting"], patient=name)
+    else:
+        greeting = tpl.get("greeting_no_name", "Dear patient,")
+    subject = _fill(tpl["subject"], patient=name) if tpl.get("subject") and name else None
+    intro = [LetterLine(_fill(t, patient=name or "your patient"), list(facts.patient_name.evidence) if (name and "{patient}" in t) else [],
+                        template="{patient}" not in t or not name) for t in tpl.get("intro", [])]
+    sections: list[LetterSection] = []
+    for spec in tpl["sections"]:
+        lines = _section_lines(spec["key"], spec, facts, doc, kind)
+        if lines:
+            sections.append(LetterSection(spec["key"], spec["heading"], lines))
+    clinician = settings.clinician_name or "Your care team"
+    clinic = settings.clinic_name or ""
+    signature = [tpl["sign_off"]] + [s for s in (_fill(x, clinician=clinician, clinic=clinic) for x in tpl.get("signature", [])) if s]
+    closing = list(tpl.get("closing", []))
+    text = _render(tpl["title"], greeting, subject, intro, sections, closing, signature)
+
+    plain_used = [p for s in sections for ln in s.lines for p in ln.plain_used]
+    lex = get_lexicon()
+    skip = [f.text for f in facts.medications]
+    jargon = lex.jargon(text, skip_terms=skip) if kind != "gp" else []
+    warnings, missing = check_letter(text, doc, facts, plain_phrases=plain_used)
+    return Letter(
+        kind=kind,
+        title=tpl["title"],
+        text=text,
+        greeting=greeting,
+        intro=intro,
+        sections=sections,
+        closing=closing,
+        signature=signature,
+        facts=facts,
+        readability=readability(text),
+        jargon=jargon,
+        warnings=warnings,
+        missing=missing,
+    )

@@ -1,0 +1,458 @@
+"""Facts a letter is written from, read from a note, each with evidence spans into the note.
+
+``extract_letter_facts(doc) -> LetterFacts``: diagnoses (affirmed only), medications (dose, parsed sig,
+start/stop/increase/decrease/change/continue), allergies, tests done and pending, procedures and
+therapies, follow-up appointments, warning signs, and the patient's name when the note states it.
+
+Assertion status comes from ``medassist.text.context.classify`` (negated, uncertain, family, historical
+and hypothetical mentions are never diagnoses); terms come from the lay lexicon; sigs from
+``medassist.text.sig``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from medassist.document import Document, Span
+from medassist.text.lay import TermHit, get_lexicon
+from medassist.text.sig import detect_change, parse_sig
+
+#: sections where the clinician states this visit's diagnoses and plan
+ASSESSMENT_SECTIONS = ("assessment", "assessment_plan", "plan", "impression", "discharge_diagnoses")
+PLAN_SECTIONS = ("plan", "assessment_plan", "assessment", "discharge_instructions", "follow_up", "impression")
+#: sections whose drug names must reach the letter (the bench checks these)
+MED_SECTIONS = ("medications", "discharge_medications", "plan", "assessment_plan", "assessment",
+                "discharge_instructions")
+RESULT_SECTIONS = ("labs", "imaging", "findings", "objective")
+
+_PENDING_RE = re.compile(
+    r"\b(?:will|order(?:ed|ing)?|schedul\w*|obtain\w*|pending|plan(?:ned)? (?:to|for)|refer\w*|send\w*|"
+    r"repeat|recheck|check|get|would like|want to|going to|to be done|next)\b", re.I)
+_FOLLOWUP_RE = re.compile(
+    r"\b(?:follow[- ]?up|f/u|return (?:to (?:clinic|the clinic|see)|in)|come back|see (?:you|him|her|them|me) "
+    r"(?:back|again|in)|recheck|revisit|next (?:visit|appointment)|appointment)\b", re.I)
+_WHEN_RE = re.compile(
+    r"\b(?:in|within|after)\s+(?:about\s+|approximately\s+)?(?:\d+(?:\s*(?:-|to)\s*\d+)?|a|an|one|two|three|four|"
+    r"five|six|a few|a couple of|several)\s+(?:days?|weeks?|months?|years?)\b|\bnext (?:week|month|year)\b|"
+    r"\bin the next (?:\d+|few|couple of) (?:days|weeks|months)\b|\btomorrow\b", re.I)
+_WITH_RE = re.compile(r"\bwith (?:a |an |the |her |his |their |your )?((?:[A-Za-z]+ )?(?:[a-z]+olog(?:y|ist)|surgeon|"
+                      r"surgery|therapist|therapy|specialist|primary care(?: physician| provider| doctor)?|PCP|"
+                      r"nephrology|cardiology|dermatology|podiatr\w+|orthopedics|ENT))\b", re.I)
+_WARNING_RE = re.compile(
+    r"\b(?:call|contact|notify|return|go to|come back|seek|present to|head to|reach out|let (?:me|us) know)\b"
+    r"[^.]{0,120}?\bif\b\s+(?P<cond>[^.;]{3,160})", re.I)
+_WARNING_IF_FIRST_RE = re.compile(
+    r"\bif\b\s+(?P<cond>[^.;,]{3,140}),\s*(?:she|he|they|you|the patient)?\s*(?:should|will|is to|needs to|must)?\s*"
+    r"(?:call|contact|notify|return|go to|come back|seek|present)\b", re.I)
+_NAME_RE = re.compile(
+    r"\b(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?(?P<name>[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){1,2})"
+    r"\s+is\s+an?\s+\d{1,3}[- ](?:year|yr|month)[- ]old\b")
+_ALLERGY_NONE_RE = re.compile(r"\b(?:NKDA|NKA|no known (?:drug |medication )?allergies|no allergies|denies (?:any )?(?:drug )?allergies)\b", re.I)
+_ALLERGY_TO_RE = re.compile(r"\ballerg(?:ic|y|ies) to\s+(?P<what>[^.;:\n]{2,80})", re.I)
+_PROBLEM_LINE_RE = re.compile(r"^[ \t]*(?:#\s*|\d{1,2}[.)]\s*|[A-Z]\)\s*)?(?P<p>[A-Za-z][^\n:•]{1,90}?)[.:]?[ \t]*$")
+_NOT_PROBLEM = re.compile(
+    r"^(?:patient|plan|assessment|impression|medical|additional|follow|the patient|she|he|they|we|i|it|this|"
+    r"please|continue|return|call|recommend|discussed|instructions|diet|activity|disposition|signed|"
+    r"electronically|dictated|summary|counsel|education|overall|otherwise)\b", re.I)
+
+
+@dataclass
+class Fact:
+    """One fact from the note. ``text`` is as written; ``plain`` is the lay wording (may be empty)."""
+
+    kind: str  # diagnosis | medication | allergy | test | procedure | follow_up | warning
+    text: str
+    plain: str = ""
+    status: str = ""  # diagnosis: affirmed; test/procedure: done | pending; medication: change kind
+    evidence: list[Span] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "kind": self.kind,
+            "text": self.text,
+            "plain": self.plain,
+            "status": self.status,
+            "evidence": [s.to_dict() for s in self.evidence],
+        }
+        if not self.evidence:
+            d["evidence_missing"] = True
+        d.update(self.data)
+        return d
+
+
+@dataclass
+class LetterFacts:
+    patient_name: Fact | None = None
+    diagnoses: list[Fact] = field(default_factory=list)
+    medications: list[Fact] = field(default_factory=list)
+    allergies: list[Fact] = field(default_factory=list)
+    no_known_allergies: Fact | None = None
+    tests: list[Fact] = field(default_factory=list)
+    procedures: list[Fact] = field(default_factory=list)
+    follow_up: list[Fact] = field(default_factory=list)
+    warnings: list[Fact] = field(default_factory=list)
+
+    def all(self) -> list[Fact]:
+        return [*self.diagnoses, *self.medications, *self.allergies, *self.tests, *self.procedures,
+                *self.follow_up, *self.warnings]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "patient_name": self.patient_name.to_dict() if self.patient_name else None,
+            "diagnoses": [f.to_dict() for f in self.diagnoses],
+            "medications": [f.to_dict() for f in self.medications],
+            "allergies": [f.to_dict() for f in self.allergies],
+            "no_known_allergies": self.no_known_allergies.to_dict() if self.no_known_allergies else None,
+            "tests": [f.to_dict() for f in self.tests],
+            "procedures": [f.to_dict() for f in self.procedures],
+            "follow_up": [f.to_dict() for f in self.follow_up],
+            "warnings": [f.to_dict() for f in self.warnings],
+        }
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _status(doc: Document, start: int, end: int) -> str:
+    try:
+        from medassist.text.context import classify
+    except ImportError:  # pragma: no cover - the NOTES module ships with the engine
+        return "affirmed"
+    return classify(doc, start, end).status
+
+
+def _sentence_at(doc: Document, pos: int) -> tuple[int, int, str]:
+    for s in doc.sentences:
+        if s.start <= pos < s.end:
+            return s.start, s.end, s.section
+    sec = doc.section_at(pos)
+    # fallback: the line
+    ls = doc.text.rfind("\n", 0, pos) + 1
+    le = doc.text.find("\n", pos)
+    return ls, le if le != -1 else len(doc.text), sec.name if sec else "preamble"
+
+
+def _section_name(doc: Document, pos: int) -> str:
+    sec = doc.section_at(pos)
+    return sec.name if sec else "preamble"
+
+
+def _in_sections(doc: Document, names: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    out = [(s.body_start, s.end, s.name) for s in doc.sections if s.name in names]
+    return out
+
+
+def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " \t.,;:-•*#":
+        s += 1
+    while e > s and text[e - 1] in " \t.,;:":
+        e -= 1
+    return s, e
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.strip().lower())
+
+
+# ---------------------------------------------------------------------------------------------- diagnoses
+def _diagnoses(doc: Document) -> list[Fact]:
+    lex = get_lexicon()
+    text = doc.text
+    regions = _in_sections(doc, ASSESSMENT_SECTIONS)
+    facts: list[Fact] = []
+    seen: set[str] = set()
+    covered: list[tuple[int, int]] = []
+
+    def add(s: int, e: int, plain: str, term: str | None, how: str) -> None:
+        s, e = _strip_span(text, s, e)
+        if e <= s:
+            return
+        key = _norm(term or text[s:e])
+        if key in seen:
+            return
+        status = _status(doc, s, e)
+        if status != "affirmed":
+            return
+        seen.add(key)
+        covered.append((s, e))
+        facts.append(Fact("diagnosis", text[s:e], plain, "affirmed", [doc.span(s, e)],
+                          {"term": term, "found_by": how}))
+
+    for rs, re_, _name in regions:
+        # problem headings: short lines standing alone ("Congestive heart failure.", "1. Hypertension")
+        pos = rs
+        for line in text[rs:re_].split("\n"):
+            ls, le = pos, pos + len(line)
+            pos = le + 1
+            m = _PROBLEM_LINE_RE.match(line)
+            if not m:
+                continue
+            p = m.group("p").strip()
+            words = p.split()
+            if not (1 <= len(words) <= 9) or _NOT_PROBLEM.match(p) or p.lower().startswith(("no ", "rule out", "r/o")):
+                continue
+            if re.search(r"\b(?:is|are|was|were|will|has|have|had|to|reports?|denies|states?)\b", p, re.I):
+                continue
+            ps = ls + m.start("p")
+            pe = ps + len(m.group("p").rstrip())
+            if re.match(r"(?i)(?:history of|hx of|h/o|family history)\b", p):
+                continue
+            hits = [h for h in lex.find(text[ps:pe], categories=("diagnosis",))
+                    if h.entry.get("icd10_chapter") not in ("XX", "XXI") or h.end - h.start == pe - ps]
+            plain = ""
+            term = None
+            if hits:
+                best = hits[0]
+                term, plain = best.term, best.plain
+            elif not any(h.category in ("test", "procedure", "anatomy") for h in lex.find(text[ps:pe])) and len(words) > 4:
+                continue  # an unknown long line is more likely prose than a problem name
+            add(ps, pe, plain, term or text[ps:pe], "heading")
+        # lexicon diagnoses mentioned in the assessment sentences
+        for h in lex.find(text[rs:re_], categories=("diagnosis",)):
+            s, e = rs + h.start, rs + h.end
+            if any(s < ce and cs < e for cs, ce in covered):
+                continue
+            if h.entry.get("icd10_chapter") in ("XVIII", "XX", "XXI"):
+                continue
+            words = set(re.findall(r"[a-z0-9]+", h.text.lower()))
+            if any(words <= set(re.findall(r"[a-z0-9]+", f.text.lower())) for f in facts):
+                continue
+            add(s, e, h.plain, h.term, "lexicon")
+    if not regions:  # no assessment section: affirmed lexicon diagnoses outside history/ROS/exam
+        for h in lex.find(text, categories=("diagnosis",)):
+            if _section_name(doc, h.start) in ("ros", "family_history", "pmh", "physical_exam", "vitals", "social_history"):
+                continue
+            add(h.start, h.end, h.plain, h.term, "lexicon")
+    return facts
+
+
+# ---------------------------------------------------------------------------------------------- medications
+_TO_DOSE_RE = re.compile(r"\bto\s+(\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mL)\b)", re.I)
+
+
+def _medications(doc: Document) -> list[Fact]:
+    lex = get_lexicon()
+    text = doc.text
+    regions = _in_sections(doc, MED_SECTIONS)
+    by_drug: dict[str, Fact] = {}
+    order: list[str] = []
+    rank = {"stop": 6, "start": 5, "increase": 5, "decrease": 5, "change": 4, "continue": 2, None: 1}
+    for rs, re_, sec_name in regions:
+        hits = lex.find_drugs(text[rs:re_])
+        abs_hits = [(rs + h.start, rs + h.end, h) for h in hits]
+        for i, (s, e, h) in enumerate(abs_hits):
+            if h.entry.get("class_key") == "vaccine" and sec_name not in ("medications", "discharge_medications"):
+                pass
+            ss, se, _sec = _sentence_at(doc, s)
+            nxt = next((hs for hs, _he, _h in abs_hits[i + 1:] if hs < se), se)
+            clause_end = min(nxt, se)
+            sig = parse_sig(text[e:clause_end], offset=e)
+            sent = text[ss:se]
+            ch = detect_change(sent, drug_start=s - ss, offset=ss)
+            status = _status(doc, s, e)
+            if status in ("negated", "hypothetical") and not (ch and ch[0] == "stop"):
+                if not ch or ch[0] not in ("stop",):
+                    # "we will not start X", "she is not taking X": no instruction to give
+                    if status == "negated":
+                        continue
+            change = ch[0] if ch else None
+            dose_span = sig.evidence.get("dose")
+            if change in ("increase", "decrease", "change"):
+                m = _TO_DOSE_RE.search(text, e, clause_end)
+                if m:
+                    sub = parse_sig(m.group(1), offset=m.start(1))
+                    if sub.dose:
+                        sig.dose, sig.unit, sig.dose_max = sub.dose, sub.unit, None
+                        dose_span = sub.evidence["dose"]
+                        sig.evidence["dose"] = dose_span
+            key = _norm(h.term)
+            evidence = [doc.span(s, e)] + [sp for sp in sig.evidence.values() if sp.start >= e]
+            if ch:
+                evidence.append(ch[1])
+            fact = Fact(
+                "medication", h.text, h.plain, change or "",
+                evidence,
+                {
+                    "name": h.text,
+                    "generic": h.term if h.source == "lexicon" else None,
+                    "drug_class": h.entry.get("drug_class"),
+                    "found_by": h.source,
+                    "section": sec_name,
+                    "dose": sig.dose_text(),
+                    "sig": sig.to_dict(),
+                    "change": change,
+                    "instructions": sig.plain,
+                },
+            )
+            old = by_drug.get(key)
+            if old is None:
+                by_drug[key] = fact
+                order.append(key)
+                continue
+            # keep the most informative mention; merge evidence
+            old_score = (rank.get(old.data["change"], 1), bool(old.data["dose"]))
+            new_score = (rank.get(change, 1), bool(sig.dose_text()))
+            if new_score > old_score:
+                fact.evidence = fact.evidence + old.evidence
+                if not fact.data["dose"] and old.data["dose"]:
+                    fact.data["dose"] = old.data["dose"]
+                by_drug[key] = fact
+            else:
+                old.evidence.extend(fact.evidence)
+                if not old.data["dose"] and sig.dose_text():
+                    old.data["dose"] = sig.dose_text()
+                    old.data["sig"] = sig.to_dict()
+                    old.data["instructions"] = sig.plain
+                old.data.setdefault("also_named", [])
+                if h.text not in old.data["also_named"] and h.text.lower() != old.text.lower():
+                    old.data["also_named"].append(h.text)
+    out = []
+    for k in order:
+        f = by_drug[k]
+        seen_spans: set[tuple[int, int]] = set()
+        f.evidence = [sp for sp in f.evidence if not ((sp.start, sp.end) in seen_spans or seen_spans.add((sp.start, sp.end)))]
+        out.append(f)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- allergies
+def _allergies(doc: Document) -> tuple[list[Fact], Fact | None]:
+    text = doc.text
+    facts: list[Fact] = []
+    none_fact = None
+    for m in _ALLERGY_NONE_RE.finditer(text):
+        none_fact = Fact("allergy", m.group(), "no known allergies", "none", [doc.span(m.start(), m.end())])
+        break
+    for rs, re_, _ in _in_sections(doc, ("allergies",)):
+        body = text[rs:re_]
+        if _ALLERGY_NONE_RE.search(body):
+            continue
+        for m in re.finditer(r"[^,;\n•]+", body):
+            s, e = _strip_span(text, rs + m.start(), rs + m.end())
+            item = text[s:e]
+            if len(item) < 3 or re.fullmatch(r"(?i)none|n/?a|allergies", item):
+                continue
+            facts.append(Fact("allergy", item, "", "affirmed", [doc.span(s, e)]))
+    for m in _ALLERGY_TO_RE.finditer(text):
+        s, e = m.start("what"), m.end("what")
+        if _status(doc, m.start(), m.end()) == "negated":
+            continue
+        # split "penicillin and sulfa"
+        for part in re.finditer(r"[^,]+?(?=,|\band\b|$)", text[s:e]):
+            ps, pe = _strip_span(text, s + part.start(), s + part.end())
+            word = text[ps:pe]
+            word_s = re.sub(r"^(?:and|or)\s+", "", word)
+            ps += len(word) - len(word_s)
+            if len(word_s) >= 3 and not any(_norm(f.text) == _norm(word_s) for f in facts):
+                facts.append(Fact("allergy", word_s, "", "affirmed", [doc.span(ps, pe)]))
+    return facts, none_fact
+
+
+# ---------------------------------------------------------------------------------------------- tests, procedures
+def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
+    lex = get_lexicon()
+    text = doc.text
+    tests: dict[str, Fact] = {}
+    procs: dict[str, Fact] = {}
+    wanted = set(PLAN_SECTIONS) | set(RESULT_SECTIONS) | {"hospital_course", "procedures"}
+    for sec in doc.sections:
+        if sec.name not in wanted:
+            continue
+        for h in lex.find(text[sec.body_start:sec.end], categories=("test", "procedure")):
+            s, e = sec.body_start + h.start, sec.body_start + h.end
+            if h.category == "test" and h.term in ("vital signs", "blood pressure reading", "ejection fraction",
+                                                   "blood glucose", "pulse oximetry", "blood pressure check"):
+                continue
+            st = _status(doc, s, e)
+            if st in ("negated", "family"):
+                continue
+            ss, se, _ = _sentence_at(doc, s)
+            sent = text[ss:se]
+            if sec.name in RESULT_SECTIONS or sec.name in ("hospital_course", "procedures"):
+                state = "done"
+            else:
+                state = "pending" if _PENDING_RE.search(sent) else "done"
+            if st == "hypothetical" and state == "done":
+                continue
+            table = tests if h.category == "test" else procs
+            key = _norm(h.term)
+            f = table.get(key)
+            if f is None:
+                table[key] = Fact(h.category, h.text, h.plain, state, [doc.span(s, e)],
+                                  {"term": h.term, "sentence": doc.span(ss, se).to_dict()})
+            else:
+                f.evidence.append(doc.span(s, e))
+                if state == "pending":
+                    f.status = "pending"
+                    f.data["sentence"] = doc.span(ss, se).to_dict()
+    return list(tests.values()), list(procs.values())
+
+
+# ---------------------------------------------------------------------------------------------- follow-up, warnings
+def _follow_up_and_warnings(doc: Document) -> tuple[list[Fact], list[Fact]]:
+    text = doc.text
+    fus: list[Fact] = []
+    warns: list[Fact] = []
+    for sent in doc.sentences:
+        if sent.section not in PLAN_SECTIONS and sent.section not in ("hospital_course", "preamble"):
+            continue
+        st = text[sent.start:sent.end]
+        for rx in (_WARNING_RE, _WARNING_IF_FIRST_RE):
+            m = rx.search(st)
+            if m:
+                cs, ce = _strip_span(text, sent.start + m.start("cond"), sent.start + m.end("cond"))
+                cut = re.search(r",? (?:and|but|so) (?:we|i|she|he|they|the patient)\b|, (?:we|i)\b", text[cs:ce], re.I)
+                if cut:
+                    ce = cs + cut.start()
+                cond = text[cs:ce]
+                if len(cond.split()) < 2 or re.match(r"(?i)(?:these|this|it|they|those|that|so|needed)\b", cond):
+                    break
+                if not any(_norm(w.text) == _norm(cond) for w in warns):
+                    warns.append(Fact("warning", cond, "", "", [doc.span(cs, ce), doc.span(sent.start, sent.end)]))
+                break
+        else:
+            m = _FOLLOWUP_RE.search(st)
+            if m and re.search(r"\b(?:presents?|presented|presenting|here|seen|is an? \d+-year-old)\b", st, re.I):
+                m = None
+            if m and not re.search(r"\b(?:previous|last|prior|since)\b", st[: m.start()], re.I):
+                when = _WHEN_RE.search(st)
+                with_ = _WITH_RE.search(st)
+                ev = [doc.span(sent.start + m.start(), sent.start + m.end())]
+                data: dict[str, Any] = {"sentence": doc.span(sent.start, sent.end).to_dict(), "when": None, "with": None}
+                if when:
+                    ev.append(doc.span(sent.start + when.start(), sent.start + when.end()))
+                    data["when"] = when.group()
+                if with_:
+                    ev.append(doc.span(sent.start + with_.start(1), sent.start + with_.end(1)))
+                    data["with"] = with_.group(1)
+                fus.append(Fact("follow_up", st.strip(), "", "", ev, data))
+    return fus, warns
+
+
+def _patient_name(doc: Document) -> Fact | None:
+    m = _NAME_RE.search(doc.text)
+    if not m:
+        return None
+    return Fact("patient_name", m.group("name"), "", "", [doc.span(m.start("name"), m.end("name"))])
+
+
+def extract_letter_facts(doc: Document) -> LetterFacts:
+    """Everything a letter may say, read from ``doc`` with evidence."""
+    allergies, none_fact = _allergies(doc)
+    tests, procs = _tests_and_procedures(doc)
+    fus, warns = _follow_up_and_warnings(doc)
+    meds = _medications(doc)
+    med_names = {_norm(m.text) for m in meds} | {_norm(m.data.get("generic") or "") for m in meds}
+    diags = [d for d in _diagnoses(doc) if _norm(d.text) not in med_names]
+    return LetterFacts(
+        patient_name=_patient_name(doc),
+        diagnoses=diags,
+        medications=meds,
+        allergies=allergies,
+        no_known_allergies=none_fact if not allergies else None,
+        tests=tests,
+        procedures=procs,
+        follow_up=fus,
+        warnings=warns,
+    )
