@@ -132,6 +132,7 @@ def test_longest_header_wins_and_sections_tile_the_text():
         ("The patient was seen in the\nclinic today and is\nwell. She left.", ["The patient was seen in the\nclinic today and is\nwell.", "She left."]),
         ("Blood pressure 120/80\nHeart rate 72", ["Blood pressure 120/80", "Heart rate 72"]),
         ("Line one.\nLine two.\n\n\nLine three", ["Line one.", "Line two.", "Line three"]),
+        ("ENT:  Denies runny nose.  ,EYES:  No discharge.", ["ENT:  Denies runny nose.", "EYES:  No discharge."]),
         ("vs. placebo the drug worked. Good.", ["vs. placebo the drug worked.", "Good."]),
         ("...", []),
     ],

@@ -130,6 +130,8 @@ def _split_chunk(text: str, a: int, b: int) -> list[tuple[int, int]]:
         if j >= b:
             break
         nxt = text[j]
+        if nxt == "," and j + 1 < b and text[j + 1].isupper():
+            nxt = text[j + 1]  # "...nose.  ,EYES: ..." (run-together transcription)
         if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'(\u201c\u2018[-\u2022*#"):
             continue
         punct = m.group(0)
