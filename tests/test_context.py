@@ -58,6 +58,13 @@ def status(text: str, mention: str, nth: int = 0):
         ("Call us if you have chest pain.", "chest pain", "hypothetical", "if you have"),
         ("In case of bleeding, stop the aspirin.", "bleeding", "hypothetical", "In case of"),
         ("Should you notice swelling, call.", "swelling", "hypothetical", "Should you"),
+        # instructions and consent: what might happen is not what the patient has
+        ("Seek immediate medical attention for shortness of breath, chest pain, or fever.", "fever", "hypothetical", "Seek immediate medical attention for"),
+        ("The risks include but not limited to continued pain, swelling, infection.", "infection", "hypothetical", "risks include"),
+        ("Risks of surgery such as bleeding and infection were discussed.", "infection", "hypothetical", "Risks of"),
+        ("Antibiotics to prevent infection.", "infection", "hypothetical", "to prevent"),
+        # the whole phrase negates; a relative alone makes it the family's
+        ("No family history of colon cancer.", "colon cancer", "negated", "No family history of"),
         # pseudo cues are not cues
         ("No change in the pulmonary nodule.", "pulmonary nodule", "affirmed", None),
         ("Gram negative rods in sepsis.", "sepsis", "affirmed", None),
