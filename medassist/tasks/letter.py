@@ -234,7 +234,8 @@ _FOLLOW_OR_WARN = re.compile(r"\b(?:follow[- ]?up|call|return|appointment)\b", r
 
 def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
     change = f.data.get("change") or "none"
-    name = f.text
+    also = [a for a in f.data.get("also_named") or [] if a.lower() != f.text.lower()]
+    name = f"{f.text} (also called {' or '.join(also)})" if also and lay else "/".join([f.text, *also])
     dose = f.data.get("dose")
     instr = f.data.get("instructions") or ""
     ev = list(f.evidence)

@@ -295,6 +295,9 @@ def _medications(doc: Document) -> list[Fact]:
             new_score = (rank.get(change, 1), bool(sig.dose_text()))
             if new_score > old_score:
                 fact.evidence = fact.evidence + old.evidence
+                also = [n for n in [old.text, *old.data.get("also_named", [])] if n.lower() != h.text.lower()]
+                if also:
+                    fact.data["also_named"] = list(dict.fromkeys(also))
                 if not fact.data["dose"] and old.data["dose"]:
                     fact.data["dose"] = old.data["dose"]
                 by_drug[key] = fact
