@@ -177,3 +177,21 @@ def test_custom_rules_are_used():
     t = "Fever nope. No cough."
     assert classify(t, 0, 5, rules=rules).status == "negated"
     assert classify(t, t.index("cough"), t.index("cough") + 5, rules=rules).status == "affirmed"
+
+
+def test_every_literal_rule_is_found_in_any_case():
+    rules = ContextRules.default()
+    for r in rules.rules:
+        if r.pattern is not None:
+            continue
+        for form in (r.literal, r.literal.upper(), r.literal.title()):
+            text = f"Zq {form.replace(' ', '  ')} zq."
+            cues = rules.cues(text, 0, len(text))
+            got = [(c.start, c.end, c.rule.literal) for c in cues]
+            assert (3, 3 + len(form) + form.count(" "), r.literal) in got, (form, got)
+
+
+def test_literal_needs_word_boundaries():
+    rules = ContextRules.default()
+    for text in ("Knowledge of nothing.", "Nonspecific findings.", "Ifosfamide given.", "Butter."):
+        assert [c.rule.literal for c in rules.cues(text, 0, len(text))] == [], text

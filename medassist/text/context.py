@@ -104,11 +104,34 @@ class Context:
         }
 
 
-def _literal_regex(lit: str) -> str:
-    body = r"\s+".join(re.escape(w) for w in lit.split())
-    pre = r"(?<!\w)" if lit[:1].isalnum() else ""
-    post = r"(?!\w)" if lit[-1:].isalnum() else ""
-    return pre + body + post
+def _trie_regex(literals: Iterable[str]) -> str:
+    """One regular expression for many lower-case literals, shaped as a trie (a flat alternation of
+    200 literals is ~50x slower). Longer literals win; a literal ending in a letter/digit must end a
+    word; white space inside a literal matches any run of white space."""
+    trie: dict = {}
+    for lit in literals:
+        node = trie
+        units = []
+        for i, w in enumerate(lit.split()):
+            if i:
+                units.append(" ")
+            units.extend(w)
+        for u in units:
+            node = node.setdefault(u, {})
+        node[""] = lit[-1:].isalnum()  # terminal marker: needs a word boundary after it?
+
+    def emit(node: dict) -> str:
+        alts = []
+        for unit in sorted(k for k in node if k != ""):
+            head = r"\s+" if unit == " " else re.escape(unit)
+            alts.append(head + emit(node[unit]))
+        if "" in node:
+            alts.append(r"(?!\w)" if node[""] else "")
+        if len(alts) == 1:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")"
+
+    return emit(trie) if trie else r"(?!x)x"
 
 
 class ContextRules:
@@ -136,8 +159,12 @@ class ContextRules:
         self._by_literal: dict[str, ContextRule] = {}
         for r in literal_rules:
             self._by_literal.setdefault(_key(r.literal), r)
-        lits = sorted(self._by_literal, key=lambda s: (-len(s), s))
-        self._literal_re = re.compile("|".join(_literal_regex(lit) for lit in lits) or r"(?!x)x", re.IGNORECASE)
+        word_lits = [k for k in self._by_literal if k[:1].isalnum()]
+        other_lits = [k for k in self._by_literal if not k[:1].isalnum()]
+        self._literal_re = re.compile(
+            r"(?<!\w)" + _trie_regex(word_lits) + "|" + _trie_regex(other_lits), re.IGNORECASE
+        )
+        self._cue_cache: dict[tuple[str, int, int], list[Cue]] = {}
         self._patterns = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.pattern is not None]
 
     # ---------------------------------------------------------------- (de)serialisation
@@ -177,6 +204,16 @@ class ContextRules:
     # ---------------------------------------------------------------- matching
     def cues(self, text: str, start: int, end: int) -> list[Cue]:
         """Every cue in ``text[start:end]`` (pseudo cues included), in order, without overlaps."""
+        key = (text, start, end)
+        hit = self._cue_cache.get(key)
+        if hit is None:
+            hit = self._find_cues(text, start, end)
+            if len(self._cue_cache) > 4096:
+                self._cue_cache.clear()
+            self._cue_cache[key] = hit
+        return list(hit)
+
+    def _find_cues(self, text: str, start: int, end: int) -> list[Cue]:
         found: list[Cue] = []
         for m in self._literal_re.finditer(text, start, end):
             rule = self._by_literal.get(_key(m.group(0)))
