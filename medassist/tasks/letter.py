@@ -311,6 +311,13 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
     sections: list[LetterSection] = []
     for spec in tpl["sections"]:
         lines = _section_lines(spec["key"], spec, facts, doc, kind)
+        seen_lines: dict[str, LetterLine] = {}
+        for ln in lines:  # the same sentence twice says nothing new: keep one, merge evidence
+            if ln.text in seen_lines:
+                seen_lines[ln.text].evidence.extend(e for e in ln.evidence if e not in seen_lines[ln.text].evidence)
+            else:
+                seen_lines[ln.text] = ln
+        lines = list(seen_lines.values())
         if lines:
             sections.append(LetterSection(spec["key"], spec["heading"], lines))
     clinician = settings.clinician_name or "Your care team"

@@ -228,6 +228,15 @@ def _diagnoses(doc: Document) -> list[Fact]:
 
 
 # ---------------------------------------------------------------------------------------------- medications
+_DOSE_NEAR_RE = re.compile(r"[\s,]*\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mL|tabs?|tablets?|caps?|capsules?|puffs?)\b", re.I)
+def is_lab_context(text: str, start: int, end: int, sentence_start: int = 0) -> bool:
+    """True when a drug-like word is the name of a lab ("recheck CBC, iron, B-12, and folate"): a lab
+    verb or noun earlier in its clause and no dose after it."""
+    before = text[max(sentence_start, start - 60):start]
+    return bool(re.search(r"\b(?:recheck|check(?:ing)?|labs?|levels?|tests?|testing|panel|draw)\b[^.;]*$", before, re.I)) \
+        and not _DOSE_NEAR_RE.match(text, end)
+
+
 _TO_DOSE_RE = re.compile(r"\bto\s+(\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mL)\b)", re.I)
 
 
@@ -245,6 +254,8 @@ def _medications(doc: Document) -> list[Fact]:
             if h.entry.get("class_key") == "vaccine" and sec_name not in ("medications", "discharge_medications"):
                 pass
             ss, se, _sec = _sentence_at(doc, s)
+            if is_lab_context(text, s, e, ss):
+                continue  # "recheck CBC, iron, B-12, and folate": a lab, not a medicine
             nxt = next((hs for hs, _he, _h in abs_hits[i + 1:] if hs < se), se)
             clause_end = min(nxt, se)
             sig = parse_sig(text[e:clause_end], offset=e)
@@ -418,6 +429,10 @@ def _follow_up_and_warnings(doc: Document) -> tuple[list[Fact], list[Fact]]:
             m = _FOLLOWUP_RE.search(st)
             if m and re.search(r"\b(?:presents?|presented|presenting|here|seen|is an? \d+-year-old)\b", st, re.I):
                 m = None
+            if m and re.search(r"\b(?:not|no longer|never)\b|n't\b", st[: m.start()], re.I):
+                m = None  # "he does not need to follow up with the surgeon"
+            if m and re.search(r"\bfollow[- ]?up with (?:the patient|him|her|them)\b|\bvia the portal\b|\bonce (?:the )?results\b", st, re.I):
+                m = None  # the clinician will get back to the patient: not an appointment
             if m and not re.search(r"\b(?:previous|last|prior|since)\b", st[: m.start()], re.I):
                 when = _WHEN_RE.search(st)
                 with_ = _WITH_RE.search(st)
