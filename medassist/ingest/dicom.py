@@ -478,6 +478,17 @@ def _why_not_dicom(head: bytes, size: int, name: str) -> DicomError:
     return NotDicomError(f"not a DICOM file: no 'DICM' marker at byte 128 ({size} bytes)", path=name)
 
 
+def _is_deflated(head: bytes, file: Path) -> bool:
+    """Deflated files are inflated whole when read: keep their values (offsets would not match the file)."""
+    try:
+        with open(file, "rb") as fh:
+            fh.seek(132)
+            meta = fh.read(2048)
+    except OSError:
+        return False
+    return b"1.2.840.10008.1.2.1.99" in meta
+
+
 def _read_header(name: str, file: Path | None, data: bytes | None, *, full: bool = False):
     """Read a DICOM header (pixel data deferred), or raise a typed error naming ``name``."""
     import pydicom
@@ -497,7 +508,8 @@ def _read_header(name: str, file: Path | None, data: bytes | None, *, full: bool
         raise _why_not_dicom(head, size, name)
     try:
         if data is None:
-            ds = pydicom.dcmread(str(file), defer_size=None if full else DEFER_SIZE, force=False)
+            defer = None if full or _is_deflated(head, file) else DEFER_SIZE
+            ds = pydicom.dcmread(str(file), defer_size=defer, force=False)
         else:
             ds = pydicom.dcmread(io.BytesIO(data), force=False)
     except InvalidDicomError as e:

@@ -173,6 +173,12 @@ def _fix_bits(arr, inst):
 
 
 def _full_dataset(inst):
+    from .dicom import _pixel_element
+
+    if inst.pixel_offset is None and inst.header is not None:
+        _kw, el = _pixel_element(inst.header)  # raw lookup: never triggers a deferred read
+        if el is not None and getattr(el, "value", None) is not None:
+            return inst.header  # the header read kept the pixel data (small, deflated, or in memory)
     key = inst.path
     hit = _DATASET_CACHE.get(key)
     if hit is not None:
