@@ -69,13 +69,17 @@ class Letter:
     jargon: list[dict[str, Any]]
     warnings: list[str]
     missing: list[dict[str, Any]]
+    subject: str | None = None
     rewrite: str | None = None
 
     def paragraphs(self) -> list[tuple[str | None, list[str]]]:
         """(heading, lines) blocks for exporters: greeting/intro first, signature last."""
-        blocks: list[tuple[str | None, list[str]]] = [(None, [self.greeting]), (None, [ln.text for ln in self.intro])]
+        blocks: list[tuple[str | None, list[str]]] = []
+        if self.subject:
+            blocks.append((None, [self.subject]))
+        blocks += [(None, [self.greeting]), (None, [" ".join(ln.text for ln in self.intro)])]
         for sec in self.sections:
-            blocks.append((sec.heading, [ln.text for ln in sec.lines]))
+            blocks.append((sec.heading, [f"- {ln.text}" for ln in sec.lines]))
         blocks.append((None, list(self.closing)))
         blocks.append((None, list(self.signature)))
         return blocks
@@ -329,7 +333,15 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
     plain_used = [p for s in sections for ln in s.lines for p in ln.plain_used]
     lex = get_lexicon()
     skip = [f.text for f in facts.medications]
-    jargon = lex.jargon(text, skip_terms=skip) if kind != "gp" else []
+    from medassist.tasks.letter_check import _mask
+
+    # the lexicon's own explanations are not jargon left by the note: mask them (offsets unchanged)
+    jargon = lex.jargon(_mask(text, plain_used), skip_terms=skip) if kind != "gp" else []
+    for j in jargon:
+        j["text"] = text[j["start"]:j["end"]]
+        ls = text.rfind("\n", 0, j["start"]) + 1
+        le = text.find("\n", j["end"])
+        j["explained"] = j["plain"].lower() in text[ls: le if le != -1 else len(text)].lower()
     warnings, missing = check_letter(text, doc, facts, plain_phrases=plain_used)
     return Letter(
         kind=kind,
@@ -345,4 +357,5 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
         jargon=jargon,
         warnings=warnings,
         missing=missing,
+        subject=subject,
     )
