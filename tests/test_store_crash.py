@@ -52,8 +52,7 @@ def test_sigkill_at_random_moments_never_loses_a_committed_run(home, tmp_path):
     committed: set[int] = set()
     kills = 0
     mid_write = 0
-    deadline = time.monotonic() + 35
-    while kills < 20 or time.monotonic() < deadline and kills < 24:
+    while kills < 21:
         child = subprocess.Popen(
             [sys.executable, str(script), str(home), KEY.hex(), str(len(committed))],
             stdout=subprocess.PIPE,
@@ -77,6 +76,9 @@ def test_sigkill_at_random_moments_never_loses_a_committed_run(home, tmp_path):
         committed |= reported
 
         # The history reopens, passes both integrity checks, and holds every reported run.
+        if not (home / DB_FILE).exists():  # killed before the writer created the file
+            assert not committed
+            continue
         conn = connect(home / DB_FILE, KEY)
         try:
             assert conn.execute("PRAGMA cipher_integrity_check").fetchall() == []
@@ -89,7 +91,7 @@ def test_sigkill_at_random_moments_never_loses_a_committed_run(home, tmp_path):
             conn.close()
 
     print(f"SIGKILL x{kills} ({mid_write} mid-write), {len(committed)} committed runs, all present")
-    assert kills >= 20 and mid_write >= 10
+    assert kills >= 20 and mid_write >= 15
     assert len(committed) > 20, "the writer should have committed runs between kills"
     with open_history(home, key=KEY) as h:
         assert h.check() == []

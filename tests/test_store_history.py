@@ -158,6 +158,24 @@ def test_studies_are_stored_as_summaries_and_prior_studies_are_found(hist):
     assert [r["task"] for r in hist.search("follow")] == ["report"]
 
 
+def test_a_real_ingested_study_is_recorded_and_listed_as_prior(hist):
+    dicom = pytest.importorskip("medassist.ingest.dicom")
+    from pydicom.data import get_testdata_file
+
+    path = get_testdata_file("CT_small.dcm", download=False)
+    if path is None:
+        pytest.skip("pydicom test file CT_small.dcm not installed")
+    loaded = dicom.load_study([path])
+    st = loaded.studies[0]
+    rid = hist.record_run("report", st, {"impression": "..."})
+    doc = hist.get_run(rid)["document"]
+    assert doc["study_uid"] == st.study_uid and doc["patient_id"] == st.patient_id
+    assert doc["summary"]["series"][0]["instances"] == len(st.series[0].instances)
+    priors = hist.prior_studies(st.patient_id)
+    assert [p["study_uid"] for p in priors] == [st.study_uid] and priors[0]["modality"] == "CT"
+    assert hist.prior_studies(st.patient_id, exclude_study_uid=st.study_uid) == []
+
+
 # ------------------------------------------------------------------------------ encryption at rest
 def _files_with(folder, marker: bytes) -> list[str]:
     return [p.name for p in folder.rglob("*") if p.is_file() and marker in p.read_bytes()]

@@ -81,7 +81,7 @@ def _model_info(m: Any) -> dict:
 def _study_summary(study: Any) -> dict:
     """A JSON summary of a Study-like object (duck-typed: study_uid, patient_id, series, ...)."""
     summary: dict[str, Any] = {}
-    for attr in ("study_uid", "patient_id", "patient_name", "study_date", "study_time", "description", "accession_number"):
+    for attr in ("study_uid", "patient_id", "patient_name", "study_date", "study_time", "description", "accession", "accession_number"):
         value = getattr(study, attr, None)
         if value not in (None, ""):
             summary[attr] = str(value)
