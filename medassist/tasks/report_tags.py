@@ -44,6 +44,11 @@ class StudyHeaders:
     study_date: str
     series: list[SeriesHeaders] = field(default_factory=list)
     source: str = ""
+    _instances: dict[int, Any] = field(default_factory=dict, repr=False)  # id(dataset) -> ingest Instance
+
+    def instance_for(self, ds: Any) -> Any:
+        """The ingest Instance a header came from (None when the headers were read from paths)."""
+        return self._instances.get(id(ds))
 
     @property
     def datasets(self) -> list[Any]:
@@ -178,10 +183,11 @@ def collect_headers(study: Any) -> StudyHeaders:
         return study
     # An ingest Study: it has series with instances.
     if hasattr(study, "series") and not isinstance(study, (str, os.PathLike)) and not hasattr(study, "get"):
-        datasets = [_instance_dataset(inst) for se in study.series for inst in getattr(se, "instances", [])]
-        groups = group_datasets(datasets, source=str(getattr(study, "source", "") or ""))
+        pairs = [(_instance_dataset(inst), inst) for se in study.series for inst in getattr(se, "instances", [])]
+        groups = group_datasets([ds for ds, _ in pairs], source=str(getattr(study, "source", "") or ""))
         if not groups:
             raise TaskError("the study holds no image instances")
+        groups[0]._instances = {id(ds): inst for ds, inst in pairs}
         return groups[0]
     if hasattr(study, "get") and hasattr(study, "dir"):  # a single pydicom Dataset
         datasets = [study]
