@@ -1,0 +1,101 @@
+"""Radiology impression quality and speed: the trained pack vs two baselines, measured in one run.
+
+    python bench/impression.py --split val            # IU X-ray R2Gen val (296 reports)
+    python bench/impression.py --split heldout        # the 10% of train the recipe tunes on
+
+Prints ROUGE-1/2/L (rouge-score, use_stemmer=True; F-measure averaged over reports) for:
+  constant   "No acute cardiopulmonary abnormality."
+  nn-copy    the impression of the nearest training findings (TF-IDF cosine)
+  model      the impression pack (int8 ONNX, torch-free beam search), and --fp32 DIR for an fp32 twin
+and the model's per-impression latency (median, p90) next to the nn-copy latency as the peer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "models" / "impression"))
+
+CONSTANT = "No acute cardiopulmonary abnormality."
+
+
+def main(argv=None) -> dict:
+    import recipe  # models/impression/recipe.py (data loading + ROUGE, shared with training)
+
+    from medassist.tasks.impression import ImpressionModel, TfidfIndex, find_impression_pack
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--split", choices=["val", "heldout"], default="val")
+    p.add_argument("--pack", default=None, help="impression pack folder (default: the installed one)")
+    p.add_argument("--fp32", default=None, help="folder with fp32 encoder.onnx/decoder.onnx to compare")
+    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--beams", type=int, default=None)
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    args = p.parse_args(argv)
+
+    splits = recipe.load_iu()
+    train, evals = splits["train"], splits["val"]
+    if args.split == "heldout":
+        train, evals = recipe.tune_split(train)
+    if args.limit:
+        evals = evals[: args.limit]
+    refs = [e.impression for e in evals]
+    results: dict[str, dict] = {}
+
+    results["constant"] = recipe.rouge([CONSTANT] * len(evals), refs)
+
+    index = TfidfIndex([e.findings for e in train], [e.impression for e in train])
+    nn_preds, nn_ms = [], []
+    for e in evals:
+        t0 = time.perf_counter()
+        j, _ = index.nearest(e.findings)
+        nn_preds.append(index.payloads[j])
+        nn_ms.append((time.perf_counter() - t0) * 1000)
+    results["nn-copy"] = recipe.rouge(nn_preds, refs)
+    results["nn-copy"]["median_ms"] = round(statistics.median(nn_ms), 2)
+
+    folder = Path(args.pack) if args.pack else find_impression_pack()
+    variants = [("model-int8", {})]
+    if args.fp32:
+        variants.append(("model-fp32", {"encoder": Path(args.fp32) / "encoder.onnx", "decoder": Path(args.fp32) / "decoder.onnx"}))
+    for name, override in variants:
+        m = ImpressionModel.from_folder(folder, threads=args.threads, onnx_override=override or None)
+        m.generate(evals[0].findings)  # warm-up
+        preds, ms = [], []
+        for e in evals:
+            t0 = time.perf_counter()
+            preds.append(m.generate(e.findings, num_beams=args.beams).impression)
+            ms.append((time.perf_counter() - t0) * 1000)
+        r = recipe.rouge(preds, refs)
+        ms.sort()
+        r["median_ms"] = round(statistics.median(ms), 1)
+        r["p90_ms"] = round(ms[int(0.9 * (len(ms) - 1))], 1)
+        r["exact_match"] = round(sum(a.strip() == b.strip() for a, b in zip(preds, refs)) / len(refs), 4)
+        results[name] = r
+
+    out = {"split": args.split, "n": len(evals), "pack": str(folder), "results": results}
+    m = results["model-int8"]
+    out["model_vs_nn_rougeL"] = round(m["rougeL"] - results["nn-copy"]["rougeL"], 4)
+    out["model_latency_ratio_vs_nn"] = round(m["median_ms"] / max(1e-6, results["nn-copy"]["median_ms"]), 1)
+    if args.json:
+        print(json.dumps(out))
+        return out
+    print(f"IU X-ray {args.split}: {len(evals)} reports; pack {folder}")
+    print(f"{'system':<12} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'median ms':>10}")
+    for name, r in results.items():
+        print(f"{name:<12} {r['rouge1']:>8.4f} {r['rouge2']:>8.4f} {r['rougeL']:>8.4f} {r.get('median_ms', ''):>10}")
+    print(f"model-int8 ROUGE-L minus nn-copy: {out['model_vs_nn_rougeL']:+.4f}; "
+          f"latency {m['median_ms']} ms median (p90 {m['p90_ms']}), {out['model_latency_ratio_vs_nn']}x the nn-copy lookup")
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,720 @@
+"""Shared clinical fact extraction: ``extract_facts(doc) -> Facts``.
+
+Medications (name, dose, route, frequency as written), allergies (substance, reaction), abnormal labs and
+vitals, procedures and problems — each with evidence :class:`~medassist.document.Span` objects into
+``doc.text``. Every text field is a verbatim slice of the note (``field == doc.text[span.start:span.end]``);
+normalisations (a brand's generic name from the lexicon, a result's high/low flag from the reference
+ranges in ``resources/summary_labs.json``) are marked as such and never replace the words of the note.
+
+Drug names come from ``resources/drugs.json``: the CMS ICD-10-CM Table of Drugs (US public domain; the
+substances with an adverse-effect code) plus a curated list of common generics and brands, and generic-name
+suffixes (-pril, -sartan, -statin ...). Inside a medication section every list item is kept even when its
+name is not in the lexicon (``in_lexicon`` False), so nothing listed is dropped.
+
+Used by the summary (``medassist.tasks.summarize``) and the letters (``medassist.tasks.letter``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable
+
+from ..config import resource_path
+from ..document import Document, Section, Span
+
+MED_SECTIONS = ("medications", "discharge_medications", "current_medications", "home_medications")
+ALLERGY_SECTIONS = ("allergies",)
+PROSE_MED_SECTIONS = ("hpi", "assessment", "plan", "assessment_plan", "hospital_course", "discharge_instructions",
+                      "impression", "subjective", "preamble", "follow_up")
+PROBLEM_SECTIONS = ("assessment", "assessment_plan", "impression", "discharge_diagnoses")
+HISTORY_SECTIONS = ("pmh",)
+PROCEDURE_SECTIONS = ("procedures",)
+SURGICAL_HISTORY = ("psh",)
+RESULT_SECTIONS = ("labs", "imaging", "findings", "vitals", "physical_exam", "objective")
+
+
+# ------------------------------------------------------------------------------------------------ data
+def _span(text: str, a: int, b: int) -> Span:
+    return Span(a, b, text[a:b])
+
+
+@dataclass
+class Medication:
+    name: str
+    name_span: Span
+    evidence: list[Span]  # the whole item (list line or sentence piece) the medication was read from
+    section: str
+    listed: bool  # from the note's own medication list
+    in_lexicon: bool
+    generic: str | None = None  # lexicon normalisation (brand -> generic); not text of the note
+    dose: str | None = None
+    dose_span: Span | None = None
+    route: str | None = None
+    route_span: Span | None = None
+    frequency: str | None = None
+    frequency_span: Span | None = None
+    change: str | None = None  # start | stop | increase | decrease | change | continue (from the wording)
+    change_span: Span | None = None
+    status: str = "affirmed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "generic": self.generic,
+            "generic_source": "lexicon" if self.generic else None,
+            "dose": self.dose,
+            "route": self.route,
+            "frequency": self.frequency,
+            "change": self.change,
+            "section": self.section,
+            "listed": self.listed,
+            "in_lexicon": self.in_lexicon,
+            "status": self.status,
+            "spans": {k: v.to_dict() for k, v in (("name", self.name_span), ("dose", self.dose_span), ("route", self.route_span),
+                                                 ("frequency", self.frequency_span), ("change", self.change_span)) if v},
+            "evidence": [s.to_dict() for s in self.evidence],
+        }
+
+
+@dataclass
+class Allergy:
+    substance: str
+    substance_span: Span
+    evidence: list[Span]
+    section: str
+    in_lexicon: bool
+    reaction: str | None = None
+    reaction_span: Span | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "substance": self.substance,
+            "reaction": self.reaction,
+            "section": self.section,
+            "in_lexicon": self.in_lexicon,
+            "spans": {k: v.to_dict() for k, v in (("substance", self.substance_span), ("reaction", self.reaction_span)) if v},
+            "evidence": [s.to_dict() for s in self.evidence],
+        }
+
+
+@dataclass
+class Result:
+    kind: str  # lab | vital | finding
+    name: str
+    text: str  # the verbatim result (e.g. "Potassium 5.9", "Blood Pressure: Elevated.")
+    evidence: list[Span]
+    section: str
+    value: str | None = None
+    unit: str | None = None
+    flag: str | None = None  # high | low | abnormal (from reference ranges / the note's own words)
+    flag_source: str | None = None  # "reference range" | "note wording"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.name, "text": self.text, "value": self.value, "unit": self.unit,
+                "flag": self.flag, "flag_source": self.flag_source, "section": self.section,
+                "evidence": [s.to_dict() for s in self.evidence]}
+
+
+@dataclass
+class Problem:
+    text: str
+    evidence: list[Span]
+    section: str
+    status: str = "affirmed"  # affirmed | historical | uncertain (negated ones are dropped)
+    kind: str = "problem"  # problem | chief_complaint
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "section": self.section, "status": self.status, "kind": self.kind,
+                "evidence": [s.to_dict() for s in self.evidence]}
+
+
+@dataclass
+class Procedure:
+    text: str
+    evidence: list[Span]
+    section: str
+    status: str = "performed"  # performed | historical | planned
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "section": self.section, "status": self.status, "evidence": [s.to_dict() for s in self.evidence]}
+
+
+@dataclass
+class Facts:
+    medications: list[Medication] = field(default_factory=list)
+    allergies: list[Allergy] = field(default_factory=list)
+    no_known_allergies: Span | None = None
+    no_medications: Span | None = None
+    results: list[Result] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    procedures: list[Procedure] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "medications": [m.to_dict() for m in self.medications],
+            "allergies": [a.to_dict() for a in self.allergies],
+            "no_known_allergies": self.no_known_allergies.to_dict() if self.no_known_allergies else None,
+            "no_medications": self.no_medications.to_dict() if self.no_medications else None,
+            "results": [r.to_dict() for r in self.results],
+            "problems": [p.to_dict() for p in self.problems],
+            "procedures": [p.to_dict() for p in self.procedures],
+        }
+
+    def all_spans(self) -> list[Span]:
+        out: list[Span] = []
+        for m in self.medications:
+            out += [m.name_span, *m.evidence] + [s for s in (m.dose_span, m.route_span, m.frequency_span, m.change_span) if s]
+        for a in self.allergies:
+            out += [a.substance_span, *a.evidence] + ([a.reaction_span] if a.reaction_span else [])
+        for group in (self.results, self.problems, self.procedures):
+            for x in group:
+                out += x.evidence
+        out += [s for s in (self.no_known_allergies, self.no_medications) if s]
+        return out
+
+
+# ------------------------------------------------------------------------------------------------ lexicon
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def _words(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    end = len(text) if end is None else end
+    return [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text, start, end)]
+
+
+@dataclass
+class DrugHit:
+    start: int
+    end: int
+    key: str
+    generic: str | None
+    source: str  # cms | curated | brand | suffix | allergen
+
+
+class DrugLexicon:
+    """Longest-match lookup of drug names (and allergens) over word tokens."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.entries: dict[tuple[str, ...], tuple[str | None, str]] = {}
+        for name in data.get("cms", []):
+            self._add(name, None, "cms")
+        for name in data.get("generics", []):
+            self._add(name, None, "curated")
+        for brand, generic in data.get("brands", {}).items():
+            self._add(brand, generic, "brand")
+        for name in data.get("allergens", []):
+            self._add(name, None, "allergen")
+        self.stop = {w.lower() for w in data.get("stopwords", [])}
+        self.ambiguous = {w.lower() for w in data.get("ambiguous", [])}
+        self.suffixes = tuple(data.get("suffixes", []))
+        self.suffix_exclude = {w.lower() for w in data.get("suffix_exclude", [])}
+        self.max_len = max((len(k) for k in self.entries), default=1)
+        self.lengths: dict[str, list[int]] = {}
+        for k in self.entries:
+            self.lengths.setdefault(k[0], []).append(len(k))
+        for v in self.lengths.values():
+            v.sort(reverse=True)
+
+    def _add(self, name: str, generic: str | None, source: str) -> None:
+        key = tuple(w for _, _, w in _words(name))
+        if key and key not in self.entries:
+            self.entries[key] = (generic, source)
+
+    def find(self, text: str, start: int = 0, end: int | None = None, *, strict: bool = False) -> list[DrugHit]:
+        """Drug names in ``text[start:end]``. ``strict`` (prose outside medication sections) skips ambiguous
+        words (potassium, alcohol ...) and allergens."""
+        toks = _words(text, start, end)
+        hits: list[DrugHit] = []
+        i = 0
+        while i < len(toks):
+            found = None
+            for n in self.lengths.get(toks[i][2], ()):
+                if n > len(toks) - i:
+                    continue
+                key = tuple(t[2] for t in toks[i : i + n])
+                ent = self.entries.get(key)
+                if ent is None:
+                    continue
+                if n == 1 and (key[0] in self.stop or len(key[0]) < 4 and not text[toks[i][0]:toks[i][1]].isupper()):
+                    continue
+                if strict and (key[0] in self.ambiguous or ent[1] == "allergen"):
+                    continue
+                # a multi-word entry must sit within one line / clause
+                if n > 1 and re.search(r"[\n,;:.]", text[toks[i][1] : toks[i + n - 1][0]]):
+                    continue
+                found = (n, ent)
+                break
+            if found is None:
+                w = toks[i][2]
+                if (len(w) >= 7 and w.endswith(self.suffixes) and w not in self.suffix_exclude and w.isalpha()
+                        and w not in self.stop):
+                    found = (1, (None, "suffix"))
+            if found:
+                n, (generic, source) = found
+                s, e = toks[i][0], toks[i + n - 1][1]
+                hits.append(DrugHit(s, e, " ".join(t[2] for t in toks[i : i + n]), generic, source))
+                i += n
+            else:
+                i += 1
+        return hits
+
+
+@lru_cache(maxsize=1)
+def drug_lexicon() -> DrugLexicon:
+    return DrugLexicon(json.loads(resource_path("drugs.json").read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def _lab_rules() -> dict[str, Any]:
+    return json.loads(resource_path("summary_labs.json").read_text(encoding="utf-8"))
+
+
+def build_drug_lexicon(cms_xml: str, generics: Iterable[str], brands: dict[str, str], **extra) -> dict[str, Any]:
+    """Build the ``resources/drugs.json`` data: CMS Table of Drugs substances that have an adverse-effect code
+    (i.e. medicinal), minus class headings ("... NEC", "agents"), plus the curated lists."""
+    import xml.etree.ElementTree as ET
+
+    names = set()
+    for mt in ET.parse(cms_xml).iter("mainTerm"):
+        cells = {c.get("col"): (c.text or "").strip() for c in mt.findall("cell")}
+        title = mt.find("title")
+        name = re.sub(r"\s+", " ", (title.text or "") if title is not None else "").strip()
+        if not name or cells.get("6", "--") in ("", "--"):
+            continue
+        if re.search(r"\b(NEC|NOS|agents?|drugs?|derivatives?|mixtures?|preparations?|compounds?|group|products?)\b", name, re.I) or "," in name:
+            continue
+        names.add(name.lower())
+    return {"cms": sorted(names), "generics": sorted({g.lower() for g in generics}),
+            "brands": {k.lower(): v for k, v in sorted(brands.items())}, **extra}
+
+
+# ------------------------------------------------------------------------------------------------ items
+_HEADER_IN_BODY = re.compile(r"(?:(?<=^)|(?<=[\n,.]))\s*([A-Z][A-Z/&' ]{2,}[A-Z])\s*:")
+_BULLET = re.compile(r"\s*(?:[-•*·▪◦]|\(?\d{1,2}[.)](?!\d)|[a-z][.)]\s)\s*")
+_NONE_ITEM = re.compile(
+    r"\s*(?:none|no|n/?a|nil|denies|no current|no medications?|no meds|no known (?:drug |medication |medicine |medical |food )?allergies|nkda|nka|"
+    r"(?:he|she|the patient|patient) (?:is|was) on no medications?|(?:he|she|the patient|patient) (?:takes|has) no)\b[^A-Za-z]*",
+    re.I,
+)
+_NKA = re.compile(r"\b(?:no known (?:drug |medication |medicine |medical |food )?allergies|nkda|nka|no (?:drug )?allergies|"
+                  r"(?:denies|no) (?:any )?(?:drug |medication )?allergies)\b", re.I)
+_NO_MEDS = re.compile(r"\b(?:(?:is |was )?on no (?:regular |current )?medications?|takes no (?:regular )?medications?|no (?:current |regular |home )?medications?)\b", re.I)
+
+
+def body_range(doc: Document, sec: Section) -> tuple[int, int]:
+    """The section body, cut at a header embedded in it (e.g. "ALLERGIES TO MEDICATIONS:" inside a
+    MEDICATIONS section of a one-line transcription)."""
+    a, b = sec.body_start, sec.end
+    m = _HEADER_IN_BODY.search(doc.text, a + 1, b)
+    while m and m.start(1) <= a + 1:
+        m = _HEADER_IN_BODY.search(doc.text, m.end(), b)
+    if m:
+        b = m.start(1)
+    return a, b
+
+
+def embedded_sections(doc: Document, sec: Section) -> list[tuple[str, int, int]]:
+    """(HEADER, body_start, body_end) of headers embedded in a section body that the sectionizer missed."""
+    out = []
+    a, b = sec.body_start, sec.end
+    ms = [m for m in _HEADER_IN_BODY.finditer(doc.text, a + 1, b) if m.start(1) > a + 1]
+    for k, m in enumerate(ms):
+        end = ms[k + 1].start(1) if k + 1 < len(ms) else b
+        out.append((m.group(1).strip(), m.end(), end))
+    return out
+
+
+def _trim(text: str, a: int, b: int, chars: str = " \t\n\r,.;:") -> tuple[int, int]:
+    while a < b and text[a] in chars:
+        a += 1
+    while b > a and text[b - 1] in chars:
+        b -= 1
+    return a, b
+
+
+def list_items(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """List items of a section body: lines, bullets, numbered items; a transcription's ".," item breaks;
+    bullet/number prefixes and edge punctuation removed."""
+    pieces: list[tuple[int, int]] = []
+    pos = a
+    for m in re.finditer(r"\n|(?<=[.:]),(?=\s*\S)|(?<=\S),(?=\s*\d{1,2}\.\s)|(?<=\.)\s{2,}(?=\d{1,2}\.\s)", text[a:b]):
+        pieces.append((pos, a + m.start()))
+        pos = a + m.end()
+    pieces.append((pos, b))
+    out = []
+    for s, e in pieces:
+        m = _BULLET.match(text, s, e)
+        if m:
+            s = m.end()
+        s, e = _trim(text, s, e)
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def sentences_between(doc: Document, a: int, b: int) -> list[tuple[int, int]]:
+    out = []
+    for s in doc.sentences:
+        if s.start >= a and s.end <= b:
+            out.append(_trim(doc.text, s.start, s.end, " \t\n\r,"))
+        elif s.start < b and s.end > a:
+            out.append(_trim(doc.text, max(a, s.start), min(b, s.end), " \t\n\r,"))
+    return [x for x in out if x[1] > x[0]]
+
+
+# ------------------------------------------------------------------------------------------------ meds
+_FORM_OR_ROUTE = re.compile(
+    r"\b(?:\d|tablets?|tabs?|capsules?|caps?|by mouth|p\.?o\.?|orally|daily|q\.?d|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?\d|"
+    r"p\.?r\.?n|as needed|once|twice|every|at bedtime|nightly|topical(?:ly)?|applied|spray|inhaler|cream|ointment|gel|"
+    r"patch|drops?|injections?|subcutaneous(?:ly)?|iv|im|mg|mcg|units?|ml|%)\b",
+    re.I,
+)
+
+
+def _sig_fields(doc: Document, med: Medication, a: int, b: int) -> None:
+    """Dose, route, frequency and change wording read from ``doc.text[a:b]`` (the words after the name)."""
+    if b <= a:
+        return
+    try:
+        from ..text.sig import detect_change, parse_sig
+    except ImportError:  # pragma: no cover - the sig parser ships with the letters module
+        return
+    sig = parse_sig(doc.text[a:b], offset=a)
+    ev = sig.evidence
+    for key, attr in (("dose", "dose"), ("route", "route"), ("frequency", "frequency")):
+        sp = ev.get(key)
+        if sp is None and key == "frequency" and "prn" in ev:
+            sp = ev["prn"]
+        if sp is not None and a <= sp.start < sp.end <= b:
+            sp = _span(doc.text, sp.start, sp.end)
+            setattr(med, attr, sp.text)
+            setattr(med, attr + "_span", sp)
+
+
+def _med(doc: Document, hit: DrugHit, item: tuple[int, int], section: str, listed: bool, sig_end: int) -> Medication:
+    name = _span(doc.text, hit.start, hit.end)
+    m = Medication(name=name.text, name_span=name, evidence=[_span(doc.text, *item)], section=section, listed=listed,
+                   in_lexicon=hit.source != "unlisted", generic=hit.generic if hit.generic and hit.generic != hit.key else None)
+    _sig_fields(doc, m, hit.end, sig_end)
+    return m
+
+
+def _leading_name(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """The name part of an unrecognised list item: the words before the first dose/form/route word."""
+    m = _FORM_OR_ROUTE.search(text, a, b)
+    e = m.start() if m else b
+    s, e = _trim(text, a, e, " \t\n\r,.;:-(")
+    words = text[s:e].split()
+    if not words or len(words) > 5 or not re.match(r"[A-Za-z]", text[s:e]):
+        return None
+    return s, e
+
+
+def _medications(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) -> None:
+    lex = drug_lexicon()
+    text = doc.text
+    for section, a, b in ranges:
+        for item in list_items(text, a, b):
+            s, e = item
+            if _NONE_ITEM.match(text, s, e) and not lex.find(text, s, e):
+                nm = _NO_MEDS.search(text, s, e)
+                if facts.no_medications is None and (nm or re.fullmatch(r"\s*(?:none|nil|n/?a)\.?\s*", text[s:e], re.I)):
+                    facts.no_medications = _span(text, *(nm.span() if nm else (s, e)))
+                continue
+            hits = [h for h in lex.find(text, s, e) if h.source != "allergen"]
+            if not hits:
+                nm = _leading_name(text, s, e)
+                if nm is None or len(text[s:e].split()) > 12:
+                    continue
+                hit = DrugHit(nm[0], nm[1], text[nm[0]:nm[1]].lower(), None, "unlisted")
+                facts.medications.append(_med(doc, hit, item, section, True, e))
+                continue
+            for k, h in enumerate(hits):
+                nxt = hits[k + 1].start if k + 1 < len(hits) else e
+                # "Tylenol with Codeine", "X and Y" inside one item: each name gets the words up to the next one
+                facts.medications.append(_med(doc, h, item, section, True, nxt))
+
+
+def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) -> None:
+    from ..text.context import classify
+
+    lex = drug_lexicon()
+    text = doc.text
+    for section, a, b in ranges:
+        for s, e in sentences_between(doc, a, b):
+            hits = lex.find(text, s, e, strict=True)
+            for k, h in enumerate(hits):
+                ctx = classify(doc, h.start, h.end)
+                if ctx.status in ("negated", "family", "hypothetical"):
+                    continue
+                nxt = hits[k + 1].start if k + 1 < len(hits) else e
+                m = _med(doc, h, (s, e), section, False, nxt)
+                m.status = ctx.status
+                try:
+                    from ..text.sig import detect_change
+
+                    ch = detect_change(text[s:e], drug_start=h.start - s, offset=s)
+                except ImportError:  # pragma: no cover
+                    ch = None
+                if ch:
+                    m.change, m.change_span = ch[0], _span(text, ch[1].start, ch[1].end)
+                facts.medications.append(m)
+
+
+# ------------------------------------------------------------------------------------------------ allergies
+_REACTION = re.compile(r"\b(?:which |that )?(?:causes?|caused|causing|leads? to|led to|results? in|resulted in|gives? (?:him|her|me)|"
+                       r"with|reaction(?: is| was)?|manifested by)\b\s*(?:an? )?|\s[-–:]\s|\(", re.I)
+
+
+def _allergies(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) -> None:
+    lex = drug_lexicon()
+    text = doc.text
+    for section, a, b in ranges:
+        for s, e in list_items(text, a, b):
+            nka = _NKA.search(text, s, e)
+            if nka or re.fullmatch(r"\s*(?:none|no|n/?a|nil)\.?\s*", text[s:e], re.I):
+                facts.no_known_allergies = facts.no_known_allergies or _span(text, *(nka.span() if nka else (s, e)))
+                continue
+            # sentence-level: "He is allergic to penicillin and sulfa."
+            body_s = s
+            m = re.search(r"\b(?:allergic to|allergies to|allergy to|allergies include|allergy is)\b\s*", text[s:e], re.I)
+            if m:
+                body_s = s + m.end()
+            hits = lex.find(text, body_s, e)
+            if hits:
+                for k, h in enumerate(hits):
+                    nxt = hits[k + 1].start if k + 1 < len(hits) else e
+                    facts.allergies.append(_allergy(text, h.start, h.end, (s, e), section, True, nxt))
+                continue
+            # unrecognised substance: the words before a reaction cue
+            r = _REACTION.search(text, body_s, e)
+            ns, ne = _trim(text, body_s, r.start() if r else e, " \t\n\r,.;:-(")
+            if ne > ns and len(text[ns:ne].split()) <= 5 and re.match(r"[A-Za-z]", text[ns:ne]):
+                facts.allergies.append(_allergy(text, ns, ne, (s, e), section, False, e))
+
+
+def _allergy(text: str, s: int, e: int, item: tuple[int, int], section: str, known: bool, end: int) -> Allergy:
+    al = Allergy(substance=text[s:e], substance_span=_span(text, s, e), evidence=[_span(text, *item)], section=section, in_lexicon=known)
+    r = _REACTION.search(text, e, end)
+    if r and not text[e : r.start()].strip(" ,"):
+        stop = re.search(r"[.;](?:\s|$)|\)", text[r.end():end])
+        rs, re_ = _trim(text, r.end(), r.end() + stop.start() if stop else end, " \t\n\r,.;:)(")
+        if re_ > rs and len(text[rs:re_].split()) <= 8:
+            al.reaction, al.reaction_span = text[rs:re_], _span(text, rs, re_)
+    return al
+
+
+def _prose_allergies(doc: Document, facts: Facts) -> None:
+    """"allergic to X" said outside an allergy section (HPI, a transcription's one-liner)."""
+    text = doc.text
+    lex = drug_lexicon()
+    seen = {(x.substance_span.start, x.substance_span.end) for x in facts.allergies}
+    for m in re.finditer(r"\b(?:is |are |was )?allergic to\b", text, re.I):
+        sec = doc.section_at(m.start())
+        if sec is not None and sec.name in ALLERGY_SECTIONS + ("family_history",):
+            continue
+        from ..text.context import classify
+
+        if classify(doc, m.start(), m.end()).status in ("negated", "family", "hypothetical"):
+            continue
+        end = text.find(".", m.end())
+        end = len(text) if end < 0 else end
+        item = _trim(text, m.start(), end)
+        for k, h in enumerate(lex.find(text, m.end(), end)):
+            if (h.start, h.end) in seen:
+                continue
+            facts.allergies.append(_allergy(text, h.start, h.end, item, sec.name if sec else "preamble", True, end))
+
+
+# ------------------------------------------------------------------------------------------------ results
+_NUMV = r"(\d+(?:\.\d+)?)"
+
+
+def _vitals(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
+    text = doc.text
+    rules = _lab_rules()
+    for v in rules["vitals"]:
+        for m in re.finditer(v["pattern"], text[a:b], re.I):
+            s, e = a + m.start(), a + m.end()
+            vals = [float(x) for x in m.groups() if x is not None and re.fullmatch(r"\d+(?:\.\d+)?", x)]
+            if not vals:
+                continue
+            flag = None
+            lo, hi = v.get("low"), v.get("high")
+            if v["name"] == "temperature" and vals[0] > 50:  # Fahrenheit
+                lo, hi = v.get("low_f"), v.get("high_f")
+            if hi is not None and vals[0] >= hi or v.get("high2") is not None and len(vals) > 1 and vals[1] >= v["high2"]:
+                flag = "high"
+            elif lo is not None and vals[0] < lo or v.get("low2") is not None and len(vals) > 1 and vals[1] < v["low2"]:
+                flag = "low"
+            if flag:
+                facts.results.append(Result("vital", v["name"], text[s:e], [_span(text, s, e)], section,
+                                            value=m.group(1), unit=None, flag=flag, flag_source="reference range"))
+
+
+@lru_cache(maxsize=1)
+def _lab_regexes() -> list[tuple[dict, Any]]:
+    out = []
+    for lab in _lab_rules()["labs"]:
+        names = "|".join(re.escape(n) for n in sorted(lab["names"], key=len, reverse=True))
+        rx = re.compile(rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])\s*(?:level|count)?\s*(?:of|was|is|=|:|at)?\s*{_NUMV}\s*(%|[a-zA-Z/µ]+(?:/[a-zA-Z]+)?)?",
+                        re.I if not lab.get("case") else 0)
+        out.append((lab, rx))
+    return out
+
+
+def _labs(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
+    text = doc.text
+    for lab, rx in _lab_regexes():
+        for m in rx.finditer(text, a, b):
+            val = float(m.group(1))
+            flag = "high" if lab.get("high") is not None and val > lab["high"] else "low" if lab.get("low") is not None and val < lab["low"] else None
+            if flag:
+                s, e = _trim(text, m.start(), m.end())
+                facts.results.append(Result("lab", lab["name"], text[s:e], [_span(text, s, e)], section, value=m.group(1),
+                                            unit=m.group(2), flag=flag, flag_source="reference range"))
+
+
+_ABNORMAL_WORDS = re.compile(
+    r"\b(?:elevated|high|low|decreased|increased|abnormal|positive|enlarged|reduced|significant for|consistent with|"
+    r"demonstrat\w+|reveal\w*|show\w*|fracture|mass|nodule|effusion|opacit\w+|stenosis|regurgitation|murmur|edema|tender\w*)\b", re.I)
+_NORMAL_WORDS = re.compile(r"\b(?:normal|unremarkable|negative|within normal limits|no (?:acute|evidence)|benign)\b", re.I)
+
+
+def _qualitative(doc: Document, facts: Facts, a: int, b: int, section: str, kind: str) -> None:
+    """Result sentences the note itself calls abnormal ("Echocardiogram demonstrates decreased ejection fraction",
+    "Blood Pressure: Elevated.")."""
+    from ..text.context import classify
+
+    text = doc.text
+    taken = [(r.evidence[0].start, r.evidence[0].end) for r in facts.results]
+    for s, e in sentences_between(doc, a, b):
+        for item_s, item_e in list_items(text, s, e):
+            if any(x < item_e and item_s < y for x, y in taken):
+                continue
+            m = _ABNORMAL_WORDS.search(text, item_s, item_e)
+            if not m:
+                continue
+            if _NORMAL_WORDS.search(text, item_s, item_e) and not re.search(r"\b(?:elevated|decreased|abnormal|positive|reduced|enlarged)\b", text[item_s:item_e], re.I):
+                continue
+            if classify(doc, m.start(), m.end()).status == "negated":
+                continue
+            name = re.split(r":|\s[-–]\s| (?:demonstrat|reveal|show|was|is|were)", text[item_s:item_e], maxsplit=1)[0].strip()[:60]
+            facts.results.append(Result(kind if kind != "physical_exam" else "finding", name or "result", text[item_s:item_e],
+                                        [_span(text, item_s, item_e)], section, flag="abnormal", flag_source="note wording"))
+            taken.append((item_s, item_e))
+
+
+# ------------------------------------------------------------------------------------------------ problems, procedures
+_DX_LINE = re.compile(r"^[A-Z][^.:\n]{2,80}?(?=[.:]|$)")
+
+
+def _problems(doc: Document, facts: Facts) -> None:
+    from ..text.context import classify
+
+    text = doc.text
+    seen: set[str] = set()
+    for sec in doc.sections:
+        a, b = body_range(doc, sec)
+        if sec.name == "chief_complaint":
+            for s, e in list_items(text, a, b)[:1]:
+                facts.problems.append(Problem(text[s:e], [_span(text, s, e)], sec.name, "affirmed", "chief_complaint"))
+            continue
+        if sec.name not in PROBLEM_SECTIONS + HISTORY_SECTIONS:
+            continue
+        for s, e in list_items(text, a, b):
+            # a diagnosis line: short, or the head of a numbered item ("Hypertension: ..." / "Congestive heart failure.")
+            seg = text[s:e]
+            m = _DX_LINE.match(seg)
+            if not m:
+                continue
+            ps, pe = _trim(text, s, s + m.end())
+            words = text[ps:pe].split()
+            if not (1 <= len(words) <= 9) or re.match(r"(?i)(?:the patient|patient|she|he|we|i|this|they|medical reasoning|"
+                                                         r"additional testing|medical treatment|patient education|plan|recommend)", text[ps:pe]):
+                continue
+            if re.search(r"\b(?:is|was|are|were|will|has|have|had)\b", text[ps:pe]) and len(words) > 4:
+                continue
+            ctx = classify(doc, ps, pe)
+            if ctx.status in ("negated", "family", "hypothetical"):
+                continue
+            status = "historical" if sec.name in HISTORY_SECTIONS else ("uncertain" if ctx.status == "uncertain" else "affirmed")
+            key = text[ps:pe].lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            facts.problems.append(Problem(text[ps:pe], [_span(text, ps, pe)], sec.name, status))
+
+
+def _procedures(doc: Document, facts: Facts) -> None:
+    text = doc.text
+    for sec in doc.sections:
+        if sec.name not in PROCEDURE_SECTIONS + SURGICAL_HISTORY:
+            continue
+        if re.search(r"detail|description|technique|narrative", sec.title, re.I):
+            continue
+        a, b = body_range(doc, sec)
+        for s, e in list_items(text, a, b)[:8]:
+            if len(text[s:e].split()) > 30 or _NONE_ITEM.match(text, s, e) and len(text[s:e].split()) <= 3:
+                continue
+            facts.procedures.append(Procedure(text[s:e], [_span(text, s, e)], sec.name,
+                                              "historical" if sec.name in SURGICAL_HISTORY else "performed"))
+
+
+# ------------------------------------------------------------------------------------------------ main
+def extract_facts(doc: Document) -> Facts:
+    """Medications, allergies, abnormal results, problems and procedures of a note, each with evidence spans."""
+    facts = Facts()
+    text = doc.text
+    med_ranges: list[tuple[str, int, int]] = []
+    allergy_ranges: list[tuple[str, int, int]] = []
+    prose_ranges: list[tuple[str, int, int]] = []
+    result_ranges: list[tuple[str, int, int]] = []
+    for sec in doc.sections:
+        a, b = body_range(doc, sec)
+        if sec.name in MED_SECTIONS:
+            med_ranges.append((sec.name, a, b))
+        elif sec.name in ALLERGY_SECTIONS:
+            allergy_ranges.append((sec.name, a, b))
+        elif sec.name in PROSE_MED_SECTIONS:
+            prose_ranges.append((sec.name, a, b))
+        if sec.name in RESULT_SECTIONS:
+            result_ranges.append((sec.name, a, b))
+        for header, hs, he in embedded_sections(doc, sec):
+            if re.search(r"ALLERG", header):
+                allergy_ranges.append(("allergies", hs, he))
+            elif re.search(r"MEDICATION", header) and "ANESTHE" not in header:
+                med_ranges.append(("medications", hs, he))
+    _medications(doc, facts, med_ranges)
+    _allergies(doc, facts, allergy_ranges)
+    _prose_allergies(doc, facts)
+    _prose_medications(doc, facts, prose_ranges)
+    for name, a, b in result_ranges:
+        if name in ("vitals", "physical_exam", "objective"):
+            _vitals(doc, facts, a, b, name)
+        if name in ("labs", "objective"):
+            _labs(doc, facts, a, b, name)
+        if name in ("labs", "imaging", "findings", "vitals"):
+            _qualitative(doc, facts, a, b, name, {"labs": "lab", "vitals": "vital"}.get(name, "finding"))
+    _problems(doc, facts)
+    _procedures(doc, facts)
+    facts.results.sort(key=lambda r: r.evidence[0].start)
+    return facts
+
+
+def _build_main(argv=None) -> None:  # python -m medassist.tasks.extract --build-lexicon XML CURATED.json
+    import argparse
+
+    p = argparse.ArgumentParser(description="rebuild resources/drugs.json")
+    p.add_argument("--build-lexicon", nargs=2, metavar=("CMS_DRUG_XML", "CURATED_JSON"), required=True)
+    args = p.parse_args(argv)
+    cur = json.loads(open(args.build_lexicon[1], encoding="utf-8").read())
+    data = build_drug_lexicon(args.build_lexicon[0], cur.pop("generics"), cur.pop("brands"), **cur)
+    resource_path("drugs.json").write_text(json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    _build_main()

@@ -1,0 +1,240 @@
+"""Radiology findings -> impression.
+
+``impress(findings_text)`` runs the committed trained pack (task "impression"): a small transformer
+encoder-decoder trained here on IU X-ray (recipe: ``models/impression/recipe.py``). The model is
+retrieval-augmented: its input is the findings plus the impression of the most similar training findings
+(TF-IDF nearest neighbour, :class:`TfidfIndex`, the same code the recipe and ``bench/impression.py`` use).
+Decoding is torch-free (:mod:`medassist.runtime.seq2seq`).
+
+Every impression is a draft for the radiologist: ``Impression.evidence`` is empty because a generated
+sentence has no span in the findings; ``Impression.neighbour`` says which training impression was fed in.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import ModelPackError, TaskError
+
+PACK_TASK = "impression"
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _terms(text: str) -> list[str]:
+    toks = [t for t in _TOKEN.findall(text.lower()) if t != "xxxx"]
+    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
+
+
+class TfidfIndex:
+    """A small TF-IDF (unigrams + bigrams, sublinear tf, smoothed idf, L2-normalised) cosine index with an
+    inverted file. Pure Python + numpy; deterministic. ``payloads[i]`` is returned for document ``i``."""
+
+    def __init__(self, docs: Sequence[str], payloads: Sequence[str]):
+        if len(docs) != len(payloads):
+            raise ValueError("docs and payloads differ in length")
+        import numpy as np
+
+        self.n = len(docs)
+        self.payloads = list(payloads)
+        counts = []
+        df: dict[str, int] = {}
+        for d in docs:
+            c: dict[str, int] = {}
+            for t in _terms(d):
+                c[t] = c.get(t, 0) + 1
+            counts.append(c)
+            for t in c:
+                df[t] = df.get(t, 0) + 1
+        self.idf = {t: math.log((1 + self.n) / (1 + k)) + 1.0 for t, k in df.items()}
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for i, c in enumerate(counts):
+            w = {t: (1.0 + math.log(k)) * self.idf[t] for t, k in c.items()}
+            norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
+            for t, v in w.items():
+                postings.setdefault(t, []).append((i, v / norm))
+        self._post = {
+            t: (np.fromiter((i for i, _ in p), dtype=np.int64, count=len(p)), np.fromiter((v for _, v in p), dtype=np.float32, count=len(p)))
+            for t, p in postings.items()
+        }
+
+    def scores(self, text: str):
+        import numpy as np
+
+        c: dict[str, int] = {}
+        for t in _terms(text):
+            if t in self.idf:
+                c[t] = c.get(t, 0) + 1
+        w = {t: (1.0 + math.log(k)) * self.idf[t] for t, k in c.items()}
+        norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
+        s = np.zeros(self.n, dtype=np.float32)
+        for t, v in w.items():
+            idx, vals = self._post[t]
+            s[idx] += vals * (v / norm)
+        return s
+
+    def nearest(self, text: str, exclude: int | None = None) -> tuple[int, float]:
+        """Index and cosine of the most similar document (ties: lowest index); ``exclude`` leaves one out."""
+        import numpy as np
+
+        s = self.scores(text)
+        if exclude is not None:
+            s[exclude] = -1.0
+        i = int(np.argmax(s))
+        return i, float(s[i])
+
+
+def retrieval_input(findings: str, neighbour_impression: str) -> str:
+    """The encoder input of the retrieval-augmented model (the recipe trains on exactly this)."""
+    return f"{findings} [SEP] {neighbour_impression}"
+
+
+@dataclass
+class Impression:
+    impression: str
+    findings: str
+    model: dict[str, Any] = field(default_factory=dict)  # pack info: name, version, sha256
+    neighbour: dict[str, Any] | None = None  # {"impression", "similarity"} fed to the model, when retrieving
+    score: float = 0.0  # length-normalised log-probability
+    elapsed_ms: float = 0.0
+    evidence: list = field(default_factory=list)  # generated text: no span in the findings
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "impression": self.impression,
+            "findings": self.findings,
+            "model": self.model,
+            "neighbour": self.neighbour,
+            "score": round(self.score, 4),
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "evidence": [],
+            "evidence_note": "generated draft: no source span; check against the findings",
+            "warnings": list(self.warnings),
+        }
+
+
+class ImpressionModel:
+    """A loaded impression pack folder: the ONNX seq2seq model, its generation settings and (when the pack
+    is retrieval-augmented) the TF-IDF index over its retrieval.json."""
+
+    def __init__(self, folder: Path, manifest: dict, seq, gen: dict, index: TfidfIndex | None, info: dict):
+        self.folder, self.manifest, self.seq, self.gen, self.index, self.info = folder, manifest, seq, gen, index, info
+
+    @classmethod
+    def from_folder(cls, folder: str | Path, *, verify: bool = True, threads: int | None = None,
+                    onnx_override: dict[str, Path] | None = None) -> "ImpressionModel":
+        import hashlib
+        import json
+
+        from ..runtime.seq2seq import Seq2SeqOnnx
+
+        folder = Path(folder)
+        info: dict[str, Any]
+        try:
+            from ..runtime.packs import ModelPack  # type: ignore
+
+            pack = ModelPack.load(folder, verify=verify)
+            manifest, info = pack.manifest, pack.info()
+        except ImportError:
+            mpath = folder / "manifest.json"
+            if not mpath.is_file():
+                raise ModelPackError("manifest.json missing", path=folder)
+            try:
+                manifest = json.loads(mpath.read_text(encoding="utf-8"))
+            except ValueError as exc:
+                raise ModelPackError(f"manifest.json is not JSON: {exc}", path=mpath) from exc
+            if verify:
+                for f in manifest.get("files", []):
+                    p = folder / f["path"]
+                    if not p.is_file():
+                        raise ModelPackError("file listed in the manifest is missing", path=p)
+                    if hashlib.sha256(p.read_bytes()).hexdigest() != f["sha256"]:
+                        raise ModelPackError("sha256 does not match the manifest", path=p)
+            info = {"name": manifest.get("name"), "version": manifest.get("version"),
+                    "sha256": hashlib.sha256(mpath.read_bytes()).hexdigest()}
+        if manifest.get("task") != PACK_TASK:
+            raise ModelPackError(f"pack task is {manifest.get('task')!r}, not {PACK_TASK!r}", path=folder)
+        gpath = folder / "generation.json"
+        try:
+            gen = json.loads(gpath.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelPackError(f"generation.json unreadable: {exc}", path=gpath) from exc
+        onnx = {"encoder": folder / "encoder.onnx", "decoder": folder / "decoder.onnx", **(onnx_override or {})}
+        seq = Seq2SeqOnnx(onnx["encoder"], onnx["decoder"], folder / "tokenizer.json", pad_id=gen["pad_id"],
+                          bos_id=gen["bos_id"], eos_id=gen["eos_id"], max_src=gen["max_src"],
+                          max_new_tokens=gen["max_new_tokens"], threads=threads)
+        index = None
+        if gen.get("retrieval"):
+            rpath = folder / "retrieval.json"
+            try:
+                rows = json.loads(rpath.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise ModelPackError(f"retrieval.json unreadable: {exc}", path=rpath) from exc
+            index = TfidfIndex([r["findings"] for r in rows], [r["impression"] for r in rows])
+        return cls(folder, manifest, seq, gen, index, info)
+
+    def generate(self, findings: str, *, num_beams: int | None = None) -> Impression:
+        t0 = time.perf_counter()
+        text = re.sub(r"\s+", " ", findings or "").strip()
+        if not text:
+            raise TaskError("no findings text to summarise into an impression")
+        neighbour = None
+        src = text
+        if self.index is not None:
+            j, sim = self.index.nearest(text)
+            neighbour = {"impression": self.index.payloads[j], "similarity": round(sim, 4)}
+            src = retrieval_input(text, self.index.payloads[j])
+        g = self.seq.generate(src, num_beams=num_beams or int(self.gen.get("num_beams", 4)),
+                              length_penalty=float(self.gen.get("length_penalty", 1.0)))
+        out = g.text.strip()
+        warnings = []
+        if not out:
+            warnings.append("the model produced an empty impression")
+        return Impression(out, text, dict(self.info), neighbour, g.score, (time.perf_counter() - t0) * 1000.0, [], warnings)
+
+
+_CACHE: dict[str, ImpressionModel] = {}
+
+
+def find_impression_pack() -> Path:
+    """The impression pack folder: the registry (when the runtime has landed), else models/trained/impression-*."""
+    try:
+        from ..runtime.registry import find_pack  # type: ignore
+
+        pack = find_pack(task=PACK_TASK)
+        if pack is not None:
+            return Path(pack.path)
+    except ImportError:
+        pass
+    from ..config import PROJECT_ROOT, home_dir
+
+    roots = [home_dir() / "packs", PROJECT_ROOT / "models" / "trained", PROJECT_ROOT / "models" / "packs"]
+    import json
+
+    for root in roots:
+        for m in sorted(root.glob("*/manifest.json")) if root.is_dir() else []:
+            try:
+                if json.loads(m.read_text(encoding="utf-8")).get("task") == PACK_TASK:
+                    return m.parent
+            except (OSError, ValueError):
+                continue
+    raise ModelPackError("no impression model pack installed (task 'impression')")
+
+
+def load_impression_model(folder: str | Path | None = None) -> ImpressionModel:
+    path = Path(folder) if folder else find_impression_pack()
+    key = str(path.resolve())
+    if key not in _CACHE:
+        _CACHE[key] = ImpressionModel.from_folder(path)
+    return _CACHE[key]
+
+
+def impress(findings_text: str, *, pack: str | Path | None = None, num_beams: int | None = None) -> Impression:
+    """Draft an impression from radiology findings text with the installed impression pack."""
+    return load_impression_model(pack).generate(findings_text, num_beams=num_beams)

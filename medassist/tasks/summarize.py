@@ -1,0 +1,510 @@
+"""Structured, extractive note summary: ``summarize(doc, length="standard") -> Summary``.
+
+Deterministic and always available. Parts: a one-line synopsis, active problems, medications (dose, route,
+frequency when written), allergies, key results (abnormal labs and vitals), procedures, plan and follow-up.
+Every item is a verbatim span of the note or built only from verbatim fields (``composed`` items list the
+span of each field); every item carries evidence spans with ``text == doc.text[start:end]``.
+
+Facts come from :func:`medassist.tasks.extract.extract_facts` (sections, ConText status: negated problems
+and negated drug mentions are dropped). The synopsis and the plan sentences are chosen by embedding
+centrality with diversity (MMR) when the embedder pack is installed, else by position and cue words
+(``Summary.method`` says which).
+
+Length: ``short`` | ``standard`` | ``detailed`` limits problems, results, procedures and plan sentences.
+Medications and allergies are never cut at any length: dropping one from a summary is unsafe.
+
+Optional abstractive prose: :func:`abstractive_summary` (an onnxruntime-genai LLM folder or a seq2seq pack
+writes prose from the facts; :func:`check_generated` flags every number, drug name, laterality and negation
+in it that the note does not support).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ..document import Document, Span
+from ..errors import TaskError
+from .extract import Facts, Medication, body_range, extract_facts, sentences_between
+
+LENGTHS = ("short", "standard", "detailed")
+LIMITS = {
+    "short": {"problems": 5, "results": 3, "procedures": 3, "plan": 2, "follow_up": 1, "history": 0, "mentions": False},
+    "standard": {"problems": 10, "results": 8, "procedures": 5, "plan": 5, "follow_up": 2, "history": 0, "mentions": True},
+    "detailed": {"problems": 40, "results": 30, "procedures": 15, "plan": 12, "follow_up": 4, "history": 20, "mentions": True},
+}
+PLAN_SECTIONS = ("plan", "assessment_plan", "discharge_instructions", "follow_up")
+SYNOPSIS_SECTIONS = ("hpi", "chief_complaint", "assessment_plan", "assessment", "impression", "preamble", "subjective",
+                     "indications", "hospital_course")
+_DEMOGRAPHIC = re.compile(r"\b\d{1,3}[- ](?:year|yr|month|week|day)s?[- ]old\b|\b(?:male|female|man|woman|boy|girl|gentleman|lady)\b", re.I)
+_PLAN_CUE = re.compile(r"\b(?:will|plan|order(?:ed)?|start|begin|initiate|continue|increase|decrease|stop|discontinue|refer(?:ral)?|"
+                       r"schedule|recommend(?:ed)?|advised?|prescribe[d]?|follow[- ]?up|return|repeat|obtain|check|monitor)\b", re.I)
+_FOLLOW = re.compile(r"\b(?:follow[- ]?up|f/u|return(?:s|ed)? (?:to|in|for)|see (?:me|him|her|them|you) (?:again |back )?in|"
+                     r"recheck|come back|revisit|in \d+ (?:days?|weeks?|months?)|in (?:one|two|three|four|six|a few) (?:days?|weeks?|months?))\b", re.I)
+
+
+@dataclass
+class SummaryItem:
+    text: str
+    evidence: list[Span]
+    kind: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    composed: bool = False  # text joined from verbatim fields (each field's span is in ``fields["spans"]``)
+
+    def __post_init__(self) -> None:
+        seen, uniq = set(), []
+        for s in self.evidence:
+            if (s.start, s.end) not in seen:
+                seen.add((s.start, s.end))
+                uniq.append(s)
+        self.evidence = uniq
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"text": self.text, "kind": self.kind, "evidence": [s.to_dict() for s in self.evidence]}
+        if self.fields:
+            d["fields"] = self.fields
+        if self.composed:
+            d["composed"] = True
+        return d
+
+
+@dataclass
+class Summary:
+    synopsis: SummaryItem | None
+    problems: list[SummaryItem]
+    medications: list[SummaryItem]
+    allergies: list[SummaryItem]
+    key_results: list[SummaryItem]
+    procedures: list[SummaryItem]
+    plan: list[SummaryItem]
+    follow_up: list[SummaryItem]
+    length: str = "standard"
+    method: str = "extractive"
+    selection: str = "position"  # "embedding-mmr" when the embedder chose synopsis/plan sentences
+    models: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+    abstract: dict[str, Any] | None = None
+
+    PARTS = ("problems", "medications", "allergies", "key_results", "procedures", "plan", "follow_up")
+
+    def items(self) -> list[SummaryItem]:
+        out = [self.synopsis] if self.synopsis else []
+        for p in self.PARTS:
+            out += getattr(self, p)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "length": self.length,
+            "method": self.method,
+            "selection": self.selection,
+            "synopsis": self.synopsis.to_dict() if self.synopsis else None,
+        }
+        for p in self.PARTS:
+            d[p] = [i.to_dict() for i in getattr(self, p)]
+        d["models"] = self.models
+        d["warnings"] = self.warnings
+        if self.abstract is not None:
+            d["abstract"] = self.abstract
+        d["elapsed_ms"] = round(self.elapsed_ms, 1)
+        return d
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+_LEAD = re.compile(r"[\s\-•*·▪◦]+|\(?\d{1,2}[.)]\s+")
+
+
+def _item_from_span(doc: Document, s: int, e: int, kind: str, **fields) -> SummaryItem:
+    m = _LEAD.match(doc.text, s, e)
+    if m and m.end() < e:
+        s = m.end()
+    sp = doc.span(s, e)
+    return SummaryItem(sp.text, [sp], kind, {k: v for k, v in fields.items() if v is not None})
+
+
+def _med_item(doc: Document, m: Medication) -> SummaryItem:
+    spans = [m.name_span] + [s for s in (m.dose_span, m.route_span, m.frequency_span) if s]
+    fields = {"name": m.name, "dose": m.dose, "route": m.route, "frequency": m.frequency, "generic": m.generic,
+              "change": m.change, "listed": m.listed, "in_lexicon": m.in_lexicon, "section": m.section,
+              "spans": {k: v.to_dict() for k, v in (("name", m.name_span), ("dose", m.dose_span), ("route", m.route_span),
+                                                   ("frequency", m.frequency_span), ("change", m.change_span)) if v}}
+    fields = {k: v for k, v in fields.items() if v is not None}
+    ordered = sorted(spans, key=lambda s: s.start)
+    a, b = ordered[0].start, ordered[-1].end
+    gap = doc.text[a:b]
+    if b - a <= len(" ".join(s.text for s in ordered)) + 12 and "\n" not in gap:
+        # the fields sit together in the note: the item is the verbatim stretch
+        return SummaryItem(gap, [doc.span(a, b)] + list(m.evidence), "medication", fields)
+    return SummaryItem(" ".join(s.text for s in ordered), list(ordered) + list(m.evidence), "medication", fields, composed=True)
+
+
+def _dedupe_meds(meds: list[Medication], include_mentions: bool) -> list[Medication]:
+    """One entry per drug: the listed one first, else the mention with the most fields written."""
+    best: dict[str, Medication] = {}
+    order: list[str] = []
+    for m in meds:
+        if not m.listed and not include_mentions:
+            continue
+        key = (m.generic or m.name).lower()
+        if m.listed:
+            key = f"{key}@{m.name_span.start}"  # every listed item stays, even a repeated name
+        cur = best.get(key)
+        if cur is None:
+            best[key] = m
+            order.append(key)
+            continue
+        score = lambda x: (x.listed, sum(v is not None for v in (x.dose, x.route, x.frequency)), x.change is not None)
+        if score(m) > score(cur):
+            best[key] = m
+    listed_names = {(m.generic or m.name).lower() for m in best.values() if m.listed}
+    out = [best[k] for k in order]
+    # a prose mention of a listed drug adds nothing unless it says a change (start / increase / stop ...)
+    return [m for m in out if m.listed or (m.generic or m.name).lower() not in listed_names or m.change]
+
+
+def _cos_matrix(vecs):
+    return vecs @ vecs.T
+
+
+def _mmr(cands: list[tuple[int, int]], rel: Sequence[float], sim, k: int, lam: float = 0.7) -> list[int]:
+    chosen: list[int] = []
+    left = list(range(len(cands)))
+    while left and len(chosen) < k:
+        best, best_score = None, -1e9
+        for i in left:
+            div = max((sim(i, j) for j in chosen), default=0.0)
+            sc = lam * rel[i] - (1 - lam) * div
+            if sc > best_score + 1e-12:
+                best, best_score = i, sc
+        chosen.append(best)
+        left.remove(best)
+    return sorted(chosen)
+
+
+def _jaccard(a: str, b: str) -> float:
+    x, y = set(re.findall(r"[a-z0-9]+", a.lower())), set(re.findall(r"[a-z0-9]+", b.lower()))
+    return len(x & y) / max(1, len(x | y))
+
+
+# ------------------------------------------------------------------------------------------------ main
+def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool = True, facts: Facts | None = None) -> Summary:
+    """The structured extractive summary of a note (see the module doc)."""
+    if length not in LENGTHS:
+        raise TaskError(f"unknown summary length {length!r} (use one of {', '.join(LENGTHS)})")
+    if not doc.text.strip():
+        raise TaskError("the note is empty", path=doc.source)
+    t0 = time.perf_counter()
+    lim = LIMITS[length]
+    facts = facts or extract_facts(doc)
+    warnings: list[str] = []
+    text = doc.text
+
+    problems = [p for p in facts.problems if p.status != "historical"]
+    history = [p for p in facts.problems if p.status == "historical"]
+    prob_items = [SummaryItem(p.text, list(p.evidence), p.kind, {"status": p.status, "section": p.section}) for p in problems[: lim["problems"]]]
+    prob_items += [SummaryItem(p.text, list(p.evidence), "history", {"status": p.status, "section": p.section}) for p in history[: lim["history"]]]
+
+    meds = _dedupe_meds(facts.medications, lim["mentions"] or not any(m.listed for m in facts.medications))
+    med_items = [_med_item(doc, m) for m in meds]
+    if facts.no_medications is not None and not any(m.listed for m in meds):
+        med_items.insert(0, SummaryItem(facts.no_medications.text, [facts.no_medications], "no_medications"))
+
+    allergy_items = []
+    if facts.no_known_allergies is not None and not facts.allergies:
+        allergy_items.append(SummaryItem(facts.no_known_allergies.text, [facts.no_known_allergies], "no_known_allergies"))
+    seen_sub = set()
+    for a in facts.allergies:
+        if (a.substance.lower(), a.reaction) in seen_sub:
+            continue
+        seen_sub.add((a.substance.lower(), a.reaction))
+        spans = [a.substance_span] + ([a.reaction_span] if a.reaction_span else [])
+        fields = {"substance": a.substance, "reaction": a.reaction, "in_lexicon": a.in_lexicon,
+                  "spans": {k: v.to_dict() for k, v in (("substance", a.substance_span), ("reaction", a.reaction_span)) if v}}
+        if a.reaction_span and a.reaction_span.start - a.substance_span.end <= 25 and "\n" not in text[a.substance_span.end : a.reaction_span.start]:
+            sp = doc.span(a.substance_span.start, a.reaction_span.end)
+            allergy_items.append(SummaryItem(sp.text, [sp] + a.evidence, "allergy", {k: v for k, v in fields.items() if v is not None}))
+        else:
+            allergy_items.append(SummaryItem(a.substance, spans + a.evidence, "allergy", {k: v for k, v in fields.items() if v is not None}))
+    if facts.no_known_allergies is not None and facts.allergies:
+        warnings.append("the note says both 'no known allergies' and names an allergy: check")
+
+    results = sorted(facts.results, key=lambda r: (r.flag_source != "reference range", r.evidence[0].start))[: lim["results"]]
+    results.sort(key=lambda r: r.evidence[0].start)
+    result_items = [SummaryItem(r.text, list(r.evidence), r.kind, {k: v for k, v in (("name", r.name), ("value", r.value), ("unit", r.unit),
+                                                                                   ("flag", r.flag), ("flag_source", r.flag_source)) if v}) for r in results]
+    proc_items = [SummaryItem(p.text, list(p.evidence), "procedure", {"status": p.status, "section": p.section}) for p in facts.procedures[: lim["procedures"]]]
+
+    # ---- sentence choice: synopsis + plan + follow-up
+    plan_cands: list[tuple[int, int]] = []
+    for sec in doc.sections:
+        if sec.name in PLAN_SECTIONS:
+            a, b = body_range(doc, sec)
+            plan_cands += [(s, e) for s, e in sentences_between(doc, a, b) if len(text[s:e].split()) >= 3]
+    follow = [(s, e) for s, e in plan_cands if _FOLLOW.search(text, s, e)]
+    if not follow:
+        follow = [(s.start, s.end) for s in doc.sentences if _FOLLOW.search(text, s.start, s.end) and len(text[s.start:s.end].split()) >= 3]
+    plan_cands = [c for c in plan_cands if c not in follow]
+    syn_cands: list[tuple[int, int, str]] = []
+    for name in SYNOPSIS_SECTIONS:
+        for sec in doc.sections_named(name):
+            a, b = body_range(doc, sec)
+            for s, e in sentences_between(doc, a, b)[:3]:
+                if 4 <= len(text[s:e].split()) <= 60:
+                    syn_cands.append((s, e, name))
+    if not syn_cands:
+        syn_cands = [(s.start, s.end, s.section) for s in doc.sentences[:5] if len(text[s.start:s.end].split()) >= 4]
+    syn_cands = syn_cands[:4]
+    plan_cands = plan_cands[:16]
+
+    selection = "position"
+    models: list[dict[str, Any]] = []
+    vecs = None
+    if use_embeddings and (plan_cands or len(syn_cands) > 1):
+        try:
+            from ..runtime.embedder import get_embedder
+
+            emb = get_embedder()
+            import numpy as np
+
+            texts = [text[s:e] for s, e, _ in syn_cands] + [text[s:e] for s, e in plan_cands]
+            vecs = emb.embed(texts)
+            models.append(emb.pack.info())
+            selection = "embedding-mmr"
+        except Exception as exc:  # ModelPackError, onnxruntime errors: fall back to position + cues
+            warnings.append(f"embedder unavailable, sentences chosen by position: {exc}")
+            vecs = None
+
+    def syn_prior(i: int) -> float:
+        s, e, name = syn_cands[i]
+        return (0.5 if _DEMOGRAPHIC.search(text, s, e) else 0.0) + (0.2 if name == "hpi" else 0.0) - 0.05 * i
+
+    synopsis = None
+    if syn_cands:
+        if vecs is not None and len(syn_cands) > 1:
+            import numpy as np
+
+            sv = vecs[: len(syn_cands)]
+            centroid = vecs.mean(axis=0)
+            centroid /= np.linalg.norm(centroid) or 1.0
+            score = [float(sv[i] @ centroid) + syn_prior(i) for i in range(len(syn_cands))]
+        else:
+            score = [syn_prior(i) for i in range(len(syn_cands))]
+        i = max(range(len(syn_cands)), key=lambda k: (score[k], -k))
+        synopsis = _item_from_span(doc, syn_cands[i][0], syn_cands[i][1], "synopsis", section=syn_cands[i][2])
+
+    def cue(s: int, e: int) -> float:
+        return min(1.0, 0.4 * len(_PLAN_CUE.findall(text, s, e)))
+
+    plan_idx: list[int] = []
+    if plan_cands:
+        if vecs is not None:
+            import numpy as np
+
+            pv = vecs[len(syn_cands):]
+            c = pv.mean(axis=0)
+            c /= np.linalg.norm(c) or 1.0
+            rel = [float(pv[i] @ c) + 0.5 * cue(*plan_cands[i]) for i in range(len(plan_cands))]
+            sims = pv @ pv.T
+            plan_idx = _mmr(plan_cands, rel, lambda i, j: float(sims[i, j]), lim["plan"])
+        else:
+            rel = [cue(*plan_cands[i]) - 0.01 * i for i in range(len(plan_cands))]
+            plan_idx = _mmr(plan_cands, rel, lambda i, j: _jaccard(text[slice(*plan_cands[i])], text[slice(*plan_cands[j])]), lim["plan"])
+    plan_items = [_item_from_span(doc, *plan_cands[i], "plan") for i in plan_idx]
+    follow_items = [_item_from_span(doc, s, e, "follow_up") for s, e in follow[: lim["follow_up"]]]
+
+    if not any(m.kind == "medication" and m.fields.get("listed") for m in med_items) and not doc.sections_named("medications"):
+        warnings.append("the note has no medication list: medications are those mentioned in the text")
+    return Summary(synopsis, prob_items, med_items, allergy_items, result_items, proc_items, plan_items, follow_items,
+                   length=length, method="extractive", selection=selection, models=models, warnings=warnings,
+                   elapsed_ms=(time.perf_counter() - t0) * 1000.0)
+
+
+def render_text(d: dict[str, Any]) -> str:
+    """Plain-text rendering of ``Summary.to_dict()`` (the CLI's text format)."""
+    lines = []
+    if d.get("synopsis"):
+        lines.append(d["synopsis"]["text"])
+        lines.append("")
+    titles = [("problems", "Active problems"), ("medications", "Medications"), ("allergies", "Allergies"),
+              ("key_results", "Key results"), ("procedures", "Procedures"), ("plan", "Plan"), ("follow_up", "Follow-up")]
+    for key, title in titles:
+        items = d.get(key) or []
+        if not items and key not in ("medications", "allergies"):
+            continue
+        lines.append(f"{title}:")
+        if not items:
+            lines.append("  (none found in the note)")
+        for it in items:
+            extra = ""
+            f = it.get("fields", {})
+            if key == "medications" and f.get("generic"):
+                extra = f"  [{f['generic']}]"
+            if key == "medications" and f.get("change"):
+                extra += f"  ({f['change']})"
+            if key == "key_results" and f.get("flag"):
+                extra = f"  [{f['flag']}]"
+            lines.append(f"  - {it['text']}{extra}")
+    if d.get("abstract"):
+        lines.append("")
+        lines.append("Prose draft (" + d["abstract"].get("model", "model") + "):")
+        lines.append("  " + d["abstract"].get("text", ""))
+        for fl in d["abstract"].get("flags", []):
+            lines.append(f"  ! unsupported {fl['kind']}: {fl['text']!r}")
+    for w in d.get("warnings", []):
+        lines.append(f"note: {w}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ------------------------------------------------------------------------------------------------ abstractive
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,/]\d+)*(?![\w])")
+_LATERALITY = re.compile(r"\b(left|right|bilateral(?:ly)?|unilateral|both sides)\b", re.I)
+_NEG_CUE = re.compile(r"\b(?:no|not|denies|denied|without|negative for|free of|absence of|never)\b\s+((?:[A-Za-z-]+\s*){1,3})", re.I)
+_FILLER = {"a", "an", "the", "any", "of", "or", "and", "signs", "sign", "evidence", "history", "known", "acute", "new", "significant", "is", "was", "has", "had", "to"}
+
+
+@dataclass
+class Flag:
+    kind: str  # number | drug | laterality | negation
+    text: str
+    start: int  # offsets in the generated text
+    end: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "start": self.start, "end": self.end, "reason": self.reason}
+
+
+def _norm_num(s: str) -> str:
+    s = s.replace(",", "")
+    try:
+        f = float(s) if "/" not in s else None
+    except ValueError:
+        return s
+    if f is None:
+        return s
+    return str(int(f)) if f == int(f) else str(f)
+
+
+def check_generated(output: str, doc: Document) -> list[Flag]:
+    """Flag every number, drug name, laterality and negation in generated ``output`` that the note does not
+    support: a number not written in the note; a drug name absent from the note (or only negated there); a
+    side (left/right/bilateral) the note never uses with that word; a negated finding the note does not negate."""
+    from .extract import drug_lexicon
+
+    src = doc.text
+    src_low = src.lower()
+    flags: list[Flag] = []
+    src_nums = {_norm_num(m.group()) for m in _NUMBER.finditer(src)}
+    for m in _NUMBER.finditer(output):
+        if _norm_num(m.group()) not in src_nums:
+            flags.append(Flag("number", m.group(), m.start(), m.end(), "number not in the note"))
+    lex = drug_lexicon()
+    src_drugs: dict[str, list] = {}
+    for h in lex.find(src):
+        src_drugs.setdefault(h.key, []).append(h)
+        if h.generic:
+            src_drugs.setdefault(h.generic.lower(), []).append(h)
+    from ..text.context import classify
+
+    for h in lex.find(output):
+        hits = src_drugs.get(h.key) or (src_drugs.get(h.generic.lower()) if h.generic else None)
+        if not hits:
+            flags.append(Flag("drug", output[h.start:h.end], h.start, h.end, "drug not named in the note"))
+        elif all(classify(doc, x.start, x.end).status == "negated" for x in hits):
+            flags.append(Flag("drug", output[h.start:h.end], h.start, h.end, "the note only mentions this drug negated"))
+    for m in _LATERALITY.finditer(output):
+        word = m.group(1).lower()
+        nxt = re.match(r"\s+([a-z]+)", output[m.end():].lower())
+        if word not in src_low:
+            flags.append(Flag("laterality", m.group(), m.start(), m.end(), "side not stated in the note"))
+        elif nxt and nxt.group(1) not in _FILLER and f"{word} {nxt.group(1)}" not in re.sub(r"\s+", " ", src_low):
+            # the side exists in the note but never with this body part
+            if re.search(rf"\b{re.escape(nxt.group(1))}", src_low):
+                flags.append(Flag("laterality", f"{m.group()} {nxt.group(1)}", m.start(), m.end() + len(nxt.group(0)),
+                                  "the note does not put this side with this word"))
+    for m in _NEG_CUE.finditer(output):
+        words = [w for w in re.findall(r"[a-z-]+", m.group(1).lower()) if w not in _FILLER]
+        if not words:
+            continue
+        concept = words[0]
+        supported = False
+        for sm in re.finditer(rf"\b{re.escape(concept)}", src_low):
+            if classify(doc, sm.start(), sm.end()).status == "negated":
+                supported = True
+                break
+        if not supported:
+            s = m.start(1) + m.group(1).lower().find(concept)
+            flags.append(Flag("negation", output[m.start():s + len(concept)], m.start(), s + len(concept),
+                              f"the note does not negate '{concept}'"))
+    flags.sort(key=lambda f: f.start)
+    return flags
+
+
+def facts_prompt(summary: Summary) -> str:
+    """The facts the prose is written from (only text of the summary, i.e. of the note)."""
+    parts = []
+    if summary.synopsis:
+        parts.append(summary.synopsis.text)
+    for key, title in (("problems", "Problems"), ("medications", "Medications"), ("allergies", "Allergies"),
+                       ("key_results", "Results"), ("plan", "Plan"), ("follow_up", "Follow-up")):
+        items = getattr(summary, key)
+        if items:
+            parts.append(f"{title}: " + "; ".join(i.text for i in items))
+    return "\n".join(parts)
+
+
+def find_prose_pack() -> Any:
+    """An installed LLM folder (onnxruntime-genai) or seq2seq pack for prose summaries, or None."""
+    try:
+        from ..runtime.registry import find_pack
+
+        for task in ("summary-llm", "summary-seq2seq"):
+            p = find_pack(task=task)
+            if p is not None:
+                return p.path
+    except ImportError:  # pragma: no cover
+        pass
+    return None
+
+
+def abstractive_summary(doc: Document, summary: Summary, *, pack: Any = None, max_new_tokens: int = 200) -> dict[str, Any]:
+    """Write prose from the summary's facts with an LLM folder or a seq2seq pack, then check it against the note.
+
+    Sets and returns ``summary.abstract`` = {"text", "model", "flags": [...], "unsupported": n, "prompt"}.
+    Raises ModelPackError when no pack is installed (or onnxruntime-genai is missing for an LLM folder)."""
+    from pathlib import Path
+
+    from ..errors import ModelPackError
+
+    folder = Path(pack) if pack else find_prose_pack()
+    if folder is None:
+        raise ModelPackError("no prose summary pack installed (an onnxruntime-genai LLM folder or a seq2seq pack)")
+    prompt = facts_prompt(summary)
+    from ..runtime.genai import GenAIGenerator, is_genai_folder
+
+    if is_genai_folder(folder):
+        gen = GenAIGenerator(folder)
+        text = gen.generate("Write a short clinical summary of these facts. Use only these facts.\n" + prompt + "\nSummary:",
+                            max_new_tokens=max_new_tokens)
+        model = {"name": folder.name, "kind": "onnxruntime-genai"}
+    else:
+        import json
+
+        from ..runtime.seq2seq import Seq2SeqOnnx
+
+        gpath = folder / "generation.json"
+        if not gpath.is_file():
+            raise ModelPackError("neither an onnxruntime-genai folder nor a seq2seq pack (generation.json missing)", path=folder)
+        gen_cfg = json.loads(gpath.read_text(encoding="utf-8"))
+        seq = Seq2SeqOnnx(folder / "encoder.onnx", folder / "decoder.onnx", folder / "tokenizer.json", pad_id=gen_cfg["pad_id"],
+                          bos_id=gen_cfg["bos_id"], eos_id=gen_cfg["eos_id"], max_src=gen_cfg.get("max_src", 256),
+                          max_new_tokens=min(max_new_tokens, gen_cfg.get("max_new_tokens", 64)))
+        text = seq.generate(prompt, num_beams=1).text
+        model = {"name": folder.name, "kind": "seq2seq"}
+    flags = check_generated(text, doc)
+    summary.abstract = {"text": text, "model": model["name"], "model_kind": model["kind"], "flags": [f.to_dict() for f in flags],
+                        "unsupported": len(flags), "evidence": [], "evidence_note": "generated prose: check the flags against the note"}
+    return summary.abstract

@@ -1,0 +1,550 @@
+"""Training recipe for the radiology impression pack (findings -> impression), trained from scratch on CPU.
+
+Data: IU X-ray reports (Open-i; research use), the R2Gen split (train 2069 / val 296 report ids), findings and
+impression from ``indiana_reports_trainval.csv``. Model: a small pre-LN transformer encoder-decoder with a BPE
+tokenizer (``tokenizers``) trained on the train findings + impressions. Retrieval-augmented: the encoder reads
+``findings [SEP] impression-of-the-nearest-training-findings`` (TF-IDF, leave-one-out during training, the same
+``medassist.tasks.impression.TfidfIndex`` used at run time). Exported to ONNX (encoder; decoder returning the
+last position's logits, no past), int8 dynamic quantization per channel, decoded by
+``medassist.runtime.seq2seq`` (onnxruntime only).
+
+    python models/impression/recipe.py --out models/trained/impression-rat          # full (train -> val)
+    python models/impression/recipe.py --tune --out models/.work/tune              # train minus 10% -> that 10%
+    python models/impression/recipe.py --limit 64 --epochs 1 --tiny --out /tmp/x   # smoke test
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import math
+import os
+import random
+import re
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DATA = ROOT.parent / "shared" / "data" / "iu-xray"
+CSV_NAME = "indiana_reports_trainval.csv"
+SPLIT_NAME = "r2gen_split_trainval.json"
+SPECIALS = ["<pad>", "<s>", "</s>", "<unk>", "[SEP]"]
+PAD, BOS, EOS, UNK, SEP = range(5)
+
+
+@dataclass
+class Config:
+    d_model: int = 256
+    heads: int = 4
+    enc_layers: int = 3
+    dec_layers: int = 3
+    ff: int = 1024
+    dropout: float = 0.15
+    vocab: int = 3000
+    epochs: int = 40
+    batch: int = 32
+    lr: float = 7e-4
+    warmup: int = 300
+    label_smoothing: float = 0.1
+    weight_decay: float = 0.01
+    max_src: int = 256
+    max_tgt: int = 80
+    retrieval: bool = True
+    seed: int = 13
+    threads: int = 2
+    num_beams: int = 4
+    length_penalty: float = 1.0
+
+
+# ------------------------------------------------------------------------------------------------ data
+@dataclass
+class Example:
+    id: str
+    findings: str
+    impression: str
+
+
+def clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def load_iu(data_dir: Path = DATA) -> dict[str, list[Example]]:
+    """{"train": [...], "val": [...]} of R2Gen-split reports with both findings and impression."""
+    rows = {}
+    with open(data_dir / CSV_NAME, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            rows[r["uid"]] = r
+    split = json.loads((data_dir / SPLIT_NAME).read_text(encoding="utf-8"))
+    out: dict[str, list[Example]] = {}
+    for name in ("train", "val"):
+        exs = []
+        for e in split[name]:
+            uid = re.match(r"CXR(\d+)_", e["id"]).group(1)
+            r = rows.get(uid)
+            if r is None:
+                continue
+            fnd, imp = clean(r["findings"]), clean(r["impression"])
+            if fnd and imp:
+                exs.append(Example(e["id"], fnd, imp))
+        out[name] = exs
+    return out
+
+
+def data_hash(data_dir: Path = DATA) -> dict[str, str]:
+    return {n: hashlib.sha256((data_dir / n).read_bytes()).hexdigest() for n in (CSV_NAME, SPLIT_NAME)}
+
+
+def tune_split(train: list[Example]) -> tuple[list[Example], list[Example]]:
+    """Hold out ~10% of train (by a hash of the id) for tuning; val is only looked at once at the end."""
+    dev = [e for e in train if int(hashlib.sha1(e.id.encode()).hexdigest(), 16) % 10 == 0]
+    rest = [e for e in train if int(hashlib.sha1(e.id.encode()).hexdigest(), 16) % 10 != 0]
+    return rest, dev
+
+
+def build_tokenizer(texts: list[str], vocab: int):
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+
+    tok = Tokenizer(models.BPE(unk_token="<unk>"))
+    tok.normalizer = normalizers.NFKC()
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    trainer = trainers.BpeTrainer(vocab_size=vocab, min_frequency=2, special_tokens=SPECIALS, show_progress=False)
+    tok.train_from_iterator(texts, trainer)
+    return tok
+
+
+def make_sources(exs: list[Example], index, *, leave_one_out: bool) -> list[str]:
+    """Encoder input texts: findings, plus " [SEP] " and the nearest training impression when retrieving."""
+    if index is None:
+        return [e.findings for e in exs]
+    from medassist.tasks.impression import retrieval_input
+
+    out = []
+    for i, e in enumerate(exs):
+        j, _ = index.nearest(e.findings, exclude=i if leave_one_out else None)
+        out.append(retrieval_input(e.findings, index.payloads[j]))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ model
+def build_model(cfg: Config, vocab_size: int):
+    import torch
+    from torch import nn
+
+    class MHA(nn.Module):
+        def __init__(self, d, h, p):
+            super().__init__()
+            self.h, self.dk = h, d // h
+            self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+            self.drop = nn.Dropout(p)
+
+        def forward(self, x, mem, bias):
+            b, tq, d = x.shape
+            tk = mem.shape[1]
+            q = self.q(x).view(b, tq, self.h, self.dk).transpose(1, 2)
+            k = self.k(mem).view(b, tk, self.h, self.dk).transpose(1, 2)
+            v = self.v(mem).view(b, tk, self.h, self.dk).transpose(1, 2)
+            att = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(self.dk)) + bias
+            att = self.drop(torch.softmax(att, dim=-1))
+            y = torch.matmul(att, v).transpose(1, 2).reshape(b, tq, d)
+            return self.o(y)
+
+    class FF(nn.Module):
+        def __init__(self, d, f, p):
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(d, f), nn.GELU(), nn.Dropout(p), nn.Linear(f, d))
+
+        def forward(self, x):
+            return self.net(x)
+
+    class EncLayer(nn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.n1, self.n2 = nn.LayerNorm(c.d_model), nn.LayerNorm(c.d_model)
+            self.att, self.ff = MHA(c.d_model, c.heads, c.dropout), FF(c.d_model, c.ff, c.dropout)
+            self.drop = nn.Dropout(c.dropout)
+
+        def forward(self, x, bias):
+            h = self.n1(x)
+            x = x + self.drop(self.att(h, h, bias))
+            return x + self.drop(self.ff(self.n2(x)))
+
+    class DecLayer(nn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.n1, self.n2, self.n3 = nn.LayerNorm(c.d_model), nn.LayerNorm(c.d_model), nn.LayerNorm(c.d_model)
+            self.sa, self.ca = MHA(c.d_model, c.heads, c.dropout), MHA(c.d_model, c.heads, c.dropout)
+            self.ff = FF(c.d_model, c.ff, c.dropout)
+            self.drop = nn.Dropout(c.dropout)
+
+        def forward(self, y, mem, self_bias, cross_bias):
+            h = self.n1(y)
+            y = y + self.drop(self.sa(h, h, self_bias))
+            y = y + self.drop(self.ca(self.n2(y), mem, cross_bias))
+            return y + self.drop(self.ff(self.n3(y)))
+
+    class Seq2Seq(nn.Module):
+        def __init__(self, c, V):
+            super().__init__()
+            self.c = c
+            self.emb = nn.Embedding(V, c.d_model, padding_idx=PAD)
+            self.src_pos = nn.Embedding(c.max_src, c.d_model)
+            self.tgt_pos = nn.Embedding(c.max_tgt + 1, c.d_model)
+            self.enc = nn.ModuleList(EncLayer(c) for _ in range(c.enc_layers))
+            self.dec = nn.ModuleList(DecLayer(c) for _ in range(c.dec_layers))
+            self.enc_norm, self.dec_norm = nn.LayerNorm(c.d_model), nn.LayerNorm(c.d_model)
+            self.drop = nn.Dropout(c.dropout)
+            self.scale = math.sqrt(c.d_model)
+            n = c.max_tgt + 1
+            self.register_buffer("causal", torch.triu(torch.full((n, n), -1e9), diagonal=1), persistent=False)
+            nn.init.normal_(self.emb.weight, std=c.d_model ** -0.5)
+
+        def encode(self, ids, mask):
+            s = ids.shape[1]
+            x = self.emb(ids) * self.scale + self.src_pos.weight[:s]
+            x = self.drop(x)
+            bias = ((1.0 - mask.to(x.dtype)) * -1e9)[:, None, None, :]
+            for layer in self.enc:
+                x = layer(x, bias)
+            return self.enc_norm(x)
+
+        def decode(self, dec_ids, mem, mask):
+            t = dec_ids.shape[1]
+            y = self.emb(dec_ids) * self.scale + self.tgt_pos.weight[:t]
+            y = self.drop(y)
+            self_bias = self.causal[:t, :t][None, None]
+            cross_bias = ((1.0 - mask.to(y.dtype)) * -1e9)[:, None, None, :]
+            for layer in self.dec:
+                y = layer(y, mem, self_bias, cross_bias)
+            y = self.dec_norm(y)
+            return torch.matmul(y, self.emb.weight.t())  # tied output projection
+
+        def forward(self, ids, mask, dec_ids):
+            return self.decode(dec_ids, self.encode(ids, mask), mask)
+
+    return Seq2Seq(cfg, vocab_size)
+
+
+def _batches(src, tgt, batch, shuffle, rng):
+    order = list(range(len(src)))
+    if shuffle:
+        rng.shuffle(order)
+        # bucket by length inside chunks of 8 batches (less padding, still random)
+        chunk = batch * 8
+        order = [i for k in range(0, len(order), chunk) for i in sorted(order[k : k + chunk], key=lambda j: len(src[j]))]
+        groups = [order[k : k + batch] for k in range(0, len(order), batch)]
+        rng.shuffle(groups)
+    else:
+        groups = [order[k : k + batch] for k in range(0, len(order), batch)]
+    return groups
+
+
+def _pad(seqs, value=PAD):
+    import torch
+
+    n = max(len(s) for s in seqs)
+    return torch.tensor([s + [value] * (n - len(s)) for s in seqs], dtype=torch.long)
+
+
+def encode_texts(tok, texts, limit):
+    return [e.ids[:limit] for e in tok.encode_batch(texts)]
+
+
+def train_model(cfg: Config, tok, src_texts, tgt_texts, log=print, eval_fn=None, eval_every=0):
+    import torch
+
+    torch.manual_seed(cfg.seed)
+    rng = random.Random(cfg.seed)
+    torch.set_num_threads(cfg.threads)
+    model = build_model(cfg, tok.get_vocab_size())
+    src = encode_texts(tok, src_texts, cfg.max_src)
+    tgt = [[BOS] + ids[: cfg.max_tgt - 1] + [EOS] for ids in encode_texts(tok, tgt_texts, cfg.max_tgt)]
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.98)
+    )
+    steps_per_epoch = math.ceil(len(src) / cfg.batch)
+    total = max(1, steps_per_epoch * cfg.epochs)
+
+    def lr_at(step):
+        if step < cfg.warmup:
+            return (step + 1) / cfg.warmup
+        prog = (step - cfg.warmup) / max(1, total - cfg.warmup)
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, prog)))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
+    lossf = torch.nn.CrossEntropyLoss(ignore_index=PAD, label_smoothing=cfg.label_smoothing)
+    step = 0
+    history = []
+    for epoch in range(cfg.epochs):
+        model.train()
+        t0, tot, nb = time.time(), 0.0, 0
+        for g in _batches(src, tgt, cfg.batch, True, rng):
+            ids = _pad([src[i] for i in g])
+            mask = (ids != PAD).long()
+            t = _pad([tgt[i] for i in g])
+            logits = model(ids, mask, t[:, :-1])
+            loss = lossf(logits.reshape(-1, logits.shape[-1]), t[:, 1:].reshape(-1))
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            tot += loss.item()
+            nb += 1
+        rec = {"epoch": epoch + 1, "loss": round(tot / max(1, nb), 4), "sec": round(time.time() - t0, 1)}
+        if eval_fn is not None and eval_every and ((epoch + 1) % eval_every == 0 or epoch + 1 == cfg.epochs):
+            rec.update(eval_fn(model))
+        history.append(rec)
+        log(json.dumps(rec))
+    model.eval()
+    return model, history
+
+
+def greedy_torch(model, tok, texts, cfg: Config, batch=64):
+    """Batched greedy decode with the torch model (for tuning only; the product decodes with ONNX)."""
+    import torch
+
+    outs = []
+    model.eval()
+    with torch.no_grad():
+        for k in range(0, len(texts), batch):
+            src = encode_texts(tok, texts[k : k + batch], cfg.max_src)
+            ids = _pad(src)
+            mask = (ids != PAD).long()
+            mem = model.encode(ids, mask)
+            dec = torch.full((ids.shape[0], 1), BOS, dtype=torch.long)
+            done = torch.zeros(ids.shape[0], dtype=torch.bool)
+            for _ in range(cfg.max_tgt - 1):
+                nxt = model.decode(dec, mem, mask)[:, -1].argmax(-1)
+                nxt = torch.where(done, torch.full_like(nxt, PAD), nxt)
+                dec = torch.cat([dec, nxt[:, None]], 1)
+                done |= nxt == EOS
+                if bool(done.all()):
+                    break
+            for row in dec.tolist():
+                ids_ = [i for i in row[1:] if i not in (PAD,)]
+                if EOS in ids_:
+                    ids_ = ids_[: ids_.index(EOS)]
+                outs.append(tok.decode(ids_))
+    return outs
+
+
+def rouge(preds, refs) -> dict[str, float]:
+    from rouge_score import rouge_scorer
+
+    sc = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    tot = {"rouge1": 0.0, "rouge2": 0.0, "rougeL": 0.0}
+    for p, r in zip(preds, refs):
+        s = sc.score(r, p)
+        for k in tot:
+            tot[k] += s[k].fmeasure
+    n = max(1, len(refs))
+    return {k: round(v / n, 4) for k, v in tot.items()}
+
+
+# ------------------------------------------------------------------------------------------------ export
+def export_onnx(model, cfg: Config, out_dir: Path) -> dict[str, Path]:
+    import torch
+
+    model.eval()
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    class Enc(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask):
+            return self.m.encode(input_ids, attention_mask)
+
+    class Dec(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, decoder_input_ids, encoder_hidden_states, attention_mask):
+            return self.m.decode(decoder_input_ids, encoder_hidden_states, attention_mask)[:, -1, :]
+
+    ids = torch.full((2, 7), 10, dtype=torch.long)
+    mask = torch.ones_like(ids)
+    mask[1, 5:] = 0
+    dec = torch.full((2, 3), BOS, dtype=torch.long)
+    enc_path, dec_path = out_dir / "encoder.onnx", out_dir / "decoder.onnx"
+    with torch.no_grad():
+        mem = model.encode(ids, mask)
+        torch.onnx.export(
+            Enc(model), (ids, mask), str(enc_path), dynamo=False, opset_version=17,
+            input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": {0: "batch", 1: "src"}, "attention_mask": {0: "batch", 1: "src"},
+                          "last_hidden_state": {0: "batch", 1: "src"}},
+        )
+        torch.onnx.export(
+            Dec(model), (dec, mem, mask), str(dec_path), dynamo=False, opset_version=17,
+            input_names=["decoder_input_ids", "encoder_hidden_states", "attention_mask"], output_names=["logits"],
+            dynamic_axes={"decoder_input_ids": {0: "batch", 1: "tgt"}, "encoder_hidden_states": {0: "batch", 1: "src"},
+                          "attention_mask": {0: "batch", 1: "src"}, "logits": {0: "batch"}},
+        )
+    return {"encoder": enc_path, "decoder": dec_path}
+
+
+def quantize(paths: dict[str, Path], out_dir: Path) -> dict[str, Path]:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    q = {}
+    for k, p in paths.items():
+        dst = out_dir / p.name
+        quantize_dynamic(str(p), str(dst), per_channel=True, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul", "Gemm"])
+        q[k] = dst
+    return q
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retrieval_train: list[Example] | None,
+               metrics: dict, history: list, data_sha: dict, quantization: str, extra: dict | None = None) -> Path:
+    """Assemble the pack folder: encoder.onnx, decoder.onnx, tokenizer.json, generation.json,
+    retrieval.json (training findings + impressions for the neighbour input), manifest.json."""
+    import shutil
+
+    out.mkdir(parents=True, exist_ok=True)
+    for k, p in onnx_paths.items():
+        if p.resolve() != (out / f"{k}.onnx").resolve():
+            shutil.copyfile(p, out / f"{k}.onnx")
+    tok.save(str(out / "tokenizer.json"))
+    gen = {"pad_id": PAD, "bos_id": BOS, "eos_id": EOS, "sep_token": "[SEP]", "max_src": cfg.max_src,
+           "max_new_tokens": cfg.max_tgt - 1, "num_beams": cfg.num_beams, "length_penalty": cfg.length_penalty,
+           "retrieval": bool(retrieval_train)}
+    (out / "generation.json").write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
+    files = ["encoder.onnx", "decoder.onnx", "tokenizer.json", "generation.json"]
+    if retrieval_train:
+        rows = [{"findings": e.findings, "impression": e.impression} for e in retrieval_train]
+        (out / "retrieval.json").write_text(json.dumps(rows, ensure_ascii=False) + "\n", encoding="utf-8")
+        files.append("retrieval.json")
+    manifest = {
+        "name": out.name,
+        "task": "impression",
+        "version": "1.0.0",
+        "licence": "Model code Apache-2.0; weights and retrieval.json derived from the Indiana University chest "
+        "X-ray reports (Open-i, Demner-Fushman et al., JAMIA 2016): research use only, non-commercial "
+        "(Kaggle repackaging CC BY-NC-ND 4.0). Not for clinical use without review.",
+        "source": "trained here by models/impression/recipe.py on IU X-ray (R2Gen split, train ids)",
+        "quantization": quantization,
+        "files": [{"path": f, "sha256": sha256(out / f), "size": (out / f).stat().st_size} for f in files],
+        "inputs": {"findings": "radiology findings text (str)"},
+        "outputs": {"impression": "generated impression text (str)"},
+        "architecture": {"type": "transformer encoder-decoder (pre-LN, tied embeddings), retrieval-augmented",
+                         "d_model": cfg.d_model, "heads": cfg.heads, "enc_layers": cfg.enc_layers,
+                         "dec_layers": cfg.dec_layers, "ff": cfg.ff, "vocab": tok.get_vocab_size()},
+        "recipe": {"script": "models/impression/recipe.py", "config": asdict(cfg), "history": history, **(extra or {})},
+        "data": {"name": "IU X-ray (Open-i) reports, R2Gen split", "files": data_sha,
+                 "licence": "research use (Open-i / NLM); non-commercial"},
+        "metrics": metrics,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ main
+def run(args) -> dict:
+    cfg = Config()
+    if args.tiny:
+        cfg = Config(d_model=64, heads=2, enc_layers=1, dec_layers=1, ff=128, vocab=400, batch=16, warmup=10, max_tgt=40)
+    for k in ("epochs", "threads", "d_model", "enc_layers", "dec_layers", "ff", "vocab", "lr", "dropout", "batch", "heads"):
+        v = getattr(args, k, None)
+        if v is not None:
+            setattr(cfg, k, v)
+    if args.no_retrieval:
+        cfg.retrieval = False
+    data_dir = Path(args.data)
+    splits = load_iu(data_dir)
+    train, evals = splits["train"], splits["val"]
+    eval_name = "val"
+    if args.tune:
+        train, evals = tune_split(train)
+        eval_name = "train-heldout"
+    if args.limit:
+        train, evals = train[: args.limit], evals[: max(8, args.limit // 4)]
+    t_start = time.time()
+    tok = build_tokenizer([e.findings for e in train] + [e.impression for e in train], cfg.vocab)
+    index = None
+    if cfg.retrieval:
+        from medassist.tasks.impression import TfidfIndex
+
+        index = TfidfIndex([e.findings for e in train], [e.impression for e in train])
+    src = make_sources(train, index, leave_one_out=True)
+    eval_src = make_sources(evals, index, leave_one_out=False)
+    refs = [e.impression for e in evals]
+
+    def eval_fn(model):
+        preds = greedy_torch(model, tok, eval_src, cfg)
+        return {f"{eval_name}_greedy_torch": rouge(preds, refs)}
+
+    model, history = train_model(cfg, tok, src, [e.impression for e in train], eval_fn=eval_fn, eval_every=args.eval_every)
+    train_sec = round(time.time() - t_start, 1)
+    out = Path(args.out)
+    work = out / ".fp32" if args.keep_fp32 else Path(args.work)
+    fp32 = export_onnx(model, cfg, work)
+    if args.fp32_only:
+        onnx_paths, quant = fp32, "none (fp32)"
+    else:
+        onnx_paths, quant = quantize(fp32, work / "int8"), "int8 dynamic (onnxruntime quantize_dynamic, per_channel, MatMul/Gemm)"
+    metrics = {"train_seconds": train_sec, "train_examples": len(train), f"{eval_name}_examples": len(evals)}
+    write_pack(out, cfg, onnx_paths, tok, train if cfg.retrieval else None, metrics, history, data_hash(data_dir), quant,
+               extra={"eval_split": eval_name})
+    # evaluate the packaged ONNX model with the product's decode loop
+    if not args.no_eval:
+        from medassist.tasks.impression import ImpressionModel
+
+        m = ImpressionModel.from_folder(out, verify=False)
+        preds = [m.generate(e.findings).impression for e in evals]
+        metrics[f"{eval_name}_onnx_beam"] = rouge(preds, refs)
+        if not args.fp32_only:
+            mf = ImpressionModel.from_folder(out, verify=False, onnx_override={"encoder": fp32["encoder"], "decoder": fp32["decoder"]})
+            metrics[f"{eval_name}_onnx_fp32_beam"] = rouge([mf.generate(e.findings).impression for e in evals], refs)
+        write_pack(out, cfg, {"encoder": out / "encoder.onnx", "decoder": out / "decoder.onnx"}, tok,
+                   train if cfg.retrieval else None, metrics, history, data_hash(data_dir), quant, extra={"eval_split": eval_name})
+    print(json.dumps(metrics))
+    return metrics
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", required=True)
+    p.add_argument("--work", default=str(ROOT / "models" / ".work" / "impression"))
+    p.add_argument("--data", default=str(DATA))
+    p.add_argument("--tune", action="store_true", help="train on 90%% of train, evaluate on the other 10%%")
+    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--tiny", action="store_true")
+    p.add_argument("--no-retrieval", action="store_true")
+    p.add_argument("--fp32-only", action="store_true")
+    p.add_argument("--keep-fp32", action="store_true")
+    p.add_argument("--no-eval", action="store_true")
+    p.add_argument("--eval-every", type=int, default=0)
+    for k, t in (("epochs", int), ("threads", int), ("d_model", int), ("enc_layers", int), ("dec_layers", int), ("ff", int),
+                 ("vocab", int), ("lr", float), ("dropout", float), ("batch", int), ("heads", int)):
+        p.add_argument("--" + k.replace("_", "-"), dest=k, type=t, default=None)
+    args = p.parse_args(argv)
+    return run(args)
+
+
+if __name__ == "__main__":
+    main()
