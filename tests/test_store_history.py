@@ -255,6 +255,8 @@ def test_backup_and_restore_roundtrip(home, tmp_path):
     assert b"neuropathy" not in dest.read_bytes()
     with pytest.raises(HistoryError, match="already exists"):
         h.backup(dest)
+    in_folder = h.backup(tmp_path / "bk")  # a folder gets a dated file name
+    assert in_folder.parent == tmp_path / "bk" and in_folder.name.startswith("medassist-history-")
     later = h.record_run("letter", _doc("Later visit about migraine."), {"letter": "Dear"})
     info = h.restore(dest)
     assert info["runs"] == 1

@@ -247,3 +247,22 @@ def test_bad_raw_keys_are_rejected(home):
         open_history(home, key="abc")
     with pytest.raises(HistoryError, match="32 bytes"):
         open_history(home, key=b"short")
+
+
+def test_history_state_tells_the_app_whether_to_ask(home, monkeypatch):
+    from medassist.store import history_state
+
+    assert history_state(home) == {"path": str(home / DB_FILE), "exists": False, "mode": "new", "needs_passphrase": True}
+    _make(home).close()
+    assert history_state(home)["mode"] == "passphrase" and history_state(home)["needs_passphrase"]
+    (home / keys.SALT_FILE).unlink()
+    assert history_state(home)["mode"] == "missing-key-file"
+
+
+def test_history_state_with_a_keyring(home, memory_keyring):
+    from medassist.store import history_state
+
+    assert history_state(home)["needs_passphrase"] is False
+    assert history_state(home, allow_keyring=False)["needs_passphrase"] is True
+    _make(home).close()
+    assert history_state(home) == {"path": str(home / DB_FILE), "exists": True, "mode": "keyring", "needs_passphrase": False}

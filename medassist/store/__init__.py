@@ -12,7 +12,8 @@ Opening::
     from medassist.store import open_history, open_history_for_cli
     h = open_history_for_cli(home=None)      # keyring, else MEDASSIST_PASSPHRASE, else the terminal
     h = open_history(home=None, passphrase="from the app's dialog", key=None, allow_keyring=True)
-    # raises HistoryLockedError ("history is locked: wrong passphrase" / "wrong key" / "no passphrase
+    history_state(home) -> {"mode": passphrase|keyring|new|missing-key-file, "needs_passphrase": bool, ...}
+    # open_history raises HistoryLockedError ("history is locked: wrong passphrase" / "wrong key" / "no passphrase
     # given ...") and leaves the file untouched; HistoryError for a newer schema or a damaged file.
 
 Writing (every write is one transaction, and appends to the audit log)::
@@ -39,7 +40,8 @@ Reading::
 Keys and copies::
 
     h.rekey(new_passphrase=None)   # rotate the key (keyring: new random key; passphrase: new salt)
-    h.backup(path)                 # encrypted copy + path.key.json (salt record / keyring reference)
+    h.backup(path)                 # encrypted copy + path.key.json (salt record / keyring reference);
+                                   # a folder gets medassist-history-<date>.db
     h.restore(path)                # verify, re-encrypt with this history's key, keep history.db.bak
     h.close()                      # also a context manager
 
@@ -49,7 +51,7 @@ Threads: a History serialises its calls with a lock; the UI should still call it
 from __future__ import annotations
 
 from ..errors import HistoryError, HistoryLockedError
-from .db import DB_FILE, History, fts_query, open_history, open_history_for_cli
+from .db import DB_FILE, History, fts_query, history_state, open_history, open_history_for_cli
 from .keys import keyring_description, select_keyring
 from .schema import SCHEMA_VERSION
 
@@ -60,6 +62,7 @@ __all__ = [
     "HistoryLockedError",
     "SCHEMA_VERSION",
     "fts_query",
+    "history_state",
     "keyring_description",
     "open_history",
     "open_history_for_cli",

@@ -412,6 +412,29 @@ def open_history(
     return History._from_connection(conn, km, folder, path, who=who)
 
 
+def history_state(home: str | os.PathLike | None = None, allow_keyring: bool = True) -> dict:
+    """What opening the history will need, without opening it (for the app's unlock dialog).
+
+    ``mode``: ``passphrase`` | ``keyring`` | ``new`` | ``missing-key-file`` (a database without its key
+    file: it will not open). ``needs_passphrase``: whether the app should ask for one first.
+    """
+    from ..config import home_dir
+
+    folder = home_dir(home)
+    path = folder / DB_FILE
+    exists = path.exists() and path.stat().st_size > 0
+    if (folder / K.SALT_FILE).exists() or (folder / (K.SALT_FILE + ".new")).exists():
+        mode = "passphrase"
+    elif (folder / K.KEYRING_FILE).exists():
+        mode = "keyring"
+    elif exists:
+        mode = "missing-key-file"
+    else:
+        mode = "new"
+    needs = mode == "passphrase" or (mode == "new" and (not allow_keyring or K.select_keyring()[0] is None))
+    return {"path": str(path), "exists": exists, "mode": mode, "needs_passphrase": needs}
+
+
 def open_history_for_cli(home: str | os.PathLike | None = None) -> "History":
     """The history as the CLI opens it: OS keyring, else MEDASSIST_PASSPHRASE, else the terminal."""
     return open_history(home)
@@ -814,6 +837,8 @@ class History:
         """A consistent encrypted copy at ``dest`` (same key material), plus ``dest.key.json`` beside it
         (the salt record, or the keyring reference; never a key). Returns the path."""
         dest = Path(dest)
+        if dest.is_dir():
+            dest = dest / f"medassist-history-{datetime.now().strftime('%Y%m%d-%H%M%S')}.db"
         side = dest.with_name(dest.name + ".key.json")
         if dest.exists() and not overwrite:
             raise HistoryError("backup file already exists", path=dest)
