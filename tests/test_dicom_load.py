@@ -219,3 +219,22 @@ def test_no_temp_files_or_open_handles_after_load(tmp_path):
     for i in res.instances:
         display_frame(i)
     assert set(os.listdir(tmp_path)) == before
+
+
+def test_file_meta_without_preamble_is_read_without_force(tmp_path):
+    full = tmp_path / "full.dcm"
+    make_image(np.arange(16, dtype=np.uint16).reshape(4, 4)).save_as(full, enforce_file_format=True)
+    p = tmp_path / "nopreamble.dcm"
+    p.write_bytes(full.read_bytes()[132:])  # starts at (0002,0000): the encoding is still declared
+    inst = load_instance(p)
+    np.testing.assert_array_equal(frame_array(inst), np.arange(16).reshape(4, 4))
+    raw = tmp_path / "raw.dcm"  # no file meta at all: refused
+    from pydicom.filebase import DicomBytesIO
+
+    ds = pydicom.dcmread(full)
+    buf = DicomBytesIO()
+    buf.is_little_endian, buf.is_implicit_VR = True, False
+    pydicom.filewriter.write_dataset(buf, ds)
+    raw.write_bytes(buf.getvalue())
+    with pytest.raises(NotDicomError, match="without the file meta header"):
+        load_instance(raw)

@@ -478,6 +478,11 @@ def _why_not_dicom(head: bytes, size: int, name: str) -> DicomError:
     return NotDicomError(f"not a DICOM file: no 'DICM' marker at byte 128 ({size} bytes)", path=name)
 
 
+def _meta_without_preamble(head: bytes) -> bool:
+    """Starts with a File Meta element (0002,xxxx) in explicit VR little endian, e.g. (0002,0000) UL."""
+    return len(head) >= 8 and head[:2] == b"\x02\x00" and head[4:6].isalpha() and head[4:6].isupper()
+
+
 def _is_deflated(head: bytes, file: Path) -> bool:
     """Deflated files are inflated whole when read: keep their values (offsets would not match the file)."""
     try:
@@ -504,6 +509,15 @@ def _read_header(name: str, file: Path | None, data: bytes | None, *, full: bool
             head = data[:132]
     except OSError as e:
         raise DicomError(f"cannot read the file: {e.strerror or e}", path=name) from None
+    if (size < 132 or head[128:132] != b"DICM") and _meta_without_preamble(head):
+        # The file meta group is there (so the encoding is known) but the 128-byte preamble and 'DICM'
+        # are not: put them back in memory and read it normally (no force).
+        try:
+            raw = data if data is not None else file.read_bytes()
+        except OSError as e:
+            raise DicomError(f"cannot read the file: {e.strerror or e}", path=name) from None
+        data, file = b"\x00" * 128 + b"DICM" + raw, None
+        size, head = len(data), data[:132]
     if size < 132 or head[128:132] != b"DICM":
         raise _why_not_dicom(head, size, name)
     try:
