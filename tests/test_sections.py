@@ -131,6 +131,13 @@ def test_longest_header_wins_and_sections_tile_the_text():
         ("- fever\n- chills\n• night sweats", ["- fever", "- chills", "• night sweats"]),
         ("The patient was seen in the\nclinic today and is\nwell. She left.", ["The patient was seen in the\nclinic today and is\nwell.", "She left."]),
         ("Blood pressure 120/80\nHeart rate 72", ["Blood pressure 120/80", "Heart rate 72"]),
+        (
+            "The patient is a 64-year-old man who was referred to the clinic by\nDr. Jones for chest pain. He is well.",
+            ["The patient is a 64-year-old man who was referred to the clinic by\nDr. Jones for chest pain.", "He is well."],
+        ),
+        ("Denies fever,\nchills or sweats.", ["Denies fever,\nchills or sweats."]),
+        # CodiEsp: a line is a sentence even when machine translation dropped its full stop
+        ("Treated with cisplatin, with improvement,\nOne month later he relapsed", ["Treated with cisplatin, with improvement", "One month later he relapsed"]),
         ("Line one.\nLine two.\n\n\nLine three", ["Line one.", "Line two.", "Line three"]),
         ("ENT:  Denies runny nose.  ,EYES:  No discharge.", ["ENT:  Denies runny nose.", "EYES:  No discharge."]),
         ("vs. placebo the drug worked. Good.", ["vs. placebo the drug worked.", "Good."]),

@@ -4,9 +4,10 @@ Rules (kept simple and predictable):
 
 * a sentence never crosses a section boundary, and never includes a section's header;
 * a blank line, a list item (``-``, ``•``, ``1.``, ``a)``) and a line that does not continue the one
-  before it end a sentence — a line break is only a soft wrap when the previous line does not end with
-  ``.!?:;`` and the next line goes on in lower case (hard-wrapped prose); so one-sentence-a-line text
-  (CodiEsp) and bulleted lists split on their lines;
+  before it end a sentence. A line break is a soft wrap only when the previous line does not end with
+  ``.!?:;`` and either the next line goes on in lower case, or the previous line is long
+  (``WRAP_WIDTH``) in a region whose lines are all short (hard-wrapped prose). So one-sentence-a-line
+  text (CodiEsp), short label lines and bulleted lists split on their lines;
 * inside a line, ``.``, ``!`` or ``?`` (with closing quotes/brackets) followed by white space end a
   sentence when the next word starts with an upper-case letter, a digit or an opening quote/bracket —
   not after a title or a Latin abbreviation (``Dr.``, ``e.g.``, ``vs.``, ``approx.``), not after a list
@@ -34,6 +35,10 @@ NO_SPLIT_AFTER = frozenset(
 #: abbreviations that do not end a sentence when a number follows ("No. 5", "approx. 3")
 NO_SPLIT_BEFORE_DIGIT = frozenset({"no", "nos", "approx", "fig", "figs", "vol", "ref", "p", "pp", "ca", "tab", "tabs"})
 
+#: a line at least this long that stops mid-sentence is taken as hard-wrapped prose
+WRAP_WIDTH = 60
+#: ...in a region whose lines are all at most this long (else lines are paragraphs: CodiEsp, ACI-Bench)
+MAX_WRAPPED_LINE = 100
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*\u2022\u25cf\u25aa\u25e6>]|\d{1,3}[.)](?=[ \t])|[a-zA-Z][)](?=[ \t])|\(\w{1,3}\))")
 # end punctuation, closing quotes/brackets, then white space — or ",X" (run-together transcriptions)
 _BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?:(?=\s)|,(?=[A-Z]))")
@@ -85,6 +90,9 @@ def _line_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     chunks: list[tuple[int, int]] = []
     chunk_start = start
     prev_line_end_char = ""  # last non-space char of the previous non-empty line in the chunk
+    prev_line_len = 0
+    # hard-wrapped text: no line in the region is longer than a typical wrap width
+    wrapped = max((len(ln) for ln in text[start:end].split("\n")), default=0) <= MAX_WRAPPED_LINE
     pos = start
     while pos < end:
         nl = text.find("\n", pos, end)
@@ -96,8 +104,13 @@ def _line_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 stripped != ""
                 and prev_line_end_char != ""
                 and prev_line_end_char not in ".!?:;"
-                and (stripped[0].islower() or stripped[0] in "(")
                 and not _LIST_ITEM.match(line)
+                and (
+                    stripped[0].islower()
+                    or stripped[0] in "("
+                    # a long line cut mid-sentence (hard-wrapped prose): "seen by\nDr. Smith"
+                    or (wrapped and prev_line_len >= WRAP_WIDTH and stripped[0].isalnum())
+                )
             )
             if not soft:
                 if pos - 1 > chunk_start:
@@ -106,6 +119,7 @@ def _line_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 prev_line_end_char = ""
         if stripped:
             prev_line_end_char = stripped[-1]
+            prev_line_len = len(stripped)
         else:
             # a blank line always ends a chunk
             if line_end > chunk_start:
