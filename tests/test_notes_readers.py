@@ -63,6 +63,13 @@ def test_text_encodings(tmp_path, encoding, bom):
     assert doc.metadata["format"] == "text"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(encoding):
+    doc = document_from_bytes(NOTE.encode(encoding), source="n.txt")
+    _expect_clean(doc)
+    assert doc.metadata["encoding"] == encoding
+
+
 def test_cp1252_smart_quotes_and_euro():
     data = "Patient\u2019s co-pay \u20ac20 \u2013 \u201cfine\u201d.".encode("cp1252")
     with pytest.raises(UnicodeDecodeError):

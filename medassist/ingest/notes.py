@@ -64,7 +64,8 @@ def document_from_text(
 
 
 def decode_text(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
-    """Decode note bytes: BOM (UTF-8/16/32), else UTF-8, else cp1252. Binary data is refused.
+    """Decode note bytes: BOM (UTF-8/16/32), else UTF-16 without BOM (by its zero bytes), else UTF-8,
+    else cp1252. Binary data is refused.
 
     Returns (text, encoding)."""
     boms = (
@@ -87,7 +88,15 @@ def decode_text(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
             _refuse_binary(text, source)
             return text, enc
     if b"\x00" in data:
-        raise UnsupportedFormatError(_binary_message(data), path=source)
+        enc = _bomless_utf16(data)
+        if enc is None:
+            raise UnsupportedFormatError(_binary_message(data), path=source)
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            raise UnsupportedFormatError(_binary_message(data), path=source) from None
+        _refuse_binary(text, source)
+        return text, enc
     try:
         text, enc = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -100,6 +109,22 @@ def decode_text(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
             ) from None
     _refuse_binary(text, source)
     return text, enc
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when the bytes look like UTF-16 text without a byte-order mark (Latin
+    text: nearly every odd/even byte is zero, and the other half holds none), else None."""
+    n = len(data) - len(data) % 2
+    if n < 4:
+        return None
+    even, odd = data[0:n:2], data[1:n:2]
+    z_even, z_odd = even.count(0), odd.count(0)
+    half = n // 2
+    if z_odd >= 0.9 * half and z_even == 0:
+        return "utf-16-le"
+    if z_even >= 0.9 * half and z_odd == 0:
+        return "utf-16-be"
+    return None
 
 
 def _refuse_binary(text: str, source: str) -> None:
