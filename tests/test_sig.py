@@ -1,0 +1,104 @@
+"""Sig parser: structured fields, plain words, evidence spans, medication changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from medassist.text.sig import detect_change, parse_sig
+
+CASES = [
+    ("1 tab PO BID", "take 1 tablet by mouth twice a day"),
+    ("1 tab p.o. b.i.d.", "take 1 tablet by mouth twice a day"),
+    ("2 tabs po tid", "take 2 tablets by mouth three times a day"),
+    ("1 cap PO QID", "take 1 capsule by mouth four times a day"),
+    ("1 tab q.d.", "take 1 tablet once a day"),
+    ("40 mg daily", "take 40 mg once a day"),
+    ("20 mg PO qhs", "take 20 mg by mouth at bedtime"),
+    ("1 tab PO qAM", "take 1 tablet by mouth every morning"),
+    ("600 mg PO q6h PRN pain", "take 600 mg by mouth every 6 hours as needed for pain"),
+    ("1-2 tabs po q4-6h prn pain", "take 1 to 2 tablets by mouth every 4 to 6 hours as needed for pain"),
+    ("500 mg q8h x 7 days", "take 500 mg every 8 hours for 7 days"),
+    ("500 mg TID for 10 days", "take 500 mg three times a day for 10 days"),
+    ("2 puffs inh q4h prn wheezing", "breathe in 2 puffs every 4 hours as needed for wheezing"),
+    ("0.4 mg SL q5min prn chest pain", "put 0.4 mg under the tongue every 5 minutes as needed for chest pain"),
+    ("10 units subq qAM", "inject 10 units under the skin every morning"),
+    ("1 gtt OU qhs", "put 1 drop in both eyes at bedtime"),
+    ("2 gtts OS BID", "put 2 drops in the left eye twice a day"),
+    ("1 gtt OD daily", "put 1 drop in the right eye once a day"),
+    ("apply topically BID", "apply on the skin twice a day"),
+    ("1 g IV q24h", "get 1 g through a drip into a vein every 24 hours"),
+    ("25 mg IM once", "inject 25 mg into a muscle one time only"),
+    ("1 supp PR q12h prn nausea", "insert 1 suppository in the rectum every 12 hours as needed for nausea"),
+    ("2 sprays each nostril daily", "use 2 sprays in the nose once a day"),
+    ("500 mg twice a day with meals", "take 500 mg twice a day with food"),
+    ("40 mg daily, taper by 10 mg every 3 days", "take 40 mg once a day, then lower the dose by 10 mg every 3 days"),
+    ("70 mg weekly", "take 70 mg once a week"),
+    ("5 mL PO q.i.d. prn cough", "take 5 mL by mouth four times a day as needed for cough"),
+]
+
+
+@pytest.mark.parametrize("sig,plain", CASES)
+def test_plain_words(sig, plain):
+    assert parse_sig(sig).plain == plain
+
+
+def test_structured_fields_and_evidence_offsets():
+    source = "Plan: ibuprofen 600 mg PO q6h PRN pain x 7 days."
+    start = source.index("600")
+    s = parse_sig(source[start:], offset=start)
+    assert (s.dose, s.unit, s.route, s.frequency, s.prn, s.prn_reason) == ("600", "mg", "oral", "Q6H", True, "pain")
+    assert s.duration == "for 7 days"
+    assert s.dose_text() == "600 mg"
+    for field_, span in s.evidence.items():
+        assert source[span.start:span.end] == span.text, field_
+    assert s.evidence["dose"].text == "600 mg"
+    assert s.evidence["frequency"].text == "q6h"
+    d = s.to_dict()
+    assert d["evidence"]["route"] == {"start": source.index("PO"), "end": source.index("PO") + 2, "text": "PO"}
+
+
+def test_numbers_in_plain_words_come_from_the_sig():
+    # TID is said in words: no digit appears that the sig did not contain
+    import re
+
+    for sig, _ in CASES:
+        digits_in = set(re.findall(r"\d+(?:\.\d+)?", sig))
+        assert set(re.findall(r"\d+(?:\.\d+)?", parse_sig(sig).plain)) <= digits_in, sig
+
+
+def test_od_alone_is_not_an_eye_without_drops():
+    s = parse_sig("1 tab OD")
+    assert s.route is None and "eye" not in s.plain
+
+
+def test_unknown_words_give_no_instructions():
+    s = parse_sig("as discussed with the family")
+    assert not s.has_instructions
+    assert s.plain == ""
+
+
+@pytest.mark.parametrize(
+    "sentence,drug,kind",
+    [
+        ("Stop aspirin and start clopidogrel 75 mg daily.", "aspirin", "stop"),
+        ("Stop aspirin and start clopidogrel 75 mg daily.", "clopidogrel", "start"),
+        ("We will increase her lisinopril to 40 mg daily and initiate Lasix 20 mg daily.", "lisinopril", "increase"),
+        ("We will increase her lisinopril to 40 mg daily and initiate Lasix 20 mg daily.", "Lasix", "start"),
+        ("Continue omeprazole 40 mg once daily.", "omeprazole", "continue"),
+        ("Discontinue metformin.", "metformin", "stop"),
+        ("Decrease prednisone to 20 mg.", "prednisone", "decrease"),
+        ("Switch from atenolol to metoprolol.", "metoprolol", "change"),
+        ("Metoprolol was increased to 50 mg.", "Metoprolol", "increase"),
+        ("Do not stop taking warfarin.", "warfarin", "continue"),
+        ("She will come off the naproxen.", "naproxen", "stop"),
+    ],
+)
+def test_detect_change(sentence, drug, kind):
+    ch = detect_change(sentence, drug_start=sentence.index(drug))
+    assert ch is not None and ch[0] == kind
+    assert sentence[ch[1].start:ch[1].end] == ch[1].text
+
+
+def test_negated_start_is_no_change():
+    s = "We will not start metformin."
+    assert detect_change(s, drug_start=s.index("metformin")) is None
