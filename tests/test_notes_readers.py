@@ -276,3 +276,34 @@ def test_dicom_sr_bytes_from_stdin():
     with pytest.raises(UnsupportedFormatError, match="without a Structured Report") as e:
         document_from_bytes(Path(ct).read_bytes(), source="<stdin>")
     assert e.value.path == "<stdin>"
+
+
+def test_encrypted_pdf(tmp_path):
+    from fpdf import FPDF
+
+    def make(**enc):
+        pdf = FPDF()
+        pdf.set_encryption(owner_password="owner", **enc)
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=11)
+        pdf.cell(0, 6, "HPI: Cough for 3 days.")
+        return bytes(pdf.output())
+
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(make(user_password="secret"))
+    with pytest.raises(IngestError, match="needs a password") as e:
+        load_document(locked)
+    assert e.value.path == str(locked)
+    # an owner password only (no user password) opens without asking
+    open_ = tmp_path / "open.pdf"
+    open_.write_bytes(make())
+    doc = load_document(open_)
+    assert [s.name for s in doc.sections] == ["hpi"]
+
+
+def test_legacy_word_doc_is_named(tmp_path):
+    p = tmp_path / "old.doc"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    with pytest.raises(UnsupportedFormatError, match="legacy Office file.*DOCX") as e:
+        load_document(p)
+    assert e.value.path == str(p)
