@@ -246,3 +246,12 @@ def test_sr_document_text():
         assert 0 <= sent.start <= sent.end <= len(doc.text)
     with pytest.raises(NotStructuredReportError):
         sr_document(TEST_FILES / "CT_small.dcm")
+
+
+def test_12bit_jpeg_extended_decodes_with_permissive_gdcm():
+    # The same NM whole-body image ships as 12-bit JPEG Extended and as JPEG 2000: they must agree.
+    jpeg = pixels.decode_frame(load_instance(TEST_FILES / "JPGExtended.dcm")).astype(float)
+    j2k = pixels.decode_frame(load_instance(TEST_FILES / "JPEG2000.dcm")).astype(float)
+    assert jpeg.shape == j2k.shape == (1024, 256) and jpeg.max() > 255  # 12-bit values kept
+    assert np.abs(jpeg - j2k).mean() < 10
+    assert np.corrcoef(jpeg.ravel(), j2k.ravel())[0, 1] > 0.95

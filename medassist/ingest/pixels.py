@@ -244,11 +244,54 @@ def _decode_pydicom(inst, frame: int):
             return arr
         except Exception as e:  # each plugin fails in its own way (RuntimeError, ValueError, ...)
             failures.append(f"{plug or 'pydicom'}: {_short_reason(e, plug)}")
+    if ts in _JPEG_FAMILY and inst._file is not None and inst.samples_per_pixel == 1:
+        # pydicom's gdcm plugin refuses 12-bit JPEG Extended up front, but GDCM itself decodes it
+        # (its 12-bit libjpeg build): ask GDCM directly before giving up.
+        try:
+            return _decode_gdcm_direct(inst, frame)
+        except Exception as e:
+            failures.append(f"gdcm (direct): {type(e).__name__}: {str(e)[:200]}")
     text = "; ".join(failures)
     low = text.lower()
     if any(s in low for s in ("less than expected", "shorter than", "truncated", "not enough", "fewer than")):
         raise TruncatedPixelDataError(f"pixel data is cut short ({text})", path=inst.path)
     raise DecoderError(f"could not decode {uid.name or ts}: {text}", path=inst.path)
+
+
+_GDCM_DTYPES = {"UINT8": "u1", "INT8": "i1", "UINT16": "<u2", "INT16": "<i2", "UINT32": "<u4", "INT32": "<i4"}
+_GDCM_LOCK = threading.Lock()
+
+
+def _decode_gdcm_direct(inst, frame: int):
+    """Decode a grey JPEG file with GDCM's ImageReader (every frame; they all go to the cache)."""
+    import gdcm
+    import numpy as np
+
+    with _GDCM_LOCK:
+        gdcm.Trace.WarningOff()
+        gdcm.Trace.ErrorOff()
+        reader = gdcm.ImageReader()
+        reader.SetFileName(str(inst._file))
+        if not reader.Read():
+            raise RuntimeError("GDCM could not read the file")
+        image = reader.GetImage()
+        kind = image.GetPixelFormat().GetScalarTypeAsString()
+        if kind not in _GDCM_DTYPES:
+            raise RuntimeError(f"unexpected GDCM pixel format {kind}")
+        buf = image.GetBuffer()
+    data = buf.encode("utf-8", "surrogateescape") if isinstance(buf, str) else bytes(buf)
+    dtype = np.dtype(_GDCM_DTYPES[kind])
+    n = inst.rows * inst.cols
+    if len(data) < n * inst.frames * dtype.itemsize:
+        raise RuntimeError(f"GDCM returned {len(data)} bytes, {n * inst.frames * dtype.itemsize} expected")
+    arr = np.frombuffer(data, dtype=dtype, count=n * inst.frames).reshape(inst.frames, inst.rows, inst.cols)
+    arr = _fix_bits(arr, inst)
+    for f in range(inst.frames):
+        if f != frame:
+            a = arr[f]
+            a.flags.writeable = False
+            FRAME_CACHE.put((inst.path, inst.sop_uid, f), a, a.nbytes)
+    return arr[frame]
 
 
 def _short_reason(e: Exception, plug: str) -> str:
