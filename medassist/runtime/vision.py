@@ -255,13 +255,19 @@ def key_image(headers: Any) -> tuple[Any, int, Any]:
     return ds, frame, display_frame(inst, frame)
 
 
+def _sentence_case(text: str) -> str:
+    import re
+
+    return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text.strip())
+
+
 def draft_findings(captioner: VisionCaptioner, headers: Any) -> dict[str, Any]:
     """Findings text drafted from the key image, with the model's identity and the image it read."""
     ds, frame, image = key_image(headers)
     cap = captioner.generate(image)
     if not cap.text:
         raise TaskError("the image model produced no text")
-    text = cap.text[:1].upper() + cap.text[1:]
+    text = _sentence_case(cap.text)
     return {
         "text": text,
         "model": {**captioner.info(), "task": PACK_TASK, "decoder": cap.decoder, "elapsed_ms": cap.elapsed_ms},
