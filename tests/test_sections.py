@@ -85,6 +85,14 @@ def test_header_forms():
     assert text[secs[1].body_start : secs[1].end] == " chest pain\n"
 
 
+def test_crlf_text_sectionized_directly_keeps_offsets():
+    text = "CHIEF COMPLAINT\r\nCough.\r\nPLAN\r\nRest."
+    secs = sectionize(text)
+    assert [(s.name, s.title) for s in secs] == [("chief_complaint", "CHIEF COMPLAINT"), ("plan", "PLAN")]
+    sents = split_sentences(text, secs)
+    assert [text[x.start : x.end] for x in sents] == ["Cough.", "Rest."]
+
+
 def test_not_headers():
     # a header word inside prose, a bullet item, a mid-sentence word, lower-case abbreviations, lab values
     text = (

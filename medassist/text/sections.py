@@ -155,7 +155,7 @@ class SectionRules:
         # optional markdown '#'s or an outline number ("1.", "II.") — not bullets: "- Exam: ..." is an item
         lead = r"(?P<lead>^[ \t]*(?:(?:\#{1,6}|\d{1,2}[.)]|[IVX]{1,4}\.)[ \t]*)?)"
         # after the header: a colon (anything may follow), or nothing else on the line.
-        tail = r"(?P<colon>[ \t]*(?::|\.?[ \t]*(?=\n|\Z)))"
+        tail = r"(?P<colon>[ \t]*(?::|\.?[ \t\r]*(?=\n|\Z)))"
         self._line_re = re.compile(
             lead + r"(?P<title>(?i:(?:" + ci_alt + r"))|(?:" + cs_alt + r"))" + r"(?![\w/&])" + tail,
             re.MULTILINE,
