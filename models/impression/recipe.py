@@ -382,7 +382,10 @@ def export_onnx(model, cfg: Config, out_dir: Path) -> dict[str, Path]:
     mask[1, 5:] = 0
     dec = torch.full((2, 3), BOS, dtype=torch.long)
     enc_path, dec_path = out_dir / "encoder.onnx", out_dir / "decoder.onnx"
-    with torch.no_grad():
+    import warnings
+
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         mem = model.encode(ids, mask)
         torch.onnx.export(
             Enc(model), (ids, mask), str(enc_path), dynamo=False, opset_version=17,

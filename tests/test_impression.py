@@ -1,0 +1,148 @@
+"""Radiology impressions: the training recipe end-to-end on a tiny subset, the committed pack, the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAINED = ROOT / "models" / "trained"
+
+FINDINGS = ("The heart is normal in size. The mediastinum is unremarkable. There is a large right pleural effusion "
+            "with adjacent atelectasis. No pneumothorax.")
+
+
+def _committed_pack() -> Path | None:
+    for m in sorted(TRAINED.glob("impression-*/manifest.json")):
+        return m.parent
+    return None
+
+
+@pytest.fixture(scope="module")
+def tiny_pack(tmp_path_factory, shared_data):
+    """The real recipe on 64 training reports, 1 epoch, tiny dims: train -> ONNX -> int8 -> pack -> decode."""
+    pytest.importorskip("torch")
+    out = tmp_path_factory.mktemp("imp") / "impression-tiny"
+    work = tmp_path_factory.mktemp("imp_work")
+    cmd = [sys.executable, str(ROOT / "models" / "impression" / "recipe.py"), "--tiny", "--limit", "64", "--epochs", "1",
+           "--threads", "1", "--out", str(out), "--work", str(work), "--data", str(shared_data / "iu-xray")]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert res.returncode == 0, res.stderr[-2000:]
+    metrics = json.loads(res.stdout.strip().splitlines()[-1])
+    return out, metrics
+
+
+def test_recipe_builds_a_verified_int8_pack(tiny_pack, shared_data):
+    from medassist.runtime.packs import ModelPack
+
+    out, metrics = tiny_pack
+    pack = ModelPack.load(out, verify=True)
+    m = pack.manifest
+    assert m["task"] == "impression" and "research" in m["licence"].lower()
+    assert m["quantization"].startswith("int8")
+    names = {f["path"] for f in m["files"]}
+    assert {"encoder.onnx", "decoder.onnx", "tokenizer.json", "generation.json", "retrieval.json"} <= names
+    # data hash: sha256 of the csv and the split json the recipe read
+    for fname, digest in m["data"]["files"].items():
+        assert hashlib.sha256((shared_data / "iu-xray" / fname).read_bytes()).hexdigest() == digest
+    assert m["recipe"]["config"]["epochs"] == 1 and m["metrics"]["train_examples"] == 64
+    assert set(metrics["val_onnx_beam"]) == {"rouge1", "rouge2", "rougeL"}
+    # int8 graphs really hold quantized weights
+    import onnx
+
+    g = onnx.load(str(out / "decoder.onnx")).graph
+    assert any(n.op_type in ("DynamicQuantizeLinear", "MatMulInteger", "DynamicQuantizeMatMul") for n in g.node)
+
+
+def test_tiny_pack_decodes_with_the_runtime_loop(tiny_pack):
+    from medassist.tasks.impression import ImpressionModel
+
+    out, _ = tiny_pack
+    m = ImpressionModel.from_folder(out)
+    imp = m.generate(FINDINGS)
+    assert isinstance(imp.impression, str)
+    assert imp.neighbour is not None and imp.neighbour["impression"]  # retrieval-augmented input
+    assert imp.to_dict()["evidence"] == []
+
+
+def test_tampered_pack_is_refused(tiny_pack, tmp_path):
+    import shutil
+
+    from medassist.errors import ModelPackError
+    from medassist.tasks.impression import ImpressionModel
+
+    out, _ = tiny_pack
+    bad = tmp_path / "bad"
+    shutil.copytree(out, bad)
+    with open(bad / "retrieval.json", "a", encoding="utf-8") as f:
+        f.write(" ")
+    with pytest.raises(ModelPackError):
+        ImpressionModel.from_folder(bad)
+
+
+def test_empty_findings_is_a_task_error(tiny_pack):
+    from medassist.errors import TaskError
+    from medassist.tasks.impression import ImpressionModel
+
+    with pytest.raises(TaskError):
+        ImpressionModel.from_folder(tiny_pack[0]).generate("   \n ")
+
+
+# ------------------------------------------------------------------------------------------------ committed pack
+committed = pytest.mark.skipif(_committed_pack() is None, reason="no committed impression pack")
+
+
+@committed
+def test_committed_pack_manifest_and_size():
+    from medassist.runtime.packs import ModelPack
+
+    folder = _committed_pack()
+    pack = ModelPack.load(folder, verify=True)
+    m = pack.manifest
+    assert sum(f["size"] for f in m["files"]) <= 50 * 1024 * 1024
+    assert "research" in m["data"]["licence"].lower()
+    assert m["metrics"]["val_onnx_beam"]["rougeL"] > 0.6
+    assert m["recipe"]["script"] == "models/impression/recipe.py"
+
+
+@committed
+def test_committed_pack_writes_sensible_impressions():
+    from medassist.tasks.impression import impress
+
+    imp = impress(FINDINGS)
+    assert "effusion" in imp.impression.lower()
+    normal = impress("The heart size and pulmonary vascularity appear within normal limits. The lungs are free of focal "
+                     "airspace disease. No pleural effusion or pneumothorax is seen.")
+    assert not any(w in normal.impression.lower() for w in ("effusion is", "pneumonia", "cardiomegaly"))
+    assert imp.model["name"] == _committed_pack().name
+
+
+@committed
+def test_impression_runs_without_torch(tmp_path):
+    code = (
+        "import sys; sys.modules['torch'] = None; sys.modules['transformers'] = None\n"
+        "from medassist.tasks.impression import impress\n"
+        f"print(impress({FINDINGS!r}).impression)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.strip()
+
+
+@committed
+def test_cli_impression_jsonl_and_errors(tmp_path, capsys):
+    from medassist.cli import main
+
+    a = tmp_path / "a.txt"
+    a.write_text(FINDINGS, encoding="utf-8")
+    rc = main(["impression", str(a), str(tmp_path / "missing.txt"), "--format", "jsonl", "--no-history"])
+    lines = [json.loads(x) for x in capsys.readouterr().out.strip().splitlines()]
+    assert rc == 2  # one input failed, the other succeeded
+    assert lines[0]["file"] == str(a) and lines[0]["impression"] and isinstance(lines[0]["elapsed_ms"], float)
+    assert lines[1]["file"].endswith("missing.txt") and "error" in lines[1]
