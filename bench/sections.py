@@ -78,6 +78,7 @@ def header_scores(notes: list[str]) -> dict:
     """Headers found vs the upper-case title lines of the notes (one line = one gold header)."""
     tp = fp = fn = 0
     missed: Counter = Counter()
+    names: Counter = Counter()
     extra: Counter = Counter()
     for note in notes:
         doc = document_from_text(note)
@@ -90,6 +91,9 @@ def header_scores(notes: list[str]) -> dict:
                 gold.add(pos + m.start(1))
             pos += len(line) + 1
         found = {s.start for s in doc.sections if s.name != "preamble"}
+        for sec in doc.sections:
+            if sec.start in gold:
+                names[(sec.title.upper(), sec.name)] += 1
         tp += len(gold & found)
         for g in gold - found:
             fn += 1
@@ -105,6 +109,7 @@ def header_scores(notes: list[str]) -> dict:
         "fp": fp,
         "missed": missed,
         "extra": extra,
+        "names": names,
     }
 
 
@@ -180,6 +185,7 @@ def main(argv=None) -> int:
             f"\nACI-Bench headers vs upper-case title lines: recall {s['recall']:.3f} "
             f"precision {s['precision']:.3f} (tp {s['tp']}, missed {s['fn']}, extra {s['fp']})"
         )
+        print("title -> section name:", ", ".join(f"{t} -> {n} ({c})" for (t, n), c in s["names"].most_common()))
         if args.show_misses:
             print("missed:", dict(s["missed"].most_common(20)))
             print("extra:", dict(s["extra"].most_common(20)))
