@@ -403,9 +403,11 @@ def _count_phrase(h: StudyHeaders) -> str:
 
 
 def _series_list(h: StudyHeaders) -> str:
+    if len(h.series) == 1:
+        return " ".join(h.series[0].description.split())
     out = []
     for s in h.series:
-        label = s.description or (f"series {s.number}" if s.number is not None else s.modality)
+        label = " ".join(s.description.split()) or (f"series {s.number}" if s.number is not None else s.modality)
         n = s.n_frames if s.n_instances == 1 and s.n_frames > 1 else s.n_instances
         unit = "frame" if s.n_instances == 1 and s.n_frames > 1 else "image"
         out.append(f"{label} ({_plural(n, unit)})")
@@ -437,7 +439,7 @@ def _technique_section(h: StudyHeaders, t: Template) -> ReportSection:
             add("Exposure {}.", "ExposureInuAs", 0, "µAs")
         add("Exposure time {}.", "ExposureTime", 0, "ms")
     elif fam == "ct":
-        parts.append(f"{intro}: {_count_phrase(h)}" + (f" — {_series_list(h)}" if len(h.series) > 1 or h.series[0].description else "") + ".")
+        parts.append(f"{intro}: {_count_phrase(h)}" + (f" ({_series_list(h)})" if len(h.series) == 1 and h.series[0].description else (f" — {_series_list(h)}" if len(h.series) > 1 else "")) + ".")
         add("Slice thickness {}.", "SliceThickness", 2, "mm")
         add("{}.", "KVP", 0, "kVp")
         add("Tube current {}.", "XRayTubeCurrent", 0, "mA")
@@ -478,7 +480,7 @@ def _technique_section(h: StudyHeaders, t: Template) -> ReportSection:
             parts.append(f"{_plural(len(clips), 'cine clip')} ({', '.join(str(frames_of(d)) for d in clips)} frames).")
         add("Transducer: {}.", "TransducerType", None)
     else:
-        parts.append(f"{intro}: {_count_phrase(h)}" + (f" — {_series_list(h)}" if h.series[0].description else "") + ".")
+        parts.append(f"{intro}: {_count_phrase(h)}" + (f" ({_series_list(h)})" if len(h.series) == 1 and h.series[0].description else (f" — {_series_list(h)}" if len(h.series) > 1 else "")) + ".")
         add("{}.", "KVP", 0, "kVp")
         add("Slice thickness {}.", "SliceThickness", 2, "mm")
     for e in [e for e in ev if e is None]:
