@@ -94,17 +94,18 @@ def build_knowledge(examples, min_count: int = 2, max_codes: int = 25) -> dict:
             for c in doc_codes:
                 dgc[g][c] += 1
 
-    def table(cnt, cc):
+    def table(cnt, cc, min_k):
         out = {}
         for g, codes in cc.items():
             ng = cnt[g]
-            keep = [(c, k) for c, k in codes.items() if (k >= 2 or ng >= min_count) and k / (ng + ALPHA) >= 0.04]
+            keep = [(c, k) for c, k in codes.items()
+                    if k >= min_k and (k >= 2 or ng >= min_count) and k / (ng + ALPHA) >= 0.04]
             if keep:
                 keep.sort(key=lambda x: -x[1])
                 out[g] = [ng, [[c, k] for c, k in keep[:max_codes]]]
         return out
 
-    return {"sent": table(sg, sgc), "doc": table(dg, dgc), "prior": dict(prior), "n_docs": n}
+    return {"sent": table(sg, sgc, 1), "doc": table(dg, dgc, 2), "prior": dict(prior), "n_docs": n}
 
 
 def _status_of(doc, start, end, classify):

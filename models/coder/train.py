@@ -191,19 +191,13 @@ def main(argv=None) -> int:
 
 
 def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids):
-    import gzip
-
     out.mkdir(parents=True, exist_ok=True)
     files = {}
-    for name, obj in (("knowledge.json.gz", knowledge), ("scorer.json", {**scorer_json, "threshold": threshold})):
-        raw = json.dumps(obj, separators=(",", ":"), sort_keys=True).encode()
+    for old in out.glob("*.json.gz"):
+        old.unlink()
+    for name, obj in (("knowledge.json", knowledge), ("scorer.json", {**scorer_json, "threshold": threshold})):
         p = out / name
-        if name.endswith(".gz"):
-            with open(p, "wb") as fh:
-                with gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, compresslevel=9) as gz:
-                    gz.write(raw)
-        else:
-            p.write_bytes(raw)
+        p.write_bytes(json.dumps(obj, separators=(",", ":"), sort_keys=True).encode())
         files[name] = p
     data_hash = hashlib.sha256()
     for split in (["train", "dev"] if final else ["train"]):

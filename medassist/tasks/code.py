@@ -1,0 +1,197 @@
+"""ICD-10-CM coding of a note, with evidence, context status and validation.
+
+    from medassist.tasks.code import code_document
+    result = code_document(doc)              # CodingResult
+    for s in result.codes: s.code, s.score, s.suggested, s.status, s.evidence, s.warnings
+
+How: mentions are the n-grams of each sentence; candidates come from (1) n-gram -> code tables learned
+on CodiEsp train (the coder pack models/trained/coder-codiesp), (2) the ICD-10-CM tabular lexicon
+(descriptions, inclusion terms, neoplasm table, abbreviations) and (3) optional embedding retrieval over
+code descriptions with the MiniLM embedder pack. A tree scorer ranks them; context (negated, uncertain,
+historical, family, hypothetical; medassist.text.context) is a feature and decides suggestion: only
+affirmed codes above the operating threshold are suggested, the rest stay listed with their status.
+Every listed code exists in the April-2026 code set; suggested codes are checked for billability,
+7th characters, Excludes1 conflicts and code-first / use-additional notes.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from medassist import icd10
+from medassist.document import Span
+from medassist.errors import ModelPackError, TaskError
+
+PACK_NAME = "coder-codiesp"
+MAX_LISTED = 60
+
+
+@dataclass
+class CodeSuggestion:
+    code: str
+    description: str
+    score: float
+    suggested: bool
+    status: str
+    billable: bool
+    evidence: list[Span] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cue: Span | None = None
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "description": self.description, "score": round(float(self.score), 4),
+                "suggested": self.suggested, "status": self.status, "billable": self.billable,
+                "evidence": [e.to_dict() for e in self.evidence],
+                "warnings": list(self.warnings),
+                "cue": self.cue.to_dict() if self.cue else None,
+                "sources": list(self.sources)}
+
+
+@dataclass
+class CodingResult:
+    codes: list[CodeSuggestion]
+    threshold: float
+    models: list[dict] = field(default_factory=list)
+    code_set: str = "ICD-10-CM April 2026"
+
+    @property
+    def suggested(self) -> list[CodeSuggestion]:
+        return [c for c in self.codes if c.suggested]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"codes": [c.to_dict() for c in self.codes], "threshold": self.threshold,
+                "code_set": self.code_set, "models": list(self.models)}
+
+
+class Coder:
+    """The loaded coder: knowledge tables, scorer, lexicon, optional embedder. Load once, reuse."""
+
+    def __init__(self, pack=None, *, use_embeddings: bool | None = None):
+        import json
+
+        from .coding_lexicon import lexicon
+        from .coding_model import Knowledge, TreeScorer
+
+        if pack is None:
+            from medassist.runtime.registry import find_pack
+
+            pack = find_pack(name=PACK_NAME)
+            if pack is None:
+                raise ModelPackError(f"the ICD-10-CM coder pack '{PACK_NAME}' was not found "
+                                     "(expected in models/trained/ or $MEDASSIST_HOME/packs)")
+        self.pack = pack
+        try:
+            self.knowledge = Knowledge(json.loads(pack.file("knowledge.json").read_text(encoding="utf-8")))
+            scorer = json.loads(pack.file("scorer.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelPackError(f"unreadable coder pack file ({exc})", path=pack.path) from exc
+        self.scorer = TreeScorer(scorer)
+        self.threshold = float(scorer.get("threshold", 0.5))
+        self.lexicon = lexicon()
+        try:
+            from medassist.text.context import classify
+        except ImportError:  # pragma: no cover - the context module ships with medassist
+            classify = None
+        self.classify = classify
+        self.retriever = None
+        if use_embeddings:
+            from .coding_embed import EmbeddingRetriever
+
+            self.retriever = EmbeddingRetriever.create()
+
+    def models(self) -> list[dict]:
+        out = [self.pack.info()]
+        if self.retriever is not None:
+            out.append(self.retriever.info())
+        return out
+
+    def code(self, doc) -> CodingResult:
+        import numpy as np
+
+        from .coding_model import FEATURES, extract
+
+        if not isinstance(getattr(doc, "text", None), str):
+            raise TaskError("code_document needs a Document with text")
+        emb = self.retriever.retrieve(doc) if self.retriever is not None else None
+        cands = extract(doc, self.knowledge, self.lexicon, self.classify, emb)
+        if not cands:
+            return CodingResult([], self.threshold, self.models())
+        X = np.array([[c.feats[f] for f in FEATURES] for c in cands], dtype=np.float64)
+        scores = self.scorer.score(X)
+        order = np.argsort(-scores, kind="stable")[:MAX_LISTED]
+        out: list[CodeSuggestion] = []
+        for k in order:
+            c = cands[int(k)]
+            entry = icd10.lookup(c.code)
+            if entry is None:  # never list a code outside the code set
+                continue
+            ev = []
+            seen = set()
+            for a, b, _ in c.evidence:
+                if (a, b) not in seen and len(ev) < 3:
+                    seen.add((a, b))
+                    ev.append(Span.of(doc.text, a, b))
+            cue = c.cue if isinstance(c.cue, Span) else None
+            s = float(scores[int(k)])
+            out.append(CodeSuggestion(code=entry.code, description=entry.description, score=s,
+                                      suggested=bool(s >= self.threshold and c.status == "affirmed" and ev),
+                                      status=c.status, billable=entry.billable, evidence=ev,
+                                      cue=cue, sources=sorted(c.sources)))
+        validate(out)
+        return CodingResult(out, self.threshold, self.models())
+
+
+def validate(codes: list[CodeSuggestion]) -> None:
+    """Add validation warnings to suggested codes (in place)."""
+    suggested = [c for c in codes if c.suggested]
+    names = [c.code for c in suggested]
+    for c in codes:
+        entry = icd10.lookup(c.code)
+        if not c.evidence:
+            c.warnings.append("no evidence span in the note")
+        if entry is None:
+            c.warnings.append("not in the ICD-10-CM April-2026 code set")
+            c.suggested = False
+            continue
+        if not c.suggested:
+            continue
+        if entry.seventh_required:
+            chars = ", ".join(f"{k} ({v})" for k, v in sorted(entry.seventh_chars.items())[:4])
+            c.warnings.append(f"requires a 7th character: {chars}")
+        elif not entry.billable:
+            kids = icd10.billable_children(entry.code)[:4]
+            c.warnings.append("not billable (header code); choose a more specific code"
+                              + (f", e.g. {', '.join(kids)}" if kids else ""))
+        for note in entry.code_first[:2]:
+            c.warnings.append(f"code first: {note}")
+        for note in entry.use_additional[:2]:
+            c.warnings.append(f"use additional code: {note}")
+    for a, b, note in icd10.excludes1_conflicts(names):
+        for c in suggested:
+            if c.code == a:
+                c.warnings.append(f"Excludes1 conflict with {b}: {note}")
+
+
+_lock = threading.Lock()
+_coders: dict[bool, Coder] = {}
+
+
+def get_coder(use_embeddings: bool | None = None) -> Coder:
+    """The process-wide coder (loaded once)."""
+    key = bool(use_embeddings)
+    with _lock:
+        if key not in _coders:
+            _coders[key] = Coder(use_embeddings=key)
+        return _coders[key]
+
+
+def code_document(doc, *, coder: Coder | None = None, use_embeddings: bool | None = None) -> CodingResult:
+    """Suggest ICD-10-CM codes for a Document (see the module docstring)."""
+    t0 = time.perf_counter()
+    coder = coder or get_coder(use_embeddings)
+    result = coder.code(doc)
+    result.elapsed_ms = round((time.perf_counter() - t0) * 1000.0, 1)  # type: ignore[attr-defined]
+    return result

@@ -1,0 +1,126 @@
+"""The ICD-10-CM coder: suggestions, context, evidence, validation, CLI output."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from medassist import icd10
+from medassist.cli import main as cli_main
+from medassist.ingest import document_from_text
+from medassist.tasks.code import CodeSuggestion, code_document, get_coder, validate
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return get_coder()
+
+
+def run(coder, text):
+    doc = document_from_text(text)
+    return doc, code_document(doc, coder=coder)
+
+
+def codes_for(result, *prefixes, affirmed_only=False):
+    return [c for c in result.codes
+            if c.code.startswith(prefixes) and (not affirmed_only or (c.status == "affirmed"))]
+
+
+def test_type2_diabetes_is_suggested_with_evidence(coder):
+    doc, res = run(coder, "Patient has type 2 diabetes mellitus.")
+    e119 = [c for c in res.codes if c.code == "E11.9"]
+    assert e119, [c.code for c in res.codes]
+    c = e119[0]
+    assert c.suggested and c.status == "affirmed" and c.billable
+    assert c.evidence and all(doc.text[e.start:e.end] == e.text for e in c.evidence)
+    assert "diabetes" in c.evidence[0].text.lower()
+    assert res.codes == sorted(res.codes, key=lambda x: -x.score)
+
+
+@pytest.mark.parametrize("text,prefixes", [
+    ("The patient denies chest pain.", ("R07",)),
+    ("No history of diabetes.", ("E08", "E09", "E10", "E11", "E13")),
+    ("Rule out pneumonia.", ("J12", "J13", "J14", "J15", "J16", "J17", "J18")),
+    ("Family history of breast cancer.", ("C50",)),
+    ("History of MI in 2019.", ("I21", "I22")),
+])
+def test_non_affirmed_conditions_are_never_affirmed_current_codes(coder, text, prefixes):
+    _, res = run(coder, text)
+    for c in codes_for(res, *prefixes):
+        assert not c.suggested, (text, c)
+        assert c.status != "affirmed", (text, c)
+
+
+def test_negated_mention_is_listed_with_status(coder):
+    _, res = run(coder, "The patient denies chest pain. He has fever.")
+    statuses = {c.code: c.status for c in res.codes}
+    chest = [c for c in res.codes if c.code.startswith("R07")]
+    assert chest and all(c.status == "negated" for c in chest)
+    assert statuses.get("R50.9") == "affirmed"
+
+
+def test_every_listed_code_is_in_the_code_set(coder, shared_data):
+    note = shared_data / "codiesp/dev/text_files_en"
+    files = sorted(note.glob("*.txt"))[:5]
+    if not files:
+        pytest.skip("no CodiEsp dev notes")
+    for f in files:
+        doc = document_from_text(f.read_text(encoding="utf-8"), source=f.name)
+        res = code_document(doc, coder=coder)
+        assert res.codes
+        for c in res.codes:
+            assert icd10.lookup(c.code) is not None
+            for e in c.evidence:
+                assert doc.text[e.start:e.end] == e.text
+            if c.suggested:
+                assert c.status == "affirmed" and c.evidence
+
+
+def test_excludes1_warning_on_constructed_pair():
+    ev = []
+    pair = [CodeSuggestion("E11.9", "Type 2", 0.9, True, "affirmed", True, ev, []),
+            CodeSuggestion("E10.9", "Type 1", 0.8, True, "affirmed", True, ev, []),
+            CodeSuggestion("S72.001", "hip", 0.7, True, "affirmed", False, ev, []),
+            CodeSuggestion("E11", "header", 0.6, True, "affirmed", False, ev, [])]
+    validate(pair)
+    assert any("Excludes1" in w and "E10.9" in w for w in pair[0].warnings)
+    assert any("Excludes1" in w and "E11.9" in w for w in pair[1].warnings)
+    assert any("7th character" in w for w in pair[2].warnings)
+    assert any("not billable" in w and "E11." in w for w in pair[3].warnings)
+    assert any("use additional code" in w for w in pair[0].warnings)
+
+
+def test_cli_jsonl_schema(tmp_path, capsys):
+    a = tmp_path / "a.txt"
+    a.write_text("Patient has type 2 diabetes mellitus and essential hypertension.\n", encoding="utf-8")
+    missing = tmp_path / "missing.txt"
+    rc = cli_main(["code", str(a), str(missing), "--format", "jsonl", "--no-history"])
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert rc == 2 and len(lines) == 2
+    ok, err = lines
+    assert set(ok) >= {"file", "codes", "elapsed_ms"} and ok["file"] == str(a)
+    assert err["file"] == str(missing) and "error" in err
+    keys = {"code", "description", "score", "suggested", "status", "billable", "evidence", "warnings"}
+    assert ok["codes"] and all(set(c) == keys for c in ok["codes"])
+    sug = {c["code"] for c in ok["codes"] if c["suggested"]}
+    assert {"E11.9", "I10"} <= sug
+    text = a.read_text(encoding="utf-8")
+    for c in ok["codes"]:
+        for e in c["evidence"]:
+            assert text[e["start"]:e["end"]] == e["text"]
+
+
+def test_cli_csv_and_text(tmp_path, capsys):
+    a = tmp_path / "a.txt"
+    a.write_text("Patient has type 2 diabetes mellitus. She denies chest pain.\n", encoding="utf-8")
+    assert cli_main(["code", str(a), "--format", "csv", "--no-history"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and set(rows[0]) == {"file", "code", "description", "score", "suggested", "status", "billable",
+                                     "evidence_text", "warnings"}
+    e119 = [r for r in rows if r["code"] == "E11.9"]
+    assert e119 and e119[0]["suggested"] == "true" and "diabetes" in e119[0]["evidence_text"]
+    assert cli_main(["code", str(a), "--no-history"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Suggested ICD-10-CM codes") and "E11.9" in out.split("Other candidates")[0]
