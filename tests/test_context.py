@@ -38,7 +38,9 @@ def status(text: str, mention: str, nth: int = 0):
         ("Lungs free of wheezes.", "wheezes", "negated", "free of"),
         ("Denies fever, chills, or night sweats.", "night sweats", "negated", "Denies"),
         ("Absence of ascites.", "ascites", "negated", "Absence of"),
+        ("Rapid strep negative.", "strep", "negated", "negative"),
         # uncertainty
+        ("Not sure if it is pneumonia.", "pneumonia", "uncertain", "Not sure"),
         ("Possible early appendicitis.", "appendicitis", "uncertain", "Possible"),
         ("CXR: ?pneumonia in the right base.", "pneumonia", "uncertain", "?"),
         ("R/O sepsis.", "sepsis", "uncertain", "R/O"),
@@ -53,6 +55,7 @@ def status(text: str, mention: str, nth: int = 0):
         ("Prior stroke with no residual deficit.", "stroke", "historical", "Prior"),
         ("She had a stroke in 2015.", "stroke", "historical", "in 2015"),
         ("Pneumonia 5 years ago.", "Pneumonia", "historical", "years ago"),
+        ("A woman with a past medical history significant for CHF who presents today.", "CHF", "historical", "past medical history significant for"),
         # hypothetical
         ("Return if you develop fever.", "fever", "hypothetical", "Return if"),
         ("Call us if you have chest pain.", "chest pain", "hypothetical", "if you have"),
