@@ -321,6 +321,7 @@ def _medications(doc: Document) -> list[Fact]:
                 old.data.setdefault("also_named", [])
                 if h.text not in old.data["also_named"] and h.text.lower() != old.text.lower():
                     old.data["also_named"].append(h.text)
+    _add_shared_medications(doc, by_drug, order)
     out = []
     for k in order:
         f = by_drug[k]
@@ -328,6 +329,64 @@ def _medications(doc: Document) -> list[Fact]:
         f.evidence = [sp for sp in f.evidence if not ((sp.start, sp.end) in seen_spans or seen_spans.add((sp.start, sp.end)))]
         out.append(f)
     return out
+
+
+_JUNK_MED_RE = re.compile(r"^(?:tablets?|capsules?|pills?|medications?|medicines?|drugs?)$|\b(?:denies|needing|none|no|not|"
+                          r"patient|she|he|they|reports?|takes?|taking)\b", re.I)
+
+
+def _shared_facts(doc: Document):
+    """The SUMMARIES helper's shared extraction (``medassist.tasks.extract.extract_facts``), or None."""
+    try:
+        from medassist.tasks.extract import extract_facts
+    except ImportError:  # pragma: no cover - shipped with the engine
+        return None
+    cache = doc.metadata.setdefault("_letter_cache", {}) if isinstance(doc.metadata, dict) else {}
+    if "shared_facts" not in cache:
+        cache["shared_facts"] = extract_facts(doc)
+    return cache["shared_facts"]
+
+
+def _add_shared_medications(doc: Document, by_drug: dict[str, Fact], order: list[str]) -> None:
+    """Medicines the shared extraction read from the note's medication lists (including names no lexicon
+    knows) that our own finder missed: added with their sig parsed from the list item."""
+    shared = _shared_facts(doc)
+    if shared is None:
+        return
+    text = doc.text
+    known = set(by_drug)
+    for f in by_drug.values():
+        known |= {_norm(n) for n in [f.text, *(f.data.get("also_named") or []), f.data.get("generic") or ""] if n}
+    for m in shared.medications:
+        if m.section not in MED_SECTIONS or m.status in ("negated", "family", "hypothetical"):
+            continue
+        names = {_norm(m.name), _norm(m.generic or "")}
+        if names & known or len(m.name) < 3:
+            continue
+        other = get_lexicon().lookup(m.name)
+        if other is not None and other["category"] not in ("drug", "drug_class"):
+            continue  # a test or a diagnosis word ("ferritin")
+        has_dose = bool(_DOSE_NEAR_RE.match(text, m.name_span.end))
+        if not (m.listed or (m.in_lexicon and has_dose)):
+            continue  # prose mentions without a dose are left to our own finder
+        if _JUNK_MED_RE.search(m.name):
+            continue
+        s, e = m.name_span.start, m.name_span.end
+        item_end = max((ev.end for ev in m.evidence), default=e)
+        sig = parse_sig(text[e:item_end], offset=e)
+        ss, se, _ = _sentence_at(doc, s)
+        ch = detect_change(text[ss:se], drug_start=s - ss, offset=ss)
+        entry = get_lexicon().lookup(m.generic or m.name, "drug")
+        evidence = [doc.span(s, e)] + [sp for sp in sig.evidence.values() if sp.start >= e] + ([ch[1]] if ch else [])
+        key = _norm(m.name)
+        by_drug[key] = Fact(
+            "medication", m.name, entry["plain"] if entry else "", ch[0] if ch else "", evidence,
+            {"name": m.name, "generic": m.generic, "drug_class": entry.get("drug_class") if entry else None,
+             "found_by": "shared-extract", "section": m.section, "dose": sig.dose_text(), "sig": sig.to_dict(),
+             "change": ch[0] if ch else None, "instructions": sig.plain},
+        )
+        order.append(key)
+        known |= names
 
 
 # ---------------------------------------------------------------------------------------------- allergies

@@ -129,7 +129,7 @@ _MEAL_RES = [
 
 _PRN_RE = re.compile(
     r"(?<![\w.])(?:p\.?r\.?n\.?|as needed|as required|when needed|if needed|prn)(?![\w])"
-    r"(?:\s*(?:for|f/)?\s*(?P<reason>(?!and\b|or\b|then\b|x\b|for\b)[a-z][a-z /-]{1,40}?))?(?=$|[.,;)(]|\s+(?:x|for|and|then|up to|max|not to)\b|\s+q)",
+    r"(?:\s*(?:for|f/)?\s*(?P<reason>(?!and\b|or\b|then\b|x\b|for\b|by\b|per\b|po\b|every\b|q\d|daily\b|with\b)[a-z][a-z /-]{1,40}?))?(?=$|[.,;)(]|\s+(?:x|for|and|then|up to|max|not to|by|per|po|every|daily|with|at|in|on|or)\b|\s+q)",
     re.I,
 )
 _DURATION_RE = re.compile(
