@@ -40,7 +40,7 @@ def status(text: str, mention: str, nth: int = 0):
         ("Absence of ascites.", "ascites", "negated", "Absence of"),
         ("Rapid strep negative.", "strep", "negated", "negative"),
         # uncertainty
-        ("Not sure if it is pneumonia.", "pneumonia", "uncertain", "Not sure"),
+        ("Not sure if it is pneumonia.", "pneumonia", "uncertain", "Not sure if"),
         ("Possible early appendicitis.", "appendicitis", "uncertain", "Possible"),
         ("CXR: ?pneumonia in the right base.", "pneumonia", "uncertain", "?"),
         ("R/O sepsis.", "sepsis", "uncertain", "R/O"),
