@@ -315,3 +315,16 @@ def test_cli_json_jsonl_sr(tmp_path, capsys):
     assert main(["report", "--no-history", "--format", "text", "--no-identifiers", str(rg1)]) == 0
     text = capsys.readouterr().out
     assert "TECHNIQUE:" in text and "RG1" not in text.split("Study UID")[0]
+
+
+def test_cli_pdf_and_sr_folder(tmp_path, capsys):
+    rg1, ct = sample("RG1_UNCR.dcm"), sample("CT_small.dcm")
+    pdf = tmp_path / "r.pdf"
+    assert main(["report", "--no-history", "--format", "pdf", "-o", str(pdf), str(rg1)]) == 0
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    outdir = tmp_path / "srs"
+    assert main(["report", "--no-history", "--format", "sr", "-o", str(outdir), str(rg1), str(ct)]) == 0
+    uids = sorted(pydicom.dcmread(p).StudyInstanceUID for p in outdir.glob("*.dcm"))
+    assert uids == sorted(["1.3.6.1.4.1.5962.1.2.9.20040826185059.5457", "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322"])
+    assert "wrote" in capsys.readouterr().out
+    assert main(["report", "--no-history", "--format", "sr", str(ct)]) != 0  # sr needs -o

@@ -255,3 +255,12 @@ def test_core_orientation_and_distance():
     assert list(w) == [0, 127, 255]
     assert list(core.apply_window(np.array([-1000, 1000], dtype=np.float32), 40, 400, invert=True)) == [255, 0]
     assert core.presets()["Subdural"] == (75.0, 215.0) and len(core.presets()) == 7
+
+
+def test_compact_storage_keeps_values():
+    ints = np.array([[-1024, 3071]], dtype=np.float64)
+    assert core._compact(ints).dtype == np.int16 and core._compact(ints).tolist() == [[-1024, 3071]]
+    assert core._compact(np.array([0, 40000], dtype=np.uint16)).dtype == np.float32  # would not fit
+    assert core._compact(np.array([0.5, 1.0])).dtype == np.float32
+    w16 = core.apply_window(core._compact(ints), 40, 400)
+    assert w16.tolist() == core.apply_window(ints.astype(np.float32), 40, 400).tolist()

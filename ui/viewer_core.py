@@ -119,6 +119,20 @@ class Frame:
     default_window: tuple[float, float] | None
 
 
+def _compact(vals):
+    """Keep whole-number modality values as int16 when they fit (half the memory of float32: a 300-slice
+    512x512 CT holds 150 MB, not 300 MB); everything else as float32."""
+    import numpy as np
+
+    if vals.size == 0:
+        return vals.astype(np.float32)
+    if vals.dtype.kind in "iu" or (vals.dtype.kind == "f" and np.isfinite(vals).all() and np.array_equal(vals, np.round(vals))):
+        lo, hi = vals.min(), vals.max()
+        if -32768 <= lo and hi <= 32767:
+            return vals.astype(np.int16, copy=False)
+    return vals.astype(np.float32, copy=False)
+
+
 def decode(instance: Any, frame: int) -> Frame:
     """Decode one frame of an ingest Instance (runs in worker threads). Raises the ingest's typed errors."""
     import numpy as np
@@ -126,9 +140,7 @@ def decode(instance: Any, frame: int) -> Frame:
     if getattr(instance, "is_color", False):
         rgb = instance.display_frame(frame)  # uint8 RGB, palette applied
         return Frame(np.ascontiguousarray(rgb), True, False, None)
-    vals = instance.frame_array(frame)
-    if vals.dtype != np.float32:
-        vals = vals.astype(np.float32)
+    vals = _compact(instance.frame_array(frame))
     try:
         wins = instance.windows()
     except Exception:  # a malformed window tag must not stop the display
