@@ -255,3 +255,20 @@ def test_12bit_jpeg_extended_decodes_with_permissive_gdcm():
     assert jpeg.shape == j2k.shape == (1024, 256) and jpeg.max() > 255  # 12-bit values kept
     assert np.abs(jpeg - j2k).mean() < 10
     assert np.corrcoef(jpeg.ravel(), j2k.ravel())[0, 1] > 0.95
+
+
+def test_deflated_frames_and_1bit_rle_match_uncompressed_twin(shared_data):
+    folder = shared_data / "dicom" / "pydicom-data-github-extra"
+    if not (folder / "liver_nonbyte_aligned_deflate.dcm").is_file():
+        pytest.skip("sample not present")
+    deflated = load_instance(folder / "liver_nonbyte_aligned_deflate.dcm")
+    plain = load_instance(folder / "liver_nonbyte_aligned.dcm")
+    assert deflated.transfer_syntax == "1.2.840.10008.1.2.8.1" and deflated.frames == 3
+    ref = pydicom.dcmread(folder / "liver_nonbyte_aligned.dcm").pixel_array
+    for f in range(3):
+        np.testing.assert_array_equal(pixels.decode_frame(deflated, f), ref[f])
+        np.testing.assert_array_equal(pixels.decode_frame(deflated, f), pixels.decode_frame(plain, f))
+    rle = load_instance(folder / "liver_nonbyte_aligned_rle.dcm")
+    assert rle.bits_allocated == 1 and rle.transfer_syntax_name == "RLE Lossless"
+    for f in range(3):
+        np.testing.assert_array_equal(pixels.decode_frame(rle, f), ref[f])

@@ -212,6 +212,8 @@ def _decode_pydicom(inst, frame: int):
 
     ts = inst.transfer_syntax
     uid = UID(ts)
+    if ts == DEFLATED_IMAGE_FRAME:
+        return _decode_deflated_frame(inst, frame)
     try:
         decoder = get_decoder(uid)
     except NotImplementedError:
@@ -251,11 +253,101 @@ def _decode_pydicom(inst, frame: int):
             return _decode_gdcm_direct(inst, frame)
         except Exception as e:
             failures.append(f"gdcm (direct): {type(e).__name__}: {str(e)[:200]}")
+    if ts == "1.2.840.10008.1.2.5" and inst.bits_allocated == 1:
+        try:  # 1-bit RLE (segmentations): neither RLE plugin handles a non-byte-aligned segment
+            return _decode_rle_1bit(ds, inst, frame)
+        except Exception as e:
+            failures.append(f"1-bit RLE: {type(e).__name__}: {str(e)[:200]}")
     text = "; ".join(failures)
     low = text.lower()
     if any(s in low for s in ("less than expected", "shorter than", "truncated", "not enough", "fewer than")):
         raise TruncatedPixelDataError(f"pixel data is cut short ({text})", path=inst.path)
     raise DecoderError(f"could not decode {uid.name or ts}: {text}", path=inst.path)
+
+
+#: Deflated Image Frame Compression (2023): each frame is a raw-deflate stream of native pixel data.
+DEFLATED_IMAGE_FRAME = "1.2.840.10008.1.2.8.1"
+
+
+def _decode_deflated_frame(inst, frame: int):
+    import zlib
+
+    import numpy as np
+    from pydicom.encaps import generate_frames
+
+    ds = _full_dataset(inst)
+    try:
+        frames = generate_frames(ds.PixelData, number_of_frames=inst.frames)
+        for _ in range(frame):
+            next(frames)
+        packed = next(frames)
+    except (StopIteration, ValueError, KeyError) as e:
+        raise TruncatedPixelDataError(f"frame {frame} is missing from the encapsulated pixel data ({e})", path=inst.path) from None
+    try:
+        raw = zlib.decompress(packed, -15)
+    except zlib.error:
+        try:
+            raw = zlib.decompress(packed)
+        except zlib.error as e:
+            raise DecoderError(f"Deflated Image Frame Compression: frame {frame} does not inflate ({e})", path=inst.path) from None
+    rows, cols, spp = inst.rows, inst.cols, inst.samples_per_pixel
+    n = rows * cols * spp
+    if inst.bits_allocated == 1:
+        bits = np.unpackbits(np.frombuffer(raw, np.uint8), bitorder="little")
+        if bits.size < n:
+            raise TruncatedPixelDataError(f"frame {frame} inflates to {bits.size} pixels, {n} needed", path=inst.path)
+        return bits[:n].reshape((rows, cols, spp) if spp > 1 else (rows, cols))
+    if inst.bits_allocated not in (8, 16, 32):
+        raise DecoderError(f"Deflated Image Frame Compression with {inst.bits_allocated} bits allocated", path=inst.path)
+    kind = "i" if inst.pixel_representation == 1 else "u"
+    dtype = np.dtype(f"<{kind}{inst.bits_allocated // 8}")
+    if len(raw) < n * dtype.itemsize:
+        raise TruncatedPixelDataError(f"frame {frame} inflates to {len(raw)} bytes, {n * dtype.itemsize} needed", path=inst.path)
+    arr = np.frombuffer(raw, dtype=dtype, count=n)
+    if spp > 1:
+        arr = arr.reshape(spp, rows, cols).transpose(1, 2, 0) if inst.planar_configuration == 1 else arr.reshape(rows, cols, spp)
+    else:
+        arr = arr.reshape(rows, cols)
+    return _fix_bits(arr, inst)
+
+
+def _packbits_decode(data: bytes, size: int) -> bytes:
+    """DICOM RLE (PackBits) segment decoder (PS3.5 G.3.2)."""
+    out = bytearray()
+    i, n = 0, len(data)
+    while i < n and len(out) < size:
+        h = data[i]
+        i += 1
+        if h < 128:
+            out += data[i : i + h + 1]
+            i += h + 1
+        elif h > 128:
+            out += bytes([data[i]]) * (257 - h)
+            i += 1
+    return bytes(out)
+
+
+def _decode_rle_1bit(ds, inst, frame: int):
+    import struct
+
+    import numpy as np
+    from pydicom.encaps import generate_frames
+
+    frames = generate_frames(ds.PixelData, number_of_frames=inst.frames)
+    for _ in range(frame):
+        next(frames)
+    data = next(frames)
+    nseg = struct.unpack("<I", data[:4])[0]
+    if nseg != inst.samples_per_pixel or inst.samples_per_pixel != 1:
+        raise ValueError(f"{nseg} RLE segments for 1-bit data")
+    start = struct.unpack("<I", data[4:8])[0]
+    n = inst.rows * inst.cols
+    need = (n + 7) // 8
+    raw = _packbits_decode(data[start:], need)
+    if len(raw) < need:
+        raise ValueError(f"RLE segment decodes to {len(raw)} bytes, {need} needed")
+    bits = np.unpackbits(np.frombuffer(raw, np.uint8), bitorder="little")[:n]
+    return bits.reshape(inst.rows, inst.cols)
 
 
 _GDCM_DTYPES = {"UINT8": "u1", "INT8": "i1", "UINT16": "<u2", "INT16": "<i2", "UINT32": "<u4", "INT32": "<i4"}
