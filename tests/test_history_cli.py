@@ -47,6 +47,8 @@ def test_list_show_search(filled, capsys):
     assert [h["id"] for h in _json(capsys)] == [filled["b"]]
     assert main(["history", "search", "diaphoresis"]) == 0
     assert "[diaphoresis]" in capsys.readouterr().out
+    assert main(["history", "search", "fracture", "--order", "relevance", "--format", "json"]) == 0
+    assert [h["id"] for h in _json(capsys)] == [filled["b"]]
     assert main(["history", "search", "nothinglikethis"]) == 0
     assert "no run matches" in capsys.readouterr().out
 

@@ -132,6 +132,16 @@ def test_fts_finds_runs_by_document_words_and_by_result_words(hist):
         hist.search("***")
 
 
+def test_search_orders_newest_first_or_by_relevance(hist):
+    older = hist.record_run("code", _doc("Asthma. Asthma exacerbation. Asthma action plan. Asthma."), {})
+    newer = hist.record_run("code", _doc("Seen for knee pain; remote history of childhood asthma, resolved, no inhalers since age twelve."), {})
+    assert [r["id"] for r in hist.search("asthma")] == [newer, older]
+    assert [r["id"] for r in hist.search("asthma", order="relevance")] == [older, newer]
+    assert [r["id"] for r in hist.search("asthma", limit=1)] == [newer]
+    with pytest.raises(HistoryError, match="order must be"):
+        hist.search("asthma", order="random")
+
+
 def test_search_index_follows_new_documents(hist):
     assert hist.search("sarcoidosis") == []
     rid = hist.record_run("code", _doc("Known pulmonary sarcoidosis."), {"codes": []})

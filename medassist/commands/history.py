@@ -40,6 +40,7 @@ def register(subparsers) -> None:
     sp = add("search", "full-text search over documents and results (all words must appear; word* for a prefix)")
     sp.add_argument("query", nargs="+", metavar="QUERY")
     sp.add_argument("--limit", type=int, default=20)
+    sp.add_argument("--order", choices=("recent", "relevance"), default="recent", help="newest first (default) or best match first")
     sp.set_defaults(func=_search)
 
     sp = add("backup", "write an encrypted copy (plus PATH.key.json, which holds no key)")
@@ -124,7 +125,7 @@ def _show(args) -> int:
 def _search(args) -> int:
     query = " ".join(args.query)
     with _open(args) as h:
-        hits = h.search(query, limit=args.limit)
+        hits = h.search(query, limit=args.limit, order=args.order)
     if args.format == "json":
         _print_json(hits)
     elif not hits:

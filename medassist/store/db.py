@@ -22,6 +22,9 @@ from . import keys as K
 from .schema import AUDIT_EVENTS, DECISIONS, MIGRATIONS, SCHEMA_VERSION
 
 DB_FILE = "history.db"
+#: Page cache per connection (negative: KiB). Decrypted pages stay in memory; 32 MiB keeps a large
+#: FTS index warm without decrypting it again on every search.
+CACHE_KIB = -32768
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -471,6 +474,7 @@ class History:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA cache_size = {CACHE_KIB}")
             db = sqlite_utils.Database(conn, execute_plugins=False)
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 db.enable_wal()
@@ -700,24 +704,31 @@ class History:
         return run
 
     @_locked
-    def search(self, query: str, limit: int = 20, *, raw: bool = False) -> list[dict]:
-        """Runs whose document text or result matches ``query`` (FTS5, best matches first).
+    def search(self, query: str, limit: int = 20, *, order: str = "recent", raw: bool = False) -> list[dict]:
+        """Runs whose document text or result matches ``query`` (FTS5).
 
         ``query`` is a user's words (all must appear; ``word*`` for a prefix) unless ``raw``, when it is
-        passed to FTS5 as is. Each hit is a run summary plus ``match`` (a snippet) and ``matched_in``.
+        passed to FTS5 as is. ``order="recent"`` (default): newest matches first — FTS5 walks its index
+        in rowid order and stops after ``limit``, so a word found in half the history costs no more than
+        a rare one. ``order="relevance"``: bm25 rank (scores every match; slower for common words).
+        Each hit is a run summary plus ``match`` (a snippet with the words in [brackets]) and
+        ``matched_in`` (``document`` or ``result``).
         """
+        if order not in ("recent", "relevance"):
+            raise HistoryError(f"order must be 'recent' or 'relevance', not {order!r}")
         q = query if raw else fts_query(query)
+        by = "rank" if order == "relevance" else "rowid DESC"
         conn = self._db.conn
         sqlcipher3 = _sqlcipher()
         try:
             doc_hits = conn.execute(
                 "SELECT rowid, snippet(documents_fts, 1, '[', ']', '…', 12) FROM documents_fts "
-                "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
+                f"WHERE documents_fts MATCH ? ORDER BY {by} LIMIT ?",
                 (q, int(limit)),
             ).fetchall()
             run_hits = conn.execute(
                 "SELECT rowid, snippet(runs_fts, 1, '[', ']', '…', 12) FROM runs_fts "
-                "WHERE runs_fts MATCH ? ORDER BY rank LIMIT ?",
+                f"WHERE runs_fts MATCH ? ORDER BY {by} LIMIT ?",
                 (q, int(limit)),
             ).fetchall()
         except sqlcipher3.OperationalError as exc:
@@ -725,7 +736,7 @@ class History:
         hits: dict[int, dict] = {}
         base = f"SELECT {self._RUN_COLUMNS} FROM runs r LEFT JOIN documents d ON d.id = r.document_id"
         for doc_id, snip in doc_hits:
-            for row in conn.execute(base + " WHERE r.document_id = ? ORDER BY r.id DESC", (doc_id,)):
+            for row in conn.execute(base + " WHERE r.document_id = ? ORDER BY r.id DESC LIMIT ?", (doc_id, int(limit))):
                 if row[0] not in hits:
                     hits[row[0]] = {**self._run_summary(row), "match": snip, "matched_in": "document"}
         for run_id, snip in run_hits:
@@ -733,7 +744,10 @@ class History:
                 row = conn.execute(base + " WHERE r.id = ?", (run_id,)).fetchone()
                 if row:
                     hits[run_id] = {**self._run_summary(row), "match": snip, "matched_in": "result"}
-        return list(hits.values())[: int(limit)]
+        out = list(hits.values())
+        if order == "recent":
+            out.sort(key=lambda h: h["id"], reverse=True)
+        return out[: int(limit)]
 
     @_locked
     def prior_studies(self, patient_id: str, exclude_study_uid: str | None = None) -> list[dict]:
@@ -958,7 +972,9 @@ class History:
 
         conn = connect(self.path, self._km.key)
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"PRAGMA cache_size = {CACHE_KIB}")
         db = sqlite_utils.Database(conn, execute_plugins=False)
         db.enable_wal()
         migrate(db)
