@@ -264,3 +264,14 @@ def test_compact_storage_keeps_values():
     assert core._compact(np.array([0.5, 1.0])).dtype == np.float32
     w16 = core.apply_window(core._compact(ints), 40, 400)
     assert w16.tolist() == core.apply_window(ints.astype(np.float32), 40, 400).tolist()
+
+
+def test_open_paths_reads_headers_in_the_background(qtbot, viewer, tmp_path):
+    write_ct_series(tmp_path, 4)
+    (tmp_path / "notes.txt").write_text("not dicom")
+    with qtbot.waitSignal(viewer.studyOpened, timeout=20000) as sig:
+        viewer.open_paths([tmp_path])
+    loaded = sig.args[0]
+    assert len(loaded.studies) == 1 and len(loaded.errors) == 1
+    _wait_loaded(qtbot, viewer)
+    assert viewer.frame_count() == 4 and viewer.series.description == "Axial 1mm"

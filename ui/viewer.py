@@ -78,6 +78,28 @@ class _SeriesLoader(QRunnable):
         self.signals.finished.emit(self.token)
 
 
+class _StudyReader(QRunnable):
+    """Read the headers of dropped files/folders (medassist.ingest.dicom.load_study) off the GUI thread."""
+
+    def __init__(self, paths: list, signals: "_ReadSignals"):
+        super().__init__()
+        self.setAutoDelete(True)
+        self.paths, self.signals = paths, signals
+
+    def run(self) -> None:
+        try:
+            from medassist.ingest.dicom import load_study
+
+            self.signals.done.emit(load_study(self.paths))
+        except Exception as exc:  # reported in the status line
+            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+
+
+class _ReadSignals(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+
+
 class _ThumbLoader(QRunnable):
     def __init__(self, token: int, series_list: list, signals: _Signals, cancel: threading.Event):
         super().__init__()
@@ -297,6 +319,7 @@ class DicomViewer(QWidget):
     seriesChanged = Signal(int)
     loadProgress = Signal(int, int)  # decoded, total (current series)
     seriesLoaded = Signal()
+    studyOpened = Signal(object)  # the StudyLoad read by open_paths()
 
     def __init__(self, parent: QWidget | None = None, *, pool: QThreadPool | None = None):
         super().__init__(parent)
@@ -405,6 +428,29 @@ class DicomViewer(QWidget):
         if study.series:
             best = max(range(len(study.series)), key=lambda i: study.series[i].frame_count)
             self.set_series(best)
+
+    def open_paths(self, paths) -> None:
+        """Read DICOM files/folders in the background, then show the first study (``studyOpened`` carries
+        the whole StudyLoad: studies, errors, non-image objects)."""
+        self.status.setText("reading headers…")
+        sig = _ReadSignals(self)
+        sig.done.connect(self._on_read)
+        sig.failed.connect(lambda msg: self.status.setText(msg))
+        self._read_signals = sig
+        self.pool.start(_StudyReader([str(p) for p in paths], sig))
+
+    def _on_read(self, loaded) -> None:
+        self.studyOpened.emit(loaded)
+        if loaded.studies:
+            self.load_study(loaded.studies[0])
+            if loaded.errors:
+                self.status.setText(f"{len(loaded.errors)} file(s) skipped: {loaded.errors[0]}")
+        else:
+            self.status.setText(str(loaded.errors[0]) if loaded.errors else "no DICOM images found")
+
+    def closeEvent(self, e) -> None:
+        self.close_study()
+        super().closeEvent(e)
 
     def set_series(self, series) -> None:
         """Show a series (a Series of the loaded study, or its index in the list)."""
