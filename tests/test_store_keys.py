@@ -266,3 +266,11 @@ def test_history_state_with_a_keyring(home, memory_keyring):
     assert history_state(home, allow_keyring=False)["needs_passphrase"] is True
     _make(home).close()
     assert history_state(home) == {"path": str(home / DB_FILE), "exists": True, "mode": "keyring", "needs_passphrase": False}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_history_files_are_private(home, tmp_path):
+    with _make(home) as h:
+        h.backup(tmp_path / "b.db")
+        for p in (home / DB_FILE, home / (DB_FILE + "-wal"), home / keys.SALT_FILE, tmp_path / "b.db", tmp_path / "b.db.key.json"):
+            assert p.stat().st_mode & 0o077 == 0, p

@@ -289,6 +289,8 @@ def _open_connection(folder: Path, path: Path, *, passphrase, key, allow_keyring
     if key is not None:
         km = K.KeyMaterial("raw", K.parse_raw_key(key))
         conn = _try(path, km.key, create=True)
+        if conn is not None and not exists:
+            K.private(path)
         if conn is None:
             raise HistoryLockedError("history is locked: wrong key", path=path)
         return conn, km
@@ -371,6 +373,7 @@ def _open_connection(folder: Path, path: Path, *, passphrase, key, allow_keyring
         K.write_json_atomic(salt_path, rec)
         km = K.KeyMaterial("passphrase", k, rec, passphrase=pw)
     conn = _try(path, k, create=True)
+    K.private(path)
     if conn is None:  # pragma: no cover - a new file always opens
         raise HistoryError("could not create the history", path=path)
     return conn, km
@@ -871,6 +874,7 @@ class History:
             K.keyring_set(km.backend, user, km.key)
             record["keyring"] = {"service": K.SERVICE, "username": user}
         target = connect(tmp, km.key, create=True)
+        K.private(tmp)
         try:
             self._db.conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
@@ -934,6 +938,7 @@ class History:
                 runs = conn.execute("SELECT count(*) FROM runs").fetchone()[0]
                 _remove_db_files(tmp)
                 target = connect(tmp, self._km.key, create=True)
+                K.private(tmp)
                 try:
                     conn.backup(target)
                     target.execute("PRAGMA journal_mode = DELETE")

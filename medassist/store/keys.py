@@ -196,8 +196,18 @@ def write_json_atomic(path: Path, data: dict) -> None:
         json.dump(data, fh, indent=2)
         fh.flush()
         os.fsync(fh.fileno())
+    private(tmp)
     os.replace(tmp, path)
     _fsync_dir(path.parent)
+
+
+def private(path: Path) -> None:
+    """Owner-only permissions (POSIX); SQLite gives its -wal/-shm files the database file's mode."""
+    if os.name == "posix":
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            pass
 
 
 def _fsync_dir(folder: Path) -> None:
