@@ -71,3 +71,14 @@ def test_inspect_single_bad_file_exit_code(tmp_path, capsys):
     assert rc == 4  # IngestError's exit code
     out = capsys.readouterr().out
     assert out.startswith("ERROR: ") and str(p) in out and "without Pixel Data" in out
+
+
+def test_inspect_folder_of_notes_is_one_input_per_note(tmp_path, capsys):
+    (tmp_path / "n").mkdir()
+    (tmp_path / "n" / "a.txt").write_text("HPI: Cough for 3 days. No fever.\nPLAN: Rest.\n")
+    (tmp_path / "n" / "b.txt").write_text("ASSESSMENT: Well.\n")
+    rc = main(["inspect", str(tmp_path / "n"), "--format", "jsonl"])
+    recs = _jsonl(capsys)
+    assert rc == 0 and [Path(r["file"]).name for r in recs] == ["a.txt", "b.txt"]
+    assert all(r["kind"] == "note" for r in recs)
+    assert [s["name"] for s in recs[0]["sections"]] == ["hpi", "plan"]

@@ -238,3 +238,13 @@ def test_file_meta_without_preamble_is_read_without_force(tmp_path):
     raw.write_bytes(buf.getvalue())
     with pytest.raises(NotDicomError, match="without the file meta header"):
         load_instance(raw)
+
+
+def test_same_instance_twice_is_kept_once_and_reported(tmp_path):
+    paths = write_series(tmp_path / "d", 2)
+    copy = tmp_path / "d" / "copy_of_first.dcm"
+    copy.write_bytes(paths[0].read_bytes())
+    res = load_study(tmp_path / "d")
+    assert len(res.instances) == 2
+    assert len(res.duplicates) == 1 and res.duplicates[0] in (str(copy), str(paths[0]))
+    assert res.to_dict()["duplicates"] == res.duplicates

@@ -10,6 +10,7 @@ Nothing is recorded in the history (``--no-history`` is implied). ``--format tex
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..cli import TaskOutput, add_common_options, expand_inputs, read_document, run_task
@@ -29,8 +30,23 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     args.no_history = True  # inspecting reads only; nothing to record
-    items = expand_inputs(args.paths, folders_whole=True)
+    items = []
+    for raw in args.paths:
+        # a folder holding DICOM is one study input; a folder of notes is one input per note
+        whole = raw == "-" or not Path(raw).is_dir() or _folder_has_dicom(Path(raw))
+        items.extend(expand_inputs([raw], folders_whole=whole))
     return run_task(args, "inspect", items, inspect_item, render_text)
+
+
+def _folder_has_dicom(folder: Path, limit: int = 5000) -> bool:
+    from ..ingest.dicom import is_dicom_path
+
+    for k, f in enumerate(folder.rglob("*")):
+        if k >= limit:
+            return True  # a huge folder: let the DICOM reader decide file by file
+        if f.is_file() and is_dicom_path(f):
+            return True
+    return False
 
 
 def _is_dicom_item(item) -> bool:
@@ -96,6 +112,7 @@ def inspect_dicom(item) -> dict[str, Any]:
         "studies": studies,
         "others": [o.to_dict() for o in res.others],
         "errors": [error_dict(e) for e in res.errors],
+        "duplicates": res.duplicates,
     }
 
 
@@ -130,6 +147,8 @@ def _render_dicom(rec: dict[str, Any]) -> str:
         for o in rec["others"]:
             desc = f" \"{o['description']}\"" if o["description"] else ""
             out.append(f"  {o['type']} ({o['modality'] or '-'}){desc}  {o['path']}")
+    if rec.get("duplicates"):
+        out.append(f"Skipped {len(rec['duplicates'])} copies of instances already read (same SOP Instance UID)")
     if rec["errors"]:
         out.append(f"Not read ({len(rec['errors'])}):")
         for e in rec["errors"]:

@@ -351,6 +351,8 @@ class StudyLoad:
     studies: list[Study] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
     others: list[NonImageObject] = field(default_factory=list)
+    #: files skipped because an object with the same SOP Instance UID was already read
+    duplicates: list[str] = field(default_factory=list)
 
     @property
     def instances(self) -> list[Instance]:
@@ -365,6 +367,7 @@ class StudyLoad:
             "studies": [s.to_dict() for s in self.studies],
             "others": [o.to_dict() for o in self.others],
             "errors": [error_dict(e) for e in self.errors],
+            "duplicates": list(self.duplicates),
         }
 
 
@@ -855,9 +858,11 @@ def _assemble(objects: list, errors: list) -> StudyLoad:
     series_map: dict[tuple[str, str], Series] = {}
     others: list[NonImageObject] = []
     seen_sop: set[str] = set()
+    duplicates: list[str] = []
     for obj in objects:
         if obj.sop_uid in seen_sop:
-            continue  # the same instance reached twice (DICOMDIR + folder, copies)
+            duplicates.append(obj.path)  # the same instance reached twice (copies, re-encoded versions)
+            continue
         seen_sop.add(obj.sop_uid)
         if isinstance(obj, NonImageObject):
             others.append(obj)
@@ -892,7 +897,7 @@ def _assemble(objects: list, errors: list) -> StudyLoad:
     for study in studies.values():
         study.series.sort(key=lambda s: (s.number if s.number is not None else 1 << 30, s.series_uid))
     ordered = sorted(studies.values(), key=lambda s: (s.study_date, s.study_uid))
-    return StudyLoad(studies=ordered, errors=errors, others=others)
+    return StudyLoad(studies=ordered, errors=errors, others=others, duplicates=duplicates)
 
 
 def _instance_key(instances: list[Instance]):
