@@ -34,6 +34,8 @@ CASES = [
     ("40 mg daily, taper by 10 mg every 3 days", "take 40 mg once a day, then lower the dose by 10 mg every 3 days"),
     ("70 mg weekly", "take 70 mg once a week"),
     ("as needed by mouth", "take by mouth as needed"),
+    ("10 mg three tablets three times a day", "take three tablets (10 mg) three times a day"),
+    ("one tab PO daily", "take one tablet by mouth once a day"),
     ("2 tabs as needed for headache every 6 hours", "take 2 tablets every 6 hours as needed for headache"),
     ("5 mL PO q.i.d. prn cough", "take 5 mL by mouth four times a day as needed for cough"),
 ]

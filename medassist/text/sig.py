@@ -227,7 +227,7 @@ def _plural(form: str, qty: str) -> str:
     try:
         one = float(eval_fraction(qty)) <= 1.0
     except ValueError:
-        one = False
+        one = qty in ("one", "half", "one-half")
     if one:
         return form
     return {"patch": "patches", "suppository": "suppositories"}.get(form, form + "s")
@@ -277,7 +277,9 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         canon, kind = _UNITS[m.group("unit").lower()]
-        num = _WORD_NUM.get(m.group("num").lower(), m.group("num"))
+        num = m.group("num")  # as written: "three tablets" stays in words (no digit the note lacks)
+        if not num[0].isdigit():
+            num = num.lower()
         if kind == "strength" and sig.dose is None:
             sig.dose, sig.unit = num, canon
             sig.dose_max = m.group("num2")
