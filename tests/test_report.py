@@ -328,3 +328,14 @@ def test_cli_pdf_and_sr_folder(tmp_path, capsys):
     assert uids == sorted(["1.3.6.1.4.1.5962.1.2.9.20040826185059.5457", "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322"])
     assert "wrote" in capsys.readouterr().out
     assert main(["report", "--no-history", "--format", "sr", str(ct)]) != 0  # sr needs -o
+
+
+def test_sparse_header_from_shared_data(shared_data):
+    # JPEG-LS 16-bit test image: no Modality, no dates, no study UID -> generic, said plainly
+    p = shared_data / "dicom" / "pydicom-data-github-extra" / "JLSL_16_15_1_1F.dcm"
+    if not p.exists():
+        pytest.skip("file not in shared data")
+    rep = draft_report(p, image_model=None)
+    assert rep.template.template.id == "generic"
+    assert rep.section("exam").text == "Imaging study (modality not recorded). Date: not recorded."
+    assert rep.section("technique").text == "Imaging study: 1 image in 1 series."

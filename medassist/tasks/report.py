@@ -318,6 +318,8 @@ def _exam_section(h: StudyHeaders, t: Template) -> ReportSection:
     name = t.exam_name if t.id != "generic" else " ".join(
         x for x in (_cap("/".join(MODALITY_NAMES.get(m, m) for m in h.modalities)), text_of(d0, "BodyPartExamined").lower()) if x
     )
+    if not name:
+        name = "Imaging study (modality not recorded)"
     parts = [f"{desc} ({name})" if desc and desc.upper() != name.upper() else (desc or name)]
     views, vev = _distinct(h, "ViewPosition", nd=None)
     if views:
@@ -420,7 +422,7 @@ def _technique_section(h: StudyHeaders, t: Template) -> ReportSection:
     )
     parts: list[str] = []
     ev: list[dict] = []
-    intro = t.technique_intro if t.id != "generic" else f"{_cap(MODALITY_NAMES.get((h.modalities or ['OT'])[0], 'imaging'))} study"
+    intro = t.technique_intro if t.id != "generic" else f"{_cap(MODALITY_NAMES.get((h.modalities or [''])[0], 'imaging'))} study"
 
     def add(fmt: str, keyword: str, nd: int | None = 2, unit: str = "") -> None:
         v, e = _distinct(h, keyword, nd, unit)
