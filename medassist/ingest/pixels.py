@@ -21,8 +21,6 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from typing import Any
-
 from .dicom_errors import (
     DecoderError,
     DicomError,
