@@ -83,7 +83,8 @@ def main(argv=None) -> int:
     elapsed = time.perf_counter() - t0
     med_l, med_n = statistics.median(letter_fk), statistics.median(note_fk)
     print(f"ACI-Bench train+valid notes: {len(rows)}  letter kind: {args.kind}  syllables: {syllable_source()}")
-    print(f"median Flesch-Kincaid grade: letters {med_l:.2f} (goal <= 6.0) | source notes {med_n:.2f} "
+    goal = " (goal <= 6.0)" if args.kind != "gp" else " (professional register: no grade goal)"
+    print(f"median Flesch-Kincaid grade: letters {med_l:.2f}{goal} | source notes {med_n:.2f} "
           f"| ratio letter/note {med_l / med_n:.2f}")
     print(f"  letters FK: min {min(letter_fk):.2f} max {max(letter_fk):.2f}; share <= 6.0: "
           f"{sum(g <= 6.0 for g in letter_fk) / len(letter_fk):.0%}")

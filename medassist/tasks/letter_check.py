@@ -22,7 +22,7 @@ _MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Ju
 _DATE_RE = re.compile(
     rf"\b(?:\d{{1,2}}[/-]\d{{1,2}}[/-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}(?:\s+\d{{4}})?|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
-_LAT_RE = re.compile(r"\b(left|right|bilateral|both)\s+([a-z]+)", re.I)
+_LAT_RE = re.compile(r"\b(left|right|bilateral|both)[ \t]+([a-z]+)", re.I)
 
 
 _NOT_BODY = {"away", "now", "after", "here", "there", "then", "to", "and", "or", "of", "the", "a", "an", "in",
