@@ -248,3 +248,13 @@ def test_same_instance_twice_is_kept_once_and_reported(tmp_path):
     assert len(res.instances) == 2
     assert len(res.duplicates) == 1 and res.duplicates[0] in (str(copy), str(paths[0]))
     assert res.to_dict()["duplicates"] == res.duplicates
+
+
+@pytest.mark.parametrize("name", ["MR_small_jp2klossless.dcm", "SC_rgb_jpeg.dcm", "MR_small_RLE.dcm"])
+def test_compressed_file_cut_inside_pixel_data(tmp_path, name):
+    data = (TEST_FILES / name).read_bytes()
+    p = tmp_path / "cut.dcm"
+    p.write_bytes(data[: int(len(data) * 0.8)])
+    with pytest.raises(TruncatedPixelDataError, match="pixel data") as ei:
+        load_instance(p)
+    assert ei.value.path == str(p)

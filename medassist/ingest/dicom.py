@@ -535,6 +535,19 @@ def _read_header(name: str, file: Path | None, data: bytes | None, *, full: bool
         raise IncompleteHeaderError(f"the DICOM header cannot be parsed ({type(e).__name__}: {e})", path=name) from None
     except OSError as e:
         raise DicomError(f"cannot read the file: {e}", path=name) from None
+    if len(ds) == 0:
+        # pydicom drops the whole dataset when encapsulated pixel data is cut short: tell that apart
+        # from a file cut inside the header by reading again up to the pixel data.
+        try:
+            src = str(file) if data is None else io.BytesIO(data)
+            head_ds = pydicom.dcmread(src, stop_before_pixels=True, force=False)
+        except Exception:
+            head_ds = None
+        if head_ds is not None and len(head_ds) and _get(head_ds, "SOPClassUID"):
+            raise TruncatedPixelDataError(
+                "the file ends inside the (compressed) pixel data: the header is complete, the image is cut short",
+                path=name,
+            )
     return ds
 
 
