@@ -21,6 +21,7 @@ import io
 import math
 import os
 import struct
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -498,7 +499,16 @@ def _is_deflated(head: bytes, file: Path) -> bool:
 
 
 def _read_header(name: str, file: Path | None, data: bytes | None, *, full: bool = False):
-    """Read a DICOM header (pixel data deferred), or raise a typed error naming ``name``."""
+    """Read a DICOM header (pixel data deferred), or raise a typed error naming ``name``.
+
+    pydicom's warnings about malformed files are silenced here: what matters reaches the user as a
+    typed error instead."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return _read_header_quiet(name, file, data, full=full)
+
+
+def _read_header_quiet(name: str, file: Path | None, data: bytes | None, *, full: bool = False):
     import pydicom
     from pydicom.errors import InvalidDicomError
 
