@@ -296,12 +296,14 @@ _HEADER_IN_BODY = re.compile(r"(?:(?<=^)|(?<=[\n,.]))\s*([A-Z][A-Z/&' ]{2,}[A-Z]
 _BULLET = re.compile(r"\s*(?:[-•*·▪◦]|\(?\d{1,2}[.)](?!\d)|[a-z][.)]\s)\s*")
 _NONE_ITEM = re.compile(
     r"\s*(?:none|no|n/?a|nil|denies|no current|no medications?|no meds|no known (?:drug |medication |medicine |medical |food )?allergies|nkda|nka|"
-    r"(?:he|she|the patient|patient) (?:is|was) on no medications?|(?:he|she|the patient|patient) (?:takes|has) no)\b[^A-Za-z]*",
+    r"(?:he|she|the patient|patient) (?:is|was) on no medications?|(?:he|she|the patient|patient) (?:takes|has) no|"
+    r"(?:(?:he|she|the patient|patient) )?(?:denies|is not (?:currently )?taking|does not take|not (?:currently )?taking))\b[^A-Za-z]*",
     re.I,
 )
 _NKA = re.compile(r"\b(?:no known (?:drug |medication |medicine |medical |food )?allergies|nkda|nka|no (?:drug )?allergies|"
                   r"(?:denies|no) (?:any )?(?:drug |medication )?allergies)\b", re.I)
-_NO_MEDS = re.compile(r"\b(?:(?:is |was )?on no (?:regular |current )?medications?|takes no (?:regular )?medications?|no (?:current |regular |home )?medications?)\b", re.I)
+_NO_MEDS = re.compile(r"\b(?:(?:is |was )?on no (?:regular |current )?medications?|takes no (?:regular )?medications?|no (?:current |regular |home )?medications?|"
+                      r"denies (?:taking |needing )?(?:any )?(?:current |regular )?medications?|not (?:currently )?taking any (?:current )?medications?)\b", re.I)
 
 
 def body_range(doc: Document, sec: Section) -> tuple[int, int]:
@@ -367,7 +369,7 @@ def sentences_between(doc: Document, a: int, b: int) -> list[tuple[int, int]]:
 
 # ------------------------------------------------------------------------------------------------ meds
 _FORM_OR_ROUTE = re.compile(
-    r"\b(?:\d|tablets?|tabs?|capsules?|caps?|by mouth|p\.?o\.?|orally|daily|q\.?d|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?\d|"
+    r"\b(?:\d+(?:[./]\d+)?|tablets?|tabs?|capsules?|caps?|by mouth|p\.?o\.?|orally|daily|q\.?d|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?\d|"
     r"p\.?r\.?n|as needed|once|twice|every|at bedtime|nightly|topical(?:ly)?|applied|spray|inhaler|cream|ointment|gel|"
     r"patch|drops?|injections?|subcutaneous(?:ly)?|iv|im|mg|mcg|units?|ml|%)\b",
     re.I,
@@ -559,9 +561,11 @@ def _vitals(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
 def _lab_regexes() -> list[tuple[dict, Any]]:
     out = []
     for lab in _lab_rules()["labs"]:
-        names = "|".join(re.escape(n) for n in sorted(lab["names"], key=len, reverse=True))
-        rx = re.compile(rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])\s*(?:level|count)?\s*(?:of|was|is|=|:|at)?\s*{_NUMV}\s*(%|[a-zA-Z/µ]+(?:/[a-zA-Z]+)?)?",
-                        re.I if not lab.get("case") else 0)
+        # abbreviations of one or two letters (K, Na, Mg) only as written in capitals; words in any case
+        names = "|".join(re.escape(n.upper() if len(n) <= 2 else n) if len(n) <= 2 else f"(?i:{re.escape(n)})"
+                         for n in sorted(lab["names"], key=len, reverse=True))
+        names = names.replace(re.escape("NA"), "Na").replace(re.escape("MG"), "Mg").replace(re.escape("CR"), "Cr").replace(re.escape("CL"), "Cl")
+        rx = re.compile(rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])\s*(?i:level|count)?\s*(?i:of|was|is|=|:|at)?\s*{_NUMV}\s*(%|[a-zA-Z/µ]+(?:/[a-zA-Z]+)?)?")
         out.append((lab, rx))
     return out
 
@@ -638,7 +642,10 @@ def _problems(doc: Document, facts: Facts) -> None:
                 continue
             if re.search(r"\b(?:is|was|are|were|will|has|have|had)\b", text[ps:pe]) and len(words) > 4:
                 continue
-            ctx = classify(doc, ps, pe)
+            if re.search(r"\b(?:requested|ordered|consult(?:ation)?|scheduled|recommended|referred|referral|follow[- ]?up)\b", text[ps:pe], re.I):
+                continue
+            last = re.search(r"[A-Za-z][\w-]*\W*$", text[ps:pe])
+            ctx = classify(doc, ps + last.start() if last else ps, pe)
             if ctx.status in ("negated", "family", "hypothetical"):
                 continue
             status = "historical" if sec.name in HISTORY_SECTIONS else ("uncertain" if ctx.status == "uncertain" else "affirmed")
