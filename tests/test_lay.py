@@ -44,6 +44,9 @@ def test_lookup_plain_words():
     assert lex.lookup("Lasix")["term"] == "furosemide"
     assert lex.lookup("echo")["category"] == "test"
     assert lex.lookup("no such term here") is None
+    # a head term wins over the same word listed as another entry's alias
+    assert lex.plain("arthritis") == "swelling and pain in a joint"
+    assert [h.plain for h in lex.find("arthritis")] == ["swelling and pain in a joint"]
 
 
 def test_find_longest_match_and_offsets():

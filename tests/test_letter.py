@@ -117,7 +117,7 @@ def test_medication_changes_doses_and_plain_instructions(letter):
 
 def test_allergies_tests_follow_up_and_warning_signs(letter):
     f = letter.facts
-    assert [a.text for a in f.allergies] == ["Penicillin (rash)"]
+    assert [(a.text, a.data.get("reaction")) for a in f.allergies] == [("Penicillin", "rash")]
     assert "You are allergic to Penicillin (rash)." in letter.text
     tests = {t.text.lower(): t.status for t in f.tests}
     assert tests.get("hemoglobin a1c") == "pending"

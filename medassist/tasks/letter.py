@@ -172,7 +172,10 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
             lines.extend(_med_lines(f, spec, lay))
     elif key == "allergies":
         for f in facts.allergies:
-            lines.append(LetterLine(_fill(spec["item"], text=_clean(f.text)), list(f.evidence[:1])))
+            what = _clean(f.text)
+            if f.data.get("reaction"):
+                what = f"{what} ({_clean(f.data['reaction'])})"
+            lines.append(LetterLine(_fill(spec["item"], text=what), list(f.evidence)))
         if not facts.allergies and facts.no_known_allergies and spec.get("none"):
             lines.append(LetterLine(spec["none"], list(facts.no_known_allergies.evidence)))
     elif key in ("tests_pending", "tests_done"):

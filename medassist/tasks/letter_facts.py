@@ -55,7 +55,10 @@ _PROBLEM_LINE_RE = re.compile(r"^[ \t]*(?:#\s*|\d{1,2}[.)]\s*|[A-Z]\)\s*)?(?P<p>
 _NOT_PROBLEM = re.compile(
     r"^(?:patient|plan|assessment|impression|medical|additional|follow|the patient|she|he|they|we|i|it|this|"
     r"please|continue|return|call|recommend|discussed|instructions|diet|activity|disposition|signed|"
-    r"electronically|dictated|summary|counsel|education|overall|otherwise)\b", re.I)
+    r"electronically|dictated|summary|counsel|education|overall|otherwise|normal|negative|unremarkable)\b", re.I)
+_SPECULATIVE_RE = re.compile(r"\b(?:risk|risks|prevent\w*|rule out|r/o|concern(?:ed)? (?:for|about)|evaluat\w* for|"
+                             r"assess\w* for|possible|possibly|likely|probable|may|might|could|suspect\w*|"
+                             r"question of|worried|screen\w*|chance|if)\b", re.I)
 
 
 @dataclass
@@ -205,8 +208,12 @@ def _diagnoses(doc: Document) -> list[Fact]:
             if hits:
                 best = hits[0]
                 term, plain = best.term, best.plain
-            elif not any(h.category in ("test", "procedure", "anatomy") for h in lex.find(text[ps:pe])) and len(words) > 4:
-                continue  # an unknown long line is more likely prose than a problem name
+            else:
+                other = lex.find(text[ps:pe])
+                if any(h.category in ("test", "procedure") for h in other):
+                    continue  # "Colonoscopy.": a procedure heading, not a diagnosis
+                if len(words) > 4:
+                    continue  # an unknown long line is more likely prose than a problem name
             add(ps, pe, plain, term or text[ps:pe], "heading")
         # lexicon diagnoses mentioned in the assessment sentences
         for h in lex.find(text[rs:re_], categories=("diagnosis",)):
@@ -215,6 +222,9 @@ def _diagnoses(doc: Document) -> list[Fact]:
                 continue
             if h.entry.get("icd10_chapter") in ("XVIII", "XX", "XXI"):
                 continue
+            ss, _se, _ = _sentence_at(doc, s)
+            if _SPECULATIVE_RE.search(text[ss:s]):
+                continue  # "to reduce the risk of stroke": not a diagnosis the patient has
             words = set(re.findall(r"[a-z0-9]+", h.text.lower()))
             if any(words <= set(re.findall(r"[a-z0-9]+", f.text.lower())) for f in facts):
                 continue
@@ -391,6 +401,24 @@ def _add_shared_medications(doc: Document, by_drug: dict[str, Fact], order: list
 
 # ---------------------------------------------------------------------------------------------- allergies
 def _allergies(doc: Document) -> tuple[list[Fact], Fact | None]:
+    shared = _shared_facts(doc)
+    if shared is not None and (shared.allergies or shared.no_known_allergies):
+        facts = []
+        for a in shared.allergies:
+            ev = [a.substance_span] + ([a.reaction_span] if a.reaction_span else [])
+            if any(_norm(f.text) == _norm(a.substance) for f in facts):
+                continue
+            facts.append(Fact("allergy", a.substance, "", "affirmed", ev,
+                              {"reaction": a.reaction, "found_by": "shared-extract"}))
+        none_fact = None
+        if shared.no_known_allergies is not None and not facts:
+            sp = shared.no_known_allergies
+            none_fact = Fact("allergy", sp.text, "no known allergies", "none", [sp])
+        return facts, none_fact
+    return _own_allergies(doc)
+
+
+def _own_allergies(doc: Document) -> tuple[list[Fact], Fact | None]:
     text = doc.text
     facts: list[Fact] = []
     none_fact = None

@@ -107,10 +107,13 @@ class LayLexicon:
         order = {c: i for i, c in enumerate(self.PRIORITY)}
         for table in (self._ci, self._cs):
             for key, lst in table.items():
-                lst.sort(key=lambda es: order.get(es[0]["category"], 99))
+                # category priority, then an entry whose head term is this surface before one that has it as alias
+                lst.sort(key=lambda es: (order.get(es[0]["category"], 99), es[1].lower() != es[0]["term"].lower()))
         self._by_term: dict[str, list[dict]] = {}
         for e in self.entries:
-            for surface in [e["term"], *e.get("aliases", [])]:
+            self._by_term.setdefault(e["term"].lower(), []).append(e)
+        for e in self.entries:
+            for surface in e.get("aliases", []):
                 self._by_term.setdefault(surface.lower(), []).append(e)
 
     def __len__(self) -> int:

@@ -77,6 +77,8 @@ esophageal cancer | cancer of the food pipe |
 stomach cancer | cancer of the stomach | gastric cancer
 liver cancer | cancer of the liver | hepatocellular carcinoma; HCC
 hemangioma | a growth made of blood vessels that is not cancer |
+pituitary adenoma | a growth on the pituitary gland (under the brain) that is not cancer | pituitary tumor
+adenoma | a growth of gland cells that is not cancer |
 """),
     "III": ("D50-D89", "Diseases of the blood and immune system", """
 anemia | not enough red blood cells | anaemia
@@ -164,6 +166,7 @@ suicidal ideation | thoughts of ending your life | suicidal thoughts
 psychosis | losing touch with what is real |
 personality disorder | long-term patterns of thinking and acting that cause problems |
 intellectual disability | slower learning and thinking skills from early in life |
+tic disorder | sudden, repeated movements or sounds that are hard to control | tics; transient tics; Tourette syndrome
 """),
     "VI": ("G00-G99", "Diseases of the nervous system", """
 migraine | bad headaches, often with feeling sick or light hurting the eyes | migraine headache; migraines
@@ -214,6 +217,8 @@ uveitis | swelling inside the eye |
 strabismus | eyes that do not line up | crossed eyes
 amblyopia | lazy eye | lazy eye
 diplopia | double vision | double vision
+hemianopia | loss of sight in half of what each eye sees | bitemporal hemianopia; hemianopsia
+visual field defect | a blind spot or loss in part of what you see |
 """),
     "VIII": ("H60-H95", "Diseases of the ear and mastoid process", """
 otitis media | a middle ear infection | ear infection
@@ -270,6 +275,7 @@ thrombophlebitis | a swollen vein with a blood clot near the skin | superficial 
 premature ventricular contractions | extra heartbeats | PVCs
 hypertensive heart disease | heart disease caused by high blood pressure |
 left ventricular hypertrophy | a thick heart muscle wall | LVH
+left ventricular dysfunction | the heart's main pumping chamber is weaker than normal | LV dysfunction; reduced ejection fraction
 """),
     "X": ("J00-J99", "Diseases of the respiratory system", """
 upper respiratory infection | a cold | URI; common cold; upper respiratory tract infection
@@ -395,6 +401,14 @@ arthralgia | joint pain | joint pain
 costochondritis | swelling where the ribs join the breastbone |
 Baker's cyst | a fluid-filled lump behind the knee | popliteal cyst
 patellofemoral pain syndrome | pain around the kneecap |
+knee pain | pain in the knee |
+shoulder pain | pain in the shoulder |
+hip pain | pain in the hip |
+elbow pain | pain in the elbow |
+wrist pain | pain in the wrist |
+hand pain | pain in the hand |
+ankle pain | pain in the ankle |
+foot pain | pain in the foot |
 gouty arthritis | a painful joint from gout |
 """),
     "XIV": ("N00-N99", "Diseases of the genitourinary system", """
@@ -499,6 +513,8 @@ lymph node swelling | swollen glands |
 urinary urgency | a sudden, strong need to pass urine |
 incidental finding | something found by chance on a test |
 elevated liver enzymes | liver blood tests that are higher than normal | transaminitis
+hepatomegaly | an enlarged liver | enlarged liver
+cardiomegaly | an enlarged heart | enlarged heart
 """),
     "XIX": ("S00-T88", "Injury, poisoning and certain other consequences of external causes", """
 fracture | a broken bone | broken bone; fx
@@ -548,5 +564,6 @@ medication noncompliance | not taking medicines as prescribed | noncompliance; n
 history of falls | you have fallen before |
 postoperative state | the time after surgery | postoperative
 pregnancy | being pregnant | pregnant
+preoperative examination | a check-up before surgery | preop examination; pre-op exam; preoperative evaluation; preop exam
 """),
 }
