@@ -132,7 +132,7 @@ def test_keyring_rotation_cut_short_is_finished_on_open(home, memory_keyring, mo
 
 def test_switch_from_keyring_to_passphrase(home, memory_keyring):
     with _make(home) as h:
-        assert h.rekey(new_passphrase="a new passphrase") == "passphrase"
+        assert h.rekey(new_passphrase="a new passphrase", scrypt_n=FAST_N) == "passphrase"
     assert not (home / keys.KEYRING_FILE).exists() and (home / keys.SALT_FILE).exists()
     assert not [k for k in memory_keyring.entries if k[1].startswith("history-")]
     with pytest.raises(HistoryLockedError, match="wrong passphrase"):

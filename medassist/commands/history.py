@@ -101,7 +101,8 @@ def _show(args) -> int:
         _print_json(run)
         return 0
     doc = run.get("document")
-    print(f"run {run['id']}: {run['task']} ({run['status']}), {run['created']}, {run['elapsed_ms']} ms")
+    took = f", {run['elapsed_ms']} ms" if run["elapsed_ms"] is not None else ""
+    print(f"run {run['id']}: {run['task']} ({run['status']}), {run['created']}{took}")
     if doc:
         print(f"source: {doc['source']} ({doc['kind']}, {len(doc['text'] or '')} characters, sha256 {doc['content_hash'][:12]})")
         if doc.get("patient_id") or doc.get("study_uid"):
