@@ -231,9 +231,19 @@ def _is_hard(surface: str) -> bool:
     letters = [c for c in surface if c.isalpha()]
     if letters and not any(c.islower() for c in letters) and len(letters) >= 2:
         return True  # an abbreviation
-    from medassist.tasks.letter_readability import syllables
+    return len(surface) >= 7 and _syllables(surface) >= 3
 
-    return len(surface) >= 7 and syllables(surface) >= 3
+
+@lru_cache(maxsize=1)
+def _pyphen():
+    import pyphen  # the hyphenation patterns textstat also falls back to (no nltk import here: it is slow)
+
+    return pyphen.Pyphen(lang="en_US")
+
+
+def _syllables(word: str) -> int:
+    dic = _pyphen()
+    return sum(len(dic.positions(w)) + 1 for w in re.findall(r"[A-Za-z]+", word))
 
 
 @lru_cache(maxsize=4)
