@@ -328,3 +328,38 @@ def test_history_cannot_be_built_directly():
     with pytest.raises(TypeError):
         dbmod.History()
     assert os.path.basename(DB_FILE) == "history.db"
+
+
+def test_threads_share_one_history(hist):
+    import threading
+
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(15):
+                hist.record_run("code", _doc(f"thread {n} note {i}"), {"i": i})
+                hist.list_runs(limit=5)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert hist.count_runs() == 60 and hist.check() == []
+
+
+def test_two_connections_see_each_others_runs(home):
+    a = open_history(home, key=KEY)
+    b = open_history(home, key=KEY)  # e.g. the app and a CLI batch at the same time
+    try:
+        ra = a.record_run("code", _doc("from the app"), {})
+        rb = b.record_run("letter", _doc("from the command line"), {})
+        assert {r["id"] for r in a.list_runs()} == {ra, rb} == {r["id"] for r in b.list_runs()}
+        assert b.search("app")[0]["id"] == ra
+    finally:
+        a.close()
+        b.close()
