@@ -38,6 +38,8 @@ def main(argv=None) -> dict:
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--beams", type=int, default=None)
+    p.add_argument("--rerank", type=int, default=None, help="rescore the model output + k retrieved impressions (default: the pack's)")
+    p.add_argument("--variants", default="", help="extra comma-separated rerank values to report, e.g. 0,3,5")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = p.parse_args(argv)
 
@@ -63,16 +65,18 @@ def main(argv=None) -> dict:
     results["nn-copy"]["median_ms"] = round(statistics.median(nn_ms), 2)
 
     folder = Path(args.pack) if args.pack else find_impression_pack()
-    variants = [("model-int8", {})]
+    variants = [("model-int8", {}, args.rerank)]
+    for v in [x for x in args.variants.split(",") if x.strip()]:
+        variants.append((f"model-int8-rerank{int(v)}", {}, int(v)))
     if args.fp32:
-        variants.append(("model-fp32", {"encoder": Path(args.fp32) / "encoder.onnx", "decoder": Path(args.fp32) / "decoder.onnx"}))
-    for name, override in variants:
+        variants.append(("model-fp32", {"encoder": Path(args.fp32) / "encoder.onnx", "decoder": Path(args.fp32) / "decoder.onnx"}, args.rerank))
+    for name, override, rerank in variants:
         m = ImpressionModel.from_folder(folder, threads=args.threads, onnx_override=override or None)
         m.generate(evals[0].findings)  # warm-up
         preds, ms = [], []
         for e in evals:
             t0 = time.perf_counter()
-            preds.append(m.generate(e.findings, num_beams=args.beams).impression)
+            preds.append(m.generate(e.findings, num_beams=args.beams, rerank=rerank).impression)
             ms.append((time.perf_counter() - t0) * 1000)
         r = recipe.rouge(preds, refs)
         ms.sort()

@@ -156,6 +156,25 @@ class Seq2SeqOnnx:
         return Generation(self.tokenizer.decode(ids), ids, float(score), steps)
 
 
+def score_candidates(model: "Seq2SeqOnnx", text: str, candidates: list[str]) -> list[float]:
+    """Length-normalised log-probability of each candidate output given ``text`` (teacher forcing, batched by
+    prefix length: one decoder call per token position for all candidates together)."""
+    import numpy as np
+
+    if not candidates:
+        return []
+    hidden, mask = model.encode(text)
+    seqs = [[model.bos_id] + model.tokenizer.encode(c).ids[: model.max_new_tokens] + [model.eos_id] for c in candidates]
+    totals = [0.0] * len(seqs)
+    longest = max(len(q) for q in seqs)
+    for t in range(1, longest):
+        idx = [i for i, q in enumerate(seqs) if len(q) > t]
+        lp = model._step([seqs[i][:t] for i in idx], hidden, mask)
+        for row, i in enumerate(idx):
+            totals[i] += float(lp[row, seqs[i][t]])
+    return [tot / (len(q) - 1) for tot, q in zip(totals, seqs)]
+
+
 def _ban(row, seq: list[int], n: int) -> None:
     """No-repeat n-gram: forbid tokens that would repeat an n-gram already in ``seq``."""
     if n <= 0 or len(seq) < n:

@@ -583,8 +583,9 @@ def _labs(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
 
 
 _ABNORMAL_WORDS = re.compile(
-    r"\b(?:elevated|high|low|decreased|increased|abnormal|positive|enlarged|reduced|significant for|consistent with|"
-    r"demonstrat\w+|reveal\w*|show\w*|fracture|mass|nodule|effusion|opacit\w+|stenosis|regurgitation|murmur|edema|tender\w*)\b", re.I)
+    r"\b(?:elevated|high|low|decreased|increased|abnormal|positive|enlarged|reduced|fractures?|mass(?:es)?|nodules?|effusions?|"
+    r"opacit\w+|stenosis|regurgitation|murmur|edema|tender\w*|infiltrates?|consolidation|cardiomegaly|atelectasis|"
+    r"pneumothorax|hemorrhage|thrombus|occlusion|lesions?|tears?|arthritis|degenerative|fluid|swelling|bleeding|ischemi\w+)\b", re.I)
 _NORMAL_WORDS = re.compile(r"\b(?:normal|unremarkable|negative|within normal limits|no (?:acute|evidence)|benign)\b", re.I)
 
 
@@ -599,12 +600,12 @@ def _qualitative(doc: Document, facts: Facts, a: int, b: int, section: str, kind
         for item_s, item_e in list_items(text, s, e):
             if any(x < item_e and item_s < y for x, y in taken):
                 continue
-            m = _ABNORMAL_WORDS.search(text, item_s, item_e)
+            # an abnormal word that the note does not negate ("no obvious signs of acute fracture" is not one)
+            m = next((x for x in _ABNORMAL_WORDS.finditer(text, item_s, item_e)
+                      if classify(doc, x.start(), x.end()).status not in ("negated", "hypothetical")), None)
             if not m:
                 continue
             if _NORMAL_WORDS.search(text, item_s, item_e) and not re.search(r"\b(?:elevated|decreased|abnormal|positive|reduced|enlarged)\b", text[item_s:item_e], re.I):
-                continue
-            if classify(doc, m.start(), m.end()).status == "negated":
                 continue
             name = re.split(r":|\s[-–]\s| (?:demonstrat|reveal|show|was|is|were)", text[item_s:item_e], maxsplit=1)[0].strip()[:60]
             facts.results.append(Result(kind if kind != "physical_exam" else "finding", name or "result", text[item_s:item_e],
@@ -642,7 +643,7 @@ def _problems(doc: Document, facts: Facts) -> None:
                 continue
             if re.search(r"\b(?:is|was|are|were|will|has|have|had)\b", text[ps:pe]) and len(words) > 4:
                 continue
-            if re.search(r"\b(?:requested|ordered|consult(?:ation)?|scheduled|recommended|referred|referral|follow[- ]?up)\b", text[ps:pe], re.I):
+            if re.search(r"\b(?:requested|ordered|consult(?:ation)?|scheduled|recommended|referred|referrals?|follow[- ]?up|counseling|education|testing|treatment)\b", text[ps:pe], re.I):
                 continue
             last = re.search(r"[A-Za-z][\w-]*\W*$", text[ps:pe])
             ctx = classify(doc, ps + last.start() if last else ps, pe)

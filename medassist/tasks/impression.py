@@ -78,6 +78,24 @@ class TfidfIndex:
             s[idx] += vals * (v / norm)
         return s
 
+    def top(self, text: str, k: int, exclude: int | None = None) -> list[tuple[int, float]]:
+        """The ``k`` most similar documents with distinct payloads, best first."""
+        import numpy as np
+
+        s = self.scores(text)
+        if exclude is not None:
+            s[exclude] = -1.0
+        out, seen = [], set()
+        for i in np.argsort(-s, kind="stable")[: max(k * 4, k)]:
+            key = self.payloads[int(i)].strip().lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append((int(i), float(s[int(i)])))
+            if len(out) == k:
+                break
+        return out
+
     def nearest(self, text: str, exclude: int | None = None) -> tuple[int, float]:
         """Index and cosine of the most similar document (ties: lowest index); ``exclude`` leaves one out."""
         import numpy as np
@@ -179,7 +197,7 @@ class ImpressionModel:
             index = TfidfIndex([r["findings"] for r in rows], [r["impression"] for r in rows])
         return cls(folder, manifest, seq, gen, index, info)
 
-    def generate(self, findings: str, *, num_beams: int | None = None) -> Impression:
+    def generate(self, findings: str, *, num_beams: int | None = None, rerank: int | None = None) -> Impression:
         t0 = time.perf_counter()
         text = re.sub(r"\s+", " ", findings or "").strip()
         if not text:
@@ -193,10 +211,23 @@ class ImpressionModel:
         g = self.seq.generate(src, num_beams=num_beams or int(self.gen.get("num_beams", 4)),
                               length_penalty=float(self.gen.get("length_penalty", 1.0)))
         out = g.text.strip()
+        score = g.score
+        k = int(self.gen.get("rerank", 0) if rerank is None else rerank)
+        if k > 0 and self.index is not None:
+            # hybrid: the model also scores the impressions of the k nearest training findings and keeps
+            # whichever of them or its own output it finds most likely
+            from ..runtime.seq2seq import score_candidates
+
+            cands = [out] + [self.index.payloads[j] for j, _ in self.index.top(text, k)]
+            scores = score_candidates(self.seq, src, cands)
+            best = max(range(len(cands)), key=lambda i: (scores[i], -i))
+            out, score = cands[best].strip(), scores[best]
+            if best > 0:
+                neighbour = dict(neighbour or {}, chosen="retrieved impression (rescored by the model)")
         warnings = []
         if not out:
             warnings.append("the model produced an empty impression")
-        return Impression(out, text, dict(self.info), neighbour, g.score, (time.perf_counter() - t0) * 1000.0, [], warnings)
+        return Impression(out, text, dict(self.info), neighbour, score, (time.perf_counter() - t0) * 1000.0, [], warnings)
 
 
 _CACHE: dict[str, ImpressionModel] = {}

@@ -41,8 +41,9 @@ SYNOPSIS_SECTIONS = ("hpi", "chief_complaint", "assessment_plan", "assessment", 
 _DEMOGRAPHIC = re.compile(r"\b\d{1,3}[- ](?:year|yr|month|week|day)s?[- ]old\b|\b(?:male|female|man|woman|boy|girl|gentleman|lady)\b", re.I)
 _PLAN_CUE = re.compile(r"\b(?:will|plan|order(?:ed)?|start|begin|initiate|continue|increase|decrease|stop|discontinue|refer(?:ral)?|"
                        r"schedule|recommend(?:ed)?|advised?|prescribe[d]?|follow[- ]?up|return|repeat|obtain|check|monitor)\b", re.I)
-_FOLLOW = re.compile(r"\b(?:follow[- ]?up|f/u|return(?:s|ed)? (?:to|in|for)|see (?:me|him|her|them|you) (?:again |back )?in|"
-                     r"recheck|come back|revisit|in \d+ (?:days?|weeks?|months?)|in (?:one|two|three|four|six|a few) (?:days?|weeks?|months?))\b", re.I)
+_FOLLOW = re.compile(r"\b(?:follow[- ]?up (?:in|with|at|after|on|appointment|visit)|f/u (?:in|with)|return(?:s|ed)? (?:to (?:clinic|the clinic|see|the office|the emergency)|in|for)|"
+                     r"see (?:me|him|her|them|you) (?:again |back )?(?:in|on|after)|recheck (?:in|on)|come back|revisit|"
+                     r"(?:schedule|book)(?:d)? (?:a |an )?(?:follow[- ]?up|appointment|visit))\b", re.I)
 
 
 @dataclass
@@ -121,6 +122,9 @@ def _item_from_span(doc: Document, s: int, e: int, kind: str, **fields) -> Summa
     m = _LEAD.match(doc.text, s, e)
     if m and m.end() < e:
         s = m.end()
+    tail = re.search(r"(?<=\.),\s*\d{1,2}\.?$", doc.text[s:e])  # a transcription's next item number ("….,2.")
+    if tail:
+        e = s + tail.start()
     sp = doc.span(s, e)
     return SummaryItem(sp.text, [sp], kind, {k: v for k, v in fields.items() if v is not None})
 
@@ -159,10 +163,21 @@ def _dedupe_meds(meds: list[Medication], include_mentions: bool) -> list[Medicat
         score = lambda x: (x.listed, sum(v is not None for v in (x.dose, x.route, x.frequency)), x.change is not None)
         if score(m) > score(cur):
             best[key] = m
-    listed_names = {(m.generic or m.name).lower() for m in best.values() if m.listed}
+    listed = {}
+    for m in best.values():
+        if m.listed:
+            listed.setdefault((m.generic or m.name).lower(), set()).add(((m.dose or "").lower(), (m.frequency or "").lower()))
     out = [best[k] for k in order]
-    # a prose mention of a listed drug adds nothing unless it says a change (start / increase / stop ...)
-    return [m for m in out if m.listed or (m.generic or m.name).lower() not in listed_names or m.change]
+
+    def adds(m: Medication) -> bool:
+        # a prose mention of a listed drug is kept when it says a change (start / increase / stop ...) or a
+        # dose / frequency the list does not have
+        key = (m.generic or m.name).lower()
+        if key not in listed or m.change:
+            return True
+        return bool(m.dose or m.frequency) and ((m.dose or "").lower(), (m.frequency or "").lower()) not in listed[key]
+
+    return [m for m in out if m.listed or adds(m)]
 
 
 def _cos_matrix(vecs):
@@ -245,7 +260,8 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
             plan_cands += [(s, e) for s, e in sentences_between(doc, a, b) if len(text[s:e].split()) >= 3]
     follow = [(s, e) for s, e in plan_cands if _FOLLOW.search(text, s, e)]
     if not follow:
-        follow = [(s.start, s.end) for s in doc.sentences if _FOLLOW.search(text, s.start, s.end) and len(text[s.start:s.end].split()) >= 3]
+        follow = [(s.start, s.end) for s in doc.sentences if s.section not in ("hpi", "chief_complaint", "preamble", "pmh", "social_history", "family_history")
+                  and _FOLLOW.search(text, s.start, s.end) and len(text[s.start:s.end].split()) >= 3]
     plan_cands = [c for c in plan_cands if c not in follow]
     syn_cands: list[tuple[int, int, str]] = []
     for name in SYNOPSIS_SECTIONS:
