@@ -230,3 +230,29 @@ def test_cli_json_jsonl_docx_pdf(tmp_path, capsys):
     assert re.search(r"Stop\s+taking\s+aspirin", texts["visit-patient.pdf"])
     capsys.readouterr()
     assert main(["letter", str(note), "--format", "pdf", "--no-history"]) != 0  # pdf needs -o
+
+
+def test_aci_bench_sample_letters_carry_medications_and_invent_nothing(shared_data):
+    import csv
+
+    from medassist.tasks.letter_facts import MED_SECTIONS, is_lab_context
+    from medassist.text.lay import get_lexicon
+
+    path = shared_data / "aci-bench" / "valid.csv"
+    if not path.exists():
+        pytest.skip("ACI-Bench valid split not present")
+    with open(path, newline="", encoding="utf-8") as fh:
+        notes = [r["note"] for r in csv.DictReader(fh)][:6]
+    lex = get_lexicon()
+    for note in notes:
+        doc = document_from_text(note)
+        letter = write_letter(doc, kind="patient")
+        assert letter.warnings == []
+        assert letter.readability["flesch_kincaid_grade"] <= 6.0
+        low = letter.text.lower()
+        for sec in doc.sections:
+            if sec.name in MED_SECTIONS:
+                for h in lex.find_drugs(doc.text[sec.body_start:sec.end]):
+                    s = sec.body_start + h.start
+                    if not is_lab_context(doc.text, s, sec.body_start + h.end, max(0, s - 60)):
+                        assert h.text.lower() in low, h.text

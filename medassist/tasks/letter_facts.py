@@ -250,7 +250,7 @@ def is_lab_context(text: str, start: int, end: int, sentence_start: int = 0) -> 
 _TO_DOSE_RE = re.compile(r"\bto\s+(\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mL)\b)", re.I)
 
 
-def _medications(doc: Document) -> list[Fact]:
+def _medications(doc: Document, shared=None) -> list[Fact]:
     lex = get_lexicon()
     text = doc.text
     regions = _in_sections(doc, MED_SECTIONS)
@@ -331,7 +331,7 @@ def _medications(doc: Document) -> list[Fact]:
                 old.data.setdefault("also_named", [])
                 if h.text not in old.data["also_named"] and h.text.lower() != old.text.lower():
                     old.data["also_named"].append(h.text)
-    _add_shared_medications(doc, by_drug, order)
+    _add_shared_medications(doc, shared, by_drug, order)
     out = []
     for k in order:
         f = by_drug[k]
@@ -351,16 +351,12 @@ def _shared_facts(doc: Document):
         from medassist.tasks.extract import extract_facts
     except ImportError:  # pragma: no cover - shipped with the engine
         return None
-    cache = doc.metadata.setdefault("_letter_cache", {}) if isinstance(doc.metadata, dict) else {}
-    if "shared_facts" not in cache:
-        cache["shared_facts"] = extract_facts(doc)
-    return cache["shared_facts"]
+    return extract_facts(doc)
 
 
-def _add_shared_medications(doc: Document, by_drug: dict[str, Fact], order: list[str]) -> None:
+def _add_shared_medications(doc: Document, shared, by_drug: dict[str, Fact], order: list[str]) -> None:
     """Medicines the shared extraction read from the note's medication lists (including names no lexicon
     knows) that our own finder missed: added with their sig parsed from the list item."""
-    shared = _shared_facts(doc)
     if shared is None:
         return
     text = doc.text
@@ -400,8 +396,7 @@ def _add_shared_medications(doc: Document, by_drug: dict[str, Fact], order: list
 
 
 # ---------------------------------------------------------------------------------------------- allergies
-def _allergies(doc: Document) -> tuple[list[Fact], Fact | None]:
-    shared = _shared_facts(doc)
+def _allergies(doc: Document, shared=None) -> tuple[list[Fact], Fact | None]:
     if shared is not None and (shared.allergies or shared.no_known_allergies):
         facts = []
         for a in shared.allergies:
@@ -544,10 +539,11 @@ def _patient_name(doc: Document) -> Fact | None:
 
 def extract_letter_facts(doc: Document) -> LetterFacts:
     """Everything a letter may say, read from ``doc`` with evidence."""
-    allergies, none_fact = _allergies(doc)
+    shared = _shared_facts(doc)
+    allergies, none_fact = _allergies(doc, shared)
     tests, procs = _tests_and_procedures(doc)
     fus, warns = _follow_up_and_warnings(doc)
-    meds = _medications(doc)
+    meds = _medications(doc, shared)
     med_names = {_norm(m.text) for m in meds} | {_norm(m.data.get("generic") or "") for m in meds}
     diags = [d for d in _diagnoses(doc) if _norm(d.text) not in med_names]
     return LetterFacts(
