@@ -71,3 +71,12 @@ def test_non_file_drags_are_refused(qtbot, window):
     enter.setAccepted(False)
     window.drop_zone.dragEnterEvent(enter)
     assert not enter.isAccepted()
+
+
+def test_create_app_installs_the_network_guard(qtbot):
+    from medassist import netguard
+    from ui.app import create_app
+
+    app = create_app([])
+    assert app.applicationName() == "MedAssist"
+    assert netguard.installed()

@@ -70,16 +70,20 @@ def cmd_list(args) -> int:
             print(f"  {p}")
         print("build the default packs with `make models`, or `medassist models import PATH`")
         return 0
+    wn = max(len(r["name"]) for r in rows)
+    wv = max([len(str(r.get("version", ""))) for r in rows] + [7])
+    wt = max([len(str(r.get("task", ""))) for r in rows] + [4])
+    print(f"{'NAME':<{wn}}  {'VERSION':<{wv}}  {'TASK':<{wt}}  {'QUANT':<6}  {'SIZE':>10}  {'WHERE':<7}  PATH")
     for r in rows:
         if "error" in r:
-            print(f"{r['name']:<24} BROKEN    {r['error']}")
+            print(f"{r['name']:<{wn}}  BROKEN: {r['error']}")
             continue
         q = r.get("quantization") or {}
         qs = q.get("weight_type", "") if isinstance(q, dict) else str(q)
         note = "  (shadowed by an earlier pack)" if r["shadowed"] else ""
         print(
-            f"{r['name']:<24} {r['version']:<8} {r['task']:<12} {qs:<6} {r['size'] / 1e6:7.1f} MB  "
-            f"{r['location']:<7} {r['path']}{note}"
+            f"{r['name']:<{wn}}  {r['version']:<{wv}}  {r['task']:<{wt}}  {qs:<6}  {r['size'] / 1e6:7.1f} MB  "
+            f"{r['location']:<7}  {r['path']}{note}"
         )
     return 0
 
