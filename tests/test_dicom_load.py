@@ -258,3 +258,34 @@ def test_compressed_file_cut_inside_pixel_data(tmp_path, name):
     with pytest.raises(TruncatedPixelDataError, match="pixel data") as ei:
         load_instance(p)
     assert ei.value.path == str(p)
+
+
+def test_malformed_meta_value_is_a_typed_header_error():
+    ds = make_image(np.zeros((4, 4), np.uint16))
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    b = bytearray(buf.getvalue())
+    i = b.index(b"\x02\x00\x00\x00UL")
+    b[i + 6 : i + 8] = b"\x03\x00"  # group length UL with a 3-byte value: pydicom's BytesLengthException
+    with pytest.raises(IncompleteHeaderError, match="cannot be parsed") as ei:
+        load_instance("mal.dcm", _data=bytes(b), _name="mal.dcm")
+    assert ei.value.path == "mal.dcm"
+
+
+def test_rust_plugin_panic_falls_back_to_the_next_decoder(tmp_path):
+    # A replicate run in the second RLE segment makes pylibjpeg-rle panic (pyo3 PanicException is a
+    # BaseException); pydicom's own RLE decoder then handles the frame.
+    import struct
+
+    from pydicom.encaps import encapsulate, generate_frames
+
+    ds = pydicom.dcmread(TEST_FILES / "MR_small_RLE.dcm")
+    fr = bytearray(next(generate_frames(ds.PixelData, number_of_frames=1)))
+    second = struct.unpack("<15I", fr[4:64])[1]
+    fr[second : second + 1] = b"\x81"
+    ds.PixelData = encapsulate([bytes(fr)])
+    p = tmp_path / "rle.dcm"
+    ds.save_as(p)
+    clear_caches()
+    img = display_frame(load_instance(p))  # no uncaught panic
+    assert img.shape == (64, 64)

@@ -23,6 +23,7 @@ import os
 import struct
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -541,10 +542,13 @@ def _read_header_quiet(name: str, file: Path | None, data: bytes | None, *, full
             ds = pydicom.dcmread(io.BytesIO(data), force=False)
     except InvalidDicomError as e:
         raise NotDicomError(f"not a valid DICOM file: {e}", path=name) from None
-    except (EOFError, struct.error, ValueError, OverflowError, KeyError, TypeError, IndexError, NotImplementedError) as e:
-        raise IncompleteHeaderError(f"the DICOM header cannot be parsed ({type(e).__name__}: {e})", path=name) from None
+    except zlib.error as e:
+        raise IncompleteHeaderError(f"the deflated dataset does not inflate: corrupt or cut short ({e})", path=name) from None
     except OSError as e:
         raise DicomError(f"cannot read the file: {e}", path=name) from None
+    except Exception as e:  # EOFError, struct.error, ValueError, pydicom's BytesLengthException, ...
+        msg = str(e).splitlines()[0][:200] if str(e) else ""
+        raise IncompleteHeaderError(f"the DICOM header cannot be parsed ({type(e).__name__}: {msg})", path=name) from None
     if len(ds) == 0:
         # pydicom drops the whole dataset when encapsulated pixel data is cut short: tell that apart
         # from a file cut inside the header by reading again up to the pixel data.

@@ -242,7 +242,9 @@ def _decode_pydicom(inst, frame: int):
         try:
             arr, _meta = decoder.as_array(ds, index=frame, decoding_plugin=plug, as_rgb=True)
             return arr
-        except Exception as e:  # each plugin fails in its own way (RuntimeError, ValueError, ...)
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException as e:  # each plugin fails its own way; Rust plugins panic (pyo3 PanicException)
             failures.append(f"{plug or 'pydicom'}: {_short_reason(e, plug)}")
     if ts in _JPEG_FAMILY and inst._file is not None and inst.samples_per_pixel == 1:
         # pydicom's gdcm plugin refuses 12-bit JPEG Extended up front, but GDCM itself decodes it
