@@ -32,7 +32,7 @@ _PENDING_RE = re.compile(
     r"repeat|recheck|check|get|would like|want to|going to|to be done|next)\b", re.I)
 _FOLLOWUP_RE = re.compile(
     r"\b(?:follow[- ]?up|f/u|return (?:to (?:clinic|the clinic|see)|in)|come back|see (?:you|him|her|them|me) "
-    r"(?:back|again|in)|recheck|revisit|next (?:visit|appointment)|appointment)\b", re.I)
+    r"(?:back|again|in)|recheck|revisit|next (?:visit|appointment)|appointment|(?:to be )?followed (?:up )?(?:in|by|with))\b", re.I)
 _WHEN_RE = re.compile(
     r"\b(?:in|within|after)\s+(?:about\s+|approximately\s+)?(?:\d+(?:\s*(?:-|to)\s*\d+)?|a|an|one|two|three|four|"
     r"five|six|a few|a couple of|several)\s+(?:days?|weeks?|months?|years?)\b|\bnext (?:week|month|year)\b|"
@@ -238,6 +238,8 @@ def _diagnoses(doc: Document) -> list[Fact]:
 
 
 # ---------------------------------------------------------------------------------------------- medications
+_GOING_HOME_RE = re.compile(r"\b(?:discharg\w*|go(?:ing)? home|home on|sent home|at home|will continue|continue|"
+                            r"prescription|prescribed)\b", re.I)
 _DOSE_NEAR_RE = re.compile(r"[\s,]*\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mL|tabs?|tablets?|caps?|capsules?|puffs?)\b", re.I)
 def is_lab_context(text: str, start: int, end: int, sentence_start: int = 0) -> bool:
     """True when a drug-like word is the name of a lab ("recheck CBC, iron, B-12, and folate"): a lab
@@ -253,7 +255,7 @@ _TO_DOSE_RE = re.compile(r"\bto\s+(\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mL)\b)", r
 def _medications(doc: Document, shared=None) -> list[Fact]:
     lex = get_lexicon()
     text = doc.text
-    regions = _in_sections(doc, MED_SECTIONS)
+    regions = _in_sections(doc, MED_SECTIONS + ("hospital_course",))
     by_drug: dict[str, Fact] = {}
     order: list[str] = []
     rank = {"stop": 6, "start": 5, "increase": 5, "decrease": 5, "change": 4, "continue": 2, None: 1}
@@ -266,6 +268,8 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             ss, se, _sec = _sentence_at(doc, s)
             if is_lab_context(text, s, e, ss):
                 continue  # "recheck CBC, iron, B-12, and folate": a lab, not a medicine
+            if sec_name == "hospital_course" and not _GOING_HOME_RE.search(text[ss:se]):
+                continue  # given in hospital, not a medicine to take at home
             nxt = next((hs for hs, _he, _h in abs_hits[i + 1:] if hs < se), se)
             clause_end = min(nxt, se)
             sig = parse_sig(text[e:clause_end], offset=e)
@@ -465,8 +469,10 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
                 continue
             ss, se, _ = _sentence_at(doc, s)
             sent = text[ss:se]
-            if sec.name in RESULT_SECTIONS or sec.name in ("hospital_course", "procedures"):
+            if sec.name in RESULT_SECTIONS:
                 state = "done"
+            elif sec.name in ("hospital_course", "procedures"):
+                state = "pending" if re.search(r"\b(?:pending|will|to be done|outstanding|awaiting)\b", sent, re.I) else "done"
             else:
                 state = "pending" if _PENDING_RE.search(sent) else "done"
             if st == "hypothetical" and state == "done":
@@ -491,7 +497,7 @@ def _follow_up_and_warnings(doc: Document) -> tuple[list[Fact], list[Fact]]:
     fus: list[Fact] = []
     warns: list[Fact] = []
     for sent in doc.sentences:
-        if sent.section not in PLAN_SECTIONS and sent.section not in ("hospital_course", "preamble"):
+        if sent.section not in PLAN_SECTIONS and sent.section not in ("hospital_course", "preamble", "discharge_diagnoses"):
             continue
         st = text[sent.start:sent.end]
         for rx in (_WARNING_RE, _WARNING_IF_FIRST_RE):

@@ -176,7 +176,7 @@ epilepsy | a condition that causes seizures | seizure disorder
 seizure | a sudden burst of electrical activity in the brain | seizures; convulsion
 Parkinson's disease | a brain disease that causes shaking, stiffness and slow movement | Parkinson disease; parkinsonism
 Alzheimer's disease | a brain disease that causes memory loss | Alzheimer disease
-multiple sclerosis | a disease where the body attacks the covering of the nerves | MS
+multiple sclerosis | a disease where the body attacks the covering of the nerves |
 peripheral neuropathy | nerve damage, often in the feet or hands | neuropathy; polyneuropathy
 carpal tunnel syndrome | a pinched nerve in the wrist that causes numbness in the hand |
 sciatica | pain that runs down the leg from a pinched nerve in the back |
@@ -261,7 +261,7 @@ myocarditis | swelling of the heart muscle |
 stroke | a blood clot or bleed that damages part of the brain | cerebrovascular accident; CVA; cerebral infarction
 hemorrhagic stroke | a stroke caused by bleeding in the brain | intracerebral hemorrhage
 deep vein thrombosis | a blood clot in a deep vein, often in the leg | DVT
-pulmonary embolism | a blood clot in the lungs | PE
+pulmonary embolism | a blood clot in the lungs |
 peripheral artery disease | narrowed blood vessels in the legs | peripheral arterial disease; PAD; peripheral vascular disease; PVD
 aortic aneurysm | a bulge in the body's main blood vessel | abdominal aortic aneurysm; AAA
 varicose veins | swollen, twisted veins, often in the legs | varicosities
@@ -423,7 +423,7 @@ overactive bladder | a sudden, strong need to urinate often | OAB
 urinary retention | not being able to empty the bladder |
 hematuria | blood in the urine | blood in urine
 proteinuria | protein in the urine |
-erectile dysfunction | trouble getting or keeping an erection | ED
+erectile dysfunction | trouble getting or keeping an erection |
 prostatitis | a swollen or infected prostate gland |
 endometriosis | tissue like the lining of the womb grows outside the womb |
 menorrhagia | heavy periods | heavy menstrual bleeding

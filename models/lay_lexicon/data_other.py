@@ -295,7 +295,7 @@ paracentesis | draining fluid from the belly with a needle |
 thoracentesis | draining fluid from around the lungs with a needle |
 physical therapy | exercises with a therapist to build strength and movement | PT; physiotherapy
 occupational therapy | therapy that helps with daily tasks like dressing and cooking | OT
-speech therapy | therapy for speech or swallowing | ST; speech-language therapy
+speech therapy | therapy for speech or swallowing | speech-language therapy
 cardiac rehabilitation | an exercise and learning program after heart problems | cardiac rehab
 pulmonary rehabilitation | an exercise and breathing program for lung disease | pulmonary rehab
 cognitive behavioral therapy | talk therapy that changes unhelpful thoughts and habits | CBT
