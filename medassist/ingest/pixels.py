@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import threading
+import warnings
 from collections import OrderedDict
 from .dicom_errors import (
     DecoderError,
@@ -240,7 +241,9 @@ def _decode_pydicom(inst, frame: int):
     failures = []
     for plug in plugins:
         try:
-            arr, _meta = decoder.as_array(ds, index=frame, decoding_plugin=plug, as_rgb=True)
+            with warnings.catch_warnings():  # malformed-data warnings: failures come back as typed errors
+                warnings.simplefilter("ignore", UserWarning)
+                arr, _meta = decoder.as_array(ds, index=frame, decoding_plugin=plug, as_rgb=True)
             return arr
         except (KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
