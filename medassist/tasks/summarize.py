@@ -272,20 +272,27 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
                     syn_cands.append((s, e, name))
     if not syn_cands:
         syn_cands = [(s.start, s.end, s.section) for s in doc.sentences[:5] if len(text[s.start:s.end].split()) >= 4]
-    syn_cands = syn_cands[:4]
-    plan_cands = plan_cands[:16]
+    syn_cands = syn_cands[:3]
+    plan_cands = plan_cands[:10]
+    # one HPI sentence with the patient's age/sex decides the synopsis without embeddings
+    demo = [c for c in syn_cands if c[2] == "hpi" and _DEMOGRAPHIC.search(text, c[0], c[1])]
+    if demo:
+        syn_cands = demo[:1]
 
     selection = "position"
     models: list[dict[str, Any]] = []
     vecs = None
-    if use_embeddings and (plan_cands or len(syn_cands) > 1):
+    # embeddings only where there is a choice to make (more candidates than places)
+    if use_embeddings and (len(plan_cands) > lim["plan"] or len(syn_cands) > 1):
         try:
             from ..runtime.embedder import get_embedder
 
             emb = get_embedder()
-            import numpy as np
 
-            texts = [text[s:e] for s, e, _ in syn_cands] + [text[s:e] for s, e in plan_cands]
+            def clip(s: int, e: int) -> str:
+                return " ".join(text[s:e].split()[:40])
+
+            texts = [clip(s, e) for s, e, _ in syn_cands] + [clip(s, e) for s, e in plan_cands]
             vecs = emb.embed(texts)
             models.append(emb.pack.info())
             selection = "embedding-mmr"
