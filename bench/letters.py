@@ -43,7 +43,7 @@ def main(argv=None) -> int:
         with open(path, newline="", encoding="utf-8") as fh:
             rows += [(split, r["encounter_id"], r["note"]) for r in csv.DictReader(fh)]
     lex = get_lexicon()
-    letter_fk, note_fk = [], []
+    letter_fk, note_fk, fact_fk = [], [], []
     meds_total = meds_carried = 0
     bad_numbers = bad_drugs = other_warn = 0
     not_carried: list[str] = []
@@ -55,6 +55,10 @@ def main(argv=None) -> int:
         if i < args.show:
             print(f"===== {split}/{enc}\n{letter.text}\nwarnings: {letter.warnings}\n")
         letter_fk.append(letter.readability["flesch_kincaid_grade"])
+        # stricter: only the lines that state facts from the note (no headings, greeting, template lines)
+        fact_lines = [ln.text for sec in letter.sections for ln in sec.lines if not ln.template]
+        if fact_lines:
+            fact_fk.append(readability("\n".join(fact_lines))["flesch_kincaid_grade"])
         note_fk.append(readability(note)["flesch_kincaid_grade"])
         low = letter.text.lower()
         names = set()
@@ -88,6 +92,8 @@ def main(argv=None) -> int:
           f"| ratio letter/note {med_l / med_n:.2f}")
     print(f"  letters FK: min {min(letter_fk):.2f} max {max(letter_fk):.2f}; share <= 6.0: "
           f"{sum(g <= 6.0 for g in letter_fk) / len(letter_fk):.0%}")
+    print(f"  fact-bearing lines only (no headings/greeting/template lines): median FK "
+          f"{statistics.median(fact_fk):.2f}, max {max(fact_fk):.2f}")
     pct = 100.0 * meds_carried / meds_total if meds_total else 100.0
     print(f"medications named in medication/plan sections carried into the letter: {meds_carried}/{meds_total} "
           f"= {pct:.1f}% (goal 100%)")

@@ -256,3 +256,25 @@ def test_aci_bench_sample_letters_carry_medications_and_invent_nothing(shared_da
                     s = sec.body_start + h.start
                     if not is_lab_context(doc.text, s, sec.body_start + h.end, max(0, s - 60)):
                         assert h.text.lower() in low, h.text
+
+
+def test_templates_are_data(tmp_path, monkeypatch, doc):
+    import shutil
+
+    import medassist.tasks.letter as letter_mod
+    from medassist.config import resource_path
+
+    shutil.copytree(resource_path("letters"), tmp_path / "letters")
+    tpl = json.loads((tmp_path / "letters" / "patient.json").read_text(encoding="utf-8"))
+    tpl["title"] = "After your visit"
+    tpl["sections"][1]["heading"] = "Medicines to take"
+    tpl["sections"][1]["change"]["stop"] = "Do not take {name} any more."
+    (tmp_path / "letters" / "patient.json").write_text(json.dumps(tpl), encoding="utf-8")
+    monkeypatch.setattr(letter_mod, "resource_path", lambda *p: tmp_path.joinpath(*p))
+    out = write_letter(doc, kind="patient")
+    assert out.text.startswith("After your visit\n")
+    assert "Medicines to take:" in out.text and "Do not take aspirin any more." in out.text
+    (tmp_path / "letters" / "patient.json").write_text('{"title": "x"}', encoding="utf-8")
+    with pytest.raises(TaskError) as exc:
+        write_letter(doc, kind="patient")
+    assert "patient.json" in str(exc.value)

@@ -175,7 +175,8 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
             what = _clean(f.text)
             if f.data.get("reaction"):
                 what = f"{what} ({_clean(f.data['reaction'])})"
-            lines.append(LetterLine(_fill(spec["item"], text=what), list(f.evidence)))
+            tpl_a = spec.get("item_condition", spec["item"]) if "allerg" in what.lower() else spec["item"]
+            lines.append(LetterLine(_fill(tpl_a, text=what), list(f.evidence)))
         if not facts.allergies and facts.no_known_allergies and spec.get("none"):
             lines.append(LetterLine(spec["none"], list(facts.no_known_allergies.evidence)))
     elif key in ("tests_pending", "tests_done"):

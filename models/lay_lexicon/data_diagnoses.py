@@ -95,6 +95,7 @@ thrombophilia | a condition that makes blood clot too easily | hypercoagulable s
 polycythemia | too many red blood cells |
 sarcoidosis | a disease where small lumps of inflamed cells form in the body |
 immunodeficiency | a weak immune system |
+IgA deficiency | the body makes too little of one kind of antibody (IgA) that helps fight germs | selective IgA deficiency
 splenomegaly | an enlarged spleen |
 lymphadenopathy | swollen lymph glands | swollen lymph nodes
 """),
