@@ -326,8 +326,7 @@ def _section_at(sections: list[Section], offset: int) -> Section | None:
 
 
 def _sentence_bounds(text: str, sentences: list[Sentence], start: int, end: int, sec: Section | None) -> tuple[int, int]:
-    starts = [s.start for s in sentences]
-    i = bisect.bisect_right(starts, start) - 1
+    i = bisect.bisect_right(sentences, start, key=lambda s: s.start) - 1
     if i >= 0 and sentences[i].start <= start < sentences[i].end:
         a, b = sentences[i].start, sentences[i].end
         j = i

@@ -17,6 +17,7 @@ Header variants match case-insensitively; abbreviations listed under ``upper_onl
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -106,6 +107,7 @@ class SectionRules:
         self.description = description
         self._lookup_ci: dict[str, SectionRule] = {}
         self._lookup_cs: dict[str, SectionRule] = {}
+        self._memo: dict[str, SectionRule | None] = {}
         for r in self.rules:
             for h in r.headers:
                 self._lookup_ci.setdefault(_norm(h).lower(), r)
@@ -165,8 +167,15 @@ class SectionRules:
         self._inline_re = re.compile(r"[.,;](?P<lead>[ \t]*)(?P<title>" + upper_ci + r")(?P<colon>[ \t]*:)")
 
     def rule_for(self, title: str) -> SectionRule | None:
+        try:
+            return self._memo[title]
+        except KeyError:
+            pass
         t = _norm(title)
-        return self._lookup_cs.get(t) or self._lookup_ci.get(t.lower())
+        rule = self._lookup_cs.get(t) or self._lookup_ci.get(t.lower())
+        if len(self._memo) < 10000:
+            self._memo[title] = rule
+        return rule
 
     def find_headers(self, text: str) -> list[tuple[int, int, str, SectionRule]]:
         """(start, body_start, title, rule) for every header, in text order."""
@@ -184,10 +193,13 @@ class SectionRules:
             start = m.start("title")
             body = m.start("title") if rule.inline else m.end()
             found[start] = (start, body, title, rule)
+        line_heads = sorted((s, b) for s, b, _, _ in found.values())
+        line_starts = [s for s, _ in line_heads]
         for m in self._inline_re.finditer(text):
             start = m.start("title")
-            if start in found or any(s <= start < b for s, b, _, _ in found.values()):
-                continue
+            i = bisect.bisect_right(line_starts, start) - 1
+            if i >= 0 and line_heads[i][0] <= start < max(line_heads[i][1], line_heads[i][0] + 1):
+                continue  # inside a header found at a line start
             title = m.group("title")
             rule = self.rule_for(title)
             if rule is None:
