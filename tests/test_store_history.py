@@ -363,3 +363,19 @@ def test_two_connections_see_each_others_runs(home):
     finally:
         a.close()
         b.close()
+
+
+def test_restore_refuses_while_another_connection_has_the_history_open(home, tmp_path):
+    a = open_history(home, key=KEY)
+    b = open_history(home, key=KEY)
+    try:
+        a.record_run("code", _doc("kept"), {})
+        a.backup(tmp_path / "b.db")
+        b.record_run("code", _doc("newer"), {})
+        with pytest.raises(HistoryError, match="open in another MedAssist process"):
+            a.restore(tmp_path / "b.db")
+        assert a.count_runs() == 2 and b.count_runs() == 2  # both still work, nothing swapped
+        assert not (home / (DB_FILE + ".bak")).exists()
+    finally:
+        a.close()
+        b.close()

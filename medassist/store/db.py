@@ -954,7 +954,8 @@ class History:
         self._db.conn.close()
         self._db = None
         wal = self.path.with_name(self.path.name + "-wal")
-        if wal.exists() and wal.stat().st_size > 0:
+        shm = self.path.with_name(self.path.name + "-shm")
+        if wal.exists() or shm.exists():  # the last connection to close removes both
             self._reopen()
             _remove_db_files(tmp)
             raise HistoryError("the history is open in another MedAssist process; close it and restore again", path=self.path)
