@@ -276,3 +276,14 @@ def test_aci_bench_headers_recall_precision(corpus):
     assert tp > 700 and mapped > 650
     assert recall >= 0.99, recall  # measured 0.996 (missed: "MSK:" x2, "HIV")
     assert precision >= 0.98, precision  # measured 0.988 (extras are real mixed-case headers: "Labs:", "Impression:")
+
+
+def test_radiology_report_sections():
+    text = (
+        "INDICATION: Cough.\nTECHNIQUE: PA and lateral views.\nCOMPARISON: None.\n"
+        "FINDINGS: The lungs are clear. No pleural effusion.\nIMPRESSION: No acute cardiopulmonary process."
+    )
+    doc = document_from_text(text, kind="findings")
+    assert [s.name for s in doc.sections] == ["indications", "technique", "comparison", "findings", "impression"]
+    f = doc.sections_named("findings")[0]
+    assert [doc.text[x.start : x.end] for x in doc.sentences_in(f)] == ["The lungs are clear.", "No pleural effusion."]
