@@ -379,3 +379,15 @@ def test_restore_refuses_while_another_connection_has_the_history_open(home, tmp
     finally:
         a.close()
         b.close()
+
+
+def test_an_unexpected_source_is_recorded_not_fatal(hist, tmp_path):
+    class Headers:
+        def to_dict(self):
+            return {"modality": "CR"}
+
+    r1 = hist.record_run("report", tmp_path / "study-folder", {"impression": "x"})
+    r2 = hist.record_run("report", Headers(), {"impression": "y"})
+    d1, d2 = hist.get_run(r1)["document"], hist.get_run(r2)["document"]
+    assert d1["kind"] == "other" and d1["source"] == str(tmp_path / "study-folder")
+    assert d2["source"] == "Headers" and d2["summary"] == {"modality": "CR"}

@@ -147,7 +147,16 @@ def _source_row(source: Any) -> dict | None:
         }
     text = getattr(source, "text", None)
     if not isinstance(text, str):
-        raise HistoryError(f"cannot record a run whose source is a {type(source).__name__}")
+        # Something else (a path, a header object...): keep what describes it, never fail the run.
+        summary = _dumps(source.to_dict()) if hasattr(source, "to_dict") else None
+        name = str(source) if isinstance(source, (Path, os.PathLike)) else type(source).__name__
+        return {
+            "source": name,
+            "kind": "other",
+            "text": "",
+            "summary": summary,
+            "content_hash": hashlib.sha256((summary or name).encode("utf-8")).hexdigest(),
+        }
     meta = getattr(source, "metadata", None) or {}
     return {
         "source": str(getattr(source, "source", "<text>")),
