@@ -307,3 +307,17 @@ def test_legacy_word_doc_is_named(tmp_path):
     with pytest.raises(UnsupportedFormatError, match="legacy Office file.*DOCX") as e:
         load_document(p)
     assert e.value.path == str(p)
+
+
+def test_docx_zip_bomb_is_refused(tmp_path, monkeypatch):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("HPI: " + "cough " * 20000)
+    p = tmp_path / "big.docx"
+    d.save(p)
+    assert load_document(p).sections[0].name == "hpi"
+    monkeypatch.setattr(notes_mod, "MAX_UNPACKED_BYTES", 50_000)
+    with pytest.raises(IngestError, match="too large once unpacked") as e:
+        load_document(p)
+    assert e.value.path == str(p)

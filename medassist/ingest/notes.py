@@ -20,6 +20,8 @@ from ..errors import IngestError, UnsupportedFormatError
 MAX_TEXT_CHARS = 5 * 1024 * 1024
 #: the largest file we open at all (DOCX/PDF carry more than their text)
 MAX_FILE_BYTES = 100 * 1024 * 1024
+#: a DOCX (a zip) may not unpack to more than this (zip bombs)
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".note", ".csv", ".tsv", ".log", ""}
 DICOM_SUFFIXES = {".dcm", ".dicom"}
@@ -201,8 +203,13 @@ def read_docx(data: bytes, source: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
+            unpacked = sum(i.file_size for i in z.infolist())
     except zipfile.BadZipFile as e:
         raise UnsupportedFormatError(f"broken zip/DOCX file: {e}", path=source) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise IngestError(
+            f"DOCX too large once unpacked: {unpacked:,} bytes (limit {MAX_UNPACKED_BYTES:,})", path=source
+        )
     if "word/document.xml" not in names:
         raise UnsupportedFormatError(
             "a zip archive but not a Word document (no word/document.xml)", path=source
