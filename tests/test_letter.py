@@ -115,6 +115,18 @@ def test_medication_changes_doses_and_plain_instructions(letter):
     assert "take 20 mg by mouth at bedtime" in text
 
 
+def test_negated_medicines_are_never_instructions():
+    note = ("ASSESSMENT AND PLAN\n\n1. Type 2 diabetes.\nWe will not start metformin at this time. "
+            "She is not taking aspirin. Continue lisinopril 10 mg daily.\n")
+    out = write_letter(document_from_text(note), kind="patient")
+    meds = _meds(out)
+    assert meds["metformin"].data["change"] == "not_started"
+    assert meds["aspirin"].data["change"] == "not_taking"
+    assert "We did not start metformin." in out.text and "You are not taking aspirin." in out.text
+    assert "Take metformin" not in out.text and "Start taking" not in out.text
+    assert out.warnings == [] and out.missing == []
+
+
 def test_allergies_tests_follow_up_and_warning_signs(letter):
     f = letter.facts
     assert [(a.text, a.data.get("reaction")) for a in f.allergies] == [("Penicillin", "rash")]

@@ -250,6 +250,8 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
     tpl = spec["change"].get(change, spec["change"]["none"])
     if "{dose}" in tpl and not dose:
         tpl = spec["change"]["change"] if change in ("increase", "decrease") and lay else tpl.replace(" The new dose is {dose}.", "")
+    if not lay and change in ("not_started", "not_taking"):
+        return [LetterLine(_fill(tpl, name=_cap(name)) + ".", ev)]
     if not lay:
         parts = [_fill(tpl, name=_cap(name), dose=dose)]
         if dose and "{dose}" not in tpl:
@@ -263,7 +265,7 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
                 parts.append(", ".join(extra))
         return [LetterLine("; ".join(parts) + ".", ev)]
     out = [LetterLine(_fill(tpl, name=name, dose=dose), ev)]
-    if change == "stop":
+    if change in ("stop", "not_started", "not_taking"):
         return out
     if instr and dose and dose in instr:
         out.append(LetterLine(_fill(spec["how"], instructions=instr), ev))

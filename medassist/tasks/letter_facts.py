@@ -238,6 +238,9 @@ def _diagnoses(doc: Document) -> list[Fact]:
 
 
 # ---------------------------------------------------------------------------------------------- medications
+_NOT_STARTED_RE = re.compile(r"\b(?:not|no|never|hold off on|defer\w*|decid\w* against|declin\w*)\b[^.;]{0,40}?"
+                             r"\b(?:start\w*|initiat\w*|begin|prescrib\w*|add\w*|put (?:him|her|them|you) on|"
+                             r"place (?:him|her|them|you) on)\b", re.I)
 _GOING_HOME_RE = re.compile(r"\b(?:discharg\w*|go(?:ing)? home|home on|sent home|at home|will continue|continue|"
                             r"prescription|prescribed)\b", re.I)
 _DOSE_NEAR_RE = re.compile(r"[\s,]*\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mL|tabs?|tablets?|caps?|capsules?|puffs?)\b", re.I)
@@ -258,7 +261,8 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
     regions = _in_sections(doc, MED_SECTIONS + ("hospital_course",))
     by_drug: dict[str, Fact] = {}
     order: list[str] = []
-    rank = {"stop": 6, "start": 5, "increase": 5, "decrease": 5, "change": 4, "continue": 2, None: 1}
+    rank = {"stop": 6, "start": 5, "increase": 5, "decrease": 5, "change": 4, "continue": 2, None: 1,
+            "not_started": 0, "not_taking": 0}
     for rs, re_, sec_name in regions:
         hits = lex.find_drugs(text[rs:re_])
         abs_hits = [(rs + h.start, rs + h.end, h) for h in hits]
@@ -276,12 +280,12 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             sent = text[ss:se]
             ch = detect_change(sent, drug_start=s - ss, offset=ss)
             status = _status(doc, s, e)
-            if status in ("negated", "hypothetical") and not (ch and ch[0] == "stop"):
-                if not ch or ch[0] not in ("stop",):
-                    # "we will not start X", "she is not taking X": no instruction to give
-                    if status == "negated":
-                        continue
             change = ch[0] if ch else None
+            if status == "negated" and change != "stop":
+                # "we will not start X", "she is not taking X": said as such, never as an instruction to take it
+                neg = _NOT_STARTED_RE.search(text, ss, s)
+                change = "not_started" if neg else "not_taking"
+                ch = (change, doc.span(neg.start(), neg.end())) if neg else None
             dose_span = sig.evidence.get("dose")
             if change in ("increase", "decrease", "change"):
                 m = _TO_DOSE_RE.search(text, e, clause_end)
