@@ -321,3 +321,12 @@ def test_docx_zip_bomb_is_refused(tmp_path, monkeypatch):
     with pytest.raises(IngestError, match="too large once unpacked") as e:
         load_document(p)
     assert e.value.path == str(p)
+
+
+def test_pdf_over_the_text_limit_stops_early(tmp_path, monkeypatch):
+    p = tmp_path / "long.pdf"
+    p.write_bytes(_pdf("\n".join(f"Line {i}: the patient is well." for i in range(30))))
+    monkeypatch.setattr(notes_mod, "MAX_TEXT_CHARS", 200)
+    with pytest.raises(IngestError, match="too large") as e:
+        load_document(p)
+    assert e.value.path == str(p)

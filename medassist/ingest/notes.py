@@ -268,7 +268,17 @@ def read_pdf(data: bytes, source: str) -> str:
                 ok = 0
             if not ok:
                 raise IngestError("encrypted PDF: it needs a password", path=source)
-        pages = [(p.extract_text() or "") for p in reader.pages]
+        pages: list[str] = []
+        total = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            total += len(pages[-1])
+            if total > MAX_TEXT_CHARS:  # stop early: a huge PDF is refused anyway
+                raise IngestError(
+                    f"note too large: more than {MAX_TEXT_CHARS:,} characters of text "
+                    f"in the first {len(pages)} of {len(reader.pages)} pages",
+                    path=source,
+                )
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as e:
