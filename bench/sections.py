@@ -178,6 +178,14 @@ def main(argv=None) -> int:
             f"{name:<20}{len(notes):>7}{sum(len(d.sections) for d in docs):>10}"
             f"{sum(len(d.sentences) for d in docs):>11}{errs:>8}{ours:>9.3f}{peer:>9.3f}{ours / max(peer, 1e-9):>7.1f}"
         )
+    cod = [n for k in ("codiesp-train", "codiesp-dev") for n in cs.get(k, [])]
+    if cod:
+        lines = crossing = 0
+        for n in cod:
+            d = document_from_text(n)
+            lines += sum(1 for ln in d.text.split("\n") if ln.strip())
+            crossing += sum(1 for x in d.sentences if "\n" in d.text[x.start : x.end])
+        print(f"\nCodiEsp train+dev (one sentence a line): {crossing} of {lines} lines joined to the next")
     if "aci-bench" in cs:
         bench_context(cs["aci-bench"])
         s = header_scores(cs["aci-bench"])
