@@ -127,6 +127,18 @@ def test_negated_medicines_are_never_instructions():
     assert out.warnings == [] and out.missing == []
 
 
+def test_conditional_medicines_are_not_started():
+    note = ("ASSESSMENT AND PLAN\n\n1. Sore throat.\nIf she is positive for strep, I will prescribe amoxicillin "
+            "500 mg 3 times a day for 10 days. We could consider starting gabapentin later.\n")
+    out = write_letter(document_from_text(note), kind="patient")
+    meds = _meds(out)
+    assert meds["amoxicillin"].data["change"] == "may_start" and meds["gabapentin"].data["change"] == "may_start"
+    assert "Start taking" not in out.text
+    assert "We may start amoxicillin later." in out.text
+    gp = write_letter(document_from_text(note), kind="gp")
+    assert "Amoxicillin: may be started; 500 mg" in gp.text
+
+
 def test_allergies_tests_follow_up_and_warning_signs(letter):
     f = letter.facts
     assert [(a.text, a.data.get("reaction")) for a in f.allergies] == [("Penicillin", "rash")]

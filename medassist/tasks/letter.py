@@ -265,7 +265,7 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
                 parts.append(", ".join(extra))
         return [LetterLine("; ".join(parts) + ".", ev)]
     out = [LetterLine(_fill(tpl, name=name, dose=dose), ev)]
-    if change in ("stop", "not_started", "not_taking"):
+    if change in ("stop", "not_started", "not_taking", "may_start"):
         return out
     if instr and dose and dose in instr:
         out.append(LetterLine(_fill(spec["how"], instructions=instr), ev))

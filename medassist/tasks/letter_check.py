@@ -96,7 +96,7 @@ def check_letter(letter_text: str, doc: Document, facts, plain_phrases=()) -> tu
     for f in facts.medications:
         if not carried(f.text, *(f.data.get("also_named") or [])):
             missing.append(f.to_dict())
-        elif f.data.get("dose") and f.data.get("change") not in ("stop", "not_started", "not_taking") \
+        elif f.data.get("dose") and f.data.get("change") not in ("stop", "not_started", "not_taking", "may_start") \
                 and not carried(f.data["dose"]):
             missing.append({**f.to_dict(), "what_is_missing": "dose"})
     for f in facts.allergies:
