@@ -238,7 +238,7 @@ def _diagnoses(doc: Document) -> list[Fact]:
 
 
 # ---------------------------------------------------------------------------------------------- medications
-_MAYBE_RE = re.compile(r"\b(?:consider\w*|may|might|could|possibly|if|option\w*|discuss\w*)\b", re.I)
+_MAYBE_RE = re.compile(r"\b(?:consider\w*|may|might|could|possibly|if|option\w*)\b", re.I)
 _NOT_STARTED_RE = re.compile(r"\b(?:not|no|never|hold off on|defer\w*|decid\w* against|declin\w*)\b[^.;]{0,40}?"
                              r"\b(?:start\w*|initiat\w*|begin|prescrib\w*|add\w*|put (?:him|her|them|you) on|"
                              r"place (?:him|her|them|you) on)\b", re.I)
@@ -263,7 +263,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
     by_drug: dict[str, Fact] = {}
     order: list[str] = []
     rank = {"stop": 6, "start": 5, "increase": 5, "decrease": 5, "change": 4, "continue": 2, None: 1,
-            "not_started": 0, "not_taking": 0, "may_start": 3}
+            "not_started": 0, "not_taking": 0, "may_start": 0.5}
     for rs, re_, sec_name in regions:
         hits = lex.find_drugs(text[rs:re_])
         abs_hits = [(rs + h.start, rs + h.end, h) for h in hits]
