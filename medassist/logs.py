@@ -68,13 +68,15 @@ def setup(level: int = logging.INFO) -> logging.Logger:
 
 
 def silence_phi_warnings() -> None:
-    """pydicom's warnings quote element values (names, IDs, UIDs) on stderr: PHI. Drop them; the typed errors
-    MedAssist raises carry what a user needs."""
+    """pydicom's warnings quote element values (names, IDs, UIDs) and pypdf's log lines quote document
+    content, on stderr: PHI. Drop them; the typed errors MedAssist raises carry what a user needs."""
     import warnings
 
     warnings.filterwarnings("ignore", module=r"pydicom(\..*)?$")
     warnings.filterwarnings("ignore", module=r"highdicom(\..*)?$")
-    logging.getLogger("pydicom").setLevel(logging.CRITICAL)
+    # pypdf and fontTools log what they parse (document text, names) as warnings: keep them off stderr.
+    for name in ("pydicom", "pypdf", "fontTools", "highdicom"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def get(name: str = "") -> logging.Logger:
