@@ -199,6 +199,11 @@ def _diagnoses(doc: Document) -> list[Fact]:
                 continue
             ps = ls + m.start("p")
             pe = ps + len(m.group("p").rstrip())
+            cut = re.search(r"\s*(?:,|;|\bvs\.?|\bversus)\s*(?:most |more |less )?(?:possible|possibly|likely|probable|probably|"
+                            r"suspected|questionable|rule out|r/o|concern for|differential|vs\.?|versus)\b", text[ps:pe], re.I)
+            if cut:
+                pe = ps + cut.start()  # "Right knee pain, possible MCL strain": only the certain part
+                words = text[ps:pe].split()
             if re.match(r"(?i)(?:history of|hx of|h/o|family history)\b", p):
                 continue
             hits = [h for h in lex.find(text[ps:pe], categories=("diagnosis",))
