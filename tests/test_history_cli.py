@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from test_store_support import FAST_N
+from test_store_support import FAST_N, no_real_keyring  # noqa: F401
 
 from medassist.cli import InputItem, TaskOutput, main, run_task
 from medassist.document import Document

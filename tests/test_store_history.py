@@ -9,7 +9,7 @@ import sqlite3
 import uuid
 
 import pytest
-from test_store_support import FAST_N, folder_hashes, study
+from test_store_support import FAST_N, folder_hashes, no_real_keyring, study  # noqa: F401
 
 from medassist.document import Document
 from medassist.errors import HistoryError, HistoryLockedError

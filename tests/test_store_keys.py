@@ -11,7 +11,7 @@ import keyring
 import pytest
 from keyring.backends import chainer, fail
 from keyrings.alt.file import PlaintextKeyring
-from test_store_support import FAST_N, MemoryKeyring, folder_hashes, memory_keyring  # noqa: F401
+from test_store_support import FAST_N, MemoryKeyring, folder_hashes, memory_keyring, no_real_keyring  # noqa: F401
 
 from medassist.errors import HistoryError, HistoryLockedError
 from medassist.store import keys, open_history

@@ -38,6 +38,16 @@ class MemoryKeyring(KeyringBackend):
         del self.entries[(service, username)]
 
 
+@pytest.fixture(autouse=True)
+def no_real_keyring():
+    """Even if keyring was initialised before conftest's PYTHON_KEYRING_BACKEND took effect (say, by
+    an import at collection time), the store tests run against the failing backend."""
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    yield
+
+
 @pytest.fixture
 def memory_keyring(monkeypatch):
     """An allowed in-memory keyring for the duration of one test."""
