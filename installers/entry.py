@@ -9,20 +9,12 @@ from __future__ import annotations
 import sys
 
 
-def _configure_frozen_keyring() -> None:
-    # Entry-point-discovered keyring backends vanish when frozen (FACTS.md): name the OS backend in code.
-    try:
-        from medassist.store.keys import configure_os_keyring
-    except ImportError:
-        return
-    configure_os_keyring()
-
-
 def run() -> int:
     from medassist.netguard import install
 
     install()
-    _configure_frozen_keyring()
+    # Keyring: entry-point-discovered backends vanish when frozen (FACTS.md); medassist.store.keys names the
+    # OS backends explicitly (WinVault, macOS Keychain, SecretService, KWallet), so nothing to set up here.
     if len(sys.argv) > 1 and sys.argv[1] == "--cli":
         from medassist.cli import main as cli_main
 

@@ -98,19 +98,18 @@ def _packs(providers: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _keyring() -> dict[str, Any]:
+    """The backend the history would really use (the store's own explicit choice, so both agree)."""
     try:
-        import keyring
+        from ..store.keys import select_keyring
 
-        kr = keyring.get_keyring()
-        cls = type(kr)
-        name = f"{cls.__module__}.{cls.__name__}"
-        # Only OS stores may hold a raw history key; anything else means the passphrase path (FACTS.md).
-        os_backend = any(
-            name.startswith(f"keyring.backends.{m}") for m in ("Windows", "macOS", "SecretService", "kwallet", "libsecret")
-        )
-        return {"backend": name, "os_backend": os_backend, "priority": getattr(kr, "priority", None)}
+        backend, reason = select_keyring()
     except Exception as exc:
-        return {"backend": None, "error": f"{type(exc).__name__}: {exc}"}
+        return {"backend": None, "os_backend": False, "error": f"{type(exc).__name__}: {exc}"}
+    if backend is None:
+        return {"backend": None, "os_backend": False, "error": reason}
+    cls = type(backend)
+    return {"backend": f"{cls.__module__}.{cls.__name__}", "os_backend": True,
+            "priority": getattr(backend, "priority", None)}
 
 
 def collect() -> dict[str, Any]:
