@@ -40,6 +40,8 @@ def main(argv=None) -> dict:
     p.add_argument("--beams", type=int, default=None)
     p.add_argument("--rerank", type=int, default=None, help="rescore the model output + k retrieved impressions (default: the pack's)")
     p.add_argument("--variants", default="", help="extra comma-separated rerank values to report, e.g. 0,3,5")
+    p.add_argument("--mbr", type=int, default=None, help="consensus over the model output + k retrieved impressions (default: the pack's)")
+    p.add_argument("--mbr-variants", default="", help="extra k:weight pairs for consensus, e.g. 5:1.0,10:2.0")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = p.parse_args(argv)
 
@@ -65,18 +67,21 @@ def main(argv=None) -> dict:
     results["nn-copy"]["median_ms"] = round(statistics.median(nn_ms), 2)
 
     folder = Path(args.pack) if args.pack else find_impression_pack()
-    variants = [("model-int8", {}, args.rerank)]
+    variants = [("model-int8", {}, {"rerank": args.rerank, "mbr": args.mbr})]
     for v in [x for x in args.variants.split(",") if x.strip()]:
-        variants.append((f"model-int8-rerank{int(v)}", {}, int(v)))
+        variants.append((f"int8-rerank{int(v)}", {}, {"rerank": int(v), "mbr": 0}))
+    for v in [x for x in args.mbr_variants.split(",") if x.strip()]:
+        k, w = v.split(":")
+        variants.append((f"int8-mbr{k}w{w}", {}, {"rerank": 0, "mbr": int(k), "mbr_model_weight": float(w)}))
     if args.fp32:
-        variants.append(("model-fp32", {"encoder": Path(args.fp32) / "encoder.onnx", "decoder": Path(args.fp32) / "decoder.onnx"}, args.rerank))
-    for name, override, rerank in variants:
+        variants.append(("model-fp32", {"encoder": Path(args.fp32) / "encoder.onnx", "decoder": Path(args.fp32) / "decoder.onnx"}, {"rerank": args.rerank, "mbr": args.mbr}))
+    for name, override, opts in variants:
         m = ImpressionModel.from_folder(folder, threads=args.threads, onnx_override=override or None)
         m.generate(evals[0].findings)  # warm-up
         preds, ms = [], []
         for e in evals:
             t0 = time.perf_counter()
-            preds.append(m.generate(e.findings, num_beams=args.beams, rerank=rerank).impression)
+            preds.append(m.generate(e.findings, num_beams=args.beams, **opts).impression)
             ms.append((time.perf_counter() - t0) * 1000)
         r = recipe.rouge(preds, refs)
         ms.sort()
@@ -93,9 +98,9 @@ def main(argv=None) -> dict:
         print(json.dumps(out))
         return out
     print(f"IU X-ray {args.split}: {len(evals)} reports; pack {folder}")
-    print(f"{'system':<12} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'median ms':>10}")
+    print(f"{'system':<18} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'median ms':>10}")
     for name, r in results.items():
-        print(f"{name:<12} {r['rouge1']:>8.4f} {r['rouge2']:>8.4f} {r['rougeL']:>8.4f} {r.get('median_ms', ''):>10}")
+        print(f"{name:<18} {r['rouge1']:>8.4f} {r['rouge2']:>8.4f} {r['rougeL']:>8.4f} {r.get('median_ms', ''):>10}")
     print(f"model-int8 ROUGE-L minus nn-copy: {out['model_vs_nn_rougeL']:+.4f}; "
           f"latency {m['median_ms']} ms median (p90 {m['p90_ms']}), {out['model_latency_ratio_vs_nn']}x the nn-copy lookup")
     return out

@@ -107,9 +107,40 @@ class TfidfIndex:
         return i, float(s[i])
 
 
-def retrieval_input(findings: str, neighbour_impression: str) -> str:
-    """The encoder input of the retrieval-augmented model (the recipe trains on exactly this)."""
-    return f"{findings} [SEP] {neighbour_impression}"
+def _lcs_f(a: list[str], b: list[str]) -> float:
+    """LCS-based F-measure of two token lists (ROUGE-L style, no stemming)."""
+    if not a or not b:
+        return 0.0
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b):
+            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    lcs = prev[-1]
+    if lcs == 0:
+        return 0.0
+    p, r = lcs / len(a), lcs / len(b)
+    return 2 * p * r / (p + r)
+
+
+def consensus(cands: list[str], weights: list[float]) -> int:
+    """Minimum-Bayes-risk choice: the candidate with the highest weighted LCS agreement with the others."""
+    toks = [_TOKEN.findall(c.lower()) for c in cands]
+    best, best_s = 0, -1.0
+    for i in range(len(cands)):
+        sc = sum(weights[j] * _lcs_f(toks[i], toks[j]) for j in range(len(cands)) if j != i)
+        if sc > best_s + 1e-12:
+            best, best_s = i, sc
+    return best
+
+
+def retrieval_input(findings: str, neighbour_impressions: "str | list[str]") -> str:
+    """The encoder input of the retrieval-augmented model (the recipe trains on exactly this): the findings,
+    then each neighbour's impression after a [SEP]."""
+    if isinstance(neighbour_impressions, str):
+        neighbour_impressions = [neighbour_impressions]
+    return " [SEP] ".join([findings, *neighbour_impressions])
 
 
 @dataclass
@@ -197,7 +228,8 @@ class ImpressionModel:
             index = TfidfIndex([r["findings"] for r in rows], [r["impression"] for r in rows])
         return cls(folder, manifest, seq, gen, index, info)
 
-    def generate(self, findings: str, *, num_beams: int | None = None, rerank: int | None = None) -> Impression:
+    def generate(self, findings: str, *, num_beams: int | None = None, rerank: int | None = None,
+                 mbr: int | None = None, mbr_model_weight: float | None = None) -> Impression:
         t0 = time.perf_counter()
         text = re.sub(r"\s+", " ", findings or "").strip()
         if not text:
@@ -205,9 +237,13 @@ class ImpressionModel:
         neighbour = None
         src = text
         if self.index is not None:
-            j, sim = self.index.nearest(text)
+            k = int(self.gen.get("neighbours", 1))
+            top = self.index.top(text, k) if k > 1 else [self.index.nearest(text)]
+            j, sim = top[0]
             neighbour = {"impression": self.index.payloads[j], "similarity": round(sim, 4)}
-            src = retrieval_input(text, self.index.payloads[j])
+            if k > 1:
+                neighbour["others"] = [self.index.payloads[i] for i, _ in top[1:]]
+            src = retrieval_input(text, [self.index.payloads[i] for i, _ in top])
         g = self.seq.generate(src, num_beams=num_beams or int(self.gen.get("num_beams", 4)),
                               length_penalty=float(self.gen.get("length_penalty", 1.0)))
         out = g.text.strip()
@@ -224,6 +260,16 @@ class ImpressionModel:
             out, score = cands[best].strip(), scores[best]
             if best > 0:
                 neighbour = dict(neighbour or {}, chosen="retrieved impression (rescored by the model)")
+        k = int(self.gen.get("mbr", 0) if mbr is None else mbr)
+        if k > 0 and self.index is not None:
+            # consensus of the model's draft and the impressions of the k nearest training findings
+            top = self.index.top(text, k)
+            cands = [out] + [self.index.payloads[j] for j, _ in top]
+            wm = float(self.gen.get("mbr_model_weight", 1.0) if mbr_model_weight is None else mbr_model_weight)
+            best = consensus(cands, [wm] + [max(1e-3, s_) for _, s_ in top])
+            if best > 0:
+                out = cands[best].strip()
+                neighbour = dict(neighbour or {}, chosen="retrieved impression (consensus with the model draft)")
         warnings = []
         if not out:
             warnings.append("the model produced an empty impression")

@@ -59,6 +59,7 @@ class Config:
     max_src: int = 256
     max_tgt: int = 80
     retrieval: bool = True
+    neighbours: int = 1  # impressions of the k nearest training findings fed to the encoder
     seed: int = 13
     threads: int = 2
     num_beams: int = 4
@@ -122,16 +123,18 @@ def build_tokenizer(texts: list[str], vocab: int):
     return tok
 
 
-def make_sources(exs: list[Example], index, *, leave_one_out: bool) -> list[str]:
-    """Encoder input texts: findings, plus " [SEP] " and the nearest training impression when retrieving."""
+def make_sources(exs: list[Example], index, *, leave_one_out: bool, k: int = 1) -> list[str]:
+    """Encoder input texts: findings, plus " [SEP] " and the nearest training impression(s) when retrieving
+    (exactly what ``ImpressionModel.generate`` builds at run time)."""
     if index is None:
         return [e.findings for e in exs]
     from medassist.tasks.impression import retrieval_input
 
     out = []
     for i, e in enumerate(exs):
-        j, _ = index.nearest(e.findings, exclude=i if leave_one_out else None)
-        out.append(retrieval_input(e.findings, index.payloads[j]))
+        ex = i if leave_one_out else None
+        top = index.top(e.findings, k, exclude=ex) if k > 1 else [index.nearest(e.findings, exclude=ex)]
+        out.append(retrieval_input(e.findings, [index.payloads[j] for j, _ in top]))
     return out
 
 
@@ -435,7 +438,7 @@ def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retriev
     tok.save(str(out / "tokenizer.json"))
     gen = {"pad_id": PAD, "bos_id": BOS, "eos_id": EOS, "sep_token": "[SEP]", "max_src": cfg.max_src,
            "max_new_tokens": cfg.max_tgt - 1, "num_beams": cfg.num_beams, "length_penalty": cfg.length_penalty,
-           "retrieval": bool(retrieval_train)}
+           "retrieval": bool(retrieval_train), "neighbours": cfg.neighbours}
     (out / "generation.json").write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
     files = ["encoder.onnx", "decoder.onnx", "tokenizer.json", "generation.json"]
     if retrieval_train:
@@ -471,7 +474,7 @@ def run(args) -> dict:
     cfg = Config()
     if args.tiny:
         cfg = Config(d_model=64, heads=2, enc_layers=1, dec_layers=1, ff=128, vocab=400, batch=16, warmup=10, max_tgt=40)
-    for k in ("epochs", "threads", "d_model", "enc_layers", "dec_layers", "ff", "vocab", "lr", "dropout", "batch", "heads"):
+    for k in ("neighbours", "epochs", "threads", "d_model", "enc_layers", "dec_layers", "ff", "vocab", "lr", "dropout", "batch", "heads"):
         v = getattr(args, k, None)
         if v is not None:
             setattr(cfg, k, v)
@@ -493,8 +496,8 @@ def run(args) -> dict:
         from medassist.tasks.impression import TfidfIndex
 
         index = TfidfIndex([e.findings for e in train], [e.impression for e in train])
-    src = make_sources(train, index, leave_one_out=True)
-    eval_src = make_sources(evals, index, leave_one_out=False)
+    src = make_sources(train, index, leave_one_out=True, k=cfg.neighbours)
+    eval_src = make_sources(evals, index, leave_one_out=False, k=cfg.neighbours)
     refs = [e.impression for e in evals]
 
     def eval_fn(model):
@@ -529,6 +532,16 @@ def run(args) -> dict:
     return metrics
 
 
+def record_metrics(pack: Path, metrics: dict, note: str | None = None) -> None:
+    """Merge measured metrics (e.g. ``bench/impression.py --json`` on val) into a built pack's manifest."""
+    mpath = Path(pack) / "manifest.json"
+    m = json.loads(mpath.read_text(encoding="utf-8"))
+    m.setdefault("metrics", {}).update(metrics)
+    if note:
+        m["metrics"]["note"] = note
+    mpath.write_text(json.dumps(m, indent=1) + "\n", encoding="utf-8")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", required=True)
@@ -542,7 +555,7 @@ def main(argv=None):
     p.add_argument("--keep-fp32", action="store_true")
     p.add_argument("--no-eval", action="store_true")
     p.add_argument("--eval-every", type=int, default=0)
-    for k, t in (("epochs", int), ("threads", int), ("d_model", int), ("enc_layers", int), ("dec_layers", int), ("ff", int),
+    for k, t in (("neighbours", int), ("epochs", int), ("threads", int), ("d_model", int), ("enc_layers", int), ("dec_layers", int), ("ff", int),
                  ("vocab", int), ("lr", float), ("dropout", float), ("batch", int), ("heads", int)):
         p.add_argument("--" + k.replace("_", "-"), dest=k, type=t, default=None)
     args = p.parse_args(argv)
