@@ -18,7 +18,7 @@ from ui.main_window import DROP_TEXT, MainWindow  # noqa: E402
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow()
+    w = MainWindow(run_tasks=False)  # the drop is checked here; the task panes in test_ui_app.py
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
@@ -32,7 +32,7 @@ def test_window_opens_and_status_bar_names_pack_and_provider(qtbot, window, tmp_
     assert "checking" in window.packs_label.text()
     with qtbot.waitSignal(window.statusLoaded, timeout=10000):
         window.load_status_async()
-    assert "tiny-embedder 3.1" in window.packs_label.text()
+    assert "tiny-embedder 3.1" in window.packs_label.text() + window.packs_label.toolTip()
     assert window.provider_label.text() == "Execution provider: CPUExecutionProvider"
 
 
