@@ -72,7 +72,9 @@ def status(text: str, mention: str, nth: int = 0):
         ("No change in the pulmonary nodule.", "pulmonary nodule", "affirmed", None),
         ("Gram negative rods in sepsis.", "sepsis", "affirmed", None),
         ("Walks without difficulty; has knee pain.", "knee pain", "affirmed", None),
-        # family cue with a reporting verb in between does not reach the patient's problem
+        ("Her mother and maternal aunt both had breast cancer.", "breast cancer", "family", "aunt"),
+        # a relative far away in the sentence, or a reporting verb in between, does not reach the patient's problem
+        ("His mother drove him to the emergency room today because of severe chest pain.", "chest pain", "affirmed", None),
         ("His wife states he has fever.", "fever", "affirmed", None),
     ],
 )
