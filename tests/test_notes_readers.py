@@ -330,3 +330,21 @@ def test_pdf_over_the_text_limit_stops_early(tmp_path, monkeypatch):
     with pytest.raises(IngestError, match="too large") as e:
         load_document(p)
     assert e.value.path == str(p)
+
+
+def test_zip_of_unknown_version_is_a_typed_error():
+    """Found by bench/fuzz.py: zipfile raises NotImplementedError for versions it does not know."""
+    import io
+    import zipfile
+
+    from medassist.errors import IngestError
+    from medassist.ingest import document_from_bytes
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<x/>")
+    data = bytearray(buf.getvalue())
+    i = data.rfind(b"PK\x01\x02")
+    data[i + 6 : i + 8] = (148).to_bytes(2, "little")  # "version needed to extract": 14.8
+    with pytest.raises(IngestError, match="odd.docx.*zip file version"):
+        document_from_bytes(bytes(data), source="odd.docx")

@@ -66,15 +66,12 @@ def inspect_item(item) -> TaskOutput:
 
 
 def inspect_document(doc) -> dict[str, Any]:
-    counts: dict[str, int] = {}
-    for s in doc.sentences:
-        counts[s.section] = counts.get(s.section, 0) + 1
     return {
         "kind": doc.kind,
         "source": doc.source,
         "chars": len(doc.text),
         "sections": [
-            {**sec.to_dict(), "sentences": counts.get(sec.name, 0)} for sec in doc.sections
+            {**sec.to_dict(), "sentences": len(doc.sentences_in(sec))} for sec in doc.sections
         ],
         "sentence_count": len(doc.sentences),
         "metadata": {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, (str, int, float, bool))},

@@ -204,8 +204,9 @@ def read_docx(data: bytes, source: str) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
             unpacked = sum(i.file_size for i in z.infolist())
-    except zipfile.BadZipFile as e:
-        raise UnsupportedFormatError(f"broken zip/DOCX file: {e}", path=source) from None
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as e:
+        # NotImplementedError: zip versions/compression methods the zipfile module does not know (fuzzing found it)
+        raise UnsupportedFormatError(f"broken or unsupported zip/DOCX file: {e}", path=source) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise IngestError(
             f"DOCX too large once unpacked: {unpacked:,} bytes (limit {MAX_UNPACKED_BYTES:,})", path=source
