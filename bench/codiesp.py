@@ -1,6 +1,6 @@
 """CodiEsp-D benchmark of the ICD-10-CM coder on the English text.
 
-    .venv/bin/python bench/codiesp.py --split dev [--limit N] [--embeddings] [--data DIR]
+    .venv/bin/python bench/codiesp.py --split dev [--limit N] [--data DIR]
 
 Prints MAP over each note's ranked list (trec_eval style, as the CodiEsp evaluation computes it: average
 precision with the number of gold codes as denominator, averaged over notes) and micro precision /
@@ -30,7 +30,6 @@ def main(argv=None) -> int:
     ap.add_argument("--split", choices=["dev", "train"], default="dev")
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/codiesp")
     ap.add_argument("--limit", type=int, default=None, help="only the first N notes")
-    ap.add_argument("--embeddings", action="store_true", help="also use embedding retrieval")
     args = ap.parse_args(argv)
 
     from medassist.ingest import document_from_text
@@ -47,11 +46,11 @@ def main(argv=None) -> int:
     gold = {i: gold[i] for i in ids if gold[i]}
 
     t0 = time.perf_counter()
-    coder = Coder(use_embeddings=args.embeddings)
+    coder = Coder()
     load_s = time.perf_counter() - t0
     code_document(document_from_text("warm up: fever and cough."), coder=coder)
     print(f"coder pack: {coder.pack.name} {coder.pack.version} ({coder.pack.manifest.get('source', '')}); "
-          f"loaded in {load_s:.2f}s; threshold {coder.threshold:.2f}; embeddings {'on' if args.embeddings else 'off'}")
+          f"loaded in {load_s:.2f}s; threshold {coder.threshold:.2f}")
     if args.split == "train" or "dev" in coder.pack.manifest.get("data", {}).get("splits", []):
         print(f"NOTE: this pack learned from {coder.pack.manifest.get('data', {}).get('splits')}: "
               f"numbers on a split it learned from are optimistic")

@@ -71,6 +71,7 @@ class CodeSet:
         self.chapters: list = data["chapters"]
         self.blocks: list = data["blocks"]
         self._children: dict[str, list[str]] | None = None
+        self._memo: dict[str, CodeEntry | None] = {}
 
     # -- structure -----------------------------------------------------------------------------
     @property
@@ -120,6 +121,16 @@ class CodeSet:
             return None
 
     def lookup(self, code: str) -> CodeEntry | None:
+        hit = self._memo.get(code, False)
+        if hit is not False:
+            return hit
+        entry = self._lookup(code)
+        if len(self._memo) > 50000:
+            self._memo.clear()
+        self._memo[code] = entry
+        return entry
+
+    def _lookup(self, code: str) -> CodeEntry | None:
         code = normalize(code)
         if not code:
             return None

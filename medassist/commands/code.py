@@ -1,4 +1,4 @@
-"""``medassist code PATH... [--format text|json|jsonl|csv] [-o OUT] [--all] [--embeddings]``.
+"""``medassist code PATH... [--format text|json|jsonl|csv] [-o OUT] [--limit N]``.
 
 ICD-10-CM codes for each note, with the evidence for each code, its context status and validation
 warnings. Suggested codes are drafts for a coder to accept or reject.
@@ -26,8 +26,6 @@ def register(subparsers) -> None:
         "candidates are listed below them.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="a note file, a folder of notes, or - for stdin")
-    p.add_argument("--embeddings", action="store_true",
-                   help="add embedding retrieval over code descriptions (slower; needs the minilm-embedder pack)")
     p.add_argument("--limit", type=int, default=25, metavar="N",
                    help="text output: how many non-suggested candidates to show (default: %(default)s)")
     add_common_options(p, FORMATS)
@@ -51,14 +49,14 @@ def run(args) -> int:
         nonlocal coder
         doc = read_document(item)
         if coder is None:
-            coder = get_coder(use_embeddings=args.embeddings)
+            coder = get_coder()
         result = code_document(doc, coder=coder)
         rec = _record(result.to_dict())
         rec["elapsed_ms"] = getattr(result, "elapsed_ms", None)
         if args.format == "csv":
             rows.append({"file": item.name, **rec})
         return TaskOutput(result=rec, source=doc, models=result.models,
-                          params={"threshold": result.threshold, "embeddings": bool(args.embeddings)})
+                          params={"threshold": result.threshold})
 
     def guarded(item):
         try:

@@ -6,8 +6,8 @@
 
 How: mentions are the n-grams of each sentence; candidates come from (1) n-gram -> code tables learned
 on CodiEsp train (the coder pack models/trained/coder-codiesp), (2) the ICD-10-CM tabular lexicon
-(descriptions, inclusion terms, neoplasm table, abbreviations) and (3) optional embedding retrieval over
-code descriptions with the MiniLM embedder pack. A tree scorer ranks them; context (negated, uncertain,
+(descriptions, inclusion and includes terms, neoplasm table) and (3) the codes of the most similar
+training notes (tf-idf kNN; these carry no evidence span and are never suggested on their own). A tree scorer ranks them; context (negated, uncertain,
 historical, family, hypothetical; medassist.text.context) is a feature and decides suggestion: only
 affirmed codes above the operating threshold are suggested, the rest stay listed with their status.
 Every listed code exists in the April-2026 code set; suggested codes are checked for billability,
@@ -25,7 +25,7 @@ from medassist.document import Span
 from medassist.errors import ModelPackError, TaskError
 
 PACK_NAME = "coder-codiesp"
-MAX_LISTED = 60
+MAX_LISTED = 100
 
 
 @dataclass
@@ -67,9 +67,9 @@ class CodingResult:
 
 
 class Coder:
-    """The loaded coder: knowledge tables, scorer, lexicon, optional embedder. Load once, reuse."""
+    """The loaded coder: knowledge tables, scorer, lexicon, kNN index. Load once, reuse."""
 
-    def __init__(self, pack=None, *, use_embeddings: bool | None = None):
+    def __init__(self, pack=None):
         import json
 
         from .coding_lexicon import lexicon
@@ -96,17 +96,9 @@ class Coder:
         except ImportError:  # pragma: no cover - the context module ships with medassist
             classify = None
         self.classify = classify
-        self.retriever = None
-        if use_embeddings:
-            from .coding_embed import EmbeddingRetriever
-
-            self.retriever = EmbeddingRetriever.create()
 
     def models(self) -> list[dict]:
-        out = [self.pack.info()]
-        if self.retriever is not None:
-            out.append(self.retriever.info())
-        return out
+        return [self.pack.info()]
 
     def code(self, doc) -> CodingResult:
         import numpy as np
@@ -115,11 +107,11 @@ class Coder:
 
         if not isinstance(getattr(doc, "text", None), str):
             raise TaskError("code_document needs a Document with text")
-        emb = self.retriever.retrieve(doc) if self.retriever is not None else None
-        cands = extract(doc, self.knowledge, self.lexicon, self.classify, emb)
+        cands = extract(doc, self.knowledge, self.lexicon, self.classify)
         if not cands:
             return CodingResult([], self.threshold, self.models())
-        X = np.array([[c.feats[f] for f in FEATURES] for c in cands], dtype=np.float64)
+        names = self.scorer.features or FEATURES  # the scorer's own feature order
+        X = np.array([[c.feats.get(f, 0.0) for f in names] for c in cands], dtype=np.float64)
         scores = self.scorer.score(X)
         order = np.argsort(-scores, kind="stable")[:MAX_LISTED]
         out: list[CodeSuggestion] = []
@@ -130,8 +122,9 @@ class Coder:
                 continue
             ev = []
             seen = set()
-            for a, b, _ in c.evidence:
-                if (a, b) not in seen and len(ev) < 3:
+            top = c.evidence[0][2] if c.evidence else 0.0
+            for a, b, strength in c.evidence:  # strongest first; weak co-occurrences are not evidence
+                if (a, b) not in seen and len(ev) < 3 and strength >= 0.5 * top:
                     seen.add((a, b))
                     ev.append(Span.of(doc.text, a, b))
             cue = c.cue if isinstance(c.cue, Span) else None
@@ -176,22 +169,22 @@ def validate(codes: list[CodeSuggestion]) -> None:
 
 
 _lock = threading.Lock()
-_coders: dict[bool, Coder] = {}
+_coder: Coder | None = None
 
 
-def get_coder(use_embeddings: bool | None = None) -> Coder:
+def get_coder() -> Coder:
     """The process-wide coder (loaded once)."""
-    key = bool(use_embeddings)
+    global _coder
     with _lock:
-        if key not in _coders:
-            _coders[key] = Coder(use_embeddings=key)
-        return _coders[key]
+        if _coder is None:
+            _coder = Coder()
+        return _coder
 
 
-def code_document(doc, *, coder: Coder | None = None, use_embeddings: bool | None = None) -> CodingResult:
+def code_document(doc, *, coder: Coder | None = None) -> CodingResult:
     """Suggest ICD-10-CM codes for a Document (see the module docstring)."""
     t0 = time.perf_counter()
-    coder = coder or get_coder(use_embeddings)
+    coder = coder or get_coder()
     result = coder.code(doc)
     result.elapsed_ms = round((time.perf_counter() - t0) * 1000.0, 1)  # type: ignore[attr-defined]
     return result

@@ -19,8 +19,10 @@ from .coding_text import grams, sentence_spans, tokenize
 
 FEATURES = [
     "s_max", "s_second", "s_nsent", "d_max", "lex_len", "lex_desc", "lex_count", "gram_len", "gram_logn",
-    "log_prior", "seen", "neg", "unc", "hist", "fam", "hyp", "header", "chap_r", "emb",
+    "log_prior", "seen", "neg", "unc", "hist", "fam", "hyp", "header", "chap_r", "knn", "knn_any",
 ]
+KNN_K = 20
+KNN_TERMS = 80
 STATUSES = ("affirmed", "negated", "uncertain", "historical", "family", "hypothetical")
 ALPHA = 2.0
 
@@ -63,10 +65,50 @@ class Candidate:
 
 class Knowledge:
     def __init__(self, data: dict):
-        self.sent: dict = data["sent"]
-        self.doc: dict = data["doc"]
+        # probabilities precomputed once: gram -> (count, log1p(count), ((code, p), ...))
+        self.sent: dict = {g: (ng, math.log1p(ng), tuple((c, k / (ng + ALPHA)) for c, k in codes))
+                           for g, (ng, codes) in data["sent"].items()}
+        self.doc: dict = {g: (ng, math.log1p(ng), tuple((c, k / (ng + ALPHA)) for c, k in codes))
+                          for g, (ng, codes) in data["doc"].items()}
         self.prior: dict = data["prior"]
         self.n_docs: int = int(data.get("n_docs", 1))
+        knn = data.get("knn") or {}
+        self.idf: dict = knn.get("idf", {})
+        self.knn_codes: list = [set(c) for c in knn.get("codes", [])]
+        self.inverted: dict = {}
+        for j, (terms, weights) in enumerate(knn.get("vectors", [])):
+            for t, w in zip(terms, weights):
+                self.inverted.setdefault(t, []).append((j, w))
+
+    def neighbours(self, text: str) -> dict[str, float]:
+        """kNN vote: for each code, the similarity-weighted share of the K nearest training notes with it."""
+        if not self.inverted:
+            return {}
+        vec = doc_vector(text, self.idf)
+        sims: dict[int, float] = {}
+        for t, q in vec.items():
+            for j, w in self.inverted.get(t, ()):
+                sims[j] = sims.get(j, 0.0) + q * w
+        top = sorted(sims.items(), key=lambda kv: -kv[1])[:KNN_K]
+        total = sum(s for _, s in top) or 1.0
+        votes: dict[str, float] = {}
+        for j, s in top:
+            for c in self.knn_codes[j]:
+                votes[c] = votes.get(c, 0.0) + s / total
+        return votes
+
+
+def doc_vector(text: str, idf: dict, keep: int | None = None) -> dict[str, float]:
+    """Sublinear tf-idf over content uni- and bi-grams, L2-normalised (terms absent from idf dropped)."""
+    tf: dict[str, int] = {}
+    for g, _, _ in grams(tokenize(text), 2):
+        if g in idf:
+            tf[g] = tf.get(g, 0) + 1
+    vec = {g: (1.0 + math.log(n)) * idf[g] for g, n in tf.items()}
+    if keep is not None and len(vec) > keep:
+        vec = dict(sorted(vec.items(), key=lambda kv: -kv[1])[:keep])
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {g: v / norm for g, v in vec.items()}
 
 
 def build_knowledge(examples, min_count: int = 2, max_codes: int = 25) -> dict:
@@ -78,8 +120,11 @@ def build_knowledge(examples, min_count: int = 2, max_codes: int = 25) -> dict:
     dg, dgc = Counter(), defaultdict(Counter)
     prior = Counter()
     n = 0
+    texts, code_sets = [], []
     for sents, sent_codes, doc_codes in examples:
         n += 1
+        texts.append("\n".join(sents))
+        code_sets.append(sorted(doc_codes))
         prior.update(doc_codes)
         doc_grams = set()
         for s, codes in zip(sents, sent_codes):
@@ -105,7 +150,18 @@ def build_knowledge(examples, min_count: int = 2, max_codes: int = 25) -> dict:
                 out[g] = [ng, [[c, k] for c, k in keep[:max_codes]]]
         return out
 
-    return {"sent": table(sg, sgc, 1), "doc": table(dg, dgc, 2), "prior": dict(prior), "n_docs": n}
+    # kNN: tf-idf vectors of the training notes (uni/bi-grams seen in >= 2 notes, top terms per note)
+    df = Counter()
+    for t in texts:
+        df.update({g for g, _, _ in grams(tokenize(t), 2)})
+    idf = {g: round(math.log(n / d), 4) for g, d in df.items() if d >= 2}
+    vectors = []
+    for t in texts:
+        v = doc_vector(t, idf, keep=KNN_TERMS)
+        vectors.append([list(v), [round(x, 4) for x in v.values()]])
+    used = {g for terms, _ in vectors for g in terms}
+    knn = {"idf": {g: w for g, w in idf.items() if g in used}, "vectors": vectors, "codes": code_sets}
+    return {"sent": table(sg, sgc, 1), "doc": table(dg, dgc, 2), "prior": dict(prior), "n_docs": n, "knn": knn}
 
 
 def _status_of(doc, start, end, classify):
@@ -119,9 +175,8 @@ def _status_of(doc, start, end, classify):
     return (st if st in STATUSES else "affirmed"), getattr(ctx, "cue", None)
 
 
-def extract(doc, know: Knowledge, lexicon, classify=None, embed_scores=None, max_candidates: int = 150):
-    """Candidates with features for one Document. ``classify(doc, start, end)`` gives context status;
-    ``embed_scores`` an optional {code: (similarity, (start, end))} from embedding retrieval."""
+def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 500):
+    """Candidates with features for one Document. ``classify(doc, start, end)`` gives context status."""
     text = doc.text
     cands: dict[str, Candidate] = {}
     per_sent_best: dict[str, list[float]] = {}
@@ -134,33 +189,33 @@ def extract(doc, know: Knowledge, lexicon, classify=None, embed_scores=None, max
             c.feats = dict.fromkeys(FEATURES, 0.0)
         return c
 
+    sent_table, doc_table = know.sent, know.doc
     for s, e in sentence_spans(doc):
         toks = tokenize(text[s:e], s)
-        best_here: dict[str, tuple[float, int, int, int, int]] = {}
+        best_here: dict[str, tuple] = {}
         for g, i, j in grams(toks):
-            row = know.sent.get(g)
+            row = sent_table.get(g)
             if row is not None:
-                ng, codes = row
-                for code, k in codes:
-                    p = k / (ng + ALPHA)
-                    if p > best_here.get(code, (0.0,))[0]:
-                        best_here[code] = (p, toks[i].start, toks[j - 1].end, j - i, ng)
-            drow = know.doc.get(g)
+                ng, logn, codes = row
+                for code, p in codes:
+                    prev = best_here.get(code)
+                    if prev is None or p > prev[0]:
+                        best_here[code] = (p, i, j, logn)
+            drow = doc_table.get(g)
             if drow is not None:
-                ng, codes = drow
-                for code, k in codes:
-                    p = k / (ng + ALPHA)
-                    if p > doc_best.get(code, (0.0,))[0]:
+                for code, p in drow[2]:
+                    prev = doc_best.get(code)
+                    if prev is None or p > prev[0]:
                         doc_best[code] = (p, toks[i].start, toks[j - 1].end)
-        for code, (p, a, b, glen, ng) in best_here.items():
+        for code, (p, i, j, logn) in best_here.items():
             per_sent_best.setdefault(code, []).append(p)
             c = cand(code)
-            c.evidence.append((a, b, p))
+            c.evidence.append((toks[i].start, toks[j - 1].end, p))
             c.sources.add("learned")
             if p > c.feats["s_max"]:
                 c.feats["s_max"] = p
-                c.feats["gram_len"] = glen
-                c.feats["gram_logn"] = math.log1p(ng)
+                c.feats["gram_len"] = j - i
+                c.feats["gram_logn"] = logn
         for term, spans in lexicon.match(text, s, e):
             c = cand(term.code)
             a = min(x[0] for x in spans)
@@ -178,18 +233,20 @@ def extract(doc, know: Knowledge, lexicon, classify=None, embed_scores=None, max
             c.feats["d_max"] = p
             if not c.evidence:
                 c.evidence.append((a, b, p * 0.5))
-    if embed_scores:
-        for code, (sim, (a, b)) in embed_scores.items():
+    for code, v in know.neighbours(text).items():
+        if v >= 0.25 or code in cands:
             c = cand(code)
-            c.feats["emb"] = sim
-            c.sources.add("embedding")
-            if not c.evidence:
-                c.evidence.append((a, b, sim * 0.3))
+            c.feats["knn"] = v
+            if v >= 0.25:
+                c.sources.add("similar notes")
 
     # keep the strongest candidates before the (costlier) context step
+    prior = know.prior
+
     def pre(c):
         f = c.feats
-        return max(f["s_max"], f["d_max"] * 0.8, 0.15 * f["lex_len"], f["emb"] - 0.4)
+        return (max(f["s_max"], f["d_max"] * 0.8, 0.15 * f["lex_len"], f["knn"] * 0.8)
+                + 0.02 * math.log1p(prior.get(c.code, 0)))
 
     ranked = sorted(cands.values(), key=pre, reverse=True)[:max_candidates]
     cs = icd10.codeset()
@@ -206,6 +263,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, embed_scores=None, max
         raw = cs.raw(c.code)
         f["header"] = 0.0 if (raw is None or raw["b"]) else 1.0
         f["chap_r"] = 1.0 if c.code.startswith("R") else 0.0
+        f["knn_any"] = 1.0 if f["knn"] > 0 else 0.0
         c.evidence.sort(key=lambda x: -x[2])
         # status: affirmed if any strong mention is affirmed, else the status of the best mention
         statuses = []
@@ -231,23 +289,54 @@ class TreeScorer:
 
         self.features = data["features"]
         self.init = float(data["init"])
-        self.trees = [{k: np.asarray(v) for k, v in t.items()} for t in data["trees"]]
+        trees = data["trees"]
+        width = max(len(t["left"]) for t in trees)
+
+        def pad(key, fill, dtype):
+            out = np.full((len(trees), width), fill, dtype=dtype)
+            for n, t in enumerate(trees):
+                out[n, : len(t[key])] = t[key]
+            return out
+
+        self.left = pad("left", -1, np.int64)
+        self.right = pad("right", -1, np.int64)
+        self.feature = pad("feature", 0, np.int64)
+        self.threshold = pad("threshold", 0.0, np.float64)
+        self.value = pad("value", 0.0, np.float64)
+        self.leaf = self.left < 0
+        # a leaf points to itself so every row can step the same number of times
+        idx = np.broadcast_to(np.arange(width), self.left.shape)
+        self.left = np.where(self.leaf, idx, self.left)
+        self.right = np.where(self.leaf, idx, self.right)
+        self.depth = int(data.get("max_depth", 0)) or self._depth(trees)
+
+    @staticmethod
+    def _depth(trees) -> int:
+        best = 0
+        for t in trees:
+            stack = [(0, 0)]
+            while stack:
+                node, d = stack.pop()
+                if t["left"][node] < 0:
+                    best = max(best, d)
+                else:
+                    stack.append((t["left"][node], d + 1))
+                    stack.append((t["right"][node], d + 1))
+        return best
 
     def score(self, rows):
         """rows: (n, n_features) array -> probabilities (n,)."""
         import numpy as np
 
         X = np.asarray(rows, dtype=np.float64)
-        z = np.full(X.shape[0], self.init)
-        idx_all = np.arange(X.shape[0])
-        for t in self.trees:
-            node = np.zeros(X.shape[0], dtype=np.int64)
-            left, right, feat, thr, val = t["left"], t["right"], t["feature"], t["threshold"], t["value"]
-            for _ in range(32):
-                leaf = left[node] < 0
-                if leaf.all():
-                    break
-                go_left = X[idx_all, np.where(leaf, 0, feat[node])] <= thr[node]
-                node = np.where(leaf, node, np.where(go_left, left[node], right[node]))
-            z += val[node]
+        n_rows, n_trees = X.shape[0], self.left.shape[0]
+        if n_rows == 0:
+            return np.zeros(0)
+        tree = np.arange(n_trees)[None, :]
+        row = np.arange(n_rows)[:, None]
+        node = np.zeros((n_rows, n_trees), dtype=np.int64)
+        for _ in range(self.depth):
+            go_left = X[row, self.feature[tree, node]] <= self.threshold[tree, node]
+            node = np.where(go_left, self.left[tree, node], self.right[tree, node])
+        z = self.init + self.value[tree, node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-z))

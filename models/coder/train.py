@@ -64,6 +64,7 @@ def load(split):
     docs = {i: make_doc(texts[i], f"{i}.txt") for i in ids}
     examples = {}
     labels = {}
+    anchors = {}
     for i in ids:
         doc = docs[i]
         sents = sentence_spans(doc)
@@ -72,16 +73,54 @@ def load(split):
         codes = {c for c in (cm.product_code(x) for x in raw.get(i, [])) if c}
         labels[i] = codes
         n_en = len(doc.text)
+        anchors[i] = []
         for code_raw, off in spans.get(i, []):
             pc = cm.product_code(code_raw)
             if not pc or not es_len[i] or not sents:
                 continue
             x = off / es_len[i] * n_en
             k = max(0, bisect.bisect_right(starts, x) - 1)
+            anchors[i].append((pc, k))
             for j in range(max(0, k - 1), min(len(sents), k + 2)):
                 sent_codes[j].add(pc)
         examples[i] = ([doc.text[s:e] for s, e in sents], sent_codes, codes)
-    return ids, docs, gold, labels, examples
+    return ids, docs, gold, labels, examples, anchors
+
+
+def refine(examples: dict, anchors: dict, lex, window: int = 2) -> dict:
+    """Second alignment pass: with n-gram tables learned from the +-1-line windows, move each label to
+    the one line (within +-window of its estimated position) whose mentions support the code best
+    (learned n-gram probability, or a tabular term of the code); keep the +-1 window when none does."""
+    from medassist.tasks.coding_text import grams, tokenize
+
+    know = cm.Knowledge(cm.build_knowledge(examples.values()))
+    out = {}
+    for i, (sents, _, codes) in examples.items():
+        gram_sets = [{g for g, _, _ in grams(tokenize(s))} for s in sents]
+        lex_codes = [{t.code for t, _ in lex.match(s, 0, len(s))} for s in sents]
+        new = [set() for _ in sents]
+        for pc, k in anchors.get(i, []):
+            best, best_j = 0.0, None
+            for j in range(max(0, k - window), min(len(sents), k + window + 1)):
+                sc = 0.0
+                for g in gram_sets[j]:
+                    row = know.sent.get(g)
+                    if row is not None:
+                        for c, p in row[2]:
+                            if c == pc and p > sc:
+                                sc = p
+                if pc in lex_codes[j]:
+                    sc = max(sc, 0.5)
+                sc -= 0.02 * abs(j - k)  # prefer the estimated position on ties
+                if sc > best:
+                    best, best_j = sc, j
+            if best_j is None:
+                for j in range(max(0, k - 1), min(len(sents), k + 2)):
+                    new[j].add(pc)
+            else:
+                new[best_j].add(pc)
+        out[i] = (sents, new, codes)
+    return out
 
 
 def featurize(ids, docs, know, classify, lex):
@@ -121,6 +160,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="train the CodiEsp coder pack")
     ap.add_argument("--final", action="store_true", help="learn from train+dev (after measuring on dev)")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--no-refine", action="store_true", help="keep the +-1 line evidence windows")
     ap.add_argument("--threshold", type=float, default=None, help="operating threshold (default: tuned on dev)")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
@@ -137,6 +177,10 @@ def main(argv=None) -> int:
     docs = {i: d for p in parts for i, d in p[1].items()}
     labels = {i: v for p in parts for i, v in p[3].items()}
     examples = {i: v for p in parts for i, v in p[4].items()}
+    anchors = {i: v for p in parts for i, v in p[5].items()}
+    if not args.no_refine:
+        examples = refine(examples, anchors, lex)
+        print(f"alignment refined; {time.time()-t0:.1f}s", flush=True)
 
     rng = np.random.default_rng(SEED)
     order = rng.permutation(len(all_ids))
