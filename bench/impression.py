@@ -42,6 +42,7 @@ def main(argv=None) -> dict:
     p.add_argument("--variants", default="", help="extra comma-separated rerank values to report, e.g. 0,3,5")
     p.add_argument("--mbr", type=int, default=None, help="consensus over the model output + k retrieved impressions (default: the pack's)")
     p.add_argument("--mbr-variants", default="", help="extra k:weight pairs for consensus, e.g. 5:1.0,10:2.0")
+    p.add_argument("--guard-variants", default="", help="extra comma-separated guard widths to report, e.g. 0,5,10")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = p.parse_args(argv)
 
@@ -70,6 +71,8 @@ def main(argv=None) -> dict:
     variants = [("model-int8", {}, {"rerank": args.rerank, "mbr": args.mbr})]
     for v in [x for x in args.variants.split(",") if x.strip()]:
         variants.append((f"int8-rerank{int(v)}", {}, {"rerank": int(v), "mbr": 0}))
+    for v in [x for x in args.guard_variants.split(",") if x.strip()]:
+        variants.append((f"int8-guard{int(v)}", {}, {"guard": int(v)}))
     for v in [x for x in args.mbr_variants.split(",") if x.strip()]:
         k, w = v.split(":")
         variants.append((f"int8-mbr{k}w{w}", {}, {"rerank": 0, "mbr": int(k), "mbr_model_weight": float(w)}))

@@ -135,6 +135,41 @@ def consensus(cands: list[str], weights: list[float]) -> int:
     return best
 
 
+#: abnormal concepts a chest X-ray impression must not invent or drop (regexes over lower-cased text)
+CONCEPTS: dict[str, str] = {
+    "pleural effusion": r"\beffusions?\b|pleural fluid",
+    "pneumothorax": r"\bpneumothora(?:x|ces)\b",
+    "consolidation/pneumonia": r"\bconsolidat\w*|\bpneumonia\b|\binfiltrat\w*|airspace (?:disease|opacit\w*)",
+    "atelectasis": r"\batelecta\w*",
+    "edema": r"\bedema\b|vascular congestion|\bchf\b|heart failure",
+    "cardiomegaly": r"\bcardiomegaly\b|(?:heart|cardiac silhouette|cardiac size|heart size)(?: \w+){0,2} (?:is |are )?(?:mildly |moderately |markedly )?enlarged|enlarged (?:heart|cardiac)",
+    "nodule/mass": r"\bnodules?\b|\bmass(?:es)?\b|\bneoplasm|\btumou?r",
+    "fracture": r"\bfractures?\b",
+    "emphysema/copd": r"\bemphysema\w*|\bcopd\b|hyperinflat\w*|hyperexpan\w*",
+    "hernia": r"\bhernia\b",
+}
+
+
+def affirmed_concepts(text: str) -> set[str]:
+    """Abnormal concepts the text affirms (ConText rules drop "no pleural effusion", "without pneumothorax")."""
+    from ..text.context import classify
+
+    low = text.lower()
+    out = set()
+    for name, rx in CONCEPTS.items():
+        for m in re.finditer(rx, low):
+            if classify(text, m.start(), m.end()).status not in ("negated", "hypothetical"):
+                out.add(name)
+                break
+    return out
+
+
+def consistency(findings_concepts: set[str], impression: str) -> tuple[list[str], list[str]]:
+    """(invented, dropped): concepts the impression affirms that the findings do not, and the reverse."""
+    imp = affirmed_concepts(impression)
+    return sorted(imp - findings_concepts), sorted(findings_concepts - imp)
+
+
 def retrieval_input(findings: str, neighbour_impressions: "str | list[str]") -> str:
     """The encoder input of the retrieval-augmented model (the recipe trains on exactly this): the findings,
     then each neighbour's impression after a [SEP]."""
@@ -229,7 +264,7 @@ class ImpressionModel:
         return cls(folder, manifest, seq, gen, index, info)
 
     def generate(self, findings: str, *, num_beams: int | None = None, rerank: int | None = None,
-                 mbr: int | None = None, mbr_model_weight: float | None = None) -> Impression:
+                 mbr: int | None = None, mbr_model_weight: float | None = None, guard: int | None = None) -> Impression:
         t0 = time.perf_counter()
         text = re.sub(r"\s+", " ", findings or "").strip()
         if not text:
@@ -260,6 +295,22 @@ class ImpressionModel:
             out, score = cands[best].strip(), scores[best]
             if best > 0:
                 neighbour = dict(neighbour or {}, chosen="retrieved impression (rescored by the model)")
+        guard = int(self.gen.get("guard", 0) if guard is None else guard)
+        fc = affirmed_concepts(text)
+        invented, dropped = consistency(fc, out)
+        if guard > 0 and self.index is not None and (invented or dropped):
+            # the draft invents or drops an abnormality the findings state: take the nearest training
+            # impression that agrees better with the findings (the model's draft wins ties)
+            best = (len(invented) + 0.5 * len(dropped), 0, out)
+            for rank, (j, _) in enumerate(self.index.top(text, guard), start=1):
+                inv, dro = consistency(fc, self.index.payloads[j])
+                cand = (len(inv) + 0.5 * len(dro), rank, self.index.payloads[j])
+                if cand < best:
+                    best = cand
+            if best[1] > 0:
+                out = best[2].strip()
+                neighbour = dict(neighbour or {}, chosen="retrieved impression (the draft disagreed with the findings)")
+                invented, dropped = consistency(fc, out)
         k = int(self.gen.get("mbr", 0) if mbr is None else mbr)
         if k > 0 and self.index is not None:
             # consensus of the model's draft and the impressions of the k nearest training findings
@@ -271,6 +322,10 @@ class ImpressionModel:
                 out = cands[best].strip()
                 neighbour = dict(neighbour or {}, chosen="retrieved impression (consensus with the model draft)")
         warnings = []
+        if invented:
+            warnings.append("the impression states what the findings do not: " + ", ".join(invented))
+        if dropped:
+            warnings.append("the findings state what the impression leaves out: " + ", ".join(dropped))
         if not out:
             warnings.append("the model produced an empty impression")
         return Impression(out, text, dict(self.info), neighbour, score, (time.perf_counter() - t0) * 1000.0, [], warnings)
