@@ -8,6 +8,7 @@ No ONNX session opens at start-up.
 Environment: ``MEDASSIST_EXIT_AFTER_SHOW=1`` prints ``window shown in X.XX s`` (time since the process
 started) once the window has been painted, and exits 0 (installer smoke test, bench/startup.py).
 ``MEDASSIST_PASSPHRASE`` unlocks a passphrase-keyed history without the dialog (automation).
+``MEDASSIST_NO_PREWARM=1`` skips loading the coding models in the background after the window shows.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     if not exit_after_show:
         window.load_status_async()
         window.start_history()
+        if os.environ.get("MEDASSIST_NO_PREWARM") != "1":
+            window.prewarm()
     paths = [a for a in argv[1:] if not a.startswith("-")]
     if paths and not exit_after_show:
         window.open_paths(paths)

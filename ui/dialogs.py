@@ -72,6 +72,8 @@ class PassphraseDialog(QDialog):
             form.addRow("Passphrase:", self.passphrase)
         if setup:
             form.addRow("Confirm:", self.confirm)
+        else:
+            self.confirm.hide()
         layout.addLayout(form)
         self.error = QLabel("", self)
         self.error.setObjectName("unlockError")
@@ -222,7 +224,7 @@ class SettingsDialog(QDialog):
         pv = QVBoxLayout(packs)
         self.packs = QTableWidget(0, 5, packs)
         self.packs.setAccessibleName("Model packs")
-        self.packs.setHorizontalHeaderLabels(["Pack", "Version", "Task", "Licence", "State"])
+        self.packs.setHorizontalHeaderLabels(["Pack", "Version", "Task", "State", "Licence"])
         self.packs.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.packs.verticalHeader().setVisible(False)
         self.packs.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
@@ -282,11 +284,12 @@ class SettingsDialog(QDialog):
         self.pack_rows = rows
         self.packs.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            for c, key in enumerate(("name", "version", "task", "licence", "state")):
+            for c, key in enumerate(("name", "version", "task", "state", "licence")):
                 item = QTableWidgetItem(str(row.get(key, "")))
-                item.setToolTip(f"{row.get('path', '')}\nsource: {row.get('source', '')}")
+                item.setToolTip(f"{row.get('licence', '')}\n{row.get('path', '')}\nsource: {row.get('source', '')}")
                 self.packs.setItem(r, c, item)
-        self.packs.resizeColumnsToContents()
+        for c in range(4):
+            self.packs.resizeColumnToContents(c)
 
     def _import_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import a model pack folder")
@@ -413,6 +416,7 @@ class HistoryDock(QDockWidget):
         self.open_button.setAccessibleName("Open history run")
         self.open_button.clicked.connect(lambda: self._open(self.table.currentRow()))
         v.addWidget(self.open_button, 0, Qt.AlignRight)
+        w.setMinimumWidth(460)
         self.setWidget(w)
         self.rows: list[dict] = []
 
@@ -420,11 +424,16 @@ class HistoryDock(QDockWidget):
         self.rows = rows
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
+            source = row.get("source") or ""
+            short = source.replace("\\", "/").rsplit("/", 1)[-1] if source else ""
             vals = [str(row["id"]), str(row.get("created", ""))[:16].replace("T", " "), row.get("task", ""),
-                    row.get("source") or "", (row.get("match") or row.get("status") or "").replace("\n", " ")]
+                    short, (row.get("match") or row.get("status") or "").replace("\n", " ")]
             for c, v in enumerate(vals):
-                self.table.setItem(r, c, QTableWidgetItem(v))
-        self.table.resizeColumnsToContents()
+                item = QTableWidgetItem(v)
+                item.setToolTip(source if c == 3 else v)
+                self.table.setItem(r, c, item)
+        for c in range(4):
+            self.table.resizeColumnToContents(c)
         self.status.setText(label or f"{len(rows)} run(s)")
 
     def _open(self, row: int) -> None:

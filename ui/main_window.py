@@ -825,6 +825,18 @@ class MainWindow(QMainWindow):
         return tab
 
     # ------------------------------------------------------------------ task jobs
+    def prewarm(self):
+        """Load the coding models in the background right after start-up (a one-line synthetic note is coded
+        and thrown away), so the first real drop does not wait for them. Nothing is shown or recorded."""
+
+        def work(job):
+            from medassist.ingest import document_from_text
+            from medassist.tasks.code import code_document
+
+            code_document(document_from_text("Assessment: essential hypertension.", source="<warm-up>"))
+
+        return self.runner.submit("warm-up", work, on_failed=lambda msg: None)
+
     def start_task(self, tab, task: str):
         pane = tab.panes[task]
         fn = self.tasks[task]

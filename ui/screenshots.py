@@ -1,0 +1,150 @@
+"""Screenshots of the main screens for the docs (run under Xvfb with QT_QPA_PLATFORM=xcb, or offscreen):
+
+    python -m ui.screenshots docs/
+
+Uses the project's synthetic samples (resources/samples) and a throw-away data folder. Writes
+docs/screenshot-{codes,summary,letter,study,history,settings,unlock,dark}.png."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "resources" / "samples"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = Path(argv[0] if argv else ROOT / "docs")
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("MEDASSIST_HOME", tempfile.mkdtemp(prefix="medassist-shots-"))
+    os.environ.setdefault("MEDASSIST_PASSPHRASE", "screenshot passphrase")
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    from PySide6.QtCore import QEventLoop, QPoint, QTimer
+    from PySide6.QtGui import QPainter
+
+    from medassist.config import Settings
+
+    from .app import create_app
+    from .main_window import MainWindow
+    from .tabs import NoteTab, StudyTab
+    from .theme import apply_theme
+
+    app = create_app([sys.argv[0]])
+    Settings(clinician_name="Dr. A. Example", clinic_name="Sample Family Clinic", theme="light").save()
+    w = MainWindow()
+    w.apply_settings(Settings.load())
+    w.resize(1440, 860)
+    w.show()
+    w.setFixedSize(1440, 860)  # no window manager under Xvfb: keep every shot the same size
+
+    def pump(ms: int = 30) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def wait(cond, timeout: float = 300.0) -> None:
+        end = time.monotonic() + timeout
+        while not cond():
+            if time.monotonic() > end:
+                raise TimeoutError("screenshot scene did not become ready")
+            pump()
+
+    def save(widget, name: str, overlay=None) -> None:
+        pump(300)
+        img = widget.grab()
+        if overlay is not None:
+            top = overlay.grab()
+            from PySide6.QtGui import QColor, QPen
+
+            p = QPainter(img)
+            x, y = (img.width() - top.width()) // 2, (img.height() - top.height()) // 3
+            p.fillRect(x + 6, y + 6, top.width(), top.height(), QColor(0, 0, 0, 60))  # shadow
+            p.drawPixmap(QPoint(x, y), top)
+            p.setPen(QPen(QColor("#52606d"), 1))
+            p.drawRect(x, y, top.width() - 1, top.height() - 1)
+            p.end()
+        path = out / f"screenshot-{name}.png"
+        img.save(str(path), "PNG")
+        print(f"{path} {path.stat().st_size // 1024} KB")
+
+    w.load_status_async()
+    w.start_history()
+    wait(lambda: w.history is not None)
+    w.open_paths([str(SAMPLES / "clinic_note.txt")])
+    wait(lambda: any(isinstance(w.tabs.widget(i), NoteTab) for i in range(w.tabs.count())))
+    note = next(w.tabs.widget(i) for i in range(w.tabs.count()) if isinstance(w.tabs.widget(i), NoteTab))
+    wait(lambda: all(p.result is not None for p in note.panes.values()))
+    note.splitter.setSizes([620, 800])
+    note.tabs.setCurrentWidget(note.codes)
+    note.codes.click_code(note.codes.codes[note.codes.rows[0]]["code"])
+    note.codes.table.selectRow(0)
+    note.codes.accept_code.click()
+    save(w, "codes")
+    note.tabs.setCurrentWidget(note.summary)
+    med = next(i for i, (_, e) in enumerate(note.summary.items) if e.get("kind") == "medication")
+    note.summary.click_item(med)
+    save(w, "summary")
+    note.tabs.setCurrentWidget(note.letter)
+    save(w, "letter")
+
+    w.open_paths([str(SAMPLES / "ct_phantom")])
+    wait(lambda: any(isinstance(w.tabs.widget(i), StudyTab) for i in range(w.tabs.count())))
+    study = next(w.tabs.widget(i) for i in range(w.tabs.count()) if isinstance(w.tabs.widget(i), StudyTab))
+    wait(lambda: study.report.result is not None and study.viewer.frame_count() > 0
+         and study.viewer.current_frame() is not None)
+    study.viewer.set_index(6)
+    study.splitter.setSizes([820, 600])
+    save(w, "study")
+
+    w.tabs.setCurrentWidget(note)
+    note.tabs.setCurrentWidget(note.codes)
+    wait(lambda: all(r.run_id for r in note.refs.values()))
+    w.show_history()
+    w.history_dock.query.setText("knee")
+    w.search_history("knee")
+    wait(lambda: len(w.history_dock.rows) > 0)
+    from PySide6.QtCore import Qt
+
+    note.splitter.setSizes([430, 470])
+    w.resizeDocks([w.history_dock], [540], Qt.Horizontal)
+    save(w, "history")
+    w.history_dock.hide()
+    note.splitter.setSizes([620, 800])
+
+    d = w.show_settings()
+    d.resize(760, 500)
+    wait(lambda: d.providers_loaded and getattr(d, "pack_rows", None) is not None)
+    save(d, "settings")
+    d.tabs.setCurrentIndex(1)
+    d.verify()
+    wait(lambda: "verified" in d.pack_status.text())
+    save(d, "packs")
+    d.reject()
+
+    apply_theme(app, "dark")
+    w.drop_zone.refresh_style()
+    w.tabs.setCurrentWidget(note)
+    note.tabs.setCurrentWidget(note.codes)
+    note.codes.click_code(note.codes.codes[note.codes.rows[1]]["code"])
+    save(w, "dark")
+    apply_theme(app, "light")
+    w.drop_zone.refresh_style()
+
+    w.lock()
+    u = w.unlock_dialog
+    u.passphrase.setText("wrong guess")
+    u._submit()
+    wait(lambda: "wrong passphrase" in u.error.text())
+    save(w, "unlock", overlay=u)
+    u.reject()
+    w.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
