@@ -175,6 +175,15 @@ def main(argv=None) -> dict:
         print(f"time per note, extractive with embeddings (MMR):  median {me:.1f} ms, p90 {p90(t_embed):.1f} ms "
               f"(CPU: median {statistics.median(c_embed):.1f} ms, p90 {p90(c_embed):.1f} ms); ratio with/without = {me / mp:.2f}x")
         stats["median_ms_embed"] = round(me, 1)
+    names = [n for n, _ in docs]
+    for corpus in ("aci", "mts"):
+        idx = [i for i, n in enumerate(names) if n.startswith(corpus)]
+        if not idx:
+            continue
+        line = f"  {corpus}: {len(idx)} notes, median {statistics.median(t_plain[i] for i in idx):.1f} ms without embeddings"
+        if t_embed:
+            line += f", {statistics.median(t_embed[i] for i in idx):.1f} ms with (p90 {p90([t_embed[i] for i in idx]):.1f} ms)"
+        print(line)
     stats["median_ms_plain"] = round(mp, 1)
     if args.show_misses:
         for m in misses:
