@@ -195,22 +195,39 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                 lines.append(_source_line(sd))
                 continue
             when, with_ = f.data.get("when"), f.data.get("with")
+            purpose = _purpose(f, spec, lay)
+            if with_:
+                with_ = _with_phrase(with_)
             if with_ and when:
-                t = _fill(spec["item_when_with"], when=when, **{"with": "your " + with_ if not with_.lower().startswith(("dr", "your")) else with_})
+                t = _fill(spec["item_when_with"], when=when, **{"with": with_})
             elif when:
                 t = _fill(spec["item_when"], when=when)
             elif with_:
-                t = _fill(spec["item_with"], **{"with": "your " + with_ if not with_.lower().startswith(("dr", "your")) else with_})
+                t = _fill(spec["item_with"], **{"with": with_})
             else:
                 t = spec["item"]
+            if purpose and (when or with_):
+                t = t.rstrip(".") + " " + purpose + "."
             lines.append(LetterLine(t, list(f.evidence)))
     elif key == "warnings":
         for f in facts.warnings:
             cond = _clean(f.text)
             if lay:
-                cond = _second_person(cond)
-            lines.append(LetterLine(_fill(spec["item"], cond=cond), list(f.evidence[:1])))
-        for t in spec.get("default", []):
+                cond = _your_body(_second_person(cond))
+            action, place = f.data.get("action"), f.data.get("place")
+            tpl_w = spec["item"]
+            if action == "sooner" and "item_sooner" in spec:
+                tpl_w = spec["item_sooner"]
+            elif action == "call_911" and "item_call_911" in spec:
+                tpl_w = spec["item_call_911"]
+            elif action == "go" and place and "item_go" in spec:
+                tpl_w = spec["item_go"]
+                if not re.match(r"(?i)the\b", place):
+                    place = "the " + place
+            ev = list(f.evidence[:1]) + [sp for sp in f.evidence[2:]]  # the condition, and the place when said
+            lines.append(LetterLine(_fill(tpl_w, cond=cond, place=place), ev))
+        # standard advice the template gives for every letter of this kind (not from the note: template=True)
+        for t in spec.get("standard", []):
             lines.append(LetterLine(t, template=True))
     elif key == "instructions":
         for sec in doc.sections_named("discharge_instructions"):
@@ -248,12 +265,29 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
     instr = f.data.get("instructions") or ""
     ev = list(f.evidence)
     tpl = spec["change"].get(change, spec["change"]["none"])
+    other = f.data.get("switch_with")
+    reason = f.data.get("reason")
+    if reason:
+        reason = _because(reason, lay)
+    if change == "stop" and other and "switch_from" in spec["change"]:
+        tpl = spec["change"]["switch_from"]
+    elif change == "start" and other and "switch_to" in spec["change"]:
+        tpl = spec["change"]["switch_to"]
+    elif change == "change" and f.data.get("new_dose") and dose and "change_dose" in spec["change"]:
+        tpl = spec["change"]["change_dose"]
+    if reason and not (change == "start" and other):  # a switch gives its reason once, on the stop line
+        if not lay:
+            tpl = tpl + " ({reason})"
+        elif change in ("stop", "start"):
+            tpl = tpl.replace("{name}", "{name} {reason}", 1)
+    else:
+        reason = None
     if "{dose}" in tpl and not dose:
         tpl = spec["change"]["change"] if change in ("increase", "decrease") and lay else tpl.replace(" The new dose is {dose}.", "")
     if not lay and change in ("not_started", "not_taking"):
         return [LetterLine(_fill(tpl, name=_cap(name)) + ".", ev)]
     if not lay:
-        parts = [_fill(tpl, name=_cap(name), dose=dose)]
+        parts = [_fill(tpl, name=_cap(name), dose=dose, other=other, reason=reason)]
         if dose and "{dose}" not in tpl:
             parts.append(_fill(spec["dose"], dose=dose))
         if instr:
@@ -264,9 +298,11 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
             if extra:
                 parts.append(", ".join(extra))
         return [LetterLine("; ".join(parts) + ".", ev)]
-    out = [LetterLine(_fill(tpl, name=name, dose=dose), ev)]
+    out = [LetterLine(_fill(tpl, name=name, dose=dose, other=other, reason=reason), ev)]
     if change in ("stop", "not_started", "not_taking", "may_start"):
         return out
+    if change == "change" and f.data.get("new_dose") and "{dose}" in tpl:
+        dose = None  # said on the first line
     if instr and dose and dose in instr:
         out.append(LetterLine(_fill(spec["how"], instructions=instr), ev))
     else:
@@ -277,6 +313,54 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
     if spec.get("what") and f.plain and f.plain != "a medicine":
         out.append(LetterLine(_fill(spec["what"], plain=f.plain), ev[:1], plain_used=[f.plain]))
     return out
+
+
+def _with_phrase(w: str) -> str:
+    """Who the visit is with, as a phrase: "Primary care" -> "your primary care doctor"."""
+    w = re.sub(r"\s+", " ", w).strip()
+    if re.fullmatch(r"(?i)primary care|pcp", w):
+        return "your primary care doctor"
+    if re.match(r"(?i)(?:dr\b|your\b)", w):
+        return w
+    if re.match(r"[A-Z][a-z]", w) and not re.match(r"(?:Dr)\b", w):
+        w = w[0].lower() + w[1:]
+    return "your " + w
+
+
+def _purpose(f, spec: dict[str, Any], lay: bool) -> str | None:
+    """What a follow-up visit is for, when the note says it: "to check your blood pressure"."""
+    what = f.data.get("purpose")
+    if not what:
+        return None
+    what = _clean(what)
+    if lay:
+        what = _second_person(what)
+    kind = f.data.get("purpose_from") or "check"
+    tpl = spec.get("purpose_" + kind)
+    if not tpl:
+        return None
+    if kind == "check" and re.match(r"(?i)(?:your|the|my|her|his)\b", what):
+        what = re.sub(r"(?i)^(?:the|my|her|his)\b", "your", what) if lay else what
+        tpl = tpl.replace("your {what}", "{what}")
+    return _fill(tpl, what=what).rstrip(".")
+
+
+_BODY_THE_RE = re.compile(r"\bthe (?=(?:(?:left|right) )?(?:knee|hip|shoulder|ankle|wrist|elbow|hand|foot|leg|arm|back|neck|"
+                          r"eye|ear|wound|incision|cut|skin|chest|belly|stomach|toe|finger|thumb|joint|leg|calf|site|area)s?\b)", re.I)
+
+
+def _your_body(s: str) -> str:
+    """"if the knee becomes hot" -> "if your knee becomes hot" (a lay letter speaks to the patient)."""
+    return _BODY_THE_RE.sub("your ", s)
+
+
+def _because(reason: str, lay: bool) -> str:
+    """The note's reason as a phrase after a verb: "due to her blood pressure" -> "because of your blood pressure"."""
+    r = _clean(reason)
+    r = re.sub(r"(?i)^(?:due to|given|in view of|as a result of)\b", "because of", r)
+    if not re.match(r"(?i)because\b", r):
+        r = "because of " + r
+    return _second_person(r) if lay else r
 
 
 def _render(title: str, greeting: str, subject: str | None, intro: list[LetterLine], sections: list[LetterSection],

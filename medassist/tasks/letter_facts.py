@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medassist.document import Document, Span
-from medassist.text.lay import TermHit, get_lexicon
+from medassist.text.lay import TermHit, get_lexicon, plain_for_form, written_form
 from medassist.text.sig import detect_change, parse_sig
 
 #: sections where the clinician states this visit's diagnoses and plan
@@ -40,12 +40,15 @@ _WHEN_RE = re.compile(
 _WITH_RE = re.compile(r"\bwith (?:a |an |the |her |his |their |your )?((?:[A-Za-z]+ )?(?:[a-z]+olog(?:y|ist)|surgeon|"
                       r"surgery|therapist|therapy|specialist|primary care(?: physician| provider| doctor)?|PCP|"
                       r"nephrology|cardiology|dermatology|podiatr\w+|orthopedics|ENT))\b", re.I)
+_NOT_END = r"(?:[^.;]|\.(?=\d))"  # a period inside a number ("38.5") does not end the condition
 _WARNING_RE = re.compile(
-    r"\b(?:call|contact|notify|return|go to|come back|seek|present to|head to|reach out|let (?:me|us) know)\b"
-    r"[^.]{0,120}?\bif\b\s+(?P<cond>[^.;]{3,160})", re.I)
+    rf"\b(?P<act>call|contact|notify|return|go to|come back|seek|present to|head to|reach out|let (?:me|us) know)\b"
+    rf"(?P<how>{_NOT_END}{{0,120}}?)\bif\b\s+(?P<cond>{_NOT_END}{{3,160}})", re.I)
+_SOONER_RE = re.compile(rf"\b(?:sooner|earlier)\s+(?:if|should)\s+(?P<cond>{_NOT_END}{{3,160}})", re.I)
+_PLACE_RE = re.compile(r"\b(?:the\s+)?(?:emergency (?:department|room)|ER|ED|urgent care|911|hospital)\b")
 _WARNING_IF_FIRST_RE = re.compile(
     r"\bif\b\s+(?P<cond>[^.;,]{3,140}),\s*(?:she|he|they|you|the patient)?\s*(?:should|will|is to|needs to|must)?\s*"
-    r"(?:call|contact|notify|return|go to|come back|seek|present)\b", re.I)
+    r"(?P<act>call|contact|notify|return|go to|come back|seek|present)\b(?P<how>[^.;]{0,60})", re.I)
 _NAME_RE = re.compile(
     r"\b(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?(?P<name>[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){1,2})"
     r"\s+is\s+an?\s+\d{1,3}[- ](?:year|yr|month)[- ]old\b")
@@ -159,6 +162,28 @@ def _norm(s: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- diagnoses
+_SIDE = r"(?:left|right|bilateral|both|lower|upper)"
+_SITE_RE = re.compile(rf"\s+(?:of|in|involving|affecting|at)\s+(?:the\s+|both\s+)?(?:{_SIDE}\s+)?(?P<site>[a-z]+(?:\s+[a-z]+)?)", re.I)
+
+
+def _with_site(text: str, s: int, e: int, limit: int) -> int:
+    """End of a diagnosis extended by its site and side as the note writes them: "osteoarthritis" ->
+    "osteoarthritis of the left knee". Only body parts the lexicon knows are taken."""
+    m = _SITE_RE.match(text, e, limit)
+    if not m:
+        return e
+    lex = get_lexicon()
+    site = m.group("site")
+    for cand in (site, site.split()[0]):
+        base = cand.lower()
+        if lex.lookup(base, "anatomy") or lex.lookup(base.rstrip("s"), "anatomy") or base in _BODY_WORDS:
+            return m.start("site") + len(cand)
+    return e
+
+
+_BODY_WORDS = {"knee", "knees", "hip", "hips", "shoulder", "shoulders", "ankle", "ankles", "wrist", "wrists", "elbow",
+               "elbows", "hand", "hands", "foot", "feet", "back", "neck", "spine", "leg", "legs", "arm", "arms", "eye",
+               "eyes", "ear", "ears", "lung", "lungs", "kidney", "kidneys", "breast", "thumb", "toe", "finger"}
 def _diagnoses(doc: Document) -> list[Fact]:
     lex = get_lexicon()
     text = doc.text
@@ -191,14 +216,19 @@ def _diagnoses(doc: Document) -> list[Fact]:
             m = _PROBLEM_LINE_RE.match(line)
             if not m:
                 continue
-            p = m.group("p").strip()
+            ps = ls + m.start("p")
+            pe = ps + len(m.group("p").rstrip())
+            # a problem item is its first sentence only: "Obesity, BMI 32. Discussed diet and exercise."
+            sent_end = next((x.end for x in doc.sentences if x.start <= ps < x.end), pe)
+            pe = min(pe, sent_end)
+            while pe > ps and text[pe - 1] in " \t.;:":
+                pe -= 1
+            p = text[ps:pe].strip()
             words = p.split()
-            if not (1 <= len(words) <= 9) or _NOT_PROBLEM.match(p) or p.lower().startswith(("no ", "rule out", "r/o")):
+            if not (1 <= len(words) <= 12) or _NOT_PROBLEM.match(p) or p.lower().startswith(("no ", "rule out", "r/o")):
                 continue
             if re.search(r"\b(?:is|are|was|were|will|has|have|had|to|reports?|denies|states?)\b", p, re.I):
                 continue
-            ps = ls + m.start("p")
-            pe = ps + len(m.group("p").rstrip())
             cut = re.search(r"\s*(?:,|;|\bvs\.?|\bversus)\s*(?:most |more |less )?(?:possible|possibly|likely|probable|probably|"
                             r"suspected|questionable|rule out|r/o|concern for|differential|vs\.?|versus)\b", text[ps:pe], re.I)
             if cut:
@@ -207,7 +237,11 @@ def _diagnoses(doc: Document) -> list[Fact]:
             if re.match(r"(?i)(?:history of|hx of|h/o|family history)\b", p):
                 continue
             hits = [h for h in lex.find(text[ps:pe], categories=("diagnosis",))
-                    if h.entry.get("icd10_chapter") not in ("XX", "XXI") or h.end - h.start == pe - ps]
+                    if (h.entry.get("icd10_chapter") not in ("XX", "XXI") or h.end - h.start == pe - ps)
+                    and _status(doc, ps + h.start, ps + h.end) == "affirmed"]
+            # "Elevated blood pressure without a diagnosis of hypertension": the item ends before what it excludes
+            if not hits and len(words) > 9:
+                continue
             plain = ""
             term = None
             if hits:
@@ -233,12 +267,14 @@ def _diagnoses(doc: Document) -> list[Fact]:
             words = set(re.findall(r"[a-z0-9]+", h.text.lower()))
             if any(words <= set(re.findall(r"[a-z0-9]+", f.text.lower())) for f in facts):
                 continue
+            e = _with_site(text, s, e, _se)
             add(s, e, h.plain, h.term, "lexicon")
     if not regions:  # no assessment section: affirmed lexicon diagnoses outside history/ROS/exam
         for h in lex.find(text, categories=("diagnosis",)):
             if _section_name(doc, h.start) in ("ros", "family_history", "pmh", "physical_exam", "vitals", "social_history"):
                 continue
             add(h.start, h.end, h.plain, h.term, "lexicon")
+    facts.sort(key=lambda f: f.evidence[0].start)
     return facts
 
 
@@ -258,6 +294,87 @@ def is_lab_context(text: str, start: int, end: int, sentence_start: int = 0) -> 
         and not _DOSE_NEAR_RE.match(text, end)
 
 
+_SWITCH_VERB = r"(?:switch\w*|chang\w*|replac\w*|convert\w*|transition\w*|swap\w*)"
+#: "switch (her) (from) X to Y", "replace X with Y": the verb before X, then "to/with" right before Y
+_SWITCH_BEFORE_RE = re.compile(rf"\b{_SWITCH_VERB}\s+(?:(?:him|her|them|you|the patient)\s+)?(?:over\s+)?(?:from\s+)?"
+                               r"(?:(?:her|his|their|your|the)\s+)?$", re.I)
+_SWITCH_BETWEEN_RE = re.compile(r"^(?:\s+\S+){0,4}?\s+(?:over\s+)?(?:to|with|for)\s+(?:(?:a|an|the|generic)\s+)?$", re.I)
+#: "X (was/will be) changed/switched to Y"
+_SWITCHED_AFTER_RE = re.compile(rf"^(?:\s+\S+){{0,4}}?\s+(?:(?:was|is|has been|will be|to be|being)\s+)?{_SWITCH_VERB}\s+"
+                                r"(?:over\s+)?(?:to|with|for)\s+(?:(?:a|an|the|generic)\s+)?$", re.I)
+_SWITCH_TO_RE = re.compile(rf"\b{_SWITCH_VERB}\s+(?:(?:him|her|them|you|the patient)\s+)?(?:over\s+)?to\s+"
+                           r"(?:(?:a|an|the|generic)\s+)?$", re.I)
+_REASON_RE = re.compile(r"\b(?:because of|because|due to|given|in view of|as a result of)\s+(?P<why>[^.;]{3,80})", re.I)
+
+
+def _switches(doc: Document, abs_hits) -> dict[int, dict[str, Any]]:
+    """Drug-to-drug switches in one region: {drug start: {"role": "stop"|"start", "other": name, "verb": Span}}.
+
+    "change naproxen to acetaminophen", "switch from X to Y", "replace X with Y", "X was changed to Y" mean
+    stop X, start Y; "switch to Y" (no X named) means start Y. A change to a dose ("change X to 20 mg") is
+    not a switch (left to the dose-change reading)."""
+    text = doc.text
+    out: dict[int, dict[str, Any]] = {}
+    for j, (s, e, h) in enumerate(abs_hits):
+        ss, se, _ = _sentence_at(doc, s)
+        nxt = abs_hits[j + 1] if j + 1 < len(abs_hits) else None
+        if nxt is not None and nxt[0] < se:
+            ys, ye, yh = nxt
+            between = text[e:ys]
+            verb = None
+            vb = _SWITCH_BEFORE_RE.search(text, max(ss, s - 60), s)
+            if vb and _SWITCH_BETWEEN_RE.match(between) and not re.search(r"\d", between):
+                verb = doc.span(vb.start(), vb.start() + len(vb.group().split()[0]))
+            else:
+                va = _SWITCHED_AFTER_RE.match(between)
+                if va:
+                    vm = re.search(_SWITCH_VERB, between, re.I)
+                    verb = doc.span(e + vm.start(), e + vm.end())
+            if verb is not None:
+                out[s] = {"role": "stop", "other": yh.text, "verb": verb}
+                out[ys] = {"role": "start", "other": h.text, "verb": verb}
+                continue
+        if s not in out:
+            m = _SWITCH_TO_RE.search(text, max(ss, s - 40), s)
+            if m:
+                vm = re.match(_SWITCH_VERB, m.group(), re.I)
+                out[s] = {"role": "start", "other": None, "verb": doc.span(m.start(), m.start() + vm.end())}
+    return out
+
+
+def _reason(text: str, ss: int, se: int, drug_start: int) -> tuple[str, Span] | None:
+    """Why the note makes a change ("because of her blood pressure"), from the drug's sentence."""
+    m = _REASON_RE.search(text, drug_start, se)
+    if not m:
+        return None
+    s, e = m.start(), m.end()
+    cut = re.search(r",|\b(?:and|but|so|then|which|until)\b", text[m.start("why"):e])
+    if cut:
+        e = m.start("why") + cut.start()
+    s, e = _strip_span(text, s, e)
+    if len(text[m.start("why"):e].split()) < 1:
+        return None
+    return text[s:e], Span(s, e, text[s:e])
+
+
+def _sig_form(sig) -> str | None:
+    if sig.form == "puff" or sig.route == "inhaled":
+        return "inhaled"
+    if sig.form == "spray" or sig.route == "nasal":
+        return "nasal"
+    if sig.form in ("patch",) or sig.route == "transdermal":
+        return "patch"
+    if sig.route == "topical":
+        return "topical"
+    if sig.route == "sublingual":
+        return "sublingual"
+    if sig.route in ("subcutaneous", "intramuscular") or sig.form == "injection":
+        return "injected"
+    if sig.form in ("tablet", "capsule") or sig.route == "oral":
+        return "oral"
+    return None
+
+
 _TO_DOSE_RE = re.compile(r"\bto\s+(\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mL)\b)", re.I)
 
 
@@ -272,6 +389,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
     for rs, re_, sec_name in regions:
         hits = lex.find_drugs(text[rs:re_])
         abs_hits = [(rs + h.start, rs + h.end, h) for h in hits]
+        switches = _switches(doc, abs_hits)
         for i, (s, e, h) in enumerate(abs_hits):
             if h.entry.get("class_key") == "vaccine" and sec_name not in ("medications", "discharge_medications"):
                 pass
@@ -296,20 +414,39 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 change = "not_started" if neg else "not_taking"
                 ch = (change, doc.span(neg.start(), neg.end())) if neg else None
             dose_span = sig.evidence.get("dose")
+            new_dose = False
             if change in ("increase", "decrease", "change"):
                 m = _TO_DOSE_RE.search(text, e, clause_end)
                 if m:
                     sub = parse_sig(m.group(1), offset=m.start(1))
                     if sub.dose:
+                        new_dose = True
                         sig.dose, sig.unit, sig.dose_max = sub.dose, sub.unit, None
                         dose_span = sub.evidence["dose"]
                         sig.evidence["dose"] = dose_span
+            sw = switches.get(s)
+            if sw is not None and status != "negated":
+                # "change naproxen to acetaminophen": stop the one, start the other (not "we changed how...")
+                change = sw["role"]
+                ch = (change, sw["verb"])
+            reason = _reason(text, ss, se, s) if change in ("stop", "start", "increase", "decrease", "change") else None
+            prev_end = max([he for _hs, he, _h in abs_hits[:i] if he <= s] + [ss])
+            form = written_form(text[max(prev_end, s - 30):clause_end]) or _sig_form(sig)
+            plain = plain_for_form(h.entry, form, h.text) if h.source == "lexicon" else h.plain
             key = _norm(h.term)
             evidence = [doc.span(s, e)] + [sp for sp in sig.evidence.values() if sp.start >= e]
             if ch:
                 evidence.append(ch[1])
+            extra: dict[str, Any] = {"form": form}
+            if new_dose:
+                extra["new_dose"] = True
+            if sw is not None and change in ("stop", "start"):
+                extra["switch_with"] = sw["other"]
+            if reason:
+                extra["reason"] = reason[0]
+                evidence.append(reason[1])
             fact = Fact(
-                "medication", h.text, h.plain, change or "",
+                "medication", h.text, plain, change or "",
                 evidence,
                 {
                     "name": h.text,
@@ -321,6 +458,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                     "sig": sig.to_dict(),
                     "change": change,
                     "instructions": sig.plain,
+                    **extra,
                 },
             )
             old = by_drug.get(key)
@@ -338,6 +476,9 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                     fact.data["also_named"] = list(dict.fromkeys(also))
                 if not fact.data["dose"] and old.data["dose"]:
                     fact.data["dose"] = old.data["dose"]
+                for k in ("form", "reason", "switch_with"):
+                    if not fact.data.get(k) and old.data.get(k):
+                        fact.data[k] = old.data[k]
                 by_drug[key] = fact
             else:
                 old.evidence.extend(fact.evidence)
@@ -403,7 +544,8 @@ def _add_shared_medications(doc: Document, shared, by_drug: dict[str, Fact], ord
         evidence = [doc.span(s, e)] + [sp for sp in sig.evidence.values() if sp.start >= e] + ([ch[1]] if ch else [])
         key = _norm(m.name)
         by_drug[key] = Fact(
-            "medication", m.name, entry["plain"] if entry else "", ch[0] if ch else "", evidence,
+            "medication", m.name, plain_for_form(entry, written_form(text[e:item_end]) or _sig_form(sig), m.name) if entry else "",
+            ch[0] if ch else "", evidence,
             {"name": m.name, "generic": m.generic, "drug_class": entry.get("drug_class") if entry else None,
              "found_by": "shared-extract", "section": m.section, "dose": sig.dose_text(), "sig": sig.to_dict(),
              "change": ch[0] if ch else None, "instructions": sig.plain},
@@ -505,7 +647,69 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
 
 
 # ---------------------------------------------------------------------------------------------- follow-up, warnings
-def _follow_up_and_warnings(doc: Document) -> tuple[list[Fact], list[Fact]]:
+def _warning_from(doc: Document, sent, m: re.Match, warns: list[Fact], sooner: bool = False) -> None:
+    text = doc.text
+    cs, ce = _strip_span(text, sent.start + m.start("cond"), sent.start + m.end("cond"))
+    cut = re.search(r",? (?:and|but|so) (?:we|i|she|he|they|the patient)\b|, (?:we|i)\b", text[cs:ce], re.I)
+    if cut:
+        ce = cs + cut.start()
+    cond = text[cs:ce]
+    if len(cond.split()) < 2 or re.match(r"(?i)(?:these|this|it|they|those|that|so|needed)\b", cond):
+        return
+    if any(_norm(w.text) == _norm(cond) for w in warns):
+        return
+    data: dict[str, Any] = {"action": "sooner" if sooner else "call", "place": None}
+    ev = [doc.span(cs, ce), doc.span(sent.start, sent.end)]
+    if not sooner:
+        act_s, how_e = sent.start + m.start("act"), sent.start + m.end("how")
+        pm = _PLACE_RE.search(text, act_s, how_e)
+        if pm:  # "return to the emergency department if ...": say where to go, as the note does
+            data["action"] = "call_911" if pm.group() == "911" else "go"
+            data["place"] = pm.group()
+            ev.append(doc.span(pm.start(), pm.end()))
+    warns.append(Fact("warning", cond, "", "", ev, data))
+
+
+_PURPOSE_RE = re.compile(
+    r"\b(?:recheck|re-check|check|follow[- ]?up on|follow[- ]?up (?:for|of)|re-?evaluat\w*|review|reassess\w*|monitor)\s+"
+    r"(?:of\s+)?(?:(?:her|his|their|your|the)\s+)?(?!(?:in|within|after|at|next|up|back|again|with)\b)(?P<what>[a-z][a-z0-9 /-]{2,40}?)(?=\s+(?:in|within|after|at|next)\b|[.,;]|$)",
+    re.I)
+_FOR_RE = re.compile(r"\b(?:for|to)\s+(?:a\s+)?(?P<what>(?:re)?check (?:of |on )?[a-z0-9 /-]{3,40}?|wound check|suture removal|"
+                     r"(?:repeat |follow-up )?(?:labs|blood work|x-ray|imaging|ultrasound|echo\w*)|review (?:of )?[a-z ]{3,30}?|"
+                     r"discuss(?:ion of)? [a-z ]{3,30}?)(?=[.,;]|\s+(?:in|within|and)\b|$)", re.I)
+_TOPIC_MOD = re.compile(r"^(?:elevated|high|low|uncontrolled|poorly controlled|worsening|new|chronic|acute|primary|"
+                        r"essential|mild|moderate|severe|benign)\s+", re.I)
+
+
+def _item_heading(doc: Document, pos: int, diagnoses: list[Fact]) -> Fact | None:
+    """The diagnosis of the problem item a plan sentence belongs to: the one written earlier on the same
+    line ("2. Elevated blood pressure. Recheck in 4 weeks."), or a heading line of its own above it in the
+    same block ("Hypertension.\n- Recheck in 4 weeks."). None for a general line after the items."""
+    text = doc.text
+    ls = text.rfind("\n", 0, pos) + 1
+    same = [f for f in diagnoses if ls <= f.evidence[0].start < pos]
+    if same:
+        return max(same, key=lambda f: f.evidence[0].start)
+    if re.match(r"\s*(?:#|\d{1,2}[.)])", text[ls:pos]):
+        return None
+    cur = ls
+    while cur > 0:
+        pls = text.rfind("\n", 0, cur - 1) + 1
+        line = text[pls:cur - 1]
+        if not line.strip():
+            return None
+        hs = [f for f in diagnoses if pls <= f.evidence[0].start < cur - 1]
+        if hs:
+            f = max(hs, key=lambda x: x.evidence[0].start)
+            rest = text[f.evidence[0].end:cur - 1].strip(" .:;\t")
+            return f if not rest else None
+        if re.match(r"\s*(?:#|\d{1,2}[.)])", line):
+            return None
+        cur = pls
+    return None
+
+
+def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) -> tuple[list[Fact], list[Fact]]:
     text = doc.text
     fus: list[Fact] = []
     warns: list[Fact] = []
@@ -513,40 +717,68 @@ def _follow_up_and_warnings(doc: Document) -> tuple[list[Fact], list[Fact]]:
         if sent.section not in PLAN_SECTIONS and sent.section not in ("hospital_course", "preamble", "discharge_diagnoses"):
             continue
         st = text[sent.start:sent.end]
+        warned = False
         for rx in (_WARNING_RE, _WARNING_IF_FIRST_RE):
             m = rx.search(st)
             if m:
-                cs, ce = _strip_span(text, sent.start + m.start("cond"), sent.start + m.end("cond"))
-                cut = re.search(r",? (?:and|but|so) (?:we|i|she|he|they|the patient)\b|, (?:we|i)\b", text[cs:ce], re.I)
-                if cut:
-                    ce = cs + cut.start()
-                cond = text[cs:ce]
-                if len(cond.split()) < 2 or re.match(r"(?i)(?:these|this|it|they|those|that|so|needed)\b", cond):
-                    break
-                if not any(_norm(w.text) == _norm(cond) for w in warns):
-                    warns.append(Fact("warning", cond, "", "", [doc.span(cs, ce), doc.span(sent.start, sent.end)]))
+                _warning_from(doc, sent, m, warns)
+                warned = True
                 break
-        else:
-            m = _FOLLOWUP_RE.search(st)
-            if m and re.search(r"\b(?:presents?|presented|presenting|here|seen|is an? \d+-year-old)\b", st, re.I):
-                m = None
-            if m and re.search(r"\b(?:not|no longer|never)\b|n't\b", st[: m.start()], re.I):
-                m = None  # "he does not need to follow up with the surgeon"
-            if m and re.search(r"\bfollow[- ]?up with (?:the patient|him|her|them)\b|\bvia the portal\b|\bonce (?:the )?results\b", st, re.I):
-                m = None  # the clinician will get back to the patient: not an appointment
-            if m and not re.search(r"\b(?:previous|last|prior|since)\b", st[: m.start()], re.I):
-                when = _WHEN_RE.search(st)
-                with_ = _WITH_RE.search(st)
-                ev = [doc.span(sent.start + m.start(), sent.start + m.end())]
-                data: dict[str, Any] = {"sentence": doc.span(sent.start, sent.end).to_dict(), "when": None, "with": None}
-                if when:
+        m_soon = _SOONER_RE.search(st)
+        if m_soon and not warned:
+            _warning_from(doc, sent, m_soon, warns, sooner=True)
+        if warned:
+            continue
+        m = _FOLLOWUP_RE.search(st)
+        when = _WHEN_RE.search(st)
+        if m is None and sent.section == "follow_up" and when:
+            m = when  # "Primary care in 1 week." under a follow-up heading
+        if m and re.search(r"\b(?:presents?|presented|presenting|here|seen|is an? \d+-year-old)\b", st, re.I):
+            m = None
+        if m and re.search(r"\b(?:not|no longer|never)\b|n't\b", st[: m.start()], re.I):
+            m = None  # "he does not need to follow up with the surgeon"
+        if m and re.search(r"\bfollow[- ]?up with (?:the patient|him|her|them)\b|\bvia the portal\b|\bonce (?:the )?results\b", st, re.I):
+            m = None  # the clinician will get back to the patient: not an appointment
+        if m and sent.section == "follow_up" and m is when and get_lexicon().find(st[: when.start()], categories=("test",)):
+            m = None  # "Repeat chest x-ray in 6 weeks": a test to do (listed with the tests)
+        if m and not re.search(r"\b(?:previous|last|prior|since)\b", st[: m.start()], re.I):
+            with_ = _WITH_RE.search(st)
+            ev = [doc.span(sent.start + m.start(), sent.start + m.end())]
+            data: dict[str, Any] = {"sentence": doc.span(sent.start, sent.end).to_dict(), "when": None, "with": None,
+                                    "purpose": None}
+            if when:
+                if when is not m:
                     ev.append(doc.span(sent.start + when.start(), sent.start + when.end()))
-                    data["when"] = when.group()
-                if with_:
-                    ev.append(doc.span(sent.start + with_.start(1), sent.start + with_.end(1)))
-                    data["with"] = with_.group(1)
-                fus.append(Fact("follow_up", st.strip(), "", "", ev, data))
+                data["when"] = when.group()
+            if with_:
+                ev.append(doc.span(sent.start + with_.start(1), sent.start + with_.end(1)))
+                data["with"] = with_.group(1)
+            elif sent.section == "follow_up" and when:
+                lead = re.match(r"\s*(?:[-•*]\s*)?(?P<w>(?:(?i:primary care)|PCP|[A-Z][a-z]+(?:ology|ics|ry))(?: clinic)?|Dr\.? [A-Z][a-z]+)\s+(?:in|within)\b", st)
+                if lead:
+                    data["with"] = lead.group("w")
+                    ev.append(doc.span(sent.start + lead.start("w"), sent.start + lead.end("w")))
+            pm = _FOR_RE.search(st) or _PURPOSE_RE.search(st)
+            if pm and pm.group("what").strip().lower() not in ("in", "up", "back", "you", "him", "her"):
+                what = pm.group("what").strip()
+                data["purpose"] = what
+                data["purpose_from"] = "for" if pm.re is _FOR_RE else "check"
+                ev.append(doc.span(sent.start + pm.start("what"), sent.start + pm.start("what") + len(what)))
+            elif diagnoses:
+                head = _item_heading(doc, sent.start, diagnoses)
+                if head is not None:  # "2. Elevated blood pressure ... Recheck in 4 weeks."
+                    topic = head.data.get("term") or _clean_dx(head.text)
+                    if re.search(r"\b(?:without|vs|versus|or)\b", topic, re.I):
+                        topic = re.split(r"\s+(?:without|vs\.?|versus|or)\s+", topic, flags=re.I)[0]
+                    data["purpose"] = _TOPIC_MOD.sub("", topic.lower())
+                    data["purpose_from"] = "check"
+                    ev.append(head.evidence[0])
+            fus.append(Fact("follow_up", st.strip(), "", "", ev, data))
     return fus, warns
+
+
+def _clean_dx(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip().rstrip(".;:,")
 
 
 def _patient_name(doc: Document) -> Fact | None:
@@ -561,10 +793,10 @@ def extract_letter_facts(doc: Document) -> LetterFacts:
     shared = _shared_facts(doc)
     allergies, none_fact = _allergies(doc, shared)
     tests, procs = _tests_and_procedures(doc)
-    fus, warns = _follow_up_and_warnings(doc)
     meds = _medications(doc, shared)
     med_names = {_norm(m.text) for m in meds} | {_norm(m.data.get("generic") or "") for m in meds}
     diags = [d for d in _diagnoses(doc) if _norm(d.text) not in med_names]
+    fus, warns = _follow_up_and_warnings(doc, diags)
     return LetterFacts(
         patient_name=_patient_name(doc),
         diagnoses=diags,

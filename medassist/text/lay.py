@@ -262,3 +262,64 @@ def _load(path: str) -> LayLexicon:
 def get_lexicon(path: str | None = None) -> LayLexicon:
     """The project's lay lexicon (loaded once)."""
     return _load(str(path or resource_path("lay_lexicon.json")))
+
+
+# ---------------------------------------------------------------------------------------------- drug forms
+#: words in a note that say how a medicine is given, mapped to the form keys of ``plain_by_form``
+_FORM_WORDS: list[tuple[str, str]] = [
+    (r"nebuli[sz]\w*|nebs?|via neb|neb treatments?|respules?", "nebulized"),
+    (r"nasal(?:ly)?|intranasal|nose spray|nasal spray|sprays? (?:in|into|per) (?:each|both|the) nostrils?|nostrils?", "nasal"),
+    (r"inhal\w*|puffs?|MDI|HFA|diskus|ellipta|respimat|handihaler", "inhaled"),
+    (r"insulin pump|pump", "pump"),
+    (r"sublingual(?:ly)?|under the tongue", "sublingual"),
+    (r"(?-i:SL)", "sublingual"),
+    (r"patch(?:es)?|transdermal(?:ly)?", "patch"),
+    (r"cream|ointment|gel|lotion|topical(?:ly)?|apply|applied", "topical"),
+    (r"eye drops?|ophthalmic|gtts?|drops? in (?:each|both|the) eyes?", "eye"),
+    (r"inject\w*|injection|inj|shots?|pens?|intramuscular(?:ly)?|intra-?articular|subcutaneous(?:ly)?|subq|(?-i:IM|SC|SQ)",
+     "injected"),
+    (r"tabs?|tablets?|caps?|capsules?|pills?|PO|by mouth|orally|oral", "oral"),
+    (r"units?", "injected"),  # weakest: "10 units at bedtime" is insulin by pen or syringe
+]
+_FORM_RES = [(re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.I), key) for rx, key in _FORM_WORDS]
+#: what a plain phrase claims about the form (to catch a description that contradicts the note)
+_CLAIMS = [(re.compile(r"\binhaler\b", re.I), "inhaled"), (re.compile(r"\bnose spray|spray for the nose\b", re.I), "nasal"),
+           (re.compile(r"\bcream|ointment|gel\b", re.I), "topical"), (re.compile(r"\bshot\b", re.I), "injected"),
+           (re.compile(r"\bpatch\b", re.I), "patch"), (re.compile(r"\beye drops?\b", re.I), "eye"),
+           (re.compile(r"\bpill\b", re.I), "oral"), (re.compile(r"\bmist\b", re.I), "nebulized"),
+           (re.compile(r"\bunder (?:the|your) tongue\b", re.I), "sublingual")]
+
+
+def written_form(text: str) -> str | None:
+    """The form a medicine is given in, from the words around it ("1 puff", "nasal spray", "SL"), or None.
+
+    The first form word found wins, in the order of ``_FORM_WORDS`` (a nebulizer is also inhaled)."""
+    for rx, key in _FORM_RES:
+        if rx.search(text):
+            return key
+    return None
+
+
+def claimed_form(plain: str) -> str | None:
+    for rx, key in _CLAIMS:
+        if rx.search(plain):
+            return key
+    return None
+
+
+def plain_for_form(entry: dict, form: str | None, surface: str | None = None) -> str:
+    """The lay words for a drug given in ``form`` (None: the note does not say). A brand name that implies a
+    form (Flovent, Flonase) counts when the note names no form. The result never claims a form that
+    contradicts ``form``: if it would, a form-neutral phrase (the entry's ``plain``) is used, or ""."""
+    by_form = entry.get("plain_by_form") or {}
+    if form is None and surface:
+        form = (entry.get("brand_forms") or {}).get(surface) or next(
+            (v for k, v in (entry.get("brand_forms") or {}).items() if k.lower() == surface.lower()), None)
+    plain = by_form.get(form) if form else None
+    if plain:
+        return plain
+    plain = entry.get("plain", "")
+    claim = claimed_form(plain)
+    if claim and form and claim != form:
+        return ""  # e.g. a "rescue inhaler" given by nebulizer, and no words for that form: say nothing
+    return plain

@@ -42,13 +42,25 @@ def build() -> dict:
             entries.append({"term": term, "plain": plain, "category": "diagnosis", "aliases": aliases,
                             "icd10_chapter": chapter, "icd10_range": rng, "icd10_chapter_title": title})
     for key, (name, plain, _short) in data_drugs.CLASSES.items():
-        entries.append({"term": name, "plain": plain, "category": "drug_class", "aliases": [], "class_key": key})
+        e = {"term": name, "plain": plain, "category": "drug_class", "aliases": [], "class_key": key}
+        if name in data_drugs.FORMS:
+            e["plain"] = data_drugs.FORMS[name]["any"]
+            e["plain_by_form"] = {k: v for k, v in data_drugs.FORMS[name].items() if k != "any"}
+        entries.append(e)
     for term, cls, brands in _rows(data_drugs.DRUGS):
         if cls not in data_drugs.CLASSES:
             raise SystemExit(f"drug {term!r}: unknown class {cls!r}")
         cname, _cplain, short = data_drugs.CLASSES[cls]
-        entries.append({"term": term, "plain": short, "category": "drug", "aliases": brands,
-                        "drug_class": cname, "class_key": cls})
+        e = {"term": term, "plain": short, "category": "drug", "aliases": brands,
+             "drug_class": cname, "class_key": cls}
+        forms = data_drugs.FORMS.get(term)
+        if forms:  # a multi-form drug: neutral plain words, and words per written form
+            e["plain"] = forms["any"]
+            e["plain_by_form"] = {k: v for k, v in forms.items() if k != "any"}
+            bf = {b: data_drugs.BRAND_FORMS[b.lower()] for b in brands if b.lower() in data_drugs.BRAND_FORMS}
+            if bf:
+                e["brand_forms"] = bf
+        entries.append(e)
     for cat, block in [("test", data_other.TESTS), ("anatomy", data_other.ANATOMY),
                        ("procedure", data_other.PROCEDURES), ("abbreviation", data_other.ABBREVIATIONS)]:
         for term, plain, aliases in _rows(block):

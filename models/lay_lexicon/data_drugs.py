@@ -491,3 +491,84 @@ capsaicin cream | topical |
 diclofenac gel | nsaid | Voltaren gel
 salicylic acid | topical |
 """
+
+#: Drugs that come in more than one form (inhaler, nose spray, cream, shot...). For these the drug's
+#: ``plain`` is a form-neutral phrase ("any") and ``plain_by_form`` gives the words for the form the note
+#: names; a letter never says "nose spray" when the note says "inhaler". Form keys: inhaled, nebulized,
+#: nasal, topical, injected, sublingual, patch, oral, eye, pump. ``brand_forms`` says which form a brand
+#: name implies (Flovent is an inhaler, Flonase a nose spray).
+FORMS = {
+    "fluticasone": {"any": "a steroid medicine that calms swelling",
+                    "inhaled": "a steroid inhaler that calms the airways",
+                    "nasal": "a steroid nose spray",
+                    "topical": "a steroid cream"},
+    "mometasone": {"any": "a steroid medicine that calms swelling",
+                   "nasal": "a steroid nose spray",
+                   "inhaled": "a steroid inhaler that calms the airways",
+                   "topical": "a steroid cream"},
+    "budesonide": {"any": "a steroid medicine that calms swelling",
+                   "inhaled": "a steroid inhaler that calms the airways",
+                   "nebulized": "a steroid mist you breathe in to calm the airways",
+                   "nasal": "a steroid nose spray",
+                   "oral": "a steroid pill that calms swelling in the gut"},
+    "beclomethasone": {"any": "a steroid medicine that calms swelling",
+                       "inhaled": "a steroid inhaler that calms the airways",
+                       "nasal": "a steroid nose spray"},
+    "triamcinolone": {"any": "a steroid medicine that calms swelling",
+                      "topical": "a steroid cream",
+                      "injected": "a steroid shot that calms swelling",
+                      "nasal": "a steroid nose spray"},
+    "albuterol": {"any": "a rescue medicine that opens the airways fast",
+                  "inhaled": "a rescue inhaler that opens the airways fast",
+                  "nebulized": "a rescue medicine you breathe in as a mist to open the airways"},
+    "levalbuterol": {"any": "a rescue medicine that opens the airways fast",
+                     "inhaled": "a rescue inhaler that opens the airways fast",
+                     "nebulized": "a rescue medicine you breathe in as a mist to open the airways"},
+    "ipratropium": {"any": "a medicine that opens the airways",
+                    "inhaled": "an inhaler that opens the airways",
+                    "nebulized": "a medicine you breathe in as a mist to open the airways",
+                    "nasal": "a nose spray for a runny nose"},
+    "formoterol": {"any": "a medicine that keeps the airways open",
+                   "inhaled": "a daily inhaler",
+                   "nebulized": "a daily medicine you breathe in as a mist to keep the airways open"},
+    "nitroglycerin": {"any": "a medicine for chest pain",
+                      "sublingual": "a medicine for chest pain that melts under your tongue",
+                      "patch": "a skin patch that helps prevent chest pain",
+                      "topical": "an ointment that helps prevent chest pain"},
+    "lidocaine": {"any": "a numbing medicine",
+                  "patch": "a numbing skin patch",
+                  "topical": "a numbing cream or gel",
+                  "injected": "a numbing shot"},
+    "diclofenac": {"any": "a pain and swelling medicine",
+                   "topical": "a pain and swelling gel for the skin",
+                   "oral": "a pain and swelling pill"},
+    "hydrocortisone": {"any": "a steroid medicine",
+                       "topical": "a steroid cream",
+                       "oral": "a steroid pill"},
+    "estradiol": {"any": "a hormone medicine",
+                  "patch": "a hormone skin patch",
+                  "topical": "a hormone cream or gel"},
+    "testosterone": {"any": "a hormone medicine",
+                     "topical": "a hormone gel for the skin",
+                     "injected": "a hormone shot",
+                     "patch": "a hormone skin patch"},
+    "ketorolac": {"any": "a pain and swelling medicine",
+                  "injected": "a pain and swelling shot",
+                  "eye": "eye drops for pain and swelling"},
+    "timolol": {"any": "a medicine for eye pressure",
+                "eye": "eye drops"},
+}
+FORMS["insulin"] = {"any": "a hormone that lowers blood sugar",
+                    "injected": "a hormone given as a shot to lower blood sugar",
+                    "pump": "a hormone that lowers blood sugar, given by a pump"}
+for _ins in ("insulin glargine", "insulin detemir", "insulin degludec", "insulin lispro", "insulin aspart",
+             "regular insulin", "NPH insulin"):
+    FORMS[_ins] = {"any": "insulin for blood sugar", "injected": "insulin for blood sugar, given as a shot",
+                   "pump": "insulin for blood sugar, given by a pump"}
+
+BRAND_FORMS = {
+    "flovent": "inhaled", "arnuity": "inhaled", "flonase": "nasal", "nasonex": "nasal", "asmanex": "inhaled",
+    "pulmicort": "inhaled", "rhinocort": "nasal", "entocort": "oral", "qvar": "inhaled", "beconase": "nasal",
+    "kenalog": "injected", "nasacort": "nasal", "lidoderm": "patch", "nitrostat": "sublingual",
+    "androgel": "topical", "voltaren gel": "topical",
+}
