@@ -301,3 +301,8 @@ def test_cli_summarize_jsonl_and_text(tmp_path, capsys):
     rc = main(["summarize", str(a), "--no-history", "--no-embeddings"])
     out = capsys.readouterr().out
     assert rc == 0 and "Medications:" in out and "Furosemide 40 mg by mouth daily" in out
+    # asking for prose with no prose pack installed keeps the extractive summary and says why
+    rc = main(["summarize", str(a), "--no-history", "--no-embeddings", "--abstractive", "--format", "json"])
+    d = json.loads(capsys.readouterr().out)
+    assert rc == 0 and d["medications"] and "abstract" not in d
+    assert any("no prose draft" in w for w in d["warnings"])

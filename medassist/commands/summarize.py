@@ -33,7 +33,12 @@ def run(args) -> int:
         doc = read_document(item)
         s = summarize(doc, args.length, use_embeddings=not args.no_embeddings)
         if args.abstractive:
-            abstractive_summary(doc, s, pack=None if args.abstractive == "auto" else args.abstractive)
+            from ..errors import ModelPackError
+
+            try:
+                abstractive_summary(doc, s, pack=None if args.abstractive == "auto" else args.abstractive)
+            except ModelPackError as exc:  # the extractive summary stands; say why there is no prose
+                s.warnings.append(f"no prose draft: {exc}")
         return TaskOutput(result=s.to_dict(), source=doc, models=s.models,
                           params={"length": args.length, "embeddings": not args.no_embeddings, "abstractive": args.abstractive})
 
