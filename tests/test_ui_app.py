@@ -187,8 +187,10 @@ def test_drop_dicom_folder_shows_viewer_and_report(qtbot, window, tmp_path):
     assert "FINDINGS:" in tab.report.text() and "IMPRESSION:" in tab.report.text()
     assert tab.report.notes.isVisibleTo(tab) and "no image model installed" in tab.report.notes.text()
     # edit the impression; the SR export carries the edit
-    tab.report.editor.setPlainText(tab.report.text().replace("No acute abnormality in the chest.",
-                                                             "Edited impression for the SR test."))
+    body = tab.report.text()
+    assert "\n\nIMPRESSION:\n" in body
+    tab.report.editor.setPlainText(body.split("\n\nIMPRESSION:\n")[0] + "\n\nIMPRESSION:\nEdited impression for the SR test.")
+    assert tab.report.edited_report().section("impression").source == "user"
     out = tmp_path / "report.dcm"
     job = window.export_pane(tab, "report", "sr", str(out))
     qtbot.waitUntil(lambda: job.state in ("done", "failed"), timeout=60_000)

@@ -5,7 +5,6 @@ Nothing here opens the history, lists packs or asks onnxruntime on the GUI threa
 
 from __future__ import annotations
 
-from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
