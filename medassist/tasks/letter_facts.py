@@ -220,6 +220,7 @@ def _diagnoses(doc: Document) -> list[Fact]:
             pe = ps + len(m.group("p").rstrip())
             # a problem item is its first sentence only: "Obesity, BMI 32. Discussed diet and exercise."
             sent_end = next((x.end for x in doc.sentences if x.start <= ps < x.end), pe)
+            was_cut = sent_end < pe
             pe = min(pe, sent_end)
             while pe > ps and text[pe - 1] in " \t.;:":
                 pe -= 1
@@ -239,9 +240,12 @@ def _diagnoses(doc: Document) -> list[Fact]:
             hits = [h for h in lex.find(text[ps:pe], categories=("diagnosis",))
                     if (h.entry.get("icd10_chapter") not in ("XX", "XXI") or h.end - h.start == pe - ps)
                     and _status(doc, ps + h.start, ps + h.end) == "affirmed"]
-            # "Elevated blood pressure without a diagnosis of hypertension": the item ends before what it excludes
             if not hits and len(words) > 9:
                 continue
+            if was_cut and (not re.match(r"[ \t]*(?:#|\d{1,2}[.)])", line) or not hits
+                            or len(text[ps:ps + hits[0].start].split()) > 3
+                            or re.match(r"(?i)(?:the|a|an|this|that|his|her|their|x-?ray|mri|ct)\b", p)):
+                continue  # the first sentence of a prose line is a problem name only on a numbered item
             plain = ""
             term = None
             if hits:

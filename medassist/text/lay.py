@@ -34,6 +34,9 @@ _DRUG_SUFFIXES = (
     "terol", "tropium", "sonide", "casone", "olone", "asone", "codone", "morphone", "profen", "coxib", "fenac",
 )
 _NOT_DRUGS = {
+    # forms and devices written before a dose ("Nitroglycerin patch 0.4 mg/hr"): not drug names
+    "patch", "patches", "cream", "ointment", "gel", "lotion", "inhaler", "spray", "drops", "nebulizer", "neb", "pen",
+    "injection", "solution", "suspension", "syrup", "tablet", "tablets", "capsule", "capsules", "pump", "respules",
     "pain", "dose", "daily", "total", "about", "only", "also", "take", "taking", "takes", "took", "from", "with",
     "dosage", "between", "increase", "increased", "decrease", "decreased", "start", "started", "stop", "stopped",
     "continue", "continued", "initiate", "initiated", "prescribe", "prescribed", "additional", "another", "extra",
