@@ -375,8 +375,7 @@ class MainWindow(QMainWindow):
         def act(menu, text, slot, shortcut=None, name=None):
             a = QAction(text, self)
             if shortcut:
-                a.setShortcut(QKeySequence(shortcut))
-                a.setShortcutContext(Qt.ApplicationShortcut)
+                a.setShortcut(QKeySequence(shortcut))  # window context: Esc etc. still reach open dialogs
             a.triggered.connect(slot)
             menu.addAction(a)
             self.addAction(a)
@@ -583,7 +582,7 @@ class MainWindow(QMainWindow):
             self.runner.submit("close history", close, pool="db")
         self.historyLocked.emit()
         if self.history_mode in ("passphrase", "keyring", "new"):
-            self.show_unlock_dialog()
+            self.show_unlock_dialog(setup=self.history_mode == "new")
 
     # ------------------------------------------------------------------ history writes and reads
     def _db(self, name: str, fn: Callable, on_done: Callable | None = None, on_failed: Callable | None = None):
