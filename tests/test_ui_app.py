@@ -293,6 +293,12 @@ def test_first_run_setup_then_lock_and_unlock(qtbot, monkeypatch, home):
     qtbot.keyClicks(d.confirm, "first passphrase typo")
     qtbot.mouseClick(d.ok_button, Qt.LeftButton)
     assert d.error.text() == "The two passphrases differ." and w.history is None
+    d.reject()  # dismissed: File > Unlock history brings the setup back
+    assert w.unlock_dialog is None
+    w.unlock_action.trigger()
+    assert w.unlock_dialog is not None and w.unlock_dialog is not d and w.unlock_dialog.setup
+    d = w.unlock_dialog
+    qtbot.keyClicks(d.passphrase, "first passphrase")
     d.confirm.clear()
     qtbot.keyClicks(d.confirm, "first passphrase")
     with qtbot.waitSignal(w.historyOpened, timeout=30_000):

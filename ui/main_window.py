@@ -389,6 +389,7 @@ class MainWindow(QMainWindow):
         act(m, "&Close tab", self.close_current_tab, "Ctrl+W", "close_action")
         m.addSeparator()
         act(m, "&Lock", self.lock, "Ctrl+L", "lock_action")
+        act(m, "&Unlock history…", self.unlock_history, None, "unlock_action")
         act(m, "&Quit", self.close, "Ctrl+Q", "quit_action")
         e = mb.addMenu("&Edit")
         act(e, "&Paste note", self.paste_note, "Ctrl+Shift+V", "paste_action")
@@ -556,6 +557,11 @@ class MainWindow(QMainWindow):
         self.unlock_dialog = d
         d.show()
         return d
+
+    def unlock_history(self) -> None:
+        """File > Unlock history: the dialog again (after it was dismissed), or nothing when already open."""
+        if self.history is None and self.history_mode:
+            self.show_unlock_dialog(setup=self.history_mode == "new")
 
     def _dialog_closed(self, d) -> None:
         if self.unlock_dialog is d:
