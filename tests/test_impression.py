@@ -124,6 +124,18 @@ def test_committed_pack_writes_sensible_impressions():
                      "airspace disease. No pleural effusion or pneumothorax is seen.")
     assert not any(w in normal.impression.lower() for w in ("effusion is", "pneumonia", "cardiomegaly"))
     assert imp.model["name"] == _committed_pack().name
+    # a pneumonia the draft model might miss is kept, via the findings-consistency guard
+    pna = impress("Right upper lobe consolidation consistent with pneumonia. Heart size is normal. No effusion.")
+    assert "pneumonia" in pna.impression.lower() and not pna.warnings
+
+
+def test_guard_warnings_name_disagreements():
+    from medassist.tasks.impression import affirmed_concepts, consistency
+
+    f = affirmed_concepts("The heart is enlarged. Small left pleural effusion. No pneumothorax.")
+    assert f == {"cardiomegaly", "pleural effusion"}
+    assert consistency(f, "No acute cardiopulmonary abnormality.") == ([], ["cardiomegaly", "pleural effusion"])
+    assert consistency(f, "Cardiomegaly with left effusion and right pneumothorax.") == (["pneumothorax"], [])
 
 
 @committed

@@ -326,6 +326,9 @@ class ImpressionModel:
             warnings.append("the impression states what the findings do not: " + ", ".join(invented))
         if dropped:
             warnings.append("the findings state what the impression leaves out: " + ", ".join(dropped))
+        cmp_rx = r"\b(?:stable|unchanged|again|interval|previous(?:ly)?|prior|compared|new)\b"
+        if re.search(cmp_rx, out, re.I) and not re.search(cmp_rx, text, re.I):
+            warnings.append("the impression compares with a prior study that the findings do not mention")
         if not out:
             warnings.append("the model produced an empty impression")
         return Impression(out, text, dict(self.info), neighbour, score, (time.perf_counter() - t0) * 1000.0, [], warnings)
