@@ -159,3 +159,19 @@ def test_no_generic_warning_is_presented_as_from_the_note():
         lines = next(s for s in d["sections"] if s["key"] == "warnings")["lines"]
         assert all(ln.get("template") for ln in lines)
     assert "Please see your primary care doctor in 1 week." in _letter(note, "discharge").text
+
+
+def test_aci_review_as_prescribed_is_not_a_start_and_durations_and_conditional_follow_up():
+    note = ("PLAN\n\nShe has been compliant with metformin as prescribed. Her sugars are a little high. "
+            "She will take Motrin 600 mg every 6 hours for a week. If she does not improve, she will follow up with me.\n")
+    letter = _letter(note)
+    assert _med(letter, "metformin").data["change"] == "continue"
+    assert "Start taking metformin" not in letter.text and "Keep taking metformin." in letter.text
+    assert "take 600 mg every 6 hours for a week" in letter.text
+    assert "Call us if you do not improve." in letter.text
+
+
+def test_mcl_strain_is_a_ligament_not_a_muscle():
+    letter = _letter("ASSESSMENT AND PLAN\n\n1. Right knee MCL strain.\n- I will place him in a knee brace.\n")
+    found = letter.text.split("What we found:")[1].split("\n\n")[0]
+    assert "ligament" in found and "muscle" not in found

@@ -48,7 +48,7 @@ _SOONER_RE = re.compile(rf"\b(?:sooner|earlier)\s+(?:if|should)\s+(?P<cond>{_NOT
 _PLACE_RE = re.compile(r"\b(?:the\s+)?(?:emergency (?:department|room)|ER|ED|urgent care|911|hospital)\b")
 _WARNING_IF_FIRST_RE = re.compile(
     r"\bif\b\s+(?P<cond>[^.;,]{3,140}),\s*(?:she|he|they|you|the patient)?\s*(?:should|will|is to|needs to|must)?\s*"
-    r"(?P<act>call|contact|notify|return|go to|come back|seek|present)\b(?P<how>[^.;]{0,60})", re.I)
+    r"(?P<act>call|contact|notify|return|go to|come back|seek|present|follow[- ]?up|see (?:me|us))\b(?P<how>[^.;]{0,60})", re.I)
 _NAME_RE = re.compile(
     r"\b(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?(?P<name>[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){1,2})"
     r"\s+is\s+an?\s+\d{1,3}[- ](?:year|yr|month)[- ]old\b")

@@ -133,7 +133,7 @@ _PRN_RE = re.compile(
     re.I,
 )
 _DURATION_RE = re.compile(
-    r"(?<![\w])(?:x|for|times|over the next|over)\s*(?P<num>\d+|one|two|three|four|five|six|seven|ten|fourteen)\s*"
+    r"(?<![\w])(?:x|for|times|over the next|over)\s*(?P<num>\d+|one|two|three|four|five|six|seven|ten|fourteen|(?<=for )an?(?=\s+(?:day|week|month)\b))\s*"
     r"(?P<unit>days?|d|weeks?|wks?|months?|mos?)(?![\w])",
     re.I,
 )
@@ -154,8 +154,8 @@ _CHANGES: list[tuple[str, str]] = [
     (r"increas\w*|up-?titrat\w*|rais\w*|go up on|bump(?:ed)? up|doubl\w*", "increase"),
     (r"decreas\w*|reduc\w*|lower\w*|cut back|down-?titrat\w*|taper\w*|wean\w*", "decrease"),
     (r"switch\w*|chang\w*|replac\w*|transition\w*|convert\w*", "change"),
-    (r"start\w*|initiat\w*|begin|began|begun|commenc\w*|prescrib\w*|add(?:ed|ing)?|put (?:him|her|them|you) on|place (?:him|her|them|you) on|placed on|trial of|new prescription", "start"),
-    (r"continu\w*|remain\w* on|stay on|keep taking|resume\w*|refill\w*|maintain\w*|current(?:ly)?", "continue"),
+    (r"start\w*|initiat\w*|begin|began|begun|commenc\w*|(?<!\bas )(?<!previously )(?<!already )prescrib\w*|add(?:ed|ing)?|put (?:him|her|them|you) on|place (?:him|her|them|you) on|placed on|trial of|new prescription", "start"),
+    (r"continu\w*|complian\w* with|adheren\w* (?:to|with)|remain\w* on|stay on|keep taking|resume\w*|refill\w*|maintain\w*|current(?:ly)?", "continue"),
 ]
 _CHANGE_RES = [(re.compile(rf"(?<![\w/])(?:{rx})(?![\w])", re.I), kind) for rx, kind in _CHANGES]
 
@@ -294,7 +294,7 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
 
     m = _DURATION_RE.search(text)
     if m and not any(m.start() < e and s < m.end() for s, e in taken):
-        n = _WORD_NUM.get(m.group("num").lower(), m.group("num"))
+        n = {"a": "1", "an": "1"}.get(m.group("num").lower()) or _WORD_NUM.get(m.group("num").lower(), m.group("num"))
         unit = _UNIT_DAYS.get(m.group("unit").lower(), m.group("unit").lower())
         if n == "1" and unit.endswith("s"):
             unit = unit[:-1]

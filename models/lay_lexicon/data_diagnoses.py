@@ -530,6 +530,8 @@ burn | damage to the skin from heat or chemicals |
 dislocation | a bone pushed out of its joint |
 whiplash | a neck injury from the head moving back and forth fast |
 ACL tear | a tear of a main ligament inside the knee | anterior cruciate ligament tear; torn ACL
+MCL strain | a stretched or torn ligament on the inner side of the knee | MCL sprain; MCL tear; medial collateral ligament strain; medial collateral ligament sprain; medial collateral ligament tear
+LCL strain | a stretched or torn ligament on the outer side of the knee | LCL sprain; LCL tear; lateral collateral ligament sprain
 hip fracture | a broken hip |
 wrist fracture | a broken wrist | distal radius fracture
 compression fracture | a collapsed bone in the spine |
