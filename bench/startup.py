@@ -103,7 +103,7 @@ def child() -> None:
             if time.monotonic() > end:
                 raise SystemExit("timed out")
             loop = QEventLoop()
-            QTimer.singleShot(2, loop.quit)
+            QTimer.singleShot(20, loop.quit)  # a faster pump would add GIL contention to the workers
             loop.exec()
 
     w.start_history()
@@ -126,6 +126,8 @@ def child() -> None:
             return next(int(x.split()[1]) for x in fh if x.startswith("VmRSS:")) / 1024
 
     stages = {"window": rss_now()}
+    wait(lambda: codes_ready() or tab[0] is not None)
+    tab_open = time.perf_counter() - t0
     wait(codes_ready)
     first_codes = time.perf_counter() - t0
     stages["codes"] = rss_now()
@@ -147,7 +149,7 @@ def child() -> None:
                 loaded.append(f"{pack.name}/{name}")
     stages["all packs"] = rss_now()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"first_codes": first_codes, "all_note_tasks": all_note, "rss_mb": rss, "sessions": loaded,
+    print(json.dumps({"first_codes": first_codes, "tab_open": tab_open, "all_note_tasks": all_note, "rss_mb": rss, "sessions": loaded,
                       "stages": stages}),
           flush=True)
     w.shutdown()
@@ -186,7 +188,8 @@ def main() -> None:
     e = engine_codes(home)
     print(f"2. drop -> first codes (cold models, fresh process): {c['first_codes']:.2f} s; bare engine "
           f"(import + read + code_document, fresh process) {e:.2f} s, ratio {c['first_codes'] / e:.2f}x  "
-          f"(goal <= 2 s: {'met' if c['first_codes'] <= 2.0 else 'NOT met'}); all three note panes: {c['all_note_tasks']:.2f} s")
+          f"(goal <= 2 s: {'met' if c['first_codes'] <= 2.0 else 'NOT met'}); note tab open after {c['tab_open']:.2f} s; "
+          f"all three note panes: {c['all_note_tasks']:.2f} s")
     if wl:
         print(f"   with the app's background warm-up and a drop 3 s after start: first codes "
               f"{json.loads(wl[-1])['first_codes']:.2f} s")
