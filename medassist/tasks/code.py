@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from medassist import icd10
@@ -133,8 +134,57 @@ class Coder:
                                       suggested=bool(s >= self.threshold and c.status == "affirmed" and ev),
                                       status=c.status, billable=entry.billable, evidence=ev,
                                       cue=cue, sources=sorted(c.sources)))
+        out = sorted(out + history_codes(out, self.threshold), key=lambda x: -x.score)
         validate(out)
         return CodingResult(out, self.threshold, self.models())
+
+
+@lru_cache(maxsize=1)
+def _history_rules() -> dict:
+    import json
+
+    from medassist.config import resource_path
+
+    with open(resource_path("icd10cm/history_codes.json"), encoding="utf-8") as fh:
+        data = json.load(fh)
+    return {k: data.get(k, {}) for k in ("historical", "family")}
+
+
+def history_codes(codes: list[CodeSuggestion], threshold: float) -> list[CodeSuggestion]:
+    """History-of (Z85-Z87, I25.2) and family-history (Z80-Z84) codes for conditions the note gives as
+    past or in a relative: the condition's own code stays unsuggested with its status; the Z code
+    carries the same evidence and status and is suggested when the condition scored above threshold."""
+    rules = _history_rules()
+    have = {c.code: c for c in codes}
+    made: dict[str, CodeSuggestion] = {}
+    for c in codes:
+        table = rules.get(c.status)
+        if not table or not c.evidence:
+            continue
+        prefix = max((p for p in table if c.code.startswith(p)), key=len, default=None)
+        if prefix is None:
+            continue
+        z = table[prefix]
+        entry = icd10.lookup(z)
+        if entry is None:
+            continue
+        listed = have.get(z)
+        if listed is not None:  # already a candidate: the rule lifts it to the condition's score
+            if listed.score < c.score:
+                listed.score, listed.status, listed.cue = c.score, c.status, c.cue
+                listed.evidence = list(c.evidence)
+                listed.suggested = c.score >= threshold
+                listed.sources = sorted(set(listed.sources) | {"history rule"})
+                listed.warnings.append(f"from the {c.status} mention of {c.code} ({c.description})")
+            continue
+        prev = made.get(z)
+        if prev is not None and prev.score >= c.score:
+            continue
+        made[z] = CodeSuggestion(code=entry.code, description=entry.description, score=c.score,
+                                 suggested=c.score >= threshold, status=c.status, billable=entry.billable,
+                                 evidence=list(c.evidence), warnings=[f"from the {c.status} mention of {c.code} ({c.description})"],
+                                 cue=c.cue, sources=["history rule"])
+    return sorted(made.values(), key=lambda x: -x.score)
 
 
 def validate(codes: list[CodeSuggestion]) -> None:
@@ -158,14 +208,24 @@ def validate(codes: list[CodeSuggestion]) -> None:
             kids = icd10.billable_children(entry.code)[:4]
             c.warnings.append("not billable (header code); choose a more specific code"
                               + (f", e.g. {', '.join(kids)}" if kids else ""))
-        for note in entry.code_first[:2]:
+        for note in _notes(entry.code_first)[:2]:
             c.warnings.append(f"code first: {note}")
-        for note in entry.use_additional[:2]:
+        for note in _notes(entry.use_additional)[:2]:
             c.warnings.append(f"use additional code: {note}")
     for a, b, note in icd10.excludes1_conflicts(names):
         for c in suggested:
             if c.code == a:
                 c.warnings.append(f"Excludes1 conflict with {b}: {note}")
+
+
+def _notes(notes) -> list[str]:
+    """Tabular instructional notes without their lead-in lines ("code to identify ...:")."""
+    out = []
+    for n in notes:
+        n = n.strip().lstrip(",; ").strip()
+        if n and not n.endswith(":"):
+            out.append(n)
+    return out
 
 
 _lock = threading.Lock()

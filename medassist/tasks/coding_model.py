@@ -24,7 +24,8 @@ FEATURES = [
 KNN_K = 20
 KNN_TERMS = 80
 STATUSES = ("affirmed", "negated", "uncertain", "historical", "family", "hypothetical")
-ALPHA = 2.0
+ALPHA = 2.0  # smoothing of the n-gram -> code probabilities: k / (n + ALPHA)
+NMAX = 3  # longest mention n-gram
 
 
 def product_code(code: str) -> str | None:
@@ -66,9 +67,11 @@ class Candidate:
 class Knowledge:
     def __init__(self, data: dict):
         # probabilities precomputed once: gram -> (count, log1p(count), ((code, p), ...))
-        self.sent: dict = {g: (ng, math.log1p(ng), tuple((c, k / (ng + ALPHA)) for c, k in codes))
+        alpha = float(data.get("alpha", 2.0))
+        self.nmax = int(data.get("nmax", 3))
+        self.sent: dict = {g: (ng, math.log1p(ng), tuple((c, k / (ng + alpha)) for c, k in codes))
                            for g, (ng, codes) in data["sent"].items()}
-        self.doc: dict = {g: (ng, math.log1p(ng), tuple((c, k / (ng + ALPHA)) for c, k in codes))
+        self.doc: dict = {g: (ng, math.log1p(ng), tuple((c, k / (ng + alpha)) for c, k in codes))
                           for g, (ng, codes) in data["doc"].items()}
         self.prior: dict = data["prior"]
         self.n_docs: int = int(data.get("n_docs", 1))
@@ -128,7 +131,7 @@ def build_knowledge(examples, min_count: int = 2, max_codes: int = 25) -> dict:
         prior.update(doc_codes)
         doc_grams = set()
         for s, codes in zip(sents, sent_codes):
-            gs = {g for g, _, _ in grams(tokenize(s))}
+            gs = {g for g, _, _ in grams(tokenize(s), NMAX)}
             doc_grams |= gs
             for g in gs:
                 sg[g] += 1
@@ -161,7 +164,8 @@ def build_knowledge(examples, min_count: int = 2, max_codes: int = 25) -> dict:
         vectors.append([list(v), [round(x, 4) for x in v.values()]])
     used = {g for terms, _ in vectors for g in terms}
     knn = {"idf": {g: w for g, w in idf.items() if g in used}, "vectors": vectors, "codes": code_sets}
-    return {"sent": table(sg, sgc, 1), "doc": table(dg, dgc, 2), "prior": dict(prior), "n_docs": n, "knn": knn}
+    return {"sent": table(sg, sgc, 1), "doc": table(dg, dgc, 2), "prior": dict(prior), "n_docs": n, "knn": knn,
+            "alpha": ALPHA, "nmax": NMAX}
 
 
 def _status_of(doc, start, end, classify):
@@ -175,7 +179,7 @@ def _status_of(doc, start, end, classify):
     return (st if st in STATUSES else "affirmed"), getattr(ctx, "cue", None)
 
 
-def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 500):
+def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 300):
     """Candidates with features for one Document. ``classify(doc, start, end)`` gives context status."""
     text = doc.text
     cands: dict[str, Candidate] = {}
@@ -193,7 +197,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
     for s, e in sentence_spans(doc):
         toks = tokenize(text[s:e], s)
         best_here: dict[str, tuple] = {}
-        for g, i, j in grams(toks):
+        for g, i, j in grams(toks, know.nmax):
             row = sent_table.get(g)
             if row is not None:
                 ng, logn, codes = row

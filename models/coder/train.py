@@ -96,7 +96,7 @@ def refine(examples: dict, anchors: dict, lex, window: int = 2) -> dict:
     know = cm.Knowledge(cm.build_knowledge(examples.values()))
     out = {}
     for i, (sents, _, codes) in examples.items():
-        gram_sets = [{g for g, _, _ in grams(tokenize(s))} for s in sents]
+        gram_sets = [{g for g, _, _ in grams(tokenize(s), know.nmax)} for s in sents]
         lex_codes = [{t.code for t, _ in lex.match(s, 0, len(s))} for s in sents]
         new = [set() for _ in sents]
         for pc, k in anchors.get(i, []):
