@@ -120,11 +120,17 @@ def open_history(args):
     """The encrypted history for recording runs, or None with ``--no-history``."""
     if getattr(args, "no_history", False):
         return None
+    from .errors import HistoryLockedError
+    from .store import open_history_for_cli
+
     try:
-        from .store import open_history_for_cli
-    except ImportError:
-        return None
-    return open_history_for_cli(home=args.home)
+        return open_history_for_cli(home=args.home)
+    except HistoryLockedError as exc:
+        # Nothing ran: a run that cannot be recorded is not started behind the user's back. Say how to go on.
+        raise HistoryLockedError(
+            f"{exc.problem}. Nothing was run. Give the right passphrase (MEDASSIST_PASSPHRASE or the prompt), "
+            "or add --no-history to run without recording"
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------- task runner
@@ -206,14 +212,13 @@ def _emit(args, out, record, render_text, n_items: int, *, failed: bool) -> None
         out.write(dumps(record) + "\n")
         out.flush()
     elif args.format == "text":
+        if failed:  # errors go to stderr once (run_task), not into the text a user may paste or redirect
+            return
         if n_items > 1:
             out.write(f"== {record['file']} ==\n")
-        if failed:
-            out.write(f"ERROR: {record['error']}\n\n" if n_items > 1 else f"ERROR: {record['error']}\n")
-        else:
-            out.write(render_text(record).rstrip("\n") + "\n")
-            if n_items > 1:
-                out.write("\n")
+        out.write(render_text(record).rstrip("\n") + "\n")
+        if n_items > 1:
+            out.write("\n")
         out.flush()
 
 

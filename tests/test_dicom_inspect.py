@@ -69,8 +69,9 @@ def test_inspect_single_bad_file_exit_code(tmp_path, capsys):
     p.write_bytes((TEST_FILES / "CT_small.dcm").read_bytes()[:1000])
     rc = main(["inspect", str(p)])
     assert rc == 4  # IngestError's exit code
-    out = capsys.readouterr().out
-    assert out.startswith("ERROR: ") and str(p) in out and "without Pixel Data" in out
+    captured = capsys.readouterr()
+    assert captured.out == ""  # errors are reported once, on stderr, never mixed into the output
+    assert str(p) in captured.err and "without Pixel Data" in captured.err
 
 
 def test_inspect_folder_of_notes_is_one_input_per_note(tmp_path, capsys):

@@ -152,7 +152,10 @@ def render_text(r: dict[str, Any]) -> str:
     if "error" in ep:
         lines.append(f"  ERROR {ep['error']}")
     else:
-        lines.append(f"  available      {', '.join(ep['available'])}")
+        local = [a for a in ep["available"] if a != "AzureExecutionProvider"]
+        lines.append(f"  available      {', '.join(local)}")
+        if "AzureExecutionProvider" in ep["available"]:
+            lines.append("                 (onnxruntime also lists AzureExecutionProvider, a cloud endpoint: never used)")
         lines.append(f"  setting        {ep['setting']} (threads: {ep['threads_setting'] or 'onnxruntime default'})")
         lines.append(f"  chosen         {', '.join(ep['chosen'])}")
         if "attached" in ep:
@@ -167,17 +170,21 @@ def render_text(r: dict[str, Any]) -> str:
         extra = " (shadowed)" if p.get("shadowed") else ""
         lines.append(f"  {p['name']:<22} {p.get('version', '?'):<8} {state}{extra}  {p['path']}")
     kr = r["keyring"]
-    kind = " (OS keyring)" if kr.get("os_backend") else " (not an OS keyring: the history uses a passphrase)"
-    lines.append(
-        f"keyring backend  {kr.get('backend') or 'unavailable'}" + (f" ({kr['error']})" if kr.get("error") else kind)
-    )
+    if kr.get("os_backend"):
+        lines.append(f"keyring backend  {kr['backend']} (OS keyring)")
+        lines.append("history key      a random 256-bit key kept in the OS keyring")
+    else:
+        lines.append(f"keyring backend  none usable ({kr.get('error') or 'not an OS keyring'})")
+        lines.append("history key      WARN derived from a passphrase (scrypt): MEDASSIST_PASSPHRASE, the terminal "
+                     "or the app's dialog")
     ng = r["network_guard"]
     lines.append(
         f"network guard    {'installed' if ng['installed'] else 'NOT installed'}; "
         f"{ng['blocked_attempts']} outbound attempt(s) blocked"
     )
     lines.append("")
-    lines.append("status           " + ("OK" if r["ok"] else "PROBLEMS"))
+    warn = "" if kr.get("os_backend") else " (with warnings)"
+    lines.append("status           " + (f"OK{warn}" if r["ok"] else "PROBLEMS"))
     for p in r["problems"]:
         lines.append(f"  - {p}")
     return "\n".join(lines)
