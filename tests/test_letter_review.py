@@ -175,3 +175,28 @@ def test_mcl_strain_is_a_ligament_not_a_muscle():
     letter = _letter("ASSESSMENT AND PLAN\n\n1. Right knee MCL strain.\n- I will place him in a knee brace.\n")
     found = letter.text.split("What we found:")[1].split("\n\n")[0]
     assert "ligament" in found and "muscle" not in found
+
+
+def test_discharge_letter_details_a_patient_needs():
+    note = ("HOSPITAL COURSE:\nPulmonary embolism was ruled out by CT angiography. Chest x-ray showed pneumonia.\n\n"
+            "DISCHARGE DIAGNOSES:\n1. Pneumonia, left lower lobe.\n2. Acute kidney injury, resolved.\n\n"
+            "DISCHARGE MEDICATIONS:\n1. Doxycycline 100 mg PO BID x 7 days.\nSTOP: Naproxen (kidney function).\n\n"
+            "DISCHARGE INSTRUCTIONS:\nReturn to the ED if you have a fever over 38.2 C or trouble breathing.\n\n"
+            "FOLLOW-UP:\nRepeat chest x-ray in 6 weeks.\n")
+    letter = _letter(note, "discharge")
+    t = letter.text
+    assert "Acute kidney injury, resolved: kidneys that suddenly stop working well (now better)." in t
+    assert "Stop taking Naproxen because of your kidney function." in t
+    assert "Chest x-ray in 6 weeks:" in t
+    assert "CT angiography: a detailed X-ray picture of the blood vessels" in t and "heart's blood vessels" not in t
+    assert "Go to the emergency room if you have a fever over 38.2 C or trouble breathing." in t
+    assert letter.warnings == []
+    gp = _letter(note, "gp").text
+    assert "Advised to attend the ED if they have a fever over 38.2 C or trouble breathing." in gp
+    assert "Naproxen: stopped (because of kidney function)" in gp
+
+
+def test_test_keeps_its_site_and_side():
+    letter = _letter("RESULTS\n\nX-ray of the right ankle shows no fracture.\n\nASSESSMENT AND PLAN\n\nAnkle sprain.\n")
+    assert "X-ray of the right ankle: a picture of the inside of the body." in letter.text
+    assert letter.warnings == []

@@ -155,8 +155,12 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
 
     def with_plain(f, item_key="item") -> LetterLine:
         text = _clean(f.text)
+        if f.data.get("when") and f.kind in ("test", "procedure"):
+            text = f"{text} {f.data['when']}"
         text_c = _cap(text) if lay else _cap(text)
         plain = f.plain
+        if lay and plain and f.kind == "diagnosis" and re.search(r"(?i)\b(?:resolved|resolving|improved|healed)\b", text):
+            plain = f"{plain} (now better)"  # "Acute kidney injury ..., resolved"
         if lay and plain and "item_plain" in spec and plain.lower() != text.lower():
             return LetterLine(_fill(spec["item_plain"], text=text_c, plain=plain), list(f.evidence[:1]), plain_used=[plain])
         if "{sentence}" in spec.get(item_key, "") and f.data.get("sentence"):
@@ -214,6 +218,8 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
             cond = _clean(f.text)
             if lay:
                 cond = _your_body(_second_person(cond))
+            else:  # a letter to a colleague speaks of the patient: "if you have" -> "if they have"
+                cond = re.sub(r"\byour\b", "their", re.sub(r"\byou\b", "they", cond))
             action, place = f.data.get("action"), f.data.get("place")
             tpl_w = spec["item"]
             if action == "sooner" and "item_sooner" in spec:
@@ -222,6 +228,8 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                 tpl_w = spec["item_call_911"]
             elif action == "go" and place and "item_go" in spec:
                 tpl_w = spec["item_go"]
+                if lay and re.fullmatch(r"(?i)(?:the )?(?:emergency department|ED|ER)", place):
+                    place = "the emergency room"  # plain words for the same place
                 if not re.match(r"(?i)the\b", place):
                     place = "the " + place
             ev = list(f.evidence[:1]) + [sp for sp in f.evidence[2:]]  # the condition, and the place when said
@@ -360,7 +368,10 @@ def _because(reason: str, lay: bool) -> str:
     r = re.sub(r"(?i)^(?:due to|given|in view of|as a result of)\b", "because of", r)
     if not re.match(r"(?i)because\b", r):
         r = "because of " + r
-    return _second_person(r) if lay else r
+    if lay:
+        r = re.sub(r"(?i)^because of (?=(?:kidney|liver|heart|stomach|lung|blood|bone|skin)\w*\b)", "because of your ", r)
+        return _second_person(r)
+    return r
 
 
 def _render(title: str, greeting: str, subject: str | None, intro: list[LetterLine], sections: list[LetterSection],

@@ -128,6 +128,19 @@ def _status(doc: Document, start: int, end: int) -> str:
     return classify(doc, start, end).status
 
 
+def _hit_status(doc: Document, start: int, end: int) -> str:
+    """Like ``_status``, but a condition the note calls resolved ("Acute kidney injury, resolved") was this
+    visit's diagnosis: read as affirmed (the letter says it is now better), not as negated."""
+    try:
+        from medassist.text.context import classify
+    except ImportError:  # pragma: no cover
+        return "affirmed"
+    ctx = classify(doc, start, end)
+    if ctx.status == "negated" and ctx.cue is not None and re.search(r"(?i)resolv|improv|heal", ctx.cue.text):
+        return "affirmed"
+    return ctx.status
+
+
 def _sentence_at(doc: Document, pos: int) -> tuple[int, int, str]:
     for s in doc.sentences:
         if s.start <= pos < s.end:
@@ -239,7 +252,7 @@ def _diagnoses(doc: Document) -> list[Fact]:
                 continue
             hits = [h for h in lex.find(text[ps:pe], categories=("diagnosis",))
                     if (h.entry.get("icd10_chapter") not in ("XX", "XXI") or h.end - h.start == pe - ps)
-                    and _status(doc, ps + h.start, ps + h.end) == "affirmed"]
+                    and _hit_status(doc, ps + h.start, ps + h.end) not in ("negated", "family", "hypothetical", "uncertain")]
             if not hits and len(words) > 9:
                 continue
             if was_cut and (not re.match(r"[ \t]*(?:#|\d{1,2}[.)])", line) or not hits
@@ -434,6 +447,11 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 change = sw["role"]
                 ch = (change, sw["verb"])
             reason = _reason(text, ss, se, s) if change in ("stop", "start", "increase", "decrease", "change") else None
+            if reason is None and change == "stop":
+                pm = re.match(r"\s*\((?P<why>[a-z][a-z ]{2,40})\)", text[e:se])
+                if pm and not lex.find_drugs(pm.group("why"), patterns=False):
+                    ws, we = e + pm.start("why"), e + pm.end("why")
+                    reason = ("because of " + text[ws:we], doc.span(ws, we))
             prev_end = max([he for _hs, he, _h in abs_hits[:i] if he <= s] + [ss])
             form = written_form(text[max(prev_end, s - 30):clause_end]) or _sig_form(sig)
             plain = plain_for_form(h.entry, form, h.text) if h.source == "lexicon" else h.plain
@@ -640,13 +658,22 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
             key = _norm(h.term)
             f = table.get(key)
             if f is None:
-                table[key] = Fact(h.category, h.text, h.plain, state, [doc.span(s, e)],
-                                  {"term": h.term, "sentence": doc.span(ss, se).to_dict()})
+                e = _with_site(text, s, e, se)  # "X-ray of the left knee": keep the site and side
+                data = {"term": h.term, "sentence": doc.span(ss, se).to_dict()}
+                wm = _WHEN_RE.search(text, e, se) if state == "pending" else None
+                if wm and not re.search(r"[.;]", text[e:wm.start()]):
+                    data["when"] = wm.group()  # "Repeat chest x-ray in 6 weeks"
+                table[key] = Fact(h.category, text[s:e], h.plain, state, [doc.span(s, e)] + (
+                    [doc.span(wm.start(), wm.end())] if data.get("when") else []), data)
             else:
                 f.evidence.append(doc.span(s, e))
                 if state == "pending":
                     f.status = "pending"
                     f.data["sentence"] = doc.span(ss, se).to_dict()
+                    wm = _WHEN_RE.search(text, e, se)
+                    if wm and not f.data.get("when") and not re.search(r"[.;]", text[e:wm.start()]):
+                        f.data["when"] = wm.group()
+                        f.evidence.append(doc.span(wm.start(), wm.end()))
     return list(tests.values()), list(procs.values())
 
 

@@ -68,6 +68,7 @@ ankle-brachial index | a test that compares blood pressure in the ankle and arm 
 X-ray | a picture of the inside of the body | x ray; radiograph; plain film; xray
 chest X-ray | a picture of the chest and lungs | CXR; chest x ray; chest radiograph
 CT scan | a detailed X-ray picture made by a computer | CT; CAT scan; computed tomography
+CT angiography | a detailed X-ray picture of the blood vessels, made by a computer | CT angiogram; CTA; CT pulmonary angiography; CTPA
 MRI | a detailed picture of the inside of the body made with a magnet | MRI scan; magnetic resonance imaging
 ultrasound | a picture made with sound waves | sonogram; US; ultrasonography
 PET scan | a scan that shows how active your cells are | PET; PET-CT
