@@ -273,7 +273,7 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
     if not syn_cands:
         syn_cands = [(s.start, s.end, s.section) for s in doc.sentences[:5] if len(text[s.start:s.end].split()) >= 4]
     syn_cands = syn_cands[:3]
-    plan_cands = plan_cands[:10]
+    plan_cands = plan_cands[:8]
     # one HPI sentence with the patient's age/sex decides the synopsis without embeddings
     demo = [c for c in syn_cands if c[2] == "hpi" and _DEMOGRAPHIC.search(text, c[0], c[1])]
     if demo:
@@ -290,7 +290,7 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
             emb = get_embedder()
 
             def clip(s: int, e: int) -> str:
-                return " ".join(text[s:e].split()[:40])
+                return " ".join(text[s:e].split()[:30])
 
             texts = [clip(s, e) for s, e, _ in syn_cands] + [clip(s, e) for s, e in plan_cands]
             vecs = emb.embed(texts)
