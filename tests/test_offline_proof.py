@@ -73,3 +73,19 @@ def test_cli_suite_makes_no_outbound_connection(tmp_path, home):
         attempts += outbound_attempts(log.read_text(errors="replace"))
     assert failures == []
     assert attempts == []
+
+
+@pytest.mark.skipif(not (_can(["unshare", "-n", "true"]) and _can(["strace", "-o", "/dev/null", "true"])),
+                    reason="needs unshare -n and strace (root on Linux)")
+def test_scripted_gui_session_makes_no_outbound_connection(tmp_path, home):
+    """The real window (offscreen) opens a note and a DICOM study and runs every task, under unshare -n + strace."""
+    env = dict(os.environ, MEDASSIST_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    log = tmp_path / "gui-trace.txt"
+    cmd = ["unshare", "-n", "strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(log),
+           sys.executable, "-m", "ui.scripted_session", str(SAMPLES / "discharge_summary.txt"), str(SAMPLES / "ct_phantom")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-1500:] + proc.stderr[-1500:]
+    assert "scripted session ok" in proc.stdout
+    trace = log.read_text(errors="replace")
+    assert log.exists()  # strace ran and traced the session
+    assert outbound_attempts(trace) == []
