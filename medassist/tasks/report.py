@@ -5,7 +5,12 @@ information, comparison, technique, findings, impression) is chosen from Modalit
 StudyDescription, ProtocolName, SeriesDescription and ViewPosition by scored rules kept in each template.
 Sections are prefilled from the DICOM tags (exam, date, technique), the history store (comparison: prior
 studies of the same patient), the template's normal findings (a pick list the radiologist edits) or the
-user's findings, or an installed image-to-text pack; the impression comes from the impression model.
+user's findings, or an installed image-to-text pack. The impression: for the chest radiograph template with
+findings, the impression model's draft when it passes a check against the findings (side, omitted abnormal
+findings, numbers, no "XXXX"); otherwise, and for every other template, the abnormal findings sentences
+verbatim (provenance "findings (extractive)"), or the template's normal impression. Template defaults are
+tagged "[default — review]" in the text (provenance "template", ``unreviewed_default`` in JSON), and MR
+defaults about sequences the study lacks (diffusion, susceptibility) are replaced by a placeholder.
 
 Every section says where its text came from (``source``: tag / template / model / user / history / none)
 and, for tag-derived text, which tags (keyword, value, series) it rests on.
@@ -24,7 +29,12 @@ from ..errors import MedAssistError, TaskError
 from .report_tags import StudyHeaders, collect_headers, frames_of, text_of
 
 SECTION_ORDER = ("exam", "clinical_information", "comparison", "technique", "findings", "impression")
-SOURCES = ("tag", "template", "model", "user", "history", "none")
+SOURCES = ("tag", "template", "model", "user", "history", "findings (extractive)", "none")
+EXTRACTIVE = "findings (extractive)"
+#: Appended to every template default sentence: a normal default is not a reviewed statement.
+DEFAULT_TAG = "[default — review]"
+#: The only template the impression model (trained on IU chest radiograph reports) may draft for.
+MODEL_IMPRESSION_TEMPLATES = ("chest_radiograph",)
 
 NO_IMAGE_MODEL = (
     "no image model installed — findings come from the template; import a pack with `medassist models import`"
@@ -57,6 +67,7 @@ class Template:
     technique_intro: str
     findings: list[dict[str, Any]]
     normal_impression: str
+    technique_intro_single: str = ""
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Template":
@@ -70,6 +81,7 @@ class Template:
             technique_intro=d.get("technique_intro", ""),
             findings=d["findings"],
             normal_impression=d.get("normal_impression", ""),
+            technique_intro_single=d.get("technique_intro_single", ""),
         )
 
     def normal_findings_text(self) -> str:
@@ -87,6 +99,8 @@ def load_templates() -> tuple[Template, ...]:
     folder = resource_path("report_templates")
     out: list[Template] = []
     for path in sorted(folder.glob("*.json")):
+        if path.name.startswith("_"):  # data for the findings logic (_lexicon.json), not a template
+            continue
         try:
             out.append(Template.from_dict(json.loads(path.read_text(encoding="utf-8"))))
         except (ValueError, KeyError) as exc:
@@ -184,6 +198,7 @@ class ReportSection:
     evidence: list[dict[str, Any]] = field(default_factory=list)  # tags: {"keyword","tag","value","series_uid"}
     note: str = ""
     items: list[dict[str, Any]] = field(default_factory=list)  # findings pick list
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. the impression model's draft and its check
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -196,6 +211,9 @@ class ReportSection:
             d["provenance"]["note"] = self.note
         if self.items:
             d["items"] = self.items
+        if self.source == "template":
+            d["unreviewed_default"] = True
+        d.update(self.extra)
         return d
 
 
@@ -311,10 +329,19 @@ def _plural(n: int, word: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------- sections
+def junk_description(desc: str) -> bool:
+    """A StudyDescription that names nothing (e.g. "e+1", "Lv2", "194"): no word of 3+ letters."""
+    return not re.search(r"[A-Za-z]{3,}", desc or "")
+
+
 def _exam_section(h: StudyHeaders, t: Template) -> ReportSection:
     d0 = h.datasets[0]
     ev = [e for e in (_tag_ev(d0, k) for k in ("StudyDescription", "Modality", "BodyPartExamined", "StudyDate")) if e]
     desc = text_of(d0, "StudyDescription")
+    note = ""
+    if desc and junk_description(desc):
+        note = f"StudyDescription {desc!r} names no exam: the template's exam name is used"
+        desc = ""
     name = t.exam_name if t.id != "generic" else " ".join(
         x for x in (_cap("/".join(MODALITY_NAMES.get(m, m) for m in h.modalities)), text_of(d0, "BodyPartExamined").lower()) if x
     )
@@ -331,7 +358,7 @@ def _exam_section(h: StudyHeaders, t: Template) -> ReportSection:
         if e:
             ev.append(e)
     text = ", ".join(parts) + "." + (f" Date: {date}." if date else " Date: not recorded.")
-    return ReportSection("exam", t.section_title("exam"), text, "tag", ev)
+    return ReportSection("exam", t.section_title("exam"), text, "tag", ev, note=note)
 
 
 _CLINICAL_TAGS = ("ReasonForStudy", "AdditionalPatientHistory", "ReasonForTheRequestedProcedure", "RequestedProcedureDescription")
@@ -450,12 +477,14 @@ def _technique_section(h: StudyHeaders, t: Template) -> ReportSection:
         parts.append(c)
         ev.extend(cev)
     elif fam == "mr":
+        if len(h.series) == 1 and t.technique_intro_single:
+            intro = t.technique_intro_single  # one series is not "multisequence"
         parts.append(f"{intro}: {_count_phrase(h)}.")
         add("Field strength {}.", "MagneticFieldStrength", 1, "T")
         seqs = []
         for s in h.series:
             d0 = s.datasets[0]
-            name = s.description or text_of(d0, "ProtocolName") or text_of(d0, "SequenceName") or (f"series {s.number}" if s.number is not None else "")
+            name = next((v for v in (s.description, text_of(d0, "ProtocolName"), text_of(d0, "SequenceName")) if v and not junk_description(v)), "")
             detail = []
             for kw, label, unit in (("ScanningSequence", "", ""), ("SequenceName", "", ""), ("RepetitionTime", "TR ", " ms"), ("EchoTime", "TE ", " ms")):
                 v = text_of(d0, kw)
@@ -467,10 +496,19 @@ def _technique_section(h: StudyHeaders, t: Template) -> ReportSection:
                 if e and e["value"] == name:
                     ev.append(e)
                     break
-            seqs.append(f"{name}" + (f" ({', '.join(detail)})" if detail else "") if name else ", ".join(detail))
-        seqs = [s for s in seqs if s]
+            weighting = [x for x in (str(v).upper() for v in (d0.get("ImageType") or [])) if x in ("T1", "T2", "PD", "FLAIR", "STIR", "SWI", "ADC", "DIFFUSION", "TRACEW")]
+            if name:
+                seqs.append(name + (f" ({', '.join(detail)})" if detail else ""))
+            else:  # no sequence name in the header: say so, never print the series number as a name
+                what = ", ".join(weighting + detail)
+                label = f"series {s.number}" if s.number is not None else "a series"
+                seqs.append(f"{label}: sequence not named in the header" + (f" ({what})" if what else ""))
+                if weighting:
+                    e = _tag_ev(d0, "ImageType", s.series_uid)
+                    if e:
+                        ev.append(e)
         if seqs:
-            parts.append("Sequences: " + "; ".join(seqs) + ".")
+            parts.append(("Sequence: " if len(seqs) == 1 else "Sequences: ") + "; ".join(seqs) + ".")
         add("Slice thickness {}.", "SliceThickness", 2, "mm")
         c, cev = _contrast(h)
         parts.append(c)
@@ -505,7 +543,20 @@ def _read_findings_arg(findings: str | None) -> str | None:
     return findings.strip()
 
 
-def _findings_section(t: Template, findings: str | None, image_draft: dict | None) -> ReportSection:
+def _request_text(h: StudyHeaders) -> str:
+    """What the request says the exam is for: StudyDescription, requested procedure, reason, history."""
+    d0 = h.datasets[0]
+    keys = ("StudyDescription", "RequestedProcedureDescription", "ReasonForStudy", "ReasonForTheRequestedProcedure",
+            "AdditionalPatientHistory", "PerformedProcedureStepDescription")
+    return " ".join(v for v in (text_of(d0, k) for k in keys) if v)
+
+
+_SEQUENCE_WORDS = {"diffusion": "diffusion-weighted", "susceptibility": "susceptibility-weighted / gradient-echo", "post_contrast": "post-contrast"}
+
+
+def _findings_section(t: Template, findings: str | None, image_draft: dict | None, h: StudyHeaders | None = None) -> ReportSection:
+    from .report_findings import names_lesion, sequence_status
+
     items = [
         {"id": f["id"], "label": f["label"], "text": f["normal"], "normal": f["normal"], "options": f.get("options", [])}
         for f in t.findings
@@ -519,32 +570,95 @@ def _findings_section(t: Template, findings: str | None, image_draft: dict | Non
             note=f"drafted from the key image by {image_draft['model']['name']}: check every sentence",
             items=items,
         )
-    return ReportSection(
-        "findings", title, t.normal_findings_text(), "template", [],
-        note="normal default sentences of the template: edit what differs (pick lists in items)", items=items,
-    )
+    lesion = names_lesion(_request_text(h)) if h is not None else []
+    seq = sequence_status([s.datasets for s in h.series]) if h is not None and "MR" in h.modalities else {}
+    lines = []
+    notes = ["template normal defaults, not reviewed: edit every line to match the images (pick lists in items)"]
+    for f, it in zip(t.findings, items):
+        need = f.get("requires_sequence")
+        if need and seq.get(need) == "not acquired":
+            it["text"] = f"[No {_SEQUENCE_WORDS.get(need, need)} sequence identified in the study: not assessed.]"
+            it["status"] = "sequence not acquired"
+            notes.append(f"{f['label']}: no {_SEQUENCE_WORDS.get(need, need)} series among the study's series, so no default")
+        elif f.get("lesion_item") and lesion:
+            it["text"] = f"[Describe the {', '.join(lesion)} named in the request.]"
+            it["status"] = "placeholder"
+            notes.append(f"{f['label']}: the request names {', '.join(lesion)}, so no normal default is given")
+        else:
+            it["text"] = f"{f['normal']} {DEFAULT_TAG}"
+            it["status"] = "default"
+        lines.append(f"{f['label']}: {it['text']}")
+    return ReportSection("findings", title, "\n".join(lines), "template", [], note="; ".join(notes), items=items)
 
 
-def _impression_section(t: Template, findings_section: ReportSection) -> tuple[ReportSection, list[dict]]:
-    title = t.section_title("impression")
-    text = findings_section.text
+def _model_impression(findings_text: str) -> tuple[dict[str, Any] | None, str]:
+    """Run the impression model (called as it is; its output is handled defensively): ({"raw","text",
+    "warnings","model"} or None, the reason when None)."""
     try:
         from .impression import impress
 
-        imp = impress(text)
-        out = (getattr(imp, "impression", "") or "").strip()
-        pack = getattr(imp, "model", None) or getattr(imp, "pack", None)
-        info = pack if isinstance(pack, dict) else (pack.info() if hasattr(pack, "info") else {})
-        if out:
-            return ReportSection("impression", title, out, "model", [], note="drafted by the impression model from the findings text"), ([info] if info else [])
-        reason = "the impression model returned nothing"
+        imp = impress(findings_text)
     except ImportError as exc:
-        reason = f"impression model not available ({exc})"
+        return None, f"impression model not available ({exc})"
     except MedAssistError as exc:
-        reason = f"impression model not available ({exc})"
+        return None, f"impression model not available ({exc})"
+    raw = str(getattr(imp, "impression", "") or "").strip()
+    if not raw:
+        return None, "the impression model returned nothing"
+    pack = getattr(imp, "model", None) or getattr(imp, "pack", None)
+    try:
+        info = pack if isinstance(pack, dict) else (pack.info() if hasattr(pack, "info") else {})
+    except Exception:  # noqa: BLE001 - a pack without info still drafted
+        info = {}
+    warns = getattr(imp, "warnings", None) or []
+    return {"raw": raw, "warnings": [str(w) for w in warns if w], "model": info or {}}, ""
+
+
+def _impression_section(t: Template, findings_section: ReportSection) -> tuple[ReportSection, list[dict], list[str]]:
+    """(section, models used, warnings). Chest radiograph with findings: the model draft, checked against
+    the findings; every other case is deterministic (extractive from the findings, or the template's
+    normal impression marked as an unreviewed default)."""
+    from .report_findings import DEID_TOKEN, abnormal_sentences, check_impression, clean_model_text, extractive_impression, is_normal, split_findings
+
+    title = t.section_title("impression")
     if findings_section.source == "template":
-        return ReportSection("impression", title, t.normal_impression, "template", [], note=f"{reason}; the template's normal impression is used"), []
-    return ReportSection("impression", title, "[Impression to be written by the radiologist.]", "none", [], note=reason), []
+        return ReportSection(
+            "impression", title, f"{t.normal_impression} {DEFAULT_TAG}", "template", [],
+            note="the template's normal impression: a default for normal findings, not reviewed",
+        ), [], []
+    text = findings_section.text
+    extractive = extractive_impression(text)
+    if extractive is None:
+        ex_text, ex_note = t.normal_impression, "every findings sentence is normal: the template's normal impression"
+    else:
+        ex_text, ex_note = extractive, "the abnormal findings sentences, verbatim (critical first)"
+    warnings: list[str] = []
+    extra: dict[str, Any] = {}
+    if t.id in MODEL_IMPRESSION_TEMPLATES:
+        draft, reason = _model_impression(text)
+        if draft is not None:
+            cleaned = clean_model_text(draft["raw"])
+            reasons = list(draft["warnings"]) + check_impression(draft["raw"], text)
+            if not abnormal_sentences(text) and any(not is_normal(s) for s in split_findings(cleaned)):
+                reasons.append("the impression states an abnormality although every findings sentence is normal")
+            if not cleaned or DEID_TOKEN.search(cleaned):
+                reasons.append("the model draft is empty or carries 'XXXX' after clean-up")
+            reasons = list(dict.fromkeys(reasons))
+            extra["model_draft"] = {"text": draft["raw"], "cleaned": cleaned, "model": draft["model"], "check": reasons, "used": not reasons}
+            if not reasons:
+                return ReportSection(
+                    "impression", title, cleaned, "model", [], note="drafted by the impression model from the findings; checked for side, omissions, numbers", extra=extra,
+                ), ([draft["model"]] if draft["model"] else []), []
+            warnings.append(
+                "impression: the model draft was not used (" + "; ".join(reasons) + "); the impression lists the findings instead"
+                + " — the draft is in the JSON (impression.model_draft)"
+            )
+            models = [draft["model"]] if draft["model"] else []
+            return ReportSection("impression", title, ex_text, EXTRACTIVE, [], note=ex_note + "; the model draft failed the check", extra=extra), models, warnings
+        note = f"{reason}; {ex_note}"
+    else:
+        note = f"the impression model is trained on chest radiograph reports only, so not used for {t.title}; {ex_note}"
+    return ReportSection("impression", title, ex_text, EXTRACTIVE, [], note=note, extra=extra), [], warnings
 
 
 # --------------------------------------------------------------------------------------------- main API
@@ -597,13 +711,16 @@ def draft_report(
         _comparison_section(h, t, history),
         _technique_section(h, t),
     ]
-    fs = _findings_section(t, findings_text, image_draft)
+    fs = _findings_section(t, findings_text, image_draft, h)
     sections.append(fs)
-    imp, imp_models = _impression_section(t, fs)
+    imp, imp_models, imp_warnings = _impression_section(t, fs)
     sections.append(imp)
     models.extend(imp_models)
-    if imp.note and imp.source != "model":
-        notes.append(imp.note)
+    warnings.extend(imp_warnings)
+    if fs.source == "template":
+        notes.append("FINDINGS and IMPRESSION are template normal defaults, not a reading of the images: edit every line tagged " + DEFAULT_TAG)
+    if imp.note and imp.source not in ("model", "template"):
+        notes.append(f"Impression: {imp.note}")
 
     series = [
         {
