@@ -385,7 +385,9 @@ def render_text(d: dict[str, Any]) -> str:
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,/]\d+)*(?![\w])")
 _LATERALITY = re.compile(r"\b(left|right|bilateral(?:ly)?|unilateral|both sides)\b", re.I)
 _NEG_CUE = re.compile(r"\b(?:no|not|denies|denied|without|negative for|free of|absence of|never)\b\s+((?:[A-Za-z-]+\s*){1,3})", re.I)
-_FILLER = {"a", "an", "the", "any", "of", "or", "and", "signs", "sign", "evidence", "history", "known", "acute", "new", "significant", "is", "was", "has", "had", "to"}
+_FILLER = {"a", "an", "the", "any", "of", "or", "and", "signs", "sign", "evidence", "history", "known", "acute", "new", "significant", "is", "was",
+           "has", "had", "to", "seen", "limited", "able", "sure", "noted", "present", "identified", "appreciated", "visualized", "well", "very",
+           "too", "much", "really", "currently", "longer", "more", "other", "further", "be", "been", "have", "do", "does", "did", "need", "needed"}
 
 
 @dataclass
@@ -433,6 +435,8 @@ def check_generated(output: str, doc: Document) -> list[Flag]:
     from ..text.context import classify
 
     for h in lex.find(output):
+        if h.source == "allergen":
+            continue
         hits = src_drugs.get(h.key) or (src_drugs.get(h.generic.lower()) if h.generic else None)
         if not hits:
             flags.append(Flag("drug", output[h.start:h.end], h.start, h.end, "drug not named in the note"))
@@ -440,7 +444,7 @@ def check_generated(output: str, doc: Document) -> list[Flag]:
             flags.append(Flag("drug", output[h.start:h.end], h.start, h.end, "the note only mentions this drug negated"))
     for m in _LATERALITY.finditer(output):
         word = m.group(1).lower()
-        nxt = re.match(r"\s+([a-z]+)", output[m.end():].lower())
+        nxt = re.match(r"[ \t]+([a-z]+)", output[m.end():].lower())
         if word not in src_low:
             flags.append(Flag("laterality", m.group(), m.start(), m.end(), "side not stated in the note"))
         elif nxt and nxt.group(1) not in _FILLER and f"{word} {nxt.group(1)}" not in re.sub(r"\s+", " ", src_low):
