@@ -60,6 +60,7 @@ class Config:
     max_tgt: int = 80
     retrieval: bool = True
     neighbours: int = 1  # impressions of the k nearest training findings fed to the encoder
+    guard: int = 10  # findings-consistency guard width at run time (chosen on the held-out split)
     seed: int = 13
     threads: int = 2
     num_beams: int = 4
@@ -438,7 +439,7 @@ def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retriev
     tok.save(str(out / "tokenizer.json"))
     gen = {"pad_id": PAD, "bos_id": BOS, "eos_id": EOS, "sep_token": "[SEP]", "max_src": cfg.max_src,
            "max_new_tokens": cfg.max_tgt - 1, "num_beams": cfg.num_beams, "length_penalty": cfg.length_penalty,
-           "retrieval": bool(retrieval_train), "neighbours": cfg.neighbours}
+           "retrieval": bool(retrieval_train), "neighbours": cfg.neighbours, "guard": cfg.guard if retrieval_train else 0}
     (out / "generation.json").write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
     files = ["encoder.onnx", "decoder.onnx", "tokenizer.json", "generation.json"]
     if retrieval_train:
