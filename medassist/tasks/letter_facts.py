@@ -59,6 +59,11 @@ _NOT_PROBLEM = re.compile(
     r"^(?:patient|plan|assessment|impression|medical|additional|follow|the patient|she|he|they|we|i|it|this|"
     r"please|continue|return|call|recommend|discussed|instructions|diet|activity|disposition|signed|"
     r"electronically|dictated|summary|counsel|education|overall|otherwise|normal|negative|unremarkable)\b", re.I)
+_UNSURE_HEADING_RE = re.compile(r"\b(?:suspect\w*|suspicio\w*|possible|possibly|probable|probably|likely|presumed|"
+                                r"questionable|concern for|rule out|r/o|etiology|differential)\b", re.I)
+_EDUCATION_RE = re.compile(r"\b(?:explain\w*|educat\w*|counsel\w*|discuss\w*|aware of|watch for|look out for|monitor for|"
+                           r"signs? of|symptoms? of|warn\w*|such as|including)\b", re.I)
+_MAYBE_CARE_RE = re.compile(r"\b(?:if|such as|consider\w*|options?|may|might|could|possibl\w*|discuss\w*|whether)\b", re.I)
 _SPECULATIVE_RE = re.compile(r"\b(?:risk|risks|prevent\w*|rule out|r/o|concern(?:ed)? (?:for|about)|evaluat\w* for|"
                              r"assess\w* for|possible|possibly|likely|probable|may|might|could|suspect\w*|"
                              r"question of|worried|screen\w*|chance|if)\b", re.I)
@@ -250,6 +255,8 @@ def _diagnoses(doc: Document) -> list[Fact]:
                 words = text[ps:pe].split()
             if re.match(r"(?i)(?:history of|hx of|h/o|family history)\b", p):
                 continue
+            if _UNSURE_HEADING_RE.search(text[ps:pe]):
+                continue  # "Suspected etiology of anxiety ...": not a diagnosis the patient has
             hits = [h for h in lex.find(text[ps:pe], categories=("diagnosis",))
                     if (h.entry.get("icd10_chapter") not in ("XX", "XXI") or h.end - h.start == pe - ps)
                     and _hit_status(doc, ps + h.start, ps + h.end) not in ("negated", "family", "hypothetical", "uncertain")]
@@ -279,13 +286,15 @@ def _diagnoses(doc: Document) -> list[Fact]:
             if h.entry.get("icd10_chapter") in ("XVIII", "XX", "XXI"):
                 continue
             ss, _se, _ = _sentence_at(doc, s)
-            if _SPECULATIVE_RE.search(text[ss:s]):
-                continue  # "to reduce the risk of stroke": not a diagnosis the patient has
+            if _SPECULATIVE_RE.search(text[ss:s]) or _EDUCATION_RE.search(text[ss:s]) \
+                    or _status(doc, s, e) in ("uncertain", "hypothetical"):
+                continue  # "to reduce the risk of stroke", "I explained that Lyme disease can cause ..."
             words = set(re.findall(r"[a-z0-9]+", h.text.lower()))
             if any(words <= set(re.findall(r"[a-z0-9]+", f.text.lower())) for f in facts):
                 continue
             e = _with_site(text, s, e, _se)
             add(s, e, h.plain, h.term, "lexicon")
+
     if not regions:  # no assessment section: affirmed lexicon diagnoses outside history/ROS/exam
         for h in lex.find(text, categories=("diagnosis",)):
             if _section_name(doc, h.start) in ("ros", "family_history", "pmh", "physical_exam", "vitals", "social_history"):
@@ -654,6 +663,8 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
                 state = "pending" if _PENDING_RE.search(sent) else "done"
             if st == "hypothetical" and state == "done":
                 continue
+            if state == "pending" and (st in ("hypothetical", "uncertain") or _MAYBE_CARE_RE.search(text, ss, s)):
+                continue  # "we will discuss treatment such as lithotripsy": not planned care
             table = tests if h.category == "test" else procs
             key = _norm(h.term)
             f = table.get(key)

@@ -502,7 +502,7 @@ def _technique_section(h: StudyHeaders, t: Template) -> ReportSection:
             else:  # no sequence name in the header: say so, never print the series number as a name
                 what = ", ".join(weighting + detail)
                 label = f"series {s.number}" if s.number is not None else "a series"
-                seqs.append(f"{label}: sequence not named in the header" + (f" ({what})" if what else ""))
+                seqs.append(f"not named in the header ({label}" + (f"; {what}" if what else "") + ")")
                 if weighting:
                     e = _tag_ev(d0, "ImageType", s.series_uid)
                     if e:
@@ -621,6 +621,13 @@ def _impression_section(t: Template, findings_section: ReportSection) -> tuple[R
     from .report_findings import DEID_TOKEN, abnormal_sentences, check_impression, clean_model_text, extractive_impression, is_normal, split_findings
 
     title = t.section_title("impression")
+    placeholders = [it for it in findings_section.items if it.get("status") == "placeholder"]
+    if findings_section.source == "template" and placeholders:
+        named = placeholders[0]["text"].removeprefix("[Describe the ").removesuffix(" named in the request.]")
+        return ReportSection(
+            "impression", title, f"[Impression to be written by the radiologist: the request names {named}.]", "none", [],
+            note="the request names a lesion: no normal default impression",
+        ), [], []
     if findings_section.source == "template":
         return ReportSection(
             "impression", title, f"{t.normal_impression} {DEFAULT_TAG}", "template", [],

@@ -64,10 +64,10 @@ def is_normal(sentence: str) -> bool:
     n = _norm(_body(sentence))
     if any(_has(n, w) for w in lex["break_words"]) or any(_has(n, w) for w in lex["uncertain_words"]):
         return False
-    if " abnormal" in n:
-        return False
     if any(n.startswith(f" {' '.join(re.findall(r'[a-z0-9]+', w))} ") for w in lex["negation_starts"]):
         return True
+    if re.search(r" abnormal", n):  # "abnormal", "abnormality" outside a leading negation
+        return False
     return any(_has(n, w) for w in lex["normal_words"])
 
 
@@ -150,6 +150,14 @@ def check_impression(impression: str, findings: str) -> list[str]:
             key = words
         if key and not any(_has(imp_norm, t) for t in key):
             reasons.append(f"the impression leaves out: {_body(s).rstrip('.')}")
+    f_words = set(re.findall(r"[a-z]{4,}", findings.lower()))
+    allowed = set(lexicon().get("impression_words_allowed", []))
+    for s in split_findings(_NUMBERED.sub("", impression)):
+        if is_normal(s):
+            continue
+        new = [w for w in dict.fromkeys(re.findall(r"[a-z]{4,}", _body(s).lower())) if w not in f_words and w not in allowed and w.rstrip("s") not in f_words and w + "s" not in f_words]
+        if new:
+            reasons.append(f"the impression adds words the findings do not have: {', '.join(new)}")
     f_nums = set(_NUMBER.findall(findings))
     for num in _NUMBER.findall(_NUMBERED.sub("", impression)):
         # list numbering ("2. ") is not a measurement
