@@ -200,3 +200,19 @@ def test_test_keeps_its_site_and_side():
     letter = _letter("RESULTS\n\nX-ray of the right ankle shows no fracture.\n\nASSESSMENT AND PLAN\n\nAnkle sprain.\n")
     assert "X-ray of the right ankle: a picture of the inside of the body." in letter.text
     assert letter.warnings == []
+
+
+def test_talk_about_a_condition_is_not_a_diagnosis_and_maybe_care_is_not_planned():
+    note = ("ASSESSMENT AND PLAN\n\n1. Tick bite.\n- My concern is that he might have Lyme disease.\n"
+            "- I explained that Lyme disease can cause problems with other organs. I asked him to watch for diarrhea.\n"
+            "- Prescription for doxycycline 100 mg twice a day for 3 weeks provided.\n"
+            "2. Suspected etiology of anxiety with or without reflux.\n"
+            "3. Kidney stone. If he still has symptoms, we will discuss treatment such as lithotripsy. "
+            "A urinalysis will be ordered.\n")
+    letter = _letter(note)
+    dx = [d.text.lower() for d in letter.facts.diagnoses]
+    assert "tick bite" in dx and "kidney stone" in dx
+    assert not any("lyme" in d or "diarrhea" in d or "anxiety" in d for d in dx), dx
+    assert [p.text.lower() for p in letter.facts.procedures] == []
+    assert [t.text.lower() for t in letter.facts.tests if t.status == "pending"] == ["urinalysis"]
+    assert "Start taking doxycycline." in letter.text
