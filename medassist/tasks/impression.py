@@ -326,6 +326,8 @@ class ImpressionModel:
             warnings.append("the impression states what the findings do not: " + ", ".join(invented))
         if dropped:
             warnings.append("the findings state what the impression leaves out: " + ", ".join(dropped))
+        if "XXXX" in out and "XXXX" not in text:
+            warnings.append("the impression holds XXXX placeholders (words redacted in the training reports): rewrite them")
         cmp_rx = r"\b(?:stable|unchanged|again|interval|previous(?:ly)?|prior|compared|new)\b"
         if re.search(cmp_rx, out, re.I) and not re.search(cmp_rx, text, re.I):
             warnings.append("the impression compares with a prior study that the findings do not mention")
