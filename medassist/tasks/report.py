@@ -9,7 +9,7 @@ user's findings, or an installed image-to-text pack. The impression: for the che
 findings, the impression model's draft when it passes a check against the findings (side, omitted abnormal
 findings, numbers, no "XXXX"); otherwise, and for every other template, the abnormal findings sentences
 verbatim (provenance "findings (extractive)"), or the template's normal impression. Template defaults are
-tagged "[default — review]" in the text (provenance "template", ``unreviewed_default`` in JSON), and MR
+tagged "[unreviewed default]" in the text (provenance "template", ``unreviewed_default`` in JSON), and MR
 defaults about sequences the study lacks (diffusion, susceptibility) are replaced by a placeholder.
 
 Every section says where its text came from (``source``: tag / template / model / user / history / none)
@@ -32,7 +32,7 @@ SECTION_ORDER = ("exam", "clinical_information", "comparison", "technique", "fin
 SOURCES = ("tag", "template", "model", "user", "history", "findings (extractive)", "none")
 EXTRACTIVE = "findings (extractive)"
 #: Appended to every template default sentence: a normal default is not a reviewed statement.
-DEFAULT_TAG = "[default — review]"
+DEFAULT_TAG = "[unreviewed default]"
 #: The only template the impression model (trained on IU chest radiograph reports) may draft for.
 MODEL_IMPRESSION_TEMPLATES = ("chest_radiograph",)
 
@@ -330,8 +330,8 @@ def _plural(n: int, word: str) -> str:
 
 # --------------------------------------------------------------------------------------------- sections
 def junk_description(desc: str) -> bool:
-    """A StudyDescription that names nothing (e.g. "e+1", "Lv2", "194"): no word of 3+ letters."""
-    return not re.search(r"[A-Za-z]{3,}", desc or "")
+    """A description that names nothing (e.g. "e+1", "194", "-"): no run of 2+ letters."""
+    return not re.search(r"[A-Za-z]{2,}", desc or "")
 
 
 def _exam_section(h: StudyHeaders, t: Template) -> ReportSection:
