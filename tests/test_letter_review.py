@@ -216,3 +216,11 @@ def test_talk_about_a_condition_is_not_a_diagnosis_and_maybe_care_is_not_planned
     assert [p.text.lower() for p in letter.facts.procedures] == []
     assert [t.text.lower() for t in letter.facts.tests if t.status == "pending"] == ["urinalysis"]
     assert "Start taking doxycycline." in letter.text
+
+
+def test_follow_up_purpose_reads_well_and_creams_are_applied():
+    note = ("PLAN\n\nPsoriasis. Prescription for clobetasol 0.05% solution twice daily provided.\n\n"
+            "INSTRUCTIONS\n\nI would like to see him again in 2 weeks to discuss how things are going.\n")
+    letter = _letter(note)
+    assert "Please come back in 2 weeks to discuss how things are going." in letter.text
+    assert "apply 0.05% twice a day" in letter.text and "take 0.05%" not in letter.text

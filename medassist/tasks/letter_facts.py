@@ -383,6 +383,12 @@ def _reason(text: str, ss: int, se: int, drug_start: int) -> tuple[str, Span] | 
     return text[s:e], Span(s, e, text[s:e])
 
 
+#: classes whose members come in one form only (for the verb of the instructions: "apply", not "take")
+_CLASS_FORM = {"topsteroid": "topical", "topical": "topical", "eye": "eye"}
+_FORM_VERB = {"topical": "apply", "patch": "apply", "nasal": "use", "eye": "put", "inhaled": "breathe in",
+              "nebulized": "breathe in"}
+
+
 def _sig_form(sig) -> str | None:
     if sig.form == "puff" or sig.route == "inhaled":
         return "inhaled"
@@ -464,6 +470,10 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             prev_end = max([he for _hs, he, _h in abs_hits[:i] if he <= s] + [ss])
             form = written_form(text[max(prev_end, s - 30):clause_end]) or _sig_form(sig)
             plain = plain_for_form(h.entry, form, h.text) if h.source == "lexicon" else h.plain
+            verb = _FORM_VERB.get(form or ("" if h.entry.get("plain_by_form") else
+                                           _CLASS_FORM.get(h.entry.get("class_key") or "", "")))
+            if verb and sig.plain.startswith("take "):
+                sig.plain = verb + sig.plain[4:]  # a cream is applied, a nose spray used, not taken
             key = _norm(h.term)
             evidence = [doc.span(s, e)] + [sp for sp in sig.evidence.values() if sp.start >= e]
             if ch:
@@ -805,6 +815,8 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
                 what = pm.group("what").strip()
                 data["purpose"] = what
                 data["purpose_from"] = "for" if pm.re is _FOR_RE else "check"
+                if pm.re is _FOR_RE and re.match(r"(?i)(?:re)?check|review|discuss", what):
+                    data["purpose_from"] = "to"  # "to discuss how things are going", "for a recheck"
                 ev.append(doc.span(sent.start + pm.start("what"), sent.start + pm.start("what") + len(what)))
             elif diagnoses:
                 head = _item_heading(doc, sent.start, diagnoses)
