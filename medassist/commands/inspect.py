@@ -3,7 +3,9 @@
 A note: its sections (name, title, offsets) and sentence counts. DICOM (a folder, a .dcm/.dicom/.zip
 file, a DICOMDIR, or any file with the 'DICM' preamble): studies / series / instances with modality,
 size (rows x cols), transfer syntax, frame count and photometric interpretation; the non-image objects
-(SR, RT plan, ECG, ...) with their type; and the files that could not be read, each with its error.
+(SR, RT plan, ECG, ...) with their type; the clinical notes lying in a DICOM folder (read as notes); and
+the files that could not be read, each with its error. When some files of an input could not be read, the
+exit code is the partial one (2), as for an input that failed.
 
 Nothing is recorded in the history (``--no-history`` is implied). ``--format text|json|jsonl``.
 """
@@ -13,8 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..cli import TaskOutput, add_common_options, expand_inputs, read_document, run_task
-from ..errors import IngestError
+import sys
+
+from ..cli import EXIT_OK, EXIT_SOME_FAILED, TaskOutput, add_common_options, expand_inputs, read_document, run_task
+from ..errors import IngestError, MedAssistError
+
+#: suffixes of files in a DICOM folder that are read as notes when they are not DICOM
+NOTE_SUFFIXES = (".txt", ".text", ".md", ".rtf", ".docx", ".pdf")
 
 
 def register(subparsers) -> None:
@@ -35,7 +42,21 @@ def run(args) -> int:
         # a folder holding DICOM is one study input; a folder of notes is one input per note
         whole = raw == "-" or not Path(raw).is_dir() or _folder_has_dicom(Path(raw))
         items.extend(expand_inputs([raw], folders_whole=whole))
-    return run_task(args, "inspect", items, inspect_item, render_text)
+    unread: list[str] = []
+
+    def one(item) -> TaskOutput:
+        out = inspect_item(item)
+        errs = out.result.get("errors") or []
+        if errs:
+            unread.append(f"{item.name}: {len(errs)} file{'s' if len(errs) != 1 else ''} could not be read")
+        return out
+
+    rc = run_task(args, "inspect", items, one, render_text)
+    if unread and rc == EXIT_OK:
+        for u in unread:
+            print(f"medassist inspect: {u}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    return rc
 
 
 def _folder_has_dicom(folder: Path, limit: int = 5000) -> bool:
@@ -94,6 +115,10 @@ def inspect_dicom(item) -> dict[str, Any]:
         raise type(first)(
             f"no readable DICOM object among {len(res.errors)} files (first: {first})", path=item.name
         )
+    errors = list(res.errors)
+    notes: list[dict[str, Any]] = []
+    if not item.is_stdin:
+        errors, notes = _notes_among(errors)
     studies = []
     for st in res.studies:
         d = st.to_dict()
@@ -108,9 +133,33 @@ def inspect_dicom(item) -> dict[str, Any]:
         "instance_count": len(res.instances),
         "studies": studies,
         "others": [o.to_dict() for o in res.others],
-        "errors": [error_dict(e) for e in res.errors],
+        "notes": notes,
+        "errors": [error_dict(e) for e in errors],
         "duplicates": res.duplicates,
     }
+
+
+def _notes_among(errors: list) -> tuple[list, list[dict[str, Any]]]:
+    """Files of a DICOM folder that are not DICOM but have a note's suffix: read them as notes. A note that
+    reads becomes an inspected note; one that does not keeps the note reader's error (clearer than 'no
+    DICM marker' for a .txt file)."""
+    from ..ingest import load_document
+    from ..ingest.dicom_errors import NotDicomError
+
+    kept: list = []
+    notes: list[dict[str, Any]] = []
+    for e in errors:
+        path = getattr(e, "path", None)
+        if not (isinstance(e, NotDicomError) and path and Path(str(path)).suffix.lower() in NOTE_SUFFIXES):
+            kept.append(e)
+            continue
+        try:
+            doc = load_document(str(path))
+        except MedAssistError as exc:
+            kept.append(exc)
+            continue
+        notes.append({"file": str(path), **inspect_document(doc)})
+    return kept, notes
 
 
 def render_text(rec: dict[str, Any]) -> str:
@@ -144,6 +193,10 @@ def _render_dicom(rec: dict[str, Any]) -> str:
         for o in rec["others"]:
             desc = f" \"{o['description']}\"" if o["description"] else ""
             out.append(f"  {o['type']} ({o['modality'] or '-'}){desc}  {o['path']}")
+    if rec.get("notes"):
+        out.append(f"Clinical notes, not DICOM ({len(rec['notes'])}):")
+        for n in rec["notes"]:
+            out.append("  " + render_text(n).replace("\n", "\n  "))
     if rec.get("duplicates"):
         out.append(f"Skipped {len(rec['duplicates'])} copies of instances already read (same SOP Instance UID)")
     if rec["errors"]:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..cli import TaskOutput, add_common_options, expand_inputs, open_history, run_task
+from ..cli import EXIT_OK, EXIT_SOME_FAILED, TaskOutput, add_common_options, expand_inputs, open_history, run_task
 from ..errors import IngestError, MedAssistError, TaskError
 
 FORMATS = ("text", "json", "jsonl", "sr", "pdf")
@@ -50,6 +50,12 @@ def _load_study(item) -> Any:
             raise errors[0]
         raise IngestError("no DICOM image study found", path=item.name)
     best = max(studies, key=lambda s: sum(len(getattr(se, "instances", [])) for se in s.series))
+    errors = list(getattr(loaded, "errors", None) or [])
+    if errors:
+        _SKIPPED[id(best)] = [
+            {"file": str(getattr(e, "path", "") or item.name), "error": type(e).__name__, "message": str(getattr(e, "problem", "") or e)}
+            for e in errors
+        ]
     if len(studies) > 1:
         others = ", ".join(s.study_uid for s in studies if s is not best)
         _WARN[id(best)] = f"{item.name} holds {len(studies)} studies; this draft covers {best.study_uid} only (not: {others})"
@@ -57,6 +63,13 @@ def _load_study(item) -> Any:
 
 
 _WARN: dict[int, str] = {}
+_SKIPPED: dict[int, list[dict[str, str]]] = {}  # files of an input that could not be read (by id of its study)
+
+
+def skipped_warning(name: str, skipped: list[dict[str, str]]) -> str:
+    listed = "; ".join(f"{Path(s['file']).name}: {s['message']}" for s in skipped[:10])
+    more = f"; and {len(skipped) - 10} more" if len(skipped) > 10 else ""
+    return f"{len(skipped)} file{'s' if len(skipped) != 1 else ''} in {name} skipped (not in this draft): {listed}{more}"
 
 
 def run(args) -> int:
@@ -79,13 +92,22 @@ def run(args) -> int:
         except MedAssistError as exc:
             print(f"medassist report: comparison without history ({exc})", file=sys.stderr)
     n = len(items)
+    partial: list[str] = []
 
     def one(item) -> TaskOutput:
         study = _load_study(item)
+        skipped = _SKIPPED.pop(id(study), [])
         rep = draft_report(study, findings=args.findings, history=history, template_id=args.template)
         if id(study) in _WARN:
             rep.warnings.append(_WARN.pop(id(study)))
+        if skipped:
+            msg = skipped_warning(item.name, skipped)
+            rep.warnings.insert(0, msg)
+            partial.append(msg)
+            print(f"medassist report: {msg}", file=sys.stderr)
         result = rep.to_dict()
+        if skipped:
+            result["skipped"] = skipped
         if file_format:
             suffix = ".dcm" if args.format == "sr" else ".pdf"
             out = target if n == 1 else target / f"{Path(item.name).stem or 'study'}-{rep.study_uid[-12:]}{suffix}"
@@ -97,7 +119,9 @@ def run(args) -> int:
         return TaskOutput(result=result, source=src, models=rep.models, params=params)
 
     try:
-        return run_task(args, "report", items, one, lambda r: report_text(r, identifiers=not args.no_identifiers))
+        rc = run_task(args, "report", items, one, lambda r: report_text(r, identifiers=not args.no_identifiers))
+        # files of a study folder that could not be read make the run partial, like a failed input
+        return EXIT_SOME_FAILED if partial and rc == EXIT_OK else rc
     finally:
         if history is not None:
             history.close()
