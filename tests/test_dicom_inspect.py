@@ -25,7 +25,7 @@ def test_inspect_dicom_folder_json(tmp_path, capsys):
     (tmp_path / "st" / "junk.dcm").write_bytes(np.random.default_rng(0).bytes(500))
     rc = main(["inspect", str(tmp_path / "st"), "--format", "json"])
     rec = json.loads(capsys.readouterr().out)
-    assert rc == 0 and rec["kind"] == "dicom" and rec["instance_count"] == 3
+    assert rc == 2 and rec["kind"] == "dicom" and rec["instance_count"] == 3  # junk.dcm not read: partial
     (se,) = rec["studies"][0]["series"]
     assert [i["number"] for i in se["instances"]] == [1, 2, 3]
     inst = se["instances"][0]
