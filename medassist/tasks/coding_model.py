@@ -11,6 +11,7 @@ The scorer is a small gradient-boosted tree ensemble stored as arrays in JSON an
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from medassist import icd10
@@ -168,9 +169,19 @@ def build_knowledge(examples, min_count: int = 2, max_codes: int = 25) -> dict:
             "alpha": ALPHA, "nmax": NMAX}
 
 
+_LAST_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*\W*$")
+
+
 def _status_of(doc, start, end, classify):
+    """Context of a mention, judged at its head (last word): a learned n-gram such as "history of
+    diabetes" carries its own cue words, which must still govern the condition word."""
     if classify is None:
         return "affirmed", None
+    m = _LAST_WORD.search(doc.text, start, end)
+    if m is not None and m.start() > start:
+        start = m.start()
+        end = start + len(m.group().rstrip()) if m.group().rstrip() else end
+        end = min(end, len(doc.text))
     try:
         ctx = classify(doc, start, end)
     except Exception:  # a context failure must not lose the code; it is listed as affirmed
