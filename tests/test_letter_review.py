@@ -224,3 +224,12 @@ def test_follow_up_purpose_reads_well_and_creams_are_applied():
     letter = _letter(note)
     assert "Please come back in 2 weeks to discuss how things are going." in letter.text
     assert "apply 0.05% twice a day" in letter.text and "take 0.05%" not in letter.text
+
+
+def test_gp_letter_says_what_a_recheck_is_for_and_no_old_dose_on_a_stop():
+    note = ("MEDICATIONS\n\nIbuprofen 600 mg PO TID.\nFluticasone inhaler 2 puffs BID.\n\nASSESSMENT AND PLAN\n\n"
+            "1. Elevated blood pressure. Recheck in 2 weeks.\n2. Knee pain. Change ibuprofen to acetaminophen 500 mg PO TID.\n")
+    gp = _letter(note, "gp").text
+    assert "Recheck in 2 weeks (blood pressure)." in gp
+    assert "Ibuprofen: stopped, replaced by acetaminophen." in gp and "600 mg" not in gp
+    assert "Fluticasone; 2 puffs, twice a day." in gp

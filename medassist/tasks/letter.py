@@ -196,7 +196,12 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
             sd = f.data["sentence"]
             sent_span = Span(sd["start"], sd["end"], sd["text"])
             if "item_source" in spec:
-                lines.append(_source_line(sd))
+                ln = _source_line(sd)
+                if f.data.get("purpose") and f.data.get("purpose_from") == "check" and \
+                        f.data["purpose"].lower() not in ln.text.lower():
+                    ln.text = ln.text.rstrip(".") + f" ({_clean(f.data['purpose'])})."  # "Recheck in 4 weeks (blood pressure)."
+                    ln.evidence.extend(f.evidence[1:])
+                lines.append(ln)
                 continue
             when, with_ = f.data.get("when"), f.data.get("with")
             purpose = _purpose(f, spec, lay)
@@ -296,11 +301,16 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
         return [LetterLine(_fill(tpl, name=_cap(name)) + ".", ev)]
     if not lay:
         parts = [_fill(tpl, name=_cap(name), dose=dose, other=other, reason=reason)]
+        if change == "stop":
+            return [LetterLine("; ".join(parts) + ".", ev)]  # the old dose of a stopped medicine is not news
         if dose and "{dose}" not in tpl:
             parts.append(_fill(spec["dose"], dose=dose))
         if instr:
             freq = f.data["sig"].get("frequency_plain")
-            extra = [x for x in (f.data["sig"].get("route_plain"), freq,
+            sg = f.data["sig"]
+            qty = f"{sg['quantity']} {sg['form']}" + ("s" if sg["quantity"] not in ("1", "one") and not sg["form"].endswith("s") else "") \
+                if sg.get("quantity") and sg.get("form") else None
+            extra = [x for x in (qty, f.data["sig"].get("route_plain"), freq,
                                  ("as needed" + (f" for {f.data['sig']['prn_reason']}" if f.data["sig"].get("prn_reason") else "")) if f.data["sig"].get("prn") else None,
                                  f.data["sig"].get("duration")) if x]
             if extra:
