@@ -50,6 +50,21 @@ def is_gpl(licence: str) -> bool:
     return bool(re.search(r"\b(A?GPL)", without_lgpl))
 
 
+def permissive_choice(licence: str) -> str | None:
+    """For a licence offered as alternatives ("A OR B", classifiers "A / B"), the first non-GPL option."""
+    parts = [p.strip() for p in re.split(r"\s+OR\s+|\s+/\s+", licence) if p.strip()]
+    if len(parts) < 2:
+        return None
+    for part in parts:
+        if not is_gpl(part):
+            return part
+    return None
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def report(modules: list[str]) -> tuple[list[dict], list[dict]]:
     mapping = metadata.packages_distributions()
     dists: dict[str, set[str]] = {}
@@ -67,9 +82,12 @@ def report(modules: list[str]) -> tuple[list[dict], list[dict]]:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
             continue
-        lic = DUAL_LICENSED.get(name.lower()) or licence_of(dist)
+        lic = DUAL_LICENSED.get(_norm(name)) or licence_of(dist)
+        gpl = is_gpl(lic) and _norm(name) not in DUAL_LICENSED
+        if gpl and (choice := permissive_choice(lic)):
+            lic, gpl = f"{choice} (chosen from: {lic})", False
         rows.append({"distribution": name, "version": dist.version, "licence": lic, "modules": sorted(mods),
-                     "gpl": is_gpl(lic) and name.lower() not in DUAL_LICENSED})
+                     "gpl": gpl})
     bad = [r for r in rows if r["gpl"] and r["distribution"] not in ALLOWED_GPL]
     return rows, bad
 

@@ -12,7 +12,8 @@ t0=$(date +%s)
 
 rm -rf "$DIST/MedAssist" "$WORK"
 $VPY -m PyInstaller --noconfirm --log-level WARN --distpath "$DIST" --workpath "$WORK" installers/medassist.spec
-$VPY installers/licence_report.py "$WORK/bundled-modules.json" -o "$DIST/MedAssist/LICENSES-bundled.md" > /dev/null
+# the spec writes into PyInstaller's per-spec work folder: $WORK/<spec name>
+$VPY installers/licence_report.py "$WORK/medassist/bundled-modules.json" -o "$DIST/MedAssist/LICENSES-bundled.md" > /dev/null
 cp installers/linux/medassist.desktop resources/icons/medassist.png "$DIST/MedAssist/"
 
 # tarball
