@@ -233,3 +233,12 @@ def test_gp_letter_says_what_a_recheck_is_for_and_no_old_dose_on_a_stop():
     assert "Recheck in 2 weeks (blood pressure)." in gp
     assert "Ibuprofen: stopped, replaced by acetaminophen." in gp and "600 mg" not in gp
     assert "Fluticasone; 2 puffs, twice a day." in gp
+
+
+def test_dose_change_from_to_gives_the_new_dose_in_the_instructions_and_should_he_is_a_warning():
+    note = ("ASSESSMENT AND PLAN\n\nHypertension.\n- Increase lisinopril from 10 mg to 20 mg a day.\n"
+            "Heart failure.\n- He will contact me should he continue to have any shortness of breath.\n")
+    letter = _letter(note)
+    assert "The new dose is 20 mg." in letter.text and "take 20 mg once a day" in letter.text
+    assert "10 mg" not in letter.text
+    assert "Call us if you continue to have any shortness of breath." in letter.text

@@ -17,7 +17,7 @@ from typing import Any
 
 from medassist.document import Document, Span
 from medassist.text.lay import TermHit, get_lexicon, plain_for_form, written_form
-from medassist.text.sig import detect_change, parse_sig
+from medassist.text.sig import detect_change, parse_sig, plain_words
 
 #: sections where the clinician states this visit's diagnoses and plan
 ASSESSMENT_SECTIONS = ("assessment", "assessment_plan", "plan", "impression", "discharge_diagnoses")
@@ -43,7 +43,8 @@ _WITH_RE = re.compile(r"\bwith (?:a |an |the |her |his |their |your )?((?:[A-Za-
 _NOT_END = r"(?:[^.;]|\.(?=\d))"  # a period inside a number ("38.5") does not end the condition
 _WARNING_RE = re.compile(
     rf"\b(?P<act>call|contact|notify|return|go to|come back|seek|present to|head to|reach out|let (?:me|us) know)\b"
-    rf"(?P<how>{_NOT_END}{{0,120}}?)\bif\b\s+(?P<cond>{_NOT_END}{{3,160}})", re.I)
+    rf"(?P<how>{_NOT_END}{{0,120}}?)(?:\bif\b|\bshould\b(?=\s+(?:he|she|they|you|the patient|symptoms?|there)\b))"
+    rf"\s+(?P<cond>{_NOT_END}{{3,160}})", re.I)
 _SOONER_RE = re.compile(rf"\b(?:sooner|earlier)\s+(?:if|should)\s+(?P<cond>{_NOT_END}{{3,160}})", re.I)
 _PLACE_RE = re.compile(r"\b(?:the\s+)?(?:emergency (?:department|room)|ER|ED|urgent care|911|hospital)\b")
 _WARNING_IF_FIRST_RE = re.compile(
@@ -456,6 +457,18 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                         sig.dose, sig.unit, sig.dose_max = sub.dose, sub.unit, None
                         dose_span = sub.evidence["dose"]
                         sig.evidence["dose"] = dose_span
+                        # "from 10 mg to 20 mg a day": the instructions say the new dose, with what follows it
+                        after = parse_sig(text[m.start(1):clause_end], offset=m.start(1))
+                        for k in ("frequency", "frequency_plain", "route", "route_plain", "meal", "duration"):
+                            if getattr(after, k):
+                                setattr(sig, k, getattr(after, k))
+                                if k in after.evidence:
+                                    sig.evidence[k] = after.evidence[k]
+                        if after.quantity:
+                            sig.quantity, sig.form = after.quantity, after.form
+                        elif sig.quantity:
+                            sig.quantity = sig.form = None  # the old "1 tablet" may not hold the new dose
+                        sig.plain = plain_words(sig)
             sw = switches.get(s)
             if sw is not None and status != "negated":
                 # "change naproxen to acetaminophen": stop the one, start the other (not "we changed how...")

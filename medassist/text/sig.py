@@ -414,6 +414,11 @@ def _plain(sig: Sig) -> str:
     return out
 
 
+def plain_words(sig: Sig) -> str:
+    """Plain words for a Sig whose fields were changed after parsing (e.g. a new dose)."""
+    return _plain(sig)
+
+
 def detect_change(text: str, drug_start: int | None = None, offset: int = 0) -> tuple[str, Span] | None:
     """What a sentence says to do with a medicine: start, stop, increase, decrease, change or continue.
 
