@@ -242,3 +242,10 @@ def test_dose_change_from_to_gives_the_new_dose_in_the_instructions_and_should_h
     assert "The new dose is 20 mg." in letter.text and "take 20 mg once a day" in letter.text
     assert "10 mg" not in letter.text
     assert "Call us if you continue to have any shortness of breath." in letter.text
+
+
+def test_a_choice_is_not_a_warning_sign():
+    note = "ASSESSMENT AND PLAN\n\nDepression.\n- I encouraged him to contact me should he want to try medication.\n"
+    letter = _letter(note)
+    assert letter.facts.warnings == []
+    assert "try medication" not in letter.text

@@ -721,6 +721,9 @@ def _warning_from(doc: Document, sent, m: re.Match, warns: list[Fact], sooner: b
     cond = text[cs:ce]
     if len(cond.split()) < 2 or re.match(r"(?i)(?:these|this|it|they|those|that|so|needed)\b", cond):
         return
+    if re.match(r"(?i)(?:he|she|they|you|the patient)\s+(?:wants?|wish\w*|would like|decides?|prefers?|chooses?|"
+                r"is interested|changes? (?:his|her|their|your) mind|has (?:any )?questions)\b", cond):
+        return  # "contact me should he want to try medication": a choice, not a warning sign
     if any(_norm(w.text) == _norm(cond) for w in warns):
         return
     data: dict[str, Any] = {"action": "sooner" if sooner else "call", "place": None}
