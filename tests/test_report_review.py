@@ -67,6 +67,8 @@ def test_ct_head_impression_follows_the_findings_never_the_chest_model(monkeypat
     normal = draft_report(ct, findings="No intracranial hemorrhage. No mass effect or midline shift.", image_model=None)
     assert normal.section("impression").text == "No acute intracranial abnormality."
     assert normal.section("impression").source == EXTRACTIVE
+    assert "IMPRESSION (template normal impression: every findings sentence is normal):" in report_text(normal.to_dict())
+    assert "IMPRESSION (abnormal findings, verbatim):" in report_text(rep.to_dict())
     assert calls == []
 
 

@@ -640,7 +640,7 @@ def _impression_section(t: Template, findings_section: ReportSection) -> tuple[R
     else:
         ex_text, ex_note = extractive, "the abnormal findings sentences, verbatim (critical first)"
     warnings: list[str] = []
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"extractive": "all findings normal" if extractive is None else "abnormal findings sentences"}
     if t.id in MODEL_IMPRESSION_TEMPLATES:
         draft, reason = _model_impression(text)
         if draft is not None:
@@ -651,16 +651,18 @@ def _impression_section(t: Template, findings_section: ReportSection) -> tuple[R
             if not cleaned or DEID_TOKEN.search(cleaned):
                 reasons.append("the model draft is empty or carries 'XXXX' after clean-up")
             reasons = list(dict.fromkeys(reasons))
-            extra["model_draft"] = {"text": draft["raw"], "cleaned": cleaned, "model": draft["model"], "check": reasons, "used": not reasons}
+            extra = {"model_draft": {"text": draft["raw"], "cleaned": cleaned, "model": draft["model"], "check": reasons, "used": not reasons}}
             if not reasons:
                 return ReportSection(
                     "impression", title, cleaned, "model", [], note="drafted by the impression model from the findings; checked for side, omissions, numbers", extra=extra,
                 ), ([draft["model"]] if draft["model"] else []), []
             warnings.append(
-                "impression: the model draft was not used (" + "; ".join(reasons) + "); the impression lists the findings instead"
+                "impression: the model draft was not used (" + "; ".join(reasons) + "); the impression "
+                + ("is the template's normal impression" if extractive is None else "lists the abnormal findings verbatim instead")
                 + " — the draft is in the JSON (impression.model_draft)"
             )
             models = [draft["model"]] if draft["model"] else []
+            extra["extractive"] = "all findings normal" if extractive is None else "abnormal findings sentences"
             return ReportSection("impression", title, ex_text, EXTRACTIVE, [], note=ex_note + "; the model draft failed the check", extra=extra), models, warnings
         note = f"{reason}; {ex_note}"
     else:

@@ -25,7 +25,11 @@ def section_heading(sec: dict[str, Any]) -> str:
     if src == "template" and sec["name"] == "impression":
         return f"{sec['title']} (template default — not reviewed)"
     if src == "findings (extractive)":
-        return f"{sec['title']} (from the findings, verbatim)"
+        if sec.get("extractive") == "all findings normal":
+            return f"{sec['title']} (template normal impression: every findings sentence is normal)"
+        return f"{sec['title']} (abnormal findings, verbatim)"
+    if src == "model" and sec["name"] == "impression":
+        return f"{sec['title']} (impression model draft, checked against the findings)"
     return sec["title"]
 
 
