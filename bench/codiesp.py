@@ -51,7 +51,8 @@ def main(argv=None) -> int:
     code_document(document_from_text("warm up: fever and cough."), coder=coder)
     print(f"coder pack: {coder.pack.name} {coder.pack.version} ({coder.pack.manifest.get('source', '')}); "
           f"loaded in {load_s:.2f}s; threshold {coder.threshold:.2f}")
-    if args.split == "train" or "dev" in coder.pack.manifest.get("data", {}).get("splits", []):
+    learned = args.split in coder.pack.manifest.get("data", {}).get("splits", [])
+    if learned:
         print(f"NOTE: this pack learned from {coder.pack.manifest.get('data', {}).get('splits')}: "
               f"numbers on a split it learned from are optimistic")
 
@@ -105,7 +106,11 @@ def main(argv=None) -> int:
     print(f"ratio coder/lexical: MAP x{m / lm if lm else float('inf'):.2f}, F1 x{f / lf if lf else float('inf'):.2f}, "
           f"time per note x{med / statistics.median(ltimes):.2f}")
     ok = m >= 0.60 and f >= 0.60 and med <= 100 and n / batch_s >= 20
-    print(f"targets (MAP>=0.60, F1>=0.60, median<=100 ms, >=20 notes/s): {'met' if ok else 'NOT met'}")
+    if learned:
+        print("targets: not assessed (the pack learned from this split; measure a train-only pack on dev — "
+              "its dev numbers are in the pack manifest)")
+    else:
+        print(f"targets (MAP>=0.60, F1>=0.60, median<=100 ms, >=20 notes/s): {'met' if ok else 'NOT met'}")
     return 0
 
 
