@@ -249,3 +249,14 @@ def test_a_choice_is_not_a_warning_sign():
     letter = _letter(note)
     assert letter.facts.warnings == []
     assert "try medication" not in letter.text
+
+
+def test_short_problem_name_opening_a_prose_line_is_kept_and_past_switches_are_the_current_regimen():
+    note = ("ASSESSMENT AND PLAN\n\nElevated blood pressure. Blood pressure is elevated today, without a diagnosis of "
+            "hypertension, and we talked about salt in the diet at some length today. We will recheck it.\n"
+            "Heart failure. We had changed her furosemide to torsemide at 20 mg by mouth daily. She feels better.\n")
+    letter = _letter(note)
+    terms = [d.data.get("term") for d in letter.facts.diagnoses]
+    assert "elevated blood pressure" in terms and "hypertension" not in terms
+    assert "You are not taking furosemide." in letter.text and "Keep taking torsemide." in letter.text
+    assert "Stop taking furosemide" not in letter.text

@@ -55,7 +55,7 @@ _NAME_RE = re.compile(
     r"\s+is\s+an?\s+\d{1,3}[- ](?:year|yr|month)[- ]old\b")
 _ALLERGY_NONE_RE = re.compile(r"\b(?:NKDA|NKA|no known (?:drug |medication )?allergies|no allergies|denies (?:any )?(?:drug )?allergies)\b", re.I)
 _ALLERGY_TO_RE = re.compile(r"\ballerg(?:ic|y|ies) to\s+(?P<what>[^.;:\n]{2,80})", re.I)
-_PROBLEM_LINE_RE = re.compile(r"^[ \t]*(?:#\s*|\d{1,2}[.)]\s*|[A-Z]\)\s*)?(?P<p>[A-Za-z][^\n:•]{1,90}?)[.:]?[ \t]*$")
+_PROBLEM_LINE_RE = re.compile(r"^[ \t]*(?:#\s*|\d{1,2}[.)]\s*|[A-Z]\)\s*)?(?P<p>[A-Za-z][^\n:•]{1,400}?)[.:]?[ \t]*$")
 _NOT_PROBLEM = re.compile(
     r"^(?:patient|plan|assessment|impression|medical|additional|follow|the patient|she|he|they|we|i|it|this|"
     r"please|continue|return|call|recommend|discussed|instructions|diet|activity|disposition|signed|"
@@ -263,10 +263,11 @@ def _diagnoses(doc: Document) -> list[Fact]:
                     and _hit_status(doc, ps + h.start, ps + h.end) not in ("negated", "family", "hypothetical", "uncertain")]
             if not hits and len(words) > 9:
                 continue
-            if was_cut and (not re.match(r"[ \t]*(?:#|\d{1,2}[.)])", line) or not hits
-                            or len(text[ps:ps + hits[0].start].split()) > 3
+            numbered = bool(re.match(r"[ \t]*(?:#|\d{1,2}[.)])", line))
+            if was_cut and (not hits or len(text[ps:ps + hits[0].start].split()) > (3 if numbered else 1)
+                            or (not numbered and len(words) > 6)
                             or re.match(r"(?i)(?:the|a|an|this|that|his|her|their|x-?ray|mri|ct)\b", p)):
-                continue  # the first sentence of a prose line is a problem name only on a numbered item
+                continue  # the first sentence of a prose line is a problem name only when it is short and starts so
             plain = ""
             term = None
             if hits:
@@ -358,6 +359,11 @@ def _switches(doc: Document, abs_hits) -> dict[int, dict[str, Any]]:
                     vm = re.search(_SWITCH_VERB, between, re.I)
                     verb = doc.span(e + vm.start(), e + vm.end())
             if verb is not None:
+                if re.search(r"\b(?:had|previously|already|last (?:visit|time)|before)\s+(?:\w+\s+)?$", text[max(ss, verb.start - 30):verb.start], re.I):
+                    # "we had changed her furosemide to torsemide": an earlier change, now the regimen
+                    out[s] = {"role": "not_taking", "other": yh.text, "verb": verb}
+                    out[ys] = {"role": "continue", "other": h.text, "verb": verb}
+                    continue
                 out[s] = {"role": "stop", "other": yh.text, "verb": verb}
                 out[ys] = {"role": "start", "other": h.text, "verb": verb}
                 continue
