@@ -84,6 +84,17 @@ def test_extractive_impression_and_triage():
     assert [rf.is_normal(s) for s in abnormal] == [False] * len(abnormal)
 
 
+def test_extractive_keeps_findings_with_a_deid_token_and_unspaced_sentences():
+    # IU X-ray style text: "apex.There" without a space, a redacted word in a finding, a technique sentence
+    f = ("The XXXX examination consists of frontal and lateral radiographs of the chest. Irregular opacities in the "
+         "left lung apex could represent a cavitary lesion.There are streaky opacities in the right upper lobe, XXXX "
+         "scarring. No pneumothorax.")
+    assert rf.extractive_impression(f) == (
+        "1. Irregular opacities in the left lung apex could represent a cavitary lesion.\n"
+        "2. There are streaky opacities in the right upper lobe, [redacted] scarring."
+    )
+
+
 # --------------------------------------------------------------------------------------------- R2
 def test_chest_model_draft_that_flips_side_and_leaks_xxxx_is_replaced(monkeypatch):
     bad = "Mild blunted right costophrenic XXXX which could be due to XXXX effusion or scarring."

@@ -22,7 +22,7 @@ from typing import Any
 from ..config import resource_path
 
 DEID_TOKEN = re.compile(r"X{3,}", re.IGNORECASE)
-_SENT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9(\[])|\n+")
+_SENT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9(\[])|(?<=[a-z]\.)(?=[A-Z][a-z])|\n+")
 _NUMBER = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?")
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 
@@ -64,11 +64,28 @@ def is_normal(sentence: str) -> bool:
     n = _norm(_body(sentence))
     if any(_has(n, w) for w in lex["break_words"]) or any(_has(n, w) for w in lex["uncertain_words"]):
         return False
+    if is_neutral(sentence):
+        return True
     if any(n.startswith(f" {' '.join(re.findall(r'[a-z0-9]+', w))} ") for w in lex["negation_starts"]):
         return True
     if re.search(r" abnormal", n):  # "abnormal", "abnormality" outside a leading negation
         return False
     return any(_has(n, w) for w in lex["normal_words"])
+
+
+def is_neutral(sentence: str) -> bool:
+    """A technique/comparison sentence ("The examination consists of frontal and lateral radiographs")
+    with no finding term: neither normal nor abnormal; kept out of the impression."""
+    n = _norm(_body(sentence))
+    if not any(_has(n, w) for w in lexicon().get("neutral_phrases", [])):
+        return False
+    return not (_terms(n) - {"lung", "line", "tube", "base", "apex", "lobe", "frontal"})
+
+
+def redact(sentence: str) -> str:
+    """A de-identification token (IU X-ray "XXXX") shown as "[redacted]": the sentence is kept (it may carry
+    a finding) but the token never reaches the report."""
+    return DEID_TOKEN.sub("[redacted]", sentence)
 
 
 def abnormal_sentences(findings: str) -> list[str]:
@@ -86,7 +103,7 @@ def extractive_impression(findings: str) -> str | None:
     sents = abnormal_sentences(findings)
     if not sents:
         return None
-    sents = [s for s in sents if not DEID_TOKEN.search(s)] or sents
+    sents = [redact(s) for s in sents]  # never drop a finding, never print the token
     order = sorted(range(len(sents)), key=lambda k: (not _critical(sents[k]), k))
     sents = [_NUMBERED.sub("", sents[k]).strip() for k in order]
     sents = [s if s[-1] in ".!?" else s + "." for s in sents]
@@ -155,7 +172,8 @@ def check_impression(impression: str, findings: str) -> list[str]:
     for s in split_findings(_NUMBERED.sub("", impression)):
         if is_normal(s):
             continue
-        new = [w for w in dict.fromkeys(re.findall(r"[a-z]{4,}", _body(s).lower())) if w not in f_words and w not in allowed and w.rstrip("s") not in f_words and w + "s" not in f_words]
+        plain = re.sub(r"\[[^\]]*\]", " ", _body(s)).lower()  # "[redacted word]" and the like
+        new = [w for w in dict.fromkeys(re.findall(r"[a-z]{4,}", plain)) if w not in f_words and w not in allowed and w.rstrip("s") not in f_words and w + "s" not in f_words]
         if new:
             reasons.append(f"the impression adds words the findings do not have: {', '.join(new)}")
     f_nums = set(_NUMBER.findall(findings))
