@@ -16,6 +16,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -135,39 +136,185 @@ def consensus(cands: list[str], weights: list[float]) -> int:
     return best
 
 
-#: abnormal concepts a chest X-ray impression must not invent or drop (regexes over lower-cased text)
-CONCEPTS: dict[str, str] = {
-    "pleural effusion": r"\beffusions?\b|pleural fluid",
-    "pneumothorax": r"\bpneumothora(?:x|ces)\b",
-    "consolidation/pneumonia": r"\bconsolidat\w*|\bpneumonia\b|\binfiltrat\w*|airspace (?:disease|opacit\w*)",
-    "atelectasis": r"\batelecta\w*",
-    "edema": r"\bedema\b|vascular congestion|\bchf\b|heart failure",
-    "cardiomegaly": r"\bcardiomegaly\b|(?:heart|cardiac silhouette|cardiac size|heart size)(?: \w+){0,2} (?:is |are )?(?:mildly |moderately |markedly )?enlarged|enlarged (?:heart|cardiac)",
-    "nodule/mass": r"\bnodules?\b|\bmass(?:es)?\b|\bneoplasm|\btumou?r",
-    "fracture": r"\bfractures?\b",
-    "emphysema/copd": r"\bemphysema\w*|\bcopd\b|hyperinflat\w*|hyperexpan\w*",
-    "hernia": r"\bhernia\b",
-}
+@lru_cache(maxsize=1)
+def _checks() -> dict:
+    """The check lexicon (resources/impression_checks.json), regexes compiled."""
+    import json
+
+    from ..config import resource_path
+
+    path = resource_path("impression_checks.json")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelPackError(f"impression check lexicon unreadable: {exc}", path=path) from exc
+    comp = {k: {n: re.compile(rx) for n, rx in raw[k].items()} for k in ("critical", "minor", "sides", "anatomy", "sizes")}
+    comp["recommendation"] = re.compile(raw["recommendation"])
+    comp["prior"] = re.compile(raw["prior"])
+    comp["normal_impression"] = raw["normal_impression"]
+    return comp
 
 
-def affirmed_concepts(text: str) -> set[str]:
-    """Abnormal concepts the text affirms (ConText rules drop "no pleural effusion", "without pneumothorax")."""
+#: critical abnormal concepts (name -> regex over lower-cased text), from resources/impression_checks.json
+def _concepts() -> dict[str, re.Pattern]:
+    return _checks()["critical"]
+
+
+_SENT = re.compile(r"(?<=[.!?])\s+|(?<=[a-z]\.)(?=[A-Z])|\n+")
+_CLAUSE = re.compile(r"[,;:]|\s(?:with|and|but|while|whereas)\s")
+_LISTNUM = re.compile(r"(?:(?<=^)|(?<=\s))\d{1,2}[.)](?=\s|[A-Z])")
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+_NEG_INSIDE = re.compile(r"\b(?:not|no|without)\b|n't")
+
+
+def _spans(rx: re.Pattern, text: str, a: int, b: int) -> list[tuple[int, int]]:
+    out, pos = [], a
+    for m in rx.finditer(text, a, b):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, b))
+    return [(x, y) for x, y in out if text[x:y].strip()]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence (splits also "apex.There", a missing space after a full stop)."""
+    return _spans(_SENT, text, 0, len(text))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One affirmed (or uncertain) abnormal concept in a text, with the side and size words of its clause."""
+
+    concept: str
+    tier: str  # "critical" | "minor"
+    start: int
+    end: int
+    sentence: tuple[int, int]
+    sides: frozenset
+    sides_sentence: frozenset
+    sizes: frozenset
+
+
+def _words(group: str, text: str) -> frozenset:
+    return frozenset(n for n, rx in _checks()[group].items() if rx.search(text))
+
+
+@lru_cache(maxsize=512)
+def mentions(text: str) -> tuple[Mention, ...]:
+    """Affirmed abnormal mentions (ConText drops negated and hypothetical ones; uncertain ones count)."""
     from ..text.context import classify
 
     low = text.lower()
-    out = set()
-    for name, rx in CONCEPTS.items():
-        for m in re.finditer(rx, low):
-            if classify(text, m.start(), m.end()).status not in ("negated", "hypothetical"):
-                out.add(name)
-                break
-    return out
+    out = []
+    for sa, sb in sentence_spans(text):
+        s_sides = _words("sides", low[sa:sb])
+        for ca, cb in _spans(_CLAUSE, low, sa, sb):
+            clause = low[ca:cb]
+            for tier in ("critical", "minor"):
+                for name, rx in _checks()[tier].items():
+                    for m in rx.finditer(low, ca, cb):
+                        if _NEG_INSIDE.search(m.group(0)) or classify(text, m.start(), m.end()).status in ("negated", "hypothetical"):
+                            continue
+                        out.append(Mention(name, tier, m.start(), m.end(), (sa, sb), _words("sides", clause), s_sides,
+                                           _words("sizes", clause)))
+    return tuple(out)
+
+
+def affirmed_concepts(text: str) -> set[str]:
+    """Critical abnormal concepts the text affirms ("no pleural effusion", "without pneumothorax" do not count)."""
+    return {m.concept for m in mentions(text) if m.tier == "critical"}
 
 
 def consistency(findings_concepts: set[str], impression: str) -> tuple[list[str], list[str]]:
-    """(invented, dropped): concepts the impression affirms that the findings do not, and the reverse."""
+    """(invented, dropped): critical concepts the impression affirms that the findings do not, and the reverse."""
     imp = affirmed_concepts(impression)
     return sorted(imp - findings_concepts), sorted(findings_concepts - imp)
+
+
+def _expand_sides(s: set) -> set:
+    s = set(s)
+    if "bilateral" in s:
+        s |= {"left", "right"}
+    if {"left", "right"} <= s:
+        s.add("bilateral")
+    return s
+
+
+def check_impression(findings: str, impression: str) -> list[str]:
+    """Every way ``impression`` disagrees with ``findings`` (empty list: consistent). Checks: XXXX tokens; every
+    number of the impression is in the findings; no abnormal concept invented (critical or minor); every critical
+    concept of the findings carried over; the side (left/right/bilateral) and the size word (tiny/small/moderate/
+    large) of each concept as the findings give them; anatomy terms (rib, clavicle, lobe, ...) only as in the
+    findings; no comparison with a prior study the findings do not mention."""
+    problems: list[str] = []
+    if "xxxx" in impression.lower():
+        problems.append("holds a redacted word (XXXX)")
+    f_low, i_low = findings.lower(), impression.lower()
+    f_nums = set(_NUM.findall(findings))
+    for n in _NUM.findall(_LISTNUM.sub(" ", impression)):
+        if n not in f_nums:
+            problems.append(f"number {n} is not in the findings")
+    fm, im = mentions(findings), mentions(impression)
+    f_con = {m.concept for m in fm}
+    i_con = {m.concept for m in im}
+    for c in sorted(i_con - f_con):
+        problems.append(f"states {c}, which the findings do not")
+    for c in sorted({m.concept for m in fm if m.tier == "critical"} - i_con):
+        problems.append(f"leaves out {c}, which the findings state")
+    for c in sorted(i_con & f_con):
+        f_sides = _expand_sides(set().union(*[m.sides or m.sides_sentence for m in fm if m.concept == c]))
+        i_sides = set().union(*[m.sides for m in im if m.concept == c])
+        if f_sides and i_sides - f_sides:
+            problems.append(f"{c}: side {'/'.join(sorted(i_sides))} but the findings say {'/'.join(sorted(f_sides - {'bilateral'} if len(f_sides) < 3 else {'bilateral'}))}")
+        if c in _checks()["critical"]:
+            f_sz = set().union(*[m.sizes for m in fm if m.concept == c])
+            i_sz = set().union(*[m.sizes for m in im if m.concept == c])
+            if i_sz - f_sz or (f_sz and not i_sz):
+                problems.append(f"{c}: size {'/'.join(sorted(i_sz)) or 'not given'} but the findings say "
+                                f"{'/'.join(sorted(f_sz)) or 'no size'}")
+    for name, rx in _checks()["anatomy"].items():
+        if rx.search(i_low) and not rx.search(f_low):
+            problems.append(f"names the {name}, which the findings do not")
+    if _checks()["prior"].search(i_low) and not _checks()["prior"].search(f_low):
+        problems.append("compares with a prior study the findings do not mention")
+    return problems
+
+
+def clean_draft(findings: str, impression: str) -> str:
+    """The draft without sentences holding XXXX and without work-up recommendations the findings do not make."""
+    rec = _checks()["recommendation"]
+    keep_rec = bool(rec.search(findings.lower()))
+    out = []
+    for a, b in sentence_spans(impression):
+        s = impression[a:b].strip()
+        if "xxxx" in s.lower() or (not keep_rec and rec.search(s.lower())):
+            continue
+        out.append(s)
+    text = " ".join(out).strip()
+    if not _LISTNUM.sub("", text).strip(" .,;"):
+        return ""
+    return text
+
+
+def extractive_impression(findings: str) -> tuple[str, list[str]]:
+    """(impression, warnings): the findings sentences that state a critical abnormality, verbatim, numbered
+    (sentences holding XXXX are left out, with a warning); the normal phrase when there are none."""
+    fm = [m for m in mentions(findings) if m.tier == "critical"]
+    spans = sorted({m.sentence for m in fm})
+    sents, warnings = [], []
+    for a, b in spans:
+        s = findings[a:b].strip()
+        if "xxxx" in s.lower():
+            names = sorted({m.concept for m in fm if m.sentence == (a, b)})
+            s = re.sub(r"(?i)x{4,}", "[redacted word]", s)
+            warnings.append(f"a findings sentence about {', '.join(names)} holds a de-identification token (XXXX), "
+                            "shown as [redacted word]: read the original report")
+        sents.append(s if s.endswith((".", "!", "?")) else s + ".")
+    if not sents:
+        return _checks()["normal_impression"], warnings
+    if len(sents) == 1:
+        return sents[0], warnings
+    return " ".join(f"{i}. {s}" for i, s in enumerate(sents, 1)), warnings
 
 
 def retrieval_input(findings: str, neighbour_impressions: "str | list[str]") -> str:
@@ -188,6 +335,8 @@ class Impression:
     elapsed_ms: float = 0.0
     evidence: list = field(default_factory=list)  # generated text: no span in the findings
     warnings: list[str] = field(default_factory=list)
+    #: where the text comes from: {"source": "model"|"retrieved"|"extractive", "detail", ...}
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -200,6 +349,7 @@ class Impression:
             "evidence": [],
             "evidence_note": "generated draft: no source span; check against the findings",
             "warnings": list(self.warnings),
+            "provenance": dict(self.provenance),
         }
 
 
@@ -283,6 +433,7 @@ class ImpressionModel:
                               length_penalty=float(self.gen.get("length_penalty", 1.0)))
         out = g.text.strip()
         score = g.score
+        first_kind = "model"
         k = int(self.gen.get("rerank", 0) if rerank is None else rerank)
         if k > 0 and self.index is not None:
             # hybrid: the model also scores the impressions of the k nearest training findings and keeps
@@ -294,46 +445,58 @@ class ImpressionModel:
             best = max(range(len(cands)), key=lambda i: (scores[i], -i))
             out, score = cands[best].strip(), scores[best]
             if best > 0:
-                neighbour = dict(neighbour or {}, chosen="retrieved impression (rescored by the model)")
-        guard = int(self.gen.get("guard", 0) if guard is None else guard)
-        fc = affirmed_concepts(text)
-        invented, dropped = consistency(fc, out)
-        if guard > 0 and self.index is not None and (invented or dropped):
-            # the draft invents or drops an abnormality the findings state: take the nearest training
-            # impression that agrees better with the findings (the model's draft wins ties)
-            best = (len(invented) + 0.5 * len(dropped), 0, out)
-            for rank, (j, _) in enumerate(self.index.top(text, guard), start=1):
-                inv, dro = consistency(fc, self.index.payloads[j])
-                cand = (len(inv) + 0.5 * len(dro), rank, self.index.payloads[j])
-                if cand < best:
-                    best = cand
-            if best[1] > 0:
-                out = best[2].strip()
-                neighbour = dict(neighbour or {}, chosen="retrieved impression (the draft disagreed with the findings)")
-                invented, dropped = consistency(fc, out)
-        k = int(self.gen.get("mbr", 0) if mbr is None else mbr)
-        if k > 0 and self.index is not None:
-            # consensus of the model's draft and the impressions of the k nearest training findings
-            top = self.index.top(text, k)
-            cands = [out] + [self.index.payloads[j] for j, _ in top]
-            wm = float(self.gen.get("mbr_model_weight", 1.0) if mbr_model_weight is None else mbr_model_weight)
-            best = consensus(cands, [wm] + [max(1e-3, s_) for _, s_ in top])
-            if best > 0:
-                out = cands[best].strip()
-                neighbour = dict(neighbour or {}, chosen="retrieved impression (consensus with the model draft)")
-        warnings = []
-        if invented:
-            warnings.append("the impression states what the findings do not: " + ", ".join(invented))
-        if dropped:
-            warnings.append("the findings state what the impression leaves out: " + ", ".join(dropped))
-        if "XXXX" in out and "XXXX" not in text:
-            warnings.append("the impression holds XXXX placeholders (words redacted in the training reports): rewrite them")
-        cmp_rx = r"\b(?:stable|unchanged|again|interval|previous(?:ly)?|prior|compared|new)\b"
-        if re.search(cmp_rx, out, re.I) and not re.search(cmp_rx, text, re.I):
-            warnings.append("the impression compares with a prior study that the findings do not mention")
+                first_kind = "retrieved (rescored by the model)"
+        # safety: the draft must agree with the findings (check_impression); else the nearest retrieved training
+        # impression that does; else the abnormal findings sentences verbatim
+        guard = int(self.gen.get("guard", 10) if guard is None else guard)
+        draft_problems = check_impression(text, clean_draft(text, out) or out)
+        cands: list[tuple[str, str, dict]] = [(out, first_kind, {})]
+        if self.index is not None and guard > 0:
+            for rank, (j, sim) in enumerate(self.index.top(text, guard), start=1):
+                cands.append((self.index.payloads[j], "retrieved", {"rank": rank, "similarity": round(sim, 4)}))
+        chosen = None
+        for cand, kind, extra in cands:
+            cleaned = clean_draft(text, cand)
+            if cleaned and not check_impression(text, cleaned):
+                chosen = (cleaned, kind, extra, cleaned != cand.strip())
+                break
+        warnings: list[str] = []
+        if chosen is not None:
+            out, kind, extra, trimmed = chosen
+            if kind != "retrieved":
+                provenance = {"source": "model" if kind == "model" else "retrieved",
+                              "detail": f"{'generated by the model' if kind == 'model' else kind}; passed the findings checks"}
+            else:
+                provenance = {"source": "retrieved", **extra,
+                              "detail": f"impression of the training report ranked {extra['rank']} by similarity; the "
+                                        f"model draft failed the findings checks ({'; '.join(draft_problems)})"}
+                provenance["model_draft"] = cands[0][0]
+            if trimmed:
+                warnings.append("sentences with redacted words (XXXX) or work-up advice the findings do not give "
+                                "were removed from the draft")
+        else:
+            out, ex_warn = extractive_impression(text)
+            warnings.extend(ex_warn)
+            provenance = {"source": "extractive",
+                          "detail": "no drafted or retrieved impression agreed with the findings; the impression lists "
+                                    "the abnormal findings sentences verbatim (model draft: "
+                                    + "; ".join(draft_problems) + ")",
+                          "model_draft": cands[0][0]}
+            warnings.append("fell back to the findings sentences: the model draft " + "; ".join(draft_problems))
+        # the final text is checked once more and anything left is reported (the extractive fallback only quotes)
+        for prob in check_impression(text, out):
+            if not (provenance["source"] == "extractive" and prob.startswith("leaves out")):
+                warnings.append("impression " + prob)
+            elif not any(w.startswith("a findings sentence") for w in warnings):
+                warnings.append("impression " + prob)
         if not out:
             warnings.append("the model produced an empty impression")
-        return Impression(out, text, dict(self.info), neighbour, score, (time.perf_counter() - t0) * 1000.0, [], warnings)
+        neighbour = dict(neighbour or {})
+        neighbour.pop("chosen", None)
+        imp = Impression(out, text, dict(self.info), neighbour or None, score, (time.perf_counter() - t0) * 1000.0, [],
+                         warnings)
+        imp.provenance = provenance
+        return imp
 
 
 _CACHE: dict[str, ImpressionModel] = {}
