@@ -250,3 +250,23 @@ def test_junk_study_description_and_single_series_mr_wording():
     assert "e+1" not in ct.section("exam").text and "names no exam" in ct.section("exam").note
     mr = draft_report(sample("emri_small.dcm"), image_model=None).section("technique").text
     assert "multisequence" not in mr.lower() and "Sequences: series" not in mr
+
+
+@pytest.mark.parametrize(
+    "desc,agent,expected",
+    [
+        ("CT ABDOMEN PELVIS WO CONTRAST", None, "Kidneys and ureters: No hydronephrosis or urolithiasis. [unreviewed default]"),
+        ("CT ABDOMEN PELVIS", None, "Kidneys and ureters: The kidneys enhance symmetrically."),  # cannot tell: default kept, tagged
+        ("CT ABDOMEN PELVIS WO CONTRAST", "ISOVUE300/100", "Kidneys and ureters: The kidneys enhance symmetrically."),
+    ],
+)
+def test_contrast_specific_default_only_when_contrast_may_have_been_given(desc, agent, expected):
+    ds = pydicom.dcmread(sample("CT_small.dcm"))
+    del ds.ContrastBolusAgent
+    if agent:
+        ds.ContrastBolusAgent = agent
+    ds.BodyPartExamined, ds.StudyDescription = "ABDOMEN", desc
+    rep = draft_report(ds, image_model=None)
+    assert rep.template.template.id == "ct_abdomen_pelvis"
+    (line,) = [x for x in rep.section("findings").text.splitlines() if x.startswith("Kidneys")]
+    assert line.startswith(expected) and line.endswith(DEFAULT_TAG)

@@ -280,9 +280,11 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
         f["chap_r"] = 1.0 if c.code.startswith("R") else 0.0
         f["knn_any"] = 1.0 if f["knn"] > 0 else 0.0
         c.evidence.sort(key=lambda x: -x[2])
-        # status: affirmed if any strong mention is affirmed, else the status of the best mention
+        # status: affirmed if any evidence mention is affirmed, else the status of the best mention
         statuses = []
-        for a, b, _ in c.evidence[:3]:
+        top = c.evidence[0][2] if c.evidence else 0.0
+        strong = [x for x in c.evidence if x[2] >= 0.5 * top][:3]  # the mentions shown as evidence
+        for a, b, _ in strong:
             key = (a, b)
             if key not in status_cache:
                 status_cache[key] = _status_of(doc, a, b, classify)

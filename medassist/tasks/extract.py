@@ -34,6 +34,9 @@ HISTORY_SECTIONS = ("pmh",)
 PROCEDURE_SECTIONS = ("procedures",)
 SURGICAL_HISTORY = ("psh",)
 RESULT_SECTIONS = ("labs", "imaging", "findings", "vitals", "physical_exam", "objective")
+# prose sections where a lab written with its value ("Creatinine peaked at 1.9 mg/dL") is read too
+LAB_PROSE_SECTIONS = ("hpi", "hospital_course", "assessment", "assessment_plan", "plan", "impression", "preamble",
+                      "discharge_diagnoses", "results", "diagnostics", "studies", "subjective")
 
 
 # ------------------------------------------------------------------------------------------------ data
@@ -59,6 +62,12 @@ class Medication:
     change: str | None = None  # start | stop | increase | decrease | change | continue (from the wording)
     change_span: Span | None = None
     status: str = "affirmed"
+    duration: str | None = None  # "x 5 days", "for ten days" (as written)
+    duration_span: Span | None = None
+    # where the drug is taken, from the section / sentence wording: "discharge" (discharge list, "discharged on",
+    # "scripts for"), "inpatient" (given in hospital: hospital course, IV, "was treated with"), "home" (a home or
+    # medication list), None when the note does not say
+    setting: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,12 +78,15 @@ class Medication:
             "route": self.route,
             "frequency": self.frequency,
             "change": self.change,
+            "duration": self.duration,
+            "setting": self.setting,
             "section": self.section,
             "listed": self.listed,
             "in_lexicon": self.in_lexicon,
             "status": self.status,
             "spans": {k: v.to_dict() for k, v in (("name", self.name_span), ("dose", self.dose_span), ("route", self.route_span),
-                                                 ("frequency", self.frequency_span), ("change", self.change_span)) if v},
+                                                 ("frequency", self.frequency_span), ("change", self.change_span),
+                                                 ("duration", self.duration_span)) if v},
             "evidence": [s.to_dict() for s in self.evidence],
         }
 
@@ -367,6 +379,99 @@ def sentences_between(doc: Document, a: int, b: int) -> list[tuple[int, int]]:
     return [x for x in out if x[1] > x[0]]
 
 
+def balanced(text: str, s: int, e: int) -> tuple[int, int]:
+    """``(s, e)`` moved so the span never ends inside a number ("A1c 9" of "A1c 9.1%") or an open
+    parenthesis ("Penicillin (hives" of "Penicillin (hives)"), and drops an unbalanced quote or bracket at
+    either edge."""
+    n = len(text)
+    # inside a number: extend over the decimals and a directly attached unit sign
+    while e < n and (text[e].isdigit() and e > s and text[e - 1].isdigit()
+                     or text[e] == "." and e + 1 < n and text[e + 1].isdigit() and text[e - 1].isdigit()):
+        e += 1
+    if e < n and text[e] == "%" and text[e - 1].isdigit():
+        e += 1
+    seg = text[s:e]
+    if seg.count("(") > seg.count(")"):
+        close = text.find(")", e, min(n, e + 60))
+        if close >= 0 and "\n" not in text[e:close]:
+            e = close + 1
+        else:  # no close in reach: end before the open parenthesis
+            k = text.rfind("(", s, e)
+            if k > s:
+                e = k
+    seg = text[s:e]
+    if seg.count(")") > seg.count("(") and seg.endswith(")"):
+        e -= 1
+    while e > s and text[e - 1] in " \t\n,;:(-":
+        e -= 1
+    if text[s:e].count('"') % 2 == 1:
+        q = text.find('"', s, e)
+        if q == s:
+            s += 1
+        elif text.find('"', e, min(n, e + 80)) >= 0 and "\n" not in text[e:text.find('"', e, min(n, e + 80))]:
+            e = text.find('"', e, min(n, e + 80)) + 1
+    return s, e
+
+
+_CANON_HEADERS = (
+    (r"ALLERG", "allergies"),
+    (r"^(?:STOP|STOPPED|DISCONTINUE|DISCONTINUED|HOLD|DO NOT TAKE)\b|\bMEDICATIONS? (?:TO )?(?:STOP|DISCONTINUE)", "stop_medications"),
+    (r"DISCHARGE MEDICATION", "discharge_medications"),
+    (r"MEDICATION", "medications"),
+    (r"HOSPITAL COURSE|COURSE IN (?:THE )?HOSPITAL|^COURSE$|CLINICAL COURSE", "hospital_course"),
+    (r"DIAGNOS", "discharge_diagnoses"),
+    (r"OPERATION|PROCEDURE", "procedures"),
+    (r"^(?:PLAN|RECOMMENDATIONS?|DISPOSITION)$", "plan"),
+    (r"FOLLOW", "follow_up"),
+    (r"INSTRUCTION", "discharge_instructions"),
+    (r"IMPRESSION", "impression"),
+)
+_HEADER_COMMA_LIST = re.compile(r"(?:(?<=^)|(?<=\n))\s*([A-Z][A-Z/&' ]{2,}[A-Z])\s*,(?=\s*1[.)]\s)")
+
+
+def _canon(header: str) -> str | None:
+    h = re.sub(r"\s+", " ", header.strip().upper())
+    if "ANESTHE" in h:
+        return None
+    for rx, name in _CANON_HEADERS:
+        if re.search(rx, h):
+            return name
+    try:
+        from ..text.sections import _default_rules
+
+        rule = _default_rules().rule_for(header.strip().title())
+        return rule.name if rule is not None else None
+    except Exception:  # pragma: no cover - the sectionizer's rules are optional here
+        return None
+
+
+def logical_ranges(doc: Document) -> list[tuple[str, int, int]]:
+    """(canonical section name, body start, body end) of every section, with the headers the sectionizer
+    left inside a body ("COURSE IN THE HOSPITAL:", "STOP:", a transcription's "FINAL DIAGNOSES,1. ...")
+    split out under their own canonical names (an unknown embedded header keeps its parent's name)."""
+    cache = getattr(doc, "_medassist_logical_ranges", None)
+    if cache is not None:
+        return cache
+    text = doc.text
+    out: list[tuple[str, int, int]] = []
+    for sec in doc.sections:
+        a, b = sec.body_start, sec.end
+        heads = [(m.start(1), m.end(), m.group(1)) for m in _HEADER_IN_BODY.finditer(text, a, b) if m.start(1) > a + 1]
+        heads += [(m.start(1), m.end(), m.group(1)) for m in _HEADER_COMMA_LIST.finditer(text, a, b)]
+        heads.sort()
+        first = heads[0][0] if heads else b
+        if first > a and text[a:first].strip():
+            out.append((sec.name, a, first))
+        for k, (hs, he, h) in enumerate(heads):
+            end = heads[k + 1][0] if k + 1 < len(heads) else b
+            out.append((_canon(h) or sec.name, he, end))
+    try:
+        object.__setattr__(doc, "_medassist_logical_ranges", out)
+    except Exception:  # pragma: no cover - a frozen/slotted Document
+        pass
+    return out
+
+
 # ------------------------------------------------------------------------------------------------ meds
 _FORM_OR_ROUTE = re.compile(
     r"\b(?:\d+(?:[./]\d+)?|tablets?|tabs?|capsules?|caps?|by mouth|p\.?o\.?|orally|daily|q\.?d|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?\d|"
@@ -386,7 +491,7 @@ def _sig_fields(doc: Document, med: Medication, a: int, b: int) -> None:
         return
     sig = parse_sig(doc.text[a:b], offset=a)
     ev = sig.evidence
-    for key, attr in (("dose", "dose"), ("route", "route"), ("frequency", "frequency")):
+    for key, attr in (("dose", "dose"), ("route", "route"), ("frequency", "frequency"), ("duration", "duration")):
         sp = ev.get(key)
         if sp is None and key == "frequency" and "prn" in ev:
             sp = ev["prn"]
@@ -548,13 +653,17 @@ def _vitals(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
             lo, hi = v.get("low"), v.get("high")
             if v["name"] == "temperature" and vals[0] > 50:  # Fahrenheit
                 lo, hi = v.get("low_f"), v.get("high_f")
-            if hi is not None and vals[0] >= hi or v.get("high2") is not None and len(vals) > 1 and vals[1] >= v["high2"]:
+            if hi is not None and vals[0] > hi or v.get("high2") is not None and len(vals) > 1 and vals[1] > v["high2"]:
                 flag = "high"
             elif lo is not None and vals[0] < lo or v.get("low2") is not None and len(vals) > 1 and vals[1] < v["low2"]:
                 flag = "low"
             if flag:
                 facts.results.append(Result("vital", v["name"], text[s:e], [_span(text, s, e)], section,
                                             value=m.group(1), unit=None, flag=flag, flag_source="reference range"))
+
+
+_UNIT = (r"%|(?i:(?:mg|g|ng|pg|mcg|ug|µg|mmol|µmol|umol|mEq|meq|IU|U|mIU|uIU|µIU|mU|K|x10\^?\d+|cells|copies)"
+         r"/(?:dL|L|mL|uL|µL|mm3|hpf|min(?:/1\.73\s?m2)?)|seconds|sec)")
 
 
 @lru_cache(maxsize=1)
@@ -565,7 +674,8 @@ def _lab_regexes() -> list[tuple[dict, Any]]:
         names = "|".join(re.escape(n.upper() if len(n) <= 2 else n) if len(n) <= 2 else f"(?i:{re.escape(n)})"
                          for n in sorted(lab["names"], key=len, reverse=True))
         names = names.replace(re.escape("NA"), "Na").replace(re.escape("MG"), "Mg").replace(re.escape("CR"), "Cr").replace(re.escape("CL"), "Cl")
-        rx = re.compile(rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])\s*(?i:level|count)?\s*(?i:of|was|is|=|:|at)?\s*{_NUMV}\s*(%|[a-zA-Z/µ]+(?:/[a-zA-Z]+)?)?")
+        rx = re.compile(rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])(?:\s*(?i:levels?|count|value|peaked|peak|rose|increased|decreased|dropped|fell|"
+                        rf"elevated|came back|returned|was|were|is|of|at|to|up|down|=|:))*\s*{_NUMV}(?![\d/])\s*({_UNIT})?(?![A-Za-z])")
         out.append((lab, rx))
     return out
 
@@ -614,22 +724,23 @@ def _qualitative(doc: Document, facts: Facts, a: int, b: int, section: str, kind
 
 
 # ------------------------------------------------------------------------------------------------ problems, procedures
-_DX_LINE = re.compile(r"^[A-Z][^.:\n]{2,80}?(?=[.:]|$)")
+_DX_LINE = re.compile(r"^[A-Z](?:[^.:\n(]|\.(?=\d)|\([^)\n]{0,40}\)){2,100}?(?=[.:](?!\d)|$)")
 
 
-def _problems(doc: Document, facts: Facts) -> None:
+def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | None = None) -> None:
     from ..text.context import classify
 
     text = doc.text
     seen: set[str] = set()
-    for sec in doc.sections:
-        a, b = body_range(doc, sec)
-        if sec.name == "chief_complaint":
+    for name, a, b in (ranges if ranges is not None else logical_ranges(doc)):
+        if name == "chief_complaint":
             for s, e in list_items(text, a, b)[:1]:
-                facts.problems.append(Problem(text[s:e], [_span(text, s, e)], sec.name, "affirmed", "chief_complaint"))
+                s, e = balanced(text, s, e)
+                facts.problems.append(Problem(text[s:e], [_span(text, s, e)], name, "affirmed", "chief_complaint"))
             continue
-        if sec.name not in PROBLEM_SECTIONS + HISTORY_SECTIONS:
+        if name not in PROBLEM_SECTIONS + HISTORY_SECTIONS:
             continue
+        max_words = 9 if name in HISTORY_SECTIONS else 14
         for s, e in list_items(text, a, b):
             # a diagnosis line: short, or the head of a numbered item ("Hypertension: ..." / "Congestive heart failure.")
             seg = text[s:e]
@@ -638,7 +749,7 @@ def _problems(doc: Document, facts: Facts) -> None:
                 continue
             ps, pe = _trim(text, s, s + m.end())
             words = text[ps:pe].split()
-            if not (1 <= len(words) <= 9) or re.match(r"(?i)(?:the patient|patient|she|he|we|i|this|they|medical reasoning|"
+            if not (1 <= len(words) <= max_words) or re.match(r"(?i)(?:the patient|patient|she|he|we|i|this|they|medical reasoning|"
                                                          r"additional testing|medical treatment|patient education|plan|recommend)", text[ps:pe]):
                 continue
             if re.search(r"\b(?:is|was|are|were|will|has|have|had)\b", text[ps:pe]) and len(words) > 4:
@@ -649,68 +760,160 @@ def _problems(doc: Document, facts: Facts) -> None:
             ctx = classify(doc, ps + last.start() if last else ps, pe)
             if ctx.status in ("negated", "family", "hypothetical"):
                 continue
-            status = "historical" if sec.name in HISTORY_SECTIONS else ("uncertain" if ctx.status == "uncertain" else "affirmed")
+            status = "historical" if name in HISTORY_SECTIONS else ("uncertain" if ctx.status == "uncertain" else "affirmed")
             key = text[ps:pe].lower()
             if key in seen:
                 continue
             seen.add(key)
-            facts.problems.append(Problem(text[ps:pe], [_span(text, ps, pe)], sec.name, status))
+            facts.problems.append(Problem(text[ps:pe], [_span(text, ps, pe)], name, status))
 
 
-def _procedures(doc: Document, facts: Facts) -> None:
+def _procedures(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | None = None) -> None:
     text = doc.text
-    for sec in doc.sections:
-        if sec.name not in PROCEDURE_SECTIONS + SURGICAL_HISTORY:
+    seen: set[str] = set()
+    for name, a, b in (ranges if ranges is not None else logical_ranges(doc)):
+        if name not in PROCEDURE_SECTIONS + SURGICAL_HISTORY:
             continue
-        if re.search(r"detail|description|technique|narrative", sec.title, re.I):
+        sec = doc.section_at(a)
+        if sec is not None and sec.name == name and re.search(r"detail|description|technique|narrative", sec.title, re.I):
             continue
-        a, b = body_range(doc, sec)
         for s, e in list_items(text, a, b)[:8]:
             if len(text[s:e].split()) > 30 or _NONE_ITEM.match(text, s, e) and len(text[s:e].split()) <= 3:
                 continue
-            facts.procedures.append(Procedure(text[s:e], [_span(text, s, e)], sec.name,
-                                              "historical" if sec.name in SURGICAL_HISTORY else "performed"))
+            s, e = balanced(text, s, e)
+            if text[s:e].lower() in seen:
+                continue
+            seen.add(text[s:e].lower())
+            facts.procedures.append(Procedure(text[s:e], [_span(text, s, e)], name,
+                                              "historical" if name in SURGICAL_HISTORY else "performed"))
 
 
 # ------------------------------------------------------------------------------------------------ main
 def extract_facts(doc: Document) -> Facts:
     """Medications, allergies, abnormal results, problems and procedures of a note, each with evidence spans."""
     facts = Facts()
-    text = doc.text
     med_ranges: list[tuple[str, int, int]] = []
+    stop_ranges: list[tuple[str, int, int]] = []
     allergy_ranges: list[tuple[str, int, int]] = []
     prose_ranges: list[tuple[str, int, int]] = []
     result_ranges: list[tuple[str, int, int]] = []
-    for sec in doc.sections:
-        a, b = body_range(doc, sec)
-        if sec.name in MED_SECTIONS:
-            med_ranges.append((sec.name, a, b))
-        elif sec.name in ALLERGY_SECTIONS:
-            allergy_ranges.append((sec.name, a, b))
-        elif sec.name in PROSE_MED_SECTIONS:
-            prose_ranges.append((sec.name, a, b))
-        if sec.name in RESULT_SECTIONS:
-            result_ranges.append((sec.name, a, b))
-        for header, hs, he in embedded_sections(doc, sec):
-            if re.search(r"ALLERG", header):
-                allergy_ranges.append(("allergies", hs, he))
-            elif re.search(r"MEDICATION", header) and "ANESTHE" not in header:
-                med_ranges.append(("medications", hs, he))
+    lab_ranges: list[tuple[str, int, int]] = []
+    ranges = logical_ranges(doc)
+    for name, a, b in ranges:
+        if name in MED_SECTIONS:
+            med_ranges.append((name, a, b))
+        elif name == "stop_medications":
+            stop_ranges.append(("discharge_medications", a, b))
+        elif name in ALLERGY_SECTIONS:
+            allergy_ranges.append((name, a, b))
+        elif name in PROSE_MED_SECTIONS:
+            prose_ranges.append((name, a, b))
+        if name in RESULT_SECTIONS:
+            result_ranges.append((name, a, b))
+        if name in RESULT_SECTIONS + LAB_PROSE_SECTIONS and name not in ("vitals", "physical_exam"):
+            lab_ranges.append((name, a, b))
     _medications(doc, facts, med_ranges)
+    n_before = len(facts.medications)
+    _medications(doc, facts, stop_ranges)
+    for m in facts.medications[n_before:]:
+        # an item of a "STOP:" list: the header is the change wording
+        hdr = re.search(r"[A-Z][A-Z ]*[A-Z](?=\s*:)", doc.text[max(0, m.evidence[0].start - 40) : m.evidence[0].start])
+        m.change = "stop"
+        if hdr:
+            off = max(0, m.evidence[0].start - 40)
+            m.change_span = _span(doc.text, off + hdr.start(), off + hdr.end())
+        m.listed = False
+        m.setting = "stop"
     _allergies(doc, facts, allergy_ranges)
     _prose_allergies(doc, facts)
     _prose_medications(doc, facts, prose_ranges)
+    _settings(doc, facts)
     for name, a, b in result_ranges:
         if name in ("vitals", "physical_exam", "objective"):
             _vitals(doc, facts, a, b, name)
-        if name in ("labs", "objective"):
-            _labs(doc, facts, a, b, name)
+    for name, a, b in lab_ranges:
+        _labs(doc, facts, a, b, name)
+    for name, a, b in result_ranges:
         if name in ("labs", "imaging", "findings", "vitals"):
             _qualitative(doc, facts, a, b, name, {"labs": "lab", "vitals": "vital"}.get(name, "finding"))
-    _problems(doc, facts)
-    _procedures(doc, facts)
+    _test_outcomes(doc, facts, [r for r in ranges if r[0] in RESULT_SECTIONS + LAB_PROSE_SECTIONS + ("discharge_diagnoses", "follow_up")])
+    _problems(doc, facts, ranges)
+    _procedures(doc, facts, ranges)
     facts.results.sort(key=lambda r: r.evidence[0].start)
     return facts
+
+
+_DISCHARGE_CUE = re.compile(r"\b(?:discharged?|sent home|go(?:ing)? home|home on|at discharge|on discharge|scripts?|prescriptions?|"
+                            r"prescribed|to take at home|will go home)\b", re.I)
+_INPATIENT_CUE = re.compile(r"\b(?:IV|I\.V\.|intravenous(?:ly)?|was treated with|were treated with|treated with|was given|were given|given|"
+                            r"received|administered|in the (?:hospital|emergency (?:department|room)|ED|ER|ICU|OR)|intraoperative(?:ly)?|"
+                            r"drip|infusion|bolus|while (?:in|an) (?:inpatient|hospital))\b")
+
+
+def _settings(doc: Document, facts: Facts) -> None:
+    """``Medication.setting``: discharge / inpatient / home, from the section and the sentence wording."""
+    text = doc.text
+    for m in facts.medications:
+        if m.setting:
+            continue
+        if m.section == "discharge_medications":
+            m.setting = "discharge"
+            continue
+        if m.listed:
+            m.setting = "home" if m.section in ("medications", "home_medications") else None
+            continue
+        s, e = m.evidence[0].start, m.evidence[0].end
+        if _DISCHARGE_CUE.search(text, s, e):
+            m.setting = "discharge"
+        elif m.section == "hospital_course" or _INPATIENT_CUE.search(text, s, e):
+            m.setting = "inpatient"
+
+
+# ------------------------------------------------------------------------------------------------ test outcomes
+_TEST_WORD = (r"(?:x-?rays?|radiographs?|films?|CT(?:A| angiography| scan)?|MRI|MRA|ultrasound|sonogram|echo(?:cardiogram)?|EKG|ECG|"
+              r"(?:blood |urine |wound )?cultures?|biops(?:y|ies)|angiogra(?:m|phy)|scans?|patholog(?:y|ical)(?: report)?|d-?dimer|"
+              r"troponins?|urinalysis|swabs?|tests?|studies|study|stress test|colonoscopy|endoscopy|mammogram|doppler|"
+              r"venous duplex|duplex|PCR|screen(?:ing)?)")
+_OUTCOME = re.compile(rf"\b(?:ruled out|negative|no evidence of|pending|awaited|not yet (?:back|available)|"
+                      rf"did not show|showed no|revealed no|without evidence of)\b", re.I)
+_TEST_RX = re.compile(rf"\b{_TEST_WORD}\b", re.I)
+_HYPO = re.compile(r"\b(?:if|consider|will|would|plan|may|should|order(?:ed)?|schedule[d]?|obtain|recommend(?:ed)?|rule out|r/o|to be)\b", re.I)
+
+
+def _test_outcomes(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) -> None:
+    """Notable test outcomes the note states: negative / ruled out ("Pulmonary embolism was ruled out by CT
+    angiography", "X-ray negative for fracture", "Blood cultures were negative") and pending results
+    ("pathology report is pending"). Flag "negative" or "pending", from the note's own words."""
+    text = doc.text
+    taken = [(r.evidence[0].start, r.evidence[0].end) for r in facts.results]
+    for name, a, b in ranges:
+        for ss, se in sentences_between(doc, a, b):
+            # clauses: "; " and list items split a sentence
+            for cs, ce in list_items(text, ss, se):
+                for ps, pe in _clauses(text, cs, ce):
+                    o = _OUTCOME.search(text, ps, pe)
+                    t = _TEST_RX.search(text, ps, pe)
+                    if not o or not t or any(x < pe and ps < y for x, y in taken):
+                        continue
+                    low = o.group().lower()
+                    flag = "pending" if low in ("pending", "awaited") or low.startswith("not yet") else "negative"
+                    if flag == "negative" and (_HYPO.search(text, ps, o.start()) and "ruled out" not in low):
+                        continue
+                    if len(text[ps:pe].split()) > 30:
+                        continue
+                    ps, pe = balanced(text, ps, pe)
+                    facts.results.append(Result("test", text[t.start():t.end()], text[ps:pe], [_span(text, ps, pe)], name,
+                                                flag=flag, flag_source="note wording"))
+                    taken.append((ps, pe))
+
+
+def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    out, pos = [], s
+    for m in re.finditer(r";\s+|\.\s+(?=[A-Z])", text[s:e]):
+        out.append(_trim(text, pos, s + m.start()))
+        pos = s + m.end()
+    out.append(_trim(text, pos, e))
+    return [x for x in out if x[1] > x[0]]
 
 
 def _build_main(argv=None) -> None:  # python -m medassist.tasks.extract --build-lexicon XML CURATED.json

@@ -296,6 +296,16 @@ def clean_draft(findings: str, impression: str) -> str:
     return text
 
 
+def missing_sentences(findings: str, concepts: set[str]) -> str:
+    """The findings sentences stating any of ``concepts``, verbatim (XXXX shown as [redacted word])."""
+    spans = sorted({m.sentence for m in mentions(findings) if m.concept in concepts})
+    out = []
+    for a, b in spans:
+        s = re.sub(r"(?i)x{4,}", "[redacted word]", findings[a:b].strip())
+        out.append(s if s.endswith((".", "!", "?")) else s + ".")
+    return " ".join(out)
+
+
 def extractive_impression(findings: str) -> tuple[str, list[str]]:
     """(impression, warnings): the findings sentences that state a critical abnormality, verbatim, numbered
     (sentences holding XXXX are left out, with a warning); the normal phrase when there are none."""
@@ -454,13 +464,29 @@ class ImpressionModel:
         if self.index is not None and guard > 0:
             for rank, (j, sim) in enumerate(self.index.top(text, guard), start=1):
                 cands.append((self.index.payloads[j], "retrieved", {"rank": rank, "similarity": round(sim, 4)}))
-        chosen = None
+        chosen, warnings_pre = None, []
         for cand, kind, extra in cands:
             cleaned = clean_draft(text, cand)
             if cleaned and not check_impression(text, cleaned):
                 chosen = (cleaned, kind, extra, cleaned != cand.strip())
                 break
-        warnings: list[str] = []
+        if chosen is None:
+            # repair: a draft whose only fault is leaving findings out gets those findings sentences appended
+            for cand, kind, extra in cands:
+                cleaned = clean_draft(text, cand)
+                if not cleaned or not mentions(cleaned):
+                    continue
+                probs = check_impression(text, cleaned)
+                if not all(p_.startswith("leaves out ") for p_ in probs):
+                    continue
+                missing = {p_[len("leaves out "):].split(",")[0] for p_ in probs}
+                repaired = cleaned.rstrip() + " " + missing_sentences(text, missing)
+                if not check_impression(text, repaired):
+                    chosen = (repaired, kind, dict(extra, repaired=sorted(missing)), cleaned != cand.strip())
+                    warnings_pre = [f"the draft left out {', '.join(sorted(missing))}: the findings sentences were "
+                                    "appended verbatim"]
+                    break
+        warnings: list[str] = list(warnings_pre) if chosen is not None and "repaired" in chosen[2] else []
         if chosen is not None:
             out, kind, extra, trimmed = chosen
             if kind != "retrieved":

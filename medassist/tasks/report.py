@@ -555,7 +555,7 @@ _SEQUENCE_WORDS = {"diffusion": "diffusion-weighted", "susceptibility": "suscept
 
 
 def _findings_section(t: Template, findings: str | None, image_draft: dict | None, h: StudyHeaders | None = None) -> ReportSection:
-    from .report_findings import names_lesion, sequence_status
+    from .report_findings import contrast_status, names_lesion, sequence_status
 
     items = [
         {"id": f["id"], "label": f["label"], "text": f["normal"], "normal": f["normal"], "options": f.get("options", [])}
@@ -572,11 +572,18 @@ def _findings_section(t: Template, findings: str | None, image_draft: dict | Non
         )
     lesion = names_lesion(_request_text(h)) if h is not None else []
     seq = sequence_status([s.datasets for s in h.series]) if h is not None and "MR" in h.modalities else {}
+    if h is not None and ("CT" in h.modalities or "MR" in h.modalities):
+        contrast = contrast_status([s.datasets for s in h.series])
+        seq["post_contrast"] = contrast if seq.get("post_contrast") != "acquired" else "acquired"
     lines = []
     notes = ["template normal defaults, not reviewed: edit every line to match the images (pick lists in items)"]
     for f, it in zip(t.findings, items):
         need = f.get("requires_sequence")
-        if need and seq.get(need) == "not acquired":
+        if need and seq.get(need) == "not acquired" and f.get("normal_without"):
+            it["text"] = f"{f['normal_without']} {DEFAULT_TAG}"
+            it["status"] = "default"
+            notes.append(f"{f['label']}: no {_SEQUENCE_WORDS.get(need, need)} imaging in the study, so the default says nothing about enhancement")
+        elif need and seq.get(need) == "not acquired":
             it["text"] = f"[No {_SEQUENCE_WORDS.get(need, need)} sequence identified in the study: not assessed.]"
             it["status"] = "sequence not acquired"
             notes.append(f"{f['label']}: no {_SEQUENCE_WORDS.get(need, need)} series among the study's series, so no default")

@@ -214,6 +214,26 @@ def _series_tokens(ds: Any) -> tuple[str, list[str], bool]:
     return names, itype, has_b
 
 
+def contrast_status(series_datasets: list[list[Any]]) -> str:
+    """"acquired" (a ContrastBolusAgent, or a post-contrast name), "not acquired" (every series/study
+    description says without contrast, e.g. "CT CHEST WITHOUT CONTRAST", "WO"), else "unknown"."""
+    from .report_tags import text_of
+
+    lex = lexicon()
+    post = lex["sequences"]["post_contrast"]["names"]
+    saw_without = False
+    for dss in series_datasets:
+        for ds in dss[:3]:
+            if text_of(ds, "ContrastBolusAgent"):
+                return "acquired"
+            n = _norm(" ".join(text_of(ds, k) for k in ("StudyDescription", "SeriesDescription", "ProtocolName")))
+            without = any(_has(n, w) for w in lex.get("no_contrast_phrases", []))
+            if not without and any(_has(n, w) for w in post):
+                return "acquired"
+            saw_without = saw_without or without
+    return "not acquired" if saw_without else "unknown"
+
+
 def sequence_status(series_datasets: list[list[Any]]) -> dict[str, str]:
     """{"diffusion"|"susceptibility"|"post_contrast": "acquired"|"not acquired"|"unknown"} from the
     names (description, protocol, sequence name) and ImageType of every series. "not acquired" only when
