@@ -47,3 +47,17 @@ def test_plain_text_scores_lower_than_clinical_text():
 def test_lines_are_scored_as_sentences():
     assert score_text("Your medicines:\n- Take lisinopril\n- Stop aspirin.\n") == "Your medicines.\nTake lisinopril.\nStop aspirin."
     assert readability("")["flesch_kincaid_grade"] is None
+
+
+def test_readability_does_not_load_nltk_or_scipy():
+    """textstat imports nltk (and scipy) only for the CMU dictionary MedAssist never uses: ~100 MB saved."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from medassist.tasks.letter_readability import readability; "
+            "r = readability('Take 1 tablet by mouth twice a day. Call us if you feel worse. Rest at home today.'); "
+            "assert r['flesch_kincaid_grade'] is not None and r['syllable_source'] == 'pyphen'; "
+            "print(sorted(m for m in ('nltk', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -1,9 +1,11 @@
 """Readability of a letter: Flesch-Kincaid grade, Flesch reading ease and SMOG (textstat).
 
 textstat 0.7.13 counts English syllables with the CMU dictionary loaded through nltk, and nltk
-*downloads* that dictionary on first use. MedAssist never goes online, so unless the corpus is already
-installed locally we point textstat's syllable counter at its pyphen fallback (hyphenation patterns that
-ship inside the pyphen wheel). ``syllable_source()`` says which one is in use.
+*downloads* that dictionary on first use. MedAssist never goes online, so textstat's syllable counter always
+uses its pyphen fallback (hyphenation patterns that ship inside the pyphen wheel): the same scores on every
+machine. textstat imports nltk at module level only for that dictionary; importing nltk (and the scipy it
+pulls in) costs ~100 MB and seconds, so textstat is imported with a placeholder ``nltk`` module that is taken
+out of ``sys.modules`` again right after. ``syllable_source()`` says which counter is in use.
 
 Scoring unit: a letter is laid out in lines (headings, bullet items) that are sentences for a reader;
 a line without end punctuation is scored as one sentence (``score_text`` adds the full stop).
@@ -20,18 +22,19 @@ _SOURCE = "pyphen"
 
 @lru_cache(maxsize=1)
 def _textstat():
-    global _SOURCE
-    import textstat
-    from textstat.backend.counts import _count_syllables
+    import sys
+    import types
 
+    placeholder = "nltk" not in sys.modules and "textstat" not in sys.modules
+    if placeholder:
+        sys.modules["nltk"] = types.ModuleType("nltk")
     try:
-        import nltk
-
-        nltk.data.find("corpora/cmudict")
-        _SOURCE = "cmudict"
-    except Exception:  # corpus absent (or nltk missing): never download it
-        _count_syllables.get_cmudict = lambda lang: None  # type: ignore[assignment]
-        _SOURCE = "pyphen"
+        import textstat
+        from textstat.backend.counts import _count_syllables
+    finally:
+        if placeholder:
+            del sys.modules["nltk"]
+    _count_syllables.get_cmudict = lambda lang: None  # type: ignore[assignment]  # never the download path
     return textstat
 
 
