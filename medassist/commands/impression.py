@@ -43,5 +43,19 @@ def run(args) -> int:
 
 
 def render_text(d) -> str:
-    out = d.get("impression", "")
-    return out + "\n"
+    """The draft, then its warnings and where it came from (so the checks are visible in text mode too)."""
+    lines = [d.get("impression", "")]
+    warnings = d.get("warnings") or []
+    if warnings:
+        lines.append("WARNINGS:")
+        lines.extend(f"  ! {w}" for w in warnings)
+    prov = d.get("provenance") or {}
+    if prov:
+        src = prov.get("source", "?")
+        lines.append(f"SOURCE: {src} - {prov.get('detail', '')}")
+        if src != "model" and prov.get("model_draft"):
+            lines.append(f"  model draft (not used): {prov['model_draft']}")
+    model = d.get("model") or {}
+    if model.get("name"):
+        lines.append(f"MODEL: {model['name']} {model.get('version', '')} (draft for radiologist review)")
+    return "\n".join(lines) + "\n"

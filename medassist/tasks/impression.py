@@ -151,6 +151,7 @@ def _checks() -> dict:
     comp = {k: {n: re.compile(rx) for n, rx in raw[k].items()} for k in ("critical", "minor", "sides", "anatomy", "sizes")}
     comp["recommendation"] = re.compile(raw["recommendation"])
     comp["prior"] = re.compile(raw["prior"])
+    comp["normal_claim"] = re.compile(raw["normal_claim"])
     comp["normal_impression"] = raw["normal_impression"]
     return comp
 
@@ -220,6 +221,20 @@ def mentions(text: str) -> tuple[Mention, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=512)
+def negated_concepts(text: str) -> frozenset:
+    """Critical concepts the text explicitly negates ("no pleural effusion")."""
+    from ..text.context import classify
+
+    low = text.lower()
+    out = set()
+    for name, rx in _checks()["critical"].items():
+        for m in rx.finditer(low):
+            if _NEG_INSIDE.search(m.group(0)) or classify(text, m.start(), m.end()).status == "negated":
+                out.add(name)
+    return frozenset(out)
+
+
 def affirmed_concepts(text: str) -> set[str]:
     """Critical abnormal concepts the text affirms ("no pleural effusion", "without pneumothorax" do not count)."""
     return {m.concept for m in mentions(text) if m.tier == "critical"}
@@ -272,6 +287,11 @@ def check_impression(findings: str, impression: str) -> list[str]:
             if i_sz - f_sz or (f_sz and not i_sz):
                 problems.append(f"{c}: size {'/'.join(sorted(i_sz)) or 'not given'} but the findings say "
                                 f"{'/'.join(sorted(f_sz)) or 'no size'}")
+    f_crit = sorted({m.concept for m in fm if m.tier == "critical"})
+    for c in sorted(negated_concepts(impression) & set(f_crit)):
+        problems.append(f"denies {c}, which the findings state")
+    if f_crit and _checks()["normal_claim"].search(i_low):
+        problems.append(f"calls the study normal/negative although the findings state {', '.join(f_crit)}")
     for name, rx in _checks()["anatomy"].items():
         if rx.search(i_low) and not rx.search(f_low):
             problems.append(f"names the {name}, which the findings do not")
@@ -296,14 +316,21 @@ def clean_draft(findings: str, impression: str) -> str:
     return text
 
 
-def missing_sentences(findings: str, concepts: set[str]) -> str:
+def _numbered(sents: list[str]) -> str:
+    sents = [s if s.endswith((".", "!", "?")) else s + "." for s in sents if s.strip(" .")]
+    if len(sents) == 1:
+        return sents[0]
+    return " ".join(f"{i}. {s}" for i, s in enumerate(sents, 1))
+
+
+def missing_sentences(findings: str, concepts: set[str]) -> list[str]:
     """The findings sentences stating any of ``concepts``, verbatim (XXXX shown as [redacted word])."""
     spans = sorted({m.sentence for m in mentions(findings) if m.concept in concepts})
     out = []
     for a, b in spans:
         s = re.sub(r"(?i)x{4,}", "[redacted word]", findings[a:b].strip())
         out.append(s if s.endswith((".", "!", "?")) else s + ".")
-    return " ".join(out)
+    return out
 
 
 def extractive_impression(findings: str) -> tuple[str, list[str]]:
@@ -465,22 +492,33 @@ class ImpressionModel:
             for rank, (j, sim) in enumerate(self.index.top(text, guard), start=1):
                 cands.append((self.index.payloads[j], "retrieved", {"rank": rank, "similarity": round(sim, 4)}))
         chosen, warnings_pre = None, []
+        passing = []
         for cand, kind, extra in cands:
             cleaned = clean_draft(text, cand)
             if cleaned and not check_impression(text, cleaned):
-                chosen = (cleaned, kind, extra, cleaned != cand.strip())
-                break
-        if chosen is None:
+                passing.append((cleaned, kind, extra, cleaned != cand.strip()))
+        if passing:
+            chosen = passing[0]
+            wm = float(self.gen.get("mbr_model_weight", 1.0) if mbr_model_weight is None else mbr_model_weight)
+            k_mbr = int(self.gen.get("mbr", 0) if mbr is None else mbr)
+            if k_mbr > 0 and len(passing) > 1:
+                # consensus among the candidates that pass the checks (model draft weight wm, retrieved: cosine)
+                pool = passing[: k_mbr + 1]
+                w = [wm if c[1] != "retrieved" else max(1e-3, c[2].get("similarity", 0.0)) for c in pool]
+                chosen = pool[consensus([c[0] for c in pool], w)]
+        if chosen is None and self.gen.get("repair", True):
             # repair: a draft whose only fault is leaving findings out gets those findings sentences appended
             for cand, kind, extra in cands:
                 cleaned = clean_draft(text, cand)
                 if not cleaned or not mentions(cleaned):
                     continue
                 probs = check_impression(text, cleaned)
-                if not all(p_.startswith("leaves out ") for p_ in probs):
+                if not all(p_.startswith(("leaves out ", "calls the study normal")) for p_ in probs):
                     continue
-                missing = {p_[len("leaves out "):].split(",")[0] for p_ in probs}
-                repaired = cleaned.rstrip() + " " + missing_sentences(text, missing)
+                missing = {p_[len("leaves out "):].split(",")[0] for p_ in probs if p_.startswith("leaves out ")}
+                repaired = _numbered([_LISTNUM.sub("", cleaned[a_:b_]).strip() for a_, b_ in sentence_spans(cleaned)
+                                      if not _checks()["normal_claim"].search(cleaned[a_:b_].lower())]
+                                     + missing_sentences(text, missing))
                 if not check_impression(text, repaired):
                     chosen = (repaired, kind, dict(extra, repaired=sorted(missing)), cleaned != cand.strip())
                     warnings_pre = [f"the draft left out {', '.join(sorted(missing))}: the findings sentences were "
@@ -504,9 +542,8 @@ class ImpressionModel:
             out, ex_warn = extractive_impression(text)
             warnings.extend(ex_warn)
             provenance = {"source": "extractive",
-                          "detail": "no drafted or retrieved impression agreed with the findings; the impression lists "
-                                    "the abnormal findings sentences verbatim (model draft: "
-                                    + "; ".join(draft_problems) + ")",
+                          "detail": "the abnormal findings sentences verbatim: no drafted or retrieved impression "
+                                    "passed the findings checks",
                           "model_draft": cands[0][0]}
             warnings.append("fell back to the findings sentences: the model draft " + "; ".join(draft_problems))
         # the final text is checked once more and anything left is reported (the extractive fallback only quotes)

@@ -1,0 +1,154 @@
+"""Safety of impression drafts (clinical QA cases I1-I4): the findings post-check and what the task outputs.
+
+The findings texts are written here (not the QA files); the end-to-end cases run the committed int8 pack."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+committed = pytest.mark.skipif(not any((ROOT / "models" / "trained").glob("impression-*/manifest.json")),
+                               reason="no committed impression pack")
+
+RIB = "Nondisplaced fracture of the left 7th rib laterally. No pneumothorax. The lungs are clear."
+EFF = "Moderate left pleural effusion with left lower lobe atelectasis. Right lung clear. No pneumothorax. Cardiomegaly."
+PTX = "Large right pneumothorax with leftward mediastinal shift. The left lung is clear. Normal heart size."
+LINES = ("The endotracheal tube tip lies 1 cm above the carina. A left subclavian central venous catheter ends in the right "
+         "atrium. Diffuse bilateral airspace opacities and small bilateral pleural effusions consistent with pulmonary edema.")
+CAVITY = ("Hyperinflated lungs with bullous emphysema. Irregular opacity at the right apex which may represent a cavitary "
+          "lesion. No pneumothorax. Heart size normal.")
+MASS = "There is a 4 cm spiculated mass in the left upper lobe. No pleural effusion. Normal heart size."
+REDACTED = ("The cardiac silhouette is not enlarged. There is interval increase in opacity at the right cardiophrenic XXXX. "
+            "No pleural effusion or pneumothorax.")
+NORMAL = ("The heart size and pulmonary vascularity appear within normal limits. The lungs are free of focal airspace "
+          "disease. No pleural effusion or pneumothorax is seen.")
+
+
+def _numbers(s: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"(?:^|\s)\d\.(?=\s)", " ", s)))
+
+
+# ----- the checker alone (no model) -----
+
+def test_check_flags_side_and_bone_changes():
+    from medassist.tasks.impression import check_impression
+
+    probs = check_impression(RIB, "Mildly displaced fracture of the mid right clavicle.")
+    assert any("fracture: side right" in p for p in probs)
+    assert any("clavicle" in p for p in probs)
+    assert check_impression(RIB, "Nondisplaced left 7th rib fracture.") == []
+    probs = check_impression(EFF, "1. Right pleural effusion with adjacent atelectasis. 2. Cardiomegaly.")
+    assert any(p.startswith("pleural effusion: side right") for p in probs)
+    assert any("size" in p and "moderate" in p for p in probs)  # the size word was lost too
+
+
+def test_check_flags_invented_numbers_downgraded_size_and_dropped_findings():
+    from medassist.tasks.impression import check_impression
+
+    probs = check_impression(PTX, "1. Small 3.3 mm right-sided pneumothorax.")
+    assert "number 3.3 is not in the findings" in probs
+    assert any(p.startswith("pneumothorax: size small but the findings say large") for p in probs)
+    assert any("leaves out mediastinal shift" in p for p in probs)
+    probs = check_impression(LINES, "Small bilateral pleural effusions with patchy bilateral airspace disease.")
+    assert {"leaves out tube/line, which the findings state", "leaves out edema, which the findings state"} <= set(probs)
+    probs = check_impression(CAVITY, "Negative for acute abnormality.")
+    assert any("lesion/cavity" in p for p in probs) and any("emphysema" in p for p in probs)
+    # invented abnormality, invented comparison
+    assert any(p.startswith("states pneumothorax") for p in check_impression(NORMAL, "Small left pneumothorax."))
+    assert any("prior" in p for p in check_impression(NORMAL, "Stable chest. No acute disease."))
+
+
+def test_check_accepts_consistent_wording():
+    from medassist.tasks.impression import check_impression
+
+    assert check_impression(NORMAL, "No acute cardiopulmonary abnormality.") == []
+    assert check_impression("Small bilateral pleural effusions. No pneumothorax.", "Small bilateral effusions.") == []
+    assert check_impression(MASS, "4 cm spiculated left upper lobe mass, suspicious for malignancy.") == []
+    # "not enlarged" is not cardiomegaly
+    assert check_impression("The cardiac silhouette is not enlarged. Lungs clear.", "Normal chest.") == []
+
+
+def test_clean_draft_removes_redacted_sentences_and_invented_workup():
+    from medassist.tasks.impression import clean_draft
+
+    draft = "XXXX right upper lobe mass, suspicious for neoplasm. CT of the chest would be helpful. No effusion."
+    assert clean_draft(MASS, draft) == "No effusion."
+    assert clean_draft("Nodule. Recommend CT for further evaluation.", "Nodule. Recommend CT.") == "Nodule. Recommend CT."
+
+
+def test_extractive_fallback_quotes_abnormal_sentences_and_hides_xxxx():
+    from medassist.tasks.impression import extractive_impression
+
+    text, warnings = extractive_impression(LINES)
+    assert text.startswith("1. The endotracheal tube tip lies 1 cm above the carina. 2. A left subclavian")
+    assert "3. Diffuse bilateral airspace opacities" in text
+    text, warnings = extractive_impression(REDACTED)
+    assert "XXXX" not in text and "interval increase" in text and "[redacted word]" in text
+    assert any("XXXX" in w for w in warnings)
+    assert extractive_impression(NORMAL)[0] == "No acute cardiopulmonary abnormality."
+
+
+# ----- the committed pack end to end -----
+
+@committed
+@pytest.mark.parametrize("findings,must,must_not", [
+    (RIB, ["left", "rib", "fracture"], ["right", "clavicle"]),
+    (EFF, ["left", "moderate", "effusion", "cardiomegaly", "atelectasis"], ["right pleural"]),
+    (PTX, ["large", "pneumothorax", "shift"], ["small"]),
+    (LINES, ["endotracheal", "carina", "catheter", "edema"], []),
+    (CAVITY, ["cavitary", "emphysema"], ["negative for", "no acute"]),
+    (MASS, ["4 cm", "spiculated", "mass"], ["ct ", "helpful"]),
+    (REDACTED, ["interval increase"], ["no acute"]),
+])
+def test_impress_keeps_side_size_and_critical_findings(findings, must, must_not):
+    from medassist.tasks.impression import check_impression, impress
+
+    imp = impress(findings)
+    low = imp.impression.lower()
+    assert all(w in low for w in must), imp.impression
+    assert not any(w in low for w in must_not), imp.impression
+    assert "xxxx" not in low
+    assert _numbers(imp.impression) <= _numbers(findings)
+    assert imp.provenance["source"] in {"model", "retrieved", "extractive"}
+    # what is printed passes the checks, or the leftover problem is in the warnings
+    for p in check_impression(findings, imp.impression):
+        assert any(p in w for w in imp.warnings)
+    if imp.provenance["source"] != "model":
+        assert imp.provenance.get("model_draft") is not None
+
+
+@committed
+def test_normal_findings_keep_the_model_draft():
+    from medassist.tasks.impression import impress
+
+    imp = impress(NORMAL)
+    assert imp.provenance["source"] == "model" and not imp.warnings
+    assert "effusion" not in imp.impression.lower() or "no " in imp.impression.lower()
+
+
+@committed
+def test_cli_text_output_shows_warnings_and_provenance(tmp_path, capsys):
+    from medassist.cli import main
+
+    f = tmp_path / "ptx.txt"
+    f.write_text(PTX, encoding="utf-8")
+    rc = main(["impression", str(f), "--no-history"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    first = out.strip().splitlines()[0]
+    assert "pneumothorax" in first.lower() and "large" in first.lower()
+    assert "\nSOURCE: " in out and "MODEL: impression-" in out
+    if "extractive" in out or "retrieved" in out:
+        assert "WARNINGS:" in out and "model draft (not used):" in out
+
+
+def test_check_flags_denial_and_normal_claim_next_to_stated_findings():
+    from medassist.tasks.impression import check_impression
+
+    probs = check_impression(EFF, "1. Moderate left pleural effusion. 2. No pleural effusion. 3. Cardiomegaly. 4. Left atelectasis.")
+    assert "denies pleural effusion, which the findings state" in probs
+    probs = check_impression(CAVITY, "1. Emphysema. 2. No acute cardiopulmonary abnormality. 3. Possible cavitary lesion.")
+    assert any(p.startswith("calls the study normal/negative") for p in probs)
