@@ -52,7 +52,7 @@ command -v update-desktop-database >/dev/null && update-desktop-database -q /usr
 exit 0
 POST
 chmod 755 "$STAGE/DEBIAN/postinst"
-dpkg-deb --root-owner-group --build "$STAGE" "$DIST/medassist_${VERSION}_${ARCH}.deb" > /dev/null
+dpkg-deb --root-owner-group -Zgzip -z6 --build "$STAGE" "$DIST/medassist_${VERSION}_${ARCH}.deb" > /dev/null
 t1=$(date +%s)
 
 echo "bundle:  $DIST/MedAssist  ($(du -sh "$DIST/MedAssist" | cut -f1) unpacked; goal <= 350 MB)"
