@@ -148,7 +148,10 @@ def test_abnormal_results_and_negated_problems():
 def test_lengths_cut_everything_but_medications_and_allergies():
     doc = document_from_text(NOTE_LIST)
     short, std, det = (summarize(doc, n, use_embeddings=False) for n in ("short", "standard", "detailed"))
-    assert len(short.plan) <= 2 and len(short.key_results) <= 3
+    from medassist.tasks.summarize import LIMITS
+
+    assert len(short.plan) <= LIMITS["short"]["plan"] and len(short.key_results) <= LIMITS["short"]["results"]
+    assert LIMITS["short"]["results"] < LIMITS["standard"]["results"] and len(det.key_results) >= len(short.key_results)
     assert len(short.items()) < len(std.items()) <= len(det.items())
     listed = lambda s: [m.text for m in s.medications if m.fields.get("listed")]
     assert listed(short) == listed(std) == listed(det) and len(listed(short)) == 6
@@ -177,8 +180,10 @@ def test_embedding_selection_when_the_pack_is_installed():
         get_embedder()
     except ModelPackError:
         pytest.skip("embedder pack not built")
-    doc = document_from_text(NOTE_LIST)
-    s = summarize(doc)
+    # a plan with more sentences than the short summary keeps: the embedder chooses
+    plan = "\n".join(f"We will adjust the dose of diuretic number {i} to her weight." for i in range(6))
+    doc = document_from_text(NOTE_LIST + "\nPLAN:\n" + plan + "\n")
+    s = summarize(doc, "short")
     assert s.selection == "embedding-mmr" and s.models and s.models[0]["name"] == "minilm-embedder"
     _check_all_spans(doc, s)
     # MMR keeps the plan diverse: no two identical plan sentences

@@ -354,7 +354,7 @@ def list_items(text: str, a: int, b: int) -> list[tuple[int, int]]:
     bullet/number prefixes and edge punctuation removed."""
     pieces: list[tuple[int, int]] = []
     pos = a
-    for m in re.finditer(r"\n|(?<=[.:]),(?=\s*\S)|(?<=\S),(?=\s*\d{1,2}\.\s)|(?<=\.)\s{2,}(?=\d{1,2}\.\s)", text[a:b]):
+    for m in re.finditer(r"\n|(?<=[.:])[ \t]*,(?=\s*\S)|(?<=\S),(?=\s*\d{1,2}\.\s)|(?<=\.)\s{2,}(?=\d{1,2}\.\s)", text[a:b]):
         pieces.append((pos, a + m.start()))
         pos = a + m.end()
     pieces.append((pos, b))
@@ -385,9 +385,13 @@ def balanced(text: str, s: int, e: int) -> tuple[int, int]:
     either edge."""
     n = len(text)
     # inside a number: extend over the decimals and a directly attached unit sign
-    while e < n and (text[e].isdigit() and e > s and text[e - 1].isdigit()
-                     or text[e] == "." and e + 1 < n and text[e + 1].isdigit() and text[e - 1].isdigit()):
-        e += 1
+    while e < n and e > s:
+        if text[e].isdigit() and (text[e - 1].isdigit() or text[e - 1] == "." and e - 2 >= s and text[e - 2].isdigit()):
+            e += 1
+        elif text[e] == "." and e + 1 < n and text[e + 1].isdigit() and text[e - 1].isdigit():
+            e += 1
+        else:
+            break
     if e < n and text[e] == "%" and text[e - 1].isdigit():
         e += 1
     seg = text[s:e]
@@ -404,12 +408,8 @@ def balanced(text: str, s: int, e: int) -> tuple[int, int]:
         e -= 1
     while e > s and text[e - 1] in " \t\n,;:(-":
         e -= 1
-    if text[s:e].count('"') % 2 == 1:
-        q = text.find('"', s, e)
-        if q == s:
-            s += 1
-        elif text.find('"', e, min(n, e + 80)) >= 0 and "\n" not in text[e:text.find('"', e, min(n, e + 80))]:
-            e = text.find('"', e, min(n, e + 80)) + 1
+    if text[s:e].count('"') % 2 == 1 and text[s:e].startswith('"'):
+        s += 1
     return s, e
 
 
@@ -768,6 +768,41 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
             facts.problems.append(Problem(text[ps:pe], [_span(text, ps, pe)], name, status))
 
 
+_NARRATIVE_DX = re.compile(r"\b(?:(diagnosed with|(?:a |the )?diagnosis of|found to have|suspicious (?:of|for)|concerning for|"
+                           r"consistent with)|(died) (?:[\w/]+ ){0,3}?of)\s+(?:an? |the |significant |probable |possible )?", re.I)
+_DX_END = re.compile(r"[,;.:()]|\s(?:and|which|that|who|but|with|for|on|at|in \d|since|after|(?<!such )as|likely|requiring)\b", re.I)
+NARRATIVE_SECTIONS = ("hospital_course", "assessment", "assessment_plan", "impression", "discharge_diagnoses")
+
+
+def _narrative_problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) -> None:
+    """Diagnoses stated in the narrative of a hospital course / assessment ("was found to have stage IV squamous
+    cell cancer of the cervix", "died of cervical cancer", "suspicious of ... Moya Moya disease")."""
+    from ..text.context import classify
+
+    text = doc.text
+    seen = {p.text.lower() for p in facts.problems}
+    for name, a, b in ranges:
+        if name not in NARRATIVE_SECTIONS:
+            continue
+        for m in _NARRATIVE_DX.finditer(text, a, b):
+            s = m.end()
+            end = _DX_END.search(text, s, min(b, s + 120))
+            e = end.start() if end else min(b, s + 120)
+            s, e = _trim(text, s, e)
+            words = text[s:e].split()
+            if not (1 <= len(words) <= 8) or not re.match(r"[A-Za-z]", text[s:e]) or re.match(
+                    r"(?i)(?:this|that|it|these|those|him|her|them|no|any|some|normal|the same)\b", text[s:e]):
+                continue
+            if classify(doc, s, e).status in ("negated", "family", "hypothetical"):
+                continue
+            s, e = balanced(text, s, e)
+            if text[s:e].lower() in seen:
+                continue
+            seen.add(text[s:e].lower())
+            status = "uncertain" if m.group(1) and re.match(r"(?i)suspicious|concerning", m.group(1)) else "affirmed"
+            facts.problems.append(Problem(text[s:e], [_span(text, s, e)], name, status))
+
+
 def _procedures(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | None = None) -> None:
     text = doc.text
     seen: set[str] = set()
@@ -828,8 +863,15 @@ def extract_facts(doc: Document) -> Facts:
     _prose_allergies(doc, facts)
     _prose_medications(doc, facts, prose_ranges)
     _settings(doc, facts)
+    if facts.no_medications is None and not any(m.listed for m in facts.medications):
+        # "She was subsequently discharged home on no medications." in a narrative
+        for name, a, b in prose_ranges:
+            nm = _NO_MEDS.search(doc.text, a, b)
+            if nm and _DISCHARGE_CUE.search(doc.text, max(a, nm.start() - 60), nm.start()):
+                facts.no_medications = _span(doc.text, *nm.span())
+                break
     for name, a, b in result_ranges:
-        if name in ("vitals", "physical_exam", "objective"):
+        if name in ("vitals", "physical_exam", "objective", "labs"):
             _vitals(doc, facts, a, b, name)
     for name, a, b in lab_ranges:
         _labs(doc, facts, a, b, name)
@@ -838,6 +880,7 @@ def extract_facts(doc: Document) -> Facts:
             _qualitative(doc, facts, a, b, name, {"labs": "lab", "vitals": "vital"}.get(name, "finding"))
     _test_outcomes(doc, facts, [r for r in ranges if r[0] in RESULT_SECTIONS + LAB_PROSE_SECTIONS + ("discharge_diagnoses", "follow_up")])
     _problems(doc, facts, ranges)
+    _narrative_problems(doc, facts, ranges)
     _procedures(doc, facts, ranges)
     facts.results.sort(key=lambda r: r.evidence[0].start)
     return facts

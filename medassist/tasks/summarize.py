@@ -27,21 +27,42 @@ from typing import Any, Sequence
 
 from ..document import Document, Span
 from ..errors import TaskError
-from .extract import Facts, Medication, body_range, extract_facts, sentences_between
+from .extract import Facts, Medication, drug_lexicon, balanced, body_range, extract_facts, list_items, logical_ranges, sentences_between
 
 LENGTHS = ("short", "standard", "detailed")
 LIMITS = {
-    "short": {"problems": 5, "results": 3, "procedures": 3, "plan": 2, "follow_up": 1, "history": 0, "mentions": False},
-    "standard": {"problems": 10, "results": 8, "procedures": 5, "plan": 5, "follow_up": 2, "history": 0, "mentions": True},
-    "detailed": {"problems": 40, "results": 30, "procedures": 15, "plan": 12, "follow_up": 4, "history": 20, "mentions": True},
+    "short": {"problems": 5, "results": 4, "procedures": 3, "plan": 3, "plan_per_problem": 1, "follow_up": 2, "history": 0, "mentions": False},
+    "standard": {"problems": 10, "results": 8, "procedures": 5, "plan": 8, "plan_per_problem": 2, "follow_up": 3, "history": 0, "mentions": True},
+    "detailed": {"problems": 40, "results": 30, "procedures": 15, "plan": 30, "plan_per_problem": 8, "follow_up": 6, "history": 20, "mentions": True},
 }
+PLANISH = ("plan", "assessment_plan", "assessment", "discharge_instructions", "follow_up", "impression", "discharge_diagnoses")
 PLAN_SECTIONS = ("plan", "assessment_plan", "discharge_instructions", "follow_up")
 SYNOPSIS_SECTIONS = ("hpi", "chief_complaint", "assessment_plan", "assessment", "impression", "preamble", "subjective",
                      "indications", "hospital_course")
 _DEMOGRAPHIC = re.compile(r"\b\d{1,3}[- ](?:year|yr|month|week|day)s?[- ]old\b|\b(?:male|female|man|woman|boy|girl|gentleman|lady)\b", re.I)
 _PLAN_CUE = re.compile(r"\b(?:will|plan|order(?:ed)?|start|begin|initiate|continue|increase|decrease|stop|discontinue|refer(?:ral)?|"
-                       r"schedule|recommend(?:ed)?|advised?|prescribe[d]?|follow[- ]?up|return|repeat|obtain|check|monitor)\b", re.I)
-_FOLLOW = re.compile(r"\b(?:follow[- ]?up (?:in|with|at|after|on|appointment|visit)|f/u (?:in|with)|return(?:s|ed)? (?:to (?:clinic|the clinic|see|the office|the emergency)|in|for)|"
+                       r"schedule|recommend(?:ed)?|advised?|prescribe[d]?|follow[- ]?up|return|repeat|obtain|check|monitor|"
+                       r"encourag\w*|instructed|educated|counsel(?:ed|led)|avoid|limit|resume|hold|taper|switch|change|consider|rule out|r/o|"
+                       r"if (?:no|symptoms|not|there is no) (?:improvement|better|persist\w*|resolv\w*)|needs?|should|to be)\b", re.I)
+# a change to the treatment weighs more than "continue current medications"
+_CHANGE_CUE = re.compile(r"\b(?:start(?:ed)?|begin|initiat\w+|increas\w+|decreas\w+|stop\w*|discontinu\w+|switch\w*|taper\w*|"
+                         r"order\w*|refer\w*|schedul\w+|prescrib\w+|add(?:ed)?|hold|resume)\b", re.I)
+_GENERIC_PLAN = re.compile(r"\bcontinue (?:with )?(?:(?:her|his|their|the|all) )?(?:current|present|home|same) (?:medications?|regimen|treatment|plan)\b|"
+                           r"\bunderstands and agrees\b|\bquestions (?:were )?answered\b", re.I)
+_REASONING_LABEL = re.compile(r"^\W*(?:medical reasoning|reasoning|assessment|impression|history|subjective|findings|results|"
+                              r"patient agreements?)\s*:", re.I)
+_LABEL = re.compile(r"^\s*(?:[\-•*·▪◦]\s*)?([A-Z][A-Za-z/&' ]{1,40}?)\s*:\s+(?=\S)")
+_RETURN = re.compile(r"\b(?:return to (?:the )?(?:ED|ER|emergency|hospital)|go to the (?:ED|ER|emergency|nearest)|call 911|"
+                     r"seek (?:immediate |urgent |emergency )?(?:medical )?(?:care|attention|help)|(?:call|contact|notify) (?:us|me|your (?:doctor|physician|provider)|"
+                     r"the (?:office|clinic|doctor)) (?:immediately |right away )?(?:if|for|with|should)|return (?:immediately |sooner )?if|"
+                     r"warning signs?|red flags?)\b", re.I)
+_WHEN = re.compile(r"\b(?:in|within|after|over|for) (?:the next )?(?:\d+(?:-\d+)?|one|two|three|four|five|six|eight|ten|twelve|a|a few|several|"
+                   r"couple of)\s*(?:-\s*)?(?:days?|weeks?|wks?|months?|mos?|years?)\b|\bnext (?:week|month|visit|available)\b", re.I)
+_APPOINTMENT = re.compile(r"\b(?:primary care|pcp|clinic|office|appointment|visit|follow(?:ed)?[- ]?up|followed|see (?:me|him|her|you|them|dr)|"
+                          r"recheck|re-?check|re-?evaluat\w+|repeat|x-?ray|panel|labs?|blood (?:work|tests?)|scan|ct|mri|ultrasound|echo\w*|"
+                          r"referral|re-?appointment|return)\b", re.I)
+_FOLLOW = re.compile(r"\b(?:follow[- ]?up (?:in|with|at|after|on|appointment|visit)|f/u (?:in|with)|return(?:s|ed)? (?:to (?:clinic|the clinic|see|the office)|in|for)|"
+                     r"(?:be )?followed (?:up )?(?:in|by|at) (?:my|our|the|his|her|dr)|re-?appointment|"
                      r"see (?:me|him|her|them|you) (?:again |back )?(?:in|on|after)|recheck (?:in|on)|come back|revisit|"
                      r"(?:schedule|book)(?:d)? (?:a |an )?(?:follow[- ]?up|appointment|visit))\b", re.I)
 
@@ -82,6 +103,8 @@ class Summary:
     plan: list[SummaryItem]
     follow_up: list[SummaryItem]
     length: str = "standard"
+    hospital_medications: list[SummaryItem] = field(default_factory=list)  # given in hospital only (not to take home)
+    return_precautions: list[SummaryItem] = field(default_factory=list)
     method: str = "extractive"
     selection: str = "position"  # "embedding-mmr" when the embedder chose synopsis/plan sentences
     models: list[dict[str, Any]] = field(default_factory=list)
@@ -89,7 +112,8 @@ class Summary:
     elapsed_ms: float = 0.0
     abstract: dict[str, Any] | None = None
 
-    PARTS = ("problems", "medications", "allergies", "key_results", "procedures", "plan", "follow_up")
+    PARTS = ("problems", "medications", "hospital_medications", "allergies", "key_results", "procedures", "plan", "follow_up",
+             "return_precautions")
 
     def items(self) -> list[SummaryItem]:
         out = [self.synopsis] if self.synopsis else []
@@ -118,39 +142,75 @@ class Summary:
 _LEAD = re.compile(r"[\s\-•*·▪◦]+|\(?\d{1,2}[.)]\s+")
 
 
-def _item_from_span(doc: Document, s: int, e: int, kind: str, **fields) -> SummaryItem:
+_LEAD_LABEL = re.compile(r"[A-Z][A-Za-z]{1,20}(?: [A-Za-z]{1,20}){0,3}\s*,?\s*(?:\([^()\n]{0,60}\)\s*)?:\s+(?=\S)")
+
+
+def _item_from_span(doc: Document, s: int, e: int, kind: str, *, strip_label: bool = True, **fields) -> SummaryItem:
     m = _LEAD.match(doc.text, s, e)
     if m and m.end() < e:
         s = m.end()
-    tail = re.search(r"(?<=\.),\s*\d{1,2}\.?$", doc.text[s:e])  # a transcription's next item number ("….,2.")
+    if strip_label:
+        # a leading label ("Medical Treatment: ...", "HX , (primarily obtained from boyfriend): ...") is not the content
+        lab = _LEAD_LABEL.match(doc.text, s, e)
+        if lab and lab.end() < e and len(doc.text[lab.end():e].split()) >= 3:
+            s = lab.end()
+    tail = re.search(r"(?<=\.)\s*,\s*\d{1,2}\.?$", doc.text[s:e])  # a transcription's next item number ("….,2.")
     if tail:
         e = s + tail.start()
+    s, e = balanced(doc.text, s, e)
     sp = doc.span(s, e)
     return SummaryItem(sp.text, [sp], kind, {k: v for k, v in fields.items() if v is not None})
 
 
-def _med_item(doc: Document, m: Medication) -> SummaryItem:
-    spans = [m.name_span] + [s for s in (m.dose_span, m.route_span, m.frequency_span) if s]
-    fields = {"name": m.name, "dose": m.dose, "route": m.route, "frequency": m.frequency, "generic": m.generic,
-              "change": m.change, "listed": m.listed, "in_lexicon": m.in_lexicon, "section": m.section,
+def _med_item(doc: Document, m: Medication, item_end: int | None = None) -> SummaryItem:
+    """A medication line. A listed medication shows its whole list item (name to the next name or the item end:
+    "Albuterol inhaler 2 puffs q4-6h PRN shortness of breath", "Insulin 70/30", "Cefuroxime 500 mg PO BID x 5 days");
+    a prose mention shows the stretch from its change wording to its last sig field ("increase her lisinopril to
+    40 mg daily")."""
+    text = doc.text
+    spans = [m.name_span] + [s for s in (m.dose_span, m.route_span, m.frequency_span, m.duration_span) if s]
+    fields = {"name": m.name, "dose": m.dose, "route": m.route, "frequency": m.frequency, "duration": m.duration, "generic": m.generic,
+              "change": m.change, "setting": m.setting, "listed": m.listed, "in_lexicon": m.in_lexicon, "section": m.section,
               "spans": {k: v.to_dict() for k, v in (("name", m.name_span), ("dose", m.dose_span), ("route", m.route_span),
-                                                   ("frequency", m.frequency_span), ("change", m.change_span)) if v}}
+                                                   ("frequency", m.frequency_span), ("change", m.change_span),
+                                                   ("duration", m.duration_span)) if v}}
     fields = {k: v for k, v in fields.items() if v is not None}
     ordered = sorted(spans, key=lambda s: s.start)
     a, b = ordered[0].start, ordered[-1].end
-    gap = doc.text[a:b]
-    if b - a <= len(" ".join(s.text for s in ordered)) + 12 and "\n" not in gap:
+    slack = 12
+    if (m.change_span is not None and m.change_span.end <= a and a - m.change_span.end <= 40 and not re.search(r"[\n.;]", text[m.change_span.end:a])
+            and not drug_lexicon().find(text, m.change_span.end, a)):
+        slack += a - m.change_span.start
+        a = m.change_span.start
+    if item_end is not None and item_end - a <= 160 and "\n" not in text[a:item_end]:
+        b = max(b, item_end)
+    a, b = balanced(text, a, b)
+    while b > a and text[b - 1] in " ,;.:":
+        b -= 1
+    a, b = balanced(text, a, b)
+    gap = text[a:b]
+    if b - a <= max(len(" ".join(s.text for s in ordered)) + slack, (item_end or 0) - a + 1) and "\n" not in gap:
         # the fields sit together in the note: the item is the verbatim stretch
         return SummaryItem(gap, [doc.span(a, b)] + list(m.evidence), "medication", fields)
     return SummaryItem(" ".join(s.text for s in ordered), list(ordered) + list(m.evidence), "medication", fields, composed=True)
 
 
+def _section_rank(m: Medication) -> int:
+    return 2 if m.section in PLANISH else 1 if m.section == "hospital_course" else 0
+
+
 def _dedupe_meds(meds: list[Medication], include_mentions: bool) -> list[Medication]:
-    """One entry per drug: the listed one first, else the mention with the most fields written."""
+    """One entry per drug: the listed one first, else the mention with the most fields written (a plan
+    mention before a history one). A change said outside the plan ("was started on X" in the HPI) is history,
+    not shown as a change."""
+    import dataclasses
+
+    meds = [m if m.listed or m.section in PLANISH or m.change is None or m.setting == "stop"
+            else dataclasses.replace(m, change=None, change_span=None) for m in meds]
     best: dict[str, Medication] = {}
     order: list[str] = []
     for m in meds:
-        if not m.listed and not include_mentions:
+        if not m.listed and not include_mentions and m.setting != "stop":
             continue
         key = (m.generic or m.name).lower()
         if m.listed:
@@ -160,7 +220,8 @@ def _dedupe_meds(meds: list[Medication], include_mentions: bool) -> list[Medicat
             best[key] = m
             order.append(key)
             continue
-        score = lambda x: (x.listed, sum(v is not None for v in (x.dose, x.route, x.frequency)), x.change is not None)
+        score = lambda x: (x.listed, x.change is not None and x.change != "continue", _section_rank(x),
+                           sum(v is not None for v in (x.dose, x.route, x.frequency)))
         if score(m) > score(cur):
             best[key] = m
     listed = {}
@@ -173,7 +234,9 @@ def _dedupe_meds(meds: list[Medication], include_mentions: bool) -> list[Medicat
         # a prose mention of a listed drug is kept when it says a change (start / increase / stop ...) or a
         # dose / frequency the list does not have
         key = (m.generic or m.name).lower()
-        if key not in listed or m.change:
+        if key not in listed:
+            return True
+        if m.change and m.change not in ("continue", "start"):  # "start" of a drug already listed is a refill
             return True
         return bool(m.dose or m.frequency) and ((m.dose or "").lower(), (m.frequency or "").lower()) not in listed[key]
 
@@ -223,7 +286,24 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
     prob_items += [SummaryItem(p.text, list(p.evidence), "history", {"status": p.status, "section": p.section}) for p in history[: lim["history"]]]
 
     meds = _dedupe_meds(facts.medications, lim["mentions"] or not any(m.listed for m in facts.medications))
-    med_items = [_med_item(doc, m) for m in meds]
+    # a note with a discharge list: drugs only given in hospital are shown apart, never as medicines to take
+    has_discharge = any(m.setting == "discharge" for m in meds)
+    inpatient = [m for m in meds if not m.listed and m.setting == "inpatient" and (has_discharge or m.section == "hospital_course")]
+    meds = [m for m in meds if m not in inpatient]
+    starts_by_item: dict[tuple[int, int], list[int]] = {}
+    for m in facts.medications:
+        if m.evidence:
+            starts_by_item.setdefault((m.evidence[0].start, m.evidence[0].end), []).append(m.name_span.start)
+
+    def item_end(m: Medication) -> int | None:
+        if not (m.listed or m.setting == "stop") or not m.evidence:
+            return None
+        ev = m.evidence[0]
+        nxt = [x for x in starts_by_item.get((ev.start, ev.end), []) if x > m.name_span.start]
+        return min(nxt) if nxt else ev.end
+
+    med_items = [_med_item(doc, m, item_end(m)) for m in meds]
+    hosp_items = [_med_item(doc, m) for m in inpatient]
     if facts.no_medications is not None and not any(m.listed for m in meds):
         med_items.insert(0, SummaryItem(facts.no_medications.text, [facts.no_medications], "no_medications"))
 
@@ -239,7 +319,7 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
         fields = {"substance": a.substance, "reaction": a.reaction, "in_lexicon": a.in_lexicon,
                   "spans": {k: v.to_dict() for k, v in (("substance", a.substance_span), ("reaction", a.reaction_span)) if v}}
         if a.reaction_span and a.reaction_span.start - a.substance_span.end <= 25 and "\n" not in text[a.substance_span.end : a.reaction_span.start]:
-            sp = doc.span(a.substance_span.start, a.reaction_span.end)
+            sp = doc.span(*balanced(text, a.substance_span.start, a.reaction_span.end))
             allergy_items.append(SummaryItem(sp.text, [sp] + a.evidence, "allergy", {k: v for k, v in fields.items() if v is not None}))
         else:
             allergy_items.append(SummaryItem(a.substance, spans + a.evidence, "allergy", {k: v for k, v in fields.items() if v is not None}))
@@ -252,28 +332,68 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
                                                                                    ("flag", r.flag), ("flag_source", r.flag_source)) if v}) for r in results]
     proc_items = [SummaryItem(p.text, list(p.evidence), "procedure", {"status": p.status, "section": p.section}) for p in facts.procedures[: lim["procedures"]]]
 
-    # ---- sentence choice: synopsis + plan + follow-up
+    # ---- sentence choice: synopsis + plan (per problem) + follow-up + return precautions
+    result_spans = [(r.evidence[0].start, r.evidence[0].end) for r in facts.results]
+    ranges = logical_ranges(doc)
     plan_cands: list[tuple[int, int]] = []
-    for sec in doc.sections:
-        if sec.name in PLAN_SECTIONS:
-            a, b = body_range(doc, sec)
-            plan_cands += [(s, e) for s, e in sentences_between(doc, a, b) if len(text[s:e].split()) >= 3]
-    follow = [(s, e) for s, e in plan_cands if _FOLLOW.search(text, s, e)]
+    plan_group: list[int] = []
+    follow: list[tuple[int, int]] = []
+    returns: list[tuple[int, int]] = []
+    group = 0
+    problem_texts = {p.text.strip(" .:").lower() for p in facts.problems}
+    for name, a, b in ranges:
+        if name not in PLAN_SECTIONS:
+            continue
+        strict = name == "assessment_plan"  # an A&P body mixes reasoning with plan: keep sentences with a plan cue
+        for s, e in sentences_between(doc, a, b):
+            for s, e in list_items(text, s, e):
+                seg = text[s:e]
+                if (name in ("assessment_plan", "assessment", "impression") or seg.strip(" .:").lower() in problem_texts) and _is_heading(text, s, e):
+                    group += 1
+                    continue
+                if len(seg.split()) < 3:
+                    continue
+                if any(x < e and s < y and (y - x) >= 0.6 * (e - s) for x, y in result_spans):
+                    continue  # a result sentence ("X-ray negative for fracture") is a key result, not plan
+                if _RETURN.search(text, s, e):
+                    returns.append((s, e))
+                    continue
+                if name == "follow_up" or _FOLLOW.search(text, s, e) or (_WHEN.search(text, s, e) and _APPOINTMENT.search(text, s, e)):
+                    follow.append((s, e))
+                    continue
+                line_start = text.rfind("\n", 0, s) + 1
+                if _REASONING_LABEL.match(text, line_start, e) and not _CHANGE_CUE.search(text, s, e) and not re.search(r"\bwill\b", seg, re.I):
+                    continue
+                if re.search(r"\bunderstands and agrees\b|\bquestions (?:were )?answered\b", seg, re.I):
+                    continue
+                if _DEMOGRAPHIC.search(text, s, e) and re.search(r"\b(?:presents?|presented|is an? \d|who is|comes? in)\b", seg, re.I):
+                    continue  # the case's one-line introduction, not a plan
+                if strict and not _PLAN_CUE.search(text, s, e) or _DEMOGRAPHIC.search(text, s, e) and not _PLAN_CUE.search(text, s, e):
+                    continue
+                plan_cands.append((s, e))
+                plan_group.append(group)
     if not follow:
-        follow = [(s.start, s.end) for s in doc.sentences if s.section not in ("hpi", "chief_complaint", "preamble", "pmh", "social_history", "family_history")
-                  and _FOLLOW.search(text, s.start, s.end) and len(text[s.start:s.end].split()) >= 3]
-    plan_cands = [c for c in plan_cands if c not in follow]
+        for x in doc.sentences:
+            if x.section in ("hpi", "chief_complaint", "preamble", "pmh", "social_history", "family_history", "ros", "physical_exam"):
+                continue
+            if _FOLLOW.search(text, x.start, x.end) and len(text[x.start:x.end].split()) >= 3 and not _RETURN.search(text, x.start, x.end):
+                for s, e in list_items(text, x.start, x.end):
+                    if _FOLLOW.search(text, s, e):
+                        follow.append((s, e))
     syn_cands: list[tuple[int, int, str]] = []
     for name in SYNOPSIS_SECTIONS:
         for sec in doc.sections_named(name):
             a, b = body_range(doc, sec)
             for s, e in sentences_between(doc, a, b)[:3]:
-                if 4 <= len(text[s:e].split()) <= 60:
+                s, e = balanced(text, s, e)
+                if 4 <= len(text[s:e].split()) <= 60 and text[s:e].count('"') % 2 == 0 and re.search(r"[a-z]", text[s:e]):
                     syn_cands.append((s, e, name))
     if not syn_cands:
         syn_cands = [(s.start, s.end, s.section) for s in doc.sentences[:5] if len(text[s.start:s.end].split()) >= 4]
     syn_cands = syn_cands[:3]
-    plan_cands = plan_cands[:8]
+    plan_all = plan_cands
+    plan_cands = plan_cands[:24]
+    plan_group = plan_group[:24]
     # one HPI sentence with the patient's age/sex decides the synopsis without embeddings
     demo = [c for c in syn_cands if c[2] == "hpi" and _DEMOGRAPHIC.search(text, c[0], c[1])]
     if demo:
@@ -319,7 +439,8 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
         synopsis = _item_from_span(doc, syn_cands[i][0], syn_cands[i][1], "synopsis", section=syn_cands[i][2])
 
     def cue(s: int, e: int) -> float:
-        return min(1.0, 0.4 * len(_PLAN_CUE.findall(text, s, e)))
+        sc = min(1.0, 0.3 * len(_PLAN_CUE.findall(text, s, e)) + 0.4 * len(_CHANGE_CUE.findall(text, s, e)))
+        return sc - (0.8 if _GENERIC_PLAN.search(text, s, e) else 0.0)
 
     plan_idx: list[int] = []
     if plan_cands:
@@ -329,20 +450,71 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
             pv = vecs[len(syn_cands):]
             c = pv.mean(axis=0)
             c /= np.linalg.norm(c) or 1.0
-            rel = [float(pv[i] @ c) + 0.5 * cue(*plan_cands[i]) for i in range(len(plan_cands))]
+            rel = [0.5 * float(pv[i] @ c) + cue(*plan_cands[i]) for i in range(len(plan_cands))]
             sims = pv @ pv.T
-            plan_idx = _mmr(plan_cands, rel, lambda i, j: float(sims[i, j]), lim["plan"])
+            sim = lambda i, j: float(sims[i, j])
         else:
             rel = [cue(*plan_cands[i]) - 0.01 * i for i in range(len(plan_cands))]
-            plan_idx = _mmr(plan_cands, rel, lambda i, j: _jaccard(text[slice(*plan_cands[i])], text[slice(*plan_cands[j])]), lim["plan"])
+            sim = lambda i, j: _jaccard(text[slice(*plan_cands[i])], text[slice(*plan_cands[j])])
+        plan_idx = _per_problem(plan_group, rel, sim, lim["plan"], lim["plan_per_problem"],
+                                lambda i, j: _jaccard(text[slice(*plan_cands[i])], text[slice(*plan_cands[j])]) >= 0.5)
     plan_items = [_item_from_span(doc, *plan_cands[i], "plan") for i in plan_idx]
-    follow_items = [_item_from_span(doc, s, e, "follow_up") for s, e in follow[: lim["follow_up"]]]
+    if len(plan_all) > len(plan_cands) and length == "detailed":
+        plan_items += [_item_from_span(doc, s, e, "plan") for s, e in plan_all[len(plan_cands):]][: max(0, lim["plan"] - len(plan_items))]
+    uniq_follow: list[tuple[int, int]] = []
+    for s_, e_ in follow:
+        if not any(_jaccard(text[s_:e_], text[x:y]) >= 0.5 for x, y in uniq_follow):
+            uniq_follow.append((s_, e_))
+    follow_items = [_item_from_span(doc, s, e, "follow_up") for s, e in uniq_follow[: lim["follow_up"]]]
+    return_items = [_item_from_span(doc, s, e, "return_precautions") for s, e in returns[:2]]
 
     if not any(m.kind == "medication" and m.fields.get("listed") for m in med_items) and not doc.sections_named("medications"):
         warnings.append("the note has no medication list: medications are those mentioned in the text")
     return Summary(synopsis, prob_items, med_items, allergy_items, result_items, proc_items, plan_items, follow_items,
                    length=length, method="extractive", selection=selection, models=models, warnings=warnings,
-                   elapsed_ms=(time.perf_counter() - t0) * 1000.0)
+                   elapsed_ms=(time.perf_counter() - t0) * 1000.0, hospital_medications=hosp_items, return_precautions=return_items)
+
+
+_VERB = re.compile(r"\b(?:is|was|are|were|will|has|have|had|did|does|do|be|been|reports?|denies|presents?|continue|start|order|"
+                   r"we|i|she|he|they)\b", re.I)
+
+
+def _is_heading(text: str, s: int, e: int) -> bool:
+    """A problem heading of an assessment/plan ("Congestive heart failure.", "1. Left knee sprain.", "Hypertension:"):
+    short, no verb, alone on its line or the head of a numbered item. Headings start a problem group; never an item."""
+    seg = text[s:e].strip()
+    words = seg.split()
+    if not words or len(words) > 8 or _VERB.search(seg) or re.search(r"\d", seg) and len(words) > 4:
+        return False
+    line_start = text.rfind("\n", 0, s) + 1
+    before = text[line_start:s]
+    if before.strip() and not re.fullmatch(r"\s*(?:#?\d{1,2}[.)]|[-•*·▪◦])\s*", before):
+        return False
+    return bool(re.fullmatch(r"[A-Z][^.;]*[.:]?", seg))
+
+
+def _per_problem(groups: list[int], rel: Sequence[float], sim, k: int, per_group: int, dup=lambda i, j: False) -> list[int]:
+    """Plan sentences covering every problem: round-robin over the problem groups, best first inside a group
+    (relevance minus redundancy with what is already chosen), at most ``per_group`` per problem, ``k`` in all."""
+    by: dict[int, list[int]] = {}
+    for i, g in enumerate(groups):
+        by.setdefault(g, []).append(i)
+    chosen: list[int] = []
+    if len(by) <= 1:
+        per_group = k
+    for _round in range(per_group):
+        for g in sorted(by):
+            left = [i for i in by[g] if i not in chosen]
+            if not left or len(chosen) >= k:
+                continue
+            left = [i for i in left if not any(dup(i, j) for j in chosen)]
+            if not left:
+                continue
+            best = max(left, key=lambda i: (rel[i] - 0.3 * max((sim(i, j) for j in chosen), default=0.0), -i))
+            if rel[best] < -0.3 and _round > 0:
+                continue
+            chosen.append(best)
+    return sorted(chosen)
 
 
 def render_text(d: dict[str, Any]) -> str:
@@ -351,15 +523,16 @@ def render_text(d: dict[str, Any]) -> str:
     if d.get("synopsis"):
         lines.append(d["synopsis"]["text"])
         lines.append("")
-    titles = [("problems", "Active problems"), ("medications", "Medications"), ("allergies", "Allergies"),
-              ("key_results", "Key results"), ("procedures", "Procedures"), ("plan", "Plan"), ("follow_up", "Follow-up")]
+    titles = [("problems", "Active problems"), ("medications", "Medications"), ("hospital_medications", "Given in hospital (not to take at home)"),
+              ("allergies", "Allergies"), ("key_results", "Key results"), ("procedures", "Procedures"), ("plan", "Plan"),
+              ("follow_up", "Follow-up"), ("return_precautions", "Return precautions")]
     for key, title in titles:
         items = d.get(key) or []
         if not items and key not in ("medications", "allergies"):
             continue
         lines.append(f"{title}:")
         if not items:
-            lines.append("  (none found in the note)")
+            lines.append("  (not documented in the note)")
         for it in items:
             extra = ""
             f = it.get("fields", {})

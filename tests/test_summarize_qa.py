@@ -1,0 +1,204 @@
+"""Regression tests for the clinical QA review of the summaries (spans cut inside numbers/parentheses, discharge
+and stop medications, key results, per-problem plan, vital ranges, embedded headers, follow-up placement).
+All notes are written here (synthetic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from medassist.ingest import document_from_text
+from medassist.tasks.extract import balanced, extract_facts
+from medassist.tasks.summarize import LIMITS, render_text, summarize
+
+DISCHARGE = """DISCHARGE SUMMARY
+
+CHIEF COMPLAINT: Fever and flank pain for 3 days.
+
+HISTORY OF PRESENT ILLNESS:
+The patient is a 74-year-old woman with atrial fibrillation and hypothyroidism who presented with fever and right flank pain.
+
+ALLERGIES: Sulfa (rash). Codeine (nausea).
+
+HOSPITAL COURSE:
+Urine cultures grew E. coli. She was treated with IV piperacillin and gentamicin in the hospital and improved. Deep vein thrombosis was ruled out by venous duplex. Blood cultures were negative. Potassium was 2.9 mmol/L on admission and was replaced. Sodium 131 on day 2. The renal ultrasound report is pending.
+
+DISCHARGE DIAGNOSES:
+1. Acute pyelonephritis, right kidney, due to Escherichia coli.
+2. Hypokalemia, corrected with oral and intravenous replacement, resolved.
+
+DISCHARGE MEDICATIONS:
+1. Ciprofloxacin 500 mg PO BID x 7 days.
+2. Levothyroxine 75 mcg PO daily.
+3. Insulin 70/30 12 units subcutaneously before breakfast.
+4. Tiotropium inhaler 2 puffs once daily PRN wheezing.
+STOP: Naproxen (kidney function).
+
+DISCHARGE INSTRUCTIONS:
+Drink plenty of fluids. Finish all of the antibiotic. Return to the emergency department if you have a fever over 38.5 C, vomiting, or confusion.
+
+FOLLOW-UP:
+Primary care in 10 days. Repeat urine culture in 2 weeks.
+"""
+
+CLINIC = """CHIEF COMPLAINT
+
+Follow-up of diabetes and hypertension.
+
+HISTORY OF PRESENT ILLNESS
+
+Mr. Okafor is a 61-year-old man seen for follow-up. He was placed on sertraline 50 mg daily last year. His A1c was 8.7% in March.
+
+ASSESSMENT AND PLAN
+
+Mr. Okafor is a 61-year-old man with diabetes, hypertension and depression who presents for follow-up.
+
+Type 2 diabetes.
+• Medical Reasoning: His A1c remains above goal.
+• Medical Treatment: He will continue with his current medications. We will start empagliflozin 10 mg daily.
+
+Hypertension.
+• Medical Reasoning: His blood pressure is above goal at home.
+• Medical Treatment: We will increase his amlodipine to 10 mg daily.
+
+Depression.
+• Medical Reasoning: He is doing well.
+• Medical Treatment: Continue sertraline 50 mg daily.
+
+Health maintenance.
+• Additional Testing: We will order a colonoscopy.
+"""
+
+TRANSCRIPT = """PROCEDURES
+Laparoscopic cholecystectomy.
+
+HISTORY
+This 52-year-old woman was admitted with biliary colic.
+
+LABORATORY DATA
+Hemoglobin 13.2, white count 12.8.  Vitals: BP118/66.  HR83. RR 20. T38.6C.
+
+COURSE IN THE HOSPITAL:
+The patient underwent the procedure without complications. The pathology report is pending at the time of dictation. She was discharged home on Keflex 500 mg four times a day for five days.
+
+DISCHARGE DIAGNOSIS
+FINAL DIAGNOSES,1.  Symptomatic cholelithiasis. ,2.  Hypertension. ,3.  Obstructive sleep apnea, on CPAP.  ,To be followed in my office in one week.
+"""
+
+
+def _spans_ok(doc, s):
+    for it in s.items():
+        assert it.evidence, it
+        for sp in it.evidence:
+            assert doc.text[sp.start:sp.end] == sp.text
+
+
+def test_balanced_never_cuts_a_number_or_a_parenthesis():
+    t = "Type 2 diabetes, A1c 9.1%. Penicillin (hives). Seen (x"
+    assert t[slice(*balanced(t, 0, t.index(".")))] == "Type 2 diabetes, A1c 9.1%"
+    s = t.index("Penicillin")
+    assert t[slice(*balanced(t, s, t.index("hives") + 5))] == "Penicillin (hives)"
+    s = t.index("Seen")
+    assert t[slice(*balanced(t, s, len(t)))] == "Seen"  # no close in reach: stop before the "("
+
+
+def test_discharge_summary_meds_stop_inpatient_and_spans():
+    doc = document_from_text(DISCHARGE)
+    s = summarize(doc, use_embeddings=False)
+    _spans_ok(doc, s)
+    meds = [m.text for m in s.medications]
+    # the whole list item, never a fragment
+    assert "Ciprofloxacin 500 mg PO BID x 7 days" in meds
+    assert "Insulin 70/30 12 units subcutaneously before breakfast" in meds
+    assert "Tiotropium inhaler 2 puffs once daily PRN wheezing" in meds
+    stop = [m for m in s.medications if m.fields.get("change") == "stop"]
+    assert [m.fields["name"] for m in stop] == ["Naproxen"] and "(kidney function)" in stop[0].text
+    # IV antibiotics of the hospital course: given in hospital, not discharge medicines
+    hosp = [m.fields["name"].lower() for m in s.hospital_medications]
+    assert "piperacillin" in hosp and "gentamicin" in hosp
+    assert not any(n in " ".join(meds).lower() for n in ("piperacillin", "gentamicin"))
+    # allergies keep the closing parenthesis
+    assert [a.text for a in s.allergies] == ["Sulfa (rash)", "Codeine (nausea)"]
+    # the long third... second discharge diagnosis is a problem too
+    probs = [p.text for p in s.problems]
+    assert "Hypokalemia, corrected with oral and intravenous replacement, resolved" in probs
+
+
+def test_key_results_from_the_hospital_course_and_negative_tests():
+    doc = document_from_text(DISCHARGE)
+    s = summarize(doc, use_embeddings=False)
+    res = {r.text: r.fields.get("flag") for r in s.key_results}
+    assert res.get("Potassium was 2.9 mmol/L") == "low"
+    assert res.get("Sodium 131") == "low"
+    assert res.get("Deep vein thrombosis was ruled out by venous duplex") == "negative"
+    assert res.get("Blood cultures were negative") == "negative"
+    assert any(f == "pending" and "ultrasound" in t for t, f in res.items())
+    # results and appointments are not plan; return precautions are their own part
+    plan = " ".join(p.text for p in s.plan)
+    assert "ruled out" not in plan and "Primary care" not in plan
+    assert [f.text for f in s.follow_up] == ["Primary care in 10 days", "Repeat urine culture in 2 weeks"]
+    assert len(s.return_precautions) == 1 and s.return_precautions[0].text.startswith("Return to the emergency department")
+    assert "Drink plenty of fluids" in plan
+    out = render_text(s.to_dict())
+    assert "Given in hospital" in out and "Return precautions:" in out
+
+
+def test_plan_covers_every_problem_and_never_a_heading():
+    doc = document_from_text(CLINIC)
+    for length in ("short", "standard", "detailed"):
+        s = summarize(doc, length, use_embeddings=False)
+        _spans_ok(doc, s)
+        plan = [p.text for p in s.plan]
+        assert len(plan) <= LIMITS[length]["plan"]
+        assert not any(p.rstrip(".") in ("Type 2 diabetes", "Hypertension", "Depression", "Health maintenance") for p in plan)
+        assert not any("Medical Reasoning" in p or "61-year-old" in p for p in plan)
+        # the actual changes are chosen before "continue current medications", at every length
+        assert any("start empagliflozin" in p for p in plan), (length, plan)
+        assert any("increase his amlodipine" in p for p in plan), (length, plan)
+        if length != "short":
+            assert any("colonoscopy" in p for p in plan), plan
+    short = summarize(doc, "short", use_embeddings=False)
+    assert not any("current medications" in p.text for p in short.plan)
+
+
+def test_continue_in_the_plan_is_not_a_start_and_prose_change_keeps_its_verb():
+    doc = document_from_text(CLINIC)
+    s = summarize(doc, use_embeddings=False)
+    by = {m.fields["name"].lower(): m for m in s.medications}
+    assert by["sertraline"].fields.get("change") != "start"  # "placed on" in the HPI is history
+    assert by["amlodipine"].text == "increase his amlodipine to 10 mg daily"
+    assert by["amlodipine"].fields["change"] == "increase"
+    prob = [p.text for p in s.problems]
+    assert not any(p.endswith("A1c 8") for p in prob)
+    assert any(r.text == "A1c was 8.7%" and r.fields["flag"] == "high" for r in s.key_results)
+
+
+def test_transcription_headers_vitals_and_narrative_discharge_medicine():
+    doc = document_from_text(TRANSCRIPT)
+    facts = extract_facts(doc)
+    vit = {r.name: r.flag for r in facts.results if r.kind == "vital"}
+    assert vit == {"temperature": "high"}  # BP118/66, HR83 and RR 20 are normal adult values
+    s = summarize(doc, use_embeddings=False)
+    _spans_ok(doc, s)
+    meds = s.medications
+    assert len(meds) == 1 and meds[0].text.startswith("Keflex 500 mg four times a day for five days")
+    assert meds[0].fields.get("setting") == "discharge"
+    probs = [p.text for p in s.problems]
+    for p in ("Symptomatic cholelithiasis", "Hypertension", "Obstructive sleep apnea, on CPAP"):
+        assert p in probs
+    assert any("pathology report is pending" in r.text for r in s.key_results)
+    assert any("followed in my office in one week" in f.text for f in s.follow_up)
+    assert "Laparoscopic cholecystectomy" in [p.text for p in s.procedures]
+    assert any(r.text == "white count 12.8" for r in s.key_results)
+
+
+def test_missing_allergies_say_not_documented():
+    doc = document_from_text(CLINIC)
+    out = render_text(summarize(doc, use_embeddings=False).to_dict())
+    assert "Allergies:\n  (not documented in the note)" in out
+
+
+@pytest.mark.parametrize("rr,flag", [("12", None), ("20", None), ("22", "high"), ("10", "low")])
+def test_respiratory_rate_adult_range(rr, flag):
+    doc = document_from_text(f"VITALS:\nRR {rr}. HR 72. BP 120/80.\n")
+    got = {r.name: r.flag for r in extract_facts(doc).results if r.kind == "vital"}
+    assert got.get("respiratory rate") == flag
