@@ -152,6 +152,9 @@ def _checks() -> dict:
     comp["recommendation"] = re.compile(raw["recommendation"])
     comp["prior"] = re.compile(raw["prior"])
     comp["normal_claim"] = re.compile(raw["normal_claim"])
+    comp["chronic"] = re.compile(raw["chronic"])
+    comp["chronic_ok"] = frozenset(raw["chronic_ok"])
+    comp["disclaimer"] = re.compile(raw["disclaimer"])
     comp["normal_impression"] = raw["normal_impression"]
     return comp
 
@@ -208,15 +211,22 @@ def mentions(text: str) -> tuple[Mention, ...]:
     low = text.lower()
     out = []
     for sa, sb in sentence_spans(text):
+        if _checks()["disclaimer"].search(low[sa:sb]):
+            continue  # "please note that fractures may not be demonstrated": not a finding
         s_sides = _words("sides", low[sa:sb])
         for ca, cb in _spans(_CLAUSE, low, sa, sb):
             clause = low[ca:cb]
             for tier in ("critical", "minor"):
                 for name, rx in _checks()[tier].items():
                     for m in rx.finditer(low, ca, cb):
-                        if _NEG_INSIDE.search(m.group(0)) or classify(text, m.start(), m.end()).status in ("negated", "hypothetical"):
+                        status = classify(text, m.start(), m.end()).status
+                        if _NEG_INSIDE.search(m.group(0)) or status in ("negated", "hypothetical"):
                             continue
-                        out.append(Mention(name, tier, m.start(), m.end(), (sa, sb), _words("sides", clause), s_sides,
+                        t = tier
+                        if tier == "critical" and name in _checks()["chronic_ok"] and (
+                                status == "historical" or _checks()["chronic"].search(clause)):
+                            t = "minor"  # an old healed fracture, a consolidation on a previous scan: need not be repeated
+                        out.append(Mention(name, t, m.start(), m.end(), (sa, sb), _words("sides", clause), s_sides,
                                            _words("sizes", clause)))
     return tuple(out)
 
@@ -284,7 +294,7 @@ def check_impression(findings: str, impression: str) -> list[str]:
         if c in _checks()["critical"]:
             f_sz = set().union(*[m.sizes for m in fm if m.concept == c])
             i_sz = set().union(*[m.sizes for m in im if m.concept == c])
-            if i_sz - f_sz or (f_sz and not i_sz):
+            if i_sz - f_sz or (not i_sz and f_sz & {"moderate", "large"}):
                 problems.append(f"{c}: size {'/'.join(sorted(i_sz)) or 'not given'} but the findings say "
                                 f"{'/'.join(sorted(f_sz)) or 'no size'}")
     f_crit = sorted({m.concept for m in fm if m.tier == "critical"})
@@ -310,14 +320,15 @@ def clean_draft(findings: str, impression: str) -> str:
         if "xxxx" in s.lower() or (not keep_rec and rec.search(s.lower())):
             continue
         out.append(s)
-    text = " ".join(out).strip()
+    text = re.sub(r"(?:\s+\.)+(?=\s|$)", "", " ".join(out)).strip()
+    text = re.sub(r"\s*\d{1,2}[.)]$", "", text).strip()  # a dangling list number
     if not _LISTNUM.sub("", text).strip(" .,;"):
         return ""
     return text
 
 
 def _numbered(sents: list[str]) -> str:
-    sents = [s if s.endswith((".", "!", "?")) else s + "." for s in sents if s.strip(" .")]
+    sents = [s if s.endswith((".", "!", "?")) else s + "." for s in sents if s.strip(" .0123456789)")]
     if len(sents) == 1:
         return sents[0]
     return " ".join(f"{i}. {s}" for i, s in enumerate(sents, 1))
