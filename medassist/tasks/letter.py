@@ -173,7 +173,14 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
             lines.append(with_plain(f))
     elif key == "medications":
         for f in facts.medications:
-            lines.extend(_med_lines(f, spec, lay))
+            if f.data.get("change") not in _HOSPITAL_CHANGES:
+                lines.extend(_med_lines(f, spec, lay))
+    elif key == "hospital_medications":  # given in hospital: never "Take X" (the medicines spec words them)
+        med_spec = next(x for x in load_template(kind)["sections"] if x["key"] == "medications")
+        for f in sorted(facts.medications, key=lambda x: _HOSPITAL_CHANGES.index(x.data.get("change"))
+                        if x.data.get("change") in _HOSPITAL_CHANGES else 9):
+            if f.data.get("change") in _HOSPITAL_CHANGES:
+                lines.extend(_med_lines(f, med_spec, lay))
     elif key == "allergies":
         for f in facts.allergies:
             what = _clean(f.text)
@@ -187,7 +194,15 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
         want = "pending" if key == "tests_pending" else "done"
         for f in facts.tests:
             if f.status == want:
-                lines.append(with_plain(f))
+                if f.data.get("result_pending") and spec.get("item_result"):
+                    lines.append(LetterLine(_fill(spec["item_result"], text=_cap(_clean(f.text))), list(f.evidence)))
+                elif f.data.get("condition"):
+                    cond = _clean(f.data["condition"])
+                    lines.append(LetterLine(f"{_cap(_clean(f.text))}, only {_second_person(cond) if lay else cond}"
+                                            + (f": {f.plain}." if lay and f.plain else "."), list(f.evidence),
+                                            plain_used=[f.plain] if lay and f.plain else []))
+                else:
+                    lines.append(with_plain(f))
     elif key == "procedures":
         for f in facts.procedures:
             lines.append(with_plain(f))
@@ -223,6 +238,7 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
             cond = _clean(f.text)
             if lay:
                 cond = _your_body(_second_person(cond))
+                cond = re.sub(r"(?i)^(?:there (?:is|are) )?any\b", "you have any", cond)  # "if any concerning complaints"
             else:  # a letter to a colleague speaks of the patient: "if you have" -> "if they have"
                 cond = re.sub(r"\byour\b", "their", re.sub(r"\byou\b", "they", cond))
             action, place = f.data.get("action"), f.data.get("place")
@@ -245,9 +261,9 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
     elif key == "instructions":
         for sec in doc.sections_named("discharge_instructions"):
             for s in doc.sentences_in(sec):
-                st = doc.text[s.start:s.end].strip()
-                if len(st) > 3 and not _FOLLOW_OR_WARN.search(st):
-                    lines.append(LetterLine(re.sub(r"\s+", " ", st), [doc.span(s.start, s.end)]))
+                ln = _instruction_line(doc, s.start, s.end, lay)
+                if ln is not None:
+                    lines.append(ln)
     return lines
 
 
@@ -265,6 +281,43 @@ def _source_line(sd: dict[str, Any]) -> LetterLine:
     if body_clean and body_clean[-1] not in ".!?":
         body_clean += "."
     return LetterLine(_cap(body_clean), [Span(s, s + len(body), body)])
+
+
+_HOSPITAL_CHANGES = ("in_hospital", "hospital_list")
+#: lines one clinician writes for another (prescriptions left in the chart, forms done): never in a patient letter
+_ADMIN_RE = re.compile(r"(?i)\b(?:scripts?|in the chart|med(?:ication)? rec\w*|reconciliation|dictat\w*|"
+                       r"sheet completed|forms? (?:completed|filled)|cc:|copy to|signed)\b")
+#: a clause saying what the clinician did ("drain site care and wound care reviewed"): not an instruction
+_DONE_CLAUSE_RE = re.compile(r"(?i)^[^,;]*\b(?:reviewed|discussed|given|completed|done|explained|provided)$")
+
+
+def _instruction_line(doc: Document, start: int, end: int, lay: bool) -> LetterLine | None:
+    """One discharge-instruction sentence as a line to the patient: admin lines left out, clauses that report
+    what staff did dropped, third person turned into second ("He will maintain ..." -> "You will maintain ...")."""
+    text = doc.text
+    st = text[start:end].strip()
+    if len(st) <= 3 or _FOLLOW_OR_WARN.search(st) or _ADMIN_RE.search(st):
+        return None
+    s0 = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+    clauses = []
+    pos = s0
+    for part in re.split(r"(,\s*)", st):
+        if part and not re.fullmatch(r",\s*", part):
+            clauses.append((pos, pos + len(part)))
+        pos += len(part)
+    keep = [(a, b) for a, b in clauses if not _DONE_CLAUSE_RE.search(text[a:b].strip().rstrip("."))]
+    if not keep:
+        return None
+    body = ", ".join(text[a:b].strip().rstrip(".") for a, b in keep)
+    body = re.sub(r"\s+", " ", body).strip()
+    if lay:
+        body = _second_person(body)
+        if re.match(r"(?i)(?:can|may|should|must|will|needs? to|is to)\b", body):
+            body = "You " + body[0].lower() + body[1:]  # "Can shower starting tomorrow" -> "You can shower ..."
+    body = _cap(body)
+    if body[-1] not in ".!?":
+        body += "."
+    return LetterLine(body, [doc.span(a, b) for a, b in keep])
 
 
 _FOLLOW_OR_WARN = re.compile(r"\b(?:follow[- ]?up|call|return|appointment)\b", re.I)
@@ -297,7 +350,7 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
         reason = None
     if "{dose}" in tpl and not dose:
         tpl = spec["change"]["change"] if change in ("increase", "decrease") and lay else tpl.replace(" The new dose is {dose}.", "")
-    if not lay and change in ("not_started", "not_taking"):
+    if not lay and change in ("not_started", "not_taking", *_HOSPITAL_CHANGES):
         return [LetterLine(_fill(tpl, name=_cap(name)) + ".", ev)]
     if not lay:
         parts = [_fill(tpl, name=_cap(name), dose=dose, other=other, reason=reason)]
@@ -317,7 +370,7 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
                 parts.append(", ".join(extra))
         return [LetterLine("; ".join(parts) + ".", ev)]
     out = [LetterLine(_fill(tpl, name=name, dose=dose, other=other, reason=reason), ev)]
-    if change in ("stop", "not_started", "not_taking", "may_start"):
+    if change in ("stop", "not_started", "not_taking", "may_start", *_HOSPITAL_CHANGES):
         return out
     if change == "change" and f.data.get("new_dose") and "{dose}" in tpl:
         dose = None  # said on the first line
@@ -403,7 +456,7 @@ def _render(title: str, greeting: str, subject: str | None, intro: list[LetterLi
 def write_letter(doc: Document, kind: str = "patient", settings: Settings | None = None) -> Letter:
     """Draft a letter of ``kind`` from ``doc`` (a clinician checks it before it is sent)."""
     from medassist.tasks.letter_check import check_letter
-    from medassist.tasks.letter_facts import extract_letter_facts
+    from medassist.tasks.letter_facts import extract_letter_facts, refine_sections
     from medassist.tasks.letter_readability import readability
     from medassist.text.lay import get_lexicon
 
@@ -413,6 +466,7 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
         raise TaskError("the note is empty: nothing to write a letter from", path=doc.source)
     tpl = load_template(kind)
     settings = settings or Settings.load()
+    doc = refine_sections(doc)  # headers the sectionizer missed ("COURSE IN THE HOSPITAL:")
     facts = extract_letter_facts(doc)
 
     name = facts.patient_name.text if facts.patient_name else None

@@ -32,7 +32,7 @@ _PENDING_RE = re.compile(
     r"repeat|recheck|check|get|would like|want to|going to|to be done|next)\b", re.I)
 _FOLLOWUP_RE = re.compile(
     r"\b(?:follow[- ]?up|f/u|return (?:to (?:clinic|the clinic|see)|in)|come back|see (?:you|him|her|them|me) "
-    r"(?:back|again|in)|recheck|revisit|next (?:visit|appointment)|appointment|(?:to be )?followed (?:up )?(?:in|by|with))\b", re.I)
+    r"(?:back|again|in)|recheck|revisit|re-?appoint\w*|next (?:visit|appointment)|appointment|(?:to be )?followed (?:up )?(?:in|by|with))\b", re.I)
 _WHEN_RE = re.compile(
     r"\b(?:in|within|after)\s+(?:about\s+|approximately\s+)?(?:\d+(?:\s*(?:-|to)\s*\d+)?|a|an|one|two|three|four|"
     r"five|six|a few|a couple of|several)\s+(?:days?|weeks?|months?|years?)\b|\bnext (?:week|month|year)\b|"
@@ -125,6 +125,70 @@ class LetterFacts:
         }
 
 
+# ---------------------------------------------------------------------------------------------- sections
+#: upper-case headers the shared sectionizer may not know ("COURSE IN THE HOSPITAL:", "FINAL DIAGNOSES,1. ...",
+#: "BRIEF HOSPITAL COURSE SUMMARY:"), named by the words in them; order matters (first match wins)
+_HEADER_LINE_RE = re.compile(r"(?m)^[ \t]*(?P<h>[A-Z][A-Z0-9 /&'-]{2,60}?)[ \t]*(?::|,(?=\s*\d[.)]))")
+_HEADER_WORDS = (
+    (r"\bDISCHARGE\b.*\bMEDICATIONS?\b|\bMEDICATIONS? (?:AT|ON) DISCHARGE\b", "discharge_medications"),
+    (r"\b(?:HOME|OUTPATIENT)\b.*\bMEDICATIONS?\b", "medications"),
+    (r"\bCOURSE\b", "hospital_course"),
+    (r"\b(?:FINAL|DISCHARGE)\b.*\bDIAGNOS[IE]S\b", "discharge_diagnoses"),
+    (r"\bDIAGNOS[IE]S\b", "assessment"),
+    (r"\bOPERATIONS?\b|\bPROCEDURES?\b", "procedures"),
+    (r"\bINSTRUCTIONS?\b", "discharge_instructions"),
+    (r"\bFOLLOW[- ]?UP\b", "follow_up"),
+    (r"\bMEDICATIONS?\b", "medications"),
+)
+
+
+def refine_sections(doc: Document) -> Document:
+    """``doc`` with headers the sectionizer left inside another section ("COURSE IN THE HOSPITAL:" read as part
+    of "LABORATORY DATA") opened as sections of their own, so a discharge medicine in the hospital course is
+    read as one. Same text, same offsets; sentences get the refined section names."""
+    from dataclasses import replace
+
+    from medassist.document import Section, Sentence
+
+    text = doc.text
+    cuts: list[tuple[int, int, str, str]] = []
+    for m in _HEADER_LINE_RE.finditer(text):
+        if any(sec.name != "preamble" and sec.start <= m.start("h") < max(sec.body_start, sec.start + 1)
+               for sec in doc.sections):
+            continue
+        head = m.group("h")
+        if len(head.split()) > 6 or not re.search(r"[A-Z]{3}", head):
+            continue
+        name = next((n for rx, n in _HEADER_WORDS if re.search(rx, head)), None)
+        if name is None:
+            continue
+        cuts.append((m.start("h"), m.end(), head, name))
+    if not cuts:
+        return doc
+    sections: list[Section] = []
+    for sec in doc.sections:
+        inner = [c for c in cuts if sec.body_start <= c[0] < sec.end]
+        if not inner:
+            sections.append(sec)
+            continue
+        cur_start, cur_body, cur_name, cur_title = sec.start, sec.body_start, sec.name, sec.title
+        for cs, body, head, name in inner:
+            if text[cur_body:cs].strip() or cur_start == sec.start:
+                sections.append(Section(cur_name, cur_title, cur_start, cs, min(cur_body, cs)))
+            cur_start, cur_body, cur_name, cur_title = cs, body, name, head
+        sections.append(Section(cur_name, cur_title, cur_start, sec.end, cur_body))
+    sections = [x for x in sections if x.end > x.start]
+
+    def name_at(pos: int) -> str:
+        for x in sections:
+            if x.start <= pos < x.end:
+                return x.name
+        return "preamble"
+
+    sentences = [Sentence(x.start, x.end, name_at(x.start)) for x in doc.sentences]
+    return replace(doc, sections=sections, sentences=sentences)
+
+
 # ---------------------------------------------------------------------------------------------- helpers
 def _status(doc: Document, start: int, end: int) -> str:
     try:
@@ -203,6 +267,26 @@ def _with_site(text: str, s: int, e: int, limit: int) -> int:
 _BODY_WORDS = {"knee", "knees", "hip", "hips", "shoulder", "shoulders", "ankle", "ankles", "wrist", "wrists", "elbow",
                "elbows", "hand", "hands", "foot", "feet", "back", "neck", "spine", "leg", "legs", "arm", "arms", "eye",
                "eyes", "ear", "ears", "lung", "lungs", "kidney", "kidneys", "breast", "thumb", "toe", "finger"}
+def _item_lines(text: str, rs: int, re_: int) -> list[tuple[int, int]]:
+    """(start, end) of each line of a region, a line holding numbered items run together ("1.  Morbid obesity.
+    ,2.  Hypertension.") cut into one piece per item."""
+    out = []
+    pos = rs
+    for line in text[rs:re_].split("\n"):
+        ls, le = pos, pos + len(line)
+        pos = le + 1
+        cuts = [ls] + [ls + m.start() + 1 for m in re.finditer(r"[.,;]\s*,?\s*(?=\d{1,2}\.\s+[A-Z])", line) if m.start() > 0] + [le]
+        for a, b in zip(cuts, cuts[1:]):
+            while a < b and text[a] in " ,\t":
+                a += 1
+            if b > a:
+                out.append((a, b))
+    return out
+
+
+_NOT_DIAGNOSIS_TERMS = {"status post", "postoperative state", "postoperative", "preoperative state", "post-op"}
+
+
 def _diagnoses(doc: Document) -> list[Fact]:
     lex = get_lexicon()
     text = doc.text
@@ -216,8 +300,8 @@ def _diagnoses(doc: Document) -> list[Fact]:
         if e <= s:
             return
         key = _norm(term or text[s:e])
-        if key in seen:
-            return
+        if key in seen or key in _NOT_DIAGNOSIS_TERMS or _norm(text[s:e]) in _NOT_DIAGNOSIS_TERMS:
+            return  # "Status post", "Postoperative": a time, not a reason for the visit
         status = _status(doc, s, e)
         if status != "affirmed":
             return
@@ -228,10 +312,8 @@ def _diagnoses(doc: Document) -> list[Fact]:
 
     for rs, re_, _name in regions:
         # problem headings: short lines standing alone ("Congestive heart failure.", "1. Hypertension")
-        pos = rs
-        for line in text[rs:re_].split("\n"):
-            ls, le = pos, pos + len(line)
-            pos = le + 1
+        for ls, le in _item_lines(text, rs, re_):
+            line = text[ls:le]
             m = _PROBLEM_LINE_RE.match(line)
             if not m:
                 continue
@@ -253,6 +335,10 @@ def _diagnoses(doc: Document) -> list[Fact]:
                             r"suspected|questionable|rule out|r/o|concern for|differential|vs\.?|versus)\b", text[ps:pe], re.I)
             if cut:
                 pe = ps + cut.start()  # "Right knee pain, possible MCL strain": only the certain part
+                words = text[ps:pe].split()
+            cut = re.search(r"\s*,?\s+(?:status post|s/p|post|after)\s+\w", text[ps:pe], re.I)
+            if cut and cut.start() > 0:
+                pe = ps + cut.start()  # "Morbid obesity, status post gastric bypass": the problem; the operation is a procedure
                 words = text[ps:pe].split()
             if re.match(r"(?i)(?:history of|hx of|h/o|family history)\b", p):
                 continue
@@ -559,6 +645,60 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
     return out
 
 
+_HOME_LIST_RE = re.compile(r"(?i)\b(?:home|outpatient|prior to admission|pre-?admission|admission|discharge)\b")
+_HOSPITAL_ONLY: set[str] | None = None
+
+
+def _hospital_only_names() -> set[str]:
+    global _HOSPITAL_ONLY
+    if _HOSPITAL_ONLY is None:
+        import json
+
+        from medassist.config import resource_path
+        with open(resource_path("letters", "hospital_only_drugs.json"), encoding="utf-8") as fh:
+            _HOSPITAL_ONLY = {n.lower() for n in json.load(fh)["names"]}
+    return _HOSPITAL_ONLY
+
+
+def is_inpatient_note(doc: Document) -> bool:
+    """A note written about a hospital stay (hospital course, discharge sections, an operation)."""
+    return any(sec.name in ("hospital_course", "discharge_diagnoses", "discharge_medications", "discharge_instructions")
+               for sec in doc.sections)
+
+
+def _mark_hospital_medications(doc: Document, meds: list[Fact]) -> None:
+    """Medicines given in hospital are never medicines to take at home: an anaesthetic, an intravenous-only
+    drug, or a drug given through a vein ("IV Unasyn") is marked ``in_hospital``; in a note about a hospital stay,
+    a drug from a medication list that is not said to be the home or discharge list ("CURRENT MEDICATIONS" of a
+    discharge summary) is marked ``hospital_list`` (the letter asks the patient to check it with the doctor).
+    A drug in the discharge medicines, or in a sentence about going home, keeps its reading."""
+    only = _hospital_only_names()
+    inpatient = is_inpatient_note(doc)
+    text = doc.text
+    for f in meds:
+        if f.data.get("change") in ("stop", "not_started", "not_taking", "may_start"):
+            continue
+        sec = f.data.get("section")
+        if sec in ("discharge_medications", "discharge_instructions"):
+            continue
+        ss, se, _ = _sentence_at(doc, f.evidence[0].start)
+        going_home = bool(_GOING_HOME_RE.search(text, ss, se))
+        names = {_norm(n) for n in [f.text, *(f.data.get("also_named") or []), f.data.get("generic") or ""] if n}
+        route = (f.data.get("sig") or {}).get("route")
+        title = ""
+        sec_obj = doc.section_at(f.evidence[0].start)
+        if sec_obj is not None:
+            title = sec_obj.title
+        hospital_only = bool(names & only) or route == "intravenous" or bool(
+            re.search(r"(?i)\b(?:IV|intravenous(?:ly)?)\s+$", text[max(ss, f.evidence[0].start - 16):f.evidence[0].start]))
+        if hospital_only and not (going_home and sec not in ("medications",)):
+            f.status = f.data["change"] = "in_hospital"
+            f.data["hospital_reason"] = "given in hospital only (anaesthetic / intravenous)"
+        elif inpatient and sec == "medications" and not _HOME_LIST_RE.search(title):
+            f.status = f.data["change"] = "hospital_list"
+            f.data["hospital_reason"] = f"listed under '{title.strip().rstrip(':')}' in a note about a hospital stay"
+
+
 _JUNK_MED_RE = re.compile(r"^(?:tablets?|capsules?|pills?|medications?|medicines?|drugs?)$|\b(?:denies|needing|none|no|not|"
                           r"patient|she|he|they|reports?|takes?|taking)\b", re.I)
 
@@ -665,6 +805,11 @@ def _own_allergies(doc: Document) -> tuple[list[Fact], Fact | None]:
 
 
 # ---------------------------------------------------------------------------------------------- tests, procedures
+#: "MRI if no improvement", "CT should symptoms worsen": a test on a condition
+_CONDITION_AFTER_RE = re.compile(r"[ \t]*(?:of (?:the )?[a-z ]{2,30}?\s+)?(?P<c>(?:if|unless|in case|should)\b[^.;]{3,80})", re.I)
+#: "the pathology report is pending", "culture results awaited": done, the result not back yet
+_RESULT_PENDING_RE = re.compile(r"\b(?:(?:is|are|remains?|still)\s+(?:pending|outstanding|awaited)|awaiting|not (?:yet )?back)\b"
+                                r"|\bpending\b(?!\s+(?:a|an|the|further)\b)", re.I)
 def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
     lex = get_lexicon()
     text = doc.text
@@ -690,16 +835,24 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
                 state = "pending" if re.search(r"\b(?:pending|will|to be done|outstanding|awaiting)\b", sent, re.I) else "done"
             else:
                 state = "pending" if _PENDING_RE.search(sent) else "done"
-            if st == "hypothetical" and state == "done":
+            cond_m = _CONDITION_AFTER_RE.match(text, e, se) if sec.name not in RESULT_SECTIONS else None
+            if cond_m:
+                state = "pending"  # "MRI if no improvement": a test that may be done later, not one done
+            elif st == "hypothetical" and state == "done":
                 continue
-            if state == "pending" and (st in ("hypothetical", "uncertain") or _MAYBE_CARE_RE.search(text, ss, s)):
+            elif state == "pending" and (st in ("hypothetical", "uncertain") or _MAYBE_CARE_RE.search(text, ss, s)):
                 continue  # "we will discuss treatment such as lithotripsy": not planned care
+            result_pending = state == "pending" and bool(_RESULT_PENDING_RE.search(text, e, se)) and not cond_m
             table = tests if h.category == "test" else procs
             key = _norm(h.term)
             f = table.get(key)
             if f is None:
                 e = _with_site(text, s, e, se)  # "X-ray of the left knee": keep the site and side
                 data = {"term": h.term, "sentence": doc.span(ss, se).to_dict()}
+                if cond_m:
+                    data["condition"] = cond_m.group("c").strip()
+                if result_pending:
+                    data["result_pending"] = True  # "the pathology report is pending": tell the patient to expect it
                 wm = _WHEN_RE.search(text, e, se) if state == "pending" else None
                 if wm and not re.search(r"[.;]", text[e:wm.start()]):
                     data["when"] = wm.group()  # "Repeat chest x-ray in 6 weeks"
@@ -710,6 +863,10 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
                 if state == "pending":
                     f.status = "pending"
                     f.data["sentence"] = doc.span(ss, se).to_dict()
+                    if cond_m:
+                        f.data["condition"] = cond_m.group("c").strip()
+                    if result_pending:
+                        f.data["result_pending"] = True
                     wm = _WHEN_RE.search(text, e, se)
                     if wm and not f.data.get("when") and not re.search(r"[.;]", text[e:wm.start()]):
                         f.data["when"] = wm.group()
@@ -792,18 +949,20 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
             continue
         st = text[sent.start:sent.end]
         warned = False
+        warn_at = len(st)
         for rx in (_WARNING_RE, _WARNING_IF_FIRST_RE):
             m = rx.search(st)
             if m:
                 _warning_from(doc, sent, m, warns)
                 warned = True
+                warn_at = m.start()
                 break
         m_soon = _SOONER_RE.search(st)
         if m_soon and not warned:
             _warning_from(doc, sent, m_soon, warns, sooner=True)
-        if warned:
-            continue
         m = _FOLLOWUP_RE.search(st)
+        if warned and not (m and m.start() < warn_at):
+            continue  # "re-appoint in the office next week, call in the interim if ...": the visit comes first
         when = _WHEN_RE.search(st)
         if m is None and sent.section == "follow_up" and when:
             m = when  # "Primary care in 1 week." under a follow-up heading
@@ -866,10 +1025,12 @@ def _patient_name(doc: Document) -> Fact | None:
 
 def extract_letter_facts(doc: Document) -> LetterFacts:
     """Everything a letter may say, read from ``doc`` with evidence."""
+    doc = refine_sections(doc)
     shared = _shared_facts(doc)
     allergies, none_fact = _allergies(doc, shared)
     tests, procs = _tests_and_procedures(doc)
     meds = _medications(doc, shared)
+    _mark_hospital_medications(doc, meds)
     med_names = {_norm(m.text) for m in meds} | {_norm(m.data.get("generic") or "") for m in meds}
     diags = [d for d in _diagnoses(doc) if _norm(d.text) not in med_names]
     fus, warns = _follow_up_and_warnings(doc, diags)

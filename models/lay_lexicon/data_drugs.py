@@ -56,6 +56,7 @@ CLASSES = {
     "antihistamine": ("antihistamine", "an allergy medicine", "an allergy medicine"),
     "decongestant": ("decongestant", "a medicine that clears a stuffy nose", "a medicine for a stuffy nose"),
     "antitussive": ("cough suppressant", "a medicine that calms a cough", "a cough medicine"),
+    "anesthetic": ("anesthetic", "a medicine that puts you to sleep for an operation", "a medicine used for an operation"),
     "antibiotic": ("antibiotic", "a medicine that kills bacteria (germs)", "an antibiotic to treat an infection"),
     "antiviral": ("antiviral", "a medicine that fights a virus", "a medicine that fights a virus"),
     "antifungal": ("antifungal", "a medicine that kills fungus or yeast", "a medicine for fungus or yeast"),
@@ -206,6 +207,7 @@ insulin lispro | insulin | Humalog
 insulin aspart | insulin | Novolog
 regular insulin | insulin | Humulin R; Novolin R
 NPH insulin | insulin | Humulin N
+NPH/regular insulin 70/30 | insulin | insulin 70/30; Humulin 70/30; Novolin 70/30
 levothyroxine | thyroid | Synthroid; Levoxyl; Euthyrox
 liothyronine | thyroid | Cytomel
 methimazole | antithyroid | Tapazole
@@ -244,11 +246,12 @@ celecoxib | nsaid | Celebrex
 diclofenac | nsaid | Voltaren
 indomethacin | nsaid | Indocin
 ketorolac | nsaid | Toradol
+propofol | anesthetic | Diprivan
 nabumetone | nsaid |
 etodolac | nsaid |
 acetaminophen | analgesic | Tylenol; paracetamol; APAP
 oxycodone | opioid | Roxicodone; OxyContin; Percocet
-hydrocodone | opioid | Norco; Vicodin
+hydrocodone | opioid | Norco; Vicodin; Lortab; Lorcet
 morphine | opioid | MS Contin
 tramadol | opioid | Ultram
 codeine | opioid |
@@ -302,6 +305,8 @@ dextromethorphan | antitussive | Delsym
 benzonatate | antitussive | Tessalon
 amoxicillin | antibiotic | Amoxil
 amoxicillin/clavulanate | antibiotic | Augmentin
+ampicillin/sulbactam | antibiotic | Unasyn
+dapsone | antibiotic |
 penicillin | antibiotic |
 cephalexin | antibiotic | Keflex
 cefdinir | antibiotic | Omnicef

@@ -249,6 +249,7 @@ hysterectomy | surgery to take out the womb |
 mastectomy | surgery to take out a breast |
 lumpectomy | surgery to take out a lump from the breast |
 prostatectomy | surgery to take out the prostate |
+transurethral resection of the prostate | surgery through the urine tube to remove part of the prostate that blocks the flow of urine | TURP; transurethral resection of prostate; TUR of the prostate; TURP procedure
 thyroidectomy | surgery to take out the thyroid gland |
 tonsillectomy | surgery to take out the tonsils |
 hernia repair | surgery to fix a hernia | herniorrhaphy; hernioplasty
