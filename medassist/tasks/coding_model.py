@@ -283,7 +283,8 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
         # status: affirmed if any evidence mention is affirmed, else the status of the best mention
         statuses = []
         top = c.evidence[0][2] if c.evidence else 0.0
-        strong = [x for x in c.evidence[:3] if x[2] >= min(0.2, top)]  # chance co-occurrences do not count
+        # the mentions shown as evidence decide (code.py shows the same ones); weaker co-occurrences do not
+        strong = [x for x in c.evidence if x[2] >= 0.5 * top][:3]
         for a, b, _ in strong:
             key = (a, b)
             if key not in status_cache:
