@@ -222,6 +222,16 @@ def _sentence_at(doc: Document, pos: int) -> tuple[int, int, str]:
     return ls, le if le != -1 else len(doc.text), sec.name if sec else "preamble"
 
 
+def _joined_start(doc: Document, ss: int) -> int:
+    """Start of the sentence at ``ss`` joined to the one before when a line break cut it there ("He is being
+    discharged on\nBactrim DS ..." split into two)."""
+    before = doc.text[:ss].rstrip()
+    if not before or before[-1] in ".!?:;":
+        return ss
+    prev = [x for x in doc.sentences if x.end <= ss]
+    return prev[-1].start if prev else ss
+
+
 def _section_name(doc: Document, pos: int) -> str:
     sec = doc.section_at(pos)
     return sec.name if sec else "preamble"
@@ -521,7 +531,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             ss, se, _sec = _sentence_at(doc, s)
             if is_lab_context(text, s, e, ss):
                 continue  # "recheck CBC, iron, B-12, and folate": a lab, not a medicine
-            if sec_name == "hospital_course" and not _GOING_HOME_RE.search(text[ss:se]):
+            if sec_name == "hospital_course" and not _GOING_HOME_RE.search(text, _joined_start(doc, ss), se):
                 continue  # given in hospital, not a medicine to take at home
             nxt = next((hs for hs, _he, _h in abs_hits[i + 1:] if hs < se), se)
             clause_end = min(nxt, se)
@@ -682,7 +692,7 @@ def _mark_hospital_medications(doc: Document, meds: list[Fact]) -> None:
         if sec in ("discharge_medications", "discharge_instructions"):
             continue
         ss, se, _ = _sentence_at(doc, f.evidence[0].start)
-        going_home = bool(_GOING_HOME_RE.search(text, ss, se))
+        going_home = bool(_GOING_HOME_RE.search(text, _joined_start(doc, ss), se))
         names = {_norm(n) for n in [f.text, *(f.data.get("also_named") or []), f.data.get("generic") or ""] if n}
         route = (f.data.get("sig") or {}).get("route")
         title = ""

@@ -1,0 +1,122 @@
+"""Letters from hospital-stay notes written for these tests: drugs given in hospital are never "Take X",
+discharge medicines in prose are kept, headers the sectionizer misses are read, conditional and
+result-pending tests, clinician-to-clinician lines left out of patient letters."""
+
+from __future__ import annotations
+
+import re
+
+from medassist.config import Settings
+from medassist.ingest import document_from_text
+from medassist.tasks.letter import write_letter
+from medassist.tasks.letter_facts import extract_letter_facts, refine_sections
+
+INPATIENT = """HISTORY OF PRESENT ILLNESS:
+The patient is a 40-year-old woman admitted with a fish bone stuck in the throat. She was taken to the operating room.
+
+CURRENT MEDICATIONS:
+Pantoprazole, Diprivan, Zosyn, and Solu-Medrol.
+
+HOSPITAL COURSE:
+The bone was removed in the operating room. She was treated with IV ceftriaxone. She is going home today on
+cephalexin 500 mg PO QID for seven days. She will return to see Dr. Lee in a week.
+"""
+
+DISCHARGE = """PROCEDURES:
+Transurethral resection of prostate.
+
+HISTORY:
+This 70-year-old man was admitted because of an enlarged prostate.
+
+LABORATORY DATA:
+Creatinine 1.0. EKG was normal.
+
+COURSE IN THE HOSPITAL:
+The operation went well. The pathology report is pending at the time of dictation. He is being discharged on
+Bactrim DS one a day for ten days.
+
+DISCHARGE INSTRUCTIONS:
+Scripts left in the chart for Lortab. Med rec sheet completed. He will drink plenty of fluids at home, no heavy
+lifting. Can shower starting tomorrow, wound care reviewed. He will re-appoint in the office in the next week,
+call in the interim if any bleeding.
+
+FINAL DIAGNOSES,1.  Enlarged prostate, status post transurethral resection. ,2.  Hypertension.
+"""
+
+CLINIC = """ASSESSMENT AND PLAN:
+1. Right knee sprain. X-ray negative for fracture.
+2. MRI of the knee if no improvement in 4 weeks.
+Return to the ED if you develop fever or calf swelling.
+"""
+
+
+def _letter(text, kind):
+    return write_letter(document_from_text(text), kind=kind, settings=Settings())
+
+
+def test_hospital_drugs_are_never_take_at_home():
+    for kind in ("patient", "discharge"):
+        lt = _letter(INPATIENT, kind).text
+        for drug in ("Diprivan", "Zosyn", "Solu-Medrol", "ceftriaxone", "Pantoprazole"):
+            assert not re.search(rf"(?i)\b(?:take|keep taking|new medicine:)\s+{drug}", lt), (kind, drug, lt)
+        assert "In hospital you were given Diprivan." in lt
+        assert "In hospital you were given Zosyn." in lt
+        # an unlabelled "current" list of a hospital stay: the patient is asked to check it, not told to take it
+        assert "Your hospital medicine list has Pantoprazole. Ask your doctor" in lt
+        # the going-home antibiotic is a medicine to take at home, with its instructions
+        assert re.search(r"(?i)take cephalexin", lt), lt
+        assert "500 mg" in lt
+
+
+def test_hospital_drugs_in_gp_letter_are_marked():
+    lt = _letter(INPATIENT, "gp").text
+    assert "Diprivan: given in hospital" in lt
+    assert "Pantoprazole: on the inpatient medication list" in lt
+
+
+def test_header_missed_by_sectionizer_is_read():
+    doc = refine_sections(document_from_text(DISCHARGE))
+    names = [s.name for s in doc.sections]
+    assert "hospital_course" in names and "discharge_diagnoses" in names
+    course = doc.sections_named("hospital_course")[0]
+    assert "pathology report" in doc.text[course.body_start:course.end]
+    # same text, offsets unchanged
+    assert doc.text == DISCHARGE
+
+
+def test_discharge_letter_keeps_prose_medicine_and_pending_result():
+    lt = _letter(DISCHARGE, "discharge")
+    text = lt.text
+    assert re.search(r"Take Bactrim[^\n]*\n- How to take it: take once a day for ten days", text), text
+    assert "Take Lortab." in text
+    # a result still to come is not a test done
+    done = text.split("Tests we did:")[1].split("\n\n")[0] if "Tests we did:" in text else ""
+    assert "Pathology" not in done
+    assert "Pathology: we are waiting for the result." in text
+    # the operation is named, "status post" is not a diagnosis, numbered items run together are split
+    why = text.split("Why you were here:")[1].split("\n\n")[0]
+    assert "Enlarged prostate" in why and "Hypertension" in why
+    assert not re.search(r"(?i)status post|,2", why), why
+    assert "Transurethral resection of prostate" in text
+    # the re-appointment before "call in the interim" is kept, the warning too
+    assert "Please see your doctor next week." in text
+    assert "Call your doctor if you have any bleeding." in text
+
+
+def test_discharge_instructions_are_for_the_patient():
+    text = _letter(DISCHARGE, "discharge").text
+    care = text.split("Caring for yourself at home:")[1].split("\n\n")[0]
+    assert "Scripts" not in care and "Med rec" not in care and "chart" not in care
+    assert "You will drink plenty of fluids at home" in care
+    assert "You can shower starting tomorrow." in care
+    assert "reviewed" not in care and not re.search(r"\bHe\b", care)
+
+
+def test_conditional_test_is_not_a_test_done():
+    facts = extract_letter_facts(document_from_text(CLINIC))
+    mri = next(t for t in facts.tests if t.text.lower().startswith("mri"))
+    assert mri.status == "pending" and mri.data["condition"].startswith("if no improvement")
+    text = _letter(CLINIC, "patient").text
+    done = text.split("Tests we did:")[1].split("\n\n")[0]
+    assert "MRI" not in done
+    assert re.search(r"MRI[^\n]*, only if no improvement", text), text
