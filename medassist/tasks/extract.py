@@ -713,7 +713,7 @@ def _qualitative(doc: Document, facts: Facts, a: int, b: int, section: str, kind
             # an abnormal word that the note does not negate ("no obvious signs of acute fracture" is not one)
             m = next((x for x in _ABNORMAL_WORDS.finditer(text, item_s, item_e)
                       if classify(doc, x.start(), x.end()).status not in ("negated", "hypothetical")), None)
-            if not m:
+            if not m or re.search(r"\b(?:rule out|r/o|if|consider|possible|cannot exclude)\b", text[item_s:m.start()], re.I):
                 continue
             if _NORMAL_WORDS.search(text, item_s, item_e) and not re.search(r"\b(?:elevated|decreased|abnormal|positive|reduced|enlarged)\b", text[item_s:item_e], re.I):
                 continue
@@ -796,9 +796,10 @@ def _narrative_problems(doc: Document, facts: Facts, ranges: list[tuple[str, int
             if classify(doc, s, e).status in ("negated", "family", "hypothetical"):
                 continue
             s, e = balanced(text, s, e)
-            if text[s:e].lower() in seen:
+            low = text[s:e].lower()
+            if low in seen or any(low in x for x in seen):
                 continue
-            seen.add(text[s:e].lower())
+            seen.add(low)
             status = "uncertain" if m.group(1) and re.match(r"(?i)suspicious|concerning", m.group(1)) else "affirmed"
             facts.problems.append(Problem(text[s:e], [_span(text, s, e)], name, status))
 
