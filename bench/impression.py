@@ -6,7 +6,8 @@
 Prints ROUGE-1/2/L (rouge-score, use_stemmer=True; F-measure averaged over reports) for:
   constant   "No acute cardiopulmonary abnormality."
   nn-copy    the impression of the nearest training findings (TF-IDF cosine)
-  model      the impression pack (int8 ONNX, torch-free beam search), and --fp32 DIR for an fp32 twin
+  model      the impression pack (int8 ONNX, torch-free beam search) with the findings safety checks and
+             fallbacks of medassist.tasks.impression, and --fp32 DIR for an fp32 twin
 and the model's per-impression latency (median, p90) next to the nn-copy latency as the peer.
 """
 
