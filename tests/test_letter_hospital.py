@@ -120,3 +120,38 @@ def test_conditional_test_is_not_a_test_done():
     done = text.split("Tests we did:")[1].split("\n\n")[0]
     assert "MRI" not in done
     assert re.search(r"MRI[^\n]*, only if no improvement", text), text
+
+
+UROLOGY = """HOME MEDICATIONS:
+1.  Amlodipine.,2.  Insulin 70/30.,3.  Flomax.,4.  Dapsone.
+
+ASSESSMENT AND PLAN:
+This is a 66-year-old male with signs and symptoms of benign prostatic hypertrophy, who has had urinary retention.
+He passed his fill and pull study and was taught to self-catheterize if retention recurs.
+He was also given a prescription for 6 months of Flomax and Proscar.
+I advised him to monitor his blood pressure at home for the next week and report it to me.
+We will order an ultrasound of his right upper quadrant.
+The patient understands and agrees with the plan.
+"""
+
+
+def test_gp_letter_carries_the_plan_renewals_and_whole_drug_names():
+    lt = _letter(UROLOGY, "gp").text
+    meds = lt.split("Medications:")[1].split("\n\n")[0]
+    assert "Insulin 70/30." in meds and "Dapsone." in meds
+    assert not re.search(r"(?m)^- Insulin\.$", meds)  # not a second, shorter "Insulin"
+    # a listed home medicine given a new prescription is renewed, for the supply written
+    assert "Flomax: continued; for 6 months." in meds
+    assert "Proscar: started; for 6 months." in meds
+    diag = lt.split("Diagnoses:")[1].split("\n\n")[0]
+    assert "Benign prostatic hypertrophy" in diag
+    plan = lt.split("Plan:")[1].split("\n\n")[0]
+    assert "self-catheterize" in plan and "prescription for 6 months of Flomax and Proscar" in plan
+    assert "understands and agrees" not in lt
+
+
+def test_patient_letter_gives_advice_and_where_a_test_looks():
+    lt = _letter(UROLOGY, "patient").text
+    assert "Please check your blood pressure at home for the next week and report it to us." in lt
+    assert "Ultrasound of your right upper quadrant (the upper right part of the belly)" in lt
+    assert "Take Flomax" not in lt and "Keep taking Flomax" in lt

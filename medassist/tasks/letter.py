@@ -154,7 +154,17 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
     lay = kind != "gp"
 
     def with_plain(f, item_key="item") -> LetterLine:
+        ln = _with_plain(f, item_key)
+        if lay and f.data.get("site_plain") and f.data["site_plain"] in ln.text:
+            ln.plain_used = [*ln.plain_used, f.data["site_plain"]]  # the lexicon's words, not the note's
+        return ln
+
+    def _with_plain(f, item_key="item") -> LetterLine:
         text = _clean(f.text)
+        if lay and f.kind in ("test", "procedure"):
+            text = _second_person(text)  # "ultrasound of her right upper quadrant" -> "... of your ..."
+            if f.data.get("site_plain"):
+                text = f"{text} ({f.data['site_plain']})"
         if f.data.get("when") and f.kind in ("test", "procedure"):
             text = f"{text} {f.data['when']}"
         text_c = _cap(text) if lay else _cap(text)
@@ -258,6 +268,32 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
         # standard advice the template gives for every letter of this kind (not from the note: template=True)
         for t in spec.get("standard", []):
             lines.append(LetterLine(t, template=True))
+    elif key == "plan_notes":  # a colleague reads the plan as the note states it (gp letters)
+        used = {(f.data["sentence"]["start"]) for f in [*facts.follow_up, *facts.tests] if f.data.get("sentence")}
+        for sec in doc.sections:
+            if sec.name not in ("plan", "assessment_plan"):
+                continue
+            for s in doc.sentences_in(sec):
+                st = doc.text[s.start:s.end]
+                if s.start in used or not _PLAN_ACTION_RE.search(st) or _FOLLOW_OR_WARN.search(st) \
+                        or re.search(r"(?i)\bunderstands?\b|\bagrees?\b|questions (?:were )?answered", st):
+                    continue
+                lines.append(_source_line({"start": s.start, "end": s.end, "text": st}))
+    elif key == "advice":  # "I advised her to monitor her blood pressures at home" -> "Please check ... at home"
+        for sec in doc.sections:
+            if sec.name not in ("plan", "assessment_plan", "assessment", "discharge_instructions", "follow_up"):
+                continue
+            for s in doc.sentences_in(sec):
+                m = _ADVICE_RE.search(doc.text, s.start, s.end)
+                if not m:
+                    continue
+                act = re.sub(r"\s+", " ", m.group("act")).strip().rstrip(".")
+                if len(act.split()) < 2 or re.search(r"(?i)\b(?:if|consider|may|might|should|wants?|wish\w*|contact|call|return|come back)\b", act):
+                    continue
+                body = _your_body(_second_person(act))
+                body = re.sub(r"(?i)\bto me\b", "to us", body)
+                body = re.sub(r"(?i)^monitor\b", "check", body)
+                lines.append(LetterLine(_fill(spec["item"], text=body), [doc.span(m.start("act"), m.start("act") + len(m.group("act").rstrip().rstrip(".")))]))
     elif key == "instructions":
         for sec in doc.sections_named("discharge_instructions"):
             for s in doc.sentences_in(sec):
@@ -283,6 +319,11 @@ def _source_line(sd: dict[str, Any]) -> LetterLine:
     return LetterLine(_cap(body_clean), [Span(s, s + len(body), body)])
 
 
+_PLAN_ACTION_RE = re.compile(r"\b(?:advised|recommend\w*|instructed|taught|thought to|counsel\w*|prescri\w*|given|"
+                             r"passed|failed|self-?cath\w*|refer\w*|will (?:start|continue|stop|need|undergo|have)|"
+                             r"plan(?:ned)? (?:to|for))\b", re.I)
+_ADVICE_RE = re.compile(r"\b(?:advised|encouraged|instructed|asked|told|recommended|counseled|urged)\s+"
+                        r"(?:him|her|them|the patient|patient)\s+to\s+(?P<act>[^.;]{5,160})", re.I)
 _HOSPITAL_CHANGES = ("in_hospital", "hospital_list")
 #: lines one clinician writes for another (prescriptions left in the chart, forms done): never in a patient letter
 _ADMIN_RE = re.compile(r"(?i)\b(?:scripts?|in the chart|med(?:ication)? rec\w*|reconciliation|dictat\w*|"

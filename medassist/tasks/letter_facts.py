@@ -256,27 +256,43 @@ def _norm(s: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- diagnoses
 _SIDE = r"(?:left|right|bilateral|both|lower|upper)"
-_SITE_RE = re.compile(rf"\s+(?:of|in|involving|affecting|at)\s+(?:the\s+|both\s+)?(?:{_SIDE}\s+)?(?P<site>[a-z]+(?:\s+[a-z]+)?)", re.I)
+_SITE_RE = re.compile(r"\s+(?:of|in|involving|affecting|at)\s+(?:the\s+|both\s+|her\s+|his\s+|their\s+|your\s+)?"
+                      r"(?P<site>[a-z]+(?:\s+[a-z]+){0,2})", re.I)
+
+
+def _site_match(text: str, s: int, e: int, limit: int) -> tuple[int, dict | None]:
+    """(end, anatomy entry) of a diagnosis or test extended by its site and side as the note writes them:
+    "osteoarthritis" -> "osteoarthritis of the left knee", "ultrasound" -> "ultrasound of her right upper
+    quadrant". Only body parts the lexicon knows are taken (longest first)."""
+    m = _SITE_RE.match(text, e, limit)
+    if not m:
+        return e, None
+    lex = get_lexicon()
+    words = m.group("site").split()
+    for n in range(len(words), 0, -1):
+        cand = " ".join(words[:n])
+        base = cand.lower()
+        bare = re.sub(rf"^(?:{_SIDE}\s+)+", "", base)
+        if not bare:
+            continue
+        for b in (base, bare, bare.rstrip("s")):
+            entry = lex.lookup(b, "anatomy")
+            if entry or b in _BODY_WORDS:
+                return m.start("site") + len(cand), entry
+    return e, None
 
 
 def _with_site(text: str, s: int, e: int, limit: int) -> int:
-    """End of a diagnosis extended by its site and side as the note writes them: "osteoarthritis" ->
-    "osteoarthritis of the left knee". Only body parts the lexicon knows are taken."""
-    m = _SITE_RE.match(text, e, limit)
-    if not m:
-        return e
-    lex = get_lexicon()
-    site = m.group("site")
-    for cand in (site, site.split()[0]):
-        base = cand.lower()
-        if lex.lookup(base, "anatomy") or lex.lookup(base.rstrip("s"), "anatomy") or base in _BODY_WORDS:
-            return m.start("site") + len(cand)
-    return e
+    return _site_match(text, s, e, limit)[0]
 
 
 _BODY_WORDS = {"knee", "knees", "hip", "hips", "shoulder", "shoulders", "ankle", "ankles", "wrist", "wrists", "elbow",
                "elbows", "hand", "hands", "foot", "feet", "back", "neck", "spine", "leg", "legs", "arm", "arms", "eye",
                "eyes", "ear", "ears", "lung", "lungs", "kidney", "kidneys", "breast", "thumb", "toe", "finger"}
+#: "a 66-year-old male with signs and symptoms of benign prostatic hypertrophy": the patient's condition
+_WITH_SIGNS_RE = re.compile(r"\bwith (?:(?:the )?signs and )?symptoms (?:of|consistent with)\s+$", re.I)
+
+
 def _item_lines(text: str, rs: int, re_: int) -> list[tuple[int, int]]:
     """(start, end) of each line of a region, a line holding numbered items run together ("1.  Morbid obesity.
     ,2.  Hypertension.") cut into one piece per item."""
@@ -384,7 +400,7 @@ def _diagnoses(doc: Document) -> list[Fact]:
             if h.entry.get("icd10_chapter") in ("XVIII", "XX", "XXI"):
                 continue
             ss, _se, _ = _sentence_at(doc, s)
-            if _SPECULATIVE_RE.search(text[ss:s]) or _EDUCATION_RE.search(text[ss:s]) \
+            if _SPECULATIVE_RE.search(text[ss:s]) or (_EDUCATION_RE.search(text[ss:s]) and not _WITH_SIGNS_RE.search(text, ss, s)) \
                     or _status(doc, s, e) in ("uncertain", "hypothetical"):
                 continue  # "to reduce the risk of stroke", "I explained that Lyme disease can cause ..."
             words = set(re.findall(r"[a-z0-9]+", h.text.lower()))
@@ -646,6 +662,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 if h.text not in old.data["also_named"] and h.text.lower() != old.text.lower():
                     old.data["also_named"].append(h.text)
     _add_shared_medications(doc, shared, by_drug, order)
+    _prescriptions(doc, by_drug)
     out = []
     for k in order:
         f = by_drug[k]
@@ -709,6 +726,36 @@ def _mark_hospital_medications(doc: Document, meds: list[Fact]) -> None:
             f.data["hospital_reason"] = f"listed under '{title.strip().rstrip(':')}' in a note about a hospital stay"
 
 
+_SUPPLY_RE = re.compile(r"\bprescri\w*\s+for\s+(?P<d>(?:\d+|a|one|two|three|four|six|nine|twelve)\s+(?:days?|weeks?|months?))\s+"
+                        r"of\b[^.;]*$", re.I)
+
+
+def _prescriptions(doc: Document, by_drug: dict[str, Fact]) -> None:
+    """"He was given a prescription for 6 months of Flomax and Proscar": the supply is the duration; a drug
+    already on the home medication list is renewed (continue), not started."""
+    text = doc.text
+    for f in by_drug.values():
+        for sp in f.evidence:
+            sec = doc.section_at(sp.start)
+            if sec is None or sec.name not in PLAN_SECTIONS:
+                continue
+            ss, _se, _ = _sentence_at(doc, sp.start)
+            m = _SUPPLY_RE.search(text, ss, sp.start)
+            if m is None:
+                continue
+            sig = f.data.get("sig") or {}
+            if not sig.get("duration"):
+                sig["duration"] = "for " + m.group("d")
+                f.data["sig"] = sig
+                if not f.data.get("instructions"):
+                    f.data["instructions"] = "take it " + sig["duration"]
+                f.evidence.append(doc.span(m.start("d"), m.end("d")))
+            listed = any((doc.section_at(x.start) or sec).name == "medications" for x in f.evidence)
+            if f.data.get("change") == "start" and listed:
+                f.status = f.data["change"] = "continue"  # on the home list already: a renewal
+            break
+
+
 _JUNK_MED_RE = re.compile(r"^(?:tablets?|capsules?|pills?|medications?|medicines?|drugs?)$|\b(?:denies|needing|none|no|not|"
                           r"patient|she|he|they|reports?|takes?|taking)\b", re.I)
 
@@ -737,6 +784,8 @@ def _add_shared_medications(doc: Document, shared, by_drug: dict[str, Fact], ord
         names = {_norm(m.name), _norm(m.generic or "")}
         if names & known or len(m.name) < 3:
             continue
+        if any(sp.start <= m.name_span.start < sp.end for f in by_drug.values() for sp in f.evidence[:1]):
+            continue  # "Insulin" inside "Insulin 70/30": the same medicine, already read whole
         other = get_lexicon().lookup(m.name)
         if other is not None and other["category"] not in ("drug", "drug_class"):
             continue  # a test or a diagnosis word ("ferritin")
@@ -857,8 +906,10 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
             key = _norm(h.term)
             f = table.get(key)
             if f is None:
-                e = _with_site(text, s, e, se)  # "X-ray of the left knee": keep the site and side
+                e, site_entry = _site_match(text, s, e, se)  # "X-ray of the left knee": keep the site and side
                 data = {"term": h.term, "sentence": doc.span(ss, se).to_dict()}
+                if site_entry and site_entry.get("plain") and len(text[s:e].split()) > 3:
+                    data["site_plain"] = site_entry["plain"]  # "right upper quadrant": "the upper right part of the belly"
                 if cond_m:
                     data["condition"] = cond_m.group("c").strip()
                 if result_pending:

@@ -418,7 +418,7 @@ acute kidney injury | kidneys that suddenly stop working well | AKI; acute renal
 kidney stones | hard stones that form in the kidney | nephrolithiasis; kidney stone; renal calculi; urolithiasis
 urinary tract infection | an infection of the bladder or urine tubes | UTI; bladder infection; cystitis
 pyelonephritis | a kidney infection | kidney infection
-benign prostatic hyperplasia | an enlarged prostate gland that is not cancer | BPH; enlarged prostate
+benign prostatic hyperplasia | an enlarged prostate gland that is not cancer | BPH; enlarged prostate; benign prostatic hypertrophy; prostatic hypertrophy
 urinary incontinence | leaking urine | incontinence
 overactive bladder | a sudden, strong need to urinate often | OAB
 urinary retention | not being able to empty the bladder |
