@@ -89,10 +89,10 @@ def test_discharge_letter_keeps_prose_medicine_and_pending_result():
     text = lt.text
     assert re.search(r"Take Bactrim[^\n]*\n- How to take it: take once a day for ten days", text), text
     assert "Take Lortab." in text
-    # a result still to come is not a test done
-    done = text.split("Tests we did:")[1].split("\n\n")[0] if "Tests we did:" in text else ""
-    assert "Pathology" not in done
-    assert "Pathology: we are waiting for the result." in text
+    # a test whose result is still to come says so (not a test still to do, not a bare "done")
+    done = text.split("Tests we did:")[1].split("\n\n")[0]
+    assert "- Pathology: we are waiting for the result. We will tell you when it is back." in done
+    assert "Tests still to do" not in text
     # the operation is named, "status post" is not a diagnosis, numbered items run together are split
     why = text.split("Why you were here:")[1].split("\n\n")[0]
     assert "Enlarged prostate" in why and "Hypertension" in why
@@ -155,3 +155,11 @@ def test_patient_letter_gives_advice_and_where_a_test_looks():
     assert "Please check your blood pressure at home for the next week and report it to us." in lt
     assert "Ultrasound of your right upper quadrant (the upper right part of the belly)" in lt
     assert "Take Flomax" not in lt and "Keep taking Flomax" in lt
+
+
+def test_visit_purpose_in_the_notes_own_words():
+    note = ("DISCHARGE DIAGNOSIS:\nEnlarged prostate with benign bladder neck obstruction.  ,To be followed in my office "
+            "in one week.\n")
+    text = _letter(note, "discharge").text
+    assert "Please see your doctor in one week to check your enlarged prostate." in text, text
+    assert "hyperplasia" not in text.split("Your follow-up visits:")[1]

@@ -203,7 +203,9 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
     elif key in ("tests_pending", "tests_done"):
         want = "pending" if key == "tests_pending" else "done"
         for f in facts.tests:
-            if f.status == want:
+            # a test done whose result is not back is listed with the tests done, saying the result will come
+            status = "done" if f.data.get("result_pending") else f.status
+            if status == want:
                 if f.data.get("result_pending") and spec.get("item_result"):
                     lines.append(LetterLine(_fill(spec["item_result"], text=_cap(_clean(f.text))), list(f.evidence)))
                 elif f.data.get("condition"):

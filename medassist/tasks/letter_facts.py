@@ -1064,6 +1064,10 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
                 head = _item_heading(doc, sent.start, diagnoses)
                 if head is not None:  # "2. Elevated blood pressure ... Recheck in 4 weeks."
                     topic = head.data.get("term") or _clean_dx(head.text)
+                    own = re.split(r"\s*,\s*|\s+(?:with|without|vs\.?|versus|or|and|due to|secondary to)\s+",
+                                   _clean_dx(head.text), flags=re.I)[0]
+                    if 1 <= len(own.split()) <= 4 and own.lower() != topic.lower():
+                        topic = own  # the note's own words ("enlarged prostate"), not the lexicon's term
                     if re.search(r"\b(?:without|vs|versus|or)\b", topic, re.I):
                         topic = re.split(r"\s+(?:without|vs\.?|versus|or)\s+", topic, flags=re.I)[0]
                     data["purpose"] = _TOPIC_MOD.sub("", topic.lower())
