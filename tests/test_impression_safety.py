@@ -152,3 +152,17 @@ def test_check_flags_denial_and_normal_claim_next_to_stated_findings():
     assert "denies pleural effusion, which the findings state" in probs
     probs = check_impression(CAVITY, "1. Emphysema. 2. No acute cardiopulmonary abnormality. 3. Possible cavitary lesion.")
     assert any(p.startswith("calls the study normal/negative") for p in probs)
+
+
+def test_recipe_can_drop_xxxx_sentences_from_training_targets():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "models" / "impression"))
+    import recipe
+
+    exs = [recipe.Example("a", "f", "1. XXXX right upper lobe mass. 2. No effusion."),
+           recipe.Example("b", "f", "Heart size XXXX."), recipe.Example("c", "f", "No acute disease.")]
+    out = recipe.drop_xxxx_sentences(exs)
+    assert [(e.id, e.impression) for e in out] == [("a", "No effusion."), ("c", "No acute disease.")]
+    two = recipe.drop_xxxx_sentences([recipe.Example("d", "f", "1. Cardiomegaly. 2. XXXX opacity. 3. Small effusion.")])
+    assert two[0].impression == "1. Cardiomegaly. 2. Small effusion."

@@ -65,6 +65,7 @@ class Config:
     threads: int = 2
     num_beams: int = 4
     length_penalty: float = 1.0
+    target_xxxx: str = "keep"  # "drop": impression sentences holding the de-identification token XXXX are dropped
 
 
 # ------------------------------------------------------------------------------------------------ data
@@ -103,6 +104,24 @@ def load_iu(data_dir: Path = DATA) -> dict[str, list[Example]]:
 
 def data_hash(data_dir: Path = DATA) -> dict[str, str]:
     return {n: hashlib.sha256((data_dir / n).read_bytes()).hexdigest() for n in (CSV_NAME, SPLIT_NAME)}
+
+
+def drop_xxxx_sentences(exs: list[Example]) -> list[Example]:
+    """Training examples whose impression keeps only the sentences without XXXX (examples left empty are dropped),
+    so the model does not learn to write the de-identification token."""
+    out = []
+    for e in exs:
+        if "xxxx" not in e.impression.lower():
+            out.append(e)
+            continue
+        numbered = bool(re.match(r"\s*1[.)]\s", e.impression))
+        parts = re.split(r"(?<=[.!?])\s+", re.sub(r"(?:^|\s)\d{1,2}[.)](?=\s)", " ", e.impression))
+        sents = [s.strip() for s in parts if s.strip(" .") and "xxxx" not in s.lower()]
+        if not sents:
+            continue
+        imp = " ".join(f"{i}. {s}" for i, s in enumerate(sents, 1)) if numbered and len(sents) > 1 else " ".join(sents)
+        out.append(Example(e.id, e.findings, imp))
+    return out
 
 
 def tune_split(train: list[Example]) -> tuple[list[Example], list[Example]]:
@@ -490,6 +509,10 @@ def run(args) -> dict:
         eval_name = "train-heldout"
     if args.limit:
         train, evals = train[: args.limit], evals[: max(8, args.limit // 4)]
+    if getattr(args, "target_xxxx", None):
+        cfg.target_xxxx = args.target_xxxx
+    if cfg.target_xxxx == "drop":
+        train = drop_xxxx_sentences(train)  # eval references stay as they are
     t_start = time.time()
     tok = build_tokenizer([e.findings for e in train] + [e.impression for e in train], cfg.vocab)
     index = None
@@ -556,6 +579,8 @@ def main(argv=None):
     p.add_argument("--keep-fp32", action="store_true")
     p.add_argument("--no-eval", action="store_true")
     p.add_argument("--eval-every", type=int, default=0)
+    p.add_argument("--target-xxxx", choices=["keep", "drop"], default=None,
+                   help="drop: train on impressions without the sentences holding XXXX (default keep)")
     for k, t in (("neighbours", int), ("epochs", int), ("threads", int), ("d_model", int), ("enc_layers", int), ("dec_layers", int), ("ff", int),
                  ("vocab", int), ("lr", float), ("dropout", float), ("batch", int), ("heads", int)):
         p.add_argument("--" + k.replace("_", "-"), dest=k, type=t, default=None)
