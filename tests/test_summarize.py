@@ -180,9 +180,9 @@ def test_embedding_selection_when_the_pack_is_installed():
         get_embedder()
     except ModelPackError:
         pytest.skip("embedder pack not built")
-    # a plan with more sentences than the short summary keeps: the embedder chooses
+    # one undivided plan with more sentences than the short summary keeps: the embedder chooses
     plan = "\n".join(f"We will adjust the dose of diuretic number {i} to her weight." for i in range(6))
-    doc = document_from_text(NOTE_LIST + "\nPLAN:\n" + plan + "\n")
+    doc = document_from_text("HISTORY OF PRESENT ILLNESS:\nMs. Rivera is a 71-year-old woman with heart failure.\n\nPLAN:\n" + plan + "\n")
     s = summarize(doc, "short")
     assert s.selection == "embedding-mmr" and s.models and s.models[0]["name"] == "minilm-embedder"
     _check_all_spans(doc, s)

@@ -879,7 +879,8 @@ def extract_facts(doc: Document) -> Facts:
     for name, a, b in result_ranges:
         if name in ("labs", "imaging", "findings", "vitals"):
             _qualitative(doc, facts, a, b, name, {"labs": "lab", "vitals": "vital"}.get(name, "finding"))
-    _test_outcomes(doc, facts, [r for r in ranges if r[0] in RESULT_SECTIONS + LAB_PROSE_SECTIONS + ("discharge_diagnoses", "follow_up")])
+    _test_outcomes(doc, facts, [r for r in ranges if r[0] in RESULT_SECTIONS + LAB_PROSE_SECTIONS + ("discharge_diagnoses", "follow_up")
+                                and r[0] != "physical_exam"])
     _problems(doc, facts, ranges)
     _narrative_problems(doc, facts, ranges)
     _procedures(doc, facts, ranges)
@@ -892,6 +893,10 @@ _DISCHARGE_CUE = re.compile(r"\b(?:discharged?|sent home|go(?:ing)? home|home on
 _INPATIENT_CUE = re.compile(r"\b(?:IV|I\.V\.|intravenous(?:ly)?|was treated with|were treated with|treated with|was given|were given|given|"
                             r"received|administered|in the (?:hospital|emergency (?:department|room)|ED|ER|ICU|OR)|intraoperative(?:ly)?|"
                             r"drip|infusion|bolus|while (?:in|an) (?:inpatient|hospital))\b")
+
+
+_OUTPATIENT_PLAN = ("plan", "assessment_plan", "assessment", "discharge_instructions", "follow_up", "impression")
+_INPATIENT_STRONG = re.compile(r"\b(?:IV|I\.V\.|intravenous(?:ly)?|drip|infusion|in the (?:hospital|emergency (?:department|room)|ED|ER|ICU))\b")
 
 
 def _settings(doc: Document, facts: Facts) -> None:
@@ -909,7 +914,8 @@ def _settings(doc: Document, facts: Facts) -> None:
         s, e = m.evidence[0].start, m.evidence[0].end
         if _DISCHARGE_CUE.search(text, s, e):
             m.setting = "discharge"
-        elif m.section == "hospital_course" or _INPATIENT_CUE.search(text, s, e):
+        elif m.section == "hospital_course" or m.section not in _OUTPATIENT_PLAN and _INPATIENT_CUE.search(text, s, e) \
+                or _INPATIENT_STRONG.search(text, s, e):
             m.setting = "inpatient"
 
 
@@ -939,9 +945,11 @@ def _test_outcomes(doc: Document, facts: Facts, ranges: list[tuple[str, int, int
                     t = _TEST_RX.search(text, ps, pe)
                     if not o or not t or any(x < pe and ps < y for x, y in taken):
                         continue
+                    if abs(o.start() - t.end()) > 60 and abs(t.start() - o.end()) > 60:
+                        continue  # the outcome word belongs to something else in a long clause
                     low = o.group().lower()
                     flag = "pending" if low in ("pending", "awaited") or low.startswith("not yet") else "negative"
-                    if flag == "negative" and (_HYPO.search(text, ps, o.start()) and "ruled out" not in low):
+                    if _HYPO.search(text, ps, o.start()) and "ruled out" not in low:
                         continue
                     if len(text[ps:pe].split()) > 30:
                         continue

@@ -391,9 +391,14 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
     if not syn_cands:
         syn_cands = [(s.start, s.end, s.section) for s in doc.sentences[:5] if len(text[s.start:s.end].split()) >= 4]
     syn_cands = syn_cands[:3]
+    # several problems: the per-problem round-robin and the cue words choose (cheap, covers every problem);
+    # one undivided plan: the embedder's centrality and diversity choose among its first 16 sentences
+    multi = len(set(plan_group)) > 1
     plan_all = plan_cands
-    plan_cands = plan_cands[:24]
-    plan_group = plan_group[:24]
+    if not multi:
+        plan_cands = plan_cands[:16]
+        plan_group = plan_group[:16]
+    embed_plan = not multi and len(plan_cands) > lim["plan"]
     # one HPI sentence with the patient's age/sex decides the synopsis without embeddings
     demo = [c for c in syn_cands if c[2] == "hpi" and _DEMOGRAPHIC.search(text, c[0], c[1])]
     if demo:
@@ -403,7 +408,7 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
     models: list[dict[str, Any]] = []
     vecs = None
     # embeddings only where there is a choice to make (more candidates than places)
-    if use_embeddings and (len(plan_cands) > lim["plan"] or len(syn_cands) > 1):
+    if use_embeddings and (embed_plan or len(syn_cands) > 1):
         try:
             from ..runtime.embedder import get_embedder
 
@@ -412,7 +417,7 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
             def clip(s: int, e: int) -> str:
                 return " ".join(text[s:e].split()[:30])
 
-            texts = [clip(s, e) for s, e, _ in syn_cands] + [clip(s, e) for s, e in plan_cands]
+            texts = [clip(s, e) for s, e, _ in syn_cands] + ([clip(s, e) for s, e in plan_cands] if embed_plan else [])
             vecs = emb.embed(texts)
             models.append(emb.pack.info())
             selection = "embedding-mmr"
@@ -439,12 +444,16 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
         synopsis = _item_from_span(doc, syn_cands[i][0], syn_cands[i][1], "synopsis", section=syn_cands[i][2])
 
     def cue(s: int, e: int) -> float:
-        sc = min(1.0, 0.3 * len(_PLAN_CUE.findall(text, s, e)) + 0.4 * len(_CHANGE_CUE.findall(text, s, e)))
+        sc = min(1.0, 0.3 * len(_PLAN_CUE.findall(text, s, e))) + min(1.2, 0.4 * len(_CHANGE_CUE.findall(text, s, e)))
+        if drug_lexicon().find(text, s, e, strict=True) and _CHANGE_CUE.search(text, s, e):
+            sc += 0.5  # a medication change
+        if re.search(r"\bas (?:noted|mentioned|discussed) (?:above|previously|earlier)\b", text[s:e], re.I):
+            sc -= 0.5  # a repeat of an earlier item
         return sc - (0.8 if _GENERIC_PLAN.search(text, s, e) else 0.0)
 
     plan_idx: list[int] = []
     if plan_cands:
-        if vecs is not None:
+        if vecs is not None and embed_plan:
             import numpy as np
 
             pv = vecs[len(syn_cands):]
