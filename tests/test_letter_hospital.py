@@ -91,7 +91,7 @@ def test_discharge_letter_keeps_prose_medicine_and_pending_result():
     assert "Take Lortab." in text
     # a test whose result is still to come says so (not a test still to do, not a bare "done")
     done = text.split("Tests we did:")[1].split("\n\n")[0]
-    assert "- Pathology: we are waiting for the result. We will tell you when it is back." in done
+    assert re.search(r"- Pathology \([^)]+\): we are waiting for the result\. We will tell you when it is back\.", done), done
     assert "Tests still to do" not in text
     # the operation is named, "status post" is not a diagnosis, numbered items run together are split
     why = text.split("Why you were here:")[1].split("\n\n")[0]
@@ -163,3 +163,12 @@ def test_visit_purpose_in_the_notes_own_words():
     text = _letter(note, "discharge").text
     assert "Please see your doctor in one week to check your enlarged prostate." in text, text
     assert "hyperplasia" not in text.split("Your follow-up visits:")[1]
+
+
+def test_a_pending_order_is_a_test_to_do_not_a_result_to_wait_for():
+    note = "FOLLOW-UP:\nPrimary care in 1 week. Basic metabolic panel in 1 week (pending order).\n"
+    facts = extract_letter_facts(document_from_text(note))
+    bmp = next(t for t in facts.tests if "metabolic" in t.text.lower())
+    assert bmp.status == "pending" and not bmp.data.get("result_pending")
+    text = _letter(note, "discharge").text
+    assert "waiting for the result" not in text

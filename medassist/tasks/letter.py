@@ -207,7 +207,9 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
             status = "done" if f.data.get("result_pending") else f.status
             if status == want:
                 if f.data.get("result_pending") and spec.get("item_result"):
-                    lines.append(LetterLine(_fill(spec["item_result"], text=_cap(_clean(f.text))), list(f.evidence)))
+                    what = _cap(_clean(f.text)) + (f" ({f.plain})" if lay and f.plain else "")
+                    lines.append(LetterLine(_fill(spec["item_result"], text=what), list(f.evidence),
+                                            plain_used=[f.plain] if lay and f.plain else []))
                 elif f.data.get("condition"):
                     cond = _clean(f.data["condition"])
                     lines.append(LetterLine(f"{_cap(_clean(f.text))}, only {_second_person(cond) if lay else cond}"

@@ -868,7 +868,7 @@ def _own_allergies(doc: Document) -> tuple[list[Fact], Fact | None]:
 _CONDITION_AFTER_RE = re.compile(r"[ \t]*(?:of (?:the )?[a-z ]{2,30}?\s+)?(?P<c>(?:if|unless|in case|should)\b[^.;]{3,80})", re.I)
 #: "the pathology report is pending", "culture results awaited": done, the result not back yet
 _RESULT_PENDING_RE = re.compile(r"\b(?:(?:is|are|remains?|still)\s+(?:pending|outstanding|awaited)|awaiting|not (?:yet )?back)\b"
-                                r"|\bpending\b(?!\s+(?:a|an|the|further)\b)", re.I)
+                                r"|(?<!\()\bpending\b(?!\s+(?:a|an|the|further|orders?|scheduling|approval|authori[sz]ation)\b)", re.I)
 def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
     lex = get_lexicon()
     text = doc.text
@@ -901,7 +901,8 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
                 continue
             elif state == "pending" and (st in ("hypothetical", "uncertain") or _MAYBE_CARE_RE.search(text, ss, s)):
                 continue  # "we will discuss treatment such as lithotripsy": not planned care
-            result_pending = state == "pending" and bool(_RESULT_PENDING_RE.search(text, e, se)) and not cond_m
+            result_pending = state == "pending" and bool(_RESULT_PENDING_RE.search(text, e, se)) and not cond_m \
+                and not _WHEN_RE.search(text, e, se)  # "panel in 1 week (pending order)": a test still to do
             table = tests if h.category == "test" else procs
             key = _norm(h.term)
             f = table.get(key)
