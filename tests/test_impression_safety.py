@@ -166,3 +166,16 @@ def test_recipe_can_drop_xxxx_sentences_from_training_targets():
     assert [(e.id, e.impression) for e in out] == [("a", "No effusion."), ("c", "No acute disease.")]
     two = recipe.drop_xxxx_sentences([recipe.Example("d", "f", "1. Cardiomegaly. 2. XXXX opacity. 3. Small effusion.")])
     assert two[0].impression == "1. Cardiomegaly. 2. Small effusion."
+
+
+@committed
+def test_quoted_findings_sentences_carry_evidence_spans():
+    from medassist.tasks.impression import impress
+
+    imp = impress(LINES)
+    d = imp.to_dict()
+    if imp.provenance["source"] == "extractive" or "appended" in " ".join(imp.warnings):
+        assert d["evidence"], d
+    for ev in d["evidence"]:
+        assert d["findings"][ev["start"]:ev["end"]] == ev["text"]
+        assert ev["text"].rstrip(".") in d["impression"]
