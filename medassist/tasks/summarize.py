@@ -162,6 +162,10 @@ def _item_from_span(doc: Document, s: int, e: int, kind: str, *, strip_label: bo
     return SummaryItem(sp.text, [sp], kind, {k: v for k, v in fields.items() if v is not None})
 
 
+_NEXT_ITEM = re.compile(r"[,;]\s+(?!(?:prn|p\.r\.n|as|for|x|times|with|before|after|at|every|q\w*|then|or|daily|twice|once|"
+                        r"nightly|in the|by|per|po|iv|sc|im|until|while|if|to|\d)\b)(?:and\s+)?[A-Za-z]", re.I)
+
+
 def _med_item(doc: Document, m: Medication, item_end: int | None = None) -> SummaryItem:
     """A medication line. A listed medication shows its whole list item (name to the next name or the item end:
     "Albuterol inhaler 2 puffs q4-6h PRN shortness of breath", "Insulin 70/30", "Cefuroxime 500 mg PO BID x 5 days");
@@ -183,7 +187,10 @@ def _med_item(doc: Document, m: Medication, item_end: int | None = None) -> Summ
         slack += a - m.change_span.start
         a = m.change_span.start
     if item_end is not None and item_end - a <= 160 and "\n" not in text[a:item_end]:
-        b = max(b, item_end)
+        # the list item up to the next drug, cut where a comma starts another item ("lisinopril 20 mg daily,
+        # multi-vitamin, ...") rather than more of the sig ("..., as needed", "..., x 5 days")
+        cut = _NEXT_ITEM.search(text, b, item_end)
+        b = max(b, cut.start() if cut else item_end)
     a, b = balanced(text, a, b)
     while b > a and text[b - 1] in " ,;.:":
         b -= 1
@@ -280,7 +287,13 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
     warnings: list[str] = []
     text = doc.text
 
-    problems = [p for p in facts.problems if p.status != "historical"]
+    seen_p: set[str] = set()
+    problems = []
+    for p in facts.problems:
+        key = p.text.lower().strip(" .")
+        if p.status != "historical" and key not in seen_p:
+            seen_p.add(key)
+            problems.append(p)
     history = [p for p in facts.problems if p.status == "historical"]
     prob_items = [SummaryItem(p.text, list(p.evidence), p.kind, {"status": p.status, "section": p.section}) for p in problems[: lim["problems"]]]
     prob_items += [SummaryItem(p.text, list(p.evidence), "history", {"status": p.status, "section": p.section}) for p in history[: lim["history"]]]
@@ -358,7 +371,8 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
                 if _RETURN.search(text, s, e):
                     returns.append((s, e))
                     continue
-                if name == "follow_up" or _FOLLOW.search(text, s, e) or (_WHEN.search(text, s, e) and _APPOINTMENT.search(text, s, e)):
+                negated_follow = re.search(r"\b(?:not|no need|don't|doesn't|no longer)\b[^.]{0,40}\bfollow", seg, re.I)
+                if not negated_follow and (name == "follow_up" or _FOLLOW.search(text, s, e) or (_WHEN.search(text, s, e) and _APPOINTMENT.search(text, s, e))):
                     follow.append((s, e))
                     continue
                 line_start = text.rfind("\n", 0, s) + 1
