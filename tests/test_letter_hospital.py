@@ -172,3 +172,11 @@ def test_a_pending_order_is_a_test_to_do_not_a_result_to_wait_for():
     assert bmp.status == "pending" and not bmp.data.get("result_pending")
     text = _letter(note, "discharge").text
     assert "waiting for the result" not in text
+
+
+def test_a_test_done_says_its_result_when_the_note_gives_it():
+    text = _letter(CLINIC, "patient").text
+    done = text.split("Tests we did:")[1].split("\n\n")[0]
+    assert re.search(r"X-ray[^\n]*It showed no fracture\.", done), done
+    text2 = _letter("ASSESSMENT AND PLAN:\nChest pain. EKG was normal. Troponin will be repeated.\n", "patient").text
+    assert re.search(r"EKG[^\n]*It was normal\.", text2), text2

@@ -216,7 +216,11 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                                             + (f": {f.plain}." if lay and f.plain else "."), list(f.evidence),
                                             plain_used=[f.plain] if lay and f.plain else []))
                 else:
-                    lines.append(with_plain(f))
+                    ln = with_plain(f)
+                    if lay and f.data.get("result_plain") and want == "done":
+                        ln.text = ln.text.rstrip() + " " + f.data["result_plain"]
+                        ln.plain_used = [*ln.plain_used, f.data["result_plain"]]
+                    lines.append(ln)
     elif key == "procedures":
         for f in facts.procedures:
             lines.append(with_plain(f))

@@ -866,6 +866,18 @@ def _own_allergies(doc: Document) -> tuple[list[Fact], Fact | None]:
 # ---------------------------------------------------------------------------------------------- tests, procedures
 #: "MRI if no improvement", "CT should symptoms worsen": a test on a condition
 _CONDITION_AFTER_RE = re.compile(r"[ \t]*(?:of (?:the )?[a-z ]{2,30}?\s+)?(?P<c>(?:if|unless|in case|should)\b[^.;]{3,80})", re.I)
+_RESULT_RE = re.compile(r"[ \t]+(?:(?:was|is|were|came back|returned)\s+)?(?P<r>(?P<neg>negative|normal|unremarkable)"
+                        r"(?:\s+for\s+(?P<what>(?:a |an |any )?[a-z][a-z -]{2,30}?))?)(?=\s*[.;,]|\s*$)", re.I)
+
+
+def _result_plain(m: re.Match) -> str:
+    """"negative for fracture" -> "It showed no fracture."; "normal" -> "It was normal." """
+    if m.group("what"):
+        what = re.sub(r"^(?:a|an|any)\s+", "", m.group("what").strip())
+        return f"It showed no {what}."
+    return "It was normal."
+
+
 #: "the pathology report is pending", "culture results awaited": done, the result not back yet
 _RESULT_PENDING_RE = re.compile(r"\b(?:(?:is|are|remains?|still)\s+(?:pending|outstanding|awaited)|awaiting|not (?:yet )?back)\b"
                                 r"|(?<!\()\bpending\b(?!\s+(?:a|an|the|further|orders?|scheduling|approval|authori[sz]ation)\b)", re.I)
@@ -913,13 +925,18 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
                     data["site_plain"] = site_entry["plain"]  # "right upper quadrant": "the upper right part of the belly"
                 if cond_m:
                     data["condition"] = cond_m.group("c").strip()
+                rm = _RESULT_RE.match(text, e, se) if state == "done" else None
+                if rm:  # "X-ray negative for fracture": the result, said to the patient
+                    data["result"] = rm.group("r")
+                    data["result_plain"] = _result_plain(rm)
                 if result_pending:
                     data["result_pending"] = True  # "the pathology report is pending": tell the patient to expect it
                 wm = _WHEN_RE.search(text, e, se) if state == "pending" else None
                 if wm and not re.search(r"[.;]", text[e:wm.start()]):
                     data["when"] = wm.group()  # "Repeat chest x-ray in 6 weeks"
                 table[key] = Fact(h.category, text[s:e], h.plain, state, [doc.span(s, e)] + (
-                    [doc.span(wm.start(), wm.end())] if data.get("when") else []), data)
+                    [doc.span(wm.start(), wm.end())] if data.get("when") else []) + (
+                    [doc.span(rm.start("r"), rm.end("r"))] if rm else []), data)
             else:
                 f.evidence.append(doc.span(s, e))
                 if state == "pending":
