@@ -180,3 +180,13 @@ def test_a_test_done_says_its_result_when_the_note_gives_it():
     assert re.search(r"X-ray[^\n]*It showed no fracture\.", done), done
     text2 = _letter("ASSESSMENT AND PLAN:\nChest pain. EKG was normal. Troponin will be repeated.\n", "patient").text
     assert re.search(r"EKG[^\n]*It was normal\.", text2), text2
+
+
+def test_each_medicine_keeps_its_own_instructions_and_specialty_visits_read_plainly():
+    note = ("ASSESSMENT AND PLAN:\nHe was given a prescription for 6 months of Flomax and Proscar.\n"
+            "He will follow up with urology in 6 weeks.\n")
+    text = _letter(note, "patient").text
+    meds = text.split("Your medicines:")[1].split("\n\n")[0]
+    # the same "How to take it" line under two drugs is not merged away from the second
+    assert meds.count("How to take it: take it for 6 months.") == 2, meds
+    assert "Please see the urology clinic in 6 weeks." in text, text

@@ -442,6 +442,8 @@ def _with_phrase(w: str) -> str:
         return "your primary care doctor"
     if re.match(r"(?i)(?:dr\b|your\b)", w):
         return w
+    if re.fullmatch(r"(?i)[a-z]+(?:ology|ics|ery)(?: clinic)?", w):
+        return "the " + w.lower() + ("" if w.lower().endswith("clinic") else " clinic")  # "urology" -> "the urology clinic"
     if re.match(r"[A-Z][a-z]", w) and not re.match(r"(?:Dr)\b", w):
         w = w[0].lower() + w[1:]
     return "your " + w
@@ -531,6 +533,9 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
         lines = _section_lines(spec["key"], spec, facts, doc, kind)
         seen_lines: dict[str, LetterLine] = {}
         for ln in lines:  # the same sentence twice says nothing new: keep one, merge evidence
+            if spec["key"] in ("medications", "hospital_medications"):
+                seen_lines[f"{len(seen_lines)}\0{ln.text}"] = ln  # "How to take it: ..." belongs to the drug above it
+                continue
             if ln.text in seen_lines:
                 seen_lines[ln.text].evidence.extend(e for e in ln.evidence if e not in seen_lines[ln.text].evidence)
             else:
