@@ -190,3 +190,13 @@ def test_each_medicine_keeps_its_own_instructions_and_specialty_visits_read_plai
     # the same "How to take it" line under two drugs is not merged away from the second
     assert meds.count("How to take it: take it for 6 months.") == 2, meds
     assert "Please see the urology clinic in 6 weeks." in text, text
+
+
+def test_a_drug_on_both_the_admission_and_the_discharge_list_is_a_home_medicine():
+    note = ("MEDICATIONS:\nMetoprolol 25 mg PO BID. Heparin 5000 units subcutaneous q8h.\n\n"
+            "HOSPITAL COURSE:\nAdmitted for chest pain, ruled out.\n\n"
+            "DISCHARGE MEDICATIONS:\nMetoprolol 25 mg PO BID.\n")
+    text = _letter(note, "discharge").text
+    assert "Take Metoprolol." in text or "Keep taking Metoprolol." in text, text
+    assert "hospital medicine list has Metoprolol" not in text
+    assert "Your hospital medicine list has Heparin." in text

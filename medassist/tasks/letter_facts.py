@@ -706,8 +706,9 @@ def _mark_hospital_medications(doc: Document, meds: list[Fact]) -> None:
         if f.data.get("change") in ("stop", "not_started", "not_taking", "may_start"):
             continue
         sec = f.data.get("section")
-        if sec in ("discharge_medications", "discharge_instructions"):
-            continue
+        ev_secs = {(doc.section_at(sp.start).name if doc.section_at(sp.start) else "preamble") for sp in f.evidence}
+        if {sec, *ev_secs} & {"discharge_medications", "discharge_instructions"}:
+            continue  # named among the medicines to go home with (also when first met in another list)
         ss, se, _ = _sentence_at(doc, f.evidence[0].start)
         going_home = bool(_GOING_HOME_RE.search(text, _joined_start(doc, ss), se))
         names = {_norm(n) for n in [f.text, *(f.data.get("also_named") or []), f.data.get("generic") or ""] if n}
