@@ -9,7 +9,8 @@ What "named" means (so the recall is honest about what it measures):
   upper-case "HEADER:".
 - A medication (allergy) is *named* there when the drug lexicon (resources/drugs.json: CMS Table of Drugs +
   curated generics/brands + generic suffixes; allergens for allergies) finds a name in that body. It is
-  *recalled* when the summary's medications (allergies) part has an item whose name (substance) span overlaps it.
+  *recalled* when the summary's medications (allergies) part — for medications, also the "given in hospital" part
+  where an inpatient-only drug of the list is shown — has an item whose name (substance) span overlaps it.
 - Lines of those sections with no lexicon name (brands the lexicon lacks, prose) are counted separately,
   with how many the summary still keeps as unrecognised items.
 A "no known allergies" statement is recalled when the allergies part shows it.
@@ -129,8 +130,9 @@ def main(argv=None) -> dict:
         # the prose checker on text that is all the note's own words: every flag here is a false alarm
         stats["checker_false_flags"] = stats.get("checker_false_flags", 0) + len(check_generated(facts_prompt(s), doc))
 
-        med_spans = [(it.fields["spans"]["name"]["start"], it.fields["spans"]["name"]["end"]) for it in s.medications if "spans" in it.fields]
-        med_ev = [(e.start, e.end) for it in s.medications for e in it.evidence]
+        med_parts = s.medications + s.hospital_medications  # a listed drug given only in hospital is shown apart
+        med_spans = [(it.fields["spans"]["name"]["start"], it.fields["spans"]["name"]["end"]) for it in med_parts if "spans" in it.fields]
+        med_ev = [(e.start, e.end) for it in med_parts for e in it.evidence]
         all_spans = [(it.fields["spans"]["substance"]["start"], it.fields["spans"]["substance"]["end"]) for it in s.allergies if "spans" in it.fields]
         has_nka = any(it.kind == "no_known_allergies" for it in s.allergies)
         bodies = gold_bodies(doc)

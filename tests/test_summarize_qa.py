@@ -202,3 +202,27 @@ def test_respiratory_rate_adult_range(rr, flag):
     doc = document_from_text(f"VITALS:\nRR {rr}. HR 72. BP 120/80.\n")
     got = {r.name: r.flag for r in extract_facts(doc).results if r.kind == "vital"}
     assert got.get("respiratory rate") == flag
+
+
+def test_comma_list_items_inpatient_only_drugs_and_negated_follow_up():
+    note = """HISTORY OF PRESENT ILLNESS:
+A 45-year-old man admitted after surgery. He takes lisinopril 20 mg daily, multi-vitamin, vitamin D, and metformin 1000 mg twice daily.
+
+CURRENT MEDICATIONS:
+Pantoprazole, Diprivan, Unasyn, and Solu-Medrol.
+
+PLAN:
+I do not think he needs to follow up with the surgeon anymore. Return to clinic in 3 months.
+"""
+    doc = document_from_text(note)
+    s = summarize(doc, use_embeddings=False)
+    _spans_ok(doc, s)
+    texts = [m.text for m in s.medications]
+    assert "lisinopril 20 mg daily" in texts and "metformin 1000 mg twice daily" in texts
+    assert not any("," in t for t in texts), texts  # one medicine per line, never the rest of a comma list
+    hosp = [m.fields["name"] for m in s.hospital_medications]
+    assert hosp == ["Diprivan", "Unasyn", "Solu-Medrol"]
+    assert [m.fields["name"] for m in s.medications if m.fields.get("listed")] == ["Pantoprazole"]
+    assert [f.text for f in s.follow_up] == ["Return to clinic in 3 months"]
+    facts = extract_facts(doc)
+    assert {m.name: m.setting for m in facts.medications if m.listed}["Diprivan"] == "inpatient"

@@ -223,6 +223,7 @@ class DrugLexicon:
         self.ambiguous = {w.lower() for w in data.get("ambiguous", [])}
         self.suffixes = tuple(data.get("suffixes", []))
         self.suffix_exclude = {w.lower() for w in data.get("suffix_exclude", [])}
+        self.inpatient_only = {w.lower() for w in data.get("inpatient_only", [])}
         self.max_len = max((len(k) for k in self.entries), default=1)
         self.lengths: dict[str, list[int]] = {}
         for k in self.entries:
@@ -902,8 +903,12 @@ _INPATIENT_STRONG = re.compile(r"\b(?:IV|I\.V\.|intravenous(?:ly)?|drip|infusion
 def _settings(doc: Document, facts: Facts) -> None:
     """``Medication.setting``: discharge / inpatient / home, from the section and the sentence wording."""
     text = doc.text
+    inpatient_only = drug_lexicon().inpatient_only
     for m in facts.medications:
         if m.setting:
+            continue
+        if m.name.lower() in inpatient_only or (m.generic or "").lower() in inpatient_only:
+            m.setting = "inpatient"  # anaesthetics, IV-only antibiotics, pressors: never a medicine to take home
             continue
         if m.section == "discharge_medications":
             m.setting = "discharge"

@@ -301,7 +301,7 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
     meds = _dedupe_meds(facts.medications, lim["mentions"] or not any(m.listed for m in facts.medications))
     # a note with a discharge list: drugs only given in hospital are shown apart, never as medicines to take
     has_discharge = any(m.setting == "discharge" for m in meds)
-    inpatient = [m for m in meds if not m.listed and m.setting == "inpatient" and (has_discharge or m.section == "hospital_course")]
+    inpatient = [m for m in meds if m.setting == "inpatient" and (m.listed or has_discharge or m.section == "hospital_course")]
     meds = [m for m in meds if m not in inpatient]
     starts_by_item: dict[tuple[int, int], list[int]] = {}
     for m in facts.medications:
@@ -559,7 +559,7 @@ def render_text(d: dict[str, Any]) -> str:
         for it in items:
             extra = ""
             f = it.get("fields", {})
-            if key == "medications" and f.get("generic"):
+            if key in ("medications", "hospital_medications") and f.get("generic"):
                 extra = f"  [{f['generic']}]"
             if key == "medications" and f.get("change"):
                 extra += f"  ({f['change']})"
