@@ -396,8 +396,9 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
                         follow.append((s, e))
     syn_cands: list[tuple[int, int, str]] = []
     for name in SYNOPSIS_SECTIONS:
-        for sec in doc.sections_named(name):
-            a, b = body_range(doc, sec)
+        for rname, a, b in ranges:
+            if rname != name:
+                continue
             for s, e in sentences_between(doc, a, b)[:3]:
                 s, e = balanced(text, s, e)
                 if 4 <= len(text[s:e].split()) <= 60 and text[s:e].count('"') % 2 == 0 and re.search(r"[a-z]", text[s:e]):
