@@ -226,3 +226,21 @@ I do not think he needs to follow up with the surgeon anymore. Return to clinic 
     assert [f.text for f in s.follow_up] == ["Return to clinic in 3 months"]
     facts = extract_facts(doc)
     assert {m.name: m.setting for m in facts.medications if m.listed}["Diprivan"] == "inpatient"
+
+
+def test_change_x_to_y_and_diagnosis_head_negation():
+    note = """MEDICATIONS:
+Naproxen 500 mg PO BID PRN pain.
+
+ASSESSMENT AND PLAN:
+1. Elevated blood pressure without a diagnosis of hypertension. Change naproxen to acetaminophen 1000 mg PO TID.
+2. No evidence of pneumonia.
+"""
+    doc = document_from_text(note)
+    s = summarize(doc, "short", use_embeddings=False)
+    probs = [p.text for p in s.problems]
+    assert "Elevated blood pressure without a diagnosis of hypertension" in probs
+    assert not any("pneumonia" in p.lower() for p in probs)
+    changes = {m.fields["name"].lower(): m.fields.get("change") for m in s.medications if not m.fields.get("listed")}
+    # a plan's change is shown even in the short summary
+    assert changes == {"naproxen": "stop", "acetaminophen": "start"}

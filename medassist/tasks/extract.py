@@ -569,6 +569,14 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
                     ch = None
                 if ch:
                     m.change, m.change_span = ch[0], _span(text, ch[1].start, ch[1].end)
+                    if ch[0] == "change":
+                        # "Change naproxen to acetaminophen": the first drug is stopped, the second started
+                        sw = re.search(r"\b(?:change|switch)\w*\s+(?:\w+\s+){0,2}?(\S+)\s+(?:\S+\s+){0,4}?to\s+(?:\w+\s+){0,1}?(\S+)",
+                                       text[s:e], re.I)
+                        if sw and s + sw.start(1) == h.start:
+                            m.change = "stop"
+                        elif sw and s + sw.start(2) == h.start:
+                            m.change = "start"
                 facts.medications.append(m)
 
 
@@ -725,6 +733,8 @@ def _qualitative(doc: Document, facts: Facts, a: int, b: int, section: str, kind
 
 
 # ------------------------------------------------------------------------------------------------ problems, procedures
+_DX_CUE_WORDS = {"no", "not", "without", "rule", "ruled", "out", "r/o", "possible", "probable", "likely", "suspected", "denies", "negative",
+                 "for", "of", "evidence", "history", "h/o", "questionable", "query", "rather", "than", "cannot", "exclude", "a", "an", "the"}
 _DX_LINE = re.compile(r"^[A-Z](?:[^.:\n(]|\.(?=\d)|\([^)\n]{0,40}\)){2,100}?(?=[.:](?!\d)|$)")
 
 
@@ -757,8 +767,11 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
                 continue
             if re.search(r"\b(?:requested|ordered|consult(?:ation)?|scheduled|recommended|referred|referrals?|follow[- ]?up|counseling|education|testing|treatment)\b", text[ps:pe], re.I):
                 continue
-            last = re.search(r"[A-Za-z][\w-]*\W*$", text[ps:pe])
-            ctx = classify(doc, ps + last.start() if last else ps, pe)
+            # the context of the diagnosis' head word ("Elevated blood pressure without a diagnosis of
+            # hypertension" is affirmed; "No evidence of pneumonia" is negated)
+            head = next((w for w in re.finditer(r"[A-Za-z][\w-]*", text[ps:pe]) if w.group().lower() not in _DX_CUE_WORDS), None)
+            hs = ps + head.start() if head else ps
+            ctx = classify(doc, hs, ps + head.end() if head else pe)
             if ctx.status in ("negated", "family", "hypothetical"):
                 continue
             status = "historical" if name in HISTORY_SECTIONS else ("uncertain" if ctx.status == "uncertain" else "affirmed")

@@ -217,7 +217,8 @@ def _dedupe_meds(meds: list[Medication], include_mentions: bool) -> list[Medicat
     best: dict[str, Medication] = {}
     order: list[str] = []
     for m in meds:
-        if not m.listed and not include_mentions and m.setting != "stop":
+        if not m.listed and not include_mentions and m.setting != "stop" and not (
+                m.change and m.change != "continue" and m.section in PLANISH):  # a plan's change is never cut
             continue
         key = (m.generic or m.name).lower()
         if m.listed:
