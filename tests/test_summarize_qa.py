@@ -244,3 +244,9 @@ ASSESSMENT AND PLAN:
     changes = {m.fields["name"].lower(): m.fields.get("change") for m in s.medications if not m.fields.get("listed")}
     # a plan's change is shown even in the short summary
     assert changes == {"naproxen": "stop", "acetaminophen": "start"}
+
+
+def test_transcription_list_after_a_comma_has_no_item_numbers():
+    doc = document_from_text("PROCEDURES PERFORMED:,1.  Release of ventral chordee.,2.  Circumcision.,\n\n"
+                             "INDICATIONS:\nThe patient is an 11-month-old boy.\n")
+    assert [p.text for p in summarize(doc, use_embeddings=False).procedures] == ["Release of ventral chordee", "Circumcision"]

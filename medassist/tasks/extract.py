@@ -361,6 +361,7 @@ def list_items(text: str, a: int, b: int) -> list[tuple[int, int]]:
     pieces.append((pos, b))
     out = []
     for s, e in pieces:
+        s, e = _trim(text, s, e, " \t\n\r,;")
         m = _BULLET.match(text, s, e)
         if m:
             s = m.end()
