@@ -1,8 +1,8 @@
 """``medassist summarize PATH... [--length short|standard|detailed] [--format text|json|jsonl]``.
 
 A structured, extractive summary of each note: synopsis, active problems, medications (dose, route,
-frequency when written), allergies, key results, procedures, plan and follow-up, every item with its
-evidence spans. ``--abstractive`` adds a prose draft written by an installed LLM or seq2seq pack from the same
+frequency when written), medications given in hospital only, allergies, key results, procedures, plan,
+follow-up and return precautions, every item with its evidence spans. ``--abstractive`` adds a prose draft written by an installed LLM or seq2seq pack from the same
 facts, with every unsupported number, drug, side or negation flagged (off by default; no such pack ships).
 """
 

@@ -1,7 +1,12 @@
 """Structured, extractive note summary: ``summarize(doc, length="standard") -> Summary``.
 
-Deterministic and always available. Parts: a one-line synopsis, active problems, medications (dose, route,
-frequency when written), allergies, key results (abnormal labs and vitals), procedures, plan and follow-up.
+Deterministic and always available. Parts: a one-line synopsis, active problems, medications (the whole list
+item as written: dose, route, frequency, duration; stop-list items and plan changes marked), medications given in
+hospital only (IV / inpatient-only drugs of a hospital course, never shown as medicines to take), allergies, key
+results (abnormal labs and vitals with value and unit from anywhere in the note, flagged against
+``resources/summary_labs.json``; negative / ruled-out and pending tests), procedures, plan (covering each problem
+of the assessment/plan; problem headings and reasoning are never items), follow-up (appointments, repeat tests)
+and return precautions.
 Every item is a verbatim span of the note or built only from verbatim fields (``composed`` items list the
 span of each field); every item carries evidence spans with ``text == doc.text[start:end]``.
 
