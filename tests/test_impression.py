@@ -68,7 +68,13 @@ def test_tiny_pack_decodes_with_the_runtime_loop(tiny_pack):
     imp = m.generate(FINDINGS)
     assert isinstance(imp.impression, str)
     assert imp.neighbour is not None and imp.neighbour["impression"]  # retrieval-augmented input
-    assert imp.to_dict()["evidence"] == []
+    d = imp.to_dict()
+    assert d["provenance"]["source"] in {"model", "retrieved", "extractive"}
+    # a tiny model's draft rarely passes the findings checks: quoted findings sentences are then the evidence
+    for ev in d["evidence"]:
+        assert d["findings"][ev["start"]:ev["end"]] == ev["text"] and ev["text"].rstrip(".") in d["impression"]
+    if d["provenance"]["source"] == "extractive":
+        assert d["evidence"]
 
 
 def test_tampered_pack_is_refused(tiny_pack, tmp_path):
