@@ -13,6 +13,10 @@ t0=$(date +%s)
 rm -rf "$DIST/MedAssist" "$WORK"
 $VPY -m PyInstaller --noconfirm --log-level WARN --distpath "$DIST" --workpath "$WORK" installers/medassist.spec
 # the spec writes into PyInstaller's per-spec work folder: $WORK/<spec name>
+# strip debug symbols from shared libraries, except those a wheel repair tool rewrote (they live in
+# <package>.libs/ folders; strip breaks their program headers) -- the smoke test below proves the result loads
+find "$DIST/MedAssist/_internal" -type f \( -name '*.so' -o -name '*.so.*' \) -not -path '*.libs/*' \
+  -exec strip --strip-unneeded {} + 2>/dev/null || true
 $VPY installers/licence_report.py "$WORK/medassist/bundled-modules.json" -o "$DIST/MedAssist/LICENSES-bundled.md" > /dev/null
 cp installers/linux/medassist.desktop resources/icons/medassist.png "$DIST/MedAssist/"
 
