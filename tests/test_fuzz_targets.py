@@ -59,3 +59,26 @@ def test_mutations_change_inputs(fuzz):
     seed = b"CHIEF COMPLAINT: cough\nPLAN: rest\n"
     outs = {fuzz.mutate(seed, rng, [seed]) for _ in range(200)}
     assert len(outs) > 150
+
+
+# inputs the long run (`bench/fuzz.py --minutes 4 --seed 7`) found; each must now be a typed error or parse
+def test_found_sig_zero_denominator():
+    from medassist.text.sig import parse_sig
+
+    text = "1/0 tablet by mouth daily"
+    sig = parse_sig(text)  # used to raise ZeroDivisionError
+    d = sig.to_dict()
+    # the written quantity is carried as written (never evaluated into a number), the rest still parses
+    assert d["quantity"] == "1/0" and d["route"] == "oral" and d["frequency"] == "QD"
+
+
+def test_found_dicom_unknown_vr_in_rescale_intercept():
+    from medassist.errors import MedAssistError
+    from medassist.ingest.dicom import Instance, load_instance
+
+    path = ROOT / "tests" / "data" / "fuzz" / "dicom-unknown-vr-rescale.dcm"
+    obj = load_instance(str(path))
+    assert isinstance(obj, Instance)
+    with pytest.raises(MedAssistError) as err:
+        obj.display_frame(0)  # used to raise NotImplementedError: Unknown Value Representation 'ES'
+    assert "RescaleIntercept" in str(err.value) and "dicom-unknown-vr-rescale.dcm" in str(err.value)

@@ -438,8 +438,16 @@ def rescale_of(inst, frame: int = 0) -> tuple[float, float]:
     from .dicom import _float
 
     src = inst.header
-    slope = _float(src.get("RescaleSlope")) if "RescaleSlope" in src else None
-    intercept = _float(src.get("RescaleIntercept")) if "RescaleIntercept" in src else None
+
+    def get(kw):
+        try:
+            return src.get(kw)
+        except (NotImplementedError, ValueError, TypeError, OverflowError) as e:
+            # a damaged header element, e.g. an unknown VR in (0028,1052) (fuzzing found it)
+            raise DicomError(f"unreadable {kw} ({type(e).__name__}: {e})", path=inst.path) from None
+
+    slope = _float(get("RescaleSlope")) if "RescaleSlope" in src else None
+    intercept = _float(get("RescaleIntercept")) if "RescaleIntercept" in src else None
     if slope is None and intercept is None:
         item = _fg(inst, frame, "PixelValueTransformationSequence")
         if item is not None:

@@ -236,6 +236,8 @@ def _plural(form: str, qty: str) -> str:
 def eval_fraction(s: str) -> float:
     if "/" in s:
         a, b = s.split("/", 1)
+        if float(b) == 0:
+            raise ValueError(f"not a fraction: {s!r}")  # "1/0 tablet" (fuzzing found it)
         return float(a) / float(b)
     return float(s)
 
