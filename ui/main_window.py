@@ -180,11 +180,11 @@ def run_letter(doc, job):
     return write_letter(doc, settings=_settings())
 
 
-def run_report(study, job, history=None):
-    job.progress(-1, "Drafting the report…")
+def run_report(study, job, history=None, findings=None):
+    job.progress(-1, "Drafting the report from your findings…" if findings else "Drafting the report…")
     from medassist.tasks.report import draft_report
 
-    return draft_report(study, history=history)
+    return draft_report(study, findings=findings, history=history)
 
 
 DEFAULT_TASKS: dict[str, Callable] = {"code": run_code, "summarize": run_summary, "letter": run_letter,
@@ -708,6 +708,8 @@ class MainWindow(QMainWindow):
             pane.set_result(_Obj(result), run["id"])
         elif task == "report":
             pane.set_result(_report_from_dict(result), run["id"])
+            pane.redraft.setEnabled(False)  # a past run holds no study to draft from
+            pane.findings.setEnabled(False)
         else:
             pane.set_result(result, run["id"])
         if task == "code":
@@ -804,6 +806,8 @@ class MainWindow(QMainWindow):
             pane.exportRequested.connect(lambda fmt, t=tab, k=task: self.export_dialog(t, k, fmt))
             if hasattr(pane, "save_edit"):
                 pane.save_edit.clicked.connect(lambda _=False, t=tab, k=task: self.save_edit(t, k))
+            if hasattr(pane, "redraftRequested"):
+                pane.redraftRequested.connect(lambda text, t=tab, k=task: self.redraft(t, k, text))
 
     def _add_tab(self, tab) -> None:
         i = self.tabs.addTab(tab, tab.title if len(tab.title) < 32 else tab.title[:30] + "…")
@@ -842,7 +846,7 @@ class MainWindow(QMainWindow):
 
         return self.runner.submit("warm-up", work, on_failed=lambda msg: None)
 
-    def start_task(self, tab, task: str):
+    def start_task(self, tab, task: str, findings: str | None = None):
         pane = tab.panes[task]
         fn = self.tasks[task]
         source = tab.source
@@ -850,7 +854,10 @@ class MainWindow(QMainWindow):
         pane.set_busy(True, f"{pane.title}: waiting for the model…")
         if task == "report":
             hist = self.history
-            work = lambda job: fn(source, job, hist)  # noqa: E731
+            if findings:  # the radiologist's findings: the report (and its checked impression) from them
+                work = lambda job: fn(source, job, hist, findings)  # noqa: E731
+            else:
+                work = lambda job: fn(source, job, hist)  # noqa: E731
         else:
             work = lambda job: fn(source, job)  # noqa: E731
         job = self.runner.submit(
@@ -863,6 +870,17 @@ class MainWindow(QMainWindow):
         tab.jobs.append(job)
         self._update_job_label()
         return job
+
+    def redraft(self, tab, task: str, findings: str):
+        """Draft the study's report again from the radiologist's findings (a past run has no study: refused)."""
+        if tab.source is None:
+            self.statusBar().showMessage("This past run has no study to draft from: open the study again", 6000)
+            return None
+        job = self._job_of(tab, task)
+        if job is not None and job.state in ("queued", "running"):
+            self.statusBar().showMessage("The report is still being drafted", 4000)
+            return None
+        return self.start_task(tab, task, findings=findings)
 
     def _job_of(self, tab, task):
         for j in reversed(tab.jobs):

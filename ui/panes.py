@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QTextEdit,
     QToolTip,
     QTreeWidget,
@@ -176,6 +177,54 @@ class DraftBanner(QLabel):
         self.setStyleSheet(f"QLabel#draftBanner {{ {style} padding:6px 10px; border-radius:6px; font-weight:600; }}")
 
 
+def _esc(text: Any) -> str:
+    import html
+
+    return html.escape(str(text), quote=False)
+
+
+#: (background, text, border) of the boxes; explicit pairs so they read the same in the light and dark themes.
+BOX_STYLES = {
+    "warn": ("#fff4d6", "#5c3d00", "#e0a800"),
+    "ok": ("#e3f5e6", "#14532d", "#7cc48a"),
+    "info": ("#e8eef6", "#1e3a5f", "#9db6d6"),
+    "danger": ("#fde6e4", "#7f1d1d", "#e08a84"),
+}
+
+
+class CheckBox(QLabel):
+    """A boxed list of checks (warnings in amber, a passed check in green) shown next to the draft."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("checksBox")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.RichText)
+        self.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.lines: list[str] = []
+        self.level = ""
+        self.setVisible(False)
+
+    def show_lines(self, lines: list[str], level: str = "warn", head: str = "") -> None:
+        self.lines = [str(x) for x in lines if str(x).strip()]
+        self.level = level if self.lines or head else ""
+        if not self.lines and not head:
+            self.clear()
+            self.setVisible(False)
+            return
+        bg, fg, border = BOX_STYLES.get(level, BOX_STYLES["warn"])
+        parts = [f"<b>{_esc(head)}</b>"] if head else []
+        if self.lines:
+            parts.append("<br>".join(f"• {_esc(x)}" for x in self.lines))
+        self.setText("<br>".join(parts))
+        self.setStyleSheet(f"QLabel#checksBox {{ background:{bg}; color:{fg}; border:1px solid {border}; "
+                           "border-radius:6px; padding:5px 8px; }")
+        self.setVisible(True)
+
+    def plain(self) -> str:
+        return self.text().replace("<br>", "\n")
+
+
 class TaskPane(QWidget):
     """Common frame: banner, progress + cancel, body, and a row of actions."""
 
@@ -209,6 +258,10 @@ class TaskPane(QWidget):
         prow.addWidget(self.progress, 1)
         prow.addWidget(self.cancel_button)
         outer.addLayout(prow)
+        # what a person must check before using the draft: shown above the draft, never only in a tooltip
+        self.checks = CheckBox(self)
+        self.checks.setAccessibleName(f"{self.title} checks")
+        outer.addWidget(self.checks)
         self.body = QVBoxLayout()
         outer.addLayout(self.body, 1)
         self.notes = QLabel(self)
@@ -291,9 +344,87 @@ class TaskPane(QWidget):
 
 
 # ------------------------------------------------------------------------------------------ summary
-SUMMARY_SECTIONS = [("synopsis", "Synopsis"), ("problems", "Problems"), ("medications", "Medications"),
-                    ("allergies", "Allergies"), ("key_results", "Key results"), ("procedures", "Procedures"),
-                    ("plan", "Plan"), ("follow_up", "Follow-up")]
+#: Every part of ``Summary.to_dict()`` the pane shows, in order: (key, heading, style). Drugs given in hospital
+#: only have their own heading, apart from the medicines to take; return precautions are never left out.
+SUMMARY_PARTS = [
+    ("synopsis", "Synopsis", ""),
+    ("problems", "Problems", ""),
+    ("medications", "Medications (discharge / home list)", ""),
+    ("hospital_medications", "Given in hospital only — NOT for home (not on the discharge list)", "hospital"),
+    ("allergies", "Allergies", ""),
+    ("key_results", "Key results", ""),
+    ("procedures", "Procedures", ""),
+    ("plan", "Plan", ""),
+    ("follow_up", "Follow-up", ""),
+    ("return_precautions", "Return precautions — when to seek care", "precautions"),
+]
+SUMMARY_SECTIONS = [(k, label) for k, label, _ in SUMMARY_PARTS]  # kept for callers of the old name
+#: parts listed even when empty, so "nothing documented" is visible rather than silently absent
+ALWAYS_SHOWN = {"medications": "none documented in the note", "allergies": "none documented in the note"}
+PART_STYLES = {  # (header background, header text, item text) — explicit pairs, readable in both themes
+    "hospital": ("#fde2cf", "#7c2d12", None),
+    "precautions": ("#fde6e4", "#7f1d1d", None),
+    "": (None, None, None),
+}
+CHANGE_LABELS = {"stop": "STOP", "start": "NEW", "change": "CHANGED", "hold": "HOLD", "increase": "DOSE UP",
+                 "decrease": "DOSE DOWN", "continue": "CONTINUE"}
+
+
+def summary_item_text(key: str, e: dict) -> str:
+    """How one summary item reads in the pane (and in exports): the note's words plus what the fields add."""
+    text = e.get("text", "")
+    f = e.get("fields") or {}
+    if key == "medications":
+        change = str(f.get("change") or "").lower()
+        label = CHANGE_LABELS.get(change, change.upper())
+        if label and not text.upper().startswith(label):
+            text = f"{label}: {text}"
+    elif key == "hospital_medications":
+        text = f"{text} — given in hospital"
+    elif key == "key_results" and f.get("flag"):
+        text = f"{text}  [{f['flag']}]"
+    elif key == "problems" and f.get("status") and f["status"] != "affirmed":
+        text = f"{text}  ({f['status']})"
+    if e.get("composed"):
+        text += "  (joined from the note's fields)"
+    if not e.get("evidence"):
+        text += "  (no evidence in the note)"
+    return text
+
+
+def summary_parts(d: dict) -> dict[str, list[dict]]:
+    """The entries of each part. A medicine whose setting is "inpatient" is shown with the drugs given in
+    hospital even if it came in the medications list: the pane never presents it as one to take."""
+    parts: dict[str, list[dict]] = {}
+    for key, _label, _style in SUMMARY_PARTS:
+        val = d.get(key)
+        parts[key] = [val] if isinstance(val, dict) else list(val or [])
+    inpatient = [m for m in parts["medications"] if (m.get("fields") or {}).get("setting") == "inpatient"]
+    if inpatient:
+        parts["medications"] = [m for m in parts["medications"] if m not in inpatient]
+        parts["hospital_medications"] = parts["hospital_medications"] + inpatient
+    return parts
+
+
+def summary_blocks(d: dict) -> list:
+    """(heading, lines) for the DOCX/PDF export: the same parts and wording as the pane."""
+    out = []
+    parts = summary_parts(d)
+    for key, label, _style in SUMMARY_PARTS:
+        entries = parts[key]
+        if key == "synopsis":
+            if entries:
+                out.append((label, [entries[0].get("text", "")]))
+            continue
+        if entries:
+            out.append((label, ["- " + summary_item_text(key, e) for e in entries]))
+        elif key in ALWAYS_SHOWN:
+            out.append((label, [f"- ({ALWAYS_SHOWN[key]})"]))
+    if d.get("abstract"):
+        a = d["abstract"]
+        out.append((f"Prose draft ({a.get('model') or 'model'}) — generated, check every sentence",
+                    [a.get("text", "")] + [f"! unsupported {f.get('kind')}: {f.get('text')}" for f in a.get("flags") or []]))
+    return out
 
 
 class SummaryPane(TaskPane):
@@ -303,13 +434,22 @@ class SummaryPane(TaskPane):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.provenance = QLabel(self)
+        self.provenance.setObjectName("summaryProvenance")
+        self.provenance.setAccessibleName("Summary provenance")
+        self.provenance.setWordWrap(True)
+        self.provenance.setVisible(False)
+        self.body.addWidget(self.provenance)
         self.tree = QTreeWidget(self)
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName("Summary items")
         self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
         self.tree.itemClicked.connect(self._clicked)
         self.body.addWidget(self.tree)
         self.items: list[tuple[QTreeWidgetItem, dict]] = []
+        self.heads: dict[str, QTreeWidgetItem] = {}
+        self.data: dict = {}
 
     def set_result(self, result, run_id=None) -> None:
         super().set_result(result, run_id)
@@ -317,24 +457,80 @@ class SummaryPane(TaskPane):
         self.data = d
         self.tree.clear()
         self.items = []
-        for key, label in SUMMARY_SECTIONS:
-            val = d.get(key)
-            entries = [val] if isinstance(val, dict) else (val or [])
-            if not entries:
+        self.heads = {}
+        parts = summary_parts(d)
+        for key, label, style in SUMMARY_PARTS:
+            entries = parts[key]
+            if not entries and key not in ALWAYS_SHOWN:
                 continue
             head = QTreeWidgetItem(self.tree, [label])
+            head.setData(0, Qt.UserRole + 1, key)
             f = head.font(0)
             f.setBold(True)
             head.setFont(0, f)
+            bg, fg, _ = PART_STYLES.get(style, PART_STYLES[""])
+            if bg:
+                head.setBackground(0, QColor(bg))
+                head.setForeground(0, QColor(fg))
+            if key == "hospital_medications":
+                head.setToolTip(0, "Drugs the note says were given during the stay (IV, anaesthetic, inpatient-only). "
+                                   "They are not medicines to take at home.")
+            elif key == "return_precautions":
+                head.setToolTip(0, "Warning signs: when the patient must come back or seek urgent care")
+            self.heads[key] = head
+            if not entries:
+                it = QTreeWidgetItem(head, [f"({ALWAYS_SHOWN[key]})"])
+                it.setData(0, Qt.UserRole, None)
             for e in entries:
                 ev = e.get("evidence") or []
-                text = e.get("text", "")
-                it = QTreeWidgetItem(head, [text if ev else f"{text}  (no evidence)"])
-                it.setToolTip(0, "Click to show where the note says this" if ev else "No evidence in the note")
+                it = QTreeWidgetItem(head, [summary_item_text(key, e)])
+                tip = "Click to show where the note says this" if ev else "No evidence in the note"
+                if key == "hospital_medications":
+                    tip = "Given in hospital only — do not list it as a medicine to take. " + tip
+                it.setToolTip(0, tip)
                 it.setData(0, Qt.UserRole, e)
+                if key == "hospital_medications":
+                    fi = it.font(0)
+                    fi.setItalic(True)
+                    it.setFont(0, fi)
                 self.items.append((it, e))
             head.setExpanded(True)
-        self.set_notes(list(d.get("warnings") or []))
+        if d.get("abstract"):
+            a = d["abstract"]
+            head = QTreeWidgetItem(self.tree, [f"Prose draft ({a.get('model') or 'model'}) — generated, check every sentence"])
+            f = head.font(0)
+            f.setBold(True)
+            head.setFont(0, f)
+            self.heads["abstract"] = head
+            QTreeWidgetItem(head, [a.get("text", "")])
+            for fl in a.get("flags") or []:
+                QTreeWidgetItem(head, [f"⚠ unsupported {fl.get('kind')}: “{fl.get('text')}” ({fl.get('reason', '')})"])
+            head.setExpanded(True)
+        self.provenance.setText(self._provenance_text(d))
+        self.provenance.setVisible(True)
+        self.checks.show_lines(list(d.get("warnings") or []), "warn", "Check:" if d.get("warnings") else "")
+
+    @staticmethod
+    def _provenance_text(d: dict) -> str:
+        method = d.get("method", "extractive")
+        if method == "extractive":
+            how = "Extractive: every line is copied from the note"
+        else:
+            how = f"Method: {method}"
+        sel = d.get("selection")
+        if sel == "embedding-mmr":
+            how += " (synopsis and plan sentences chosen by the embedding model)"
+        elif sel:
+            how += f" (sentences chosen by {sel})"
+        models = ", ".join(f"{m.get('name')} {m.get('version', '')}".strip() for m in d.get("models") or [])
+        if models:
+            how += f" · models: {models}"
+        return how + " · click a line to see it in the note"
+
+    def part_texts(self, key: str) -> list[str]:
+        """The lines shown under one part's heading (empty when the part is not shown)."""
+        head = self.heads.get(key)
+        return [head.child(i).text(0) for i in range(head.childCount())] if head is not None else []
 
     def _clicked(self, item: QTreeWidgetItem, _col: int = 0) -> None:
         e = item.data(0, Qt.UserRole)
@@ -353,21 +549,66 @@ class SummaryPane(TaskPane):
         return render_text(self.data)
 
     def blocks(self) -> list:
-        out = []
-        for key, label in SUMMARY_SECTIONS:
-            val = self.data.get(key)
-            entries = [val] if isinstance(val, dict) else (val or [])
-            if entries:
-                out.append((label, [("- " + e["text"]) if key != "synopsis" else e["text"] for e in entries]))
-        return out
+        return summary_blocks(self.data)
 
 
 # ------------------------------------------------------------------------------------------ codes
+STATUS_WORDS = {"affirmed": "affirmed (the note states it)", "negated": "negated — the note says it is absent",
+                "uncertain": "uncertain — raised as possible, not confirmed", "historical": "historical — a past condition",
+                "family": "family history — about a relative", "hypothetical": "hypothetical — a possibility or instruction"}
+
+
+def code_note_tags(c: dict) -> str:
+    """Short tags for a code's coding notes (the Notes column): the full text is in the detail panel."""
+    tags = []
+    for w in c.get("warnings") or []:
+        low = w.lower()
+        tag = ("code first" if low.startswith("code first") else "use additional" if low.startswith("use additional")
+               else "Excludes1" if "excludes1" in low else "Excludes2" if "excludes2" in low
+               else "not billable" if "not billable" in low else "from family mention" if "family mention" in low
+               else "note")
+        if tag not in tags:
+            tags.append(tag)
+    if c.get("billable") is False and "not billable" not in tags:
+        tags.append("not billable")
+    return " · ".join(tags)
+
+
+def code_detail_html(c: dict) -> str:
+    """Everything ``to_dict()`` gives about one code, for the detail panel (unknown keys listed at the end)."""
+    out = [f"<b>{_esc(c.get('code', ''))}</b> {_esc(c.get('description', ''))}"]
+    status = c.get("status") or "affirmed"
+    line = f"Context: {_esc(STATUS_WORDS.get(status, status))}"
+    cue = c.get("cue") or {}
+    if cue.get("text"):
+        line += f" (cue <a href='ev:{int(cue['start'])}-{int(cue['end'])}'>“{_esc(cue['text'])}”</a>)"
+    line += " · " + ("suggested" if c.get("suggested") else "not suggested")
+    line += f" · score {float(c.get('score', 0)):.2f}"
+    if "billable" in c:
+        line += " · " + ("billable" if c.get("billable") else "<b>not billable</b>")
+    out.append(line)
+    ev = c.get("evidence") or []
+    if ev:
+        links = ", ".join(f"<a href='ev:{int(e['start'])}-{int(e['end'])}'>“{_esc(e['text'])}”</a>" for e in ev)
+        out.append(f"Evidence ({len(ev)}): {links}")
+    else:
+        out.append("<i>No evidence in the note</i>")
+    if c.get("sources"):
+        out.append("Found by: " + _esc(", ".join(map(str, c["sources"]))))
+    for w in c.get("warnings") or []:
+        out.append(f"<span style='color:#b45309'>⚠ {_esc(w)}</span>")
+    known = {"code", "description", "status", "cue", "suggested", "score", "billable", "evidence", "sources", "warnings"}
+    for k, v in c.items():
+        if k not in known and v not in (None, "", [], {}):
+            out.append(f"{_esc(k.replace('_', ' '))}: {_esc(v if not isinstance(v, (list, dict)) else __import__('json').dumps(v))}")
+    return "<br>".join(out)
+
+
 class CodesPane(TaskPane):
     title = "Codes"
     export_formats = ("csv",)
     evidenceClicked = Signal(int, int)
-    COLUMNS = ["Code", "Description", "Status", "Score", "Decision"]
+    COLUMNS = ["Code", "Description", "Status", "Score", "Decision", "Notes"]
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -384,10 +625,26 @@ class CodesPane(TaskPane):
         self.table.verticalHeader().setVisible(False)
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(1, QHeaderView.Stretch)
-        for c in (0, 2, 3, 4):
+        for c in (0, 2, 3, 4, 5):
             h.setSectionResizeMode(c, QHeaderView.ResizeToContents)
         self.table.cellClicked.connect(self._clicked)
-        self.body.addWidget(self.table, 1)
+        self.table.currentCellChanged.connect(lambda r, *_: self._show_detail(r))
+        self.body.addWidget(self.table, 3)
+        # the selected code in full: context, every evidence span (click to show it), coding notes
+        self.detail = QTextBrowser(self)
+        self.detail.setObjectName("codeDetail")
+        self.detail.setAccessibleName("Selected code details")
+        self.detail.setOpenLinks(False)
+        self.detail.setOpenExternalLinks(False)
+        self.detail.anchorClicked.connect(self._anchor)
+        self.detail.setMinimumHeight(90)
+        self.detail.setPlaceholderText("Select a code to see its evidence, context and coding notes")
+        self.body.addWidget(self.detail, 2)
+        self.provenance = QLabel(self)
+        self.provenance.setObjectName("codesProvenance")
+        self.provenance.setAccessibleName("Codes provenance")
+        self.provenance.setWordWrap(True)
+        self.body.addWidget(self.provenance)
         crow = QHBoxLayout()
         self.accept_code = QPushButton("Accept code", self)
         self.reject_code = QPushButton("Reject code", self)
@@ -413,9 +670,20 @@ class CodesPane(TaskPane):
     def set_result(self, result, run_id=None) -> None:
         super().set_result(result, run_id)
         d = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+        self.data = d
         self.codes = list(d.get("codes") or [])
         self.decisions = {}
         self._fill()
+        self.detail.clear()
+        bits = [str(d.get("code_set") or "ICD-10-CM")]
+        if d.get("threshold") is not None:
+            bits.append(f"suggested at score ≥ {float(d['threshold']):.2f}")
+        models = ", ".join(f"{m.get('name')} {m.get('version', '')}".strip() for m in d.get("models") or [])
+        bits.append(f"model: {models}" if models else "no model recorded")
+        self.provenance.setText(" · ".join(bits))
+        noted = sum(1 for i in self.rows if self.codes[i].get("warnings"))
+        self.checks.show_lines([], "warn", f"{noted} suggested code(s) carry coding notes (code first, use additional, "
+                                           "Excludes1, not billable): see the Notes column" if noted else "")
         self.accept_code.setEnabled(True)
         self.reject_code.setEnabled(True)
 
@@ -426,7 +694,7 @@ class CodesPane(TaskPane):
         for r, i in enumerate(self.rows):
             c = self.codes[i]
             vals = [c["code"], c.get("description", ""), c.get("status", ""), f"{float(c.get('score', 0)):.2f}",
-                    self.decisions.get(i, "")]
+                    self.decisions.get(i, ""), code_note_tags(c)]
             ev = c.get("evidence") or []
             for col, v in enumerate(vals):
                 item = QTableWidgetItem(v)
@@ -435,6 +703,10 @@ class CodesPane(TaskPane):
                     if c.get("warnings"):
                         tip += "\n" + "\n".join(c["warnings"])
                     item.setToolTip(tip)
+                elif col == 5 and c.get("warnings"):
+                    item.setToolTip("\n".join(c["warnings"]))
+                    if c.get("suggested"):
+                        item.setForeground(QColor("#b45309"))
                 if not c.get("suggested"):
                     item.setForeground(QColor("#7b8794"))
                 self.table.setItem(r, col, item)
@@ -444,6 +716,18 @@ class CodesPane(TaskPane):
             ev = self.codes[self.rows[row]].get("evidence") or []
             if ev:
                 self.evidenceClicked.emit(int(ev[0]["start"]), int(ev[0]["end"]))
+            self._show_detail(row)
+
+    def _show_detail(self, row: int) -> None:
+        if not (0 <= row < len(self.rows)):
+            return
+        self.detail.setHtml(code_detail_html(self.codes[self.rows[row]]))
+
+    def _anchor(self, url) -> None:
+        ref = url.toString()
+        if ref.startswith("ev:"):
+            a, b = ref[3:].split("-", 1)
+            self.evidenceClicked.emit(int(a), int(b))
 
     def row_of(self, code: str) -> int:
         for r, i in enumerate(self.rows):
@@ -532,15 +816,67 @@ class TextDraftPane(TaskPane):
         return self.text()
 
 
+def _as_dict(result) -> dict:
+    """A task result as its ``to_dict()`` (live result), or the stored dict (a past run)."""
+    if hasattr(result, "to_dict"):
+        return result.to_dict()
+    if isinstance(result, dict):
+        return result
+    return dict(vars(result))
+
+
+def letter_checks(d: dict) -> tuple[list[str], str, str]:
+    """(lines, level, heading) for the letter's check box: the fact-check warnings, the note's facts the
+    letter leaves out, and letter lines that have no evidence in the note."""
+    lines = [f"Check: {w}" for w in d.get("warnings") or []]
+    for m in d.get("missing") or []:
+        what = m.get("what_is_missing")
+        kind = m.get("kind", "fact")
+        text = m.get("text", "")
+        why = f" ({m['hospital_reason']})" if m.get("hospital_reason") else ""
+        lines.append(f"Left out of the letter: the {what} of {text}{why}" if what
+                     else f"Left out of the letter ({kind}): {text}{why}")
+    for sec in d.get("sections") or []:
+        for ln in sec.get("lines") or []:
+            if ln.get("evidence_missing"):
+                lines.append(f"Not found in the note ({sec.get('heading', '')}): {ln.get('text', '')}")
+    if lines:
+        return lines, "warn", "Before sending, check:"
+    return [], "ok", "Fact check passed: every number, date, medicine and side in the letter is in the note; nothing listed in the note is left out."
+
+
 class LetterPane(TextDraftPane):
     title = "Letter"
     export_formats = ("docx", "pdf")
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.info = QLabel(self)
+        self.info.setObjectName("letterInfo")
+        self.info.setAccessibleName("Letter readability")
+        self.info.setWordWrap(True)
+        self.info.setVisible(False)
+        self.body.addWidget(self.info)
+
     def set_result(self, result, run_id=None) -> None:
         super().set_result(result, run_id)
-        self.set_text(result.text if hasattr(result, "text") else result.get("text", ""))
-        warnings = list(getattr(result, "warnings", None) or (result.get("warnings") if isinstance(result, dict) else []) or [])
-        self.set_notes(warnings)
+        d = _as_dict(result)
+        self.data = d
+        self.set_text(d.get("text", ""))
+        lines, level, head = letter_checks(d)
+        self.checks.show_lines(lines, level, head)
+        bits = []
+        r = d.get("readability") or {}
+        if r.get("flesch_kincaid_grade") is not None:
+            bits.append(f"Reading level: grade {float(r['flesch_kincaid_grade']):.1f} (Flesch–Kincaid)"
+                        + (f", {r['words']} words" if r.get("words") else ""))
+        unexplained = sorted({j.get("text", "") for j in d.get("jargon") or [] if not j.get("explained")})
+        if unexplained:
+            bits.append("Medical words not explained: " + ", ".join(unexplained[:8]))
+        if d.get("rewrite"):
+            bits.append("A model rewrite was made; the text shown is the checked draft")
+        self.info.setText(" · ".join(bits))
+        self.info.setVisible(bool(bits))
 
     def blocks(self) -> list:
         if self.edited() is None and self.text() == self.original and hasattr(self.result, "paragraphs"):
@@ -548,14 +884,127 @@ class LetterPane(TextDraftPane):
         return [p.strip() for p in self.text().split("\n") if p.strip()]
 
 
+#: How each report section's source reads in the pane (provenance label, box level).
+REPORT_SOURCES = {
+    "tag": ("from the DICOM header", "info"),
+    "history": ("from prior studies in the history", "info"),
+    "user": ("your findings, as typed", "ok"),
+    "model": ("model draft — checked", "warn"),
+    "template": ("template normal default — NOT reviewed", "warn"),
+    "none": ("to be written by the radiologist", "warn"),
+    "findings (extractive)": ("abnormal findings, verbatim", "ok"),
+}
+
+
+def report_provenance(section: dict) -> tuple[str, str]:
+    """(label, level) saying where a report section's text comes from."""
+    prov = section.get("provenance") or {}
+    src = prov.get("source", "")
+    label, level = REPORT_SOURCES.get(src, (src or "unknown source", "warn"))
+    name = section.get("name")
+    if src == "findings (extractive)" and section.get("extractive") == "all findings normal":
+        label = "template normal impression (every findings sentence is normal)"
+    if name == "impression" and src == "model":
+        label = "model draft — checked against the findings (side, omissions, numbers)"
+    if name == "findings" and src == "model":
+        label = "image model draft — check every sentence"
+    md = section.get("model_draft")
+    if isinstance(md, dict) and not md.get("used", True):
+        label += " · the model draft failed the check and was not used"
+    if section.get("unreviewed_default"):
+        label += " [unreviewed default]"
+    return label, level
+
+
+class _DefaultTagHighlighter(QSyntaxHighlighter):
+    """Paints every "[unreviewed default]" tag (and "[ ]" blanks) in the report text, so none is missed."""
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt name)
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor("#ffd866"))
+        fmt.setForeground(QColor("#3d2a00"))
+        fmt.setFontWeight(QFont.Bold)
+        for tag in ("[unreviewed default]", "[ ]"):
+            i = text.find(tag)
+            while i >= 0:
+                self.setFormat(i, len(tag), fmt)
+                i = text.find(tag, i + len(tag))
+
+
 class ReportPane(TextDraftPane):
     title = "Report"
     export_formats = ("pdf", "sr", "txt")
+    redraftRequested = Signal(str)  # the radiologist's findings: draft the report (and impression) from them
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.provenance = QLabel(self)
+        self.provenance.setObjectName("reportProvenance")
+        self.provenance.setAccessibleName("Report provenance")
+        self.provenance.setWordWrap(True)
+        self.provenance.setTextFormat(Qt.RichText)
+        self.provenance.setVisible(False)
+        self.body.insertWidget(0, self.provenance)
+        self.highlighter = _DefaultTagHighlighter(self.editor.document())
+        frow = QHBoxLayout()
+        self.findings = QPlainTextEdit(self)
+        self.findings.setObjectName("findingsInput")
+        self.findings.setAccessibleName("Your findings")
+        self.findings.setPlaceholderText("Your findings (type or paste), then “Draft from findings” for a checked impression")
+        self.findings.setMaximumHeight(64)
+        self.redraft = QPushButton("Draft from findings", self)
+        self.redraft.setAccessibleName("Draft report from findings")
+        self.redraft.setToolTip("Draft the report again from these findings (the impression model runs in the background)")
+        self.redraft.clicked.connect(self._redraft)
+        frow.addWidget(self.findings, 1)
+        frow.addWidget(self.redraft, 0, Qt.AlignTop)
+        self.body.addLayout(frow)
+        self.sections: list[dict] = []
+
+    def _redraft(self) -> None:
+        text = self.findings.toPlainText().strip()
+        if text:
+            self.redraftRequested.emit(text)
+
+    def set_busy(self, busy, message=""):
+        super().set_busy(busy, message)
+        if hasattr(self, "redraft"):
+            self.redraft.setEnabled(not busy)
 
     def set_result(self, result, run_id=None) -> None:
         super().set_result(result, run_id)
         self.set_text(report_body(result))
-        self.set_notes(list(getattr(result, "notes", []) or []) + list(getattr(result, "warnings", []) or []))
+        d = _as_dict(result)
+        self.data = d
+        self.sections = list(d.get("sections") or [])
+        notes = list(d.get("notes") or [])
+        self.set_notes([n for n in notes if "unreviewed default" not in n])
+        rows = []
+        for s in self.sections:
+            label, level = report_provenance(s)
+            bg, fg, _border = BOX_STYLES[level]
+            note = (s.get("provenance") or {}).get("note", "")
+            md = s.get("model_draft")
+            if isinstance(md, dict) and md.get("check"):  # the failed draft and why, next to its section
+                note = (note + " — " if note else "") + f"model draft “{md.get('text', '')}”: " + "; ".join(md["check"])
+            rows.append(f"<tr><td style='padding:1px 6px'><b>{_esc(s.get('title', s.get('name', '')))}</b></td>"
+                        f"<td style='background:{bg}; color:{fg}; padding:1px 6px'>{_esc(label)}</td></tr>"
+                        + (f"<tr><td></td><td style='padding:0 6px 2px 6px'><small>{_esc(note)}</small></td></tr>" if note else ""))
+        self.provenance.setText("<table cellspacing='0'>" + "".join(rows) + "</table>")
+        self.provenance.setVisible(bool(rows))
+        warns = list(d.get("warnings") or [])
+        for s in self.sections:
+            md = s.get("model_draft")
+            if isinstance(md, dict) and md.get("check") and not any("model draft was not used" in w for w in warns):
+                warns.append(f"{s.get('title', s.get('name'))}: model draft “{md.get('text', '')}” failed the check: "
+                             + "; ".join(md["check"]))
+        warns += [n for n in notes if "unreviewed default" in n]
+        defaults = [s.get("title", s.get("name")) for s in self.sections if s.get("unreviewed_default")
+                    or "[unreviewed default]" in (s.get("text") or "")]
+        if defaults and not any("unreviewed default" in n for n in notes):
+            warns.append(f"{', '.join(defaults)}: template normal defaults, not a reading of the images — "
+                         "edit every line tagged [unreviewed default]")
+        self.checks.show_lines(warns, "warn", "Check before signing:" if warns else "")
 
     def edited_report(self):
         """A copy of the report with the edited section texts (source "user" where changed)."""
