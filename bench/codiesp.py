@@ -1,6 +1,9 @@
 """CodiEsp-D benchmark of the ICD-10-CM coder on the English text.
 
-    .venv/bin/python bench/codiesp.py --split dev [--limit N] [--data DIR]
+    .venv/bin/python bench/codiesp.py --split dev [--limit N] [--data DIR] [--pack DIR]
+
+The shipped pack learned from train+dev; dev numbers need the train-only variant, made by
+``models/coder/train.py --out DIR --threshold 0.3`` (no --final) and passed here with ``--pack DIR``.
 
 Prints MAP over each note's ranked list (trec_eval style, as the CodiEsp evaluation computes it: average
 precision with the number of gold codes as denominator, averaged over notes) and micro precision /
@@ -30,6 +33,8 @@ def main(argv=None) -> int:
     ap.add_argument("--split", choices=["dev", "train"], default="dev")
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/codiesp")
     ap.add_argument("--limit", type=int, default=None, help="only the first N notes")
+    ap.add_argument("--pack", type=Path, default=None,
+                    help="a coder pack folder to measure instead of the installed one (e.g. a train-only pack)")
     args = ap.parse_args(argv)
 
     from medassist.ingest import document_from_text
@@ -46,7 +51,12 @@ def main(argv=None) -> int:
     gold = {i: gold[i] for i in ids if gold[i]}
 
     t0 = time.perf_counter()
-    coder = Coder()
+    if args.pack is not None:
+        from medassist.runtime.packs import ModelPack
+
+        coder = Coder(pack=ModelPack.load(args.pack))
+    else:
+        coder = Coder()
     load_s = time.perf_counter() - t0
     code_document(document_from_text("warm up: fever and cough."), coder=coder)
     print(f"coder pack: {coder.pack.name} {coder.pack.version} ({coder.pack.manifest.get('source', '')}); "

@@ -41,6 +41,7 @@ class CodeSuggestion:
     warnings: list[str] = field(default_factory=list)
     cue: Span | None = None
     sources: list[str] = field(default_factory=list)
+    applied: tuple = ()  # every context status that applied to the deciding mention (not serialised)
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "description": self.description, "score": round(float(self.score), 4),
@@ -63,7 +64,7 @@ class CodingResult:
         return [c for c in self.codes if c.suggested]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"codes": [c.to_dict() for c in self.codes], "threshold": self.threshold,
+        return {"codes": [c.to_dict() for c in self.codes], "threshold": round(float(self.threshold), 4),
                 "code_set": self.code_set, "models": list(self.models)}
 
 
@@ -90,8 +91,11 @@ class Coder:
         except (OSError, ValueError, KeyError) as exc:
             raise ModelPackError(f"unreadable coder pack file ({exc})", path=pack.path) from exc
         self.scorer = TreeScorer(scorer)
-        self.threshold = float(scorer.get("threshold", 0.5))
+        self.threshold = round(float(scorer.get("threshold", 0.5)), 4)  # no float noise in any output
         self.lexicon = lexicon()
+        from .coding_safety import learned_synonyms
+
+        self.learned_synonyms = learned_synonyms(self.knowledge)
         try:
             from medassist.text.context import classify
         except ImportError:  # pragma: no cover - the context module ships with medassist
@@ -125,16 +129,26 @@ class Coder:
             seen = set()
             top = c.evidence[0][2] if c.evidence else 0.0
             for a, b, strength in c.evidence:  # strongest first; weak co-occurrences are not evidence
-                if (a, b) not in seen and len(ev) < 3 and strength >= 0.5 * top:
-                    seen.add((a, b))
-                    ev.append(Span.of(doc.text, a, b))
+                if (a, b) in seen or len(ev) >= 3 or strength < 0.5 * top:
+                    continue
+                seen.add((a, b))
+                # one span inside another is the same mention: keep the longer one
+                if any(x.start <= a and b <= x.end for x in ev):
+                    continue
+                ev = [x for x in ev if not (a <= x.start and x.end <= b)]
+                ev.append(Span.of(doc.text, a, b))
             cue = c.cue if isinstance(c.cue, Span) else None
             s = float(scores[int(k)])
             out.append(CodeSuggestion(code=entry.code, description=entry.description, score=s,
                                       suggested=bool(s >= self.threshold and c.status == "affirmed" and ev),
                                       status=c.status, billable=entry.billable, evidence=ev,
-                                      cue=cue, sources=sorted(c.sources)))
-        out = sorted(out + history_codes(out, self.threshold), key=lambda x: -x.score)
+                                      cue=cue, sources=sorted(c.sources), applied=tuple(c.applied)))
+        from .coding_safety import check_evidence, refine
+
+        blocked = check_evidence(out, doc, self.learned_synonyms)  # evidence must be a mention of the condition
+        out = out + history_codes([c for c in out if c.code not in blocked], self.threshold)
+        check_evidence(out, doc, self.learned_synonyms)
+        out = sorted(refine(out, doc), key=lambda x: -x.score)
         validate(out)
         return CodingResult(out, self.threshold, self.models())
 
@@ -161,6 +175,8 @@ def history_codes(codes: list[CodeSuggestion], threshold: float) -> list[CodeSug
         table = rules.get(c.status)
         if not table or not c.evidence:
             continue
+        doubt = sorted(set(c.applied) & {"negated", "uncertain", "hypothetical"})
+        ok = c.score >= threshold and not doubt
         prefix = max((p for p in table if c.code.startswith(p)), key=len, default=None)
         if prefix is None:
             continue
@@ -173,17 +189,23 @@ def history_codes(codes: list[CodeSuggestion], threshold: float) -> list[CodeSug
             if listed.score < c.score:
                 listed.score, listed.status, listed.cue = c.score, c.status, c.cue
                 listed.evidence = list(c.evidence)
-                listed.suggested = c.score >= threshold
+                listed.suggested = ok
+                listed.applied = c.applied
                 listed.sources = sorted(set(listed.sources) | {"history rule"})
                 listed.warnings.append(f"from the {c.status} mention of {c.code} ({c.description})")
+                if doubt:
+                    listed.warnings.append(f"not suggested: the {c.status} mention is also {' and '.join(doubt)}")
             continue
         prev = made.get(z)
         if prev is not None and prev.score >= c.score:
             continue
+        warn = [f"from the {c.status} mention of {c.code} ({c.description})"]
+        if doubt:
+            warn.append(f"not suggested: the {c.status} mention is also {' and '.join(doubt)}")
         made[z] = CodeSuggestion(code=entry.code, description=entry.description, score=c.score,
-                                 suggested=c.score >= threshold, status=c.status, billable=entry.billable,
-                                 evidence=list(c.evidence), warnings=[f"from the {c.status} mention of {c.code} ({c.description})"],
-                                 cue=c.cue, sources=["history rule"])
+                                 suggested=ok, status=c.status, billable=entry.billable,
+                                 evidence=list(c.evidence), warnings=warn,
+                                 cue=c.cue, sources=["history rule"], applied=c.applied)
     return sorted(made.values(), key=lambda x: -x.score)
 
 

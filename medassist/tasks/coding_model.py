@@ -63,6 +63,7 @@ class Candidate:
     status: str = "affirmed"
     cue: object = None
     sources: set = field(default_factory=set)
+    applied: tuple = ()  # every context status that applied to the deciding mention (family + uncertain ...)
 
 
 class Knowledge:
@@ -176,7 +177,7 @@ def _status_of(doc, start, end, classify):
     """Context of a mention, judged at its head (last word): a learned n-gram such as "history of
     diabetes" carries its own cue words, which must still govern the condition word."""
     if classify is None:
-        return "affirmed", None
+        return "affirmed", None, ()
     m = _LAST_WORD.search(doc.text, start, end)
     if m is not None and m.start() > start:
         start = m.start()
@@ -185,9 +186,9 @@ def _status_of(doc, start, end, classify):
     try:
         ctx = classify(doc, start, end)
     except Exception:  # a context failure must not lose the code; it is listed as affirmed
-        return "affirmed", None
+        return "affirmed", None, ()
     st = getattr(ctx, "status", "affirmed")
-    return (st if st in STATUSES else "affirmed"), getattr(ctx, "cue", None)
+    return (st if st in STATUSES else "affirmed"), getattr(ctx, "cue", None), tuple(getattr(ctx, "applied", ()) or ())
 
 
 def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 300):
@@ -264,6 +265,16 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
                 + 0.02 * math.log1p(prior.get(c.code, 0)))
 
     ranked = sorted(cands.values(), key=pre, reverse=True)[:max_candidates]
+    from .coding_safety import treated_now
+
+    low = text.lower()
+    treated_cache: dict[str, str | None] = {}
+
+    def chronic_now(code):
+        if code not in treated_cache:
+            treated_cache[code] = treated_now(code, low)
+        return treated_cache[code]
+
     cs = icd10.codeset()
     out = []
     status_cache: dict[tuple[int, int], tuple[str, object]] = {}
@@ -291,7 +302,11 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
                 status_cache[key] = _status_of(doc, a, b, classify)
             statuses.append(status_cache[key])
         aff = [x for x in statuses if x[0] == "affirmed"]
-        c.status, c.cue = aff[0] if aff else (statuses[0] if statuses else ("affirmed", None))
+        c.status, c.cue, c.applied = aff[0] if aff else (statuses[0] if statuses else ("affirmed", None, ()))
+        if c.status == "historical" and chronic_now(c.code):
+            # a chronic condition listed as past history that the note treats now is a current condition
+            c.status, c.cue = "affirmed", None
+            c.sources.add(f"treated now ({chronic_now(c.code)})")
         for st, name in (("negated", "neg"), ("uncertain", "unc"), ("historical", "hist"), ("family", "fam"),
                          ("hypothetical", "hyp")):
             f[name] = 1.0 if c.status == st else 0.0

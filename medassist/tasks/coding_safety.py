@@ -1,0 +1,346 @@
+"""Safety checks on the coder's suggested set (rules: resources/icd10cm/safety_rules.json).
+
+A code is suggested only when its evidence is a mention of that condition:
+
+* mention check: the evidence holds a non-weak word of the code's own vocabulary (tabular description,
+  inclusion terms, the lexicon's terms for it, plus the rules' synonyms) — "per hour" is not pain,
+  "exertion" is not dyspnoea, "diabetes" is not hypertension; a review-of-systems heading
+  ("Gastrointestinal:") is never a mention;
+* per-code rules: words the evidence must hold, site agreement with its sentence ("knee effusion" is not
+  a pleural effusion), sentence words that rule it out (planned weight loss, a well-healed scar), text
+  around the word that changes its meaning ("fall allergies"), codes never suggested (R69, blood type);
+* specificity: a more specific code the sentence or note supports replaces the default one (type 2
+  diabetes with hyperglycemia: E11.65), ICD-10-CM's presumed combinations (hypertension + heart failure:
+  I11.0), an unspecified code is dropped when a more specific code of its own parent is suggested, and a
+  sign/symptom code (chapter R) is dropped when a suggested diagnosis excludes it (Excludes1);
+* chronic conditions given as past history that the note treats now (a drug for it is named) are current.
+
+Every change leaves the code listed, with a warning that says why it is not suggested.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from functools import lru_cache
+
+from medassist import icd10
+from medassist.config import resource_path
+
+from .coding_text import stem, tokenize
+
+_NOT_A_MENTION = "not suggested: the evidence is not a mention of this condition"
+
+
+class SafetyRules:
+    def __init__(self, data: dict):
+        self.weak = {stem(w) for w in data.get("weak_words", [])}
+        self.synonyms = {p: {stem(w) for w in ws} for p, ws in data.get("synonyms", {}).items()}
+        self.codes: dict[str, dict] = {}
+        for prefix, rule in data.get("codes", {}).items():
+            r = dict(rule)
+            for key in ("evidence_requires", "sentence_requires", "sentence_forbids", "not_around"):
+                if key in r:
+                    r[key] = re.compile(r[key], re.IGNORECASE)
+            self.codes[prefix] = r
+        self.combinations = data.get("combinations", [])
+        self.specific_for = []
+        for rule in data.get("specific_for", []):
+            r = dict(rule)
+            for key in ("sentence_requires", "sentence_forbids", "evidence_forbids"):
+                if key in r:
+                    r[key] = re.compile(r[key], re.IGNORECASE)
+            self.specific_for.append(r)
+        self.chronic = {p: [w.lower() for w in ws] for p, ws in data.get("chronic_treated", {}).items()}
+
+    def rule_for(self, code: str) -> dict:
+        prefix = max((p for p in self.codes if code.startswith(p)), key=len, default=None)
+        return self.codes[prefix] if prefix is not None else {}
+
+    def chronic_drugs(self, code: str) -> list[str]:
+        prefix = max((p for p in self.chronic if code.startswith(p)), key=len, default=None)
+        return self.chronic[prefix] if prefix is not None else []
+
+
+@lru_cache(maxsize=1)
+def rules() -> SafetyRules:
+    with open(resource_path("icd10cm/safety_rules.json"), encoding="utf-8") as fh:
+        return SafetyRules(json.load(fh))
+
+
+# ------------------------------------------------------------------ vocabulary of a code
+@lru_cache(maxsize=1)
+def _lexicon_words() -> dict[str, set[str]]:
+    from .coding_lexicon import lexicon
+
+    out: dict[str, set[str]] = {}
+    for t in lexicon().terms:
+        out.setdefault(t.code, set()).update(t.words)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def vocabulary(code: str) -> frozenset[str]:
+    """Stemmed content words that name the condition of ``code`` (weak words removed)."""
+    r = rules()
+    words: set[str] = set(_lexicon_words().get(code, ()))
+    cs = icd10.codeset()
+    base = code
+    split = cs.split_seventh(code)
+    if split is not None:
+        base = split[0]
+    e = cs.raw(base)
+    if e is not None:
+        for text in [e["d"], *e.get("i", ()), *e.get("inc", ())]:
+            words.update(t.norm for t in tokenize(text))
+    for prefix, syn in r.synonyms.items():
+        if code.startswith(prefix):
+            words |= syn
+    return frozenset(w for w in words if w not in r.weak and not w.isdigit())
+
+
+def _similar(w: str, v: str) -> bool:
+    if w == v:
+        return True
+    a, b = (w, v) if len(w) <= len(v) else (v, w)
+    if len(a) >= 4 and b.startswith(a):
+        return True
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n >= max(5, len(a) - 2)
+
+
+def is_mention(code: str, text: str, learned: dict | None = None) -> bool:
+    """Whether ``text`` (an evidence span) holds a word naming the condition of ``code`` (its tabular
+    vocabulary, or a word ``learned`` gives as a near-synonym of it)."""
+    vocab = vocabulary(code) | (learned or {}).get(code, frozenset())
+    weak = rules().weak
+    for t in tokenize(text):
+        if t.norm in weak:
+            continue
+        if any(_similar(t.norm, v) for v in vocab):
+            return True
+    return False
+
+
+_HEADING_BEFORE = re.compile(r"(?:^|\n)[ \t\u2022*\-\d.)]*$")
+_HEADING_AFTER = re.compile(r"[ \t]*:")
+
+
+def is_heading(text: str, start: int, end: int) -> bool:
+    """An evidence span that is a line's label ("Gastrointestinal:", "• Musculoskeletal:")."""
+    return bool(_HEADING_AFTER.match(text, end)) and bool(_HEADING_BEFORE.search(text[max(0, start - 40):start]))
+
+
+# ------------------------------------------------------------------ sentences
+class _Sentences:
+    def __init__(self, doc):
+        self.text = doc.text
+        sents = getattr(doc, "sentences", None) or []
+        self.spans = [(s.start, s.end) for s in sents]
+        self.starts = [a for a, _ in self.spans]
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, start) - 1
+        if i >= 0 and self.spans[i][0] <= start < self.spans[i][1]:
+            return self.spans[i][0], max(self.spans[i][1], end)
+        lo = self.text.rfind("\n", 0, start) + 1
+        hi = self.text.find("\n", end)
+        return lo, (len(self.text) if hi < 0 else hi)
+
+
+def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, learned: dict | None = None) -> str | None:
+    """Why ``span`` is not a mention of ``code`` (None when it is)."""
+    text = doc.text
+    sents = sents or _Sentences(doc)
+    rule = rules().rule_for(code)
+    if is_heading(text, span.start, span.end):
+        return "a section heading is not a mention"
+    if not is_mention(code, span.text, learned):
+        return f"'{span.text}' does not name the condition"
+    rx = rule.get("evidence_requires")
+    if rx is not None and not rx.search(span.text):
+        return rule.get("why", "the evidence lacks the condition's words")
+    if any(k in rule for k in ("sentence_requires", "sentence_forbids", "not_around")):
+        a, b = sents.around(span.start, span.end)
+        sent = text[a:b]
+        rx = rule.get("sentence_requires")
+        if rx is not None and not rx.search(sent):
+            return rule.get("why", "the sentence does not support the code")
+        rx = rule.get("sentence_forbids")
+        if rx is not None and rx.search(sent):
+            return rule.get("why", "the sentence rules the code out")
+        rx = rule.get("not_around")
+        if rx is not None:
+            for m in rx.finditer(text, a, b):
+                if m.start() < span.end and m.end() > span.start:
+                    return rule.get("why", "the word means something else here")
+    return None
+
+
+def check_evidence(codes, doc, learned: dict | None = None) -> dict[str, str]:
+    """Keep only evidence spans that mention each code's condition; codes left with none are not suggested
+    (their evidence stays shown) and are returned as {code: why}. Codes never suggested are unsuggested."""
+    sents = _Sentences(doc)
+    blocked: dict[str, str] = {}
+    for c in codes:
+        rule = rules().rule_for(c.code)
+        if "never_suggest" in rule:
+            blocked[c.code] = rule["never_suggest"]
+            if c.suggested:
+                c.suggested = False
+                c.warnings.append(f"not suggested: {rule['never_suggest']}")
+            continue
+        if not c.evidence:
+            continue
+        problems = [evidence_problem(c.code, doc, e, sents, learned) for e in c.evidence]
+        good = [e for e, p in zip(c.evidence, problems) if p is None]
+        if good:
+            c.evidence = good
+            continue
+        why = next(p for p in problems if p)
+        blocked[c.code] = why
+        if c.suggested:
+            c.suggested = False
+            c.warnings.append(f"{_NOT_A_MENTION} ({why})")
+    return blocked
+
+
+def learned_synonyms(knowledge, min_count: int = 2, min_p: float = 0.5) -> dict[str, frozenset[str]]:
+    """Words of the coder pack's learned mention n-grams that name one code above all others (seen in at
+    least ``min_count`` sentences, that code's share at least ``min_p``): "necrosis" -> I96, "HCV" -> B19.20.
+    They widen the mention check beyond the tabular wording; per-code rules still apply."""
+    weak = rules().weak
+    out: dict[str, set[str]] = {}
+    for gram, (ng, _logn, codes) in knowledge.sent.items():
+        if ng < min_count or not codes:
+            continue
+        code, p = max(codes, key=lambda cp: cp[1])
+        if p >= min_p:
+            out.setdefault(code, set()).update(w for w in gram.split() if w not in weak and not w.isdigit())
+    return {c: frozenset(ws) for c, ws in out.items()}
+
+
+# ------------------------------------------------------------------ chronic conditions under treatment
+def treated_now(code: str, text_lower: str) -> str | None:
+    """The drug named in the note that treats the chronic condition ``code`` (None if none)."""
+    for drug in rules().chronic_drugs(code):
+        if re.search(r"(?<![a-z])" + re.escape(drug) + r"(?![a-z])", text_lower):
+            return drug
+    return None
+
+
+# ------------------------------------------------------------------ specificity and combinations
+def _make(code: str, like, score: float, evidence, why: str, status: str = "affirmed"):
+    from .code import CodeSuggestion
+
+    entry = icd10.lookup(code)
+    if entry is None:
+        return None
+    return CodeSuggestion(code=entry.code, description=entry.description, score=score, suggested=True,
+                          status=status, billable=entry.billable, evidence=list(evidence)[:3], warnings=[why],
+                          cue=getattr(like, "cue", None), sources=["coding rule"])
+
+
+def _promote(codes: list, code: str, like, score: float, evidence, why: str) -> None:
+    """Suggest ``code`` (lifting it when listed, adding it otherwise)."""
+    have = next((c for c in codes if c.code == code), None)
+    if have is not None:
+        if not have.suggested or have.score < score:
+            have.score = max(have.score, score)
+            have.suggested = True
+            have.status = "affirmed"
+            if not have.evidence:
+                have.evidence = list(evidence)[:3]
+            have.warnings.append(why)
+        return
+    made = _make(code, like, score, evidence, why)
+    if made is not None:
+        codes.append(made)
+
+
+_MEANING_STOP = frozenset("unspecified nos specified other site classified elsewhere unknown initial encounter part "
+                          "not of in the a an and or to due by for as".split())
+
+
+def _meaning_words(description: str, core: bool) -> frozenset[str]:
+    """Content words of a code's description; ``core``: only what comes before 'without' (a default code's
+    'without complications' says nothing more)."""
+    words = []
+    for t in tokenize(re.sub(r"[()\[\],]", " ", description)):
+        if core and t.norm == "without":
+            break
+        if t.norm not in _MEANING_STOP and t.norm not in ("with", "without"):
+            words.append(t.norm)
+    return frozenset(words)
+
+
+def _unsuggest(c, why: str) -> None:
+    c.suggested = False
+    c.warnings.append(f"not suggested: {why}")
+
+
+def refine(codes: list, doc) -> list:
+    """Specific codes, combinations, sibling pruning, Excludes1 symptom pruning (in place; returns codes)."""
+    r = rules()
+    sents = _Sentences(doc)
+    text = doc.text
+    # 1. a more specific code the evidence sentence (or the note) supports
+    for rule in r.specific_for:
+        for c in [c for c in codes if c.suggested and c.code == rule["code"]]:
+            scope_note = rule.get("scope") == "note"
+            ok = False
+            for e in c.evidence:
+                if rule.get("evidence_forbids") is not None and rule["evidence_forbids"].search(e.text):
+                    ok = False
+                    break
+                a, b = (0, len(text)) if scope_note else sents.around(e.start, e.end)
+                s = text[a:b]
+                if rule.get("sentence_requires") is not None and not rule["sentence_requires"].search(s):
+                    continue
+                if rule.get("sentence_forbids") is not None and rule["sentence_forbids"].search(s):
+                    continue
+                ok = True
+            if ok:
+                _unsuggest(c, f"replaced by the more specific {rule['to']}: {rule['why']}")
+                _promote(codes, rule["to"], c, c.score, c.evidence, f"more specific than {c.code}: {rule['why']}")
+    # 2. combination codes ICD-10-CM presumes
+    for rule in r.combinations:
+        sug = [c for c in codes if c.suggested]
+        parts = []
+        for p in rule["when"]:
+            hit = [c for c in sug if c.code.startswith(p)]
+            if not hit:
+                break
+            parts.append(hit[0])
+        else:
+            if rule.get("and_any") and not any(c.code.startswith(tuple(rule["and_any"])) for c in sug):
+                continue
+            dropped = [c for c in sug if c.code.startswith(tuple(rule["drop"]))]
+            ev = [e for c in parts for e in c.evidence[:1]]
+            score = max(c.score for c in dropped) if dropped else min(c.score for c in parts)
+            for c in dropped:
+                _unsuggest(c, f"combined into {rule['add']}: {rule['why']}")
+            _promote(codes, rule["add"], parts[0], score, ev, f"combination code: {rule['why']}")
+    # 3. a code whose meaning another suggested code of its category holds and adds to is dropped
+    #    (E66.9 obesity < E66.01 morbid obesity; R11.0 nausea < R11.2 nausea with vomiting; Z80.9 < Z80.0)
+    sug = [c for c in codes if c.suggested]
+    for c in sug:
+        mine = _meaning_words(c.description, core=True)
+        if not mine:
+            continue
+        better = [o for o in sug if o is not c and o.suggested and o.code[:3] == c.code[:3]
+                  and mine < _meaning_words(o.description, core=False)]
+        if better:
+            _unsuggest(c, f"the more specific {better[0].code} ({better[0].description}) is suggested")
+    # 4. a sign/symptom excluded by a suggested diagnosis is integral to it (guideline I.B.5)
+    names = [c.code for c in codes if c.suggested]
+    for a, b, note in icd10.excludes1_conflicts(names):
+        if a.startswith("R") and not b.startswith("R"):
+            for c in codes:
+                if c.code == a and c.suggested:
+                    _unsuggest(c, f"integral to the suggested {b} (Excludes1: {note})")
+    return codes
