@@ -124,8 +124,13 @@ class ContextRules:
         section_categories: dict[str, str] | None = None,
         version: int = 1,
         description: str = "",
+        clause_terminators: Iterable[str] = (),
     ):
         self.rules = list(rules)
+        # terminators that end a scope only up to the next comma: a list goes on after the clause
+        # ("No fever, cough which has resolved, or weight loss": weight loss is negated)
+        self.clause_terminators = [_key(t) for t in clause_terminators]
+        self._clause_set = set(self.clause_terminators)
         self.precedence = [p.upper() for p in (precedence or ["FAMILY", "NEGATED_EXISTENCE", "HYPOTHETICAL", "POSSIBLE_EXISTENCE", "HISTORICAL"])]
         for p in self.precedence:
             if p not in CATEGORY_STATUS:
@@ -161,6 +166,7 @@ class ContextRules:
             section_categories=data.get("section_categories"),
             version=int(data.get("version", 1)),
             description=str(data.get("description", "")),
+            clause_terminators=data.get("clause_terminators", ()),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -169,6 +175,8 @@ class ContextRules:
             d["description"] = self.description
         d["precedence"] = list(self.precedence)
         d["section_categories"] = dict(self.section_categories)
+        if self.clause_terminators:
+            d["clause_terminators"] = list(self.clause_terminators)
         d["context_rules"] = [r.to_dict() for r in self.rules]
         return d
 
@@ -226,13 +234,22 @@ class ContextRules:
                 continue
             if d in ("FORWARD", "BIDIRECTIONAL") and c.end <= start:
                 limit = sent_end
+                skipped = False  # inside a clause a clause-only terminator ends ("cough which has resolved")
                 for t in terms:
-                    if t.start >= c.end:
-                        limit = min(limit, t.start)
-                        break
+                    if t.start < c.end:
+                        continue
+                    if _key(t.rule.literal) in self._clause_set:
+                        comma = _clause_end(text, t.end, sent_end)
+                        if t.start <= start < comma:
+                            skipped = True
+                            break
+                        if comma < sent_end and _list_goes_on(text, comma, start):
+                            continue  # the negated list goes on after the clause
+                    limit = min(limit, t.start)
+                    break
                 if c.rule.max_scope is not None:
                     limit = min(limit, _after_words(text, c.end, sent_end, c.rule.max_scope))
-                if start < limit:
+                if start < limit and not skipped:
                     hits.append((c.rule.category, c))
                     continue
             if d in ("BACKWARD", "BIDIRECTIONAL") and c.start >= end:
@@ -262,6 +279,27 @@ class ContextRules:
 
 def _key(s: str) -> str:
     return " ".join(s.lower().split())
+
+
+_CLAUSE_END = re.compile(r"[,;]")
+_LIST_ITEM = re.compile(r"\s*(?:(?:and|or|nor)\s+)?(?:any\s+)?[\w/'-]+(?:\s+[\w/'-]+){0,3}\s*(?:,|$)", re.IGNORECASE)
+
+
+def _clause_end(text: str, pos: int, end: int) -> int:
+    """Offset of the next comma/semicolon after ``pos`` (or ``end``)."""
+    m = _CLAUSE_END.search(text, pos, end)
+    return m.start() if m else end
+
+
+def _list_goes_on(text: str, comma: int, start: int) -> bool:
+    """Whether the text from ``comma`` up to the mention ``start`` continues a list (", or X", ", Y, Z")
+    with short items only, so the mention is one more item of the list."""
+    seg = text[comma + 1:start]
+    if not seg.strip():
+        return True
+    items = seg.split(",")
+    # every item before the mention is short (up to 4 words), as list items are
+    return all(len(i.split()) <= 4 for i in items[:-1]) and len(items[-1].split()) <= 2
 
 
 def _after_words(text: str, pos: int, end: int, n: int) -> int:
