@@ -1,0 +1,92 @@
+"""The IT-admin face of the CLI: ``models list`` (labels, licence, search path of an installed build),
+``doctor`` (key source, execution providers), ``history show`` rendering, a locked history, and the
+``inspect``/error conventions of a mixed folder (QA findings E1-E3, H1-H4)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from runtime_fixtures import make_tiny_pack, write_manifest
+
+from medassist.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ------------------------------------------------------------------------------------------ models list (H4)
+def _restricted_pack(folder: Path) -> Path:
+    make_tiny_pack(folder, name="tiny-nc")
+    m = json.loads((folder / "manifest.json").read_text())
+    m["licence"] = "Model code Apache-2.0; weights derived from a data set for research use only, non-commercial"
+    m["quantization"] = "int8 dynamic (onnxruntime quantize_dynamic, per_channel, MatMul/Gemm)"
+    write_manifest(folder, m)
+    return folder
+
+
+def test_models_list_short_quant_and_licence_columns(tmp_path, home, capsys):
+    assert run(capsys, "models", "import", str(_restricted_pack(tmp_path / "nc")))[0] == 0
+    assert run(capsys, "models", "import", str(make_tiny_pack(tmp_path / "tiny")))[0] == 0
+    code, out, _ = run(capsys, "models", "list")
+    assert code == 0
+    lines = out.splitlines()
+    header = lines[0].split()
+    assert header[:5] == ["NAME", "VERSION", "TASK", "QUANT", "LICENCE"]
+    nc = next(x for x in lines if x.startswith("tiny-nc "))
+    tiny = next(x for x in lines if x.startswith("tiny-embedder "))
+    # the long quantization text stays out of the table; a restricted licence is not shown as Apache-2.0
+    assert "int8 dyn " in nc and "quantize_dynamic" not in out
+    assert "non-commercial" in nc and "Apache-2.0" not in nc
+    assert "Apache-2.0" in tiny and " none " in tiny
+    # columns line up: the SIZE column starts at the same place on every pack row
+    assert nc.index(" MB") == tiny.index(" MB")
+    assert f"user {home / 'packs'}" in out
+    # the full texts are kept in JSON
+    code, out, _ = run(capsys, "models", "list", "--format", "json")
+    rows = {r["name"]: r for r in json.loads(out)["packs"]}
+    assert rows["tiny-nc"]["licence"].endswith("non-commercial")
+    assert rows["tiny-nc"]["quant_label"] == "int8 dyn" and rows["tiny-nc"]["licence_label"] == "non-commercial"
+
+
+def test_quant_and_licence_labels_of_the_shipped_manifests():
+    from medassist.commands.models import licence_label, quant_label
+
+    assert quant_label({"weight_type": "int8", "is_static": False, "per_channel": True}) == "int8 dyn"
+    assert quant_label({"weight_type": "int4"}) == "int4"
+    assert quant_label("none") == "none" and quant_label(None) == "none"
+    assert licence_label("CC BY 4.0 (derived from CodiEsp); ICD-10-CM: US public domain") == "CC BY 4.0"
+    assert licence_label("Kaggle repackaging CC BY-NC-ND 4.0") == "non-commercial"
+    for manifest in sorted((ROOT / "models" / "trained").glob("*/manifest.json")):
+        m = json.loads(manifest.read_text())
+        assert len(quant_label(m.get("quantization"))) <= 12, manifest
+        assert len(licence_label(m.get("licence"))) <= 24, manifest
+
+
+def test_frozen_build_looks_for_packs_in_its_bundle(tmp_path):
+    """A PyInstaller build (sys.frozen, sys._MEIPASS) finds the packs bundled under models/ in its data folder,
+    after the user's imported packs — not in a source tree."""
+    bundle = tmp_path / "bundle"
+    make_tiny_pack(bundle / "models" / "trained" / "tiny-embedder")
+    code = (
+        "import sys, json; sys.frozen = True; sys._MEIPASS = sys.argv[1]\n"
+        "from medassist.cli import main\n"
+        "sys.exit(main(['models', 'list', '--format', 'json']))\n"
+    )
+    env = {"MEDASSIST_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    res = subprocess.run([sys.executable, "-c", code, str(bundle)], capture_output=True, text=True, timeout=120,
+                         env=env)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["search_paths"] == [str(tmp_path / "home" / "packs"), str(bundle / "models" / "trained"),
+                                    str(bundle / "models" / "packs")]
+    assert [(p["name"], p["location"]) for p in data["packs"]] == [("tiny-embedder", "trained")]
