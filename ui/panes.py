@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -427,6 +429,28 @@ def summary_blocks(d: dict) -> list:
     return out
 
 
+class _WrapDelegate(QStyledItemDelegate):
+    """Row heights for wrapped text: a QTreeView sizes rows before it knows the column width, so a long line
+    (the synopsis) would end in "…"; this measures the text at the column's width."""
+
+    def __init__(self, tree: QTreeWidget):
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(self, option, index):  # noqa: N802 (Qt name)
+        size = super().sizeHint(option, index)
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = self.tree.viewport().width() - self.tree.indentation() * (depth + 1) - 12
+        if width <= 50:
+            return size
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        rect = opt.fontMetrics.boundingRect(0, 0, width, 100000, int(Qt.TextWordWrap), opt.text)
+        return QSize(size.width(), max(size.height(), rect.height() + 2))
+
+
 class SummaryPane(TaskPane):
     title = "Summary"
     export_formats = ("docx", "pdf")
@@ -445,6 +469,11 @@ class SummaryPane(TaskPane):
         self.tree.setAccessibleName("Summary items")
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
+        self.tree.setTextElideMode(Qt.ElideNone)  # long lines wrap instead of ending in "…"
+        self.tree.header().setStretchLastSection(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tree.setItemDelegate(_WrapDelegate(self.tree))
+        self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.itemClicked.connect(self._clicked)
         self.body.addWidget(self.tree)
         self.items: list[tuple[QTreeWidgetItem, dict]] = []
@@ -566,7 +595,8 @@ def code_note_tags(c: dict) -> str:
         tag = ("code first" if low.startswith("code first") else "use additional" if low.startswith("use additional")
                else "Excludes1" if "excludes1" in low else "Excludes2" if "excludes2" in low
                else "not billable" if "not billable" in low else "from family mention" if "family mention" in low
-               else "note")
+               else "more specific" if low.startswith("more specific") else "code also" if low.startswith("code also")
+               else " ".join(w.split(":")[0].split()[:2]) or "note")
         if tag not in tags:
             tags.append(tag)
     if c.get("billable") is False and "not billable" not in tags:
@@ -604,6 +634,14 @@ def code_detail_html(c: dict) -> str:
     return "<br>".join(out)
 
 
+class _WrapTable(QTableWidget):
+    """A table whose rows grow to their wrapped text whenever its width changes."""
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self.resizeRowsToContents()
+
+
 class CodesPane(TaskPane):
     title = "Codes"
     export_formats = ("csv",)
@@ -616,7 +654,7 @@ class CodesPane(TaskPane):
         self.show_all.setAccessibleName("Show all code candidates")
         self.show_all.toggled.connect(lambda _: self._fill())
         self.body.addWidget(self.show_all)
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table = _WrapTable(0, len(self.COLUMNS), self)
         self.table.setAccessibleName("Code suggestions")
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -625,11 +663,16 @@ class CodesPane(TaskPane):
         self.table.verticalHeader().setVisible(False)
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(1, QHeaderView.Stretch)
-        for c in (0, 2, 3, 4, 5):
+        for c in (0, 2, 3, 4):
             h.setSectionResizeMode(c, QHeaderView.ResizeToContents)
+        h.setSectionResizeMode(5, QHeaderView.Interactive)  # short tags, wrapped; the full notes are in the detail
+        h.resizeSection(5, 130)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.ElideNone)
+        h.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.cellClicked.connect(self._clicked)
         self.table.currentCellChanged.connect(lambda r, *_: self._show_detail(r))
-        self.body.addWidget(self.table, 3)
+        self.body.addWidget(self.table, 4)
         # the selected code in full: context, every evidence span (click to show it), coding notes
         self.detail = QTextBrowser(self)
         self.detail.setObjectName("codeDetail")
@@ -637,9 +680,9 @@ class CodesPane(TaskPane):
         self.detail.setOpenLinks(False)
         self.detail.setOpenExternalLinks(False)
         self.detail.anchorClicked.connect(self._anchor)
-        self.detail.setMinimumHeight(90)
+        self.detail.setMinimumHeight(120)
         self.detail.setPlaceholderText("Select a code to see its evidence, context and coding notes")
-        self.body.addWidget(self.detail, 2)
+        self.body.addWidget(self.detail, 1)
         self.provenance = QLabel(self)
         self.provenance.setObjectName("codesProvenance")
         self.provenance.setAccessibleName("Codes provenance")
@@ -683,7 +726,7 @@ class CodesPane(TaskPane):
         self.provenance.setText(" · ".join(bits))
         noted = sum(1 for i in self.rows if self.codes[i].get("warnings"))
         self.checks.show_lines([], "warn", f"{noted} suggested code(s) carry coding notes (code first, use additional, "
-                                           "Excludes1, not billable): see the Notes column" if noted else "")
+                                           "Excludes1, …): see the Notes column and the details of the code" if noted else "")
         self.accept_code.setEnabled(True)
         self.reject_code.setEnabled(True)
 
@@ -710,6 +753,7 @@ class CodesPane(TaskPane):
                 if not c.get("suggested"):
                     item.setForeground(QColor("#7b8794"))
                 self.table.setItem(r, col, item)
+        self.table.resizeRowsToContents()  # wrapped descriptions in full, not ending in "…"
 
     def _clicked(self, row: int, _col: int = 0) -> None:
         if 0 <= row < len(self.rows):
@@ -978,7 +1022,8 @@ class ReportPane(TextDraftPane):
         self.data = d
         self.sections = list(d.get("sections") or [])
         notes = list(d.get("notes") or [])
-        self.set_notes([n for n in notes if "unreviewed default" not in n])
+        said = [(s.get("provenance") or {}).get("note", "") for s in self.sections]
+        self.set_notes([n for n in notes if "unreviewed default" not in n and not any(x and x in n for x in said)])
         rows = []
         for s in self.sections:
             label, level = report_provenance(s)

@@ -3,7 +3,7 @@
     python -m ui.screenshots docs/
 
 Uses the project's synthetic samples (resources/samples) and a throw-away data folder. Writes
-docs/screenshot-{codes,summary,letter,study,history,settings,unlock,dark}.png."""
+docs/screenshot-{codes,summary,letter,study,report-findings,history,settings,packs,unlock,dark}.png."""
 
 from __future__ import annotations
 
@@ -72,25 +72,39 @@ def main(argv: list[str] | None = None) -> int:
         img.save(str(path), "PNG")
         print(f"{path} {path.stat().st_size // 1024} KB")
 
+    def note_tab(name: str):
+        return next((t for t in (w.tabs.widget(i) for i in range(w.tabs.count()))
+                     if isinstance(t, NoteTab) and t.title == name), None)
+
     w.load_status_async()
     w.start_history()
     wait(lambda: w.history is not None)
     w.open_paths([str(SAMPLES / "clinic_note.txt")])
-    wait(lambda: any(isinstance(w.tabs.widget(i), NoteTab) for i in range(w.tabs.count())))
-    note = next(w.tabs.widget(i) for i in range(w.tabs.count()) if isinstance(w.tabs.widget(i), NoteTab))
+    wait(lambda: note_tab("clinic_note.txt") is not None)
+    note = note_tab("clinic_note.txt")
     wait(lambda: all(p.result is not None for p in note.panes.values()))
-    note.splitter.setSizes([620, 800])
-    note.tabs.setCurrentWidget(note.codes)
-    note.codes.click_code(note.codes.codes[note.codes.rows[0]]["code"])
-    note.codes.table.selectRow(0)
-    note.codes.accept_code.click()
+    # the discharge summary: drugs given in hospital only, return precautions, codes with coding notes
+    w.open_paths([str(SAMPLES / "discharge_summary.txt")])
+    wait(lambda: note_tab("discharge_summary.txt") is not None)
+    dis = note_tab("discharge_summary.txt")
+    wait(lambda: all(p.result is not None for p in dis.panes.values()))
+    w.tabs.setCurrentWidget(dis)
+    dis.splitter.setSizes([560, 860])
+    dis.tabs.setCurrentWidget(dis.codes)
+    noted = next((dis.codes.codes[i]["code"] for i in dis.codes.rows if dis.codes.codes[i].get("warnings")),
+                 dis.codes.codes[dis.codes.rows[0]]["code"])
+    dis.codes.table.selectRow(0)
+    dis.codes.accept_code.click()
+    dis.codes.click_code(noted)
     save(w, "codes")
-    note.tabs.setCurrentWidget(note.summary)
-    med = next(i for i, (_, e) in enumerate(note.summary.items) if e.get("kind") == "medication")
-    note.summary.click_item(med)
+    dis.tabs.setCurrentWidget(dis.summary)
+    hosp = next((i for i, (_, e) in enumerate(dis.summary.items) if (e.get("fields") or {}).get("setting") == "inpatient"), 0)
+    dis.summary.click_item(hosp)
     save(w, "summary")
-    note.tabs.setCurrentWidget(note.letter)
+    dis.tabs.setCurrentWidget(dis.letter)
     save(w, "letter")
+    w.tabs.setCurrentWidget(note)
+    note.splitter.setSizes([620, 800])
 
     w.open_paths([str(SAMPLES / "ct_phantom")])
     wait(lambda: any(isinstance(w.tabs.widget(i), StudyTab) for i in range(w.tabs.count())))
@@ -98,8 +112,22 @@ def main(argv: list[str] | None = None) -> int:
     wait(lambda: study.report.result is not None and study.viewer.frame_count() > 0
          and study.viewer.current_frame() is not None)
     study.viewer.set_index(6)
-    study.splitter.setSizes([820, 600])
+    study.splitter.setSizes([760, 660])
     save(w, "study")
+
+    # a chest radiograph with the radiologist's findings: the impression model's draft and its check
+    rg1 = _chest_radiograph()
+    if rg1 is not None:
+        w.open_paths([rg1])
+        wait(lambda: sum(isinstance(w.tabs.widget(i), StudyTab) for i in range(w.tabs.count())) == 2)
+        cr = [w.tabs.widget(i) for i in range(w.tabs.count()) if isinstance(w.tabs.widget(i), StudyTab)][-1]
+        wait(lambda: cr.report.result is not None and cr.viewer.current_frame() is not None)
+        cr.splitter.setSizes([640, 780])
+        cr.report.findings.setPlainText("Heart size is mildly enlarged. There is a small left pleural effusion. "
+                                        "No pneumothorax.")
+        cr.report.redraft.click()
+        wait(lambda: cr.report.result is not None and "your findings, as typed" in cr.report.provenance.text())
+        save(w, "report-findings")
 
     w.tabs.setCurrentWidget(note)
     note.tabs.setCurrentWidget(note.codes)
@@ -144,6 +172,16 @@ def main(argv: list[str] | None = None) -> int:
     u.reject()
     w.shutdown()
     return 0
+
+
+def _chest_radiograph() -> str | None:
+    """pydicom's CR chest sample (RG1_UNCR.dcm, no download), or None."""
+    try:
+        from pydicom.data import get_testdata_file
+
+        return get_testdata_file("RG1_UNCR.dcm")
+    except Exception:  # noqa: BLE001 - the shot is skipped without it
+        return None
 
 
 if __name__ == "__main__":
