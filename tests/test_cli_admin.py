@@ -90,3 +90,45 @@ def test_frozen_build_looks_for_packs_in_its_bundle(tmp_path):
     assert data["search_paths"] == [str(tmp_path / "home" / "packs"), str(bundle / "models" / "trained"),
                                     str(bundle / "models" / "packs")]
     assert [(p["name"], p["location"]) for p in data["packs"]] == [("tiny-embedder", "trained")]
+
+
+# ------------------------------------------------------------------------------------------ history show (H3)
+NOTE = ("ASSESSMENT AND PLAN:\nType 2 diabetes mellitus on metformin, continue. Essential hypertension, "
+        "lisinopril 10 mg daily. Denies chest pain.\n")
+
+
+def test_history_show_renders_a_run_like_the_task_printed_it(tmp_path, capsys):
+    note = tmp_path / "visit.txt"
+    note.write_text(NOTE)
+    code, printed, _ = run(capsys, "code", str(note))
+    assert code == 0 and "Suggested ICD-10-CM codes" in printed
+    code, listing, _ = run(capsys, "history", "list", "--format", "json")
+    run_id = json.loads(listing)[0]["id"]
+    code, shown, _ = run(capsys, "history", "show", str(run_id))
+    assert code == 0
+    head, _, rendered = shown.partition("result:\n")
+    assert f"run {run_id}: code" in head and "visit.txt" in head
+    assert rendered.strip() == printed.strip()  # the same text the command printed
+    assert '"codes"' not in shown and "{" not in rendered
+    # json keeps the raw stored result
+    code, raw, _ = run(capsys, "history", "show", str(run_id), "--format", "json")
+    stored = json.loads(raw)["result"]
+    assert [c["code"] for c in stored["codes"] if c["suggested"]]
+    assert all(f"{c['code']:<9} {c['description']}" in rendered for c in stored["codes"] if c["suggested"])
+
+
+def test_history_show_falls_back_to_json_for_a_result_the_renderer_cannot_read(home, capsys):
+    from test_store_support import FAST_N
+
+    from medassist.commands.history import render_result
+    from medassist.document import Document
+    from medassist.store import open_history
+
+    with open_history(home, scrypt_n=FAST_N) as h:
+        rid = h.record_run("code", Document("Asthma.", source="old.txt"), {"codes_v0": ["J45.909"]})
+        other = h.record_run("triage", Document("Asthma.", source="x.txt"), {"level": 3})
+    code, shown, _ = run(capsys, "history", "show", str(rid))
+    assert code == 0 and '"codes_v0": [' in shown and "J45.909" in shown
+    assert json.loads(render_result("triage", {"level": 3})) == {"level": 3}
+    code, shown, _ = run(capsys, "history", "show", str(other))
+    assert code == 0 and '"level": 3' in shown

@@ -32,7 +32,8 @@ def register(subparsers) -> None:
     sp.add_argument("--task", help="only runs of this task (code, summarize, letter, report, ...)")
     sp.set_defaults(func=_list)
 
-    sp = add("show", "one run in full: source, result, edits and decisions")
+    sp = add("show", "one run in full: source, result (rendered as the task's text output; --format json: raw), "
+             "edits and decisions")
     sp.add_argument("id", type=int, metavar="ID")
     sp.add_argument("--text", action="store_true", help="also print the document text")
     sp.set_defaults(func=_show)
@@ -112,7 +113,7 @@ def _show(args) -> int:
     if run["params"]:
         print("params: " + json.dumps(run["params"], ensure_ascii=False))
     print("result:")
-    print(json.dumps(run["result"], ensure_ascii=False, indent=2))
+    print(render_result(run["task"], run["result"], source=doc["source"] if doc else None).rstrip("\n"))
     for e in run["edits"]:
         print(f"edit {e['created'][:19]} {e['who']}: {e['item']}: {e['before']!r} -> {e['after']!r}")
     for d in run["decisions"]:
@@ -121,6 +122,45 @@ def _show(args) -> int:
         print("document text:")
         print(doc["text"])
     return 0
+
+
+#: fields a stored result must have for its task's renderer to show it faithfully (else: the raw JSON)
+RESULT_KEYS = {
+    "code": ("codes",),
+    "summarize": ("problems", "medications"),
+    "letter": ("text",),
+    "impression": ("impression",),
+    "report": ("study",),
+}
+
+
+def _renderer(task: str):
+    """The text renderer the task's own command uses (``medassist code`` etc.), or None for a task without one."""
+    if task == "code":
+        from .code import render_text
+    elif task == "summarize":
+        from ..tasks.summarize import render_text
+    elif task == "letter":
+        from .letter import render_text
+    elif task == "impression":
+        from .impression import render_text
+    elif task == "report":
+        from ..tasks.report_export import report_text as render_text
+    else:
+        return None
+    return render_text
+
+
+def render_result(task: str, result, *, source: str | None = None) -> str:
+    """A stored result as the task printed it in text mode; the raw JSON when the task has no text renderer
+    or the stored result does not fit the current one (a run recorded by an older version)."""
+    fn = _renderer(task)
+    if fn is not None and isinstance(result, dict) and all(k in result for k in RESULT_KEYS.get(task, ())):
+        try:
+            return fn({"file": source or "-", **result})
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            pass
+    return json.dumps(result, ensure_ascii=False, indent=2)
 
 
 def _search(args) -> int:
