@@ -454,7 +454,15 @@ class MainWindow(QMainWindow):
             apply_theme(app, s.theme)
         self.theme_action.setChecked(s.theme == "dark")
         self.drop_zone.refresh_style()
+        self.restyle_tabs()
         self.set_lock_timeout(int(s.lock_timeout_min))
+
+    def restyle_tabs(self) -> None:
+        """Mention colours and legends of the open notes in the current theme."""
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if hasattr(tab, "restyle"):
+                tab.restyle()
 
     def toggle_theme(self) -> None:
         s = self.settings()

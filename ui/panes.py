@@ -47,6 +47,22 @@ MENTION_STYLES: dict[str, dict[str, Any]] = {
 }
 
 
+#: the same styles on the dark theme's near-black base: lighter shades of each colour, so none is lost
+DARK_MENTION_COLORS = {"negated": "#a3adb8", "uncertain": "#e6b800", "historical": "#a9a3ff", "family": "#5fc9b2",
+                       "hypothetical": "#e6b800"}
+
+
+def _dark_theme() -> bool:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    return app is not None and app.property("medassistTheme") == "dark"
+
+
+def mention_color(status: str) -> str:
+    return DARK_MENTION_COLORS.get(status, "") if _dark_theme() else MENTION_STYLES[status]["color"]
+
+
 # ------------------------------------------------------------------------------------------ note view
 class NoteView(QTextEdit):
     """Read-only view of the document text. Offsets given to it are Python string offsets into
@@ -117,16 +133,23 @@ class NoteView(QTextEdit):
         cur.setPosition(self.qt_pos(start))
         cur.setPosition(self.qt_pos(end), QTextCursor.KeepAnchor)
         fmt = QTextCharFormat()
-        fmt.setForeground(QColor(style["color"]))
+        color = mention_color(status) or style["color"]
+        fmt.setForeground(QColor(color))
         fmt.setFontStrikeOut(bool(style.get("strike")))
         fmt.setFontItalic(bool(style.get("italic")))
         if style.get("dotted"):
             fmt.setUnderlineStyle(QTextCharFormat.DotLine)
-            fmt.setUnderlineColor(QColor(style["color"]))
+            fmt.setUnderlineColor(QColor(color))
         fmt.setToolTip(tooltip)
         fmt.setProperty(QTextFormat.UserProperty + 1, status)
         cur.mergeCharFormat(fmt)
         self.mentions.append((start, end, status, tooltip))
+
+    def restyle_mentions(self) -> None:
+        """Paint the marked mentions again in the current theme's colours (after a theme change)."""
+        marks, self.mentions = list(self.mentions), []
+        for start, end, status, tip in marks:
+            self.mark_mention(start, end, status, tip)
 
     def mention_at(self, offset: int) -> tuple[int, int, str, str] | None:
         for m in self.mentions:
@@ -222,9 +245,6 @@ class CheckBox(QLabel):
         self.setStyleSheet(f"QLabel#checksBox {{ background:{bg}; color:{fg}; border:1px solid {border}; "
                            "border-radius:6px; padding:5px 8px; }")
         self.setVisible(True)
-
-    def plain(self) -> str:
-        return self.text().replace("<br>", "\n")
 
 
 class TaskPane(QWidget):

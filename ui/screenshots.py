@@ -156,12 +156,14 @@ def main(argv: list[str] | None = None) -> int:
 
     apply_theme(app, "dark")
     w.drop_zone.refresh_style()
-    w.tabs.setCurrentWidget(note)
-    note.tabs.setCurrentWidget(note.codes)
-    note.codes.click_code(note.codes.codes[note.codes.rows[1]]["code"])
+    w.restyle_tabs()
+    w.tabs.setCurrentWidget(dis)  # mention styles, the hospital-only drugs and return precautions in the dark theme
+    dis.tabs.setCurrentWidget(dis.summary)
+    dis.summary.click_item(hosp)
     save(w, "dark")
     apply_theme(app, "light")
     w.drop_zone.refresh_style()
+    w.restyle_tabs()
 
     w.lock()
     u = w.unlock_dialog

@@ -51,12 +51,9 @@ class NoteTab(ItemTab):
         left = QWidget(self.splitter)
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        self.legend = QLabel(
-            "<span style='color:#7b8794;text-decoration:line-through'>negated</span> · "
-            "<i style='color:#8d6e00'>uncertain</i> · "
-            "<span style='color:#5a4fcf;text-decoration:underline dotted'>historical</span> · "
-            "<i style='color:#2f7d6d'>family</i> — hover a mention for why", left)
+        self.legend = QLabel(left)
         self.legend.setAccessibleName("Mention legend")
+        self.restyle()
         lv.addWidget(self.legend)
         self.note_view = NoteView(left)
         self.note_view.set_source_text(text)
@@ -79,6 +76,19 @@ class NoteTab(ItemTab):
 
     def pane_tabs(self) -> QTabWidget:
         return self.tabs
+
+    def restyle(self) -> None:
+        """The legend and the styled mentions in the current theme's colours."""
+        from .panes import mention_color
+
+        c = {k: mention_color(k) for k in ("negated", "uncertain", "historical", "family")}
+        self.legend.setText(
+            f"<span style='color:{c['negated']};text-decoration:line-through'>negated</span> · "
+            f"<i style='color:{c['uncertain']}'>uncertain</i> · "
+            f"<span style='color:{c['historical']};text-decoration:underline dotted'>historical</span> · "
+            f"<i style='color:{c['family']}'>family</i> — hover a mention for why")
+        if hasattr(self, "note_view"):
+            self.note_view.restyle_mentions()
 
     def style_mentions(self, codes: list[dict]) -> None:
         """Negated / uncertain / historical / family mentions of the coded conditions, styled and explained."""
