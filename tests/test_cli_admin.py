@@ -132,3 +132,72 @@ def test_history_show_falls_back_to_json_for_a_result_the_renderer_cannot_read(h
     assert json.loads(render_result("triage", {"level": 3})) == {"level": 3}
     code, shown, _ = run(capsys, "history", "show", str(other))
     assert code == 0 and '"level": 3' in shown
+
+
+# ------------------------------------------------------------------------------------------ doctor (H2)
+def test_doctor_warns_when_the_history_key_comes_from_a_passphrase(tmp_path, monkeypatch, capsys):
+    code, out, _ = run(capsys, "doctor", "--format", "json")
+    r = json.loads(out)
+    hk = r["history_key"]
+    assert hk["source"] == "passphrase" and hk["warn"] is True
+    assert "MEDASSIST_PASSPHRASE (set in this environment)" in hk["passphrase_from"]
+    assert any(w.startswith("history key derived from a passphrase") for w in r["warnings"])
+    code, out, _ = run(capsys, "doctor")
+    assert "history key      WARN derived from a passphrase" in out
+    assert "keyring backend  WARN none usable" in out
+    assert "status           WARN" in out and "status           OK" not in out
+    monkeypatch.delenv("MEDASSIST_PASSPHRASE")
+    code, out, _ = run(capsys, "doctor", "--format", "json")
+    assert "none given here: set MEDASSIST_PASSPHRASE" in json.loads(out)["history_key"]["passphrase_from"]
+
+
+def test_doctor_is_ok_when_an_os_keyring_holds_the_key(monkeypatch, capsys):
+    import keyring.backend
+
+    class OSKeyring(keyring.backend.KeyringBackend):
+        priority = 5
+
+        def get_password(self, service, username):
+            return None
+
+        def set_password(self, service, username, password):
+            pass
+
+        def delete_password(self, service, username):
+            pass
+
+    import medassist.store.keys as keys
+
+    monkeypatch.setattr(keys, "select_keyring", lambda: (OSKeyring(), "test OS keyring"))
+    code, out, _ = run(capsys, "doctor", "--format", "json")
+    r = json.loads(out)
+    assert r["history_key"]["source"] == "os_keyring" and r["history_key"]["warn"] is False
+    assert not any("history key" in w for w in r["warnings"])
+    code, out, _ = run(capsys, "doctor")
+    assert "history key      OK a random 256-bit key kept in the OS keyring" in out
+
+
+def test_a_remote_execution_provider_is_never_chosen(tmp_path, home, capsys):
+    from medassist.config import Settings
+    from medassist.runtime import session as rs
+
+    offered = ["AzureExecutionProvider", "CPUExecutionProvider"]
+    assert rs.choose_providers("auto", offered).chosen == ["CPUExecutionProvider"]
+    named = rs.choose_providers("AzureExecutionProvider", offered)
+    assert named.chosen == ["CPUExecutionProvider"] and "not a local execution provider" in named.fallback
+    model = make_tiny_pack(tmp_path / "tiny") / "model.onnx"
+    sess = rs.create_session(model, provider="AzureExecutionProvider", threads=1)
+    assert sess.get_providers() == ["CPUExecutionProvider"]
+    with pytest.raises(rs.ExecutionProviderError):
+        rs.create_session(model, provider="AzureExecutionProvider", threads=1, strict=True)
+    # a settings file naming it (the app's settings dialog lists what onnxruntime offers): doctor says so
+    Settings(execution_provider="AzureExecutionProvider").save(home)
+    code, out, _ = run(capsys, "doctor", "--format", "json")
+    r = json.loads(out)
+    assert r["execution_providers"]["chosen"] == ["CPUExecutionProvider"]
+    assert "AzureExecutionProvider" not in r["execution_providers"]["attached"]
+    assert any("AzureExecutionProvider is not a local execution provider" in w for w in r["warnings"])
+    if "AzureExecutionProvider" in rs.available_providers():
+        assert any("never uses it" in n for n in r["notes"])
+        code, out, _ = run(capsys, "doctor")
+        assert "NOTE           onnxruntime also lists AzureExecutionProvider" in out

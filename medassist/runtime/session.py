@@ -87,6 +87,13 @@ def choose_providers(requested: str | None = "auto", available: list[str] | None
         if CPU not in chosen:
             chosen.append(CPU)
         return ProviderChoice(requested=req, chosen=chosen, available=avail)
+    if req not in PREFERENCE:  # only local providers: never a remote one (AzureExecutionProvider) or an unknown one
+        return ProviderChoice(
+            requested=req,
+            chosen=[CPU],
+            available=avail,
+            fallback=f"{req} is not a local execution provider MedAssist uses ({', '.join(PREFERENCE)}); using {CPU}",
+        )
     if req in avail:
         chosen = [req] if req == CPU else [req, CPU]
         return ProviderChoice(requested=req, chosen=chosen, available=avail)
