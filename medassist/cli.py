@@ -87,7 +87,9 @@ def add_common_options(p: argparse.ArgumentParser, formats: Iterable[str] = ("te
     formats = list(formats)
     p.add_argument("--format", choices=formats, default=formats[0], help="output format (default: %(default)s)")
     p.add_argument("-o", "--output", metavar="OUT", help="write output here instead of stdout")
-    p.add_argument("--no-history", action="store_true", help="do not record this run in the encrypted history")
+    p.add_argument("--no-history", action="store_true", help="do not record this run in the encrypted history. "
+                   "A locked history (wrong or missing passphrase) stops the run before any input is read, so that "
+                   "nothing runs unrecorded by accident; add --no-history to run without recording")
 
 
 def open_output(args) -> Any:

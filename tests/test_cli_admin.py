@@ -201,3 +201,35 @@ def test_a_remote_execution_provider_is_never_chosen(tmp_path, home, capsys):
         assert any("never uses it" in n for n in r["notes"])
         code, out, _ = run(capsys, "doctor")
         assert "NOTE           onnxruntime also lists AzureExecutionProvider" in out
+
+
+# ------------------------------------------------------------------------------------------ locked history (H1)
+def test_a_locked_history_stops_the_task_and_says_how_to_go_on(tmp_path, home, monkeypatch, capsys):
+    """Decision: nothing runs unrecorded by accident. A wrong passphrase stops the task before it reads the input
+    (exit 6, one line on stderr naming --no-history); with --no-history the clinician gets the codes, unrecorded."""
+    from test_store_support import FAST_N
+
+    from medassist.store import open_history
+
+    open_history(home, scrypt_n=FAST_N).close()  # a history keyed with conftest's passphrase
+    note = tmp_path / "visit.txt"
+    note.write_text(NOTE)
+    monkeypatch.setenv("MEDASSIST_PASSPHRASE", "wrong")
+    code, out, err = run(capsys, "code", str(note))
+    assert code == 6 and out == ""
+    assert err.count("\n") == 1 and "wrong passphrase" in err
+    assert "Nothing was run" in err and "--no-history" in err
+    code, out, err = run(capsys, "code", str(note), "--no-history")
+    assert code == 0 and "Suggested ICD-10-CM codes" in out and "E11" in out and err == ""
+    monkeypatch.setenv("MEDASSIST_PASSPHRASE", "correct horse battery staple")
+    with open_history(home) as h:
+        assert h.count_runs() == 0
+
+
+def test_task_help_documents_the_locked_history_choice(capsys):
+    for command in ("code", "summarize", "letter", "report"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert "A locked history (wrong or missing passphrase) stops the run" in text, command
+        assert "add --no-history to run without recording" in text, command
