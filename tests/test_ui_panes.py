@@ -165,6 +165,29 @@ def test_letter_fact_check_warning_is_shown_with_the_letter(qtbot, discharge_doc
     pane2.set_result(_Obj(bad.to_dict()))
     assert "'750'" in pane2.checks.text()
 
+    # a letter that drops the allergy line: the check names the fact left out
+    no_allergy = good.text.replace("- You are allergic to Penicillin (hives).\n", "")
+    assert no_allergy != good.text
+    warnings, missing = check_letter(no_allergy, discharge_doc, good.facts)
+    pane.set_result(dataclasses.replace(good, text=no_allergy, warnings=warnings, missing=missing))
+    assert pane.checks.level == "warn" and "Left out of the letter (allergy): Penicillin" in pane.checks.text()
+
+
+def test_a_drug_given_in_hospital_is_rightly_left_out_of_the_letter(qtbot):
+    from medassist.ingest.notes import document_from_text
+    from medassist.tasks.letter import write_letter
+
+    doc = document_from_text("ASSESSMENT: Esophageal stricture with food impaction.\nPLAN: IV Protonix 40 mg q.12h. "
+                             "Clear liquid diet for 24 hours. She should take Prevacid SoluTab 30 mg b.i.d. on discharge.\n",
+                             source="stricture.txt")
+    letter = write_letter(doc)
+    assert [m["text"] for m in letter.missing if m.get("status") == "in_hospital"] == ["Protonix"]
+    pane = show(qtbot, LetterPane())
+    pane.set_result(letter)
+    assert not [ln for ln in pane.text().splitlines() if ln.startswith("- Take Protonix")]
+    assert "Given in hospital only, so not a medicine to take in the letter: Protonix" in pane.checks.text()
+    assert pane.checks.level == ("warn" if letter.warnings else "ok")
+
 
 # ------------------------------------------------------------------------------------------ report
 def _rg1():

@@ -289,6 +289,8 @@ class SettingsDialog(QDialog):
                 self.packs.setItem(r, c, item)
         for c in range(4):
             self.packs.resizeColumnToContents(c)
+        self.packs.setTextElideMode(Qt.ElideNone)
+        self.packs.resizeRowsToContents()  # the whole licence, wrapped
 
     def _import_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import a model pack folder")

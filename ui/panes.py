@@ -399,7 +399,8 @@ def summary_item_text(key: str, e: dict) -> str:
     if key == "medications":
         change = str(f.get("change") or "").lower()
         label = CHANGE_LABELS.get(change, change.upper())
-        if label and not text.upper().startswith(label):
+        first = text.split()[0].lower().rstrip(":") if text.split() else ""
+        if label and not text.upper().startswith(label) and first != change:  # "Increase Lasix…" says it already
             text = f"{label}: {text}"
     elif key == "hospital_medications":
         text = f"{text} — given in hospital"
@@ -893,7 +894,12 @@ def letter_checks(d: dict) -> tuple[list[str], str, str]:
     """(lines, level, heading) for the letter's check box: the fact-check warnings, the note's facts the
     letter leaves out, and letter lines that have no evidence in the note."""
     lines = [f"Check: {w}" for w in d.get("warnings") or []]
+    left_in_hospital = []
     for m in d.get("missing") or []:
+        if m.get("status") == "in_hospital" or m.get("change") == "in_hospital":
+            # a drug given in hospital only: rightly not among the medicines to take (at most named, without a dose)
+            left_in_hospital.append(m.get("text", "") + (f" (no {m['what_is_missing']})" if m.get("what_is_missing") else ""))
+            continue
         what = m.get("what_is_missing")
         kind = m.get("kind", "fact")
         text = m.get("text", "")
@@ -904,9 +910,12 @@ def letter_checks(d: dict) -> tuple[list[str], str, str]:
         for ln in sec.get("lines") or []:
             if ln.get("evidence_missing"):
                 lines.append(f"Not found in the note ({sec.get('heading', '')}): {ln.get('text', '')}")
+    hosp = ([f"Given in hospital only, so not a medicine to take in the letter: {', '.join(left_in_hospital)}"]
+            if left_in_hospital else [])
     if lines:
-        return lines, "warn", "Before sending, check:"
-    return [], "ok", "Fact check passed: every number, date, medicine and side in the letter is in the note; nothing listed in the note is left out."
+        return lines + hosp, "warn", "Before sending, check:"
+    return hosp, "ok", ("Fact check passed: every number, date, medicine and side in the letter is in the note; "
+                        "nothing the patient needs from the note is left out.")
 
 
 class LetterPane(TextDraftPane):
