@@ -79,7 +79,26 @@ def read_document(item: InputItem, *, kind: str = "note"):
         return document_from_bytes(item.data or b"", source="<stdin>", kind=kind)
     if not item.path.exists():
         raise IngestError("no such file or folder", path=item.name)
-    return load_document(item.path)
+    from .ingest.dicom_errors import NotStructuredReportError
+
+    try:
+        return load_document(item.path)
+    except NotStructuredReportError as exc:  # a DICOM image (or RT plan, ECG...) given to a note task
+        raise _what_dicom_is(item, exc) from None
+
+
+def _what_dicom_is(item: InputItem, exc: IngestError) -> IngestError:
+    """'a DICOM image (CT Image Storage), not a note' for a DICOM object that holds no report text."""
+    from .ingest.dicom import load_study
+
+    res = load_study([item.path])
+    if res.instances:
+        what = f"a DICOM image ({res.instances[0].sop_class_name}), not a note: open it with `medassist report`"
+    elif res.others:
+        what = f"a DICOM object ({res.others[0].type}) without report text, not a note: see it with `medassist inspect`"
+    else:
+        return exc
+    return type(exc)(what, path=item.name)
 
 
 # --------------------------------------------------------------------------------------------- options

@@ -233,3 +233,50 @@ def test_task_help_documents_the_locked_history_choice(capsys):
         text = " ".join(capsys.readouterr().out.split())
         assert "A locked history (wrong or missing passphrase) stops the run" in text, command
         assert "add --no-history to run without recording" in text, command
+
+
+# ------------------------------------------------------------------------------------------ mixed folder (E1, E2)
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+@pytest.fixture
+def mixed(tmp_path):
+    from pydicom.data import get_testdata_file
+
+    ct = get_testdata_file("CT_small.dcm", download=False)
+    if not ct:
+        pytest.skip("pydicom's CT_small.dcm is not installed")
+    folder = tmp_path / "mix"
+    folder.mkdir()
+    (folder / "CT_small.dcm").write_bytes(Path(ct).read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(PNG)
+    (folder / "random.dcm").write_bytes(bytes((i * 37) % 251 for i in range(4000)))
+    (folder / "good.txt").write_text(NOTE)
+    return folder
+
+
+def test_inspect_mixed_folder_reads_the_note_and_exits_partial(mixed, capsys):
+    code, out, err = run(capsys, "inspect", str(mixed))
+    assert code == 2
+    assert "Clinical notes, not DICOM (1):" in out and "good.txt: note," in out and "assessment_plan" in out
+    not_read = out.split("Not read (3):")[1]
+    assert "empty.txt" in not_read and "image.txt" in not_read and "random.dcm" in not_read
+    assert "good.txt" not in not_read
+    assert err.strip() == f"medassist inspect: {mixed}: 3 files could not be read"
+    code, out, _ = run(capsys, "inspect", str(mixed), "--format", "json")
+    rec = json.loads(out)
+    assert [Path(n["file"]).name for n in rec["notes"]] == ["good.txt"] and rec["instance_count"] == 1
+
+
+def test_errors_go_once_to_stderr_and_a_dicom_image_is_named(mixed, tmp_path, capsys):
+    code, out, err = run(capsys, "code", str(mixed), "--no-history")
+    assert code == 2
+    assert "Suggested ICD-10-CM codes" in out and "medassist code" not in out and "ERROR" not in out
+    lines = err.strip().splitlines()
+    assert len(lines) == 4 and all(x.startswith("medassist code: ") for x in lines)  # one line per failed file
+    ct = next(x for x in lines if "CT_small.dcm" in x)
+    assert ct.endswith("CT_small.dcm: a DICOM image (CT Image Storage), not a note: open it with `medassist report`")
+    code, out, err = run(capsys, "code", str(mixed / "CT_small.dcm"), "--no-history", "--format", "jsonl")
+    assert code == 4
+    assert json.loads(out)["error"].endswith("a DICOM image (CT Image Storage), not a note: open it with `medassist report`")
