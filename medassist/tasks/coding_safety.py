@@ -135,6 +135,21 @@ def is_heading(text: str, start: int, end: int) -> bool:
     return bool(_HEADING_AFTER.match(text, end)) and bool(_HEADING_BEFORE.search(text[max(0, start - 40):start]))
 
 
+_SIDE = re.compile(r"\b(right|left)\b", re.IGNORECASE)
+
+
+def _side_conflict(code: str, evidence: str) -> str | None:
+    """A lateral code (right/left in its description) whose evidence names only the other side."""
+    e = icd10.lookup(code)
+    if e is None:
+        return None
+    want = {m.lower() for m in _SIDE.findall(e.description)}
+    said = {m.lower() for m in _SIDE.findall(evidence)}
+    if len(want) == 1 and said and not (want & said):
+        return f"laterality: the code is {next(iter(want))}, the evidence says {', '.join(sorted(said))}"
+    return None
+
+
 # ------------------------------------------------------------------ sentences
 class _Sentences:
     def __init__(self, doc):
@@ -161,6 +176,9 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
         return "a section heading is not a mention"
     if not is_mention(code, span.text, learned):
         return f"'{span.text}' does not name the condition"
+    side = _side_conflict(code, span.text)
+    if side:
+        return side
     rx = rule.get("evidence_requires")
     if rx is not None and not rx.search(span.text):
         return rule.get("why", "the evidence lacks the condition's words")
