@@ -243,6 +243,20 @@ def test_report_template_defaults_are_tagged_and_painted(qtbot):
             painted += 1
     assert painted >= 2  # each findings line and the impression
 
+    # the template's pick list: one submenu per organ, its normal sentence and its listed findings
+    items = next(s for s in rep.to_dict()["sections"] if s["name"] == "findings")["items"]
+    menus = {a.text(): a.menu() for a in pane.pick_menu.actions()}
+    assert pane.pick.isEnabled() and set(menus) == {it["label"] for it in items}
+    pleura = next(it for it in items if it["options"])
+    choices = [a.text() for a in menus[pleura["label"]].actions()]
+    assert choices == ["Normal: " + pleura["normal"], *pleura["options"]]
+    menus[pleura["label"]].actions()[1].trigger()
+    line = next(ln for ln in pane.text().splitlines() if ln.startswith(pleura["label"] + ":"))
+    assert line == f"{pleura['label']}: {pleura['options'][0]}"
+    assert pane.save_edit.isEnabled()
+    edited = pane.edited_report()
+    assert edited.section("findings").source == "user" and pleura["options"][0] in edited.section("findings").text
+
 
 def test_draft_from_findings_runs_the_report_task_with_them(qtbot):
     """The findings box drafts the report again in the tasks pool (not on the GUI thread), with the findings."""
@@ -309,3 +323,35 @@ def test_code_detail_shows_every_evidence_span_context_and_coding_notes(qtbot, d
         pane.table.setCurrentCell(pane.rows.index(neg), 0)
         assert "negated" in pane.detail.toPlainText() and codes[neg]["cue"]["text"] in pane.detail.toPlainText()
     assert "ICD-10-CM" in pane.provenance.text()
+
+
+# ------------------------------------------------------------------------------------------ theme
+def test_mentions_and_legend_follow_the_theme(qtbot):
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    from ui.panes import DARK_MENTION_COLORS, MENTION_STYLES
+    from ui.tabs import NoteTab
+    from ui.theme import apply_theme
+
+    app = QApplication.instance()
+    tab = NoteTab("t", "He denies chest pain. History of asthma.")
+    qtbot.addWidget(tab)
+
+    def color_at(offset: int) -> str:
+        cur = QTextCursor(tab.note_view.document())
+        cur.setPosition(offset + 1)
+        return cur.charFormat().foreground().color().name()
+
+    try:
+        apply_theme(app, "light")
+        tab.style_mentions([{"code": "R07.9", "status": "negated", "suggested": False,
+                             "evidence": [{"start": 10, "end": 20, "text": "chest pain"}]}])
+        assert color_at(10) == MENTION_STYLES["negated"]["color"]
+        apply_theme(app, "dark")
+        tab.restyle()
+        assert color_at(10) == DARK_MENTION_COLORS["negated"]
+        assert DARK_MENTION_COLORS["historical"] in tab.legend.text()
+        assert tab.note_view.mentions == [(10, 20, "negated", tab.note_view.mentions[0][3])]
+    finally:
+        apply_theme(app, "light")

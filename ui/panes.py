@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -1029,10 +1030,23 @@ class ReportPane(TextDraftPane):
         self.redraft.setAccessibleName("Draft report from findings")
         self.redraft.setToolTip("Draft the report again from these findings (the impression model runs in the background)")
         self.redraft.clicked.connect(self._redraft)
+        # the template's findings pick list (to_dict items): a choice replaces that organ's line in FINDINGS
+        self.pick = QPushButton("Findings pick list ▾", self)
+        self.pick.setAccessibleName("Findings pick list")
+        self.pick.setToolTip("Set an organ's line to its normal sentence or to a listed finding "
+                             "(removes its [unreviewed default] tag); fill in every [ ]")
+        self.pick_menu = QMenu(self.pick)
+        self.pick.setMenu(self.pick_menu)
+        self.pick.setEnabled(False)
+        bcol = QVBoxLayout()
+        bcol.addWidget(self.redraft)
+        bcol.addWidget(self.pick)
+        bcol.addStretch(1)
         frow.addWidget(self.findings, 1)
-        frow.addWidget(self.redraft, 0, Qt.AlignTop)
+        frow.addLayout(bcol)
         self.body.addLayout(frow)
         self.sections: list[dict] = []
+        self.pick_items: list[dict] = []
 
     def _redraft(self) -> None:
         text = self.findings.toPlainText().strip()
@@ -1079,6 +1093,37 @@ class ReportPane(TextDraftPane):
             warns.append(f"{', '.join(defaults)}: template normal defaults, not a reading of the images — "
                          "edit every line tagged [unreviewed default]")
         self.checks.show_lines(warns, "warn", "Check before signing:" if warns else "")
+        self._fill_pick_list()
+
+    def _fill_pick_list(self) -> None:
+        self.pick_menu.clear()
+        findings = next((s for s in self.sections if s.get("name") == "findings"), {})
+        self.pick_items = [it for it in findings.get("items") or [] if it.get("label")]
+        for it in self.pick_items:
+            sub = self.pick_menu.addMenu(it["label"])
+            choices = ([("Normal: " + it["normal"], it["normal"])] if it.get("normal") else []) + \
+                [(o, o) for o in it.get("options") or []]
+            for shown, text in choices:
+                act = sub.addAction(shown)
+                act.triggered.connect(lambda _=False, label=it["label"], t=text: self.pick_finding(label, t))
+        self.pick.setEnabled(bool(self.pick_items))
+
+    def pick_finding(self, label: str, text: str) -> None:
+        """Set the FINDINGS line ``label: …`` to ``text`` (no default tag); without such a line, insert it at
+        the cursor. The change is an edit like any other (Save edit / Accept record it)."""
+        import re
+
+        body = self.text()
+        pat = re.compile(rf"^{re.escape(label)}:.*$", re.M)
+        m = pat.search(body)
+        if m is None:
+            self.editor.insertPlainText(f"{label}: {text}\n")
+            return
+        cur = self.editor.textCursor()
+        cur.setPosition(m.start())
+        cur.setPosition(m.end(), QTextCursor.KeepAnchor)
+        cur.insertText(f"{label}: {text}")
+        self.editor.setTextCursor(cur)
 
     def edited_report(self):
         """A copy of the report with the edited section texts (source "user" where changed)."""
