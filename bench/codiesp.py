@@ -1,6 +1,7 @@
 """CodiEsp-D benchmark of the ICD-10-CM coder on the English text.
 
     .venv/bin/python bench/codiesp.py --split dev [--limit N] [--data DIR] [--pack DIR]
+    .venv/bin/python bench/codiesp.py --split dev --pack DIR --retrieval [--index DIR]
 
 The shipped pack learned from train+dev; dev numbers need the train-only variant, made by
 ``models/coder/train.py --out DIR --threshold 0.3`` (no --final) and passed here with ``--pack DIR``.
@@ -13,6 +14,11 @@ and notes per second over the whole batch. Two peers run in the same process on 
   * prior: every note gets the same list, the codes ranked by their frequency in the coder's knowledge.
 The ratio lines compare the coder with the lexical peer. Codes are compared without the dot, the 7th
 character and trailing placeholder X (CodiEsp labels are written that way).
+
+With ``--retrieval`` the same notes are coded a second time with embedding-retrieval candidates appended
+(medassist.tasks.coding_retrieval; index pack ``coder-index`` or ``--index DIR``, e.g. one built by
+``models/coder_index/build.py --pack DIR --out DIR`` from a train-only pack) and a ratio line compares
+the coder with and without retrieval (MAP, F1, median time per note).
 """
 from __future__ import annotations
 
@@ -35,6 +41,10 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="only the first N notes")
     ap.add_argument("--pack", type=Path, default=None,
                     help="a coder pack folder to measure instead of the installed one (e.g. a train-only pack)")
+    ap.add_argument("--retrieval", action="store_true",
+                    help="also measure the coder with embedding-retrieval candidates (ratio with/without)")
+    ap.add_argument("--index", type=Path, default=None,
+                    help="with --retrieval: a coder-index pack folder instead of the installed one")
     args = ap.parse_args(argv)
 
     from medassist.ingest import document_from_text
@@ -81,6 +91,34 @@ def main(argv=None) -> int:
     m = mean_average_precision(rankings, gold)
     p, r, f = micro_prf(suggested, gold)
 
+    # --- the coder with retrieval candidates appended (same notes, same coder)
+    rm = None
+    if args.retrieval:
+        from medassist.runtime.packs import ModelPack
+        from medassist.tasks.coding_retrieval import Retriever
+
+        retriever = Retriever(pack=ModelPack.load(args.index)) if args.index else Retriever()
+        coder.retriever = retriever
+        code_document(document_from_text("warm up: fever and cough."), coder=coder, retrieval=True)
+        print(f"retrieval index: {retriever.pack.name} {retriever.pack.version} ({retriever.pack.manifest.get('rows')} codes; "
+              f"{retriever.pack.manifest.get('source', '')}); embedder {retriever.embedder.pack.name} "
+              f"{'(same build as the index)' if retriever.embedder_matches else '(NOT the build the index was made with)'}")
+        rrank, rsug, rtimes, n_added, n_new_gold = {}, {}, [], 0, 0
+        t_rb = time.perf_counter()
+        for i in ids:
+            t = time.perf_counter()
+            doc = document_from_text(texts[i], source=f"{i}.txt")
+            res = code_document(doc, coder=coder, retrieval=True)
+            rtimes.append((time.perf_counter() - t) * 1000.0)
+            rrank[i] = [eval_key(c.code) for c in res.codes]
+            rsug[i] = {eval_key(c.code) for c in res.codes if c.suggested}
+            added = [eval_key(c.code) for c in res.codes if "retrieval" in c.sources]
+            n_added += len(added)
+            n_new_gold += len(set(added) & gold.get(i, set()) - set(rankings[i]))
+        r_batch_s = time.perf_counter() - t_rb
+        rm = mean_average_precision(rrank, gold)
+        rp, rr, rf = micro_prf(rsug, gold)
+
     # --- peer 1: lexical only
     ap_, ar_, af_ = micro_prf(any_status, gold)
     lex = coder.lexicon
@@ -119,6 +157,15 @@ def main(argv=None) -> int:
     print(f"prior-only   MAP {pm:.4f}  micro P {pp:.4f} R {pr:.4f} F1 {pf:.4f}  (top-10 suggested)")
     print(f"ratio coder/lexical: MAP x{m / lm if lm else float('inf'):.2f}, F1 x{f / lf if lf else float('inf'):.2f}, "
           f"time per note x{med / statistics.median(ltimes):.2f}")
+    if rm is not None:
+        rmed = statistics.median(rtimes)
+        print(f"coder+retr.  MAP {rm:.4f}  micro P {rp:.4f} R {rr:.4f} F1 {rf:.4f}  "
+              f"median {rmed:.1f} ms/note  p90 {sorted(rtimes)[int(0.9 * (n - 1))]:.1f} ms  batch {n / r_batch_s:.1f} notes/s")
+        print(f"  (retrieval added {n_added / n:.1f} candidates per note below the scored ones, never suggested; "
+              f"{n_new_gold} of them gold codes the coder had not listed)")
+        print(f"ratio with/without retrieval: MAP x{rm / m if m else float('inf'):.3f}, F1 x{rf / f if f else float('inf'):.3f}, "
+              f"time per note x{rmed / med:.2f}, notes/s x{(n / r_batch_s) / (n / batch_s):.2f}; "
+              f"median with retrieval {'<=' if rmed <= 100 else '>'} 100 ms/note")
     ok = m >= 0.60 and f >= 0.60 and med <= 100 and n / batch_s >= 20
     if learned:
         print("targets: not assessed (the pack learned from this split; measure a train-only pack on dev — "

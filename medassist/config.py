@@ -55,6 +55,7 @@ class Settings:
     intra_op_threads: int = 0  # 0: onnxruntime decides
     lock_timeout_min: int = 15
     theme: str = "light"
+    coder_retrieval: bool = False  # `medassist code` adds embedding-retrieval candidates (slower; --retrieval)
     extra: dict = field(default_factory=dict)
 
     @classmethod

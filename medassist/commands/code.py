@@ -1,10 +1,11 @@
-"""``medassist code PATH... [--format text|json|jsonl|csv] [-o OUT] [--limit N]``.
+"""``medassist code PATH... [--format text|json|jsonl|csv] [-o OUT] [--limit N] [--retrieval]``.
 
 ICD-10-CM codes for each note, with the evidence for each code, its context status and validation
 warnings. Suggested codes are drafts for a coder to accept or reject.
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import sys
 from typing import Any
@@ -28,13 +29,18 @@ def register(subparsers) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="a note file, a folder of notes, or - for stdin")
     p.add_argument("--limit", type=int, default=25, metavar="N",
                    help="text output: how many non-suggested candidates to show (default: %(default)s)")
+    p.add_argument("--retrieval", action=argparse.BooleanOptionalAction, default=None,
+                   help="also list codes found by embedding similarity (sentence vs code description), below the "
+                   "scored ones and never suggested; slower (default: the coder_retrieval setting, off)")
     add_common_options(p, FORMATS)
     p.set_defaults(func=run)
 
 
 def _record(result_dict: dict[str, Any]) -> dict[str, Any]:
     keep = ("code", "description", "score", "suggested", "status", "billable", "evidence", "warnings")
-    return {"codes": [{k: c[k] for k in keep} for c in result_dict["codes"]],
+    keep_retrieval = keep + ("source", "similarity")  # retrieval candidates say so
+    return {"codes": [{k: c[k] for k in (keep_retrieval if c.get("source") == "retrieval" else keep)}
+                      for c in result_dict["codes"]],
             "threshold": result_dict["threshold"]}
 
 
@@ -42,6 +48,11 @@ def run(args) -> int:
     from ..tasks.code import code_document, get_coder
 
     items = expand_inputs(args.paths)
+    retrieval = args.retrieval
+    if retrieval is None:
+        from ..config import Settings
+
+        retrieval = bool(getattr(Settings.load(), "coder_retrieval", False))
     coder = None
     rows: list[dict[str, Any]] = []
 
@@ -50,7 +61,7 @@ def run(args) -> int:
         doc = read_document(item)
         if coder is None:
             coder = get_coder()
-        result = code_document(doc, coder=coder)
+        result = code_document(doc, coder=coder, retrieval=retrieval)
         rec = _record(result.to_dict())
         rec["elapsed_ms"] = getattr(result, "elapsed_ms", None)
         if args.format == "csv":
@@ -95,7 +106,8 @@ def write_csv(rows, args) -> None:
 def render_text(rec: dict[str, Any], limit: int = 25) -> str:
     codes = rec.get("codes", [])
     sug = [c for c in codes if c["suggested"]]
-    rest = [c for c in codes if not c["suggested"]]
+    rest = [c for c in codes if not c["suggested"] and c.get("source") != "retrieval"]
+    similar = [c for c in codes if c.get("source") == "retrieval"]
     lines = [f"Suggested ICD-10-CM codes ({len(sug)}) — drafts for a coder to check:"]
     if not sug:
         lines.append("  (none above the threshold)")
@@ -112,4 +124,10 @@ def render_text(rec: dict[str, Any], limit: int = 25) -> str:
         for c in rest[:limit]:
             ev = c["evidence"][0]["text"] if c["evidence"] else "no evidence"
             lines.append(f"  {c['code']:<9} {c['description'][:70]}  [{c['status']}, {c['score']:.2f}] \"{ev}\"")
+    if similar:
+        lines.append("")
+        lines.append(f"Similar by meaning only (--retrieval; never suggested; {min(limit, len(similar))} of {len(similar)}):")
+        for c in similar[:limit]:
+            ev = c["evidence"][0]["text"] if c["evidence"] else "no evidence"
+            lines.append(f"  {c['code']:<9} {c['description'][:70]}  [cosine {c['similarity']:.2f}] \"{ev[:120]}\"")
     return "\n".join(lines)

@@ -105,7 +105,7 @@ class Coder:
     def models(self) -> list[dict]:
         return [self.pack.info()]
 
-    def code(self, doc) -> CodingResult:
+    def code(self, doc, retrieval: bool = False) -> CodingResult:
         import numpy as np
 
         from .coding_model import FEATURES, extract
@@ -114,7 +114,7 @@ class Coder:
             raise TaskError("code_document needs a Document with text")
         cands = extract(doc, self.knowledge, self.lexicon, self.classify)
         if not cands:
-            return CodingResult([], self.threshold, self.models())
+            return self._with_retrieval([], doc, retrieval)
         names = self.scorer.features or FEATURES  # the scorer's own feature order
         X = np.array([[c.feats.get(f, 0.0) for f in names] for c in cands], dtype=np.float64)
         scores = self.scorer.score(X)
@@ -150,7 +150,19 @@ class Coder:
         check_evidence(out, doc, self.learned_synonyms)
         out = sorted(refine(out, doc), key=lambda x: -x.score)
         validate(out)
-        return CodingResult(out, self.threshold, self.models())
+        return self._with_retrieval(out, doc, retrieval)
+
+    def _with_retrieval(self, out: list[CodeSuggestion], doc, retrieval: bool) -> CodingResult:
+        """Opt-in (medassist.tasks.coding_retrieval): embedding-retrieval candidates appended below every
+        scored candidate, never suggested. ``self.retriever`` may hold a Retriever; else the installed index."""
+        models = self.models()
+        if retrieval:
+            from .coding_retrieval import add_retrieval, get_retriever
+
+            retriever = getattr(self, "retriever", None) or get_retriever()
+            add_retrieval(out, doc, retriever)
+            models = models + retriever.models()
+        return CodingResult(out, self.threshold, models)
 
 
 @lru_cache(maxsize=1)
@@ -263,10 +275,10 @@ def get_coder() -> Coder:
         return _coder
 
 
-def code_document(doc, *, coder: Coder | None = None) -> CodingResult:
+def code_document(doc, *, coder: Coder | None = None, retrieval: bool = False) -> CodingResult:
     """Suggest ICD-10-CM codes for a Document (see the module docstring)."""
     t0 = time.perf_counter()
     coder = coder or get_coder()
-    result = coder.code(doc)
+    result = coder.code(doc, retrieval=retrieval)
     result.elapsed_ms = round((time.perf_counter() - t0) * 1000.0, 1)  # type: ignore[attr-defined]
     return result
