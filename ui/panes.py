@@ -985,7 +985,7 @@ def report_provenance(section: dict) -> tuple[str, str]:
     md = section.get("model_draft")
     if isinstance(md, dict) and not md.get("used", True):
         label += " · the model draft failed the check and was not used"
-    if section.get("unreviewed_default"):
+    if section.get("unreviewed_default") and src != "template":
         label += " [unreviewed default]"
     return label, level
 

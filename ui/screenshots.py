@@ -3,7 +3,8 @@
     python -m ui.screenshots docs/
 
 Uses the project's synthetic samples (resources/samples) and a throw-away data folder. Writes
-docs/screenshot-{codes,summary,letter,study,report-findings,history,settings,packs,unlock,dark}.png."""
+docs/first-window.png and docs/screenshot-{codes,summary,letter,study,report-findings,history,settings,packs,
+unlock,dark}.png."""
 
 from __future__ import annotations
 
@@ -78,7 +79,12 @@ def main(argv: list[str] | None = None) -> int:
 
     w.load_status_async()
     w.start_history()
-    wait(lambda: w.history is not None)
+    wait(lambda: w.history is not None and "Model packs:" in w.packs_label.text()
+         and "Execution provider:" in w.provider_label.text())
+    pump(300)
+    first = out / "first-window.png"  # the empty window: drop zone, status bar
+    w.grab().save(str(first), "PNG")
+    print(f"{first} {first.stat().st_size // 1024} KB")
     w.open_paths([str(SAMPLES / "clinic_note.txt")])
     wait(lambda: note_tab("clinic_note.txt") is not None)
     note = note_tab("clinic_note.txt")
