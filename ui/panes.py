@@ -615,9 +615,13 @@ def code_note_tags(c: dict) -> str:
     for w in c.get("warnings") or []:
         low = w.lower()
         tag = ("code first" if low.startswith("code first") else "use additional" if low.startswith("use additional")
+               else "why not suggested" if low.startswith("not suggested")
+               else "below threshold" if low.startswith("suggested below")
+               else "more specific" if low.startswith("more specific") else "code also" if low.startswith("code also")
+               else "combination" if low.startswith("combination")
                else "Excludes1" if "excludes1" in low else "Excludes2" if "excludes2" in low
                else "not billable" if "not billable" in low else "from family mention" if "family mention" in low
-               else "more specific" if low.startswith("more specific") else "code also" if low.startswith("code also")
+               else "use additional" if "use additional" in low
                else " ".join(w.split(":")[0].split()[:2]) or "note")
         if tag not in tags:
             tags.append(tag)
