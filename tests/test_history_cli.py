@@ -63,7 +63,8 @@ def test_wrong_passphrase_exits_6_with_one_line(filled, home, capsys, monkeypatc
     before = (home / "history.db").read_bytes()
     assert main(["history", "list"]) == 6
     err = capsys.readouterr().err
-    assert err == "medassist: history is locked: wrong passphrase\n"
+    assert err.startswith("medassist: history is locked: wrong passphrase. The history is unchanged.")
+    assert err.count("\n") == 1 and "To unlock it give its passphrase: MEDASSIST_PASSPHRASE" in err
     assert (home / "history.db").read_bytes() == before
 
 
@@ -84,7 +85,7 @@ def test_locked_history_in_a_real_process_prints_no_traceback(filled, home):
         timeout=60,
     )
     assert proc.returncode == 6
-    assert proc.stderr == "medassist: history is locked: wrong passphrase\n"
+    assert proc.stderr.startswith("medassist: history is locked: wrong passphrase.") and proc.stderr.count("\n") == 1
     assert proc.stdout == ""
 
 

@@ -67,9 +67,16 @@ def register(subparsers) -> None:
 
 
 def _open(args):
+    from ..errors import HistoryLockedError
     from ..store import open_history_for_cli
 
-    return open_history_for_cli(home=getattr(args, "home", None))
+    try:
+        return open_history_for_cli(home=getattr(args, "home", None))
+    except HistoryLockedError as exc:  # say how to unlock; the file is left as it was
+        raise HistoryLockedError(
+            f"{exc.problem}. The history is unchanged. To unlock it give its passphrase: MEDASSIST_PASSPHRASE, "
+            "or the terminal prompt (run without MEDASSIST_PASSPHRASE in a terminal)"
+        ) from None
 
 
 def _print_json(obj) -> None:
