@@ -185,6 +185,29 @@ def test_c5_treated_chronic_conditions_in_pmh_are_current(coder):
     assert "E11.9" not in sug and listed["E11.9"].status == "historical"
 
 
+def test_c5_assessment_diagnosis_suggested_and_throat_redness_is_not_a_skin_condition(coder):
+    text = ("OBJECTIVE:\nHEENT: Her throat was mildly erythematous without exudate. Nasal mucosa was erythematous "
+            "and swollen.\n\nASSESSMENT:\nAllergic rhinitis.\n\nPLAN:\nZyrtec daily.\n")
+    sug, listed = suggested(coder, text)
+    assert "J30.9" in sug, sorted(sug)
+    assert "L53.9" not in sug
+
+
+def test_c5_problem_line_of_the_assessment_is_suggested(coder):
+    text = ("HISTORY OF PRESENT ILLNESS\nShe had an episode of gout of her right big toe 2 months ago.\n\n"
+            "ASSESSMENT AND PLAN\n\nGout.\n- Continue allopurinol 100 mg once daily. This was refilled today.\n")
+    sug, listed = suggested(coder, text)
+    assert [c for c in sug if c.startswith(("M10", "M1A"))], sorted(sug)
+    assert "E79.0" not in sug
+
+
+def test_c6_insulin_named_gives_z79_4_with_the_drug_as_evidence(coder):
+    sug, listed = suggested(coder, "She has type 2 diabetes on insulin.")
+    assert "Z79.4" in sug and sug["Z79.4"].evidence[0].text == "insulin"
+    sug, listed = suggested(coder, "She has type 2 diabetes. She is not on insulin.")
+    assert "Z79.4" not in sug
+
+
 # ---------------------------------------------------------------- C11: output hygiene
 def test_c11_no_nested_evidence(coder):
     doc = document_from_text("Seen for left knee pain after a fall on ice yesterday.")

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from medassist import icd10
 from medassist.config import resource_path
+from medassist.document import Span
 
 from .coding_text import stem, tokenize
 
@@ -52,6 +53,9 @@ class SafetyRules:
                     r[key] = re.compile(r[key], re.IGNORECASE)
             self.specific_for.append(r)
         self.chronic = {p: [w.lower() for w in ws] for p, ws in data.get("chronic_treated", {}).items()}
+        self.assessment = dict(data.get("assessment", {}))
+        self.companions = [dict(r, note_matches=re.compile(r["note_matches"], re.IGNORECASE))
+                           for r in data.get("companions", [])]
 
     def rule_for(self, code: str) -> dict:
         prefix = max((p for p in self.codes if code.startswith(p)), key=len, default=None)
@@ -271,7 +275,7 @@ def _promote(codes: list, code: str, like, score: float, evidence, why: str) -> 
             have.score = max(have.score, score)
             have.suggested = True
             have.status = "affirmed"
-            if not have.evidence:
+            if evidence:  # the rule's own evidence (the drug, the combined conditions)
                 have.evidence = list(evidence)[:3]
             have.warnings.append(why)
         return
@@ -301,11 +305,101 @@ def _unsuggest(c, why: str) -> None:
     c.warnings.append(f"not suggested: {why}")
 
 
+_BULLET = re.compile(r"^[\s\u2022*\-]*(?:\d+[.)]\s*)?")
+
+
+def promote_assessment(codes: list, doc) -> None:
+    """A diagnosis the assessment names in the tabular wording, affirmed, is suggested even when the scorer
+    put it below the threshold: a tight mention of 2-5 words ("ASSESSMENT: Allergic rhinitis.") or a problem
+    line of its own ("Gout." heading a problem of the assessment and plan)."""
+    from medassist.text.context import classify
+
+    from .coding_lexicon import lexicon
+
+    rule = rules().assessment
+    names = set(rule.get("sections", ()))
+    spans = [(s.start, s.end) for s in getattr(doc, "sections", None) or [] if s.name in names]
+    if not spans:
+        return
+    text = doc.text
+    by_code = {}
+    for c in codes:
+        if not (c.suggested or any(w.startswith("not suggested") for w in c.warnings)):
+            by_code.setdefault(c.code, c)
+    for c in codes:  # tight mentions among the code's own evidence
+        if (c.code not in by_code or c.status != "affirmed" or c.score < float(rule.get("min_score", 0.1))
+                or "lexicon" not in c.sources):
+            continue
+        for e in c.evidence:
+            n = len(e.text.split())
+            if (int(rule.get("min_words", 2)) <= n <= int(rule.get("max_words", 5))
+                    and any(a <= e.start and e.end <= b for a, b in spans)):
+                c.suggested = True
+                c.warnings.append(f"suggested below the threshold: {rule.get('why', 'named in the assessment')}")
+                break
+    lex = lexicon()
+    for a, b in spans:  # problem lines: the line is the term
+        pos = a
+        for line in text[a:b].split("\n"):
+            lo, hi = pos, pos + len(line)
+            pos = hi + 1
+            body = _BULLET.sub("", line).strip(" .:;")
+            if not body or len(body.split()) > int(rule.get("max_words", 5)):
+                continue
+            i = text.index(body, lo, hi)
+            covered = {e.text.lower() for o in codes if o.suggested for e in o.evidence}
+            if body.lower() in covered:
+                continue  # a suggested code already stands for this problem
+            best = None
+            for term, _ in lex.match(text, i, i + len(body)):
+                c = by_code.get(term.code)
+                if c is None or c.suggested or c.score < float(rule.get("line_min_score", 0.03)):
+                    continue
+                if term.source not in ("desc", "abbr") or c.description.lower().startswith("other "):
+                    continue
+                if len(term.words) < len([w for w in body.split() if w.lower() not in ("left", "right")]) - 1:
+                    continue  # the line says more than the term
+                if best is None or (len(term.words), c.score) > (len(best[0].words), best[1].score):
+                    best = (term, c)
+            for term, c in [best] if best else []:
+                try:
+                    if classify(doc, i, i + len(body)).status != "affirmed":
+                        continue
+                except Exception:  # pragma: no cover - context must not break coding
+                    continue
+                c.suggested = True
+                c.status = "affirmed"
+                c.evidence = [Span.of(text, i, i + len(body))] + [e for e in c.evidence if not (e.start == i)][:2]
+                c.warnings.append(f"suggested below the threshold: a problem of the assessment ('{body}')")
+
+
+def add_companions(codes: list, doc) -> None:
+    """Codes a suggested code's 'use additional code' note asks for when the note names the drug (affirmed)."""
+    from medassist.text.context import classify
+
+    text = doc.text
+    for rule in rules().companions:
+        base = next((c for c in codes if c.suggested and c.code.startswith(rule["when"])), None)
+        if base is None:
+            continue
+        for m in rule["note_matches"].finditer(text):
+            try:
+                status = classify(doc, m.start(), m.end()).status
+            except Exception:  # pragma: no cover - context must not break coding
+                status = "affirmed"
+            if status == "affirmed":
+                _promote(codes, rule["add"], base, base.score, [Span.of(text, m.start(), m.end())], rule["why"])
+                break
+
+
 def refine(codes: list, doc) -> list:
-    """Specific codes, combinations, sibling pruning, Excludes1 symptom pruning (in place; returns codes)."""
+    """Assessment diagnoses, companion codes, specific codes, combinations, sibling pruning, Excludes1
+    symptom pruning (in place; returns codes)."""
     r = rules()
     sents = _Sentences(doc)
     text = doc.text
+    promote_assessment(codes, doc)
+    add_companions(codes, doc)
     # 1. a more specific code the evidence sentence (or the note) supports
     for rule in r.specific_for:
         for c in [c for c in codes if c.suggested and c.code == rule["code"]]:
