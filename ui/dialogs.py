@@ -153,9 +153,11 @@ def verify_packs() -> list[dict]:
 
 
 def available_providers() -> list[str]:
-    import onnxruntime
+    """The execution providers onnxruntime offers here that MedAssist will use: local ones only (CUDA,
+    DirectML, CPU). A remote one (AzureExecutionProvider) is never offered in Settings."""
+    from medassist.runtime.session import PREFERENCE, available_providers as offered
 
-    return list(onnxruntime.get_available_providers())
+    return [p for p in offered() if p in PREFERENCE]
 
 
 class SettingsDialog(QDialog):
@@ -261,7 +263,7 @@ class SettingsDialog(QDialog):
         if want in ["auto", *names]:
             self.provider.setCurrentText(want)
         self.provider.setEnabled(True)
-        self.provider_note.setText(f"{len(names)} offered here")
+        self.provider_note.setText(f"{len(names)} local provider(s) offered here; remote providers are never used")
         self.providers_loaded = True
 
     # packs
