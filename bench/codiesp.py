@@ -103,6 +103,9 @@ def main(argv=None) -> int:
         print(f"retrieval index: {retriever.pack.name} {retriever.pack.version} ({retriever.pack.manifest.get('rows')} codes; "
               f"{retriever.pack.manifest.get('source', '')}); embedder {retriever.embedder.pack.name} "
               f"{'(same build as the index)' if retriever.embedder_matches else '(NOT the build the index was made with)'}")
+        if args.split in retriever.pack.manifest.get("data", {}).get("coder_splits", []):
+            print(f"NOTE: this index chose its codes from a pack that learned from {args.split}: optimistic "
+                  f"(build one from a train-only pack: models/coder_index/build.py --pack DIR --out DIR)")
         rrank, rsug, rtimes, n_added, n_new_gold = {}, {}, [], 0, 0
         t_rb = time.perf_counter()
         for i in ids:
