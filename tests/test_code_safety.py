@@ -71,6 +71,20 @@ def test_c4_relative_stroke_is_family_history_not_the_patients_stroke(coder):
     assert "Z82.3" in sug and "I63.9" not in sug
 
 
+def test_c8_history_of_nephrolithiasis_is_z87_442_not_n20_0(coder):
+    text = ("CHIEF COMPLAINT: Urinary retention.\n\nPAST MEDICAL HISTORY:\n1.  Hypertension.,2.  History of "
+            "nephrolithiasis.,3.  Gout.\n\nPLAN: Flomax.\n")
+    sug, listed = suggested(coder, text)
+    assert "N20.0" not in sug
+    assert "Z87.442" in sug and sug["Z87.442"].status == "historical", sorted(sug)
+
+
+def test_c8_past_pulmonary_embolism_is_historical_not_family(coder):
+    sug, listed = suggested(coder, "Past history of pulmonary embolism in 2015.")
+    assert "Z86.711" in sug and sug["Z86.711"].status == "historical"
+    assert not [c for c in sug if c.startswith(("I26", "Z82", "Z83"))]
+
+
 # ---------------------------------------------------------------- C2 / C9: evidence must mention the condition
 @pytest.mark.parametrize("text,code", [
     ("She has nasal congestion from the fall allergies.", "W19.XXXA"),

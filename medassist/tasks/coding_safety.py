@@ -319,8 +319,6 @@ def promote_assessment(codes: list, doc) -> None:
     rule = rules().assessment
     names = set(rule.get("sections", ()))
     spans = [(s.start, s.end) for s in getattr(doc, "sections", None) or [] if s.name in names]
-    if not spans:
-        return
     text = doc.text
     by_code = {}
     for c in codes:
@@ -338,6 +336,32 @@ def promote_assessment(codes: list, doc) -> None:
                 c.warnings.append(f"suggested below the threshold: {rule.get('why', 'named in the assessment')}")
                 break
     lex = lexicon()
+    hist_names = set(rule.get("history_sections", ()))
+    hist_spans = [(s.start, s.end) for s in getattr(doc, "sections", None) or [] if s.name in hist_names]
+    for a, b in hist_spans:  # "3. History of nephrolithiasis." in the past history: the history-of Z code
+        for m in re.finditer(r"[^\n.,;]+", text[a:b]):  # list items: lines, or "1. X.,2. Y." run together
+            lo, hi = a + m.start(), a + m.end()
+            body = _BULLET.sub("", m.group()).strip(" .:;,")
+            if not body or len(body.split()) > int(rule.get("max_words", 5)) + 2:
+                continue
+            i = text.index(body, lo, hi)
+            for term, wspans in lex.match(text, i, i + len(body)):
+                c = next((o for o in codes if o.code == term.code and o.status == "historical"), None)
+                if c is None or c.score < float(rule.get("line_min_score", 0.03)):
+                    continue
+                z = next((o for o in codes if not o.suggested and o.status == "historical"
+                          and any(w.startswith(f"from the historical mention of {c.code} ") for w in o.warnings)
+                          and not any(w.startswith("not suggested") for w in o.warnings)), None)
+                try:  # the condition's own words, so that "History of" before them is the cue
+                    ctx = classify(doc, min(x[0] for x in wspans), max(x[1] for x in wspans))
+                except Exception:  # pragma: no cover
+                    continue
+                if z is None or ctx.status != "historical" or ctx.cue is None:
+                    continue  # only an explicit "history of" line, not every past-history item
+                z.suggested = True
+                z.evidence = [Span.of(text, i, i + len(body))]
+                z.warnings.append(f"suggested below the threshold: a past-history problem line ('{body}')")
+                break
     for a, b in spans:  # problem lines: the line is the term
         pos = a
         for line in text[a:b].split("\n"):
