@@ -85,6 +85,20 @@ def test_c8_past_pulmonary_embolism_is_historical_not_family(coder):
     assert not [c for c in sug if c.startswith(("I26", "Z82", "Z83"))]
 
 
+def test_c4_c8_family_line_then_own_past_history(coder):
+    text = ("HISTORY OF PRESENT ILLNESS:\nKnee pain after a fall.\n"
+            "Family history: mother had breast cancer; father had a stroke and colon cancer.\n"
+            "Past history of pulmonary embolism in 2015, treated, no recurrence.\n")
+    res = code_document(document_from_text(text), coder=coder)
+    codes = [c.code for c in res.codes]
+    assert len(codes) == len(set(codes)), "a code is listed once"
+    sug = {c.code: c for c in res.codes if c.suggested}
+    assert {"Z80.0", "Z82.3"} <= set(sug), sorted(sug)
+    assert not [c for c in sug if c.startswith(("C18", "I63", "C50", "I26"))], sorted(sug)
+    pe = [c for c in res.codes if c.code in ("I26.99", "Z86.711")]
+    assert pe and all(c.status == "historical" for c in pe)
+
+
 # ---------------------------------------------------------------- C2 / C9: evidence must mention the condition
 @pytest.mark.parametrize("text,code", [
     ("She has nasal congestion from the fall allergies.", "W19.XXXA"),

@@ -146,7 +146,7 @@ class Coder:
         from .coding_safety import check_evidence, refine
 
         blocked = check_evidence(out, doc, self.learned_synonyms)  # evidence must be a mention of the condition
-        out = out + history_codes([c for c in out if c.code not in blocked], self.threshold)
+        out = out + history_codes(out, self.threshold, skip=set(blocked))
         check_evidence(out, doc, self.learned_synonyms)
         out = sorted(refine(out, doc), key=lambda x: -x.score)
         validate(out)
@@ -176,16 +176,18 @@ def _history_rules() -> dict:
     return {k: data.get(k, {}) for k in ("historical", "family")}
 
 
-def history_codes(codes: list[CodeSuggestion], threshold: float) -> list[CodeSuggestion]:
+def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] = frozenset()) -> list[CodeSuggestion]:
     """History-of (Z85-Z87, I25.2) and family-history (Z80-Z84) codes for conditions the note gives as
     past or in a relative: the condition's own code stays unsuggested with its status; the Z code
-    carries the same evidence and status and is suggested when the condition scored above threshold."""
+    carries the same evidence and status and is suggested when the condition scored above threshold (and
+    the mention is not also negated, uncertain or hypothetical). Conditions in ``skip`` (evidence that is not
+    a mention of them) make no Z code."""
     rules = _history_rules()
     have = {c.code: c for c in codes}
     made: dict[str, CodeSuggestion] = {}
     for c in codes:
         table = rules.get(c.status)
-        if not table or not c.evidence:
+        if not table or not c.evidence or c.code in skip:
             continue
         doubt = sorted(set(c.applied) & {"negated", "uncertain", "hypothetical"})
         ok = c.score >= threshold and not doubt
@@ -204,6 +206,7 @@ def history_codes(codes: list[CodeSuggestion], threshold: float) -> list[CodeSug
                 listed.suggested = ok
                 listed.applied = c.applied
                 listed.sources = sorted(set(listed.sources) | {"history rule"})
+                listed.warnings = [w for w in listed.warnings if not w.startswith("not suggested: the evidence")]
                 listed.warnings.append(f"from the {c.status} mention of {c.code} ({c.description})")
                 if doubt:
                     listed.warnings.append(f"not suggested: the {c.status} mention is also {' and '.join(doubt)}")

@@ -216,8 +216,8 @@ def check_evidence(codes, doc, learned: dict | None = None) -> dict[str, str]:
                 c.suggested = False
                 c.warnings.append(f"not suggested: {rule['never_suggest']}")
             continue
-        if not c.evidence:
-            continue
+        if not c.evidence or "history rule" in c.sources:
+            continue  # a history-of / family-history Z code carries its condition's (checked) evidence
         problems = [evidence_problem(c.code, doc, e, sents, learned) for e in c.evidence]
         good = [e for e, p in zip(c.evidence, problems) if p is None]
         if good:

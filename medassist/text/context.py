@@ -125,8 +125,12 @@ class ContextRules:
         version: int = 1,
         description: str = "",
         clause_terminators: Iterable[str] = (),
+        section_exceptions: dict[str, list[str]] | None = None,
     ):
         self.rules = list(rules)
+        # cues that, in a sentence of the named section, replace the section's own status
+        # ("Past history of pulmonary embolism" in a run-on family history is the patient's own history)
+        self.section_exceptions = {k: [_key(x) for x in v] for k, v in (section_exceptions or {}).items()}
         # terminators that end a scope only up to the next comma: a list goes on after the clause
         # ("No fever, cough which has resolved, or weight loss": weight loss is negated)
         self.clause_terminators = [_key(t) for t in clause_terminators]
@@ -167,6 +171,7 @@ class ContextRules:
             version=int(data.get("version", 1)),
             description=str(data.get("description", "")),
             clause_terminators=data.get("clause_terminators", ()),
+            section_exceptions=data.get("section_exceptions"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -177,6 +182,8 @@ class ContextRules:
         d["section_categories"] = dict(self.section_categories)
         if self.clause_terminators:
             d["clause_terminators"] = list(self.clause_terminators)
+        if self.section_exceptions:
+            d["section_exceptions"] = {k: list(v) for k, v in self.section_exceptions.items()}
         d["context_rules"] = [r.to_dict() for r in self.rules]
         return d
 
@@ -262,7 +269,9 @@ class ContextRules:
                 if end > limit and start >= limit:
                     hits.append((c.rule.category, c))
         if section and section in self.section_categories:
-            hits.append((self.section_categories[section], None))
+            overriding = set(self.section_exceptions.get(section, ()))
+            if not any(cu is not None and _key(cu.rule.literal) in overriding for _, cu in hits):
+                hits.append((self.section_categories[section], None))
         if not hits:
             return Context("affirmed", None, section, [])
         applied = sorted({CATEGORY_STATUS[c] for c, _ in hits}, key=lambda s: STATUSES.index(s))
