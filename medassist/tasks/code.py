@@ -12,6 +12,12 @@ historical, family, hypothetical; medassist.text.context) is a feature and decid
 affirmed codes above the operating threshold are suggested, the rest stay listed with their status.
 Every listed code exists in the April-2026 code set; suggested codes are checked for billability,
 7th characters, Excludes1 conflicts and code-first / use-additional notes.
+Safety (medassist.tasks.coding_safety, rules in resources/icd10cm/safety_rules.json): a code is suggested
+only when its evidence is a mention of that condition (site, positive statement, not a heading); the most
+specific supported code wins (E11.65 over E11.9 + R73.9, I11.0 for hypertension with heart failure, an
+unspecified sibling dropped); family/past mentions that are also uncertain or negated give no Z code;
+treated chronic past-history conditions are current; assessment problems are suggested. Every code that
+a rule holds back stays listed with a warning saying why.
 """
 from __future__ import annotations
 
