@@ -79,6 +79,14 @@ def test_c8_history_of_nephrolithiasis_is_z87_442_not_n20_0(coder):
     assert "Z87.442" in sug and sug["Z87.442"].status == "historical", sorted(sug)
 
 
+def test_c8_acute_illness_of_an_earlier_hospital_stay_is_historical(coder):
+    text = ("He has had recurrent urinary retention since his kidney transplant. Most recently, he was hospitalized "
+            "on 02/04/08 for acute renal insufficiency, which was probably secondary to dehydration.")
+    sug, listed = suggested(coder, text)
+    assert not [c for c in sug if c.startswith("N17")], sorted(sug)
+    assert all(c.status == "historical" for k, c in listed.items() if k.startswith("N17"))
+
+
 def test_c8_past_pulmonary_embolism_is_historical_not_family(coder):
     sug, listed = suggested(coder, "Past history of pulmonary embolism in 2015.")
     assert "Z86.711" in sug and sug["Z86.711"].status == "historical"

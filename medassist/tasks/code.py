@@ -149,7 +149,9 @@ class Coder:
                                       suggested=bool(s >= self.threshold and c.status == "affirmed" and ev),
                                       status=c.status, billable=entry.billable, evidence=ev,
                                       cue=cue, sources=sorted(c.sources), applied=tuple(c.applied)))
-        from .coding_safety import check_evidence, refine
+        from .coding_safety import check_evidence, past_episodes, refine
+
+        past_episodes(out, doc)  # an acute illness of an earlier hospital stay is history
 
         blocked = check_evidence(out, doc, self.learned_synonyms)  # evidence must be a mention of the condition
         out = out + history_codes(out, self.threshold, skip=set(blocked))

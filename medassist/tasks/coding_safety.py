@@ -54,6 +54,8 @@ class SafetyRules:
             self.specific_for.append(r)
         self.chronic = {p: [w.lower() for w in ws] for p, ws in data.get("chronic_treated", {}).items()}
         self.assessment = dict(data.get("assessment", {}))
+        pe = data.get("past_episode") or {}
+        self.past_episode = (re.compile(pe["sentence"], re.IGNORECASE), tuple(pe.get("codes", ())), pe.get("why", "")) if pe else None
         self.companions = [dict(r, note_matches=re.compile(r["note_matches"], re.IGNORECASE))
                            for r in data.get("companions", [])]
 
@@ -201,6 +203,24 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
                 if m.start() < span.end and m.end() > span.start:
                     return rule.get("why", "the word means something else here")
     return None
+
+
+def past_episodes(codes, doc) -> None:
+    """Acute codes whose every evidence span lies in a sentence about an earlier hospital stay ("Most recently,
+    he was hospitalized on 02/04/08 for acute renal insufficiency") are historical, not suggested."""
+    pe = rules().past_episode
+    if pe is None:
+        return
+    rx, prefixes, why = pe
+    sents = _Sentences(doc)
+    for c in codes:
+        if c.status != "affirmed" or not c.evidence or not c.code.startswith(prefixes):
+            continue
+        if all(rx.search(doc.text[a:b]) for a, b in (sents.around(e.start, e.end) for e in c.evidence)):
+            c.status = "historical"
+            if c.suggested:
+                c.suggested = False
+            c.warnings.append(f"not suggested: {why}")
 
 
 def check_evidence(codes, doc, learned: dict | None = None) -> dict[str, str]:
