@@ -121,6 +121,23 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _build() -> Lexicon:
+    """The lexicon: from the on-disk cache when its key matches (coding_lexicon_cache), else compiled."""
+    from . import coding_lexicon_cache as cache
+
+    try:
+        key = cache.cache_key()
+    except OSError:
+        key = None
+    rows = cache.load(key) if key else None
+    if rows is not None:
+        return Lexicon([Term(*row) for row in rows])
+    terms = _compile()
+    if key:
+        cache.save(key, [(t.code, t.words, t.text, t.source) for t in terms])
+    return Lexicon(terms)
+
+
+def _compile() -> list[Term]:
     cs = icd10.codeset()
     terms: list[Term] = []
     target_cache: dict[str, str | None] = {}
@@ -176,7 +193,7 @@ def _build() -> Lexicon:
         tgt = target(icd10.normalize(code))
         if tgt:
             terms.append(Term(tgt, tuple(stem(w) for w in abbr.lower().split()), abbr, "abbr"))
-    return Lexicon(terms)
+    return terms
 
 
 def lexicon() -> Lexicon:
