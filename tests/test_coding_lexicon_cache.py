@@ -2,6 +2,7 @@
 damaged cache is never used."""
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -33,6 +34,7 @@ def test_cache_written_then_used_with_identical_terms(compiled, monkeypatch):
     assert not path.exists()
     first = _fresh_build()
     assert path.is_file() and _terms(first) == compiled
+    assert path.stat().st_mode & 0o044 == 0o044  # readable by every user (shipped read-only in installed apps)
     # the second process-level build reads the file instead of compiling
     monkeypatch.setattr(L, "_compile", lambda: pytest.fail("compiled although a valid cache exists"))
     second = _fresh_build()
@@ -59,12 +61,25 @@ def test_damaged_cache_is_ignored_and_rebuilt(compiled, damage):
     if damage == "truncate":
         path.write_bytes(path.read_bytes()[: 1000])
     else:
-        data = json.loads(path.read_text())
+        data = json.loads(gzip.decompress(path.read_bytes()))
         if damage == "wrong_key":
             data["key"] = "0" * 20
         else:
             data["codes"] = data["codes"][:-1]
-        path.write_text(json.dumps(data))
+        path.write_bytes(gzip.compress(json.dumps(data).encode()))
     assert C.load(key) is None
     lex = _fresh_build()  # falls back to compiling, and rewrites a good cache
     assert _terms(lex) == compiled and C.load(key) is not None
+
+
+def test_read_only_shipped_copy_is_used(compiled, monkeypatch, tmp_path):
+    """A built app ships the cache under resources/cache/ (installers/linux/build.sh); it is read from there
+    when the data folder has none, and nothing is compiled."""
+    key = C.cache_key()
+    monkeypatch.setenv("MEDASSIST_LEXICON_CACHE_DIR", str(tmp_path / "bundle" / "resources" / "cache"))
+    shipped = C.save(key, compiled)
+    monkeypatch.delenv("MEDASSIST_LEXICON_CACHE_DIR")
+    monkeypatch.setattr(C, "_bundled_path", lambda k: shipped.parent / f"{C.PREFIX}{k}.json.gz")
+    assert not C.cache_path(key).exists()
+    monkeypatch.setattr(L, "_compile", lambda: pytest.fail("compiled although the shipped cache is valid"))
+    assert _terms(_fresh_build()) == compiled

@@ -17,6 +17,13 @@ $VPY -m PyInstaller --noconfirm --log-level WARN --distpath "$DIST" --workpath "
 # <package>.libs/ folders; strip breaks their program headers) -- the smoke test below proves the result loads
 find "$DIST/MedAssist/_internal" -type f \( -name '*.so' -o -name '*.so.*' \) -not -path '*.libs/*' \
   -exec strip --strip-unneeded {} + 2>/dev/null || true
+# compile the ICD-10-CM lexicon once with the frozen app itself, into the bundle (read-only at run time):
+# the first launch after install then codes as fast as later ones (medassist/tasks/coding_lexicon_cache.py)
+WARM_HOME=$(mktemp -d)
+MEDASSIST_HOME="$WARM_HOME" MEDASSIST_LEXICON_CACHE_DIR="$DIST/MedAssist/_internal/resources/cache" \
+  "$DIST/MedAssist/MedAssist" --cli code resources/samples/clinic_note.txt --no-history --format json > /dev/null
+rm -rf "$WARM_HOME"
+ls "$DIST/MedAssist/_internal/resources/cache/"icd10-lexicon-*.json.gz > /dev/null
 $VPY installers/licence_report.py "$WORK/medassist/bundled-modules.json" -o "$DIST/MedAssist/LICENSES-bundled.md" > /dev/null
 cp installers/linux/medassist.desktop resources/icons/medassist.png "$DIST/MedAssist/"
 

@@ -14,6 +14,7 @@ folder only costs the speed-up.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -49,6 +50,10 @@ def cache_key() -> str:
 
 
 def cache_folder() -> Path | None:
+    """Where the cache is written: MEDASSIST_LEXICON_CACHE_DIR when set (the Linux build script points it
+    into the bundle, so the first launch of an installed app is fast too), else the data folder's cache/."""
+    if os.environ.get("MEDASSIST_LEXICON_CACHE_DIR"):
+        return Path(os.environ["MEDASSIST_LEXICON_CACHE_DIR"])
     try:
         from medassist.config import home_dir
 
@@ -59,16 +64,29 @@ def cache_folder() -> Path | None:
 
 def cache_path(key: str | None = None) -> Path | None:
     folder = cache_folder()
-    return None if folder is None else folder / f"{PREFIX}{key or cache_key()}.json"
+    return None if folder is None else folder / f"{PREFIX}{key or cache_key()}.json.gz"
+
+
+def _bundled_path(key: str) -> Path:
+    from medassist.config import resource_path
+
+    return Path(resource_path("cache", f"{PREFIX}{key}.json.gz"))
 
 
 def load(key: str) -> list[tuple[str, tuple[str, ...], str, str]] | None:
-    """The cached terms as (code, words, text, source) rows, or None when absent, stale or damaged."""
-    path = cache_path(key)
-    if path is None or not path.is_file():
-        return None
+    """The cached terms as (code, words, text, source) rows, or None when absent, stale or damaged. Looks in
+    the writable cache folder, then in a read-only copy shipped with a built app (resources/cache/)."""
+    for path in (cache_path(key), _bundled_path(key)):
+        if path is not None and path.is_file():
+            rows = _read(path, key)
+            if rows is not None:
+                return rows
+    return None
+
+
+def _read(path: Path, key: str):
     try:
-        with open(path, encoding="utf-8") as fh:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
             data = json.load(fh)
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
@@ -78,7 +96,7 @@ def load(key: str) -> list[tuple[str, tuple[str, ...], str, str]] | None:
             return None
         return [(c, tuple(w.split(" ")) if w else (), t, src_names[s])
                 for c, w, t, s in zip(codes, words, texts, sources)]
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as e:
+    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError) as e:
         log.info("lexicon cache ignored (%s)", type(e).__name__)
         return None
 
@@ -105,13 +123,14 @@ def save(key: str, rows) -> Path | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".lexicon-", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as fh:
+                fh.write(json.dumps(data, separators=(",", ":")).encode("utf-8"))
+            os.chmod(tmp, 0o644)  # public code-set data; a copy shipped in an installed app must be readable by all
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        for old in path.parent.glob(f"{PREFIX}*.json"):
+        for old in path.parent.glob(f"{PREFIX}*"):
             if old != path:
                 old.unlink(missing_ok=True)
         return path
