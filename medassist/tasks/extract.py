@@ -68,6 +68,10 @@ class Medication:
     # "scripts for"), "inpatient" (given in hospital: hospital course, IV, "was treated with"), "home" (a home or
     # medication list), None when the note does not say
     setting: str | None = None
+    # why the setting is not the obvious one (an IV medicine kept as a home medicine: the note says it goes on at
+    # home), with the note's words that say so
+    setting_note: str | None = None
+    setting_note_span: Span | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -80,13 +84,14 @@ class Medication:
             "change": self.change,
             "duration": self.duration,
             "setting": self.setting,
+            "setting_note": self.setting_note,
             "section": self.section,
             "listed": self.listed,
             "in_lexicon": self.in_lexicon,
             "status": self.status,
             "spans": {k: v.to_dict() for k, v in (("name", self.name_span), ("dose", self.dose_span), ("route", self.route_span),
                                                  ("frequency", self.frequency_span), ("change", self.change_span),
-                                                 ("duration", self.duration_span)) if v},
+                                                 ("duration", self.duration_span), ("setting_note", self.setting_note_span)) if v},
             "evidence": [s.to_dict() for s in self.evidence],
         }
 
@@ -224,6 +229,10 @@ class DrugLexicon:
         self.suffixes = tuple(data.get("suffixes", []))
         self.suffix_exclude = {w.lower() for w in data.get("suffix_exclude", [])}
         self.inpatient_only = {w.lower() for w in data.get("inpatient_only", [])}
+        # brand + dosage form ("Prevacid SoluTab", "Toprol XL"): the form word is part of the drug's name
+        self.dosage_forms = {w.lower() for w in data.get("dosage_forms", [])}
+        self.home_iv_cues = [re.compile(rx) for rx in data.get("home_iv_cues", [])]
+        self.inpatient_list = re.compile(data["inpatient_list_headers"]) if data.get("inpatient_list_headers") else None
         self.max_len = max((len(k) for k in self.entries), default=1)
         self.lengths: dict[str, list[int]] = {}
         for k in self.entries:
@@ -268,11 +277,24 @@ class DrugLexicon:
             if found:
                 n, (generic, source) = found
                 s, e = toks[i][0], toks[i + n - 1][1]
-                hits.append(DrugHit(s, e, " ".join(t[2] for t in toks[i : i + n]), generic, source))
+                key = " ".join(t[2] for t in toks[i : i + n])
+                # dosage-form words written right after the name belong to it ("Prevacid SoluTab", "Toprol XL")
+                while i + n < len(toks) and self.is_form_word(text, toks[i + n], e):
+                    e = toks[i + n][1]
+                    n += 1
+                hits.append(DrugHit(s, e, key, generic, source))
                 i += n
             else:
                 i += 1
         return hits
+
+    def is_form_word(self, text: str, tok: tuple[int, int, str], prev_end: int) -> bool:
+        """``tok`` is a dosage-form word written directly after a drug name ending at ``prev_end`` (a space or a
+        hyphen between): "SoluTab", "ODT", "XL" (a two-letter form only in capitals)."""
+        s, e, w = tok
+        if w not in self.dosage_forms or not re.fullmatch(r"[ \t]?-?[ \t]?|[ \t]", text[prev_end:s]):
+            return False
+        return len(w) > 2 or text[s:e].isupper()
 
 
 @lru_cache(maxsize=1)
@@ -914,15 +936,70 @@ _OUTPATIENT_PLAN = ("plan", "assessment_plan", "assessment", "discharge_instruct
 _INPATIENT_STRONG = re.compile(r"\b(?:IV|I\.V\.|intravenous(?:ly)?|drip|infusion|in the (?:hospital|emergency (?:department|room)|ED|ER|ICU))\b")
 
 
+_IV_ROUTE = re.compile(r"(?i)^(?:iv|i\.v\.?|ivpb|iv piggyback|intravenous(?:ly)?|iv push|ivp|via picc|infusion)$")
+
+
+def home_iv_cue(doc: Document) -> Span | None:
+    """The note's words saying an IV medicine goes on after discharge (home IV, OPAT, "via PICC"; the
+    regexes are ``home_iv_cues`` of ``resources/drugs.json``), not negated; None when it says none."""
+    from ..text.context import classify
+
+    low = doc.text.lower()
+    for rx in drug_lexicon().home_iv_cues:
+        for m in rx.finditer(low):
+            if classify(doc, m.start(), m.end()).status not in ("negated", "hypothetical"):
+                return _span(doc.text, m.start(), m.end())
+    return None
+
+
+def list_title(doc: Document, pos: int) -> str:
+    """The title of the list that holds ``pos``: the nearest header before it (one the sectionizer missed
+    inside a body counts), else the section title."""
+    sec = doc.section_at(pos)
+    if sec is None:
+        return ""
+    title = sec.title
+    for m in _HEADER_IN_BODY.finditer(doc.text, sec.body_start, pos):
+        if m.start(1) > sec.body_start + 1:
+            title = m.group(1)
+    return title
+
+
 def _settings(doc: Document, facts: Facts) -> None:
-    """``Medication.setting``: discharge / inpatient / home, from the section and the sentence wording."""
+    """``Medication.setting``: discharge / inpatient / home, from the section and the sentence wording.
+
+    Given in hospital ("inpatient"): an inpatient-only drug (``inpatient_only`` of ``resources/drugs.json``),
+    a listed drug with an IV route ("Vancomycin 1 g IV q12h") and every drug of a list titled as given in
+    hospital ("INPATIENT MEDICATIONS"). A listed IV drug stays a home / discharge medicine when the note says
+    IV treatment goes on at home (home IV, OPAT, "via PICC"): ``setting_note`` says so, with the words."""
     text = doc.text
-    inpatient_only = drug_lexicon().inpatient_only
+    lex = drug_lexicon()
+    inpatient_only = lex.inpatient_only
+    home_iv: list[Span | None] = []
+
+    def cue() -> Span | None:
+        if not home_iv:
+            home_iv.append(home_iv_cue(doc))
+        return home_iv[0]
+
     for m in facts.medications:
         if m.setting:
             continue
-        if m.name.lower() in inpatient_only or (m.generic or "").lower() in inpatient_only:
-            m.setting = "inpatient"  # anaesthetics, IV-only antibiotics, pressors: never a medicine to take home
+        iv = bool(m.route and _IV_ROUTE.match(m.route.strip()))
+        only = m.name.lower() in inpatient_only or (m.generic or "").lower() in inpatient_only or " ".join(
+            w for _, _, w in _words(m.name)) + " iv" in inpatient_only and iv
+        title = list_title(doc, m.name_span.start) if m.listed else ""
+        inpatient_list = bool(m.listed and lex.inpatient_list and lex.inpatient_list.search(title.lower()))
+        if (iv or only) and not inpatient_list and (m.listed or _DISCHARGE_CUE.search(text, m.evidence[0].start, m.evidence[0].end)):
+            # an IV medicine in a home / discharge list: given in hospital unless the note says it goes on at home
+            c = cue()
+            if c is not None and (m.section in ("discharge_medications", "medications", "home_medications") or not m.listed):
+                m.setting = "discharge" if m.section == "discharge_medications" or not m.listed else "home"
+                m.setting_note = f"an IV medicine kept with the medicines to take at home: the note says '{c.text}'"
+                m.setting_note_span = c
+                continue
+        if only or inpatient_list or iv and m.listed:
+            m.setting = "inpatient"  # anaesthetics, IV antibiotics, pressors, an inpatient list: never a medicine to take home
             continue
         if m.section == "discharge_medications":
             m.setting = "discharge"

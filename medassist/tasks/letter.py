@@ -7,7 +7,9 @@ template-only lines are marked ``template: true`` with no evidence. Then:
 - readability (Flesch-Kincaid grade, Flesch reading ease, SMOG; ``letter_readability``),
 - jargon left in the letter, each with a plain alternative from the lay lexicon,
 - a fact check (``letter_check``): every medication, dose, number, date and laterality in the letter must
-  appear in the note, else a warning; ``missing`` lists note facts the letter does not carry.
+  appear in the note, else a warning; ``missing`` lists note facts the letter does not carry; ``left_out`` lists
+  those it leaves out on purpose, with the reason (a drug given in hospital only, in a patient or discharge
+  letter: never missing, never a missing dose).
 
 No language model is used: the optional LLM rewrite was not built (see ``REWRITE`` below).
 """
@@ -71,6 +73,9 @@ class Letter:
     missing: list[dict[str, Any]]
     subject: str | None = None
     rewrite: str | None = None
+    #: note facts the letter leaves out on purpose, each with its ``reason`` (a drug given in hospital only is
+    #: never a medicine to take in a patient or discharge letter): not missing facts, not warnings
+    left_out: list[dict[str, Any]] = field(default_factory=list)
 
     def paragraphs(self) -> list[tuple[str | None, list[str]]]:
         """(heading, lines) blocks for exporters: greeting/intro first, signature last."""
@@ -94,6 +99,7 @@ class Letter:
             "jargon": self.jargon,
             "facts": self.facts.to_dict(),
             "missing": self.missing,
+            "left_out": self.left_out,
             "warnings": self.warnings,
             "rewrite": self.rewrite,
         }
@@ -561,7 +567,10 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
         ls = text.rfind("\n", 0, j["start"]) + 1
         le = text.find("\n", j["end"])
         j["explained"] = j["plain"].lower() in text[ls: le if le != -1 else len(text)].lower()
-    warnings, missing = check_letter(text, doc, facts, plain_phrases=plain_used)
+    warnings, missing = check_letter(text, doc, facts, plain_phrases=plain_used, kind=kind)
+    left_out = [] if kind == "gp" else [
+        {**f.to_dict(), "reason": "given in hospital only, so not a medicine to take at home"}
+        for f in facts.medications if f.data.get("change") == "in_hospital"]
     return Letter(
         kind=kind,
         title=tpl["title"],
@@ -577,4 +586,5 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
         warnings=warnings,
         missing=missing,
         subject=subject,
+        left_out=left_out,
     )

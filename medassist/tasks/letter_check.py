@@ -47,7 +47,10 @@ def _mask(text: str, phrases) -> str:
     return text
 
 
-def check_letter(letter_text: str, doc: Document, facts, plain_phrases=()) -> tuple[list[str], list[dict[str, Any]]]:
+def check_letter(letter_text: str, doc: Document, facts, plain_phrases=(), *, kind: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    """See the module doc. ``kind`` is the letter kind: a drug given in hospital only (``in_hospital``) is left
+    out of a patient or discharge letter on purpose, so it is never missing there (only a ``gp`` letter must
+    carry it); no letter gives a dose for it or for a drug of a hospital list the patient is asked to check."""
     from medassist.text.lay import get_lexicon
 
     source = doc.text
@@ -94,9 +97,11 @@ def check_letter(letter_text: str, doc: Document, facts, plain_phrases=()) -> tu
         if not carried(f.text):
             missing.append(f.to_dict())
     for f in facts.medications:
+        hospital = f.data.get("change") in ("in_hospital", "hospital_list")
         if not carried(f.text, *(f.data.get("also_named") or [])):
-            missing.append(f.to_dict())
-        elif f.data.get("dose") and f.data.get("change") not in ("stop", "not_started", "not_taking", "may_start") \
+            if not (f.data.get("change") == "in_hospital" and kind != "gp"):
+                missing.append(f.to_dict())
+        elif f.data.get("dose") and not hospital and f.data.get("change") not in ("stop", "not_started", "not_taking", "may_start") \
                 and not carried(f.data["dose"]):
             missing.append({**f.to_dict(), "what_is_missing": "dose"})
     for f in facts.allergies:

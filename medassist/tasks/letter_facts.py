@@ -529,6 +529,33 @@ def _sig_form(sig) -> str | None:
 _TO_DOSE_RE = re.compile(r"\bto\s+(\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mL)\b)", re.I)
 
 
+def join_dosage_forms(text: str, hits: list[TermHit]) -> list[TermHit]:
+    """A brand with its dosage-form word is one drug: "Prevacid SoluTab", "Toprol XL", "Advair Diskus" (the form
+    words are ``dosage_forms`` of ``resources/drugs.json``). A form word found as a drug of its own ("SoluTab"
+    before a dose) is joined to the name before it; form words right after a name extend the name."""
+    import dataclasses
+
+    from medassist.tasks.extract import _words, drug_lexicon
+
+    lex = drug_lexicon()
+    out: list[TermHit] = []
+    for h in hits:
+        if out and h.source != "lexicon" and lex.is_form_word(text, (h.start, h.end, h.text.lower()), out[-1].end):
+            out[-1] = dataclasses.replace(out[-1], end=h.end, text=text[out[-1].start:h.end])
+            continue
+        out.append(h)
+    for k, h in enumerate(out):
+        end = h.end
+        limit = out[k + 1].start if k + 1 < len(out) else len(text)
+        for tok in _words(text, h.end, min(limit, h.end + 40)):
+            if not lex.is_form_word(text, tok, end):
+                break
+            end = tok[1]
+        if end != h.end:
+            out[k] = dataclasses.replace(h, end=end, text=text[h.start:end])
+    return out
+
+
 def _medications(doc: Document, shared=None) -> list[Fact]:
     lex = get_lexicon()
     text = doc.text
@@ -538,7 +565,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
     rank = {"stop": 6, "start": 5, "increase": 5, "decrease": 5, "change": 4, "continue": 2, None: 1,
             "not_started": 0, "not_taking": 0, "may_start": 0.5}
     for rs, re_, sec_name in regions:
-        hits = lex.find_drugs(text[rs:re_])
+        hits = join_dosage_forms(text[rs:re_], lex.find_drugs(text[rs:re_]))
         abs_hits = [(rs + h.start, rs + h.end, h) for h in hits]
         switches = _switches(doc, abs_hits)
         for i, (s, e, h) in enumerate(abs_hits):

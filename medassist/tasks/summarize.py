@@ -7,6 +7,16 @@ results (abnormal labs and vitals with value and unit from anywhere in the note,
 ``resources/summary_labs.json``; negative / ruled-out and pending tests), procedures, plan (covering each problem
 of the assessment/plan; problem headings and reasoning are never items), follow-up (appointments, repeat tests)
 and return precautions.
+
+``Summary.to_dict()`` keys: ``length``, ``method``, ``selection``, ``synopsis``, one list per part (``problems``,
+``medications``, ``hospital_medications``, ``allergies``, ``key_results``, ``procedures``, ``plan``,
+``follow_up``, ``return_precautions``), ``plan_by_problem``, ``models``, ``warnings``, ``abstract`` (only with
+prose), ``elapsed_ms``. ``plan_by_problem`` holds the same plan items grouped by the problem heading of the
+assessment/plan they follow, in note order: ``[{"problem": {"start","end","text"} | None, "items": [item, ...]}]``
+(``problem`` is None for plan items before any heading, or a plan with no problem headings). A medication's
+``fields.setting`` says where it is taken (``home``, ``discharge``, ``inpatient``, ``stop``); an IV medicine kept
+with the medicines to take at home carries ``fields.setting_note`` (and a warning) with the note's words that say
+IV treatment goes on at home.
 Every item is a verbatim span of the note or built only from verbatim fields (``composed`` items list the
 span of each field); every item carries evidence spans with ``text == doc.text[start:end]``.
 
@@ -116,6 +126,8 @@ class Summary:
     warnings: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
     abstract: dict[str, Any] | None = None
+    #: the plan items grouped under the problem heading they follow: [(heading span or None, [plan items])]
+    plan_groups: list[tuple[Span | None, list[SummaryItem]]] = field(default_factory=list)
 
     PARTS = ("problems", "medications", "hospital_medications", "allergies", "key_results", "procedures", "plan", "follow_up",
              "return_precautions")
@@ -135,6 +147,8 @@ class Summary:
         }
         for p in self.PARTS:
             d[p] = [i.to_dict() for i in getattr(self, p)]
+        d["plan_by_problem"] = [{"problem": h.to_dict() if h is not None else None, "items": [i.to_dict() for i in items]}
+                                for h, items in self.plan_groups]
         d["models"] = self.models
         d["warnings"] = self.warnings
         if self.abstract is not None:
@@ -179,11 +193,12 @@ def _med_item(doc: Document, m: Medication, item_end: int | None = None) -> Summ
     text = doc.text
     spans = [m.name_span] + [s for s in (m.dose_span, m.route_span, m.frequency_span, m.duration_span) if s]
     fields = {"name": m.name, "dose": m.dose, "route": m.route, "frequency": m.frequency, "duration": m.duration, "generic": m.generic,
-              "change": m.change, "setting": m.setting, "listed": m.listed, "in_lexicon": m.in_lexicon, "section": m.section,
+              "change": m.change, "setting": m.setting, "setting_note": m.setting_note, "listed": m.listed, "in_lexicon": m.in_lexicon, "section": m.section,
               "spans": {k: v.to_dict() for k, v in (("name", m.name_span), ("dose", m.dose_span), ("route", m.route_span),
                                                    ("frequency", m.frequency_span), ("change", m.change_span),
-                                                   ("duration", m.duration_span)) if v}}
+                                                   ("duration", m.duration_span), ("setting_note", m.setting_note_span)) if v}}
     fields = {k: v for k, v in fields.items() if v is not None}
+    note = [m.setting_note_span] if m.setting_note_span is not None else []  # the words that keep an IV drug at home
     ordered = sorted(spans, key=lambda s: s.start)
     a, b = ordered[0].start, ordered[-1].end
     slack = 12
@@ -203,8 +218,8 @@ def _med_item(doc: Document, m: Medication, item_end: int | None = None) -> Summ
     gap = text[a:b]
     if b - a <= max(len(" ".join(s.text for s in ordered)) + slack, (item_end or 0) - a + 1) and "\n" not in gap:
         # the fields sit together in the note: the item is the verbatim stretch
-        return SummaryItem(gap, [doc.span(a, b)] + list(m.evidence), "medication", fields)
-    return SummaryItem(" ".join(s.text for s in ordered), list(ordered) + list(m.evidence), "medication", fields, composed=True)
+        return SummaryItem(gap, [doc.span(a, b)] + list(m.evidence) + note, "medication", fields)
+    return SummaryItem(" ".join(s.text for s in ordered), list(ordered) + list(m.evidence) + note, "medication", fields, composed=True)
 
 
 def _section_rank(m: Medication) -> int:
@@ -251,7 +266,9 @@ def _dedupe_meds(meds: list[Medication], include_mentions: bool) -> list[Medicat
             return True
         if m.change and m.change not in ("continue", "start"):  # "start" of a drug already listed is a refill
             return True
-        return bool(m.dose or m.frequency) and ((m.dose or "").lower(), (m.frequency or "").lower()) not in listed[key]
+        # "Continue Prevacid SoluTab daily" under a listed "Prevacid SoluTab 30 mg daily" says nothing new
+        dose, freq = (m.dose or "").lower(), (m.frequency or "").lower()
+        return bool(dose or freq) and not any((not dose or dose == d) and (not freq or freq == f) for d, f in listed[key])
 
     return [m for m in out if m.listed or adds(m)]
 
@@ -356,6 +373,7 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
     ranges = logical_ranges(doc)
     plan_cands: list[tuple[int, int]] = []
     plan_group: list[int] = []
+    group_heads: dict[int, Span] = {}
     follow: list[tuple[int, int]] = []
     returns: list[tuple[int, int]] = []
     group = 0
@@ -369,6 +387,11 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
                 seg = text[s:e]
                 if (name in ("assessment_plan", "assessment", "impression") or seg.strip(" .:").lower() in problem_texts) and _is_heading(text, s, e):
                     group += 1
+                    lead = _LEAD.match(text, s, e)
+                    hs, he = balanced(text, lead.end() if lead and lead.end() < e else s, e)
+                    while he > hs and text[he - 1] in " .:;,":
+                        he -= 1
+                    group_heads[group] = doc.span(hs, he)
                     continue
                 if len(seg.split()) < 3:
                     continue
@@ -416,6 +439,7 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
     # one undivided plan: the embedder's centrality and diversity choose among its first 16 sentences
     multi = len(set(plan_group)) > 1
     plan_all = plan_cands
+    group_all = plan_group
     if not multi:
         plan_cands = plan_cands[:16]
         plan_group = plan_group[:16]
@@ -489,8 +513,14 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
         plan_idx = _per_problem(plan_group, rel, sim, lim["plan"], lim["plan_per_problem"],
                                 lambda i, j: _jaccard(text[slice(*plan_cands[i])], text[slice(*plan_cands[j])]) >= 0.5)
     plan_items = [_item_from_span(doc, *plan_cands[i], "plan") for i in plan_idx]
+    item_groups = [plan_group[i] for i in plan_idx]
     if len(plan_all) > len(plan_cands) and length == "detailed":
-        plan_items += [_item_from_span(doc, s, e, "plan") for s, e in plan_all[len(plan_cands):]][: max(0, lim["plan"] - len(plan_items))]
+        extra = list(range(len(plan_cands), len(plan_all)))[: max(0, lim["plan"] - len(plan_items))]
+        plan_items += [_item_from_span(doc, *plan_all[i], "plan") for i in extra]
+        item_groups += [group_all[i] for i in extra]
+    plan_groups: list[tuple[Span | None, list[SummaryItem]]] = []
+    for g in sorted(set(item_groups)):
+        plan_groups.append((group_heads.get(g), [it for it, ig in zip(plan_items, item_groups) if ig == g]))
     uniq_follow: list[tuple[int, int]] = []
     for s_, e_ in follow:
         if not any(_jaccard(text[s_:e_], text[x:y]) >= 0.5 for x, y in uniq_follow):
@@ -498,11 +528,15 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
     follow_items = [_item_from_span(doc, s, e, "follow_up") for s, e in uniq_follow[: lim["follow_up"]]]
     return_items = [_item_from_span(doc, s, e, "return_precautions") for s, e in returns[:2]]
 
+    for m in meds:
+        if m.setting_note:
+            warnings.append(f"{m.name}: {m.setting_note}")
     if not any(m.kind == "medication" and m.fields.get("listed") for m in med_items) and not doc.sections_named("medications"):
         warnings.append("the note has no medication list: medications are those mentioned in the text")
     return Summary(synopsis, prob_items, med_items, allergy_items, result_items, proc_items, plan_items, follow_items,
                    length=length, method="extractive", selection=selection, models=models, warnings=warnings,
-                   elapsed_ms=(time.perf_counter() - t0) * 1000.0, hospital_medications=hosp_items, return_precautions=return_items)
+                   elapsed_ms=(time.perf_counter() - t0) * 1000.0, hospital_medications=hosp_items, return_precautions=return_items,
+                   plan_groups=plan_groups)
 
 
 _VERB = re.compile(r"\b(?:is|was|are|were|will|has|have|had|did|does|do|be|been|reports?|denies|presents?|continue|start|order|"
