@@ -80,3 +80,14 @@ def test_check_letter_still_reports_a_hospital_drug_a_gp_letter_leaves_out_and_a
     _, missing = check_letter(text, doc, facts, kind="patient")
     assert not any(m.get("name") == "Vancomycin" for m in missing)
     assert any(m.get("name") == "Amoxicillin" and m.get("what_is_missing") == "dose" for m in missing)
+
+
+def test_the_scope_of_an_endoscopy_is_not_an_arthroscopy():
+    from medassist.text.lay import get_lexicon
+
+    lex = get_lexicon()
+    assert not [h for h in lex.find("The scope was advanced into the esophagus.") if h.term == "arthroscopy"]
+    assert [h.term for h in lex.find("She had a right knee scope in 2019.") if h.category == "procedure"] == ["arthroscopy"]
+    doc = document_from_text("PROCEDURE:\nUpper endoscopy with removal of food impaction.\n\nDESCRIPTION:\nThe scope was "
+                             "advanced into the esophagus and the food bolus was removed.\n")
+    assert "joint" not in write_letter(doc, "patient").text
