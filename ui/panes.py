@@ -900,7 +900,9 @@ def letter_checks(d: dict) -> tuple[list[str], str, str]:
     letter leaves out, and letter lines that have no evidence in the note."""
     lines = [f"Check: {w}" for w in d.get("warnings") or []]
     left_in_hospital = []
-    for m in d.get("missing") or []:
+    # `left_out`: facts the letter leaves out on purpose (a drug given in hospital only); older results put
+    # them in `missing` with status in_hospital
+    for m in [*(d.get("left_out") or []), *(d.get("missing") or [])]:
         if m.get("status") == "in_hospital" or m.get("change") == "in_hospital":
             # a drug given in hospital only: rightly not among the medicines to take (at most named, without a dose)
             left_in_hospital.append(m.get("text", "") + (f" (no {m['what_is_missing']})" if m.get("what_is_missing") else ""))
