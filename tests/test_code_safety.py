@@ -216,9 +216,11 @@ def test_c5_treated_chronic_conditions_in_pmh_are_current(coder):
     for code in ("E11.9", "I10", "J45.909"):
         assert code in sug and sug[code].status == "affirmed", (code, sorted(sug))
     assert "treated now (humulin)" in listed["E11.9"].sources
-    # without a treatment named, the past-history list stays historical (not suggested as current)
+    # without a treatment named, a condition that can resolve (asthma) stays historical; a lifelong one
+    # (diabetes, hypertension: 'history of diabetes' means the patient has diabetes) is current
     sug, listed = suggested(coder, pmh)
-    assert "E11.9" not in sug and listed["E11.9"].status == "historical"
+    assert "J45.909" not in sug and listed["J45.909"].status == "historical"
+    assert "E11.9" in sug and "current (a lifelong chronic condition)" in listed["E11.9"].sources
 
 
 def test_c5_assessment_diagnosis_suggested_and_throat_redness_is_not_a_skin_condition(coder):
@@ -329,3 +331,143 @@ def test_qa_notes_suggested_set(coder, shared_data, source, row, must, never):
     sug, _ = suggested(coder, text)
     assert must <= set(sug), sorted(sug)
     assert not (never & set(sug)), sorted(never & set(sug))
+
+
+# ---------------------------------------------------------------- round 2 (coder review): numbers, nesting, billability
+def test_r2_stage_must_agree_with_the_note(coder):
+    text = "ASSESSMENT:\n1. Chronic kidney disease stage 3.\n"
+    sug, listed = suggested(coder, text)
+    assert "N18.30" in sug, sorted(sug)
+    assert not {"N18.4", "N18.5", "N18.6", "N18.9", "N18.31", "N18.32"} & set(sug), sorted(sug)
+
+
+@pytest.mark.parametrize("code,sentence,ok", [
+    ("N18.4", "He has chronic kidney disease stage 3 who presented with 4 days of cough.", False),
+    ("N18.5", "He has chronic kidney disease stage 3 who presented with 4 days of cough.", False),
+    ("N18.30", "He has chronic kidney disease stage 3 who presented with 4 days of cough.", True),
+    ("N18.4", "Chronic kidney disease, stage IV.", True),
+    ("N18.5", "She has chronic kidney disease.", False),       # a staged code needs a stage in the note
+    ("L89.153", "Pressure ulcer of the sacrum, stage 2.", False),
+    ("L89.152", "Pressure ulcer of the sacrum, stage 2.", True),
+    ("T21.21XA", "First-degree burn of the chest wall.", False),
+    ("E10.9", "1. Type 2 diabetes mellitus.", False),         # the list number is not the type
+    ("E11.9", "1. Type 2 diabetes mellitus.", True),
+    ("I34.0", "There is mild tricuspid valve regurgitation.", False),
+    ("S93.402A", "I believe this is more of a muscular sprain of the back.", False),
+])
+def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
+    doc = document_from_text(sentence)
+    word = {"N18": "kidney disease", "L89": "Pressure ulcer", "T21": "burn", "E10": "diabetes", "E11": "diabetes",
+            "I34": "regurgitation", "S93": "sprain"}[code[:3]]
+    i = sentence.index(word)
+    why = coding_safety.evidence_problem(code, doc, Span.of(sentence, i, i + len(word)))
+    assert (why is None) == ok, (code, sentence, why)
+
+
+@pytest.mark.parametrize("code,sentence,word,ok", [
+    ("S37.009A", "3. Acute kidney injury on chronic kidney disease, resolved.", "kidney injury", False),
+    ("T14.90XA", "Acute kidney injury on chronic kidney disease, resolved.", "injury", False),
+    ("S37.009A", "Blunt trauma to the flank with a kidney injury on CT.", "kidney injury", True),
+    ("S93.402A", "She twisted her left ankle: ankle sprain.", "sprain", True),
+    ("R52", "A spinal anesthesia was given for postoperative pain control.", "pain", False),
+    ("R52", "1. Chronic pelvic pain.", "pain", False),
+    ("R52", "He has pain all over his body.", "pain", True),
+    ("I25.10", "A Judkins catheter was placed in the right coronary artery.", "coronary artery", False),
+    ("I25.10", "He has coronary artery disease.", "coronary artery disease", True),
+    ("F32.A", "The depression of the anterior table of the frontal sinus was noted.", "depression", False),
+    ("F32.A", "Her depression is better on sertraline.", "depression", True),
+    ("N28.89", "Contrast was seen in the left kidney and ureter.", "kidney", False),
+    ("R21", "ALLERGIES:\nSulfa drugs (rash).", "rash", False),
+])
+def test_r2_injury_pain_and_other_words_rule_level(code, sentence, word, ok):
+    doc = document_from_text(sentence)
+    i = sentence.index(word)
+    why = coding_safety.evidence_problem(code, doc, Span.of(sentence, i, i + len(word)))
+    assert (why is None) == ok, (code, sentence, why)
+
+
+def test_r2_nested_unspecified_mention_is_not_a_second_condition():
+    """'chronic kidney' inside 'chronic kidney disease stage 3' (N18.30) is not also N28.9."""
+    text = "He has chronic kidney disease stage 3."
+    a = text.index("chronic kidney disease stage 3")
+    n18 = CodeSuggestion("N18.30", "Chronic kidney disease, stage 3 unspecified", 0.97, True, "affirmed", True,
+                         [Span.of(text, a, a + len("chronic kidney disease stage 3"))])
+    n28 = CodeSuggestion("N28.9", "Disorder of kidney and ureter, unspecified", 0.95, True, "affirmed", True,
+                         [Span.of(text, a, a + len("chronic kidney"))])
+    i12 = CodeSuggestion("I12.9", "Hypertensive chronic kidney disease with stage 1 through stage 4 chronic kidney "
+                         "disease, or unspecified chronic kidney disease", 0.95, True, "affirmed", True,
+                         [Span.of(text, a, a + len("chronic kidney"))])
+    coding_safety.covered_mentions([n18, n28, i12])
+    assert not n28.suggested and any("part of the mention" in w for w in n28.warnings)
+    assert n18.suggested and i12.suggested  # I12.9 asks for the N18 code (use additional code)
+
+
+def test_r2_header_code_becomes_its_billable_default_and_acute_cough(coder):
+    res = code_document(document_from_text("CHIEF COMPLAINT: Productive cough for 4 days.\n"), coder=coder)
+    sug = {c.code: c for c in res.codes if c.suggested}
+    assert all(c.billable for c in sug.values()), sorted(sug)
+    assert "R05" not in {c.code for c in res.codes}
+    assert "R05.1" in sug, sorted(sug)
+    from medassist.tasks.code import billable_defaults
+
+    r05 = CodeSuggestion("R05", "Cough", 0.9, True, "affirmed", False, [])
+    out = billable_defaults([r05])
+    assert [c.code for c in out] == ["R05.9"] and out[0].billable
+
+
+def test_r2_symptoms_of_a_pneumonia_are_integral(coder):
+    sug, listed = suggested(coder, "ASSESSMENT:\nCommunity-acquired pneumonia with cough and fever for 3 days.\n")
+    assert "J18.9" in sug and not {"R50.9", "R05.1", "R05.9"} & set(sug), sorted(sug)
+
+
+@pytest.mark.parametrize("text", ["03", "03/02/2026", "not a real person", "real", "2 days", "the patient"])
+def test_r2_numbers_dates_and_common_words_are_never_evidence(text):
+    assert coding_safety.is_junk_evidence(text)
+    assert not coding_safety.is_junk_evidence("real pain in the knee")
+
+
+def test_r2_list_number_is_not_part_of_a_mention(coder):
+    from medassist.tasks.coding_lexicon import is_list_marker
+
+    text = "PAST MEDICAL HISTORY:\n1. Type 2 diabetes mellitus.\n2. Essential hypertension.\n"
+    res = code_document(document_from_text(text), coder=coder)
+    for c in res.codes:
+        for e in c.evidence:
+            assert not is_list_marker(text, e.start, e.start + 1), (c.code, e.text)
+    assert "E10.9" not in {c.code for c in res.codes if c.suggested}
+
+
+@pytest.mark.parametrize("text,never", [
+    ("The depression of the anterior table of the frontal sinus was noted.", {"F32.A", "F32.9"}),
+    ("A spinal anesthesia was given for postoperative pain control.", {"R52"}),
+    ("PREOPERATIVE DIAGNOSES: 1. Chronic pelvic pain. 2. Endometriosis.", {"R52"}),
+    ("ALLERGIES: Sulfa drugs (rash).", {"R21"}),
+    ("A Judkins catheter was placed in the right coronary artery.", {"I25.10"}),
+    ("ASSESSMENT:\n1. Primary osteoarthritis of the left knee.\n", {"M19.09", "M19.90", "M17.9", "M25.562"}),
+])
+def test_r2_words_that_are_not_the_condition(coder, text, never):
+    sug, _ = suggested(coder, text)
+    assert not (never & set(sug)), sorted(never & set(sug))
+
+
+def test_r2_hypertension_diabetes_and_ckd_combinations(coder):
+    sug, _ = suggested(coder, "He has type 2 diabetes, hypertension and chronic kidney disease stage 5.")
+    assert {"E11.22", "I12.0", "N18.5"} <= set(sug), sorted(sug)
+    assert not {"I10", "I12.9", "E11.9"} & set(sug), sorted(sug)
+
+
+def test_r2_history_of_lifelong_condition_is_current_and_old_mi_is_coded(coder):
+    sug, _ = suggested(coder, "Patient reports history of hypertension and diabetes mellitus. "
+                              "He has a history of myocardial infarction in 2019.")
+    assert {"E11.9", "I25.2"} <= set(sug), sorted(sug)
+    assert not [c for c in sug if c.startswith("I21")], sorted(sug)
+
+
+def test_r2_flagship_sample_suggested_set(coder):
+    from medassist.config import resource_path
+
+    text = resource_path("samples/discharge_summary.txt").read_text(encoding="utf-8")
+    sug, _ = suggested(coder, text)
+    assert {"N18.30", "N17.9", "J18.9", "E11.65", "E11.22", "I12.9", "I25.2", "Z80.0"} <= set(sug), sorted(sug)
+    assert not {"N18.4", "N18.5", "N28.9", "S37.009A", "R05", "R05.9", "R50.9", "E10.9"} & set(sug), sorted(sug)
+    assert all(c.billable for c in sug.values())

@@ -151,6 +151,7 @@ class Coder:
                                       cue=cue, sources=sorted(c.sources), applied=tuple(c.applied)))
         from .coding_safety import check_evidence, past_episodes, refine
 
+        out = billable_defaults(out)  # a learned header (R05) stands for its default billable child (R05.9)
         past_episodes(out, doc)  # an acute illness of an earlier hospital stay is history
 
         blocked = check_evidence(out, doc, self.learned_synonyms)  # evidence must be a mention of the condition
@@ -193,6 +194,12 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
     rules = _history_rules()
     have = {c.code: c for c in codes}
     made: dict[str, CodeSuggestion] = {}
+    for c in codes:  # a history-of code found by itself ("history of myocardial infarction": I25.2) codes the past
+        table = rules.get(c.status)
+        if (table and c.code in set(table.values()) and not c.suggested and c.evidence and c.code not in skip
+                and c.score >= threshold and not set(c.applied) & {"negated", "uncertain", "hypothetical"}):
+            c.suggested = True
+            c.warnings.append(f"suggested: {c.code} is itself the code of a {c.status} condition")
     for c in codes:
         table = rules.get(c.status)
         if not table or not c.evidence or c.code in skip:
@@ -232,6 +239,44 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
     return sorted(made.values(), key=lambda x: -x.score)
 
 
+def billable_defaults(codes: list[CodeSuggestion]) -> list[CodeSuggestion]:
+    """A header code (not billable, no 7th character asked) becomes its default billable child, the
+    'unspecified' one (R05 -> R05.9, coding_lexicon.default_billable); when that child is listed too the two
+    are one candidate (the higher score, both evidence lists). Refinement rules may then pick a more
+    specific child (R05.1 acute cough)."""
+    from .coding_lexicon import default_billable
+
+    by_code = {c.code: c for c in codes}
+    out: list[CodeSuggestion] = []
+    for c in codes:
+        entry = icd10.lookup(c.code)
+        if entry is None or entry.billable or entry.seventh_required:
+            out.append(c)
+            continue
+        child = default_billable(entry.code)
+        centry = icd10.lookup(child) if child else None
+        if centry is None or not centry.billable:
+            out.append(c)
+            continue
+        why = f"{c.code} ({c.description}) is a header, not billable: its default code {centry.code} is listed"
+        have = by_code.get(centry.code)
+        if have is not None and have is not c:
+            if c.score > have.score:
+                have.score, have.status, have.cue, have.applied = c.score, c.status, c.cue, c.applied
+                have.suggested = c.suggested
+            spans = {(e.start, e.end) for e in have.evidence}
+            have.evidence = have.evidence + [e for e in c.evidence if (e.start, e.end) not in spans]
+            have.evidence = have.evidence[:3]
+            have.sources = sorted(set(have.sources) | set(c.sources))
+            have.warnings.append(why)
+            continue
+        c.code, c.description, c.billable = centry.code, centry.description, True
+        c.warnings.append(why)
+        by_code[c.code] = c
+        out.append(c)
+    return out
+
+
 def validate(codes: list[CodeSuggestion]) -> None:
     """Add validation warnings to suggested codes (in place)."""
     suggested = [c for c in codes if c.suggested]
@@ -249,9 +294,10 @@ def validate(codes: list[CodeSuggestion]) -> None:
         if entry.seventh_required:
             chars = ", ".join(f"{k} ({v})" for k, v in sorted(entry.seventh_chars.items())[:4])
             c.warnings.append(f"requires a 7th character: {chars}")
-        elif not entry.billable:
+        elif not entry.billable:  # a header with no default child: listed for the coder, never suggested
             kids = icd10.billable_children(entry.code)[:4]
-            c.warnings.append("not billable (header code); choose a more specific code"
+            c.suggested = False
+            c.warnings.append("not suggested: not billable (header code); choose a more specific code"
                               + (f", e.g. {', '.join(kids)}" if kids else ""))
         for note in _notes(entry.code_first)[:2]:
             c.warnings.append(f"code first: {note}")

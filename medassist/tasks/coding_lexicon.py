@@ -95,7 +95,7 @@ class Lexicon:
 
     def match(self, text: str, start: int, end: int):
         """Terms whose words all occur in text[start:end]: [(Term, [token spans of its words])]."""
-        toks = tokenize(text[start:end], start)
+        toks = [t for t in tokenize(text[start:end], start) if not is_list_marker(text, t.start, t.end)]
         where: dict[str, list[tuple[int, int]]] = {}
         for t in toks:
             where.setdefault(t.norm, []).append((t.start, t.end))
@@ -104,8 +104,25 @@ class Lexicon:
             for ti in self.index.get(w, ()):
                 term = self.terms[ti]
                 if all(x in where for x in term.words):
-                    out.append((term, [where[x][0] for x in term.words]))
+                    out.append((term, _nearest(where, term.words, w)))
         return out
+
+
+def _nearest(where: dict, words, key: str) -> list[tuple[int, int]]:
+    """Each word's occurrence nearest the key word's first one ("Type 2 diabetes ... stage 2" takes the '2'
+    next to 'Type', not a later one)."""
+    anchor = where[key][0][0]
+    return [min(where[x], key=lambda sp: abs(sp[0] - anchor)) for x in words]
+
+
+_MARKER_BEFORE = re.compile(r"[ \t\u2022*\-]*")
+
+
+def is_list_marker(text: str, start: int, end: int) -> bool:
+    """A number that numbers a list item ("2. Type 2 diabetes", "3) CKD"): never a word of a mention."""
+    return (text[start:end].isdigit() and end < len(text) and text[end] in ".)"
+            and (end + 1 >= len(text) or text[end + 1] in " \t\n")
+            and bool(_MARKER_BEFORE.fullmatch(text, text.rfind("\n", 0, start) + 1, start)))
 
 
 def _abbreviations() -> dict:

@@ -306,7 +306,8 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
         if c.status == "historical" and chronic_now(c.code):
             # a chronic condition listed as past history that the note treats now is a current condition
             c.status, c.cue = "affirmed", None
-            c.sources.add(f"treated now ({chronic_now(c.code)})")
+            why = chronic_now(c.code)
+            c.sources.add(f"current ({why})" if " " in why else f"treated now ({why})")
         for st, name in (("negated", "neg"), ("uncertain", "unc"), ("historical", "hist"), ("family", "fam"),
                          ("hypothetical", "hyp")):
             f[name] = 1.0 if c.status == st else 0.0

@@ -53,11 +53,24 @@ class SafetyRules:
                     r[key] = re.compile(r[key], re.IGNORECASE)
             self.specific_for.append(r)
         self.chronic = {p: [w.lower() for w in ws] for p, ws in data.get("chronic_treated", {}).items()}
+        cl = data.get("chronic_lifelong") or {}
+        self.lifelong = (tuple(cl.get("codes", ())), cl.get("why", "a lifelong chronic condition"))
         self.assessment = dict(data.get("assessment", {}))
         pe = data.get("past_episode") or {}
         self.past_episode = (re.compile(pe["sentence"], re.IGNORECASE), tuple(pe.get("codes", ())), pe.get("why", "")) if pe else None
         self.companions = [dict(r, note_matches=re.compile(r["note_matches"], re.IGNORECASE))
                            for r in data.get("companions", [])]
+        self.integral = [(tuple(r["disease"]), tuple(r["symptoms"]), r.get("why", ""), bool(r.get("same_site")))
+                         for r in data.get("integral_symptoms", [])]
+        ncs = data.get("not_current_sections") or {}
+        self.not_current = (set(ncs.get("sections", ())), tuple(ncs.get("except", ())), ncs.get("why", ""))
+        na = data.get("number_agreement") or {}
+        self.number_gap = int(na.get("max_gap", 30))
+        self.number_values = {k.lower(): str(v) for k, v in na.get("values", {}).items()}
+        self.number_kinds = [(k["name"], re.compile(k["code"], re.IGNORECASE),
+                              [re.compile(x, re.IGNORECASE) for x in k["note"]], bool(k.get("required", True)))
+                             for k in na.get("kinds", [])]
+        self.never_evidence = {w.lower() for w in data.get("never_evidence_words", [])}
 
     def rule_for(self, code: str) -> dict:
         prefix = max((p for p in self.codes if code.startswith(p)), key=len, default=None)
@@ -173,6 +186,63 @@ class _Sentences:
         return lo, (len(self.text) if hi < 0 else hi)
 
 
+def is_junk_evidence(text: str) -> bool:
+    """Numbers, dates and common English words ("03" of a date, "real" of "not a real person") are never
+    evidence of a condition, whatever a learned table says."""
+    from .coding_text import STOP
+
+    common = rules().never_evidence
+    toks = tokenize(text)
+    return all(t.norm.isdigit() or t.norm[:1].isdigit() or t.norm in STOP or t.norm in common
+               or text[t.start:t.end].lower() in common for t in toks)
+
+
+def _value(raw: str) -> str:
+    v = raw.lower()
+    return rules().number_values.get(v, v)
+
+
+@lru_cache(maxsize=4096)
+def code_numbers(code: str) -> tuple:
+    """(kind, value, required) of a staged / graded / numbered code: N18.4 -> ('stage', '4', True),
+    T21.21XA -> ('degree', '2', True), E10.9 -> ('type', '1', False)."""
+    e = icd10.lookup(code)
+    if e is None:
+        return ()
+    out = []
+    for name, crx, _, required in rules().number_kinds:
+        m = crx.search(e.description)
+        if m:
+            out.append((name, _value(m.group(1)), required))
+    return tuple(out)
+
+
+def number_problem(code: str, text: str, start: int, end: int, sent: tuple[int, int]) -> str | None:
+    """A staged / graded / numbered code needs the number of its mention to agree: the nearest 'stage N'
+    ('class N', 'N-degree', 'N trimester', 'type N') of the sentence within max_gap characters of the
+    evidence. Another number, or none for a kind that needs one, rejects the evidence."""
+    want = code_numbers(code)
+    if not want:
+        return None
+    r = rules()
+    a, b = sent
+    for name, value, required in want:
+        _, _, note_rxs, _ = next(k for k in r.number_kinds if k[0] == name)
+        best = None
+        for rx in note_rxs:
+            for m in rx.finditer(text, a, b):
+                gap = 0 if (m.start() < end and m.end() > start) else (start - m.end() if m.end() <= start else m.start() - end)
+                if gap <= r.number_gap and (best is None or gap < best[0]):
+                    best = (gap, _value(m.group(1)), m.group(0))
+        if best is None:
+            if required:
+                return f"the note gives no {name} for this mention (the code is {name} {value})"
+            continue
+        if best[1] != value:
+            return f"{name} disagrees: the note says '{best[2]}', the code is {name} {value}"
+    return None
+
+
 def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, learned: dict | None = None) -> str | None:
     """Why ``span`` is not a mention of ``code`` (None when it is)."""
     text = doc.text
@@ -180,11 +250,20 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
     rule = rules().rule_for(code)
     if is_heading(text, span.start, span.end):
         return "a section heading is not a mention"
+    sections, keep, why = rules().not_current
+    sec = doc.section_at(span.start) if sections and hasattr(doc, "section_at") else None
+    if sec is not None and sec.name in sections and not code.startswith(keep):
+        return why
+    if is_junk_evidence(span.text):
+        return f"'{span.text}' is a number, a date or a common word, not a mention"
     if not is_mention(code, span.text, learned):
         return f"'{span.text}' does not name the condition"
     side = _side_conflict(code, span.text)
     if side:
         return side
+    nums = number_problem(code, text, span.start, span.end, sents.around(span.start, span.end))
+    if nums:
+        return nums
     rx = rule.get("evidence_requires")
     if rx is not None and not rx.search(span.text):
         return rule.get("why", "the evidence lacks the condition's words")
@@ -244,6 +323,7 @@ def check_evidence(codes, doc, learned: dict | None = None) -> dict[str, str]:
             c.evidence = good
             continue
         why = next(p for p in problems if p)
+        c.evidence = [e for e in c.evidence if not is_junk_evidence(e.text)]  # a date is never shown as evidence
         blocked[c.code] = why
         if c.suggested:
             c.suggested = False
@@ -268,10 +348,14 @@ def learned_synonyms(knowledge, min_count: int = 2, min_p: float = 0.5) -> dict[
 
 # ------------------------------------------------------------------ chronic conditions under treatment
 def treated_now(code: str, text_lower: str) -> str | None:
-    """The drug named in the note that treats the chronic condition ``code`` (None if none)."""
+    """The drug named in the note that treats the chronic condition ``code`` (None if none); for a lifelong
+    chronic condition ("history of diabetes mellitus": the patient has diabetes) the rules' reason."""
     for drug in rules().chronic_drugs(code):
         if re.search(r"(?<![a-z])" + re.escape(drug) + r"(?![a-z])", text_lower):
             return drug
+    prefixes, why = rules().lifelong
+    if prefixes and code.startswith(prefixes):
+        return why
     return None
 
 
@@ -337,6 +421,7 @@ def promote_assessment(codes: list, doc) -> None:
     from .coding_lexicon import lexicon
 
     rule = rules().assessment
+    sents = _Sentences(doc)
     names = set(rule.get("sections", ()))
     spans = [(s.start, s.end) for s in getattr(doc, "sections", None) or [] if s.name in names]
     text = doc.text
@@ -351,7 +436,8 @@ def promote_assessment(codes: list, doc) -> None:
         for e in c.evidence:
             n = len(e.text.split())
             if (int(rule.get("min_words", 2)) <= n <= int(rule.get("max_words", 5))
-                    and any(a <= e.start and e.end <= b for a, b in spans)):
+                    and any(a <= e.start and e.end <= b for a, b in spans)
+                    and evidence_problem(c.code, doc, e, sents) is None):
                 c.suggested = True
                 c.warnings.append(f"suggested below the threshold: {rule.get('why', 'named in the assessment')}")
                 break
@@ -406,6 +492,8 @@ def promote_assessment(codes: list, doc) -> None:
                 if best is None or (len(term.words), c.score) > (len(best[0].words), best[1].score):
                     best = (term, c)
             for term, c in [best] if best else []:
+                if evidence_problem(c.code, doc, Span.of(text, i, i + len(body)), sents) is not None:
+                    continue
                 try:
                     if classify(doc, i, i + len(body)).status != "affirmed":
                         continue
@@ -444,6 +532,7 @@ def refine(codes: list, doc) -> list:
     text = doc.text
     promote_assessment(codes, doc)
     add_companions(codes, doc)
+    numbered_children(codes, doc, sents)
     # 1. a more specific code the evidence sentence (or the note) supports
     for rule in r.specific_for:
         for c in [c for c in codes if c.suggested and c.code == rule["code"]]:
@@ -492,6 +581,7 @@ def refine(codes: list, doc) -> list:
                   and mine < _meaning_words(o.description, core=False)]
         if better:
             _unsuggest(c, f"the more specific {better[0].code} ({better[0].description}) is suggested")
+            better[0].score = max(better[0].score, c.score)  # it stands for the same condition
     # 4. a sign/symptom excluded by a suggested diagnosis is integral to it (guideline I.B.5)
     names = [c.code for c in codes if c.suggested]
     for a, b, note in icd10.excludes1_conflicts(names):
@@ -499,4 +589,100 @@ def refine(codes: list, doc) -> list:
             for c in codes:
                 if c.code == a and c.suggested:
                     _unsuggest(c, f"integral to the suggested {b} (Excludes1: {note})")
+    # 5. symptoms routinely part of a suggested disease (cough and fever of a pneumonia) are not coded
+    for diseases, symptoms, why, same_site in r.integral:
+        bases = [c for c in codes if c.suggested and c.code.startswith(diseases)]
+        if not bases:
+            continue
+        for c in codes:
+            if not (c.suggested and c.code.startswith(symptoms)):
+                continue
+            mine = _sites(c.description)
+            base = next((b for b in bases if not same_site or not mine or mine & _sites(b.description)), None)
+            if base is not None:
+                _unsuggest(c, f"integral to the suggested {base.code} ({base.description}): {why}")
+    # 6. a mention nested in a longer mention that another suggested code explains is not a second condition
+    covered_mentions(codes)
     return codes
+
+
+_SITE = re.compile(r"\b(knee|hip|shoulder|elbow|wrist|hand|ankle|foot|spine|finger|toe)s?\b", re.IGNORECASE)
+
+
+def _sites(description: str) -> set[str]:
+    return {m.lower() for m in _SITE.findall(description)}
+
+
+def numbered_children(codes: list, doc, sents: _Sentences) -> None:
+    """A suggested code with no stage / class / degree whose category holds a listed, affirmed code whose
+    number agrees with the note ("chronic kidney disease stage 3": N18.9 -> N18.30) is replaced by it."""
+    text = doc.text
+    for c in [c for c in codes if c.suggested]:
+        if any(req for _, _, req in code_numbers(c.code)):
+            continue
+        best = None
+        for o in codes:
+            if (o is c or o.code[:3] != c.code[:3] or o.status != "affirmed"
+                    or not any(req for _, _, req in code_numbers(o.code))):
+                continue
+            good = [e for e in o.evidence if evidence_problem(o.code, doc, e, sents) is None]
+            if good and (best is None or o.score > best[0].score):
+                best = (o, good)
+        if best is None:
+            continue
+        o, good = best
+        n = code_numbers(o.code)[0]
+        _unsuggest(c, f"replaced by {o.code}: the note gives {n[0]} {n[1]}")
+        o.suggested, o.evidence = True, good[:3]
+        o.score = max(o.score, c.score)
+        o.warnings.append(f"more specific than {c.code}: the note gives {n[0]} {n[1]} ('{good[0].text}')")
+
+
+_CODE_REF = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)-?(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?))?")
+
+
+def _refers(notes, code: str) -> bool:
+    """Whether tabular notes ("code to identify the stage (N18.1-N18.6)") name ``code`` or a range holding it."""
+    flat = code.replace(".", "")
+    for note in notes or ():
+        for m in _CODE_REF.finditer(note):
+            lo = m.group(1).replace(".", "")
+            hi = (m.group(2) or "").replace(".", "")
+            if hi:
+                if lo <= flat[:len(lo)] and flat[:len(hi)] <= hi:
+                    return True
+            elif flat.startswith(lo):
+                return True
+    return False
+
+
+def _unspecified(description: str) -> bool:
+    d = description.lower()
+    return d.endswith("unspecified") or ", unspecified" in d
+
+
+def covered_mentions(codes: list) -> None:
+    """A suggested code whose every evidence span lies inside the evidence of another suggested code ("kidney
+    injury" in "Acute kidney injury", "chronic kidney" in "chronic kidney disease stage 3") is the same
+    condition, not a second one; an unspecified code whose spans equal another's is dropped too. Codes the
+    other code's notes ask for (use additional / code first), and codes scored above the outer one, are kept."""
+    sug = [c for c in codes if c.suggested and c.evidence]
+    for c in sug:
+        if not c.suggested or "history rule" in c.sources or "coding rule" in c.sources:
+            continue
+        vague = _unspecified(c.description)
+        for o in sug:
+            if o is c or not o.suggested or o.code == c.code or o.score < c.score:
+                continue  # the outer code must be at least as sure as the nested one ("HIV" in "HIV positive")
+            inside = all(any(x.start <= e.start and e.end <= x.end and (vague or (x.end - x.start) > (e.end - e.start))
+                             and len(x.text.split()) <= 8 for x in o.evidence) and is_mention(o.code, e.text)
+                         for e in c.evidence)  # the nested words name the outer code's condition too
+            if not inside or (vague and _unspecified(o.description) and o.code[:3] != c.code[:3] and not any(
+                    (x.end - x.start) > (e.end - e.start) for e in c.evidence for x in o.evidence)):
+                continue
+            oe, ce = icd10.lookup(o.code), icd10.lookup(c.code)
+            if (oe is not None and _refers(list(oe.use_additional) + list(oe.code_first), c.code)) or (
+                    ce is not None and _refers(list(ce.code_first) + list(ce.use_additional), o.code)):
+                continue
+            _unsuggest(c, f"its mention is part of the mention of the suggested {o.code} ({o.description})")
+            break
