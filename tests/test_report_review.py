@@ -270,3 +270,25 @@ def test_contrast_specific_default_only_when_contrast_may_have_been_given(desc, 
     assert rep.template.template.id == "ct_abdomen_pelvis"
     (line,) = [x for x in rep.section("findings").text.splitlines() if x.startswith("Kidneys")]
     assert line.startswith(expected) and line.endswith(DEFAULT_TAG)
+
+
+def test_report_judges_what_the_model_wrote_not_a_repaired_replacement(monkeypatch):
+    """impress() may replace a failing draft (retrieved / repaired text); the report checks and quotes the
+    model's own words, and its warning describes the problem (no pointer to a face such as 'the JSON')."""
+    import medassist.tasks.impression as imp
+
+    own = "Right upper lobe pneumonia."
+    replaced = "Right lower lobe opacity."
+
+    def impress(findings_text, **kw):
+        fake = FakeImpression(replaced)
+        fake.provenance = {"source": "retrieved", "model_draft": own}
+        return fake
+
+    monkeypatch.setattr(imp, "impress", impress)
+    rep = draft_report(sample("RG1_UNCR.dcm"), findings="Heart size is normal. Right lower lobe opacity.", image_model=None)
+    draft = rep.to_dict()["sections"][5]["model_draft"]
+    assert draft["text"] == own and draft["used"] is False
+    warning = next(w for w in rep.warnings if w.startswith("impression:"))
+    assert f'the model wrote: "{own}"' in warning and "JSON" not in warning
+    assert rep.section("impression").text.startswith("Right lower lobe opacity")

@@ -609,7 +609,12 @@ def _model_impression(findings_text: str) -> tuple[dict[str, Any] | None, str]:
         return None, f"impression model not available ({exc})"
     except MedAssistError as exc:
         return None, f"impression model not available ({exc})"
-    raw = str(getattr(imp, "impression", "") or "").strip()
+    # what the model itself wrote: impress() may have repaired or replaced a draft that failed its own check
+    prov = getattr(imp, "provenance", None) or {}
+    model_text = prov.get("model_draft") if isinstance(prov, dict) else None
+    if isinstance(model_text, dict):
+        model_text = model_text.get("text")
+    raw = str(model_text or getattr(imp, "impression", "") or "").strip()
     if not raw:
         return None, "the impression model returned nothing"
     pack = getattr(imp, "model", None) or getattr(imp, "pack", None)
@@ -666,7 +671,7 @@ def _impression_section(t: Template, findings_section: ReportSection) -> tuple[R
             warnings.append(
                 "impression: the model draft was not used (" + "; ".join(reasons) + "); the impression "
                 + ("is the template's normal impression" if extractive is None else "lists the abnormal findings verbatim instead")
-                + " — the draft is in the JSON (impression.model_draft)"
+                + f' — the model wrote: "{draft["raw"]}"'
             )
             models = [draft["model"]] if draft["model"] else []
             extra["extractive"] = "all findings normal" if extractive is None else "abnormal findings sentences"
