@@ -357,9 +357,9 @@ def test_r2_stage_must_agree_with_the_note(coder):
 ])
 def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
     doc = document_from_text(sentence)
-    word = {"N18": "kidney disease", "L89": "Pressure ulcer", "T21": "burn", "E10": "diabetes", "E11": "diabetes",
+    word = {"N18": "chronic kidney disease", "L89": "Pressure ulcer", "T21": "burn", "E10": "diabetes", "E11": "diabetes",
             "I34": "regurgitation", "S93": "sprain"}[code[:3]]
-    i = sentence.index(word)
+    i = sentence.lower().index(word.lower())
     why = coding_safety.evidence_problem(code, doc, Span.of(sentence, i, i + len(word)))
     assert (why is None) == ok, (code, sentence, why)
 
@@ -378,6 +378,8 @@ def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
     ("F32.A", "Her depression is better on sertraline.", "depression", True),
     ("N28.89", "Contrast was seen in the left kidney and ureter.", "kidney", False),
     ("R21", "ALLERGIES:\nSulfa drugs (rash).", "rash", False),
+    ("N18.9", "Acute renal failure, in the context of a chronic liver disease.",
+     "renal failure, in the context of a chronic liver disease", False),
 ])
 def test_r2_injury_pain_and_other_words_rule_level(code, sentence, word, ok):
     doc = document_from_text(sentence)
@@ -413,6 +415,13 @@ def test_r2_header_code_becomes_its_billable_default_and_acute_cough(coder):
     r05 = CodeSuggestion("R05", "Cough", 0.9, True, "affirmed", False, [])
     out = billable_defaults([r05])
     assert [c.code for c in out] == ["R05.9"] and out[0].billable
+    # the default is the child 'not specified as recurrent', never the recurrent one
+    cdiff = CodeSuggestion("A04.7", "Enterocolitis due to Clostridium difficile", 0.9, True, "affirmed", False, [])
+    assert [c.code for c in billable_defaults([cdiff])] == ["A04.72"]
+    # a header listed next to its own default child: one candidate, the higher score
+    r059 = CodeSuggestion("R05.9", "Cough, unspecified", 0.2, False, "affirmed", True, [])
+    out = billable_defaults([CodeSuggestion("R05", "Cough", 0.9, True, "affirmed", False, []), r059])
+    assert [(c.code, c.score, c.suggested) for c in out] == [("R05.9", 0.9, True)]
 
 
 def test_r2_symptoms_of_a_pneumonia_are_integral(coder):

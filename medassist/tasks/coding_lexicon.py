@@ -67,7 +67,7 @@ def default_billable(code: str) -> str | None:
             break
         def rank(k):
             d = cs.raw(k)["d"].lower()
-            return (("without complication" in d) * 4 + d.endswith("unspecified") * 3
+            return (("without complication" in d) * 4 + d.endswith("unspecified") * 3 + ("not specified as" in d) * 3
                     + ("unspecified" in d) * 2 + k.endswith("9") + k.endswith("0") * 0.5)
         cur = max(kids, key=rank)
     e = icd10.lookup(cur)
