@@ -2,6 +2,9 @@
 
     .venv/bin/python models/coder/train.py                 # train-only model, measured on dev
     .venv/bin/python models/coder/train.py --final         # knowledge + scorer from train+dev (ship)
+    .venv/bin/python models/coder/train.py --final --threshold 0.3 --metrics models/coder/dev_metrics.json
+        # the shipped pack, its manifest metrics the train-only model's dev numbers measured with the current
+        # rules: train.py --out DIR --threshold 0.3, then bench/codiesp.py --split dev --pack DIR
 
 Steps:
  1. read CodiEsp-D labels; map each label to a code of the April-2026 set (7th character "A" where the
@@ -163,6 +166,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-refine", action="store_true", help="keep the +-1 line evidence windows")
     ap.add_argument("--threshold", type=float, default=None, help="operating threshold (default: tuned on dev)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--metrics", type=Path, default=None,
+                    help="with --final: a JSON file of the train-only model's dev numbers to put in the manifest "
+                         "(models/coder/dev_metrics.json, measured by bench/codiesp.py with the current rules)")
     args = ap.parse_args(argv)
     from sklearn.ensemble import GradientBoostingClassifier
 
@@ -228,6 +234,8 @@ def main(argv=None) -> int:
     else:
         prev = json.loads((args.out / "manifest.json").read_text()) if (args.out / "manifest.json").exists() else {}
         metrics = prev.get("metrics", {})
+        if args.metrics is not None:
+            metrics = {k: v for k, v in json.loads(args.metrics.read_text()).items() if k != "about"}
         threshold = args.threshold if args.threshold is not None else metrics.get("threshold", 0.4)
     write_pack(args.out, knowledge, scorer_json, threshold, metrics, args.final, all_ids)
     print(f"pack written to {args.out} in {time.time()-t0:.1f}s")
