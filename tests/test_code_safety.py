@@ -325,6 +325,13 @@ def _aci(shared_data, row):
     ("mts", 26, set(), {"R69", "Z67.10", "C67.9", "C61", "N40.0"}),
     ("mts", 31, {"R33.9"}, {"R31.9", "L90.5", "N39.0", "Z87.440", "E79.0", "Z80.42", "Z80.9"}),
     ("mts", 12, set(), {"B20", "T14.90XA", "R69", "I77.6"}),
+    # round 2 (coder review)
+    ("mts", 340, set(), {"F32.A", "F32.9"}),             # "depression of the anterior table" (a depressed fracture)
+    ("mts", 398, set(), {"I34.0", "I25.10"}),            # tricuspid regurgitation; a coronary catheterization
+    ("mts", 307, {"D25.9"}, {"R52"}),                    # pelvic pain is not pain NOS
+    ("aci", 65, set(), {"S93.402A"}),                    # a muscular sprain of the back, not the left ankle
+    ("aci", 57, {"E11.9", "I25.10", "I34.0"}, set()),    # 'history of ... diabetes mellitus' is current diabetes
+    ("aci", 62, {"I50.9", "E11.9"}, {"R60.9", "R06.00", "R06.01"}),  # edema, dyspnea, orthopnea of heart failure
 ])
 def test_qa_notes_suggested_set(coder, shared_data, source, row, must, never):
     text = _aci(shared_data, row) if source == "aci" else _mtsamples(shared_data, row)
