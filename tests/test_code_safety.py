@@ -487,3 +487,21 @@ def test_r2_flagship_sample_suggested_set(coder):
     assert {"N18.30", "N17.9", "J18.9", "E11.65", "E11.22", "I12.9", "I25.2", "Z80.0"} <= set(sug), sorted(sug)
     assert not {"N18.4", "N18.5", "N28.9", "S37.009A", "R05", "R05.9", "R50.9", "E10.9"} & set(sug), sorted(sug)
     assert all(c.billable for c in sug.values())
+
+
+def test_r2_status_follows_the_mentions_left_after_the_check():
+    """The affirmed mention was the knee effusion (rejected for J90): the one left is the mother's."""
+    text = "Right knee shows a little effusion. Her mother had a pleural effusion."
+    doc = document_from_text(text)
+    a = text.index("effusion")
+    b = text.index("pleural effusion")
+    j90 = CodeSuggestion("J90", "Pleural effusion, not elsewhere classified", 0.9, True, "affirmed", True,
+                         [Span.of(text, a, a + len("effusion")), Span.of(text, b, b + len("pleural effusion"))])
+    coding_safety.check_evidence([j90], doc)
+    assert [e.text for e in j90.evidence] == ["pleural effusion"]
+    assert j90.status == "family" and not j90.suggested
+
+
+def test_r2_relative_with_arthritis_is_family_history_of_arthritis(coder):
+    sug, listed = suggested(coder, "FAMILY HISTORY:\nHer mother has rheumatoid arthritis.\n")
+    assert "Z82.61" in sug and "M06.9" not in sug, sorted(sug)

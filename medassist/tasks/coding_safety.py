@@ -320,6 +320,8 @@ def check_evidence(codes, doc, learned: dict | None = None) -> dict[str, str]:
         problems = [evidence_problem(c.code, doc, e, sents, learned) for e in c.evidence]
         good = [e for e, p in zip(c.evidence, problems) if p is None]
         if good:
+            if len(good) < len(c.evidence) and c.status == "affirmed":
+                _restatus(c, good, doc)  # the affirmed mention may have been one of the rejected ones
             c.evidence = good
             continue
         why = next(p for p in problems if p)
@@ -329,6 +331,24 @@ def check_evidence(codes, doc, learned: dict | None = None) -> dict[str, str]:
             c.suggested = False
             c.warnings.append(f"{_NOT_A_MENTION} ({why})")
     return blocked
+
+
+def _restatus(c, good, doc) -> None:
+    """The status of a code whose rejected spans included the affirmed one: from its remaining mentions
+    ('osteoarthritis of the knee' rejected for M19.90, left 'Her mother has rheumatoid arthritis': family)."""
+    try:
+        from medassist.text.context import classify
+
+        from .coding_model import _status_of
+    except ImportError:  # pragma: no cover
+        return
+    found = [_status_of(doc, e.start, e.end, classify) for e in good]
+    if not found or any(st == "affirmed" for st, _, _ in found):
+        return
+    c.status, c.cue, c.applied = found[0]
+    if c.suggested:
+        c.suggested = False
+        c.warnings.append(f"not suggested: its remaining mentions are {c.status}")
 
 
 def learned_synonyms(knowledge, min_count: int = 2, min_p: float = 0.5) -> dict[str, frozenset[str]]:
