@@ -505,3 +505,11 @@ def test_r2_status_follows_the_mentions_left_after_the_check():
 def test_r2_relative_with_arthritis_is_family_history_of_arthritis(coder):
     sug, listed = suggested(coder, "FAMILY HISTORY:\nHer mother has rheumatoid arthritis.\n")
     assert "Z82.61" in sug and "M06.9" not in sug, sorted(sug)
+
+
+def test_r2_a_relatives_clause_after_a_comma_does_not_reach_back(coder):
+    """'She has hypertension and diabetes under treatment, her mother had breast cancer': the patient's own."""
+    sug, listed = suggested(coder, "She has a history of hypertension and diabetes mellitus 2 under treatment, her mother "
+                                   "had breast cancer, her father coronary disease and her sister a brain tumor.")
+    assert {"I10", "E11.9", "Z80.3", "Z82.49"} <= set(sug), sorted(sug)  # Z82.49: the father's coronary disease
+    assert listed["I10"].status == "affirmed" and "Z83.3" not in sug, sorted(sug)
