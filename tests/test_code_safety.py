@@ -513,3 +513,21 @@ def test_r2_a_relatives_clause_after_a_comma_does_not_reach_back(coder):
                                    "had breast cancer, her father coronary disease and her sister a brain tumor.")
     assert {"I10", "E11.9", "Z80.3", "Z82.49"} <= set(sug), sorted(sug)  # Z82.49: the father's coronary disease
     assert listed["I10"].status == "affirmed" and "Z83.3" not in sug, sorted(sug)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    ("ASSESSMENT:\n1. Obesity, BMI 32. Discussed diet.\n", {"E66.9", "Z68.32"}, set()),
+    ("Vitals: BMI 32.\n", set(), {"Z68.32"}),                       # a BMI alone is not reported (I.B.14)
+    ("ALLERGIES: Penicillin (hives).\n", {"Z88.0"}, set()),
+    ("ALLERGIES: Sulfa drugs (rash).\n", {"Z88.2"}, {"R21"}),
+    ("He is not allergic to penicillin.\n", set(), {"Z88.0"}),
+    ("2. Elevated blood pressure without a diagnosis of hypertension. Recheck in 4 weeks.\n", {"R03.0"}, {"I10"}),
+    ("History of CAD status post prior RCA stent in 2018.\n", {"Z95.5"}, set()),
+])
+def test_r2_status_codes_the_note_states(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug), sorted(sug)
+    assert not (never & set(sug)), sorted(sug)
+    for code in want - {"E66.9"}:
+        e = sug[code].evidence[0]
+        assert text[e.start:e.end] == e.text and "ALLERGIES" not in e.text

@@ -526,21 +526,29 @@ def promote_assessment(codes: list, doc) -> None:
 
 
 def add_companions(codes: list, doc) -> None:
-    """Codes a suggested code's 'use additional code' note asks for when the note names the drug (affirmed)."""
+    """Codes a suggested code's 'use additional code' note asks for when the note names the drug (affirmed), and
+    status codes the note states (BMI with a weight diagnosis, elevated BP reading, allergy status, stent)."""
     from medassist.text.context import classify
 
     text = doc.text
     for rule in rules().companions:
-        base = next((c for c in codes if c.suggested and c.code.startswith(rule["when"])), None)
-        if base is None:
-            continue
+        when = rule.get("when")
+        base = None
+        if when is not None:
+            base = next((c for c in codes if c.suggested and c.code.startswith(tuple(when) if isinstance(when, list)
+                                                                              else when)), None)
+            if base is None:
+                continue
+        allowed = set(rule.get("statuses", ("affirmed",)))
         for m in rule["note_matches"].finditer(text):
             try:
                 status = classify(doc, m.start(), m.end()).status
             except Exception:  # pragma: no cover - context must not break coding
                 status = "affirmed"
-            if status == "affirmed":
-                _promote(codes, rule["add"], base, base.score, [Span.of(text, m.start(), m.end())], rule["why"])
+            if status in allowed:
+                score = base.score if base is not None else float(rule.get("score", 0.5))
+                a, b = m.span("ev") if "ev" in m.re.groupindex and m.start("ev") >= 0 else m.span()
+                _promote(codes, rule["add"], base, score, [Span.of(text, a, b)], rule["why"])
                 break
 
 
