@@ -409,6 +409,20 @@ def test_r2_nested_unspecified_mention_is_not_a_second_condition():
     coding_safety.covered_mentions([n18, n28, i12])
     assert not n28.suggested and any("part of the mention" in w for w in n28.warnings)
     assert n18.suggested and i12.suggested  # I12.9 asks for the N18 code (use additional code)
+    # an unspecified code goes whatever its score ('aneurysm' in 'aortic aneurysm'); a specific one scored higher stays
+    t2 = "Abdominal aortic aneurysm, stable. HIV positive."
+    a2, h2 = t2.index("aortic aneurysm"), t2.index("HIV positive")
+    i71 = CodeSuggestion("I71.40", "Abdominal aortic aneurysm, without rupture, unspecified", 0.8, True, "affirmed",
+                         True, [Span.of(t2, a2, a2 + len("aortic aneurysm"))])
+    i72 = CodeSuggestion("I72.9", "Aneurysm of unspecified site", 0.97, True, "affirmed", True,
+                         [Span.of(t2, a2 + 7, a2 + len("aortic aneurysm"))])
+    z21 = CodeSuggestion("Z21", "Asymptomatic human immunodeficiency virus [HIV] infection status", 0.8, True,
+                         "affirmed", True, [Span.of(t2, h2, h2 + len("HIV positive"))])
+    b20 = CodeSuggestion("B20", "Human immunodeficiency virus [HIV] disease", 0.97, True, "affirmed", True,
+                         [Span.of(t2, h2, h2 + 3)])
+    coding_safety.covered_mentions([i71, i72, z21, b20])
+    assert i71.suggested and not i72.suggested
+    assert b20.suggested and z21.suggested
 
 
 def test_r2_header_code_becomes_its_billable_default_and_acute_cough(coder):

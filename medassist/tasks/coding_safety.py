@@ -685,23 +685,22 @@ def _refers(notes, code: str) -> bool:
 
 
 def _unspecified(description: str) -> bool:
-    d = description.lower()
-    return d.endswith("unspecified") or ", unspecified" in d
+    return "unspecified" in description.lower()
 
 
 def covered_mentions(codes: list) -> None:
     """A suggested code whose every evidence span lies inside the evidence of another suggested code ("kidney
     injury" in "Acute kidney injury", "chronic kidney" in "chronic kidney disease stage 3") is the same
     condition, not a second one; an unspecified code whose spans equal another's is dropped too. Codes the
-    other code's notes ask for (use additional / code first), and codes scored above the outer one, are kept."""
+    other code's notes ask for (use additional / code first), and specific codes scored above the outer one, are kept."""
     sug = [c for c in codes if c.suggested and c.evidence]
     for c in sug:
         if not c.suggested or "history rule" in c.sources or "coding rule" in c.sources:
             continue
         vague = _unspecified(c.description)
         for o in sug:
-            if o is c or not o.suggested or o.code == c.code or o.score < c.score:
-                continue  # the outer code must be at least as sure as the nested one ("HIV" in "HIV positive")
+            if o is c or not o.suggested or o.code == c.code or (o.score < c.score and not vague):
+                continue  # a specific nested code scored above the outer one stays ("HIV" in "HIV positive")
             inside = all(any(x.start <= e.start and e.end <= x.end and (vague or (x.end - x.start) > (e.end - e.start))
                              and len(x.text.split()) <= 8 for x in o.evidence) and is_mention(o.code, e.text)
                          for e in c.evidence)  # the nested words name the outer code's condition too
