@@ -622,7 +622,9 @@ def _model_impression(findings_text: str) -> tuple[dict[str, Any] | None, str]:
         info = pack if isinstance(pack, dict) else (pack.info() if hasattr(pack, "info") else {})
     except Exception:  # noqa: BLE001 - a pack without info still drafted
         info = {}
-    warns = getattr(imp, "warnings", None) or []
+    # impress()'s own warnings describe its replacement of a failed draft; the report checks the model's
+    # words itself, so they are kept only when the model's draft is what impress() returned
+    warns = (getattr(imp, "warnings", None) or []) if not model_text else []
     return {"raw": raw, "warnings": [str(w) for w in warns if w], "model": info or {}}, ""
 
 
@@ -671,7 +673,7 @@ def _impression_section(t: Template, findings_section: ReportSection) -> tuple[R
             warnings.append(
                 "impression: the model draft was not used (" + "; ".join(reasons) + "); the impression "
                 + ("is the template's normal impression" if extractive is None else "lists the abnormal findings verbatim instead")
-                + f' — the model wrote: "{draft["raw"]}"'
+                + f'; the model wrote: "{draft["raw"]}"'
             )
             models = [draft["model"]] if draft["model"] else []
             extra["extractive"] = "all findings normal" if extractive is None else "abnormal findings sentences"
