@@ -118,16 +118,19 @@ def render_text(rec: dict[str, Any], limit: int = 25) -> str:
             lines.append(f"      \"{e['text']}\" (chars {e['start']}-{e['end']})")
         for w in c["warnings"]:
             lines.append(f"      ! {w}")
-    if rest:
-        lines.append("")
-        lines.append(f"Other candidates (not suggested; {min(limit, len(rest))} of {len(rest)}):")
-        for c in rest[:limit]:
-            ev = c["evidence"][0]["text"] if c["evidence"] else "no evidence"
-            lines.append(f"  {c['code']:<9} {c['description'][:70]}  [{c['status']}, {c['score']:.2f}] \"{ev}\"")
-    if similar:
-        lines.append("")
-        lines.append(f"Similar by meaning only (--retrieval; never suggested; {min(limit, len(similar))} of {len(similar)}):")
-        for c in similar[:limit]:
-            ev = c["evidence"][0]["text"] if c["evidence"] else "no evidence"
-            lines.append(f"  {c['code']:<9} {c['description'][:70]}  [cosine {c['similarity']:.2f}] \"{ev[:120]}\"")
+    _candidate_block(lines, "Other candidates (not suggested", rest, limit,
+                     lambda c: f"{c['status']}, {c['score']:.2f}")
+    _candidate_block(lines, "Similar by meaning only (--retrieval; never suggested", similar, limit,
+                     lambda c: f"cosine {c['similarity']:.2f}")
     return "\n".join(lines)
+
+
+def _candidate_block(lines: list[str], title: str, items: list[dict], limit: int, tag) -> None:
+    """One line per listed candidate: code, description, a tag, and its first evidence."""
+    if not items:
+        return
+    lines.append("")
+    lines.append(f"{title}; {min(limit, len(items))} of {len(items)}):")
+    for c in items[:limit]:
+        ev = c["evidence"][0]["text"] if c["evidence"] else "no evidence"
+        lines.append(f"  {c['code']:<9} {c['description'][:70]}  [{tag(c)}] \"{ev[:120]}\"")
