@@ -56,6 +56,7 @@ class Settings:
     lock_timeout_min: int = 15
     theme: str = "light"
     coder_retrieval: bool = False  # `medassist code` adds embedding-retrieval candidates (slower; --retrieval)
+    letter_rewrite: bool = False  # `medassist letter` adds a model rewrite, used only if it passes the fact check (--rewrite)
     extra: dict = field(default_factory=dict)
 
     @classmethod

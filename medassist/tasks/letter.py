@@ -11,7 +11,8 @@ template-only lines are marked ``template: true`` with no evidence. Then:
   those it leaves out on purpose, with the reason (a drug given in hospital only, in a patient or discharge
   letter: never missing, never a missing dose).
 
-No language model is used: the optional LLM rewrite was not built (see ``REWRITE`` below).
+No language model writes the letter. The optional model rewrite (off by default; ``REWRITE`` below) is made
+afterwards by ``medassist.tasks.letter_rewrite.rewrite_letter`` and kept in ``Letter.rewrite``.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from medassist.document import Document, Span
 from medassist.errors import TaskError
 
 KINDS = ("patient", "discharge", "gp")
-#: The optional LLM rewrite of the template letter is not built; letters are template-only.
-REWRITE = None
+#: The optional model rewrite of the template letter (off by default: ``medassist letter --rewrite`` or the
+#: setting ``letter_rewrite``): the prose sections rewritten by an installed pack, then the same fact check; it
+#: is used only if it passes, else the template letter stays. ``Letter.text`` is always the template letter.
+REWRITE = "medassist.tasks.letter_rewrite.rewrite_letter"
 
 
 @dataclass
@@ -72,7 +75,7 @@ class Letter:
     warnings: list[str]
     missing: list[dict[str, Any]]
     subject: str | None = None
-    rewrite: str | None = None
+    rewrite: Any = None  # a letter_rewrite.LetterRewrite when a rewrite was asked for (used or refused)
     #: note facts the letter leaves out on purpose, each with its ``reason`` (a drug given in hospital only is
     #: never a medicine to take in a patient or discharge letter): not missing facts, not warnings
     left_out: list[dict[str, Any]] = field(default_factory=list)
@@ -80,11 +83,12 @@ class Letter:
     def paragraphs(self) -> list[tuple[str | None, list[str]]]:
         """(heading, lines) blocks for exporters: greeting/intro first, signature last."""
         blocks: list[tuple[str | None, list[str]]] = []
+        rw = self.rewrite if getattr(self.rewrite, "used", False) else None  # a refused rewrite is never exported
         if self.subject:
             blocks.append((None, [self.subject]))
         blocks += [(None, [self.greeting]), (None, [" ".join(ln.text for ln in self.intro)])]
-        for sec in self.sections:
-            blocks.append((sec.heading, [f"- {ln.text}" for ln in sec.lines]))
+        for sec in (rw.sections if rw else self.sections):
+            blocks.append((sec.heading, sec.text.split("\n") if rw else [f"- {ln.text}" for ln in sec.lines]))
         blocks.append((None, list(self.closing)))
         blocks.append((None, list(self.signature)))
         return blocks
@@ -101,7 +105,7 @@ class Letter:
             "missing": self.missing,
             "left_out": self.left_out,
             "warnings": self.warnings,
-            "rewrite": self.rewrite,
+            "rewrite": self.rewrite.to_dict() if hasattr(self.rewrite, "to_dict") else self.rewrite,
         }
 
 
