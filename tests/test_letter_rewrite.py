@@ -239,3 +239,38 @@ def test_off_by_default(tmp_path, capsys):
     assert main(["letter", str(a), "--no-history", "--format", "json"]) == 0  # no pack needed without --rewrite
     d = json.loads(capsys.readouterr().out)
     assert d["rewrite"] is None and d["text"] == letter.text
+
+
+# ------------------------------------------------------------------------------------------------ the UI pane
+@pytest.mark.skipif(importlib.util.find_spec("pytestqt") is None, reason="pytest-qt is not installed")
+def test_letter_pane_shows_a_used_rewrite_and_says_when_one_was_refused(pack, qtbot):
+    from medassist.tasks.letter_rewrite import rewrite_letter
+    from ui.main_window import _Obj
+    from ui.panes import LetterPane
+
+    pane = LetterPane()
+    qtbot.addWidget(pane)
+    pane.show()
+
+    doc = document_from_text(NOTE_GOOD)
+    good = write_letter(doc)
+    rewrite_letter(good, doc, pack=pack)
+    pane.set_result(good)
+    assert pane.text() == good.rewrite.text != good.text  # the rewrite is shown, and said to be
+    assert "Showing the model rewrite (letter-tiny): it passed the fact check" in pane.info.text()
+    assert f"{good.rewrite.readability['words']} words" in pane.info.text()  # its own readability
+    assert dict(pane.blocks())["Your next visit"] == [GOOD["follow_up"]]  # and it is what gets exported
+
+    doc = document_from_text(NOTE_BAD)
+    bad = write_letter(doc)
+    rewrite_letter(bad, doc, pack=pack)
+    for result in (bad, _Obj(bad.to_dict())):  # a live result and a past run from the history
+        pane.set_result(result)
+        assert pane.text() == bad.text and BAD["follow_up"] not in pane.text()  # the template letter
+        info = pane.info.text()
+        assert "Model rewrite not used, the template letter is shown: 'What we found': the side 'Left ankle'" in info
+        assert f"(+{len(bad.rewrite.reasons) - 1} more)" in info
+
+    plain = write_letter(document_from_text(NOTE_GOOD))  # no rewrite asked for: nothing said about one
+    pane.set_result(plain)
+    assert pane.text() == plain.text and "rewrite" not in pane.info.text()

@@ -942,19 +942,26 @@ class LetterPane(TextDraftPane):
         super().set_result(result, run_id)
         d = _as_dict(result)
         self.data = d
-        self.set_text(d.get("text", ""))
+        rw = d.get("rewrite") if isinstance(d.get("rewrite"), dict) else None
+        # a model rewrite that passed the fact check is shown (and said to be); a refused one never is
+        self.set_text(rw["text"] if rw and rw.get("used") and rw.get("text") else d.get("text", ""))
         lines, level, head = letter_checks(d)
         self.checks.show_lines(lines, level, head)
         bits = []
-        r = d.get("readability") or {}
+        r = (rw.get("readability") if rw and rw.get("used") else None) or d.get("readability") or {}
         if r.get("flesch_kincaid_grade") is not None:
             bits.append(f"Reading level: grade {float(r['flesch_kincaid_grade']):.1f} (Flesch–Kincaid)"
                         + (f", {r['words']} words" if r.get("words") else ""))
         unexplained = sorted({j.get("text", "") for j in d.get("jargon") or [] if not j.get("explained")})
         if unexplained:
             bits.append("Medical words not explained: " + ", ".join(unexplained[:8]))
-        if d.get("rewrite"):
-            bits.append("A model rewrite was made; the text shown is the checked draft")
+        if rw and rw.get("used"):
+            bits.append(f"Showing the model rewrite ({rw.get('model') or 'model'}): it passed the fact check "
+                        "(every medicine, dose, number, date and side as in the template letter)")
+        elif rw:
+            why = rw.get("reasons") or []
+            bits.append(f"Model rewrite not used, the template letter is shown: {why[0] if why else 'no reason given'}"
+                        + (f" (+{len(why) - 1} more)" if len(why) > 1 else ""))
         self.info.setText(" · ".join(bits))
         self.info.setVisible(bool(bits))
 
