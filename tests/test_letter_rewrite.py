@@ -162,6 +162,9 @@ def test_a_rewrite_that_changes_facts_is_refused_with_reasons(pack):
     (lambda t: t.replace("2 weeks", "20 weeks"), "adds the number '20'"),
     (lambda t: t.replace("right knee", "left knee"), "side 'Right knee'"),
     (lambda t: t.replace("fever", "fever after 800 mg of ibuprofen"), "adds the medicine 'ibuprofen'"),
+    (lambda t: t.replace("get help right away if you feel much worse", "rest"),
+     "'When to get help': the rewrite keeps only 38% of the section's words"),
+    (lambda t: "", "'What we found': the model wrote nothing for this section"),
     (lambda t: t.replace("knee pain", "pain"), "'What we found': the rewrite loses diagnosis 'knee pain'"),
 ])
 def test_each_single_change_to_a_good_rewrite_is_refused(pack, corrupt, reason):

@@ -25,7 +25,8 @@ result keeps the rejected text with ``used: false`` and the reasons):
    rewrite (a fact the template letter carried is not lost), and the rewrite states none that the template
    section does not (stricter than the note check: a dose moved from another line, or a number that only
    occurs elsewhere in the note, is refused too), and every note fact (diagnosis, test, follow-up, warning
-   sign, ...) the template section carried is still carried by it; a section the model left empty fails;
+   sign, ...) the template section carried is still carried by it, and it keeps at least ``MIN_WORDS_KEPT`` of
+   the section's content words (advice lines state things no fact category covers); an empty section fails;
 2. the whole rewritten letter goes through ``letter_check.check_letter`` as the template letter did: any
    warning it raises that the template letter did not (a number, date, drug or side not in the note) fails, and
    so does any note fact listed as missing that the template letter carried.
@@ -52,6 +53,11 @@ VERBATIM_SECTIONS = frozenset({"medications", "hospital_medications", "allergies
 INSTALL_HINT = ("no letter rewrite pack installed: import an onnxruntime-genai LLM folder (pack task 'letter-llm', "
                 "needs `pip install medassist[llm]`) or a seq2seq pack (task 'letter-seq2seq') with "
                 "`medassist models import PATH`; or run without --rewrite")
+#: A rewritten section keeps at least this share of its template section's content words (by stem): the advice
+#: and explanation lines carry meaning the fact check has no category for ("check and record your weight").
+MIN_WORDS_KEPT = 0.6
+_FUNCTION_WORDS = frozenset("""this that with from your have will what when then than they them there their these
+those into about would could should please also been were very much more most some such each which while""".split())
 LLM_INSTRUCTION = ("Rewrite these lines from a letter to a patient as one short paragraph of smooth, plain "
                    "English. Keep every medicine, dose, number, date and side (left/right) exactly as written. "
                    "Add nothing that is not in the lines.")
@@ -162,6 +168,16 @@ def _facts_of(text: str) -> list[tuple[str, str]]:
     return list(unique.values())
 
 
+def _coverage(src: str, new: str) -> tuple[float, list[str]]:
+    """(share of ``src``'s content words, by 5-letter stem, that ``new`` keeps; the words it drops)."""
+    words = {w[:5]: w for w in re.findall(r"[a-z]{4,}", src.lower()) if w not in _FUNCTION_WORDS}
+    if not words:
+        return 1.0, []
+    have = {w[:5] for w in re.findall(r"[a-z]{4,}", new.lower())}
+    dropped = [w for k, w in words.items() if k not in have]
+    return 1 - len(dropped) / len(words), dropped
+
+
 def _has(text: str, fact: str) -> bool:
     """``fact`` appears in ``text`` as whole words (case and spacing aside)."""
     low = re.sub(r"\s+", " ", text.lower())
@@ -211,6 +227,7 @@ def rewrite_letter(letter, doc: Document, *, pack: str | Path | None = None,
         return f"the rewrite loses {what}{m.get('kind', 'fact')} {m.get('text', '')!r} that the template {where} carried"
 
     reasons: list[str] = []
+    lost_in_sections: set[tuple] = set()
     sections: list[RewrittenSection] = []
     for sec in letter.sections:
         lines = [ln.text for ln in sec.lines]
@@ -230,17 +247,25 @@ def rewrite_letter(letter, doc: Document, *, pack: str | Path | None = None,
         for what, fact in _facts_of(new):  # stricter than the note check: nothing the template section lacks
             if not _has(src, fact):
                 reasons.append(f"'{sec.heading}': the rewrite adds the {what} {fact!r}, not in the template letter")
+        kept, stems = _coverage(src, new)
+        if kept < MIN_WORDS_KEPT:
+            reasons.append(f"'{sec.heading}': the rewrite keeps only {kept:.0%} of the section's words "
+                           f"(at least {MIN_WORDS_KEPT:.0%}); it drops: {', '.join(stems[:6])}")
         # note facts (diagnoses, tests, follow-up, warning signs, ...) this section carried and its rewrite does not
         _, miss_src = check_letter(src, doc, letter.facts, plain_phrases=plain_used, kind=letter.kind)
         _, miss_new = check_letter(new, doc, letter.facts, plain_phrases=plain_used, kind=letter.kind)
         had_here = {_key(m) for m in miss_src}
-        reasons += [f"'{sec.heading}': {_lost(m, 'section')}" for m in miss_new if _key(m) not in had_here]
+        for m in miss_new:
+            if _key(m) not in had_here:
+                reasons.append(f"'{sec.heading}': {_lost(m, 'section')}")
+                lost_in_sections.add(_key(m))
 
     text = _render(letter, sections)
     warnings, missing = check_letter(text, doc, letter.facts, plain_phrases=plain_used, kind=letter.kind)
     reasons += [f"fact check: {w}" for w in warnings if w not in letter.warnings]
     had = {_key(m) for m in letter.missing}
-    reasons += [f"fact check: {_lost(m, 'letter')}" for m in missing if _key(m) not in had]
+    reasons += [f"fact check: {_lost(m, 'letter')}" for m in missing
+                if _key(m) not in had and _key(m) not in lost_in_sections]  # said once, with its section
     reasons = list(dict.fromkeys(reasons))
     used = not reasons
     result = LetterRewrite(text=text, used=used, reasons=reasons, model=model_name, model_kind=kind,
