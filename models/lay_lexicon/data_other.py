@@ -241,7 +241,7 @@ colonoscopy | a look inside the large bowel with a thin camera |
 upper endoscopy | a look inside the food pipe and stomach with a thin camera | EGD; esophagogastroduodenoscopy; endoscopy
 bronchoscopy | a look inside the lungs with a thin camera |
 cystoscopy | a look inside the bladder with a thin camera |
-arthroscopy | surgery inside a joint through small cuts with a camera | arthroscopic surgery; knee arthroscopy; scope
+arthroscopy | surgery inside a joint through small cuts with a camera | arthroscopic surgery; knee arthroscopy; knee scope
 laparoscopy | surgery through small cuts in the belly with a camera | laparoscopic surgery
 appendectomy | surgery to take out the appendix |
 cholecystectomy | surgery to take out the gallbladder | lap chole; laparoscopic cholecystectomy
