@@ -305,3 +305,13 @@ def test_templates_are_data(tmp_path, monkeypatch, doc):
     with pytest.raises(TaskError) as exc:
         write_letter(doc, kind="patient")
     assert "patient.json" in str(exc.value)
+
+
+def test_fact_check_whole_numbers_keep_their_zeros():
+    # "10 mg" must not pass because the note has a "1", nor "800" because it has an "8"; "2.50" is "2.5".
+    src = document_from_text("Plan: aspirin 1 tablet daily for 8 weeks. Potassium 2.5.", source="zeros.txt")
+    facts = write_letter(src).facts
+    warnings, _ = check_letter("Take aspirin 10 mg. Walk 800 steps. Your potassium was 2.50.", src, facts)
+    joined = "\n".join(warnings)
+    assert "'10'" in joined and "'800'" in joined
+    assert "2.50" not in joined

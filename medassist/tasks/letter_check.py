@@ -61,7 +61,7 @@ def check_letter(letter_text: str, doc: Document, facts, plain_phrases=(), *, ki
     for m in _NUM_RE.finditer(letter_text):
         n = m.group().replace(",", "")
         parts = n.split("/")
-        if not all(p in src_nums or p.rstrip("0").rstrip(".") in src_nums for p in parts):
+        if not all(p in src_nums or ("." in p and p.rstrip("0").rstrip(".") in src_nums) for p in parts):
             warnings.append(f"number {m.group()!r} in the letter is not in the note")
     for m in _DATE_RE.finditer(letter_text):
         if m.group().lower() not in src_low:
