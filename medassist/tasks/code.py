@@ -154,9 +154,10 @@ class Coder:
         out = billable_defaults(out)  # a learned header (R05) stands for its default billable child (R05.9)
         past_episodes(out, doc)  # an acute illness of an earlier hospital stay is history
 
-        blocked = check_evidence(out, doc, self.learned_synonyms)  # evidence must be a mention of the condition
+        memo: dict = {}
+        blocked = check_evidence(out, doc, self.learned_synonyms, memo)  # evidence must be a mention of the condition
         out = out + history_codes(out, self.threshold, skip=set(blocked))
-        check_evidence(out, doc, self.learned_synonyms)
+        check_evidence(out, doc, self.learned_synonyms, memo)
         out = sorted(refine(out, doc), key=lambda x: -x.score)
         validate(out)
         return self._with_retrieval(out, doc, retrieval)

@@ -73,8 +73,11 @@ class SafetyRules:
         self.never_evidence = {w.lower() for w in data.get("never_evidence_words", [])}
 
     def rule_for(self, code: str) -> dict:
-        prefix = max((p for p in self.codes if code.startswith(p)), key=len, default=None)
-        return self.codes[prefix] if prefix is not None else {}
+        cache = self.__dict__.setdefault("_rule_cache", {})
+        if code not in cache:
+            prefix = max((p for p in self.codes if code.startswith(p)), key=len, default=None)
+            cache[code] = self.codes[prefix] if prefix is not None else {}
+        return cache[code]
 
     def chronic_drugs(self, code: str) -> list[str]:
         prefix = max((p for p in self.chronic if code.startswith(p)), key=len, default=None)
@@ -137,12 +140,18 @@ def is_mention(code: str, text: str, learned: dict | None = None) -> bool:
     vocabulary, or a word ``learned`` gives as a near-synonym of it)."""
     vocab = vocabulary(code) | (learned or {}).get(code, frozenset())
     weak = rules().weak
-    for t in tokenize(text):
-        if t.norm in weak:
+    for norm, _ in _tokens(text):
+        if norm in weak:
             continue
-        if any(_similar(t.norm, v) for v in vocab):
+        if norm in vocab or any(_similar(norm, v) for v in vocab):
             return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[tuple[str, str], ...]:
+    """(normalised word, its text in lower case) for each word of an evidence span (spans recur: cached)."""
+    return tuple((t.norm, text[t.start:t.end].lower()) for t in tokenize(text))
 
 
 _HEADING_BEFORE = re.compile(r"(?:^|\n)[ \t\u2022*\-\d.)]*$")
@@ -192,9 +201,8 @@ def is_junk_evidence(text: str) -> bool:
     from .coding_text import STOP
 
     common = rules().never_evidence
-    toks = tokenize(text)
-    return all(t.norm.isdigit() or t.norm[:1].isdigit() or t.norm in STOP or t.norm in common
-               or text[t.start:t.end].lower() in common for t in toks)
+    return all(norm.isdigit() or norm[:1].isdigit() or norm in STOP or norm in common or raw in common
+               for norm, raw in _tokens(text))
 
 
 def _value(raw: str) -> str:
@@ -302,10 +310,19 @@ def past_episodes(codes, doc) -> None:
             c.warnings.append(f"not suggested: {why}")
 
 
-def check_evidence(codes, doc, learned: dict | None = None) -> dict[str, str]:
+def check_evidence(codes, doc, learned: dict | None = None, memo: dict | None = None) -> dict[str, str]:
     """Keep only evidence spans that mention each code's condition; codes left with none are not suggested
-    (their evidence stays shown) and are returned as {code: why}. Codes never suggested are unsuggested."""
+    (their evidence stays shown) and are returned as {code: why}. Codes never suggested are unsuggested.
+    ``memo``: a dict kept between calls on the same document and learned table (each span is judged once)."""
     sents = _Sentences(doc)
+    memo = {} if memo is None else memo
+
+    def problem(code, e):
+        key = (code, e.start, e.end)
+        if key not in memo:
+            memo[key] = evidence_problem(code, doc, e, sents, learned)
+        return memo[key]
+
     blocked: dict[str, str] = {}
     for c in codes:
         rule = rules().rule_for(c.code)
@@ -317,7 +334,7 @@ def check_evidence(codes, doc, learned: dict | None = None) -> dict[str, str]:
             continue
         if not c.evidence or "history rule" in c.sources:
             continue  # a history-of / family-history Z code carries its condition's (checked) evidence
-        problems = [evidence_problem(c.code, doc, e, sents, learned) for e in c.evidence]
+        problems = [problem(c.code, e) for e in c.evidence]
         good = [e for e, p in zip(c.evidence, problems) if p is None]
         if good:
             if len(good) < len(c.evidence) and c.status == "affirmed":
