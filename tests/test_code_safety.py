@@ -545,3 +545,27 @@ def test_r2_status_codes_the_note_states(coder, text, want, never):
     for code in want - {"E66.9"}:
         e = sug[code].evidence[0]
         assert text[e.start:e.end] == e.text and "ALLERGIES" not in e.text
+
+
+# ---------------------------------------------------------------- r3: how long a problem lasted, chronic, drug use
+@pytest.mark.parametrize("text,code", [
+    ("A 42-year-old woman presented with a 10-day history of headache and gait instability.", "R51.9"),
+    ("A 38-year-old male with a 3-year history of Crohn's disease was admitted with abdominal pain.", "K50.90"),
+    ("A 45-year-old man with a history of chronic pancreatitis was admitted.", "K86.1"),
+    ("A 73-year-old woman with a history of hypercholesterolemia and hypertension.", "E78.00"),
+])
+def test_r3_a_current_problem_with_its_duration_or_a_chronic_one_is_current(coder, text, code):
+    sug, listed = suggested(coder, text)
+    assert code in listed and listed[code].status == "affirmed", (code, listed.get(code))
+    assert code in sug, sorted(sug)
+
+
+def test_r3_history_of_diabetes_treated_with_metformin_is_current_drug_use(coder):
+    sug, _ = suggested(coder, "The patient had a history of type 2 diabetes treated with metformin.")
+    assert {"E11.9", "Z79.84"} <= set(sug), sorted(sug)
+
+
+def test_r3_gestational_diabetes_is_not_type_2_diabetes(coder):
+    sug, listed = suggested(coder, "History of MI in 2019. History of gestational diabetes treated with insulin.")
+    assert not [c for c in sug if c.startswith(("E10", "E11", "Z79"))], sorted(sug)
+    assert not [c for c in sug if c.startswith("I21")], sorted(sug)

@@ -76,6 +76,15 @@ def status(text: str, mention: str, nth: int = 0):
         # a relative far away in the sentence, or a reporting verb in between, does not reach the patient's problem
         ("His mother drove him to the emergency room today because of severe chest pain.", "chest pain", "affirmed", None),
         ("His wife states he has fever.", "fever", "affirmed", None),
+        # how long a current problem has lasted is not past history; a hyphenated "non-" negates one word
+        ("She presented with a 3-month history of bilateral eye pain.", "eye pain", "affirmed", None),
+        ("A 38-year-old with a 3-year history of Crohn's disease.", "Crohn's disease", "affirmed", None),
+        ("A three-week history of general malaise.", "malaise", "affirmed", None),
+        ("He has a history of stroke and a 2-week history of cough.", "stroke", "historical", "history of"),
+        ("Examination revealed non-painful hepatomegaly.", "hepatomegaly", "affirmed", None),
+        ("Non-tender abdomen, no masses.", "masses", "negated", "no"),
+        # a negation before "presented" stays in its own clause
+        ("No prior use of gastrolesive drugs, presented to the emergency department with melena.", "melena", "affirmed", None),
     ],
 )
 def test_cases(text, mention, expected, cue):

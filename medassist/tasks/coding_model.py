@@ -308,11 +308,18 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
             c.status, c.cue = "affirmed", None
             why = chronic_now(c.code)
             c.sources.add(f"current ({why})" if " " in why else f"treated now ({why})")
+        elif c.status == "historical" and strong and any(_CHRONIC_RE.search(low[max(0, a - 12):b]) for a, b, _ in strong):
+            # "history of chronic pancreatitis": the note itself calls the condition chronic
+            c.status, c.cue = "affirmed", None
+            c.sources.add("current (the note calls it chronic)")
         for st, name in (("negated", "neg"), ("uncertain", "unc"), ("historical", "hist"), ("family", "fam"),
                          ("hypothetical", "hyp")):
             f[name] = 1.0 if c.status == st else 0.0
         out.append(c)
     return out
+
+
+_CHRONIC_RE = re.compile(r"\bchronic(?:ally)?\b")
 
 
 class TreeScorer:
