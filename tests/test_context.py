@@ -85,6 +85,14 @@ def status(text: str, mention: str, nth: int = 0):
         ("Non-tender abdomen, no masses.", "masses", "negated", "no"),
         # a negation before "presented" stays in its own clause
         ("No prior use of gastrolesive drugs, presented to the emergency department with melena.", "melena", "affirmed", None),
+        ("A man with no toxic habits or history of interest, comes to the clinic with a mass after perineal trauma.", "perineal trauma", "affirmed", None),
+        ("No fever or weight loss, was admitted for hematuria.", "hematuria", "affirmed", None),
+        ("No fever or weight loss.", "weight loss", "negated", "No"),
+        # "without known allergies, with a history of ..." and "no history of interest" do not negate what follows
+        ("A woman, without known drug allergies, with a history of myocardial infarction.", "myocardial infarction", "historical", "history of"),
+        ("A woman, without known drug allergies, with a history of hypertension.", "drug allergies", "negated", "without"),
+        ("A patient with no history of interest was diagnosed with ileal Crohn's disease.", "Crohn's disease", "affirmed", None),
+        ("A man with no history of interest was studied for abdominal pain.", "abdominal pain", "affirmed", None),
     ],
 )
 def test_cases(text, mention, expected, cue):
