@@ -291,17 +291,22 @@ def test_safety_rules_are_valid_data():
 
 
 # ---------------------------------------------------------------- the QA notes themselves (shared data sets)
-def _mtsamples(shared_data, row):
+def _shared_csv(shared_data, rel: str, what: str, as_dicts: bool):
     import csv
-    import re
 
     csv.field_size_limit(10**9)
-    path = shared_data / "mtsamples-subset/mtsamples_first400.csv"
+    path = shared_data / rel
     if not path.is_file():
-        pytest.skip("MTSamples subset not available")
+        pytest.skip(f"{what} not available")
     with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    s = rows[row][4]  # the transcription; ",HEADING:" -> sections on their own lines (as the QA did)
+        return list(csv.DictReader(fh) if as_dicts else csv.reader(fh))
+
+
+def _mtsamples(shared_data, row):
+    import re
+
+    s = _shared_csv(shared_data, "mtsamples-subset/mtsamples_first400.csv", "MTSamples subset", False)[row][4]
+    # the transcription; ",HEADING:" -> sections on their own lines (as the QA did)
     s = re.sub(r",\s*([A-Z][A-Z /&]+:)", r"\n\n\1", s)
     s = re.sub(r"^([A-Z][A-Z /&]+:)\s*,?\s*", r"\1\n", s, flags=re.M)
     s = re.sub(r"(:)\s*,\s*", r"\1\n", s)
@@ -309,14 +314,7 @@ def _mtsamples(shared_data, row):
 
 
 def _aci(shared_data, row):
-    import csv
-
-    csv.field_size_limit(10**9)
-    path = shared_data / "aci-bench/train.csv"
-    if not path.is_file():
-        pytest.skip("ACI-Bench not available")
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))[row]["note"]
+    return _shared_csv(shared_data, "aci-bench/train.csv", "ACI-Bench", True)[row]["note"]
 
 
 @pytest.mark.parametrize("source,row,must,never", [
