@@ -71,13 +71,13 @@ class SafetyRules:
                               [re.compile(x, re.IGNORECASE) for x in k["note"]], bool(k.get("required", True)))
                              for k in na.get("kinds", [])]
         self.never_evidence = {w.lower() for w in data.get("never_evidence_words", [])}
+        self._rule_cache: dict[str, dict] = {}
 
     def rule_for(self, code: str) -> dict:
-        cache = self.__dict__.setdefault("_rule_cache", {})
-        if code not in cache:
+        if code not in self._rule_cache:  # longest prefix wins; looked up once per code
             prefix = max((p for p in self.codes if code.startswith(p)), key=len, default=None)
-            cache[code] = self.codes[prefix] if prefix is not None else {}
-        return cache[code]
+            self._rule_cache[code] = self.codes[prefix] if prefix is not None else {}
+        return self._rule_cache[code]
 
     def chronic_drugs(self, code: str) -> list[str]:
         prefix = max((p for p in self.chronic if code.startswith(p)), key=len, default=None)
