@@ -79,19 +79,15 @@ def default_billable(code: str) -> str | None:
 
 
 class Lexicon:
-    def __init__(self, terms: list[Term]):
+    def __init__(self, terms: list[Term], key_pos: list[int] | None = None):
+        """``key_pos``: for each term, the position in its words of the word it is indexed by (-1: none), as
+        computed before (the on-disk cache keeps it); computed here when not given."""
         self.terms = terms
-        # index each term by its rarest word
-        freq: dict[str, int] = {}
-        for t in terms:
-            for w in t.words:
-                freq[w] = freq.get(w, 0) + 1
+        self.key_pos = key_pos if key_pos is not None and len(key_pos) == len(terms) else _key_positions(terms)
         self.index: dict[str, list[int]] = {}
-        for i, t in enumerate(terms):
-            if not t.words:
-                continue
-            key = min(t.words, key=lambda w: (freq[w], w))
-            self.index.setdefault(key, []).append(i)
+        for i, (t, k) in enumerate(zip(terms, self.key_pos)):
+            if k >= 0:
+                self.index.setdefault(t.words[k], []).append(i)
 
     def match(self, text: str, start: int, end: int):
         """Terms whose words all occur in text[start:end]: [(Term, [token spans of its words])]."""
@@ -106,6 +102,22 @@ class Lexicon:
                 if all(x in where for x in term.words):
                     out.append((term, _nearest(where, term.words, w)))
         return out
+
+
+def _key_positions(terms: list[Term]) -> list[int]:
+    """Each term is indexed by its rarest word (ties: the alphabetically first)."""
+    freq: dict[str, int] = {}
+    for t in terms:
+        for w in t.words:
+            freq[w] = freq.get(w, 0) + 1
+    out = []
+    for t in terms:
+        if not t.words:
+            out.append(-1)
+            continue
+        key = min(t.words, key=lambda w: (freq[w], w))
+        out.append(t.words.index(key))
+    return out
 
 
 def _nearest(where: dict, words, key: str) -> list[tuple[int, int]]:
@@ -145,13 +157,14 @@ def _build() -> Lexicon:
         key = cache.cache_key()
     except OSError:
         key = None
-    rows = cache.load(key) if key else None
-    if rows is not None:
-        return Lexicon([Term(*row) for row in rows])
-    terms = _compile()
+    got = cache.load(key) if key else None
+    if got is not None:
+        rows, key_pos = got
+        return Lexicon([Term(*row) for row in rows], key_pos)
+    lex = Lexicon(_compile())
     if key:
-        cache.save(key, [(t.code, t.words, t.text, t.source) for t in terms])
-    return Lexicon(terms)
+        cache.save(key, [(t.code, t.words, t.text, t.source) for t in lex.terms], lex.key_pos)
+    return lex
 
 
 def _compile() -> list[Term]:

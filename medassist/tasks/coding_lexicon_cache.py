@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2  # 2: each term's index-word position kept too
 PREFIX = "icd10-lexicon-"
 _RESOURCES = ("icd10cm/tabular.json.gz", "icd10cm/neoplasm.json", "icd10cm/abbreviations.json")
 _MODULES = ("medassist.tasks.coding_lexicon", "medassist.tasks.coding_text", "medassist.icd10")
@@ -73,9 +73,10 @@ def _bundled_path(key: str) -> Path:
     return Path(resource_path("cache", f"{PREFIX}{key}.json.gz"))
 
 
-def load(key: str) -> list[tuple[str, tuple[str, ...], str, str]] | None:
-    """The cached terms as (code, words, text, source) rows, or None when absent, stale or damaged. Looks in
-    the writable cache folder, then in a read-only copy shipped with a built app (resources/cache/)."""
+def load(key: str) -> tuple[list[tuple[str, tuple[str, ...], str, str]], list[int]] | None:
+    """The cached terms as (code, words, text, source) rows with each term's index-word position, or None
+    when absent, stale or damaged. Looks in the writable cache folder, then in a read-only copy shipped with
+    a built app (resources/cache/)."""
     for path in (cache_path(key), _bundled_path(key)):
         if path is not None and path.is_file():
             rows = _read(path, key)
@@ -91,18 +92,21 @@ def _read(path: Path, key: str):
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
         codes, words, texts, sources = data["codes"], data["words"], data["texts"], data["sources"]
-        src_names = data["source_names"]
-        if not (len(codes) == len(words) == len(texts) == len(sources)):
+        src_names, key_pos = data["source_names"], data["key_pos"]
+        if not (len(codes) == len(words) == len(texts) == len(sources) == len(key_pos)):
             return None
-        return [(c, tuple(w.split(" ")) if w else (), t, src_names[s])
-                for c, w, t, s in zip(codes, words, texts, sources)]
+        rows = [(c, tuple(w.split(" ")) if w else (), t, src_names[s]) for c, w, t, s in zip(codes, words, texts, sources)]
+        if any(not -1 <= k < len(r[1]) for k, r in zip(key_pos, rows)):
+            return None
+        return rows, [int(k) for k in key_pos]
     except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError) as e:
         log.info("lexicon cache ignored (%s)", type(e).__name__)
         return None
 
 
-def save(key: str, rows) -> Path | None:
-    """Write the terms atomically; remove caches of other keys. Failures only cost the speed-up."""
+def save(key: str, rows, key_pos: list[int]) -> Path | None:
+    """Write the terms (and each one's index-word position) atomically; remove caches of other keys.
+    Failures only cost the speed-up."""
     path = cache_path(key)
     if path is None:
         return None
@@ -118,7 +122,8 @@ def save(key: str, rows) -> Path | None:
         texts.append(text)
         sources.append(src_index[source])
     data = {"format": FORMAT, "key": key, "about": "compiled ICD-10-CM terms (public code-set data; no PHI)",
-            "source_names": src_names, "codes": codes, "words": words, "texts": texts, "sources": sources}
+            "source_names": src_names, "codes": codes, "words": words, "texts": texts, "sources": sources,
+            "key_pos": list(key_pos)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".lexicon-", suffix=".tmp", dir=path.parent)
