@@ -567,3 +567,17 @@ def test_r3_gestational_diabetes_is_not_type_2_diabetes(coder):
     sug, listed = suggested(coder, "History of MI in 2019. History of gestational diabetes treated with insulin.")
     assert not [c for c in sug if c.startswith(("E10", "E11", "Z79"))], sorted(sug)
     assert not [c for c in sug if c.startswith("I21")], sorted(sug)
+
+
+def test_r3_a_lateral_code_needs_the_side_in_the_note(coder):
+    sug, listed = suggested(coder, "Fundus examination showed a serous retinal detachment.")
+    assert not [c for c in sug if c.startswith(("H33.21", "H33.22"))], sorted(sug)
+    sug, _ = suggested(coder, "Left eye: fundus examination showed a serous retinal detachment.")
+    assert "H33.22" in sug, sorted(sug)
+    assert coding_safety._side_unsaid("H33.22", "Retinal detachment.", 0, 19,
+                                      coding_safety._Sentences(document_from_text("Retinal detachment."))) is not None
+
+
+def test_r3_neither_nor_negates(coder):
+    sug, listed = suggested(coder, "Peripheral anomalies were not found, neither signs of traction nor retinal detachment.")
+    assert not [c for c in sug if c.startswith("H33")], sorted(sug)

@@ -166,6 +166,26 @@ def is_heading(text: str, start: int, end: int) -> bool:
 _SIDE = re.compile(r"\b(right|left)\b", re.IGNORECASE)
 
 
+_SIDE_WORDS = {"right": re.compile(r"\b(?:right|rt|od|re|dextr\w*)\b|\bbilateral|\bboth\b", re.IGNORECASE),
+               "left": re.compile(r"\b(?:left|lt|os|le|sinistr\w*)\b|\bbilateral|\bboth\b", re.IGNORECASE)}
+
+
+def _side_unsaid(code: str, text: str, start: int, end: int, sents: "_Sentences") -> str | None:
+    """A lateral code (one side in its description) whose evidence sentence, and the sentence before it, name no
+    side: the side is the coder's to choose (the unspecified-side code), never the model's guess."""
+    e = icd10.lookup(code)
+    if e is None:
+        return None
+    want = {m.lower() for m in _SIDE.findall(e.description)}
+    if len(want) != 1:
+        return None
+    a, b = sents.around(start, end)
+    prev_a, _ = sents.around(max(0, a - 2), max(0, a - 1)) if a > 1 else (a, b)
+    if _SIDE_WORDS[next(iter(want))].search(text, min(prev_a, a), b):
+        return None
+    return f"laterality: the code is {next(iter(want))}, the note does not say which side here"
+
+
 def _side_conflict(code: str, evidence: str) -> str | None:
     """A lateral code (right/left in its description) whose evidence names only the other side."""
     e = icd10.lookup(code)
@@ -266,7 +286,7 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
         return f"'{span.text}' is a number, a date or a common word, not a mention"
     if not is_mention(code, span.text, learned):
         return f"'{span.text}' does not name the condition"
-    side = _side_conflict(code, span.text)
+    side = _side_conflict(code, span.text) or _side_unsaid(code, text, span.start, span.end, sents)
     if side:
         return side
     nums = number_problem(code, text, span.start, span.end, sents.around(span.start, span.end))
