@@ -170,31 +170,33 @@ _SIDE_WORDS = {"right": re.compile(r"\b(?:right|rt|od|re|dextr\w*)\b|\bbilateral
                "left": re.compile(r"\b(?:left|lt|os|le|sinistr\w*)\b|\bbilateral|\bboth\b", re.IGNORECASE)}
 
 
+@lru_cache(maxsize=4096)
+def _code_side(code: str) -> str | None:
+    """'right' or 'left' when the code's description names exactly one side, else None."""
+    e = icd10.lookup(code)
+    want = {m.lower() for m in _SIDE.findall(e.description)} if e is not None else set()
+    return next(iter(want)) if len(want) == 1 else None
+
+
 def _side_unsaid(code: str, text: str, start: int, end: int, sents: "_Sentences") -> str | None:
     """A lateral code (one side in its description) whose evidence sentence, and the sentence before it, name no
     side: the side is the coder's to choose (the unspecified-side code), never the model's guess."""
-    e = icd10.lookup(code)
-    if e is None:
-        return None
-    want = {m.lower() for m in _SIDE.findall(e.description)}
-    if len(want) != 1:
+    side = _code_side(code)
+    if side is None:
         return None
     a, b = sents.around(start, end)
-    prev_a, _ = sents.around(max(0, a - 2), max(0, a - 1)) if a > 1 else (a, b)
-    if _SIDE_WORDS[next(iter(want))].search(text, min(prev_a, a), b):
+    before = sents.around(a - 2, a - 1)[0] if a > 1 else a  # the start of the sentence before
+    if _SIDE_WORDS[side].search(text, before, b):
         return None
-    return f"laterality: the code is {next(iter(want))}, the note does not say which side here"
+    return f"laterality: the code is {side}, the note does not say which side here"
 
 
 def _side_conflict(code: str, evidence: str) -> str | None:
     """A lateral code (right/left in its description) whose evidence names only the other side."""
-    e = icd10.lookup(code)
-    if e is None:
-        return None
-    want = {m.lower() for m in _SIDE.findall(e.description)}
+    side = _code_side(code)
     said = {m.lower() for m in _SIDE.findall(evidence)}
-    if len(want) == 1 and said and not (want & said):
-        return f"laterality: the code is {next(iter(want))}, the evidence says {', '.join(sorted(said))}"
+    if side is not None and said and side not in said:
+        return f"laterality: the code is {side}, the evidence says {', '.join(sorted(said))}"
     return None
 
 
