@@ -55,10 +55,54 @@ def test_check_flags_invented_numbers_downgraded_size_and_dropped_findings():
     probs = check_impression(LINES, "Small bilateral pleural effusions with patchy bilateral airspace disease.")
     assert {"leaves out tube/line, which the findings state", "leaves out edema, which the findings state"} <= set(probs)
     probs = check_impression(CAVITY, "Negative for acute abnormality.")
-    assert any("lesion/cavity" in p for p in probs) and any("emphysema" in p for p in probs)
+    assert any("leaves out lesion/cavity" in p for p in probs)
+    assert any(p.startswith("calls the study normal/negative") and "lesion/cavity" in p for p in probs)
     # invented abnormality, invented comparison
     assert any(p.startswith("states pneumothorax") for p in check_impression(NORMAL, "Small left pneumothorax."))
     assert any("prior" in p for p in check_impression(NORMAL, "Stable chest. No acute disease."))
+
+
+EMPH = ("The lungs are hyperexpanded, consistent with emphysema. The heart is normal size. There is no pleural "
+        "effusion, pneumothorax, or focal airspace disease.")
+
+
+def test_chronic_findings_may_be_left_out_but_not_denied_resized_or_called_normal():
+    from medassist.tasks.impression import check_impression, unstated_chronic
+
+    # "no acute disease" is true of stable emphysema: the draft stands, and the note names what it left out
+    assert check_impression(EMPH, "No acute cardiopulmonary abnormality.") == []
+    assert unstated_chronic(EMPH, "No acute cardiopulmonary abnormality.") == ["emphysema/copd"]
+    assert unstated_chronic(EMPH, "Emphysema. No acute cardiopulmonary abnormality.") == []
+    assert any(p.startswith("calls the study normal although the findings state emphysema")
+               for p in check_impression(EMPH, "Normal chest."))
+    assert any(p.startswith("denies emphysema") for p in check_impression(EMPH, "No emphysema. No acute disease."))
+    assert any(p.startswith("emphysema/copd: size large")
+               for p in check_impression("Mild hyperinflation. No effusion.", "Severe emphysema."))
+    # never invented
+    assert any(p.startswith("states emphysema") for p in check_impression(
+        "The lungs are clear. No pleural effusion.", "Emphysema. No acute disease."))
+
+
+def test_clear_of_negates_the_list_that_follows():
+    from medassist.tasks.impression import check_impression, mentions
+
+    f = ("The cardiomediastinal silhouette and pulmonary vasculature are within normal limits in size. The lungs are "
+         "clear of focal airspace disease, pneumothorax, or pleural effusion. There are no acute bony findings.")
+    assert mentions(f) == ()
+    assert check_impression(f, "No acute cardiopulmonary findings.") == []
+    f2 = "Lungs are mildly hypoinflated but grossly clear of focal airspace disease, pneumothorax, or pleural effusion."
+    assert check_impression(f2, "No acute findings.") == []
+
+
+@committed
+def test_emphysema_alone_keeps_a_no_acute_draft_with_a_note():
+    from medassist.tasks.impression import impress
+
+    imp = impress(EMPH)
+    low = imp.impression.lower()
+    assert "normal chest" not in low and "no emphysema" not in low
+    if "emphysema" not in low and "hyperexpan" not in low and "hyperinfl" not in low and "copd" not in low:
+        assert any("emphysema/copd (chronic)" in w for w in imp.warnings), imp.warnings
 
 
 def test_check_accepts_consistent_wording():

@@ -148,10 +148,12 @@ def _checks() -> dict:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelPackError(f"impression check lexicon unreadable: {exc}", path=path) from exc
-    comp = {k: {n: re.compile(rx) for n, rx in raw[k].items()} for k in ("critical", "minor", "sides", "anatomy", "sizes")}
+    comp = {k: {n: re.compile(rx) for n, rx in raw[k].items()}
+            for k in ("critical", "chronic_findings", "minor", "sides", "anatomy", "sizes")}
     comp["recommendation"] = re.compile(raw["recommendation"])
     comp["prior"] = re.compile(raw["prior"])
     comp["normal_claim"] = re.compile(raw["normal_claim"])
+    comp["normal_claim_strict"] = re.compile(raw["normal_claim_strict"])
     comp["chronic"] = re.compile(raw["chronic"])
     comp["chronic_ok"] = frozenset(raw["chronic_ok"])
     comp["disclaimer"] = re.compile(raw["disclaimer"])
@@ -190,7 +192,7 @@ class Mention:
     """One affirmed (or uncertain) abnormal concept in a text, with the side and size words of its clause."""
 
     concept: str
-    tier: str  # "critical" | "minor"
+    tier: str  # "critical" | "chronic_findings" | "minor"
     start: int
     end: int
     sentence: tuple[int, int]
@@ -216,7 +218,7 @@ def mentions(text: str) -> tuple[Mention, ...]:
         s_sides = _words("sides", low[sa:sb])
         for ca, cb in _spans(_CLAUSE, low, sa, sb):
             clause = low[ca:cb]
-            for tier in ("critical", "minor"):
+            for tier in ("critical", "chronic_findings", "minor"):
                 for name, rx in _checks()[tier].items():
                     for m in rx.finditer(low, ca, cb):
                         status = classify(text, m.start(), m.end()).status
@@ -233,12 +235,12 @@ def mentions(text: str) -> tuple[Mention, ...]:
 
 @lru_cache(maxsize=512)
 def negated_concepts(text: str) -> frozenset:
-    """Critical concepts the text explicitly negates ("no pleural effusion")."""
+    """Critical and chronic concepts the text explicitly negates ("no pleural effusion", "no emphysema")."""
     from ..text.context import classify
 
     low = text.lower()
     out = set()
-    for name, rx in _checks()["critical"].items():
+    for name, rx in [*_checks()["critical"].items(), *_checks()["chronic_findings"].items()]:
         for m in rx.finditer(low):
             if _NEG_INSIDE.search(m.group(0)) or classify(text, m.start(), m.end()).status == "negated":
                 out.add(name)
@@ -267,8 +269,9 @@ def _expand_sides(s: set) -> set:
 
 def check_impression(findings: str, impression: str) -> list[str]:
     """Every way ``impression`` disagrees with ``findings`` (empty list: consistent). Checks: XXXX tokens; every
-    number of the impression is in the findings; no abnormal concept invented (critical or minor); every critical
-    concept of the findings carried over; the side (left/right/bilateral) and the size word (tiny/small/moderate/
+    number of the impression is in the findings; no abnormal concept invented (critical, chronic or minor); every
+    critical concept of the findings carried over (a chronic one -- emphysema, hyperinflation -- may be left out, see
+    ``unstated_chronic``, but not denied nor called a normal study); the side (left/right/bilateral) and the size word (tiny/small/moderate/
     large) of each concept as the findings give them; anatomy terms (rib, clavicle, lobe, ...) only as in the
     findings; no comparison with a prior study the findings do not mention."""
     problems: list[str] = []
@@ -291,23 +294,35 @@ def check_impression(findings: str, impression: str) -> list[str]:
         i_sides = set().union(*[m.sides for m in im if m.concept == c])
         if f_sides and i_sides - f_sides:
             problems.append(f"{c}: side {'/'.join(sorted(i_sides))} but the findings say {'/'.join(sorted(f_sides - {'bilateral'} if len(f_sides) < 3 else {'bilateral'}))}")
-        if c in _checks()["critical"]:
+        if c in _checks()["critical"] or c in _checks()["chronic_findings"]:
             f_sz = set().union(*[m.sizes for m in fm if m.concept == c])
             i_sz = set().union(*[m.sizes for m in im if m.concept == c])
             if i_sz - f_sz or (not i_sz and f_sz & {"moderate", "large"}):
                 problems.append(f"{c}: size {'/'.join(sorted(i_sz)) or 'not given'} but the findings say "
                                 f"{'/'.join(sorted(f_sz)) or 'no size'}")
     f_crit = sorted({m.concept for m in fm if m.tier == "critical"})
-    for c in sorted(negated_concepts(impression) & set(f_crit)):
+    f_chronic = sorted({m.concept for m in fm if m.tier == "chronic_findings"})
+    for c in sorted(negated_concepts(impression) & set(f_crit + f_chronic)):
         problems.append(f"denies {c}, which the findings state")
     if f_crit and _checks()["normal_claim"].search(i_low):
         problems.append(f"calls the study normal/negative although the findings state {', '.join(f_crit)}")
+    elif f_chronic and _checks()["normal_claim_strict"].search(i_low):
+        # "no acute disease" is true of a chronic finding; "normal chest" is not
+        problems.append(f"calls the study normal although the findings state {', '.join(f_chronic)}")
     for name, rx in _checks()["anatomy"].items():
         if rx.search(i_low) and not rx.search(f_low):
             problems.append(f"names the {name}, which the findings do not")
     if _checks()["prior"].search(i_low) and not _checks()["prior"].search(f_low):
         problems.append("compares with a prior study the findings do not mention")
     return problems
+
+
+def unstated_chronic(findings: str, impression: str) -> list[str]:
+    """Chronic findings (emphysema, hyperinflation, bullae) the findings state and the impression leaves out: not a
+    failed check (an impression of "No acute cardiopulmonary abnormality." is right for stable emphysema), but the
+    reader is told, so the radiologist decides whether this patient's impression should name them."""
+    said = {m.concept for m in mentions(impression)} if impression else set()
+    return sorted({m.concept for m in mentions(findings) if m.tier == "chronic_findings"} - said)
 
 
 def clean_draft(findings: str, impression: str) -> str:
@@ -638,6 +653,10 @@ class ImpressionModel:
                 warnings.append("impression " + prob)
             elif not any(w.startswith("a findings sentence") for w in warnings):
                 warnings.append("impression " + prob)
+        left = unstated_chronic(text, out)
+        if left:
+            warnings.append(f"the findings also state {', '.join(left)} (chronic), which the impression does not "
+                            "name: add it if it matters for this patient")
         if not out:
             warnings.append("the model produced an empty impression")
         neighbour = dict(neighbour or {})
