@@ -24,13 +24,43 @@ EXTRACTIVE = "Lungs are clear. Right lower lobe opacity. Left apical pneumothora
 FACE_WORDS = re.compile(r"(?i)\bjson\b|\bwindow\b|\bcli\b|--format|\bpane\b|\btab\b|\bbutton\b|see the")
 
 
+def test_prune_draft_removes_only_the_sentences_that_disagree():
+    from medassist.tasks.impression import check_impression, prune_draft
+
+    normal = "The lungs are clear. No pleural effusion or pneumothorax. Heart size is normal."
+    out, removed = prune_draft(normal, "1. No acute cardiopulmonary findings. 2. Mild cardiomegaly.")
+    assert out == "No acute cardiopulmonary findings." and removed == ["Mild cardiomegaly."]
+    assert check_impression(normal, out) == []
+    out, removed = prune_draft(normal, "No acute disease. Interval development of the chest.")
+    assert out == "No acute disease." and removed == ["Interval development of the chest."]
+    # a wrong side is removed, nothing is rewritten; a draft with nothing left is not pruned
+    f = "Small left pleural effusion. No pneumothorax."
+    out, removed = prune_draft(f, "Small left pleural effusion. Right pleural effusion.")
+    assert out == "Small left pleural effusion." and removed == ["Right pleural effusion."]
+    assert prune_draft(normal, "Mild cardiomegaly.") == ("Mild cardiomegaly.", [])
+
+
+@committed
+def test_a_pruned_model_draft_says_what_was_removed():
+    from medassist.tasks.impression import ImpressionModel, find_impression_pack
+
+    m = ImpressionModel.from_folder(find_impression_pack(), threads=1)
+    normal = "The lungs are clear. No pleural effusion or pneumothorax. Heart size is normal."
+    m.seq.generate = lambda src, **kw: type("G", (), {"text": "1. No acute disease. 2. Mild cardiomegaly.", "score": -1.0})()
+    imp = m.generate(normal)
+    assert imp.impression == "No acute disease."
+    assert imp.provenance["source"] == "model" and imp.provenance["removed"] == ["Mild cardiomegaly."]
+    assert imp.provenance["model_draft"] == "1. No acute disease. 2. Mild cardiomegaly."
+    assert any('"Mild cardiomegaly."' in w and "removed" in w for w in imp.warnings)
+
+
 def test_carry_findings_appends_every_unstated_abnormal_finding_verbatim():
     from medassist.tasks.impression import carry_findings
 
     out, carried = carry_findings(REPAIRED, "Cardiomegaly. There is a moderate right pleural effusion.")
-    assert carried == ["degenerative", "opacity"]
-    assert out == ("1. Cardiomegaly. 2. There is a moderate right pleural effusion. 3. Right lower lobe opacity. "
-                   "4. Degenerative changes of the spine.")
+    # a lung opacity is carried; degenerative spine changes are incidental and not forced into an impression
+    assert carried == ["opacity"]
+    assert out == "1. Cardiomegaly. 2. There is a moderate right pleural effusion. 3. Right lower lobe opacity."
     # nothing to add: unchanged; a normal claim is dropped when a finding is appended
     assert carry_findings(REPAIRED, out) == (out, [])
     out2, carried2 = carry_findings(EXTRACTIVE, "No acute cardiopulmonary abnormality. Left apical pneumothorax.")

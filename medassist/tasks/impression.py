@@ -156,6 +156,7 @@ def _checks() -> dict:
     comp["normal_claim_strict"] = re.compile(raw["normal_claim_strict"])
     comp["chronic"] = re.compile(raw["chronic"])
     comp["chronic_ok"] = frozenset(raw["chronic_ok"])
+    comp["carry_minor"] = frozenset(raw.get("carry_minor", ()))
     comp["disclaimer"] = re.compile(raw["disclaimer"])
     comp["normal_impression"] = raw["normal_impression"]
     return comp
@@ -375,12 +376,15 @@ def missing_sentences(findings: str, concepts: set[str]) -> list[str]:
 
 
 def carry_findings(findings: str, impression: str) -> tuple[str, list[str]]:
-    """(impression, concepts added): ``impression`` with the findings sentences of every abnormal concept
-    (critical or minor: "Right lower lobe opacity") it does not state appended verbatim and numbered; a
-    normal/negative claim is dropped when something is appended. Used where the model draft failed the
-    findings checks, so a repaired, retrieved or extractive impression never drops a stated finding."""
+    """(impression, concepts added): ``impression`` with the findings sentences of every critical abnormal
+    concept, and of the minor ones that matter in an impression ("Right lower lobe opacity", check lexicon
+    ``carry_minor``), it does not state appended verbatim and numbered; a normal/negative claim is dropped when
+    something is appended. Incidental findings (degenerative spine, calcified granuloma, tortuous aorta) and
+    chronic ones (emphysema) are not forced in. Used where the model draft failed the findings checks, so a
+    repaired, retrieved or extractive impression never drops a stated finding."""
     stated = {m.concept for m in mentions(impression)} if impression else set()
-    carry = sorted({m.concept for m in mentions(findings)} - stated)
+    keep = _checks()["carry_minor"]
+    carry = sorted({m.concept for m in mentions(findings) if m.tier == "critical" or m.concept in keep} - stated)
     if not carry:
         return impression, []
     norm = lambda x: re.sub(r"[^a-z0-9]+", " ", x.lower()).strip()
@@ -391,6 +395,28 @@ def carry_findings(findings: str, impression: str) -> tuple[str, list[str]]:
     sents = [_LISTNUM.sub("", impression[a:b]).strip() for a, b in sentence_spans(impression)] if impression else []
     sents = [x for x in sents if x.strip(" .") and not _checks()["normal_claim"].search(x.lower())]
     return _numbered(sents + add), carry
+
+
+#: problems of one sentence that removing that sentence fixes (the others -- "leaves out", "calls the study
+#: normal" -- are about the whole impression)
+_LOCAL_PROBLEM = ("holds a redacted word", "number ", "states ", "names the ", "compares with a prior", "denies ")
+
+
+def prune_draft(findings: str, impression: str) -> tuple[str, list[str]]:
+    """(impression, removed): the draft without each sentence that on its own invents something -- a finding, a
+    number, a bone or lobe, a prior study -- or gets a side or a size wrong, or denies a stated finding. The
+    rest of the draft is the model's own words; it is used only when it then passes every check."""
+    kept, removed = [], []
+    for a, b in sentence_spans(impression):
+        sent = _LISTNUM.sub("", impression[a:b]).strip()
+        if not sent.strip(" .") or re.fullmatch(r"\d{1,2}[.)]?", sent):
+            continue  # a list number split off as a "sentence"
+        probs = [p_ for p_ in check_impression(findings, sent)
+                 if p_.startswith(_LOCAL_PROBLEM) or ": side " in p_ or ": size " in p_]
+        (removed if probs else kept).append(sent)
+    if not removed or not kept:
+        return impression, []
+    return _numbered(kept), removed
 
 
 def _quote(text: str, limit: int = 160) -> str:
@@ -563,8 +589,15 @@ class ImpressionModel:
         passing = []
         for cand, kind, extra in cands:
             cleaned = clean_draft(text, cand)
-            if cleaned and not check_impression(text, cleaned):
+            if not cleaned:
+                continue
+            if not check_impression(text, cleaned):
                 passing.append((cleaned, kind, extra, cleaned != cand.strip()))
+                continue
+            pruned, removed = prune_draft(text, cleaned)
+            if removed and not check_impression(text, pruned):
+                # the draft less the sentences that invented something (its own words, nothing added)
+                passing.append((pruned, kind, dict(extra, pruned=removed), True))
         if passing:
             chosen = passing[0]
             wm = float(self.gen.get("mbr_model_weight", 1.0) if mbr_model_weight is None else mbr_model_weight)
@@ -605,7 +638,7 @@ class ImpressionModel:
             if carried:
                 before = chosen[0]
                 chosen = (carried_text, chosen[1], dict(chosen[2], carried=carried), chosen[3])
-                if not warnings:
+                if not warnings and "pruned" not in chosen[2]:
                     warnings.append(f"the model draft {_quote(model_text)} failed the findings checks "
                                     f"({'; '.join(draft_problems)}): the impression "
                                     + ("is that of a similar training report " + _quote(before) if chosen[1] == "retrieved"
@@ -631,7 +664,23 @@ class ImpressionModel:
                 if added:
                     provenance["detail"] += f"; the findings sentences about {', '.join(added)} appended verbatim"
                 provenance["model_draft"] = model_text
-            if trimmed:
+            pruned = extra.get("pruned")
+            if pruned:
+                said = "; ".join(_quote(x, 80) for x in pruned)
+                provenance.pop("pruned", None)
+                provenance["removed"] = list(pruned)
+                provenance["model_draft"] = model_text
+                if kind == "model":
+                    added = sorted(set(extra.get("carried", [])))
+                    provenance["detail"] = ("generated by the model, less the sentences that disagreed with the findings"
+                                            + (f", with the findings sentences about {', '.join(added)} appended verbatim"
+                                               if added else "") + "; passed the findings checks")
+                    warnings.insert(0, f"the model draft {_quote(model_text)} failed the findings checks "
+                                       f"({'; '.join(draft_problems)}): the sentence(s) {said} were removed, the rest is "
+                                       "the model's own words")
+                else:
+                    provenance["detail"] += f"; the sentence(s) {said} of that impression were removed"
+            elif trimmed:
                 warnings.append("sentences with redacted words (XXXX) or work-up advice the findings do not give "
                                 "were removed from the draft")
         else:
