@@ -95,6 +95,15 @@ def main(argv=None) -> dict:
         results[name] = r
 
     out = {"split": args.split, "n": len(evals), "pack": str(folder), "results": results}
+    try:
+        man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        man = {}
+    learned = man.get("data", {}).get("splits", ["train"])
+    tuned = man.get("recipe", {}).get("eval_split") == "train-heldout"  # trained without the held-out 10%
+    seen = ("val" in learned) if args.split == "val" else not tuned
+    out["pack_learned_from"] = learned
+    out["optimistic"] = seen
     m = results["model-int8"]
     out["model_vs_nn_rougeL"] = round(m["rougeL"] - results["nn-copy"]["rougeL"], 4)
     out["model_latency_ratio_vs_nn"] = round(m["median_ms"] / max(1e-6, results["nn-copy"]["median_ms"]), 1)
@@ -105,6 +114,10 @@ def main(argv=None) -> dict:
     print(f"{'system':<18} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'median ms':>10}")
     for name, r in results.items():
         print(f"{name:<18} {r['rouge1']:>8.4f} {r['rouge2']:>8.4f} {r['rougeL']:>8.4f} {r.get('median_ms', ''):>10}")
+    if seen:
+        print(f"NOTE: this pack learned from {'+'.join(learned)}, which holds these reports: the model's numbers are "
+              "optimistic; measure a pack trained without them (models/impression/recipe.py --out DIR, no --final; "
+              "--tune for the held-out split)")
     print(f"model-int8 ROUGE-L minus nn-copy: {out['model_vs_nn_rougeL']:+.4f}; "
           f"latency {m['median_ms']} ms median (p90 {m['p90_ms']}), {out['model_latency_ratio_vs_nn']}x the nn-copy lookup")
     return out

@@ -38,6 +38,30 @@ def tiny_pack(tmp_path_factory, shared_data):
     return out, metrics
 
 
+def test_recipe_final_learns_from_train_and_val_and_says_so(tmp_path, shared_data):
+    """--final (the shipped pack) trains on train+val and records it, so a val score of that pack is flagged."""
+    pytest.importorskip("torch")
+    out = tmp_path / "impression-final"
+    cmd = [sys.executable, str(ROOT / "models" / "impression" / "recipe.py"), "--tiny", "--final", "--version", "9.9.9",
+           "--limit", "64", "--epochs", "1", "--threads", "1", "--no-eval", "--out", str(out), "--work",
+           str(tmp_path / "work"), "--data", str(shared_data / "iu-xray")]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert res.returncode == 0, res.stderr[-2000:]
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["version"] == "9.9.9" and m["data"]["splits"] == ["train", "val"] and "train+val" in m["source"]
+    assert m["metrics"]["train_examples"] == 64 + 16  # the limited train part plus the limited val part
+    rows = json.loads((out / "retrieval.json").read_text(encoding="utf-8"))
+    assert len(rows) == 80  # the retrieval index holds the val reports too
+
+
+def test_committed_pack_is_measured_by_a_twin_that_did_not_see_val():
+    if _committed_pack() is None:
+        pytest.skip("no committed impression pack")
+    m = json.loads((_committed_pack() / "manifest.json").read_text(encoding="utf-8"))
+    if "val" in m["data"].get("splits", ["train"]):
+        assert "twin" in m["metrics"]["val"]["note"] and "optimistic" in m["metrics"]["val_seen_by_this_pack"]["note"]
+
+
 def test_recipe_builds_a_verified_int8_pack(tiny_pack, shared_data):
     from medassist.runtime.packs import ModelPack
 
