@@ -83,6 +83,29 @@ def test_chronic_findings_may_be_left_out_but_not_denied_resized_or_called_norma
         "The lungs are clear. No pleural effusion.", "Emphysema. No acute disease."))
 
 
+def test_minor_or_stable_findings_may_be_left_out_but_lobar_collapse_and_new_lines_may_not():
+    from medassist.tasks.impression import check_impression, unstated_chronic
+
+    no_acute = "No acute cardiopulmonary abnormality."
+    for f, concept in [
+        ("Minimal subsegmental atelectasis at the left base. No pneumothorax.", "atelectasis"),
+        ("Low lung volumes causing bibasilar atelectasis. No effusion.", "atelectasis"),
+        ("There is stable cardiomegaly. No focal consolidation.", "cardiomegaly"),
+        ("Stable left subclavian port catheter tip in the mid SVC. Lungs are clear.", "tube/line"),
+    ]:
+        assert check_impression(f, no_acute) == [], f
+        assert unstated_chronic(f, no_acute) == [concept], f
+        assert any(p.startswith("calls the study normal although") for p in check_impression(f, "Normal chest.")), f
+    # lobar collapse, cardiomegaly not called stable, and a line whose position is the point: still critical
+    for f in ("Complete collapse of the right lower lobe. No effusion.".replace("collapse", "atelectasis"),
+              "Cardiomegaly. No focal consolidation.",
+              "Left internal jugular catheter tip at the cavoatrial junction. Lungs are clear."):
+        assert any(p.startswith("leaves out") for p in check_impression(f, no_acute)), f
+    # a removed line is not a finding
+    removed = "There has been interval removal of the right central venous catheter. Lungs are clear."
+    assert check_impression(removed, no_acute) == [] and unstated_chronic(removed, no_acute) == []
+
+
 def test_clear_of_negates_the_list_that_follows():
     from medassist.tasks.impression import check_impression, mentions
 
@@ -102,7 +125,7 @@ def test_emphysema_alone_keeps_a_no_acute_draft_with_a_note():
     low = imp.impression.lower()
     assert "normal chest" not in low and "no emphysema" not in low
     if "emphysema" not in low and "hyperexpan" not in low and "hyperinfl" not in low and "copd" not in low:
-        assert any("emphysema/copd (chronic)" in w for w in imp.warnings), imp.warnings
+        assert any("emphysema/copd (chronic" in w for w in imp.warnings), imp.warnings
 
 
 def test_check_accepts_consistent_wording():

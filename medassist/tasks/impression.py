@@ -157,6 +157,8 @@ def _checks() -> dict:
     comp["chronic"] = re.compile(raw["chronic"])
     comp["chronic_ok"] = frozenset(raw["chronic_ok"])
     comp["carry_minor"] = frozenset(raw.get("carry_minor", ()))
+    comp["omissible_when"] = {n: re.compile(rx) for n, rx in raw.get("omissible_when", {}).items()}
+    comp["device_removed"] = re.compile(raw["device_removed"]) if raw.get("device_removed") else None
     comp["disclaimer"] = re.compile(raw["disclaimer"])
     comp["normal_impression"] = raw["normal_impression"]
     return comp
@@ -193,7 +195,7 @@ class Mention:
     """One affirmed (or uncertain) abnormal concept in a text, with the side and size words of its clause."""
 
     concept: str
-    tier: str  # "critical" | "chronic_findings" | "minor"
+    tier: str  # "critical" | "omissible" (chronic, or minor in its clause: may be left out, with a note) | "minor"
     start: int
     end: int
     sentence: tuple[int, int]
@@ -225,10 +227,15 @@ def mentions(text: str) -> tuple[Mention, ...]:
                         status = classify(text, m.start(), m.end()).status
                         if _NEG_INSIDE.search(m.group(0)) or status in ("negated", "hypothetical"):
                             continue
-                        t = tier
+                        if name == "tube/line" and _checks()["device_removed"] and _checks()["device_removed"].search(clause):
+                            continue  # "interval removal of the central venous catheter": no longer there
+                        t = "omissible" if tier == "chronic_findings" else tier
                         if tier == "critical" and name in _checks()["chronic_ok"] and (
                                 status == "historical" or _checks()["chronic"].search(clause)):
                             t = "minor"  # an old healed fracture, a consolidation on a previous scan: need not be repeated
+                        elif tier == "critical" and name in _checks()["omissible_when"] and \
+                                _checks()["omissible_when"][name].search(clause):
+                            t = "omissible"  # subsegmental atelectasis, a stable line: "no acute disease" is right
                         out.append(Mention(name, t, m.start(), m.end(), (sa, sb), _words("sides", clause), s_sides,
                                            _words("sizes", clause)))
     return tuple(out)
@@ -302,7 +309,7 @@ def check_impression(findings: str, impression: str) -> list[str]:
                 problems.append(f"{c}: size {'/'.join(sorted(i_sz)) or 'not given'} but the findings say "
                                 f"{'/'.join(sorted(f_sz)) or 'no size'}")
     f_crit = sorted({m.concept for m in fm if m.tier == "critical"})
-    f_chronic = sorted({m.concept for m in fm if m.tier == "chronic_findings"})
+    f_chronic = sorted({m.concept for m in fm if m.tier == "omissible"} - set(f_crit))
     for c in sorted(negated_concepts(impression) & set(f_crit + f_chronic)):
         problems.append(f"denies {c}, which the findings state")
     if f_crit and _checks()["normal_claim"].search(i_low):
@@ -323,7 +330,8 @@ def unstated_chronic(findings: str, impression: str) -> list[str]:
     failed check (an impression of "No acute cardiopulmonary abnormality." is right for stable emphysema), but the
     reader is told, so the radiologist decides whether this patient's impression should name them."""
     said = {m.concept for m in mentions(impression)} if impression else set()
-    return sorted({m.concept for m in mentions(findings) if m.tier == "chronic_findings"} - said)
+    crit = {m.concept for m in mentions(findings) if m.tier == "critical"}
+    return sorted({m.concept for m in mentions(findings) if m.tier == "omissible"} - said - crit)
 
 
 def clean_draft(findings: str, impression: str) -> str:
@@ -704,8 +712,8 @@ class ImpressionModel:
                 warnings.append("impression " + prob)
         left = unstated_chronic(text, out)
         if left:
-            warnings.append(f"the findings also state {', '.join(left)} (chronic), which the impression does not "
-                            "name: add it if it matters for this patient")
+            warnings.append(f"the findings also state {', '.join(left)} (chronic, minor or stable), which the "
+                            "impression does not name: add it if it matters for this patient")
         if not out:
             warnings.append("the model produced an empty impression")
         neighbour = dict(neighbour or {})
