@@ -106,6 +106,29 @@ def test_minor_or_stable_findings_may_be_left_out_but_lobar_collapse_and_new_lin
     assert check_impression(removed, no_acute) == [] and unstated_chronic(removed, no_acute) == []
 
 
+def test_a_bilateral_finding_is_not_reported_on_one_side_and_synonymous_places_pass():
+    from medassist.tasks.impression import check_impression
+
+    f = ("Consolidation is developing in the left lower lobe. A patchy infiltrate is also present in the right lower "
+         "lobe. Heart size is normal.")
+    assert any("only, but the findings give it on both sides" in p for p in check_impression(f, "Left lower lobe infiltrate."))
+    assert check_impression(f, "Bilateral lower lobe pneumonia.") == []
+    assert check_impression(f, "Bibasilar pneumonia.") == []  # bibasilar = both lower lobes
+    assert any("names the upper lobe" in p for p in check_impression(f, "Bilateral upper lobe pneumonia."))
+
+
+def test_stable_fractures_and_findings_not_demonstrated():
+    from medassist.tasks.impression import check_impression, unstated_chronic
+
+    stable = "There are stable fractures of several left ribs. Lungs are clear. No pneumothorax."
+    assert check_impression(stable, "No acute cardiopulmonary process.") == []
+    assert unstated_chronic(stable, "No acute cardiopulmonary process.") == ["fracture"]
+    assert any(p.startswith("leaves out fracture") for p in check_impression(
+        "Acute fracture of the left 7th rib. No pneumothorax.", "No acute cardiopulmonary process."))
+    assert check_impression("The lungs are clear. First rib fracture not well demonstrated on this study.",
+                            "No acute cardiopulmonary process.") == []
+
+
 def test_clear_of_negates_the_list_that_follows():
     from medassist.tasks.impression import check_impression, mentions
 

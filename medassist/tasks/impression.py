@@ -157,6 +157,7 @@ def _checks() -> dict:
     comp["chronic"] = re.compile(raw["chronic"])
     comp["chronic_ok"] = frozenset(raw["chronic_ok"])
     comp["carry_minor"] = frozenset(raw.get("carry_minor", ()))
+    comp["anatomy_same"] = [tuple(g) for g in raw.get("anatomy_same", [])]
     comp["omissible_when"] = {n: re.compile(rx) for n, rx in raw.get("omissible_when", {}).items()}
     comp["device_removed"] = re.compile(raw["device_removed"]) if raw.get("device_removed") else None
     comp["disclaimer"] = re.compile(raw["disclaimer"])
@@ -302,6 +303,11 @@ def check_impression(findings: str, impression: str) -> list[str]:
         i_sides = set().union(*[m.sides for m in im if m.concept == c])
         if f_sides and i_sides - f_sides:
             problems.append(f"{c}: side {'/'.join(sorted(i_sides))} but the findings say {'/'.join(sorted(f_sides - {'bilateral'} if len(f_sides) < 3 else {'bilateral'}))}")
+        elif {"left", "right"} <= f_sides and i_sides and not {"left", "right"} <= _expand_sides(i_sides) and any(
+                m.tier == "critical" for m in fm if m.concept == c):
+            # "left lower lobe consolidation ... patchy infiltrate in the right lower lobe" -> "Left lower lobe
+            # infiltrate." drops one side of a bilateral finding
+            problems.append(f"{c}: side {'/'.join(sorted(i_sides))} only, but the findings give it on both sides")
         if c in _checks()["critical"] or c in _checks()["chronic_findings"]:
             f_sz = set().union(*[m.sizes for m in fm if m.concept == c])
             i_sz = set().union(*[m.sizes for m in im if m.concept == c])
@@ -317,9 +323,13 @@ def check_impression(findings: str, impression: str) -> list[str]:
     elif f_chronic and _checks()["normal_claim_strict"].search(i_low):
         # "no acute disease" is true of a chronic finding; "normal chest" is not
         problems.append(f"calls the study normal although the findings state {', '.join(f_chronic)}")
-    for name, rx in _checks()["anatomy"].items():
+    anat = _checks()["anatomy"]
+    for name, rx in anat.items():
         if rx.search(i_low) and not rx.search(f_low):
-            problems.append(f"names the {name}, which the findings do not")
+            # "bibasilar" for both lower lobes, "apical" for an upper lobe: the same place in other words
+            same = [o for grp in _checks()["anatomy_same"] if name in grp for o in grp if o != name]
+            if not any(anat[o].search(f_low) for o in same):
+                problems.append(f"names the {name}, which the findings do not")
     if _checks()["prior"].search(i_low) and not _checks()["prior"].search(f_low):
         problems.append("compares with a prior study the findings do not mention")
     return problems
