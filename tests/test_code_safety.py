@@ -581,3 +581,22 @@ def test_r3_a_lateral_code_needs_the_side_in_the_note(coder):
 def test_r3_neither_nor_negates(coder):
     sug, listed = suggested(coder, "Peripheral anomalies were not found, neither signs of traction nor retinal detachment.")
     assert not [c for c in sug if c.startswith("H33")], sorted(sug)
+
+
+def test_a_below_threshold_note_is_only_on_codes_below_the_threshold():
+    """A code promoted from the assessment and then given a higher score (N18.30 takes N18.9's) must not say
+    'suggested below the threshold' next to a score above it."""
+    from pathlib import Path
+
+    from medassist.ingest import document_from_text
+    from medassist.tasks.code import Coder, code_document
+
+    coder = Coder()
+    text = (Path(__file__).resolve().parents[1] / "resources" / "samples" / "discharge_summary.txt").read_text(encoding="utf-8")
+    res = code_document(document_from_text(text), coder=coder)
+    ckd = next(c for c in res.codes if c.code == "N18.30")
+    assert ckd.suggested and ckd.score >= coder.threshold
+    assert any(w.startswith("suggested: ") for w in ckd.warnings)
+    for c in res.codes:
+        if any(w.startswith("suggested below the threshold") for w in c.warnings):
+            assert c.score < coder.threshold, (c.code, c.score)

@@ -617,6 +617,7 @@ def code_note_tags(c: dict) -> str:
         tag = ("code first" if low.startswith("code first") else "use additional" if low.startswith("use additional")
                else "why not suggested" if low.startswith("not suggested")
                else "below threshold" if low.startswith("suggested below")
+               else "why suggested" if low.startswith("suggested: ")
                else "more specific" if low.startswith("more specific") else "code also" if low.startswith("code also")
                else "combination" if low.startswith("combination")
                else "Excludes1" if "excludes1" in low else "Excludes2" if "excludes2" in low

@@ -159,6 +159,12 @@ class Coder:
         out = out + history_codes(out, self.threshold, skip=set(blocked))
         check_evidence(out, doc, self.learned_synonyms, memo)
         out = sorted(refine(out, doc), key=lambda x: -x.score)
+        for c in out:
+            if c.score >= self.threshold:
+                # promoted while below the threshold, then given a higher score (a more specific code takes the
+                # score of the one it replaces): the note no longer says "below the threshold"
+                c.warnings = [("suggested: " + w[len("suggested below the threshold: "):])
+                              if w.startswith("suggested below the threshold: ") else w for w in c.warnings]
         validate(out)
         return self._with_retrieval(out, doc, retrieval)
 
