@@ -183,7 +183,7 @@ def test_rules_round_trip_and_validation():
     rules = ContextRules.from_json(resource_path("context_rules.json"))
     assert ContextRules.from_json(rules.to_json()).to_dict() == rules.to_dict()
     assert [r.to_dict() for r in rules.rules] == [
-        {k: r[k] for k in ("pattern", "literal", "category", "direction", "max_scope") if k in r}
+        {k: r[k] for k in ("pattern", "literal", "category", "direction", "max_scope", "clause_only") if k in r}
         for r in raw["context_rules"]
     ]
     with pytest.raises(ValueError, match="direction"):
@@ -217,3 +217,21 @@ def test_literal_needs_word_boundaries():
     rules = ContextRules.default()
     for text in ("Knowledge of nothing.", "Nonspecific findings.", "Ifosfamide given.", "Butter."):
         assert [c.rule.literal for c in rules.cues(text, 0, len(text))] == [], text
+
+
+def test_clause_only_cues_do_not_reach_past_a_comma():
+    """'X within normal limits' and 'X not well demonstrated' negate the words just before them, never a problem
+    named earlier in the sentence ('hypertension, blood pressure is within normal limits')."""
+    from medassist.text.context import ContextRule, classify
+
+    def status(t, w):
+        i = t.index(w)
+        return classify(t, i, i + len(w)).status
+
+    assert status("Patient with hypertension, blood pressure is within normal limits.", "hypertension") == "affirmed"
+    assert status("Pulmonary vascular engorgement appears within limits of normal.", "engorgement") == "negated"
+    assert status("Lung cancer, metastases not demonstrated.", "cancer") == "affirmed"
+    assert status("Lung cancer, metastases not demonstrated.", "metastases") == "negated"
+    rule = ContextRule.from_dict({"literal": "x", "category": "NEGATED_EXISTENCE", "direction": "BACKWARD",
+                                  "clause_only": True})
+    assert rule.clause_only and rule.to_dict()["clause_only"] is True

@@ -45,10 +45,12 @@ class ContextRule:
     direction: str = "FORWARD"
     pattern: str | None = None
     max_scope: int | None = None
+    clause_only: bool = False  # the scope stops at a comma or semicolon ("hypertension, blood pressure is within
+    # normal limits" does not negate the hypertension)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "ContextRule":
-        unknown = set(d) - {"literal", "category", "direction", "pattern", "max_scope"}
+        unknown = set(d) - {"literal", "category", "direction", "pattern", "max_scope", "clause_only"}
         if unknown:
             raise ValueError(f"context rule {d.get('literal')!r}: unknown keys {sorted(unknown)}")
         direction = str(d.get("direction", "FORWARD")).upper()
@@ -64,6 +66,7 @@ class ContextRule:
             direction=direction,
             pattern=d.get("pattern"),
             max_scope=int(ms) if ms is not None else None,
+            clause_only=bool(d.get("clause_only", False)),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -72,6 +75,8 @@ class ContextRule:
             d = {"pattern": self.pattern, **d}
         if self.max_scope is not None:
             d["max_scope"] = self.max_scope
+        if self.clause_only:
+            d["clause_only"] = True
         return d
 
 
@@ -256,6 +261,8 @@ class ContextRules:
                     break
                 if c.rule.max_scope is not None:
                     limit = min(limit, _after_words(text, c.end, sent_end, c.rule.max_scope))
+                if c.rule.clause_only:
+                    limit = min(limit, _clause_end(text, c.end, sent_end))
                 if start < limit and not skipped:
                     hits.append((c.rule.category, c))
                     continue
@@ -266,6 +273,10 @@ class ContextRules:
                         limit = max(limit, t.end)
                 if c.rule.max_scope is not None:
                     limit = max(limit, _before_words(text, sent_start, c.start, c.rule.max_scope))
+                if c.rule.clause_only:
+                    cut = max(text.rfind(",", sent_start, c.start), text.rfind(";", sent_start, c.start))
+                    if cut >= 0:
+                        limit = max(limit, cut + 1)
                 if end > limit and start >= limit:
                     hits.append((c.rule.category, c))
         if section and section in self.section_categories:
