@@ -159,7 +159,7 @@ def _checks() -> dict:
     comp["carry_minor"] = frozenset(raw.get("carry_minor", ()))
     comp["anatomy_same"] = [tuple(g) for g in raw.get("anatomy_same", [])]
     comp["omissible_when"] = {n: re.compile(rx) for n, rx in raw.get("omissible_when", {}).items()}
-    comp["device_removed"] = re.compile(raw["device_removed"]) if raw.get("device_removed") else None
+    comp["device_removed"] = re.compile(raw["device_removed"])
     comp["disclaimer"] = re.compile(raw["disclaimer"])
     comp["normal_impression"] = raw["normal_impression"]
     return comp
@@ -228,7 +228,7 @@ def mentions(text: str) -> tuple[Mention, ...]:
                         status = classify(text, m.start(), m.end()).status
                         if _NEG_INSIDE.search(m.group(0)) or status in ("negated", "hypothetical"):
                             continue
-                        if name == "tube/line" and _checks()["device_removed"] and _checks()["device_removed"].search(clause):
+                        if name == "tube/line" and _checks()["device_removed"].search(clause):
                             continue  # "interval removal of the central venous catheter": no longer there
                         t = "omissible" if tier == "chronic_findings" else tier
                         if tier == "critical" and name in _checks()["chronic_ok"] and (
@@ -279,8 +279,8 @@ def _expand_sides(s: set) -> set:
 def check_impression(findings: str, impression: str) -> list[str]:
     """Every way ``impression`` disagrees with ``findings`` (empty list: consistent). Checks: XXXX tokens; every
     number of the impression is in the findings; no abnormal concept invented (critical, chronic or minor); every
-    critical concept of the findings carried over (a chronic one -- emphysema, hyperinflation -- may be left out, see
-    ``unstated_chronic``, but not denied nor called a normal study); the side (left/right/bilateral) and the size word (tiny/small/moderate/
+    critical concept of the findings carried over (an omissible one -- emphysema, subsegmental atelectasis, stable
+    cardiomegaly -- may be left out, see ``unstated_chronic``, but not denied nor called a normal study); the side (left/right/bilateral) and the size word (tiny/small/moderate/
     large) of each concept as the findings give them; anatomy terms (rib, clavicle, lobe, ...) only as in the
     findings; no comparison with a prior study the findings do not mention."""
     problems: list[str] = []
@@ -315,14 +315,14 @@ def check_impression(findings: str, impression: str) -> list[str]:
                 problems.append(f"{c}: size {'/'.join(sorted(i_sz)) or 'not given'} but the findings say "
                                 f"{'/'.join(sorted(f_sz)) or 'no size'}")
     f_crit = sorted({m.concept for m in fm if m.tier == "critical"})
-    f_chronic = sorted({m.concept for m in fm if m.tier == "omissible"} - set(f_crit))
-    for c in sorted(negated_concepts(impression) & set(f_crit + f_chronic)):
+    f_omissible = sorted({m.concept for m in fm if m.tier == "omissible"} - set(f_crit))
+    for c in sorted(negated_concepts(impression) & set(f_crit + f_omissible)):
         problems.append(f"denies {c}, which the findings state")
     if f_crit and _checks()["normal_claim"].search(i_low):
         problems.append(f"calls the study normal/negative although the findings state {', '.join(f_crit)}")
-    elif f_chronic and _checks()["normal_claim_strict"].search(i_low):
-        # "no acute disease" is true of a chronic finding; "normal chest" is not
-        problems.append(f"calls the study normal although the findings state {', '.join(f_chronic)}")
+    elif f_omissible and _checks()["normal_claim_strict"].search(i_low):
+        # "no acute disease" is true of a chronic or stable finding; "normal chest" is not
+        problems.append(f"calls the study normal although the findings state {', '.join(f_omissible)}")
     anat = _checks()["anatomy"]
     for name, rx in anat.items():
         if rx.search(i_low) and not rx.search(f_low):
@@ -336,12 +336,15 @@ def check_impression(findings: str, impression: str) -> list[str]:
 
 
 def unstated_chronic(findings: str, impression: str) -> list[str]:
-    """Chronic findings (emphysema, hyperinflation, bullae) the findings state and the impression leaves out: not a
-    failed check (an impression of "No acute cardiopulmonary abnormality." is right for stable emphysema), but the
-    reader is told, so the radiologist decides whether this patient's impression should name them."""
+    """Omissible findings the findings state and the impression leaves out -- chronic ones (emphysema,
+    hyperinflation, bullae) and ones minor or stable in their clause (subsegmental atelectasis, stable cardiomegaly,
+    a stable line): not a failed check (an impression of "No acute cardiopulmonary abnormality." is right for stable
+    emphysema), but the reader is told, so the radiologist decides whether this impression should name them."""
     said = {m.concept for m in mentions(impression)} if impression else set()
-    crit = {m.concept for m in mentions(findings) if m.tier == "critical"}
-    return sorted({m.concept for m in mentions(findings) if m.tier == "omissible"} - said - crit)
+    tiers: dict[str, set] = {}
+    for m in mentions(findings):
+        tiers.setdefault(m.tier, set()).add(m.concept)
+    return sorted(tiers.get("omissible", set()) - said - tiers.get("critical", set()))
 
 
 def clean_draft(findings: str, impression: str) -> str:

@@ -448,7 +448,8 @@ def sha256(path: Path) -> str:
 
 
 def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retrieval_train: list[Example] | None,
-               metrics: dict, history: list, data_sha: dict, quantization: str, extra: dict | None = None) -> Path:
+               metrics: dict, history: list, data_sha: dict, quantization: str, extra: dict | None = None, *,
+               splits: tuple = ("train",), version: str = "1.0.0") -> Path:
     """Assemble the pack folder: encoder.onnx, decoder.onnx, tokenizer.json, generation.json,
     retrieval.json (training findings + impressions for the neighbour input), manifest.json."""
     import shutil
@@ -470,12 +471,12 @@ def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retriev
     manifest = {
         "name": out.name,
         "task": "impression",
-        "version": (extra or {}).get("version", "1.0.0"),
+        "version": version,
         "licence": "Model code Apache-2.0; weights and retrieval.json derived from the Indiana University chest "
         "X-ray reports (Open-i, Demner-Fushman et al., JAMIA 2016): research use only, non-commercial "
         "(Kaggle repackaging CC BY-NC-ND 4.0). Not for clinical use without review.",
         "source": "trained here by models/impression/recipe.py on IU X-ray (R2Gen split, "
-                  + ("train+val ids" if (extra or {}).get("splits") == ["train", "val"] else "train ids") + ")",
+                  + ("train+val ids" if "val" in splits else "train ids") + ")",
         "quantization": quantization,
         "files": [{"path": f, "sha256": sha256(out / f), "size": (out / f).stat().st_size} for f in files],
         "inputs": {"findings": "radiology findings text (str)"},
@@ -485,7 +486,7 @@ def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retriev
                          "dec_layers": cfg.dec_layers, "ff": cfg.ff, "vocab": tok.get_vocab_size()},
         "recipe": {"script": "models/impression/recipe.py", "config": asdict(cfg), "history": history, **(extra or {})},
         "data": {"name": "IU X-ray (Open-i) reports, R2Gen split", "files": data_sha,
-                 "splits": (extra or {}).get("splits", ["train"]),
+                 "splits": list(splits),
                  "licence": "research use (Open-i / NLM); non-commercial"},
         "metrics": metrics,
     }
@@ -547,10 +548,11 @@ def run(args) -> dict:
     else:
         onnx_paths, quant = quantize(fp32, work / "int8"), "int8 dynamic (onnxruntime quantize_dynamic, per_channel, MatMul/Gemm)"
     splits = ["train", "val"] if args.final and not args.tune else ["train"]
-    extra = {"eval_split": eval_name, "splits": splits, "version": args.version}
+    extra = {"eval_split": eval_name}
+    kw = {"splits": splits, "version": args.version}
     metrics = {"train_seconds": train_sec, "train_examples": len(train), f"{eval_name}_examples": len(evals)}
     write_pack(out, cfg, onnx_paths, tok, train if cfg.retrieval else None, metrics, history, data_hash(data_dir), quant,
-               extra=extra)
+               extra=extra, **kw)
     # evaluate the packaged ONNX model with the product's decode loop
     if not args.no_eval:
         from medassist.tasks.impression import ImpressionModel
@@ -562,7 +564,7 @@ def run(args) -> dict:
             mf = ImpressionModel.from_folder(out, verify=False, onnx_override={"encoder": fp32["encoder"], "decoder": fp32["decoder"]})
             metrics[f"{eval_name}_onnx_fp32_beam"] = rouge([mf.generate(e.findings).impression for e in evals], refs)
         write_pack(out, cfg, {"encoder": out / "encoder.onnx", "decoder": out / "decoder.onnx"}, tok,
-                   train if cfg.retrieval else None, metrics, history, data_hash(data_dir), quant, extra=extra)
+                   train if cfg.retrieval else None, metrics, history, data_hash(data_dir), quant, extra=extra, **kw)
     print(json.dumps(metrics))
     return metrics
 
