@@ -94,3 +94,14 @@ def test_the_failed_check_message_quotes_the_model_draft_and_names_no_face(findi
     assert f'"{imp.impression.strip()}"' not in " ".join(imp.warnings)  # the repaired text is not called the draft
     for w in imp.warnings + [imp.provenance.get("detail", "")]:
         assert not FACE_WORDS.search(w), w
+
+
+def test_carry_findings_drops_only_the_normal_claim_clause():
+    """'Mild stable cardiomegaly, no acute disease.' keeps its finding when a stated pneumothorax is appended."""
+    from medassist.tasks.impression import carry_findings
+
+    out, carried = carry_findings("Large left pneumothorax. Mild stable cardiomegaly.",
+                                  "Mild stable cardiomegaly, no acute disease.")
+    assert carried == ["pneumothorax"]
+    assert out == "1. Mild stable cardiomegaly. 2. Large left pneumothorax."
+    assert carry_findings("Large left pneumothorax.", "No acute cardiopulmonary abnormality.")[0] == "Large left pneumothorax."

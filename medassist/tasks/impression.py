@@ -396,6 +396,17 @@ def missing_sentences(findings: str, concepts: set[str]) -> list[str]:
     return out
 
 
+def _without_normal_claim(sentence: str) -> str:
+    """``sentence`` less its normal/negative-claim clauses ("Mild stable cardiomegaly, no acute disease." ->
+    "Mild stable cardiomegaly."); "" when nothing else is left. Used where a finding is appended, which the claim
+    would contradict."""
+    if not sentence.strip(" .") or not _checks()["normal_claim"].search(sentence.lower()):
+        return sentence if sentence.strip(" .") else ""
+    parts = [x.strip() for x in re.split(r"[,;]", sentence.rstrip(" ."))]
+    kept = [x for x in parts if x and not _checks()["normal_claim"].search(x.lower())]
+    return ", ".join(kept) + "." if kept else ""
+
+
 def carry_findings(findings: str, impression: str) -> tuple[str, list[str]]:
     """(impression, concepts added): ``impression`` with the findings sentences of every critical abnormal
     concept, and of the minor ones that matter in an impression ("Right lower lobe opacity", check lexicon
@@ -414,7 +425,7 @@ def carry_findings(findings: str, impression: str) -> tuple[str, list[str]]:
     if not add:
         return impression, []
     sents = [_LISTNUM.sub("", impression[a:b]).strip() for a, b in sentence_spans(impression)] if impression else []
-    sents = [x for x in sents if x.strip(" .") and not _checks()["normal_claim"].search(x.lower())]
+    sents = [y for y in (_without_normal_claim(x) for x in sents) if y]
     return _numbered(sents + add), carry
 
 
@@ -638,9 +649,9 @@ class ImpressionModel:
                 if not all(p_.startswith(("leaves out ", "calls the study normal")) for p_ in probs):
                     continue
                 missing = {p_[len("leaves out "):].split(",")[0] for p_ in probs if p_.startswith("leaves out ")}
-                repaired = _numbered([_LISTNUM.sub("", cleaned[a_:b_]).strip() for a_, b_ in sentence_spans(cleaned)
-                                      if not _checks()["normal_claim"].search(cleaned[a_:b_].lower())]
-                                     + missing_sentences(text, missing))
+                kept = (_without_normal_claim(_LISTNUM.sub("", cleaned[a_:b_]).strip())
+                        for a_, b_ in sentence_spans(cleaned))
+                repaired = _numbered([k_ for k_ in kept if k_] + missing_sentences(text, missing))
                 if not check_impression(text, repaired):
                     chosen = (repaired, kind, dict(extra, repaired=sorted(missing)), cleaned != cand.strip())
                     if kind == "retrieved":
