@@ -81,6 +81,11 @@ def status(text: str, mention: str, nth: int = 0):
         ("A 38-year-old with a 3-year history of Crohn's disease.", "Crohn's disease", "affirmed", None),
         ("A three-week history of general malaise.", "malaise", "affirmed", None),
         ("He has a history of stroke and a 2-week history of cough.", "stroke", "historical", "history of"),
+        # what a patient presents with is the presenting complaint; a date still makes it past
+        ("He presented to the emergency department with a history of gastrointestinal bleeding.", "gastrointestinal bleeding", "affirmed", None),
+        ("A woman was studied for presenting a history of abdominal pain.", "abdominal pain", "affirmed", None),
+        ("She presented with a history of myocardial infarction in 2019.", "myocardial infarction", "historical", "in 2019"),
+        ("She presented with hematuria and a history of myocardial infarction.", "myocardial infarction", "historical", "history of"),
         ("Examination revealed non-painful hepatomegaly.", "hepatomegaly", "affirmed", None),
         ("Non-tender abdomen, no masses.", "masses", "negated", "no"),
         # a negation before "presented" stays in its own clause

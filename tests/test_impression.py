@@ -85,7 +85,7 @@ def test_recipe_builds_a_verified_int8_pack(tiny_pack, shared_data):
 
 
 def test_tiny_pack_decodes_with_the_runtime_loop(tiny_pack):
-    from medassist.tasks.impression import ImpressionModel
+    from medassist.tasks.impression import ImpressionModel, _as_impression
 
     out, _ = tiny_pack
     m = ImpressionModel.from_folder(out)
@@ -96,7 +96,9 @@ def test_tiny_pack_decodes_with_the_runtime_loop(tiny_pack):
     assert d["provenance"]["source"] in {"model", "retrieved", "extractive"}
     # a tiny model's draft rarely passes the findings checks: quoted findings sentences are then the evidence
     for ev in d["evidence"]:
-        assert d["findings"][ev["start"]:ev["end"]] == ev["text"] and ev["text"].rstrip(".") in d["impression"]
+        assert d["findings"][ev["start"]:ev["end"]] == ev["text"]
+        assert (ev["text"].rstrip(".") in d["impression"]
+                or _as_impression(ev["text"].replace("XXXX", "[redacted word]")).rstrip(".") in d["impression"])
     if d["provenance"]["source"] == "extractive":
         assert d["evidence"]
 

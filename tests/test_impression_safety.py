@@ -176,9 +176,39 @@ def test_extractive_fallback_quotes_abnormal_sentences_and_hides_xxxx():
     assert text.startswith("1. The endotracheal tube tip lies 1 cm above the carina. 2. A left subclavian")
     assert "3. Diffuse bilateral airspace opacities" in text
     text, warnings = extractive_impression(REDACTED)
-    assert "XXXX" not in text and "interval increase" in text and "[redacted word]" in text
+    assert "XXXX" not in text and "interval increase" in text.lower() and "[redacted word]" in text
     assert any("XXXX" in w for w in warnings)
     assert extractive_impression(NORMAL)[0] == "No acute cardiopulmonary abnormality."
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # quoted findings read as an impression: only the existential frame goes, every finding word stays
+    ("There is a 9 mm right lower lobe pulmonary nodule, not seen on prior exams.",
+     "9 mm right lower lobe pulmonary nodule, not seen on prior exams."),
+    ("There are low lung volumes causing bibasilar atelectasis", "Low lung volumes causing bibasilar atelectasis."),
+    ("Calcified right hilar granuloma is seen.", "Calcified right hilar granuloma."),
+    ("There is a small right pleural effusion but no pneumothorax.", "Small right pleural effusion but no pneumothorax."),
+    # a negation, "again" (an interval statement) and a bare frame stay as written
+    ("There is no pneumothorax.", "There is no pneumothorax."),
+    ("Small right effusion is again noted.", "Small right effusion is again noted."),
+    ("Is seen.", "Is seen."),
+])
+def test_quoted_sentences_in_impression_form(sentence, expected):
+    from medassist.tasks.impression import _as_impression, check_impression
+
+    assert _as_impression(sentence) == expected
+    if "no pneumothorax" not in sentence and sentence != "Is seen.":
+        assert not check_impression(sentence, expected)  # the same findings, side, size and numbers
+
+
+def test_extractive_impression_drops_the_frame_and_keeps_the_evidence():
+    from medassist.tasks.impression import extractive_impression, quoted_spans
+
+    findings = "Heart size is normal. There is a large right pleural effusion. No pneumothorax."
+    text, _ = extractive_impression(findings)
+    assert text == "Large right pleural effusion."
+    ev = quoted_spans(findings, text)
+    assert [e.text for e in ev] == ["There is a large right pleural effusion."]
 
 
 # ----- the committed pack end to end -----
@@ -260,7 +290,7 @@ def test_recipe_can_drop_xxxx_sentences_from_training_targets():
 
 @committed
 def test_quoted_findings_sentences_carry_evidence_spans():
-    from medassist.tasks.impression import impress
+    from medassist.tasks.impression import _as_impression, impress
 
     imp = impress(LINES)
     d = imp.to_dict()
@@ -268,4 +298,4 @@ def test_quoted_findings_sentences_carry_evidence_spans():
         assert d["evidence"], d
     for ev in d["evidence"]:
         assert d["findings"][ev["start"]:ev["end"]] == ev["text"]
-        assert ev["text"].rstrip(".") in d["impression"]
+        assert ev["text"].rstrip(".") in d["impression"] or _as_impression(ev["text"]).rstrip(".") in d["impression"]

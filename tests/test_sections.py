@@ -85,6 +85,20 @@ def test_header_forms():
     assert text[secs[1].body_start : secs[1].end] == " chest pain\n"
 
 
+def test_current_illness_ends_the_background_section():
+    # case reports translated from Spanish ("Enfermedad actual"): what follows is the presenting episode, so a
+    # complaint there is current, not past history under "Background"
+    from medassist.text.context import classify
+
+    text = ("Background: hypertension and a cholecystectomy.\n"
+            "Current illness: he comes to the emergency department with a 3-month history of eye pain.\n")
+    assert [n for n, _ in _titles(text)] == ["pmh", "hpi"]
+    i = text.index("eye pain")
+    assert classify(text, i, i + len("eye pain")).status == "affirmed"
+    j = text.index("hypertension")
+    assert classify(text, j, j + len("hypertension")).status == "historical"
+
+
 def test_crlf_text_sectionized_directly_keeps_offsets():
     text = "CHIEF COMPLAINT\r\nCough.\r\nPLAN\r\nRest."
     secs = sectionize(text)

@@ -365,7 +365,8 @@ def clean_draft(findings: str, impression: str) -> str:
 
 
 def quoted_spans(findings: str, impression: str) -> list:
-    """Evidence: the findings sentences the impression quotes verbatim (XXXX read as [redacted word])."""
+    """Evidence: the findings sentences the impression quotes, verbatim or in impression form (``_as_impression``;
+    XXXX read as [redacted word])."""
     from ..document import Span
 
     out = []
@@ -374,7 +375,8 @@ def quoted_spans(findings: str, impression: str) -> list:
         a2 = a + len(raw) - len(raw.lstrip())
         b2 = b - (len(raw) - len(raw.rstrip()))
         sent = findings[a2:b2]
-        if len(sent.split()) >= 1 and re.sub(r"(?i)x{4,}", "[redacted word]", sent).rstrip(".") in impression:
+        shown = re.sub(r"(?i)x{4,}", "[redacted word]", sent)
+        if len(sent.split()) >= 1 and (shown.rstrip(".") in impression or _as_impression(shown).rstrip(".") in impression):
             out.append(Span.of(findings, a2, b2))
     return out
 
@@ -386,14 +388,29 @@ def _numbered(sents: list[str]) -> str:
     return " ".join(f"{i}. {s}" for i, s in enumerate(sents, 1))
 
 
+_THERE_IS = re.compile(r"^there\s+(?:is|are)\s+(?:(?:an?|the)\s+)?(?=\S)", re.I)
+_IS_SEEN = re.compile(r"\s+(?:is|are)\s+(?:seen|noted|present|identified|demonstrated|visualized)"
+                      r"(?=\s*[.,;]?\s*$)", re.I)
+
+
+def _as_impression(sentence: str) -> str:
+    """A findings sentence in impression form: the existential frame dropped ("There is a small right effusion."
+    -> "Small right effusion."; "Calcified granuloma is seen." -> "Calcified granuloma."), every other word kept."""
+    s = sentence.strip()
+    t = _THERE_IS.sub("", s)
+    if t != s and not re.match(r"(?i)(?:no|not|none|neither|nothing)\b", t):
+        s = t[:1].upper() + t[1:]
+    t = _IS_SEEN.sub("", s)
+    if t.strip(" .") and re.search(r"[a-z]", t, re.I):
+        s = t
+    return s if s.endswith((".", "!", "?")) else s.rstrip(" ,;") + "."
+
+
 def missing_sentences(findings: str, concepts: set[str]) -> list[str]:
-    """The findings sentences stating any of ``concepts``, verbatim (XXXX shown as [redacted word])."""
+    """The findings sentences stating any of ``concepts`` (XXXX shown as [redacted word]), in impression form
+    (``_as_impression``: only the "there is" / "is seen" frame is dropped)."""
     spans = sorted({m.sentence for m in mentions(findings) if m.concept in concepts})
-    out = []
-    for a, b in spans:
-        s = re.sub(r"(?i)x{4,}", "[redacted word]", findings[a:b].strip())
-        out.append(s if s.endswith((".", "!", "?")) else s + ".")
-    return out
+    return [_as_impression(re.sub(r"(?i)x{4,}", "[redacted word]", findings[a:b].strip())) for a, b in spans]
 
 
 def _without_normal_claim(sentence: str) -> str:
@@ -469,7 +486,7 @@ def extractive_impression(findings: str) -> tuple[str, list[str]]:
             s = re.sub(r"(?i)x{4,}", "[redacted word]", s)
             warnings.append(f"a findings sentence about {', '.join(names)} holds a de-identification token (XXXX), "
                             "shown as [redacted word]: read the original report")
-        sents.append(s if s.endswith((".", "!", "?")) else s + ".")
+        sents.append(_as_impression(s))
     if not sents:
         return _checks()["normal_impression"], warnings
     if len(sents) == 1:
