@@ -103,6 +103,25 @@ def test_tiny_pack_decodes_with_the_runtime_loop(tiny_pack):
         assert d["evidence"]
 
 
+def test_set_generation_changes_run_time_settings_and_keeps_the_pack_verified(tiny_pack, tmp_path):
+    import shutil
+
+    from medassist.tasks.impression import ImpressionModel
+
+    out, _ = tiny_pack
+    assert json.loads((out / "generation.json").read_text())["normal_wording_k"] == 5  # the recipe's default
+    pack = tmp_path / "p"
+    shutil.copytree(out, pack)
+    cmd = [sys.executable, str(ROOT / "models" / "impression" / "recipe.py"), "--out", str(pack),
+           "--set-generation", "normal_wording_k=0", "num_beams=2", "--note", "test"]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr[-2000:]
+    m = ImpressionModel.from_folder(pack)  # verifies sha256 and size of every file
+    assert m.gen["normal_wording_k"] == 0 and m.gen["num_beams"] == 2
+    man = json.loads((pack / "manifest.json").read_text())
+    assert man["recipe"]["generation_updates"][-1] == {"set": {"normal_wording_k": 0, "num_beams": 2}, "note": "test"}
+
+
 def test_tampered_pack_is_refused(tiny_pack, tmp_path):
     import shutil
 

@@ -299,3 +299,25 @@ def test_quoted_findings_sentences_carry_evidence_spans():
     for ev in d["evidence"]:
         assert d["findings"][ev["start"]:ev["end"]] == ev["text"]
         assert ev["text"].rstrip(".") in d["impression"] or _as_impression(ev["text"]).rstrip(".") in d["impression"]
+
+
+def test_normal_study_is_worded_as_the_most_similar_reports_word_it():
+    from medassist.tasks.impression import TfidfIndex, normal_wording
+
+    template = "The heart is normal in size. The mediastinum is unremarkable. The lungs are clear."
+    other = "Heart size and pulmonary vascularity within normal limits. No focal airspace consolidation."
+    docs = [template, template + " No effusion.", template, other, other, template]
+    imps = ["No active disease.", "No active disease.", "No acute cardiopulmonary abnormality.",
+            "No acute cardiopulmonary abnormality.", "No acute cardiopulmonary abnormality.",
+            "No active disease. Mild cardiomegaly."]  # the last states a finding: never a normal wording
+    index = TfidfIndex(docs, imps)
+    got = normal_wording(template, "No acute cardiopulmonary abnormality.", index, 5, 0.7)
+    assert got == ("No active disease.", 2)
+    # the other template's radiologist words it the other way
+    assert normal_wording(other, "No active disease.", index, 5, 0.7)[0] == "No acute cardiopulmonary abnormality."
+    # nothing to choose: abnormal findings, an abnormal draft, or no report close enough
+    assert normal_wording(template + " Small right pleural effusion.", "No active disease.", index, 5, 0.7) is None
+    assert normal_wording(template, "Mild cardiomegaly.", index, 5, 0.7) is None
+    assert normal_wording(template, "Low lung volumes. No acute disease.", index, 5, 0.7) is None  # says more
+    assert normal_wording("Lateral view only, limited study of the thoracic spine.", "No acute disease.", index, 5, 0.7) is None
+    assert normal_wording(template, "No active disease.", index, 0, 0.7) is None

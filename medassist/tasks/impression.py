@@ -427,7 +427,7 @@ def _without_normal_claim(sentence: str) -> str:
 def carry_findings(findings: str, impression: str) -> tuple[str, list[str]]:
     """(impression, concepts added): ``impression`` with the findings sentences of every critical abnormal
     concept, and of the minor ones that matter in an impression ("Right lower lobe opacity", check lexicon
-    ``carry_minor``), it does not state appended verbatim and numbered; a normal/negative claim is dropped when
+    ``carry_minor``), it does not state appended from the findings and numbered; a normal/negative claim is dropped when
     something is appended. Incidental findings (degenerative spine, calcified granuloma, tortuous aorta) and
     chronic ones (emphysema) are not forced in. Used where the model draft failed the findings checks, so a
     repaired, retrieved or extractive impression never drops a stated finding."""
@@ -474,7 +474,7 @@ def _quote(text: str, limit: int = 160) -> str:
 
 
 def extractive_impression(findings: str) -> tuple[str, list[str]]:
-    """(impression, warnings): the findings sentences that state a critical abnormality, verbatim, numbered
+    """(impression, warnings): the findings sentences that state a critical abnormality, quoted in impression form, numbered
     (sentences holding XXXX are left out, with a warning); the normal phrase when there are none."""
     fm = [m for m in mentions(findings) if m.tier == "critical"]
     spans = sorted({m.sentence for m in fm})
@@ -492,6 +492,45 @@ def extractive_impression(findings: str) -> tuple[str, list[str]]:
     if len(sents) == 1:
         return sents[0], warnings
     return " ".join(f"{i}. {s}" for i, s in enumerate(sents, 1)), warnings
+
+
+def normal_wording(findings: str, draft: str, index: "TfidfIndex", k: int, min_sim: float) -> tuple[str, int] | None:
+    """(impression, reports): for findings that state nothing abnormal and a draft that calls the study normal,
+    the normal impression the ``k`` most similar training reports (cosine >= ``min_sim``) use most, weighted by
+    similarity -- the house wording of the radiologist whose template the findings follow ("No active disease." vs
+    "No acute cardiopulmonary abnormality."). The draft and the candidates must say nothing but that the study is
+    normal ("Low lung volumes. No acute disease." is left alone) and pass the findings checks; None when there is
+    nothing to choose (abnormal findings, a draft that says more, no close report)."""
+    import numpy as np
+
+    rx = _checks()["normal_claim"]
+
+    def only_normal(t: str) -> bool:  # every sentence a normal claim: nothing else said that a rewording could drop
+        sents = [_LISTNUM.sub("", t[a:b]).strip(" .") for a, b in sentence_spans(t)]
+        sents = [x for x in sents if x and not x.isdigit()]
+        return bool(sents) and all(rx.search(x.lower()) for x in sents) and not mentions(t)
+
+    if mentions(findings) or not only_normal(draft):
+        return None
+    s = index.scores(findings)
+    votes: dict[str, float] = {}
+    form: dict[str, str] = {}
+    count: dict[str, int] = {}
+    for i in np.argsort(-s, kind="stable")[:k]:
+        if float(s[i]) < min_sim:
+            break
+        imp = index.payloads[int(i)].strip()
+        cleaned = clean_draft(findings, imp)
+        if not cleaned or cleaned != imp or not only_normal(imp) or check_impression(findings, imp):
+            continue
+        key = " ".join(_TOKEN.findall(imp.lower()))
+        votes[key] = votes.get(key, 0.0) + float(s[i])
+        count[key] = count.get(key, 0) + 1
+        form.setdefault(key, imp)
+    if not votes:
+        return None
+    best = max(votes, key=lambda x: (votes[x], -list(votes).index(x)))
+    return form[best], count[best]
 
 
 def retrieval_input(findings: str, neighbour_impressions: "str | list[str]") -> str:
@@ -524,7 +563,7 @@ class Impression:
             "score": round(self.score, 4),
             "elapsed_ms": round(self.elapsed_ms, 1),
             "evidence": [e.to_dict() for e in self.evidence],
-            "evidence_note": ("findings sentences quoted verbatim in the impression (offsets into 'findings'); the rest "
+            "evidence_note": ("findings sentences quoted in the impression (offsets into 'findings'); the rest "
                               "has no source span" if self.evidence else
                               "generated draft: no source span; check against the findings"),
             "warnings": list(self.warnings),
@@ -627,7 +666,7 @@ class ImpressionModel:
             if best > 0:
                 first_kind = "retrieved (rescored by the model)"
         # safety: the draft must agree with the findings (check_impression); else the nearest retrieved training
-        # impression that does; else the abnormal findings sentences verbatim
+        # impression that does; else the abnormal findings sentences, quoted
         guard = int(self.gen.get("guard", 10) if guard is None else guard)
         draft_problems = check_impression(text, clean_draft(text, out) or out)
         cands: list[tuple[str, str, dict]] = [(out, first_kind, {})]
@@ -675,10 +714,10 @@ class ImpressionModel:
                         warnings_pre = [f"the model draft {_quote(model_text)} failed the findings checks "
                                         f"({'; '.join(draft_problems)}): the impression is that of a similar training "
                                         f"report {_quote(cleaned)}, with the findings sentences about "
-                                        f"{', '.join(sorted(missing))} appended verbatim"]
+                                        f"{', '.join(sorted(missing))} appended from the findings"]
                     else:
                         warnings_pre = [f"the model draft {_quote(model_text)} left out {', '.join(sorted(missing))}: "
-                                        "the findings sentences about it were appended verbatim"]
+                                        "the findings sentences about it were appended from the findings"]
                     break
         warnings: list[str] = list(warnings_pre) if chosen is not None and "repaired" in chosen[2] else []
         if chosen is not None and draft_problems:
@@ -692,9 +731,9 @@ class ImpressionModel:
                                     f"({'; '.join(draft_problems)}): the impression "
                                     + ("is that of a similar training report " + _quote(before) if chosen[1] == "retrieved"
                                        else "is the repaired draft " + _quote(before))
-                                    + f", with the findings sentences about {', '.join(carried)} appended verbatim")
+                                    + f", with the findings sentences about {', '.join(carried)} appended from the findings")
                 else:
-                    warnings.append(f"the findings sentences about {', '.join(carried)} were also appended verbatim")
+                    warnings.append(f"the findings sentences about {', '.join(carried)} were also appended from the findings")
         if chosen is not None:
             out, kind, extra, trimmed = chosen
             if kind != "retrieved":
@@ -703,7 +742,7 @@ class ImpressionModel:
                 added = sorted(set(extra.get("repaired", [])) | set(extra.get("carried", [])))
                 if added:
                     provenance["detail"] = ("generated by the model, with the findings sentences about "
-                                            f"{', '.join(added)} appended verbatim; passed the findings checks")
+                                            f"{', '.join(added)} appended from the findings; passed the findings checks")
                     provenance["model_draft"] = model_text
             else:
                 provenance = {"source": "retrieved", **extra,
@@ -711,7 +750,7 @@ class ImpressionModel:
                                         f"model draft {_quote(model_text)} failed the findings checks ({'; '.join(draft_problems)})"}
                 added = sorted(set(extra.get("repaired", [])) | set(extra.get("carried", [])))
                 if added:
-                    provenance["detail"] += f"; the findings sentences about {', '.join(added)} appended verbatim"
+                    provenance["detail"] += f"; the findings sentences about {', '.join(added)} appended from the findings"
                 provenance["model_draft"] = model_text
             pruned = extra.get("pruned")
             if pruned:
@@ -722,7 +761,7 @@ class ImpressionModel:
                 if kind == "model":
                     added = sorted(set(extra.get("carried", [])))
                     provenance["detail"] = ("generated by the model, less the sentences that disagreed with the findings"
-                                            + (f", with the findings sentences about {', '.join(added)} appended verbatim"
+                                            + (f", with the findings sentences about {', '.join(added)} appended from the findings"
                                                if added else "") + "; passed the findings checks")
                     warnings.insert(0, f"the model draft {_quote(model_text)} failed the findings checks "
                                        f"({'; '.join(draft_problems)}): the sentence(s) {said} were removed, the rest is "
@@ -738,13 +777,24 @@ class ImpressionModel:
             out = out or _checks()["normal_impression"]
             warnings.extend(ex_warn)
             provenance = {"source": "extractive",
-                          "detail": "the abnormal findings sentences verbatim: no drafted or retrieved impression "
+                          "detail": "the abnormal findings sentences, quoted: no drafted or retrieved impression "
                                     "passed the findings checks",
                           "model_draft": model_text}
             if carried:
                 provenance["carried"] = carried
             warnings.append(f"the model draft {_quote(model_text)} failed the findings checks ({'; '.join(draft_problems)}): "
                             "the impression quotes the abnormal findings sentences instead")
+        k_style = int(self.gen.get("normal_wording_k", 0))
+        if (k_style > 0 and self.index is not None and provenance["source"] == "model" and not warnings
+                and "model_draft" not in provenance):
+            worded = normal_wording(text, out, self.index, k_style, float(self.gen.get("normal_wording_min_sim", 0.7)))
+            if worded is not None and worded[0] != out:
+                provenance = {"source": "retrieved",
+                              "detail": f"a normal study, and the model draft {_quote(model_text)} says so too: worded as "
+                                        f"the most similar training reports word a normal study ({worded[1]} of the "
+                                        f"{k_style} nearest with cosine >= {self.gen.get('normal_wording_min_sim', 0.7)})",
+                              "model_draft": model_text}
+                out = worded[0]
         # the final text is checked once more and anything left is reported (the extractive fallback only quotes)
         for prob in check_impression(text, out):
             if not (provenance["source"] == "extractive" and prob.startswith("leaves out")):

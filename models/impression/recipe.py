@@ -65,6 +65,8 @@ class Config:
     threads: int = 2
     num_beams: int = 4
     length_penalty: float = 1.0
+    normal_wording_k: int = 5  # a normal study is worded as its most similar training reports word it (0: off)
+    normal_wording_min_sim: float = 0.7  # ... counting only those at TF-IDF cosine >= this
     target_xxxx: str = "keep"  # "drop": impression sentences holding the de-identification token XXXX are dropped
 
 
@@ -461,7 +463,9 @@ def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retriev
     tok.save(str(out / "tokenizer.json"))
     gen = {"pad_id": PAD, "bos_id": BOS, "eos_id": EOS, "sep_token": "[SEP]", "max_src": cfg.max_src,
            "max_new_tokens": cfg.max_tgt - 1, "num_beams": cfg.num_beams, "length_penalty": cfg.length_penalty,
-           "retrieval": bool(retrieval_train), "neighbours": cfg.neighbours, "guard": cfg.guard if retrieval_train else 0}
+           "retrieval": bool(retrieval_train), "neighbours": cfg.neighbours, "guard": cfg.guard if retrieval_train else 0,
+           "normal_wording_k": cfg.normal_wording_k if retrieval_train else 0,
+           "normal_wording_min_sim": cfg.normal_wording_min_sim}
     (out / "generation.json").write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
     files = ["encoder.onnx", "decoder.onnx", "tokenizer.json", "generation.json"]
     if retrieval_train:
@@ -569,6 +573,23 @@ def run(args) -> dict:
     return metrics
 
 
+def set_generation(pack: Path, updates: dict, note: str) -> dict:
+    """Change run-time decoding settings of a built pack (generation.json) without retraining: the manifest's
+    sha256/size of generation.json follow, and the change is recorded under recipe.generation_updates."""
+    pack = Path(pack)
+    gpath, mpath = pack / "generation.json", pack / "manifest.json"
+    gen = json.loads(gpath.read_text(encoding="utf-8"))
+    gen.update(updates)
+    gpath.write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
+    m = json.loads(mpath.read_text(encoding="utf-8"))
+    for f in m["files"]:
+        if f["path"] == "generation.json":
+            f["sha256"], f["size"] = sha256(gpath), gpath.stat().st_size
+    m["recipe"].setdefault("generation_updates", []).append({"set": updates, "note": note})
+    mpath.write_text(json.dumps(m, indent=1) + "\n", encoding="utf-8")
+    return gen
+
+
 def record_metrics(pack: Path, metrics: dict, note: str | None = None) -> None:
     """Merge measured metrics (e.g. ``bench/impression.py --json`` on val) into a built pack's manifest."""
     mpath = Path(pack) / "manifest.json"
@@ -600,7 +621,17 @@ def main(argv=None):
     for k, t in (("neighbours", int), ("epochs", int), ("threads", int), ("d_model", int), ("enc_layers", int), ("dec_layers", int), ("ff", int),
                  ("vocab", int), ("lr", float), ("dropout", float), ("batch", int), ("heads", int)):
         p.add_argument("--" + k.replace("_", "-"), dest=k, type=t, default=None)
+    p.add_argument("--set-generation", nargs="+", metavar="KEY=VALUE", default=None,
+                   help="no training: change these run-time settings of the pack at --out (JSON values), e.g. "
+                        "normal_wording_k=5 normal_wording_min_sim=0.7")
+    p.add_argument("--note", default="", help="with --set-generation: why (recorded in the manifest)")
     args = p.parse_args(argv)
+    if args.set_generation:
+        updates = {}
+        for kv in args.set_generation:
+            k, _, v = kv.partition("=")
+            updates[k] = json.loads(v)
+        return set_generation(Path(args.out), updates, args.note)
     return run(args)
 
 
