@@ -86,6 +86,13 @@ def status(text: str, mention: str, nth: int = 0):
         ("A woman was studied for presenting a history of abdominal pain.", "abdominal pain", "affirmed", None),
         ("She presented with a history of myocardial infarction in 2019.", "myocardial infarction", "historical", "in 2019"),
         ("She presented with hematuria and a history of myocardial infarction.", "myocardial infarction", "historical", "history of"),
+        # a negation does not reach into the presenting complaint, nor into a new clause with a test's result
+        ("A man with no relevant past medical history, presented to the emergency department with a history of "
+         "gastrointestinal bleeding.", "gastrointestinal bleeding", "affirmed", None),
+        ("Fever without affecting the general condition, and the chest X-ray shows a large mediastinal mass.",
+         "mediastinal mass", "affirmed", None),
+        ("No fever, and the chest X-ray shows no consolidation.", "consolidation", "negated", "no"),
+        ("No cough, fever or chills.", "chills", "negated", "No"),
         ("Examination revealed non-painful hepatomegaly.", "hepatomegaly", "affirmed", None),
         ("Non-tender abdomen, no masses.", "masses", "negated", "no"),
         # a negation before "presented" stays in its own clause

@@ -223,9 +223,10 @@ class ContextRules:
             if rule is not None:
                 found.append(Cue(m.start(), m.end(), rule))
         for rx, rule in self._patterns:
+            group = "cue" if "cue" in rx.groupindex else 0  # a named group "cue": the cue; the rest is context
             for m in rx.finditer(text, start, end):
-                if m.end() > m.start():
-                    found.append(Cue(m.start(), m.end(), rule))
+                if m.end(group) > m.start(group):
+                    found.append(Cue(m.start(group), m.end(group), rule))
         # resolve overlaps: longer match wins, then the earlier one
         found.sort(key=lambda c: (-(c.end - c.start), c.start))
         kept: list[Cue] = []
