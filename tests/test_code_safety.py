@@ -221,6 +221,11 @@ def test_c5_treated_chronic_conditions_in_pmh_are_current(coder):
     sug, listed = suggested(coder, pmh)
     assert "J45.909" not in sug and listed["J45.909"].status == "historical"
     assert "E11.9" in sug and "current (a lifelong chronic condition)" in listed["E11.9"].sources
+    # dementia and benign prostatic hyperplasia do not resolve either
+    sug, listed = suggested(coder, "An 81-year-old man with a history of benign prostatic hyperplasia and "
+                                   "Alzheimer's disease, admitted for a fall.")
+    bph = [c for c in listed.values() if c.code.startswith("N40")]
+    assert bph and all(c.status == "affirmed" for c in bph), sorted(listed)
 
 
 def test_c5_assessment_diagnosis_suggested_and_throat_redness_is_not_a_skin_condition(coder):
