@@ -191,6 +191,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return _spans(_SENT, text, 0, len(text))
 
 
+def _sentences(text: str) -> list[str]:
+    """The sentences of ``text`` without their list numbers ("1. No effusion." -> "No effusion.")."""
+    return [_LISTNUM.sub("", text[a:b]).strip() for a, b in sentence_spans(text)]
+
+
 @dataclass(frozen=True)
 class Mention:
     """One affirmed (or uncertain) abnormal concept in a text, with the side and size words of its clause."""
@@ -441,8 +446,7 @@ def carry_findings(findings: str, impression: str) -> tuple[str, list[str]]:
     add = [x for x in missing_sentences(findings, set(carry)) if norm(x) not in have]
     if not add:
         return impression, []
-    sents = [_LISTNUM.sub("", impression[a:b]).strip() for a, b in sentence_spans(impression)] if impression else []
-    sents = [y for y in (_without_normal_claim(x) for x in sents) if y]
+    sents = [y for y in (_without_normal_claim(x) for x in _sentences(impression)) if y]
     return _numbered(sents + add), carry
 
 
@@ -456,8 +460,7 @@ def prune_draft(findings: str, impression: str) -> tuple[str, list[str]]:
     number, a bone or lobe, a prior study -- or gets a side or a size wrong, or denies a stated finding. The
     rest of the draft is the model's own words; it is used only when it then passes every check."""
     kept, removed = [], []
-    for a, b in sentence_spans(impression):
-        sent = _LISTNUM.sub("", impression[a:b]).strip()
+    for sent in _sentences(impression):
         if not sent.strip(" .") or re.fullmatch(r"\d{1,2}[.)]?", sent):
             continue  # a list number split off as a "sentence"
         probs = [p_ for p_ in check_impression(findings, sent)
@@ -506,31 +509,26 @@ def normal_wording(findings: str, draft: str, index: "TfidfIndex", k: int, min_s
     rx = _checks()["normal_claim"]
 
     def only_normal(t: str) -> bool:  # every sentence a normal claim: nothing else said that a rewording could drop
-        sents = [_LISTNUM.sub("", t[a:b]).strip(" .") for a, b in sentence_spans(t)]
-        sents = [x for x in sents if x and not x.isdigit()]
+        sents = [x for x in (y.strip(" .") for y in _sentences(t)) if x and not x.isdigit()]
         return bool(sents) and all(rx.search(x.lower()) for x in sents) and not mentions(t)
 
     if mentions(findings) or not only_normal(draft):
         return None
     s = index.scores(findings)
-    votes: dict[str, float] = {}
-    form: dict[str, str] = {}
-    count: dict[str, int] = {}
+    votes: dict[str, list] = {}  # wording (tokens) -> [summed cosine, reports, first text seen]
     for i in np.argsort(-s, kind="stable")[:k]:
         if float(s[i]) < min_sim:
             break
         imp = index.payloads[int(i)].strip()
-        cleaned = clean_draft(findings, imp)
-        if not cleaned or cleaned != imp or not only_normal(imp) or check_impression(findings, imp):
+        if clean_draft(findings, imp) != imp or not only_normal(imp) or check_impression(findings, imp):
             continue
-        key = " ".join(_TOKEN.findall(imp.lower()))
-        votes[key] = votes.get(key, 0.0) + float(s[i])
-        count[key] = count.get(key, 0) + 1
-        form.setdefault(key, imp)
+        v = votes.setdefault(" ".join(_TOKEN.findall(imp.lower())), [0.0, 0, imp])
+        v[0] += float(s[i])
+        v[1] += 1
     if not votes:
         return None
-    best = max(votes, key=lambda x: (votes[x], -list(votes).index(x)))
-    return form[best], count[best]
+    best = max(votes.values(), key=lambda v: v[0])  # ties: the nearer report's wording (seen first)
+    return best[2], best[1]
 
 
 def retrieval_input(findings: str, neighbour_impressions: "str | list[str]") -> str:
@@ -705,8 +703,7 @@ class ImpressionModel:
                 if not all(p_.startswith(("leaves out ", "calls the study normal")) for p_ in probs):
                     continue
                 missing = {p_[len("leaves out "):].split(",")[0] for p_ in probs if p_.startswith("leaves out ")}
-                kept = (_without_normal_claim(_LISTNUM.sub("", cleaned[a_:b_]).strip())
-                        for a_, b_ in sentence_spans(cleaned))
+                kept = (_without_normal_claim(x) for x in _sentences(cleaned))
                 repaired = _numbered([k_ for k_ in kept if k_] + missing_sentences(text, missing))
                 if not check_impression(text, repaired):
                     chosen = (repaired, kind, dict(extra, repaired=sorted(missing)), cleaned != cand.strip())
@@ -784,15 +781,15 @@ class ImpressionModel:
                 provenance["carried"] = carried
             warnings.append(f"the model draft {_quote(model_text)} failed the findings checks ({'; '.join(draft_problems)}): "
                             "the impression quotes the abnormal findings sentences instead")
-        k_style = int(self.gen.get("normal_wording_k", 0))
+        k_style, min_sim = int(self.gen.get("normal_wording_k", 0)), float(self.gen.get("normal_wording_min_sim", 0.7))
         if (k_style > 0 and self.index is not None and provenance["source"] == "model" and not warnings
                 and "model_draft" not in provenance):
-            worded = normal_wording(text, out, self.index, k_style, float(self.gen.get("normal_wording_min_sim", 0.7)))
+            worded = normal_wording(text, out, self.index, k_style, min_sim)
             if worded is not None and worded[0] != out:
                 provenance = {"source": "retrieved",
                               "detail": f"a normal study, and the model draft {_quote(model_text)} says so too: worded as "
                                         f"the most similar training reports word a normal study ({worded[1]} of the "
-                                        f"{k_style} nearest with cosine >= {self.gen.get('normal_wording_min_sim', 0.7)})",
+                                        f"{k_style} nearest with cosine >= {min_sim})",
                               "model_draft": model_text}
                 out = worded[0]
         # the final text is checked once more and anything left is reported (the extractive fallback only quotes)

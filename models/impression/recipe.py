@@ -577,27 +577,38 @@ def set_generation(pack: Path, updates: dict, note: str) -> dict:
     """Change run-time decoding settings of a built pack (generation.json) without retraining: the manifest's
     sha256/size of generation.json follow, and the change is recorded under recipe.generation_updates."""
     pack = Path(pack)
-    gpath, mpath = pack / "generation.json", pack / "manifest.json"
+    gpath = pack / "generation.json"
     gen = json.loads(gpath.read_text(encoding="utf-8"))
     gen.update(updates)
     gpath.write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
-    m = json.loads(mpath.read_text(encoding="utf-8"))
-    for f in m["files"]:
-        if f["path"] == "generation.json":
-            f["sha256"], f["size"] = sha256(gpath), gpath.stat().st_size
-    m["recipe"].setdefault("generation_updates", []).append({"set": updates, "note": note})
-    mpath.write_text(json.dumps(m, indent=1) + "\n", encoding="utf-8")
+
+    def change(m: dict) -> None:
+        for f in m["files"]:
+            if f["path"] == "generation.json":
+                f["sha256"], f["size"] = sha256(gpath), gpath.stat().st_size
+        m["recipe"].setdefault("generation_updates", []).append({"set": updates, "note": note})
+
+    _update_manifest(pack, change)
     return gen
+
+
+def _update_manifest(pack: Path, change) -> None:
+    """Read a built pack's manifest.json, let ``change`` edit it in place, write it back."""
+    mpath = Path(pack) / "manifest.json"
+    m = json.loads(mpath.read_text(encoding="utf-8"))
+    change(m)
+    mpath.write_text(json.dumps(m, indent=1) + "\n", encoding="utf-8")
 
 
 def record_metrics(pack: Path, metrics: dict, note: str | None = None) -> None:
     """Merge measured metrics (e.g. ``bench/impression.py --json`` on val) into a built pack's manifest."""
-    mpath = Path(pack) / "manifest.json"
-    m = json.loads(mpath.read_text(encoding="utf-8"))
-    m.setdefault("metrics", {}).update(metrics)
-    if note:
-        m["metrics"]["note"] = note
-    mpath.write_text(json.dumps(m, indent=1) + "\n", encoding="utf-8")
+
+    def change(m: dict) -> None:
+        m.setdefault("metrics", {}).update(metrics)
+        if note:
+            m["metrics"]["note"] = note
+
+    _update_manifest(pack, change)
 
 
 def main(argv=None):
