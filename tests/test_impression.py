@@ -120,6 +120,15 @@ def test_set_generation_changes_run_time_settings_and_keeps_the_pack_verified(ti
     assert m.gen["normal_wording_k"] == 0 and m.gen["num_beams"] == 2
     man = json.loads((pack / "manifest.json").read_text())
     assert man["recipe"]["generation_updates"][-1] == {"set": {"normal_wording_k": 0, "num_beams": 2}, "note": "test"}
+    # bad input: a clear error, and the pack is left as it was
+    before = (pack / "generation.json").read_bytes()
+    for bad, says in ((["normal_wording_k=five"], "JSON value"), (["=5"], "KEY=VALUE")):
+        res = subprocess.run(cmd[:4] + ["--set-generation", *bad], capture_output=True, text=True, timeout=60)
+        assert res.returncode == 2 and says in res.stderr
+    assert (pack / "generation.json").read_bytes() == before
+    res = subprocess.run(cmd[:2] + ["--out", str(tmp_path / "none"), "--set-generation", "a=1"],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2 and "not a built impression pack" in res.stderr
 
 
 def test_tampered_pack_is_refused(tiny_pack, tmp_path):

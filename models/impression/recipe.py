@@ -640,8 +640,15 @@ def main(argv=None):
     if args.set_generation:
         updates = {}
         for kv in args.set_generation:
-            k, _, v = kv.partition("=")
-            updates[k] = json.loads(v)
+            k, eq, v = kv.partition("=")
+            try:
+                updates[k] = json.loads(v)
+            except ValueError:
+                p.error(f"--set-generation {kv!r}: expected KEY=VALUE with a JSON value (e.g. normal_wording_k=5)")
+            if not k or not eq:
+                p.error(f"--set-generation {kv!r}: expected KEY=VALUE")
+        if not (Path(args.out) / "generation.json").is_file() or not (Path(args.out) / "manifest.json").is_file():
+            p.error(f"--out {args.out}: not a built impression pack (generation.json and manifest.json needed)")
         return set_generation(Path(args.out), updates, args.note)
     return run(args)
 
