@@ -89,9 +89,12 @@ class Lexicon:
             if k >= 0:
                 self.index.setdefault(t.words[k], []).append(i)
 
-    def match(self, text: str, start: int, end: int):
-        """Terms whose words all occur in text[start:end]: [(Term, [token spans of its words])]."""
-        toks = [t for t in tokenize(text[start:end], start) if not is_list_marker(text, t.start, t.end)]
+    def match(self, text: str, start: int, end: int, tokens=None):
+        """Terms whose words all occur in text[start:end]: [(Term, [token spans of its words])].
+        ``tokens``: that stretch's tokens when the caller has them (coding_text.tokenize(text[start:end], start))."""
+        if tokens is None:
+            tokens = tokenize(text[start:end], start)
+        toks = [t for t in tokens if not is_list_marker(text, t.start, t.end)]
         where: dict[str, list[tuple[int, int]]] = {}
         for t in toks:
             where.setdefault(t.norm, []).append((t.start, t.end))

@@ -206,6 +206,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
         return c
 
     sent_table, doc_table = know.sent, know.doc
+    doc_seen: set = set()
     for s, e in sentence_spans(doc):
         toks = tokenize(text[s:e], s)
         best_here: dict[str, tuple] = {}
@@ -217,8 +218,9 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
                     prev = best_here.get(code)
                     if prev is None or p > prev[0]:
                         best_here[code] = (p, i, j, logn)
-            drow = doc_table.get(g)
+            drow = doc_table.get(g) if g not in doc_seen else None
             if drow is not None:
+                doc_seen.add(g)  # a later occurrence gives the same p, and the first span is kept on ties
                 for code, p in drow[2]:
                     prev = doc_best.get(code)
                     if prev is None or p > prev[0]:
@@ -232,7 +234,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
                 c.feats["s_max"] = p
                 c.feats["gram_len"] = j - i
                 c.feats["gram_logn"] = logn
-        for term, spans in lexicon.match(text, s, e):
+        for term, spans in lexicon.match(text, s, e, toks):
             c = cand(term.code)
             a = min(x[0] for x in spans)
             b = max(x[1] for x in spans)
@@ -339,16 +341,19 @@ class TreeScorer:
                 out[n, : len(t[key])] = t[key]
             return out
 
-        self.left = pad("left", -1, np.int64)
-        self.right = pad("right", -1, np.int64)
-        self.feature = pad("feature", 0, np.int64)
-        self.threshold = pad("threshold", 0.0, np.float64)
-        self.value = pad("value", 0.0, np.float64)
-        self.leaf = self.left < 0
-        # a leaf points to itself so every row can step the same number of times
-        idx = np.broadcast_to(np.arange(width), self.left.shape)
-        self.left = np.where(self.leaf, idx, self.left)
-        self.right = np.where(self.leaf, idx, self.right)
+        left = pad("left", -1, np.int64)
+        right = pad("right", -1, np.int64)
+        leaf = left < 0
+        # one flat node array over all trees (node k of tree t at t * width + k); a leaf points to itself so
+        # every row can step the same number of times
+        idx = np.arange(len(trees) * width).reshape(left.shape)
+        base = (np.arange(len(trees)) * width)[:, None]
+        self.left = np.where(leaf, idx, left + base).ravel()
+        self.right = np.where(leaf, idx, right + base).ravel()
+        self.feature = pad("feature", 0, np.int64).ravel()
+        self.threshold = pad("threshold", 0.0, np.float64).ravel()
+        self.value = pad("value", 0.0, np.float64).ravel()
+        self.roots = base[:, 0]
         self.depth = int(data.get("max_depth", 0)) or self._depth(trees)
 
     @staticmethod
@@ -370,14 +375,75 @@ class TreeScorer:
         import numpy as np
 
         X = np.asarray(rows, dtype=np.float64)
-        n_rows, n_trees = X.shape[0], self.left.shape[0]
+        n_rows, n_feats = X.shape
         if n_rows == 0:
             return np.zeros(0)
-        tree = np.arange(n_trees)[None, :]
-        row = np.arange(n_rows)[:, None]
-        node = np.zeros((n_rows, n_trees), dtype=np.int64)
+        flat = X.ravel()
+        row = (np.arange(n_rows) * n_feats)[:, None]
+        node = np.broadcast_to(self.roots, (n_rows, len(self.roots)))
         for _ in range(self.depth):
-            go_left = X[row, self.feature[tree, node]] <= self.threshold[tree, node]
-            node = np.where(go_left, self.left[tree, node], self.right[tree, node])
-        z = self.init + self.value[tree, node].sum(axis=1)
+            go_left = flat[row + self.feature[node]] <= self.threshold[node]
+            node = np.where(go_left, self.left[node], self.right[node])
+        z = self.init + self.value[node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-z))
+
+
+class OnnxTreeScorer:
+    """The same trees compiled to an ONNX TreeEnsembleRegressor (``scorer.onnx``, written by
+    models/coder/train.py) and run by onnxruntime on the CPU: several times faster than the numpy walk of
+    ``TreeScorer``, which stays the reference (tests compare the two). Features are float32 there."""
+
+    def __init__(self, onnx_path, data: dict, threads: int | None = None):
+        from medassist.runtime.session import create_session
+
+        self.features = data["features"]
+        self.session = create_session(onnx_path, provider="cpu", threads=threads)
+        self.input = self.session.get_inputs()[0].name
+
+    def score(self, rows):
+        import numpy as np
+
+        X = np.asarray(rows, dtype=np.float32)
+        if X.shape[0] == 0:
+            return np.zeros(0)
+        z = self.session.run(None, {self.input: X})[0][:, 0].astype(np.float64)
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def trees_to_onnx(data: dict) -> bytes:
+    """``scorer.json``'s trees (``TreeScorer``'s format) as an ONNX TreeEnsembleRegressor giving the log-odds.
+    Build time only (needs the ``onnx`` package)."""
+    from onnx import TensorProto, checker, helper
+
+    attrs: dict[str, list] = {k: [] for k in (
+        "nodes_treeids", "nodes_nodeids", "nodes_featureids", "nodes_values", "nodes_modes", "nodes_truenodeids",
+        "nodes_falsenodeids", "target_treeids", "target_nodeids", "target_ids", "target_weights")}
+    for t, tree in enumerate(data["trees"]):
+        for n, (left, right, feat, thr, value) in enumerate(zip(tree["left"], tree["right"], tree["feature"],
+                                                               tree["threshold"], tree["value"])):
+            leaf = left < 0
+            attrs["nodes_treeids"].append(t)
+            attrs["nodes_nodeids"].append(n)
+            attrs["nodes_featureids"].append(0 if leaf else int(feat))
+            attrs["nodes_values"].append(0.0 if leaf else float(thr))
+            attrs["nodes_modes"].append("LEAF" if leaf else "BRANCH_LEQ")  # x <= threshold goes left, as sklearn
+            attrs["nodes_truenodeids"].append(0 if leaf else int(left))
+            attrs["nodes_falsenodeids"].append(0 if leaf else int(right))
+            if leaf:
+                attrs["target_treeids"].append(t)
+                attrs["target_nodeids"].append(n)
+                attrs["target_ids"].append(0)
+                attrs["target_weights"].append(float(value))
+    node = helper.make_node("TreeEnsembleRegressor", ["features"], ["logit"], domain="ai.onnx.ml", n_targets=1,
+                            base_values=[float(data["init"])], post_transform="NONE", aggregate_function="SUM",
+                            **attrs)
+    n_feats = len(data["features"])
+    graph = helper.make_graph([node], "coder_scorer",
+                              [helper.make_tensor_value_info("features", TensorProto.FLOAT, [None, n_feats])],
+                              [helper.make_tensor_value_info("logit", TensorProto.FLOAT, [None, 1])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 3)],
+                              producer_name="medassist models/coder/train.py")
+    model.ir_version = 8
+    checker.check_model(model)
+    return model.SerializeToString()
+

@@ -139,13 +139,24 @@ def is_mention(code: str, text: str, learned: dict | None = None) -> bool:
     """Whether ``text`` (an evidence span) holds a word naming the condition of ``code`` (its tabular
     vocabulary, or a word ``learned`` gives as a near-synonym of it)."""
     vocab = vocabulary(code) | (learned or {}).get(code, frozenset())
+    by_prefix = _by_prefix(vocab)
     weak = rules().weak
     for norm, _ in _tokens(text):
         if norm in weak:
             continue
-        if norm in vocab or any(_similar(norm, v) for v in vocab):
+        if norm in vocab or any(_similar(norm, v) for v in by_prefix.get(norm[:4], ())):
             return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _by_prefix(vocab: frozenset) -> dict[str, tuple[str, ...]]:
+    """Vocabulary words by their first four letters: two words ``_similar`` calls alike share those."""
+    out: dict[str, list[str]] = {}
+    for v in vocab:
+        if len(v) >= 4:
+            out.setdefault(v[:4], []).append(v)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @lru_cache(maxsize=8192)
@@ -217,6 +228,7 @@ class _Sentences:
         return lo, (len(self.text) if hi < 0 else hi)
 
 
+@lru_cache(maxsize=8192)
 def is_junk_evidence(text: str) -> bool:
     """Numbers, dates and common English words ("03" of a date, "real" of "not a real person") are never
     evidence of a condition, whatever a learned table says."""
