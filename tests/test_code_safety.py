@@ -275,9 +275,6 @@ def test_c11_threshold_is_rounded_in_every_output(coder, tmp_path):
         def file(self, name):
             return tmp_path / name if name == "scorer.json" else coder.pack.file(name)
 
-        def has_file(self, name):
-            return coder.pack.has_file(name)
-
         def info(self):
             return {"name": self.name, "version": self.version}
 

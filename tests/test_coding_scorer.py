@@ -1,10 +1,9 @@
-"""The coder's tree scorer: the numpy walk of scorer.json and its ONNX form (scorer.onnx), which the app runs."""
+"""The coder's tree scorer: the vectorised numpy walk of the trees in scorer.json."""
 from __future__ import annotations
 
 import json
 
 import numpy as np
-import pytest
 
 from medassist.ingest import document_from_text
 from medassist.tasks import coding_model as cm
@@ -34,22 +33,23 @@ def test_tree_scorer_walks_each_tree_to_its_leaf():
     assert cm.TreeScorer(TREES).score(np.zeros((0, 2))).shape == (0,)
 
 
-def test_onnx_form_of_the_trees_scores_the_same(tmp_path):
-    pytest.importorskip("onnx")
-    path = tmp_path / "scorer.onnx"
-    path.write_bytes(cm.trees_to_onnx(TREES))
-    got = cm.OnnxTreeScorer(path, TREES, threads=1).score(ROWS)
-    assert np.allclose(got, [_expected(a, b) for a, b in ROWS], atol=1e-6)
-
-
-def test_shipped_pack_onnx_scorer_matches_its_trees():
-    """The app scores with scorer.onnx; it must agree with the trees in scorer.json on real candidates."""
+def test_shipped_pack_scores_real_candidates_like_a_plain_tree_walk():
+    """The vectorised walk agrees with walking each tree of scorer.json node by node on a real note."""
     coder = get_coder()
-    assert isinstance(coder.scorer, cm.OnnxTreeScorer)
     data = json.loads(coder.pack.file("scorer.json").read_text(encoding="utf-8"))
     doc = document_from_text("Type 2 diabetes mellitus with chronic kidney disease stage 3. Denies chest pain. "
                              "Hypertension treated with lisinopril. Chest X-ray showed right lower lobe pneumonia.")
     cands = cm.extract(doc, coder.knowledge, coder.lexicon, coder.classify)
     X = np.array([[c.feats[f] for f in data["features"]] for c in cands])
     assert len(X) > 20
-    assert np.allclose(coder.scorer.score(X), cm.TreeScorer(data).score(X), atol=1e-5)
+
+    def walk(x):
+        z = data["init"]
+        for t in data["trees"]:
+            n = 0
+            while t["left"][n] >= 0:
+                n = t["left"][n] if x[t["feature"][n]] <= t["threshold"][n] else t["right"][n]
+            z += t["value"][n]
+        return 1.0 / (1.0 + np.exp(-z))
+
+    assert np.allclose(coder.scorer.score(X), [walk(x) for x in X], atol=1e-12)

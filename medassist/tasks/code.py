@@ -81,7 +81,7 @@ class Coder:
         import json
 
         from .coding_lexicon import lexicon
-        from .coding_model import Knowledge, OnnxTreeScorer, TreeScorer
+        from .coding_model import Knowledge, TreeScorer
 
         if pack is None:
             from medassist.runtime.registry import find_pack
@@ -96,10 +96,7 @@ class Coder:
             scorer = json.loads(pack.file("scorer.json").read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError) as exc:
             raise ModelPackError(f"unreadable coder pack file ({exc})", path=pack.path) from exc
-        if pack.has_file("scorer.onnx"):  # the same trees, compiled for onnxruntime (faster)
-            self.scorer = OnnxTreeScorer(pack.file("scorer.onnx"), scorer)
-        else:
-            self.scorer = TreeScorer(scorer)
+        self.scorer = TreeScorer(scorer)
         self.threshold = round(float(scorer.get("threshold", 0.5)), 4)  # no float noise in any output
         self.lexicon = lexicon()
         from .coding_safety import learned_synonyms

@@ -15,10 +15,9 @@ Steps:
  4. 5-fold cross-fitting on the training notes: features of each fold come from tables learned on the
     other folds, so the scorer sees the same noise as on unseen notes;
  5. fit gradient-boosted trees (sklearn, build time only; 150 trees of depth 3) on candidate features
-    (coding_model.FEATURES), export them as JSON (scorer.json, the reference) and as an ONNX
-    TreeEnsembleRegressor (scorer.onnx: the same trees, what the app runs with onnxruntime);
+    (coding_model.FEATURES), export them as JSON (scorer.json);
  6. measure MAP / micro-F1 on dev with the train-only model and pick the operating threshold there.
-Needs scikit-learn and onnx at build time only.
+Needs scikit-learn at build time only; the app evaluates the trees with numpy.
 """
 from __future__ import annotations
 
@@ -253,8 +252,6 @@ def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids
         p = out / name
         p.write_bytes(json.dumps(obj, separators=(",", ":"), sort_keys=True).encode())
         files[name] = p
-    files["scorer.onnx"] = out / "scorer.onnx"  # the same trees for onnxruntime (the app's fast path)
-    files["scorer.onnx"].write_bytes(cm.trees_to_onnx(scorer_json))
     data_hash = hashlib.sha256()
     for split in (["train", "dev"] if final else ["train"]):
         for f in (f"{split}/{split}D.tsv", f"{split}/{split}X.tsv"):
