@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/codiesp.py --split dev [--limit N] [--data DIR] [--pack DIR]
     .venv/bin/python bench/codiesp.py --split dev --pack DIR --retrieval [--index DIR]
+    .venv/bin/python bench/codiesp.py --split dev --pack DIR --jobs 2     # (the default) also as a 2-process batch
 
 The shipped pack learned from train+dev; dev numbers need the train-only variant, made by
 ``models/coder/train.py --out DIR --threshold 0.3`` (no --final) and passed here with ``--pack DIR``.
@@ -9,7 +10,10 @@ The shipped pack learned from train+dev; dev numbers need the train-only variant
 Prints MAP over each note's ranked list (trec_eval style, as the CodiEsp evaluation computes it: average
 precision with the number of gold codes as denominator, averaged over notes) and micro precision /
 recall / F1 of the suggested set, with median ms per note end to end (ingest + coding, models loaded)
-and notes per second over the whole batch. Gold labels that became headers in the April-2026 set (R05 'cough'
+and notes per second over the whole batch, one process; then notes per second of the same notes coded as a batch by
+``--jobs`` worker processes (default 2, this machine's cores; 0: skip), the path of ``medassist code --jobs N``
+(medassist.commands.code.Batch), timed once every worker has loaded its coder, with a check that each note gets the
+same codes as in one process. Gold labels that became headers in the April-2026 set (R05 'cough'
 was billable when CodiEsp was labelled) are matched by a suggested child of theirs (R05.1). Two peers run in the same process on the same notes:
   * lexical-only: the tabular lexicon matches alone (no learned tables, no scorer), ranked by term length;
   * prior: every note gets the same list, the codes ranked by their frequency in the coder's knowledge.
@@ -46,6 +50,8 @@ def main(argv=None) -> int:
                     help="also measure the coder with embedding-retrieval candidates (ratio with/without)")
     ap.add_argument("--index", type=Path, default=None,
                     help="with --retrieval: a coder-index pack folder instead of the installed one")
+    ap.add_argument("--jobs", type=int, default=2,
+                    help="also time the notes as a batch over N worker processes (medassist code --jobs N); 0: skip")
     args = ap.parse_args(argv)
 
     from medassist.ingest import document_from_text
@@ -79,13 +85,14 @@ def main(argv=None) -> int:
               f"numbers on a split it learned from are optimistic")
 
     # --- the coder
-    rankings, suggested, times, any_status = {}, {}, [], {}
+    rankings, suggested, times, any_status, listed = {}, {}, [], {}, {}
     t_batch = time.perf_counter()
     for i in ids:
         t = time.perf_counter()
         doc = document_from_text(texts[i], source=f"{i}.txt")
         res = code_document(doc, coder=coder)
         times.append((time.perf_counter() - t) * 1000.0)
+        listed[i] = [(c.code, c.suggested) for c in res.codes]
         g = gold.get(i, set())
         rankings[i] = align([eval_key(c.code) for c in res.codes], g, headers)
         suggested[i] = set(align([eval_key(c.code) for c in res.codes if c.suggested], g, headers))
@@ -94,6 +101,23 @@ def main(argv=None) -> int:
     batch_s = time.perf_counter() - t_batch
     m = mean_average_precision(rankings, gold)
     p, r, f = micro_prf(suggested, gold)
+
+    # --- the same notes as a batch over N worker processes (medassist code --jobs N)
+    par_s = None
+    if args.jobs > 1:
+        from medassist.cli import InputItem
+        from medassist.commands.code import Batch
+
+        items = [InputItem(name=f"{i}.txt", path=None, data=texts[i].encode("utf-8")) for i in ids]
+        batch = Batch(items, args.jobs, False, pack=str(args.pack) if args.pack is not None else None)
+        try:
+            ready = batch.warm()
+            t = time.perf_counter()
+            recs = [batch.result(item)[1] for item in items]
+            par_s = time.perf_counter() - t
+        finally:
+            batch.close()
+        same = sum(1 for i, rec in zip(ids, recs) if [(c["code"], c["suggested"]) for c in rec["codes"]] == listed[i])
 
     # --- the coder with retrieval candidates appended (same notes, same coder)
     rm = None
@@ -160,6 +184,10 @@ def main(argv=None) -> int:
           f"e.g. R05 'cough' was billable): a suggested child of such a label (R05.1) counts as that label)")
     print(f"coder        MAP {m:.4f}  micro P {p:.4f} R {r:.4f} F1 {f:.4f}  "
           f"median {med:.1f} ms/note  p90 {sorted(times)[int(0.9 * (n - 1))]:.1f} ms  batch {n / batch_s:.1f} notes/s")
+    if par_s is not None:
+        print(f"  batch over {ready} worker processes (medassist code --jobs {args.jobs}), models loaded: "
+              f"{n / par_s:.1f} notes/s, x{(n / par_s) / (n / batch_s):.2f} one process; "
+              f"same codes as one process for {same}/{n} notes")
     print(f"  (diagnostic: above threshold whatever the context status — negated/uncertain/historical/family "
           f"included, which MedAssist never suggests: P {ap_:.4f} R {ar_:.4f} F1 {af_:.4f})")
     print(f"lexical-only MAP {lm:.4f}  micro P {lp:.4f} R {lr_:.4f} F1 {lf:.4f}  "
@@ -176,12 +204,15 @@ def main(argv=None) -> int:
         print(f"ratio with/without retrieval: MAP x{rm / m if m else float('inf'):.3f}, F1 x{rf / f if f else float('inf'):.3f}, "
               f"time per note x{rmed / med:.2f}, notes/s x{(n / r_batch_s) / (n / batch_s):.2f}; "
               f"median with retrieval {'<=' if rmed <= 100 else '>'} 100 ms/note")
-    ok = m >= 0.60 and f >= 0.60 and med <= 100 and n / batch_s >= 20
+    best_rate = max(n / batch_s, n / par_s if par_s else 0.0)
+    ok = m >= 0.60 and f >= 0.60 and med <= 100 and best_rate >= 20
     if learned:
         print("targets: not assessed (the pack learned from this split; measure a train-only pack on dev — "
               "its dev numbers are in the pack manifest)")
     else:
-        print(f"targets (MAP>=0.60, F1>=0.60, median<=100 ms, >=20 notes/s): {'met' if ok else 'NOT met'}")
+        print(f"targets (MAP>=0.60, F1>=0.60, median<=100 ms, >=20 notes/s in batch): {'met' if ok else 'NOT met'} "
+              f"(MAP {'ok' if m >= 0.60 else 'short'}, F1 {'ok' if f >= 0.60 else 'short'}, "
+              f"median {'ok' if med <= 100 else 'slow'}, batch {best_rate:.1f} notes/s {'ok' if best_rate >= 20 else 'slow'})")
     return 0
 
 

@@ -10,6 +10,10 @@ import sys
 
 
 def run() -> int:
+    import multiprocessing
+
+    # a worker process of `MedAssist --cli code --jobs N` starts as this executable: let it run its task
+    multiprocessing.freeze_support()
     from medassist.netguard import install
 
     install()

@@ -137,3 +137,44 @@ def test_cli_csv_and_text(tmp_path, capsys):
     assert cli_main(["code", str(a), "--no-history"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Suggested ICD-10-CM codes") and "E11.9" in out.split("Other candidates")[0]
+
+
+def test_cli_jobs_batch_gives_the_same_output_history_and_errors_in_order(tmp_path, capsys):
+    """``--jobs 2``: the notes are coded by two worker processes; what is printed, the errors and the history
+    records are those of one process, in the same order."""
+    notes = {
+        "a.txt": "Type 2 diabetes mellitus with diabetic chronic kidney disease stage 3. Denies chest pain.\n",
+        "b.txt": "ASSESSMENT: Community-acquired pneumonia with cough and fever for 3 days.\n",
+        "c.txt": "Family history of breast cancer. Essential hypertension, on lisinopril.\n",
+    }
+    for name, text in notes.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "d.pdf").write_bytes(b"%PDF-1.4 broken")  # a bad file in the middle of the batch
+    (tmp_path / "e.txt").write_text("Rule out pneumonia.\n", encoding="utf-8")
+    outs = []
+    for jobs in ("1", "2"):
+        rc = cli_main(["code", str(tmp_path), "--format", "jsonl", "--no-history", "--jobs", jobs])
+        lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+        assert rc == 2  # one input failed, the others were coded
+        for rec in lines:
+            rec.pop("elapsed_ms", None)
+        outs.append(lines)
+    one, two = outs
+    assert [r["file"] for r in two] == [str(tmp_path / n) for n in ("a.txt", "b.txt", "c.txt", "d.pdf", "e.txt")]
+    assert two == one
+    assert "error" in two[3] and "d.pdf" in two[3]["error"] and two[3]["error_type"] == "IngestError"
+    assert {"J18.9"} <= {c["code"] for c in two[1]["codes"] if c["suggested"]}
+    # recorded in the encrypted history in input order, failures not recorded
+    assert cli_main(["code", str(tmp_path), "--format", "jsonl", "--jobs", "2"]) == 2
+    capsys.readouterr()
+    assert cli_main(["history", "list", "--format", "json"]) == 0
+    runs = json.loads(capsys.readouterr().out)
+    names = [json.dumps(r) for r in runs]
+    order = [next(k for k, s in enumerate(names) if n in s) for n in ("a.txt", "b.txt", "c.txt", "e.txt")]
+    assert len(runs) == 4 and sorted(order, reverse=True) == order  # newest first
+
+
+def test_cli_jobs_rejects_a_bad_value(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli_main(["code", "x.txt", "--jobs", "two"])
+    assert exc.value.code == 2 and "--jobs takes a whole number" in capsys.readouterr().err

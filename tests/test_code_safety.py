@@ -127,10 +127,15 @@ def test_c2_c9_evidence_that_is_not_a_mention_is_not_suggested(coder, text, code
 
 
 def test_c2_type2_diabetes_is_not_evidence_for_hypertension(coder):
-    sug, listed = suggested(coder, "She has type 2 diabetes on insulin. Type 2 diabetes with hyperglycemia.")
+    text = "She has type 2 diabetes on insulin. Type 2 diabetes with hyperglycemia."
+    sug, listed = suggested(coder, text)
     assert "I10" not in sug
-    if "I10" in listed:
+    if "I10" in listed and listed["I10"].score >= coder.threshold:  # above the threshold: it says why not
         assert listed["I10"].warnings
+    # whatever the scorer makes of it, "Type 2 diabetes" is no evidence for hypertension
+    doc = document_from_text(text)
+    i = text.index("Type 2 diabetes")
+    assert coding_safety.evidence_problem("I10", doc, Span.of(text, i, i + len("Type 2 diabetes"))) is not None
 
 
 def test_c2_knee_effusion_keeps_the_knee_code(coder):

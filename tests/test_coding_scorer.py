@@ -53,3 +53,106 @@ def test_shipped_pack_scores_real_candidates_like_a_plain_tree_walk():
         return 1.0 / (1.0 + np.exp(-z))
 
     assert np.allclose(coder.scorer.score(X), [walk(x) for x in X], atol=1e-12)
+
+
+def test_term_coverage_plain_and_idf_weighted():
+    idf = {"chronic": 1.0, "kidney": 2.0, "disease": 1.0}
+    terms = cm._weigh([("chronic", "kidney", "disease"), ("nephropathy",)], idf)
+    plain, weighted = cm._coverage(terms, {"kidney", "disease", "stage"})
+    assert plain == 2 / 3
+    assert weighted == 3.0 / 4.0  # kidney (2) + disease (1) of chronic + kidney + disease (4)
+    assert cm._coverage(terms, {"nephropathy"}) == (1.0, 1.0)
+    assert cm._coverage(terms, {"stage"}) == (0.0, 0.0)
+    # a word no training note used weighs as a rare one
+    rare = cm._weigh([("kidney", "zzzword")], idf)
+    assert cm._coverage(rare, {"zzzword"})[1] == cm.IDF_UNSEEN / (cm.IDF_UNSEEN + 2.0)
+
+
+def test_note_features_of_real_candidates():
+    """Every candidate carries the note features; they agree with the note and with the other candidates."""
+    coder = get_coder()
+    text = ("Right lower lobe pneumonia on chest X-ray. Type 2 diabetes mellitus with diabetic chronic kidney "
+            "disease. She also has hypertension. Sputum culture grew no organism.")
+    doc = document_from_text(text)
+    cands = cm.extract(doc, coder.knowledge, coder.lexicon, coder.classify)
+    by_code = {c.code: c for c in cands}
+    assert {"J18.9", "E11.22"} <= set(by_code)
+    for c in cands:
+        f = c.feats
+        assert set(cm.FEATURES) <= set(f)
+        assert 0.0 <= f["dcov_ev"] <= f["dcov_doc"] <= 1.0 and 0.0 <= f["dcov_evw"] <= f["dcov_docw"] <= 1.0
+        assert f["sib_n"] == sum(o.code[:3] == c.code[:3] for o in cands) - 1
+        assert f["code_len"] == len(c.code.replace(".", "")) and f["n_ev"] == len(c.evidence)
+    top = max(cands, key=lambda c: c.feats["s_max"])
+    assert top.feats["rank_s"] == 0.0
+    # J18.9 "Pneumonia, unspecified organism" (terms: its description and "pna"): both words are in the note,
+    # only "pneumonia" in the sentence that names it
+    j = by_code["J18.9"].feats
+    assert j["dcov_doc"] == 1.0 and j["dcov_ev"] == 0.5 and j["dcov_evw"] < 1.0
+    assert by_code["E11.22"].feats["dcov_doc"] == 1.0 and by_code["E11.22"].feats["dcov_ev"] == 1.0
+    # a code none of whose words the note holds gets zero coverage
+    far = [c for c in cands if c.feats["dcov_doc"] == 0.0]
+    assert all(c.feats["dcov_ev"] == 0.0 for c in far)
+
+
+def test_scorer_reads_only_the_features_it_was_trained_on():
+    """A pack trained before the note features (its scorer lists the mention features only) scores as before:
+    the coder builds each row from the scorer's own feature list."""
+    coder = get_coder()
+    old = cm.TreeScorer({"features": ["s_max", "d_max"], "init": 0.0, "trees": [
+        {"left": [1, -1, -1], "right": [2, -1, -1], "feature": [1, 0, 0], "threshold": [0.5, 0, 0],
+         "value": [0, -1.0, 1.0]}]})
+    assert old.features == ["s_max", "d_max"]
+    saved = coder.scorer
+    try:
+        coder.scorer = old
+        res = coder.code(document_from_text("Chest X-ray showed right lower lobe pneumonia."))
+    finally:
+        coder.scorer = saved
+    assert res.codes and {round(c.score, 6) for c in res.codes} <= {round(1 / (1 + np.exp(1.0)), 6),
+                                                                    round(1 / (1 + np.exp(-1.0)), 6)}
+
+
+_BUILD = """
+import json, sys
+from medassist.tasks.coding_model import build_knowledge
+sents = ["Fever and cough for three days.", "Chest X-ray showed pneumonia of the right lower lobe.",
+         "Type 2 diabetes mellitus with chronic kidney disease.", "She has essential hypertension."]
+codes = [{"R50.9", "R05.9", "J18.9"}, {"J18.9", "J18.1"}, {"E11.22", "N18.9", "E11.9"}, {"I10"}]
+examples = [(sents, codes, set().union(*codes)), (sents[1:], codes[1:], set().union(*codes[1:])),
+            (sents[:2], codes[:2], set().union(*codes[:2]))]
+sys.stdout.write(json.dumps(build_knowledge(examples, min_count=1, max_codes=2), sort_keys=True))
+"""
+
+
+def test_knowledge_tables_do_not_depend_on_the_hash_seed():
+    """The recipe gives the same tables twice: codes tied on their count are kept and listed by code, not in the
+    order a set of strings happens to iterate in (which changes with PYTHONHASHSEED)."""
+    import os
+    import subprocess
+    import sys
+
+    outs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        proc = subprocess.run([sys.executable, "-c", _BUILD], capture_output=True, text=True, env=env, check=True)
+        outs.add(proc.stdout)
+    assert len(outs) == 1
+    sent = json.loads(outs.pop())["sent"]
+    tied = sent["chest"][1]  # "chest" is in the sentence of two codes, each seen with it in 2 notes: a tie
+    assert [c for c, _ in tied] == sorted(c for c, _ in tied)
+
+
+def test_shipped_scorer_has_no_runaway_leaves_and_does_not_saturate_on_a_short_note():
+    """A leaf fitted on a handful of rows gets a huge log-odds step; with one, a note unlike the training case
+    reports (one line) scored 1.0 on every candidate. The recipe keeps >= 20 rows a leaf."""
+    coder = get_coder()
+    data = json.loads(coder.pack.file("scorer.json").read_text(encoding="utf-8"))
+    leaves = [v for t in data["trees"] for v, left in zip(t["value"], t["left"]) if left < 0]
+    assert max(abs(v) for v in leaves) < 5.0
+    doc = document_from_text("ASSESSMENT: Community-acquired pneumonia with cough and fever for 3 days.")
+    cands = cm.extract(doc, coder.knowledge, coder.lexicon, coder.classify)
+    scores = coder.scorer.score(np.array([[c.feats[f] for f in data["features"]] for c in cands]))
+    assert len(scores) > 10 and float(np.median(scores)) < 0.5
+    top3 = [cands[int(k)].code for k in np.argsort(-scores)[:3]]
+    assert "J18.9" in top3 and all(c.startswith(("J18", "R50", "R05")) for c in top3)  # pneumonia, fever, cough

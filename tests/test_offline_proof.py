@@ -50,6 +50,7 @@ CLI_RUNS = [
     ["inspect", str(SAMPLES / "clinic_note.txt")],
     ["inspect", str(SAMPLES / "ct_phantom")],
     ["code", str(SAMPLES / "discharge_summary.txt")],
+    ["code", "--jobs", "2", str(SAMPLES / "discharge_summary.txt"), str(SAMPLES / "clinic_note.txt")],  # workers
     ["summarize", str(SAMPLES / "discharge_summary.txt")],
     ["letter", str(SAMPLES / "clinic_note.txt")],
     ["impression", str(SAMPLES / "chest_findings.txt")],

@@ -1,7 +1,11 @@
-"""``medassist code PATH... [--format text|json|jsonl|csv] [-o OUT] [--limit N] [--retrieval]``.
+"""``medassist code PATH... [--format text|json|jsonl|csv] [-o OUT] [--limit N] [--retrieval] [--jobs N]``.
 
 ICD-10-CM codes for each note, with the evidence for each code, its context status and validation
 warnings. Suggested codes are drafts for a coder to accept or reject.
+
+``--jobs N`` codes a batch (several files, a folder) in N worker processes, each with its own coder: the notes
+are read here, in order, and the output, the history records and the errors are the same as with one process,
+in the same order. Each worker installs the network guard first.
 """
 from __future__ import annotations
 
@@ -32,8 +36,23 @@ def register(subparsers) -> None:
     p.add_argument("--retrieval", action=argparse.BooleanOptionalAction, default=None,
                    help="also list codes found by embedding similarity (sentence vs code description), below the "
                    "scored ones and never suggested; slower (default: the coder_retrieval setting, off)")
+    p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                   help="code a batch of notes in N worker processes (0: one per CPU core); same output, same "
+                   "order (default: %(default)s)")
     add_common_options(p, FORMATS)
     p.set_defaults(func=run)
+
+
+def _jobs(value: str) -> int:
+    import os
+
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number, not {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("--jobs takes 0 (one per CPU core) or more")
+    return n or (os.cpu_count() or 1)
 
 
 def _record(result_dict: dict[str, Any]) -> dict[str, Any]:
@@ -45,7 +64,7 @@ def _record(result_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(args) -> int:
-    from ..tasks.code import code_document, get_coder
+    from ..tasks.code import get_coder
 
     items = expand_inputs(args.paths)
     retrieval = args.retrieval
@@ -55,19 +74,22 @@ def run(args) -> int:
         retrieval = bool(getattr(Settings.load(), "coder_retrieval", False))
     coder = None
     rows: list[dict[str, Any]] = []
+    batch: Batch | None = None  # started at the first note: after run_task has opened the history
 
     def fn(item) -> TaskOutput:
-        nonlocal coder
-        doc = read_document(item)
-        if coder is None:
-            coder = get_coder()
-        result = code_document(doc, coder=coder, retrieval=retrieval)
-        rec = _record(result.to_dict())
-        rec["elapsed_ms"] = getattr(result, "elapsed_ms", None)
+        nonlocal coder, batch
+        if batch is None and args.jobs > 1 and len(items) > 1:
+            batch = Batch(items, args.jobs, retrieval)
+        if batch is not None:
+            doc, rec, models = batch.result(item)
+        else:
+            doc = read_document(item)
+            if coder is None:
+                coder = get_coder()
+            rec, models = _code(doc, coder, retrieval)
         if args.format == "csv":
             rows.append({"file": item.name, **rec})
-        return TaskOutput(result=rec, source=doc, models=result.models,
-                          params={"threshold": result.threshold})
+        return TaskOutput(result=rec, source=doc, models=models, params={"threshold": rec["threshold"]})
 
     def guarded(item):
         try:
@@ -77,10 +99,104 @@ def run(args) -> int:
                 rows.append({"file": item.name, "error": str(exc)})
             raise
 
-    rc = run_task(args, "code", items, guarded, lambda rec: render_text(rec, limit=args.limit))
+    try:
+        rc = run_task(args, "code", items, guarded, lambda rec: render_text(rec, limit=args.limit))
+    finally:
+        if batch is not None:
+            batch.close()
     if args.format == "csv":
         write_csv(rows, args)
     return rc
+
+
+def _code(doc, coder, retrieval: bool) -> tuple[dict[str, Any], list[dict]]:
+    """One note's record (the jsonl fields) and the models that made it."""
+    from ..tasks.code import code_document
+
+    result = code_document(doc, coder=coder, retrieval=retrieval)
+    rec = _record(result.to_dict())
+    rec["elapsed_ms"] = getattr(result, "elapsed_ms", None)
+    return rec, result.models
+
+
+def _worker_start(pack: str | None = None) -> None:
+    """A batch worker: the network guard first, then the coder (the installed pack, or the pack folder
+    ``pack``: bench/codiesp.py measures train-only packs), once."""
+    from ..netguard import install
+    from ..tasks import code as code_task
+
+    install()
+    if pack is None:
+        code_task.get_coder()
+    else:
+        from ..runtime.packs import ModelPack
+
+        code_task.use_coder(code_task.Coder(pack=ModelPack.load(pack)))
+
+
+def _worker_code(doc, retrieval: bool):
+    from ..tasks.code import get_coder
+
+    return _code(doc, get_coder(), retrieval)
+
+
+def _worker_ready(pause: float) -> int:
+    import os
+    import time
+
+    time.sleep(pause)
+    return os.getpid()
+
+
+class Batch:
+    """The notes of one ``--jobs N`` run: read here in order (a bad file fails as it would with one process),
+    coded by a pool of N processes as soon as they are read; ``result(item)`` waits for that note's record."""
+
+    def __init__(self, items, jobs: int, retrieval: bool, pack: str | None = None):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn / forkserver: a worker starts clean (no copy of this process's threads or open files)
+        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+        self.workers = max(1, min(jobs, len(items)))
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(method),
+                                        initializer=_worker_start, initargs=(pack,))
+        self.items, self.retrieval = items, retrieval
+        self.pending: dict[int, tuple] | None = None
+
+    def warm(self, pause: float = 0.2, rounds: int = 50) -> int:
+        """Wait until every worker has started and loaded its coder; returns how many answered."""
+        seen: set[int] = set()
+        for _ in range(rounds):
+            seen |= {f.result() for f in [self.pool.submit(_worker_ready, pause) for _ in range(self.workers)]}
+            if len(seen) >= self.workers:
+                break
+        return len(seen)
+
+    def start(self) -> None:
+        self.pending = {}
+        for item in self.items:
+            try:
+                doc = read_document(item)
+            except MedAssistError as exc:
+                self.pending[id(item)] = (None, exc)
+                continue
+            self.pending[id(item)] = (doc, self.pool.submit(_worker_code, doc, self.retrieval))
+
+    def result(self, item):
+        if self.pending is None:
+            self.start()
+        doc, job = self.pending.pop(id(item))
+        if isinstance(job, BaseException):
+            raise job
+        rec, models = job.result()  # a worker's MedAssistError is raised here, its type and message kept
+        return doc, rec, models
+
+    def close(self) -> None:
+        for _, job in (self.pending or {}).values():
+            if not isinstance(job, BaseException):
+                job.cancel()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def write_csv(rows, args) -> None:

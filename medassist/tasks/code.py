@@ -339,6 +339,13 @@ def get_coder() -> Coder:
         return _coder
 
 
+def use_coder(coder: Coder) -> None:
+    """Make ``coder`` the process-wide coder (a batch worker measuring a pack folder: bench/codiesp.py)."""
+    global _coder
+    with _lock:
+        _coder = coder
+
+
 def code_document(doc, *, coder: Coder | None = None, retrieval: bool = False) -> CodingResult:
     """Suggest ICD-10-CM codes for a Document (see the module docstring)."""
     t0 = time.perf_counter()

@@ -88,6 +88,17 @@ class Lexicon:
         for i, (t, k) in enumerate(zip(terms, self.key_pos)):
             if k >= 0:
                 self.index.setdefault(t.words[k], []).append(i)
+        self._by_code: dict[str, set] | None = None
+
+    def words_of(self, code: str) -> set:
+        """The word tuples of every term that targets ``code`` (none empty)."""
+        if self._by_code is None:
+            by_code: dict[str, set] = {}
+            for t in self.terms:
+                if t.words:
+                    by_code.setdefault(t.code, set()).add(t.words)
+            self._by_code = by_code
+        return self._by_code.get(code, set())
 
     def match(self, text: str, start: int, end: int, tokens=None):
         """Terms whose words all occur in text[start:end]: [(Term, [token spans of its words])].

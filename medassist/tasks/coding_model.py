@@ -6,22 +6,34 @@ Knowledge (learned from CodiEsp train by models/coder/train.py, shipped as JSON 
   * ``doc``: the same at document level;
   * ``prior``: how often each code was assigned.
 The tabular lexicon (medassist.tasks.coding_lexicon) adds codes no training note used.
+Each candidate's features (FEATURES): its mentions (MENTION_FEATURES: table probabilities, lexicon matches, context
+status, prior, kNN vote) and how the note states it among the other candidates (NOTE_FEATURES, _note_features).
 The scorer is a small gradient-boosted tree ensemble stored as arrays in JSON and evaluated with numpy.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from medassist import icd10
 
+from .coding_lexicon import term_words
 from .coding_text import grams, sentence_spans, tokenize
 
-FEATURES = [
+MENTION_FEATURES = [
     "s_max", "s_second", "s_nsent", "d_max", "lex_len", "lex_desc", "lex_count", "gram_len", "gram_logn",
     "log_prior", "seen", "neg", "unc", "hist", "fam", "hyp", "header", "chap_r", "knn", "knn_any",
 ]
+# how the note states it, among the other candidates (added 2026-12-05; a scorer lists the features it was trained
+# on, so a pack trained before reads only the mention features). None depends on the note's length or on where in
+# the note a mention lies: learned on long case reports, such features misjudged one-line notes.
+NOTE_FEATURES = [
+    "n_ev", "ev_top", "code_len", "chap", "sib_n", "rank_s", "dcov_doc", "dcov_docw", "dcov_ev", "dcov_evw", "dcov_cat",
+]
+FEATURES = MENTION_FEATURES + NOTE_FEATURES
 KNN_K = 20
 KNN_TERMS = 80
 STATUSES = ("affirmed", "negated", "uncertain", "historical", "family", "hypothetical")
@@ -79,6 +91,8 @@ class Knowledge:
         self.n_docs: int = int(data.get("n_docs", 1))
         knn = data.get("knn") or {}
         self.idf: dict = knn.get("idf", {})
+        self.unigram_idf: dict = {g: w for g, w in self.idf.items() if " " not in g}
+        self.term_cache: dict = {}  # code -> its weighted terms (coding_model._weighted_terms)
         self.knn_codes: list = [set(c) for c in knn.get("codes", [])]
         self.inverted: dict = {}
         for j, (terms, weights) in enumerate(knn.get("vectors", [])):
@@ -151,7 +165,7 @@ def build_knowledge(examples, min_count: int = 2, max_codes: int = 25) -> dict:
             keep = [(c, k) for c, k in codes.items()
                     if k >= min_k and (k >= 2 or ng >= min_count) and k / (ng + ALPHA) >= 0.04]
             if keep:
-                keep.sort(key=lambda x: -x[1])
+                keep.sort(key=lambda x: (-x[1], x[0]))  # ties by code: the same table whatever the hash seed
                 out[g] = [ng, [[c, k] for c, k in keep[:max_codes]]]
         return out
 
@@ -202,13 +216,16 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
         c = cands.get(code)
         if c is None:
             c = cands[code] = Candidate(code)
-            c.feats = dict.fromkeys(FEATURES, 0.0)
+            c.feats = dict.fromkeys(MENTION_FEATURES, 0.0)  # NOTE_FEATURES: _note_features
         return c
 
     sent_table, doc_table = know.sent, know.doc
+    sentences = sentence_spans(doc)
+    sent_words: list[set] = []
     doc_seen: set = set()
-    for s, e in sentence_spans(doc):
+    for s, e in sentences:
         toks = tokenize(text[s:e], s)
+        sent_words.append({t.norm for t in toks})
         best_here: dict[str, tuple] = {}
         for g, i, j in grams(toks, know.nmax):
             row = sent_table.get(g)
@@ -318,7 +335,84 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
                          ("hypothetical", "hyp")):
             f[name] = 1.0 if c.status == st else 0.0
         out.append(c)
+    _note_features(doc, out, know, lexicon, sentences, sent_words)
     return out
+
+
+IDF_UNSEEN = 8.0  # idf of a word no training note used (rarer than any the notes did)
+
+
+@lru_cache(maxsize=20000)
+def _description_words(code: str) -> tuple[str, ...]:
+    e = icd10.lookup(code)
+    return term_words(e.description) if e is not None else ()
+
+
+def _weighted_terms(know: "Knowledge", lexicon, code: str) -> tuple:
+    """The code's terms (index terms and its description) as (words, idf weights, total weight), cached."""
+    got = know.term_cache.get(code)
+    if got is None:
+        terms = set(lexicon.words_of(code))
+        if _description_words(code):
+            terms.add(_description_words(code))
+        got = know.term_cache[code] = _weigh(terms, know.unigram_idf)
+    return got
+
+
+def _weigh(terms, idf: dict) -> tuple:
+    out = []
+    for ws in terms:
+        weights = {w: idf.get(w, IDF_UNSEEN) for w in ws}
+        out.append((frozenset(ws), weights, sum(weights.values()) or 1.0))
+    return tuple(out)
+
+
+def _coverage(weighted, words: set) -> tuple[float, float]:
+    """Best share of a term's words found in ``words``: plain, and weighted by idf."""
+    best = best_w = 0.0
+    for ws, weights, total in weighted:
+        hit = ws & words
+        if hit:
+            best = max(best, len(hit) / len(ws))
+            best_w = max(best_w, sum(map(weights.__getitem__, hit)) / total)
+    return best, best_w
+
+
+def _note_features(doc, cands: list[Candidate], know: Knowledge, lexicon, sentences, sent_words) -> None:
+    """Features of a candidate among the others and in the note (in place): how many evidence spans it has and
+    how strong the best is, how specific the code is and its chapter, how many codes of its category are
+    candidates, its rank by the mention table, and how much of its description / index terms (and its
+    category's) the note and its evidence sentences contain, plain and weighted by idf.
+    ``sentences``/``sent_words``: the note's sentence spans and the word set of each."""
+    starts = [s for s, _ in sentences]
+    doc_words = set().union(*sent_words)
+    by_prefix: dict[str, int] = {}
+    for c in cands:
+        by_prefix[c.code[:3]] = by_prefix.get(c.code[:3], 0) + 1
+    rank_s = {id(c): r for r, c in enumerate(sorted(cands, key=lambda c: -c.feats["s_max"]))}
+    unions: dict[tuple, set] = {}
+    categories: dict[str, float] = {}
+    for c in cands:
+        f = c.feats
+        f["n_ev"] = float(len(c.evidence))
+        f["ev_top"] = c.evidence[0][2] if c.evidence else 0.0
+        f["code_len"] = float(len(c.code.replace(".", "")))
+        f["chap"] = float(ord(c.code[0]) - ord("A"))
+        f["sib_n"] = float(by_prefix[c.code[:3]] - 1)
+        f["rank_s"] = float(min(rank_s[id(c)], 50))
+        terms = _weighted_terms(know, lexicon, c.code)
+        f["dcov_doc"], f["dcov_docw"] = _coverage(terms, doc_words)
+        f["dcov_ev"] = f["dcov_evw"] = 0.0
+        if f["dcov_doc"]:  # the evidence sentences are part of the note: nothing of the term there otherwise
+            where = tuple(sorted({bisect.bisect_right(starts, a) - 1 for a, _, _ in c.evidence[:3]} - {-1}))
+            if where not in unions:
+                unions[where] = set().union(*(sent_words[k] for k in where))
+            f["dcov_ev"], f["dcov_evw"] = _coverage(terms, unions[where])
+        cat = c.code[:3]
+        if cat not in categories:
+            words = _description_words(cat)
+            categories[cat] = _coverage(_weigh((words,), know.unigram_idf), doc_words)[1] if words else 0.0
+        f["dcov_cat"] = categories[cat]
 
 
 _CHRONIC_RE = re.compile(r"\bchronic(?:ally)?\b")

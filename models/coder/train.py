@@ -14,8 +14,10 @@ Steps:
  3. learn n-gram -> code tables at sentence and document level (coding_model.build_knowledge);
  4. 5-fold cross-fitting on the training notes: features of each fold come from tables learned on the
     other folds, so the scorer sees the same noise as on unseen notes;
- 5. fit gradient-boosted trees (sklearn, build time only; 150 trees of depth 3) on candidate features
-    (coding_model.FEATURES), export them as JSON (scorer.json);
+ 5. fit gradient-boosted trees (sklearn, build time only; 250 trees of depth 4, >= 20 rows a leaf) on candidate features
+    (coding_model.FEATURES: the mention tables, context, kNN, and since 2026-12-05 how the note states the code:
+    evidence count and strength, specificity, sibling candidates, rank, and how much of the code's description
+    / index terms the note and its evidence sentences hold), export them as JSON (scorer.json);
  6. measure MAP / micro-F1 on dev with the train-only model and pick the operating threshold there.
 Needs scikit-learn at build time only; the app evaluates the trees with numpy.
 """
@@ -203,8 +205,10 @@ def main(argv=None) -> int:
         print(f"fold {k}: {X.shape[0]} candidates, {y.sum()} positive; {time.time()-t0:.1f}s", flush=True)
     X = np.vstack(X_parts)
     y = np.concatenate(y_parts)
-    gbm = GradientBoostingClassifier(n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8,
-                                     random_state=SEED)
+    # min_samples_leaf: a leaf of a handful of rows gets a huge log-odds step (Newton step over a tiny hessian;
+    # one final pack had leaves of -28,000) and a note unlike the training notes then scores 1.0 on everything
+    gbm = GradientBoostingClassifier(n_estimators=250, max_depth=4, learning_rate=0.06, subsample=0.8,
+                                     min_samples_leaf=20, random_state=SEED)
     gbm.fit(X, y)
     scorer_json = export_trees(gbm)
     scorer = cm.TreeScorer(scorer_json)
@@ -259,7 +263,7 @@ def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids
     manifest = {
         "name": "coder-codiesp",
         "task": "icd10cm-coding",
-        "version": "1.0.0" if final else "0.9.0-train-only",
+        "version": "1.1.0" if final else "0.10.0-train-only",
         "licence": "CC BY 4.0 (derived from CodiEsp, Miranda-Escalada et al., CLEF eHealth 2020, Zenodo 3837305); "
                    "ICD-10-CM: US public domain",
         "source": "CodiEsp v4 English machine translation, " + ("train + dev" if final else "train") + " split(s)",
