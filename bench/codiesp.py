@@ -111,7 +111,7 @@ def main(argv=None) -> int:
         items = [InputItem(name=f"{i}.txt", path=None, data=texts[i].encode("utf-8")) for i in ids]
         batch = Batch(items, args.jobs, False, pack=str(args.pack) if args.pack is not None else None)
         try:
-            ready = batch.warm()
+            ready = len(batch.warm())
             t = time.perf_counter()
             recs = [batch.result(item)[1] for item in items]
             par_s = time.perf_counter() - t

@@ -178,3 +178,32 @@ def test_cli_jobs_rejects_a_bad_value(capsys):
     with pytest.raises(SystemExit) as exc:
         cli_main(["code", "x.txt", "--jobs", "two"])
     assert exc.value.code == 2 and "--jobs takes a whole number" in capsys.readouterr().err
+
+
+def test_batch_worker_that_dies_gives_a_typed_error_naming_the_note(tmp_path):
+    """Workers killed mid-batch (out of memory, say): each note they did not code fails with a TaskError naming
+    the file and saying how to go on, and the run goes on (exit code 2 from run_task, as for any failed input)."""
+    import os
+    import signal
+    import time
+
+    from medassist.cli import expand_inputs
+    from medassist.commands.code import Batch
+    from medassist.errors import TaskError
+
+    for k in range(3):
+        (tmp_path / f"n{k}.txt").write_text("Essential hypertension.\n", encoding="utf-8")
+    items = expand_inputs([str(tmp_path)])
+    batch = Batch(items, 2, False)
+    try:
+        pids = batch.warm()
+        assert len(pids) == 2
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        for item in items:
+            with pytest.raises(TaskError) as exc:
+                batch.result(item)
+            assert item.name in str(exc.value) and "--jobs 1" in str(exc.value)
+    finally:
+        batch.close()

@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from ..cli import TaskOutput, add_common_options, expand_inputs, read_document, run_task
-from ..errors import MedAssistError
+from ..errors import MedAssistError, TaskError
 
 FORMATS = ("text", "json", "jsonl", "csv")
 CSV_FIELDS = ["file", "code", "description", "score", "suggested", "status", "billable", "evidence_text", "warnings"]
@@ -148,6 +148,11 @@ def _worker_ready(pause: float) -> int:
     return os.getpid()
 
 
+def _stopped(item) -> TaskError:
+    return TaskError("a coding worker process stopped before this note was coded (out of memory, or killed); the "
+                     "notes before it are done: run the rest again, with --jobs 1 if it recurs", path=item.name)
+
+
 class Batch:
     """The notes of one ``--jobs N`` run: read here in order (a bad file fails as it would with one process),
     coded by a pool of N processes as soon as they are read; ``result(item)`` waits for that note's record."""
@@ -164,16 +169,18 @@ class Batch:
         self.items, self.retrieval = items, retrieval
         self.pending: dict[int, tuple] | None = None
 
-    def warm(self, pause: float = 0.2, rounds: int = 50) -> int:
-        """Wait until every worker has started and loaded its coder; returns how many answered."""
+    def warm(self, pause: float = 0.2, rounds: int = 50) -> set[int]:
+        """Wait until every worker has started and loaded its coder; returns the process ids that answered."""
         seen: set[int] = set()
         for _ in range(rounds):
             seen |= {f.result() for f in [self.pool.submit(_worker_ready, pause) for _ in range(self.workers)]}
             if len(seen) >= self.workers:
                 break
-        return len(seen)
+        return seen
 
     def start(self) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         self.pending = {}
         for item in self.items:
             try:
@@ -181,7 +188,10 @@ class Batch:
             except MedAssistError as exc:
                 self.pending[id(item)] = (None, exc)
                 continue
-            self.pending[id(item)] = (doc, self.pool.submit(_worker_code, doc, self.retrieval))
+            try:
+                self.pending[id(item)] = (doc, self.pool.submit(_worker_code, doc, self.retrieval))
+            except BrokenProcessPool:
+                self.pending[id(item)] = (doc, _stopped(item))
 
     def result(self, item):
         if self.pending is None:
@@ -189,7 +199,12 @@ class Batch:
         doc, job = self.pending.pop(id(item))
         if isinstance(job, BaseException):
             raise job
-        rec, models = job.result()  # a worker's MedAssistError is raised here, its type and message kept
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            rec, models = job.result()  # a worker's MedAssistError is raised here, its type and message kept
+        except BrokenProcessPool:
+            raise _stopped(item) from None
         return doc, rec, models
 
     def close(self) -> None:
