@@ -105,6 +105,21 @@ def status(text: str, mention: str, nth: int = 0):
         ("A woman, without known drug allergies, with a history of hypertension.", "drug allergies", "negated", "without"),
         ("A patient with no history of interest was diagnosed with ileal Crohn's disease.", "Crohn's disease", "affirmed", None),
         ("A man with no history of interest was studied for abdominal pain.", "abdominal pain", "affirmed", None),
+        # a new finding after a negated one (CodiEsp case reports, 2026-12-05): the negation stops there ...
+        ("A left testicle with no abnormalities and an epididymis cyst in the head.", "epididymis cyst", "affirmed", None),
+        ("Auscultation without apparent murmur, with paresis of the left arm.", "paresis", "affirmed", None),
+        ("Without any urological history, he began with hematuria after catheterization.", "hematuria", "affirmed", None),
+        ("A man without known allergies diagnosed with gastric adenocarcinoma.", "gastric adenocarcinoma", "affirmed", None),
+        ("No peritoneal irritation and the CT showed portal vein thrombosis.", "portal vein thrombosis", "affirmed", None),
+        ("Treatment did not improve his symptoms, presenting syncope almost daily.", "syncope", "affirmed", None),
+        ("She was free of it for a year, when she returned with a jaw fistula.", "jaw fistula", "affirmed", None),
+        ("Advised not to drink and, 24 hours later, complained of asthenia.", "asthenia", "affirmed", None),
+        ("No relevant history during pregnancy, had been operated on for glaucoma.", "glaucoma", "affirmed", None),
+        # ... but a list under the negation stays negated
+        ("Denies fever, chills, and a cough.", "cough", "negated", "Denies"),
+        ("No fever, chills or night sweats.", "night sweats", "negated", "No"),
+        ("He denies chest pain and shortness of breath.", "shortness of breath", "negated", "denies"),
+        ("No pneumothorax and no pleural effusion.", "pleural effusion", "negated", "no"),
     ],
 )
 def test_cases(text, mention, expected, cue):

@@ -263,7 +263,7 @@ def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids
     manifest = {
         "name": "coder-codiesp",
         "task": "icd10cm-coding",
-        "version": "1.1.0" if final else "0.10.0-train-only",
+        "version": "1.1.1" if final else "0.10.1-train-only",
         "licence": "CC BY 4.0 (derived from CodiEsp, Miranda-Escalada et al., CLEF eHealth 2020, Zenodo 3837305); "
                    "ICD-10-CM: US public domain",
         "source": "CodiEsp v4 English machine translation, " + ("train + dev" if final else "train") + " split(s)",
