@@ -610,3 +610,17 @@ def test_a_below_threshold_note_is_only_on_codes_below_the_threshold():
     for c in res.codes:
         if any(w.startswith("suggested below the threshold") for w in c.warnings):
             assert c.score < coder.threshold, (c.code, c.score)
+
+
+def test_lifelong_condition_stays_current_when_its_affirmed_evidence_is_rejected(coder):
+    """'history of DM treated with metformin': DM is current (lifelong, and treated now). The affirmed mention
+    extract found was the drug ('Insulin was started'), which is not a mention of diabetes; the check that drops it
+    re-reads the remaining 'history of DM' and must apply the same lifelong/treated rule, not call it past."""
+    text = ("The patient had a history of DM treated with metformin (850 mg/8h) and glibenclamide. "
+            "Insulin was started in the intensive care unit.")
+    sug, listed = suggested(coder, text)
+    assert "E11.9" in sug and listed["E11.9"].status == "affirmed"
+    assert not any("remaining mentions are historical" in w for w in listed["E11.9"].warnings)
+    # a condition that does resolve keeps its past status when only its historical mention is left
+    sug, listed = suggested(coder, "She had a history of pneumonia in 2015. Chest X-ray today is clear.")
+    assert not any(c.startswith("J18") for c in sug)

@@ -396,6 +396,12 @@ def _restatus(c, good, doc) -> None:
     found = [_status_of(doc, e.start, e.end, classify) for e in good]
     if not found or any(st == "affirmed" for st, _, _ in found):
         return
+    if found[0][0] == "historical":
+        from .coding_model import _CHRONIC_RE
+
+        low = doc.text.lower()
+        if treated_now(c.code, low) or any(_CHRONIC_RE.search(low[max(0, e.start - 12):e.end]) for e in good):
+            return  # "history of DM treated with metformin": current, as coding_model.extract decided
     c.status, c.cue, c.applied = found[0]
     if c.suggested:
         c.suggested = False
