@@ -284,7 +284,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
                 + 0.02 * math.log1p(prior.get(c.code, 0)))
 
     ranked = sorted(cands.values(), key=pre, reverse=True)[:max_candidates]
-    from .coding_safety import treated_now
+    from .coding_safety import called_chronic, treated_now
 
     low = text.lower()
     treated_cache: dict[str, str | None] = {}
@@ -327,7 +327,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
             c.status, c.cue = "affirmed", None
             why = chronic_now(c.code)
             c.sources.add(f"current ({why})" if " " in why else f"treated now ({why})")
-        elif c.status == "historical" and strong and any(_CHRONIC_RE.search(low[max(0, a - 12):b]) for a, b, _ in strong):
+        elif c.status == "historical" and strong and called_chronic(low, [(a, b) for a, b, _ in strong]):
             # "history of chronic pancreatitis": the note itself calls the condition chronic
             c.status, c.cue = "affirmed", None
             c.sources.add("current (the note calls it chronic)")
@@ -413,9 +413,6 @@ def _note_features(doc, cands: list[Candidate], know: Knowledge, lexicon, senten
             words = _description_words(cat)
             categories[cat] = _coverage(_weigh((words,), know.unigram_idf), doc_words)[1] if words else 0.0
         f["dcov_cat"] = categories[cat]
-
-
-_CHRONIC_RE = re.compile(r"\bchronic(?:ally)?\b")
 
 
 class TreeScorer:

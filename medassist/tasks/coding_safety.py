@@ -397,10 +397,8 @@ def _restatus(c, good, doc) -> None:
     if not found or any(st == "affirmed" for st, _, _ in found):
         return
     if found[0][0] == "historical":
-        from .coding_model import _CHRONIC_RE
-
         low = doc.text.lower()
-        if treated_now(c.code, low) or any(_CHRONIC_RE.search(low[max(0, e.start - 12):e.end]) for e in good):
+        if treated_now(c.code, low) or called_chronic(low, [(e.start, e.end) for e in good]):
             return  # "history of DM treated with metformin": current, as coding_model.extract decided
     c.status, c.cue, c.applied = found[0]
     if c.suggested:
@@ -424,6 +422,15 @@ def learned_synonyms(knowledge, min_count: int = 2, min_p: float = 0.5) -> dict[
 
 
 # ------------------------------------------------------------------ chronic conditions under treatment
+_CHRONIC_RE = re.compile(r"\bchronic(?:ally)?\b")
+
+
+def called_chronic(text_lower: str, spans) -> bool:
+    """Whether the note calls one of these mentions ((start, end) spans) chronic ("history of chronic
+    pancreatitis"): the condition is current even when given as history."""
+    return any(_CHRONIC_RE.search(text_lower[max(0, a - 12):b]) for a, b in spans)
+
+
 def treated_now(code: str, text_lower: str) -> str | None:
     """The drug named in the note that treats the chronic condition ``code`` (None if none); for a lifelong
     chronic condition ("history of diabetes mellitus": the patient has diabetes) the rules' reason."""
