@@ -56,6 +56,7 @@ class Settings:
     lock_timeout_min: int = 15
     theme: str = "light"
     coder_retrieval: bool = False  # `medassist code` adds embedding-retrieval candidates (slower; --retrieval)
+    coding_encounter: str = "outpatient"  # outpatient | inpatient: uncertain diagnoses coded as established (--encounter)
     letter_rewrite: bool = False  # `medassist letter` adds a model rewrite, used only if it passes the fact check (--rewrite)
     extra: dict = field(default_factory=dict)
 

@@ -46,11 +46,38 @@ def test_type2_diabetes_is_suggested_with_evidence(coder):
     ("Family history of breast cancer.", ("C50",)),
     ("History of MI in 2019.", ("I21", "I22")),
 ])
-def test_non_affirmed_conditions_are_never_affirmed_current_codes(coder, text, prefixes):
-    _, res = run(coder, text)
+@pytest.mark.parametrize("encounter", ["outpatient", "inpatient"])
+def test_non_affirmed_conditions_are_never_affirmed_current_codes(coder, text, prefixes, encounter):
+    res = code_document(document_from_text(text), coder=coder, encounter=encounter)
     for c in codes_for(res, *prefixes):
-        assert not c.suggested, (text, c)
         assert c.status != "affirmed", (text, c)
+        # an inpatient encounter codes a diagnosis still uncertain ("rule out") as established, labelled so
+        assert not c.suggested or (encounter == "inpatient" and c.status == "uncertain"), (text, c)
+
+
+def test_inpatient_encounter_suggests_uncertain_diagnoses_labelled_and_nothing_else_changes(coder):
+    from medassist.errors import TaskError
+    from medassist.tasks.code import INPATIENT_UNCERTAIN
+
+    doc = document_from_text("Assessment: probable community-acquired pneumonia. Denies chest pain. "
+                             "Family history of breast cancer. History of MI in 2019. Essential hypertension.")
+    out = code_document(doc, coder=coder)
+    inp = code_document(doc, coder=coder, encounter="inpatient")
+    assert (out.encounter, inp.encounter) == ("outpatient", "inpatient")
+    assert out.to_dict()["encounter"] == "outpatient"
+    o, i = {c.code: c for c in out.codes}, {c.code: c for c in inp.codes}
+    assert o["J18.9"].status == i["J18.9"].status == "uncertain"
+    assert not o["J18.9"].suggested and i["J18.9"].suggested
+    assert INPATIENT_UNCERTAIN in i["J18.9"].warnings and INPATIENT_UNCERTAIN not in o["J18.9"].warnings
+    # the same ranked list; only uncertain codes change, and every one that does says why
+    assert [(c.code, c.score, c.status) for c in out.codes] == [(c.code, c.score, c.status) for c in inp.codes]
+    changed = [k for k in i if i[k].suggested != o[k].suggested]
+    assert changed and all(i[k].status == "uncertain" and i[k].suggested for k in changed)
+    assert all(INPATIENT_UNCERTAIN in i[k].warnings for k in changed)
+    assert o["I10"].suggested and i["I10"].suggested
+    assert not any(c.suggested for c in inp.codes if c.code.startswith(("R07", "C50", "I21", "I22")))
+    with pytest.raises(TaskError, match="unknown encounter 'emergency'"):
+        code_document(doc, coder=coder, encounter="emergency")
 
 
 def test_family_and_history_give_z_codes_not_condition_codes(coder):
@@ -174,6 +201,34 @@ def test_cli_jobs_batch_gives_the_same_output_history_and_errors_in_order(tmp_pa
     assert len(runs) == 4 and sorted(order, reverse=True) == order  # newest first
 
 
+def test_cli_encounter_flag_and_setting(tmp_path, capsys):
+    """``--encounter inpatient`` (or the coding_encounter setting) suggests "rule out pneumonia" as established,
+    status uncertain, in one process and in a batch; the flag wins over the setting; a bad value is refused."""
+    from medassist.config import Settings
+
+    (tmp_path / "a.txt").write_text("Rule out pneumonia.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Probable urinary tract infection. Denies chest pain.\n", encoding="utf-8")
+
+    def suggested(*extra):
+        assert cli_main(["code", str(tmp_path), "--format", "jsonl", "--no-history", *extra]) == 0
+        recs = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+        return [{(c["code"], c["status"]) for c in r["codes"] if c["suggested"]} for r in recs]
+
+    assert ("J18.9", "uncertain") not in suggested()[0]
+    inpatient = suggested("--encounter", "inpatient")
+    assert ("J18.9", "uncertain") in inpatient[0] and ("N39.0", "uncertain") in inpatient[1]
+    assert all(st != "affirmed" for code, st in inpatient[1] if code.startswith("R07"))
+    assert suggested("--encounter", "inpatient", "--jobs", "2") == inpatient
+    s = Settings.load()
+    s.coding_encounter = "inpatient"
+    s.save()
+    assert suggested() == inpatient
+    assert ("J18.9", "uncertain") not in suggested("--encounter", "outpatient")[0]
+    with pytest.raises(SystemExit) as exc:
+        cli_main(["code", "x.txt", "--encounter", "emergency"])
+    assert exc.value.code == 2 and "invalid choice: 'emergency'" in capsys.readouterr().err
+
+
 def test_cli_jobs_rejects_a_bad_value(capsys):
     with pytest.raises(SystemExit) as exc:
         cli_main(["code", "x.txt", "--jobs", "two"])
@@ -194,7 +249,7 @@ def test_batch_worker_that_dies_gives_a_typed_error_naming_the_note(tmp_path):
     for k in range(3):
         (tmp_path / f"n{k}.txt").write_text("Essential hypertension.\n", encoding="utf-8")
     items = expand_inputs([str(tmp_path)])
-    batch = Batch(items, 2, False)
+    batch = Batch(items, 2)
     try:
         pids = batch.warm()
         assert len(pids) == 2

@@ -355,10 +355,21 @@ def test_settings_dialog_providers_packs_and_persistence(qtbot, tmp_path):
     d.lock_timeout.setValue(7)
     d.theme.setCurrentText("dark")
     d.provider.setCurrentText("CPUExecutionProvider")
+    assert d.encounter.currentData() == "outpatient"  # the default
+    d.encounter.setCurrentIndex(d.encounter.findData("inpatient"))
     d.save()
     s = Settings.load()
-    assert (s.clinician_name, s.clinic_name, s.lock_timeout_min, s.theme, s.execution_provider) == (
-        "Dr. Test Person", "Sample Clinic", 7, "dark", "CPUExecutionProvider")
+    assert (s.clinician_name, s.clinic_name, s.lock_timeout_min, s.theme, s.execution_provider, s.coding_encounter) == (
+        "Dr. Test Person", "Sample Clinic", 7, "dark", "CPUExecutionProvider", "inpatient")
+    from medassist.ingest import document_from_text
+    from ui.main_window import run_code
+
+    class _Job:
+        def progress(self, *a):
+            pass
+
+    res = run_code(document_from_text("Rule out pneumonia."), _Job())
+    assert res.encounter == "inpatient" and any(c.suggested and c.status == "uncertain" for c in res.codes)
     assert w.lock_timeout_ms == 7 * 60000 and w.theme_action.isChecked()
     from PySide6.QtWidgets import QApplication
 

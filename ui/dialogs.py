@@ -210,6 +210,15 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentText(self.settings.theme if self.settings.theme in ("light", "dark") else "light")
         self.theme.setAccessibleName("Theme")
         form.addRow("Theme:", self.theme)
+        self.encounter = QComboBox(general)
+        self.encounter.setAccessibleName("Coding encounter")
+        self.encounter.addItem("Outpatient — uncertain diagnoses not coded", "outpatient")
+        self.encounter.addItem("Inpatient — uncertain diagnoses coded as established", "inpatient")
+        self.encounter.setToolTip("ICD-10-CM guidelines: a diagnosis documented as probable, suspected or rule out is "
+                                  "coded as if established for an inpatient admission (II.H), not for an outpatient "
+                                  "visit (IV.H). Such codes keep the status 'uncertain' and a warning.")
+        self.encounter.setCurrentIndex(max(0, self.encounter.findData(self.settings.coding_encounter)))
+        form.addRow("Coding encounter:", self.encounter)
         self.provider = QComboBox(general)
         self.provider.setAccessibleName("Execution provider")
         self.provider.addItem("auto")
@@ -323,6 +332,7 @@ class SettingsDialog(QDialog):
         s.clinic_name = self.clinic.text().strip()
         s.lock_timeout_min = int(self.lock_timeout.value())
         s.theme = self.theme.currentText()
+        s.coding_encounter = self.encounter.currentData() or "outpatient"
         if self.providers_loaded:
             s.execution_provider = self.provider.currentText()
         s.save()

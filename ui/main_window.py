@@ -161,9 +161,10 @@ def _settings():
 
 def run_code(doc, job):
     job.progress(-1, "Suggesting ICD-10-CM codes…")
-    from medassist.tasks.code import code_document
+    from medassist.tasks.code import ENCOUNTERS, code_document
 
-    return code_document(doc)
+    encounter = _settings().coding_encounter  # read in the worker thread, at each run: a change applies at once
+    return code_document(doc, encounter=encounter if encounter in ENCOUNTERS else "outpatient")
 
 
 def run_summary(doc, job):

@@ -1,4 +1,5 @@
-"""``medassist code PATH... [--format text|json|jsonl|csv] [-o OUT] [--limit N] [--retrieval] [--jobs N]``.
+"""``medassist code PATH... [--format text|json|jsonl|csv] [-o OUT] [--limit N] [--retrieval] [--jobs N]
+[--encounter outpatient|inpatient]``.
 
 ICD-10-CM codes for each note, with the evidence for each code, its context status and validation
 warnings. Suggested codes are drafts for a coder to accept or reject.
@@ -6,6 +7,10 @@ warnings. Suggested codes are drafts for a coder to accept or reject.
 ``--jobs N`` codes a batch (several files, a folder) in N worker processes, each with its own coder: the notes
 are read here, in order, and the output, the history records and the errors are the same as with one process,
 in the same order. Each worker installs the network guard first.
+
+``--encounter inpatient`` codes an uncertain diagnosis ("probable pneumonia") as if established, as the ICD-10-CM
+guidelines ask for inpatient admissions (II.H); the default, outpatient, does not (IV.H). The status stays
+"uncertain" and the code carries a warning.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from ..cli import TaskOutput, add_common_options, expand_inputs, read_document, 
 from ..errors import MedAssistError, TaskError
 
 FORMATS = ("text", "json", "jsonl", "csv")
+ENCOUNTERS = ("outpatient", "inpatient")  # medassist.tasks.code.ENCOUNTERS (not imported: the coder loads lazily)
 CSV_FIELDS = ["file", "code", "description", "score", "suggested", "status", "billable", "evidence_text", "warnings"]
 
 
@@ -27,8 +33,8 @@ def register(subparsers) -> None:
         help="note -> ICD-10-CM codes with evidence",
         description="Suggest ICD-10-CM (April 2026) codes for each note, each with the text that supports it, "
         "its context (affirmed, negated, uncertain, historical, family, hypothetical), billable flag and "
-        "validation warnings. Only affirmed codes above the operating threshold are suggested; the other "
-        "candidates are listed below them.",
+        "validation warnings. Only affirmed codes above the operating threshold are suggested (inpatient "
+        "encounters: uncertain ones too); the other candidates are listed below them.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="a note file, a folder of notes, or - for stdin")
     p.add_argument("--limit", type=int, default=25, metavar="N",
@@ -39,6 +45,10 @@ def register(subparsers) -> None:
     p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                    help="code a batch of notes in N worker processes (0: one per CPU core); same output, same "
                    "order (default: %(default)s)")
+    p.add_argument("--encounter", choices=ENCOUNTERS, default=None,
+                   help="coding rules for uncertain diagnoses ('probable', 'suspected', 'rule out'): outpatient does "
+                   "not code them, inpatient codes them as if established, with a warning (ICD-10-CM guidelines "
+                   "IV.H / II.H; default: the coding_encounter setting, outpatient)")
     add_common_options(p, FORMATS)
     p.set_defaults(func=run)
 
@@ -67,11 +77,16 @@ def run(args) -> int:
     from ..tasks.code import get_coder
 
     items = expand_inputs(args.paths)
-    retrieval = args.retrieval
-    if retrieval is None:
+    retrieval, encounter = args.retrieval, args.encounter
+    if retrieval is None or encounter is None:
         from ..config import Settings
 
-        retrieval = bool(getattr(Settings.load(), "coder_retrieval", False))
+        settings = Settings.load()
+        if retrieval is None:
+            retrieval = bool(getattr(settings, "coder_retrieval", False))
+        if encounter is None:
+            encounter = settings.coding_encounter if settings.coding_encounter in ENCOUNTERS else "outpatient"
+    opts = (retrieval, encounter)
     coder = None
     rows: list[dict[str, Any]] = []
     batch: Batch | None = None  # started at the first note: after run_task has opened the history
@@ -79,17 +94,18 @@ def run(args) -> int:
     def fn(item) -> TaskOutput:
         nonlocal coder, batch
         if batch is None and args.jobs > 1 and len(items) > 1:
-            batch = Batch(items, args.jobs, retrieval)
+            batch = Batch(items, args.jobs, opts)
         if batch is not None:
             doc, rec, models = batch.result(item)
         else:
             doc = read_document(item)
             if coder is None:
                 coder = get_coder()
-            rec, models = _code(doc, coder, retrieval)
+            rec, models = _code(doc, coder, opts)
         if args.format == "csv":
             rows.append({"file": item.name, **rec})
-        return TaskOutput(result=rec, source=doc, models=models, params={"threshold": rec["threshold"]})
+        return TaskOutput(result=rec, source=doc, models=models,
+                          params={"threshold": rec["threshold"], "encounter": encounter})
 
     def guarded(item):
         try:
@@ -109,11 +125,12 @@ def run(args) -> int:
     return rc
 
 
-def _code(doc, coder, retrieval: bool) -> tuple[dict[str, Any], list[dict]]:
-    """One note's record (the jsonl fields) and the models that made it."""
+def _code(doc, coder, opts: tuple[bool, str]) -> tuple[dict[str, Any], list[dict]]:
+    """One note's record (the jsonl fields) and the models that made it; ``opts``: (retrieval, encounter)."""
     from ..tasks.code import code_document
 
-    result = code_document(doc, coder=coder, retrieval=retrieval)
+    retrieval, encounter = opts
+    result = code_document(doc, coder=coder, retrieval=retrieval, encounter=encounter)
     rec = _record(result.to_dict())
     rec["elapsed_ms"] = getattr(result, "elapsed_ms", None)
     return rec, result.models
@@ -134,10 +151,10 @@ def _worker_start(pack: str | None = None) -> None:
         code_task.use_coder(code_task.Coder(pack=ModelPack.load(pack)))
 
 
-def _worker_code(doc, retrieval: bool):
+def _worker_code(doc, opts: tuple[bool, str]):
     from ..tasks.code import get_coder
 
-    return _code(doc, get_coder(), retrieval)
+    return _code(doc, get_coder(), opts)
 
 
 def _worker_ready(pause: float) -> int:
@@ -157,7 +174,7 @@ class Batch:
     """The notes of one ``--jobs N`` run: read here in order (a bad file fails as it would with one process),
     coded by a pool of N processes as soon as they are read; ``result(item)`` waits for that note's record."""
 
-    def __init__(self, items, jobs: int, retrieval: bool, pack: str | None = None):
+    def __init__(self, items, jobs: int, opts: tuple[bool, str] = (False, "outpatient"), pack: str | None = None):
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
@@ -166,7 +183,7 @@ class Batch:
         self.workers = max(1, min(jobs, len(items)))
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(method),
                                         initializer=_worker_start, initargs=(pack,))
-        self.items, self.retrieval = items, retrieval
+        self.items, self.opts = items, opts
         self.pending: dict[int, tuple] | None = None
 
     def warm(self, pause: float = 0.2, rounds: int = 50) -> set[int]:
@@ -189,7 +206,7 @@ class Batch:
                 self.pending[id(item)] = (None, exc)
                 continue
             try:
-                self.pending[id(item)] = (doc, self.pool.submit(_worker_code, doc, self.retrieval))
+                self.pending[id(item)] = (doc, self.pool.submit(_worker_code, doc, self.opts))
             except BrokenProcessPool:
                 self.pending[id(item)] = (doc, _stopped(item))
 
@@ -244,6 +261,7 @@ def render_text(rec: dict[str, Any], limit: int = 25) -> str:
         lines.append("  (none above the threshold)")
     for c in sug:
         lines.append(f"  {c['code']:<9} {c['description']}  [score {c['score']:.2f}"
+                     f"{'' if c['status'] == 'affirmed' else ', ' + c['status']}"
                      f"{'' if c['billable'] else ', NOT billable'}]")
         for e in c["evidence"]:
             lines.append(f"      \"{e['text']}\" (chars {e['start']}-{e['end']})")

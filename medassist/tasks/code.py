@@ -18,6 +18,13 @@ specific supported code wins (E11.65 over E11.9 + R73.9, I11.0 for hypertension 
 unspecified sibling dropped); family/past mentions that are also uncertain or negated give no Z code;
 treated chronic past-history conditions are current; assessment problems are suggested. Every code that
 a rule holds back stays listed with a warning saying why.
+
+Encounter (``encounter=``, CLI ``--encounter``, setting ``coding_encounter``): "outpatient" (default) follows the
+outpatient rule of the ICD-10-CM Official Guidelines (Section IV.H: a diagnosis documented as "probable",
+"suspected", "rule out", "compatible with" is not coded; code what is certain, e.g. the symptoms). "inpatient"
+follows Section II.H / III.C: such an uncertain diagnosis, still uncertain at discharge, is coded as if it
+existed, so uncertain codes above the threshold are suggested too; their status stays "uncertain" and a warning
+says so, for the coder to confirm it was not ruled out later in the stay.
 """
 from __future__ import annotations
 
@@ -32,6 +39,10 @@ from medassist.document import Span
 from medassist.errors import ModelPackError, TaskError
 
 PACK_NAME = "coder-codiesp"
+ENCOUNTERS = ("outpatient", "inpatient")
+INPATIENT_UNCERTAIN = ("suggested as established (inpatient encounter): an uncertain diagnosis documented at "
+                       "discharge is coded as if it existed (ICD-10-CM guidelines II.H, III.C); confirm it was "
+                       "not ruled out")
 MAX_LISTED = 100
 
 
@@ -64,6 +75,7 @@ class CodingResult:
     threshold: float
     models: list[dict] = field(default_factory=list)
     code_set: str = "ICD-10-CM April 2026"
+    encounter: str = "outpatient"
 
     @property
     def suggested(self) -> list[CodeSuggestion]:
@@ -71,7 +83,7 @@ class CodingResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"codes": [c.to_dict() for c in self.codes], "threshold": round(float(self.threshold), 4),
-                "code_set": self.code_set, "models": list(self.models)}
+                "code_set": self.code_set, "models": list(self.models), "encounter": self.encounter}
 
 
 class Coder:
@@ -111,16 +123,19 @@ class Coder:
     def models(self) -> list[dict]:
         return [self.pack.info()]
 
-    def code(self, doc, retrieval: bool = False) -> CodingResult:
+    def code(self, doc, retrieval: bool = False, encounter: str = "outpatient") -> CodingResult:
         import numpy as np
 
         from .coding_model import FEATURES, extract
 
         if not isinstance(getattr(doc, "text", None), str):
             raise TaskError("code_document needs a Document with text")
+        if encounter not in ENCOUNTERS:
+            raise TaskError(f"unknown encounter {encounter!r}: choose {' or '.join(ENCOUNTERS)}")
+        established = ("affirmed", "uncertain") if encounter == "inpatient" else ("affirmed",)
         cands = extract(doc, self.knowledge, self.lexicon, self.classify)
         if not cands:
-            return self._with_retrieval([], doc, retrieval)
+            return self._with_retrieval([], doc, retrieval, encounter)
         names = self.scorer.features or FEATURES  # the scorer's own feature order
         X = np.array([[c.feats.get(f, 0.0) for f in names] for c in cands], dtype=np.float64)
         scores = self.scorer.score(X)
@@ -146,7 +161,7 @@ class Coder:
             cue = c.cue if isinstance(c.cue, Span) else None
             s = float(scores[int(k)])
             out.append(CodeSuggestion(code=entry.code, description=entry.description, score=s,
-                                      suggested=bool(s >= self.threshold and c.status == "affirmed" and ev),
+                                      suggested=bool(s >= self.threshold and c.status in established and ev),
                                       status=c.status, billable=entry.billable, evidence=ev,
                                       cue=cue, sources=sorted(c.sources), applied=tuple(c.applied)))
         from .coding_safety import check_evidence, past_episodes, refine
@@ -155,9 +170,9 @@ class Coder:
         past_episodes(out, doc)  # an acute illness of an earlier hospital stay is history
 
         memo: dict = {}
-        blocked = check_evidence(out, doc, self.learned_synonyms, memo)  # evidence must be a mention of the condition
+        blocked = check_evidence(out, doc, self.learned_synonyms, memo, established)  # evidence must be a mention
         out = out + history_codes(out, self.threshold, skip=set(blocked))
-        check_evidence(out, doc, self.learned_synonyms, memo)
+        check_evidence(out, doc, self.learned_synonyms, memo, established)
         out = sorted(refine(out, doc), key=lambda x: -x.score)
         for c in out:
             if c.score >= self.threshold:
@@ -165,10 +180,13 @@ class Coder:
                 # score of the one it replaces): the note no longer says "below the threshold"
                 c.warnings = [("suggested: " + w[len("suggested below the threshold: "):])
                               if w.startswith("suggested below the threshold: ") else w for w in c.warnings]
+        for c in out:
+            if c.suggested and c.status == "uncertain":
+                c.warnings.append(INPATIENT_UNCERTAIN)
         validate(out)
-        return self._with_retrieval(out, doc, retrieval)
+        return self._with_retrieval(out, doc, retrieval, encounter)
 
-    def _with_retrieval(self, out: list[CodeSuggestion], doc, retrieval: bool) -> CodingResult:
+    def _with_retrieval(self, out: list[CodeSuggestion], doc, retrieval: bool, encounter: str = "outpatient") -> CodingResult:
         """Opt-in (medassist.tasks.coding_retrieval): embedding-retrieval candidates appended below every
         scored candidate, never suggested. ``self.retriever`` may hold a Retriever; else the installed index."""
         models = self.models()
@@ -178,7 +196,7 @@ class Coder:
             retriever = getattr(self, "retriever", None) or get_retriever()
             add_retrieval(out, doc, retriever)
             models = models + retriever.models()
-        return CodingResult(out, self.threshold, models)
+        return CodingResult(out, self.threshold, models, encounter=encounter)
 
 
 @lru_cache(maxsize=1)
@@ -346,10 +364,12 @@ def use_coder(coder: Coder) -> None:
         _coder = coder
 
 
-def code_document(doc, *, coder: Coder | None = None, retrieval: bool = False) -> CodingResult:
-    """Suggest ICD-10-CM codes for a Document (see the module docstring)."""
+def code_document(doc, *, coder: Coder | None = None, retrieval: bool = False,
+                  encounter: str = "outpatient") -> CodingResult:
+    """Suggest ICD-10-CM codes for a Document (see the module docstring); ``encounter``: "outpatient" (default)
+    or "inpatient" (uncertain diagnoses coded as established)."""
     t0 = time.perf_counter()
     coder = coder or get_coder()
-    result = coder.code(doc, retrieval=retrieval)
+    result = coder.code(doc, retrieval=retrieval, encounter=encounter)
     result.elapsed_ms = round((time.perf_counter() - t0) * 1000.0, 1)  # type: ignore[attr-defined]
     return result

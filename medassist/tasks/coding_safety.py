@@ -344,10 +344,12 @@ def past_episodes(codes, doc) -> None:
             c.warnings.append(f"not suggested: {why}")
 
 
-def check_evidence(codes, doc, learned: dict | None = None, memo: dict | None = None) -> dict[str, str]:
+def check_evidence(codes, doc, learned: dict | None = None, memo: dict | None = None,
+                   established: tuple[str, ...] = ("affirmed",)) -> dict[str, str]:
     """Keep only evidence spans that mention each code's condition; codes left with none are not suggested
     (their evidence stays shown) and are returned as {code: why}. Codes never suggested are unsuggested.
-    ``memo``: a dict kept between calls on the same document and learned table (each span is judged once)."""
+    ``memo``: a dict kept between calls on the same document and learned table (each span is judged once).
+    ``established``: the statuses that may be suggested (an inpatient encounter adds "uncertain")."""
     sents = _Sentences(doc)
     memo = {} if memo is None else memo
 
@@ -371,8 +373,8 @@ def check_evidence(codes, doc, learned: dict | None = None, memo: dict | None = 
         problems = [problem(c.code, e) for e in c.evidence]
         good = [e for e, p in zip(c.evidence, problems) if p is None]
         if good:
-            if len(good) < len(c.evidence) and c.status == "affirmed":
-                _restatus(c, good, doc)  # the affirmed mention may have been one of the rejected ones
+            if len(good) < len(c.evidence) and c.status in established:
+                _restatus(c, good, doc, established)  # the affirmed mention may have been one of the rejected ones
             c.evidence = good
             continue
         why = next(p for p in problems if p)
@@ -384,9 +386,10 @@ def check_evidence(codes, doc, learned: dict | None = None, memo: dict | None = 
     return blocked
 
 
-def _restatus(c, good, doc) -> None:
+def _restatus(c, good, doc, established: tuple[str, ...] = ("affirmed",)) -> None:
     """The status of a code whose rejected spans included the affirmed one: from its remaining mentions
-    ('osteoarthritis of the knee' rejected for M19.90, left 'Her mother has rheumatoid arthritis': family)."""
+    ('osteoarthritis of the knee' rejected for M19.90, left 'Her mother has rheumatoid arthritis': family).
+    A code whose remaining mentions are not of an ``established`` status is no longer suggested."""
     try:
         from medassist.text.context import classify
 
@@ -396,12 +399,14 @@ def _restatus(c, good, doc) -> None:
     found = [_status_of(doc, e.start, e.end, classify) for e in good]
     if not found or any(st == "affirmed" for st, _, _ in found):
         return
+    if c.status != "affirmed" and any(st == c.status for st, _, _ in found):
+        return  # an uncertain code (inpatient) keeps a remaining uncertain mention
     if found[0][0] == "historical":
         low = doc.text.lower()
         if treated_now(c.code, low) or called_chronic(low, [(e.start, e.end) for e in good]):
             return  # "history of DM treated with metformin": current, as coding_model.extract decided
     c.status, c.cue, c.applied = found[0]
-    if c.suggested:
+    if c.suggested and c.status not in established:
         c.suggested = False
         c.warnings.append(f"not suggested: its remaining mentions are {c.status}")
 

@@ -503,7 +503,7 @@ def run(args) -> dict:
     cfg = Config()
     if args.tiny:
         cfg = Config(d_model=64, heads=2, enc_layers=1, dec_layers=1, ff=128, vocab=400, batch=16, warmup=10, max_tgt=40)
-    for k in ("neighbours", "epochs", "threads", "d_model", "enc_layers", "dec_layers", "ff", "vocab", "lr", "dropout", "batch", "heads"):
+    for k in ("neighbours", "epochs", "threads", "d_model", "enc_layers", "dec_layers", "ff", "vocab", "lr", "dropout", "batch", "heads", "seed"):
         v = getattr(args, k, None)
         if v is not None:
             setattr(cfg, k, v)
@@ -630,7 +630,7 @@ def main(argv=None):
     p.add_argument("--target-xxxx", choices=["keep", "drop"], default=None,
                    help="drop: train on impressions without the sentences holding XXXX (default keep)")
     for k, t in (("neighbours", int), ("epochs", int), ("threads", int), ("d_model", int), ("enc_layers", int), ("dec_layers", int), ("ff", int),
-                 ("vocab", int), ("lr", float), ("dropout", float), ("batch", int), ("heads", int)):
+                 ("vocab", int), ("lr", float), ("dropout", float), ("batch", int), ("heads", int), ("seed", int)):
         p.add_argument("--" + k.replace("_", "-"), dest=k, type=t, default=None)
     p.add_argument("--set-generation", nargs="+", metavar="KEY=VALUE", default=None,
                    help="no training: change these run-time settings of the pack at --out (JSON values), e.g. "
