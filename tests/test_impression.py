@@ -131,6 +131,43 @@ def test_set_generation_changes_run_time_settings_and_keeps_the_pack_verified(ti
     assert res.returncode == 2 and "not a built impression pack" in res.stderr
 
 
+def test_add_member_makes_a_verified_ensemble_and_refuses_a_foreign_model(tiny_pack, tmp_path, shared_data):
+    """recipe.py --add-member: the same recipe with another seed joins the pack (the app averages the members);
+    a model of other data, the same model twice, or a folder that is no pack is refused and the pack unchanged."""
+    import shutil
+
+    from medassist.runtime.seq2seq import EnsembleSeq2Seq
+    from medassist.tasks.impression import ImpressionModel
+
+    out, _ = tiny_pack
+    recipe = [sys.executable, str(ROOT / "models" / "impression" / "recipe.py")]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    for name, limit in (("b", "64"), ("c", "32")):  # b: tiny_pack's recipe and data, another seed; c: other data
+        cmd = recipe + ["--tiny", "--limit", limit, "--epochs", "1", "--threads", "1", "--no-eval", "--seed", "14",
+                        "--out", str(tmp_path / name), "--work", str(tmp_path / f"work_{name}"),
+                        "--data", str(shared_data / "iu-xray")]
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+        assert res.returncode == 0, res.stderr[-2000:]
+    pack = tmp_path / "p"
+    shutil.copytree(out, pack)
+    add = recipe + ["--out", str(pack), "--add-member"]
+    res = subprocess.run(add + [str(tmp_path / "b"), "--note", "seed 14", "--version", "9.1.0"],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr[-2000:]
+    m = ImpressionModel.from_folder(pack)  # verifies the sha256 and size of every file, the new ones too
+    assert isinstance(m.seq, EnsembleSeq2Seq) and len(m.seq.members) == 2
+    man = json.loads((pack / "manifest.json").read_text())
+    assert man["version"] == "9.1.0" and [x["seed"] for x in man["recipe"]["members"]] == [13, 14]
+    assert m.gen["members"] == [["encoder.onnx", "decoder.onnx"], ["encoder.m1.onnx", "decoder.m1.onnx"]]
+    assert m.generate(FINDINGS).impression.strip()
+    before = {f.name: f.read_bytes() for f in pack.iterdir()}
+    for bad, says in ((tmp_path / "c", "differs from the pack's"), (tmp_path / "b", "already a member"),
+                      (tmp_path / "none", "not a built impression pack")):
+        res = subprocess.run(add + [str(bad)], capture_output=True, text=True, timeout=60)
+        assert res.returncode == 2 and says in res.stderr, res.stderr[-500:]
+    assert {f.name: f.read_bytes() for f in pack.iterdir()} == before
+
+
 def test_tampered_pack_is_refused(tiny_pack, tmp_path):
     import shutil
 

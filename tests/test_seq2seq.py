@@ -61,6 +61,36 @@ def test_beam_search_is_deterministic_and_no_worse_than_greedy(tiny):
     assert seq.generate(src[0], num_beams=2, max_new_tokens=2).token_ids.__len__() <= 2
 
 
+def test_ensemble_averages_its_members_step_by_step(tiny, tmp_path):
+    """EnsembleSeq2Seq: a model with itself decodes exactly as the model; two models trained with other seeds give
+    at each step the mean of their log-probabilities, and beam search over that mean decodes."""
+    import dataclasses
+
+    import numpy as np
+
+    from medassist.runtime.seq2seq import EnsembleSeq2Seq, Seq2SeqOnnx
+
+    r, cfg, model, tok, paths, out, src = tiny
+    model_b, _ = r.train_model(dataclasses.replace(cfg, seed=14), tok, src,
+                               [f"no acute {w} disease." for w in ("left", "right", "upper", "lower")] * 4,
+                               log=lambda *_: None)
+    paths_b = r.export_onnx(model_b, cfg, tmp_path)
+    kw = {"max_new_tokens": cfg.max_tgt - 1}
+    a = Seq2SeqOnnx(paths["encoder"], paths["decoder"], out / "tokenizer.json", **kw)
+    b = Seq2SeqOnnx(paths_b["encoder"], paths_b["decoder"], out / "tokenizer.json", **kw)
+    for beams in (1, 3):
+        ga, gaa = a.generate(src[1], num_beams=beams), EnsembleSeq2Seq([a, a]).generate(src[1], num_beams=beams)
+        assert (gaa.text, gaa.token_ids) == (ga.text, ga.token_ids) and abs(gaa.score - ga.score) < 1e-5
+    ens = EnsembleSeq2Seq([a, b])
+    prefixes = [[a.bos_id, 5], [a.bos_id, 7]]
+    hs, ms = ens.encode(src[2])
+    la, lb = a._step(prefixes, hs[0], ms[0]), b._step(prefixes, hs[1], ms[1])
+    assert not np.allclose(la, lb, atol=1e-3)  # two different models
+    assert np.allclose(ens._step(prefixes, hs, ms), (la + lb) / 2, atol=1e-6)
+    g = ens.generate(src[2], num_beams=3)
+    assert g.token_ids and g.text == tok.decode(g.token_ids)
+
+
 def test_missing_files_raise_model_pack_error(tmp_path):
     from medassist.errors import ModelPackError
     from medassist.runtime.seq2seq import Seq2SeqOnnx

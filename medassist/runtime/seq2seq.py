@@ -156,6 +156,36 @@ class Seq2SeqOnnx:
         return Generation(self.tokenizer.decode(ids), ids, float(score), steps)
 
 
+class EnsembleSeq2Seq(Seq2SeqOnnx):
+    """Several encoder + decoder pairs trained the same way (same tokenizer and data, other seeds) decoded as one
+    model: at each step the members' log-probabilities are averaged, so greedy and beam search, the n-gram ban
+    and ``score_candidates`` work unchanged. Each step costs one decoder call per member."""
+
+    def __init__(self, members: list[Seq2SeqOnnx]):
+        if not members:
+            raise ModelPackError("an ensemble needs at least one member", path="")
+        first = members[0]
+        for m in members[1:]:
+            if (m.pad_id, m.bos_id, m.eos_id) != (first.pad_id, first.bos_id, first.eos_id) or \
+                    m.tokenizer.get_vocab_size() != first.tokenizer.get_vocab_size():
+                raise ModelPackError("ensemble members do not share one vocabulary", path="")
+        self.members = list(members)
+        self.tokenizer, self.pad_id, self.bos_id, self.eos_id = first.tokenizer, first.pad_id, first.bos_id, first.eos_id
+        self.max_src, self.max_new_tokens = first.max_src, first.max_new_tokens
+        self.encoder, self.decoder = first.encoder, first.decoder
+
+    def encode(self, text: str):
+        outs = [m.encode(text) for m in self.members]
+        return [h for h, _ in outs], [mask for _, mask in outs]
+
+    def _step(self, prefixes, hidden, mask):
+        total = None
+        for m, h, mk in zip(self.members, hidden, mask):
+            lp = m._step(prefixes, h, mk)
+            total = lp if total is None else total + lp
+        return total / len(self.members)
+
+
 def score_candidates(model: "Seq2SeqOnnx", text: str, candidates: list[str]) -> list[float]:
     """Length-normalised log-probability of each candidate output given ``text`` (teacher forcing, batched by
     prefix length: one decoder call per token position for all candidates together)."""

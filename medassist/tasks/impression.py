@@ -582,7 +582,7 @@ class ImpressionModel:
         import hashlib
         import json
 
-        from ..runtime.seq2seq import Seq2SeqOnnx
+        from ..runtime.seq2seq import EnsembleSeq2Seq, Seq2SeqOnnx
 
         folder = Path(folder)
         info: dict[str, Any]
@@ -615,10 +615,18 @@ class ImpressionModel:
             gen = json.loads(gpath.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ModelPackError(f"generation.json unreadable: {exc}", path=gpath) from exc
-        onnx = {"encoder": folder / "encoder.onnx", "decoder": folder / "decoder.onnx", **(onnx_override or {})}
-        seq = Seq2SeqOnnx(onnx["encoder"], onnx["decoder"], folder / "tokenizer.json", pad_id=gen["pad_id"],
-                          bos_id=gen["bos_id"], eos_id=gen["eos_id"], max_src=gen["max_src"],
-                          max_new_tokens=gen["max_new_tokens"], threads=threads)
+        # generation.json "members": [[encoder, decoder], ...] (models/impression/recipe.py --add-member): an
+        # ensemble of the same recipe trained with other seeds, averaged at each decoding step
+        members = gen.get("members") or [["encoder.onnx", "decoder.onnx"]]
+        if (not isinstance(members, list)
+                or not all(isinstance(m, list) and len(m) == 2 and all(isinstance(x, str) for x in m) for m in members)):
+            raise ModelPackError("generation.json 'members' must be a list of [encoder, decoder] file names", path=gpath)
+        if onnx_override:  # one model only (bench/impression.py --fp32)
+            members = [[onnx_override.get("encoder", folder / members[0][0]), onnx_override.get("decoder", folder / members[0][1])]]
+        seqs = [Seq2SeqOnnx(folder / enc, folder / dec, folder / "tokenizer.json", pad_id=gen["pad_id"],
+                            bos_id=gen["bos_id"], eos_id=gen["eos_id"], max_src=gen["max_src"],
+                            max_new_tokens=gen["max_new_tokens"], threads=threads) for enc, dec in members]
+        seq = seqs[0] if len(seqs) == 1 else EnsembleSeq2Seq(seqs)
         index = None
         if gen.get("retrieval"):
             rpath = folder / "retrieval.json"

@@ -553,7 +553,7 @@ def run(args) -> dict:
         onnx_paths, quant = quantize(fp32, work / "int8"), "int8 dynamic (onnxruntime quantize_dynamic, per_channel, MatMul/Gemm)"
     splits = ["train", "val"] if args.final and not args.tune else ["train"]
     extra = {"eval_split": eval_name}
-    kw = {"splits": splits, "version": args.version}
+    kw = {"splits": splits, "version": args.version or "1.0.0"}
     metrics = {"train_seconds": train_sec, "train_examples": len(train), f"{eval_name}_examples": len(evals)}
     write_pack(out, cfg, onnx_paths, tok, train if cfg.retrieval else None, metrics, history, data_hash(data_dir), quant,
                extra=extra, **kw)
@@ -592,6 +592,65 @@ def set_generation(pack: Path, updates: dict, note: str) -> dict:
     return gen
 
 
+def add_member(pack: Path, member: Path, note: str = "", version: str | None = None) -> dict:
+    """Make the built pack ``pack`` an ensemble: copy the int8 encoder/decoder of ``member`` (the same recipe on the
+    same data, another seed) in as encoder.mK.onnx / decoder.mK.onnx and list them in generation.json "members".
+    Refused (ValueError, the pack unchanged) unless both packs share the tokenizer, the retrieval index, the
+    training splits and the generation ids, and the member's weights are not already in the pack."""
+    import shutil
+
+    pack, member = Path(pack), Path(member)
+    for folder in (pack, member):
+        for name in ("manifest.json", "generation.json", "tokenizer.json", "encoder.onnx", "decoder.onnx"):
+            if not (folder / name).is_file():
+                raise ValueError(f"{folder}: not a built impression pack ({name} missing)")
+    for name in ("tokenizer.json", "retrieval.json"):
+        a, b = pack / name, member / name
+        if a.is_file() != b.is_file() or (a.is_file() and sha256(a) != sha256(b)):
+            raise ValueError(f"{member}: {name} differs from the pack's; a member must come from the same recipe and data")
+    gen = json.loads((pack / "generation.json").read_text(encoding="utf-8"))
+    mgen = json.loads((member / "generation.json").read_text(encoding="utf-8"))
+    for k in ("pad_id", "bos_id", "eos_id", "max_src", "sep_token", "retrieval"):
+        if gen.get(k) != mgen.get(k):
+            raise ValueError(f"{member}: generation setting {k} is {mgen.get(k)!r}, the pack's is {gen.get(k)!r}")
+    man = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+    mman = json.loads((member / "manifest.json").read_text(encoding="utf-8"))
+    if man.get("data", {}).get("splits") != mman.get("data", {}).get("splits"):
+        raise ValueError(f"{member}: learned from {mman.get('data', {}).get('splits')}, the pack from "
+                         f"{man.get('data', {}).get('splits')}")
+    members = gen.get("members") or [["encoder.onnx", "decoder.onnx"]]
+    have = {sha256(pack / f) for pair in members for f in pair}
+    if sha256(member / "encoder.onnx") in have or sha256(member / "decoder.onnx") in have:
+        raise ValueError(f"{member}: its weights are already a member of the pack")
+    k = len(members)
+    pair = [f"encoder.m{k}.onnx", f"decoder.m{k}.onnx"]
+    for src, dst in zip(("encoder.onnx", "decoder.onnx"), pair):
+        shutil.copyfile(member / src, pack / dst)
+    gen["members"] = members + [pair]
+    gpath = pack / "generation.json"
+    gpath.write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
+
+    def change(m: dict) -> None:
+        m["files"] = [f for f in m["files"] if f["path"] not in pair]
+        for f in m["files"]:
+            if f["path"] == "generation.json":
+                f["sha256"], f["size"] = sha256(gpath), gpath.stat().st_size
+        m["files"] += [{"path": p_, "sha256": sha256(pack / p_), "size": (pack / p_).stat().st_size} for p_ in pair]
+        rec = m["recipe"]
+        if "members" not in rec:
+            rec["members"] = [{"files": ["encoder.onnx", "decoder.onnx"], "seed": rec.get("config", {}).get("seed"),
+                               "train_seconds": m.get("metrics", {}).get("train_seconds")}]
+        rec["members"].append({"files": pair, "seed": mman.get("recipe", {}).get("config", {}).get("seed"),
+                               "train_seconds": mman.get("metrics", {}).get("train_seconds"),
+                               "config": mman.get("recipe", {}).get("config"), "note": note})
+        m.setdefault("architecture", {})["ensemble"] = f"{k + 1} members of the same architecture (other seeds), log-probabilities averaged at each step"
+        if version:
+            m["version"] = version
+
+    _update_manifest(pack, change)
+    return gen
+
+
 def _update_manifest(pack: Path, change) -> None:
     """Read a built pack's manifest.json, let ``change`` edit it in place, write it back."""
     mpath = Path(pack) / "manifest.json"
@@ -619,7 +678,8 @@ def main(argv=None):
     p.add_argument("--tune", action="store_true", help="train on 90%% of train, evaluate on the other 10%%")
     p.add_argument("--final", action="store_true", help="train on train+val (the shipped pack; measure on val with a "
                    "train-only pack first)")
-    p.add_argument("--version", default="1.0.0", help="pack version written to the manifest")
+    p.add_argument("--version", default=None, help="pack version written to the manifest (default 1.0.0; with "
+                   "--add-member: the pack's version is kept unless given)")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--tiny", action="store_true")
     p.add_argument("--no-retrieval", action="store_true")
@@ -635,7 +695,10 @@ def main(argv=None):
     p.add_argument("--set-generation", nargs="+", metavar="KEY=VALUE", default=None,
                    help="no training: change these run-time settings of the pack at --out (JSON values), e.g. "
                         "normal_wording_k=5 normal_wording_min_sim=0.7")
-    p.add_argument("--note", default="", help="with --set-generation: why (recorded in the manifest)")
+    p.add_argument("--note", default="", help="with --set-generation / --add-member: why (recorded in the manifest)")
+    p.add_argument("--add-member", metavar="DIR", default=None,
+                   help="no training: add the model of the pack DIR (this recipe on the same data and tokenizer, another "
+                        "--seed) to the pack at --out; the app then averages the members at each decoding step")
     args = p.parse_args(argv)
     if args.set_generation:
         updates = {}
@@ -650,6 +713,11 @@ def main(argv=None):
         if not (Path(args.out) / "generation.json").is_file() or not (Path(args.out) / "manifest.json").is_file():
             p.error(f"--out {args.out}: not a built impression pack (generation.json and manifest.json needed)")
         return set_generation(Path(args.out), updates, args.note)
+    if args.add_member:
+        try:
+            return add_member(Path(args.out), Path(args.add_member), args.note, args.version)
+        except ValueError as exc:
+            p.error(str(exc))
     return run(args)
 
 
