@@ -249,6 +249,33 @@ def test_c5_problem_line_of_the_assessment_is_suggested(coder):
     assert "E79.0" not in sug
 
 
+@pytest.mark.parametrize("text,items", [
+    ("Assessment: 1. Acute MI. 2. HTN. 3. T2DM.", {"I21.9": "Acute MI", "I10": "HTN", "E11.9": "T2DM"}),
+    ("A/P: CAP, UTI, AKI.", {"J18.9": "CAP", "N39.0": "UTI", "N17.9": "AKI"}),
+    ("IMPRESSION:\n- HFrEF\n- CKD stage 3\n- COPD, stable", {"I50.20": "HFrEF", "N18.9": "CKD stage 3", "J44.9": "COPD"}),
+])
+def test_c5_abbreviation_items_of_the_assessment_are_suggested(coder, text, items):
+    """US notes list problems as abbreviations, which the CodiEsp-trained scorer ranks low: an assessment item that
+    is an abbreviation (with at most a modifier or stage) is suggested, its evidence the item."""
+    sug, listed = suggested(coder, text)
+    for code, item in items.items():
+        assert code in sug, (code, sorted(sug), listed.get(code))
+        assert sug[code].evidence[0].text == item
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Assessment:\n1. Cradle cap.", "J18.9"),  # CAP inside another diagnosis' name
+    ("Assessment: MI ruled out. No evidence of PE.", "I21.9"),
+    ("Assessment: MI ruled out. No evidence of PE.", "I26.99"),
+    ("Assessment: possible UTI.", "N39.0"),
+    ("Assessment: HTN in her mother.", "I10"),
+    ("History of present illness: HTN, T2DM.", "E11.9"),  # not an assessment: the scorer decides (low)
+])
+def test_c5_abbreviation_items_not_promoted_when_the_item_says_more_or_is_not_affirmed(coder, text, code):
+    sug, listed = suggested(coder, text)
+    assert code not in sug or "a problem of the assessment" not in " ".join(sug[code].warnings), (text, sug[code])
+
+
 def test_c6_insulin_named_gives_z79_4_with_the_drug_as_evidence(coder):
     sug, listed = suggested(coder, "She has type 2 diabetes on insulin.")
     assert "Z79.4" in sug and sug["Z79.4"].evidence[0].text == "insulin"

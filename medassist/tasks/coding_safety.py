@@ -581,17 +581,47 @@ def promote_assessment(codes: list, doc) -> None:
                 if best is None or (len(term.words), c.score) > (len(best[0].words), best[1].score):
                     best = (term, c)
             for term, c in [best] if best else []:
-                if evidence_problem(c.code, doc, Span.of(text, i, i + len(body)), sents) is not None:
+                _promote_problem(c, body, i, doc, sents, classify)
+    for a, b in spans:  # list items that are an abbreviation: "1. Acute MI. 2. HTN.", "A/P: CAP, UTI, AKI."
+        for m in re.finditer(r"[^\n.,;]+", text[a:b]):
+            body = _BULLET.sub("", _HEADING.sub("", m.group())).strip(" .:;,")  # "A/P: CAP" -> "CAP"
+            if not body or len(body.split()) > 4:
+                continue
+            i = text.index(body, a + m.start(), a + m.end())
+            for term, _ in lex.match(text, i, i + len(body)):
+                c = by_code.get(term.code)
+                if (term.source != "abbr" or c is None or c.suggested
+                        or c.score < float(rule.get("line_min_score", 0.03))):
                     continue
-                try:
-                    if classify(doc, i, i + len(body)).status != "affirmed":
-                        continue
-                except Exception:  # pragma: no cover - context must not break coding
+                # the item is the abbreviation and at most a modifier or stage: "Acute MI", "CKD stage 3";
+                # not "Cradle cap" (CAP) nor "MI ruled out"
+                extra = [w for w in re.findall(r"[A-Za-z0-9]+", body) if w.lower() not in term.text.lower().split()]
+                if not all(w.isdigit() or w.lower() in _ITEM_MODIFIERS for w in extra):
                     continue
-                c.suggested = True
-                c.status = "affirmed"
-                c.evidence = [Span.of(text, i, i + len(body))] + [e for e in c.evidence if not (e.start == i)][:2]
-                c.warnings.append(f"suggested below the threshold: a problem of the assessment ('{body}')")
+                if _promote_problem(c, body, i, doc, sents, classify):
+                    break
+
+
+_HEADING = re.compile(r"^\s*[A-Za-z][A-Za-z/& ]{0,29}:\s*")
+_ITEM_MODIFIERS = frozenset("acute chronic severe mild moderate known stable controlled uncontrolled well recurrent "
+                            "new stage class grade type".split())
+
+
+def _promote_problem(c, body: str, i: int, doc, sents, classify) -> bool:
+    """Suggest ``c`` for the assessment problem ``body`` (at ``i``) when it is a mention of the condition, affirmed."""
+    text = doc.text
+    if evidence_problem(c.code, doc, Span.of(text, i, i + len(body)), sents) is not None:
+        return False
+    try:
+        if classify(doc, i, i + len(body)).status != "affirmed":
+            return False
+    except Exception:  # pragma: no cover - context must not break coding
+        return False
+    c.suggested = True
+    c.status = "affirmed"
+    c.evidence = [Span.of(text, i, i + len(body))] + [e for e in c.evidence if not (e.start == i)][:2]
+    c.warnings.append(f"suggested below the threshold: a problem of the assessment ('{body}')")
+    return True
 
 
 def add_companions(codes: list, doc) -> None:
