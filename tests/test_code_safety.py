@@ -276,6 +276,27 @@ def test_c5_abbreviation_items_not_promoted_when_the_item_says_more_or_is_not_af
     assert code not in sug or "a problem of the assessment" not in " ".join(sug[code].warnings), (text, sug[code])
 
 
+@pytest.mark.parametrize("text,codes", [
+    ("History of MI in 2019.", {"I25.2"}),
+    ("Hx of MI, s/p CABG 2015.", {"I25.2"}),
+    ("h/o CVA and DVT.", {"Z86.73", "Z86.718"}),
+    ("History of MI and HTN.", {"I25.2", "I10"}),  # hypertension is lifelong: current
+])
+def test_c8_history_of_an_abbreviation_gives_the_history_code(coder, text, codes):
+    sug, listed = suggested(coder, text)
+    assert codes <= set(sug), (text, sorted(sug))
+    assert all(sug[c].status == ("affirmed" if c == "I10" else "historical") for c in codes)
+    assert not any(c.startswith(("I21", "I22", "I63", "I82")) for c in sug)  # never the acute condition
+
+
+@pytest.mark.parametrize("text", ["No history of MI.", "Family history of MI.", "History of possible TIA.",
+                                  "Mother has history of HTN.", "No h/o CVA or DVT."])
+def test_c8_history_of_an_abbreviation_negated_uncertain_or_family_is_not_suggested(coder, text):
+    sug, _ = suggested(coder, text)
+    assert not {"I25.2", "Z86.73", "Z86.718", "Z86.73", "I10"} & set(sug), (text, sorted(sug))
+    assert not any(c.startswith(("I21", "I22", "I63", "I82", "G45")) for c in sug)
+
+
 def test_c6_insulin_named_gives_z79_4_with_the_drug_as_evidence(coder):
     sug, listed = suggested(coder, "She has type 2 diabetes on insulin.")
     assert "Z79.4" in sug and sug["Z79.4"].evidence[0].text == "insulin"

@@ -557,6 +557,30 @@ def promote_assessment(codes: list, doc) -> None:
                 z.evidence = [Span.of(text, i, i + len(body))]
                 z.warnings.append(f"suggested below the threshold: a past-history problem line ('{body}')")
                 break
+    for m in _HISTORY_OF.finditer(text):  # "History of MI in 2019.", "h/o CVA and DVT": the history-of code
+        end = min([k for k in (text.find(x, m.end()) for x in ".;\n") if k >= 0] or [len(text)])
+        for item in re.finditer(r"[^,/]+?(?=,|\band\b|/|$)", text[m.end():end]):
+            body = re.sub(r"^(?:and|or)\s+", "", _YEAR.sub("", item.group()).strip(" ,"))
+            if not body or len(body.split()) > 3:
+                continue
+            i = text.index(body, m.end() + item.start())
+            for term, _ in lex.match(text, i, i + len(body)):
+                extra = [w for w in re.findall(r"[A-Za-z0-9]+", body) if w.lower() not in term.text.lower().split()]
+                if term.source != "abbr" or not all(w.isdigit() or w.lower() in _ITEM_MODIFIERS for w in extra):
+                    continue
+                z = next((o for o in codes if not o.suggested and o.status == "historical" and "history rule" in o.sources
+                          and any(w.startswith(f"from the historical mention of {term.code} ") for w in o.warnings)
+                          and not any(w.startswith("not suggested") for w in o.warnings)
+                          and o.score >= float(rule.get("line_min_score", 0.03))), None)
+                if z is None:  # "history of HTN": a lifelong condition is current
+                    z = next((o for o in by_code.values() if o.code == term.code and not o.suggested
+                              and o.status == "affirmed" and any(x.startswith("current") for x in o.sources)
+                              and o.score >= float(rule.get("line_min_score", 0.03))), None)
+                if z is not None:
+                    z.suggested = True
+                    z.warnings.append(f"suggested below the threshold: a {'past' if z.status == 'historical' else 'lifelong'} "
+                                      f"condition named by its abbreviation ('{text[m.start():i + len(body)]}')")
+                    break
     for a, b in spans:  # problem lines: the line is the term
         pos = a
         for line in text[a:b].split("\n"):
@@ -602,6 +626,8 @@ def promote_assessment(codes: list, doc) -> None:
                     break
 
 
+_HISTORY_OF = re.compile(r"\b(?:(?:past |prior )?history of|hx of|h/o)\s+", re.IGNORECASE)
+_YEAR = re.compile(r"\s+(?:in\s+)?(?:19|20)\d\d\b.*$")
 _HEADING = re.compile(r"^\s*[A-Za-z][A-Za-z/& ]{0,29}:\s*")
 _ITEM_MODIFIERS = frozenset("acute chronic severe mild moderate known stable controlled uncontrolled well recurrent "
                             "new stage class grade type".split())
