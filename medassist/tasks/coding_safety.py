@@ -504,7 +504,10 @@ _BULLET = re.compile(r"^[\s\u2022*\-]*(?:\d+[.)]\s*)?")
 def promote_assessment(codes: list, doc) -> None:
     """A diagnosis the assessment names in the tabular wording, affirmed, is suggested even when the scorer
     put it below the threshold: a tight mention of 2-5 words ("ASSESSMENT: Allergic rhinitis.") or a problem
-    line of its own ("Gout." heading a problem of the assessment and plan)."""
+    line of its own ("Gout." heading a problem of the assessment and plan), or an assessment item that is an
+    abbreviation ("1. Acute MI. 2. HTN."). "History of MI" / "h/o CVA" anywhere suggests the history-of code
+    (I25.2, Z86.73; the current code for a lifelong condition such as HTN). The CodiEsp-trained scorer ranks
+    abbreviations low, while US notes use them for most problems."""
     from medassist.text.context import classify
 
     from .coding_lexicon import lexicon
