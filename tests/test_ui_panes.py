@@ -324,7 +324,9 @@ def test_code_detail_shows_every_evidence_span_context_and_coding_notes(qtbot, d
     if neg is not None:
         pane.table.setCurrentCell(pane.rows.index(neg), 0)
         assert "negated" in pane.detail.toPlainText() and codes[neg]["cue"]["text"] in pane.detail.toPlainText()
-    assert "ICD-10-CM" in pane.provenance.text()
+    assert "ICD-10-CM" in pane.provenance.text() and "outpatient rules" in pane.provenance.text()
+    pane.set_result({**result.to_dict(), "encounter": "inpatient"})
+    assert "inpatient rules: uncertain diagnoses coded as established" in pane.provenance.text()
 
 
 # ------------------------------------------------------------------------------------------ theme

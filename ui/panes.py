@@ -748,6 +748,10 @@ class CodesPane(TaskPane):
         bits = [str(d.get("code_set") or "ICD-10-CM")]
         if d.get("threshold") is not None:
             bits.append(f"suggested at score ≥ {float(d['threshold']):.2f}")
+        if d.get("encounter") == "inpatient":  # Settings › Coding encounter
+            bits.append("inpatient rules: uncertain diagnoses coded as established")
+        elif d.get("encounter"):
+            bits.append("outpatient rules: uncertain diagnoses not coded")
         models = ", ".join(f"{m.get('name')} {m.get('version', '')}".strip() for m in d.get("models") or [])
         bits.append(f"model: {models}" if models else "no model recorded")
         self.provenance.setText(" · ".join(bits))
