@@ -229,6 +229,24 @@ def test_cli_encounter_flag_and_setting(tmp_path, capsys):
     assert exc.value.code == 2 and "invalid choice: 'emergency'" in capsys.readouterr().err
 
 
+def test_hospital_stay_note_coded_as_outpatient_gets_a_notice(coder, tmp_path, capsys):
+    from medassist.tasks.code import encounter_notice
+
+    text = ("HOSPITAL COURSE:\nAdmitted with probable pneumonia, treated with ceftriaxone.\n\n"
+            "DISCHARGE DIAGNOSES:\n1. Probable community-acquired pneumonia.\n")
+    doc = document_from_text(text)
+    out = code_document(doc, coder=coder)
+    assert len(out.notices) == 1 and "hospital course" in out.notices[0] and "--encounter inpatient" in out.notices[0]
+    assert not code_document(doc, coder=coder, encounter="inpatient").notices  # already inpatient: nothing to say
+    assert not code_document(document_from_text("Assessment: probable pneumonia."), coder=coder).notices
+    assert encounter_notice(doc, "inpatient") is None
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    assert cli_main(["code", str(tmp_path / "d.txt"), "--no-history"]) == 0
+    assert capsys.readouterr().out.startswith("Note: this note has the sections of a hospital stay")
+    assert cli_main(["code", str(tmp_path / "d.txt"), "--no-history", "--format", "jsonl"]) == 0
+    assert json.loads(capsys.readouterr().out)["notices"] == out.notices
+
+
 def test_cli_jobs_rejects_a_bad_value(capsys):
     with pytest.raises(SystemExit) as exc:
         cli_main(["code", "x.txt", "--jobs", "two"])

@@ -325,6 +325,7 @@ def test_code_detail_shows_every_evidence_span_context_and_coding_notes(qtbot, d
         pane.table.setCurrentCell(pane.rows.index(neg), 0)
         assert "negated" in pane.detail.toPlainText() and codes[neg]["cue"]["text"] in pane.detail.toPlainText()
     assert "ICD-10-CM" in pane.provenance.text() and "outpatient rules" in pane.provenance.text()
+    assert "sections of a hospital stay" in pane.checks.text()  # the discharge summary, coded as outpatient
     pane.set_result({**result.to_dict(), "encounter": "inpatient"})
     assert "inpatient rules: uncertain diagnoses coded as established" in pane.provenance.text()
 

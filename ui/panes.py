@@ -756,8 +756,9 @@ class CodesPane(TaskPane):
         bits.append(f"model: {models}" if models else "no model recorded")
         self.provenance.setText(" · ".join(bits))
         noted = sum(1 for i in self.rows if self.codes[i].get("warnings"))
-        self.checks.show_lines([], "warn", f"{noted} suggested code(s) carry coding notes (code first, use additional, "
-                                           "Excludes1, …): see the Notes column and the details of the code" if noted else "")
+        self.checks.show_lines(list(d.get("notices") or []), "warn",
+                               f"{noted} suggested code(s) carry coding notes (code first, use additional, "
+                               "Excludes1, …): see the Notes column and the details of the code" if noted else "")
         self.accept_code.setEnabled(True)
         self.reject_code.setEnabled(True)
 

@@ -68,9 +68,12 @@ def _jobs(value: str) -> int:
 def _record(result_dict: dict[str, Any]) -> dict[str, Any]:
     keep = ("code", "description", "score", "suggested", "status", "billable", "evidence", "warnings")
     keep_retrieval = keep + ("source", "similarity")  # retrieval candidates say so
-    return {"codes": [{k: c[k] for k in (keep_retrieval if c.get("source") == "retrieval" else keep)}
-                      for c in result_dict["codes"]],
-            "threshold": result_dict["threshold"]}
+    rec = {"codes": [{k: c[k] for k in (keep_retrieval if c.get("source") == "retrieval" else keep)}
+                     for c in result_dict["codes"]],
+           "threshold": result_dict["threshold"]}
+    if result_dict.get("notices"):
+        rec["notices"] = list(result_dict["notices"])
+    return rec
 
 
 def run(args) -> int:
@@ -256,7 +259,8 @@ def render_text(rec: dict[str, Any], limit: int = 25) -> str:
     sug = [c for c in codes if c["suggested"]]
     rest = [c for c in codes if not c["suggested"] and c.get("source") != "retrieval"]
     similar = [c for c in codes if c.get("source") == "retrieval"]
-    lines = [f"Suggested ICD-10-CM codes ({len(sug)}) — drafts for a coder to check:"]
+    lines = [f"Note: {n}" for n in rec.get("notices") or []]
+    lines.append(f"Suggested ICD-10-CM codes ({len(sug)}) — drafts for a coder to check:")
     if not sug:
         lines.append("  (none above the threshold)")
     for c in sug:

@@ -76,6 +76,7 @@ class CodingResult:
     models: list[dict] = field(default_factory=list)
     code_set: str = "ICD-10-CM April 2026"
     encounter: str = "outpatient"
+    notices: list[str] = field(default_factory=list)  # said once per note, above the codes (e.g. encounter_notice)
 
     @property
     def suggested(self) -> list[CodeSuggestion]:
@@ -83,7 +84,8 @@ class CodingResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"codes": [c.to_dict() for c in self.codes], "threshold": round(float(self.threshold), 4),
-                "code_set": self.code_set, "models": list(self.models), "encounter": self.encounter}
+                "code_set": self.code_set, "models": list(self.models), "encounter": self.encounter,
+                "notices": list(self.notices)}
 
 
 class Coder:
@@ -196,7 +198,26 @@ class Coder:
             retriever = getattr(self, "retriever", None) or get_retriever()
             add_retrieval(out, doc, retriever)
             models = models + retriever.models()
-        return CodingResult(out, self.threshold, models, encounter=encounter)
+        notice = encounter_notice(doc, encounter)
+        return CodingResult(out, self.threshold, models, encounter=encounter, notices=[notice] if notice else [])
+
+
+INPATIENT_SECTIONS = ("hospital_course", "discharge_diagnoses", "discharge_medications", "discharge_instructions")
+
+
+def encounter_notice(doc, encounter: str) -> str | None:
+    """A note coded with the outpatient rules that has the sections of a hospital stay (hospital course, discharge
+    diagnoses ...) gets a notice: the inpatient rules may be the right ones. The encounter is never switched for
+    the coder; only said."""
+    if encounter != "outpatient":
+        return None
+    found = sorted({s.name for s in getattr(doc, "sections", None) or []} & set(INPATIENT_SECTIONS))
+    if not found:
+        return None
+    words = ", ".join(n.replace("_", " ") for n in found)
+    return (f"this note has the sections of a hospital stay ({words}) and was coded with the outpatient rules "
+            "(uncertain diagnoses not coded); if it is an inpatient record, code it with --encounter inpatient "
+            "(Settings > Coding encounter)")
 
 
 @lru_cache(maxsize=1)
