@@ -615,7 +615,7 @@ def promote_assessment(codes: list, doc) -> None:
             if not body or len(body.split()) > 4:
                 continue
             i = text.index(body, a + m.start(), a + m.end())
-            for term, _ in lex.match(text, i, i + len(body)):
+            for term, _ in sorted(lex.match(text, i, i + len(body)), key=lambda tw: -len(tw[0].words)):  # "CKD stage 3"
                 c = by_code.get(term.code)
                 if (term.source != "abbr" or c is None or c.suggested
                         or c.score < float(rule.get("line_min_score", 0.03))):
