@@ -182,7 +182,7 @@ class Coder:
                 # score of the one it replaces): the note no longer says "below the threshold"
                 c.warnings = [("suggested: " + w[len("suggested below the threshold: "):])
                               if w.startswith("suggested below the threshold: ") else w for w in c.warnings]
-        for c in out:
+        for c in out if encounter == "inpatient" else ():
             if c.suggested and c.status == "uncertain":
                 c.warnings.append(INPATIENT_UNCERTAIN)
         validate(out)

@@ -568,8 +568,7 @@ def promote_assessment(codes: list, doc) -> None:
                 continue
             i = text.index(body, m.end() + item.start())
             for term, _ in lex.match(text, i, i + len(body)):
-                extra = [w for w in re.findall(r"[A-Za-z0-9]+", body) if w.lower() not in term.text.lower().split()]
-                if term.source != "abbr" or not all(w.isdigit() or w.lower() in _ITEM_MODIFIERS for w in extra):
+                if term.source != "abbr" or not _only_modifiers(body, term):
                     continue
                 z = next((o for o in codes if not o.suggested and o.status == "historical" and "history rule" in o.sources
                           and any(w.startswith(f"from the historical mention of {term.code} ") for w in o.warnings)
@@ -620,10 +619,7 @@ def promote_assessment(codes: list, doc) -> None:
                 if (term.source != "abbr" or c is None or c.suggested
                         or c.score < float(rule.get("line_min_score", 0.03))):
                     continue
-                # the item is the abbreviation and at most a modifier or stage: "Acute MI", "CKD stage 3";
-                # not "Cradle cap" (CAP) nor "MI ruled out"
-                extra = [w for w in re.findall(r"[A-Za-z0-9]+", body) if w.lower() not in term.text.lower().split()]
-                if not all(w.isdigit() or w.lower() in _ITEM_MODIFIERS for w in extra):
+                if not _only_modifiers(body, term):
                     continue
                 if _promote_problem(c, body, i, doc, sents, classify):
                     break
@@ -634,6 +630,14 @@ _YEAR = re.compile(r"\s+(?:in\s+)?(?:19|20)\d\d\b.*$")
 _HEADING = re.compile(r"^\s*[A-Za-z][A-Za-z/& ]{0,29}:\s*")
 _ITEM_MODIFIERS = frozenset("acute chronic severe mild moderate known stable controlled uncontrolled well recurrent "
                             "new stage class grade type".split())
+
+
+def _only_modifiers(body: str, term) -> bool:
+    """``body`` is the abbreviation ``term`` and at most modifiers, a stage or a number: "Acute MI", "CKD stage 3";
+    not "Cradle cap" (CAP) nor "MI ruled out"."""
+    words = term.text.lower().split()
+    return all(w.isdigit() or w.lower() in _ITEM_MODIFIERS
+               for w in re.findall(r"[A-Za-z0-9]+", body) if w.lower() not in words)
 
 
 def _promote_problem(c, body: str, i: int, doc, sents, classify) -> bool:

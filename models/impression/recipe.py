@@ -482,7 +482,7 @@ def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retriev
         "source": "trained here by models/impression/recipe.py on IU X-ray (R2Gen split, "
                   + ("train+val ids" if "val" in splits else "train ids") + ")",
         "quantization": quantization,
-        "files": [{"path": f, "sha256": sha256(out / f), "size": (out / f).stat().st_size} for f in files],
+        "files": [_file_entry(out, f) for f in files],
         "inputs": {"findings": "radiology findings text (str)"},
         "outputs": {"impression": "generated impression text (str)"},
         "architecture": {"type": "transformer encoder-decoder (pre-LN, tied embeddings), retrieval-augmented",
@@ -583,9 +583,7 @@ def set_generation(pack: Path, updates: dict, note: str) -> dict:
     gpath.write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
 
     def change(m: dict) -> None:
-        for f in m["files"]:
-            if f["path"] == "generation.json":
-                f["sha256"], f["size"] = sha256(gpath), gpath.stat().st_size
+        _refresh_files(m, pack, ["generation.json"])
         m["recipe"].setdefault("generation_updates", []).append({"set": updates, "note": note})
 
     _update_manifest(pack, change)
@@ -631,11 +629,7 @@ def add_member(pack: Path, member: Path, note: str = "", version: str | None = N
     gpath.write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
 
     def change(m: dict) -> None:
-        m["files"] = [f for f in m["files"] if f["path"] not in pair]
-        for f in m["files"]:
-            if f["path"] == "generation.json":
-                f["sha256"], f["size"] = sha256(gpath), gpath.stat().st_size
-        m["files"] += [{"path": p_, "sha256": sha256(pack / p_), "size": (pack / p_).stat().st_size} for p_ in pair]
+        _refresh_files(m, pack, ["generation.json", *pair])
         rec = m["recipe"]
         if "members" not in rec:
             rec["members"] = [{"files": ["encoder.onnx", "decoder.onnx"], "seed": rec.get("config", {}).get("seed"),
@@ -649,6 +643,17 @@ def add_member(pack: Path, member: Path, note: str = "", version: str | None = N
 
     _update_manifest(pack, change)
     return gen
+
+
+def _file_entry(folder: Path, name: str) -> dict:
+    """A manifest "files" entry: path, sha256 and size of ``folder / name``."""
+    return {"path": name, "sha256": sha256(folder / name), "size": (folder / name).stat().st_size}
+
+
+def _refresh_files(m: dict, pack: Path, names: list[str]) -> None:
+    """Bring the manifest's entries of ``names`` up to date with the files in ``pack`` (added when missing)."""
+    fresh = {n: _file_entry(pack, n) for n in names}
+    m["files"] = [fresh.pop(f["path"], f) for f in m["files"]] + list(fresh.values())
 
 
 def _update_manifest(pack: Path, change) -> None:
