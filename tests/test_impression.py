@@ -166,6 +166,15 @@ def test_add_member_makes_a_verified_ensemble_and_refuses_a_foreign_model(tiny_p
         res = subprocess.run(add + [str(bad)], capture_output=True, text=True, timeout=60)
         assert res.returncode == 2 and says in res.stderr, res.stderr[-500:]
     assert {f.name: f.read_bytes() for f in pack.iterdir()} == before
+    # a hand-edited member list is a typed error naming generation.json (verify=False: the sha256 check aside)
+    from medassist.errors import ModelPackError
+
+    gen = json.loads((pack / "generation.json").read_text())
+    for bad in (["encoder.onnx", "decoder.onnx"], [["encoder.onnx"]], [["encoder.onnx", "missing.onnx"]]):
+        (pack / "generation.json").write_text(json.dumps({**gen, "members": bad}))
+        with pytest.raises(ModelPackError) as exc:
+            ImpressionModel.from_folder(pack, verify=False)
+        assert "generation.json" in str(exc.value) or "missing.onnx" in str(exc.value)
 
 
 def test_tampered_pack_is_refused(tiny_pack, tmp_path):
