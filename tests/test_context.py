@@ -273,3 +273,76 @@ def test_clause_only_cues_do_not_reach_past_a_comma():
     rule = ContextRule.from_dict({"literal": "x", "category": "NEGATED_EXISTENCE", "direction": "BACKWARD",
                                   "clause_only": True})
     assert rule.clause_only and rule.to_dict()["clause_only"] is True
+
+
+# ---------------------------------------------------------------- present tense in the past medical history
+@pytest.mark.parametrize("line,mention,expected,cue", [
+    ("He has gastroesophageal reflux disease.", "gastroesophageal reflux disease", "affirmed", "He has"),
+    ("She currently has migraine headaches.", "migraine", "affirmed", "She currently has"),
+    ("Asthma, currently on inhalers.", "Asthma", "affirmed", "currently on"),
+    ("Hypertension, well controlled.", "Hypertension", "affirmed", "well controlled"),
+    ("Osteoarthritis of the right knee, ongoing.", "Osteoarthritis", "affirmed", "ongoing"),
+    ("Active hepatitis C.", "hepatitis C", "affirmed", "Active"),
+    ("Obstructive sleep apnea on CPAP.", "sleep apnea", "affirmed", "on CPAP"),
+    # past events stay past: the section's status, or an explicit cue
+    ("Pneumonia.", "Pneumonia", "historical", None),
+    ("He has had a myocardial infarction.", "myocardial infarction", "historical", None),
+    ("He has been treated for tuberculosis.", "tuberculosis", "historical", None),
+    ("He has a history of myocardial infarction.", "myocardial infarction", "historical", "history of"),
+    ("Patient has a remote history of DVT.", "DVT", "historical", "history of"),
+    ("Pneumonia in 2015. He has asthma.", "Pneumonia", "historical", "in 2015"),
+    ("GERD, appendicitis, OSA on CPAP.", "GERD", "historical", None),  # a treatment belongs to its own item
+    # a negation still wins
+    ("He has no diabetes.", "diabetes", "negated", "no"),
+])
+def test_a_present_tense_statement_in_the_past_history_is_current(line, mention, expected, cue):
+    doc = document_from_text(f"CHIEF COMPLAINT: Cough.\n\nPAST MEDICAL HISTORY: {line}\n")
+    i = doc.text.index(mention)
+    c = classify(doc, i, i + len(mention))
+    assert c.section == "pmh"
+    assert c.status == expected, (line, c)
+    assert (c.cue.text if c.cue else None) == cue, (line, c)
+
+
+@pytest.mark.parametrize("text,mention,expected", [
+    ("Risk of anesthesia, bleeding, infection, pain, MI, DVT, PE were discussed.", "PE", "hypothetical"),
+    ("Risk of anesthesia, bleeding, infection, pain, MI, DVT, PE were discussed.", "bleeding", "hypothetical"),
+    ("He is at risk of falls and was treated for sepsis, pneumonia and a stroke last month.", "stroke", "affirmed"),
+    ("He is at risk of falls.", "falls", "hypothetical"),
+])
+def test_a_discussed_list_of_risks_is_hypothetical_to_its_end(text, mention, expected):
+    assert status(text, mention).status == expected
+
+
+def test_a_present_tense_cue_changes_nothing_outside_the_past_history():
+    # affirmed without a cue where no section status is overridden; never above a negation or a relative
+    for text, mention, expected in (("HPI: Active hepatitis C.", "hepatitis C", "affirmed"),
+                                    ("HPI: He has no chest pain.", "chest pain", "negated"),
+                                    ("FAMILY HISTORY: She has a sister who has breast cancer.", "breast cancer", "family")):
+        doc = document_from_text(text + "\n")
+        i = doc.text.index(mention)
+        c = classify(doc, i, i + len(mention))
+        assert c.status == expected, (text, c)
+        if expected == "affirmed":
+            assert c.cue is None and c.applied == []
+
+
+def test_section_exceptions_may_name_a_category():
+    base = {"section_categories": {"pmh": "HISTORICAL"},
+            "context_rules": [{"literal": "still has", "category": "CURRENT", "direction": "FORWARD"}]}
+    t = "PAST MEDICAL HISTORY: He still has gout.\n"
+    i = t.index("gout")
+    without = ContextRules.from_dict(base)
+    with_cat = ContextRules.from_dict({**base, "section_exceptions": {"pmh": ["CURRENT"]}})
+    assert classify(t, i, i + 4, rules=without).status == "historical"
+    assert classify(t, i, i + 4, rules=with_cat).status == "affirmed"
+    assert ContextRules.from_json(with_cat.to_json()).section_exceptions == {"pmh": ["CURRENT"]}
+
+
+def test_a_problem_list_is_current_not_past_history():
+    doc = document_from_text("PROBLEM LIST:\n1. Atrial fibrillation\n2. Hypothyroidism\n\n"
+                             "PAST MEDICAL HISTORY:\nAppendicitis.\n")
+    for m, want in (("Atrial fibrillation", ("problem_list", "affirmed")), ("Appendicitis", ("pmh", "historical"))):
+        i = doc.text.index(m)
+        c = classify(doc, i, i + len(m))
+        assert (c.section, c.status) == want

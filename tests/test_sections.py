@@ -163,6 +163,9 @@ def test_longest_header_wins_and_sections_tile_the_text():
         ("Line one.\nLine two.\n\n\nLine three", ["Line one.", "Line two.", "Line three"]),
         ("ENT:  Denies runny nose.  ,EYES:  No discharge.", ["ENT:  Denies runny nose.", "EYES:  No discharge."]),
         ("vs. placebo the drug worked. Good.", ["vs. placebo the drug worked.", "Good."]),
+        # a question mark standing alone queries the next term; after a word it still ends a question
+        ("Dyspnea, ? PE, CT angiogram ordered. Stable.", ["Dyspnea, ? PE, CT angiogram ordered.", "Stable."]),
+        ("Any chest pain? No.", ["Any chest pain?", "No."]),
         ("...", []),
     ],
 )

@@ -250,3 +250,16 @@ def test_transcription_list_after_a_comma_has_no_item_numbers():
     doc = document_from_text("PROCEDURES PERFORMED:,1.  Release of ventral chordee.,2.  Circumcision.,\n\n"
                              "INDICATIONS:\nThe patient is an 11-month-old boy.\n")
     assert [p.text for p in summarize(doc, use_embeddings=False).procedures] == ["Release of ventral chordee", "Circumcision"]
+
+
+def test_problem_list_and_present_tense_past_history_are_active_problems():
+    note = ("CHIEF COMPLAINT: Cough.\n\nPAST MEDICAL HISTORY:\n1. GERD, currently on omeprazole.\n2. Appendicitis.\n\n"
+            "PROBLEM LIST:\n1. Atrial fibrillation\n2. Hypothyroidism\n\nPLAN: Return in 2 weeks.\n")
+    doc = document_from_text(note)
+    facts = {p.text: (p.section, p.status) for p in extract_facts(doc).problems}
+    assert facts["GERD, currently on omeprazole"] == ("pmh", "affirmed")
+    assert facts["Appendicitis"] == ("pmh", "historical")
+    assert facts["Atrial fibrillation"] == ("problem_list", "affirmed")
+    active = [p.text for p in summarize(doc, use_embeddings=False).problems]
+    assert {"GERD, currently on omeprazole", "Atrial fibrillation", "Hypothyroidism"} <= set(active)
+    assert "Appendicitis" not in active

@@ -44,7 +44,7 @@ MIN_WORDS = 2
 SECTIONS = frozenset({
     "preamble", "chief_complaint", "hpi", "subjective", "pmh", "psh", "impression", "assessment",
     "assessment_plan", "hospital_course", "discharge_diagnoses", "complications", "indications",
-    "findings", "consultation", "condition",
+    "findings", "consultation", "condition", "problem_list",
 })
 HISTORY_SECTIONS = frozenset({"pmh", "psh"})
 _SILENCING = frozenset({"NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HYPOTHETICAL", "FAMILY"})

@@ -29,7 +29,7 @@ MED_SECTIONS = ("medications", "discharge_medications", "current_medications", "
 ALLERGY_SECTIONS = ("allergies",)
 PROSE_MED_SECTIONS = ("hpi", "assessment", "plan", "assessment_plan", "hospital_course", "discharge_instructions",
                       "impression", "subjective", "preamble", "follow_up")
-PROBLEM_SECTIONS = ("assessment", "assessment_plan", "impression", "discharge_diagnoses")
+PROBLEM_SECTIONS = ("assessment", "assessment_plan", "impression", "discharge_diagnoses", "problem_list")
 HISTORY_SECTIONS = ("pmh",)
 PROCEDURE_SECTIONS = ("procedures",)
 SURGICAL_HISTORY = ("psh",)
@@ -797,7 +797,9 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
             ctx = classify(doc, hs, ps + head.end() if head else pe)
             if ctx.status in ("negated", "family", "hypothetical"):
                 continue
-            status = "historical" if name in HISTORY_SECTIONS else ("uncertain" if ctx.status == "uncertain" else "affirmed")
+            # a past-history line said in the present tense ("GERD, currently on omeprazole") is an active problem
+            status = ("historical" if name in HISTORY_SECTIONS and ctx.status != "affirmed"
+                      else "uncertain" if ctx.status == "uncertain" else "affirmed")
             key = text[ps:pe].lower()
             if key in seen:
                 continue

@@ -33,6 +33,10 @@ CATEGORY_STATUS = {
     "HISTORICAL": "historical",
     "FAMILY": "family",
     "HYPOTHETICAL": "hypothetical",
+    # a present-tense statement ("He has GERD", "asthma, currently on inhalers"): affirmed. It decides nothing
+    # by itself (lowest precedence); it exists so that a section's status can yield to it (section_exceptions:
+    # a current problem written in the past medical history is not historical)
+    "CURRENT": "affirmed",
 }
 DIRECTIONS = ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO")
 _WORD = re.compile(r"\w+")
@@ -135,7 +139,9 @@ class ContextRules:
         self.rules = list(rules)
         # cues that, in a sentence of the named section, replace the section's own status
         # ("Past history of pulmonary embolism" in a run-on family history is the patient's own history)
-        self.section_exceptions = {k: [_key(x) for x in v] for k, v in (section_exceptions or {}).items()}
+        # (an entry in capitals that names a category, "CURRENT", stands for every cue of that category)
+        self.section_exceptions = {k: [x if x in CATEGORY_STATUS else _key(x) for x in v]
+                                   for k, v in (section_exceptions or {}).items()}
         # terminators that end a scope only up to the next comma: a list goes on after the clause
         # ("No fever, cough which has resolved, or weight loss": weight loss is negated)
         self.clause_terminators = [_key(t) for t in clause_terminators]
@@ -280,10 +286,15 @@ class ContextRules:
                         limit = max(limit, cut + 1)
                 if end > limit and start >= limit:
                     hits.append((c.rule.category, c))
+        overridden = False
         if section and section in self.section_categories:
             overriding = set(self.section_exceptions.get(section, ()))
-            if not any(cu is not None and _key(cu.rule.literal) in overriding for _, cu in hits):
+            overridden = any(cu is not None and (_key(cu.rule.literal) in overriding or cu.rule.category in overriding)
+                             for _, cu in hits)
+            if not overridden:
                 hits.append((self.section_categories[section], None))
+        if not overridden:  # a present-tense cue only matters where it overrides a section's status
+            hits = [h for h in hits if h[0] != "CURRENT"]
         if not hits:
             return Context("affirmed", None, section, [])
         applied = sorted({CATEGORY_STATUS[c] for c, _ in hits}, key=lambda s: STATUSES.index(s))

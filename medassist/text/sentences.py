@@ -11,7 +11,8 @@ Rules (kept simple and predictable):
 * inside a line, ``.``, ``!`` or ``?`` (with closing quotes/brackets) followed by white space end a
   sentence when the next word starts with an upper-case letter, a digit or an opening quote/bracket —
   not after a title or a Latin abbreviation (``Dr.``, ``e.g.``, ``vs.``, ``approx.``), not after a list
-  number (``1.``), so ``b.i.d. with meals``, ``2.5 mg`` and ``Dr. Smith`` stay whole;
+  number (``1.``), not after a question mark standing alone (``Dyspnea, ? PE``: it queries the next term),
+  so ``b.i.d. with meals``, ``2.5 mg`` and ``Dr. Smith`` stay whole;
 * surrounding white space and stray leading punctuation (``,``/``;``/``:``) are left out of the span;
   pieces without a letter or digit are dropped.
 """
@@ -149,6 +150,8 @@ def _split_chunk(text: str, a: int, b: int) -> list[tuple[int, int]]:
         if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'(\u201c\u2018[-\u2022*#"):
             continue
         punct = m.group(0)
+        if punct == "?" and m.start() > s and text[m.start() - 1] in " \t,(" :
+            continue  # "Dyspnea, ? PE": a question mark standing alone before a term queries it, it ends nothing
         if punct.startswith("."):
             before = text[max(s, m.start() - 20) : m.start() + 1]
             tok = _TOKEN_BEFORE.search(before)
