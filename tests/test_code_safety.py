@@ -672,3 +672,65 @@ def test_lifelong_condition_stays_current_when_its_affirmed_evidence_is_rejected
     # a condition that does resolve keeps its past status when only its historical mention is left
     sug, listed = suggested(coder, "She had a history of pneumonia in 2015. Chest X-ray today is clear.")
     assert not any(c.startswith("J18") for c in sug)
+
+
+# ---------------------------------------------------------------- US notes: abbreviations, present tense, problem lists
+US_NOTE = """CHIEF COMPLAINT: Shortness of breath.
+
+HISTORY OF PRESENT ILLNESS: 72-year-old woman with known CHF, COPD and CKD stage 3b presents with 3 days of worsening dyspnea. She has HTN and T2DM, both poorly controlled. SpO2 95% on RA.
+
+PAST MEDICAL HISTORY: HTN, HLD, T2DM, GERD, OSA on CPAP. S/p CABG in 2015. History of DVT.
+
+PROBLEM LIST:
+1. Atrial fibrillation
+2. Hypothyroidism
+
+ASSESSMENT AND PLAN:
+1. Acute on chronic diastolic heart failure.
+2. COPD, stable.
+"""
+
+
+def test_us_note_abbreviations_and_problem_list_are_coded(coder):
+    sug, listed = suggested(coder, US_NOTE)
+    want = {
+        "N18.32": "CKD stage 3b",  # the staged abbreviation, not N18.30 / N18.9
+        "E78.5": "HLD",  # a past-history list of abbreviations: lifelong, current
+        "G47.33": "OSA",  # "on CPAP": treated now
+        "I50.33": "Acute on chronic diastolic heart failure",  # the whole line, not I50.32 for its last four words
+        "I13.0": "HTN",  # hypertension + heart failure + CKD stage 3b: the combination code
+        "E11.22": "T2DM",  # diabetes "with" CKD is presumed linked
+        "I48.91": "Atrial fibrillation",  # the problem list is current
+        "E03.9": "Hypothyroidism",
+    }
+    for code, text in want.items():
+        assert code in sug, (code, listed.get(code))
+        assert any(text in e.text for e in sug[code].evidence), (code, sug[code].evidence)
+        assert sug[code].status == "affirmed"
+    assert not set(sug) & {"N18.30", "N18.9", "I50.32", "I10", "K21.9"}, sorted(sug)  # GERD: past history, untreated
+    assert not [c for c in sug if c.startswith("M06")], "RA in 'on RA' (room air) is not rheumatoid arthritis"
+    assert any("named by its abbreviation ('HLD')" in w for w in sug["E78.5"].warnings)
+
+
+@pytest.mark.parametrize("text,never", [
+    ("HPI: Infant with cradle cap. Otherwise well.", "J18.9"),
+    ("HPI: Chest pain. MI ruled out by serial troponins.", "I21.9"),
+    ("HPI: Dyspnea, ? PE, CT angiogram ordered.", "I26.99"),
+    ("FAMILY HISTORY: Her mother has HTN and T2DM.", "I10"),
+    ("HPI: 40-year-old with cough. SpO2 97% on RA.", "M06.9"),
+    ("HPI: He had a PE in 2010, treated with warfarin for 6 months.", "I26.99"),
+    ("HPI: Fever and cough. CKD stage 3 and hepatitis B are followed elsewhere.", "N18.32"),
+])
+def test_abbreviations_that_are_not_a_current_condition(coder, text, never):
+    sug, listed = suggested(coder, text)
+    assert never not in sug, (text, sug[never].evidence, sug[never].warnings)
+
+
+def test_present_tense_past_history_is_current_and_headache_of_migraine_is_integral(coder):
+    note = ("CHIEF COMPLAINT: Cough.\n\nPAST MEDICAL HISTORY: He has gastroesophageal reflux disease. "
+            "She currently has migraine headaches. Pneumonia in 2015.\n\nASSESSMENT: Acute bronchitis.\n")
+    sug, listed = suggested(coder, note)
+    assert {"K21.9", "G43.909", "J20.9"} <= set(sug), sorted(sug)
+    assert sug["K21.9"].status == "affirmed" and sug["G43.909"].status == "affirmed"
+    assert "J18.9" not in sug and listed["J18.9"].status == "historical"  # "in 2015": past
+    assert "R51.9" not in sug and any("integral to the suggested G43" in w for w in listed["R51.9"].warnings)

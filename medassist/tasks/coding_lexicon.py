@@ -114,8 +114,16 @@ class Lexicon:
             for ti in self.index.get(w, ()):
                 term = self.terms[ti]
                 if all(x in where for x in term.words):
-                    out.append((term, _nearest(where, term.words, w)))
+                    spans = _nearest(where, term.words, w)
+                    if term.source == "abbr" and not _contiguous(text, spans):
+                        continue  # an abbreviation is a fixed expression: "CKD stage 3b", not "stage 3 ... hepatitis B"
+                    out.append((term, spans))
         return out
+
+
+def _contiguous(text: str, spans) -> bool:
+    """The words follow one another in order, with at most white space between them ("3b": none)."""
+    return all(a[1] <= b[0] and not text[a[1]:b[0]].strip() for a, b in zip(spans, spans[1:]))
 
 
 def _key_positions(terms: list[Term]) -> list[int]:
@@ -236,7 +244,9 @@ def _compile() -> list[Term]:
     for abbr, code in _abbreviations().items():
         tgt = target(icd10.normalize(code))
         if tgt:
-            terms.append(Term(tgt, tuple(stem(w) for w in abbr.lower().split()), abbr, "abbr"))
+            # the notes' own tokenizer: "CKD stage 3b" is the tokens ckd, stage, 3, b (a word split on spaces,
+            # "3b", is a token no note has, and the staged abbreviation never matched)
+            terms.append(Term(tgt, tuple(t.norm for t in tokenize(abbr)), abbr, "abbr"))
     return terms
 
 

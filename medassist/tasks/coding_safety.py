@@ -493,6 +493,23 @@ def _meaning_words(description: str, core: bool) -> frozenset[str]:
     return frozenset(words)
 
 
+def _longer_term(c, e, text: str, by_code: dict) -> bool:
+    """Another candidate's tabular term says more on the line of ``c``'s evidence ``e`` and contains it:
+    "Acute on chronic diastolic heart failure" is I50.33, not the I50.32 its last four words name."""
+    from .coding_lexicon import lexicon
+
+    lo = text.rfind("\n", 0, e.start) + 1
+    hi = text.find("\n", e.end)
+    hi = len(text) if hi < 0 else hi
+    mine = len(e.text.split())
+    for term, wspans in lexicon().match(text, lo, hi):
+        if (term.code != c.code and term.code in by_code and term.source in ("desc", "incl")
+                and len(term.words) > mine - 1 and wspans[0][0] <= e.start and e.end <= max(y for _, y in wspans)
+                and min(x for x, _ in wspans) < e.start):
+            return True
+    return False
+
+
 def _unsuggest(c, why: str) -> None:
     c.suggested = False
     c.warnings.append(f"not suggested: {why}")
@@ -529,6 +546,7 @@ def promote_assessment(codes: list, doc) -> None:
             n = len(e.text.split())
             if (int(rule.get("min_words", 2)) <= n <= int(rule.get("max_words", 5))
                     and any(a <= e.start and e.end <= b for a, b in spans)
+                    and not _longer_term(c, e, text, by_code)
                     and evidence_problem(c.code, doc, e, sents) is None):
                 c.suggested = True
                 c.warnings.append(f"suggested below the threshold: {rule.get('why', 'named in the assessment')}")
@@ -589,7 +607,8 @@ def promote_assessment(codes: list, doc) -> None:
             lo, hi = pos, pos + len(line)
             pos = hi + 1
             body = _BULLET.sub("", line).strip(" .:;")
-            if not body or len(body.split()) > int(rule.get("max_words", 5)):
+            # (a longer line only when a term says all of it but one word: "Acute on chronic diastolic heart failure")
+            if not body or len(body.split()) > int(rule.get("line_max_words", 8)):
                 continue
             i = text.index(body, lo, hi)
             covered = {e.text.lower() for o in codes if o.suggested for e in o.evidence}
@@ -608,6 +627,7 @@ def promote_assessment(codes: list, doc) -> None:
                     best = (term, c)
             for term, c in [best] if best else []:
                 _promote_problem(c, body, i, doc, sents, classify)
+    promote_abbreviations(codes, doc, by_code, sents, classify, rule)
     for a, b in spans:  # list items that are an abbreviation: "1. Acute MI. 2. HTN.", "A/P: CAP, UTI, AKI."
         for m in re.finditer(r"[^\n.,;]+", text[a:b]):
             body = _BULLET.sub("", _HEADING.sub("", m.group())).strip(" .:;,")  # "A/P: CAP" -> "CAP"
@@ -623,6 +643,74 @@ def promote_assessment(codes: list, doc) -> None:
                     continue
                 if _promote_problem(c, body, i, doc, sents, classify):
                     break
+
+
+# what may stand before an abbreviation that names a condition the patient has: a list separator or the start of
+# the sentence, or a word that introduces a condition ("with known CHF, COPD and CKD stage 3b", "She has HTN"); not
+# an opening bracket: "both eyes (OA)" glosses the words before it
+_ABBR_LEAD = re.compile(r"(?:^|[,;:/]|\b(?:with|has|have|known|and|or|including|includes|also|plus|significant for|"
+                        r"notable for|remarkable for))\s*$", re.IGNORECASE)
+# and after it: the end of the item (a separator, another item, what treats it or how it is doing)
+_ABBR_TAIL = re.compile(r"\s*(?:$|[,;.:)/]|\b(?:and|or|on|with|who|which|that|since|both|now|not|diagnosed|"
+                        r"treated|managed|controlled|stable|followed|presents?|presented|presenting|is|was|are|were|admitted|here|"
+                        r"comes|came|returns|in)\b)", re.IGNORECASE)
+_ABBR_MODIFIERS = frozenset("acute chronic severe mild moderate known stable controlled uncontrolled well poorly "
+                            "recurrent new longstanding long-standing established underlying active worsening "
+                            "decompensated compensated".split())
+
+
+def promote_abbreviations(codes: list, doc, by_code: dict, sents, classify, rule: dict) -> None:
+    """A condition written by its abbreviation, as an item of its own, in the sections that state the
+    patient's conditions: "72-year-old with known CHF, COPD and CKD stage 3b", "She has HTN and T2DM", a
+    past-history list "HTN, HLD, T2DM". The code is suggested when the candidate is current (affirmed; a
+    lifelong or treated past-history condition is current) and this mention is not negated, uncertain, a
+    relative's or hypothetical ("SpO2 95% on RA", "cradle cap", "MI ruled out", "? PE" are not suggested).
+    The CodiEsp-trained scorer ranks abbreviations low: US notes name most problems this way."""
+    from .coding_lexicon import lexicon
+
+    names = set(rule.get("abbreviation_sections", ()))
+    if not names:
+        return
+    text = doc.text
+    lex = lexicon()
+    for sec in getattr(doc, "sections", None) or []:
+        if sec.name not in names:
+            continue
+        for a, b in ((x.start, x.end) for x in (getattr(doc, "sentences", None) or []) if sec.start <= x.start < sec.end):
+            done: list[tuple[int, int]] = []
+            for term, wspans in sorted(lex.match(text, a, b), key=lambda tw: -len(tw[0].words)):  # "CKD stage 3b" first
+                if term.source != "abbr":
+                    continue
+                i, j = wspans[0][0], wspans[-1][1]
+                if any(x <= i < y for x, y in done) or sum(ch.isupper() for ch in text[i:j]) < 2:
+                    continue  # a shorter abbreviation inside a longer one; "cap" in lower case is not CAP
+                c = by_code.get(term.code)
+                if (c is None or c.suggested or c.status != "affirmed"
+                        or c.score < float(rule.get("line_min_score", 0.03))):
+                    continue
+                lo = i  # the modifiers before it ("known", "poorly controlled")
+                for m in reversed(list(re.finditer(r"[A-Za-z-]+", text[a:i]))):
+                    if m.group().lower() not in _ABBR_MODIFIERS or text[a + m.end():lo].strip():
+                        break
+                    lo = a + m.start()
+                if not _ABBR_LEAD.search(text[a:lo]) or not _ABBR_TAIL.match(text, j, b):
+                    continue
+                if text[j:j + 1] == ":" or is_heading(text, i, j):
+                    continue  # "PE: clear lungs" heads a section, it is not a condition
+                try:
+                    ctx = classify(doc, i, j)
+                except Exception:  # pragma: no cover - context must not break coding
+                    continue
+                lifelong = any(x.startswith(("current", "treated now")) for x in c.sources)
+                if not (ctx.status == "affirmed" or ctx.status == "historical" and ctx.cue is None and lifelong):
+                    continue
+                if evidence_problem(c.code, doc, Span.of(text, i, j), sents) is not None:
+                    continue
+                c.suggested = True
+                c.evidence = [Span.of(text, lo, j)] + [e for e in c.evidence if e.start != lo][:2]
+                c.warnings.append(f"suggested below the threshold: a condition named by its abbreviation "
+                                  f"('{text[lo:j]}')")
+                done.append((i, j))
 
 
 _HISTORY_OF = re.compile(r"\b(?:(?:past |prior )?history of|hx of|h/o)\s+", re.IGNORECASE)
@@ -653,7 +741,7 @@ def _promote_problem(c, body: str, i: int, doc, sents, classify) -> bool:
     c.suggested = True
     c.status = "affirmed"
     c.evidence = [Span.of(text, i, i + len(body))] + [e for e in c.evidence if not (e.start == i)][:2]
-    c.warnings.append(f"suggested below the threshold: a problem of the assessment ('{body}')")
+    c.warnings.append(f"suggested below the threshold: a problem of the assessment or problem list ('{body}')")
     return True
 
 
