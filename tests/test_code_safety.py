@@ -734,3 +734,32 @@ def test_present_tense_past_history_is_current_and_headache_of_migraine_is_integ
     assert sug["K21.9"].status == "affirmed" and sug["G43.909"].status == "affirmed"
     assert "J18.9" not in sug and listed["J18.9"].status == "historical"  # "in 2015": past
     assert "R51.9" not in sug and any("integral to the suggested G43" in w for w in listed["R51.9"].warnings)
+
+
+def test_us_note_dialysis_status_list_evidence_and_organ_words(coder):
+    note = ("CHIEF COMPLAINT: Penile discharge.\n\n"
+            "HISTORY OF PRESENT ILLNESS: 67-year-old man with stomach pain after meals and some regurgitation "
+            "with gas after meals. Urinalysis shows a urinary tract infection.\n\n"
+            "PAST MEDICAL HISTORY: Significant for end-stage renal disease on dialysis, hypertension, peripheral "
+            "vascular disease, coronary artery disease, and hyperlipidemia.\n\n"
+            "PHYSICAL EXAMINATION: No evidence of infection in his perineal area.\n\n"
+            "IMPRESSION: Pale glans. I think it is due to chronic ischemic changes.\n")
+    sug, listed = suggested(coder, note)
+    # N18.6's note: use additional code for dialysis status; the evidence is what the note says
+    assert "Z99.2" in sug and sug["Z99.2"].evidence[0].text == "on dialysis"
+    # a list item's words, not words borrowed across the comma before it
+    assert "I25.10" in sug and sug["I25.10"].evidence[0].text == "coronary artery disease", listed.get("I25.10")
+    assert listed["I73.9"].status == "affirmed"  # a lifelong condition of the past history is current
+    assert "I34.0" not in sug  # regurgitation with gas is not mitral insufficiency
+    assert "I25.9" not in sug  # ischemic changes of the glans are not ischemic heart disease
+    assert "R52" not in sug  # stomach pain has a site
+    assert "N39.0" in sug and "B99.9" not in sug  # the UTI's own word; the other "infection" is negated
+
+
+def test_lexicon_word_alignment_prefers_the_item_without_a_comma():
+    from medassist.tasks.coding_lexicon import lexicon
+
+    t = "peripheral vascular disease, coronary artery disease, congestive heart failure"
+    got = {term.text: t[min(a for a, _ in w):max(b for _, b in w)] for term, w in lexicon().match(t, 0, len(t))}
+    assert got["Coronary (artery) disease"] == "coronary artery disease"
+    assert got["Congestive heart failure NOS"] == "congestive heart failure"

@@ -114,7 +114,7 @@ class Lexicon:
             for ti in self.index.get(w, ()):
                 term = self.terms[ti]
                 if all(x in where for x in term.words):
-                    spans = _nearest(where, term.words, w)
+                    spans = _nearest(where, term.words, w, text)
                     if term.source == "abbr" and not _contiguous(text, spans):
                         continue  # an abbreviation is a fixed expression: "CKD stage 3b", not "stage 3 ... hepatitis B"
                     out.append((term, spans))
@@ -142,11 +142,31 @@ def _key_positions(terms: list[Term]) -> list[int]:
     return out
 
 
-def _nearest(where: dict, words, key: str) -> list[tuple[int, int]]:
-    """Each word's occurrence nearest the key word's first one ("Type 2 diabetes ... stage 2" takes the '2'
-    next to 'Type', not a later one)."""
+def _nearest(where: dict, words, key: str, text: str = "") -> list[tuple[int, int]]:
+    """Each word's occurrence near the key word's first one ("Type 2 diabetes ... stage 2" takes the '2'
+    next to 'Type', not a later one). Of three choices (each word's nearest occurrence, or the nearest after /
+    before the key word where there is one) the one whose words no comma, semicolon or full stop separates,
+    then in the term's order, then the tightest: "vascular disease, coronary artery disease" gives "coronary
+    artery disease" for "Coronary (artery) disease", not "disease, coronary"."""
     anchor = where[key][0][0]
-    return [min(where[x], key=lambda sp: abs(sp[0] - anchor)) for x in words]
+    near = [min(where[x], key=lambda sp: abs(sp[0] - anchor)) for x in words]
+    if len(words) < 2:
+        return near
+    choices = [near]
+    for side in (1, -1):
+        pick = []
+        for x in words:
+            same = [sp for sp in where[x] if (sp[0] - anchor) * side >= 0]
+            pick.append(min(same or where[x], key=lambda sp: abs(sp[0] - anchor)))
+        choices.append(pick)
+
+    def cost(pick):
+        lo, hi = min(s for s, _ in pick), max(e for _, e in pick)
+        split = any(ch in ",;." for ch in text[lo:hi]) if text else False
+        order = any(a[0] > b[0] for a, b in zip(pick, pick[1:]))
+        return (split, order, hi - lo)
+
+    return min(choices, key=cost)
 
 
 _MARKER_BEFORE = re.compile(r"[ \t\u2022*\-]*")

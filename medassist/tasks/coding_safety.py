@@ -850,7 +850,7 @@ def refine(codes: list, doc) -> list:
             if base is not None:
                 _unsuggest(c, f"integral to the suggested {base.code} ({base.description}): {why}")
     # 6. a mention nested in a longer mention that another suggested code explains is not a second condition
-    covered_mentions(codes)
+    covered_mentions(codes, doc)
     return codes
 
 
@@ -908,24 +908,34 @@ def _unspecified(description: str) -> bool:
     return "unspecified" in description.lower()
 
 
-def covered_mentions(codes: list) -> None:
+def covered_mentions(codes: list, doc=None) -> None:
     """A suggested code whose every evidence span lies inside the evidence of another suggested code ("kidney
     injury" in "Acute kidney injury", "chronic kidney" in "chronic kidney disease stage 3") is the same
     condition, not a second one; an unspecified code whose spans equal another's is dropped too. Codes the
-    other code's notes ask for (use additional / code first), and specific codes scored above the outer one, are kept."""
+    other code's notes ask for (use additional / code first), and specific codes scored above the outer one, are kept.
+    With ``doc``, only the spans that give the code its status count ("infection" in "urinary tract infection"
+    suggests no B99.9 because "No evidence of infection" elsewhere is negated)."""
+    from medassist.text.context import classify
+
     sug = [c for c in codes if c.suggested and c.evidence]
     for c in sug:
         if not c.suggested or "history rule" in c.sources or "coding rule" in c.sources:
             continue
         vague = _unspecified(c.description)
+        spans = c.evidence
+        if doc is not None and len(spans) > 1:
+            try:
+                spans = [e for e in c.evidence if classify(doc, e.start, e.end).status == c.status] or c.evidence
+            except Exception:  # pragma: no cover - context must not break coding
+                spans = c.evidence
         for o in sug:
             if o is c or not o.suggested or o.code == c.code or (o.score < c.score and not vague):
                 continue  # a specific nested code scored above the outer one stays ("HIV" in "HIV positive")
             inside = all(any(x.start <= e.start and e.end <= x.end and (vague or (x.end - x.start) > (e.end - e.start))
                              and len(x.text.split()) <= 8 for x in o.evidence) and is_mention(o.code, e.text)
-                         for e in c.evidence)  # the nested words name the outer code's condition too
+                         for e in spans)  # the nested words name the outer code's condition too
             if not inside or (vague and _unspecified(o.description) and o.code[:3] != c.code[:3] and not any(
-                    (x.end - x.start) > (e.end - e.start) for e in c.evidence for x in o.evidence)):
+                    (x.end - x.start) > (e.end - e.start) for e in spans for x in o.evidence)):
                 continue
             oe, ce = icd10.lookup(o.code), icd10.lookup(c.code)
             if (oe is not None and _refers(list(oe.use_additional) + list(oe.code_first), c.code)) or (
