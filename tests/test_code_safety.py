@@ -763,3 +763,16 @@ def test_lexicon_word_alignment_prefers_the_item_without_a_comma():
     got = {term.text: t[min(a for a, _ in w):max(b for _, b in w)] for term, w in lexicon().match(t, 0, len(t))}
     assert got["Coronary (artery) disease"] == "coronary artery disease"
     assert got["Congestive heart failure NOS"] == "congestive heart failure"
+
+
+@pytest.mark.parametrize("text,never", [
+    ("PROCEDURE: A Veress needle was inserted. A pneumoperitoneum was created. The trocar was placed.", "K66.8"),
+    ("PROCEDURE: Saline was injected for an artificial erection test, which showed a persistent chordee.", "N48.30"),
+    ("RECTAL: Examination benign. GENITALIA: Normal.", "N40.0"),
+    ("HPI: He also had an ear infection two weeks ago.", "B99.9"),
+    ("PLAN: Tylenol with codeine for pain. Return in 1 week.", "R52"),
+    ("HPI: Risks and benefits were discussed. Potential complications include:\n1. Infection.\n2. Bleeding.\n", "B99.9"),
+])
+def test_procedure_words_and_sites_are_not_diagnoses(coder, text, never):
+    sug, listed = suggested(coder, text)
+    assert never not in sug, (text, sug[never].evidence, sug[never].warnings)

@@ -346,3 +346,32 @@ def test_a_problem_list_is_current_not_past_history():
         i = doc.text.index(m)
         c = classify(doc, i, i + len(m))
         assert (c.section, c.status) == want
+
+
+@pytest.mark.parametrize("text,mention,expected", [
+    # a list introduced by a line ending with a colon: its items are sentences of their own
+    ("Potential complications include, but are not limited to:\n1. Infection.\n2. Bleeding.\n3. Impotence.", "Impotence", "hypothetical"),
+    ("Possible complications include:,1.  Neuropathy.,2.  Retinopathy.", "Retinopathy", "hypothetical"),
+    ("Possible complications include:\n1. Neuropathy.\n\nHe has diabetes.", "diabetes", "affirmed"),  # the list has ended
+    ("Complications of his diabetes include:\n1. Neuropathy.", "Neuropathy", "affirmed"),  # his, not a risk
+    # risk discussions inside a sentence
+    ("Nature of the procedure including risks and complications of bleeding, infection, alteration of voice were offered.", "infection", "hypothetical"),
+    ("All risks as well as complications were discussed, which include, but are not limited to infection, deep vein thrombosis, pulmonary embolism.", "pulmonary embolism", "hypothetical"),
+    ("He accepts all treatment-associated risks to include but not be limited to bleeding, infection, sepsis, stroke.", "stroke", "hypothetical"),
+    ("We have discussed bleeding, infection, injury to the rectum.", "injury to the rectum", "hypothetical"),
+    ("Preoperative antibiotics were given for prophylaxis against surgical infection.", "infection", "hypothetical"),
+    ("The patient developed complications including sepsis and pneumonia.", "sepsis", "affirmed"),
+    ("His medications include but are not limited to aspirin. He has diabetes.", "diabetes", "affirmed"),
+])
+def test_lists_of_risks_are_hypothetical(text, mention, expected):
+    doc = document_from_text(text)
+    i = doc.text.index(mention)
+    c = classify(doc, i, i + len(mention))
+    assert c.status == expected, (text, c)
+
+
+def test_list_intros_round_trip_and_validation():
+    rules = ContextRules.default()
+    assert rules.list_intros and ContextRules.from_json(rules.to_json()).to_dict() == rules.to_dict()
+    with pytest.raises(ValueError, match="list intro"):
+        ContextRules.from_dict({"context_rules": [], "list_intros": [{"pattern": "x:", "category": "MAYBE"}]})

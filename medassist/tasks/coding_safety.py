@@ -659,6 +659,15 @@ _ABBR_MODIFIERS = frozenset("acute chronic severe mild moderate known stable con
                             "decompensated compensated".split())
 
 
+@lru_cache(maxsize=1)
+def _abbreviation_regex() -> re.Pattern:
+    """The first word of every abbreviation written with two capitals or more, as written ("CKD", "HFpEF")."""
+    from .coding_lexicon import lexicon
+
+    firsts = {t.text.split()[0] for t in lexicon().terms if t.source == "abbr" and sum(ch.isupper() for ch in t.text) >= 2}
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, firsts), key=len, reverse=True)) + r")\b")
+
+
 def promote_abbreviations(codes: list, doc, by_code: dict, sents, classify, rule: dict) -> None:
     """A condition written by its abbreviation, as an item of its own, in the sections that state the
     patient's conditions: "72-year-old with known CHF, COPD and CKD stage 3b", "She has HTN and T2DM", a
@@ -677,6 +686,8 @@ def promote_abbreviations(codes: list, doc, by_code: dict, sents, classify, rule
         if sec.name not in names:
             continue
         for a, b in ((x.start, x.end) for x in (getattr(doc, "sentences", None) or []) if sec.start <= x.start < sec.end):
+            if not _abbreviation_regex().search(text, a, b):
+                continue  # (most sentences hold none: the lexicon is only matched where one is written)
             done: list[tuple[int, int]] = []
             for term, wspans in sorted(lex.match(text, a, b), key=lambda tw: -len(tw[0].words)):  # "CKD stage 3b" first
                 if term.source != "abbr":

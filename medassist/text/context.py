@@ -135,8 +135,19 @@ class ContextRules:
         description: str = "",
         clause_terminators: Iterable[str] = (),
         section_exceptions: dict[str, list[str]] | None = None,
+        list_intros: Iterable[dict[str, Any]] = (),
     ):
         self.rules = list(rules)
+        # a line ending with a colon that introduces a list whose items all take a status ("Potential
+        # complications include, but are not limited to: 1. Infection. 2. Bleeding."): the items are
+        # sentences of their own, beyond the reach of a cue
+        self.list_intros = [dict(d) for d in list_intros]
+        for d in self.list_intros:
+            if str(d.get("category", "")).upper() not in CATEGORY_STATUS or "pattern" not in d:
+                raise ValueError(f"list intro {d.get('literal')!r}: needs a pattern and a known category")
+        self._list_intros = [(re.compile(d["pattern"], re.IGNORECASE), str(d["category"]).upper(), d)
+                             for d in self.list_intros]
+        self._intro_cache: dict[str, list[tuple[int, int, str]]] = {}
         # cues that, in a sentence of the named section, replace the section's own status
         # ("Past history of pulmonary embolism" in a run-on family history is the patient's own history)
         # (an entry in capitals that names a category, "CURRENT", stands for every cue of that category)
@@ -183,6 +194,7 @@ class ContextRules:
             description=str(data.get("description", "")),
             clause_terminators=data.get("clause_terminators", ()),
             section_exceptions=data.get("section_exceptions"),
+            list_intros=data.get("list_intros", ()),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -195,6 +207,8 @@ class ContextRules:
             d["clause_terminators"] = list(self.clause_terminators)
         if self.section_exceptions:
             d["section_exceptions"] = {k: list(v) for k, v in self.section_exceptions.items()}
+        if self.list_intros:
+            d["list_intros"] = [dict(x) for x in self.list_intros]
         d["context_rules"] = [r.to_dict() for r in self.rules]
         return d
 
@@ -241,6 +255,28 @@ class ContextRules:
                 kept.append(c)
         kept.sort(key=lambda c: c.start)
         return kept
+
+    def list_item_context(self, text: str, lo: int, start: int) -> tuple[str, Span] | None:
+        """(category, intro) when ``start`` lies in an item of a list that a ``list_intros`` line introduces,
+        the intro within ``LIST_REACH`` characters before it (not before ``lo``, the section's start) and only
+        list items between them."""
+        if not self._list_intros:
+            return None
+        found = self._intro_cache.get(text)
+        if found is None:  # every intro of the text, found once (a note's mentions are classified one by one)
+            found = sorted((m.end(), m.start(), cat) for rx, cat, _ in self._list_intros for m in rx.finditer(text))
+            if len(self._intro_cache) > 64:
+                self._intro_cache.clear()
+            self._intro_cache[text] = found
+        k = bisect.bisect_right(found, (start, start, "~")) - 1
+        while k >= 0 and found[k][0] > start:
+            k -= 1
+        if k < 0:
+            return None
+        e, b, cat = found[k]
+        if e < max(lo, start - LIST_REACH) or b < lo or not _LIST_LEAD.fullmatch(text, e, start):
+            return None
+        return cat, Span.of(text, b, e)
 
     def classify_in(self, text: str, sent_start: int, sent_end: int, start: int, end: int, section: str | None) -> Context:
         cues = [c for c in self.cues(text, sent_start, sent_end) if c.rule.direction != "PSEUDO"]
@@ -307,6 +343,13 @@ class ContextRules:
             best = min(with_cue, key=lambda cu: (cu.start - end) if cu.start >= end else (start - cu.end))
             cue = Span.of(text, best.start, best.end)
         return Context(CATEGORY_STATUS[best_cat], cue, section, applied)
+
+
+#: how far back an intro line may stand from the list item it governs
+LIST_REACH = 600
+_LIST_MARK = r"(?:\d{1,2}[.)]|[-*\u2022])"
+# list items after the intro, then the marker and head of the mention's own item (no full stop before it)
+_LIST_LEAD = re.compile(rf"(?:[\s,]*{_LIST_MARK}\s*[^\n.:;]{{1,100}}[.;]?)*[\s,]*{_LIST_MARK}\s*[^\n.:;]{{0,100}}")
 
 
 def _key(s: str) -> str:
@@ -383,7 +426,12 @@ def classify(doc_or_text: Document | str, start: int, end: int, rules: ContextRu
     sec = _section_at(sections, start)
     sec_name = sec.name if sec else None
     a, b = _sentence_bounds(text, sentences, start, end, sec)
-    return rules.classify_in(text, a, b, start, end, sec_name)
+    ctx = rules.classify_in(text, a, b, start, end, sec_name)
+    if ctx.status == "affirmed" and rules.list_intros:
+        hit = rules.list_item_context(text, sec.start if sec else 0, start)
+        if hit is not None:
+            return Context(CATEGORY_STATUS[hit[0]], hit[1], sec_name, [CATEGORY_STATUS[hit[0]]])
+    return ctx
 
 
 def _section_at(sections: list[Section], offset: int) -> Section | None:
