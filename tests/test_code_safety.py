@@ -776,3 +776,16 @@ def test_lexicon_word_alignment_prefers_the_item_without_a_comma():
 def test_procedure_words_and_sites_are_not_diagnoses(coder, text, never):
     sug, listed = suggested(coder, text)
     assert never not in sug, (text, sug[never].evidence, sug[never].warnings)
+
+
+@pytest.mark.parametrize("text,never", [
+    ("DESCRIPTION OF PROCEDURE: The external oblique fascia was incised. There was a moderate amount of scar tissue "
+     "noted, which was incised.\n\nPOSTOPERATIVE DIAGNOSIS: Left inguinal hernia.", "L90.5"),
+    ("PREOPERATIVE DIAGNOSIS: Vitreous hemorrhage, right eye.", "R58"),
+])
+def test_operative_narrative_and_site_hemorrhage(coder, text, never):
+    sug, listed = suggested(coder, text)
+    assert never not in sug, (text, sug[never].evidence, sug[never].warnings)
+    if never == "L90.5":
+        assert "K40.90" in sug  # the postoperative diagnosis is coded
+        assert any("description of the procedure" in w for w in listed["L90.5"].warnings)

@@ -62,8 +62,10 @@ class SafetyRules:
                            for r in data.get("companions", [])]
         self.integral = [(tuple(r["disease"]), tuple(r["symptoms"]), r.get("why", ""), bool(r.get("same_site")))
                          for r in data.get("integral_symptoms", [])]
-        ncs = data.get("not_current_sections") or {}
-        self.not_current = (set(ncs.get("sections", ())), tuple(ncs.get("except", ())), ncs.get("why", ""))
+        ncs = data.get("not_current_sections") or []
+        # sections whose words are not a current condition of the patient: [(sections, codes kept, why)]
+        self.not_current = [(set(r.get("sections", ())), tuple(r.get("except", ())), r.get("why", ""))
+                            for r in ([ncs] if isinstance(ncs, dict) else ncs)]
         na = data.get("number_agreement") or {}
         self.number_gap = int(na.get("max_gap", 30))
         self.number_values = {k.lower(): str(v) for k, v in na.get("values", {}).items()}
@@ -292,10 +294,11 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
     rule = rules().rule_for(code)
     if is_heading(text, span.start, span.end):
         return "a section heading is not a mention"
-    sections, keep, why = rules().not_current
-    sec = doc.section_at(span.start) if sections and hasattr(doc, "section_at") else None
-    if sec is not None and sec.name in sections and not code.startswith(keep):
-        return why
+    sec = doc.section_at(span.start) if hasattr(doc, "section_at") else None
+    if sec is not None:
+        for sections, keep, why in rules().not_current:
+            if sec.name in sections and not code.startswith(keep):
+                return why
     if is_junk_evidence(span.text):
         return f"'{span.text}' is a number, a date or a common word, not a mention"
     if not is_mention(code, span.text, learned):
