@@ -789,3 +789,14 @@ def test_operative_narrative_and_site_hemorrhage(coder, text, never):
     if never == "L90.5":
         assert "K40.90" in sug  # the postoperative diagnosis is coded
         assert any("description of the procedure" in w for w in listed["L90.5"].warnings)
+
+
+def test_primary_care_problem_list(coder):
+    note = ("ASSESSMENT AND PLAN:\n1. Vitamin D deficiency.\n2. Tobacco use disorder, smokes 1 pack per day.\n"
+            "3. BPH with LUTS on tamsulosin.\n4. Atrial fibrillation on apixaban.\n5. Hyperlipidemia, on atorvastatin.\n")
+    sug, listed = suggested(coder, note)
+    for code in ("E55.9", "F17.210", "N40.1", "I48.91", "Z79.01", "E78.5"):
+        assert code in sug, (code, listed.get(code))
+    # the same three words are not also 'Vitamin A deficiency' or 'other vitamins' / 'vitamin deficiency NOS'
+    assert not {"E50.9", "E56.8", "E56.9", "F17.200"} & set(sug), sorted(sug)
+    assert sug["Z79.01"].evidence[0].text == "apixaban"

@@ -497,18 +497,21 @@ def _meaning_words(description: str, core: bool) -> frozenset[str]:
 
 
 def _longer_term(c, e, text: str, by_code: dict) -> bool:
-    """Another candidate's tabular term says more on the line of ``c``'s evidence ``e`` and contains it:
-    "Acute on chronic diastolic heart failure" is I50.33, not the I50.32 its last four words name."""
+    """Another candidate's term says more of ``c``'s evidence ``e`` and its line than ``c``'s own term does:
+    "Acute on chronic diastolic heart failure" is I50.33, not the I50.32 its last four words name; "Vitamin D
+    deficiency" is E55.9, not E56.8 'Deficiency of other vitamins', whose words it also holds."""
     from .coding_lexicon import lexicon
 
     lo = text.rfind("\n", 0, e.start) + 1
     hi = text.find("\n", e.end)
     hi = len(text) if hi < 0 else hi
-    mine = len(e.text.split())
-    for term, wspans in lexicon().match(text, lo, hi):
-        if (term.code != c.code and term.code in by_code and term.source in ("desc", "incl")
-                and len(term.words) > mine - 1 and wspans[0][0] <= e.start and e.end <= max(y for _, y in wspans)
-                and min(x for x, _ in wspans) < e.start):
+    found = lexicon().match(text, lo, hi)
+    mine = max((len(t.words) for t, w in found if t.code == c.code
+                and e.start <= min(x for x, _ in w) and max(y for _, y in w) <= e.end), default=0)
+    for term, wspans in found:
+        a, b = min(x for x, _ in wspans), max(y for _, y in wspans)
+        if (term.code != c.code and term.code in by_code and term.source in ("desc", "incl", "abbr")
+                and len(term.words) > mine and a <= e.start and e.end <= b):
             return True
     return False
 
@@ -541,6 +544,7 @@ def promote_assessment(codes: list, doc) -> None:
     for c in codes:
         if not (c.suggested or any(w.startswith("not suggested") for w in c.warnings)):
             by_code.setdefault(c.code, c)
+    every = {c.code: c for c in codes}
     for c in codes:  # tight mentions among the code's own evidence
         if (c.code not in by_code or c.status != "affirmed" or c.score < float(rule.get("min_score", 0.1))
                 or "lexicon" not in c.sources):
@@ -549,7 +553,7 @@ def promote_assessment(codes: list, doc) -> None:
             n = len(e.text.split())
             if (int(rule.get("min_words", 2)) <= n <= int(rule.get("max_words", 5))
                     and any(a <= e.start and e.end <= b for a, b in spans)
-                    and not _longer_term(c, e, text, by_code)
+                    and not _longer_term(c, e, text, every)
                     and evidence_problem(c.code, doc, e, sents) is None):
                 c.suggested = True
                 c.warnings.append(f"suggested below the threshold: {rule.get('why', 'named in the assessment')}")
@@ -651,7 +655,7 @@ def promote_assessment(codes: list, doc) -> None:
 # what may stand before an abbreviation that names a condition the patient has: a list separator or the start of
 # the sentence, or a word that introduces a condition ("with known CHF, COPD and CKD stage 3b", "She has HTN"); not
 # an opening bracket: "both eyes (OA)" glosses the words before it
-_ABBR_LEAD = re.compile(r"(?:^|[,;:/]|\b(?:with|has|have|known|and|or|including|includes|also|plus|significant for|"
+_ABBR_LEAD = re.compile(r"(?:^[\s\u2022*\-]*(?:\d{1,3}[.)])?|[,;:/]|\b(?:with|has|have|known|and|or|including|includes|also|plus|significant for|"
                         r"notable for|remarkable for))\s*$", re.IGNORECASE)
 # and after it: the end of the item (a separator, another item, what treats it or how it is doing)
 _ABBR_TAIL = re.compile(r"\s*(?:$|[,;.:)/]|\b(?:and|or|on|with|who|which|that|since|both|now|not|diagnosed|"
@@ -864,8 +868,41 @@ def refine(codes: list, doc) -> list:
             if base is not None:
                 _unsuggest(c, f"integral to the suggested {base.code} ({base.description}): {why}")
     # 6. a mention nested in a longer mention that another suggested code explains is not a second condition
+    more_exact_terms(codes, doc)
     covered_mentions(codes, doc)
     return codes
+
+
+def more_exact_terms(codes: list, doc) -> None:
+    """Of suggested codes whose evidence is the same words, one whose term holds every word of another's and
+    more wins: "Vitamin D deficiency" is E55.9; E50.9 'Vitamin A deficiency' (the "A" an article to the
+    matcher) and E56.9 'Vitamin deficiency' match only "vitamin ... deficiency". Codes the winner's notes ask for stay."""
+    from .coding_lexicon import lexicon
+
+    text = doc.text
+    groups: dict[tuple[int, int], list] = {}
+    for c in codes:
+        if c.suggested and c.evidence:
+            groups.setdefault((c.evidence[0].start, c.evidence[0].end), []).append(c)
+    lex = lexicon()
+    for (a, b), group in groups.items():
+        if len({c.code for c in group}) < 2:
+            continue
+        words = {}
+        for term, _ in lex.match(text, a, b):
+            if any(c.code == term.code for c in group) and len(term.words) > len(words.get(term.code, ())):
+                words[term.code] = set(term.words)
+        for c in group:
+            mine = words.get(c.code)
+            if not mine:
+                continue
+            better = next((o for o in group if o is not c and o.suggested and mine < words.get(o.code, set())), None)
+            if better is None:
+                continue
+            oe = icd10.lookup(better.code)
+            if oe is not None and _refers(list(oe.use_additional) + list(oe.code_first), c.code):
+                continue
+            _unsuggest(c, f"'{text[a:b]}' is named more exactly by {better.code} ({better.description})")
 
 
 _SITE = re.compile(r"\b(knee|hip|shoulder|elbow|wrist|hand|ankle|foot|spine|finger|toe)s?\b", re.IGNORECASE)
