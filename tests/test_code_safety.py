@@ -800,3 +800,13 @@ def test_primary_care_problem_list(coder):
     # the same three words are not also 'Vitamin A deficiency' or 'other vitamins' / 'vitamin deficiency NOS'
     assert not {"E50.9", "E56.8", "E56.9", "F17.200"} & set(sug), sorted(sug)
     assert sug["Z79.01"].evidence[0].text == "apixaban"
+
+
+def test_everyday_us_terms_and_redundant_unspecified_codes(coder):
+    note = ("CHIEF COMPLAINT: Low back pain.\n\nHPI: He injured his lower back lifting boxes. Back pain since.\n\n"
+            "ASSESSMENT AND PLAN:\n1. Annual visit.\n2. Lumbar strain.\n3. Hypertension.\n")
+    sug, listed = suggested(coder, note)
+    assert {"Z00.00", "S39.012A", "I10"} <= set(sug), sorted(sug)
+    # the strain's symptom and the unspecified back pain are not coded beside it
+    assert not {"M54.50", "M54.9"} & set(sug), sorted(sug)
+    assert any("integral to the suggested S39.012A" in w for w in listed["M54.50"].warnings)
