@@ -810,3 +810,11 @@ def test_everyday_us_terms_and_redundant_unspecified_codes(coder):
     # the strain's symptom and the unspecified back pain are not coded beside it
     assert not {"M54.50", "M54.9"} & set(sug), sorted(sug)
     assert any("integral to the suggested S39.012A" in w for w in listed["M54.50"].warnings)
+
+
+def test_a_condition_named_exactly_once_and_loosely_elsewhere_is_one_code(coder):
+    note = ("ASSESSMENT:\n• Iron deficiency anemia\nShe was diagnosed with iron deficiency anemia in 2019. "
+            "Her anemia is improving on oral iron.\n")
+    sug, listed = suggested(coder, note)
+    assert "D50.9" in sug and sug["D50.9"].evidence[0].text.lower() == "iron deficiency anemia"
+    assert "D64.9" not in sug and "E61.1" not in sug, sorted(sug)  # the same anemia, the same iron deficiency

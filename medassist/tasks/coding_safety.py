@@ -790,12 +790,42 @@ def add_companions(codes: list, doc) -> None:
                 break
 
 
+def widen_to_terms(codes: list, doc, sents: _Sentences) -> None:
+    """A suggested code's evidence that is part of the code's own term written out in its sentence becomes
+    the whole term: D50.9's "Iron deficiency" (a learned n-gram) is "Iron deficiency anemia", so that the
+    anemia and the iron deficiency inside it are seen as the same condition, not three."""
+    from .coding_lexicon import lexicon
+
+    text = doc.text
+    lex = lexicon()
+    memo: dict[tuple[int, int], list] = {}
+    for c in codes:
+        if not c.suggested or not c.evidence:
+            continue
+        out = []
+        for e in c.evidence:
+            a, b = sents.around(e.start, e.end)
+            if (a, b) not in memo:
+                memo[(a, b)] = lex.match(text, a, b)
+            best = e
+            for term, wspans in memo[(a, b)]:
+                if term.code != c.code or term.source not in ("desc", "incl", "abbr"):
+                    continue
+                lo, hi = min(x for x, _ in wspans), max(y for _, y in wspans)
+                if (lo <= e.start and e.end <= hi and hi - lo > best.end - best.start and hi - lo <= 80
+                        and not any(ch in ",;.:" for ch in text[lo:hi])):
+                    best = Span.of(text, lo, hi)
+            out.append(best)
+        c.evidence = list(dict.fromkeys(out))
+
+
 def refine(codes: list, doc) -> list:
     """Assessment diagnoses, companion codes, specific codes, combinations, sibling pruning, Excludes1
     symptom pruning (in place; returns codes)."""
     r = rules()
     sents = _Sentences(doc)
     text = doc.text
+    widen_to_terms(codes, doc, sents)
     promote_assessment(codes, doc)
     add_companions(codes, doc)
     numbered_children(codes, doc, sents)
@@ -873,6 +903,12 @@ def refine(codes: list, doc) -> list:
     return codes
 
 
+def _unspecified_of(o, c) -> bool:
+    """``o``'s own notes ask for ``c`` (use additional / code first): both stay."""
+    oe = icd10.lookup(o.code)
+    return oe is not None and _refers(list(oe.use_additional) + list(oe.code_first), c.code)
+
+
 def more_exact_terms(codes: list, doc) -> None:
     """Of suggested codes whose evidence is the same words, one whose term holds every word of another's and
     more wins: "Vitamin D deficiency" is E55.9; E50.9 'Vitamin A deficiency' (the "A" an article to the
@@ -903,6 +939,28 @@ def more_exact_terms(codes: list, doc) -> None:
             if oe is not None and _refers(list(oe.use_additional) + list(oe.code_first), c.code):
                 continue
             _unsuggest(c, f"'{text[a:b]}' is named more exactly by {better.code} ({better.description})")
+    # an unspecified code whose term is part of a suggested code's term elsewhere in the note: the same
+    # condition ("anemia" further on in a note that says "iron deficiency anemia": D50.9, not also D64.9)
+    sents = _Sentences(doc)
+    words: dict[str, set] = {}
+    for c in codes:
+        if not (c.suggested and c.evidence):
+            continue
+        for e in c.evidence[:3]:
+            a, b = sents.around(e.start, e.end)
+            for term, wspans in lex.match(text, a, b):
+                if (term.code == c.code and term.source in ("desc", "incl", "abbr")
+                        and min(x for x, _ in wspans) <= e.start and e.end <= max(y for _, y in wspans)
+                        and len(term.words) > len(words.get(c.code, ()))):
+                    words[c.code] = set(term.words)
+    for c in codes:
+        mine = words.get(c.code)
+        if not (c.suggested and mine and _unspecified(c.description)):
+            continue
+        better = next((o for o in codes if o is not c and o.suggested and o.code[:1] == c.code[:1]
+                       and mine < words.get(o.code, set()) and not _unspecified_of(o, c)), None)
+        if better is not None:
+            _unsuggest(c, f"the note names this condition more exactly: {better.code} ({better.description})")
 
 
 _SITE = re.compile(r"\b(knee|hip|shoulder|elbow|wrist|hand|ankle|foot|spine|finger|toe)s?\b", re.IGNORECASE)
