@@ -818,3 +818,12 @@ def test_a_condition_named_exactly_once_and_loosely_elsewhere_is_one_code(coder)
     sug, listed = suggested(coder, note)
     assert "D50.9" in sug and sug["D50.9"].evidence[0].text.lower() == "iron deficiency anemia"
     assert "D64.9" not in sug and "E61.1" not in sug, sorted(sug)  # the same anemia, the same iron deficiency
+
+
+def test_injuries_get_the_named_side_and_their_symptoms_are_integral(coder):
+    note = ("CHIEF COMPLAINT: Right wrist pain.\n\nHPI: She fell on an outstretched hand. Trauma to the right wrist.\n\n"
+            "ASSESSMENT:\n1. Right wrist Colles fracture.\n2. Right knee MCL strain.\n3. Pituitary adenoma.\n")
+    sug, listed = suggested(coder, note)
+    assert {"S52.531A", "S83.411A", "D35.2"} <= set(sug), sorted(sug)
+    assert not {"S52.539A", "S83.419A", "M25.531", "T14.90XA"} & set(sug), sorted(sug)
+    assert any("names the right side" in w for w in listed["S52.539A"].warnings)

@@ -56,6 +56,13 @@ def term_words(text: str) -> tuple[str, ...]:
     return tuple(uniq)
 
 
+def _lexicon_words(text: str) -> tuple[str, ...]:
+    """A term's words for matching: ``term_words`` with the possessive dropped ("Colles' fracture",
+    "Alzheimer's disease": notes write "Colles fracture" as often; ``match`` folds a note's "Colles'" the same
+    way). ``term_words`` itself stays as the coder's scorer was trained with."""
+    return tuple(dict.fromkeys(stem(re.sub(r"'s?$", "", w)) if "'" in w else w for w in term_words(text)))
+
+
 def default_billable(code: str) -> str | None:
     """The billable code a header stands for: the 'unspecified' (or '...without complications') child,
     followed down the tree; 7th character 'A' where one is required."""
@@ -107,8 +114,8 @@ class Lexicon:
             tokens = tokenize(text[start:end], start)
         toks = [t for t in tokens if not is_list_marker(text, t.start, t.end)]
         where: dict[str, list[tuple[int, int]]] = {}
-        for t in toks:
-            where.setdefault(t.norm, []).append((t.start, t.end))
+        for t in toks:  # (a possessive as the terms have it: "Colles'" -> colles)
+            where.setdefault(t.norm if "'" not in t.norm else stem(re.sub(r"'s?$", "", t.norm)), []).append((t.start, t.end))
         out = []
         for w in where:
             for ti in self.index.get(w, ()):
@@ -239,7 +246,7 @@ def _compile() -> list[Term]:
                 continue
             if not e["b"] and "elsewhere classified" in low:
                 continue
-            w = term_words(text)
+            w = _lexicon_words(text)
             if 1 <= len(w) <= 8:
                 terms.append(Term(tgt, w, text, src))
     # neoplasm table: "<site> cancer|carcinoma|malignant neoplasm" -> primary; "metasta..." handled by scorer
@@ -252,13 +259,17 @@ def _compile() -> list[Term]:
             site = path[-1]
             if len(path) > 2:
                 site = f"{path[-2]} {path[-1]}"
-            prim = (cells[0] or "").rstrip("-")
-            tgt = target(prim) if prim and cs.raw(prim) else None
-            if tgt:
-                for head in ("cancer", "carcinoma", "adenocarcinoma", "malignant neoplasm", "malignant tumor"):
-                    w = term_words(f"{site} {head}")
-                    if 2 <= len(w) <= 8:
-                        terms.append(Term(tgt, w, f"{site} {head}", "neoplasm"))
+            # the primary column: "<site> cancer"; the benign one: "<site> adenoma" (Index: Adenoma - see also
+            # Neoplasm, benign, by site), "benign <site> tumor"
+            for col, heads in ((0, ("cancer", "carcinoma", "adenocarcinoma", "malignant neoplasm", "malignant tumor")),
+                               (3, ("adenoma", "benign tumor", "benign neoplasm"))):
+                code = (cells[col] or "").rstrip("-") if len(cells) > col else ""
+                tgt = target(code) if code and cs.raw(code) else None
+                if tgt:
+                    for head in heads:
+                        w = _lexicon_words(f"{site} {head}")
+                        if 2 <= len(w) <= 8:
+                            terms.append(Term(tgt, w, f"{site} {head}", "neoplasm"))
     except FileNotFoundError:
         pass
     for abbr, code in _abbreviations().items():

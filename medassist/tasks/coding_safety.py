@@ -819,6 +819,54 @@ def widen_to_terms(codes: list, doc, sents: _Sentences) -> None:
         c.evidence = list(dict.fromkeys(out))
 
 
+def _sibling_for_side(code: str, side: str) -> str | None:
+    """The code of the same parent whose description is this one's with its "unspecified" side named:
+    S52.539A 'Colles' fracture of unspecified radius' + right -> S52.531A; None when there is none."""
+    cs = icd10.codeset()
+    split = cs.split_seventh(code)
+    base, seventh = split if split else (code, None)
+    e = icd10.lookup(base)
+    if e is None or "unspecified" not in e.description.lower():
+        return None
+    desc = e.description.lower()
+    wants = set()
+    for m in re.finditer(r"unspecified", desc):
+        wants.add(desc[:m.start()] + side + desc[m.end():])
+    parent = next(iter(icd10.ancestors(base)[:1]), None)
+    for sib in icd10.children(parent) if parent else []:
+        se = icd10.lookup(sib)
+        if se is not None and sib != base and se.description.lower() in wants:
+            return icd10.with_seventh(sib, seventh) if seventh else sib
+    return None
+
+
+def name_the_side(codes: list, doc, sents: _Sentences) -> None:
+    """A suggested code for an unspecified side whose evidence (or its sentence) names one side gets that
+    side's code: "Right wrist Colles fracture" S52.531A, "Right knee MCL strain" S83.411A. Both sides, or
+    none: the code stays."""
+    text = doc.text
+    for c in list(codes):
+        if not c.suggested or not c.evidence or "unspecified" not in c.description.lower():
+            continue
+        e = c.evidence[0]
+        a, b = sents.around(e.start, e.end)
+        found = set()
+        for lo, hi in ((e.start, e.end), (a, b)):
+            found = {sd for sd in ("right", "left") if _SIDE_WORDS[sd].search(text, lo, hi)}
+            if found:
+                break
+        if len(found) != 1 or re.search(r"\bbilateral|\bboth\b", text[a:b], re.IGNORECASE):
+            continue
+        side = found.pop()
+        sib = _sibling_for_side(c.code, side)
+        if sib is None:
+            continue
+        _promote(codes, sib, c, c.score, c.evidence, f"the side the note names: {side} ({c.code} is the unspecified side)")
+        made = next(o for o in codes if o.code == sib)
+        made.warnings = [w for w in made.warnings if not w.startswith("not suggested")]  # judged on c's evidence
+        _unsuggest(c, f"replaced by {sib}: the note names the {side} side")
+
+
 def refine(codes: list, doc) -> list:
     """Assessment diagnoses, companion codes, specific codes, combinations, sibling pruning, Excludes1
     symptom pruning (in place; returns codes)."""
@@ -827,6 +875,7 @@ def refine(codes: list, doc) -> list:
     text = doc.text
     widen_to_terms(codes, doc, sents)
     promote_assessment(codes, doc)
+    name_the_side(codes, doc, sents)
     add_companions(codes, doc)
     numbered_children(codes, doc, sents)
     # 1. a more specific code the evidence sentence (or the note) supports
