@@ -96,6 +96,19 @@ class Lexicon:
             if k >= 0:
                 self.index.setdefault(t.words[k], []).append(i)
         self._by_code: dict[str, set] | None = None
+        self._recent: dict[tuple[str, int, int], tuple] = {}
+
+    def match_cached(self, text: str, start: int, end: int, tokens=None) -> tuple:
+        """``match``, remembered for the last few hundred stretches: the coder matches each sentence once and
+        its refinement steps read the same sentences again."""
+        key = (text, start, end)
+        hit = self._recent.get(key)
+        if hit is None:
+            hit = tuple(self.match(text, start, end, tokens))
+            if len(self._recent) > 512:
+                self._recent.clear()
+            self._recent[key] = hit
+        return hit
 
     def words_of(self, code: str) -> set:
         """The word tuples of every term that targets ``code`` (none empty)."""

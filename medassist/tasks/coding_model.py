@@ -251,7 +251,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
                 c.feats["s_max"] = p
                 c.feats["gram_len"] = j - i
                 c.feats["gram_logn"] = logn
-        for term, spans in lexicon.match(text, s, e, toks):
+        for term, spans in lexicon.match_cached(text, s, e, toks):
             c = cand(term.code)
             a = min(x[0] for x in spans)
             b = max(x[1] for x in spans)

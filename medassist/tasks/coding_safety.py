@@ -790,25 +790,26 @@ def add_companions(codes: list, doc) -> None:
                 break
 
 
+def _terms_in(text: str, a: int, b: int) -> tuple:
+    """The lexicon's terms in ``text[a:b]`` (a sentence, mostly), as the coder found them (remembered)."""
+    from .coding_lexicon import lexicon
+
+    return lexicon().match_cached(text, a, b)
+
+
 def widen_to_terms(codes: list, doc, sents: _Sentences) -> None:
     """A suggested code's evidence that is part of the code's own term written out in its sentence becomes
     the whole term: D50.9's "Iron deficiency" (a learned n-gram) is "Iron deficiency anemia", so that the
     anemia and the iron deficiency inside it are seen as the same condition, not three."""
-    from .coding_lexicon import lexicon
-
     text = doc.text
-    lex = lexicon()
-    memo: dict[tuple[int, int], list] = {}
     for c in codes:
         if not c.suggested or not c.evidence:
             continue
         out = []
         for e in c.evidence:
             a, b = sents.around(e.start, e.end)
-            if (a, b) not in memo:
-                memo[(a, b)] = lex.match(text, a, b)
             best = e
-            for term, wspans in memo[(a, b)]:
+            for term, wspans in _terms_in(text, a, b):
                 if term.code != c.code or term.source not in ("desc", "incl", "abbr"):
                     continue
                 lo, hi = min(x for x, _ in wspans), max(y for _, y in wspans)
@@ -962,19 +963,16 @@ def more_exact_terms(codes: list, doc) -> None:
     """Of suggested codes whose evidence is the same words, one whose term holds every word of another's and
     more wins: "Vitamin D deficiency" is E55.9; E50.9 'Vitamin A deficiency' (the "A" an article to the
     matcher) and E56.9 'Vitamin deficiency' match only "vitamin ... deficiency". Codes the winner's notes ask for stay."""
-    from .coding_lexicon import lexicon
-
     text = doc.text
     groups: dict[tuple[int, int], list] = {}
     for c in codes:
         if c.suggested and c.evidence:
             groups.setdefault((c.evidence[0].start, c.evidence[0].end), []).append(c)
-    lex = lexicon()
     for (a, b), group in groups.items():
         if len({c.code for c in group}) < 2:
             continue
         words = {}
-        for term, _ in lex.match(text, a, b):
+        for term, _ in _terms_in(text, a, b):
             if any(c.code == term.code for c in group) and len(term.words) > len(words.get(term.code, ())):
                 words[term.code] = set(term.words)
         for c in group:
@@ -997,7 +995,7 @@ def more_exact_terms(codes: list, doc) -> None:
             continue
         for e in c.evidence[:3]:
             a, b = sents.around(e.start, e.end)
-            for term, wspans in lex.match(text, a, b):
+            for term, wspans in _terms_in(text, a, b):
                 if (term.code == c.code and term.source in ("desc", "incl", "abbr")
                         and min(x for x, _ in wspans) <= e.start and e.end <= max(y for _, y in wspans)
                         and len(term.words) > len(words.get(c.code, ()))):
