@@ -827,3 +827,14 @@ def test_injuries_get_the_named_side_and_their_symptoms_are_integral(coder):
     assert {"S52.531A", "S83.411A", "D35.2"} <= set(sug), sorted(sug)
     assert not {"S52.539A", "S83.419A", "M25.531", "T14.90XA"} & set(sug), sorted(sug)
     assert any("names the right side" in w for w in listed["S52.539A"].warnings)
+
+
+def test_more_us_assessment_wordings(coder):
+    note = ("ASSESSMENT:\n1. Right medial epicondylitis.\n2. IgA deficiency.\n3. Stage III non-small cell lung cancer.\n"
+            "4. Right non-healing diabetic foot ulcer.\n5. Diabetic neuropathy with polyneuropathy of both feet.\n"
+            "6. Acute nephrolithiasis with right flank pain and nausea; kidney stone on CT.\n")
+    sug, listed = suggested(coder, note)
+    assert {"M77.01", "D80.2", "C34.90", "E11.621"} <= set(sug), sorted(sug)
+    assert not {"M77.00", "D49.1", "E11.9"} & set(sug), sorted(sug)  # the side; malignant, not unspecified behaviour
+    if "N20.0" in sug:
+        assert not [c for c in sug if c.startswith(("R10", "R11"))], sorted(sug)  # a stone's routine symptoms
