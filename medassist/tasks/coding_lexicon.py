@@ -169,6 +169,8 @@ def _nearest(where: dict, words, key: str, text: str = "") -> list[tuple[int, in
     then in the term's order, then the tightest: "vascular disease, coronary artery disease" gives "coronary
     artery disease" for "Coronary (artery) disease", not "disease, coronary"."""
     anchor = where[key][0][0]
+    if all(len(where[x]) == 1 for x in words):
+        return [where[x][0] for x in words]  # (most terms: each word once, nothing to choose)
     near = [min(where[x], key=lambda sp: abs(sp[0] - anchor)) for x in words]
     if len(words) < 2:
         return near
