@@ -771,6 +771,12 @@ def test_lexicon_word_alignment_prefers_the_item_without_a_comma():
     ("RECTAL: Examination benign. GENITALIA: Normal.", "N40.0"),
     ("HPI: He also had an ear infection two weeks ago.", "B99.9"),
     ("PLAN: Tylenol with codeine for pain. Return in 1 week.", "R52"),
+    ("SOCIAL HISTORY: He drinks occasional alcohol, 5 to 6 drinks a week. Nonsmoker.", "F10.10"),
+    ("HPI: Hematuria that began while he was sleeping last night.", "R26.2"),
+    ("PROCEDURE: A mediastinal chest tube and bilateral pleural Blake drains were placed.\n\nDIAGNOSIS: Esophageal rupture.", "J90"),
+    ("HPI: This is a 67-year-old male with pain, left scrotum, for two weeks.", "R52"),
+    ("DIAGNOSIS: Right buccal space infection and abscess of tooth #3.", "B99.9"),
+    ("INDICATION: Morbid obesity, BMI 51. He has been overweight for many years.", "E66.3"),
     ("HPI: Risks and benefits were discussed. Potential complications include:\n1. Infection.\n2. Bleeding.\n", "B99.9"),
 ])
 def test_procedure_words_and_sites_are_not_diagnoses(coder, text, never):
