@@ -777,6 +777,12 @@ def test_lexicon_word_alignment_prefers_the_item_without_a_comma():
     ("HPI: This is a 67-year-old male with pain, left scrotum, for two weeks.", "R52"),
     ("DIAGNOSIS: Right buccal space infection and abscess of tooth #3.", "B99.9"),
     ("INDICATION: Morbid obesity, BMI 51. He has been overweight for many years.", "E66.3"),
+    ("ECHO: Abnormal left ventricular relaxation and elevated left atrial pressures.", "I48.91"),
+    ("SOCIAL HISTORY: The patient is a nonsmoker. Denies any alcohol use.", "F17.200"),
+    ("HPI: He has a family and desired infertility; he requests a vasectomy.", "N97.9"),
+    ("FINDINGS: Trilobar enlargement of the prostate with prostatic varices of the median lobe.", "I85.00"),
+    ("PROCEDURE: Profound hypothermic circulatory arrest time equals 23 minutes.", "I46.9"),
+    ("PATHOLOGY: Well differentiated adenocarcinoma in 1 of 25 chips of prostatic tissue.", "N40.1"),
     ("HPI: Risks and benefits were discussed. Potential complications include:\n1. Infection.\n2. Bleeding.\n", "B99.9"),
 ])
 def test_procedure_words_and_sites_are_not_diagnoses(coder, text, never):
