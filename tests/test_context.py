@@ -362,6 +362,11 @@ def test_a_problem_list_is_current_not_past_history():
     ("Preoperative antibiotics were given for prophylaxis against surgical infection.", "infection", "hypothetical"),
     ("The patient developed complications including sepsis and pneumonia.", "sepsis", "affirmed"),
     ("His medications include but are not limited to aspirin. He has diabetes.", "diabetes", "affirmed"),
+    # a semicolon list goes on; a clause after a semicolon does not
+    ("He accepts the risks to include bleeding requiring transfusion; infection; sepsis; heart attack; stroke.", "stroke", "hypothetical"),
+    ("Denies fever; chills; night sweats.", "night sweats", "negated"),
+    ("No fever; he has a cough.", "cough", "affirmed"),
+    ("No fever; blood pressure was high; hypertension noted.", "hypertension", "affirmed"),
 ])
 def test_lists_of_risks_are_hypothetical(text, mention, expected):
     doc = document_from_text(text)

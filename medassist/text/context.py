@@ -300,6 +300,9 @@ class ContextRules:
                             break
                         if comma < sent_end and _list_goes_on(text, comma, start):
                             continue  # the negated list goes on after the clause
+                    if (t.rule.literal == ";" and c.rule.category in ("HYPOTHETICAL", "NEGATED_EXISTENCE")
+                            and t.start < start and _semicolon_list(text, t.start, start)):
+                        continue  # "risks to include bleeding; infection; sepsis; stroke": the list goes on
                     limit = min(limit, t.start)
                     break
                 if c.rule.max_scope is not None:
@@ -375,6 +378,19 @@ def _list_goes_on(text: str, comma: int, start: int) -> bool:
     items = seg.split(",")
     # every item before the mention is short (up to 4 words), as list items are
     return all(len(i.split()) <= 4 for i in items[:-1]) and len(items[-1].split()) <= 2
+
+
+_VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|he|she|they|patient|reports?|states?|denies|will|should)\b|:",
+                      re.IGNORECASE)
+
+
+def _semicolon_list(text: str, semi: int, start: int) -> bool:
+    """Whether the text from the semicolon at ``semi`` up to the mention ``start`` is a list of short items
+    separated by semicolons ("; infection; sepsis; heart attack; "), none a clause of its own, so the mention
+    is one more item of the list."""
+    items = text[semi + 1:start].split(";")
+    return (all(len(i.split()) <= 6 and not _VERBISH.search(i) for i in items[:-1])
+            and len(items[-1].split()) <= 3 and not _VERBISH.search(items[-1]))
 
 
 def _after_words(text: str, pos: int, end: int, n: int) -> int:
