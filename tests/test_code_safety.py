@@ -850,3 +850,11 @@ def test_more_us_assessment_wordings(coder):
     assert not {"M77.00", "D49.1", "E11.9"} & set(sug), sorted(sug)  # the side; malignant, not unspecified behaviour
     if "N20.0" in sug:
         assert not [c for c in sug if c.startswith(("R10", "R11"))], sorted(sug)  # a stone's routine symptoms
+
+
+def test_an_assessment_line_makes_a_past_condition_current(coder):
+    note = ("HPI: 61-year-old man with a past medical history significant for kidney stones, who presents with back "
+            "pain and blood in the urine.\n\nASSESSMENT AND PLAN:\nKidney stones.\n• Medical Reasoning: a stone on CT.\n")
+    sug, listed = suggested(coder, note)
+    assert "N20.0" in sug and sug["N20.0"].status == "affirmed", listed.get("N20.0")
+    assert "Z87.442" not in sug  # no personal-history code for the stone he has now

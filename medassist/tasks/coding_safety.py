@@ -618,7 +618,7 @@ def promote_assessment(codes: list, doc) -> None:
             if not body or len(body.split()) > int(rule.get("line_max_words", 8)):
                 continue
             i = text.index(body, lo, hi)
-            covered = {e.text.lower() for o in codes if o.suggested for e in o.evidence}
+            covered = {e.text.lower() for o in codes if o.suggested and o.status != "historical" for e in o.evidence}
             if body.lower() in covered:
                 continue  # a suggested code already stands for this problem
             best = None
@@ -626,8 +626,10 @@ def promote_assessment(codes: list, doc) -> None:
                 c = by_code.get(term.code)
                 if c is None or c.suggested or c.score < float(rule.get("line_min_score", 0.03)):
                     continue
-                if term.source not in ("desc", "abbr") or c.description.lower().startswith("other "):
-                    continue
+                if c.description.lower().startswith("other ") or not (
+                        term.source in ("desc", "abbr")
+                        or term.source == "incl" and len(term.words) >= len(body.split()) - 1):
+                    continue  # (an inclusion term only when it says the whole line: "Kidney stones.")
                 if len(term.words) < len([w for w in body.split() if w.lower() not in ("left", "right")]) - 1:
                     continue  # the line says more than the term
                 if best is None or (len(term.words), c.score) > (len(best[0].words), best[1].score):
@@ -841,6 +843,18 @@ def _sibling_for_side(code: str, side: str) -> str | None:
     return None
 
 
+def current_beats_history(codes: list) -> None:
+    """A personal-history Z code made from a past mention of a condition that the note also states as current
+    and is suggested ("history of kidney stones" and the assessment "Kidney stones."): the current code only."""
+    current = {c.code for c in codes if c.suggested and c.status == "affirmed"}
+    for z in codes:
+        if not z.suggested or z.status != "historical":
+            continue
+        src = next((w.split()[5] for w in z.warnings if w.startswith("from the historical mention of ")), None)
+        if src in current:
+            _unsuggest(z, f"the note states {src} as current")
+
+
 def name_the_side(codes: list, doc, sents: _Sentences) -> None:
     """A suggested code for an unspecified side whose evidence (or its sentence) names one side gets that
     side's code: "Right wrist Colles fracture" S52.531A, "Right knee MCL strain" S83.411A. Both sides, or
@@ -876,6 +890,7 @@ def refine(codes: list, doc) -> list:
     text = doc.text
     widen_to_terms(codes, doc, sents)
     promote_assessment(codes, doc)
+    current_beats_history(codes)
     name_the_side(codes, doc, sents)
     add_companions(codes, doc)
     numbered_children(codes, doc, sents)
