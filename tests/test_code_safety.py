@@ -783,6 +783,7 @@ def test_lexicon_word_alignment_prefers_the_item_without_a_comma():
     ("FINDINGS: Trilobar enlargement of the prostate with prostatic varices of the median lobe.", "I85.00"),
     ("PROCEDURE: Profound hypothermic circulatory arrest time equals 23 minutes.", "I46.9"),
     ("PATHOLOGY: Well differentiated adenocarcinoma in 1 of 25 chips of prostatic tissue.", "N40.1"),
+    ("DIAGNOSIS: Right index finger stenosing tenosynovitis (trigger finger).", "D49.0"),
     ("HPI: Risks and benefits were discussed. Potential complications include:\n1. Infection.\n2. Bleeding.\n", "B99.9"),
 ])
 def test_procedure_words_and_sites_are_not_diagnoses(coder, text, never):
