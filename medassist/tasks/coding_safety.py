@@ -496,24 +496,45 @@ def _meaning_words(description: str, core: bool) -> frozenset[str]:
     return frozenset(words)
 
 
+def _extent(wspans) -> tuple[int, int]:
+    """Start and end of a lexicon match (its words' spans)."""
+    return min(x for x, _ in wspans), max(y for _, y in wspans)
+
+
+def _own_terms(code: str, e, text: str, sents: _Sentences):
+    """The lexicon terms of ``code`` written out in the sentence of evidence ``e`` that contain it: (term, start, end)."""
+    a, b = sents.around(e.start, e.end)
+    for term, wspans in _terms_in(text, a, b):
+        if term.code == code and term.source in ("desc", "incl", "abbr"):
+            lo, hi = _extent(wspans)
+            if lo <= e.start and e.end <= hi:
+                yield term, lo, hi
+
+
 def _longer_term(c, e, text: str, by_code: dict) -> bool:
     """Another candidate's term says more of ``c``'s evidence ``e`` and its line than ``c``'s own term does:
     "Acute on chronic diastolic heart failure" is I50.33, not the I50.32 its last four words name; "Vitamin D
     deficiency" is E55.9, not E56.8 'Deficiency of other vitamins', whose words it also holds."""
-    from .coding_lexicon import lexicon
-
     lo = text.rfind("\n", 0, e.start) + 1
     hi = text.find("\n", e.end)
     hi = len(text) if hi < 0 else hi
-    found = lexicon().match(text, lo, hi)
+    found = _terms_in(text, lo, hi)
     mine = max((len(t.words) for t, w in found if t.code == c.code
-                and e.start <= min(x for x, _ in w) and max(y for _, y in w) <= e.end), default=0)
+                and e.start <= _extent(w)[0] and _extent(w)[1] <= e.end), default=0)
     for term, wspans in found:
-        a, b = min(x for x, _ in wspans), max(y for _, y in wspans)
+        a, b = _extent(wspans)
         if (term.code != c.code and term.code in by_code and term.source in ("desc", "incl", "abbr")
                 and len(term.words) > mine and a <= e.start and e.end <= b):
             return True
     return False
+
+
+_FROM_PAST = "from the historical mention of "
+
+
+def _history_source(z) -> str | None:
+    """The condition a personal-history Z code was made from (the history rule's warning names it)."""
+    return next((w[len(_FROM_PAST):].split()[0] for w in z.warnings if w.startswith(_FROM_PAST)), None)
 
 
 def _unsuggest(c, why: str) -> None:
@@ -573,7 +594,7 @@ def promote_assessment(codes: list, doc) -> None:
                 if c is None or c.score < float(rule.get("line_min_score", 0.03)):
                     continue
                 z = next((o for o in codes if not o.suggested and o.status == "historical"
-                          and any(w.startswith(f"from the historical mention of {c.code} ") for w in o.warnings)
+                          and _history_source(o) == c.code
                           and not any(w.startswith("not suggested") for w in o.warnings)), None)
                 try:  # the condition's own words, so that "History of" before them is the cue
                     ctx = classify(doc, min(x[0] for x in wspans), max(x[1] for x in wspans))
@@ -596,7 +617,7 @@ def promote_assessment(codes: list, doc) -> None:
                 if term.source != "abbr" or not _only_modifiers(body, term):
                     continue
                 z = next((o for o in codes if not o.suggested and o.status == "historical" and "history rule" in o.sources
-                          and any(w.startswith(f"from the historical mention of {term.code} ") for w in o.warnings)
+                          and _history_source(o) == term.code
                           and not any(w.startswith("not suggested") for w in o.warnings)
                           and o.score >= float(rule.get("line_min_score", 0.03))), None)
                 if z is None:  # "history of HTN": a lifelong condition is current
@@ -663,9 +684,6 @@ _ABBR_LEAD = re.compile(r"(?:^[\s\u2022*\-]*(?:\d{1,3}[.)])?|[,;:/]|\b(?:with|ha
 _ABBR_TAIL = re.compile(r"\s*(?:$|[,;.:)/]|\b(?:and|or|on|with|who|which|that|since|both|now|not|diagnosed|"
                         r"treated|managed|controlled|stable|followed|presents?|presented|presenting|is|was|are|were|admitted|here|"
                         r"comes|came|returns|in)\b)", re.IGNORECASE)
-_ABBR_MODIFIERS = frozenset("acute chronic severe mild moderate known stable controlled uncontrolled well poorly "
-                            "recurrent new longstanding long-standing established underlying active worsening "
-                            "decompensated compensated".split())
 
 
 @lru_cache(maxsize=1)
@@ -710,7 +728,7 @@ def promote_abbreviations(codes: list, doc, by_code: dict, sents, classify, rule
                     continue
                 lo = i  # the modifiers before it ("known", "poorly controlled")
                 for m in reversed(list(re.finditer(r"[A-Za-z-]+", text[a:i]))):
-                    if m.group().lower() not in _ABBR_MODIFIERS or text[a + m.end():lo].strip():
+                    if m.group().lower() not in _ITEM_MODIFIERS or text[a + m.end():lo].strip():
                         break
                     lo = a + m.start()
                 if not _ABBR_LEAD.search(text[a:lo]) or not _ABBR_TAIL.match(text, j, b):
@@ -736,8 +754,10 @@ def promote_abbreviations(codes: list, doc, by_code: dict, sents, classify, rule
 _HISTORY_OF = re.compile(r"\b(?:(?:past |prior )?history of|hx of|h/o)\s+", re.IGNORECASE)
 _YEAR = re.compile(r"\s+(?:in\s+)?(?:19|20)\d\d\b.*$")
 _HEADING = re.compile(r"^\s*[A-Za-z][A-Za-z/& ]{0,29}:\s*")
-_ITEM_MODIFIERS = frozenset("acute chronic severe mild moderate known stable controlled uncontrolled well recurrent "
-                            "new stage class grade type".split())
+# the words an item may carry beside its condition ("Acute MI", "CKD stage 3", "poorly controlled T2DM")
+_ITEM_MODIFIERS = frozenset("acute chronic severe mild moderate known stable controlled uncontrolled well poorly "
+                            "recurrent new longstanding long-standing established underlying active worsening "
+                            "decompensated compensated stage class grade type".split())
 
 
 def _only_modifiers(body: str, term) -> bool:
@@ -809,14 +829,9 @@ def widen_to_terms(codes: list, doc, sents: _Sentences) -> None:
             continue
         out = []
         for e in c.evidence:
-            a, b = sents.around(e.start, e.end)
             best = e
-            for term, wspans in _terms_in(text, a, b):
-                if term.code != c.code or term.source not in ("desc", "incl", "abbr"):
-                    continue
-                lo, hi = min(x for x, _ in wspans), max(y for _, y in wspans)
-                if (lo <= e.start and e.end <= hi and hi - lo > best.end - best.start and hi - lo <= 80
-                        and not any(ch in ",;.:" for ch in text[lo:hi])):
+            for _, lo, hi in _own_terms(c.code, e, text, sents):
+                if hi - lo > best.end - best.start and hi - lo <= 80 and not any(ch in ",;.:" for ch in text[lo:hi]):
                     best = Span.of(text, lo, hi)
             out.append(best)
         c.evidence = list(dict.fromkeys(out))
@@ -850,7 +865,7 @@ def current_beats_history(codes: list) -> None:
     for z in codes:
         if not z.suggested or z.status != "historical":
             continue
-        src = next((w.split()[5] for w in z.warnings if w.startswith("from the historical mention of ")), None)
+        src = _history_source(z)
         if src in current:
             _unsuggest(z, f"the note states {src} as current")
 
@@ -968,8 +983,8 @@ def refine(codes: list, doc) -> list:
     return codes
 
 
-def _unspecified_of(o, c) -> bool:
-    """``o``'s own notes ask for ``c`` (use additional / code first): both stay."""
+def _asks_for(o, c) -> bool:
+    """``o``'s tabular notes ask for ``c`` (use additional / code first): both stay."""
     oe = icd10.lookup(o.code)
     return oe is not None and _refers(list(oe.use_additional) + list(oe.code_first), c.code)
 
@@ -997,8 +1012,7 @@ def more_exact_terms(codes: list, doc) -> None:
             better = next((o for o in group if o is not c and o.suggested and mine < words.get(o.code, set())), None)
             if better is None:
                 continue
-            oe = icd10.lookup(better.code)
-            if oe is not None and _refers(list(oe.use_additional) + list(oe.code_first), c.code):
+            if _asks_for(better, c):
                 continue
             _unsuggest(c, f"'{text[a:b]}' is named more exactly by {better.code} ({better.description})")
     # an unspecified code whose term is part of a suggested code's term elsewhere in the note: the same
@@ -1009,18 +1023,15 @@ def more_exact_terms(codes: list, doc) -> None:
         if not (c.suggested and c.evidence):
             continue
         for e in c.evidence[:3]:
-            a, b = sents.around(e.start, e.end)
-            for term, wspans in _terms_in(text, a, b):
-                if (term.code == c.code and term.source in ("desc", "incl", "abbr")
-                        and min(x for x, _ in wspans) <= e.start and e.end <= max(y for _, y in wspans)
-                        and len(term.words) > len(words.get(c.code, ()))):
+            for term, _, _ in _own_terms(c.code, e, text, sents):
+                if len(term.words) > len(words.get(c.code, ())):
                     words[c.code] = set(term.words)
     for c in codes:
         mine = words.get(c.code)
         if not (c.suggested and mine and _unspecified(c.description)):
             continue
         better = next((o for o in codes if o is not c and o.suggested and o.code[:1] == c.code[:1]
-                       and mine < words.get(o.code, set()) and not _unspecified_of(o, c)), None)
+                       and mine < words.get(o.code, set()) and not _asks_for(o, c)), None)
         if better is not None:
             _unsuggest(c, f"the note names this condition more exactly: {better.code} ({better.description})")
 
@@ -1108,9 +1119,7 @@ def covered_mentions(codes: list, doc=None) -> None:
             if not inside or (vague and _unspecified(o.description) and o.code[:3] != c.code[:3] and not any(
                     (x.end - x.start) > (e.end - e.start) for e in spans for x in o.evidence)):
                 continue
-            oe, ce = icd10.lookup(o.code), icd10.lookup(c.code)
-            if (oe is not None and _refers(list(oe.use_additional) + list(oe.code_first), c.code)) or (
-                    ce is not None and _refers(list(ce.code_first) + list(ce.use_additional), o.code)):
+            if _asks_for(o, c) or _asks_for(c, o):
                 continue
             _unsuggest(c, f"its mention is part of the mention of the suggested {o.code} ({o.description})")
             break
