@@ -850,3 +850,62 @@ def test_an_assessment_line_makes_a_past_condition_current(coder):
     sug, listed = suggested(coder, note)
     assert "N20.0" in sug and sug["N20.0"].status == "affirmed", listed.get("N20.0")
     assert "Z87.442" not in sug  # no personal-history code for the stone he has now
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Splenic infarction.", "D73.5"),  # 'Infarction of spleen'
+    ("Vesical tumor in the dome.", "D49.4"),  # neoplasm table, unspecified behaviour, bladder
+    ("Tumor located in the lower pole of the right kidney.", "D49.51"),  # words between the site and the tumor
+    ("Bowel obstruction.", "K56.609"),  # 'Intestinal obstruction'
+    ("Pulmonary disease.", "J98.4"),  # 'Lung disease NOS'
+    ("Brain tumour.", "D49.6"),  # British spelling, 'cerebrum, cerebral' of the neoplasm table
+    ("Hepatic steatosis on ultrasound.", "K76.0"),
+])
+def test_lexicon_reads_an_organ_by_its_noun_or_adjective(text, code):
+    from medassist.tasks.coding_lexicon import lexicon
+
+    assert any(term.code.startswith(code) for term, _ in lexicon().match(text, 0, len(text))), text
+
+
+@pytest.mark.parametrize("text,code", [
+    ("The tumor was difficult to remove because of its large size and its firm adherence to the brainstem and the "
+     "facial nerve.", "D49.2"),  # the tumour is not a nerve tumour: too many words between
+    ("Renal cysts.", "Q61.00"),  # an acquired cyst of the kidney; the congenital code needs the word
+    ("Adipose tissue. The tumor was resected.", "D49.2"),  # not across a sentence
+])
+def test_lexicon_does_not_join_words_that_name_two_things(text, code):
+    from medassist.tasks.coding_lexicon import lexicon
+
+    got = {term.code for term, _ in lexicon().match(text, 0, len(text))}
+    assert code not in got, (text, sorted(got))
+
+
+def test_word_equivalents_resource_is_valid_and_symmetric(tmp_path, monkeypatch):
+    from medassist.tasks import coding_lexicon
+
+    same = coding_lexicon.word_equivalents()
+    assert "kidney" in same["renal"] and "renal" in same["kidney"]
+    assert all(w in same[alt] for w, alts in same.items() for alt in alts)  # every group reads both ways
+    (tmp_path / "icd10cm").mkdir()
+    (tmp_path / "icd10cm" / "word_equivalents.json").write_text('{"groups": [["kidney", ""]]}', encoding="utf-8")
+    monkeypatch.setattr(coding_lexicon, "resource_path", lambda name: str(tmp_path / name))
+    coding_lexicon.word_equivalents.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="word_equivalents.json"):
+            coding_lexicon.word_equivalents()
+    finally:
+        monkeypatch.undo()
+        coding_lexicon.word_equivalents.cache_clear()
+
+
+def test_tumor_site_and_hernia_site_in_a_urology_and_surgery_note(coder):
+    note = ("PREOPERATIVE DIAGNOSES:\n1. Bladder tumor.\n2. Right inguinal hernia.\n3. Right renal cyst.\n\n"
+            "FINDINGS: The hernia sac held omentum and bowel.\n")
+    sug, listed = suggested(coder, note)
+    assert {"D49.4", "K40.90", "N28.1"} <= set(sug), sorted(sug)
+    assert not {"K46.9", "Q61.00", "D49.9"} & set(sug), sorted(sug)  # the site is given; acquired cyst
+
+
+def test_possibility_of_a_diagnosis_is_uncertain(coder):
+    sug, listed = suggested(coder, "HPI: Visual loss. Neurology raised the possibility of an optic neuritis.")
+    assert "H46.9" not in sug and listed["H46.9"].status == "uncertain", listed.get("H46.9")

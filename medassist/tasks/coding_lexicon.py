@@ -127,8 +127,13 @@ class Lexicon:
             tokens = tokenize(text[start:end], start)
         toks = [t for t in tokens if not is_list_marker(text, t.start, t.end)]
         where: dict[str, list[tuple[int, int]]] = {}
+        same = word_equivalents()
         for t in toks:  # (a possessive as the terms have it: "Colles'" -> colles)
-            where.setdefault(t.norm if "'" not in t.norm else stem(re.sub(r"'s?$", "", t.norm)), []).append((t.start, t.end))
+            w = t.norm if "'" not in t.norm else stem(re.sub(r"'s?$", "", t.norm))
+            where.setdefault(w, []).append((t.start, t.end))
+            for alt in same.get(w, ()):  # "renal calculus" is "Calculus of kidney"
+                where.setdefault(alt, []).append((t.start, t.end))
+        order = {t.start: i for i, t in enumerate(toks)}
         out = []
         for w in where:
             for ti in self.index.get(w, ()):
@@ -137,8 +142,26 @@ class Lexicon:
                     spans = _nearest(where, term.words, w, text)
                     if term.source == "abbr" and not _contiguous(text, spans):
                         continue  # an abbreviation is a fixed expression: "CKD stage 3b", not "stage 3 ... hepatitis B"
+                    if term.source == "neoplasm" and not _close(text, spans, toks, order):
+                        continue  # "tumor of the left kidney", not "the tumor ... adherent to the brainstem and the nerve"
                     out.append((term, spans))
         return out
+
+
+#: a neoplasm-table term ("<site> tumor") matches when at most this many other content words lie between its words
+NEOPLASM_GAP = 6
+
+
+def _close(text: str, spans, toks, order: dict) -> bool:
+    """The site and the tumour word name one thing ("tumor in the lower pole of the right kidney"): at most
+    NEOPLASM_GAP other content words between the first and the last of them, and no sentence break (full stop,
+    semicolon) between."""
+    lo, hi = min(spans), max(spans)
+    if any(ch in ".;" for ch in text[lo[1]:hi[0]]):
+        return False
+    mine = {s for s, _ in spans}
+    between = toks[order.get(lo[0], 0) + 1:order.get(hi[0], 0)]
+    return sum(t.norm not in STOP and t.start not in mine for t in between) <= NEOPLASM_GAP
 
 
 def _contiguous(text: str, spans) -> bool:
@@ -199,6 +222,26 @@ def is_list_marker(text: str, start: int, end: int) -> bool:
     return (text[start:end].isdigit() and end < len(text) and text[end] in ".)"
             and (end + 1 >= len(text) or text[end + 1] in " \t\n")
             and bool(_MARKER_BEFORE.fullmatch(text, text.rfind("\n", 0, start) + 1, start)))
+
+
+@lru_cache(maxsize=1)
+def word_equivalents() -> dict[str, tuple[str, ...]]:
+    """word -> the other words of its group in resources/icd10cm/word_equivalents.json (an organ's noun and
+    adjective, British spellings: words the Alphabetic Index treats as one). A group's words are folded the
+    way the tokenizer folds a note's words."""
+    try:
+        with open(resource_path("icd10cm/word_equivalents.json"), encoding="utf-8") as fh:
+            groups = json.load(fh).get("groups", [])
+    except FileNotFoundError:
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        if not isinstance(group, list) or not all(isinstance(w, str) and w.strip() for w in group):
+            raise ValueError(f"word_equivalents.json: a group must be a list of words, got {group!r}")
+        words = list(dict.fromkeys(stem(w.strip()) for w in group))
+        for w in words:
+            out[w] = tuple(dict.fromkeys(out.get(w, ()) + tuple(x for x in words if x != w)))
+    return out
 
 
 def _abbreviations() -> dict:
@@ -275,9 +318,11 @@ def _compile() -> list[Term]:
             if len(path) > 2:
                 site = f"{path[-2]} {path[-1]}"
             # the primary column: "<site> cancer"; the benign one: "<site> adenoma" (Index: Adenoma - see also
-            # Neoplasm, benign, by site), "benign <site> tumor"
+            # Neoplasm, benign, by site), "benign <site> tumor"; the unspecified-behaviour one: "<site> tumor"
+            # (Index: Tumor - see also Neoplasm, unspecified behavior, by site)
             for col, heads in ((0, ("cancer", "carcinoma", "adenocarcinoma", "malignant neoplasm", "malignant tumor")),
-                               (3, ("adenoma", "benign tumor", "benign neoplasm"))):
+                               (3, ("adenoma", "benign tumor", "benign neoplasm")),
+                               (5, ("tumor", "neoplasm"))):
                 code = (cells[col] or "").rstrip("-") if len(cells) > col else ""
                 tgt = target(code) if code and cs.raw(code) else None
                 if tgt:
@@ -287,6 +332,12 @@ def _compile() -> list[Term]:
                             terms.append(Term(tgt, w, f"{site} {head}", "neoplasm"))
     except FileNotFoundError:
         pass
+    # "Cyst of kidney NOS (congenital)" (Q61.00) has the words of "Cyst of kidney, acquired" (N28.1): where the same
+    # words name an acquired condition, the congenital code needs the word "congenital" in the note
+    acquired = {t.words for t in terms if not t.code.startswith("Q")}
+    terms = [Term(t.code, t.words + ("congenital",), t.text, t.source)
+             if t.code.startswith("Q") and "(congenital" in t.text.lower() and t.words in acquired else t
+             for t in terms]
     for abbr, code in _abbreviations().items():
         tgt = target(icd10.normalize(code))
         if tgt:
