@@ -909,3 +909,16 @@ def test_tumor_site_and_hernia_site_in_a_urology_and_surgery_note(coder):
 def test_possibility_of_a_diagnosis_is_uncertain(coder):
     sug, listed = suggested(coder, "HPI: Visual loss. Neurology raised the possibility of an optic neuritis.")
     assert "H46.9" not in sug and listed["H46.9"].status == "uncertain", listed.get("H46.9")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("CHIEF COMPLAINT: Annual exam.\n\nHPI: 58-year-old woman. She has HTN, well controlled.\n", True),
+    ("HPI: 45-year-old man who is here today for his annual physical. He feels well.\n", True),
+    ("HPI: She had her annual exam last month. Today she has a cough for 3 days.\n", False),  # not this visit's reason
+    ("HPI: She missed her annual exam. No annual physical this year.\n", False),
+])
+def test_the_reason_for_an_annual_exam_visit_is_coded(coder, text, want):
+    sug, listed = suggested(coder, text)
+    assert ("Z00.00" in sug) is want, (text, listed.get("Z00.00"))
+    if want:
+        assert any("reason for the visit" in w for w in sug["Z00.00"].warnings)

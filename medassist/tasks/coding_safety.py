@@ -658,6 +658,7 @@ def promote_assessment(codes: list, doc) -> None:
             for term, c in [best] if best else []:
                 _promote_problem(c, body, i, doc, sents, classify)
     promote_abbreviations(codes, doc, by_code, sents, classify, rule)
+    promote_visit_reason(codes, doc, by_code, sents, classify, rule)
     for a, b in spans:  # list items that are an abbreviation: "1. Acute MI. 2. HTN.", "A/P: CAP, UTI, AKI."
         for m in re.finditer(r"[^\n.,;]+", text[a:b]):
             body = _BULLET.sub("", _HEADING.sub("", m.group())).strip(" .:;,")  # "A/P: CAP" -> "CAP"
@@ -766,6 +767,43 @@ def _only_modifiers(body: str, term) -> bool:
     words = term.text.lower().split()
     return all(w.isdigit() or w.lower() in _ITEM_MODIFIERS
                for w in re.findall(r"[A-Za-z0-9]+", body) if w.lower() not in words)
+
+
+def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule: dict) -> None:
+    """The reason for the visit, when it is an encounter code (an annual exam: Z00.00): written as the chief
+    complaint ("CHIEF COMPLAINT: Annual exam.") or as what the patient presents for ("presents for her annual
+    physical"). It is the first-listed code of such a visit (guideline IV.C); the CodiEsp-trained scorer never
+    saw one."""
+    prefixes = tuple(rule.get("visit_reason_codes", ()))
+    names = set(rule.get("visit_reason_sections", ()))
+    if not prefixes:
+        return
+    text = doc.text
+    reason = [(s.start, s.end) for s in getattr(doc, "sections", None) or [] if s.name in names]
+    for c in by_code.values():
+        if (not c.code.startswith(prefixes) or c.suggested or c.status != "affirmed"
+                or c.score < float(rule.get("line_min_score", 0.03))):
+            continue
+        for e in c.evidence:
+            if not (any(a <= e.start and e.end <= b for a, b in reason) or _PRESENTS_FOR.search(text[max(0, e.start - 60):e.start])):
+                continue
+            if evidence_problem(c.code, doc, e, sents) is not None:
+                continue
+            try:
+                if classify(doc, e.start, e.end).status != "affirmed":
+                    continue
+            except Exception:  # pragma: no cover - context must not break coding
+                continue
+            c.suggested = True
+            c.evidence = [e] + [x for x in c.evidence if x is not e][:2]
+            c.warnings.append(f"suggested below the threshold: the reason for the visit ('{e.text}'); with abnormal "
+                              f"findings the code says so (Z00.01), a child's routine exam is Z00.12-")
+            break
+
+
+# "presents for her annual exam", "is here today for a routine physical", "seen for an annual wellness visit"
+_PRESENTS_FOR = re.compile(r"\b(?:presents?|presenting|presented|here|comes?|came|seen|is in|returns?)\s+(?:today\s+|in clinic\s+)?"
+                           r"for\s+(?:(?:a|an|her|his|their|the|your)\s+)?(?:routine\s+|yearly\s+|scheduled\s+)?$", re.IGNORECASE)
 
 
 def _promote_problem(c, body: str, i: int, doc, sents, classify) -> bool:
