@@ -922,3 +922,12 @@ def test_the_reason_for_an_annual_exam_visit_is_coded(coder, text, want):
     assert ("Z00.00" in sug) is want, (text, listed.get("Z00.00"))
     if want:
         assert any("reason for the visit" in w for w in sug["Z00.00"].warnings)
+
+
+def test_amputation_status_from_the_past_history_not_from_the_operation(coder):
+    sug, listed = suggested(coder, "PAST MEDICAL HISTORY: Hypertension. Left below-knee amputation. High cholesterol.\n")
+    assert {"Z89.512", "E78.00"} <= set(sug), sorted(sug)
+    assert sug["Z89.512"].evidence[0].text == "Left below-knee amputation"
+    sug, listed = suggested(coder, "PROCEDURE: Left below-knee amputation.\n\nDESCRIPTION OF PROCEDURE: The leg was "
+                                   "prepped. A below-knee amputation was performed.\n")
+    assert not [c for c in sug if c.startswith("Z89")], sorted(sug)  # the operation makes it; it is not yet a status

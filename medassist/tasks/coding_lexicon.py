@@ -165,8 +165,9 @@ def _close(text: str, spans, toks, order: dict) -> bool:
 
 
 def _contiguous(text: str, spans) -> bool:
-    """The words follow one another in order, with at most white space between them ("3b": none)."""
-    return all(a[1] <= b[0] and not text[a[1]:b[0]].strip() for a, b in zip(spans, spans[1:]))
+    """The words follow one another in order, with at most white space or a hyphen between them ("3b": none;
+    "below-knee")."""
+    return all(a[1] <= b[0] and not text[a[1]:b[0]].strip(" \t-") for a, b in zip(spans, spans[1:]))
 
 
 def _key_positions(terms: list[Term]) -> list[int]:

@@ -657,8 +657,8 @@ def promote_assessment(codes: list, doc) -> None:
                     best = (term, c)
             for term, c in [best] if best else []:
                 _promote_problem(c, body, i, doc, sents, classify)
-    promote_abbreviations(codes, doc, by_code, sents, classify, rule)
     promote_visit_reason(codes, doc, by_code, sents, classify, rule)
+    promote_abbreviations(codes, doc, by_code, sents, classify, rule)
     for a, b in spans:  # list items that are an abbreviation: "1. Acute MI. 2. HTN.", "A/P: CAP, UTI, AKI."
         for m in re.finditer(r"[^\n.,;]+", text[a:b]):
             body = _BULLET.sub("", _HEADING.sub("", m.group())).strip(" .:;,")  # "A/P: CAP" -> "CAP"
@@ -689,11 +689,17 @@ _ABBR_TAIL = re.compile(r"\s*(?:$|[,;.:)/]|\b(?:and|or|on|with|who|which|that|si
 
 @lru_cache(maxsize=1)
 def _abbreviation_regex() -> re.Pattern:
-    """The first word of every abbreviation written with two capitals or more, as written ("CKD", "HFpEF")."""
+    """The first word of every abbreviation written with two capitals or more, as written ("CKD", "HFpEF"), and of
+    every everyday term of two words or more in any case ("below-knee amputation", "Lumbar strain")."""
     from .coding_lexicon import lexicon
 
-    firsts = {t.text.split()[0] for t in lexicon().terms if t.source == "abbr" and sum(ch.isupper() for ch in t.text) >= 2}
-    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, firsts), key=len, reverse=True)) + r")\b")
+    terms = [t for t in lexicon().terms if t.source == "abbr"]
+    firsts = {t.text.split()[0] for t in terms if sum(ch.isupper() for ch in t.text) >= 2}
+    words = {re.split(r"[\s-]", t.text)[0].lower() for t in terms if len(t.words) >= 2}
+
+    def alts(xs):
+        return "|".join(sorted(map(re.escape, xs), key=len, reverse=True))
+    return re.compile(r"\b(?:" + alts(firsts) + r"|(?i:" + alts(words) + r"))\b")
 
 
 def promote_abbreviations(codes: list, doc, by_code: dict, sents, classify, rule: dict) -> None:
@@ -721,7 +727,7 @@ def promote_abbreviations(codes: list, doc, by_code: dict, sents, classify, rule
                 if term.source != "abbr":
                     continue
                 i, j = wspans[0][0], wspans[-1][1]
-                if any(x <= i < y for x, y in done) or sum(ch.isupper() for ch in text[i:j]) < 2:
+                if any(x <= i < y for x, y in done) or (sum(ch.isupper() for ch in text[i:j]) < 2 and len(term.words) < 2):
                     continue  # a shorter abbreviation inside a longer one; "cap" in lower case is not CAP
                 c = by_code.get(term.code)
                 if (c is None or c.suggested or c.status != "affirmed"
@@ -758,7 +764,7 @@ _HEADING = re.compile(r"^\s*[A-Za-z][A-Za-z/& ]{0,29}:\s*")
 # the words an item may carry beside its condition ("Acute MI", "CKD stage 3", "poorly controlled T2DM")
 _ITEM_MODIFIERS = frozenset("acute chronic severe mild moderate known stable controlled uncontrolled well poorly "
                             "recurrent new longstanding long-standing established underlying active worsening "
-                            "decompensated compensated stage class grade type".split())
+                            "decompensated compensated stage class grade type left right bilateral".split())
 
 
 def _only_modifiers(body: str, term) -> bool:
