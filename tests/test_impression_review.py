@@ -105,3 +105,16 @@ def test_carry_findings_drops_only_the_normal_claim_clause():
     assert carried == ["pneumothorax"]
     assert out == "1. Mild stable cardiomegaly. 2. Large left pneumothorax."
     assert carry_findings("Large left pneumothorax.", "No acute cardiopulmonary abnormality.")[0] == "Large left pneumothorax."
+
+
+@pytest.mark.parametrize("claim", ["No evidence of acute disease.", "No radiographic evidence of active disease."])
+def test_an_appended_finding_drops_a_no_evidence_of_acute_disease_claim(claim):
+    """A retrieved impression 'Hyperexpanded lungs. No evidence of acute disease.' with a stated pneumonia appended
+    must not keep the claim the appended finding contradicts; the claim alone is a normal call the checks see."""
+    from medassist.tasks.impression import carry_findings, check_impression
+
+    findings = "Lungs are hyperexpanded. Patchy airspace disease is present in the right middle lobe."
+    out, carried = carry_findings(findings, f"Hyperexpanded lungs. {claim}")
+    assert carried and "evidence" not in out.lower(), out
+    assert out.startswith("1. Hyperexpanded lungs. 2. Patchy airspace disease"), out
+    assert any(p.startswith("calls the study normal") for p in check_impression(findings, claim))
