@@ -263,3 +263,14 @@ def test_problem_list_and_present_tense_past_history_are_active_problems():
     active = [p.text for p in summarize(doc, use_embeddings=False).problems]
     assert {"GERD, currently on omeprazole", "Atrial fibrillation", "Hypothyroidism"} <= set(active)
     assert "Appendicitis" not in active
+
+
+@pytest.mark.parametrize("cc,problem", [
+    ("Annual exam.", False), ("Follow-up visit.", False), ("Medication refill.", False), ("Establish care.", False),
+    ("Follow-up of hypertension.", True), ("Chest pain.", True),
+])
+def test_a_chief_complaint_that_only_gives_the_visit_reason_is_not_a_problem(cc, problem):
+    note = f"CHIEF COMPLAINT: {cc}\n\nHPI: 58-year-old woman.\n\nASSESSMENT AND PLAN:\n1. Type 2 diabetes. Continue metformin.\n"
+    active = [p.text for p in summarize(document_from_text(note), use_embeddings=False).problems]
+    assert (cc.rstrip(".") in active) is problem, active
+    assert "Type 2 diabetes" in active

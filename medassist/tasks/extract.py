@@ -761,6 +761,18 @@ _DX_CUE_WORDS = {"no", "not", "without", "rule", "ruled", "out", "r/o", "possibl
 _DX_LINE = re.compile(r"^[A-Z](?:[^.:\n(]|\.(?=\d)|\([^)\n]{0,40}\)){2,100}?(?=[.:](?!\d)|$)")
 
 
+# the words of a chief complaint that says only why the patient came ("Annual exam.", "Medication refill.",
+# "Follow-up visit.", "Establish care."); "Follow-up of hypertension" names a problem and stays
+_VISIT_WORDS = frozenset("a an the annual yearly routine regular wellness well physical exam examination visit check checkup "
+                         "up follow followup fu f/u recheck refill refills medication medications establish care new patient "
+                         "preventive preoperative pre op evaluation adult child health maintenance scheduled".split())
+
+
+def _visit_reason_only(item: str) -> bool:
+    words = re.findall(r"[a-z/]+", item.lower())
+    return bool(words) and all(w in _VISIT_WORDS for w in words)
+
+
 def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | None = None) -> None:
     from ..text.context import classify
 
@@ -770,6 +782,8 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
         if name == "chief_complaint":
             for s, e in list_items(text, a, b)[:1]:
                 s, e = balanced(text, s, e)
+                if _visit_reason_only(text[s:e]):
+                    continue  # "Annual exam.", "Follow-up visit.": why the patient came, not a problem
                 facts.problems.append(Problem(text[s:e], [_span(text, s, e)], name, "affirmed", "chief_complaint"))
             continue
         if name not in PROBLEM_SECTIONS + HISTORY_SECTIONS:
