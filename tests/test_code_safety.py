@@ -931,3 +931,18 @@ def test_amputation_status_from_the_past_history_not_from_the_operation(coder):
     sug, listed = suggested(coder, "PROCEDURE: Left below-knee amputation.\n\nDESCRIPTION OF PROCEDURE: The leg was "
                                    "prepped. A below-knee amputation was performed.\n")
     assert not [c for c in sug if c.startswith("Z89")], sorted(sug)  # the operation makes it; it is not yet a status
+
+
+@pytest.mark.parametrize("line,want,never", [
+    ("Brain tumor.", "D49.6", "D49.9"),  # the neoplasm table's site, not 'tumor NOS'
+    ("Vesical tumor.", "D49.4", "D49.9"),
+    ("Pancreatic cancer.", "C25.9", "C80.1"),  # not 'malignant neoplasm, unspecified site'
+    ("COPD exacerbation.", "J44.1", "J44.9"),
+    ("Asthma exacerbation.", "J45.901", "J45.909"),
+    ("COPD, stable, no exacerbation this year.", "J44.9", "J44.1"),
+    ("Pulmonary disease.", None, "J44.9"),  # no obstruction named: no COPD
+])
+def test_an_assessment_line_gets_the_code_of_its_site_and_state(coder, line, want, never):
+    sug, listed = suggested(coder, f"ASSESSMENT:\n1. {line}\n")
+    assert want is None or want in sug, (line, sorted(sug), listed.get(want))
+    assert never not in sug, (line, sorted(sug))

@@ -645,10 +645,10 @@ def promote_assessment(codes: list, doc) -> None:
             best = None
             for term, _ in lex.match(text, i, i + len(body)):
                 c = by_code.get(term.code)
-                if c is None or c.suggested or c.score < float(rule.get("line_min_score", 0.03)):
+                if c is None or c.suggested or c.score < float(rule.get("problem_line_min_score", 0.03)):
                     continue
                 if c.description.lower().startswith("other ") or not (
-                        term.source in ("desc", "abbr")
+                        term.source in ("desc", "abbr", "neoplasm")
                         or term.source == "incl" and len(term.words) >= len(body.split()) - 1):
                     continue  # (an inclusion term only when it says the whole line: "Kidney stones.")
                 if len(term.words) < len([w for w in body.split() if w.lower() not in ("left", "right")]) - 1:
