@@ -133,7 +133,7 @@ class Lexicon:
             where.setdefault(w, []).append((t.start, t.end))
             for alt in same.get(w, ()):  # "renal calculus" is "Calculus of kidney"
                 where.setdefault(alt, []).append((t.start, t.end))
-        order = {t.start: i for i, t in enumerate(toks)}
+        order: dict[int, int] = {}  # token start -> position, for the neoplasm terms' word gap (built when needed)
         out = []
         for w in where:
             for ti in self.index.get(w, ()):
@@ -159,6 +159,8 @@ def _close(text: str, spans, toks, order: dict) -> bool:
     lo, hi = min(spans), max(spans)
     if any(ch in ".;" for ch in text[lo[1]:hi[0]]):
         return False
+    if not order:
+        order.update((t.start, i) for i, t in enumerate(toks))
     mine = {s for s, _ in spans}
     between = toks[order.get(lo[0], 0) + 1:order.get(hi[0], 0)]
     return sum(t.norm not in STOP and t.start not in mine for t in between) <= NEOPLASM_GAP
