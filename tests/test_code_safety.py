@@ -946,3 +946,26 @@ def test_an_assessment_line_gets_the_code_of_its_site_and_state(coder, line, wan
     sug, listed = suggested(coder, f"ASSESSMENT:\n1. {line}\n")
     assert want is None or want in sug, (line, sorted(sug), listed.get(want))
     assert never not in sug, (line, sorted(sug))
+
+
+def test_signs_of_an_injury_and_symptoms_of_esophagitis_are_integral(coder):
+    note = ("CHIEF COMPLAINT: Left ankle pain.\n\nPHYSICAL EXAM: Left ankle: ecchymosis over the lateral malleolus. Edema "
+            "is present.\n\nASSESSMENT: Left ankle sprain.\n")
+    sug, listed = suggested(coder, note)
+    assert "S93.402A" in sug and not {"R60.9", "R60.0", "R52", "M25.572"} & set(sug), sorted(sug)
+    note = ("CHIEF COMPLAINT: Difficulty swallowing.\n\nHPI: Dysphagia for weeks; the pain radiates to his chest. He has "
+            "epigastric pain.\n\nASSESSMENT: Acute esophagitis.\n")
+    sug, listed = suggested(coder, note)
+    assert any(c.startswith("K20") for c in sug), sorted(sug)
+    assert not {"R13.10", "R10.13", "R07.9", "R52"} & set(sug), sorted(sug)
+    assert any("routine symptoms of esophagitis" in w for w in listed["R13.10"].warnings)
+
+
+def test_transcribed_diagnosis_lines_run_together_with_commas(coder):
+    """MTSamples-style 'PREOPERATIVE DIAGNOSIS:, Voluntary sterility.,' lines: the line is the diagnosis."""
+    note = ("PREOPERATIVE DIAGNOSES:,1.  Voluntary sterility.,2.  Phimosis.,3.  Left canal cholesteatoma.,"
+            "PROCEDURE PERFORMED:,  Vasectomy.,")
+    sug, listed = suggested(coder, note)
+    assert {"Z30.2", "N47.1", "H60.42"} <= set(sug), sorted(sug)
+    assert not {"N97.9", "N46.9", "H71.92", "H60.40"} & set(sug), sorted(sug)  # no infertility; the ear canal's side
+    assert all("," not in e.text for c in sug.values() for e in c.evidence[:1]), [c.evidence[0].text for c in sug.values()]

@@ -634,7 +634,8 @@ def promote_assessment(codes: list, doc) -> None:
         for line in text[a:b].split("\n"):
             lo, hi = pos, pos + len(line)
             pos = hi + 1
-            body = _BULLET.sub("", line).strip(" .:;")
+            # (the section's own heading on its first line goes: "ASSESSMENT: Acute esophagitis.")
+            body = _BULLET.sub("", _HEADING.sub("", line) if lo == a else line).strip(" .:;,")
             # (a longer line only when a term says all of it but one word: "Acute on chronic diastolic heart failure")
             if not body or len(body.split()) > int(rule.get("line_max_words", 8)):
                 continue
@@ -895,10 +896,14 @@ def _sibling_for_side(code: str, side: str) -> str | None:
     for m in re.finditer(r"unspecified", desc):
         wants.add(desc[:m.start()] + side + desc[m.end():])
     parent = next(iter(icd10.ancestors(base)[:1]), None)
-    for sib in icd10.children(parent) if parent else []:
-        se = icd10.lookup(sib)
-        if se is not None and sib != base and se.description.lower() in wants:
-            return icd10.with_seventh(sib, seventh) if seventh else sib
+    sibs = [(sib, icd10.lookup(sib)) for sib in (icd10.children(parent) if parent else []) if sib != base]
+    # (or the same words with the side for "unspecified": 'Cholesteatoma of external ear, unspecified ear' + left ->
+    # H60.42 'Cholesteatoma of left external ear')
+    bag = set(re.findall(r"[a-z]+", desc)) - {"unspecified"} | {side}
+    for match in (lambda d: d in wants, lambda d: "unspecified" not in d and set(re.findall(r"[a-z]+", d)) == bag):
+        for sib, se in sibs:
+            if se is not None and match(se.description.lower()):
+                return icd10.with_seventh(sib, seventh) if seventh else sib
     return None
 
 
