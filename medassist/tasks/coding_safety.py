@@ -644,7 +644,7 @@ def promote_assessment(codes: list, doc) -> None:
             if body.lower() in covered:
                 continue  # a suggested code already stands for this problem
             best = None
-            for term, _ in lex.match(text, i, i + len(body)):
+            for term, wspans in lex.match(text, i, i + len(body)):
                 c = by_code.get(term.code)
                 if c is None or c.suggested or c.score < float(rule.get("problem_line_min_score", 0.03)):
                     continue
@@ -655,9 +655,9 @@ def promote_assessment(codes: list, doc) -> None:
                 if len(term.words) < len([w for w in body.split() if w.lower() not in ("left", "right")]) - 1:
                     continue  # the line says more than the term
                 if best is None or (len(term.words), c.score) > (len(best[0].words), best[1].score):
-                    best = (term, c)
-            for term, c in [best] if best else []:
-                _promote_problem(c, body, i, doc, sents, classify)
+                    best = (term, c, (min(x[0] for x in wspans), max(x[1] for x in wspans)))
+            for term, c, words in [best] if best else []:
+                _promote_problem(c, body, i, doc, sents, classify, words)
     promote_visit_reason(codes, doc, by_code, sents, classify, rule)
     promote_abbreviations(codes, doc, by_code, sents, classify, rule)
     for a, b in spans:  # list items that are an abbreviation: "1. Acute MI. 2. HTN.", "A/P: CAP, UTI, AKI."
@@ -813,13 +813,14 @@ _PRESENTS_FOR = re.compile(r"\b(?:presents?|presenting|presented|here|comes?|cam
                            r"for\s+(?:(?:a|an|her|his|their|the|your)\s+)?(?:routine\s+|yearly\s+|scheduled\s+)?$", re.IGNORECASE)
 
 
-def _promote_problem(c, body: str, i: int, doc, sents, classify) -> bool:
-    """Suggest ``c`` for the assessment problem ``body`` (at ``i``) when it is a mention of the condition, affirmed."""
+def _promote_problem(c, body: str, i: int, doc, sents, classify, words: tuple[int, int] | None = None) -> bool:
+    """Suggest ``c`` for the assessment problem ``body`` (at ``i``) when it is a mention of the condition, affirmed
+    (the line, and the term's own words when given: "possible UTI" holds its cue)."""
     text = doc.text
     if evidence_problem(c.code, doc, Span.of(text, i, i + len(body)), sents) is not None:
         return False
     try:
-        if classify(doc, i, i + len(body)).status != "affirmed":
+        if any(classify(doc, a, b).status != "affirmed" for a, b in [(i, i + len(body))] + ([words] if words else [])):
             return False
     except Exception:  # pragma: no cover - context must not break coding
         return False
