@@ -969,3 +969,15 @@ def test_transcribed_diagnosis_lines_run_together_with_commas(coder):
     assert {"Z30.2", "N47.1", "H60.42"} <= set(sug), sorted(sug)
     assert not {"N97.9", "N46.9", "H71.92", "H60.40"} & set(sug), sorted(sug)  # no infertility; the ear canal's side
     assert all("," not in e.text for c in sug.values() for e in c.evidence[:1]), [c.evidence[0].text for c in sug.values()]
+
+
+def test_a_sign_found_only_in_the_exam_or_review_of_systems_is_not_coded_when_the_assessment_skips_it(coder):
+    exam = ("REVIEW OF SYSTEMS: Endorses fatigue. Denies fever.\n\nPHYSICAL EXAM: Heart: 2/6 systolic ejection murmur. "
+            "Skin: erythema of the left forearm.\n\n")
+    sug, listed = suggested(coder, "HPI: Follow-up of hypertension. He has a cough for 3 days.\n\n" + exam
+                            + "ASSESSMENT AND PLAN:\n1. Hypertension. Continue lisinopril.\n")
+    assert "I10" in sug and "R05.1" in sug, sorted(sug)  # the HPI's symptom stays
+    assert not {"R01.1", "R53.83", "L53.9"} & set(sug), sorted(sug)
+    assert any("outpatient guideline IV.J" in w for w in listed["R01.1"].warnings)
+    sug, listed = suggested(coder, exam)  # an exam alone, no assessment: what it finds is all there is
+    assert "R01.1" in sug, sorted(sug)

@@ -64,7 +64,9 @@ class SafetyRules:
                          for r in data.get("integral_symptoms", [])]
         ncs = data.get("not_current_sections") or []
         # sections whose words are not a current condition of the patient: [(sections, codes kept, why)]
-        self.not_current = [(set(r.get("sections", ())), tuple(r.get("except", ())), r.get("why", ""))
+        # (sections, codes kept, why, codes concerned (all when empty), only when the note has one of these sections)
+        self.not_current = [(set(r.get("sections", ())), tuple(r.get("except", ())), r.get("why", ""),
+                             tuple(r.get("only", ())), set(r.get("when_note_has", ())))
                             for r in ([ncs] if isinstance(ncs, dict) else ncs)]
         na = data.get("number_agreement") or {}
         self.number_gap = int(na.get("max_gap", 30))
@@ -296,8 +298,9 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
         return "a section heading is not a mention"
     sec = doc.section_at(span.start) if hasattr(doc, "section_at") else None
     if sec is not None:
-        for sections, keep, why in rules().not_current:
-            if sec.name in sections and not code.startswith(keep):
+        for sections, keep, why, only, when in rules().not_current:
+            if (sec.name in sections and not code.startswith(keep) and (not only or code.startswith(only))
+                    and (not when or any(s.name in when for s in getattr(doc, "sections", None) or []))):
                 return why
     if is_junk_evidence(span.text):
         return f"'{span.text}' is a number, a date or a common word, not a mention"
