@@ -981,3 +981,21 @@ def test_a_sign_found_only_in_the_exam_or_review_of_systems_is_not_coded_when_th
     assert any("outpatient guideline IV.J" in w for w in listed["R01.1"].warnings)
     sug, listed = suggested(coder, exam)  # an exam alone, no assessment: what it finds is all there is
     assert "R01.1" in sug, sorted(sug)
+
+
+@pytest.mark.parametrize("line,want,never", [
+    ("Ovarian cancer.", "C56.9", "C80.1"),  # the neoplasm table's 'C56.-' category
+    ("Alcohol abuse.", "F10.10", "F10.19"),  # a header's default is 'uncomplicated', not 'with unspecified disorder'
+    ("Nicotine dependence.", "F17.200", "F17.209"),
+    ("Transitional cell carcinoma of the urinary bladder.", "C67.9", "C65.9"),  # not the renal pelvis
+])
+def test_header_defaults_and_cancer_sites(coder, line, want, never):
+    sug, listed = suggested(coder, f"ASSESSMENT:\n1. {line}\n")
+    assert want in sug and never not in sug, (line, sorted(sug))
+
+
+def test_default_billable_of_substance_headers():
+    from medassist.tasks.coding_lexicon import default_billable
+
+    assert [default_billable(h) for h in ("F10.1", "F11.2", "F17.21", "F10.92", "E11.31", "N18")] == [
+        "F10.10", "F11.20", "F17.210", "F10.929", "E11.319", "N18.9"]

@@ -74,8 +74,11 @@ def default_billable(code: str) -> str | None:
             break
         def rank(k):
             d = cs.raw(k)["d"].lower()
-            return (("without complication" in d) * 4 + d.endswith("unspecified") * 3 + ("not specified as" in d) * 3
-                    + ("unspecified" in d) * 2 + k.endswith("9") + k.endswith("0") * 0.5)
+            # ("Alcohol abuse" F10.1 -> F10.10 'uncomplicated', not F10.19 'with unspecified alcohol-induced disorder';
+            # an intoxication or withdrawal NOS stays 'unspecified': F10.929)
+            plain = "uncomplicated" in d and "with intoxication" not in d and "with withdrawal" not in d
+            return (("without complication" in d or plain) * 4 + d.endswith("unspecified") * 3
+                    + ("not specified as" in d) * 3 + ("unspecified" in d) * 2 + k.endswith("9") + k.endswith("0") * 0.5)
         cur = max(kids, key=rank)
     e = icd10.lookup(cur)
     if e is None:
@@ -326,7 +329,7 @@ def _compile() -> list[Term]:
             for col, heads in ((0, ("cancer", "carcinoma", "adenocarcinoma", "malignant neoplasm", "malignant tumor")),
                                (3, ("adenoma", "benign tumor", "benign neoplasm")),
                                (5, ("tumor", "neoplasm"))):
-                code = (cells[col] or "").rstrip("-") if len(cells) > col else ""
+                code = (cells[col] or "").rstrip("-").rstrip(".") if len(cells) > col else ""  # "C56.-": the category
                 tgt = target(code) if code and cs.raw(code) else None
                 if tgt:
                     for head in heads:
