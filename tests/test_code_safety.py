@@ -999,3 +999,45 @@ def test_default_billable_of_substance_headers():
 
     assert [default_billable(h) for h in ("F10.1", "F11.2", "F17.21", "F10.92", "E11.31", "N18")] == [
         "F10.10", "F11.20", "F17.210", "F10.929", "E11.319", "N18.9"]
+
+
+def test_an_orthopedic_note_with_its_risk_list_and_a_right_hand_dominant_patient(coder):
+    note = ("HPI: 36-year-old right-hand-dominant female who presents for the evaluation of right foot pain.\n\n"
+            "ASSESSMENT: Right foot pain, consistent with a Lisfranc fracture.\n\n"
+            "PLAN: There is always a risk of amputation, heart attack, stroke, blood clots, pulmonary embolism, and "
+            "death. We will proceed with surgery.\n")
+    sug, listed = suggested(coder, note)
+    assert not {"M79.641", "I26.99", "R99", "I63.9", "I21.9"} & set(sug), sorted(sug)
+    assert listed["I26.99"].status == "hypothetical"
+
+
+def test_heart_disease_named_exactly_and_loosely(coder):
+    note = ("HPI: In terms of his heart disease, he had a heart attack in 2018 and a stent in the right coronary "
+            "artery.\n\nFAMILY HISTORY: Father: heart failure.\n\nASSESSMENT:\n1. Coronary artery disease.\n")
+    sug, listed = suggested(coder, note)
+    assert "I25.10" in sug and "Z82.49" in sug, sorted(sug)
+    assert not {"I51.9", "I25.9"} & set(sug), sorted(sug)  # the same heart disease
+
+
+def test_a_term_takes_the_occurrence_of_its_word_that_makes_it_whole(coder):
+    from medassist.tasks.coding_lexicon import lexicon
+
+    t = "He has difficulty walking, high cholesterol, and high blood pressure."
+    got = {term.text: t[min(a for a, _ in w):max(b for _, b in w)] for term, w in lexicon().match(t, 0, len(t))}
+    assert got["high blood pressure"] == "high blood pressure" and got["high cholesterol"] == "high cholesterol"
+    sug, listed = suggested(coder, "PAST MEDICAL HISTORY: " + t + "\n")
+    assert {"I10", "E78.00"} <= set(sug), sorted(sug)
+
+
+def test_a_transcribed_one_line_note_keeps_its_impression_diagnosis(coder):
+    note = ("PROCEDURE: Cystoscopy, no tumor or foreign body.  Significant atrophic vaginitis is noted.,IMPRESSION: , "
+            "Atrophic vaginitis with overactive bladder with urge incontinence.,PLAN: , Vaginal estrogen.")
+    sug, listed = suggested(coder, note)
+    assert "N32.81" in sug and "T19.1XXA" not in sug, sorted(sug)  # 'foreign body ... bladder' spans two sentences
+
+
+def test_a_delivery_laceration_is_not_a_disorder_of_the_vagina(coder):
+    note = ("SUMMARY: Vacuum-assisted vaginal delivery. A vaginal inspection revealed a third-degree midline "
+            "laceration as well as a right vaginal side wall laceration, repaired.\n")
+    sug, listed = suggested(coder, note)
+    assert "N89.8" not in sug, sorted(sug)

@@ -192,24 +192,26 @@ def _key_positions(terms: list[Term]) -> list[int]:
 
 
 def _nearest(where: dict, words, key: str, text: str = "") -> list[tuple[int, int]]:
-    """Each word's occurrence near the key word's first one ("Type 2 diabetes ... stage 2" takes the '2'
-    next to 'Type', not a later one). Of three choices (each word's nearest occurrence, or the nearest after /
-    before the key word where there is one) the one whose words no comma, semicolon or full stop separates,
+    """Each word's occurrence near an occurrence of the key word ("Type 2 diabetes ... stage 2" takes the '2'
+    next to 'Type', not a later one). Of three choices per occurrence of the key word (each word's nearest
+    occurrence, or the nearest after / before it where there is one) the one whose words no comma, semicolon or full stop separates,
     then in the term's order, then the tightest: "vascular disease, coronary artery disease" gives "coronary
     artery disease" for "Coronary (artery) disease", not "disease, coronary"."""
-    anchor = where[key][0][0]
     if all(len(where[x]) == 1 for x in words):
         return [where[x][0] for x in words]  # (most terms: each word once, nothing to choose)
-    near = [min(where[x], key=lambda sp: abs(sp[0] - anchor)) for x in words]
     if len(words) < 2:
-        return near
-    choices = [near]
-    for side in (1, -1):
-        pick = []
-        for x in words:
-            same = [sp for sp in where[x] if (sp[0] - anchor) * side >= 0]
-            pick.append(min(same or where[x], key=lambda sp: abs(sp[0] - anchor)))
-        choices.append(pick)
+        anchor = where[key][0][0]
+        return [min(where[x], key=lambda sp: abs(sp[0] - anchor)) for x in words]
+    choices = []
+    for anchor in (sp[0] for sp in where[key][:6]):  # each occurrence of the key word ("high cholesterol, and high
+        near = [min(where[x], key=lambda sp: abs(sp[0] - anchor)) for x in words]  # blood pressure": the second)
+        choices.append(near)
+        for side in (1, -1):
+            pick = []
+            for x in words:
+                same = [sp for sp in where[x] if (sp[0] - anchor) * side >= 0]
+                pick.append(min(same or where[x], key=lambda sp: abs(sp[0] - anchor)))
+            choices.append(pick)
 
     def cost(pick):
         lo, hi = min(s for s, _ in pick), max(e for _, e in pick)

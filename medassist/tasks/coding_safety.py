@@ -527,9 +527,13 @@ def _longer_term(c, e, text: str, by_code: dict) -> bool:
     for term, wspans in found:
         a, b = _extent(wspans)
         if (term.code != c.code and term.code in by_code and term.source in ("desc", "incl", "abbr")
-                and len(term.words) > mine and a <= e.start and e.end <= b):
+                and len(term.words) > mine and a <= e.start and e.end <= b
+                and not _SENTENCE_END.search(text, a, b)):  # (one line may hold many sentences: transcribed notes)
             return True
     return False
+
+
+_SENTENCE_END = re.compile(r"[.;!?](?=\s|,|$)")
 
 
 _FROM_PAST = "from the historical mention of "

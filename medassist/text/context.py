@@ -305,7 +305,7 @@ class ContextRules:
                         continue  # "risks to include bleeding; infection; sepsis; stroke": the list goes on
                     limit = min(limit, t.start)
                     break
-                if c.rule.max_scope is not None:
+                if c.rule.max_scope is not None and not (c.rule.max_scope >= 3 and _comma_list(text, c.end, start)):
                     limit = min(limit, _after_words(text, c.end, sent_end, c.rule.max_scope))
                 if c.rule.clause_only:
                     limit = min(limit, _clause_end(text, c.end, sent_end))
@@ -390,6 +390,18 @@ def _semicolon_list(text: str, semi: int, start: int) -> bool:
     is one more item of the list."""
     items = text[semi + 1:start].split(";")
     return (all(len(i.split()) <= 6 and not _VERBISH.search(i) for i in items[:-1])
+            and len(items[-1].split()) <= 3 and not _VERBISH.search(items[-1]))
+
+
+def _comma_list(text: str, pos: int, start: int) -> bool:
+    """Whether the text from a cue's end at ``pos`` up to the mention ``start`` is a list of short items separated
+    by commas ("risk of amputation, heart attack, stroke, blood clots, pulmonary embolism, and death"), none a
+    clause of its own, so a capped scope reaches every item of the list."""
+    between = text[pos:start]
+    if "," not in between:
+        return False
+    items = re.split(r",|\band\b|\bor\b", between)
+    return (all(len(i.split()) <= 4 and not _VERBISH.search(i) for i in items[:-1])
             and len(items[-1].split()) <= 3 and not _VERBISH.search(items[-1]))
 
 
