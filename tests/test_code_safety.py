@@ -1041,3 +1041,13 @@ def test_a_delivery_laceration_is_not_a_disorder_of_the_vagina(coder):
             "laceration as well as a right vaginal side wall laceration, repaired.\n")
     sug, listed = suggested(coder, note)
     assert "N89.8" not in sug, sorted(sug)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    ("ASSESSMENT:\n1. Type 2 diabetes with diabetic neuropathy.\n", "E11.40", "E11.42"),  # Index: with neuropathy
+    ("ASSESSMENT:\n1. Type 2 diabetes with peripheral neuropathy.\n", "E11.42", "E11.40"),  # with polyneuropathy
+    ("ASSESSMENT:\n1. Lung cancer.\n2. Painful swallowing.\n", "R13.10", "R52"),  # odynophagia, not pain NOS
+])
+def test_the_index_entry_the_wording_points_to(coder, text, want, never):
+    sug, listed = suggested(coder, text)
+    assert want in sug and never not in sug, (text, sorted(sug))

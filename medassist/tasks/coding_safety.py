@@ -997,6 +997,11 @@ def refine(codes: list, doc) -> list:
         else:
             if rule.get("and_any") and not any(c.code.startswith(tuple(rule["and_any"])) for c in sug):
                 continue
+            # "evidence_requires": {prefix: regex} a part's evidence (with the words just before it) must say
+            # ("peripheral neuropathy", "polyneuropathy"; not "diabetic neuropathy")
+            if any(not any(re.search(rx, text[max(0, e.start - 20):e.end], re.IGNORECASE) for e in c.evidence)
+                   for p, rx in (rule.get("evidence_requires") or {}).items() for c in parts if c.code.startswith(p)):
+                continue
             dropped = [c for c in sug if c.code.startswith(tuple(rule["drop"]))]
             ev = [e for c in parts for e in c.evidence[:1]]
             score = max(c.score for c in dropped) if dropped else min(c.score for c in parts)
