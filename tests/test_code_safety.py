@@ -780,6 +780,7 @@ def test_lexicon_word_alignment_prefers_the_item_without_a_comma():
     ("PATHOLOGY: Well differentiated adenocarcinoma in 1 of 25 chips of prostatic tissue.", "N40.1"),
     ("DIAGNOSIS: Right index finger stenosing tenosynovitis (trigger finger).", "D49.0"),
     ("PREOPERATIVE DIAGNOSIS: Vitreous hemorrhage, right eye.", "R58"),
+    ("RESULTS: MRI brain, 03/04/2021: The MRI reveals a pituitary lesion with compression of the optic chiasm.", "G93.5"),
     ("HPI: Risks and benefits were discussed. Potential complications include:\n1. Infection.\n2. Bleeding.\n", "B99.9"),
 ])
 def test_words_that_name_no_current_condition(coder, text, never):
