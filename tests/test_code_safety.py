@@ -781,6 +781,9 @@ def test_lexicon_word_alignment_prefers_the_item_without_a_comma():
     ("DIAGNOSIS: Right index finger stenosing tenosynovitis (trigger finger).", "D49.0"),
     ("PREOPERATIVE DIAGNOSIS: Vitreous hemorrhage, right eye.", "R58"),
     ("RESULTS: MRI brain, 03/04/2021: The MRI reveals a pituitary lesion with compression of the optic chiasm.", "G93.5"),
+    ("ASSESSMENT: History of aortic aneurysm repair.", "I71.40"),
+    ("ASSESSMENT: History of aortic aneurysm repair.", "I72.9"),
+    ("HPI: In addition to the abdominal pain, he complains of constipation and episodic severe diarrhea.", "R10.0"),
     ("HPI: Risks and benefits were discussed. Potential complications include:\n1. Infection.\n2. Bleeding.\n", "B99.9"),
 ])
 def test_words_that_name_no_current_condition(coder, text, never):
