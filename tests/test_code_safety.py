@@ -782,6 +782,8 @@ def test_lexicon_word_alignment_prefers_the_item_without_a_comma():
     ("PREOPERATIVE DIAGNOSIS: Vitreous hemorrhage, right eye.", "R58"),
     ("RESULTS: MRI brain, 03/04/2021: The MRI reveals a pituitary lesion with compression of the optic chiasm.", "G93.5"),
     ("ASSESSMENT: History of aortic aneurysm repair.", "I71.40"),
+    ("HPI: Second opinion on the right index finger hyperextension injury sustained during a motor vehicle accident "
+     "in 03/2021.", "T14.90XA"),  # the site is named: an S code, not 'injury, unspecified'
     ("ASSESSMENT: History of aortic aneurysm repair.", "I72.9"),
     ("HPI: In addition to the abdominal pain, he complains of constipation and episodic severe diarrhea.", "R10.0"),
     ("HPI: Risks and benefits were discussed. Potential complications include:\n1. Infection.\n2. Bleeding.\n", "B99.9"),
@@ -1055,3 +1057,16 @@ def test_a_delivery_laceration_is_not_a_disorder_of_the_vagina(coder):
 def test_the_index_entry_the_wording_points_to(coder, text, want, never):
     sug, listed = suggested(coder, text)
     assert want in sug and never not in sug, (text, sorted(sug))
+
+
+def test_an_accident_of_a_named_kind_is_not_also_exposure_to_other_factors():
+    text = "Injured in a motor vehicle accident."
+    doc = document_from_text(text)
+    a = text.index("motor vehicle accident")
+    v89 = CodeSuggestion("V89.2XXA", "Person injured in unspecified motor-vehicle accident, traffic, initial encounter",
+                         0.9, True, "affirmed", True, [Span.of(text, a, a + len("motor vehicle accident"))])
+    x58 = CodeSuggestion("X58.XXXA", "Exposure to other specified factors, initial encounter", 0.9, True, "affirmed",
+                         True, [Span.of(text, a + len("motor vehicle "), a + len("motor vehicle accident"))])
+    coding_safety.refine([v89, x58], doc)
+    assert v89.suggested and not x58.suggested
+    assert any("coded by its kind" in w for w in x58.warnings)
