@@ -970,9 +970,9 @@ def test_signs_of_an_injury_and_symptoms_of_esophagitis_are_integral(coder):
 def test_transcribed_diagnosis_lines_run_together_with_commas(coder):
     """MTSamples-style 'PREOPERATIVE DIAGNOSIS:, Voluntary sterility.,' lines: the line is the diagnosis."""
     note = ("PREOPERATIVE DIAGNOSES:,1.  Voluntary sterility.,2.  Phimosis.,3.  Left canal cholesteatoma.,"
-            "PROCEDURE PERFORMED:,  Vasectomy.,")
+            "4.  Recurrent bladder tumor.,5.  Radiation cystitis.,PROCEDURE PERFORMED:,  Vasectomy.,")
     sug, listed = suggested(coder, note)
-    assert {"Z30.2", "N47.1", "H60.42"} <= set(sug), sorted(sug)
+    assert {"Z30.2", "N47.1", "H60.42", "D49.4", "N30.40"} <= set(sug), sorted(sug)
     assert not {"N97.9", "N46.9", "H71.92", "H60.40"} & set(sug), sorted(sug)  # no infertility; the ear canal's side
     assert all("," not in e.text for c in sug.values() for e in c.evidence[:1]), [c.evidence[0].text for c in sug.values()]
 

@@ -34,7 +34,7 @@ class Term:
     code: str  # billable target code
     words: tuple[str, ...]  # content words (stemmed)
     text: str  # the term as written
-    source: str  # "desc" | "incl" | "neoplasm" | "abbr"
+    source: str  # "desc" | "incl" | "neoplasm" | "neoplasm-unspecified" | "abbr"
 
 
 def term_words(text: str) -> tuple[str, ...]:
@@ -114,11 +114,13 @@ class Lexicon:
         return hit
 
     def words_of(self, code: str) -> set:
-        """The word tuples of every term that targets ``code`` (none empty)."""
+        """The word tuples of every term that targets ``code`` (none empty), as the coder's scorer was trained
+        with them: not the neoplasm table's "<site> tumor" terms (its unspecified-behaviour column, added later,
+        would change a D49 code's coverage features and cost a few hundred terms per code)."""
         if self._by_code is None:
             by_code: dict[str, set] = {}
             for t in self.terms:
-                if t.words:
+                if t.words and t.source != "neoplasm-unspecified":
                     by_code.setdefault(t.code, set()).add(t.words)
             self._by_code = by_code
         return self._by_code.get(code, set())
@@ -145,7 +147,7 @@ class Lexicon:
                     spans = _nearest(where, term.words, w, text)
                     if term.source == "abbr" and not _contiguous(text, spans):
                         continue  # an abbreviation is a fixed expression: "CKD stage 3b", not "stage 3 ... hepatitis B"
-                    if term.source == "neoplasm" and not _close(text, spans, toks, order):
+                    if term.source.startswith("neoplasm") and not _close(text, spans, toks, order):
                         continue  # "tumor of the left kidney", not "the tumor ... adherent to the brainstem and the nerve"
                     out.append((term, spans))
         return out
@@ -337,7 +339,7 @@ def _compile() -> list[Term]:
                     for head in heads:
                         w = _lexicon_words(f"{site} {head}")
                         if 2 <= len(w) <= 8:
-                            terms.append(Term(tgt, w, f"{site} {head}", "neoplasm"))
+                            terms.append(Term(tgt, w, f"{site} {head}", "neoplasm-unspecified" if col == 5 else "neoplasm"))
     except FileNotFoundError:
         pass
     # "Cyst of kidney NOS (congenital)" (Q61.00) has the words of "Cyst of kidney, acquired" (N28.1): where the same

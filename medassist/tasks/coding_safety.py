@@ -637,12 +637,11 @@ def promote_assessment(codes: list, doc) -> None:
                                       f"condition named by its abbreviation ('{text[m.start():i + len(body)]}')")
                     break
     for a, b in spans:  # problem lines: the line is the term
-        pos = a
-        for line in text[a:b].split("\n"):
-            lo, hi = pos, pos + len(line)
-            pos = hi + 1
+        # (a transcribed note runs its lines together with ".," : "DIAGNOSES:,1.  Recurrent bladder tumor.,2.  ...")
+        for m in _PROBLEM_LINE.finditer(text, a, b):
+            line, lo, hi = m.group(), m.start(), m.end()
             # (the section's own heading on its first line goes: "ASSESSMENT: Acute esophagitis.")
-            body = _BULLET.sub("", _HEADING.sub("", line) if lo == a else line).strip(" .:;,")
+            body = _BULLET.sub("", (_HEADING.sub("", line) if lo == a else line).lstrip(" ,")).strip(" .:;,")
             # (a longer line only when a term says all of it but one word: "Acute on chronic diastolic heart failure")
             if not body or len(body.split()) > int(rule.get("line_max_words", 8)):
                 continue
@@ -656,7 +655,7 @@ def promote_assessment(codes: list, doc) -> None:
                 if c is None or c.suggested or c.score < float(rule.get("problem_line_min_score", 0.03)):
                     continue
                 if c.description.lower().startswith("other ") or not (
-                        term.source in ("desc", "abbr", "neoplasm")
+                        term.source in ("desc", "abbr", "neoplasm", "neoplasm-unspecified")
                         or term.source == "incl" and len(term.words) >= len(body.split()) - 1):
                     continue  # (an inclusion term only when it says the whole line: "Kidney stones.")
                 if len(term.words) < len([w for w in body.split() if w.lower() not in ("left", "right")]) - 1:
@@ -781,6 +780,9 @@ def _only_modifiers(body: str, term) -> bool:
     words = term.text.lower().split()
     return all(w.isdigit() or w.lower() in _ITEM_MODIFIERS
                for w in re.findall(r"[A-Za-z0-9]+", body) if w.lower() not in words)
+
+
+_PROBLEM_LINE = re.compile(r"(?:[^\n.]|\.(?!,))+\.?")
 
 
 def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule: dict) -> None:
