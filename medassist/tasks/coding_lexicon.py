@@ -196,9 +196,10 @@ def _key_positions(terms: list[Term]) -> list[int]:
 def _nearest(where: dict, words, key: str, text: str = "") -> list[tuple[int, int]]:
     """Each word's occurrence near an occurrence of the key word ("Type 2 diabetes ... stage 2" takes the '2'
     next to 'Type', not a later one). Of three choices per occurrence of the key word (each word's nearest
-    occurrence, or the nearest after / before it where there is one) the one whose words no comma, semicolon or full stop separates,
-    then in the term's order, then the tightest: "vascular disease, coronary artery disease" gives "coronary
-    artery disease" for "Coronary (artery) disease", not "disease, coronary"."""
+    occurrence, or the nearest after / before it where there is one) the one whose words no comma, semicolon or
+    full stop separates, then the tightest: "vascular disease, coronary artery disease" gives "coronary artery
+    disease" for "Coronary (artery) disease", not "disease, coronary"; "acute kidney injury on chronic kidney
+    disease" gives "kidney injury" for 'Injury of kidney', not "injury on chronic kidney"."""
     if all(len(where[x]) == 1 for x in words):
         return [where[x][0] for x in words]  # (most terms: each word once, nothing to choose)
     if len(words) < 2:
@@ -215,11 +216,10 @@ def _nearest(where: dict, words, key: str, text: str = "") -> list[tuple[int, in
                 pick.append(min(same or where[x], key=lambda sp: abs(sp[0] - anchor)))
             choices.append(pick)
 
-    def cost(pick):
+    def cost(pick):  # (the order of the words does not count: "kidney injury" is 'Injury of kidney')
         lo, hi = min(s for s, _ in pick), max(e for _, e in pick)
         split = any(ch in ",;." for ch in text[lo:hi]) if text else False
-        order = any(a[0] > b[0] for a, b in zip(pick, pick[1:]))
-        return (split, order, hi - lo)
+        return (split, hi - lo)
 
     return min(choices, key=cost)
 
