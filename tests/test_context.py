@@ -171,6 +171,21 @@ def test_max_scope_caps_the_cue():
     assert status(t, "mass").status == "affirmed"
 
 
+@pytest.mark.parametrize("text,mention,expected", [
+    # a capped cue reaches every item of a comma list of short items ...
+    ("There is always a risk of amputation, heart attack, stroke, blood clots, pulmonary embolism, and death.",
+     "pulmonary embolism", "hypothetical"),
+    ("There is always a risk of amputation, heart attack, stroke, blood clots, pulmonary embolism, and death.",
+     "death", "hypothetical"),
+    # ... not a clause after the list, and not past a one-word cue's word
+    ("She is at risk of falls, and she has diabetes and hypertension.", "hypertension", "affirmed"),
+    ("A non-painful, progressive left malar tumor.", "malar tumor", "affirmed"),
+    ("A 77-year-old, non-allergic, ex-smoker male.", "ex-smoker", "affirmed"),
+])
+def test_a_capped_scope_reaches_the_items_of_a_comma_list(text, mention, expected):
+    assert status(text, mention).status == expected, (text, status(text, mention))
+
+
 def test_precedence():
     # negated beats historical; family beats negated; hypothetical beats uncertain
     assert status("No history of asthma.", "asthma").status == "negated"

@@ -63,8 +63,8 @@ class SafetyRules:
         self.integral = [(tuple(r["disease"]), tuple(r["symptoms"]), r.get("why", ""), bool(r.get("same_site")))
                          for r in data.get("integral_symptoms", [])]
         ncs = data.get("not_current_sections") or []
-        # sections whose words are not a current condition of the patient: [(sections, codes kept, why)]
-        # (sections, codes kept, why, codes concerned (all when empty), only when the note has one of these sections)
+        # sections whose words are not a current condition of the patient: [(sections, codes kept, why, codes
+        # concerned (all when empty), only when the note has one of these sections (any note when empty))]
         self.not_current = [(set(r.get("sections", ())), tuple(r.get("except", ())), r.get("why", ""),
                              tuple(r.get("only", ())), set(r.get("when_note_has", ())))
                             for r in ([ncs] if isinstance(ncs, dict) else ncs)]

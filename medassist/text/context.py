@@ -388,8 +388,13 @@ def _semicolon_list(text: str, semi: int, start: int) -> bool:
     """Whether the text from the semicolon at ``semi`` up to the mention ``start`` is a list of short items
     separated by semicolons ("; infection; sepsis; heart attack; "), none a clause of its own, so the mention
     is one more item of the list."""
-    items = text[semi + 1:start].split(";")
-    return (all(len(i.split()) <= 6 and not _VERBISH.search(i) for i in items[:-1])
+    return _short_items(text[semi + 1:start].split(";"), 6)
+
+
+def _short_items(items: list[str], most: int) -> bool:
+    """Every item but the last of at most ``most`` words, the last (the mention's own item, cut at the mention) of
+    at most 3, and none a clause of its own (no verb or subject)."""
+    return (all(len(i.split()) <= most and not _VERBISH.search(i) for i in items[:-1])
             and len(items[-1].split()) <= 3 and not _VERBISH.search(items[-1]))
 
 
@@ -398,11 +403,7 @@ def _comma_list(text: str, pos: int, start: int) -> bool:
     by commas ("risk of amputation, heart attack, stroke, blood clots, pulmonary embolism, and death"), none a
     clause of its own, so a capped scope reaches every item of the list."""
     between = text[pos:start]
-    if "," not in between:
-        return False
-    items = re.split(r",|\band\b|\bor\b", between)
-    return (all(len(i.split()) <= 4 and not _VERBISH.search(i) for i in items[:-1])
-            and len(items[-1].split()) <= 3 and not _VERBISH.search(items[-1]))
+    return "," in between and _short_items(re.split(r",|\band\b|\bor\b", between), 4)
 
 
 def _after_words(text: str, pos: int, end: int, n: int) -> int:
