@@ -341,6 +341,7 @@ def test_safety_rules_are_valid_data():
     r = coding_safety.rules()
     assert "J90" in r.codes and r.rule_for("J90").get("sentence_requires") is not None
     assert r.rule_for("C67.9") is r.codes["C67"]  # longest prefix wins over "C"
+    assert r.rule_for("I72.9") is r.rule_for("I71.40") and r.rule_for("I72.9").get("not_around") is not None  # 'I71|I72'
     from medassist import icd10
     for rule in r.combinations:
         assert icd10.lookup(rule["add"]) is not None and icd10.lookup(rule["add"]).billable

@@ -38,12 +38,13 @@ class SafetyRules:
         self.weak = {stem(w) for w in data.get("weak_words", [])}
         self.synonyms = {p: {stem(w) for w in ws} for p, ws in data.get("synonyms", {}).items()}
         self.codes: dict[str, dict] = {}
-        for prefix, rule in data.get("codes", {}).items():
+        for prefixes, rule in data.get("codes", {}).items():
             r = dict(rule)
             for key in ("evidence_requires", "sentence_requires", "sentence_forbids", "not_around"):
                 if key in r:
                     r[key] = re.compile(r[key], re.IGNORECASE)
-            self.codes[prefix] = r
+            for prefix in prefixes.split("|"):  # "I71|I72": one rule for several categories
+                self.codes[prefix] = r
         self.combinations = data.get("combinations", [])
         self.specific_for = []
         for rule in data.get("specific_for", []):
