@@ -515,26 +515,20 @@ def _own_terms(code: str, e, text: str, sents: _Sentences):
                 yield term, lo, hi
 
 
-def _longer_term(c, e, text: str, by_code: dict) -> bool:
-    """Another candidate's term says more of ``c``'s evidence ``e`` and its line than ``c``'s own term does:
+def _longer_term(c, e, text: str, by_code: dict, sents: _Sentences) -> bool:
+    """Another candidate's term says more of ``c``'s evidence ``e`` and its sentence than ``c``'s own term does:
     "Acute on chronic diastolic heart failure" is I50.33, not the I50.32 its last four words name; "Vitamin D
-    deficiency" is E55.9, not E56.8 'Deficiency of other vitamins', whose words it also holds."""
-    lo = text.rfind("\n", 0, e.start) + 1
-    hi = text.find("\n", e.end)
-    hi = len(text) if hi < 0 else hi
-    found = _terms_in(text, lo, hi)
+    deficiency" is E55.9, not E56.8 'Deficiency of other vitamins', whose words it also holds. (The sentence, not
+    the line: a transcribed note holds many sentences on one line, "foreign body. ... overactive bladder".)"""
+    found = _terms_in(text, *sents.around(e.start, e.end))
     mine = max((len(t.words) for t, w in found if t.code == c.code
                 and e.start <= _extent(w)[0] and _extent(w)[1] <= e.end), default=0)
     for term, wspans in found:
         a, b = _extent(wspans)
         if (term.code != c.code and term.code in by_code and term.source in ("desc", "incl", "abbr")
-                and len(term.words) > mine and a <= e.start and e.end <= b
-                and not _SENTENCE_END.search(text, a, b)):  # (one line may hold many sentences: transcribed notes)
+                and len(term.words) > mine and a <= e.start and e.end <= b):
             return True
     return False
-
-
-_SENTENCE_END = re.compile(r"[.;!?](?=\s|,|$)")
 
 
 _FROM_PAST = "from the historical mention of "
@@ -582,7 +576,7 @@ def promote_assessment(codes: list, doc) -> None:
             n = len(e.text.split())
             if (int(rule.get("min_words", 2)) <= n <= int(rule.get("max_words", 5))
                     and any(a <= e.start and e.end <= b for a, b in spans)
-                    and not _longer_term(c, e, text, every)
+                    and not _longer_term(c, e, text, every, sents)
                     and evidence_problem(c.code, doc, e, sents) is None):
                 c.suggested = True
                 c.warnings.append(f"suggested below the threshold: {rule.get('why', 'named in the assessment')}")
