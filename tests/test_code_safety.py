@@ -1071,3 +1071,18 @@ def test_an_accident_of_a_named_kind_is_not_also_exposure_to_other_factors():
     coding_safety.refine([v89, x58], doc)
     assert v89.suggested and not x58.suggested
     assert any("coded by its kind" in w for w in x58.warnings)
+
+
+def test_conditions_written_after_a_no_known_allergies_line_are_not_allergy_reactions(coder):
+    # a case report: "No known allergies." is one line; the history below it is no allergy list
+    note = ("A 35-year-old woman with recurrent urinary infections.\nNo known allergies.\nNo diabetes.\n"
+            "Ex-smoker.\nPhysical examination: Morbid obesity.\n")
+    sug, listed = suggested(coder, note)
+    assert "E66.01" in sug and "Z87.891" in sug, sorted(sug)
+    assert "E11.9" not in sug and (listed["E11.9"].status == "negated" if "E11.9" in listed else True)
+
+
+@pytest.mark.parametrize("text", ["He came with a renoureteral crisis on the right.", "Left nephritic colic."])
+def test_renal_colic_as_translated_case_reports_word_it(coder, text):
+    sug, listed = suggested(coder, text)
+    assert "N23" in sug, sorted(sug)

@@ -131,6 +131,24 @@ def test_header_with_full_stop_needs_text_below_and_inline_merges():
     assert [n for n, _ in _titles(text)] == ["chief_complaint", "procedures", "allergies", "hpi", "allergies"]
 
 
+def test_inline_statement_line_ends_at_its_line_and_the_interrupted_section_goes_on():
+    # a case report's history: "No known allergies." is one statement, the history goes on below it
+    text = ("Medical history: Hypercholesterolemia.\nNo known allergies.\nNo diabetes.\nMorbid obesity.\n"
+            "PLAN: diet.")
+    secs = sectionize(text)
+    assert [(s.name, s.title) for s in secs] == [("pmh", "Medical history"), ("allergies", "No known allergies"),
+                                                 ("pmh", ""), ("plan", "PLAN")]
+    assert text[secs[1].start:secs[1].end] == "No known allergies.\n"
+    assert text[secs[2].body_start:secs[2].end] == "No diabetes.\nMorbid obesity.\n"
+    for a, b in zip(secs, secs[1:]):
+        assert a.end == b.start
+    # at the top of a note the lines below it are the preamble's
+    assert [s.name for s in sectionize("NKDA\nCough for two days.")] == ["allergies", "preamble"]
+    # the last line of a note, or a line right before the next header, keeps its section as before
+    assert [s.name for s in sectionize("HPI: cough.\nNKDA")] == ["hpi", "allergies"]
+    assert [s.name for s in sectionize("HPI: cough.\nNKDA\nPLAN: rest")] == ["hpi", "allergies", "plan"]
+
+
 def test_longest_header_wins_and_sections_tile_the_text():
     text = "ASSESSMENT AND PLAN\nCough.\nASSESSMENT: cough\nPLAN: rest"
     secs = sectionize(text)

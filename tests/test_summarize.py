@@ -115,6 +115,15 @@ def test_allergies_with_reactions_and_nka():
     assert prose.allergies == []
 
 
+def test_a_no_known_allergies_line_in_a_narrative_lists_no_allergy():
+    # the lines after it are history and exam, not reactions ("No diabetes", "Morbid obesity")
+    text = ("A 35-year-old woman with recurrent urinary infections.\nOn atenolol.\nNo known allergies.\n"
+            "No diabetes.\nDo not smoke or drink.\nPhysical location: Morbid obesity.\n")
+    facts = extract_facts(document_from_text(text))
+    assert facts.allergies == [] and facts.no_known_allergies.text == "No known allergies"
+    assert [m.name.lower() for m in facts.medications] == ["atenolol"]
+
+
 def test_prose_medication_list_and_transcription_format():
     names = [m.name for m in extract_facts(document_from_text(NOTE_PROSE)).medications if m.listed]
     assert names == ["Lipitor", "Norvasc", "metformin"]

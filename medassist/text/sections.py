@@ -253,5 +253,15 @@ def sectionize(text: str, rules: SectionRules | None = None) -> list[Section]:
     for i, (start, body, title, rule) in enumerate(heads):
         end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
         body = min(body, end)
+        if rule.inline:
+            # "No known allergies." on a line of its own is a statement, not a heading: the lines after it
+            # go on with the section it interrupted ("No diabetes.", "Morbid obesity." are no allergy)
+            nl = text.find("\n", body)
+            if 0 <= nl < end and text[nl:end].strip():
+                sections.append(Section(rule.name, title, start, nl + 1, body))
+                prev = sections[-2] if len(sections) > 1 else None
+                name = prev.name if prev is not None else PREAMBLE
+                sections.append(Section(name, "", nl + 1, end, nl + 1))
+                continue
         sections.append(Section(rule.name, title, start, end, body))
     return sections
