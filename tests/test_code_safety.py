@@ -1086,3 +1086,16 @@ def test_conditions_written_after_a_no_known_allergies_line_are_not_allergy_reac
 def test_renal_colic_as_translated_case_reports_word_it(coder, text):
     sug, listed = suggested(coder, text)
     assert "N23" in sug, sorted(sug)
+
+
+def test_two_items_of_a_diagnosis_list_are_not_joined_into_one_term(coder):
+    note = ("PREOPERATIVE DIAGNOSES: Bilateral inguinal hernias, cerebral palsy, asthma, seizure disorder, "
+            "developmental delay, and gastroesophageal reflux disease.\n")
+    sug, listed = suggested(coder, note)
+    assert "F89" not in listed and {"G40.909", "G80.9"} <= set(sug), sorted(sug)
+    # the inverted form of one condition still matches
+    from medassist.tasks.coding_lexicon import lexicon
+    for text, code in [("Severe osteoarthritis, right knee.", "M17"), ("Fracture, left wrist.", "S62.1"),
+                       ("Carcinoma, left nasal cavity.", "C30.0")]:
+        got = {t.code for t, _ in lexicon().match(text, 0, len(text))}
+        assert any(c.startswith(code) for c in got), (text, got)

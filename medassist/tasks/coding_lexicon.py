@@ -150,7 +150,40 @@ class Lexicon:
                     if term.source.startswith("neoplasm") and not _close(text, spans, toks, order):
                         continue  # "tumor of the left kidney", not "the tumor ... adherent to the brainstem and the nerve"
                     out.append((term, spans))
+        if any(len(sp) > 1 for _, sp in out):
+            out = _drop_joined_items(text, out, toks)
         return out
+
+
+def _drop_joined_items(text: str, out: list, toks) -> list:
+    """A match that ends one item of a comma list and starts the next, each item going on with a word of its own,
+    joins two conditions: "seizure disorder, developmental delay" is no 'Developmental disorder' (F89): each item
+    has its own head. The inverted forms of one condition stay ("Severe osteoarthritis, right knee", "Fracture,
+    left wrist", "Diabetes mellitus, type 2"), as do a site or side given further on ("corneal opacity ..., in the
+    right eye")."""
+    keep = []
+    for term, spans in out:
+        lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+        if len(spans) < 2 or text.count(",", lo, hi) != 1:
+            keep.append((term, spans))
+            continue
+        comma = text.index(",", lo, hi)
+        mine = {a for a, _ in spans}
+        words = [t for t in toks if any(ch.isalpha() for ch in t.norm) and t.norm not in _TERM_STOP]
+        left = [t for t in words if t.end <= comma and "," not in text[t.end:comma]]  # the item before the comma
+        right = [t for t in words if t.start > comma and "," not in text[comma + 1:t.start]]  # and after it
+        ok = True
+        if left and right and left[-1].start in mine and right[0].start in mine:
+            lw = [t.start in mine for t in left]
+            rw = [t.start in mine for t in right]
+            n_left = len(lw) - next((i for i, x in enumerate(reversed(lw)) if not x), len(lw))
+            n_right = next((i for i, x in enumerate(rw) if not x), len(rw))
+            # every word of the term is in the two stretches next to the comma, and both items go on past them
+            if n_left + n_right == len(mine) and n_left < len(lw) and n_right < len(rw):
+                ok = False
+        if ok:
+            keep.append((term, spans))
+    return keep
 
 
 #: a neoplasm-table term ("<site> tumor") matches when at most this many other content words lie between its words
