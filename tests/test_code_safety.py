@@ -1099,3 +1099,18 @@ def test_two_items_of_a_diagnosis_list_are_not_joined_into_one_term(coder):
                        ("Carcinoma, left nasal cavity.", "C30.0")]:
         got = {t.code for t, _ in lexicon().match(text, 0, len(text))}
         assert any(c.startswith(code) for c in got), (text, got)
+
+
+def test_a_reaction_a_drug_causes_is_an_intolerance_not_a_current_symptom(coder):
+    note = ("HISTORY OF PRESENT ILLNESS\nMs. Gutierrez is seen for right index finger pain. She also notes "
+            "methylprednisolone causes her to itch.\n\nALLERGIES\nMethylprednisolone causes itching.\n\n"
+            "ASSESSMENT AND PLAN\nRight index finger pain.\n")
+    sug, listed = suggested(coder, note)
+    assert "L29.9" not in sug, sorted(sug)
+    text = "Metformin causes diarrhea. Itching caused by the rash. Codeine gave him severe nausea."
+    doc = document_from_text(text)
+    why = {w: coding_safety.drug_reaction(code, text, text.index(w), 0)
+           for w, code in [("diarrhea", "R19.7"), ("Itching", "L29.9"), ("nausea", "R11.0")]}
+    assert why["diarrhea"] and "Metformin" in why["diarrhea"] and why["nausea"] and why["Itching"] is None
+    assert coding_safety.drug_reaction("Z88.0", text, text.index("diarrhea"), 0) is None  # the allergy code stays
+    assert doc.text == text

@@ -305,6 +305,9 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
                 return why
     if is_junk_evidence(span.text):
         return f"'{span.text}' is a number, a date or a common word, not a mention"
+    reaction = drug_reaction(code, text, span.start, sents.around(span.start, span.end)[0])
+    if reaction:
+        return reaction
     if not is_mention(code, span.text, learned):
         return f"'{span.text}' does not name the condition"
     side = _side_conflict(code, span.text) or _side_unsaid(code, text, span.start, span.end, sents)
@@ -330,6 +333,33 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
             for m in rx.finditer(text, a, b):
                 if m.start() < span.end and m.end() > span.start:
                     return rule.get("why", "the word means something else here")
+    return None
+
+
+# "<drug> causes (him) to itch", "<drug> gives her hives", "<drug> made him nauseous": the reaction a drug causes,
+# told in the history, is an allergy or intolerance (Z88, T88.7), not a current condition
+_CAUSES = re.compile(r"\b(?:causes?|caused|gives?|gave|makes?|made)\s+(?:(?:him|her|them|me|his|hers|the patient)\s+)?"
+                     r"(?:to\s+|an?\s+|some\s+)?(?:(?:severe|bad|mild|significant)\s+)?$", re.IGNORECASE)
+_REACTION_KEPT = ("Z88", "Z91.0", "T78", "T88.7", "T36", "T37", "T38", "T39", "T40", "T41", "T42", "T43", "T44", "T45",
+                  "T46", "T47", "T48", "T49", "T50")
+
+
+def drug_reaction(code: str, text: str, start: int, sent_start: int) -> str | None:
+    """Why a mention is a drug's reaction ("methylprednisolone causes his to itch"), or None."""
+    if code.startswith(_REACTION_KEPT):
+        return None
+    lead = text[max(sent_start, start - 60):start]
+    m = _CAUSES.search(lead)
+    if m is None:
+        return None
+    from .extract import drug_lexicon  # (the medication lexicon the summaries use)
+
+    before = max(sent_start, start - 60 - 60)
+    cut = start - len(lead) + m.start()
+    hits = drug_lexicon().find(text, before, cut)
+    if hits and not text[hits[-1].end:cut].strip(" ,"):
+        return (f"a reaction the note says {text[hits[-1].start:hits[-1].end]} causes is a drug allergy or intolerance (Z88.-, T88.7), "
+                "not a current condition")
     return None
 
 
