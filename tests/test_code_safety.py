@@ -1114,3 +1114,14 @@ def test_a_reaction_a_drug_causes_is_an_intolerance_not_a_current_symptom(coder)
     assert why["diarrhea"] and "Metformin" in why["diarrhea"] and why["nausea"] and why["Itching"] is None
     assert coding_safety.drug_reaction("Z88.0", text, text.index("diarrhea"), 0) is None  # the allergy code stays
     assert doc.text == text
+
+
+@pytest.mark.parametrize("text,want,never", [
+    ("ASSESSMENT: Suicide attempt.", "T14.91XA", None),  # T14.91 is no unspecified injury: it needs no injury word
+    ("ASSESSMENT: Hematoma of the left thigh.", None, "T14.8XXA"),  # a named site is coded by that site
+    ("He returned with a very large hematoma to his left neck.", None, "T14.8XXA"),
+    ("Status post blunt trauma to the nose 9 months ago.", None, "T14.90XA"),
+])
+def test_injury_of_unspecified_site_only_when_no_site_is_named(coder, text, want, never):
+    sug, listed = suggested(coder, text)
+    assert (want is None or want in sug) and (never is None or never not in sug), (text, sorted(sug))
