@@ -1125,3 +1125,27 @@ def test_a_reaction_a_drug_causes_is_an_intolerance_not_a_current_symptom(coder)
 def test_injury_of_unspecified_site_only_when_no_site_is_named(coder, text, want, never):
     sug, listed = suggested(coder, text)
     assert (want is None or want in sug) and (never is None or never not in sug), (text, sorted(sug))
+
+
+@pytest.mark.parametrize("text,want", [
+    ("ASSESSMENT: Elevated alkaline phosphatase.", "R74.8"),  # tabular: abnormal level of alkaline phosphatase
+    ("ASSESSMENT: Elevated PSA.", "R97.20"),  # the description's "[PSA]" is bracketed, so it never matched
+    ("ASSESSMENT: Low vitamin D.", "E55.9"),
+    ("ASSESSMENT:\n1. Transaminitis.\n2. Elevated A1c.", "R74.01"),
+    ("ASSESSMENT:\n1. Transaminitis.\n2. Elevated A1c.", "R73.09"),
+    ("ASSESSMENT: Elevated AST and ALT, likely fatty liver.", "R74.01"),  # the finding is coded, the cause is not
+])
+def test_abnormal_lab_findings_named_in_the_assessment(coder, text, want):
+    sug, listed = suggested(coder, text)
+    assert want in sug, (text, sorted(sug))
+    if "likely" in text:
+        assert "K76.0" not in sug
+
+
+def test_an_elevated_psa_that_led_to_the_prostate_cancer_is_not_coded_beside_it(coder):
+    note = ("HISTORY: A 72-year-old male who presented with elevated PSA and a prostate biopsy with Gleason 6 "
+            "cancer on the right apex.\nASSESSMENT: Prostate cancer.\n")
+    sug, listed = suggested(coder, note)
+    assert "C61" in sug and "R97.20" not in sug, sorted(sug)
+    sug, listed = suggested(coder, "ASSESSMENT: Elevated PSA. Prostate biopsy was negative.\n")
+    assert "R97.20" in sug and "C61" not in sug, sorted(sug)

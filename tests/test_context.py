@@ -389,3 +389,16 @@ def test_list_intros_round_trip_and_validation():
     assert rules.list_intros and ContextRules.from_json(rules.to_json()).to_dict() == rules.to_dict()
     with pytest.raises(ValueError, match="list intro"):
         ContextRules.from_dict({"context_rules": [], "list_intros": [{"pattern": "x:", "category": "MAYBE"}]})
+
+
+@pytest.mark.parametrize("text,mention,expected", [
+    ("Elevated AST and ALT, likely fatty liver.", "Elevated AST", "affirmed"),  # the finding is certain
+    ("Elevated AST and ALT, likely fatty liver.", "fatty liver", "uncertain"),  # its cause is not
+    ("Headache, most likely migraine.", "Headache", "affirmed"),
+    ("Left testicular torsion, possibly detorsion.", "testicular torsion", "affirmed"),
+    ("Chest pain, unlikely cardiac.", "Chest pain", "affirmed"),
+    ("Pneumonia, likely.", "Pneumonia", "uncertain"),  # the cue ends the clause: it doubts what precedes
+    ("Opacity likely pneumonia.", "Opacity", "uncertain"),  # no comma: as before
+])
+def test_a_cue_opening_a_clause_after_a_comma_names_the_cause(text, mention, expected):
+    assert status(text, mention).status == expected

@@ -323,6 +323,9 @@ class ContextRules:
                     cut = max(text.rfind(",", sent_start, c.start), text.rfind(";", sent_start, c.start))
                     if cut >= 0:
                         limit = max(limit, cut + 1)
+                if (d == "BIDIRECTIONAL" and c.rule.category in _NAMES_WHAT_FOLLOWS and _opens_clause(text, end, c)
+                        and _WORD_AFTER.match(text, c.end)):
+                    continue  # "Elevated AST and ALT, likely fatty liver": the cue and its words are the cause
                 if end > limit and start >= limit:
                     hits.append((c.rule.category, c))
         overridden = False
@@ -361,6 +364,19 @@ def _key(s: str) -> str:
 
 _CLAUSE_END = re.compile(r"[,;]")
 _LIST_ITEM = re.compile(r"\s*(?:(?:and|or|nor)\s+)?(?:any\s+)?[\w/'-]+(?:\s+[\w/'-]+){0,3}\s*(?:,|$)", re.IGNORECASE)
+
+
+# an uncertainty (or "unlikely") cue that opens a clause after a comma and goes on with words of its own names
+# the cause of what precedes ("Headache, likely migraine"; "Mass, suspected malignancy"), not a doubt about it
+_NAMES_WHAT_FOLLOWS = ("POSSIBLE_EXISTENCE", "NEGATED_EXISTENCE")
+_WORD_AFTER = re.compile(r"[ \t]+(?:to be[ \t]+|due to[ \t]+|from[ \t]+|secondary to[ \t]+)?[A-Za-z]")
+
+
+def _opens_clause(text: str, mention_end: int, cue) -> bool:
+    """The cue follows the mention after a comma or semicolon, with at most "most"/"more"/"very" before it."""
+    between = text[mention_end:cue.start]
+    k = max(between.rfind(","), between.rfind(";"))
+    return k >= 0 and re.fullmatch(r"\s*(?:(?:most|more|very|quite|less|also)\s+)?", between[k + 1:]) is not None
 
 
 def _clause_end(text: str, pos: int, end: int) -> int:
