@@ -1149,3 +1149,30 @@ def test_an_elevated_psa_that_led_to_the_prostate_cancer_is_not_coded_beside_it(
     assert "C61" in sug and "R97.20" not in sug, sorted(sug)
     sug, listed = suggested(coder, "ASSESSMENT: Elevated PSA. Prostate biopsy was negative.\n")
     assert "R97.20" in sug and "C61" not in sug, sorted(sug)
+
+
+def test_a_risk_list_with_long_semicolon_items_and_terms_across_semicolons(coder):
+    note = ("He accepts all treatment-associated risks to include but not be limited to bleeding requiring "
+            "transfusion; infection; sepsis; heart attack; stroke; bladder neck contractures; need to convert to an "
+            "open procedure; urinary fistulae; impotence; incontinence; small-bowel obstruction; abdominal hernia.\n")
+    sug, listed = suggested(coder, note)
+    assert not {"R32", "K46.9", "N39.3", "K56.609"} & set(sug), sorted(sug)
+    from medassist.tasks.coding_lexicon import lexicon
+    t = "Urinary fistulae; impotence; incontinence."
+    assert "R32" not in {term.code for term, _ in lexicon().match(t, 0, len(t))}
+
+
+@pytest.mark.parametrize("text,never", [
+    ("CYSTOSCOPY: There was a periureteral diverticulum, lateral to the left ureteral opening.", "K57.90"),
+    ("He had cystoscopy. He had a retained staple removed and a diverticulum identified.", "K57.90"),
+    ("ECHO: The aortic valve is trileaflet. Normal morphology of aortic valve and mitral valve.", "I35.0"),
+    ("ASSESSMENT: Status post aortic valve replacement with a mechanical valve.", "I35.0"),
+])
+def test_a_bare_organ_word_is_not_its_commonest_disease(coder, text, never):
+    sug, listed = suggested(coder, text)
+    assert never not in sug, (text, sorted(sug))
+
+
+def test_diverticulosis_and_aortic_stenosis_are_still_coded(coder):
+    sug, _ = suggested(coder, "ASSESSMENT:\n1. Sigmoid diverticulosis.\n2. Mild aortic valve stenosis.\n")
+    assert "K57.30" in sug and "I35.0" in sug, sorted(sug)

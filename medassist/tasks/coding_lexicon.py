@@ -160,10 +160,12 @@ def _drop_joined_items(text: str, out: list, toks) -> list:
     joins two conditions: "seizure disorder, developmental delay" is no 'Developmental disorder' (F89): each item
     has its own head. The inverted forms of one condition stay ("Severe osteoarthritis, right knee", "Fracture,
     left wrist", "Diabetes mellitus, type 2"), as do a site or side given further on ("corneal opacity ..., in the
-    right eye")."""
+    right eye"). A match across a semicolon always joins two items."""
     keep = []
     for term, spans in out:
         lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+        if len(spans) > 1 and ";" in text[lo:hi]:
+            continue  # "urinary fistulae; impotence; incontinence" is no 'Urinary incontinence'
         if len(spans) < 2 or text.count(",", lo, hi) != 1:
             keep.append((term, spans))
             continue

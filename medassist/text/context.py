@@ -401,10 +401,10 @@ _VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|he|she|they|patient|re
 
 
 def _semicolon_list(text: str, semi: int, start: int) -> bool:
-    """Whether the text from the semicolon at ``semi`` up to the mention ``start`` is a list of short items
-    separated by semicolons ("; infection; sepsis; heart attack; "), none a clause of its own, so the mention
-    is one more item of the list."""
-    return _short_items(text[semi + 1:start].split(";"), 6)
+    """Whether the text from the semicolon at ``semi`` up to the mention ``start`` is a list of short items (at most
+    8 words: "need to convert to an open procedure") separated by semicolons ("; infection; sepsis; heart attack; "),
+    none a clause of its own, so the mention is one more item of the list."""
+    return _short_items(text[semi + 1:start].split(";"), 8)
 
 
 def _short_items(items: list[str], most: int) -> bool:
