@@ -1176,3 +1176,12 @@ def test_a_bare_organ_word_is_not_its_commonest_disease(coder, text, never):
 def test_diverticulosis_and_aortic_stenosis_are_still_coded(coder):
     sug, _ = suggested(coder, "ASSESSMENT:\n1. Sigmoid diverticulosis.\n2. Mild aortic valve stenosis.\n")
     assert "K57.30" in sug and "I35.0" in sug, sorted(sug)
+
+
+def test_pain_with_no_site_in_the_sentence_of_a_diagnosis_is_that_diagnosis_pain(coder):
+    sug, _ = suggested(coder, "PREOPERATIVE DIAGNOSIS: Chronic venous hypertension with painful varicosities, "
+                              "lower extremities, bilaterally.\n")
+    assert "R52" not in sug and any(c.startswith("I8") for c in sug), sorted(sug)
+    # pain told in a sentence of its own beside an unrelated diagnosis is still pain
+    sug, _ = suggested(coder, "ASSESSMENT:\n1. Type 2 diabetes.\n2. Generalized pain for two weeks.\n")
+    assert "E11.9" in sug and "R52" in sug, sorted(sug)

@@ -61,8 +61,8 @@ class SafetyRules:
         self.past_episode = (re.compile(pe["sentence"], re.IGNORECASE), tuple(pe.get("codes", ())), pe.get("why", "")) if pe else None
         self.companions = [dict(r, note_matches=re.compile(r["note_matches"], re.IGNORECASE))
                            for r in data.get("companions", [])]
-        self.integral = [(tuple(r["disease"]), tuple(r["symptoms"]), r.get("why", ""), bool(r.get("same_site")))
-                         for r in data.get("integral_symptoms", [])]
+        self.integral = [(tuple(r["disease"]), tuple(r["symptoms"]), r.get("why", ""), bool(r.get("same_site")),
+                          bool(r.get("same_sentence"))) for r in data.get("integral_symptoms", [])]
         ncs = data.get("not_current_sections") or []
         # sections whose words are not a current condition of the patient: [(sections, codes kept, why, codes
         # concerned (all when empty), only when the note has one of these sections (any note when empty))]
@@ -1055,7 +1055,7 @@ def refine(codes: list, doc) -> list:
                 if c.code == a and c.suggested:
                     _unsuggest(c, f"integral to the suggested {b} (Excludes1: {note})")
     # 5. symptoms routinely part of a suggested disease (cough and fever of a pneumonia) are not coded
-    for diseases, symptoms, why, same_site in r.integral:
+    for diseases, symptoms, why, same_site, same_sentence in r.integral:
         bases = [c for c in codes if c.suggested and c.code.startswith(diseases)]
         if not bases:
             continue
@@ -1063,7 +1063,13 @@ def refine(codes: list, doc) -> list:
             if not (c.suggested and c.code.startswith(symptoms)):
                 continue
             mine = _sites(c.description)
-            base = next((b for b in bases if not same_site or not mine or mine & _sites(b.description)), None)
+            if same_sentence:  # every mention of the symptom shares its sentence with the disease's evidence
+                where = {sents.around(e.start, e.end) for e in c.evidence}
+                near = [b for b in bases if where and all(any(sents.around(e.start, e.end) == w for e in b.evidence)
+                                                          for w in where)]
+            else:
+                near = bases
+            base = next((b for b in near if not same_site or not mine or mine & _sites(b.description)), None)
             if base is not None:
                 _unsuggest(c, f"integral to the suggested {base.code} ({base.description}): {why}")
     # 6. a mention nested in a longer mention that another suggested code explains is not a second condition
