@@ -1185,3 +1185,15 @@ def test_pain_with_no_site_in_the_sentence_of_a_diagnosis_is_that_diagnosis_pain
     # pain told in a sentence of its own beside an unrelated diagnosis is still pain
     sug, _ = suggested(coder, "ASSESSMENT:\n1. Type 2 diabetes.\n2. Generalized pain for two weeks.\n")
     assert "E11.9" in sug and "R52" in sug, sorted(sug)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    ("PREOPERATIVE DIAGNOSES:\n1. Hallux abductovalgus deformity, right foot.\n2. Tailor bunion deformity, right foot.\n",
+     {"M20.11", "M21.621"}, {"M21.611"}),  # a tailor's bunion is a bunionette, not a bunion
+    ("PREOPERATIVE DIAGNOSIS AND INDICATIONS: Acute non-ST-elevation MI.\n", {"I21.4"}, set()),
+    ("PREOPERATIVE DIAGNOSIS: Stenosing tendinosis, right thumb (trigger finger).\n", {"M65.311"}, {"M65.30"}),
+    ("PREOPERATIVE DIAGNOSES:\n1. Hyperpyrexia/leukocytosis.\n2. Acute pancreatitis.\n", {"R50.9", "D72.829"}, set()),
+])
+def test_a_problem_line_gets_the_term_that_names_it_most_exactly(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))

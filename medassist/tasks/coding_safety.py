@@ -551,14 +551,32 @@ def _longer_term(c, e, text: str, by_code: dict, sents: _Sentences) -> bool:
     deficiency" is E55.9, not E56.8 'Deficiency of other vitamins', whose words it also holds. (The sentence, not
     the line: a transcribed note holds many sentences on one line, "foreign body. ... overactive bladder".)"""
     found = _terms_in(text, *sents.around(e.start, e.end))
-    mine = max((len(t.words) for t, w in found if t.code == c.code
-                and e.start <= _extent(w)[0] and _extent(w)[1] <= e.end), default=0)
+    own = [t for t, w in found if t.code == c.code and e.start <= _extent(w)[0] and _extent(w)[1] <= e.end]
+    mine = max((len(t.words) for t in own), default=0)
+    core = max((_core_words(t) for t in own), key=len, default=frozenset())
     for term, wspans in found:
         a, b = _extent(wspans)
-        if (term.code != c.code and term.code in by_code and term.source in ("desc", "incl", "abbr")
-                and len(term.words) > mine and a <= e.start and e.end <= b):
+        if term.code == c.code or term.code not in by_code or term.source not in ("desc", "incl", "abbr"):
+            continue
+        if len(term.words) > mine and a <= e.start and e.end <= b:
+            return True
+        # a term that starts before the evidence and names its condition more exactly, the side and limb apart:
+        # "Tailor bunion deformity, right foot" is a tailor's bunion (M21.62-), not 'Bunion of right foot'
+        if core and a < e.start < b <= e.end and core < _core_words(term):
             return True
     return False
+
+
+def _line_core(body: str) -> int:
+    """How many words of a problem line are neither small words nor a side or a limb."""
+    from .coding_lexicon import _TERM_STOP
+
+    return sum(1 for t in tokenize(body, 0) if t.norm not in _TERM_STOP and any(ch.isalpha() for ch in t.norm)
+               and t.norm not in ("left", "right", "bilater", "bilateral") and not _SITE.fullmatch(t.norm))
+
+
+def _core_words(term) -> frozenset:
+    return frozenset(w for w in term.words if w not in ("left", "right", "bilater", "bilateral") and not _SITE.fullmatch(w))
 
 
 _FROM_PAST = "from the historical mention of "
@@ -674,21 +692,35 @@ def promote_assessment(codes: list, doc) -> None:
             covered = {e.text.lower() for o in codes if o.suggested and o.status != "historical" for e in o.evidence}
             if body.lower() in covered:
                 continue  # a suggested code already stands for this problem
-            best = None
+            line_core = _line_core(body)
+            fits = []
             for term, wspans in lex.match(text, i, i + len(body)):
-                c = by_code.get(term.code)
-                if c is None or c.suggested or c.score < float(rule.get("problem_line_min_score", 0.03)):
+                c = by_code.get(term.code) or every.get(term.code)
+                if c is None or c.score < float(rule.get("problem_line_min_score", 0.03)):
                     continue
                 if c.description.lower().startswith("other ") or not (
                         term.source in ("desc", "abbr", "neoplasm", "neoplasm-unspecified")
                         or term.source == "incl" and len(term.words) >= len(body.split()) - 1):
                     continue  # (an inclusion term only when it says the whole line: "Kidney stones.")
-                if len(term.words) < len([w for w in body.split() if w.lower() not in ("left", "right")]) - 1:
-                    continue  # the line says more than the term
-                if best is None or (len(term.words), c.score) > (len(best[0].words), best[1].score):
-                    best = (term, c, (min(x[0] for x in wspans), max(x[1] for x in wspans)))
-            for term, c, words in [best] if best else []:
-                _promote_problem(c, body, i, doc, sents, classify, words)
+                if (len(term.words) < len([w for w in body.split() if w.lower() not in ("left", "right")]) - 1
+                        and len(_core_words(term)) < line_core - 1):
+                    continue  # the line says more than the term (its side, limb and small words apart)
+                fits.append((term, c, wspans))
+            # the term that says most of what the line says besides the side and the limb (which the side step
+            # supplies): "Tailor bunion deformity, right foot" is 'tailor's bunion' (M21.62-), not 'Bunion of right
+            # foot'; then the longer term. When that term's code is suggested already (or as its side's code), a
+            # term on other words of the line is another problem ("Hyperpyrexia/leukocytosis"); one sharing its
+            # words is not.
+            fits.sort(key=lambda f: (_core_len(f[0]), len(f[0].words), f[1].score), reverse=True)
+            taken: list = []
+            for term, c, wspans in fits:
+                if any(a < y and x < b for a, b in wspans for x, y in taken):
+                    continue
+                taken.extend(wspans)
+                if c.suggested or c.code not in by_code or any(w.startswith("not suggested: replaced by") for w in c.warnings):
+                    continue
+                _promote_problem(c, body, i, doc, sents, classify, (min(x[0] for x in wspans), max(x[1] for x in wspans)))
+                break
     promote_visit_reason(codes, doc, by_code, sents, classify, rule)
     promote_abbreviations(codes, doc, by_code, sents, classify, rule)
     for a, b in spans:  # list items that are an abbreviation: "1. Acute MI. 2. HTN.", "A/P: CAP, UTI, AKI."
@@ -1132,6 +1164,11 @@ def more_exact_terms(codes: list, doc) -> None:
 
 
 _SITE = re.compile(r"\b(knee|hip|shoulder|elbow|wrist|hand|ankle|foot|spine|finger|toe)s?\b", re.IGNORECASE)
+
+
+def _core_len(term) -> int:
+    """How many of a term's words are not a side or a limb ("Bunion of right foot": 1)."""
+    return len(_core_words(term))
 
 
 def _sites(description: str) -> set[str]:
