@@ -1197,3 +1197,14 @@ def test_pain_with_no_site_in_the_sentence_of_a_diagnosis_is_that_diagnosis_pain
 def test_a_problem_line_gets_the_term_that_names_it_most_exactly(coder, text, want, never):
     sug, _ = suggested(coder, text)
     assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
+def test_a_stent_tried_during_the_procedure_is_no_stent_status_and_angina_is_part_of_the_mi(coder):
+    note = ("PREOPERATIVE DIAGNOSIS: Acute non-ST-elevation MI.\nPOSTOPERATIVE DIAGNOSIS: The patient presented with "
+            "an acute non-ST-elevation MI. Despite medical therapy, she continued to have intermittent angina.\n"
+            "PROCEDURE IN DETAIL: We attempted to advance a 2.5 x 24 mm bare metal stent, but could not advance it "
+            "beyond the proximal LAD. The stent was removed.\n")
+    sug, _ = suggested(coder, note)
+    assert "I21.4" in sug and "Z95.5" not in sug and "I20.9" not in sug, sorted(sug)
+    sug, _ = suggested(coder, "PAST MEDICAL HISTORY: Coronary artery disease, status post RCA stent in 2018.\n")
+    assert "Z95.5" in sug, sorted(sug)

@@ -912,7 +912,11 @@ def add_companions(codes: list, doc) -> None:
             if base is None:
                 continue
         allowed = set(rule.get("statuses", ("affirmed",)))
+        not_in = set(rule.get("not_in_sections", ()))
         for m in rule["note_matches"].finditer(text):
+            sec = doc.section_at(m.start()) if not_in and hasattr(doc, "section_at") else None
+            if sec is not None and sec.name in not_in:
+                continue  # (a stent placed, or tried, during this procedure is no stent status)
             try:
                 status = classify(doc, m.start(), m.end()).status
             except Exception:  # pragma: no cover - context must not break coding
