@@ -1061,14 +1061,16 @@ def test_the_index_entry_the_wording_points_to(coder, text, want, never):
 
 
 def test_an_accident_of_a_named_kind_is_not_also_exposure_to_other_factors():
-    text = "Injured in a motor vehicle accident."
+    text = "Injured in a motor vehicle accident."  # (with the injury it caused: an external cause alone is none)
     doc = document_from_text(text)
     a = text.index("motor vehicle accident")
     v89 = CodeSuggestion("V89.2XXA", "Person injured in unspecified motor-vehicle accident, traffic, initial encounter",
                          0.9, True, "affirmed", True, [Span.of(text, a, a + len("motor vehicle accident"))])
     x58 = CodeSuggestion("X58.XXXA", "Exposure to other specified factors, initial encounter", 0.9, True, "affirmed",
                          True, [Span.of(text, a + len("motor vehicle "), a + len("motor vehicle accident"))])
-    coding_safety.refine([v89, x58], doc)
+    inj = CodeSuggestion("S13.4XXA", "Sprain of ligaments of cervical spine, initial encounter", 0.9, True, "affirmed",
+                         True, [Span.of(text, 0, len("Injured"))])
+    coding_safety.refine([inj, v89, x58], doc)
     assert v89.suggested and not x58.suggested
     assert any("coded by its kind" in w for w in x58.warnings)
 
@@ -1208,3 +1210,30 @@ def test_a_stent_tried_during_the_procedure_is_no_stent_status_and_angina_is_par
     assert "I21.4" in sug and "Z95.5" not in sug and "I20.9" not in sug, sorted(sug)
     sug, _ = suggested(coder, "PAST MEDICAL HISTORY: Coronary artery disease, status post RCA stent in 2018.\n")
     assert "Z95.5" in sug, sorted(sug)
+
+
+def test_external_causes_need_the_injury_they_caused(coder):
+    sug, listed = suggested(coder, "HPI: He has been swimming at the pool a lot this summer and fall.\n"
+                                   "ASSESSMENT: Hypertension.\n")
+    assert not [c for c in sug if c.startswith("W")], sorted(sug)
+    sug, _ = suggested(coder, "HPI: She describes that her hip will sometimes catch, causing her to fall on occasion.\n"
+                              "ASSESSMENT: Right hip pain.\n")
+    assert "W19.XXXA" not in sug and "M25.551" in sug, sorted(sug)
+    # a suggested injury takes the external cause the history words, even when the scorer ranks it low
+    sug, _ = suggested(coder, "HPI: She fell from a ladder.\nASSESSMENT: Closed fracture of the left distal radius.\n")
+    assert "S52.502A" in sug and "W11.XXXA" in sug, sorted(sug)
+    sug, _ = suggested(coder, "HPI: She stays active.\nASSESSMENT: Right ankle sprain.\n")
+    assert "S93.401A" in sug and not [c for c in sug if c.startswith("Y93")], sorted(sug)  # no activity code
+    sug, _ = suggested(coder, "He fell asleep at the wheel.")
+    assert "Z99.3" not in sug, sorted(sug)
+    sug, _ = suggested(coder, "CHIEF COMPLAINT: Tick bite.\n")  # a bite's external cause may be the visit's only code
+    assert "W57.XXXA" in sug, sorted(sug)
+
+
+def test_symptoms_of_an_acute_pharyngitis_are_part_of_it(coder):
+    note = ("ASSESSMENT AND PLAN\n1. Sore throat.\n- Medical Reasoning: The patient has experienced sore throat, fever, "
+            "chills, profuse sweating, and difficulty swallowing for 4 days.\n")
+    sug, _ = suggested(coder, note)
+    assert "J02.9" in sug and not {"R50.9", "R68.83", "R61", "R13.10"} & set(sug), sorted(sug)
+    sug, _ = suggested(coder, "PREOPERATIVE DIAGNOSIS: Obstructive adenotonsillar hypertrophy.\n")
+    assert "J35.3" in sug, sorted(sug)

@@ -1017,6 +1017,44 @@ def name_the_side(codes: list, doc, sents: _Sentences) -> None:
         _unsuggest(c, f"replaced by {sib}: the note names the {side} side")
 
 
+def external_cause(codes: list, doc, sents: _Sentences) -> None:
+    """A suggested injury (S00-T88) takes the external cause the note words ("She fell from a ladder": W11.XXXA),
+    as the injury chapter's note asks ("use secondary code(s) from Chapter 20 to indicate cause of injury"): the
+    affirmed lexicon candidate of V00-X57 (not X58 'other specified factors', nor the activity or place codes Y92-Y93
+    that any "activity" or "home" would give) whose evidence is a mention, the longest term first. The CodiEsp-trained scorer ranks a cause told in the history low."""
+    if not any(c.suggested and c.code.startswith(("S", "T")) for c in codes):
+        return
+    if any(c.suggested and c.code.startswith(("V", "W", "X", "Y")) for c in codes):
+        return
+    from medassist.text.context import classify
+
+    from .coding_lexicon import lexicon
+
+    best = None
+    for c in codes:
+        if (not c.code.startswith(("V", "W", "X")) or c.code.startswith("X58") or c.status != "affirmed"
+                or "lexicon" not in c.sources or any(w.startswith("not suggested") for w in c.warnings)):
+            continue
+        for e in c.evidence:
+            words = max((len(t.words) for t, w in lexicon().match_cached(doc.text, *sents.around(e.start, e.end))
+                         if t.code == c.code and e.start <= min(x[0] for x in w) and max(x[1] for x in w) <= e.end),
+                        default=0)
+            if not words or evidence_problem(c.code, doc, e, sents) is not None:
+                continue
+            try:
+                if classify(doc, e.start, e.end).status != "affirmed":
+                    continue
+            except Exception:  # pragma: no cover - context must not break coding
+                continue
+            if best is None or (words, c.score) > (best[0], best[1].score):
+                best = (words, c, e)
+    if best is not None:
+        _, c, e = best
+        c.suggested = True
+        c.evidence = [e] + [x for x in c.evidence if x is not e][:2]
+        c.warnings.append(f"suggested below the threshold: the external cause of the suggested injury ('{e.text}')")
+
+
 def refine(codes: list, doc) -> list:
     """Assessment diagnoses, companion codes, specific codes, combinations, sibling pruning, Excludes1
     symptom pruning (in place; returns codes)."""
@@ -1028,6 +1066,7 @@ def refine(codes: list, doc) -> list:
     current_beats_history(codes)
     name_the_side(codes, doc, sents)
     add_companions(codes, doc)
+    external_cause(codes, doc, sents)
     numbered_children(codes, doc, sents)
     # 1. a more specific code the evidence sentence (or the note) supports
     for rule in r.specific_for:
@@ -1108,10 +1147,20 @@ def refine(codes: list, doc) -> list:
             base = next((b for b in near if not same_site or not mine or mine & _sites(b.description)), None)
             if base is not None:
                 _unsuggest(c, f"integral to the suggested {base.code} ({base.description}): {why}")
+    # 5b. an external cause (V00-Y99) says how an injury or poisoning came about: with none suggested it stands for
+    #     nothing ("swimming at the pool a lot this summer and fall" is no W16; guideline I.C.20)
+    if not any(c.suggested and c.code.startswith(("S", "T")) for c in codes):
+        for c in codes:  # (a bite or sting, W50-W64, is often the only code of a "Tick bite." visit: it stays)
+            if c.suggested and c.code.startswith(("V", "W", "X", "Y")) and not c.code.startswith(_BITES):
+                _unsuggest(c, "an external cause is coded with the injury or poisoning it caused, and no injury or "
+                              "poisoning is suggested (guideline I.C.20)")
     # 6. a mention nested in a longer mention that another suggested code explains is not a second condition
     more_exact_terms(codes, doc)
     covered_mentions(codes, doc)
     return codes
+
+
+_BITES = tuple(f"W{n}" for n in range(50, 65))
 
 
 def _asks_for(o, c) -> bool:
