@@ -1237,3 +1237,21 @@ def test_symptoms_of_an_acute_pharyngitis_are_part_of_it(coder):
     assert "J02.9" in sug and not {"R50.9", "R68.83", "R61", "R13.10"} & set(sug), sorted(sug)
     sug, _ = suggested(coder, "PREOPERATIVE DIAGNOSIS: Obstructive adenotonsillar hypertrophy.\n")
     assert "J35.3" in sug, sorted(sug)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    ("ASSESSMENT:\n1. Non-healing ulcer, right foot\n2. Diabetes\n", {"E11.621", "L97.519"}, {"E11.9", "L97.509"}),
+    ("ASSESSMENT:\nHistory of coronary artery bypass graft.\n", {"Z95.1"}, set()),
+    ("HPI: She slipped and fell on ice yesterday.\nASSESSMENT: Lateral ligament complex sprain, Right ankle.\n",
+     {"S93.491A", "W00.0XXA"}, set()),
+    ("ASSESSMENT:\n1. Mitral regurgitation.\n2. Systolic ejection murmur.\n", {"I34.0"}, {"R01.1"}),
+])
+def test_primary_care_problem_lists(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
+def test_the_side_code_may_sit_under_a_sibling_subcategory():
+    # L97.509 'of other part of unspecified foot' has its right-foot code under L97.51, not under L97.50
+    assert coding_safety._sibling_for_side("L97.509", "right") == "L97.519"
+    assert coding_safety._sibling_for_side("S52.509A", "left") == "S52.502A"

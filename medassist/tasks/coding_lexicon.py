@@ -206,12 +206,12 @@ def _close(text: str, spans, toks, order: dict) -> bool:
     return sum(t.norm not in STOP and t.start not in mine for t in between) <= NEOPLASM_GAP
 
 
-_GAP_WORDS = re.compile(r"(?:[ \t-]|\b(?:of|the|a|an|left|right)\b)*")
+_GAP_WORDS = re.compile(r"(?:[ \t,-]|\b(?:of|the|a|an|on|left|right)\b)*")
 
 
 def _contiguous(text: str, spans) -> bool:
-    """The words follow one another in order, with at most white space, a hyphen, an article, "of" or a side between
-    them ("3b": none; "below-knee"; "fracture of the left distal radius")."""
+    """The words follow one another in order, with at most white space, a comma, a hyphen, an article, "of", "on" or
+    a side between them ("3b": none; "below-knee"; "fracture of the left distal radius"; "ulcer, right foot")."""
     return all(a[1] <= b[0] and _GAP_WORDS.fullmatch(text, a[1], b[0]) for a, b in zip(spans, spans[1:]))
 
 

@@ -966,8 +966,12 @@ def _sibling_for_side(code: str, side: str) -> str | None:
     wants = set()
     for m in re.finditer(r"unspecified", desc):
         wants.add(desc[:m.start()] + side + desc[m.end():])
-    parent = next(iter(icd10.ancestors(base)[:1]), None)
+    up = icd10.ancestors(base)
+    parent = next(iter(up[:1]), None)
     sibs = [(sib, icd10.lookup(sib)) for sib in (icd10.children(parent) if parent else []) if sib != base]
+    if len(up) > 1:  # and the cousins: 'of other part of unspecified foot' L97.509 + right -> L97.519 (under L97.51)
+        sibs += [(cousin, icd10.lookup(cousin)) for aunt in icd10.children(up[1]) if aunt != parent
+                 for cousin in icd10.children(aunt)]
     # (or the same words with the side for "unspecified": 'Cholesteatoma of external ear, unspecified ear' + left ->
     # H60.42 'Cholesteatoma of left external ear')
     bag = set(re.findall(r"[a-z]+", desc)) - {"unspecified"} | {side}
