@@ -1255,3 +1255,10 @@ def test_the_side_code_may_sit_under_a_sibling_subcategory():
     # L97.509 'of other part of unspecified foot' has its right-foot code under L97.51, not under L97.50
     assert coding_safety._sibling_for_side("L97.509", "right") == "L97.519"
     assert coding_safety._sibling_for_side("S52.509A", "left") == "S52.502A"
+
+
+def test_a_recent_stemi_named_as_the_reason_for_the_visit(coder):
+    sug, _ = suggested(coder, "CHIEF COMPLAINT\n\nHospital follow-up after an anterior STEMI.\n")
+    assert "I21.09" in sug, sorted(sug)
+    sug, _ = suggested(coder, "CHIEF COMPLAINT\n\nFollow-up after a stress test.\n")
+    assert not [c for c in sug if c.startswith("I21")], sorted(sug)

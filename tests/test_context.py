@@ -402,3 +402,15 @@ def test_list_intros_round_trip_and_validation():
 ])
 def test_a_cue_opening_a_clause_after_a_comma_names_the_cause(text, mention, expected):
     assert status(text, mention).status == expected
+
+
+@pytest.mark.parametrize("text,mention,expected", [
+    ("She also has a 9-year-old brother who is diagnosed with autism.", "autism", "family"),
+    ("Her mother, who is 60, has diabetes.", "diabetes", "family"),  # the relative's verb after the clause
+    ("Her mother, who has diabetes, lives with the patient who has asthma.", "asthma", "affirmed"),
+    ("Several relatives who died due to heart disease.", "heart disease", "family"),
+    ("Congenital anomalies of the kidney and urinary tract have been reported in the literature.", "anomalies",
+     "hypothetical"),  # a general statement, not this patient
+])
+def test_relative_clauses_of_a_relative_and_statements_about_the_literature(text, mention, expected):
+    assert status(text, mention).status == expected

@@ -744,7 +744,7 @@ def promote_assessment(codes: list, doc) -> None:
 # the sentence, or a word that introduces a condition ("with known CHF, COPD and CKD stage 3b", "She has HTN"); not
 # an opening bracket: "both eyes (OA)" glosses the words before it
 _ABBR_LEAD = re.compile(r"(?:^[\s\u2022*\-]*(?:\d{1,3}[.)])?|[,;:/]|\b(?:with|has|have|known|and|or|including|includes|also|plus|significant for|"
-                        r"notable for|remarkable for))\s*$", re.IGNORECASE)
+                        r"notable for|remarkable for|(?:after|following)(?:\s+(?:an?|the|his|her|their))?))\s*$", re.IGNORECASE)
 # and after it: the end of the item (a separator, another item, what treats it or how it is doing)
 _ABBR_TAIL = re.compile(r"\s*(?:$|[,;.:)/]|\b(?:and|or|on|with|who|which|that|since|both|now|not|diagnosed|"
                         r"treated|managed|controlled|stable|followed|presents?|presented|presenting|is|was|are|were|admitted|here|"
@@ -828,7 +828,8 @@ _HEADING = re.compile(r"^\s*[A-Za-z][A-Za-z/& ]{0,29}:\s*")
 # the words an item may carry beside its condition ("Acute MI", "CKD stage 3", "poorly controlled T2DM")
 _ITEM_MODIFIERS = frozenset("acute chronic severe mild moderate known stable controlled uncontrolled well poorly "
                             "recurrent new longstanding long-standing established underlying active worsening "
-                            "decompensated compensated stage class grade type left right bilateral".split())
+                            "decompensated compensated stage class grade type left right bilateral anterior inferior "
+                            "posterior lateral".split())
 
 
 def _only_modifiers(body: str, term) -> bool:

@@ -290,8 +290,14 @@ class ContextRules:
             if d in ("FORWARD", "BIDIRECTIONAL") and c.end <= start:
                 limit = sent_end
                 skipped = False  # inside a clause a clause-only terminator ends ("cough which has resolved")
+                relative_clause = -1
                 for t in terms:
-                    if t.start < c.end:
+                    if t.start < c.end or t.start <= relative_clause:  # (", has diabetes": the relative's verb)
+                        continue
+                    if c.rule.category == "FAMILY" and _key(t.rule.literal) in ("who", "whom", "whose"):
+                        # a relative clause tells about the relative: "a brother who is diagnosed with autism",
+                        # "her mother, who is 60, has diabetes"
+                        relative_clause = _clause_end(text, t.end, sent_end)
                         continue
                     if _key(t.rule.literal) in self._clause_set:
                         comma = _clause_end(text, t.end, sent_end)
