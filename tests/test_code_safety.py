@@ -1273,6 +1273,11 @@ def test_a_recent_stemi_named_as_the_reason_for_the_visit(coder):
     ("Cultures grew Staphylococcus aureus.", "Staphylococcus aureus", "B95.61", True),
     ("The left testicle was normal.", "left testicle", "N50.9", False),
     ("A 2 cm nodule of the left testicle.", "nodule of the left testicle", "N50.9", True),
+    ("There were hemorrhages in the posterior pole of both eyes.", "hemorrhages", "R58", False),  # retinal: H35.6-
+    ("Hemorrhage of the right eye revealed a flame-shaped lesion.", "Hemorrhage", "R58", False),
+    ("Marked pleomorphism and a focus of intratumoral necrosis.", "necrosis", "I96", False),
+    ("Biopsy ruled out tumor necrosis.", "necrosis", "I96", False),
+    ("Dry gangrene of the left second toe.", "gangrene", "I96", True),
 ])
 def test_a_word_of_the_code_is_not_its_condition(text, word, code, ok):
     # (learned n-grams give these codes from the organ or the word alone: 'attack', 'Staphylococcus', 'left testicle')
