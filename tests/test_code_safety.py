@@ -1291,3 +1291,14 @@ def test_tia_and_staphylococcus_aureus_still_coded(coder):
     sug, _ = suggested(coder, "ASSESSMENT:\n1. Transient ischemic attack.\n2. Cellulitis of the left leg, cultures "
                               "grew methicillin-sensitive Staphylococcus aureus.\n")
     assert "G45.9" in sug and "B95.61" in sug, sorted(sug)
+
+
+def test_an_unspecified_code_beside_a_specified_one_of_its_subcategory(coder):
+    note = ("PREOPERATIVE DIAGNOSIS: Squamous cell carcinoma of the scalp.\nINDICATIONS: An 81-year-old male with a "
+            "7 cm lesion of the scalp which is biopsy-positive for skin malignancy, specifically, squamous cell "
+            "carcinoma.\n")
+    sug, _ = suggested(coder, note)
+    assert "C44.42" in sug and "C44.40" not in sug, sorted(sug)
+    sug, _ = suggested(coder, "OPERATIVE DIAGNOSES: Chronic sinusitis with deviated nasal septum and hypertrophied "
+                              "turbinates.\n")
+    assert "J34.3" in sug, sorted(sug)

@@ -1127,6 +1127,21 @@ def refine(codes: list, doc) -> list:
         if better:
             _unsuggest(c, f"the more specific {better[0].code} ({better[0].description}) is suggested")
             better[0].score = max(better[0].score, c.score)  # it stands for the same condition
+    # 3b. an unspecified code beside a specified code of its subcategory stands for the same condition: "Unspecified
+    #     malignant neoplasm of skin of scalp and neck" C44.40 beside "Squamous cell carcinoma of skin of scalp and
+    #     neck" C44.42 (codes of one parent; "Internal nasal valve collapse, unspecified" J34.8200 is no J34.89)
+    sug = [c for c in codes if c.suggested]
+    for c in sug:
+        low = c.description.lower()
+        if not c.suggested or not (low.startswith("unspecified ") or low.endswith(", unspecified")):
+            continue
+        mine = _parent(c.code)  # (a subcategory: a category's children differ too much, I25.9 vs the old MI I25.2)
+        better = next((o for o in sug if o is not c and o.suggested and mine is not None and "." in mine
+                       and _parent(o.code) == mine
+                       and not _unspecified(o.description) and not _asks_for(o, c)), None)
+        if better is not None:
+            _unsuggest(c, f"the more specific {better.code} ({better.description}) is suggested")
+            better.score = max(better.score, c.score)
     # 4. a sign/symptom excluded by a suggested diagnosis is integral to it (guideline I.B.5)
     names = [c.code for c in codes if c.suggested]
     for a, b, note in icd10.excludes1_conflicts(names):
@@ -1274,6 +1289,12 @@ def _refers(notes, code: str) -> bool:
             elif flat.startswith(lo):
                 return True
     return False
+
+
+def _parent(code: str) -> str | None:
+    split = icd10.codeset().split_seventh(code)
+    up = icd10.ancestors(split[0] if split else code)
+    return up[0] if up else None
 
 
 def _unspecified(description: str) -> bool:
