@@ -411,6 +411,10 @@ def test_a_cue_opening_a_clause_after_a_comma_names_the_cause(text, mention, exp
     ("Several relatives who died due to heart disease.", "heart disease", "family"),
     ("Congenital anomalies of the kidney and urinary tract have been reported in the literature.", "anomalies",
      "hypothetical"),  # a general statement, not this patient
+    ("Pressure was held for five minutes to eliminate any hemorrhage from punctured vessels.", "hemorrhage",
+     "hypothetical"),
+    ("Antibiotics were given to reduce the risk of infection.", "infection", "hypothetical"),
+    ("Ice to reduce swelling.", "swelling", "affirmed"),  # the swelling is there
 ])
 def test_relative_clauses_of_a_relative_and_statements_about_the_literature(text, mention, expected):
     assert status(text, mention).status == expected
