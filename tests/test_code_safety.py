@@ -1302,3 +1302,14 @@ def test_an_unspecified_code_beside_a_specified_one_of_its_subcategory(coder):
     sug, _ = suggested(coder, "OPERATIVE DIAGNOSES: Chronic sinusitis with deviated nasal septum and hypertrophied "
                               "turbinates.\n")
     assert "J34.3" in sug, sorted(sug)
+
+
+@pytest.mark.parametrize("text,want", [
+    ("PAST MEDICAL HISTORY: History of melanoma, excised in 2015.\n", "Z85.820"),  # was Z85.9 'unspecified'
+    ("PAST MEDICAL HISTORY: Thyroid cancer in 2010, status post thyroidectomy.\n", "Z85.850"),
+    ("ASSESSMENT AND PLAN\n\nStatus post cataract surgery.\n- Doing well.\n", "Z98.49"),
+    ("ASSESSMENT: Basal cell carcinoma.\n", "C44.91"),  # the Index sends it to the skin; notes omit 'of skin'
+])
+def test_history_of_a_named_cancer_and_status_after_surgery(coder, text, want):
+    sug, _ = suggested(coder, text)
+    assert want in sug, (text, sorted(sug))
