@@ -1313,3 +1313,12 @@ def test_an_unspecified_code_beside_a_specified_one_of_its_subcategory(coder):
 def test_history_of_a_named_cancer_and_status_after_surgery(coder, text, want):
     sug, _ = suggested(coder, text)
     assert want in sug, (text, sorted(sug))
+
+
+@pytest.mark.parametrize("text,want", [
+    ("ASSESSMENT: Gait instability.\n", "R26.81"),  # Index: Gait, unsteady / Unsteadiness on feet
+    ("Repeated episodes of confusional syndrome of metabolic cause.\n", "F05"),  # Index: Syndrome, confusional F05
+])
+def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
+    sug, listed = suggested(coder, text)
+    assert want in listed and listed[want].evidence, (text, sorted(listed)[:10])
