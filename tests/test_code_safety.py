@@ -1321,4 +1321,4 @@ def test_history_of_a_named_cancer_and_status_after_surgery(coder, text, want):
 ])
 def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     sug, listed = suggested(coder, text)
-    assert want in listed and listed[want].evidence, (text, sorted(listed)[:10])
+    assert want in listed and "lexicon" in listed[want].sources, (text, sorted(listed)[:10])
