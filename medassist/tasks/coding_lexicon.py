@@ -162,6 +162,7 @@ def _drop_joined_items(text: str, out: list, toks) -> list:
     left wrist", "Diabetes mellitus, type 2"), as do a site or side given further on ("corneal opacity ..., in the
     right eye"). A match across a semicolon always joins two items."""
     keep = []
+    words = None  # the content tokens, listed when a match crosses one comma
     for term, spans in out:
         lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
         if len(spans) > 1 and ";" in text[lo:hi]:
@@ -171,7 +172,8 @@ def _drop_joined_items(text: str, out: list, toks) -> list:
             continue
         comma = text.index(",", lo, hi)
         mine = {a for a, _ in spans}
-        words = [t for t in toks if any(ch.isalpha() for ch in t.norm) and t.norm not in _TERM_STOP]
+        if words is None:
+            words = [t for t in toks if any(ch.isalpha() for ch in t.norm) and t.norm not in _TERM_STOP]
         left = [t for t in words if t.end <= comma and "," not in text[t.end:comma]]  # the item before the comma
         right = [t for t in words if t.start > comma and "," not in text[comma + 1:t.start]]  # and after it
         ok = True

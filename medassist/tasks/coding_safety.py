@@ -354,11 +354,11 @@ def drug_reaction(code: str, text: str, start: int, sent_start: int) -> str | No
         return None
     from .extract import drug_lexicon  # (the medication lexicon the summaries use)
 
-    before = max(sent_start, start - 60 - 60)
-    cut = start - len(lead) + m.start()
-    hits = drug_lexicon().find(text, before, cut)
+    cut = start - len(lead) + m.start()  # the drug's name ends right before the verb
+    hits = drug_lexicon().find(text, max(sent_start, cut - 60), cut)
     if hits and not text[hits[-1].end:cut].strip(" ,"):
-        return (f"a reaction the note says {text[hits[-1].start:hits[-1].end]} causes is a drug allergy or intolerance (Z88.-, T88.7), "
+        drug = text[hits[-1].start:hits[-1].end]
+        return (f"a reaction the note says {drug} causes is a drug allergy or intolerance (Z88.-, T88.7), "
                 "not a current condition")
     return None
 
@@ -567,16 +567,20 @@ def _longer_term(c, e, text: str, by_code: dict, sents: _Sentences) -> bool:
     return False
 
 
+_SIDE_NORMS = frozenset(("left", "right", "bilater", "bilateral"))  # (a term's or token's side words)
+
+
 def _line_core(body: str) -> int:
     """How many words of a problem line are neither small words nor a side or a limb."""
     from .coding_lexicon import _TERM_STOP
 
     return sum(1 for t in tokenize(body, 0) if t.norm not in _TERM_STOP and any(ch.isalpha() for ch in t.norm)
-               and t.norm not in ("left", "right", "bilater", "bilateral") and not _SITE.fullmatch(t.norm))
+               and t.norm not in _SIDE_NORMS and not _SITE.fullmatch(t.norm))
 
 
 def _core_words(term) -> frozenset:
-    return frozenset(w for w in term.words if w not in ("left", "right", "bilater", "bilateral") and not _SITE.fullmatch(w))
+    """A term's words but its side and limb ("Bunion of right foot": bunion)."""
+    return frozenset(w for w in term.words if w not in _SIDE_NORMS and not _SITE.fullmatch(w))
 
 
 _FROM_PAST = "from the historical mention of "
@@ -717,9 +721,10 @@ def promote_assessment(codes: list, doc) -> None:
                 if any(a < y and x < b for a, b in wspans for x, y in taken):
                     continue
                 taken.extend(wspans)
-                if c.suggested or c.code not in by_code or any(w.startswith("not suggested: replaced by") for w in c.warnings):
+                if (c.suggested or c.code not in by_code
+                        or any(w.startswith("not suggested: replaced by") for w in c.warnings)):
                     continue
-                _promote_problem(c, body, i, doc, sents, classify, (min(x[0] for x in wspans), max(x[1] for x in wspans)))
+                _promote_problem(c, body, i, doc, sents, classify, _extent(wspans))
                 break
     promote_visit_reason(codes, doc, by_code, sents, classify, rule)
     promote_abbreviations(codes, doc, by_code, sents, classify, rule)
@@ -744,7 +749,8 @@ def promote_assessment(codes: list, doc) -> None:
 # the sentence, or a word that introduces a condition ("with known CHF, COPD and CKD stage 3b", "She has HTN"); not
 # an opening bracket: "both eyes (OA)" glosses the words before it
 _ABBR_LEAD = re.compile(r"(?:^[\s\u2022*\-]*(?:\d{1,3}[.)])?|[,;:/]|\b(?:with|has|have|known|and|or|including|includes|also|plus|significant for|"
-                        r"notable for|remarkable for|(?:after|following)(?:\s+(?:an?|the|his|her|their))?))\s*$", re.IGNORECASE)
+                        r"notable for|remarkable for|(?:after|following)(?:\s+(?:an?|the|his|her|their))?))\s*$",
+                        re.IGNORECASE)
 # and after it: the end of the item (a separator, another item, what treats it or how it is doing)
 _ABBR_TAIL = re.compile(r"\s*(?:$|[,;.:)/]|\b(?:and|or|on|with|who|which|that|since|both|now|not|diagnosed|"
                         r"treated|managed|controlled|stable|followed|presents?|presented|presenting|is|was|are|were|admitted|here|"
@@ -1026,7 +1032,8 @@ def external_cause(codes: list, doc, sents: _Sentences) -> None:
     """A suggested injury (S00-T88) takes the external cause the note words ("She fell from a ladder": W11.XXXA),
     as the injury chapter's note asks ("use secondary code(s) from Chapter 20 to indicate cause of injury"): the
     affirmed lexicon candidate of V00-X57 (not X58 'other specified factors', nor the activity or place codes Y92-Y93
-    that any "activity" or "home" would give) whose evidence is a mention, the longest term first. The CodiEsp-trained scorer ranks a cause told in the history low."""
+    that any "activity" or "home" would give) whose evidence is a mention, the longest term first. The
+    CodiEsp-trained scorer ranks a cause told in the history low."""
     if not any(c.suggested and c.code.startswith(("S", "T")) for c in codes):
         return
     if any(c.suggested and c.code.startswith(("V", "W", "X", "Y")) for c in codes):

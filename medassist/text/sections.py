@@ -240,7 +240,9 @@ def sectionize(text: str, rules: SectionRules | None = None) -> list[Section]:
 
     Each section runs from its header to the next header (or the end of the text); ``body_start`` is
     where its text begins. Text before the first header becomes a ``preamble`` section when it holds
-    anything but whitespace.
+    anything but whitespace. An inline header on a line of its own ("No known allergies.") is a section of
+    that line: the lines after it, up to the next header, are a section of the kind it interrupted (with
+    an empty title).
     """
     rules = rules or _default_rules()
     heads = rules.find_headers(text)
