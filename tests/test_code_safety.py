@@ -1322,3 +1322,14 @@ def test_history_of_a_named_cancer_and_status_after_surgery(coder, text, want):
 def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     sug, listed = suggested(coder, text)
     assert want in listed and "lexicon" in listed[want].sources, (text, sorted(listed)[:10])
+
+
+def test_a_routine_circumcision_and_a_rising_psa_after_treatment(coder):
+    sug, _ = suggested(coder, "PROCEDURE: Newborn circumcision.\nINDICATIONS: Parental preference.\n")
+    assert "Z41.2" in sug, sorted(sug)  # the reason for the visit, no disease
+    sug, _ = suggested(coder, "PREOPERATIVE DIAGNOSIS: Phimosis.\nPROCEDURE: Circumcision.\n")
+    assert "N47.1" in sug and "Z41.2" not in sug, sorted(sug)
+    note = ("HPI: He returns 21 months after prostate fossa irradiation for recurrent Gleason 8 adenocarcinoma of the "
+            "prostate. The PSA has been slowly rising in recent months.\n")
+    sug, _ = suggested(coder, note)
+    assert "C61" in sug and "R97.21" in sug, sorted(sug)  # C61: use additional code R97.21 (not integral, as R97.20)

@@ -850,10 +850,10 @@ _PROBLEM_LINE = re.compile(r"(?:[^\n.]|\.(?!,))+\.?")
 
 
 def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule: dict) -> None:
-    """The reason for the visit, when it is an encounter code (an annual exam: Z00.00): written as the chief
-    complaint ("CHIEF COMPLAINT: Annual exam.") or as what the patient presents for ("presents for her annual
-    physical"). It is the first-listed code of such a visit (guideline IV.C); the CodiEsp-trained scorer never
-    saw one."""
+    """The reason for the visit, when it is an encounter code (an annual exam: Z00.00; a routine circumcision:
+    Z41.2): written as the chief complaint ("CHIEF COMPLAINT: Annual exam."), the procedure ("PROCEDURE: Newborn
+    circumcision.") or as what the patient presents for ("presents for her annual physical"). It is the
+    first-listed code of such a visit (guideline IV.C); the CodiEsp-trained scorer never saw one."""
     prefixes = tuple(rule.get("visit_reason_codes", ()))
     names = set(rule.get("visit_reason_sections", ()))
     if not prefixes:
@@ -876,8 +876,9 @@ def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule:
                 continue
             c.suggested = True
             c.evidence = [e] + [x for x in c.evidence if x is not e][:2]
-            c.warnings.append(f"suggested below the threshold: the reason for the visit ('{e.text}'); with abnormal "
-                              f"findings the code says so (Z00.01), a child's routine exam is Z00.12-")
+            more = ("; with abnormal findings the code says so (Z00.01), a child's routine exam is Z00.12-"
+                    if c.code.startswith("Z00") else "")
+            c.warnings.append(f"suggested below the threshold: the reason for the visit ('{e.text}'){more}")
             break
 
 
