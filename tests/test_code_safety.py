@@ -1333,3 +1333,15 @@ def test_a_routine_circumcision_and_a_rising_psa_after_treatment(coder):
             "prostate. The PSA has been slowly rising in recent months.\n")
     sug, _ = suggested(coder, note)
     assert "C61" in sug and "R97.21" in sug, sorted(sug)  # C61: use additional code R97.21 (not integral, as R97.20)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    ("HPI: The patient's history includes positive for HIV.\nASSESSMENT: Hypogonadism.\n", {"Z21"}, {"B20"}),
+    ("HPI: HIV positive on antiretroviral therapy.\n", {"B20"}, {"Z21"}),  # treated HIV disease
+    ("ASSESSMENT: AIDS with Pneumocystis pneumonia.\n", {"B20", "B59"}, {"J18.9"}),
+    ("ASSESSMENT\n\n- Neck pain in the setting of arthritis and disc degeneration\n", {"M54.2"}, set()),
+    ("CHIEF COMPLAINT: Left-sided back pain.\nASSESSMENT AND PLAN\n1. Kidney stone.\n", {"N20.0"}, {"M54.50"}),
+])
+def test_hiv_status_pneumocystis_neck_pain_and_the_pain_of_a_stone(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
