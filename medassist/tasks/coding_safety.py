@@ -867,12 +867,7 @@ def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule:
         for e in c.evidence:
             if not (any(a <= e.start and e.end <= b for a, b in reason) or _PRESENTS_FOR.search(text[max(0, e.start - 60):e.start])):
                 continue
-            if evidence_problem(c.code, doc, e, sents) is not None:
-                continue
-            try:
-                if classify(doc, e.start, e.end).status != "affirmed":
-                    continue
-            except Exception:  # pragma: no cover - context must not break coding
+            if not _affirmed_mention(c.code, doc, e, sents, classify):
                 continue
             c.suggested = True
             c.evidence = [e] + [x for x in c.evidence if x is not e][:2]
@@ -880,6 +875,16 @@ def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule:
                     if c.code.startswith("Z00") else "")
             c.warnings.append(f"suggested below the threshold: the reason for the visit ('{e.text}'){more}")
             break
+
+
+def _affirmed_mention(code: str, doc, e, sents, classify) -> bool:
+    """Evidence ``e`` is a mention of ``code`` and the note states it as the patient's, now."""
+    if evidence_problem(code, doc, e, sents) is not None:
+        return False
+    try:
+        return classify(doc, e.start, e.end).status == "affirmed"
+    except Exception:  # pragma: no cover - context must not break coding
+        return False
 
 
 # "presents for her annual exam", "is here today for a routine physical", "seen for an annual wellness visit"
@@ -1052,12 +1057,7 @@ def external_cause(codes: list, doc, sents: _Sentences) -> None:
             words = max((len(t.words) for t, w in lexicon().match_cached(doc.text, *sents.around(e.start, e.end))
                          if t.code == c.code and e.start <= min(x[0] for x in w) and max(x[1] for x in w) <= e.end),
                         default=0)
-            if not words or evidence_problem(c.code, doc, e, sents) is not None:
-                continue
-            try:
-                if classify(doc, e.start, e.end).status != "affirmed":
-                    continue
-            except Exception:  # pragma: no cover - context must not break coding
+            if not words or not _affirmed_mention(c.code, doc, e, sents, classify):
                 continue
             if best is None or (words, c.score) > (best[0], best[1].score):
                 best = (words, c, e)
