@@ -1338,6 +1338,8 @@ def test_a_routine_circumcision_and_a_rising_psa_after_treatment(coder):
 @pytest.mark.parametrize("text,want,never", [
     ("HPI: The patient's history includes positive for HIV.\nASSESSMENT: Hypogonadism.\n", {"Z21"}, {"B20"}),
     ("HPI: HIV positive on antiretroviral therapy.\n", {"B20"}, {"Z21"}),  # treated HIV disease
+    ("HPI: She has type 2 diabetes and is HIV positive, not on treatment.\nASSESSMENT: Type 2 diabetes.\n",
+     {"Z21"}, {"B20"}),  # B20 alone was suggested: the status replaces it
     ("ASSESSMENT: AIDS with Pneumocystis pneumonia.\n", {"B20", "B59"}, {"J18.9"}),
     ("ASSESSMENT\n\n- Neck pain in the setting of arthritis and disc degeneration\n", {"M54.2"}, set()),
     ("CHIEF COMPLAINT: Left-sided back pain.\nASSESSMENT AND PLAN\n1. Kidney stone.\n", {"N20.0"}, {"M54.50"}),

@@ -1127,12 +1127,16 @@ def refine(codes: list, doc) -> list:
     #     asymptomatic status Z21, not the disease B20 (guideline I.C.1.a.2.d); with them, B20 and not Z21
     b20 = next((c for c in codes if c.suggested and c.code == "B20"), None)
     z21 = next((c for c in codes if c.suggested and c.code == "Z21"), None)
-    if b20 is not None and z21 is not None:
-        if _HIV_DISEASE.search(text):
-            _unsuggest(z21, "B20 is suggested: the note names AIDS, HIV disease or its treatment (guideline I.C.1.a.2.d)")
-        else:
-            _unsuggest(b20, "the note calls the patient HIV positive and names no AIDS, HIV disease or HIV treatment: "
-                            "Z21, asymptomatic HIV status (guideline I.C.1.a.2.d)")
+    if b20 is not None and z21 is not None and _HIV_DISEASE.search(text):
+        _unsuggest(z21, "B20 is suggested: the note names AIDS, HIV disease or its treatment (guideline I.C.1.a.2.d)")
+    elif b20 is not None and not _HIV_DISEASE.search(text):
+        status = [e for e in b20.evidence if _HIV_POSITIVE.search(text, *sents.around(e.start, e.end))]
+        if status:
+            why = ("the note calls the patient HIV positive and names no AIDS, HIV disease or HIV treatment: "
+                   "Z21, asymptomatic HIV status (guideline I.C.1.a.2.d)")
+            _unsuggest(b20, why)
+            if z21 is None:
+                _promote(codes, "Z21", b20, b20.score, status, why)
     # 3. a code whose meaning another suggested code of its category holds and adds to is dropped
     #    (E66.9 obesity < E66.01 morbid obesity; R11.0 nausea < R11.2 nausea with vomiting; Z80.9 < Z80.0)
     sug = [c for c in codes if c.suggested]
@@ -1199,6 +1203,8 @@ def refine(codes: list, doc) -> list:
 
 
 _BITES = tuple(f"W{n}" for n in range(50, 65))
+_HIV_POSITIVE = re.compile(r"\bhiv[- ]?(?:positive|\+)|\bpositive\s+for\s+hiv\b|\bknown\s+hiv\b|\bhiv\s+test\s+positive\b",
+                           re.IGNORECASE)
 _HIV_DISEASE = re.compile(r"(?-i:\bAIDS\b)|\bhiv[- ](?:disease|infection|related)|human immunodeficiency virus (?:disease|infection)|"
                           r"antiretrovir|\bHAART\b|\bART\b|opportunistic|\bCD4\b[^.]{0,30}\b(?:low|<|below)", re.IGNORECASE)
 
