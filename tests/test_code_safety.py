@@ -1347,3 +1347,10 @@ def test_a_routine_circumcision_and_a_rising_psa_after_treatment(coder):
 def test_hiv_status_pneumocystis_neck_pain_and_the_pain_of_a_stone(coder, text, want, never):
     sug, _ = suggested(coder, text)
     assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
+def test_a_skin_cancer_of_the_face_is_not_the_ill_defined_site(coder):
+    sug, _ = suggested(coder, "ASSESSMENT: Basal cell carcinoma of the left cheek.\n")
+    assert "C76.0" not in sug and "C44.91" in sug, sorted(sug)
+    sug, _ = suggested(coder, "ASSESSMENT: Carcinoma of the cheek.\n")  # the Neoplasm Table's cheek NEC stays
+    assert "C76.0" in sug, sorted(sug)
