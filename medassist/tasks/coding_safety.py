@@ -715,7 +715,7 @@ def promote_assessment(codes: list, doc) -> None:
             # foot'; then the longer term. When that term's code is suggested already (or as its side's code), a
             # term on other words of the line is another problem ("Hyperpyrexia/leukocytosis"); one sharing its
             # words is not.
-            fits.sort(key=lambda f: (_core_len(f[0]), len(f[0].words), f[1].score), reverse=True)
+            fits.sort(key=lambda f: (len(_core_words(f[0])), len(f[0].words), f[1].score), reverse=True)
             taken: list = []
             for term, c, wspans in fits:
                 if any(a < y and x < b for a, b in wspans for x, y in taken):
@@ -877,12 +877,13 @@ def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule:
             break
 
 
-def _affirmed_mention(code: str, doc, e, sents, classify) -> bool:
-    """Evidence ``e`` is a mention of ``code`` and the note states it as the patient's, now."""
+def _affirmed_mention(code: str, doc, e, sents, classify, also=()) -> bool:
+    """Evidence ``e`` is a mention of ``code`` and the note states it (and the stretches ``also``: a term's own
+    words) as the patient's, now."""
     if evidence_problem(code, doc, e, sents) is not None:
         return False
     try:
-        return classify(doc, e.start, e.end).status == "affirmed"
+        return all(classify(doc, a, b).status == "affirmed" for a, b in [(e.start, e.end), *also])
     except Exception:  # pragma: no cover - context must not break coding
         return False
 
@@ -896,12 +897,7 @@ def _promote_problem(c, body: str, i: int, doc, sents, classify, words: tuple[in
     """Suggest ``c`` for the assessment problem ``body`` (at ``i``) when it is a mention of the condition, affirmed
     (the line, and the term's own words when given: "possible UTI" holds its cue)."""
     text = doc.text
-    if evidence_problem(c.code, doc, Span.of(text, i, i + len(body)), sents) is not None:
-        return False
-    try:
-        if any(classify(doc, a, b).status != "affirmed" for a, b in [(i, i + len(body))] + ([words] if words else [])):
-            return False
-    except Exception:  # pragma: no cover - context must not break coding
+    if not _affirmed_mention(c.code, doc, Span.of(text, i, i + len(body)), sents, classify, [words] if words else ()):
         return False
     c.suggested = True
     c.status = "affirmed"
@@ -1055,7 +1051,7 @@ def external_cause(codes: list, doc, sents: _Sentences) -> None:
             continue
         for e in c.evidence:
             words = max((len(t.words) for t, w in lexicon().match_cached(doc.text, *sents.around(e.start, e.end))
-                         if t.code == c.code and e.start <= min(x[0] for x in w) and max(x[1] for x in w) <= e.end),
+                         if t.code == c.code and e.start <= _extent(w)[0] and _extent(w)[1] <= e.end),
                         default=0)
             if not words or not _affirmed_mention(c.code, doc, e, sents, classify):
                 continue
@@ -1127,9 +1123,10 @@ def refine(codes: list, doc) -> list:
     #     asymptomatic status Z21, not the disease B20 (guideline I.C.1.a.2.d); with them, B20 and not Z21
     b20 = next((c for c in codes if c.suggested and c.code == "B20"), None)
     z21 = next((c for c in codes if c.suggested and c.code == "Z21"), None)
-    if b20 is not None and z21 is not None and _HIV_DISEASE.search(text):
+    disease = b20 is not None and _HIV_DISEASE.search(text) is not None
+    if disease and z21 is not None:
         _unsuggest(z21, "B20 is suggested: the note names AIDS, HIV disease or its treatment (guideline I.C.1.a.2.d)")
-    elif b20 is not None and not _HIV_DISEASE.search(text):
+    elif b20 is not None and not disease:
         status = [e for e in b20.evidence if _HIV_POSITIVE.search(text, *sents.around(e.start, e.end))]
         if status:
             why = ("the note calls the patient HIV positive and names no AIDS, HIV disease or HIV treatment: "
@@ -1263,11 +1260,6 @@ def more_exact_terms(codes: list, doc) -> None:
 
 
 _SITE = re.compile(r"\b(knee|hip|shoulder|elbow|wrist|hand|ankle|foot|spine|finger|toe)s?\b", re.IGNORECASE)
-
-
-def _core_len(term) -> int:
-    """How many of a term's words are not a side or a limb ("Bunion of right foot": 1)."""
-    return len(_core_words(term))
 
 
 def _sites(description: str) -> set[str]:
