@@ -170,6 +170,32 @@ def test_c2_c7_rule_level_evidence_checks(code, text, word):
     assert coding_safety.evidence_problem(code, doc, Span.of(doc.text, i, i + len(word))) is not None
 
 
+@pytest.mark.parametrize("code,text,word", [
+    ("I25.9", "Hypercholesterolaemia, ischaemic heart disease, recurrent nephritic colic.", "heart disease"),
+    ("N18.6", "A 52-year-old man with end-stage renal failure on dialysis.", "end-stage"),
+    ("I85.00", "Upper endoscopy shows varices in esophagus grade II/IV.", "varices"),
+    ("I25.10", "Ischemic heart disease due to coronary artery disease.", "disease due to coronary"),
+])
+def test_c2_a_code_word_just_beside_the_mention_completes_it(code, text, word):
+    """A learned mention may be part of the term that names the condition: the code's required words may stand
+    next to it ('ischaemic' before 'heart disease'), within two words and not across punctuation."""
+    doc = document_from_text(text)
+    i = doc.text.index(word)
+    assert coding_safety.evidence_problem(code, doc, Span.of(doc.text, i, i + len(word))) is None
+
+
+@pytest.mark.parametrize("code,text,word", [
+    ("I25.9", "Chronic ischemic changes of the brain; heart disease was not studied.", "heart disease"),
+    ("N18.6", "End-stage liver disease; renal function normal.", "End-stage"),
+    ("I85.00", "Prostatic varices, esophagus normal.", "varices"),
+    ("R06.00", "Chest pain on exertion.", "exertion"),
+])
+def test_c2_a_code_word_across_punctuation_or_far_away_does_not(code, text, word):
+    doc = document_from_text(text)
+    i = doc.text.index(word)
+    assert coding_safety.evidence_problem(code, doc, Span.of(doc.text, i, i + len(word))) is not None
+
+
 def test_c9_blood_type_and_illness_are_never_suggested():
     doc = document_from_text("Blood group was A, Rh positive. Old granulomatous disease.")
     a = doc.text.index("Blood group was A, Rh positive")

@@ -317,7 +317,7 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
     if nums:
         return nums
     rx = rule.get("evidence_requires")
-    if rx is not None and not rx.search(span.text):
+    if rx is not None and not rx.search(span.text) and not rx.search(_phrase(text, span.start, span.end)):
         return rule.get("why", "the evidence lacks the condition's words")
     if any(k in rule for k in ("sentence_requires", "sentence_forbids", "not_around")):
         a, b = sents.around(span.start, span.end)
@@ -334,6 +334,19 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
                 if m.start() < span.end and m.end() > span.start:
                     return rule.get("why", "the word means something else here")
     return None
+
+
+_PHRASE_LEFT = re.compile(r"(?<![\w'-])(?:[\w'-]+[ \t]+){0,2}$")
+_PHRASE_RIGHT = re.compile(r"(?:[ \t]+[\w'-]+){0,2}")
+
+
+def _phrase(text: str, start: int, end: int) -> str:
+    """The mention with up to two words either side, not across punctuation or a line end: a learned mention
+    may be part of the term that names the condition ('heart disease' of 'ischaemic heart disease', 'end-stage'
+    of 'end-stage renal failure', 'varices' of 'varices in esophagus')."""
+    left = _PHRASE_LEFT.search(text, max(0, start - 60), start)
+    right = _PHRASE_RIGHT.match(text, end, min(len(text), end + 60))
+    return text[left.start() if left else start:right.end() if right else end]
 
 
 # "<drug> causes (him) to itch", "<drug> gives her hives", "<drug> made him nauseous": the reaction a drug causes,
