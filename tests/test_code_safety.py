@@ -508,6 +508,38 @@ def test_r2_nested_unspecified_mention_is_not_a_second_condition():
     assert b20.suggested and z21.suggested
 
 
+def _sug(code, description, text, words, score=0.9):
+    a = text.index(words)
+    return CodeSuggestion(code, description, score, True, "affirmed", True, [Span.of(text, a, a + len(words))])
+
+
+def test_r2_one_item_of_a_coordination_is_a_condition_of_its_own():
+    """'carcinoma of the mouth floor' in 'carcinoma of the mouth floor and tongue' is a second cancer (C04.9 beside
+    C02.9), and 'chronic obstructive pulmonary disease' in '... heart failure, and chronic obstructive pulmonary
+    disease' a second condition; a nested item the outer code's Excludes1 names ('chills' of 'chills and a fever',
+    R68.83 is chills without fever) and an inverted term ('infection, viral') are not."""
+    t = "Operated in 1985 for squamous cell carcinoma of the mouth floor and tongue."
+    c02 = _sug("C02.9", "Malignant neoplasm of tongue, unspecified", t, "carcinoma of the mouth floor and tongue")
+    c04 = _sug("C04.9", "Malignant neoplasm of floor of mouth, unspecified", t, "carcinoma of the mouth floor", 0.8)
+    t2 = "History of congestive heart failure, and chronic obstructive pulmonary disease."
+    i27 = _sug("I27.9", "Pulmonary heart disease, unspecified", t2,
+               "congestive heart failure, and chronic obstructive pulmonary disease")
+    j44 = _sug("J44.9", "Chronic obstructive pulmonary disease, unspecified", t2,
+               "chronic obstructive pulmonary disease", 0.8)
+    coding_safety.covered_mentions([c02, c04, i27, j44])
+    assert c02.suggested and c04.suggested, c04.warnings
+    assert j44.suggested, j44.warnings
+    t3 = "He had chills and a fever of 99.7 degrees."
+    r50 = _sug("R50.9", "Fever, unspecified", t3, "chills and a fever")
+    r68 = _sug("R68.83", "Chills (without fever)", t3, "chills", 0.8)
+    t4 = "Diagnosed with an infection, viral."
+    b34 = _sug("B34.9", "Viral infection, unspecified", t4, "infection, viral")
+    b99 = _sug("B99.9", "Unspecified infectious disease", t4, "infection", 0.95)
+    coding_safety.covered_mentions([r50, r68, b34, b99])
+    assert r50.suggested and not r68.suggested
+    assert b34.suggested and not b99.suggested
+
+
 def test_r2_header_code_becomes_its_billable_default_and_acute_cough(coder):
     res = code_document(document_from_text("CHIEF COMPLAINT: Productive cough for 4 days.\n"), coder=coder)
     sug = {c.code: c for c in res.codes if c.suggested}

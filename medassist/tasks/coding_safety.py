@@ -1332,6 +1332,19 @@ def _unspecified(description: str) -> bool:
     return "unspecified" in description.lower()
 
 
+_CONJ_AFTER = re.compile(r"\s*(?:&|\band\b|\bor\b)", re.IGNORECASE)
+_CONJ_BEFORE = re.compile(r"(?:&|\band\b|\bor\b)\s*$", re.IGNORECASE)
+
+
+def _conjunct(inner, outer) -> bool:
+    """``inner`` is one item of a coordination inside ``outer`` ('carcinoma of the mouth floor' in 'carcinoma of the
+    mouth floor and tongue'): the outer words go on, or come before it, with 'and' or 'or' (a comma may
+    invert a term: 'infection, viral')."""
+    a, b = inner.start - outer.start, inner.end - outer.start
+    return bool(_CONJ_AFTER.match(outer.text, b)) if b < len(outer.text) else bool(
+        a > 0 and _CONJ_BEFORE.search(outer.text, 0, a))
+
+
 def covered_mentions(codes: list, doc=None) -> None:
     """A suggested code whose every evidence span lies inside the evidence of another suggested code ("kidney
     injury" in "Acute kidney injury", "chronic kidney" in "chronic kidney disease stage 3") is the same
@@ -1356,7 +1369,9 @@ def covered_mentions(codes: list, doc=None) -> None:
             if o is c or not o.suggested or o.code == c.code or (o.score < c.score and not vague):
                 continue  # a specific nested code scored above the outer one stays ("HIV" in "HIV positive")
             inside = all(any(x.start <= e.start and e.end <= x.end and (vague or (x.end - x.start) > (e.end - e.start))
-                             and len(x.text.split()) <= 8 for x in o.evidence) and is_mention(o.code, e.text)
+                             and len(x.text.split()) <= 8 and not (o.code[:3] != c.code[:3] and _conjunct(e, x)
+                                                                   and not icd10.excludes1_conflicts([c.code, o.code]))
+                             for x in o.evidence) and is_mention(o.code, e.text)
                          for e in spans)  # the nested words name the outer code's condition too
             if not inside or (vague and _unspecified(o.description) and o.code[:3] != c.code[:3] and not any(
                     (x.end - x.start) > (e.end - e.start) for e in spans for x in o.evidence)):
