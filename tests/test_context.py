@@ -364,6 +364,10 @@ def test_a_problem_list_is_current_not_past_history():
     ("Risk of anesthesia, bleeding, infection, pain, MI, DVT, PE were discussed.", "bleeding", "hypothetical"),
     ("He is at risk of falls and was treated for sepsis, pneumonia and a stroke last month.", "stroke", "affirmed"),
     ("He is at risk of falls.", "falls", "hypothetical"),
+    ("The risk of the procedure discussed include infection, bleeding, allergic reaction, dural puncture, headache, "
+     "nerve injuries, spinal cord injury.", "headache", "hypothetical"),
+    ("The risk of the procedure discussed include infection, bleeding, dural puncture.", "dural puncture", "hypothetical"),
+    ("The risk of the procedure was low. She has a headache.", "headache", "affirmed"),
     ("Nature of the procedure including risks and complications of bleeding, infection, alteration of voice were offered.", "infection", "hypothetical"),
     ("All risks as well as complications were discussed, which include, but are not limited to infection, deep vein thrombosis, pulmonary embolism.", "pulmonary embolism", "hypothetical"),
     ("He accepts all treatment-associated risks to include but not be limited to bleeding, infection, sepsis, stroke.", "stroke", "hypothetical"),
