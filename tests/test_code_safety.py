@@ -470,6 +470,9 @@ def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
     ("R21", "ALLERGIES:\nSulfa drugs (rash).", "rash", False),
     ("N18.9", "Acute renal failure, in the context of a chronic liver disease.",
      "renal failure, in the context of a chronic liver disease", False),
+    ("C96.6", "Biopsy confirmed Langerhans cell histiocytosis of the skull.", "Langerhans cell histiocytosis", True),
+    ("C96.5", "Histiocytosis X of the bones.", "Histiocytosis X", True),
+    ("C96.9", "Reactive lymphoid hyperplasia of the node.", "lymphoid hyperplasia", False),
 ])
 def test_r2_injury_pain_and_other_words_rule_level(code, sentence, word, ok):
     doc = document_from_text(sentence)
