@@ -473,6 +473,8 @@ def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
     ("C96.6", "Biopsy confirmed Langerhans cell histiocytosis of the skull.", "Langerhans cell histiocytosis", True),
     ("C96.5", "Histiocytosis X of the bones.", "Histiocytosis X", True),
     ("C96.9", "Reactive lymphoid hyperplasia of the node.", "lymphoid hyperplasia", False),
+    ("R01.1", "Systolic BP 88 mmHg and diastolic 63.", "Systolic", False),
+    ("R01.1", "A soft systolic murmur at the left sternal border.", "systolic", True),
 ])
 def test_r2_injury_pain_and_other_words_rule_level(code, sentence, word, ok):
     doc = document_from_text(sentence)
@@ -940,6 +942,8 @@ def test_lexicon_reads_an_organ_by_its_noun_or_adjective(text, code):
      "facial nerve.", "D49.2"),  # the tumour is not a nerve tumour: too many words between
     ("Renal cysts.", "Q61.00"),  # an acquired cyst of the kidney; the congenital code needs the word
     ("Adipose tissue. The tumor was resected.", "D49.2"),  # not across a sentence
+    ("He reported nausea without vomiting for two days.", "R11.2"),  # 'without' says the vomiting is absent
+    ("Vomiting w/o nausea since yesterday.", "R11.2"),
 ])
 def test_lexicon_does_not_join_words_that_name_two_things(text, code):
     from medassist.tasks.coding_lexicon import lexicon

@@ -149,10 +149,15 @@ class Lexicon:
                         continue  # an abbreviation is a fixed expression: "CKD stage 3b", not "stage 3 ... hepatitis B"
                     if term.source.startswith("neoplasm") and not _close(text, spans, toks, order):
                         continue  # "tumor of the left kidney", not "the tumor ... adherent to the brainstem and the nerve"
+                    if len(spans) > 1 and any(_WITHOUT.search(text, max(start, a - 12), a) for a, _ in spans):
+                        continue  # "nausea without vomiting" is no 'Nausea and vomiting': the note says it is absent
                     out.append((term, spans))
         if any(len(sp) > 1 for _, sp in out):
             out = _drop_joined_items(text, out, toks)
         return out
+
+
+_WITHOUT = re.compile(r"\b(?:without|w/o)\s+$", re.IGNORECASE)
 
 
 def _drop_joined_items(text: str, out: list, toks) -> list:
