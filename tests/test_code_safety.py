@@ -475,6 +475,9 @@ def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
     ("C96.9", "Reactive lymphoid hyperplasia of the node.", "lymphoid hyperplasia", False),
     ("R01.1", "Systolic BP 88 mmHg and diastolic 63.", "Systolic", False),
     ("R01.1", "A soft systolic murmur at the left sternal border.", "systolic", True),
+    ("R59.0", "Bilateral inguinal lymph node dissection was performed.", "lymph", False),
+    ("R59.9", "The 5 lymph nodes removed were all benign.", "lymph", False),
+    ("R59.0", "CT confirmed large pulmonary and inguinal lymph nodes.", "lymph", True),
 ])
 def test_r2_injury_pain_and_other_words_rule_level(code, sentence, word, ok):
     doc = document_from_text(sentence)
@@ -543,6 +546,27 @@ def test_r2_one_item_of_a_coordination_is_a_condition_of_its_own():
     coding_safety.covered_mentions([r50, r68, b34, b99])
     assert r50.suggested and not r68.suggested
     assert b34.suggested and not b99.suggested
+
+
+def test_r2_a_more_specific_code_needs_words_of_its_own():
+    """The more specific code of a category replaces the plainer one only where its evidence says more: "Crohn's"
+    (a learned guess of the small intestine, K50.00) beside "Crohn's disease" (K50.90) is not; "nausea and
+    vomiting" says the vomiting R11.2 adds to R11.0, and "lower limb edema" is a span of its own."""
+    t = "Within his personal history, he had been diagnosed with Crohn's disease six years earlier."
+    k50 = _sug("K50.90", "Crohn's disease, unspecified, without complications", t, "Crohn's disease")
+    k5000 = _sug("K50.00", "Crohn's disease of small intestine without complications", t, "Crohn's")
+    t2 = "She had nausea and vomiting for two days."
+    r110 = _sug("R11.0", "Nausea", t2, "nausea and vomiting")
+    r112 = _sug("R11.2", "Nausea with vomiting, unspecified", t2, "nausea and vomiting", 0.8)
+    t3 = "Marked lower limb edema. The edema improved."
+    r609 = _sug("R60.9", "Edema, unspecified", t3, "edema")
+    r609.evidence = [Span.of(t3, t3.rindex("edema"), len(t3) - 1)]
+    r600 = _sug("R60.0", "Localized edema", t3, "lower limb edema", 0.8)
+    for text, codes in ((t, [k50, k5000]), (t2, [r110, r112]), (t3, [r609, r600])):
+        coding_safety.refine(codes, document_from_text(text))
+    assert k50.suggested and not k5000.suggested, k5000.warnings
+    assert r112.suggested and not r110.suggested
+    assert r600.suggested and not r609.suggested
 
 
 def test_r2_header_code_becomes_its_billable_default_and_acute_cough(coder):

@@ -1156,6 +1156,11 @@ def refine(codes: list, doc) -> list:
             continue
         better = [o for o in sug if o is not c and o.suggested and o.code[:3] == c.code[:3]
                   and mine < _meaning_words(o.description, core=False)]
+        for o in [o for o in better if c.evidence and not _says_more(o, c, text)]:
+            # its every span lies inside the plainer code's: what it adds ('of small intestine') is the learned
+            # tables' guess, not the note's words ("Crohn's" for K50.00 beside "Crohn's disease" K50.90)
+            _unsuggest(o, f"the note says no more than {c.code} ({c.description}) of this condition")
+            better.remove(o)
         if better:
             _unsuggest(c, f"the more specific {better[0].code} ({better[0].description}) is suggested")
             better[0].score = max(better[0].score, c.score)  # it stands for the same condition
@@ -1320,6 +1325,15 @@ def _refers(notes, code: str) -> bool:
             elif flat.startswith(lo):
                 return True
     return False
+
+
+def _says_more(o, c, text: str) -> bool:
+    """``o`` has an evidence span of its own (one not inside any of ``c``'s spans), or its evidence holds a word
+    of what ``o`` adds to ``c`` ('vomiting' in "nausea and vomiting" for R11.2 beside R11.0 Nausea)."""
+    if any(not any(x.start <= e.start and e.end <= x.end for x in c.evidence) for e in o.evidence):
+        return True
+    extra = _meaning_words(o.description, core=False) - _meaning_words(c.description, core=True)
+    return any(extra & {t.norm for t in tokenize(_phrase(text, e.start, e.end))} for e in o.evidence)
 
 
 def _parent(code: str) -> str | None:
