@@ -1156,9 +1156,11 @@ def refine(codes: list, doc) -> list:
             continue
         better = [o for o in sug if o is not c and o.suggested and o.code[:3] == c.code[:3]
                   and mine < _meaning_words(o.description, core=False)]
-        for o in [o for o in better if c.evidence and not _says_more(o, c, text)]:
+        for o in [o for o in better if c.evidence and not o.code.startswith("Z") and not _says_more(o, c, text)]:
             # its every span lies inside the plainer code's: what it adds ('of small intestine') is the learned
-            # tables' guess, not the note's words ("Crohn's" for K50.00 beside "Crohn's disease" K50.90)
+            # tables' guess, not the note's words ("Crohn's" for K50.00 beside "Crohn's disease" K50.90). (A Z
+            # code's description names a class the evidence gives by example: 'colon cancer' is Z80.0, of
+            # digestive organs.)
             _unsuggest(o, f"the note says no more than {c.code} ({c.description}) of this condition")
             better.remove(o)
         if better:
