@@ -1443,3 +1443,13 @@ def test_a_skin_cancer_of_the_face_is_not_the_ill_defined_site(coder):
     assert "C76.0" not in sug and "C44.91" in sug, sorted(sug)
     sug, _ = suggested(coder, "ASSESSMENT: Carcinoma of the cheek.\n")  # the Neoplasm Table's cheek NEC stays
     assert "C76.0" in sug, sorted(sug)
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Family history is negative for hypertension and stroke.", "Z82.3"),
+    ("Serology was negative for hepatitis B and C virus.", "B19.20"),
+    ("In 2003 a biopsy was negative for adenocarcinoma of the prostate.", "C61"),
+])
+def test_c1_a_test_negative_for_a_condition_gives_no_code(coder, text, code):
+    sug, _ = suggested(coder, text)
+    assert code not in sug, (text, sorted(sug))

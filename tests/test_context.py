@@ -388,6 +388,21 @@ def test_lists_of_risks_are_hypothetical(text, mention, expected):
     assert c.status == expected, (text, c)
 
 
+@pytest.mark.parametrize("text,mention,expected", [
+    # 'negative for' reads forward also after 'was' / 'were' / 'is' (the backward 'was negative' took the cue)
+    ("Serology was negative for hepatitis B and C virus.", "hepatitis B", "negated"),
+    ("Cultures were negative for tuberculosis.", "tuberculosis", "negated"),
+    ("The biopsy is negative for adenocarcinoma of the prostate.", "adenocarcinoma", "negated"),
+    ("Stool studies were negative for Clostridium difficile.", "Clostridium difficile", "negated"),
+    # ... and the backward cue still reads back, also before a titre
+    ("Hepatitis B serology was negative.", "Hepatitis B", "negated"),
+    ("Serology for Toxoplasma, cytomegalovirus and Brucella was negative for 1/512.", "Brucella", "negated"),
+    ("The neck was negative. She has hypertension.", "hypertension", "affirmed"),
+])
+def test_negative_for_reads_forward_after_a_verb(text, mention, expected):
+    assert status(text, mention).status == expected, (text, status(text, mention))
+
+
 def test_list_intros_round_trip_and_validation():
     rules = ContextRules.default()
     assert rules.list_intros and ContextRules.from_json(rules.to_json()).to_dict() == rules.to_dict()
