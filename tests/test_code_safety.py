@@ -367,7 +367,8 @@ def test_safety_rules_are_valid_data():
     r = coding_safety.rules()
     assert "J90" in r.codes and r.rule_for("J90").get("sentence_requires") is not None
     assert r.rule_for("C67.9") is r.codes["C67"]  # longest prefix wins over "C"
-    assert r.rule_for("I72.9") is r.rule_for("I71.40") and r.rule_for("I72.9").get("not_around") is not None  # 'I71|I72'
+    assert r.rule_for("N46.9") is r.rule_for("N97.9") and r.rule_for("N46.9")  # 'N97|N46': one rule, two categories
+    assert r.rule_for("I71.40").get("not_around") is not None and r.rule_for("I72.9").get("not_around") is not None
     from medassist import icd10
     for rule in r.combinations:
         assert icd10.lookup(rule["add"]) is not None and icd10.lookup(rule["add"]).billable
@@ -478,6 +479,12 @@ def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
     ("R59.0", "Bilateral inguinal lymph node dissection was performed.", "lymph", False),
     ("R59.9", "The 5 lymph nodes removed were all benign.", "lymph", False),
     ("R59.0", "CT confirmed large pulmonary and inguinal lymph nodes.", "lymph", True),
+    ("N50.811", "A 2 to 3 mm nodule in his right testicle.", "right testicle", False),
+    ("N50.811", "He has had right testicular pain for a week.", "right testicular", True),
+    ("Q97.3", "Karyotype: 46,XY, a normal male karyotype.", "46,XY", False),
+    ("K31.7", "Inflammation of a hyperplastic polyp of the rectum.", "polyp", False),
+    ("K31.7", "Gastroscopy showed a polyp in the gastric antrum.", "polyp", True),
+    ("H02.9", "The upper eyelid was everted for the examination.", "upper eyelid", False),
 ])
 def test_r2_injury_pain_and_other_words_rule_level(code, sentence, word, ok):
     doc = document_from_text(sentence)
@@ -1453,3 +1460,30 @@ def test_a_skin_cancer_of_the_face_is_not_the_ill_defined_site(coder):
 def test_c1_a_test_negative_for_a_condition_gives_no_code(coder, text, code):
     sug, _ = suggested(coder, text)
     assert code not in sug, (text, sorted(sug))
+
+
+@pytest.mark.parametrize("code,text,word", [
+    ("A23.9", "The Rose Bengal test was requested.", "Rose"),
+    ("G40.909", "Carbamazepine was reduced.", "Carbamazepine"),
+    ("I71.40", "A retinal macroaneurysm was observed in the upper temporal arch.", "aneurysm"),
+    ("R91.8", "A biopsy of the right upper lobe was performed.", "right upper lobe"),
+    ("I86.4", "The bleeding required hospitalization.", "required hospitalization"),
+])
+def test_c2_a_learned_word_still_needs_the_condition_named(coder, code, text, word):
+    """Words the coder pack learned for a code (a test's name, a drug, a lobe) are no mention of the condition."""
+    doc = document_from_text(text)
+    i = doc.text.index(word)
+    why = coding_safety.evidence_problem(code, doc, Span.of(doc.text, i, i + len(word)), learned=coder.learned_synonyms)
+    assert why is not None
+
+
+def test_safety_rules_define_each_code_prefix_once():
+    """A prefix written in two 'codes' rules ("I71" and "I71|I72") keeps only the later one: the earlier rule's
+    checks would silently never run."""
+    with open(coding_safety.resource_path("icd10cm/safety_rules.json"), encoding="utf-8") as fh:
+        codes = json.load(fh)["codes"]
+    seen: dict[str, str] = {}
+    for key in codes:
+        for prefix in key.split("|"):
+            assert prefix not in seen, (prefix, seen.get(prefix), key)
+            seen[prefix] = key
