@@ -1355,6 +1355,24 @@ def test_the_side_code_may_sit_under_a_sibling_subcategory():
     assert coding_safety._sibling_for_side("S52.509A", "left") == "S52.502A"
 
 
+def test_one_side_is_the_unilateral_code_and_both_sides_the_bilateral_one():
+    """Codes that name no side but one or both: 'Right undescended testicle' is Q53.10 (unilateral), bilateral
+    Q53.20; 'bilateral sensorineural hearing loss' H90.3; a one-sided hearing loss has its side's own code."""
+    assert coding_safety._sibling_for_side("Q53.9", "right") == "Q53.10"
+    assert coding_safety._sibling_for_side("Q53.9", "bilateral") == "Q53.20"
+    assert coding_safety._sibling_for_side("H90.5", "bilateral") == "H90.3"
+    assert coding_safety._sibling_for_side("S52.539A", "right") == "S52.531A"  # a code of a 7th character
+    t = "PREOPERATIVE DIAGNOSIS: Right undescended testicle."
+    q53 = _sug("Q53.9", "Undescended testicle, unspecified", t, "undescended testicle")
+    t2 = "Bilateral sensorineural hearing loss."
+    h90 = _sug("H90.5", "Unspecified sensorineural hearing loss", t2, "sensorineural hearing loss")
+    for text, c, want in ((t, q53, "Q53.10"), (t2, h90, "H90.3")):
+        codes = [c]
+        doc = document_from_text(text)
+        coding_safety.name_the_side(codes, doc, coding_safety._Sentences(doc))
+        assert not c.suggested and [x.code for x in codes if x.suggested] == [want], [x.code for x in codes]
+
+
 def test_a_recent_stemi_named_as_the_reason_for_the_visit(coder):
     sug, _ = suggested(coder, "CHIEF COMPLAINT\n\nHospital follow-up after an anterior STEMI.\n")
     assert "I21.09" in sug, sorted(sug)

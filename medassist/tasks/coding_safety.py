@@ -994,12 +994,18 @@ def _sibling_for_side(code: str, side: str) -> str | None:
     if len(up) > 1:  # and the cousins: 'of other part of unspecified foot' L97.509 + right -> L97.519 (under L97.51)
         sibs += [(cousin, icd10.lookup(cousin)) for aunt in icd10.children(up[1]) if aunt != parent
                  for cousin in icd10.children(aunt)]
+    # and the nephews: 'Undescended testicle, unspecified' Q53.9 + right -> Q53.10 (under Q53.1, unilateral)
+    sibs += [(nephew, icd10.lookup(nephew)) for sib, _ in list(sibs) for nephew in icd10.children(sib)]
     # (or the same words with the side for "unspecified": 'Cholesteatoma of external ear, unspecified ear' + left ->
-    # H60.42 'Cholesteatoma of left external ear')
-    bag = set(re.findall(r"[a-z]+", desc)) - {"unspecified"} | {side}
-    for match in (lambda d: d in wants, lambda d: "unspecified" not in d and set(re.findall(r"[a-z]+", d)) == bag):
+    # H60.42 'Cholesteatoma of left external ear'; or, where the codes name no side, "unilateral" for one side
+    # and "bilateral" for both: Q53.10 'Unspecified undescended testicle, unilateral')
+    words = set(re.findall(r"[a-z]+", desc)) - {"unspecified"}
+    bag = words | {side}
+    lateral = words | {"bilateral" if side == "bilateral" else "unilateral"}
+    for match in (lambda d: d in wants, lambda d: "unspecified" not in d and set(re.findall(r"[a-z]+", d)) == bag,
+                  lambda d: set(re.findall(r"[a-z]+", d)) - {"unspecified"} == lateral):
         for sib, se in sibs:
-            if se is not None and match(se.description.lower()):
+            if se is not None and (se.billable or seventh) and match(se.description.lower()):
                 return icd10.with_seventh(sib, seventh) if seventh else sib
     return None
 
@@ -1031,7 +1037,9 @@ def name_the_side(codes: list, doc, sents: _Sentences) -> None:
             found = {sd for sd in ("right", "left") if _SIDE_WORDS[sd].search(text, lo, hi)}
             if found:
                 break
-        if len(found) != 1 or re.search(r"\bbilateral|\bboth\b", text[a:b], re.IGNORECASE):
+        if re.search(r"\bbilateral|\bboth\b", text[a:b], re.IGNORECASE):
+            found = {"bilateral"}  # (only a code that says "bilateral" takes it)
+        if len(found) != 1:
             continue
         side = found.pop()
         sib = _sibling_for_side(c.code, side)
