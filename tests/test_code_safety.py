@@ -486,6 +486,8 @@ def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
     ("K31.7", "Gastroscopy showed a polyp in the gastric antrum.", "polyp", True),
     ("H02.9", "The upper eyelid was everted for the examination.", "upper eyelid", False),
     ("N44.2", "Left undescended testis.", "testis", False),
+    ("R52", "CHIEF COMPLAINT: Itchy scalp pain.", "pain", False),
+    ("R52", "She reports incisional pain at the port sites.", "pain", False),
     ("N44.2", "Ultrasound showed a simple cyst of the left testis.", "testis", True),
 ])
 def test_r2_injury_pain_and_other_words_rule_level(code, sentence, word, ok):
