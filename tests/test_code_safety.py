@@ -557,6 +557,11 @@ def test_r2_one_item_of_a_coordination_is_a_condition_of_its_own():
     coding_safety.covered_mentions([r50, r68, b34, b99])
     assert r50.suggested and not r68.suggested
     assert b34.suggested and not b99.suggested
+    t5 = "Squamous cell carcinoma of the tongue and mouth floor carcinoma, and nodes."
+    outer = Span.of(t5, t5.index("tongue"), t5.index(","))
+    middle = Span.of(t5, t5.index("mouth floor"), t5.index("mouth floor") + len("mouth floor"))
+    assert coding_safety._conjunct(middle, outer)  # 'and' before it, more words after it
+    assert not coding_safety._conjunct(Span.of(t5, outer.start, outer.start + 6), Span.of(t5, 0, outer.start + 6))
 
 
 def test_r2_a_more_specific_code_needs_words_of_its_own():

@@ -1365,8 +1365,7 @@ def _conjunct(inner, outer) -> bool:
     mouth floor and tongue'): the outer words go on, or come before it, with 'and' or 'or' (a comma may
     invert a term: 'infection, viral')."""
     a, b = inner.start - outer.start, inner.end - outer.start
-    return bool(_CONJ_AFTER.match(outer.text, b)) if b < len(outer.text) else bool(
-        a > 0 and _CONJ_BEFORE.search(outer.text, 0, a))
+    return bool(_CONJ_AFTER.match(outer.text, b) or (a > 0 and _CONJ_BEFORE.search(outer.text, 0, a)))
 
 
 def covered_mentions(codes: list, doc=None) -> None:
