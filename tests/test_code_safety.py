@@ -970,6 +970,11 @@ def test_an_assessment_line_makes_a_past_condition_current(coder):
     ("Pulmonary disease.", "J98.4"),  # 'Lung disease NOS'
     ("Brain tumour.", "D49.6"),  # British spelling, 'cerebrum, cerebral' of the neoplasm table
     ("Hepatic steatosis on ultrasound.", "K76.0"),
+    ("Leucopenia of 2,100 per microlitre.", "D72.819"),  # British spellings
+    ("Macroscopic haematuria.", "R31"),
+    ("Ischaemic stroke of the left middle cerebral artery.", "I63"),
+    ("Hypoalbuminaemia of 2.1 g/dl.", "E88.09"),  # the Index's word, not the tabular's
+    ("Hyponatremia of 121 mmol/l.", "E87.1"),  # 'Hypo-osmolality and hyponatremia'
 ])
 def test_lexicon_reads_an_organ_by_its_noun_or_adjective(text, code):
     from medassist.tasks.coding_lexicon import lexicon
