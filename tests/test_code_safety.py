@@ -975,6 +975,13 @@ def test_an_assessment_line_makes_a_past_condition_current(coder):
     ("Ischaemic stroke of the left middle cerebral artery.", "I63"),
     ("Hypoalbuminaemia of 2.1 g/dl.", "E88.09"),  # the Index's word, not the tabular's
     ("Hyponatremia of 121 mmol/l.", "E87.1"),  # 'Hypo-osmolality and hyponatremia'
+    ("She reports urinary urgency.", "R39.15"),  # the Index's words for 'Urgency of urination'
+    ("Coagulopathy of liver disease.", "D68.9"),
+    ("Abdominal distention after meals.", "R14.0"),  # the US spelling of 'distension'
+    ("Hyporeflexia in both legs.", "R29.2"),
+    ("A neck mass of 3 cm.", "R22.1"),
+    ("Bilateral cryptorchidism.", "Q53.9"),
+    ("Hydatid cyst of the liver.", "B67.8"),
 ])
 def test_lexicon_reads_an_organ_by_its_noun_or_adjective(text, code):
     from medassist.tasks.coding_lexicon import lexicon
@@ -1519,3 +1526,13 @@ def test_safety_rules_define_each_code_prefix_once():
         for prefix in key.split("|"):
             assert prefix not in seen, (prefix, seen.get(prefix), key)
             seen[prefix] = key
+
+
+@pytest.mark.parametrize("text,code,never", [
+    ("The physical examination revealed a right hemiparesis 4/5.", "G81.91", "G81.90"),
+    ("Left hemiplegia since the stroke in March.", "G81.94", "G81.90"),
+])
+def test_hemiplegia_of_one_side_is_coded_by_dominance_defaults(coder, text, code, never):
+    """Guideline I.C.6.a: dominance not documented, the right side is dominant and the left nondominant."""
+    sug, _ = suggested(coder, text)
+    assert code in sug and never not in sug, (text, sorted(sug))
