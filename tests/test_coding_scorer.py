@@ -156,3 +156,37 @@ def test_shipped_scorer_has_no_runaway_leaves_and_does_not_saturate_on_a_short_n
     assert len(scores) > 10 and float(np.median(scores)) < 0.5
     top3 = [cands[int(k)].code for k in np.argsort(-scores)[:3]]
     assert "J18.9" in top3 and all(c.startswith(("J18", "R50", "R05")) for c in top3)  # pneumonia, fever, cough
+
+
+def _recipe():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "models" / "coder" / "train.py"
+    spec = importlib.util.spec_from_file_location("coder_train_recipe", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_the_recipes_tree_exports_score_like_the_fitted_models():
+    """train.py writes sklearn's trees (the shipped scorer) or LightGBM's (--trees lightgbm) as TreeScorer arrays:
+    the numpy walk must give the fitted model's own probabilities (leaf values, learning rate, initial log-odds)."""
+    import pytest
+
+    recipe = _recipe()
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(600, len(cm.FEATURES)))
+    y = (X[:, 0] + 0.5 * X[:, 3] * X[:, 1] + rng.normal(scale=0.5, size=600) > 0.3).astype(int)
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    gbm = GradientBoostingClassifier(n_estimators=20, max_depth=3, learning_rate=0.1, random_state=1).fit(X, y)
+    got = cm.TreeScorer(recipe.export_trees(gbm)).score(X)
+    assert np.allclose(got, gbm.predict_proba(X)[:, 1], atol=1e-9)
+    pytest.importorskip("lightgbm")
+    lgbm = recipe.fit_trees(X, y, seed=1)
+    data = recipe.export_lightgbm(lgbm)
+    assert data["features"] == cm.FEATURES and len(data["trees"]) == 300
+    got = cm.TreeScorer(data).score(X)
+    assert np.allclose(got, lgbm.predict_proba(X)[:, 1], atol=1e-9)
+    assert got.min() < 0.2 and got.max() > 0.8  # it learned the signal
