@@ -494,6 +494,8 @@ def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
     ("K01.0", "Extraction of the lower canine.", "lower canine", False),
     ("R52", "CHIEF COMPLAINT: Itchy scalp pain.", "pain", False),
     ("R52", "She reports incisional pain at the port sites.", "pain", False),
+    ("R52", "She can continue to take Tylenol for the pain.", "pain", False),  # the pain named before
+    ("R52", "The pain persisted despite multiple pain medications.", "pain", False),
     ("N44.2", "Ultrasound showed a simple cyst of the left testis.", "testis", True),
 ])
 def test_r2_injury_pain_and_other_words_rule_level(code, sentence, word, ok):
