@@ -496,6 +496,9 @@ def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
     ("R52", "She reports incisional pain at the port sites.", "pain", False),
     ("R52", "She can continue to take Tylenol for the pain.", "pain", False),  # the pain named before
     ("R52", "The pain persisted despite multiple pain medications.", "pain", False),
+    ("R46.3", "An anticholinergic at night to prevent bladder overactivity.", "overactivity", False),
+    ("B06.9", "Blood type AB negative, rubella immune, VDRL nonreactive.", "rubella", False),
+    ("B06.9", "A maculopapular rash; serology confirmed rubella.", "rubella", True),
     ("N44.2", "Ultrasound showed a simple cyst of the left testis.", "testis", True),
 ])
 def test_r2_injury_pain_and_other_words_rule_level(code, sentence, word, ok):
@@ -990,6 +993,7 @@ def test_an_assessment_line_makes_a_past_condition_current(coder):
     ("A neck mass of 3 cm.", "R22.1"),
     ("Bilateral cryptorchidism.", "Q53.9"),
     ("Hydatid cyst of the liver.", "B67.8"),
+    ("Bladder overactivity despite oxybutynin.", "N32.81"),
 ])
 def test_lexicon_reads_an_organ_by_its_noun_or_adjective(text, code):
     from medassist.tasks.coding_lexicon import lexicon
@@ -1515,6 +1519,7 @@ def test_c1_a_test_negative_for_a_condition_gives_no_code(coder, text, code):
     ("I71.40", "A retinal macroaneurysm was observed in the upper temporal arch.", "aneurysm"),
     ("R91.8", "A biopsy of the right upper lobe was performed.", "right upper lobe"),
     ("I86.4", "The bleeding required hospitalization.", "required hospitalization"),
+    ("K83.1", "Stasis ulcers of the lower extremities.", "Stasis"),
 ])
 def test_c2_a_learned_word_still_needs_the_condition_named(coder, code, text, word):
     """Words the coder pack learned for a code (a test's name, a drug, a lobe) are no mention of the condition."""
