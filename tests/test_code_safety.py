@@ -1549,3 +1549,14 @@ def test_hemiplegia_of_one_side_is_coded_by_dominance_defaults(coder, text, code
     """Guideline I.C.6.a: dominance not documented, the right side is dominant and the left nondominant."""
     sug, _ = suggested(coder, text)
     assert code in sug and never not in sug, (text, sorted(sug))
+
+
+@pytest.mark.parametrize("text,want,never", [
+    ("PREOPERATIVE DIAGNOSIS: Left testicular torsion.\n\nHISTORY: He woke with severe left testicular pain and "
+     "scrotal swelling.\n", {"N44.00"}, {"N50.812", "N50.82"}),
+    ("POSTOPERATIVE DIAGNOSES:\n1. Left testicular torsion.\n2. Left testicular abscess.\n", {"N44.00", "N45.4"},
+     {"N50.9"}),
+])
+def test_testicular_pain_is_integral_to_a_torsion_and_an_abscess_is_n45_4(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
