@@ -1393,6 +1393,9 @@ def test_one_side_is_the_unilateral_code_and_both_sides_the_bilateral_one():
     assert coding_safety._sibling_for_side("Q53.9", "bilateral") == "Q53.20"
     assert coding_safety._sibling_for_side("H90.5", "bilateral") == "H90.3"
     assert coding_safety._sibling_for_side("S52.539A", "right") == "S52.531A"  # a code of a 7th character
+    assert coding_safety._sibling_for_side("G56.00", "bilateral") == "G56.03"  # 'bilateral upper limbs'
+    assert coding_safety._sibling_for_side("R10.20", "bilateral") == "R10.23"  # 'pain bilateral' (no 'side')
+    assert coding_safety._sibling_for_side("M25.569", "bilateral") is None  # knee pain has no bilateral code
     t = "PREOPERATIVE DIAGNOSIS: Right undescended testicle."
     q53 = _sug("Q53.9", "Undescended testicle, unspecified", t, "undescended testicle")
     t2 = "Bilateral sensorineural hearing loss."
@@ -1402,6 +1405,16 @@ def test_one_side_is_the_unilateral_code_and_both_sides_the_bilateral_one():
         doc = document_from_text(text)
         coding_safety.name_the_side(codes, doc, coding_safety._Sentences(doc))
         assert not c.suggested and [x.code for x in codes if x.suggested] == [want], [x.code for x in codes]
+    # no bilateral code, and the mention itself says both sides: the right and the left codes
+    t3 = "ASSESSMENT: Bilateral knee pain.\nPLAN: Physical therapy."
+    m25 = _sug("M25.569", "Pain in unspecified knee", t3, "knee pain")
+    t4 = "Bilateral lower extremity edema. Knee pain after a fall."
+    m25b = _sug("M25.569", "Pain in unspecified knee", t4, "Knee pain")
+    for text, c, want in ((t3, m25, ["M25.561", "M25.562"]), (t4, m25b, ["M25.569"])):
+        codes = [c]
+        doc = document_from_text(text)
+        coding_safety.name_the_side(codes, doc, coding_safety._Sentences(doc))
+        assert [x.code for x in codes if x.suggested] == want, [x.code for x in codes]
 
 
 def test_a_recent_stemi_named_as_the_reason_for_the_visit(coder):

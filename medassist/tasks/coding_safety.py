@@ -999,11 +999,14 @@ def _sibling_for_side(code: str, side: str) -> str | None:
     # (or the same words with the side for "unspecified": 'Cholesteatoma of external ear, unspecified ear' + left ->
     # H60.42 'Cholesteatoma of left external ear'; or, where the codes name no side, "unilateral" for one side
     # and "bilateral" for both: Q53.10 'Unspecified undescended testicle, unilateral')
-    words = set(re.findall(r"[a-z]+", desc)) - {"unspecified"}
+    def bag_of(d: str) -> set:  # (plural folded, "side" a filler: 'bilateral upper limbs', 'pain bilateral')
+        return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in re.findall(r"[a-z]+", d)} - {"side"}
+
+    words = bag_of(desc) - {"unspecified"}
     bag = words | {side}
     lateral = words | {"bilateral" if side == "bilateral" else "unilateral"}
-    for match in (lambda d: d in wants, lambda d: "unspecified" not in d and set(re.findall(r"[a-z]+", d)) == bag,
-                  lambda d: set(re.findall(r"[a-z]+", d)) - {"unspecified"} == lateral):
+    for match in (lambda d: d in wants, lambda d: "unspecified" not in d and bag_of(d) == bag,
+                  lambda d: bag_of(d) - {"unspecified"} == lateral):
         for sib, se in sibs:
             if se is not None and (se.billable or seventh) and match(se.description.lower()):
                 return icd10.with_seventh(sib, seventh) if seventh else sib
@@ -1022,10 +1025,14 @@ def current_beats_history(codes: list) -> None:
             _unsuggest(z, f"the note states {src} as current")
 
 
+_BOTH = re.compile(r"\bbilateral|\bboth\b", re.IGNORECASE)
+
+
 def name_the_side(codes: list, doc, sents: _Sentences) -> None:
     """A suggested code for an unspecified side whose evidence (or its sentence) names one side gets that
-    side's code: "Right wrist Colles fracture" S52.531A, "Right knee MCL strain" S83.411A. Both sides, or
-    none: the code stays."""
+    side's code: "Right wrist Colles fracture" S52.531A, "Right knee MCL strain" S83.411A. Both sides: the bilateral
+    code, or where there is none and the mention itself says so ("Bilateral knee pain"), the right and the left
+    codes. No side: the code stays."""
     text = doc.text
     for c in list(codes):
         if not c.suggested or not c.evidence or "unspecified" not in c.description.lower():
@@ -1037,18 +1044,23 @@ def name_the_side(codes: list, doc, sents: _Sentences) -> None:
             found = {sd for sd in ("right", "left") if _SIDE_WORDS[sd].search(text, lo, hi)}
             if found:
                 break
-        if re.search(r"\bbilateral|\bboth\b", text[a:b], re.IGNORECASE):
-            found = {"bilateral"}  # (only a code that says "bilateral" takes it)
+        if _BOTH.search(text, a, b):
+            found = {"bilateral"}  # (a code that says "bilateral" takes it, or, said on the mention, both sides' codes)
         if len(found) != 1:
             continue
         side = found.pop()
-        sib = _sibling_for_side(c.code, side)
-        if sib is None:
+        sibs = [_sibling_for_side(c.code, side)]
+        if sibs[0] is None and side == "bilateral" and _BOTH.search(_phrase(text, e.start, e.end)):
+            # no bilateral code: "Bilateral knee pain" is M25.561 and M25.562 (the word on the mention itself)
+            sibs = [_sibling_for_side(c.code, "right"), _sibling_for_side(c.code, "left")]
+        if None in sibs:
             continue
-        _promote(codes, sib, c, c.score, c.evidence, f"the side the note names: {side} ({c.code} is the unspecified side)")
-        made = next(o for o in codes if o.code == sib)
-        made.warnings = [w for w in made.warnings if not w.startswith("not suggested")]  # judged on c's evidence
-        _unsuggest(c, f"replaced by {sib}: the note names the {side} side")
+        for sib in sibs:
+            _promote(codes, sib, c, c.score, c.evidence,
+                     f"the side the note names: {side} ({c.code} is the unspecified side)")
+            made = next(o for o in codes if o.code == sib)
+            made.warnings = [w for w in made.warnings if not w.startswith("not suggested")]  # judged on c's evidence
+        _unsuggest(c, f"replaced by {' and '.join(sibs)}: the note names the {side} side" + ("s" if len(sibs) > 1 else ""))
 
 
 def external_cause(codes: list, doc, sents: _Sentences) -> None:
