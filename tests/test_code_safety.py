@@ -499,6 +499,9 @@ def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
     ("R46.3", "An anticholinergic at night to prevent bladder overactivity.", "overactivity", False),
     ("B06.9", "Blood type AB negative, rubella immune, VDRL nonreactive.", "rubella", False),
     ("B06.9", "A maculopapular rash; serology confirmed rubella.", "rubella", True),
+    ("Q23.1", "Status post aortic valve replacement with St. Jude mechanical valve.", "aortic valve", False),
+    ("Q23.1", "Congenital aortic insufficiency of a bicuspid aortic valve.", "aortic insufficiency", True),
+    ("L90.5", "Three lesions within the small bowel, the largest with a white scar on the surface.", "scar", False),
     ("N44.2", "Ultrasound showed a simple cyst of the left testis.", "testis", True),
 ])
 def test_r2_injury_pain_and_other_words_rule_level(code, sentence, word, ok):
