@@ -1001,6 +1001,8 @@ def test_an_assessment_line_makes_a_past_condition_current(coder):
     ("Bilateral cryptorchidism.", "Q53.9"),
     ("Hydatid cyst of the liver.", "B67.8"),
     ("Bladder overactivity despite oxybutynin.", "N32.81"),
+    ("Pericardial tamponade.", "I31.4"),
+    ("Status post aortic valve replacement.", "Z95.2"),
 ])
 def test_lexicon_reads_an_organ_by_its_noun_or_adjective(text, code):
     from medassist.tasks.coding_lexicon import lexicon
@@ -1580,3 +1582,11 @@ def test_hemiplegia_of_one_side_is_coded_by_dominance_defaults(coder, text, code
 def test_testicular_pain_is_integral_to_a_torsion_and_an_abscess_is_n45_4(coder, text, want, never):
     sug, _ = suggested(coder, text)
     assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
+def test_a_valve_replaced_in_the_operation_described_is_no_status_code(coder):
+    sug, _ = suggested(coder, "PROCEDURE: Aortic valve replacement with a 23 mm bioprosthesis.\n"
+                              "INDICATION: Severe aortic stenosis.\n")
+    assert "Z95.2" not in sug and "I35.0" in sug, sorted(sug)
+    sug, _ = suggested(coder, "HISTORY: Status post aortic valve replacement in 2015, on warfarin.\n")
+    assert "Z95.2" in sug, sorted(sug)
