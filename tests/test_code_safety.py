@@ -1003,6 +1003,8 @@ def test_an_assessment_line_makes_a_past_condition_current(coder):
     ("Bladder overactivity despite oxybutynin.", "N32.81"),
     ("Pericardial tamponade.", "I31.4"),
     ("Status post aortic valve replacement.", "Z95.2"),
+    ("Cellulitis of the right foot.", "L03.115"),  # a limb's cellulitis by its side, not L03.90
+    ("Left leg cellulitis.", "L03.116"),
 ])
 def test_lexicon_reads_an_organ_by_its_noun_or_adjective(text, code):
     from medassist.tasks.coding_lexicon import lexicon
