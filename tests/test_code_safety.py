@@ -1592,3 +1592,18 @@ def test_a_valve_replaced_in_the_operation_described_is_no_status_code(coder):
     assert "Z95.2" not in sug and "I35.0" in sug, sorted(sug)
     sug, _ = suggested(coder, "HISTORY: Status post aortic valve replacement in 2015, on warfarin.\n")
     assert "Z95.2" in sug, sorted(sug)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    ("SOCIAL HISTORY: Current smoker since teens.\n", {"F17.200"}, {"Z87.891"}),
+    ("SOCIAL HISTORY: He smokes 1 pack a day.\n", {"F17.210"}, {"Z87.891"}),
+    ("SOCIAL HISTORY: Former smoker, quit in 2010.\n", {"Z87.891"}, {"F17.200", "F17.210"}),
+    ("A 77-year-old man, ex-smoker of 60 cigarettes/day, with a history of hypertension.", {"Z87.891"}, {"F17.210"}),
+    ("SOCIAL HISTORY: No history of smoking. Her mother is a smoker.\n", set(), {"Z87.891", "F17.200"}),
+    ("PLAN: He agrees to quit smoking before his next visit.\n", set(), {"Z87.891"}),
+])
+def test_tobacco_status_from_the_social_history(coder, text, want, never):
+    """A current smoker is nicotine dependence (the Index: 'Smoker - see Dependence, drug, nicotine'), F17.210 when
+    cigarettes or packs are named; a former smoker is Z87.891, never beside a current F17.2-."""
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
