@@ -178,13 +178,11 @@ def test_the_recipes_tree_exports_score_like_the_fitted_models():
     rng = np.random.default_rng(5)
     X = rng.normal(size=(600, len(cm.FEATURES)))
     y = (X[:, 0] + 0.5 * X[:, 3] * X[:, 1] + rng.normal(scale=0.5, size=600) > 0.3).astype(int)
-    from sklearn.ensemble import GradientBoostingClassifier
-
-    gbm = GradientBoostingClassifier(n_estimators=20, max_depth=3, learning_rate=0.1, random_state=1).fit(X, y)
+    gbm = recipe.fit_sklearn(X, y, seed=1)
     got = cm.TreeScorer(recipe.export_trees(gbm)).score(X)
     assert np.allclose(got, gbm.predict_proba(X)[:, 1], atol=1e-9)
     pytest.importorskip("lightgbm")
-    lgbm = recipe.fit_trees(X, y, seed=1)
+    lgbm = recipe.fit_lightgbm(X, y, seed=1)
     data = recipe.export_lightgbm(lgbm)
     assert data["features"] == cm.FEATURES and len(data["trees"]) == 300
     got = cm.TreeScorer(data).score(X)

@@ -976,8 +976,10 @@ def widen_to_terms(codes: list, doc, sents: _Sentences) -> None:
 
 
 def _sibling_for_side(code: str, side: str) -> str | None:
-    """The code of the same parent whose description is this one's with its "unspecified" side named:
-    S52.539A 'Colles' fracture of unspecified radius' + right -> S52.531A; None when there is none."""
+    """The billable code near ``code`` (a sibling, cousin or nephew) whose description is this one's with its
+    "unspecified" side named: S52.539A 'Colles' fracture of unspecified radius' + right -> S52.531A; ``side`` is
+    'right', 'left' or 'bilateral' ('unilateral' / 'bilateral' where the codes name no side: Q53.9 + right ->
+    Q53.10). None when there is none."""
     cs = icd10.codeset()
     split = cs.split_seventh(code)
     base, seventh = split if split else (code, None)

@@ -15,7 +15,7 @@ Steps:
  4. 5-fold cross-fitting on the training notes: features of each fold come from tables learned on the
     other folds, so the scorer sees the same noise as on unseen notes;
  5. fit gradient-boosted trees (sklearn, build time only; 250 trees of depth 4, >= 20 rows a leaf; ``--trees lightgbm``:
-    LightGBM's 300 trees of at most 31 leaves and depth 6, measured but not shipped, see fit_trees) on candidate features
+    LightGBM's 300 trees of at most 31 leaves and depth 6, measured but not shipped, see fit_lightgbm) on candidate features
     (coding_model.FEATURES: the mention tables, context, kNN, and since 2026-12-05 how the note states the code:
     evidence count and strength, specificity, sibling candidates, rank, and how much of the code's description
     / index terms the note and its evidence sentences hold), export them as JSON (scorer.json);
@@ -139,7 +139,17 @@ def featurize(ids, docs, know, classify, lex):
     return np.asarray(rows, dtype=np.float64), meta
 
 
-def fit_trees(X, y, seed: int = SEED):
+def fit_sklearn(X, y, seed: int = SEED):
+    """The shipped scorer's trees: sklearn's 250 of depth 4. ``min_samples_leaf``: a leaf of a handful of rows gets
+    a huge log-odds step (Newton step over a tiny hessian; one final pack had leaves of -28,000) and a note unlike
+    the training notes then scores 1.0 on everything."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    return GradientBoostingClassifier(n_estimators=250, max_depth=4, learning_rate=0.06, subsample=0.8,
+                                      min_samples_leaf=20, random_state=seed).fit(X, y)
+
+
+def fit_lightgbm(X, y, seed: int = SEED):
     """``--trees lightgbm``: LightGBM, deterministic (one thread). Measured 2026-12-05 (session 10) against the
     shipped sklearn trees: on the same cached CodiEsp features (train folds -> dev, three seeds each) MAP 0.5589 vs
     0.5517 before the safety pass; train-only packs under the same rules, bench/codiesp.py: MAP 0.5629 vs 0.5547,
@@ -193,6 +203,10 @@ def export_trees(gbm) -> dict:
     return {"features": cm.FEATURES, "init": float(np.log(p / (1 - p))), "trees": trees}
 
 
+# --trees: how the scorer's trees are fitted and written as TreeScorer arrays
+TREES = {"sklearn": (fit_sklearn, export_trees), "lightgbm": (fit_lightgbm, export_lightgbm)}
+
+
 def rank_and_suggest(meta, scores, thr):
     rankings, suggested, best = {}, {}, {}
     for (i, code, status), s in zip(meta, scores):
@@ -211,8 +225,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-refine", action="store_true", help="keep the +-1 line evidence windows")
     ap.add_argument("--threshold", type=float, default=None, help="operating threshold (default: tuned on dev)")
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--trees", choices=["sklearn", "lightgbm"], default="sklearn",
-                    help="the scorer's trees (the shipped pack: sklearn; lightgbm: measured, not shipped, see fit_trees)")
+    ap.add_argument("--trees", choices=sorted(TREES), default="sklearn",
+                    help="the scorer's trees (the shipped pack: sklearn; lightgbm: measured, not shipped, see fit_lightgbm)")
     ap.add_argument("--metrics", type=Path, default=None,
                     help="with --final: a JSON file of the train-only model's dev numbers to put in the manifest "
                          "(models/coder/dev_metrics.json, measured by bench/codiesp.py with the current rules)")
@@ -247,18 +261,9 @@ def main(argv=None) -> int:
         print(f"fold {k}: {X.shape[0]} candidates, {y.sum()} positive; {time.time()-t0:.1f}s", flush=True)
     X = np.vstack(X_parts)
     y = np.concatenate(y_parts)
-    # min_samples_leaf: a leaf of a handful of rows gets a huge log-odds step (Newton step over a tiny hessian;
-    # one final pack had leaves of -28,000) and a note unlike the training notes then scores 1.0 on everything
-    if args.trees == "lightgbm":
-        gbm = fit_trees(X, y)
-        scorer_json = export_lightgbm(gbm)
-    else:
-        from sklearn.ensemble import GradientBoostingClassifier
-
-        gbm = GradientBoostingClassifier(n_estimators=250, max_depth=4, learning_rate=0.06, subsample=0.8,
-                                         min_samples_leaf=20, random_state=SEED)
-        gbm.fit(X, y)
-        scorer_json = export_trees(gbm)
+    fit, export = TREES[args.trees]
+    gbm = fit(X, y)
+    scorer_json = export(gbm)
     scorer = cm.TreeScorer(scorer_json)
     assert np.allclose(scorer.score(X[:2000]), gbm.predict_proba(X[:2000])[:, 1], atol=1e-6)
     print(f"scorer fitted; {time.time()-t0:.1f}s", flush=True)
