@@ -364,6 +364,19 @@ def test_a_problem_list_is_current_not_past_history():
     ("Risk of anesthesia, bleeding, infection, pain, MI, DVT, PE were discussed.", "bleeding", "hypothetical"),
     ("He is at risk of falls and was treated for sepsis, pneumonia and a stroke last month.", "stroke", "affirmed"),
     ("He is at risk of falls.", "falls", "hypothetical"),
+    # "risk for" is the same risk ("high risk for PE" gave an affirmed pulmonary embolism)
+    ("He cannot be taken off Coumadin due to the swelling and high risk for PE.", "PE", "hypothetical"),
+    ("She is at increased risk for stroke.", "stroke", "hypothetical"),
+    ("Risk for anesthesia, bleeding, infection, DVT, and PE were discussed.", "DVT", "hypothetical"),
+    ("She is at risk for falls, and she has diabetes and hypertension.", "hypertension", "affirmed"),
+    # "pain free": the word before "free" is absent ("back to normal and pain free now" gave R52)
+    ("He seems to be back to normal and pain free now.", "pain", "negated"),
+    ("She has been chest pain-free since the stent.", "chest pain", "negated"),
+    ("Seizure-free for 2 years on levetiracetam.", "Seizure", "negated"),
+    ("There is moderate free fluid in the pelvis.", "free fluid", "affirmed"),
+    ("Free air under the diaphragm.", "Free air", "affirmed"),
+    ("Tension-free hernia repair with mesh.", "hernia", "affirmed"),
+    ("She is symptom free at rest but has angina on exertion.", "angina", "affirmed"),
     ("The risk of the procedure discussed include infection, bleeding, allergic reaction, dural puncture, headache, "
      "nerve injuries, spinal cord injury.", "headache", "hypothetical"),
     ("The risk of the procedure discussed include infection, bleeding, dural puncture.", "dural puncture", "hypothetical"),
