@@ -1635,3 +1635,44 @@ def test_c2_rules_found_on_us_notes(coder, code, text, word, ok):
     i = doc.text.index(word)
     why = coding_safety.evidence_problem(code, doc, Span.of(doc.text, i, i + len(word)), learned=coder.learned_synonyms)
     assert (why is None) == ok, (code, text, why)
+
+
+@pytest.mark.parametrize("code,text,word,ok", [
+    # a second reading of the US notes' suggestions
+    ("I26.99", "Placement of a Gore-Tex shunt between the ascending aorta and pulmonary artery.", "pulmonary artery", False),
+    ("I26.99", "CT angiogram showed a pulmonary embolism in the right lower lobe artery.", "pulmonary embolism", True),
+    ("M54.50", "The patient reports some nausea when he is sitting in the back of the car.", "back", False),
+    ("M54.9", "He was able to ambulate back to his house after the incident but with pain.", "back to his house after the incident but with pain", False),
+    ("M54.50", "She has had low back pain for two weeks.", "low back pain", True),
+    ("M54.9", "Initially the pain would only happen when she took a step back.", "pain would only happen when she took a step back", False),
+    ("K22.70", "A 47-year-old male with a history of chronic esophageal stricture.", "esophageal stricture", False),
+    ("K22.70", "Biopsies confirmed Barrett's esophagus without dysplasia.", "Barrett's esophagus", True),
+    ("K83.1", "This is for cholelithiasis prior to her Lap-Banding procedure.", "cholelithiasis", False),
+    ("K83.1", "MRCP showed a distal common bile duct stricture with obstruction.", "common bile duct stricture", True),
+    ("R20.0", "The skin and vas were anesthetized with local anesthesia.", "skin and vas were anesthetized with local anesthesia", False),
+    ("R20.0", "He reports numbness and anesthesia of the skin over the lateral thigh.", "anesthesia of the skin", True),
+    ("K76.6", "Report your blood pressures to me via the patient portal.", "portal", False),
+    ("K76.6", "Cirrhosis with portal hypertension and varices.", "portal hypertension", True),
+    ("C76.3", "The pelvic lymph nodes demonstrated metastatic adenocarcinoma.", "pelvic lymph nodes demonstrated metastatic adenocarcinoma", False),
+])
+def test_c2_rules_found_on_a_second_reading_of_us_notes(coder, code, text, word, ok):
+    doc = document_from_text(text)
+    i = doc.text.index(word)
+    why = coding_safety.evidence_problem(code, doc, Span.of(doc.text, i, i + len(word)), learned=coder.learned_synonyms)
+    assert (why is None) == ok, (code, text, why)
+
+
+def test_a_side_word_of_another_list_item_gives_no_side(coder):
+    """'right foot pain, right ankle soreness and swelling, and left ankle soreness': the left is the ankle's; the
+    term 'Pain in left foot' took it across two commas (M79.672 beside M79.671)."""
+    text = ("REVIEW OF SYSTEMS\n\nMusculoskeletal: Reports right foot pain, right ankle soreness and swelling, and left "
+            "ankle soreness and instability.")
+    from medassist.tasks.coding_lexicon import lexicon
+    found = {term.code for term, _ in lexicon().match(text, 0, len(text))}
+    assert "M79.671" in found and "M79.672" not in found, sorted(found)
+    _, listed = suggested(coder, text)
+    assert "M79.672" not in listed or listed["M79.672"].score < listed["M79.671"].score
+    t = "Pain in both wrists, loss of strength in the hands, with greater intensity in the right."
+    assert "M25.531" in {term.code for term, _ in lexicon().match(t, 0, len(t))}  # both sides include the right
+    t = "Foot pain, left."  # the inverted form of one item keeps its side
+    assert "M79.672" in {term.code for term, _ in lexicon().match(t, 0, len(t))}

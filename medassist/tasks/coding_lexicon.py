@@ -154,6 +154,7 @@ class Lexicon:
                     out.append((term, spans))
         if any(len(sp) > 1 for _, sp in out):
             out = _drop_joined_items(text, out, toks)
+            out = [(term, sp) for term, sp in out if not _side_of_another_item(text, sp, toks)]
         return out
 
 
@@ -193,6 +194,35 @@ def _drop_joined_items(text: str, out: list, toks) -> list:
         if ok:
             keep.append((term, spans))
     return keep
+
+
+def _side(word: str) -> str | None:
+    w = word.lower()
+    return "both" if w.startswith("bilater") or w == "both" else w if w in ("left", "right") else None
+
+
+def _side_of_another_item(text: str, spans, toks) -> bool:
+    """The term's side word lies in another comma / semicolon item than the rest of its words, and the rest's own
+    item names another side: "right foot pain, right ankle soreness and swelling, and left ankle soreness" is no
+    'Pain in left foot' (the foot's side is the right; the left is the ankle's). "Pain in both wrists, ..., greater in
+    the right" keeps the right: both sides include it."""
+    sided = [sp for sp in spans if _side(text[sp[0]:sp[1]])]
+    if len(sided) != 1 or len(spans) < 2:
+        return False
+    side_sp = sided[0]
+    rest = [sp for sp in spans if sp != side_sp]
+    hi = max(b for _, b in spans)
+
+    def item(pos: int) -> tuple[int, int]:
+        start = max(text.rfind(",", 0, pos), text.rfind(";", 0, pos), text.rfind(".", 0, pos))
+        ends = [x for x in (text.find(",", pos, hi), text.find(";", pos, hi)) if x >= 0]
+        return start, min(ends, default=hi)
+
+    home = item(rest[0][0])
+    if any(item(a) != home for a, _ in rest) or item(side_sp[0]) == home:
+        return False
+    named = {_side(text[t.start:t.end]) for t in toks if home[0] < t.start < home[1]} - {None}
+    return bool(named) and "both" not in named and _side(text[side_sp[0]:side_sp[1]]) not in named
 
 
 #: a neoplasm-table term ("<site> tumor") matches when at most this many other content words lie between its words
