@@ -1681,6 +1681,8 @@ def test_c2_rules_found_on_us_notes(coder, code, text, word, ok):
     ("B20", "Positive for HCV antibodies.", "HCV", False),
     ("K75.9", "CHIEF COMPLAINT: Hepatitis C.", "Hepatitis", False),
     ("K75.9", "Elevated transaminases from hepatitis of unclear cause.", "hepatitis", True),
+    ("Z87.891", "PROCEDURE PERFORMED: Ex-plantation of inflatable penile prosthesis.", "Ex", False),
+    ("Z87.891", "He is a former smoker, quit in 2010.", "former smoker", True),
     ("K76.6", "Cirrhosis with portal hypertension and varices.", "portal hypertension", True),
     ("C76.3", "The pelvic lymph nodes demonstrated metastatic adenocarcinoma.", "pelvic lymph nodes demonstrated metastatic adenocarcinoma", False),
 ])

@@ -377,6 +377,11 @@ def test_a_problem_list_is_current_not_past_history():
     ("Free air under the diaphragm.", "Free air", "affirmed"),
     ("Tension-free hernia repair with mesh.", "hernia", "affirmed"),
     ("She is symptom free at rest but has angina on exertion.", "angina", "affirmed"),
+    # "perhaps" / "maybe" are hedges like "possibly", within their clause
+    ("It was thought to be perhaps necrotic lung tissue, perhaps a deposit related to tuberculosis in the cavity.",
+     "tuberculosis", "uncertain"),
+    ("Maybe a viral infection.", "viral infection", "uncertain"),
+    ("Perhaps he will need surgery. He has a hernia.", "hernia", "affirmed"),
     ("The risk of the procedure discussed include infection, bleeding, allergic reaction, dural puncture, headache, "
      "nerve injuries, spinal cord injury.", "headache", "hypothetical"),
     ("The risk of the procedure discussed include infection, bleeding, dural puncture.", "dural puncture", "hypothetical"),
