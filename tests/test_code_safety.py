@@ -1683,6 +1683,14 @@ def test_c2_rules_found_on_us_notes(coder, code, text, word, ok):
     ("K75.9", "Elevated transaminases from hepatitis of unclear cause.", "hepatitis", True),
     ("Z87.891", "PROCEDURE PERFORMED: Ex-plantation of inflatable penile prosthesis.", "Ex", False),
     ("Z87.891", "He is a former smoker, quit in 2010.", "former smoker", True),
+    # CodiEsp dev suggestions that are not a mention of the code
+    ("H02.402", "The examination revealed a hard erythematous swelling of the left upper eyelid.", "left upper eyelid", False),
+    ("H02.402", "She has ptosis of the left upper eyelid.", "ptosis of the left upper eyelid", True),
+    ("H33.22", "Fundus examination showed retinal hemorrhages in the left eye.", "retinal", False),
+    ("H33.22", "OCT showed a serous retinal detachment in the left eye.", "serous retinal detachment", True),
+    ("K63.9", "A patient with Crohn's disease, with multiple complications from sprouts and who required intestinal resection.",
+     "disease, with multiple complications from sprouts and who required intestinal", False),
+    ("M54.9", "Epigastric pain radiating to the back, with vomiting.", "pain radiating to the back", False),
     ("K76.6", "Cirrhosis with portal hypertension and varices.", "portal hypertension", True),
     ("C76.3", "The pelvic lymph nodes demonstrated metastatic adenocarcinoma.", "pelvic lymph nodes demonstrated metastatic adenocarcinoma", False),
 ])
