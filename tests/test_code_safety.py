@@ -1682,6 +1682,8 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("K63.9", "A patient with Crohn's disease, with multiple complications from sprouts and who required intestinal resection.",
      "disease, with multiple complications from sprouts and who required intestinal", False),
     ("M54.9", "Epigastric pain radiating to the back, with vomiting.", "pain radiating to the back", False),
+    ("R60.9", "Only a cotton exudate was observed in reabsorption below the left fovea.", "fovea", False),
+    ("R60.9", "She has bilateral leg swelling and edema of the ankles.", "edema", True),
     ("K76.6", "Cirrhosis with portal hypertension and varices.", "portal hypertension", True),
     ("C76.3", "The pelvic lymph nodes demonstrated metastatic adenocarcinoma.", "pelvic lymph nodes demonstrated metastatic adenocarcinoma", False),
 ])
