@@ -182,8 +182,9 @@ def is_heading(text: str, start: int, end: int) -> bool:
 _SIDE = re.compile(r"\b(right|left)\b", re.IGNORECASE)
 
 
-_SIDE_WORDS = {"right": re.compile(r"\b(?:right|rt|od|re|dextr\w*)\b|\bbilateral|\bboth\b", re.IGNORECASE),
-               "left": re.compile(r"\b(?:left|lt|os|le|sinistr\w*)\b|\bbilateral|\bboth\b", re.IGNORECASE)}
+_BOTH = re.compile(r"\bbilateral|\bboth\b", re.IGNORECASE)
+_SIDE_WORDS = {"right": re.compile(r"\b(?:right|rt|od|re|dextr\w*)\b|" + _BOTH.pattern, re.IGNORECASE),
+               "left": re.compile(r"\b(?:left|lt|os|le|sinistr\w*)\b|" + _BOTH.pattern, re.IGNORECASE)}
 
 
 @lru_cache(maxsize=4096)
@@ -1025,9 +1026,6 @@ def current_beats_history(codes: list) -> None:
         src = _history_source(z)
         if src in current:
             _unsuggest(z, f"the note states {src} as current")
-
-
-_BOTH = re.compile(r"\bbilateral|\bboth\b", re.IGNORECASE)
 
 
 def name_the_side(codes: list, doc, sents: _Sentences) -> None:
