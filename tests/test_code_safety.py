@@ -1495,6 +1495,41 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     assert want in listed and "lexicon" in listed[want].sources, (text, sorted(listed)[:10])
 
 
+@pytest.mark.parametrize("text,want,not_wanted", [
+    # US wordings the tabular list does not give (resources/icd10cm/abbreviations.json), the side and the stage
+    # taken from the mention
+    ("PREOPERATIVE DIAGNOSIS: Aortic stenosis.\n", "I35.0", ()),  # the tabular says 'Nonrheumatic aortic (valve) stenosis'
+    ("ASSESSMENT: 1. Left flank pain.\n", "R10.A2", ("R10.9", "R52")),
+    ("ASSESSMENT: 1. Right pelvic pain. 2. Right ovarian mass.\n", "R10.21", ("R52",)),
+    ("PREOPERATIVE DIAGNOSIS: Abnormal uterine bleeding.\n", "N93.9", ()),
+    ("PREOPERATIVE DIAGNOSIS: Right cubital tunnel syndrome.\n", "G56.21", ()),
+    ("PREOPERATIVE DIAGNOSIS: Severe degenerative joint disease of the right knee.\n", "M17.11", ("M19.90",)),
+    ("PREOPERATIVE DIAGNOSIS: Rotator cuff tear, left.\n", "M75.102", ()),
+    ("PREOPERATIVE DIAGNOSIS: Epiretinal membrane, right eye.\n", "H35.371", ()),
+    ("PREOPERATIVE DIAGNOSIS: Stage IV necrotic sacral decubitus.\n", "L89.154", ("L89.159",)),
+    ("ASSESSMENT: Stage 3 pressure ulcer of the sacrum.\n", "L89.153", ("L89.893",)),  # 'sacral region'
+    ("PREOPERATIVE DIAGNOSIS: Carious teeth #2 and #19 and left mandibular dental abscess.\n", "K04.7", ()),
+    ("DIAGNOSIS: Incomplete abortion.\n", "O03.4", ()),
+    ("PREOPERATIVE DIAGNOSIS: Bilateral inguinal hernia.\n", "K40.20", ("K40.90",)),  # one condition, both sides
+    ("PREOPERATIVE DIAGNOSIS: A 10-1/2 week pregnancy, spontaneous, incomplete abortion.\n", "O03.4", ("O03.9",)),
+    ("PREOPERATIVE DIAGNOSIS: Degenerative arthritis of left knee.\n", "M17.12", ("M25.562",)),
+    ("ASSESSMENT: Right hip degenerative joint disease.\n", "M16.11", ()),
+    ("PREOPERATIVE DIAGNOSIS: Massive intraventricular hemorrhage with hydrocephalus.\n", "I61.5", ()),
+    ("PREOPERATIVE DIAGNOSIS: Desires vasectomy.\n", "Z30.2", ("Z98.52",)),  # the reason for the visit, no status yet
+    ("PREOPERATIVE DIAGNOSIS: Secondary capsular membrane, right eye.\n", "H26.491", ("H26.9",)),
+    ("PREOPERATIVE DIAGNOSIS: Hallux limitus deformity of the right foot.\n", "M20.5X1", ()),
+])
+def test_us_wordings_sides_and_stages_of_diagnosis_lines(coder, text, want, not_wanted):
+    sug, _ = suggested(coder, text)
+    assert want in sug and not set(not_wanted) & set(sug), (text, sorted(sug))
+
+
+def test_a_unilateral_code_stays_for_a_one_sided_mention_beside_a_bilateral_one(coder):
+    """"Bilateral inguinal hernia" alone is K40.20; a hernia of one side named on its own keeps K40.90."""
+    sug, _ = suggested(coder, "ASSESSMENT: 1. Bilateral inguinal hernia. 2. Right femoral hernia. 3. Left inguinal hernia.\n")
+    assert {"K40.20", "K40.90"} <= set(sug), sorted(sug)
+
+
 def test_a_routine_circumcision_and_a_rising_psa_after_treatment(coder):
     sug, _ = suggested(coder, "PROCEDURE: Newborn circumcision.\nINDICATIONS: Parental preference.\n")
     assert "Z41.2" in sug, sorted(sug)  # the reason for the visit, no disease
@@ -1677,6 +1712,30 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("R60.9", "She has bilateral leg swelling and edema of the ankles.", "edema", True),
     ("K76.6", "Cirrhosis with portal hypertension and varices.", "portal hypertension", True),
     ("C76.3", "The pelvic lymph nodes demonstrated metastatic adenocarcinoma.", "pelvic lymph nodes demonstrated metastatic adenocarcinoma", False),
+    # session 12, the US notes' diagnosis lines read one by one
+    ("R57.9", "We are unable to do the ureteroscopy or the shock-wave lithotripsy when the patient is anticoagulated.", "shock", False),
+    ("R57.9", "Three sessions of extracorporeal shock wave lithotripsy are programmed.", "shock", False),
+    ("R57.9", "He was in septic shock on arrival.", "shock", True),
+    ("K21.9", "Bilateral vesicoureteral reflux with right reflux nephropathy after Deflux injection.", "reflux", False),
+    ("K21.9", "Acid reflux for years, worse at night.", "reflux", True),
+    ("L53.9", "POSTOPERATIVE DIAGNOSES: 1.  Urethral narrowing. 2.  Mild posterior wall erythema.", "erythema", False),
+    ("L53.9", "Physical examination revealed cutaneous erythema in the neck, armpits, chest and buttocks.", "erythema", True),
+    ("L90.5", "There were two much smaller lesions also with a small white scar, with very little palpable mass.", "scar", False),
+    ("R60.9", "There was marked adherence between the bladder and the giant uterus and mass with edema and inflammation.", "edema", False),
+    ("R60.9", "The distal edema of the limb had not decreased and there was no clinical colonization.", "edema", True),
+    ("I35.1", "Status post aortic valve replacement with St. Jude mechanical valve.", "valve replacement", False),
+    ("I35.1", "Echocardiogram showed moderate aortic insufficiency.", "aortic insufficiency", True),
+    ("I34.0", "DOPPLER: Mild mitral and tricuspid regurgitation.", "mitral and tricuspid regurgitation", True),
+    ("I34.0", "Normal morphology of aortic valve, mitral valve, tricuspid valve, and pulmonary valve.", "mitral valve", False),
+    ("I10", "PREOPERATIVE DIAGNOSIS: Chronic venous hypertension with painful varicosities.", "hypertension", False),
+    ("I10", "A final diagnosis of myopia and ocular hypertension due to acute angle closure was made.", "hypertension", False),
+    ("I10", "She has a history of hypertension and venous insufficiency.", "hypertension", True),
+    ("I60.9", "The procedure was done under a subarachnoid block anesthetic in the supine position.", "subarachnoid", False),
+    ("Z98.52", "PREOPERATIVE DIAGNOSIS: Desires vasectomy.", "vasectomy", False),
+    ("Z98.52", "He describes a vasectomy 10 years ago and a failed vasectomy reversal.", "vasectomy", True),
+    ("M19.90", "MRI shows disc pathology as well as facet arthrosis.", "arthrosis", False),
+    ("I61.5", "The patient is a 2-month-old infant, born premature with intraventricular hemorrhage.", "intraventricular hemorrhage", False),
+    ("M20.5X9", "PREOPERATIVE DIAGNOSIS: Hallux limitus deformity of the right foot.", "Hallux limitus", True),  # hallux: a toe
 ])
 def test_c2_rules_found_by_reading_suggestions(coder, code, text, word, ok):
     """Words the coder pack learned or the scorer tied to a code (found reading the suggestions on the US notes and

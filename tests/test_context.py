@@ -407,6 +407,22 @@ def test_lists_of_risks_are_hypothetical(text, mention, expected):
 
 
 @pytest.mark.parametrize("text,mention,expected", [
+    # a cue after "and" opens the next item: it does not reach back ("renal stone and possibly infected stent")
+    ("Right lower pole renal stone and possibly infected stent.", "renal stone", "affirmed"),
+    ("Right lower pole renal stone and possibly infected stent.", "infected stent", "uncertain"),
+    ("Pneumonia and likely sepsis.", "Pneumonia", "affirmed"),
+    ("Pneumonia, possibly viral.", "Pneumonia", "affirmed"),
+    ("Fever possibly.", "Fever", "uncertain"),
+    # what a procedure may spare is not a condition of the patient
+    ("The risks are infection and meatal stenosis.  The benefits are ease of care and cleanliness and fewer urinary "
+     "tract infections.", "urinary tract infections", "hypothetical"),
+    ("The benefit of the surgery was discussed. He has a hernia.", "hernia", "affirmed"),
+])
+def test_a_cue_after_and_opens_the_next_item_and_benefits_are_not_conditions(text, mention, expected):
+    assert status(text, mention).status == expected, (text, status(text, mention))
+
+
+@pytest.mark.parametrize("text,mention,expected", [
     # 'negative for' reads forward also after 'was' / 'were' / 'is' (the backward 'was negative' took the cue)
     ("Serology was negative for hepatitis B and C virus.", "hepatitis B", "negated"),
     ("Cultures were negative for tuberculosis.", "tuberculosis", "negated"),

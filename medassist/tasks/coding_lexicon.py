@@ -63,6 +63,15 @@ def _lexicon_words(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(stem(re.sub(r"'s?$", "", w)) if "'" in w else w for w in term_words(text)))
 
 
+_REGION = stem("region")
+
+
+def _without_region(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A tabular term's words without "region" beside its site word ("Pressure ulcer of sacral region": notes write
+    "sacral pressure ulcer"). Not for the neoplasm table, whose "cervical region" is the neck, not the cervix."""
+    return tuple(w for w in words if w != _REGION) if len(words) > 2 and _REGION in words else words
+
+
 def default_billable(code: str) -> str | None:
     """The billable code a header stands for: the 'unspecified' (or '...without complications') child,
     followed down the tree; 7th character 'A' where one is required."""
@@ -389,7 +398,7 @@ def _compile() -> list[Term]:
                 continue
             if not e["b"] and "elsewhere classified" in low:
                 continue
-            w = _lexicon_words(text)
+            w = _without_region(_lexicon_words(text))
             if 1 <= len(w) <= 8:
                 terms.append(Term(tgt, w, text, src))
     # neoplasm table: "<site> cancer|carcinoma|malignant neoplasm" -> primary; "metasta..." handled by scorer

@@ -265,6 +265,9 @@ def code_numbers(code: str) -> tuple:
     return tuple(out)
 
 
+_COORDINATED_PAIR = re.compile(r"\s+(?:and|or|&)\s+", re.IGNORECASE)
+
+
 def number_problem(code: str, text: str, start: int, end: int, sent: tuple[int, int]) -> str | None:
     """A staged / graded / numbered code needs the number of its mention to agree: the nearest 'stage N'
     ('class N', 'N-degree', 'N trimester', 'type N') of the sentence within max_gap characters of the
@@ -280,8 +283,13 @@ def number_problem(code: str, text: str, start: int, end: int, sent: tuple[int, 
         for rx in note_rxs:
             for m in rx.finditer(text, a, b):
                 gap = 0 if (m.start() < end and m.end() > start) else (start - m.end() if m.end() <= start else m.start() - end)
-                if gap <= r.number_gap and (best is None or gap < best[0]):
-                    best = (gap, _value(m.group(1)), m.group(0))
+                got = _value(m.group(1))
+                # (two joined by "and" at the same distance: "mitral and tricuspid regurgitation" names both)
+                joined = (best is not None and gap == best[0] and got == value
+                          and _COORDINATED_PAIR.fullmatch(text, *((best[4], m.start()) if best[4] <= m.start()
+                                                                  else (m.end(), best[3]))) is not None)
+                if gap <= r.number_gap and (best is None or gap < best[0] or joined):
+                    best = (gap, got, m.group(0), m.start(), m.end())
         if best is None:
             if required:
                 return f"the note gives no {name} for this mention (the code is {name} {value})"
@@ -1063,6 +1071,23 @@ def name_the_side(codes: list, doc, sents: _Sentences) -> None:
         _unsuggest(c, f"replaced by {' and '.join(sibs)}: the note names the {side} side" + ("s" if len(sibs) > 1 else ""))
 
 
+def one_side_or_both(codes: list, doc) -> None:
+    """A suggested "unilateral" code whose every mention says "bilateral" (or lies in the mention of the suggested
+    bilateral code of its category) is that bilateral condition once more: "Bilateral inguinal hernia" is K40.20, not
+    K40.20 and K40.90. A one-sided mention elsewhere in the note keeps it."""
+    text = doc.text
+    both = [o for o in codes if o.suggested and "bilateral" in o.description.lower()]
+    for c in codes:
+        if not c.suggested or not c.evidence or "unilateral" not in c.description.lower():
+            continue
+        o = next((o for o in both if o.code[:3] == c.code[:3]), None)
+        if o is None:
+            continue
+        if all(_BOTH.search(_phrase(text, e.start, e.end))
+               or any(x.start <= e.start and e.end <= x.end for x in o.evidence) for e in c.evidence):
+            _unsuggest(c, f"the note names both sides: {o.code} ({o.description})")
+
+
 def external_cause(codes: list, doc, sents: _Sentences) -> None:
     """A suggested injury (S00-T88) takes the external cause the note words ("She fell from a ladder": W11.XXXA),
     as the injury chapter's note asks ("use secondary code(s) from Chapter 20 to indicate cause of injury"): the
@@ -1107,6 +1132,7 @@ def refine(codes: list, doc) -> list:
     promote_assessment(codes, doc)
     current_beats_history(codes)
     name_the_side(codes, doc, sents)
+    one_side_or_both(codes, doc)
     add_companions(codes, doc)
     external_cause(codes, doc, sents)
     numbered_children(codes, doc, sents)
@@ -1322,6 +1348,7 @@ def numbered_children(codes: list, doc, sents: _Sentences) -> None:
             if good and (best is None or o.score > best[0].score):
                 best = (o, good)
         if best is None:
+            _numbered_sibling(codes, c, doc, sents)
             continue
         o, good = best
         n = code_numbers(o.code)[0]
@@ -1329,6 +1356,25 @@ def numbered_children(codes: list, doc, sents: _Sentences) -> None:
         o.suggested, o.evidence = True, good[:3]
         o.score = max(o.score, c.score)
         o.warnings.append(f"more specific than {c.code}: the note gives {n[0]} {n[1]} ('{good[0].text}')")
+
+
+def _numbered_sibling(codes: list, c, doc, sents: _Sentences) -> None:
+    """The sibling the scorer did not list whose stage / degree / class the mention of ``c`` ('unspecified stage')
+    gives: "Stage IV necrotic sacral decubitus" L89.159 -> L89.154."""
+    if "unspecified" not in c.description.lower() or not c.evidence:
+        return
+    parent = next(iter(icd10.ancestors(c.code)[:1]), None)
+    for sib in icd10.children(parent) if parent else ():
+        want = code_numbers(sib)
+        e = icd10.lookup(sib)
+        if sib == c.code or not want or not all(req for _, _, req in want) or e is None or not e.billable:
+            continue
+        good = [ev for ev in c.evidence if number_problem(sib, doc.text, ev.start, ev.end, sents.around(ev.start, ev.end)) is None]
+        if good:
+            n = want[0]
+            _promote(codes, sib, c, c.score, good, f"more specific than {c.code}: the note gives {n[0]} {n[1]} ('{good[0].text}')")
+            _unsuggest(c, f"replaced by {sib}: the note gives {n[0]} {n[1]}")
+            return
 
 
 _CODE_REF = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)-?(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?))?")

@@ -332,6 +332,8 @@ class ContextRules:
                 if (d == "BIDIRECTIONAL" and c.rule.category in _NAMES_WHAT_FOLLOWS and _opens_clause(text, end, c)
                         and _WORD_AFTER.match(text, c.end)):
                     continue  # "Elevated AST and ALT, likely fatty liver": the cue and its words are the cause
+                if d == "BIDIRECTIONAL" and _COORDINATED.search(text, sent_start, c.start) and _WORD_AFTER.match(text, c.end):
+                    continue  # "renal stone and possibly infected stent": the cue opens the next item
                 if end > limit and start >= limit:
                     hits.append((c.rule.category, c))
         overridden = False
@@ -375,6 +377,8 @@ _LIST_ITEM = re.compile(r"\s*(?:(?:and|or|nor)\s+)?(?:any\s+)?[\w/'-]+(?:\s+[\w/
 # an uncertainty (or "unlikely") cue that opens a clause after a comma and goes on with words of its own names
 # the cause of what precedes ("Headache, likely migraine"; "Mass, suspected malignancy"), not a doubt about it
 _NAMES_WHAT_FOLLOWS = ("POSSIBLE_EXISTENCE", "NEGATED_EXISTENCE")
+#: "and" / "or" just before a cue: it qualifies the item it opens, not the one before
+_COORDINATED = re.compile(r"\b(?:and|or)[ \t]+$", re.I)
 _WORD_AFTER = re.compile(r"[ \t]+(?:to be[ \t]+|due to[ \t]+|from[ \t]+|secondary to[ \t]+)?[A-Za-z]")
 
 
