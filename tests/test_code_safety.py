@@ -1518,10 +1518,28 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     ("PREOPERATIVE DIAGNOSIS: Desires vasectomy.\n", "Z30.2", ("Z98.52",)),  # the reason for the visit, no status yet
     ("PREOPERATIVE DIAGNOSIS: Secondary capsular membrane, right eye.\n", "H26.491", ("H26.9",)),
     ("PREOPERATIVE DIAGNOSIS: Hallux limitus deformity of the right foot.\n", "M20.5X1", ()),
+    ("PREOPERATIVE DIAGNOSIS: Thrombosed arteriovenous shunt left forearm.\n", "T82.868A", ("I77.0", "I82.90")),
+    ("PREOPERATIVE DIAGNOSIS: Varicose veins of both legs.\n", "I83.93", ("I83.91", "I83.92")),  # 'bilateral ... extremities'
+    ("HPI: He has had painful varicose veins for years.\nPREOPERATIVE DIAGNOSIS: Varicose veins of the left lower extremity.\n",
+     "I83.812", ("I83.92", "R52")),
+    ("PREOPERATIVE DIAGNOSIS: Malignant pleural effusion, left, with dyspnea.\n", "J91.0", ("J90",)),  # Excludes1, one mention
+    ("PREOPERATIVE DIAGNOSIS: Acute lymphocytic leukemia in remission.\n", "C91.01", ("C91.10", "C95.00", "C95.91")),
+    ("ASSESSMENT: Endstage renal disease. Hypertension.\n", "I12.0", ("I10", "N28.9")),
+    ("PREOPERATIVE DIAGNOSIS: Right ureteropelvic junction obstruction.\n", "Q62.11", ("Q62.39",)),
+    ("PREOPERATIVE DIAGNOSIS: Complex Regional Pain Syndrome Type I.\nHPI: Severe burning pain since the fracture.\n", "G90.50", ("R52",)),
+    ("ASSESSMENT: Overactive bladder with urgency and frequency.\n", "N32.81", ("R39.15", "R35.0")),
+    ("PREOPERATIVE DIAGNOSIS: Prostate cancer, Gleason score 4+3 with 85% burden and 8/12 cores positive.\n"
+     "POSTOPERATIVE DIAGNOSIS: Prostate cancer, Gleason score 4+3.\nHPI: Gleason 4+3 disease.\n", "C61", ()),
 ])
 def test_us_wordings_sides_and_stages_of_diagnosis_lines(coder, text, want, not_wanted):
     sug, _ = suggested(coder, text)
     assert want in sug and not set(not_wanted) & set(sug), (text, sorted(sug))
+
+
+def test_urge_incontinence_stays_beside_an_overactive_bladder(coder):
+    """N32.81 asks for its incontinence to be coded too ('use additional code'): not integral like urgency."""
+    sug, _ = suggested(coder, "ASSESSMENT: Overactive bladder with urge incontinence.\n")
+    assert {"N32.81", "N39.41"} <= set(sug), sorted(sug)
 
 
 def test_a_unilateral_code_stays_for_a_one_sided_mention_beside_a_bilateral_one(coder):
@@ -1678,7 +1696,7 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
               "mesenteric artery and right renal artery.", "aneurysm from T10 to the bifurcation of the aorta", False),
     ("I72.2", "CT showed a 2 cm right renal artery aneurysm.", "renal artery aneurysm", True),
     ("I82.90", "The venous outflow was good.", "venous", False),
-    ("I82.90", "A thrombus was found in the graft vein.", "thrombus", True),
+    ("I82.90", "A thrombus was found in the left popliteal vein.", "thrombus", True),
     ("Z79.52", "We ligated the ureters with the RP-45 vascular load.", "RP", False),
     ("Z79.52", "Long-term use of systemic steroids for her arthritis.", "systemic steroids", True),
     ("R19.7", "He was transfused 2 units of packed red blood cells.", "red blood", False),
@@ -1736,6 +1754,19 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("M19.90", "MRI shows disc pathology as well as facet arthrosis.", "arthrosis", False),
     ("I61.5", "The patient is a 2-month-old infant, born premature with intraventricular hemorrhage.", "intraventricular hemorrhage", False),
     ("M20.5X9", "PREOPERATIVE DIAGNOSIS: Hallux limitus deformity of the right foot.", "Hallux limitus", True),  # hallux: a toe
+    ("I87.1", "When the cavity was encountered it was due to some compression and dissection of some of the fibrinous "
+              "deposit in the upper lobe.", "compression", False),
+    ("C44.42", "PREOPERATIVE DIAGNOSES: 1. Squamous cell carcinoma of the head and neck.", "Squamous cell carcinoma of the head and neck", False),
+    ("F32.A", "The patient also had a right subtemporal depression, which was full preoperatively.", "depression", False),
+    ("L90.5", "Examination of the specimen revealed scar tissue at the junction of the bone and cartilage.", "scar", False),
+    ("I82.90", "A #4 Fogarty was used to extract thrombus from the graft until the arterial plug was removed.", "thrombus", False),
+    ("I82.90", "This was complicated by shunt thrombosis requiring a balloon.", "thrombosis", False),
+    ("I82.90", "Ultrasound showed a thrombosis of the left femoral vein.", "thrombosis", True),
+    ("I77.0", "PREOPERATIVE DIAGNOSIS: Thrombosed arteriovenous shunt left forearm.", "arteriovenous", False),
+    ("I34.0", "DOPPLER: 1.  Trace mitral regurgitation.", "mitral regurgitation", False),  # physiologic
+    ("C91.10", "PREOPERATIVE DIAGNOSIS: Acute lymphocytic leukemia in remission.", "lymphocytic leukemia", False),
+    ("R52", 'Over the past week, the patient has developed 6/10 pain in the "inside" of his right elbow.', "pain", False),
+    ("N18.6", "ASSESSMENT: Endstage renal disease.", "Endstage renal disease", True),
 ])
 def test_c2_rules_found_by_reading_suggestions(coder, code, text, word, ok):
     """Words the coder pack learned or the scorer tied to a code (found reading the suggestions on the US notes and

@@ -59,6 +59,9 @@ class CodeSuggestion:
     cue: Span | None = None
     sources: list[str] = field(default_factory=list)
     applied: tuple = ()  # every context status that applied to the deciding mention (not serialised)
+    # mentions of the code's own lexicon terms that the shown evidence left out (three stronger learned spans took
+    # the room: "Gleason" x3 before "Prostate cancer"); the evidence check falls back on them (not serialised)
+    terms: list = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "description": self.description, "score": round(float(self.score), 4),
@@ -161,11 +164,13 @@ class Coder:
                 ev = [x for x in ev if not (a <= x.start and x.end <= b)]
                 ev.append(Span.of(doc.text, a, b))
             cue = c.cue if isinstance(c.cue, Span) else None
+            terms = [Span.of(doc.text, a, b) for a, b in dict.fromkeys(c.terms)
+                     if not any(x.start <= a and b <= x.end for x in ev)][:3]
             s = float(scores[int(k)])
             out.append(CodeSuggestion(code=entry.code, description=entry.description, score=s,
                                       suggested=bool(s >= self.threshold and c.status in established and ev),
                                       status=c.status, billable=entry.billable, evidence=ev,
-                                      cue=cue, sources=sorted(c.sources), applied=tuple(c.applied)))
+                                      cue=cue, sources=sorted(c.sources), applied=tuple(c.applied), terms=terms))
         from .coding_safety import check_evidence, past_episodes, refine
 
         out = billable_defaults(out)  # a learned header (R05) stands for its default billable child (R05.9)

@@ -76,6 +76,7 @@ class Candidate:
     cue: object = None
     sources: set = field(default_factory=set)
     applied: tuple = ()  # every context status that applied to the deciding mention (family + uncertain ...)
+    terms: list = field(default_factory=list)  # [(start, end)] of the code's lexicon terms in the note
 
 
 class Knowledge:
@@ -262,6 +263,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
             if term.source == "desc":
                 c.feats["lex_desc"] = 1.0
             c.evidence.append((a, b, 0.3 + 0.1 * len(term.words)))
+            c.terms.append((a, b))
     for code, (p, a, b) in doc_best.items():
         if p >= 0.08 or code in cands:
             c = cand(code)

@@ -431,6 +431,15 @@ def check_evidence(codes, doc, learned: dict | None = None, memo: dict | None = 
             continue  # a history-of / family-history Z code carries its condition's (checked) evidence
         problems = [problem(c.code, e) for e in c.evidence]
         good = [e for e, p in zip(c.evidence, problems) if p is None]
+        if not good and getattr(c, "terms", None):
+            # the shown spans are no mention, but the code's own term stands in the note: it is the evidence
+            good = [e for e in c.terms if problem(c.code, e) is None][:3]
+            if good:
+                c.terms = []
+                if c.status in established:
+                    _restatus(c, good, doc, established)
+                c.evidence = good
+                continue
         if good:
             if len(good) < len(c.evidence) and c.status in established:
                 _restatus(c, good, doc, established)  # the affirmed mention may have been one of the rejected ones
@@ -1010,8 +1019,10 @@ def _sibling_for_side(code: str, side: str) -> str | None:
     # (or the same words with the side for "unspecified": 'Cholesteatoma of external ear, unspecified ear' + left ->
     # H60.42 'Cholesteatoma of left external ear'; or, where the codes name no side, "unilateral" for one side
     # and "bilateral" for both: Q53.10 'Unspecified undescended testicle, unilateral')
-    def bag_of(d: str) -> set:  # (plural folded, "side" a filler: 'bilateral upper limbs', 'pain bilateral')
-        return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in re.findall(r"[a-z]+", d)} - {"side"}
+    def bag_of(d: str) -> set:  # (plural folded, "side" a filler: 'bilateral upper limbs', 'pain bilateral',
+        #                          'bilateral lower extremities')
+        return {w[:-3] + "y" if len(w) > 4 and w.endswith("ies") else w[:-1] if len(w) > 3 and w.endswith("s") else w
+                for w in re.findall(r"[a-z]+", d)} - {"side"}
 
     words = bag_of(desc) - {"unspecified"}
     bag = words | {side}
@@ -1265,6 +1276,13 @@ def refine(codes: list, doc) -> list:
     return codes
 
 
+def _narrows(o, c) -> bool:
+    """``o`` is ``c`` narrowed: its description holds all of ``c``'s words and the two exclude each other
+    (Excludes1): J91.0 'Malignant pleural effusion' and J90 'Pleural effusion, not elsewhere classified'."""
+    return (_meaning_words(c.description, True) <= _meaning_words(o.description, True)
+            and bool(icd10.excludes1_conflicts([c.code, o.code])))
+
+
 _BITES = tuple(f"W{n}" for n in range(50, 65))
 _HIV_POSITIVE = re.compile(r"\bhiv[- ]?(?:positive|\+)|\bpositive\s+for\s+hiv\b|\bknown\s+hiv\b|\bhiv\s+test\s+positive\b",
                            re.IGNORECASE)
@@ -1430,7 +1448,8 @@ def covered_mentions(codes: list, doc=None) -> None:
     """A suggested code whose every evidence span lies inside the evidence of another suggested code ("kidney
     injury" in "Acute kidney injury", "chronic kidney" in "chronic kidney disease stage 3") is the same
     condition, not a second one; an unspecified code whose spans equal another's is dropped too. Codes the
-    other code's notes ask for (use additional / code first), and specific codes scored above the outer one, are kept.
+    other code's notes ask for (use additional / code first), and specific codes scored above the outer one, are kept
+    unless the two exclude each other (Excludes1).
     With ``doc``, only the spans that give the code its status count ("infection" in "urinary tract infection"
     suggests no B99.9 because "No evidence of infection" elsewhere is negated)."""
     from medassist.text.context import classify
@@ -1447,8 +1466,11 @@ def covered_mentions(codes: list, doc=None) -> None:
             except Exception:  # pragma: no cover - context must not break coding
                 spans = c.evidence
         for o in sug:
-            if o is c or not o.suggested or o.code == c.code or (o.score < c.score and not vague):
-                continue  # a specific nested code scored above the outer one stays ("HIV" in "HIV positive")
+            if o is c or not o.suggested or o.code == c.code:
+                continue
+            if o.score < c.score and not vague and not _narrows(o, c):
+                continue  # a specific nested code scored above the outer one stays ("HIV" in "HIV positive"), unless
+                #           the outer one is it, narrowed ("pleural effusion" J90 in "Malignant pleural effusion" J91.0)
             inside = all(any(x.start <= e.start and e.end <= x.end and (vague or (x.end - x.start) > (e.end - e.start))
                              and len(x.text.split()) <= 8 and not (o.code[:3] != c.code[:3] and _conjunct(e, x)
                                                                    and not icd10.excludes1_conflicts([c.code, o.code]))
