@@ -1530,6 +1530,14 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     ("ASSESSMENT: Overactive bladder with urgency and frequency.\n", "N32.81", ("R39.15", "R35.0")),
     ("PREOPERATIVE DIAGNOSIS: Prostate cancer, Gleason score 4+3 with 85% burden and 8/12 cores positive.\n"
      "POSTOPERATIVE DIAGNOSIS: Prostate cancer, Gleason score 4+3.\nHPI: Gleason 4+3 disease.\n", "C61", ()),
+    ("CHIEF COMPLAINT: Right upper arm pain.\nASSESSMENT: Right proximal humerus fracture.\n", "S42.201A", ("M79.621",)),
+    ("CHIEF COMPLAINT: Left wrist and hand pain.\nASSESSMENT: Left carpal tunnel syndrome.\n", "G56.02", ("M25.532", "M79.642")),
+    ("HPI: Pain and swelling in the right index finger.\nASSESSMENT: Trigger finger of the right index finger.\n",
+     "M65.321", ("M79.644",)),
+    ("ASSESSMENT: 1. Right knee posterior cruciate ligament strain.\n", "S83.521A", ()),
+    ("ASSESSMENT: 1. Transient tics.\n", "F95.0", ()),
+    ("ASSESSMENT: Non-cardiac chest pain.\n", "R07.89", ("R07.9",)),
+    ("ASSESSMENT: Pituitary adenoma. Bitemporal hemianopia.\n", "H53.47", ()),
 ])
 def test_us_wordings_sides_and_stages_of_diagnosis_lines(coder, text, want, not_wanted):
     sug, _ = suggested(coder, text)
@@ -1767,6 +1775,14 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("C91.10", "PREOPERATIVE DIAGNOSIS: Acute lymphocytic leukemia in remission.", "lymphocytic leukemia", False),
     ("R52", 'Over the past week, the patient has developed 6/10 pain in the "inside" of his right elbow.', "pain", False),
     ("N18.6", "ASSESSMENT: Endstage renal disease.", "Endstage renal disease", True),
+    ("R63.4", "She inquired about the impact on weight loss of chromium, CLA, and amino acids.", "weight loss", False),
+    ("R63.4", "I reviewed the weight loss study with the patient.", "weight loss", False),
+    ("R63.4", "The patient was referred to the Nutrition Unit for weight loss of 16 kilos in the last 6 months.", "weight loss", True),
+    ("R53.1", "The patient also experiences weakness in his left hand.", "weakness", False),
+    ("R53.1", "She reports generalized weakness and fatigue for a month.", "weakness", True),
+    ("M25.562", "At the time of the injury, she also heard a pop in her left knee.", "left knee", False),
+    ("M25.569", "He denies chest pain while doing exercises in physical therapy for his knee.",
+     "pain while doing exercises in physical therapy for his knee", False),
 ])
 def test_c2_rules_found_by_reading_suggestions(coder, code, text, word, ok):
     """Words the coder pack learned or the scorer tied to a code (found reading the suggestions on the US notes and

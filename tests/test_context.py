@@ -417,8 +417,12 @@ def test_lists_of_risks_are_hypothetical(text, mention, expected):
     ("The risks are infection and meatal stenosis.  The benefits are ease of care and cleanliness and fewer urinary "
      "tract infections.", "urinary tract infections", "hypothetical"),
     ("The benefit of the surgery was discussed. He has a hernia.", "hernia", "affirmed"),
+    # work-up targets and a hedged clinical impression (guideline IV.H: 'consistent with' is uncertain)
+    ("We will plan for EGD and colonoscopy to assess for potential sources of anemia or GI bleed.", "GI bleed", "uncertain"),
+    ("The patient's symptoms seem consistent with hypersensitivity pneumonitis.", "hypersensitivity pneumonitis", "uncertain"),
+    ("Biopsy compatible with adenocarcinoma.", "adenocarcinoma", "affirmed"),  # a pathology result stands
 ])
-def test_a_cue_after_and_opens_the_next_item_and_benefits_are_not_conditions(text, mention, expected):
+def test_coordinated_cues_benefits_work_up_targets_and_hedged_impressions(text, mention, expected):
     assert status(text, mention).status == expected, (text, status(text, mention))
 
 

@@ -433,7 +433,7 @@ def check_evidence(codes, doc, learned: dict | None = None, memo: dict | None = 
         good = [e for e, p in zip(c.evidence, problems) if p is None]
         if not good and getattr(c, "terms", None):
             # the shown spans are no mention, but the code's own term stands in the note: it is the evidence
-            good = [e for e in c.terms if problem(c.code, e) is None][:3]
+            good = [e for e in c.terms if len(e.text.split()) <= 6 and problem(c.code, e) is None][:3]
             if good:
                 c.terms = []
                 if c.status in established:
@@ -1343,11 +1343,15 @@ def more_exact_terms(codes: list, doc) -> None:
             _unsuggest(c, f"the note names this condition more exactly: {better.code} ({better.description})")
 
 
-_SITE = re.compile(r"\b(knee|hip|shoulder|elbow|wrist|hand|ankle|foot|spine|finger|toe)s?\b", re.IGNORECASE)
+_SITE = re.compile(r"\b(knee|hip|shoulder|elbow|wrist|hand|ankle|foot|spine|finger|toe|upper arm|humerus|forearm|radius|"
+                   r"ulna|thigh|femur|lower leg|tibia|fibula)s?\b", re.IGNORECASE)
+#: a long bone is the region of the limb it lies in ('Pain in right upper arm' and a fracture of the humerus)
+_BONE_REGION = {"humerus": "upper arm", "radius": "forearm", "ulna": "forearm", "femur": "thigh", "tibia": "lower leg",
+                "fibula": "lower leg"}
 
 
 def _sites(description: str) -> set[str]:
-    return {m.lower() for m in _SITE.findall(description)}
+    return {_BONE_REGION.get(m.lower(), m.lower()) for m in _SITE.findall(description)}
 
 
 def numbered_children(codes: list, doc, sents: _Sentences) -> None:
@@ -1358,8 +1362,9 @@ def numbered_children(codes: list, doc, sents: _Sentences) -> None:
         if any(req for _, _, req in code_numbers(c.code)):
             continue
         best = None
-        for o in codes:
-            if (o is c or o.code[:3] != c.code[:3] or o.status != "affirmed"
+        parent = next(iter(icd10.ancestors(c.code)[:1]), c.code[:3])
+        for o in codes:  # (within c's own parent: M25.60 'Stiffness of joint' is no M25.562 'Pain in left knee')
+            if (o is c or o.code[:3] != c.code[:3] or o.status != "affirmed" or parent not in icd10.ancestors(o.code)
                     or not any(req for _, _, req in code_numbers(o.code))):
                 continue
             good = [e for e in o.evidence if evidence_problem(o.code, doc, e, sents) is None]
