@@ -1783,6 +1783,9 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("M25.562", "At the time of the injury, she also heard a pop in her left knee.", "left knee", False),
     ("M25.569", "He denies chest pain while doing exercises in physical therapy for his knee.",
      "pain while doing exercises in physical therapy for his knee", False),
+    ("N42.0", "The cystoscopy showed a large bladder calculus, short but obstructing prostate.",
+     "calculus, short but obstructing prostate", False),
+    ("N42.0", "Transrectal ultrasound showed prostatic calculi.", "prostatic calculi", True),
 ])
 def test_c2_rules_found_by_reading_suggestions(coder, code, text, word, ok):
     """Words the coder pack learned or the scorer tied to a code (found reading the suggestions on the US notes and
