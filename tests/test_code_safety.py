@@ -1538,6 +1538,8 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     ("ASSESSMENT: 1. Transient tics.\n", "F95.0", ()),
     ("ASSESSMENT: Non-cardiac chest pain.\n", "R07.89", ("R07.9",)),
     ("ASSESSMENT: Pituitary adenoma. Bitemporal hemianopia.\n", "H53.47", ()),
+    ("PREOPERATIVE DIAGNOSIS: Shunt malfunction.  The patient with a ventriculoatrial shunt.\n", "T85.01XA", ()),
+    ("PREOPERATIVE DIAGNOSIS: Blocked ventriculoperitoneal shunt.\n", "T85.09XA", ()),
 ])
 def test_us_wordings_sides_and_stages_of_diagnosis_lines(coder, text, want, not_wanted):
     sug, _ = suggested(coder, text)
@@ -1786,6 +1788,7 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("N42.0", "The cystoscopy showed a large bladder calculus, short but obstructing prostate.",
      "calculus, short but obstructing prostate", False),
     ("N42.0", "Transrectal ultrasound showed prostatic calculi.", "prostatic calculi", True),
+    ("T85.01XA", "PREOPERATIVE DIAGNOSIS: Dialysis shunt malfunction.", "shunt malfunction", False),
 ])
 def test_c2_rules_found_by_reading_suggestions(coder, code, text, word, ok):
     """Words the coder pack learned or the scorer tied to a code (found reading the suggestions on the US notes and
