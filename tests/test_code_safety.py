@@ -1540,6 +1540,8 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     ("ASSESSMENT: Pituitary adenoma. Bitemporal hemianopia.\n", "H53.47", ()),
     ("PREOPERATIVE DIAGNOSIS: Shunt malfunction.  The patient with a ventriculoatrial shunt.\n", "T85.01XA", ()),
     ("PREOPERATIVE DIAGNOSIS: Blocked ventriculoperitoneal shunt.\n", "T85.09XA", ()),
+    ("PREOPERATIVE DIAGNOSES,1.  Uncontrolled open angle glaucoma, left eye.,2.  Conjunctival scarring, left eye.\n",
+     "H40.10X0", ("H40.10",)),  # a header that needs its 7th character takes the default one (stage unspecified)
 ])
 def test_us_wordings_sides_and_stages_of_diagnosis_lines(coder, text, want, not_wanted):
     sug, _ = suggested(coder, text)
@@ -1789,6 +1791,7 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
      "calculus, short but obstructing prostate", False),
     ("N42.0", "Transrectal ultrasound showed prostatic calculi.", "prostatic calculi", True),
     ("T85.01XA", "PREOPERATIVE DIAGNOSIS: Dialysis shunt malfunction.", "shunt malfunction", False),
+    ("R53.1", "Endorses right leg weakness and drop foot.", "weakness", False),
 ])
 def test_c2_rules_found_by_reading_suggestions(coder, code, text, word, ok):
     """Words the coder pack learned or the scorer tied to a code (found reading the suggestions on the US notes and

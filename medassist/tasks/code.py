@@ -301,7 +301,7 @@ def billable_defaults(codes: list[CodeSuggestion]) -> list[CodeSuggestion]:
     out: list[CodeSuggestion] = []
     for c in codes:
         entry = icd10.lookup(c.code)
-        if entry is None or entry.billable or entry.seventh_required:
+        if entry is None or entry.billable or (entry.seventh_required and c.code != entry.code):
             out.append(c)
             continue
         child = default_billable(entry.code)
