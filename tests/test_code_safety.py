@@ -1792,6 +1792,12 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("N42.0", "Transrectal ultrasound showed prostatic calculi.", "prostatic calculi", True),
     ("T85.01XA", "PREOPERATIVE DIAGNOSIS: Dialysis shunt malfunction.", "shunt malfunction", False),
     ("R53.1", "Endorses right leg weakness and drop foot.", "weakness", False),
+    ("K80.50", "This is for cholelithiasis prior to her Lap-Banding procedure.", "cholelithiasis", False),
+    ("K80.50", "MRCP showed choledocholithiasis with a dilated common bile duct.", "choledocholithiasis", True),
+    ("T30.0", "The fallopian tubes were again traced to their fimbriated ends to confirm the burn points on the tubes.", "burn", False),
+    ("T30.0", "She has a second degree burn from hot water.", "burn", True),
+    ("T14.8XXA", "After removal of the needles, the area was compressed.  There was a small hematoma that was not growing.",
+     "hematoma", False),
 ])
 def test_c2_rules_found_by_reading_suggestions(coder, code, text, word, ok):
     """Words the coder pack learned or the scorer tied to a code (found reading the suggestions on the US notes and
