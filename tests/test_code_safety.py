@@ -1540,6 +1540,10 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     ("ASSESSMENT: Pituitary adenoma. Bitemporal hemianopia.\n", "H53.47", ()),
     ("PREOPERATIVE DIAGNOSIS: Shunt malfunction.  The patient with a ventriculoatrial shunt.\n", "T85.01XA", ()),
     ("PREOPERATIVE DIAGNOSIS: Blocked ventriculoperitoneal shunt.\n", "T85.09XA", ()),
+    ("ASSESSMENT: Chronic back pain.\n", "M54.9", ("M54.50",)),  # Index: Pain, back; no region named
+    ("CHIEF COMPLAINT: Back pain.\nHPI: Pain in the lumbar region for 3 days.\n", "M54.50", ("M54.9",)),
+    ("CHIEF COMPLAINT: Bilateral knee pain.\nASSESSMENT: 1. Patellofemoral pain syndrome, bilateral.\n", "M22.2X1",
+     ("M25.561", "M25.562")),
     ("PREOPERATIVE DIAGNOSES,1.  Uncontrolled open angle glaucoma, left eye.,2.  Conjunctival scarring, left eye.\n",
      "H40.10X0", ("H40.10",)),  # a header that needs its 7th character takes the default one (stage unspecified)
 ])

@@ -1047,6 +1047,10 @@ def current_beats_history(codes: list) -> None:
             _unsuggest(z, f"the note states {src} as current")
 
 
+#: "Patellofemoral pain syndrome, bilateral": the side said just after the mention, past its comma
+_BOTH_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:bilateral(?:ly)?|both sides)\b", re.IGNORECASE)
+
+
 def name_the_side(codes: list, doc, sents: _Sentences) -> None:
     """A suggested code for an unspecified side whose evidence (or its sentence) names one side gets that
     side's code: "Right wrist Colles fracture" S52.531A, "Right knee MCL strain" S83.411A. Both sides: the bilateral
@@ -1069,7 +1073,8 @@ def name_the_side(codes: list, doc, sents: _Sentences) -> None:
             continue
         side = found.pop()
         sibs = [_sibling_for_side(c.code, side)]
-        if sibs[0] is None and side == "bilateral" and _BOTH.search(_phrase(text, e.start, e.end)):
+        if sibs[0] is None and side == "bilateral" and (_BOTH.search(_phrase(text, e.start, e.end))
+                                                         or _BOTH_AFTER.match(text, e.end)):
             # no bilateral code: "Bilateral knee pain" is M25.561 and M25.562 (the word on the mention itself)
             sibs = [_sibling_for_side(c.code, "right"), _sibling_for_side(c.code, "left")]
         if None in sibs:
@@ -1163,9 +1168,11 @@ def refine(codes: list, doc) -> list:
                 if rule.get("sentence_forbids") is not None and rule["sentence_forbids"].search(s):
                     continue
                 ok = True
-            if ok:
-                _unsuggest(c, f"replaced by the more specific {rule['to']}: {rule['why']}")
-                _promote(codes, rule["to"], c, c.score, c.evidence, f"more specific than {c.code}: {rule['why']}")
+            if ok:  # ("kind": "index": the Index's code for the words, not a more specific one: back pain M54.9)
+                index = rule.get("kind") == "index"
+                _unsuggest(c, f"replaced by {'' if index else 'the more specific '}{rule['to']}: {rule['why']}")
+                _promote(codes, rule["to"], c, c.score, c.evidence,
+                         f"{'the code the Index gives instead of' if index else 'more specific than'} {c.code}: {rule['why']}")
     # 2. combination codes ICD-10-CM presumes
     for rule in r.combinations:
         sug = [c for c in codes if c.suggested]
