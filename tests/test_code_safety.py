@@ -1541,6 +1541,10 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     ("PREOPERATIVE DIAGNOSIS: Shunt malfunction.  The patient with a ventriculoatrial shunt.\n", "T85.01XA", ()),
     ("PREOPERATIVE DIAGNOSIS: Blocked ventriculoperitoneal shunt.\n", "T85.09XA", ()),
     ("ASSESSMENT: Chronic back pain.\n", "M54.9", ("M54.50",)),  # Index: Pain, back; no region named
+    # one specific word that names one code alone, as the diagnosis line gives it
+    ("PREOPERATIVE DIAGNOSIS: , Empyema of the chest, left.\n", "J86.9", ()),
+    ("PREOPERATIVE DIAGNOSES:,1.  Severe menometrorrhagia unresponsive to medical therapy.,2.  Anemia.\n", "N92.1", ()),
+    ("PREOPERATIVE DIAGNOSES:,1.  Uterine procidentia grade II-III.\n", "N81.2", ("N81.3",)),
     ("CHIEF COMPLAINT: Back pain.\nHPI: Pain in the lumbar region for 3 days.\n", "M54.50", ("M54.9",)),
     ("CHIEF COMPLAINT: Bilateral knee pain.\nASSESSMENT: 1. Patellofemoral pain syndrome, bilateral.\n", "M22.2X1",
      ("M25.561", "M25.562")),
@@ -1550,6 +1554,15 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
 def test_us_wordings_sides_and_stages_of_diagnosis_lines(coder, text, want, not_wanted):
     sug, _ = suggested(coder, text)
     assert want in sug and not set(not_wanted) & set(sug), (text, sorted(sug))
+
+
+@pytest.mark.parametrize("text,code", [
+    ("ASSESSMENT: 1. Squamous cell carcinoma of the scalp.\n", "C80.1"),  # 'carcinoma' alone names no site
+    ("ASSESSMENT: Thrombosed left forearm loop fistula graft.\n", "M25.18"),
+])
+def test_a_general_word_of_the_assessment_is_no_code_of_its_own(coder, text, code):
+    sug, _ = suggested(coder, text)
+    assert code not in sug, sorted(sug)
 
 
 def test_urge_incontinence_stays_beside_an_overactive_bladder(coder):
@@ -1800,6 +1813,7 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("K80.50", "MRCP showed choledocholithiasis with a dilated common bile duct.", "choledocholithiasis", True),
     ("T30.0", "The fallopian tubes were again traced to their fimbriated ends to confirm the burn points on the tubes.", "burn", False),
     ("T30.0", "She has a second degree burn from hot water.", "burn", True),
+    ("N47.1", "ASSESSMENT: Satisfactory course after circumcision for severe phimosis.", "phimosis", False),
     ("T14.8XXA", "After removal of the needles, the area was compressed.  There was a small hematoma that was not growing.",
      "hematoma", False),
 ])

@@ -630,6 +630,25 @@ def _unsuggest(c, why: str) -> None:
 _BULLET = re.compile(r"^[\s\u2022*\-]*(?:\d+[.)]\s*)?")
 
 
+#: one-word names too general to stand for a code on their own, even in the assessment
+_GENERAL_WORDS = frozenset("infection infections disease disorder disorders lesion lesions tumor tumors neoplasm mass "
+                           "masses syndrome injury injuries bleeding hemorrhage fracture fractures pain swelling "
+                           "inflammation abnormality abnormalities deformity cyst cysts ulcer ulcers carcinoma cancer "
+                           "malignancy fistula arthropathy neuropathy caffeine".split())
+
+
+def _one_word_term(code: str, words: str) -> bool:
+    """``words`` is one specific word that is the code's own tabular or Index term, and no other code's ("Empyema"
+    J86.9, "menometrorrhagia" N92.1): a diagnosis the assessment names in one word."""
+    from .coding_lexicon import lexicon
+
+    w = words.strip()
+    if " " in w or len(w) < 7 or w.lower() in _GENERAL_WORDS:
+        return False
+    found = {t.code for t, _ in lexicon().match(w, 0, len(w)) if len(t.words) == 1}
+    return found == {code}  # the word names this code alone ('pyelonephritis' N12 and N16, 'carcinoma': no)
+
+
 def promote_assessment(codes: list, doc) -> None:
     """A diagnosis the assessment names in the tabular wording, affirmed, is suggested even when the scorer
     put it below the threshold: a tight mention of 2-5 words ("ASSESSMENT: Allergic rhinitis.") or a problem
@@ -657,7 +676,7 @@ def promote_assessment(codes: list, doc) -> None:
             continue
         for e in c.evidence:
             n = len(e.text.split())
-            if (int(rule.get("min_words", 2)) <= n <= int(rule.get("max_words", 5))
+            if ((int(rule.get("min_words", 2)) <= n <= int(rule.get("max_words", 5)) or _one_word_term(c.code, e.text))
                     and any(a <= e.start and e.end <= b for a, b in spans)
                     and not _longer_term(c, e, text, every, sents)
                     and evidence_problem(c.code, doc, e, sents) is None):
