@@ -1545,6 +1545,8 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     ("PREOPERATIVE DIAGNOSIS: , Empyema of the chest, left.\n", "J86.9", ()),
     ("PREOPERATIVE DIAGNOSES:,1.  Severe menometrorrhagia unresponsive to medical therapy.,2.  Anemia.\n", "N92.1", ()),
     ("PREOPERATIVE DIAGNOSES:,1.  Uterine procidentia grade II-III.\n", "N81.2", ("N81.3",)),
+    ("PREOPERATIVE DIAGNOSIS: Septic left total knee arthroplasty.\n", "T84.54XA", ()),
+    ("ASSESSMENT: Infected right hip prosthesis.\n", "T84.51XA", ()),
     ("CHIEF COMPLAINT: Back pain.\nHPI: Pain in the lumbar region for 3 days.\n", "M54.50", ("M54.9",)),
     ("CHIEF COMPLAINT: Bilateral knee pain.\nASSESSMENT: 1. Patellofemoral pain syndrome, bilateral.\n", "M22.2X1",
      ("M25.561", "M25.562")),
