@@ -1817,6 +1817,9 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("T30.0", "The fallopian tubes were again traced to their fimbriated ends to confirm the burn points on the tubes.", "burn", False),
     ("T30.0", "She has a second degree burn from hot water.", "burn", True),
     ("N47.1", "ASSESSMENT: Satisfactory course after circumcision for severe phimosis.", "phimosis", False),
+    ("N32.89", "A study confirmed bladder calculi and a large bladder stone that was extracted by cystolithotomy.",
+     "large bladder", False),
+    ("N32.89", "Cystoscopy showed significant bladder clots, which were evacuated.", "bladder clots", True),
     ("T14.8XXA", "After removal of the needles, the area was compressed.  There was a small hematoma that was not growing.",
      "hematoma", False),
 ])
