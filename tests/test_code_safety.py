@@ -1548,6 +1548,8 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     ("PREOPERATIVE DIAGNOSIS: Septic left total knee arthroplasty.\nHPI: Worsening left knee pain and swelling.\n",
      "T84.54XA", ("M25.562",)),
     ("ASSESSMENT: Infected right hip prosthesis.\n", "T84.51XA", ()),
+    ("PREOPERATIVE DIAGNOSIS: , Infected right hip bipolar arthroplasty, status post excision and placement of antibiotic "
+     "spacer.\n", "T84.51XA", ()),
     ("CHIEF COMPLAINT: Back pain.\nHPI: Pain in the lumbar region for 3 days.\n", "M54.50", ("M54.9",)),
     ("CHIEF COMPLAINT: Bilateral knee pain.\nASSESSMENT: 1. Patellofemoral pain syndrome, bilateral.\n", "M22.2X1",
      ("M25.561", "M25.562")),
