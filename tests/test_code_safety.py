@@ -1548,6 +1548,7 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     ("PREOPERATIVE DIAGNOSIS: Septic left total knee arthroplasty.\nHPI: Worsening left knee pain and swelling.\n",
      "T84.54XA", ("M25.562",)),
     ("ASSESSMENT: Infected right hip prosthesis.\n", "T84.51XA", ()),
+    ("CC: Right leg pain.\nASSESSMENT: Right leg contusion.\n", "S80.11XA", ("M79.604",)),
     ("PREOPERATIVE DIAGNOSIS: , Infected right hip bipolar arthroplasty, status post excision and placement of antibiotic "
      "spacer.\n", "T84.51XA", ()),
     ("CHIEF COMPLAINT: Back pain.\nHPI: Pain in the lumbar region for 3 days.\n", "M54.50", ("M54.9",)),
