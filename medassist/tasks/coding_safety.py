@@ -431,17 +431,11 @@ def check_evidence(codes, doc, learned: dict | None = None, memo: dict | None = 
             continue  # a history-of / family-history Z code carries its condition's (checked) evidence
         problems = [problem(c.code, e) for e in c.evidence]
         good = [e for e, p in zip(c.evidence, problems) if p is None]
-        if not good and getattr(c, "terms", None):
-            # the shown spans are no mention, but the code's own term stands in the note: it is the evidence
+        fallback = not good and bool(getattr(c, "terms", None))
+        if fallback:  # the shown spans are no mention, but the code's own term stands in the note: it is the evidence
             good = [e for e in c.terms if len(e.text.split()) <= 6 and problem(c.code, e) is None][:3]
-            if good:
-                c.terms = []
-                if c.status in established:
-                    _restatus(c, good, doc, established)
-                c.evidence = good
-                continue
         if good:
-            if len(good) < len(c.evidence) and c.status in established:
+            if (fallback or len(good) < len(c.evidence)) and c.status in established:
                 _restatus(c, good, doc, established)  # the affirmed mention may have been one of the rejected ones
             c.evidence = good
             continue
@@ -1480,7 +1474,7 @@ def covered_mentions(codes: list, doc=None) -> None:
     injury" in "Acute kidney injury", "chronic kidney" in "chronic kidney disease stage 3") is the same
     condition, not a second one; an unspecified code whose spans equal another's is dropped too. Codes the
     other code's notes ask for (use additional / code first), and specific codes scored above the outer one, are kept
-    unless the two exclude each other (Excludes1).
+    unless the outer code narrows them (_narrows: J90 'pleural effusion' in J91.0 'Malignant pleural effusion').
     With ``doc``, only the spans that give the code its status count ("infection" in "urinary tract infection"
     suggests no B99.9 because "No evidence of infection" elsewhere is negated)."""
     from medassist.text.context import classify

@@ -378,7 +378,7 @@ _LIST_ITEM = re.compile(r"\s*(?:(?:and|or|nor)\s+)?(?:any\s+)?[\w/'-]+(?:\s+[\w/
 # the cause of what precedes ("Headache, likely migraine"; "Mass, suspected malignancy"), not a doubt about it
 _NAMES_WHAT_FOLLOWS = ("POSSIBLE_EXISTENCE", "NEGATED_EXISTENCE")
 #: "and" / "or" just before a cue: it qualifies the item it opens, not the one before
-_COORDINATED = re.compile(r"\b(?:and|or)[ \t]+$", re.I)
+_COORDINATED = re.compile(r"\b(?:and|or)[ \t]+$", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"[ \t]+(?:to be[ \t]+|due to[ \t]+|from[ \t]+|secondary to[ \t]+)?[A-Za-z]")
 
 
