@@ -421,6 +421,10 @@ def test_lists_of_risks_are_hypothetical(text, mention, expected):
     ("We will plan for EGD and colonoscopy to assess for potential sources of anemia or GI bleed.", "GI bleed", "uncertain"),
     ("The patient's symptoms seem consistent with hypersensitivity pneumonitis.", "hypersensitivity pneumonitis", "uncertain"),
     ("Biopsy compatible with adenocarcinoma.", "adenocarcinoma", "affirmed"),  # a pathology result stands
+    # the signs listed in parentheses after the doubted diagnosis are stated, not doubted
+    ("Admitted for symptoms compatible with sepsis (fever, hypoglycemia, malaise).", "sepsis", "uncertain"),
+    ("Admitted for symptoms compatible with sepsis (fever, hypoglycemia, malaise).", "hypoglycemia", "affirmed"),
+    ("Rule out (pneumonia).", "pneumonia", "uncertain"),
 ])
 def test_coordinated_cues_benefits_work_up_targets_and_hedged_impressions(text, mention, expected):
     assert status(text, mention).status == expected, (text, status(text, mention))

@@ -315,6 +315,8 @@ class ContextRules:
                     limit = min(limit, _after_words(text, c.end, sent_end, c.rule.max_scope))
                 if c.rule.clause_only:
                     limit = min(limit, _clause_end(text, c.end, sent_end))
+                if c.rule.category == "POSSIBLE_EXISTENCE" and _in_parentheses_after_a_word(text, c.end, start):
+                    skipped = True  # "symptoms compatible with sepsis (fever, hypoglycemia)": the signs are stated
                 if start < limit and not skipped:
                     hits.append((c.rule.category, c))
                     continue
@@ -380,6 +382,13 @@ _NAMES_WHAT_FOLLOWS = ("POSSIBLE_EXISTENCE", "NEGATED_EXISTENCE")
 #: "and" / "or" just before a cue: it qualifies the item it opens, not the one before
 _COORDINATED = re.compile(r"\b(?:and|or)[ \t]+$", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"[ \t]+(?:to be[ \t]+|due to[ \t]+|from[ \t]+|secondary to[ \t]+)?[A-Za-z]")
+
+
+def _in_parentheses_after_a_word(text: str, cue_end: int, start: int) -> bool:
+    """The mention stands in an open parenthesis that follows a word after the cue: the parenthesis lists what is
+    seen (the signs of the doubted diagnosis), not what is doubted."""
+    k = text.rfind("(", cue_end, start)
+    return k > 0 and ")" not in text[k:start] and bool(re.search(r"[A-Za-z]", text[cue_end:k]))
 
 
 def _opens_clause(text: str, mention_end: int, cue) -> bool:
