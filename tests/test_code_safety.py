@@ -1798,6 +1798,9 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("I82.90", "This was complicated by shunt thrombosis requiring a balloon.", "thrombosis", False),
     ("I82.90", "Ultrasound showed a thrombosis of the left femoral vein.", "thrombosis", True),
     ("I77.0", "PREOPERATIVE DIAGNOSIS: Thrombosed arteriovenous shunt left forearm.", "arteriovenous", False),
+    ("I77.0", "2.  Placement of left wrist primary submental arteriovenous fistula.", "arteriovenous fistula", False),
+    ("I77.0", "CT angiography showed an acquired arteriovenous fistula of the left thigh after the stab wound.",
+     "arteriovenous fistula", True),
     ("I34.0", "DOPPLER: 1.  Trace mitral regurgitation.", "mitral regurgitation", False),  # physiologic
     ("C91.10", "PREOPERATIVE DIAGNOSIS: Acute lymphocytic leukemia in remission.", "lymphocytic leukemia", False),
     ("R52", 'Over the past week, the patient has developed 6/10 pain in the "inside" of his right elbow.', "pain", False),
