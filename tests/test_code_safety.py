@@ -1799,6 +1799,7 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("I82.90", "Ultrasound showed a thrombosis of the left femoral vein.", "thrombosis", True),
     ("I77.0", "PREOPERATIVE DIAGNOSIS: Thrombosed arteriovenous shunt left forearm.", "arteriovenous", False),
     ("I77.0", "2.  Placement of left wrist primary submental arteriovenous fistula.", "arteriovenous fistula", False),
+    ("T14.90XA", "However, there was a dissection injury to the left medial crura.", "injury", False),  # during the operation
     ("I77.0", "CT angiography showed an acquired arteriovenous fistula of the left thigh after the stab wound.",
      "arteriovenous fistula", True),
     ("I34.0", "DOPPLER: 1.  Trace mitral regurgitation.", "mitral regurgitation", False),  # physiologic
