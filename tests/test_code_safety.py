@@ -1549,6 +1549,9 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
      "T84.54XA", ("M25.562",)),
     ("ASSESSMENT: Infected right hip prosthesis.\n", "T84.51XA", ()),
     ("CC: Right leg pain.\nASSESSMENT: Right leg contusion.\n", "S80.11XA", ("M79.604",)),
+    ("PREOPERATIVE DIAGNOSIS: , Recurrent right inguinal hernia, as well as phimosis.\n", "K40.91", ("K40.90",)),
+    ("PREOPERATIVE DIAGNOSIS: Right inguinal hernia.\nThe risk of recurrence was discussed.\n", "K40.90", ("K40.91",)),
+    ("PREOPERATIVE DIAGNOSIS: Bilateral progressive conductive hearing losses with probable otosclerosis.\n", "H90.0", ()),
     ("PREOPERATIVE DIAGNOSIS: , Infected right hip bipolar arthroplasty, status post excision and placement of antibiotic "
      "spacer.\n", "T84.51XA", ()),
     ("CHIEF COMPLAINT: Back pain.\nHPI: Pain in the lumbar region for 3 days.\n", "M54.50", ("M54.9",)),
@@ -1800,6 +1803,7 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("I77.0", "PREOPERATIVE DIAGNOSIS: Thrombosed arteriovenous shunt left forearm.", "arteriovenous", False),
     ("I77.0", "2.  Placement of left wrist primary submental arteriovenous fistula.", "arteriovenous fistula", False),
     ("T14.90XA", "However, there was a dissection injury to the left medial crura.", "injury", False),  # during the operation
+    ("L90.5", "Next the vas was amputated above and below the scar tissue.", "scar", False),
     ("I77.0", "CT angiography showed an acquired arteriovenous fistula of the left thigh after the stab wound.",
      "arteriovenous fistula", True),
     ("I34.0", "DOPPLER: 1.  Trace mitral regurgitation.", "mitral regurgitation", False),  # physiologic
