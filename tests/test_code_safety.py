@@ -1552,6 +1552,7 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     ("PREOPERATIVE DIAGNOSIS: , Recurrent right inguinal hernia, as well as phimosis.\n", "K40.91", ("K40.90",)),
     ("PREOPERATIVE DIAGNOSIS: Right inguinal hernia.\nThe risk of recurrence was discussed.\n", "K40.90", ("K40.91",)),
     ("PREOPERATIVE DIAGNOSIS: Bilateral progressive conductive hearing losses with probable otosclerosis.\n", "H90.0", ()),
+    ("PREOPERATIVE DIAGNOSIS: , Right undescended testis (ectopic position).\n", "Q53.01", ("Q53.10",)),
     ("PREOPERATIVE DIAGNOSIS: , Infected right hip bipolar arthroplasty, status post excision and placement of antibiotic "
      "spacer.\n", "T84.51XA", ()),
     ("CHIEF COMPLAINT: Back pain.\nHPI: Pain in the lumbar region for 3 days.\n", "M54.50", ("M54.9",)),
