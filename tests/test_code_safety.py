@@ -1805,6 +1805,7 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("I77.0", "2.  Placement of left wrist primary submental arteriovenous fistula.", "arteriovenous fistula", False),
     ("T14.90XA", "However, there was a dissection injury to the left medial crura.", "injury", False),  # during the operation
     ("L90.5", "Next the vas was amputated above and below the scar tissue.", "scar", False),
+    ("F32.A", "PATIENT INSTRUCTIONS: Patient completed benign prostatic hypertrophy questionnaire.", "questionnaire", False),
     ("I77.0", "CT angiography showed an acquired arteriovenous fistula of the left thigh after the stab wound.",
      "arteriovenous fistula", True),
     ("I34.0", "DOPPLER: 1.  Trace mitral regurgitation.", "mitral regurgitation", False),  # physiologic
