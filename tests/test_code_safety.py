@@ -1553,6 +1553,10 @@ def test_index_wordings_of_unsteadiness_and_confusion(coder, text, want):
     ("PREOPERATIVE DIAGNOSIS: Right inguinal hernia.\nThe risk of recurrence was discussed.\n", "K40.90", ("K40.91",)),
     ("PREOPERATIVE DIAGNOSIS: Bilateral progressive conductive hearing losses with probable otosclerosis.\n", "H90.0", ()),
     ("PREOPERATIVE DIAGNOSIS: , Right undescended testis (ectopic position).\n", "Q53.01", ("Q53.10",)),
+    ("PREOPERATIVE DIAGNOSIS: , Sacro-iliitis (720.2), lumbo-sacral segmental dysfunction (739.3).\n", "M46.1", ()),
+    ("HPI: She has abdominal pain. The pain is essentially in the lower abdomen.\n", "R10.30", ("R10.9",)),
+    ("HPI: Six months later she presented abdominal pain and hypogastric mass effect.\n", "R10.9", ("R10.30",)),
+    ("ASSESSMENT: Right shoulder rotator cuff tear.\nHPI: Right shoulder pain for months.\n", "M75.101", ("M25.511",)),
     ("PREOPERATIVE DIAGNOSIS: , Infected right hip bipolar arthroplasty, status post excision and placement of antibiotic "
      "spacer.\n", "T84.51XA", ()),
     ("CHIEF COMPLAINT: Back pain.\nHPI: Pain in the lumbar region for 3 days.\n", "M54.50", ("M54.9",)),

@@ -639,7 +639,7 @@ def _one_word_term(code: str, words: str) -> bool:
     w = words.strip()
     if " " in w or len(w) < 7 or w.lower() in _GENERAL_WORDS:
         return False
-    found = {t.code for t, _ in lexicon().match(w, 0, len(w)) if len(t.words) == 1}
+    found = {t.code for t, _ in lexicon().match(w, 0, len(w))}  # (a hyphenated word: "Sacro-iliitis")
     return found == {code}  # the word names this code alone ('pyelonephritis' N12 and N16, 'carcinoma': no)
 
 
