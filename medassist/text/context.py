@@ -388,7 +388,7 @@ def _in_parentheses_after_a_word(text: str, cue_end: int, start: int) -> bool:
     """The mention stands in an open parenthesis that follows a word after the cue: the parenthesis lists what is
     seen (the signs of the doubted diagnosis), not what is doubted."""
     k = text.rfind("(", cue_end, start)
-    return k > 0 and ")" not in text[k:start] and bool(re.search(r"[A-Za-z]", text[cue_end:k]))
+    return k >= 0 and ")" not in text[k:start] and bool(re.search(r"[A-Za-z]", text[cue_end:k]))
 
 
 def _opens_clause(text: str, mention_end: int, cue) -> bool:
