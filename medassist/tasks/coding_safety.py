@@ -57,6 +57,8 @@ class SafetyRules:
         cl = data.get("chronic_lifelong") or {}
         self.lifelong = (tuple(cl.get("codes", ())), cl.get("why", "a lifelong chronic condition"))
         self.assessment = dict(data.get("assessment", {}))
+        # one-word names too general to stand for a code on their own, even in the assessment (beside weak_words)
+        self.one_word_general = frozenset(w.lower() for w in self.assessment.get("one_word_general", ()))
         pe = data.get("past_episode") or {}
         self.past_episode = (re.compile(pe["sentence"], re.IGNORECASE), tuple(pe.get("codes", ())), pe.get("why", "")) if pe else None
         self.companions = [dict(r, note_matches=re.compile(r["note_matches"], re.IGNORECASE))
@@ -624,20 +626,13 @@ def _unsuggest(c, why: str) -> None:
 _BULLET = re.compile(r"^[\s\u2022*\-]*(?:\d+[.)]\s*)?")
 
 
-#: one-word names too general to stand for a code on their own, even in the assessment
-_GENERAL_WORDS = frozenset("infection infections disease disorder disorders lesion lesions tumor tumors neoplasm mass "
-                           "masses syndrome injury injuries bleeding hemorrhage fracture fractures pain swelling "
-                           "inflammation abnormality abnormalities deformity cyst cysts ulcer ulcers carcinoma cancer "
-                           "malignancy fistula arthropathy neuropathy caffeine".split())
-
-
 def _one_word_term(code: str, words: str) -> bool:
     """``words`` is one specific word that is the code's own tabular or Index term, and no other code's ("Empyema"
     J86.9, "menometrorrhagia" N92.1): a diagnosis the assessment names in one word."""
     from .coding_lexicon import lexicon
 
     w = words.strip()
-    if " " in w or len(w) < 7 or w.lower() in _GENERAL_WORDS:
+    if " " in w or len(w) < 7 or w.lower() in rules().one_word_general or stem(w.lower()) in rules().weak:
         return False
     found = {t.code for t, _ in lexicon().match(w, 0, len(w))}  # (a hyphenated word: "Sacro-iliitis")
     return found == {code}  # the word names this code alone ('pyelonephritis' N12 and N16, 'carcinoma': no)
@@ -1064,6 +1059,11 @@ def current_beats_history(codes: list) -> None:
 _BOTH_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:bilateral(?:ly)?|both sides)\b", re.IGNORECASE)
 
 
+def _says_both(text: str, e) -> bool:
+    """The mention itself says both sides: "Bilateral knee pain", "Patellofemoral pain syndrome, bilateral"."""
+    return bool(_BOTH.search(_phrase(text, e.start, e.end)) or _BOTH_AFTER.match(text, e.end))
+
+
 def name_the_side(codes: list, doc, sents: _Sentences) -> None:
     """A suggested code for an unspecified side whose evidence (or its sentence) names one side gets that
     side's code: "Right wrist Colles fracture" S52.531A, "Right knee MCL strain" S83.411A. Both sides: the bilateral
@@ -1086,8 +1086,7 @@ def name_the_side(codes: list, doc, sents: _Sentences) -> None:
             continue
         side = found.pop()
         sibs = [_sibling_for_side(c.code, side)]
-        if sibs[0] is None and side == "bilateral" and (_BOTH.search(_phrase(text, e.start, e.end))
-                                                         or _BOTH_AFTER.match(text, e.end)):
+        if sibs[0] is None and side == "bilateral" and _says_both(text, e):
             # no bilateral code: "Bilateral knee pain" is M25.561 and M25.562 (the word on the mention itself)
             sibs = [_sibling_for_side(c.code, "right"), _sibling_for_side(c.code, "left")]
         if None in sibs:
@@ -1112,8 +1111,7 @@ def one_side_or_both(codes: list, doc) -> None:
         o = next((o for o in both if o.code[:3] == c.code[:3]), None)
         if o is None:
             continue
-        if all(_BOTH.search(_phrase(text, e.start, e.end))
-               or any(x.start <= e.start and e.end <= x.end for x in o.evidence) for e in c.evidence):
+        if all(_says_both(text, e) or any(x.start <= e.start and e.end <= x.end for x in o.evidence) for e in c.evidence):
             _unsuggest(c, f"the note names both sides: {o.code} ({o.description})")
 
 
