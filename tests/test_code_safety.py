@@ -1872,3 +1872,26 @@ def test_pain_and_a_bulge_are_integral_to_a_hernia(coder):
     sug, listed = suggested(coder, text)
     assert "K40.90" in sug, sorted(sug)
     assert not {c for c in sug if c.startswith(("R52", "R10.3", "R19.0"))}, sorted(sug)
+
+
+# ---------------------------------------------------------------- session 13: the ranked list
+def test_a_code_whose_evidence_names_no_such_condition_is_ranked_lower(coder, monkeypatch):
+    """check_evidence rejects every span of M54.9 ('pain radiating to the back' is the epigastric pain) and of R52
+    (pain of a named site): they stay listed for review at half their score, below what they outranked, with a
+    warning that says why; the suggested codes and R69 (never suggested, but its mention is real) keep theirs."""
+    text = "Epigastric pain radiating to the back, with vomiting. Only a cotton exudate was seen below the left fovea."
+    monkeypatch.setattr(coding_safety, "UNMENTIONED_SCORE", 1.0)
+    before = code_document(document_from_text(text), coder=coder).codes
+    monkeypatch.setattr(coding_safety, "UNMENTIONED_SCORE", 0.5)
+    after = code_document(document_from_text(text), coder=coder).codes
+    old, new = {c.code: c for c in before}, {c.code: c for c in after}
+    assert [c.code for c in before if c.suggested] == [c.code for c in after if c.suggested]
+    lowered = {k for k in new if any(w.startswith("ranked lower") for w in new[k].warnings)}
+    assert {"M54.9", "R52"} <= lowered
+    for k in new:
+        assert new[k].score == pytest.approx(old[k].score * (0.5 if k in lowered else 1.0)), k
+        assert not (new[k].suggested and k in lowered)
+    assert "R69" in new and "R69" not in lowered
+    assert [c.score for c in after] == sorted((c.score for c in after), reverse=True)
+    assert [c.code for c in after].index("M54.9") > [c.code for c in after].index("R11.0")
+    assert "radiating to the back' is the abdominal pain" in " ".join(new["M54.9"].warnings)

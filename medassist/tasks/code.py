@@ -176,7 +176,7 @@ class Coder:
                                       suggested=bool(s >= self.threshold and c.status in established and ev),
                                       status=c.status, billable=entry.billable, evidence=ev,
                                       cue=cue, sources=sorted(c.sources), applied=tuple(c.applied), terms=terms))
-        from .coding_safety import check_evidence, past_episodes, refine
+        from .coding_safety import check_evidence, lower_unmentioned, past_episodes, refine
 
         out = billable_defaults(out)  # a learned header (R05) stands for its default billable child (R05.9)
         past_episodes(out, doc)  # an acute illness of an earlier hospital stay is history
@@ -184,8 +184,10 @@ class Coder:
         memo: dict = {}
         blocked = check_evidence(out, doc, self.learned_synonyms, memo, established)  # evidence must be a mention
         out = out + history_codes(out, self.threshold, skip=set(blocked))
-        check_evidence(out, doc, self.learned_synonyms, memo, established)
-        out = sorted(refine(out, doc), key=lambda x: -x.score)
+        blocked.update(check_evidence(out, doc, self.learned_synonyms, memo, established))
+        out = refine(out, doc)
+        lower_unmentioned(out, blocked)  # listed below the codes the note names
+        out = sorted(out, key=lambda x: -x.score)
         for c in out:
             if c.score >= self.threshold:
                 # promoted while below the threshold, then given a higher score (a more specific code takes the
