@@ -5,6 +5,7 @@ Each test names the finding it guards. A code "suggested" is what a coder would 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -1895,3 +1896,4 @@ def test_a_code_whose_evidence_names_no_such_condition_is_ranked_lower(coder, mo
     assert [c.score for c in after] == sorted((c.score for c in after), reverse=True)
     assert [c.code for c in after].index("M54.9") > [c.code for c in after].index("R11.0")
     assert "radiating to the back' is the abdominal pain" in " ".join(new["M54.9"].warnings)
+    assert any(re.fullmatch(r"ranked lower \(score x0\.5\): '[^']+' does not name the condition", w) for w in new["H53.8"].warnings)

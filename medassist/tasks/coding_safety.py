@@ -466,9 +466,8 @@ def lower_unmentioned(codes, blocked: dict[str, str]) -> None:
         if why is None or c.suggested or why == rules().rule_for(c.code).get("never_suggest"):
             continue
         c.score *= UNMENTIONED_SCORE
-        said = any(w.startswith(_NOT_A_MENTION) for w in c.warnings)
-        c.warnings.append(f"ranked lower (score x{UNMENTIONED_SCORE:g}): the evidence is not a mention of this "
-                          "condition" + ("" if said else f" ({why})"))
+        said = any(w.startswith(_NOT_A_MENTION) for w in c.warnings)  # the reason is given there
+        c.warnings.append(f"ranked lower (score x{UNMENTIONED_SCORE:g})" + ("" if said else f": {why}"))
 
 
 def _restatus(c, good, doc, established: tuple[str, ...] = ("affirmed",)) -> None:
