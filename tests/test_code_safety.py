@@ -1897,3 +1897,49 @@ def test_a_code_whose_evidence_names_no_such_condition_is_ranked_lower(coder, mo
     assert [c.code for c in after].index("M54.9") > [c.code for c in after].index("R11.0")
     assert "radiating to the back' is the abdominal pain" in " ".join(new["M54.9"].warnings)
     assert any(re.fullmatch(r"ranked lower \(score x0\.5\): '[^']+' does not name the condition", w) for w in new["H53.8"].warnings)
+
+
+@pytest.mark.parametrize("text,want,not_want", [
+    ("Ultrasound showed a live fetus of 19.6 weeks of gestation.", "Z3A.19", ()),
+    ("She is a 28-year-old G2P1 at 39 weeks' gestation presenting in labor.", "Z3A.39", ("Z3A.38",)),
+    ("Cesarean section at 36+2 weeks of gestation for fetal distress.", "Z3A.36", ()),
+    ("A 31-year-old woman, pregnant at 32 weeks, was admitted.", "Z3A.32", ()),
+    ("Pregnancy of 6 weeks confirmed by ultrasound.", "Z3A.01", ()),  # under 8 weeks
+    # a newborn's own weeks are coded on the baby's record (P07.-), not as the mother's Z3A
+    ("The patient is a 2-month-old infant born at 28 weeks of gestation.", None, ("Z3A.28",)),
+    # a gestational age that is no patient's
+    ("A minimum gestational age of 24 to 26 weeks was established to consider extrauterine life.", None, ("Z3A.24", "Z3A.26")),
+    ("She denies being pregnant. Knee pain for 6 weeks.", None, ("Z3A.06", "Z3A.01")),
+])
+def test_weeks_of_gestation_are_the_weeks_the_note_states(coder, text, want, not_want):
+    """Z3A is the weeks the note states for the current pregnancy, ranked first of the Z3A codes whatever week the
+    learned tables liked ('gestation' alone gave Z3A.38 first), with the stated words as its evidence."""
+    res = code_document(document_from_text(text), coder=coder).codes
+    z3a = [c for c in res if c.code.startswith("Z3A")]
+    listed = {c.code: c for c in z3a}
+    for k in not_want:
+        assert k not in listed or not listed[k].suggested and (not z3a or z3a[0].code != k), (k, [c.code for c in z3a])
+    if want:
+        assert z3a and z3a[0].code == want, [(c.code, c.score) for c in z3a[:3]]
+        assert "weeks" in z3a[0].evidence[0].text or "wk" in z3a[0].evidence[0].text
+        assert all(c.score < z3a[0].score for c in z3a[1:])
+
+
+def test_weeks_of_gestation_go_with_the_obstetric_code(coder):
+    """With an obstetric diagnosis suggested, the stated week is suggested beside it (Z3A goes with the O code on the
+    mother's record); the I10 the learned tables give for gestational hypertension is not (O13, guideline I.C.15)."""
+    sug, listed = suggested(coder, "ASSESSMENT: Gestational hypertension at 34 weeks of gestation.")
+    assert "O13.9" in sug and "Z3A.34" in sug and "I10" not in sug, sorted(sug)
+    assert not [k for k in sug if k.startswith("Z3A") and k != "Z3A.34"]
+    # a delivery note's list (MTSamples): "39 plus weeks", not Z3A.01 from a "1/2"
+    sug, _ = suggested(coder, "PREOPERATIVE DIAGNOSES,1.  Intrauterine pregnancy at 39 plus weeks gestation.,"
+                              "2.  Gestational hypertension.,3.  Thick meconium.")
+    assert {"O13.9", "Z3A.39"} <= set(sug) and "I10" not in sug, sorted(sug)
+    # Z3A Excludes1 a pregnancy with abortive outcome: the week is listed first, not suggested
+    sug, listed = suggested(coder, "PREOPERATIVE DIAGNOSIS: A 10-1/2 week pregnancy, spontaneous, incomplete abortion.")
+    assert "O03.4" in sug and not [k for k in sug if k.startswith("Z3A")], sorted(sug)
+    assert max((c for c in listed.values() if c.code.startswith("Z3A")), key=lambda c: c.score).code == "Z3A.10"
+    sug, _ = suggested(coder, "ASSESSMENT: Preeclampsia.")
+    assert "O14.90" in sug
+    sug, _ = suggested(coder, "He has had hypertension for years, on lisinopril.")
+    assert "I10" in sug

@@ -463,7 +463,8 @@ def lower_unmentioned(codes, blocked: dict[str, str]) -> None:
     (R69 ...) keeps its score: its mention is real, the code is only too vague to suggest."""
     for c in codes:
         why = blocked.get(c.code)
-        if why is None or c.suggested or why == rules().rule_for(c.code).get("never_suggest"):
+        if (why is None or c.suggested or why == rules().rule_for(c.code).get("never_suggest")
+                or "coding rule" in c.sources):  # (a rule gave it the evidence after the check)
             continue
         c.score *= UNMENTIONED_SCORE
         said = any(w.startswith(_NOT_A_MENTION) for w in c.warnings)  # the reason is given there
@@ -1183,6 +1184,7 @@ def refine(codes: list, doc) -> list:
     add_companions(codes, doc)
     external_cause(codes, doc, sents)
     numbered_children(codes, doc, sents)
+    gestation_weeks(codes, doc, sents)
     # 1. a more specific code the evidence sentence (or the note) supports
     for rule in r.specific_for:
         for c in [c for c in codes if c.suggested and c.code == rule["code"]]:
@@ -1417,6 +1419,77 @@ def numbered_children(codes: list, doc, sents: _Sentences) -> None:
         o.suggested, o.evidence = True, good[:3]
         o.score = max(o.score, c.score)
         o.warnings.append(f"more specific than {c.code}: the note gives {n[0]} {n[1]} ('{good[0].text}')")
+
+
+_GESTATION_WORD = r"(?:gestation(?:al age)?|pregnancy|pregnant|(?:E)?GA\b)"
+_N_WEEKS = (r"(?<![\d/.,+-])(\d{1,2})(?:[.,]\d|\s*\+\s*\d(?:/7)?|[- ]\d/\d|\s+plus)?\s*(?:-\s*)?"
+            r"(?:weeks?|wks?)\b['’]?")
+#: "39 weeks' gestation", "19.6 weeks of gestation", "36+2 weeks of pregnancy", "A 10-1/2 week pregnancy", "39 plus weeks";
+#: "pregnant at 32 weeks", "gestational age of 24 weeks", "EGA 38 weeks"
+_GESTATION_WEEKS = re.compile(
+    rf"\b{_N_WEEKS}\s*(?:of\s+)?{_GESTATION_WORD}"
+    rf"|\b{_GESTATION_WORD}\s*(?:(?:of|at|is|was)\s+)?(?:(?:about|approximately|around)\s+)?{_N_WEEKS}", re.I)
+#: the weeks of a newborn's own gestation (preterm birth is coded P07.- on the baby's record), not the mother's
+_NEWBORN_WEEKS = re.compile(r"\b(?:born|newborn|neonat\w*|infant|baby|babies|ex-?\s*\d+\s*week)", re.I)
+
+
+def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
+    """Weeks of gestation (Z3A) are the weeks the note states for the current pregnancy: "at 39 weeks' gestation" is
+    Z3A.39 (Z3A.01 under 8 weeks, Z3A.49 over 42), whichever Z3A code the learned tables ranked first. The stated
+    week takes the best Z3A score (suggested when a Z3A or an obstetric O code is suggested: Z3A goes with the O code
+    on the mother's record, guideline I.C.15.b.3); a Z3A code of weeks the note does not state is ranked lower. A
+    newborn's weeks ("born at 28 weeks of gestation") and a past pregnancy's are not the mother's current ones."""
+    from medassist.text.context import classify
+
+    text = doc.text
+    stated: dict[str, Span] = {}
+    for m in _GESTATION_WEEKS.finditer(text):
+        a, b = sents.around(m.start(), m.end())
+        if _NEWBORN_WEEKS.search(text[a:b]):
+            continue
+        try:
+            if classify(doc, m.start(), m.end()).status != "affirmed":
+                continue
+        except Exception:  # pragma: no cover - context must not break coding
+            continue
+        n = int(m.group(1) or m.group(2))
+        code = "Z3A.01" if n < 8 else "Z3A.49" if n > 42 else f"Z3A.{n:02d}"
+        if icd10.lookup(code) is not None:
+            stated.setdefault(code, Span.of(text, m.start(), m.end()))
+    if not stated:
+        return
+    family = [c for c in codes if c.code.startswith("Z3A")]
+    obstetric = [c for c in codes if c.suggested and c.code[:1] == "O" and c.status == "affirmed"]
+    if any(c.code[:3] < "O09" for c in obstetric):  # Z3A Excludes1 a pregnancy with abortive outcome (O00-O08)
+        obstetric = []
+        for c in family:
+            if c.suggested:
+                _unsuggest(c, "a pregnancy with abortive outcome (O00-O08) takes no weeks of gestation (Z3A Excludes1)")
+    top = max((c.score for c in family), default=0.0)
+    suggest = any(c.suggested for c in family) or bool(obstetric)
+    if suggest:
+        top = max([top] + [c.score for c in obstetric])
+    for k, (code, span) in enumerate(stated.items()):
+        score = top * (1.0 - 0.01 * k)  # in the note's order
+        why = f"the note states the weeks of gestation ('{span.text}')"
+        have = next((c for c in codes if c.code == code), None)
+        if suggest:
+            _promote(codes, code, None, score, [span], why)
+        elif have is not None:
+            have.score, have.evidence = max(have.score, score), [span]
+            have.sources = sorted(set(have.sources) | {"coding rule"})
+            have.warnings.append(f"ranked first of Z3A: {why}")
+        else:
+            made = _make(code, None, score, [span], f"listed: {why}")
+            if made is not None:
+                made.suggested = False
+                codes.append(made)
+    for c in family:
+        if c.code not in stated:
+            if c.suggested:
+                _unsuggest(c, f"replaced by {', '.join(stated)}: the note states other weeks of gestation")
+            c.score *= UNMENTIONED_SCORE
+            c.warnings.append(f"ranked lower (score x{UNMENTIONED_SCORE:g}): the note states other weeks of gestation")
 
 
 def _numbered_sibling(codes: list, c, doc, sents: _Sentences) -> None:
