@@ -1929,11 +1929,11 @@ def test_weeks_of_gestation_go_with_the_obstetric_code(coder):
     """With an obstetric diagnosis suggested, the stated week is suggested beside it (Z3A goes with the O code on the
     mother's record); the I10 the learned tables give for gestational hypertension is not (O13, guideline I.C.15)."""
     sug, listed = suggested(coder, "ASSESSMENT: Gestational hypertension at 34 weeks of gestation.")
-    assert "O13.9" in sug and "Z3A.34" in sug and "I10" not in sug, sorted(sug)
+    assert "O13.3" in sug and "Z3A.34" in sug and "I10" not in sug, sorted(sug)  # (34 weeks: third trimester)
     assert not [k for k in sug if k.startswith("Z3A") and k != "Z3A.34"]
     # a delivery note's list (MTSamples): "39 plus weeks", not Z3A.01 from a "1/2"
     sug, _ = suggested(coder, "PREOPERATIVE DIAGNOSES,1.  Intrauterine pregnancy at 39 plus weeks gestation.,"
-                              "2.  Gestational hypertension.,3.  Thick meconium.")
+                              "2.  Gestational hypertension.,3.  Thick meconium.,4.  Failed vacuum attempted delivery.")
     assert {"O13.9", "Z3A.39"} <= set(sug) and "I10" not in sug, sorted(sug)
     # Z3A Excludes1 a pregnancy with abortive outcome: the week is listed first, not suggested
     sug, listed = suggested(coder, "PREOPERATIVE DIAGNOSIS: A 10-1/2 week pregnancy, spontaneous, incomplete abortion.")
@@ -1943,3 +1943,23 @@ def test_weeks_of_gestation_go_with_the_obstetric_code(coder):
     assert "O14.90" in sug
     sug, _ = suggested(coder, "He has had hypertension for years, on lisinopril.")
     assert "I10" in sug
+
+
+@pytest.mark.parametrize("text,want,gone", [
+    ("ASSESSMENT: Gestational hypertension at 34 weeks of gestation.", "O13.3", "O13.9"),
+    ("ASSESSMENT: Severe preeclampsia at 32 weeks of gestation.", "O14.13", "O14.10"),
+    ("ASSESSMENT: 1. Intrauterine pregnancy at 20 weeks. 2. Preeclampsia.", "O14.92", "O14.90"),
+    # weeks in two trimesters: which one the code is for is not said
+    ("ASSESSMENT: Gestational hypertension. Seen at 12 weeks of gestation and again at 30 weeks of gestation.", "O13.9", None),
+    # a delivery: the code may be the 'complicating childbirth' one, a coder's choice
+    ("ASSESSMENT: Gestational hypertension at 39 weeks of gestation. Spontaneous vaginal delivery.", "O13.9", None),
+])
+def test_an_unspecified_trimester_takes_the_trimester_of_the_stated_weeks(coder, text, want, gone):
+    """ICD-10-CM I.C.15.a.3: the trimester is the one of the weeks the note states (third from 28 weeks)."""
+    sug, listed = suggested(coder, text)
+    assert want in sug, sorted(sug)
+    if gone:
+        assert gone not in sug and any(w.startswith(f"not suggested: replaced by {want}") for w in listed[gone].warnings)
+        assert "trimester" in " ".join(sug[want].warnings)
+    else:
+        assert not [k for k in sug if k[:3] == want[:3] and k != want], sorted(sug)

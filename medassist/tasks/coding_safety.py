@@ -1433,6 +1433,32 @@ _GESTATION_WEEKS = re.compile(
 _NEWBORN_WEEKS = re.compile(r"\b(?:born|newborn|neonat\w*|infant|baby|babies|ex-?\s*\d+\s*week)", re.I)
 
 
+#: a delivery or the puerperium: an obstetric code's "complicating childbirth" / "puerperium" sibling may be the one
+_DELIVERY = re.compile(r"\b(?:deliver(?:y|ed|ies)|labou?r\b|c(?:a|e)esarean|cesarean|c-section|childbirth|"
+                       r"postpartum|post-partum|puerper\w*)", re.I)
+
+
+def _trimester(codes: list, text: str, weeks: list[int], span: Span) -> None:
+    """A suggested obstetric code of 'unspecified trimester' takes the trimester of the weeks the note states (first
+    under 14 weeks, second 14 to 27, third from 28; ICD-10-CM I.C.15.a.3) when every stated week falls in one trimester
+    and the sibling exists. Not in a note of a delivery or the puerperium, whose codes say 'complicating childbirth'."""
+    tris = {"first" if n < 14 else "second" if n < 28 else "third" for n in weeks}
+    if len(tris) != 1 or _DELIVERY.search(text):
+        return
+    tri = tris.pop()
+    for c in [c for c in codes if c.suggested and c.code[:1] == "O" and c.status == "affirmed"
+              and c.description.endswith("unspecified trimester")]:
+        want = c.description[: -len("unspecified trimester")] + f"{tri} trimester"
+        parent = next(iter(icd10.ancestors(c.code)[:1]), None)
+        sib = next((k for k in (icd10.children(parent) if parent else ())
+                    if (e := icd10.lookup(k)) is not None and e.billable and e.description == want), None)
+        if sib is None:
+            continue
+        why = f"the note states {', '.join(str(n) for n in dict.fromkeys(weeks))} weeks of gestation ({tri} trimester)"
+        _promote(codes, sib, c, c.score, c.evidence, f"more specific than {c.code}: {why}, '{span.text}'")
+        _unsuggest(c, f"replaced by {sib}: {why}")
+
+
 def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
     """Weeks of gestation (Z3A) are the weeks the note states for the current pregnancy: "at 39 weeks' gestation" is
     Z3A.39 (Z3A.01 under 8 weeks, Z3A.49 over 42), whichever Z3A code the learned tables ranked first. The stated
@@ -1443,6 +1469,7 @@ def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
 
     text = doc.text
     stated: dict[str, Span] = {}
+    weeks: list[int] = []
     for m in _GESTATION_WEEKS.finditer(text):
         a, b = sents.around(m.start(), m.end())
         if _NEWBORN_WEEKS.search(text[a:b]):
@@ -1456,8 +1483,10 @@ def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
         code = "Z3A.01" if n < 8 else "Z3A.49" if n > 42 else f"Z3A.{n:02d}"
         if icd10.lookup(code) is not None:
             stated.setdefault(code, Span.of(text, m.start(), m.end()))
+            weeks.append(n)
     if not stated:
         return
+    _trimester(codes, text, weeks, next(iter(stated.values())))
     family = [c for c in codes if c.code.startswith("Z3A")]
     obstetric = [c for c in codes if c.suggested and c.code[:1] == "O" and c.status == "affirmed"]
     if any(c.code[:3] < "O09" for c in obstetric):  # Z3A Excludes1 a pregnancy with abortive outcome (O00-O08)
