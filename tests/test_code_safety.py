@@ -1939,6 +1939,11 @@ def test_weeks_of_gestation_go_with_the_obstetric_code(coder):
     sug, listed = suggested(coder, "PREOPERATIVE DIAGNOSIS: A 10-1/2 week pregnancy, spontaneous, incomplete abortion.")
     assert "O03.4" in sug and not [k for k in sug if k.startswith("Z3A")], sorted(sug)
     assert max((c for c in listed.values() if c.code.startswith("Z3A")), key=lambda c: c.score).code == "Z3A.10"
+    # the infection of the urinary tract in pregnancy is the O code (O23.42 at 20 weeks), not also N39.0
+    sug, listed = suggested(coder, "ASSESSMENT: 1. Intrauterine pregnancy at 20 weeks. 2. Urinary tract infection in pregnancy.")
+    assert {"O23.42", "Z3A.20"} <= set(sug) and "N39.0" not in sug and "N39.0" in listed, sorted(sug)
+    sug, _ = suggested(coder, "ASSESSMENT: Urinary tract infection.")
+    assert "N39.0" in sug
     sug, _ = suggested(coder, "ASSESSMENT: Preeclampsia.")
     assert "O14.90" in sug
     sug, _ = suggested(coder, "He has had hypertension for years, on lisinopril.")
