@@ -1905,6 +1905,7 @@ def test_a_code_whose_evidence_names_no_such_condition_is_ranked_lower(coder, mo
     ("Cesarean section at 36+2 weeks of gestation for fetal distress.", "Z3A.36", ()),
     ("A 31-year-old woman, pregnant at 32 weeks, was admitted.", "Z3A.32", ()),
     ("Pregnancy of 6 weeks confirmed by ultrasound.", "Z3A.01", ()),  # under 8 weeks
+    ("PREOPERATIVE DIAGNOSIS:,  Term pregnancy at 40 and 3/7th weeks.", "Z3A.40", ("Z3A.03",)),
     # a newborn's own weeks are coded on the baby's record (P07.-), not as the mother's Z3A
     ("The patient is a 2-month-old infant born at 28 weeks of gestation.", None, ("Z3A.28",)),
     # a gestational age that is no patient's

@@ -1422,9 +1422,10 @@ def numbered_children(codes: list, doc, sents: _Sentences) -> None:
 
 
 _GESTATION_WORD = r"(?:gestation(?:al age)?|pregnancy|pregnant|(?:E)?GA\b)"
-_N_WEEKS = (r"(?<![\d/.,+-])(\d{1,2})(?:[.,]\d|\s*\+\s*\d(?:/7)?|[- ]\d/\d|\s+plus)?\s*(?:-\s*)?"
-            r"(?:weeks?|wks?)\b['’]?")
-#: "39 weeks' gestation", "19.6 weeks of gestation", "36+2 weeks of pregnancy", "A 10-1/2 week pregnancy", "39 plus weeks";
+_N_WEEKS = (r"(?<![\d/.,+-])(\d{1,2})(?:[.,]\d|\s*\+\s*\d(?:/7)?|[- ]\d/\d|\s+and\s+\d/7(?:th|ths)?|\s+plus)?"
+            r"\s*(?:-\s*)?(?:weeks?|wks?)\b['’]?")
+#: "39 weeks' gestation", "19.6 weeks of gestation", "36+2 weeks of pregnancy", "A 10-1/2 week pregnancy", "39 plus weeks",
+#: "Term pregnancy at 40 and 3/7th weeks";
 #: "pregnant at 32 weeks", "gestational age of 24 weeks", "EGA 38 weeks"
 _GESTATION_WEEKS = re.compile(
     rf"\b{_N_WEEKS}\s*(?:of\s+)?{_GESTATION_WORD}"
