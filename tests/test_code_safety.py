@@ -1969,3 +1969,23 @@ def test_an_unspecified_trimester_takes_the_trimester_of_the_stated_weeks(coder,
         assert "trimester" in " ".join(sug[want].warnings)
     else:
         assert not [k for k in sug if k[:3] == want[:3] and k != want], sorted(sug)
+
+
+def test_hypertension_of_a_pregnant_patient_is_the_pregnancy_code(coder):
+    """Guideline I.C.15.a.1: a condition of a pregnant patient complicates the pregnancy unless the provider says
+    otherwise. Chronic hypertension in a note that states the current weeks of gestation is O10.0- (by trimester;
+    complicating childbirth in a delivery note, as MTSamples' repeat cesarean mts-379), with its Z3A; not I10."""
+    sug, listed = suggested(coder, "PREOPERATIVE DIAGNOSES:,1.  Intrauterine pregnancy at 39 weeks.,2.  History of previous "
+                                   "cesarean section x2.  The patient desires a repeat section.,3.  Chronic hypertension.")
+    assert {"O10.02", "Z3A.39"} <= set(sug) and "I10" not in sug, sorted(sug)
+    assert any(w.startswith("not suggested: replaced by O10.02") for w in listed["I10"].warnings)
+    sug, _ = suggested(coder, "ASSESSMENT: 1. Intrauterine pregnancy at 30 weeks. 2. Chronic hypertension, on labetalol.")
+    assert {"O10.013", "Z3A.30"} <= set(sug) and "I10" not in sug, sorted(sug)
+    # hypertension not called pre-existing: the Index's 'Hypertension, complicating pregnancy' O16 (third trimester)
+    sug, _ = suggested(coder, "ASSESSMENT: 1. Intrauterine pregnancy at 30 weeks. 2. Hypertension.")
+    assert {"O16.3", "Z3A.30"} <= set(sug) and "I10" not in sug and not [k for k in sug if k.startswith("O10")], sorted(sug)
+    # no pregnancy stated: I10; a newborn's weeks are no pregnancy of the patient
+    for text in ("ASSESSMENT: 1. Hypertension. 2. Knee pain for 6 weeks.",
+                 "ASSESSMENT: Hypertension. The patient's infant was born at 36 weeks of gestation."):
+        sug, _ = suggested(coder, text)
+        assert "I10" in sug and not [k for k in sug if k.startswith("O10")], (text, sorted(sug))

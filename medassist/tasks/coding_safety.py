@@ -1439,6 +1439,31 @@ _DELIVERY = re.compile(r"\b(?:deliver(?:y|ed|ies)|labou?r\b|c(?:a|e)esarean|cesa
                        r"postpartum|post-partum|puerper\w*)", re.I)
 
 
+#: a condition of a pregnant patient complicates the pregnancy unless the provider says otherwise (guideline
+#: I.C.15.a.1): its chapter 15 code (pregnancy, unspecified trimester; in a delivery note, complicating childbirth),
+#: the pre-existing one when its mention says so, else the Index's "Hypertension, complicating pregnancy" (O16)
+_IN_PREGNANCY = {"I10": (("O10.019", "O10.02"), ("O16.9", "O16.4"))}
+_PRE_EXISTING = re.compile(r"\b(?:chronic|pre-?existing|essential|history of|known)\b", re.I)
+#: the note describes this encounter's delivery (narrower than _DELIVERY: 'labor precautions' is no delivery)
+_DELIVERED = re.compile(r"\b(?:delivered|delivery of|vaginal delivery|c(?:a|e)?esarean|c-section|repeat section)", re.I)
+
+
+def _in_pregnancy(codes: list, text: str, span: Span) -> None:
+    """In a note that states the weeks of the current pregnancy, hypertension is a hypertension complicating it, not
+    I10: pre-existing (O10.019, O10.02 in a delivery note) when its mention says chronic, pre-existing, essential, known
+    or history of; else unspecified maternal hypertension (O16.9, O16.4). Not with an abortive outcome."""
+    if any(c.suggested and c.code[:1] == "O" and c.code[:3] < "O09" for c in codes):
+        return
+    for c in [c for c in codes if c.suggested and c.code in _IN_PREGNANCY and c.status == "affirmed"]:
+        before = any(_PRE_EXISTING.search(text[max(0, e.start - 40):e.end]) for e in c.evidence)
+        pregnancy, childbirth = _IN_PREGNANCY[c.code][0 if before else 1]
+        to = childbirth if _DELIVERED.search(text) else pregnancy
+        why = (f"a condition of a pregnant patient complicates the pregnancy unless the provider says otherwise "
+               f"(guideline I.C.15.a.1; the note states '{span.text}')")
+        _promote(codes, to, c, c.score, c.evidence, f"more specific than {c.code}: {why}")
+        _unsuggest(c, f"replaced by {to}: {why}")
+
+
 def _trimester(codes: list, text: str, weeks: list[int], span: Span) -> None:
     """A suggested obstetric code of 'unspecified trimester' takes the trimester of the weeks the note states (first
     under 14 weeks, second 14 to 27, third from 28; ICD-10-CM I.C.15.a.3) when every stated week falls in one trimester
@@ -1487,6 +1512,7 @@ def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
             weeks.append(n)
     if not stated:
         return
+    _in_pregnancy(codes, text, next(iter(stated.values())))
     _trimester(codes, text, weeks, next(iter(stated.values())))
     family = [c for c in codes if c.code.startswith("Z3A")]
     obstetric = [c for c in codes if c.suggested and c.code[:1] == "O" and c.status == "affirmed"]
