@@ -1435,7 +1435,7 @@ _NEWBORN_WEEKS = re.compile(r"\b(?:born|newborn|neonat\w*|infant|baby|babies|ex-
 
 
 #: a delivery or the puerperium: an obstetric code's "complicating childbirth" / "puerperium" sibling may be the one
-_DELIVERY = re.compile(r"\b(?:deliver(?:y|ed|ies)|labou?r\b|c(?:a|e)esarean|cesarean|c-section|childbirth|"
+_DELIVERY = re.compile(r"\b(?:deliver(?:y|ed|ies)|labou?r\b|ca?esarean|c-section|childbirth|"
                        r"postpartum|post-partum|puerper\w*)", re.I)
 
 
@@ -1445,7 +1445,7 @@ _DELIVERY = re.compile(r"\b(?:deliver(?:y|ed|ies)|labou?r\b|c(?:a|e)esarean|cesa
 _IN_PREGNANCY = {"I10": (("O10.019", "O10.02"), ("O16.9", "O16.4"))}
 _PRE_EXISTING = re.compile(r"\b(?:chronic|pre-?existing|essential|history of|known)\b", re.I)
 #: the note describes this encounter's delivery (narrower than _DELIVERY: 'labor precautions' is no delivery)
-_DELIVERED = re.compile(r"\b(?:delivered|delivery of|vaginal delivery|c(?:a|e)?esarean|c-section|repeat section)", re.I)
+_DELIVERED = re.compile(r"\b(?:delivered|delivery of|vaginal delivery|ca?esarean|c-section|repeat section)", re.I)
 
 
 def _in_pregnancy(codes: list, text: str, span: Span) -> None:
@@ -1490,7 +1490,9 @@ def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
     Z3A.39 (Z3A.01 under 8 weeks, Z3A.49 over 42), whichever Z3A code the learned tables ranked first. The stated
     week takes the best Z3A score (suggested when a Z3A or an obstetric O code is suggested: Z3A goes with the O code
     on the mother's record, guideline I.C.15.b.3); a Z3A code of weeks the note does not state is ranked lower. A
-    newborn's weeks ("born at 28 weeks of gestation") and a past pregnancy's are not the mother's current ones."""
+    newborn's weeks ("born at 28 weeks of gestation") and a past pregnancy's are not the mother's current ones.
+    Stated weeks also make the patient's hypertension a pregnancy's (_in_pregnancy) and give an obstetric code of
+    'unspecified trimester' its trimester (_trimester)."""
     from medassist.text.context import classify
 
     text = doc.text
