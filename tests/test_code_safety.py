@@ -1931,6 +1931,7 @@ def test_weeks_of_gestation_go_with_the_obstetric_code(coder):
     mother's record); the I10 the learned tables give for gestational hypertension is not (O13, guideline I.C.15)."""
     sug, listed = suggested(coder, "ASSESSMENT: Gestational hypertension at 34 weeks of gestation.")
     assert "O13.3" in sug and "Z3A.34" in sug and "I10" not in sug, sorted(sug)  # (34 weeks: third trimester)
+
     assert not [k for k in sug if k.startswith("Z3A") and k != "Z3A.34"]
     # a delivery note's list (MTSamples): "39 plus weeks", not Z3A.01 from a "1/2"
     sug, _ = suggested(coder, "PREOPERATIVE DIAGNOSES,1.  Intrauterine pregnancy at 39 plus weeks gestation.,"
@@ -1989,3 +1990,16 @@ def test_hypertension_of_a_pregnant_patient_is_the_pregnancy_code(coder):
                  "ASSESSMENT: Hypertension. The patient's infant was born at 36 weeks of gestation."):
         sug, _ = suggested(coder, text)
         assert "I10" in sug and not [k for k in sug if k.startswith("O10")], (text, sorted(sug))
+
+
+def test_a_rule_that_gives_a_code_its_evidence_drops_the_note_on_the_spans_it_replaced():
+    """CodiEsp dev (shipped pack): Z3A.23 had been held back as 'the evidence is not a mention' ('450'); the weeks rule
+    gives it '23 weeks gestation' and suggests it: the note on the old span must not stay beside the suggestion."""
+    doc = document_from_text("A fetus of 450 g. Macroscopic age of 23 weeks gestation.")
+    z = CodeSuggestion(code="Z3A.23", description="23 weeks gestation of pregnancy", score=0.9, suggested=False,
+                       status="affirmed", billable=True, evidence=[Span.of(doc.text, 11, 14)],
+                       warnings=["not suggested: the evidence is not a mention of this condition ('450' is a number)"])
+    codes = [z]
+    coding_safety._promote(codes, "Z3A.23", None, 0.9, [Span.of(doc.text, 37, 55)], "the note states the weeks")
+    assert z.suggested and [e.text for e in z.evidence] == ["23 weeks gestation"]
+    assert z.warnings == ["the note states the weeks"]

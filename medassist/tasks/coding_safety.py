@@ -555,6 +555,8 @@ def _promote(codes: list, code: str, like, score: float, evidence, why: str) -> 
             have.status = "affirmed"
             if evidence:  # the rule's own evidence (the drug, the combined conditions)
                 have.evidence = list(evidence)[:3]
+                # (what the evidence check said of the spans it replaces no longer holds)
+                have.warnings = [w for w in have.warnings if not w.startswith(_NOT_A_MENTION)]
             have.warnings.append(why)
         return
     made = _make(code, like, score, evidence, why)
