@@ -466,9 +466,14 @@ def lower_unmentioned(codes, blocked: dict[str, str]) -> None:
         if (why is None or c.suggested or why == rules().rule_for(c.code).get("never_suggest")
                 or "coding rule" in c.sources):  # (a rule gave it the evidence after the check)
             continue
-        c.score *= UNMENTIONED_SCORE
         said = any(w.startswith(_NOT_A_MENTION) for w in c.warnings)  # the reason is given there
-        c.warnings.append(f"ranked lower (score x{UNMENTIONED_SCORE:g})" + ("" if said else f": {why}"))
+        _rank_lower(c, None if said else why)
+
+
+def _rank_lower(c, why: str | None) -> None:
+    """Keep ``c`` listed at UNMENTIONED_SCORE of its score, with a warning that gives ``why`` (when not said yet)."""
+    c.score *= UNMENTIONED_SCORE
+    c.warnings.append(f"ranked lower (score x{UNMENTIONED_SCORE:g})" + (f": {why}" if why else ""))
 
 
 def _restatus(c, good, doc, established: tuple[str, ...] = ("affirmed",)) -> None:
@@ -1450,11 +1455,16 @@ _PRE_EXISTING = re.compile(r"\b(?:chronic|pre-?existing|essential|history of|kno
 _DELIVERED = re.compile(r"\b(?:delivered|delivery of|vaginal delivery|ca?esarean|c-section|repeat section)", re.I)
 
 
+def _abortive(codes: list) -> bool:
+    """A pregnancy with abortive outcome (O00-O08) is suggested."""
+    return any(c.suggested and c.code[:1] == "O" and c.code[:3] < "O09" for c in codes)
+
+
 def _in_pregnancy(codes: list, text: str, span: Span) -> None:
     """In a note that states the weeks of the current pregnancy, hypertension is a hypertension complicating it, not
     I10: pre-existing (O10.019, O10.02 in a delivery note) when its mention says chronic, pre-existing, essential, known
     or history of; else unspecified maternal hypertension (O16.9, O16.4). Not with an abortive outcome."""
-    if any(c.suggested and c.code[:1] == "O" and c.code[:3] < "O09" for c in codes):
+    if _abortive(codes):
         return
     for c in [c for c in codes if c.suggested and c.code in _IN_PREGNANCY and c.status == "affirmed"]:
         before = any(_PRE_EXISTING.search(text[max(0, e.start - 40):e.end]) for e in c.evidence)
@@ -1520,7 +1530,7 @@ def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
     _trimester(codes, text, weeks, next(iter(stated.values())))
     family = [c for c in codes if c.code.startswith("Z3A")]
     obstetric = [c for c in codes if c.suggested and c.code[:1] == "O" and c.status == "affirmed"]
-    if any(c.code[:3] < "O09" for c in obstetric):  # Z3A Excludes1 a pregnancy with abortive outcome (O00-O08)
+    if _abortive(codes):  # Z3A Excludes1 a pregnancy with abortive outcome (O00-O08)
         obstetric = []
         for c in family:
             if c.suggested:
@@ -1548,8 +1558,7 @@ def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
         if c.code not in stated:
             if c.suggested:
                 _unsuggest(c, f"replaced by {', '.join(stated)}: the note states other weeks of gestation")
-            c.score *= UNMENTIONED_SCORE
-            c.warnings.append(f"ranked lower (score x{UNMENTIONED_SCORE:g}): the note states other weeks of gestation")
+            _rank_lower(c, "the note states other weeks of gestation")
 
 
 def _numbered_sibling(codes: list, c, doc, sents: _Sentences) -> None:
