@@ -516,6 +516,38 @@ def test_r2_injury_pain_and_other_words_rule_level(code, sentence, word, ok):
     assert (why is None) == ok, (code, sentence, why)
 
 
+@pytest.mark.parametrize("code,sentence,word,ok", [
+    # a body site alone is no mention of a condition the sentence does not name
+    ("M89.072", "Exam of the left ankle: ecchymosis over the lateral malleolus.", "left ankle", False),
+    ("Z85.3", "Mammography of the left breast was normal.", "left breast", False),
+    ("N20.0", "The right kidney measured 11 cm.", "kidney", False),
+    ("J90", "The left pleural cavity was entered.", "pleural", False),
+    # ... but it is when its sentence names the condition, or a generic condition noun stands beside the site
+    ("N44.2", "Ultrasound showed a simple cyst of the left testis.", "testis", True),
+    ("J81.0", "Chest X-ray showed pulmonary oedema.", "pulmonary", True),  # British spelling of the code's word
+    ("N28.9", "He has kidney disease.", "kidney", True),
+    ("Z82.49", "Her father had heart disease.", "heart disease", True),
+    ("M25.572", "She reports left ankle pain.", "left ankle", True),
+    # a code whose description names nothing but sites keeps its site mention
+    ("E07.9", "The thyroid was enlarged and nodular.", "thyroid", True),
+])
+def test_a_body_site_alone_is_no_mention(code, sentence, word, ok):
+    doc = document_from_text(sentence)
+    i = sentence.index(word)
+    why = coding_safety.evidence_problem(code, doc, Span.of(sentence, i, i + len(word)))
+    assert (why is None) == ok, (code, sentence, why)
+    if not ok:
+        assert "body site" in why and f"'{word}'" in why
+
+
+def test_site_words_are_the_neoplasm_tables_sites_not_its_conditions():
+    sites = coding_safety.site_words()
+    for w in ("ankle", "kidney", "breast", "pleural", "testis", "renal"):
+        assert coding_safety.stem(w) in sites, w
+    for w in ("scar", "disease", "malignant", "metastatic", "coli", "hemorrhoidal"):
+        assert coding_safety.stem(w) not in sites, w
+
+
 def test_r2_nested_unspecified_mention_is_not_a_second_condition():
     """'chronic kidney' inside 'chronic kidney disease stage 3' (N18.30) is not also N28.9."""
     text = "He has chronic kidney disease stage 3."

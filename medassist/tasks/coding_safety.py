@@ -142,6 +142,59 @@ def _similar(w: str, v: str) -> bool:
     return n >= max(5, len(a) - 2)
 
 
+#: Words of the neoplasm table's sites that name a condition, not a place ("Neoplasm, ... scar", "... hepatoma"),
+#: or no place at all; the other words of its first-level sites are body sites (``site_words``).
+_NOT_SITES = frozenset(
+    "associated book coli cystic de disease disseminated diverticulum fetal generalized hemorrhoidal hepatoblastoma hepatoma "
+    "immunoproliferative leaf malignant mastectomy meckel metastatic nec nos of or s scar specified stump transplanted "
+    "unknown unspecified with".split())
+
+
+# words of descriptions that name nothing ("Presence of artificial hip joint", "S/p")
+_FUNCTION_WORDS = frozenset("a an and as at by for from in into not of on or p s the to".split())
+# words that, beside a site, name a condition of it ("kidney disease", "heart disease", "renal impairment")
+_CONDITION_NOUNS = frozenset(stem(w) for w in ("disease diseases disorder disorders syndrome abnormality problem impairment "
+                                               "dysfunction lesion lesions damage").split())
+
+
+@lru_cache(maxsize=1)
+def site_words() -> frozenset[str]:
+    """Stemmed words of body sites: the first-level site terms of the ICD-10-CM neoplasm table ("ankle", "kidney,
+    renal", "breast") less ``_NOT_SITES``."""
+    with open(resource_path("icd10cm/neoplasm.json"), encoding="utf-8") as fh:
+        rows = json.load(fh)["rows"]
+    words = {w for path, _ in rows if len(path) >= 2 for w in re.findall(r"[a-z]+", path[1].lower())}
+    return frozenset(stem(w) for w in words - _NOT_SITES)
+
+
+def names_only_a_site(code: str, text: str, learned: dict | None = None) -> bool:
+    """Whether the words of ``text`` that belong to the vocabulary of ``code`` are all body sites ("Left ankle" for
+    an algoneurodystrophy of the ankle, "kidney" for a kidney stone) while the code's vocabulary has words of its
+    condition: a site alone is no mention. A code whose words are all sites ("Disorder of kidney") is left alone."""
+    from .coding_lexicon import word_equivalents
+
+    sites = site_words()
+    vocab = vocabulary(code) | (learned or {}).get(code, frozenset())
+    condition = frozenset(v for v in vocab if v not in sites and v not in _FUNCTION_WORDS)
+    if not condition or len(condition) == len(vocab):
+        return False
+    by_prefix = _by_prefix(condition)
+    weak = rules().weak
+    named_site = False
+    for norm, _ in _tokens(text):
+        if norm in _CONDITION_NOUNS:
+            return False
+        if norm in weak:
+            continue
+        if norm in sites:
+            named_site = named_site or norm in vocab
+            continue
+        for w in (norm, *word_equivalents().get(norm, ())):  # "pulmonary oedema"
+            if w in condition or any(_similar(w, v) for v in by_prefix.get(w[:4], ())):
+                return False
+    return named_site
+
+
 def is_mention(code: str, text: str, learned: dict | None = None) -> bool:
     """Whether ``text`` (an evidence span) holds a word naming the condition of ``code`` (its tabular
     vocabulary, or a word ``learned`` gives as a near-synonym of it)."""
@@ -321,6 +374,8 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
         return reaction
     if not is_mention(code, span.text, learned):
         return f"'{span.text}' does not name the condition"
+    if names_only_a_site(code, span.text, learned) and names_only_a_site(code, text[slice(*sents.around(span.start, span.end))], learned):
+        return f"'{span.text}' names a body site, and its sentence not the condition"
     side = _side_conflict(code, span.text) or _side_unsaid(code, text, span.start, span.end, sents)
     if side:
         return side
