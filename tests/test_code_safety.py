@@ -1917,7 +1917,9 @@ def test_a_code_whose_evidence_names_no_such_condition_is_ranked_lower(coder, mo
     before = code_document(document_from_text(text), coder=coder).codes
     monkeypatch.setattr(coding_safety, "UNMENTIONED_SCORE", 0.5)
     after = code_document(document_from_text(text), coder=coder).codes
-    old, new = {c.code: c for c in before}, {c.code: c for c in after}
+    # (the training notes' alternatives, listed below a code at a share of its score, follow it: left out here)
+    old = {c.code: c for c in before if c.sources != ["alternative"]}
+    new = {c.code: c for c in after if c.sources != ["alternative"]}
     assert [c.code for c in before if c.suggested] == [c.code for c in after if c.suggested]
     lowered = {k for k in new if any(w.startswith("ranked lower") for w in new[k].warnings)}
     assert {"M54.9", "R52"} <= lowered

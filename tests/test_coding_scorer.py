@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from medassist.ingest import document_from_text
 from medassist.tasks import coding_model as cm
@@ -112,7 +113,7 @@ def test_scorer_reads_only_the_features_it_was_trained_on():
         coder.scorer = saved
     # (a code whose evidence names no such condition is listed at coding_safety.UNMENTIONED_SCORE of its score)
     raw = {round(c.score / (coding_safety.UNMENTIONED_SCORE if any(w.startswith("ranked lower") for w in c.warnings)
-                            else 1.0), 6) for c in res.codes}
+                            else 1.0), 6) for c in res.codes if c.sources != ["alternative"]}
     assert res.codes and raw <= {round(1 / (1 + np.exp(1.0)), 6), round(1 / (1 + np.exp(-1.0)), 6)}
 
 
@@ -191,3 +192,54 @@ def test_the_recipes_tree_exports_score_like_the_fitted_models():
     got = cm.TreeScorer(data).score(X)
     assert np.allclose(got, lgbm.predict_proba(X)[:, 1], atol=1e-9)
     assert got.min() < 0.2 and got.max() > 0.8  # it learned the signal
+
+
+def test_the_recipe_learns_the_codes_coders_chose_beside_a_listed_sibling():
+    """learn_alternatives: where the coder listed N18.9 and the coders chose N18.30 (same category, not listed), N18.30
+    is an alternative of N18.9, counted per note; a chosen code that was listed, or of another category, is none."""
+    recipe = _recipe()
+    meta = [("a", "N18.9", "affirmed"), ("a", "I10", "affirmed"), ("b", "N18.9", "affirmed"),
+            ("c", "N18.9", "negated"), ("c", "N18.30", "affirmed"), ("d", "E11.9", "affirmed")]
+    labels = {"a": {"N18.30", "I10", "E11.22"}, "b": {"N18.30", "N18.4"}, "c": {"N18.30"}, "d": {"E11.9"}}
+    alts = recipe.learn_alternatives(meta, labels)
+    assert alts == {"N18.9": [["N18.30", 2, 3], ["N18.4", 1, 3]]}
+
+
+def test_alternatives_are_listed_below_their_code_never_suggested():
+    from medassist.tasks.code import MAX_ALTERNATIVES, CodeSuggestion, add_alternatives
+    from medassist.document import Span
+
+    text = "Chronic kidney disease."
+    ev = [Span.of(text, 0, 22)]
+    n189 = CodeSuggestion("N18.9", "Chronic kidney disease, unspecified", 0.8, True, "affirmed", True, list(ev))
+    i10 = CodeSuggestion("I10", "Essential (primary) hypertension", 0.5, False, "negated", True, [])
+    table = {"N18.9": [["N18.30", 3, 10], ["N18.3", 2, 10], ["I10", 5, 10], ["N18.99", 1, 1]],
+             "I10": [["N18.30", 4, 10]]}
+    alts = add_alternatives([n189, i10], table)
+    by = {a.code: a for a in alts}
+    # N18.3 (a header now) is its default child N18.30, here already made; a listed code (I10) is never repeated;
+    # a code outside the set (N18.99) is dropped
+    assert set(by) == {"N18.30"}
+    a = by["N18.30"]
+    assert a.score == pytest.approx(max(0.8 * 3 / 15, 0.5 * 4 / 15)) and not a.suggested
+    assert a.status == "affirmed" and a.evidence == ev and a.sources == ["alternative"]
+    assert "an alternative to N18.9" in a.warnings[0] and "3 time(s)" in a.warnings[0]
+    many = {"N18.9": [[f"N18.{k}", 1, 1] for k in (1, 2, 4, 5, 6)] + [[f"E11.{k}", 1, 1] for k in
+                                                                         ("9", "8", "65", "69", "21", "22", "29", "36",
+                                                                          "39", "40", "41", "42", "43", "44", "49",
+                                                                          "51", "52", "59", "610", "618", "620")]}
+    listed = add_alternatives([n189], many)
+    assert len(listed) == MAX_ALTERNATIVES and all(x.score <= n189.score for x in listed)
+
+
+def test_the_shipped_coder_lists_alternatives_from_its_pack():
+    coder = get_coder()
+    assert coder.alternatives, "the shipped pack has alternatives.json"
+    res = coder.code(document_from_text("Abdominal pain for two days, no fever."))
+    codes = [c.code for c in res.codes]
+    alts = [c for c in res.codes if c.sources == ["alternative"]]
+    assert alts and not any(c.suggested for c in alts)
+    for a in alts:
+        parent = a.warnings[0].split("an alternative to ")[1].split(":")[0]
+        assert codes.index(parent) < codes.index(a.code)
+    assert len(set(codes)) == len(codes)

@@ -119,6 +119,12 @@ class Coder:
         except (OSError, ValueError, KeyError) as exc:
             raise ModelPackError(f"unreadable coder pack file ({exc})", path=pack.path) from exc
         self.scorer = TreeScorer(scorer)
+        self.alternatives: dict = {}
+        if "alternatives.json" in {f.get("path") for f in getattr(pack, "manifest", {}).get("files", ())}:
+            try:
+                self.alternatives = json.loads(pack.file("alternatives.json").read_text(encoding="utf-8"))["alternatives"]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise ModelPackError(f"unreadable coder pack file ({exc})", path=pack.path) from exc
         self.threshold = round(float(scorer.get("threshold", 0.5)), 4)  # no float noise in any output
         self.lexicon = lexicon()
         from .coding_safety import learned_synonyms
@@ -187,7 +193,7 @@ class Coder:
         blocked.update(check_evidence(out, doc, self.learned_synonyms, memo, established))
         out = refine(out, doc)
         lower_unmentioned(out, blocked)  # listed below the codes the note names
-        out = sorted(out, key=lambda x: -x.score)
+        out = sorted(out + add_alternatives(out, self.alternatives), key=lambda x: -x.score)
         for c in out:
             if c.score >= self.threshold:
                 # promoted while below the threshold, then given a higher score (a more specific code takes the
@@ -212,6 +218,45 @@ class Coder:
             models = models + retriever.models()
         notice = encounter_notice(doc, encounter)
         return CodingResult(out, self.threshold, models, encounter=encounter, notices=[notice] if notice else [])
+
+
+#: Prior weight of an alternative: its score is the listed code's times chosen / (listed + ALTERNATIVE_PRIOR), so
+#: a choice seen once in few notes stays low; at most MAX_ALTERNATIVES a note, the best scored. Measured 2026-12-05
+#: (session 14), CodiEsp dev, train-only pack: MAP 0.5695 -> 0.5710 with every alternative (249 a note; prior 2:
+#: 0.5709, 10: 0.5710), 0.5708 / 0.5706 / 0.5704 with the best 50 / 20 / 10.
+ALTERNATIVE_PRIOR = 5
+MAX_ALTERNATIVES = 20
+
+
+def add_alternatives(codes: list[CodeSuggestion], table: dict) -> list[CodeSuggestion]:
+    """Other codes of a listed code's category that coders chose for notes where the coder listed that code and not
+    theirs (the pack's alternatives.json, learned by models/coder/train.py): new entries, never suggested, with the
+    listed code's status and evidence, below it (the best MAX_ALTERNATIVES). A code already listed is not
+    repeated."""
+    from .coding_lexicon import default_billable
+
+    have = {c.code for c in codes}
+    made: dict[str, CodeSuggestion] = {}
+    for c in codes:
+        for alt, chosen, listed in table.get(c.code, ()):
+            entry = icd10.lookup(alt)
+            if entry is not None and not entry.billable and not entry.seventh_required:
+                # a label of an older code set that is a header now (N18.3): its default billable child (N18.30)
+                child = default_billable(entry.code)
+                entry = icd10.lookup(child) if child else None
+            if entry is None or entry.code in have or (not entry.billable and not entry.seventh_required):
+                continue
+            score = c.score * chosen / (listed + ALTERNATIVE_PRIOR)
+            old = made.get(entry.code)
+            if old is not None and old.score >= score:
+                continue
+            made[entry.code] = CodeSuggestion(
+                code=entry.code, description=entry.description, score=score, suggested=False, status=c.status,
+                billable=entry.billable, evidence=list(c.evidence), cue=c.cue, sources=["alternative"],
+                applied=c.applied,
+                warnings=[f"an alternative to {c.code}: the training notes' coders chose {alt} {chosen} time(s) "
+                          f"where {c.code} was listed ({listed} notes); not suggested"])
+    return sorted(made.values(), key=lambda x: -x.score)[:MAX_ALTERNATIVES]
 
 
 INPATIENT_SECTIONS = ("hospital_course", "discharge_diagnoses", "discharge_medications", "discharge_instructions")

@@ -167,6 +167,30 @@ def featurize(ids, docs, know, classify, lex):
     return np.asarray(rows, dtype=np.float64), meta
 
 
+def learn_alternatives(meta, labels) -> dict:
+    """Codes the CodiEsp coders chose where the coder listed another code of the same category and not theirs
+    (cross-fitted candidate lists: each note's from tables learned without it): {listed code: [[chosen code,
+    notes where it was chosen, notes where the listed code was listed], ...]}, most chosen first. The app lists
+    them below the code, unsuggested (coding_model.add_alternatives)."""
+    listed: dict[str, set] = {}
+    for i, code, _ in meta:
+        listed.setdefault(i, set()).add(code)
+    chosen: dict[str, dict[str, int]] = {}
+    seen: dict[str, int] = {}
+    for i, codes in listed.items():
+        for c in codes:
+            seen[c] = seen.get(c, 0) + 1
+        for g in labels.get(i, ()):
+            if g in codes:
+                continue
+            for c in codes:
+                if c[:3] == g[:3]:
+                    chosen.setdefault(c, {})
+                    chosen[c][g] = chosen[c].get(g, 0) + 1
+    return {c: [[g, k, seen[c]] for g, k in sorted(alts.items(), key=lambda x: (-x[1], x[0]))]
+            for c, alts in sorted(chosen.items())}
+
+
 def fit_sklearn(X, y, seed: int = SEED):
     """The shipped scorer's trees: sklearn's 250 of depth 4. ``min_samples_leaf``: a leaf of a handful of rows gets
     a huge log-odds step (Newton step over a tiny hessian; one final pack had leaves of -28,000) and a note unlike
@@ -262,6 +286,9 @@ def main(argv=None) -> int:
                          "the English line(s) of its Spanish sentence (models/coder/align.py; measured, not shipped: "
                          "see load)")
     ap.add_argument("--seed", type=int, default=SEED, help="folds and trees (the shipped pack: 13)")
+    ap.add_argument("--alternatives-only", action="store_true",
+                    help="(re)write only the pack's alternatives.json (learn_alternatives) from the same folds, "
+                         "leaving its knowledge and scorer as they are")
     ap.add_argument("--threshold", type=float, default=None, help="operating threshold (default: tuned on dev)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--trees", choices=sorted(TREES), default="sklearn",
@@ -289,7 +316,7 @@ def main(argv=None) -> int:
     rng = np.random.default_rng(args.seed)
     order = rng.permutation(len(all_ids))
     folds = [set(all_ids[j] for j in order[k::args.folds]) for k in range(args.folds)]
-    X_parts, y_parts = [], []
+    X_parts, y_parts, metas = [], [], []
     for k, fold in enumerate(folds):
         know = cm.Knowledge(cm.build_knowledge(examples[i] for i in all_ids if i not in fold))
         fids = [i for i in all_ids if i in fold]
@@ -297,7 +324,13 @@ def main(argv=None) -> int:
         y = np.array([code in labels[i] for i, code, _ in meta], dtype=np.int64)
         X_parts.append(X)
         y_parts.append(y)
+        metas += meta
         print(f"fold {k}: {X.shape[0]} candidates, {y.sum()} positive; {time.time()-t0:.1f}s", flush=True)
+    alternatives = learn_alternatives(metas, labels)
+    if args.alternatives_only:
+        write_alternatives(args.out, alternatives)
+        print(f"alternatives of {len(alternatives)} codes written to {args.out} in {time.time()-t0:.1f}s")
+        return 0
     X = np.vstack(X_parts)
     y = np.concatenate(y_parts)
     fit, export = TREES[args.trees]
@@ -334,17 +367,31 @@ def main(argv=None) -> int:
         if args.metrics is not None:
             metrics = {k: v for k, v in json.loads(args.metrics.read_text()).items() if k != "about"}
         threshold = args.threshold if args.threshold is not None else metrics.get("threshold", 0.4)
-    write_pack(args.out, knowledge, scorer_json, threshold, metrics, args.final, all_ids)
+    write_pack(args.out, knowledge, scorer_json, threshold, metrics, args.final, all_ids, alternatives)
     print(f"pack written to {args.out} in {time.time()-t0:.1f}s")
     return 0
 
 
-def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids):
+def write_alternatives(out: Path, alternatives: dict) -> None:
+    """alternatives.json into an existing pack, its manifest's file list updated."""
+    p = out / "alternatives.json"
+    p.write_bytes(json.dumps({"alternatives": alternatives}, separators=(",", ":"), sort_keys=True).encode())
+    manifest = json.loads((out / "manifest.json").read_text())
+    files = [f for f in manifest["files"] if f["path"] != p.name]
+    files.append({"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "size": p.stat().st_size})
+    manifest["files"] = sorted(files, key=lambda f: f["path"])
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids, alternatives=None):
     out.mkdir(parents=True, exist_ok=True)
     files = {}
     for old in out.glob("*.json.gz"):
         old.unlink()
-    for name, obj in (("knowledge.json", knowledge), ("scorer.json", {**scorer_json, "threshold": threshold})):
+    objs = [("knowledge.json", knowledge), ("scorer.json", {**scorer_json, "threshold": threshold})]
+    if alternatives is not None:
+        objs.append(("alternatives.json", {"alternatives": alternatives}))
+    for name, obj in objs:
         p = out / name
         p.write_bytes(json.dumps(obj, separators=(",", ":"), sort_keys=True).encode())
         files[name] = p
