@@ -236,27 +236,27 @@ def add_alternatives(codes: list[CodeSuggestion], table: dict) -> list[CodeSugge
     from .coding_lexicon import default_billable
 
     have = {c.code for c in codes}
+    offers = sorted(((c.score * chosen / (listed + ALTERNATIVE_PRIOR), k, alt, chosen, listed)
+                     for k, c in enumerate(codes) for alt, chosen, listed in table.get(c.code, ()) if alt not in have),
+                    key=lambda o: (-o[0], o[1]))
     made: dict[str, CodeSuggestion] = {}
-    for c in codes:
-        for alt, chosen, listed in table.get(c.code, ()):
-            entry = icd10.lookup(alt)
-            if entry is not None and not entry.billable and not entry.seventh_required:
-                # a label of an older code set that is a header now (N18.3): its default billable child (N18.30)
-                child = default_billable(entry.code)
-                entry = icd10.lookup(child) if child else None
-            if entry is None or entry.code in have or (not entry.billable and not entry.seventh_required):
-                continue
-            score = c.score * chosen / (listed + ALTERNATIVE_PRIOR)
-            old = made.get(entry.code)
-            if old is not None and old.score >= score:
-                continue
-            made[entry.code] = CodeSuggestion(
-                code=entry.code, description=entry.description, score=score, suggested=False, status=c.status,
-                billable=entry.billable, evidence=list(c.evidence), cue=c.cue, sources=["alternative"],
-                applied=c.applied,
-                warnings=[f"an alternative to {c.code}: the training notes' coders chose {alt} {chosen} time(s) "
-                          f"where {c.code} was listed ({listed} notes); not suggested"])
-    return sorted(made.values(), key=lambda x: -x.score)[:MAX_ALTERNATIVES]
+    for score, k, alt, chosen, listed in offers:  # best first: the first offer of a code is its best
+        if len(made) >= MAX_ALTERNATIVES:
+            break
+        entry = icd10.lookup(alt)
+        if entry is not None and not entry.billable and not entry.seventh_required:
+            # a label of an older code set that is a header now (N18.3): its default billable child (N18.30)
+            child = default_billable(entry.code)
+            entry = icd10.lookup(child) if child else None
+        if entry is None or entry.code in have or entry.code in made or (not entry.billable and not entry.seventh_required):
+            continue
+        c = codes[k]
+        made[entry.code] = CodeSuggestion(
+            code=entry.code, description=entry.description, score=score, suggested=False, status=c.status,
+            billable=entry.billable, evidence=list(c.evidence), cue=c.cue, sources=["alternative"], applied=c.applied,
+            warnings=[f"an alternative to {c.code}: the training notes' coders chose {alt} {chosen} time(s) "
+                      f"where {c.code} was listed ({listed} notes); not suggested"])
+    return list(made.values())
 
 
 INPATIENT_SECTIONS = ("hospital_course", "discharge_diagnoses", "discharge_medications", "discharge_instructions")
