@@ -248,7 +248,8 @@ def add_alternatives(codes: list[CodeSuggestion], table: dict) -> list[CodeSugge
             # a label of an older code set that is a header now (N18.3): its default billable child (N18.30)
             child = default_billable(entry.code)
             entry = icd10.lookup(child) if child else None
-        if entry is None or entry.code in have or entry.code in made or (not entry.billable and not entry.seventh_required):
+        if (entry is None or entry.code in have or entry.code in made
+                or (not entry.billable and not entry.seventh_required)):
             continue
         c = codes[k]
         made[entry.code] = CodeSuggestion(

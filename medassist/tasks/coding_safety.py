@@ -176,7 +176,7 @@ def names_only_a_site(code: str, text: str, learned: dict | None = None) -> bool
     sites = site_words()
     vocab = vocabulary(code) | (learned or {}).get(code, frozenset())
     condition = frozenset(v for v in vocab if v not in sites and v not in _FUNCTION_WORDS)
-    if not condition or len(condition) == len(vocab):
+    if not condition or not vocab & sites:
         return False
     by_prefix = _by_prefix(condition)
     weak = rules().weak
@@ -374,7 +374,8 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
         return reaction
     if not is_mention(code, span.text, learned):
         return f"'{span.text}' does not name the condition"
-    if names_only_a_site(code, span.text, learned) and names_only_a_site(code, text[slice(*sents.around(span.start, span.end))], learned):
+    if (names_only_a_site(code, span.text, learned)
+            and names_only_a_site(code, text[slice(*sents.around(span.start, span.end))], learned)):
         return f"'{span.text}' names a body site, and its sentence not the condition"
     side = _side_conflict(code, span.text) or _side_unsaid(code, text, span.start, span.end, sents)
     if side:
