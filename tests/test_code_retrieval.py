@@ -2,10 +2,8 @@
 (models/coder_index/build.py) with the built MiniLM embedder, looked up by onnxruntime."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,18 +13,15 @@ from medassist.cli import main as cli_main
 from medassist.errors import ModelPackError
 from medassist.ingest import document_from_text
 from medassist.runtime.packs import ModelPack
+from script_modules import load_script
 
-ROOT = Path(__file__).resolve().parent.parent
 TINY_CODES = ["R42", "R10.9", "N39.0", "E11.9", "I10", "J18.9", "K35.80", "R50.9"]
 # "dizzy" is not a word of R42's terms ("Dizziness and giddiness"): only a paraphrase links them
 PARAPHRASE = "Type 2 diabetes mellitus.\nThe patient feels dizzy.\n"
 
 
 def _recipe():
-    spec = importlib.util.spec_from_file_location("coder_index_build", ROOT / "models/coder_index/build.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("models/coder_index/build.py", "coder_index_build")
 
 
 @pytest.fixture(scope="module")

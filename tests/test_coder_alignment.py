@@ -1,18 +1,10 @@
 """The coder recipe's sentence alignment (models/coder/align.py): a CodiEsp label's Spanish offset -> the English
 line(s) of its translated sentence."""
-import importlib.util
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from script_modules import load_script
 
 
 def _align():
-    spec = importlib.util.spec_from_file_location("coder_align", ROOT / "models" / "coder" / "align.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["coder_align"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("models/coder/align.py", "coder_align")
 
 
 SPANISH = ("Varón de 37 años con fiebre de una semana de evolución. "

@@ -10,6 +10,7 @@ from medassist.ingest import document_from_text
 from medassist.tasks import coding_model as cm
 from medassist.tasks import coding_safety
 from medassist.tasks.code import get_coder
+from script_modules import load_script
 
 # two depth-2 trees over two features; leaves hold log-odds contributions
 TREES = {
@@ -163,14 +164,7 @@ def test_shipped_scorer_has_no_runaway_leaves_and_does_not_saturate_on_a_short_n
 
 
 def _recipe():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "models" / "coder" / "train.py"
-    spec = importlib.util.spec_from_file_location("coder_train_recipe", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("models/coder/train.py", "coder_train_recipe")
 
 
 def test_the_recipes_tree_exports_score_like_the_fitted_models():

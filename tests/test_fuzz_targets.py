@@ -3,22 +3,19 @@ but a typed MedAssistError is a failure. (Long runs: `python bench/fuzz.py --min
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import warnings
 from pathlib import Path
 
 import pytest
+from script_modules import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def fuzz():
-    spec = importlib.util.spec_from_file_location("medassist_fuzz", ROOT / "bench" / "fuzz.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("bench/fuzz.py", "medassist_fuzz")
 
 
 @pytest.mark.parametrize("target", ["note-readers", "sectionizer", "sig-parser", "dicom", "pack-manifest"])

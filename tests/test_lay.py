@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
 from medassist.config import resource_path
 from medassist.errors import TaskError
 from medassist.text.lay import get_lexicon
-
-ROOT = Path(__file__).resolve().parent.parent
+from script_modules import load_script
 
 
 def test_lexicon_size_categories_and_chapters():
@@ -29,9 +26,7 @@ def test_lexicon_size_categories_and_chapters():
 
 
 def test_json_is_what_the_build_script_writes():
-    spec = importlib.util.spec_from_file_location("lay_build", ROOT / "models" / "lay_lexicon" / "build.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_script("models/lay_lexicon/build.py", "lay_build")
     built = mod.build()
     on_disk = json.loads(resource_path("lay_lexicon.json").read_text(encoding="utf-8"))
     assert built == on_disk, "resources/lay_lexicon.json is stale: run models/lay_lexicon/build.py"

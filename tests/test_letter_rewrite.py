@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,8 @@ import pytest
 from medassist.errors import ModelPackError
 from medassist.ingest import document_from_text
 from medassist.tasks.letter import write_letter
+from script_modules import load_script
 
-ROOT = Path(__file__).resolve().parent.parent
 
 NOTE_GOOD = """HISTORY OF PRESENT ILLNESS
 
@@ -68,11 +67,7 @@ BAD = {
 
 
 def _recipe():
-    spec = importlib.util.spec_from_file_location("impression_recipe_lr", ROOT / "models" / "impression" / "recipe.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["impression_recipe_lr"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("models/impression/recipe.py", "impression_recipe_lr")
 
 
 def _prompts(note: str) -> dict[str, str]:

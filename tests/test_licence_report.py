@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
+from script_modules import load_script
 
 
 @pytest.fixture(scope="module")
 def lic():
-    spec = importlib.util.spec_from_file_location("licence_report", ROOT / "installers" / "licence_report.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("installers/licence_report.py", "licence_report")
 
 
 @pytest.mark.parametrize("text,gpl", [

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
+from script_modules import load_script
 
 
 def _recipe():
-    spec = importlib.util.spec_from_file_location("impression_recipe", ROOT / "models" / "impression" / "recipe.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["impression_recipe"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("models/impression/recipe.py", "impression_recipe")
 
 
 @pytest.fixture(scope="module")

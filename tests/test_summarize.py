@@ -4,9 +4,7 @@ negation, every item on the ACI-Bench + MTSamples notes, the prose checker and t
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +13,8 @@ from medassist.document import Document
 from medassist.ingest import document_from_text
 from medassist.tasks.extract import extract_facts
 from medassist.tasks.summarize import check_generated, summarize
+from script_modules import load_script
 
-ROOT = Path(__file__).resolve().parent.parent
 
 NOTE_LIST = """CHIEF COMPLAINT
 Shortness of breath.
@@ -222,10 +220,7 @@ def test_every_item_on_aci_bench_and_mtsamples_has_exact_evidence(shared_data):
 
 
 def test_medication_sections_are_fully_recalled_on_the_data(shared_data):
-    spec = importlib.util.spec_from_file_location("bench_summaries", ROOT / "bench" / "summaries.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["bench_summaries"] = mod
-    spec.loader.exec_module(mod)
+    mod = load_script("bench/summaries.py", "bench_summaries")
     stats = mod.main(["--no-embed"])
     assert stats["evidence_bad"] == 0
     assert stats["med_named"] > 150 and stats["med_recalled"] == stats["med_named"]
@@ -249,11 +244,7 @@ def test_checker_flags_invented_numbers_drugs_sides_and_negations():
 
 
 def _recipe():
-    spec = importlib.util.spec_from_file_location("impression_recipe_s", ROOT / "models" / "impression" / "recipe.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["impression_recipe_s"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("models/impression/recipe.py", "impression_recipe_s")
 
 
 def test_prose_path_with_a_tiny_seq2seq_pack_flags_what_it_invents(tmp_path):

@@ -11,7 +11,6 @@ run by onnxruntime without torch.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -26,16 +25,14 @@ pydicom = pytest.importorskip("pydicom")
 
 from medassist.errors import ModelPackError  # noqa: E402
 from medassist.runtime import vision  # noqa: E402
+from script_modules import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "models" / "vision_tiny" / "pack"
 
 
 def _recipe():
-    spec = importlib.util.spec_from_file_location("vision_tiny_recipe", ROOT / "models" / "vision_tiny" / "recipe.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("models/vision_tiny/recipe.py", "vision_tiny_recipe")
 
 
 recipe = _recipe()
