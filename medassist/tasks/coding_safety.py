@@ -189,9 +189,8 @@ def names_only_a_site(code: str, text: str, learned: dict | None = None) -> bool
         if norm in sites:
             named_site = named_site or norm in vocab
             continue
-        for w in (norm, *word_equivalents().get(norm, ())):  # "pulmonary oedema"
-            if w in condition or any(_similar(w, v) for v in by_prefix.get(w[:4], ())):
-                return False
+        if any(_in_vocab(w, condition, by_prefix) for w in (norm, *word_equivalents().get(norm, ()))):
+            return False  # (an equivalent: "pulmonary oedema")
     return named_site
 
 
@@ -204,9 +203,14 @@ def is_mention(code: str, text: str, learned: dict | None = None) -> bool:
     for norm, _ in _tokens(text):
         if norm in weak:
             continue
-        if norm in vocab or any(_similar(norm, v) for v in by_prefix.get(norm[:4], ())):
+        if _in_vocab(norm, vocab, by_prefix):
             return True
     return False
+
+
+def _in_vocab(word: str, vocab: frozenset, by_prefix: dict) -> bool:
+    """``word`` is a word of ``vocab`` or ``_similar`` to one (``by_prefix``: ``_by_prefix(vocab)``)."""
+    return word in vocab or any(_similar(word, v) for v in by_prefix.get(word[:4], ()))
 
 
 @lru_cache(maxsize=4096)

@@ -372,13 +372,17 @@ def main(argv=None) -> int:
     return 0
 
 
+def _file_entry(p: Path) -> dict:
+    """A manifest's files[] entry of the pack file ``p``."""
+    return {"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "size": p.stat().st_size}
+
+
 def write_alternatives(out: Path, alternatives: dict) -> None:
     """alternatives.json into an existing pack, its manifest's file list updated."""
     p = out / "alternatives.json"
     p.write_bytes(json.dumps({"alternatives": alternatives}, separators=(",", ":"), sort_keys=True).encode())
     manifest = json.loads((out / "manifest.json").read_text())
-    files = [f for f in manifest["files"] if f["path"] != p.name]
-    files.append({"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "size": p.stat().st_size})
+    files = [f for f in manifest["files"] if f["path"] != p.name] + [_file_entry(p)]
     manifest["files"] = sorted(files, key=lambda f: f["path"])
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
 
@@ -407,8 +411,7 @@ def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids
                    "ICD-10-CM: US public domain",
         "source": "CodiEsp v4 English machine translation, " + ("train + dev" if final else "train") + " split(s)",
         "quantization": "none",
-        "files": [{"path": n, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "size": p.stat().st_size}
-                  for n, p in sorted(files.items())],
+        "files": [_file_entry(p) for _, p in sorted(files.items())],
         "inputs": "mention n-gram features of a note", "outputs": "per-code probability",
         "metrics": metrics,
         "recipe": "models/coder/train.py" + (" --final" if final else ""),
