@@ -237,3 +237,29 @@ def test_the_shipped_coder_lists_alternatives_from_its_pack():
         parent = a.warnings[0].split("an alternative to ")[1].split(":")[0]
         assert codes.index(parent) < codes.index(a.code)
     assert len(set(codes)) == len(codes)
+
+
+def test_a_broken_alternatives_file_is_a_typed_pack_error(tmp_path):
+    """alternatives.json changed after the pack was made is refused by the pack's hash check; one whose manifest
+    agrees but that holds no JSON table is refused by the coder: both a ModelPackError naming the file or pack."""
+    import hashlib
+    import shutil
+
+    from medassist.errors import ModelPackError
+    from medassist.runtime.packs import ModelPack
+    from medassist.tasks.code import Coder
+
+    pack_dir = tmp_path / "coder-codiesp"
+    shutil.copytree(get_coder().pack.path, pack_dir)
+    bad = b'{"alternatives": [1, 2'
+    (pack_dir / "alternatives.json").write_bytes(bad)
+    with pytest.raises(ModelPackError, match="alternatives.json: size mismatch"):
+        Coder(pack=ModelPack.load(pack_dir, verify=False))
+    manifest = json.loads((pack_dir / "manifest.json").read_text(encoding="utf-8"))
+    for f in manifest["files"]:
+        if f["path"] == "alternatives.json":
+            f.update(sha256=hashlib.sha256(bad).hexdigest(), size=len(bad))
+    (pack_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelPackError) as err:
+        Coder(pack=ModelPack.load(pack_dir))
+    assert "unreadable coder pack file" in str(err.value) and str(pack_dir) in str(err.value)
