@@ -11,11 +11,13 @@ MedAssistError; anything else is a failure and is saved under --crash-dir with i
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import io
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -169,6 +171,7 @@ class PackManifest(Target):
 
     def __init__(self):
         self.dir = Path(tempfile.mkdtemp(prefix="fuzz-pack-"))
+        atexit.register(shutil.rmtree, self.dir, ignore_errors=True)  # no pack folder left in the temp dir
         (self.dir / "model.onnx").write_bytes(b"not really onnx, hashed only")
         (self.dir / "tokenizer.json").write_text("{}")
 
@@ -293,7 +296,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.minutes is None and args.inputs is None:
         args.minutes = 1.0
-    os.environ.setdefault("MEDASSIST_HOME", tempfile.mkdtemp(prefix="fuzz-home-"))
+    if "MEDASSIST_HOME" not in os.environ:
+        home = tempfile.mkdtemp(prefix="fuzz-home-")
+        atexit.register(shutil.rmtree, home, ignore_errors=True)
+        os.environ["MEDASSIST_HOME"] = home
     import warnings
 
     warnings.simplefilter("ignore")  # pydicom warns on every malformed value; the table below is the report
