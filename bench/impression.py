@@ -8,7 +8,8 @@ Prints ROUGE-1/2/L (rouge-score, use_stemmer=True; F-measure averaged over repor
   nn-copy    the impression of the nearest training findings (TF-IDF cosine)
   model      the impression pack (int8 ONNX, torch-free beam search) with the findings safety checks and
              fallbacks of medassist.tasks.impression, and --fp32 DIR for an fp32 twin
-and the model's per-impression latency (median, p90) next to the nn-copy latency as the peer.
+and the model's per-impression latency (median, p90) next to the nn-copy latency as the peer; ``--peer DIR``
+adds another pack (the previous recipe's twin) decoded the same way in the same run.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def main(argv=None) -> dict:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--split", choices=["val", "heldout"], default="val")
     p.add_argument("--pack", default=None, help="impression pack folder (default: the installed one)")
+    p.add_argument("--peer", default=None, help="another impression pack measured in the same run (e.g. the previous "
+                   "recipe's train-only twin): ROUGE and latency side by side")
     p.add_argument("--fp32", default=None, help="folder with fp32 encoder.onnx/decoder.onnx to compare")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)
@@ -86,8 +89,11 @@ def main(argv=None) -> dict:
                          {"rerank": args.rerank, "mbr": args.mbr}))
     if args.fp32:
         variants.append(("model-fp32", {"encoder": Path(args.fp32) / "encoder.onnx", "decoder": Path(args.fp32) / "decoder.onnx"}, {"rerank": args.rerank, "mbr": args.mbr}))
+    if args.peer:
+        variants.append(("peer", {}, {}))
     for name, override, opts in variants:
-        m = ImpressionModel.from_folder(folder, threads=args.threads, onnx_override=override or None)
+        where = Path(args.peer) if name == "peer" else folder
+        m = ImpressionModel.from_folder(where, threads=args.threads, onnx_override=override or None)
         m.generate(evals[0].findings)  # warm-up
         preds, ms = [], []
         for e in evals:
@@ -102,6 +108,8 @@ def main(argv=None) -> dict:
         results[name] = r
 
     out = {"split": args.split, "n": len(evals), "pack": str(folder), "results": results}
+    if args.peer:
+        out["peer"] = str(args.peer)
     try:
         man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -127,6 +135,10 @@ def main(argv=None) -> dict:
               "--tune for the held-out split)")
     print(f"model-int8 ROUGE-L minus nn-copy: {out['model_vs_nn_rougeL']:+.4f}; "
           f"latency {m['median_ms']} ms median (p90 {m['p90_ms']}), {out['model_latency_ratio_vs_nn']}x the nn-copy lookup")
+    if "peer" in results:
+        peer = results["peer"]
+        print(f"model-int8 vs the peer pack ({args.peer}): ROUGE-L {m['rougeL'] - peer['rougeL']:+.4f}; "
+              f"latency x{m['median_ms'] / max(1e-6, peer['median_ms']):.2f} ({m['median_ms']} vs {peer['median_ms']} ms)")
     if "first member" in results:
         one = results["first member"]
         print(f"ensemble of {len(members)} (model-int8) vs its first member alone: ROUGE-L {m['rougeL'] - one['rougeL']:+.4f}; "

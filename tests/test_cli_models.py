@@ -97,3 +97,25 @@ def test_doctor_never_imports_qt(tmp_path):
                          env={"MEDASSIST_HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
                               "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
     assert res.stdout.strip().endswith("QT False"), res.stderr
+
+
+def test_verify_checks_the_packs_a_pack_requires(tmp_path, home, capsys):
+    """A pack whose manifest "requires" another (the impression model reads the embedder's token states) verifies
+    only while that pack is installed with the file it names; otherwise FAIL naming its manifest.json."""
+    from runtime_fixtures import write_manifest
+
+    from medassist.runtime.packs import sha256_file
+
+    run(capsys, "models", "import", str(make_tiny_pack(tmp_path / "tiny")))
+    model_sha = sha256_file(home / "packs" / "tiny-embedder" / "model.onnx")
+    for name, need, ok in (("needs-ok", {"pack": "tiny-embedder", "role": "model", "sha256": model_sha}, True),
+                           ("needs-other", {"pack": "tiny-embedder", "role": "model", "sha256": "0" * 64}, False),
+                           ("needs-absent", {"pack": "no-such-pack", "role": "model", "sha256": model_sha}, False)):
+        folder = make_tiny_pack(tmp_path / name, name=name)
+        m = json.loads((folder / "manifest.json").read_text())
+        write_manifest(folder, {**m, "requires": [need]})
+        code, out, err = run(capsys, "models", "verify", str(folder))
+        assert (code == 0) is ok, out
+        if not ok:
+            assert str(folder / "manifest.json") in err
+            assert ("not installed" if need["pack"] == "no-such-pack" else "the installed one") in out

@@ -177,6 +177,49 @@ def test_add_member_makes_a_verified_ensemble_and_refuses_a_foreign_model(tiny_p
         assert "generation.json" in str(exc.value) or "missing.onnx" in str(exc.value)
 
 
+def test_recipe_with_a_source_encoder_makes_a_pack_that_needs_that_encoder(tiny_pack, tmp_path, shared_data):
+    """recipe.py --source-encoder minilm-embedder: the encoder reads the embedding pack's frozen token states; the pack
+    names that pack and the sha256 of its model, the app loads it from the installed packs, and refuses (a typed
+    error naming generation.json) a missing pack or another model; a member without it does not join the pack."""
+    import shutil
+
+    from medassist.errors import ModelPackError
+    from medassist.runtime.registry import find_pack
+    from medassist.tasks.impression import ImpressionModel
+
+    embedder = find_pack("minilm-embedder")
+    if embedder is None:
+        pytest.skip("the minilm-embedder pack is not built (make builds it)")
+    out = tmp_path / "s"
+    cmd = [sys.executable, str(ROOT / "models" / "impression" / "recipe.py"), "--tiny", "--limit", "64", "--epochs", "1",
+           "--threads", "1", "--no-eval", "--source-encoder", "minilm-embedder", "--out", str(out), "--work",
+           str(tmp_path / "work"), "--data", str(shared_data / "iu-xray")]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert res.returncode == 0, res.stderr[-2000:]
+    gen = json.loads((out / "generation.json").read_text())
+    model_sha = next(f["sha256"] for f in embedder.manifest["files"] if f.get("role") == "model")
+    assert gen["source_encoder"] == {"pack": "minilm-embedder", "model_sha256": model_sha, "dim": 384}
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["requires"][0]["pack"] == "minilm-embedder" and man["requires"][0]["sha256"] == model_sha
+    m = ImpressionModel.from_folder(out)
+    assert m.seq.source is not None and m.seq.source.model_sha256 == model_sha
+    assert isinstance(m.generate(FINDINGS).impression, str)
+    # a member must read the same states: the tiny pack without a source encoder does not join, and nothing changes
+    res = subprocess.run([sys.executable, str(ROOT / "models" / "impression" / "recipe.py"), "--out", str(out),
+                          "--add-member", str(tiny_pack[0])], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2 and "source_encoder" in res.stderr, res.stderr[-500:]
+    for spec, says in (({**gen["source_encoder"], "model_sha256": "0" * 64}, "the installed one"),
+                       ({**gen["source_encoder"], "pack": "no-such-embedder"}, "not installed"),
+                       ("minilm-embedder", "must name a pack")):
+        bad = tmp_path / "bad"
+        shutil.rmtree(bad, ignore_errors=True)
+        shutil.copytree(out, bad)
+        (bad / "generation.json").write_text(json.dumps({**gen, "source_encoder": spec}))
+        with pytest.raises(ModelPackError) as exc:
+            ImpressionModel.from_folder(bad, verify=False)
+        assert says in str(exc.value) and "generation.json" in str(exc.value)
+
+
 def test_tampered_pack_is_refused(tiny_pack, tmp_path):
     import shutil
 

@@ -100,3 +100,51 @@ def test_no_repeat_ngram_ban():
     row = np.zeros(10, dtype=np.float32)
     _ban(row, [1, 5, 6, 7, 5], 2)  # "5 6" seen; last token 5 -> 6 banned
     assert row[6] < -1e8 and row[7] == 0
+
+
+@pytest.fixture(scope="module")
+def tiny_states(tmp_path_factory):
+    """A tiny model whose encoder reads the frozen int8 MiniLM token states (the minilm-embedder pack)."""
+    pytest.importorskip("torch")
+    from medassist.runtime.registry import find_pack
+
+    if find_pack("minilm-embedder", verify=False) is None:
+        pytest.skip("the minilm-embedder pack is not built (make builds it)")
+    r = _recipe()
+    cfg = r.Config(d_model=32, heads=2, enc_layers=1, dec_layers=1, ff=64, vocab=120, epochs=25, batch=8, warmup=5,
+                   max_tgt=24, dropout=0.0, retrieval=False, threads=1, lr=3e-3, source_encoder="minilm-embedder")
+    src = [f"the {w} lung is clear and the heart is normal" for w in ("left", "right", "upper", "lower")] * 4
+    tgt = [f"no acute {w} disease." for w in ("left", "right", "upper", "lower")] * 4
+    tok = r.build_tokenizer(src + tgt, cfg.vocab)
+    states = r.source_states(cfg, src, log=lambda *_: None)
+    model, _ = r.train_model(cfg, tok, src, tgt, log=lambda *_: None, src_states=states)
+    out = tmp_path_factory.mktemp("tiny_states")
+    paths = r.export_onnx(model, cfg, out)
+    tok.save(str(out / "tokenizer.json"))
+    return r, cfg, model, tok, paths, out, src, states
+
+
+def test_source_encoder_states_feed_the_exported_encoder(tiny_states):
+    """The recipe trains on the states SourceEncoder computes, and the ONNX loop fed by SourceEncoder decodes exactly
+    as the torch model fed the recipe's states; the exported encoder takes states, not token ids."""
+    import numpy as np
+    import onnxruntime as ort
+
+    from medassist.runtime.registry import find_pack
+    from medassist.runtime.seq2seq import Seq2SeqOnnx, SourceEncoder
+
+    r, cfg, model, tok, paths, out, src, states = tiny_states
+    assert cfg.source_dim == 384 and len(cfg.source_sha256) == 64
+    enc_inputs = [i.name for i in ort.InferenceSession(str(paths["encoder"])).get_inputs()]
+    assert enc_inputs == ["encoder_states", "attention_mask"]
+    source = SourceEncoder(find_pack("minilm-embedder"))
+    assert source.model_sha256 == cfg.source_sha256
+    st, mask = source.states(src[0])
+    assert st.shape == (1, len(states[0]), 384) and np.array_equal(st[0], states[0]) and mask.sum() == len(states[0])
+    assert source.states(src[0])[0] is st  # the last text's states are kept (ensemble members share one run)
+    seq = Seq2SeqOnnx(paths["encoder"], paths["decoder"], out / "tokenizer.json", max_new_tokens=cfg.max_tgt - 1,
+                      source=source)
+    texts = sorted(set(src))
+    torch_out = r.greedy_torch(model, tok, texts, cfg, states=r.source_states(cfg, texts, log=lambda *_: None))
+    onnx_out = [seq.generate(t, num_beams=1).text for t in texts]
+    assert onnx_out == torch_out and len(set(onnx_out)) > 1

@@ -141,11 +141,12 @@ def list_pack_rows() -> list[dict]:
 
 def verify_packs() -> list[dict]:
     from medassist.runtime.packs import ModelPack
+    from medassist.runtime.registry import check_requires
 
     out = []
     for row in list_pack_rows():
         try:
-            ModelPack.load(row["path"], verify=True)
+            check_requires(ModelPack.load(row["path"], verify=True))  # and the packs it is built on
             out.append({**row, "state": "verified"})
         except Exception as exc:  # ModelPackError names the file and the problem
             out.append({**row, "state": f"FAILED: {exc}"})

@@ -1,7 +1,8 @@
 """``medassist models list | verify [NAME|PATH] | import PATH [--force]`` — model packs, offline.
 
-``verify`` checks the sha256 and size of every file of every pack (or one, by name or folder) and exits
-non-zero naming the first file that does not match. ``import`` verifies a pack folder and copies it into
+``verify`` checks the sha256 and size of every file of every pack (or one, by name or folder), and that the
+packs a pack requires are installed with the files it names, and exits non-zero naming the first file that
+does not match. ``import`` verifies a pack folder and copies it into
 ``$MEDASSIST_HOME/packs/<name>``; it refuses to replace another version unless ``--force``.
 
 ``list`` shows a short quantization label and licence (``non-commercial`` when any part of the licence
@@ -146,7 +147,7 @@ def cmd_list(args) -> int:
 
 def cmd_verify(args) -> int:
     from ..runtime.packs import ModelPack
-    from ..runtime.registry import scan
+    from ..runtime.registry import check_requires, scan
 
     results = []
     if args.target:
@@ -162,6 +163,7 @@ def cmd_verify(args) -> int:
     for folder in folders:
         try:
             pack = ModelPack.load(folder, verify=True)
+            check_requires(pack)  # the packs it needs are installed, with the files it was built on
             results.append({"name": pack.name, "version": pack.version, "path": str(folder), "ok": True, "files": len(pack.files)})
         except ModelPackError as exc:
             results.append({"name": folder.name, "path": str(folder), "ok": False, "file": exc.path, "error": exc.problem})

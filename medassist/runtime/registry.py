@@ -90,6 +90,37 @@ def find_pack(name: str | None = None, task: str | None = None, *, verify: bool 
     return None
 
 
+def find_required(name: str, role: str, sha256: str, path) -> ModelPack:
+    """The installed pack ``name``, verified, whose file of ``role`` has ``sha256``: what a pack built on that file
+    needs. ModelPackError naming ``path`` (the file that states the need) when it is not installed or differs."""
+    dep = find_pack(name, verify=False)
+    if dep is None:
+        raise ModelPackError(f"needs the {name!r} pack, which is not installed (`make` builds the default packs)",
+                             path=path)
+    dep.verify()
+    have = next((f["sha256"] for f in dep.manifest["files"] if f.get("role") == role or f["path"] == role), None)
+    if have != sha256:
+        raise ModelPackError(f"needs {name!r} {role} {sha256[:12]}…; the installed one ({dep.path}) has "
+                             f"{str(have)[:12]}…", path=path)
+    return dep
+
+
+def check_requires(pack: ModelPack) -> list[ModelPack]:
+    """The packs ``pack`` needs (manifest ``"requires"``: ``[{"pack", "role", "sha256"}]``, e.g. an impression model
+    whose encoder reads the minilm-embedder's token states), each installed, verified and holding the file named
+    (:func:`find_required`). ModelPackError naming ``pack``'s manifest.json otherwise."""
+    mpath = pack.path / MANIFEST
+    reqs = pack.manifest.get("requires") or []
+    if not isinstance(reqs, list):
+        raise ModelPackError("manifest 'requires' must be a list", path=mpath)
+    found = []
+    for req in reqs:
+        if not isinstance(req, dict) or not isinstance(req.get("pack"), str) or not isinstance(req.get("sha256"), str):
+            raise ModelPackError("every 'requires' entry must name a pack and a sha256", path=mpath)
+        found.append(find_required(req["pack"], req.get("role", "model"), req["sha256"], mpath))
+    return found
+
+
 def import_to_home(src: str | os.PathLike, *, force: bool = False) -> ModelPack:
     """``medassist models import PATH``: verify the pack and copy it into ``$MEDASSIST_HOME/packs``."""
     return import_pack(src, user_packs_dir(), force=force)

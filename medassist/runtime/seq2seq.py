@@ -6,6 +6,10 @@ The ONNX contract (what ``models/impression/recipe.py`` exports):
 - decoder: ``decoder_input_ids`` int64 [B,T], ``encoder_hidden_states`` [B,S,D], ``attention_mask`` [B,S]
   -> ``logits`` float [B,V] for the last decoder position (no past key/values: the prefix is re-run each
   step, cheap for short outputs).
+- with a :class:`SourceEncoder` (a frozen pretrained encoder from an embedding pack, e.g. ``minilm-embedder``),
+  the encoder reads that encoder's token states instead of token ids: ``encoder_states`` float [B,S,E],
+  ``attention_mask`` int64 [B,S] -> ``last_hidden_state``; the source text is then tokenised by the embedding
+  pack's tokenizer.
 
 Tokenisation uses a ``tokenizers`` tokenizer.json. Nothing here imports torch or transformers.
 """
@@ -55,13 +59,73 @@ def _log_softmax(x):
     return y - np.log(np.exp(y).sum(axis=-1, keepdims=True))
 
 
+class SourceEncoder:
+    """Token states of a text from a frozen pretrained encoder: the ``model`` graph of an embedding pack (its
+    ``last_hidden_state``, before pooling) and the pack's tokenizer, truncated at its ``max_length``.
+
+    One text per run, never a padded batch: dynamic int8 quantisation scales activations per batch, and a model
+    trained on these states (``models/impression/recipe.py --source-encoder``) was trained on exactly what this
+    computes. The last text's states are kept, so the members of an ensemble share one run."""
+
+    def __init__(self, pack, *, threads: int | None = None):
+        import threading
+
+        from tokenizers import Tokenizer
+
+        from .session import create_session
+
+        if not pack.verified:
+            pack.verify()
+        self.pack = pack
+        self.max_length = int(pack.manifest.get("max_length", 256))
+        tok_path = pack.file("tokenizer")
+        try:
+            self.tokenizer = Tokenizer.from_file(str(tok_path))
+        except Exception as exc:  # tokenizers raises plain Exception
+            raise ModelPackError(f"unreadable tokenizer: {exc}", path=tok_path) from exc
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=self.max_length)
+        model = pack.file("model")
+        self.model_sha256 = next(f["sha256"] for f in pack.manifest["files"] if (pack.path / f["path"]) == model)
+        try:
+            self.session = create_session(model, threads=threads)
+        except Exception as exc:
+            if isinstance(exc, ModelPackError):
+                raise
+            raise ModelPackError(f"onnxruntime could not load the model: {exc}", path=model) from exc
+        self._inputs = [i.name for i in self.session.get_inputs()]
+        outs = [o.name for o in self.session.get_outputs()]
+        if "last_hidden_state" not in outs:
+            raise ModelPackError(f"the source encoder gives no token states (outputs {outs})", path=model)
+        self.dim = int(self.session.get_outputs()[outs.index("last_hidden_state")].shape[-1])
+        self._lock = threading.Lock()
+        self._last: tuple[str, Any] | None = None
+
+    def states(self, text: str):
+        """``(states float32 [1,S,E], attention_mask int64 [1,S])`` of ``text``."""
+        import numpy as np
+
+        with self._lock:
+            if self._last is not None and self._last[0] == text:
+                return self._last[1]
+        enc = self.tokenizer.encode(text)
+        ids = np.asarray([enc.ids], dtype=np.int64)
+        mask = np.asarray([enc.attention_mask], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64)}
+        hidden = self.session.run(["last_hidden_state"], {k: v for k, v in feeds.items() if k in self._inputs})[0]
+        out = (hidden.astype(np.float32), mask)
+        with self._lock:
+            self._last = (text, out)
+        return out
+
+
 class Seq2SeqOnnx:
     """Encoder + decoder ONNX with a tokenizer; ``generate(text)`` decodes greedily (``num_beams=1``) or by
-    beam search."""
+    beam search. With ``source`` (a :class:`SourceEncoder`) the encoder reads its token states of the text."""
 
     def __init__(self, encoder: str | Path, decoder: str | Path, tokenizer: str | Path, *, pad_id: int = 0,
                  bos_id: int = 1, eos_id: int = 2, max_src: int = 256, max_new_tokens: int = 64,
-                 threads: int | None = None):
+                 threads: int | None = None, source: SourceEncoder | None = None):
         for p in (encoder, decoder, tokenizer):
             if not Path(p).is_file():
                 raise ModelPackError("file missing", path=p)
@@ -80,11 +144,16 @@ class Seq2SeqOnnx:
             raise ModelPackError(f"onnxruntime could not load the model: {exc}", path=encoder) from exc
         self.pad_id, self.bos_id, self.eos_id = pad_id, bos_id, eos_id
         self.max_src, self.max_new_tokens = max_src, max_new_tokens
+        self.source = source
 
     # ------------------------------------------------------------------------------------------------
     def encode(self, text: str):
         import numpy as np
 
+        if self.source is not None:
+            states, mask = self.source.states(text)
+            hidden = self.encoder.run(None, {"encoder_states": states, "attention_mask": mask})[0]
+            return hidden, mask
         ids = self.tokenizer.encode(text).ids[: self.max_src] or [self.pad_id]
         input_ids = np.asarray([ids], dtype=np.int64)
         mask = np.ones_like(input_ids)

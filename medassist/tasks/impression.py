@@ -569,6 +569,21 @@ class Impression:
         }
 
 
+def _source_encoder(spec, gpath: Path, threads: int | None):
+    """The frozen pretrained encoder a pack's encoder reads (generation.json ``source_encoder``: the embedding pack's
+    name and the sha256 of the model file it was trained on), found among the installed packs; None when the pack
+    has none. A missing pack or another model file is a ModelPackError naming the impression pack's generation.json:
+    the states of another model would make the decoder write nonsense."""
+    if not spec:
+        return None
+    from ..runtime.registry import find_required
+    from ..runtime.seq2seq import SourceEncoder
+
+    if not isinstance(spec, dict) or not isinstance(spec.get("pack"), str) or not isinstance(spec.get("model_sha256"), str):
+        raise ModelPackError("generation.json 'source_encoder' must name a pack and its model's sha256", path=gpath)
+    return SourceEncoder(find_required(spec["pack"], "model", spec["model_sha256"], gpath), threads=threads)
+
+
 class ImpressionModel:
     """A loaded impression pack folder: the ONNX seq2seq model, its generation settings and (when the pack
     is retrieval-augmented) the TF-IDF index over its retrieval.json."""
@@ -623,9 +638,11 @@ class ImpressionModel:
             raise ModelPackError("generation.json 'members' must be a list of [encoder, decoder] file names", path=gpath)
         if onnx_override:  # one model only (bench/impression.py --fp32)
             members = [[onnx_override.get("encoder", folder / members[0][0]), onnx_override.get("decoder", folder / members[0][1])]]
+        source = _source_encoder(gen.get("source_encoder"), gpath, threads)
         seqs = [Seq2SeqOnnx(folder / enc, folder / dec, folder / "tokenizer.json", pad_id=gen["pad_id"],
                             bos_id=gen["bos_id"], eos_id=gen["eos_id"], max_src=gen["max_src"],
-                            max_new_tokens=gen["max_new_tokens"], threads=threads) for enc, dec in members]
+                            max_new_tokens=gen["max_new_tokens"], threads=threads, source=source)
+                for enc, dec in members]
         seq = seqs[0] if len(seqs) == 1 else EnsembleSeq2Seq(seqs)
         index = None
         if gen.get("retrieval"):

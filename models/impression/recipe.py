@@ -4,9 +4,12 @@ Data: IU X-ray reports (Open-i; research use), the R2Gen split (train 2069 / val
 impression from ``indiana_reports_trainval.csv``. Model: a small pre-LN transformer encoder-decoder with a BPE
 tokenizer (``tokenizers``) trained on the train findings + impressions. Retrieval-augmented: the encoder reads
 ``findings [SEP] impression-of-the-nearest-training-findings`` (TF-IDF, leave-one-out during training, the same
-``medassist.tasks.impression.TfidfIndex`` used at run time). Exported to ONNX (encoder; decoder returning the
-last position's logits, no past), int8 dynamic quantization per channel, decoded by
-``medassist.runtime.seq2seq`` (onnxruntime only).
+``medassist.tasks.impression.TfidfIndex`` used at run time). With ``--source-encoder minilm-embedder`` the encoder
+reads, instead of its own token embeddings, the frozen token states of the pretrained all-MiniLM-L6-v2 (the
+embedding pack the app already ships, int8, computed by the app's own ``SourceEncoder`` so training and run time see
+the same numbers) through a linear projection and its own layer(s); the pack then names that pack and the sha256 of
+its model. Exported to ONNX (encoder; decoder returning the last position's logits, no past), int8 dynamic
+quantization per channel, decoded by ``medassist.runtime.seq2seq`` (onnxruntime only).
 
     python models/impression/recipe.py --out models/trained/impression-rat          # full (train -> val)
     python models/impression/recipe.py --tune --out models/.work/tune              # train minus 10% -> that 10%
@@ -68,6 +71,9 @@ class Config:
     normal_wording_k: int = 5  # a normal study is worded as its most similar training reports word it (0: off)
     normal_wording_min_sim: float = 0.7  # ... counting only those at TF-IDF cosine >= this
     target_xxxx: str = "keep"  # "drop": impression sentences holding the de-identification token XXXX are dropped
+    source_encoder: str = ""  # an embedding pack (e.g. "minilm-embedder") whose frozen token states the encoder reads
+    source_dim: int = 0  # its state width (set from the pack)
+    source_sha256: str = ""  # sha256 of its model file (set from the pack; checked when the app loads the pack)
 
 
 # ------------------------------------------------------------------------------------------------ data
@@ -222,6 +228,8 @@ def build_model(cfg: Config, vocab_size: int):
             super().__init__()
             self.c = c
             self.emb = nn.Embedding(V, c.d_model, padding_idx=PAD)
+            # with a source encoder the encoder reads its (position-aware) token states, projected to d_model
+            self.src_in = nn.Linear(c.source_dim, c.d_model) if c.source_dim else None
             self.src_pos = nn.Embedding(c.max_src, c.d_model)
             self.tgt_pos = nn.Embedding(c.max_tgt + 1, c.d_model)
             self.enc = nn.ModuleList(EncLayer(c) for _ in range(c.enc_layers))
@@ -234,9 +242,11 @@ def build_model(cfg: Config, vocab_size: int):
             nn.init.normal_(self.emb.weight, std=c.d_model ** -0.5)
 
         def encode(self, ids, mask):
-            s = ids.shape[1]
-            x = self.emb(ids) * self.scale + self.src_pos.weight[:s]
-            x = self.drop(x)
+            """``ids``: token ids [B,S], or the source encoder's states [B,S,E] when there is one."""
+            if self.src_in is not None:
+                x = self.drop(self.src_in(ids))
+            else:
+                x = self.drop(self.emb(ids) * self.scale + self.src_pos.weight[: ids.shape[1]])
             bias = ((1.0 - mask.to(x.dtype)) * -1e9)[:, None, None, :]
             for layer in self.enc:
                 x = layer(x, bias)
@@ -280,19 +290,66 @@ def _pad(seqs, value=PAD):
     return torch.tensor([s + [value] * (n - len(s)) for s in seqs], dtype=torch.long)
 
 
+def _pad_states(states):
+    """Source-encoder states ([S_i, E] arrays) -> zero-padded float tensor [B,S,E] and its mask [B,S]."""
+    import torch
+
+    n, e = max(len(x) for x in states), states[0].shape[-1]
+    x = torch.zeros((len(states), n, e))
+    mask = torch.zeros((len(states), n), dtype=torch.long)
+    for i, st in enumerate(states):
+        x[i, : len(st)] = torch.as_tensor(st)
+        mask[i, : len(st)] = 1
+    return x, mask
+
+
+def _source_batch(src, g, device):
+    """The encoder input of the examples ``g``: padded token ids and mask, or padded source states and mask."""
+    if src and not isinstance(src[0], list):
+        x, mask = _pad_states([src[i] for i in g])
+        return x.to(device), mask.to(device)
+    ids = _pad([src[i] for i in g]).to(device)
+    return ids, (ids != PAD).long()
+
+
+def source_states(cfg: Config, texts: list[str], log=print) -> list:
+    """The frozen source encoder's token states of each text ([S, E] float32 arrays), computed by the product's own
+    :class:`medassist.runtime.seq2seq.SourceEncoder` (int8 ONNX, one text at a time): the model trains on exactly the
+    states the app gives it. Sets ``cfg.source_dim``."""
+    enc = load_source_encoder(cfg.source_encoder, threads=cfg.threads)
+    cfg.source_dim, cfg.source_sha256 = enc.dim, enc.model_sha256
+    t0 = time.time()
+    out = [enc.states(t)[0][0] for t in texts]
+    log(json.dumps({"source_states": len(texts), "sec": round(time.time() - t0, 1), "pack": cfg.source_encoder}))
+    return out
+
+
+def load_source_encoder(name: str, threads: int | None = None):
+    from medassist.errors import ModelPackError
+    from medassist.runtime.registry import find_pack
+    from medassist.runtime.seq2seq import SourceEncoder
+
+    pack = find_pack(name)
+    if pack is None:
+        raise ModelPackError(f"no {name!r} pack (the embedding packs are built by `make`)", path=name)
+    return SourceEncoder(pack, threads=threads)
+
+
 def encode_texts(tok, texts, limit):
     return [e.ids[:limit] for e in tok.encode_batch(texts)]
 
 
-def train_model(cfg: Config, tok, src_texts, tgt_texts, log=print, eval_fn=None, eval_every=0, device: str = "cpu"):
-    """Train on ``device`` ("cpu" for the shipped pack; "cuda" only to tune faster where a GPU exists)."""
+def train_model(cfg: Config, tok, src_texts, tgt_texts, log=print, eval_fn=None, eval_every=0, device: str = "cpu",
+                src_states=None):
+    """Train on ``device`` ("cpu" for the shipped pack; "cuda" only to tune faster where a GPU exists). With a
+    source encoder, ``src_states`` holds its states of ``src_texts`` (:func:`source_states`)."""
     import torch
 
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
     torch.set_num_threads(cfg.threads)
     model = build_model(cfg, tok.get_vocab_size()).to(device)
-    src = encode_texts(tok, src_texts, cfg.max_src)
+    src = src_states if src_states is not None else encode_texts(tok, src_texts, cfg.max_src)
     tgt = [[BOS] + ids[: cfg.max_tgt - 1] + [EOS] for ids in encode_texts(tok, tgt_texts, cfg.max_tgt)]
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
@@ -316,8 +373,7 @@ def train_model(cfg: Config, tok, src_texts, tgt_texts, log=print, eval_fn=None,
         model.train()
         t0, tot, nb = time.time(), 0.0, 0
         for g in _batches(src, tgt, cfg.batch, True, rng):
-            ids = _pad([src[i] for i in g]).to(device)
-            mask = (ids != PAD).long()
+            ids, mask = _source_batch(src, g, device)
             t = _pad([tgt[i] for i in g]).to(device)
             logits = model(ids, mask, t[:, :-1])
             loss = lossf(logits.reshape(-1, logits.shape[-1]), t[:, 1:].reshape(-1))
@@ -338,18 +394,18 @@ def train_model(cfg: Config, tok, src_texts, tgt_texts, log=print, eval_fn=None,
     return model.to("cpu"), history
 
 
-def greedy_torch(model, tok, texts, cfg: Config, batch=64):
-    """Batched greedy decode with the torch model (for tuning only; the product decodes with ONNX)."""
+def greedy_torch(model, tok, texts, cfg: Config, batch=64, states=None):
+    """Batched greedy decode with the torch model (for tuning only; the product decodes with ONNX); ``states``: the
+    source encoder's states of ``texts`` when the model reads them."""
     import torch
 
     dev = next(model.parameters()).device
     outs = []
     model.eval()
+    src = states if states is not None else encode_texts(tok, texts, cfg.max_src)
     with torch.no_grad():
         for k in range(0, len(texts), batch):
-            src = encode_texts(tok, texts[k : k + batch], cfg.max_src)
-            ids = _pad(src).to(dev)
-            mask = (ids != PAD).long()
+            ids, mask = _source_batch(src, range(k, min(k + batch, len(texts))), dev)
             mem = model.encode(ids, mask)
             dec = torch.full((ids.shape[0], 1), BOS, dtype=torch.long, device=dev)
             done = torch.zeros(ids.shape[0], dtype=torch.bool, device=dev)
@@ -396,6 +452,14 @@ def export_onnx(model, cfg: Config, out_dir: Path) -> dict[str, Path]:
         def forward(self, input_ids, attention_mask):
             return self.m.encode(input_ids, attention_mask)
 
+    class StatesEnc(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, encoder_states, attention_mask):
+            return self.m.encode(encoder_states, attention_mask)
+
     class Dec(torch.nn.Module):
         def __init__(self, m):
             super().__init__()
@@ -407,17 +471,20 @@ def export_onnx(model, cfg: Config, out_dir: Path) -> dict[str, Path]:
     ids = torch.full((2, 7), 10, dtype=torch.long)
     mask = torch.ones_like(ids)
     mask[1, 5:] = 0
+    enc_module, enc_in, enc_args = Enc(model), "input_ids", ids
+    if cfg.source_dim:
+        enc_module, enc_in, enc_args = StatesEnc(model), "encoder_states", torch.randn(2, 7, cfg.source_dim)
     dec = torch.full((2, 3), BOS, dtype=torch.long)
     enc_path, dec_path = out_dir / "encoder.onnx", out_dir / "decoder.onnx"
     import warnings
 
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mem = model.encode(ids, mask)
+        mem = model.encode(enc_args, mask)
         torch.onnx.export(
-            Enc(model), (ids, mask), str(enc_path), dynamo=False, opset_version=17,
-            input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
-            dynamic_axes={"input_ids": {0: "batch", 1: "src"}, "attention_mask": {0: "batch", 1: "src"},
+            enc_module, (enc_args, mask), str(enc_path), dynamo=False, opset_version=17,
+            input_names=[enc_in, "attention_mask"], output_names=["last_hidden_state"],
+            dynamic_axes={enc_in: {0: "batch", 1: "src"}, "attention_mask": {0: "batch", 1: "src"},
                           "last_hidden_state": {0: "batch", 1: "src"}},
         )
         torch.onnx.export(
@@ -466,6 +533,8 @@ def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retriev
            "retrieval": bool(retrieval_train), "neighbours": cfg.neighbours, "guard": cfg.guard if retrieval_train else 0,
            "normal_wording_k": cfg.normal_wording_k if retrieval_train else 0,
            "normal_wording_min_sim": cfg.normal_wording_min_sim}
+    if cfg.source_encoder:
+        gen["source_encoder"] = {"pack": cfg.source_encoder, "model_sha256": cfg.source_sha256, "dim": cfg.source_dim}
     (out / "generation.json").write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
     files = ["encoder.onnx", "decoder.onnx", "tokenizer.json", "generation.json"]
     if retrieval_train:
@@ -478,14 +547,18 @@ def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retriev
         "version": version,
         "licence": "Model code Apache-2.0; weights and retrieval.json derived from the Indiana University chest "
         "X-ray reports (Open-i, Demner-Fushman et al., JAMIA 2016): research use only, non-commercial "
-        "(Kaggle repackaging CC BY-NC-ND 4.0). Not for clinical use without review.",
+        "(Kaggle repackaging CC BY-NC-ND 4.0). Not for clinical use without review."
+        + (f" The encoder reads the token states of the {cfg.source_encoder} pack (all-MiniLM-L6-v2, Apache-2.0)."
+           if cfg.source_encoder else ""),
         "source": "trained here by models/impression/recipe.py on IU X-ray (R2Gen split, "
                   + ("train+val ids" if "val" in splits else "train ids") + ")",
         "quantization": quantization,
         "files": [_file_entry(out, f) for f in files],
         "inputs": {"findings": "radiology findings text (str)"},
         "outputs": {"impression": "generated impression text (str)"},
-        "architecture": {"type": "transformer encoder-decoder (pre-LN, tied embeddings), retrieval-augmented",
+        "architecture": {"type": "transformer encoder-decoder (pre-LN, tied embeddings), retrieval-augmented"
+                                 + (f"; the encoder reads the frozen token states of the {cfg.source_encoder} pack"
+                                    if cfg.source_encoder else ""),
                          "d_model": cfg.d_model, "heads": cfg.heads, "enc_layers": cfg.enc_layers,
                          "dec_layers": cfg.dec_layers, "ff": cfg.ff, "vocab": tok.get_vocab_size()},
         "recipe": {"script": "models/impression/recipe.py", "config": asdict(cfg), "history": history, **(extra or {})},
@@ -494,6 +567,9 @@ def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retriev
                  "licence": "research use (Open-i / NLM); non-commercial"},
         "metrics": metrics,
     }
+    if cfg.source_encoder:
+        manifest["requires"] = [{"pack": cfg.source_encoder, "role": "model", "sha256": cfg.source_sha256,
+                                 "why": "the encoder reads this pack's token states (last_hidden_state) of the input"}]
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return out
 
@@ -537,12 +613,17 @@ def run(args) -> dict:
     src = make_sources(train, index, leave_one_out=True, k=cfg.neighbours)
     eval_src = make_sources(evals, index, leave_one_out=False, k=cfg.neighbours)
     refs = [e.impression for e in evals]
+    states = eval_states = None
+    if args.source_encoder:
+        cfg.source_encoder = args.source_encoder
+        states, eval_states = source_states(cfg, src), source_states(cfg, eval_src)
 
     def eval_fn(model):
-        preds = greedy_torch(model, tok, eval_src, cfg)
+        preds = greedy_torch(model, tok, eval_src, cfg, states=eval_states)
         return {f"{eval_name}_greedy_torch": rouge(preds, refs)}
 
-    model, history = train_model(cfg, tok, src, [e.impression for e in train], eval_fn=eval_fn, eval_every=args.eval_every)
+    model, history = train_model(cfg, tok, src, [e.impression for e in train], eval_fn=eval_fn, eval_every=args.eval_every,
+                                 src_states=states)
     train_sec = round(time.time() - t_start, 1)
     out = Path(args.out)
     work = out / ".fp32" if args.keep_fp32 else Path(args.work)
@@ -608,7 +689,7 @@ def add_member(pack: Path, member: Path, note: str = "", version: str | None = N
             raise ValueError(f"{member}: {name} differs from the pack's; a member must come from the same recipe and data")
     gen = json.loads((pack / "generation.json").read_text(encoding="utf-8"))
     mgen = json.loads((member / "generation.json").read_text(encoding="utf-8"))
-    for k in ("pad_id", "bos_id", "eos_id", "max_src", "sep_token", "retrieval"):
+    for k in ("pad_id", "bos_id", "eos_id", "max_src", "sep_token", "retrieval", "source_encoder"):
         if gen.get(k) != mgen.get(k):
             raise ValueError(f"{member}: generation setting {k} is {mgen.get(k)!r}, the pack's is {gen.get(k)!r}")
     man = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
@@ -688,6 +769,9 @@ def main(argv=None):
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--tiny", action="store_true")
     p.add_argument("--no-retrieval", action="store_true")
+    p.add_argument("--source-encoder", default=None, metavar="PACK",
+                   help="an embedding pack (minilm-embedder) whose frozen int8 token states the encoder reads instead of "
+                        "its own token embeddings; the app then needs that pack, with the same model file")
     p.add_argument("--fp32-only", action="store_true")
     p.add_argument("--keep-fp32", action="store_true")
     p.add_argument("--no-eval", action="store_true")
