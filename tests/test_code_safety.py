@@ -2034,3 +2034,19 @@ def test_a_rule_that_gives_a_code_its_evidence_drops_the_note_on_the_spans_it_re
     coding_safety._promote(codes, "Z3A.23", None, 0.9, [Span.of(doc.text, 37, 55)], "the note states the weeks")
     assert z.suggested and [e.text for e in z.evidence] == ["23 weeks gestation"]
     assert z.warnings == ["the note states the weeks"]
+
+
+def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
+    """'Smoker' with no cigarettes named anywhere is F17.200 (Index: Smoker - see Dependence, drug, nicotine): below the
+    threshold too, F17.200 takes the place F17.210 had in the ranking, and says why; cigarettes keep F17.210 first."""
+    from medassist.ingest import document_from_text
+
+    res = coder.code(document_from_text("SOCIAL HISTORY: Smoker.\nASSESSMENT: Hypertension.\n", source="n.txt"))
+    order = [c.code for c in res.codes]
+    assert order.index("F17.200") < order.index("F17.210"), order
+    f17 = next(c for c in res.codes if c.code == "F17.200")
+    assert any(w.startswith("ranked in the place of F17.210") for w in f17.warnings), f17.warnings
+    res = coder.code(document_from_text("SOCIAL HISTORY: Smoker of 20 cigarettes a day.\n", source="n.txt"))
+    order = [c.code for c in res.codes]
+    assert order.index("F17.210") < order.index("F17.200"), order
+    assert not any("ranked in the place" in w for c in res.codes for w in c.warnings)

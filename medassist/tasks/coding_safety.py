@@ -1237,6 +1237,23 @@ def external_cause(codes: list, doc, sents: _Sentences) -> None:
         c.warnings.append(f"suggested below the threshold: the external cause of the suggested injury ('{e.text}')")
 
 
+def _rule_holds(rule: dict, c, text: str, sents: _Sentences) -> bool:
+    """A ``specific_for`` rule applies to ``c``: no evidence span has words it forbids, and the sentence of one
+    (the whole note, ``"scope": "note"``) has the words it requires and none it forbids."""
+    ok = False
+    for e in c.evidence:
+        if rule.get("evidence_forbids") is not None and rule["evidence_forbids"].search(e.text):
+            return False
+        a, b = (0, len(text)) if rule.get("scope") == "note" else sents.around(e.start, e.end)
+        s = text[a:b]
+        if rule.get("sentence_requires") is not None and not rule["sentence_requires"].search(s):
+            continue
+        if rule.get("sentence_forbids") is not None and rule["sentence_forbids"].search(s):
+            continue
+        ok = True
+    return ok
+
+
 def refine(codes: list, doc) -> list:
     """Assessment diagnoses, companion codes, specific codes, combinations, sibling pruning, Excludes1
     symptom pruning (in place; returns codes)."""
@@ -1254,22 +1271,16 @@ def refine(codes: list, doc) -> list:
     gestation_weeks(codes, doc, sents)
     # 1. a more specific code the evidence sentence (or the note) supports
     for rule in r.specific_for:
-        for c in [c for c in codes if c.suggested and c.code == rule["code"]]:
-            scope_note = rule.get("scope") == "note"
-            ok = False
-            for e in c.evidence:
-                if rule.get("evidence_forbids") is not None and rule["evidence_forbids"].search(e.text):
-                    ok = False
-                    break
-                a, b = (0, len(text)) if scope_note else sents.around(e.start, e.end)
-                s = text[a:b]
-                if rule.get("sentence_requires") is not None and not rule["sentence_requires"].search(s):
-                    continue
-                if rule.get("sentence_forbids") is not None and rule["sentence_forbids"].search(s):
-                    continue
-                ok = True
-            if ok:  # ("kind": "index": the Index's code for the words, not a more specific one: back pain M54.9)
-                index = rule.get("kind") == "index"
+        index = rule.get("kind") == "index"  # the Index's code for the words, not a more specific one: back pain M54.9
+        for c in [c for c in codes if c.code == rule["code"]]:
+            if not c.suggested:
+                # listed below the threshold: the Index's code, listed lower, takes its place in the ranking
+                to = next((x for x in codes if x.code == rule["to"]), None) if index else None
+                if to is not None and not to.suggested and to.score < c.score and _rule_holds(rule, c, text, sents):
+                    to.score, c.score = c.score, to.score
+                    to.warnings.append(f"ranked in the place of {c.code}: {rule['why']}")
+                continue
+            if _rule_holds(rule, c, text, sents):
                 _unsuggest(c, f"replaced by {'' if index else 'the more specific '}{rule['to']}: {rule['why']}")
                 _promote(codes, rule["to"], c, c.score, c.evidence,
                          f"{'the code the Index gives instead of' if index else 'more specific than'} {c.code}: {rule['why']}")
