@@ -1711,6 +1711,10 @@ def test_a_valve_replaced_in_the_operation_described_is_no_status_code(coder):
     ("A 77-year-old man, ex-smoker of 60 cigarettes/day, with a history of hypertension.", {"Z87.891"}, {"F17.210"}),
     ("SOCIAL HISTORY: No history of smoking. Her mother is a smoker.\n", set(), {"Z87.891", "F17.200"}),
     ("PLAN: He agrees to quit smoking before his next visit.\n", set(), {"Z87.891"}),
+    ("SOCIAL HISTORY: She quit smoking in 2010.\n", {"Z87.891"}, {"F17.200", "F17.210"}),
+    ("SOCIAL HISTORY: He stopped smoking 5 years ago.\n", {"Z87.891"}, {"F17.200", "F17.210"}),
+    ("SOCIAL HISTORY: She smoked cigarettes until 2010.\n", {"Z87.891"}, {"F17.200", "F17.210"}),
+    ("HPI: He was well until 3 days ago when he developed chest pain.\n", {"R07.9"}, {"Z87.891"}),
 ])
 def test_tobacco_status_from_the_social_history(coder, text, want, never):
     """A current smoker is nicotine dependence (the Index: 'Smoker - see Dependence, drug, nicotine'), F17.210 when
