@@ -2054,3 +2054,25 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     order = [c.code for c in res.codes]
     assert order.index("F17.210") < order.index("F17.200"), order
     assert not any("ranked in the place" in w for c in res.codes for w in c.warnings)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # the diabetes type wherever the note writes it, words or roman numerals
+    ("ASSESSMENT: Type 1 diabetes.\n", {"E10.9"}, {"E11.9"}),
+    ("ASSESSMENT: Diabetes mellitus type 1.\n", {"E10.9"}, {"E11.9"}),
+    ("HPI: A woman with a history of Diabetes Mellitus type I and carpal tunnel syndrome.\n", {"E10.9"}, {"E11.9"}),
+    ("ASSESSMENT: Diabetes type II.\n", {"E11.9"}, {"E10.9"}),
+    ("HPI: Type 2 diabetic on metformin.\n", {"E11.9"}, {"E10.9"}),
+    # 'with' links diabetes to what follows (I.A.15); E16.2 Excludes1 diabetes with hypoglycemia
+    ("ASSESSMENT: Type 2 diabetes with hypoglycemia.\n", {"E11.649"}, {"E11.9", "E16.2"}),
+    ("ASSESSMENT: Diabetes mellitus type 1 with hypoglycemia.\n", {"E10.649"}, {"E11.649", "E10.9", "E16.2"}),
+    ("ASSESSMENT: Type 2 diabetes with diabetic nephropathy.\n", {"E11.21"}, {"E11.9", "N28.9"}),
+    ("ASSESSMENT: Hypertensive heart disease with heart failure.\n", {"I11.0", "I50.9"}, {"I11.9"}),
+    ("ASSESSMENT: Hypertensive heart disease without heart failure.\n", {"I11.9"}, {"I11.0"}),
+    ("ASSESSMENT: Sepsis due to E. coli urinary tract infection.\n", {"A41.51", "N39.0"}, {"A41.9"}),
+    ("ASSESSMENT: Migraine without aura.\n", {"G43.009"}, {"G43.909", "G43.109"}),
+    ("ASSESSMENT: Migraine with aura.\n", {"G43.109"}, {"G43.909", "G43.009"}),
+])
+def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
