@@ -2072,6 +2072,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Sepsis due to E. coli urinary tract infection.\n", {"A41.51", "N39.0"}, {"A41.9"}),
     ("ASSESSMENT: Migraine without aura.\n", {"G43.009"}, {"G43.909", "G43.109"}),
     ("ASSESSMENT: Migraine with aura.\n", {"G43.109"}, {"G43.909", "G43.009"}),
+    # COVID-19: U07.1 first, with its pneumonia; a positive test of the patient is a confirmed case, whose fever,
+    # cough and 'infection' are part of it; someone else's test is not the patient's
+    ("ASSESSMENT: Pneumonia due to COVID-19.\n", {"U07.1", "J12.82"}, {"J18.9"}),
+    ("ASSESSMENT: COVID-19 infection.\n", {"U07.1"}, {"B99.9", "B34.2"}),
+    ("HPI: Tested positive for SARS-CoV-2 yesterday; fever and cough.\n", {"U07.1"}, {"R50.9", "R05.9", "R05.1"}),
+    ("HPI: Her husband tested positive for COVID-19. She has a cough.\n", {"R05.9"}, {"U07.1"}),
+    ("HPI: COVID PCR negative. Fever and cough.\n", {"R50.9"}, {"U07.1"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
