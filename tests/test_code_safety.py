@@ -2079,6 +2079,8 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: Tested positive for SARS-CoV-2 yesterday; fever and cough.\n", {"U07.1"}, {"R50.9", "R05.9", "R05.1"}),
     ("HPI: Her husband tested positive for COVID-19. She has a cough.\n", {"R05.9"}, {"U07.1"}),
     ("HPI: COVID PCR negative. Fever and cough.\n", {"R50.9"}, {"U07.1"}),
+    ("ASSESSMENT: Abnormal mammogram, left breast; biopsy scheduled.\n", {"R92.8"}, set()),
+    ("ASSESSMENT:\n1. Left hip fracture.\n2. Fall from ladder.\n", {"S72.002A", "W11.XXXA"}, {"W19.XXXA"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

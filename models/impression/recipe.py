@@ -315,7 +315,7 @@ def _source_batch(src, g, device):
 def source_states(cfg: Config, texts: list[str], log=print) -> list:
     """The frozen source encoder's token states of each text ([S, E] float32 arrays), computed by the product's own
     :class:`medassist.runtime.seq2seq.SourceEncoder` (int8 ONNX, one text at a time): the model trains on exactly the
-    states the app gives it. Sets ``cfg.source_dim``."""
+    states the app gives it. Sets ``cfg.source_dim`` and ``cfg.source_sha256``."""
     enc = load_source_encoder(cfg.source_encoder, threads=cfg.threads)
     cfg.source_dim, cfg.source_sha256 = enc.dim, enc.model_sha256
     t0 = time.time()
