@@ -2080,6 +2080,9 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: Her husband tested positive for COVID-19. She has a cough.\n", {"R05.9"}, {"U07.1"}),
     ("HPI: COVID PCR negative. Fever and cough.\n", {"R50.9"}, {"U07.1"}),
     ("ASSESSMENT: Abnormal mammogram, left breast; biopsy scheduled.\n", {"R92.8"}, set()),
+    ("ASSESSMENT: Deep vein thrombosis of the left femoral vein.\n", {"I82.412"}, {"I82.402"}),
+    ("ASSESSMENT: Right popliteal DVT.\n", {"I82.431"}, {"I82.401"}),
+    ("ASSESSMENT: DVT extending from the left femoral to the popliteal vein.\n", {"I82.402"}, {"I82.412", "I82.432"}),
     ("ASSESSMENT:\n1. Left hip fracture.\n2. Fall from ladder.\n", {"S72.002A", "W11.XXXA"}, {"W19.XXXA"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
