@@ -2080,6 +2080,17 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: Her husband tested positive for COVID-19. She has a cough.\n", {"R05.9"}, {"U07.1"}),
     ("HPI: COVID PCR negative. Fever and cough.\n", {"R50.9"}, {"U07.1"}),
     ("ASSESSMENT: Abnormal mammogram, left breast; biopsy scheduled.\n", {"R92.8"}, set()),
+    # an adult BMI code needs its BMI stated ('body mass index of 41' is Z68.41, never 'BMI 19.9 or less')
+    ("HPI: She presents to the bariatric surgery service with a body mass index of 41 with obesity related "
+     "comorbidities.\nASSESSMENT: Morbid obesity.\n", {"E66.01", "Z68.41"}, {"Z68.1", "Z98.84"}),
+    ("ASSESSMENT: Underweight, BMI 17.\n", {"R63.6", "Z68.1"}, set()),
+    ("HPI: Body mass index was calculated.\n", set(), {"Z68.1"}),
+    # bariatric surgery status: an operation the patient has had, not one she is referred for or denies
+    ("HPI: Status post gastric bypass in 2015.\n", {"Z98.84"}, set()),
+    ("HPI: She had a sleeve gastrectomy 3 years ago.\n", {"Z98.84"}, set()),
+    ("HPI: She never had gastric bypass.\n", set(), {"Z98.84"}),
+    ("HPI: She is interested in gastric bypass.\n", set(), {"Z98.84"}),
+    ("HPI: Her mother had gastric bypass.\n", set(), {"Z98.84"}),
     ("ASSESSMENT: Deep vein thrombosis of the left femoral vein.\n", {"I82.412"}, {"I82.402"}),
     ("ASSESSMENT: Right popliteal DVT.\n", {"I82.431"}, {"I82.401"}),
     ("ASSESSMENT: DVT extending from the left femoral to the popliteal vein.\n", {"I82.402"}, {"I82.412", "I82.432"}),
