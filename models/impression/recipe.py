@@ -449,16 +449,8 @@ def export_onnx(model, cfg: Config, out_dir: Path) -> dict[str, Path]:
             super().__init__()
             self.m = m
 
-        def forward(self, input_ids, attention_mask):
-            return self.m.encode(input_ids, attention_mask)
-
-    class StatesEnc(torch.nn.Module):
-        def __init__(self, m):
-            super().__init__()
-            self.m = m
-
-        def forward(self, encoder_states, attention_mask):
-            return self.m.encode(encoder_states, attention_mask)
+        def forward(self, source, attention_mask):  # token ids, or the source encoder's states
+            return self.m.encode(source, attention_mask)
 
     class Dec(torch.nn.Module):
         def __init__(self, m):
@@ -471,9 +463,9 @@ def export_onnx(model, cfg: Config, out_dir: Path) -> dict[str, Path]:
     ids = torch.full((2, 7), 10, dtype=torch.long)
     mask = torch.ones_like(ids)
     mask[1, 5:] = 0
-    enc_module, enc_in, enc_args = Enc(model), "input_ids", ids
+    enc_in, enc_args = "input_ids", ids  # (the ONNX input names come from input_names below)
     if cfg.source_dim:
-        enc_module, enc_in, enc_args = StatesEnc(model), "encoder_states", torch.randn(2, 7, cfg.source_dim)
+        enc_in, enc_args = "encoder_states", torch.randn(2, 7, cfg.source_dim)
     dec = torch.full((2, 3), BOS, dtype=torch.long)
     enc_path, dec_path = out_dir / "encoder.onnx", out_dir / "decoder.onnx"
     import warnings
@@ -482,7 +474,7 @@ def export_onnx(model, cfg: Config, out_dir: Path) -> dict[str, Path]:
         warnings.simplefilter("ignore")
         mem = model.encode(enc_args, mask)
         torch.onnx.export(
-            enc_module, (enc_args, mask), str(enc_path), dynamo=False, opset_version=17,
+            Enc(model), (enc_args, mask), str(enc_path), dynamo=False, opset_version=17,
             input_names=[enc_in, "attention_mask"], output_names=["last_hidden_state"],
             dynamic_axes={enc_in: {0: "batch", 1: "src"}, "attention_mask": {0: "batch", 1: "src"},
                           "last_hidden_state": {0: "batch", 1: "src"}},
