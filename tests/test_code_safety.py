@@ -2093,6 +2093,16 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: Her mother had gastric bypass.\n", set(), {"Z98.84"}),
     ("ASSESSMENT: Deep vein thrombosis of the left femoral vein.\n", {"I82.412"}, {"I82.402"}),
     ("ASSESSMENT: Type 2 diabetes with diabetic retinopathy.\n", {"E11.319"}, {"E11.9"}),
+    # gout by site and side (Index: Gout, idiopathic, by site); another site or both sides keep M10.9
+    ("ASSESSMENT: Acute gout flare of the right great toe.\n", {"M10.071"}, {"M10.9"}),
+    ("ASSESSMENT: Right knee gout.\n", {"M10.061"}, {"M10.9"}),
+    ("ASSESSMENT: Gout. Right knee pain.\n", {"M10.9"}, {"M10.061"}),
+    ("ASSESSMENT: Gout of both knees.\n", {"M10.9"}, {"M10.069"}),
+    ("HPI: Gouty arthritis of the left first MTP joint.\n", set(), {"M06.9"}),  # not rheumatoid
+    ("ASSESSMENT: RA on methotrexate.\n", {"M06.9"}, set()),
+    ("ASSESSMENT: COPD with pneumonia.\n", {"J44.0", "J18.9"}, {"J44.9"}),
+    ("ASSESSMENT: Peripheral arterial disease.\n", {"I73.9"}, set()),
+    ("ASSESSMENT: Left carotid artery stenosis.\n", {"I65.22"}, set()),
     ("ASSESSMENT: Type 2 diabetes without retinopathy.\n", {"E11.9"}, {"E11.319"}),
     # major depression: the episode, the severity, psychotic features, remission; F32.A is depression NOS only
     ("ASSESSMENT: Major depressive disorder.\n", {"F32.9"}, {"F32.A"}),
