@@ -94,15 +94,23 @@ class Embedder:
     def embed_one(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
 
-    def _embed_batch(self, batch: list[str]) -> np.ndarray:
-        encs = self.tokenizer.encode_batch(batch)
+    def token_states(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The graph's per-token output for one text, before pooling: (float32 [1,S,dim], attention mask int64
+        [1,S]). One text per run (no batch-mates: see the module docstring)."""
+        hidden, mask = self._run([self.tokenizer.encode(text)])
+        return hidden.astype(np.float32), mask
+
+    def _run(self, encs) -> tuple[np.ndarray, np.ndarray]:
         ids = np.asarray([e.ids for e in encs], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in encs], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._input_names:
             feeds["token_type_ids"] = np.asarray([e.type_ids for e in encs], dtype=np.int64)
         feeds = {k: v for k, v in feeds.items() if k in self._input_names}
-        hidden = self.session.run([self._output], feeds)[0]
+        return self.session.run([self._output], feeds)[0], mask
+
+    def _embed_batch(self, batch: list[str]) -> np.ndarray:
+        hidden, mask = self._run(self.tokenizer.encode_batch(batch))
         if hidden.ndim == 2:  # the graph already pools
             pooled = hidden.astype(np.float32)
         elif self.pooling == "cls":

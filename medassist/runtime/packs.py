@@ -211,6 +211,11 @@ class ModelPack:
             self.verify()
         return self._resolve(rel)
 
+    def file_sha256(self, name: str) -> str | None:
+        """The manifest's sha256 of a listed file (by path, or by its ``role``); None when there is none."""
+        entry = self._files.get(name) or next((e for e in self._files.values() if e.get("role") == name), None)
+        return entry["sha256"].lower() if entry else None
+
     def has_file(self, name: str) -> bool:
         return name in self._files or any(e.get("role") == name for e in self._files.values())
 

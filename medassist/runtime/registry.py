@@ -98,7 +98,7 @@ def find_required(name: str, role: str, sha256: str, path) -> ModelPack:
         raise ModelPackError(f"needs the {name!r} pack, which is not installed (`make` builds the default packs)",
                              path=path)
     dep.verify()
-    have = next((f["sha256"] for f in dep.manifest["files"] if f.get("role") == role or f["path"] == role), None)
+    have = dep.file_sha256(role)
     if have != sha256:
         raise ModelPackError(f"needs {name!r} {role} {sha256[:12]}…; the installed one ({dep.path}) has "
                              f"{str(have)[:12]}…", path=path)

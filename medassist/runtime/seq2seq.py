@@ -60,8 +60,9 @@ def _log_softmax(x):
 
 
 class SourceEncoder:
-    """Token states of a text from a frozen pretrained encoder: the ``model`` graph of an embedding pack (its
-    ``last_hidden_state``, before pooling) and the pack's tokenizer, truncated at its ``max_length``.
+    """Token states of a text from a frozen pretrained encoder: an embedding pack's graph (its
+    ``last_hidden_state``, before pooling) through :meth:`medassist.runtime.embedder.Embedder.token_states`, with the
+    pack's tokenizer truncated at its ``max_length``.
 
     One text per run, never a padded batch: dynamic int8 quantisation scales activations per batch, and a model
     trained on these states (``models/impression/recipe.py --source-encoder``) was trained on exactly what this
@@ -70,50 +71,24 @@ class SourceEncoder:
     def __init__(self, pack, *, threads: int | None = None):
         import threading
 
-        from tokenizers import Tokenizer
+        from .embedder import Embedder
 
-        from .session import create_session
-
-        if not pack.verified:
-            pack.verify()
         self.pack = pack
-        self.max_length = int(pack.manifest.get("max_length", 256))
-        tok_path = pack.file("tokenizer")
-        try:
-            self.tokenizer = Tokenizer.from_file(str(tok_path))
-        except Exception as exc:  # tokenizers raises plain Exception
-            raise ModelPackError(f"unreadable tokenizer: {exc}", path=tok_path) from exc
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(max_length=self.max_length)
-        model = pack.file("model")
-        self.model_sha256 = next(f["sha256"] for f in pack.manifest["files"] if (pack.path / f["path"]) == model)
-        try:
-            self.session = create_session(model, threads=threads)
-        except Exception as exc:
-            if isinstance(exc, ModelPackError):
-                raise
-            raise ModelPackError(f"onnxruntime could not load the model: {exc}", path=model) from exc
-        self._inputs = [i.name for i in self.session.get_inputs()]
-        outs = [o.name for o in self.session.get_outputs()]
-        if "last_hidden_state" not in outs:
-            raise ModelPackError(f"the source encoder gives no token states (outputs {outs})", path=model)
-        self.dim = int(self.session.get_outputs()[outs.index("last_hidden_state")].shape[-1])
+        self.embedder = Embedder(pack, threads=threads)  # (the session cache shares the graph with the app's embedder)
+        if self.embedder._output != "last_hidden_state":
+            raise ModelPackError(f"the source encoder gives no token states (output {self.embedder._output!r})",
+                                 path=pack.file("model"))
+        self.model_sha256 = pack.file_sha256("model")
+        self.dim = self.embedder.dim or int(self.embedder.session.get_outputs()[0].shape[-1])
         self._lock = threading.Lock()
         self._last: tuple[str, Any] | None = None
 
     def states(self, text: str):
         """``(states float32 [1,S,E], attention_mask int64 [1,S])`` of ``text``."""
-        import numpy as np
-
         with self._lock:
             if self._last is not None and self._last[0] == text:
                 return self._last[1]
-        enc = self.tokenizer.encode(text)
-        ids = np.asarray([enc.ids], dtype=np.int64)
-        mask = np.asarray([enc.attention_mask], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64)}
-        hidden = self.session.run(["last_hidden_state"], {k: v for k, v in feeds.items() if k in self._inputs})[0]
-        out = (hidden.astype(np.float32), mask)
+        out = self.embedder.token_states(text)
         with self._lock:
             self._last = (text, out)
         return out

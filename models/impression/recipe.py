@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import hashlib
 import json
 import math
@@ -324,7 +325,9 @@ def source_states(cfg: Config, texts: list[str], log=print) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=4)
 def load_source_encoder(name: str, threads: int | None = None):
+    """The installed embedding pack ``name`` as a SourceEncoder, loaded once per process (training and eval states)."""
     from medassist.errors import ModelPackError
     from medassist.runtime.registry import find_pack
     from medassist.runtime.seq2seq import SourceEncoder
