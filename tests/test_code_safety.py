@@ -377,6 +377,25 @@ def test_safety_rules_are_valid_data():
         assert icd10.lookup(rule["to"]) is not None and icd10.lookup(rule["to"]).billable
 
 
+def test_every_lazily_compiled_rule_pattern_compiles_and_a_bad_one_names_itself():
+    """The per-code patterns compile when a note first needs them (start-up): each one must compile, and they
+    search as re does."""
+    with open(coding_safety.resource_path("icd10cm/safety_rules.json"), encoding="utf-8") as fh:
+        fresh = coding_safety.SafetyRules(json.load(fh))
+    pats = fresh.patterns()
+    assert len(pats) > 300 and all(p._rx is None for p in pats)  # nothing compiled at load
+    for p in pats:
+        assert isinstance(p.compile(), re.Pattern), p
+    lazy = coding_safety.LazyPattern(r"\bshort(?:ness)? of breath\b")
+    assert lazy.search("Shortness of breath on exertion").group(0) == "Shortness of breath"
+    assert [m.start() for m in lazy.finditer("sob; short of breath", 0, 20)] == [5]
+    assert lazy.search("breath short") is None
+    bad = coding_safety.LazyPattern("(unclosed")
+    with pytest.raises(re.error):
+        bad.search("x")
+    assert "(unclosed" in repr(bad)
+
+
 # ---------------------------------------------------------------- the QA notes themselves (shared data sets)
 def _shared_csv(shared_data, rel: str, what: str, as_dicts: bool):
     import csv

@@ -263,3 +263,36 @@ def test_a_broken_alternatives_file_is_a_typed_pack_error(tmp_path):
     with pytest.raises(ModelPackError) as err:
         Coder(pack=ModelPack.load(pack_dir))
     assert "unreadable coder pack file" in str(err.value) and str(pack_dir) in str(err.value)
+
+
+def test_mention_tables_work_out_each_row_when_first_read():
+    """Knowledge keeps the pack's rows and works out (count, log1p(count), ((code, p), ...)) for a gram on
+    first read (start-up); the rows and the learned synonyms are those of the whole table worked out at once."""
+    import math
+
+    data = {"alpha": 2.0, "nmax": 2, "prior": {}, "n_docs": 3,
+            "sent": {"renal colic": [6, [["N23", 4], ["N20.0", 2]]], "colic": [3, [["R10.83", 1], ["N23", 1]]],
+                     "empty": [2, []]},
+            "doc": {"renal": [8, [["N28.9", 2]]]}}
+    know = cm.Knowledge(data)
+    assert know.sent._rows == {}  # nothing worked out at load
+    assert know.sent.get("renal colic") == (6, math.log1p(6), (("N23", 4 / 8), ("N20.0", 2 / 8)))
+    assert know.sent["renal colic"] is know.sent.get("renal colic")  # once
+    assert know.doc.get("renal") == (8, math.log1p(8), (("N28.9", 0.2),))
+    assert know.sent.get("absent") is None and "absent" not in know.sent and "colic" in know.sent
+    with pytest.raises(KeyError):
+        know.sent["absent"]
+    # the most likely code of each gram with codes; ties go to the first listed
+    assert list(know.sent.top_codes()) == [("renal colic", 6, "N23", 0.5), ("colic", 3, "R10.83", 0.2)]
+    syn = coding_safety.learned_synonyms(know, min_count=2, min_p=0.5)
+    assert syn == {"N23": frozenset({"renal", "colic"})}
+
+
+def test_lexicon_terms_of_a_code_are_its_terms_in_order():
+    coder = get_coder()
+    lex = coder.lexicon
+    want = [t for t in lex.terms if t.code == "I10"]
+    assert want and lex.terms_of("I10") == want and lex.terms_of("Z99.99X") == []
+    assert lex.words_of("I10") == {t.words for t in want if t.words and t.source != "neoplasm-unspecified"}
+    assert all(w in coding_safety.vocabulary("I10") or w in coding_safety.rules().weak or w.isdigit()
+               for t in want for w in t.words)

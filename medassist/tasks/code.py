@@ -100,6 +100,12 @@ class Coder:
     """The loaded coder: knowledge tables, scorer, lexicon, kNN index. Load once, reuse."""
 
     def __init__(self, pack=None):
+        from medassist.runtime.loading import long_lived_tables
+
+        with long_lived_tables():  # no garbage-collector passes over the tables while they load (see there)
+            self._load(pack)
+
+    def _load(self, pack) -> None:
         import json
 
         from .coding_lexicon import lexicon
@@ -130,6 +136,7 @@ class Coder:
         from .coding_safety import learned_synonyms
 
         self.learned_synonyms = learned_synonyms(self.knowledge)
+        icd10.codeset()  # every note reads the tabular list: loaded here, with the other tables
         try:
             from medassist.text.context import classify
         except ImportError:  # pragma: no cover - the context module ships with medassist

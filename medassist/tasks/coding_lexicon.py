@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import re
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from medassist import icd10
 from medassist.config import resource_path
@@ -29,8 +29,10 @@ _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9']*|[0-9]+")
 _KEEP_DIGITS_AFTER = {"type"}
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
+    """One term of the lexicon (immutable; a named tuple: ~70,000 are made when the lexicon loads, and a
+    frozen dataclass took three times as long to build)."""
+
     code: str  # billable target code
     words: tuple[str, ...]  # content words (stemmed)
     text: str  # the term as written
@@ -107,7 +109,8 @@ class Lexicon:
         for i, (t, k) in enumerate(zip(terms, self.key_pos)):
             if k >= 0:
                 self.index.setdefault(t.words[k], []).append(i)
-        self._by_code: dict[str, set] | None = None
+        self._of_code: dict[str, list[int]] | None = None  # code -> indices of its terms (built when first asked)
+        self._words_of: dict[str, set] = {}
         self._recent: dict[tuple[str, int, int], tuple] = {}
 
     def match_cached(self, text: str, start: int, end: int, tokens=None) -> tuple:
@@ -126,13 +129,20 @@ class Lexicon:
         """The word tuples of every term that targets ``code`` (none empty), as the coder's scorer was trained
         with them: not the neoplasm table's "<site> tumor" terms (its unspecified-behaviour column, added later,
         would change a D49 code's coverage features and cost a few hundred terms per code)."""
-        if self._by_code is None:
-            by_code: dict[str, set] = {}
-            for t in self.terms:
-                if t.words and t.source != "neoplasm-unspecified":
-                    by_code.setdefault(t.code, set()).add(t.words)
-            self._by_code = by_code
-        return self._by_code.get(code, set())
+        got = self._words_of.get(code)
+        if got is None:
+            got = self._words_of[code] = {t.words for t in self.terms_of(code)
+                                          if t.words and t.source != "neoplasm-unspecified"}
+        return got
+
+    def terms_of(self, code: str) -> list[Term]:
+        """Every term that targets ``code``, in lexicon order."""
+        if self._of_code is None:
+            of_code: dict[str, list[int]] = {}
+            for i, t in enumerate(self.terms):
+                of_code.setdefault(t.code, []).append(i)
+            self._of_code = of_code
+        return [self.terms[i] for i in self._of_code.get(code, ())]
 
     def match(self, text: str, start: int, end: int, tokens=None):
         """Terms whose words all occur in text[start:end]: [(Term, [token spans of its words])].

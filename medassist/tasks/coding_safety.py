@@ -33,6 +33,31 @@ from .coding_text import stem, tokenize
 _NOT_A_MENTION = "not suggested: the evidence is not a mention of this condition"
 
 
+class LazyPattern:
+    """A regular expression compiled the first time it is used. The per-code rules hold a few hundred; a
+    note's candidates use a few dozen, and compiling them all was a tenth of a second of every cold start.
+    ``compile()`` compiles now (the tests compile every rule's pattern, so a bad one fails there)."""
+
+    __slots__ = ("pattern", "flags", "_rx")
+
+    def __init__(self, pattern: str, flags: int = re.IGNORECASE):
+        self.pattern, self.flags, self._rx = pattern, flags, None
+
+    def compile(self) -> re.Pattern:
+        if self._rx is None:
+            self._rx = re.compile(self.pattern, self.flags)
+        return self._rx
+
+    def search(self, string: str, *args):
+        return self.compile().search(string, *args)
+
+    def finditer(self, string: str, *args):
+        return self.compile().finditer(string, *args)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r})"
+
+
 class SafetyRules:
     def __init__(self, data: dict):
         self.weak = {stem(w) for w in data.get("weak_words", [])}
@@ -42,7 +67,7 @@ class SafetyRules:
             r = dict(rule)
             for key in ("evidence_requires", "sentence_requires", "sentence_forbids", "not_around"):
                 if key in r:
-                    r[key] = re.compile(r[key], re.IGNORECASE)
+                    r[key] = LazyPattern(r[key])
             for prefix in prefixes.split("|"):  # "I71|I72": one rule for several categories
                 self.codes[prefix] = r
         self.combinations = data.get("combinations", [])
@@ -51,7 +76,7 @@ class SafetyRules:
             r = dict(rule)
             for key in ("sentence_requires", "sentence_forbids", "evidence_forbids"):
                 if key in r:
-                    r[key] = re.compile(r[key], re.IGNORECASE)
+                    r[key] = LazyPattern(r[key])
             self.specific_for.append(r)
         self.chronic = {p: [w.lower() for w in ws] for p, ws in data.get("chronic_treated", {}).items()}
         cl = data.get("chronic_lifelong") or {}
@@ -80,6 +105,10 @@ class SafetyRules:
         self.never_evidence = {w.lower() for w in data.get("never_evidence_words", [])}
         self._rule_cache: dict[str, dict] = {}
 
+    def patterns(self) -> list[LazyPattern]:
+        """Every lazily compiled pattern of the per-code and specificity rules."""
+        return [v for r in [*self.codes.values(), *self.specific_for] for v in r.values() if isinstance(v, LazyPattern)]
+
     def rule_for(self, code: str) -> dict:
         if code not in self._rule_cache:  # longest prefix wins; looked up once per code
             prefix = max((p for p in self.codes if code.startswith(p)), key=len, default=None)
@@ -98,21 +127,13 @@ def rules() -> SafetyRules:
 
 
 # ------------------------------------------------------------------ vocabulary of a code
-@lru_cache(maxsize=1)
-def _lexicon_words() -> dict[str, set[str]]:
-    from .coding_lexicon import lexicon
-
-    out: dict[str, set[str]] = {}
-    for t in lexicon().terms:
-        out.setdefault(t.code, set()).update(t.words)
-    return out
-
-
 @lru_cache(maxsize=4096)
 def vocabulary(code: str) -> frozenset[str]:
     """Stemmed content words that name the condition of ``code`` (weak words removed)."""
     r = rules()
-    words: set[str] = set(_lexicon_words().get(code, ()))
+    from .coding_lexicon import lexicon
+
+    words: set[str] = {w for t in lexicon().terms_of(code) for w in t.words}
     cs = icd10.codeset()
     base = code
     split = cs.split_seventh(code)
@@ -567,11 +588,8 @@ def learned_synonyms(knowledge, min_count: int = 2, min_p: float = 0.5) -> dict[
     They widen the mention check beyond the tabular wording; per-code rules still apply."""
     weak = rules().weak
     out: dict[str, set[str]] = {}
-    for gram, (ng, _logn, codes) in knowledge.sent.items():
-        if ng < min_count or not codes:
-            continue
-        code, p = max(codes, key=lambda cp: cp[1])
-        if p >= min_p:
+    for gram, ng, code, p in knowledge.sent.top_codes():
+        if ng >= min_count and p >= min_p:
             out.setdefault(code, set()).update(w for w in gram.split() if w not in weak and not w.isdigit())
     return {c: frozenset(ws) for c, ws in out.items()}
 
