@@ -2135,6 +2135,18 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Right popliteal DVT.\n", {"I82.431"}, {"I82.401"}),
     ("ASSESSMENT: DVT extending from the left femoral to the popliteal vein.\n", {"I82.402"}, {"I82.412", "I82.432"}),
     ("ASSESSMENT:\n1. Left hip fracture.\n2. Fall from ladder.\n", {"S72.002A", "W11.XXXA"}, {"W19.XXXA"}),
+    # a term that itself says 'without' matches a note that says it the same way
+    ("ASSESSMENT: Concussion without loss of consciousness.\n", {"S06.0X0A"}, {"S06.0X9A", "S06.0XAA"}),
+    ("ASSESSMENT: Nausea without vomiting.\n", {"R11.0"}, {"R11.2", "R11.10"}),
+    # Index: Bite, <site> - see Bite, open: a dog bite of a site is its open bite
+    ("ASSESSMENT: Dog bite to left forearm.\n", {"S51.852A"}, {"S51.859A"}),
+    # an exposure to COVID-19 is Z20.822, not the disease (guideline I.C.1.g.1.e)
+    ("ASSESSMENT: Exposure to COVID-19.\n", {"Z20.822"}, {"U07.1"}),
+    ("PLAN: She had contact with a coworker who tested positive for COVID-19.\n", {"Z20.822"}, {"U07.1"}),
+    ("HPI: She reports no known exposure to COVID.\n", set(), {"Z20.822", "U07.1"}),
+    ("HPI: The patient who tested positive for COVID-19 last week has a cough.\n", {"U07.1"}, {"Z20.822"}),
+    ("ASSESSMENT: Menopausal hot flashes.\n", {"N95.1"}, {"R23.2"}),
+    ("ASSESSMENT: Hot flashes.\n", {"R23.2"}, set()),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -168,8 +168,10 @@ class Lexicon:
                         continue  # an abbreviation is a fixed expression: "CKD stage 3b", not "stage 3 ... hepatitis B"
                     if term.source.startswith("neoplasm") and not _close(text, spans, toks, order):
                         continue  # "tumor of the left kidney", not "the tumor ... adherent to the brainstem and the nerve"
-                    if len(spans) > 1 and any(_WITHOUT.search(text, max(start, a - 12), a) for a, _ in spans):
+                    if len(spans) > 1 and any(_WITHOUT.search(text, max(start, a - 12), a) and x not in _absent_in(term.text)
+                                              for x, (a, _) in zip(term.words, spans)):
                         continue  # "nausea without vomiting" is no 'Nausea and vomiting': the note says it is absent
+                        # (unless the term says so too: "Concussion without loss of consciousness")
                     out.append((term, spans))
         if any(len(sp) > 1 for _, sp in out):
             out = _drop_joined_items(text, out, toks)
@@ -178,6 +180,14 @@ class Lexicon:
 
 
 _WITHOUT = re.compile(r"\b(?:without|w/o)\s+$", re.IGNORECASE)
+_ABSENT_IN_TERM = re.compile(r"\bwithout\s+([^,;()]+)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _absent_in(term_text: str) -> frozenset[str]:
+    """The (stemmed) words a term itself says are absent: those after its 'without' ("Concussion without loss of
+    consciousness": loss, consciousness), which a note may also write after 'without'."""
+    return frozenset(stem(w.lower()) for m in _ABSENT_IN_TERM.finditer(term_text) for w in _WORD_RE.findall(m.group(1)))
 
 
 def _drop_joined_items(text: str, out: list, toks) -> list:
@@ -411,6 +421,11 @@ def _compile() -> list[Term]:
             w = _without_region(_lexicon_words(text))
             if 1 <= len(w) <= 8:
                 terms.append(Term(tgt, w, text, src))
+    # Index: "Bite(s) (animal) (human) - <site> - see Bite, open, <site>": a note's "dog bite of the right hand" is
+    # the open bite of that site ('Open bite of right hand', S61.451A), not only a bite written "open bite"
+    _open = stem("open")
+    terms += [Term(t.code, tuple(w for w in t.words if w != _open), t.text[len("Open "):], "incl")
+              for t in list(terms) if t.source == "desc" and t.text.startswith("Open bite of ") and len(t.words) > 2]
     # neoplasm table: "<site> cancer|carcinoma|malignant neoplasm" -> primary; "metasta..." handled by scorer
     try:
         with open(resource_path("icd10cm/neoplasm.json"), encoding="utf-8") as fh:
