@@ -2147,6 +2147,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: The patient who tested positive for COVID-19 last week has a cough.\n", {"U07.1"}, {"Z20.822"}),
     ("ASSESSMENT: Menopausal hot flashes.\n", {"N95.1"}, {"R23.2"}),
     ("ASSESSMENT: Hot flashes.\n", {"R23.2"}, set()),
+    # substance use is not abuse: F12.10 / F14.10 need the abuse (or a use disorder) named (guideline I.C.5.b.3)
+    ("HPI: He is a regular marijuana smoker.\n", set(), {"F12.10", "F12.90"}),
+    ("ASSESSMENT: Cannabis abuse.\n", {"F12.10"}, set()),
+    ("ASSESSMENT: Cocaine use disorder, mild.\n", {"F14.10"}, set()),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
