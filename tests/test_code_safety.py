@@ -2139,7 +2139,8 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Concussion without loss of consciousness.\n", {"S06.0X0A"}, {"S06.0X9A", "S06.0XAA"}),
     ("ASSESSMENT: Nausea without vomiting.\n", {"R11.0"}, {"R11.2", "R11.10"}),
     # Index: Bite, <site> - see Bite, open: a dog bite of a site is its open bite
-    ("ASSESSMENT: Dog bite to left forearm.\n", {"S51.852A"}, {"S51.859A"}),
+    ("ASSESSMENT: Dog bite to left forearm.\n", {"S51.852A", "W54.0XXA"}, {"S51.859A", "W57.XXXA"}),
+    ("HPI: No dog bites.\n", set(), {"W54.0XXA"}),
     # an exposure to COVID-19 is Z20.822, not the disease (guideline I.C.1.g.1.e)
     ("ASSESSMENT: Exposure to COVID-19.\n", {"Z20.822"}, {"U07.1"}),
     ("PLAN: She had contact with a coworker who tested positive for COVID-19.\n", {"Z20.822"}, {"U07.1"}),
