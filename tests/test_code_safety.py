@@ -2152,6 +2152,22 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: He is a regular marijuana smoker.\n", set(), {"F12.10", "F12.90"}),
     ("ASSESSMENT: Cannabis abuse.\n", {"F12.10"}, set()),
     ("ASSESSMENT: Cocaine use disorder, mild.\n", {"F14.10"}, set()),
+    # streptococcal pharyngitis (strep throat, a positive strep test), not with a negative one
+    ("ASSESSMENT: Strep pharyngitis.\n", {"J02.0"}, {"J02.9"}),
+    ("ASSESSMENT: Pharyngitis. Rapid strep test positive.\n", {"J02.0"}, {"J02.9"}),
+    ("HPI: Sore throat. Rapid strep negative.\nASSESSMENT: Pharyngitis.\n", {"J02.9"}, {"J02.0"}),
+    # cellulitis by limb and side (Index: Cellulitis, lower / upper limb; toes and fingers have codes of their own)
+    ("ASSESSMENT: Cellulitis of left lower leg.\n", {"L03.116"}, {"L03.90", "L03.115"}),
+    ("ASSESSMENT: Cellulitis of the right foot.\n", {"L03.115"}, {"L03.90"}),
+    ("ASSESSMENT: Cellulitis of right forearm.\n", {"L03.113"}, {"L03.90", "L03.115"}),
+    ("ASSESSMENT: Cellulitis of the left great toe.\n", {"L03.032"}, {"L03.116"}),
+    # an upper respiratory infection is J06.9, its 'viral' part of it
+    ("ASSESSMENT: Viral upper respiratory infection.\n", {"J06.9"}, {"J98.8", "B34.9"}),
+    ("ASSESSMENT: Closed fracture of left distal radius.\n", {"S52.502A"}, {"S52.509A"}),
+    # a differential is what is still being considered: never coded (outpatient rules)
+    ("ASSESSMENT: Chest pain.\nDIFFERENTIAL DIAGNOSIS:\n1. Pulmonary embolism.\n2. Pneumonia.\n", {"R07.9"}, {"I26.99", "J18.9"}),
+    ("MEDICAL DECISION MAKING: The differential entertained on this patient includes upper respiratory infection, "
+     "gastroenteritis, urinary tract infection and dehydration.\n", set(), {"J06.9", "K52.9", "N39.0", "E86.0"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -131,6 +131,12 @@ def status(text: str, mention: str, nth: int = 0):
         ("No fever, chills or night sweats.", "night sweats", "negated", "No"),
         ("He denies chest pain and shortness of breath.", "shortness of breath", "negated", "denies"),
         ("No pneumothorax and no pleural effusion.", "pleural effusion", "negated", "no"),
+        # a differential is a list of possibilities; a CBC 'with differential' is a lab test
+        ("The differential entertained on this patient includes upper respiratory infection, gastroenteritis.",
+         "gastroenteritis", "uncertain", "differential entertained"),
+        ("Differential diagnosis: sarcoidosis, lymphoma.", "lymphoma", "uncertain", None),  # a section of its own
+        ("The differential diagnosis is sarcoidosis or lymphoma.", "lymphoma", "uncertain", "differential diagnosis is"),
+        ("CBC with differential was significant for leukocytosis.", "leukocytosis", "affirmed", None),
     ],
 )
 def test_cases(text, mention, expected, cue):
