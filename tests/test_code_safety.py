@@ -2164,6 +2164,17 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # an upper respiratory infection is J06.9, its 'viral' part of it
     ("ASSESSMENT: Viral upper respiratory infection.\n", {"J06.9"}, {"J98.8", "B34.9"}),
     ("ASSESSMENT: Closed fracture of left distal radius.\n", {"S52.502A"}, {"S52.509A"}),
+    # diabetic ketoacidosis: E1x.10 by the type the note gives (type 2 when it gives none); a past DKA is no current one
+    ("ASSESSMENT: DKA.\n", {"E11.10"}, {"E10.10"}),
+    ("ASSESSMENT: Diabetic ketoacidosis, type 1 diabetes.\n", {"E10.10"}, {"E10.9", "E11.10"}),
+    ("ASSESSMENT: Type 1 diabetes mellitus with DKA.\n", {"E10.10"}, {"E10.9"}),
+    ("ASSESSMENT: Type 2 diabetes. History of DKA in 2019.\n", {"E11.9"}, {"E11.10"}),
+    ("HPI: No history of DKA.\n", set(), {"E11.10", "E11.9"}),
+    # two codes of one mention (Other / Unspecified ectopic pregnancy) no longer drop each other
+    ("ASSESSMENT: Ectopic pregnancy.\n", {"O00.90"}, {"O00.80"}),
+    ("ASSESSMENT: Chronic pain.\n", {"G89.29"}, {"R52"}),
+    ("ASSESSMENT: Chronic pain syndrome.\n", {"G89.4"}, {"G89.29"}),
+    ("ASSESSMENT: Croup.\n", {"J05.0"}, set()),
     # a differential is what is still being considered: never coded (outpatient rules)
     ("ASSESSMENT: Chest pain.\nDIFFERENTIAL DIAGNOSIS:\n1. Pulmonary embolism.\n2. Pneumonia.\n", {"R07.9"}, {"I26.99", "J18.9"}),
     ("MEDICAL DECISION MAKING: The differential entertained on this patient includes upper respiratory infection, "

@@ -81,6 +81,7 @@ class SafetyRules:
         self.chronic = {p: [w.lower() for w in ws] for p, ws in data.get("chronic_treated", {}).items()}
         cl = data.get("chronic_lifelong") or {}
         self.lifelong = (tuple(cl.get("codes", ())), cl.get("why", "a lifelong chronic condition"))
+        self.lifelong_episodes = tuple(cl.get("except", ()))  # episodes of a lifelong condition: DKA, a hypoglycemia
         self.assessment = dict(data.get("assessment", {}))
         # one-word names too general to stand for a code on their own, even in the assessment (beside weak_words)
         self.one_word_general = frozenset(w.lower() for w in self.assessment.get("one_word_general", ()))
@@ -611,8 +612,8 @@ def treated_now(code: str, text_lower: str) -> str | None:
         if re.search(r"(?<![a-z])" + re.escape(drug) + r"(?![a-z])", text_lower):
             return drug
     prefixes, why = rules().lifelong
-    if prefixes and code.startswith(prefixes):
-        return why
+    if prefixes and code.startswith(prefixes) and not code.startswith(rules().lifelong_episodes):
+        return why  # ("history of DKA" is a past episode of diabetes, not current ketoacidosis)
     return None
 
 
@@ -1345,8 +1346,8 @@ def refine(codes: list, doc) -> list:
     sug = [c for c in codes if c.suggested]
     for c in sug:
         mine = _meaning_words(c.description, core=True)
-        if not mine:
-            continue
+        if not mine or not c.suggested:  # (one this step already dropped drops no other: 'Other' and
+            continue                     # 'Unspecified ectopic pregnancy' of one mention dropped each other)
         better = [o for o in sug if o is not c and o.suggested and o.code[:3] == c.code[:3]
                   and mine < _meaning_words(o.description, core=False)]
         for o in [o for o in better if c.evidence and not o.code.startswith("Z") and not _says_more(o, c, text)]:
