@@ -2175,6 +2175,25 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Chronic pain.\n", {"G89.29"}, {"R52"}),
     ("ASSESSMENT: Chronic pain syndrome.\n", {"G89.4"}, {"G89.29"}),
     ("ASSESSMENT: Croup.\n", {"J05.0"}, set()),
+    # bursitis by site and side (Index: Bursitis, hip / knee / elbow / shoulder; trochanteric, prepatellar, olecranon)
+    ("ASSESSMENT: Bursitis of right hip.\n", {"M70.71"}, {"M71.9", "M70.61"}),
+    ("ASSESSMENT: Trochanteric bursitis, left hip.\n", {"M70.62"}, {"M70.72", "M71.9"}),
+    ("ASSESSMENT: Right knee prepatellar bursitis.\n", {"M70.41"}, {"M70.51"}),
+    ("ASSESSMENT: Bursitis of the left shoulder.\n", {"M75.52"}, {"M71.9"}),
+    # herpes zoster is B02.9, not herpes simplex or chickenpox; its eye disease needs the eye
+    ("ASSESSMENT: Herpes zoster.\n", {"B02.9"}, {"B00.9", "B01.9", "B02.39"}),
+    ("ASSESSMENT: Shingles.\n", {"B02.9"}, {"B01.9"}),
+    ("ASSESSMENT: Chickenpox.\n", {"B01.9"}, {"B02.9"}),
+    ("PLAN: Shingrix vaccine today.\n", set(), {"B02.9", "B00.9"}),
+    ("ASSESSMENT: De Quervain tenosynovitis.\n", {"M65.4"}, set()),
+    # gestational diabetes by its control
+    ("ASSESSMENT: Gestational diabetes.\n", {"O24.419"}, {"E11.9"}),
+    ("ASSESSMENT: Gestational diabetes, diet controlled.\n", {"O24.410"}, {"O24.419"}),
+    ("ASSESSMENT: Gestational diabetes on insulin.\n", {"O24.414"}, {"O24.419"}),
+    # both eyes / both ears: the bilateral code where there is one (its description names no eye or ear)
+    ("ASSESSMENT: Allergic conjunctivitis of both eyes.\n", {"H10.13"}, {"H10.11", "H10.12", "H10.9"}),
+    ("ASSESSMENT: Bilateral acute otitis media.\n", {"H66.93"}, {"H66.91", "H66.92"}),
+    ("ASSESSMENT: Bilateral knee pain.\n", {"M25.561", "M25.562"}, set()),
     # a differential is what is still being considered: never coded (outpatient rules)
     ("ASSESSMENT: Chest pain.\nDIFFERENTIAL DIAGNOSIS:\n1. Pulmonary embolism.\n2. Pneumonia.\n", {"R07.9"}, {"I26.99", "J18.9"}),
     ("MEDICAL DECISION MAKING: The differential entertained on this patient includes upper respiratory infection, "

@@ -1142,8 +1142,10 @@ def _sibling_for_side(code: str, side: str) -> str | None:
     words = bag_of(desc) - {"unspecified"}
     bag = words | {side}
     lateral = words | {"bilateral" if side == "bilateral" else "unilateral"}
+    organ = {"eye", "ear"}  # 'Acute atopic conjunctivitis, unspecified eye' + both -> H10.13 '..., bilateral' (no "eye")
     for match in (lambda d: d in wants, lambda d: "unspecified" not in d and bag_of(d) == bag,
-                  lambda d: bag_of(d) - {"unspecified"} == lateral):
+                  lambda d: bag_of(d) - {"unspecified"} == lateral,
+                  lambda d: side == "bilateral" and "bilateral" in d and bag_of(d) - organ - {"unspecified"} == bag - organ):
         for sib, se in sibs:
             if se is not None and (se.billable or seventh) and match(se.description.lower()):
                 return icd10.with_seventh(sib, seventh) if seventh else sib
