@@ -534,7 +534,9 @@ def test_r2_number_and_qualifier_agreement_rule_level(code, sentence, ok):
     ("J90", "The left pleural cavity was entered.", "pleural", False),
     # ... it is one when its sentence names the condition (the testis cyst above) or a generic condition noun stands
     # beside the site, in British spelling too; a code whose description names nothing but sites keeps it
-    ("J81.0", "Chest X-ray showed pulmonary oedema.", "pulmonary", True),
+    ("J81.1", "Chest X-ray showed pulmonary oedema.", "pulmonary", True),
+    ("J81.0", "Chest X-ray showed acute pulmonary oedema.", "pulmonary", True),
+    ("J81.0", "Chest X-ray showed pulmonary oedema.", "pulmonary", False),  # acute needs 'acute' said: NOS is J81.1
     ("N28.9", "He has kidney disease.", "kidney", True),
     ("Z82.49", "Her father had heart disease.", "heart disease", True),
     ("M25.572", "She reports left ankle pain.", "left ankle", True),
@@ -2194,6 +2196,33 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Allergic conjunctivitis of both eyes.\n", {"H10.13"}, {"H10.11", "H10.12", "H10.9"}),
     ("ASSESSMENT: Bilateral acute otitis media.\n", {"H66.93"}, {"H66.91", "H66.92"}),
     ("ASSESSMENT: Bilateral knee pain.\n", {"M25.561", "M25.562"}, set()),
+    # Index defaults a note need not write: a laceration without foreign body (of a finger, without damage to the
+    # nail), a fracture of a metatarsal bone; and a term that says a word is absent needs the note to say so
+    ("ASSESSMENT: Laceration of left index finger.\n", {"S61.211A"}, {"S61.221A"}),
+    ("ASSESSMENT: Laceration of right forearm.\n", {"S51.811A"}, {"S51.821A"}),
+    ("ASSESSMENT: Laceration of left forearm with foreign body.\n", {"S51.822A"}, {"S51.812A"}),
+    ("ASSESSMENT: Closed fracture of right fifth metatarsal.\n", {"S92.351A"}, {"S92.353A"}),
+    ("ASSESSMENT: Concussion with brief loss of consciousness.\n", set(), {"S06.0X0A"}),
+    ("ASSESSMENT: Concussion, no LOC.\n", {"S06.0X0A"}, {"S06.0X9A"}),
+    ("ASSESSMENT: Concussion.\n", {"S06.0XAA"}, {"S06.0X9A"}),  # Concussion NOS: LOC status unknown
+    # pulmonary edema NOS is J81.1 (its inclusion term); acute (flash) J81.0
+    ("ASSESSMENT: Pulmonary edema.\n", {"J81.1"}, {"J81.0"}),
+    ("ASSESSMENT: Flash pulmonary edema.\n", {"J81.0"}, {"J81.1"}),
+    # a hernia's code needs its site named
+    ("ASSESSMENT: Ventral hernia.\n", {"K43.9"}, {"K40.90"}),
+    ("ASSESSMENT: Right inguinal hernia.\n", {"K40.90"}, {"K43.9"}),
+    ("ASSESSMENT: Whiplash injury.\n", {"S13.4XXA"}, {"T14.90XA"}),
+    ("ASSESSMENT: Foreign body in right eye.\n", {"T15.91XA"}, set()),
+    ("ASSESSMENT: Bee sting.\n", {"T63.441A"}, set()),
+    ("ASSESSMENT: Ear pain, right.\n", {"H92.01"}, set()),
+    ("ASSESSMENT: Edema of lower extremities.\n", {"R60.0"}, {"R60.9"}),
+    ("ASSESSMENT: Generalized edema.\n", {"R60.1"}, {"R60.0"}),
+    ("ASSESSMENT: Abnormal EKG.\n", {"R94.31"}, set()),
+    ("ASSESSMENT: Insomnia due to anxiety.\n", {"F51.05"}, set()),
+    ("ASSESSMENT: Encounter for screening mammogram.\n", {"Z12.31"}, {"Z13.9"}),
+    # the reason for this visit, not a visit planned
+    ("HPI: He comes in for his annual physical.\n", {"Z00.00"}, set()),
+    ("ASSESSMENT AND PLAN: Hypertension. Return for annual exam in one year.\n", {"I10"}, {"Z00.00"}),
     # a differential is what is still being considered: never coded (outpatient rules)
     ("ASSESSMENT: Chest pain.\nDIFFERENTIAL DIAGNOSIS:\n1. Pulmonary embolism.\n2. Pneumonia.\n", {"R07.9"}, {"I26.99", "J18.9"}),
     ("MEDICAL DECISION MAKING: The differential entertained on this patient includes upper respiratory infection, "

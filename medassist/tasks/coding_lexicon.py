@@ -83,6 +83,11 @@ def default_billable(code: str) -> str | None:
         kids = cs.children_map.get(cur)
         if not kids:
             break
+        head = cs.raw(cur)["d"].lower().strip() + " nos"
+        nos = [k for k in kids if any(i.lower().strip() == head for i in cs.raw(k).get("i", ()))]
+        if nos:  # the child the tabular list gives the header's own words NOS: 'Concussion NOS' is S06.0XA (LOC
+            cur = nos[0]  # status unknown), not S06.0X9 'with loss of consciousness of unspecified duration'
+            continue
         def rank(k):
             d = cs.raw(k)["d"].lower()
             # ("Alcohol abuse" F10.1 -> F10.10 'uncomplicated', not F10.19 'with unspecified alcohol-induced disorder';
@@ -168,10 +173,15 @@ class Lexicon:
                         continue  # an abbreviation is a fixed expression: "CKD stage 3b", not "stage 3 ... hepatitis B"
                     if term.source.startswith("neoplasm") and not _close(text, spans, toks, order):
                         continue  # "tumor of the left kidney", not "the tumor ... adherent to the brainstem and the nerve"
-                    if len(spans) > 1 and any(_WITHOUT.search(text, max(start, a - 12), a) and x not in _absent_in(term.text)
+                    absent = _absent_in(term.text)
+                    if len(spans) > 1 and any(_WITHOUT.search(text, max(start, a - 12), a) and x not in absent
                                               for x, (a, _) in zip(term.words, spans)):
                         continue  # "nausea without vomiting" is no 'Nausea and vomiting': the note says it is absent
                         # (unless the term says so too: "Concussion without loss of consciousness")
+                    if absent and any(x in absent and not _ABSENT_CUE.search(text, max(start, a - 16), a)
+                                      for x, (a, _) in zip(term.words, spans)):
+                        continue  # and a term that says a word is absent needs the note to say so: "Concussion with
+                        # brief loss of consciousness" is not 'Concussion without loss of consciousness'
                     out.append((term, spans))
         if any(len(sp) > 1 for _, sp in out):
             out = _drop_joined_items(text, out, toks)
@@ -180,14 +190,19 @@ class Lexicon:
 
 
 _WITHOUT = re.compile(r"\b(?:without|w/o)\s+$", re.IGNORECASE)
-_ABSENT_IN_TERM = re.compile(r"\bwithout\s+([^,;()]+)", re.IGNORECASE)
+_ABSENT_IN_TERM = re.compile(r"\bwithout\s+((?:(?!of\b|in\b|on\b|at\b|to\b|for\b|with\b|without\b)[A-Za-z0-9'-]+\s*)+)", re.IGNORECASE)
+#: what a note writes before a word it says is absent ("without loss", "no loss", "w/o LOC", "denies loss")
+_ABSENT_CUE = re.compile(r"\b(?:without|w/o|no|denies|denied|negative\s+for|absence\s+of|absent)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
 def _absent_in(term_text: str) -> frozenset[str]:
-    """The (stemmed) words a term itself says are absent: those after its 'without' ("Concussion without loss of
-    consciousness": loss, consciousness), which a note may also write after 'without'."""
-    return frozenset(stem(w.lower()) for m in _ABSENT_IN_TERM.finditer(term_text) for w in _WORD_RE.findall(m.group(1)))
+    """The (stemmed) words a term itself says are absent: those after its 'without', up to a preposition
+    ("Concussion without loss of consciousness": loss; "Laceration without foreign body of ...": foreign, body),
+    which a note may also write after 'without' and must say are absent."""
+    said = {stem(w.lower()) for w in _WORD_RE.findall(_ABSENT_IN_TERM.sub(" ", term_text))}  # ('heart' of "Hypertensive
+    # heart disease without heart failure" is there: only 'failure' is absent)
+    return frozenset(stem(w.lower()) for m in _ABSENT_IN_TERM.finditer(term_text) for w in _WORD_RE.findall(m.group(1))) - said
 
 
 def _drop_joined_items(text: str, out: list, toks) -> list:
@@ -426,6 +441,27 @@ def _compile() -> list[Term]:
     _open = stem("open")
     terms += [Term(t.code, tuple(w for w in t.words if w != _open), t.text[len("Open "):], "incl")
               for t in list(terms) if t.source == "desc" and t.text.startswith("Open bite of ") and len(t.words) > 2]
+    # Index defaults a note need not write: "Laceration (without foreign body)" and a finger's wound "without damage to
+    # nail" ('Laceration of left index finger' is S61.211A, the tabular words "without foreign body ... without damage
+    # to nail"); a fracture "of fifth metatarsal" is of that bone ('Fracture of fifth metatarsal bone')
+    _bone, _frac = stem("bone"), stem("fracture")
+    variants = []
+    for t in terms:
+        if t.source not in ("desc", "incl"):
+            continue
+        low = t.text.lower()
+        drop: set = set()
+        text = t.text
+        for phrase in ("without foreign body", "without damage to nail"):
+            if phrase in low:
+                drop |= {stem(w) for w in phrase.split()[1:] if w != "to"}
+                text = re.sub(r"\s*" + phrase + r"\b", "", text, flags=re.IGNORECASE)
+        if _frac in t.words and _bone in t.words and len(t.words) >= 4:
+            drop.add(_bone)
+        words = tuple(w for w in t.words if w not in drop)
+        if drop and len(words) >= 2 and words != t.words:
+            variants.append(Term(t.code, words, text, "incl"))
+    terms += variants
     # neoplasm table: "<site> cancer|carcinoma|malignant neoplasm" -> primary; "metasta..." handled by scorer
     try:
         with open(resource_path("icd10cm/neoplasm.json"), encoding="utf-8") as fh:

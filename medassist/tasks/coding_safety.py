@@ -1035,7 +1035,7 @@ def _affirmed_mention(code: str, doc, e, sents, classify, also=()) -> bool:
 
 
 # "presents for her annual exam", "is here today for a routine physical", "seen for an annual wellness visit"
-_PRESENTS_FOR = re.compile(r"\b(?:presents?|presenting|presented|here|comes?|came|seen|is in|returns?)\s+(?:today\s+|in clinic\s+)?"
+_PRESENTS_FOR = re.compile(r"\b(?:presents?|presenting|presented|here|(?:comes|came)(?:\s+in)?|seen|is in|returns|returned)\s+(?:today\s+|in clinic\s+)?"
                            r"for\s+(?:(?:a|an|her|his|their|the|your)\s+)?(?:routine\s+|yearly\s+|scheduled\s+)?$", re.IGNORECASE)
 
 
