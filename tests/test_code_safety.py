@@ -2223,6 +2223,27 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # the reason for this visit, not a visit planned
     ("HPI: He comes in for his annual physical.\n", {"Z00.00"}, set()),
     ("ASSESSMENT AND PLAN: Hypertension. Return for annual exam in one year.\n", {"I10"}, {"Z00.00"}),
+    # an AV block's degree is the note's (a learned 'AV block' -> complete block was suggested for second degree)
+    ("ASSESSMENT: Second degree AV block.\n", {"I44.1"}, {"I44.2"}),
+    ("ASSESSMENT: First degree AV block.\n", {"I44.0"}, {"I44.2"}),
+    ("ASSESSMENT: Complete heart block.\n", {"I44.2"}, {"I44.1"}),
+    ("ASSESSMENT: AV block.\n", {"I44.30"}, {"I44.2"}),
+    # asymptomatic HIV infection is the status Z21, not HIV disease (guideline I.C.1.a.2.d)
+    ("ASSESSMENT: Asymptomatic HIV infection.\n", {"Z21"}, {"B20", "B99.9"}),
+    ("ASSESSMENT: HIV infection on antiretroviral therapy.\n", {"B20"}, {"Z21", "B99.9"}),
+    # a range of stages: I12.9 is hypertensive CKD of stage 1 to 4
+    ("ASSESSMENT: Hypertensive chronic kidney disease stage 4.\n", {"I12.9", "N18.4"}, set()),
+    ("ASSESSMENT: MRSA infection.\n", {"A49.02"}, {"B99.9"}),
+    ("ASSESSMENT: History of colon polyps.\n", {"Z86.0100"}, {"K63.5"}),
+    # one code where the classification combines two: lumbago with sciatica, disc disorder with radiculopathy,
+    # hemiplegia as the sequela of a past infarction
+    ("ASSESSMENT: Chronic low back pain with right-sided sciatica.\n", {"M54.41"}, {"M54.50", "M54.31"}),
+    ("ASSESSMENT: Lumbar disc herniation with radiculopathy.\n", {"M51.16"}, {"M51.26", "M54.16"}),
+    ("ASSESSMENT: Right S1 radiculopathy.\n", {"M54.17"}, {"M54.10"}),
+    ("ASSESSMENT: Hemiplegia following cerebral infarction affecting right dominant side.\n", {"I69.351"},
+     {"G81.91", "I63.9", "I69.359"}),
+    ("ASSESSMENT: Acute ischemic stroke with left hemiparesis.\n", {"I63.9", "G81.94"}, {"I69.354"}),
+    ("ASSESSMENT: Dementia with behavioral disturbance.\n", {"F03.918"}, {"F03.90"}),
     # a differential is what is still being considered: never coded (outpatient rules)
     ("ASSESSMENT: Chest pain.\nDIFFERENTIAL DIAGNOSIS:\n1. Pulmonary embolism.\n2. Pneumonia.\n", {"R07.9"}, {"I26.99", "J18.9"}),
     ("MEDICAL DECISION MAKING: The differential entertained on this patient includes upper respiratory infection, "

@@ -342,6 +342,15 @@ def code_numbers(code: str) -> tuple:
     for name, crx, _, required in rules().number_kinds:
         m = crx.search(e.description)
         if m:
+            got = list(crx.finditer(e.description))
+            if len(got) == 2 and " through " in e.description[got[0].end():got[1].start()]:
+                # a range: I12.9 'with stage 1 through stage 4 chronic kidney disease, or unspecified chronic kidney
+                # disease' agrees with any stage from 1 to 4, and with none ("or unspecified")
+                lo, hi = _value(got[0].group(1)), _value(got[1].group(1))
+                if lo.isdigit() and hi.isdigit():
+                    out.append((name, tuple(str(v) for v in range(int(lo), int(hi) + 1)),
+                                required and "unspecified" not in e.description.lower()))
+                    continue
             out.append((name, _value(m.group(1)), required))
     return tuple(out)
 
@@ -375,8 +384,9 @@ def number_problem(code: str, text: str, start: int, end: int, sent: tuple[int, 
             if required:
                 return f"the note gives no {name} for this mention (the code is {name} {value})"
             continue
-        if best[1] != value:
-            return f"{name} disagrees: the note says '{best[2]}', the code is {name} {value}"
+        if best[1] != value and not (isinstance(value, tuple) and best[1] in value):
+            shown = f"{value[0]} to {value[-1]}" if isinstance(value, tuple) else value
+            return f"{name} disagrees: the note says '{best[2]}', the code is {name} {shown}"
     return None
 
 
@@ -1423,9 +1433,11 @@ def _narrows(o, c) -> bool:
 
 
 _BITES = tuple(f"W{n}" for n in range(50, 65))
-_HIV_POSITIVE = re.compile(r"\bhiv[- ]?(?:positive|\+)|\bpositive\s+for\s+hiv\b|\bknown\s+hiv\b|\bhiv\s+test\s+positive\b",
+_HIV_POSITIVE = re.compile(r"\bhiv[- ]?(?:positive|\+)|\bpositive\s+for\s+hiv\b|\bknown\s+hiv\b|\bhiv\s+test\s+positive\b|"
+                           r"\basymptomatic\s+(?:hiv|human\s+immunodeficiency\s+virus)\b",
                            re.IGNORECASE)
-_HIV_DISEASE = re.compile(r"(?-i:\bAIDS\b)|\bhiv[- ](?:disease|infection|related)|human immunodeficiency virus (?:disease|infection)|"
+_HIV_DISEASE = re.compile(r"(?-i:\bAIDS\b)|(?<!asymptomatic )\bhiv[- ](?:disease|infection|related)|"
+                          r"(?<!asymptomatic )human immunodeficiency virus (?:disease|infection)|"
                           r"antiretrovir|\bHAART\b|\bART\b|opportunistic|\bCD4\b[^.]{0,30}\b(?:low|<|below)", re.IGNORECASE)
 
 
