@@ -2244,6 +2244,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"G81.91", "I63.9", "I69.359"}),
     ("ASSESSMENT: Acute ischemic stroke with left hemiparesis.\n", {"I63.9", "G81.94"}, {"I69.354"}),
     ("ASSESSMENT: Dementia with behavioral disturbance.\n", {"F03.918"}, {"F03.90"}),
+    # problem-list abbreviations
+    ("ASSESSMENT:\n1. PAD.\n2. SVT.\n3. LBBB.\n", {"I73.9", "I47.10", "I44.7"}, set()),
+    ("ASSESSMENT:\n1. RBBB.\n", {"I45.10"}, set()),  # its R is the side
+    ("ASSESSMENT:\n1. LBP.\n", {"M54.50"}, {"M54.9"}),  # low back pain, said in three letters
+    ("ASSESSMENT:\n1. s/p CABG.\n2. N/V.\n", {"Z95.1", "R11.2"}, set()),
+    ("ASSESSMENT:\n1. HepB.\n", {"B19.10"}, set()),
+    ("ASSESSMENT:\n1. OCD.\n2. ALS.\n", {"F42.9", "G12.21"}, set()),
     # a differential is what is still being considered: never coded (outpatient rules)
     ("ASSESSMENT: Chest pain.\nDIFFERENTIAL DIAGNOSIS:\n1. Pulmonary embolism.\n2. Pneumonia.\n", {"R07.9"}, {"I26.99", "J18.9"}),
     ("MEDICAL DECISION MAKING: The differential entertained on this patient includes upper respiratory infection, "

@@ -264,8 +264,8 @@ _SIDE = re.compile(r"\b(right|left)\b", re.IGNORECASE)
 
 
 _BOTH = re.compile(r"\bbilateral|\bboth\b", re.IGNORECASE)
-_SIDE_WORDS = {"right": re.compile(r"\b(?:right|rt|od|re|dextr\w*)\b|" + _BOTH.pattern, re.IGNORECASE),
-               "left": re.compile(r"\b(?:left|lt|os|le|sinistr\w*)\b|" + _BOTH.pattern, re.IGNORECASE)}
+_SIDE_WORDS = {"right": re.compile(r"\b(?:right|rt|od|re|dextr\w*|rbbb)\b|" + _BOTH.pattern, re.IGNORECASE),
+               "left": re.compile(r"\b(?:left|lt|os|le|sinistr\w*|lbbb)\b|" + _BOTH.pattern, re.IGNORECASE)}
 
 
 @lru_cache(maxsize=4096)
