@@ -200,9 +200,11 @@ def _absent_in(term_text: str) -> frozenset[str]:
     """The (stemmed) words a term itself says are absent: those after its 'without', up to a preposition
     ("Concussion without loss of consciousness": loss; "Laceration without foreign body of ...": foreign, body),
     which a note may also write after 'without' and must say are absent."""
-    said = {stem(w.lower()) for w in _WORD_RE.findall(_ABSENT_IN_TERM.sub(" ", term_text))}  # ('heart' of "Hypertensive
-    # heart disease without heart failure" is there: only 'failure' is absent)
-    return frozenset(stem(w.lower()) for m in _ABSENT_IN_TERM.finditer(term_text) for w in _WORD_RE.findall(m.group(1))) - said
+    # (a word the term also says outside its 'without' is not absent: 'heart' of "Hypertensive heart disease without
+    # heart failure"; only 'failure' is)
+    said = {stem(w.lower()) for w in _WORD_RE.findall(_ABSENT_IN_TERM.sub(" ", term_text))}
+    absent = {stem(w.lower()) for m in _ABSENT_IN_TERM.finditer(term_text) for w in _WORD_RE.findall(m.group(1))}
+    return frozenset(absent - said)
 
 
 def _drop_joined_items(text: str, out: list, toks) -> list:
@@ -441,13 +443,13 @@ def _compile() -> list[Term]:
                 terms.append(Term(tgt, w, text, src))
     # Index: "Bite(s) (animal) (human) - <site> - see Bite, open, <site>": a note's "dog bite of the right hand" is
     # the open bite of that site ('Open bite of right hand', S61.451A), not only a bite written "open bite"
-    _open = stem("open")
-    terms += [Term(t.code, tuple(w for w in t.words if w != _open), t.text[len("Open "):], "incl")
+    open_word = stem("open")
+    terms += [Term(t.code, tuple(w for w in t.words if w != open_word), t.text[len("Open "):], "incl")
               for t in list(terms) if t.source == "desc" and t.text.startswith("Open bite of ") and len(t.words) > 2]
     # Index defaults a note need not write: "Laceration (without foreign body)" and a finger's wound "without damage to
     # nail" ('Laceration of left index finger' is S61.211A, the tabular words "without foreign body ... without damage
     # to nail"); a fracture "of fifth metatarsal" is of that bone ('Fracture of fifth metatarsal bone')
-    _bone, _frac = stem("bone"), stem("fracture")
+    bone, fracture = stem("bone"), stem("fracture")
     variants = []
     for t in terms:
         if t.source not in ("desc", "incl"):
@@ -459,8 +461,8 @@ def _compile() -> list[Term]:
             if phrase in low:
                 drop |= {stem(w) for w in phrase.split()[1:] if w != "to"}
                 text = re.sub(r"\s*" + phrase + r"\b", "", text, flags=re.IGNORECASE)
-        if _frac in t.words and _bone in t.words and len(t.words) >= 4:
-            drop.add(_bone)
+        if fracture in t.words and bone in t.words and len(t.words) >= 4:
+            drop.add(bone)
         words = tuple(w for w in t.words if w not in drop)
         if drop and len(words) >= 2 and words != t.words:
             variants.append(Term(t.code, words, text, "incl"))
