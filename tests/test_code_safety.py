@@ -2251,6 +2251,19 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. s/p CABG.\n2. N/V.\n", {"Z95.1", "R11.2"}, set()),
     ("ASSESSMENT:\n1. HepB.\n", {"B19.10"}, set()),
     ("ASSESSMENT:\n1. OCD.\n2. ALS.\n", {"F42.9", "G12.21"}, set()),
+    # gynecology, dermatology, oncology wordings
+    ("ASSESSMENT: Vaginal candidiasis.\n", {"B37.31"}, {"B37.81"}),  # not candidal esophagitis
+    ("ASSESSMENT: Bacterial vaginosis.\n", {"N76.0"}, set()),
+    ("ASSESSMENT: Endometriosis.\n", {"N80.9"}, {"N80.8"}),
+    ("ASSESSMENT: Breast mass, left.\n", {"N63.20"}, {"N63.0"}),
+    ("ASSESSMENT: Plantar wart.\n", {"B07.0"}, set()),
+    ("ASSESSMENT: Genital warts.\n", {"A63.0"}, {"B07.9"}),
+    ("ASSESSMENT: Prostatitis.\n", {"N41.9"}, {"N41.0"}),
+    ("ASSESSMENT: Metastatic breast cancer to bone.\n", {"C79.51"}, {"C41.9", "C79.9"}),
+    ("ASSESSMENT: Lymphoma.\n", {"C85.90"}, {"C85.99", "C83.30"}),
+    ("ASSESSMENT: Lymphoma of the stomach.\n", {"C85.99"}, {"C85.90"}),
+    ("ASSESSMENT: Neutropenic fever.\n", {"D70.9", "R50.81"}, {"R50.9"}),
+    ("ASSESSMENT: Type 1 diabetes. Diabetic retinopathy.\n", {"E10.319"}, {"E11.319"}),
     # a differential is what is still being considered: never coded (outpatient rules)
     ("ASSESSMENT: Chest pain.\nDIFFERENTIAL DIAGNOSIS:\n1. Pulmonary embolism.\n2. Pneumonia.\n", {"R07.9"}, {"I26.99", "J18.9"}),
     ("MEDICAL DECISION MAKING: The differential entertained on this patient includes upper respiratory infection, "
