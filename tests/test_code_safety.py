@@ -2264,6 +2264,14 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Lymphoma of the stomach.\n", {"C85.99"}, {"C85.90"}),
     ("ASSESSMENT: Neutropenic fever.\n", {"D70.9", "R50.81"}, {"R50.9"}),
     ("ASSESSMENT: Type 1 diabetes. Diabetic retinopathy.\n", {"E10.319"}, {"E11.319"}),
+    # pediatric and psychiatric wordings
+    ("ASSESSMENT: RSV bronchiolitis.\n", {"J21.0"}, {"J21.9"}),
+    ("HPI: 3-day-old newborn with jaundice.\n", {"P59.9"}, {"R17"}),
+    ("ASSESSMENT:\n1. Teething.\n2. Head lice.\n3. Pinworms.\n", {"K00.7", "B85.0", "B80"}, set()),
+    ("ASSESSMENT: Nursemaid's elbow, right.\n", {"S53.031A"}, {"S53.033A"}),
+    ("ASSESSMENT: Overdose of acetaminophen.\n", {"T39.1X1A"}, set()),
+    ("ASSESSMENT: Bipolar I disorder, current episode manic.\n", {"F31.10"}, {"F30.9", "F31.9"}),
+    ("ASSESSMENT: Alcohol intoxication.\n", {"F10.929"}, {"F10.10", "F10.20"}),
     # a differential is what is still being considered: never coded (outpatient rules)
     ("ASSESSMENT: Chest pain.\nDIFFERENTIAL DIAGNOSIS:\n1. Pulmonary embolism.\n2. Pneumonia.\n", {"R07.9"}, {"I26.99", "J18.9"}),
     ("MEDICAL DECISION MAKING: The differential entertained on this patient includes upper respiratory infection, "
