@@ -2272,6 +2272,12 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Overdose of acetaminophen.\n", {"T39.1X1A"}, set()),
     ("ASSESSMENT: Bipolar I disorder, current episode manic.\n", {"F31.10"}, {"F30.9", "F31.9"}),
     ("ASSESSMENT: Alcohol intoxication.\n", {"F10.929"}, {"F10.10", "F10.20"}),
+    # abnormal findings: the words the Index files them under
+    ("ASSESSMENT: Thrombocytosis.\n", {"D75.839"}, {"D47.3"}),  # not essential thrombocythemia, a neoplasm
+    ("ASSESSMENT: Essential thrombocythemia.\n", {"D47.3"}, set()),
+    ("ASSESSMENT: Hematuria, microscopic.\n", {"R31.29"}, {"R31.9"}),
+    ("ASSESSMENT: Elevated TSH.\n", {"R94.6"}, set()),
+    ("ASSESSMENT: Lactic acidosis.\n", {"E87.29"}, {"E87.20"}),
     # a differential is what is still being considered: never coded (outpatient rules)
     ("ASSESSMENT: Chest pain.\nDIFFERENTIAL DIAGNOSIS:\n1. Pulmonary embolism.\n2. Pneumonia.\n", {"R07.9"}, {"I26.99", "J18.9"}),
     ("MEDICAL DECISION MAKING: The differential entertained on this patient includes upper respiratory infection, "
