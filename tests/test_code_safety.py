@@ -2275,7 +2275,9 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # abnormal findings: the words the Index files them under
     ("ASSESSMENT: Thrombocytosis.\n", {"D75.839"}, {"D47.3"}),  # not essential thrombocythemia, a neoplasm
     ("ASSESSMENT: Essential thrombocythemia.\n", {"D47.3"}, set()),
-    ("ASSESSMENT: Hematuria, microscopic.\n", {"R31.29"}, {"R31.9"}),
+    ("ASSESSMENT: Hematuria, microscopic.\n", {"R31.29"}, {"R31.9", "R31.0"}),
+    ("PREOPERATIVE DIAGNOSIS: Microscopic hematuria.\n", {"R31.29"}, {"R31.0"}),  # not gross (a learned R31.0)
+    ("ASSESSMENT: Gross hematuria.\n", {"R31.0"}, {"R31.9"}),
     ("ASSESSMENT: Elevated TSH.\n", {"R94.6"}, set()),
     ("ASSESSMENT: Lactic acidosis.\n", {"E87.29"}, {"E87.20"}),
     # a differential is what is still being considered: never coded (outpatient rules)
