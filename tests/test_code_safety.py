@@ -2280,6 +2280,21 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Gross hematuria.\n", {"R31.0"}, {"R31.9"}),
     ("ASSESSMENT: Elevated TSH.\n", {"R94.6"}, set()),
     ("ASSESSMENT: Lactic acidosis.\n", {"E87.29"}, {"E87.20"}),
+    # hospital discharge diagnoses
+    ("DISCHARGE DIAGNOSES:\n1. Acute hypoxic respiratory failure.\n", {"J96.01"}, {"J96.00", "J96.90"}),
+    ("ASSESSMENT: Hypercapnic respiratory failure.\n", {"J96.92"}, {"J96.90"}),
+    ("ASSESSMENT: Acute on chronic hypoxic respiratory failure.\n", {"J96.21"}, {"J96.01"}),
+    ("ASSESSMENT: Generalized weakness.\n", {"R53.1"}, {"M62.81"}),
+    ("ASSESSMENT: Acute blood loss anemia.\n", {"D62"}, {"D64.9"}),
+    ("ASSESSMENT: Thrombocytopenia, drug induced.\n", {"D69.59"}, {"D69.6"}),
+    ("ASSESSMENT: Pancreatitis, alcoholic.\n", {"K85.20"}, {"K85.90", "K86.1"}),
+    ("ASSESSMENT: Acute pancreatitis. No known causes were found, including alcoholism.\n", {"K85.90"}, {"K85.20"}),
+    ("ASSESSMENT: Acute pancreatitis due to heavy alcohol use.\n", {"K85.20", "F10.10"}, {"F10.90"}),  # highest only
+    ("ASSESSMENT: Alcohol dependence. Alcohol abuse.\n", {"F10.20"}, {"F10.10"}),
+    ("ASSESSMENT: C. diff colitis.\n", {"A04.72"}, {"K52.9"}),
+    ("ASSESSMENT: Aspiration pneumonitis.\n", {"J69.0"}, set()),
+    ("ASSESSMENT: Demand ischemia.\n", {"I24.89"}, set()),
+    ("ASSESSMENT: Urosepsis.\n", set(), {"N39.0", "A41.9"}),  # no code: the provider is queried (I.C.1.d.1.a.ii)
     # a differential is what is still being considered: never coded (outpatient rules)
     ("ASSESSMENT: Chest pain.\nDIFFERENTIAL DIAGNOSIS:\n1. Pulmonary embolism.\n2. Pneumonia.\n", {"R07.9"}, {"I26.99", "J18.9"}),
     ("MEDICAL DECISION MAKING: The differential entertained on this patient includes upper respiratory infection, "

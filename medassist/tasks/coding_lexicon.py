@@ -294,10 +294,11 @@ _GAP_WORDS = re.compile(r"(?:[ \t,-]|\b(?:of|the|a|an|on|left|right)\b)*")
 
 def _contiguous(text: str, spans) -> bool:
     """The words follow one another in order, with at most white space, a comma, a hyphen, an article, "of", "on" or
-    a side between them ("3b": none; "below-knee"; "fracture of the left distal radius"; "ulcer, right foot"), or a
-    slash between two letters ("s/p CABG", "N/V")."""
+    a side between them ("3b": none; "below-knee"; "fracture of the left distal radius"; "ulcer, right foot"), a
+    slash between two letters ("s/p CABG", "N/V") or the full stop of a one-letter genus ("C. diff colitis")."""
     return all(a[1] <= b[0] and (_GAP_WORDS.fullmatch(text, a[1], b[0])
-                                 or (text[a[1]:b[0]] == "/" and a[1] - a[0] == 1 and b[1] - b[0] == 1))
+                                 or (text[a[1]:b[0]] == "/" and a[1] - a[0] == 1 and b[1] - b[0] == 1)
+                                 or (text[a[1]:b[0]] in (". ", ".") and a[1] - a[0] == 1))  # "C. diff colitis"
                for a, b in zip(spans, spans[1:]))
 
 
