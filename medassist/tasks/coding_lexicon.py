@@ -449,7 +449,8 @@ def _compile() -> list[Term]:
               for t in list(terms) if t.source == "desc" and t.text.startswith("Open bite of ") and len(t.words) > 2]
     # Index defaults a note need not write: "Laceration (without foreign body)" and a finger's wound "without damage to
     # nail" ('Laceration of left index finger' is S61.211A, the tabular words "without foreign body ... without damage
-    # to nail"); a fracture "of fifth metatarsal" is of that bone ('Fracture of fifth metatarsal bone')
+    # to nail"); a fracture "of fifth metatarsal" is of that bone ('Fracture of fifth metatarsal bone'). (The bite terms
+    # just made go through it too: "dog bite of the left index finger" needs neither "open" nor "nail".)
     bone, fracture = stem("bone"), stem("fracture")
     variants = []
     for t in terms:

@@ -110,9 +110,6 @@ class GramTable:
     def __contains__(self, gram: str) -> bool:
         return gram in self._raw
 
-    def __len__(self) -> int:
-        return len(self._raw)
-
     def top_codes(self):
         """(gram, count, code, p) for each gram with codes: its most likely code (the first on ties), without
         working out the whole row."""

@@ -340,18 +340,18 @@ def code_numbers(code: str) -> tuple:
         return ()
     out = []
     for name, crx, _, required in rules().number_kinds:
-        m = crx.search(e.description)
-        if m:
-            got = list(crx.finditer(e.description))
-            if len(got) == 2 and " through " in e.description[got[0].end():got[1].start()]:
-                # a range: I12.9 'with stage 1 through stage 4 chronic kidney disease, or unspecified chronic kidney
-                # disease' agrees with any stage from 1 to 4, and with none ("or unspecified")
-                lo, hi = _value(got[0].group(1)), _value(got[1].group(1))
-                if lo.isdigit() and hi.isdigit():
-                    out.append((name, tuple(str(v) for v in range(int(lo), int(hi) + 1)),
-                                required and "unspecified" not in e.description.lower()))
-                    continue
-            out.append((name, _value(m.group(1)), required))
+        got = list(crx.finditer(e.description))
+        if not got:
+            continue
+        if len(got) == 2 and " through " in e.description[got[0].end():got[1].start()]:
+            # a range: I12.9 'with stage 1 through stage 4 chronic kidney disease, or unspecified chronic kidney
+            # disease' agrees with any stage from 1 to 4, and with none ("or unspecified")
+            lo, hi = _value(got[0].group(1)), _value(got[1].group(1))
+            if lo.isdigit() and hi.isdigit():
+                out.append((name, tuple(str(v) for v in range(int(lo), int(hi) + 1)),
+                            required and "unspecified" not in e.description.lower()))
+                continue
+        out.append((name, _value(got[0].group(1)), required))
     return tuple(out)
 
 
