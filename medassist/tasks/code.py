@@ -132,6 +132,7 @@ class Coder:
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise ModelPackError(f"unreadable coder pack file ({exc})", path=pack.path) from exc
         self.threshold = round(float(scorer.get("threshold", 0.5)), 4)  # no float noise in any output
+        self.max_candidates = int(scorer.get("max_candidates", MAX_LISTED))  # what the scorer was trained with
         self.lexicon = lexicon()
         from .coding_safety import learned_synonyms
 
@@ -156,13 +157,13 @@ class Coder:
         if encounter not in ENCOUNTERS:
             raise TaskError(f"unknown encounter {encounter!r}: choose {' or '.join(ENCOUNTERS)}")
         established = ("affirmed", "uncertain") if encounter == "inpatient" else ("affirmed",)
-        cands = extract(doc, self.knowledge, self.lexicon, self.classify)
+        cands = extract(doc, self.knowledge, self.lexicon, self.classify, self.max_candidates)
         if not cands:
             return self._with_retrieval([], doc, retrieval, encounter)
         names = self.scorer.features or FEATURES  # the scorer's own feature order
         X = np.array([[c.feats.get(f, 0.0) for f in names] for c in cands], dtype=np.float64)
         scores = self.scorer.score(X)
-        order = np.argsort(-scores, kind="stable")[:MAX_LISTED]
+        order = np.argsort(-scores, kind="stable")[:self.max_candidates]
         out: list[CodeSuggestion] = []
         for k in order:
             c = cands[int(k)]

@@ -245,7 +245,10 @@ def _status_of(doc, start, end, classify):
     return (st if st in STATUSES else "affirmed"), getattr(ctx, "cue", None), tuple(getattr(ctx, "applied", ()) or ())
 
 
-def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 300):
+MAX_CANDIDATES = 300  # a pack's scorer.json may say otherwise ("max_candidates", what it was trained with)
+
+
+def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = MAX_CANDIDATES):
     """Candidates with features for one Document. ``classify(doc, start, end)`` gives context status."""
     text = doc.text
     cands: dict[str, Candidate] = {}

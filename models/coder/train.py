@@ -158,10 +158,10 @@ def refine(examples: dict, anchors: dict, lex, window: int = 2) -> dict:
     return out
 
 
-def featurize(ids, docs, know, classify, lex):
+def featurize(ids, docs, know, classify, lex, max_candidates=cm.MAX_CANDIDATES):
     rows, meta = [], []
     for i in ids:
-        for c in cm.extract(docs[i], know, lex, classify):
+        for c in cm.extract(docs[i], know, lex, classify, max_candidates):
             rows.append([c.feats[f] for f in cm.FEATURES])
             meta.append((i, c.code, c.status))
     return np.asarray(rows, dtype=np.float64), meta
@@ -289,6 +289,8 @@ def main(argv=None) -> int:
     ap.add_argument("--alternatives-only", action="store_true",
                     help="(re)write only the pack's alternatives.json (learn_alternatives) from the same folds, "
                          "leaving its knowledge and scorer as they are")
+    ap.add_argument("--max-candidates", type=int, default=cm.MAX_CANDIDATES,
+                    help="candidates a note keeps (extract), learned with and listed with (recorded in scorer.json)")
     ap.add_argument("--threshold", type=float, default=None, help="operating threshold (default: tuned on dev)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--trees", choices=sorted(TREES), default="sklearn",
@@ -320,7 +322,7 @@ def main(argv=None) -> int:
     for k, fold in enumerate(folds):
         know = cm.Knowledge(cm.build_knowledge(examples[i] for i in all_ids if i not in fold))
         fids = [i for i in all_ids if i in fold]
-        X, meta = featurize(fids, docs, know, classify, lex)
+        X, meta = featurize(fids, docs, know, classify, lex, args.max_candidates)
         y = np.array([code in labels[i] for i, code, _ in meta], dtype=np.int64)
         X_parts.append(X)
         y_parts.append(y)
@@ -335,7 +337,7 @@ def main(argv=None) -> int:
     y = np.concatenate(y_parts)
     fit, export = TREES[args.trees]
     gbm = fit(X, y, seed=args.seed)
-    scorer_json = export(gbm)
+    scorer_json = {**export(gbm), "max_candidates": args.max_candidates}
     scorer = cm.TreeScorer(scorer_json)
     assert np.allclose(scorer.score(X[:2000]), gbm.predict_proba(X[:2000])[:, 1], atol=1e-6)
     print(f"scorer fitted; {time.time()-t0:.1f}s", flush=True)
@@ -346,7 +348,7 @@ def main(argv=None) -> int:
     if not args.final:
         know = cm.Knowledge(knowledge)
         ids, dv_docs, dv_gold = dv[0], dv[1], dv[2]
-        Xd, meta = featurize(ids, dv_docs, know, classify, lex)
+        Xd, meta = featurize(ids, dv_docs, know, classify, lex, args.max_candidates)
         sd = scorer.score(Xd)
         rankings, _ = rank_and_suggest(meta, sd, 1.0)
         best = (0, 0.5, (0, 0, 0))
