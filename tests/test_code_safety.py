@@ -2299,6 +2299,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Chest pain.\nDIFFERENTIAL DIAGNOSIS:\n1. Pulmonary embolism.\n2. Pneumonia.\n", {"R07.9"}, {"I26.99", "J18.9"}),
     ("MEDICAL DECISION MAKING: The differential entertained on this patient includes upper respiratory infection, "
      "gastroenteritis, urinary tract infection and dehydration.\n", set(), {"J06.9", "K52.9", "N39.0", "E86.0"}),
+    # a deficit in the sentence of a past stroke is its sequela, current, whatever the history's scope (I.C.9.d)
+    ("History of stroke with residual left hemiparesis.\n", {"I69.354"}, {"Z86.73", "G81.94", "I63.9"}),
+    ("Left hemiparesis after a stroke in 2019.\n", {"I69.354"}, {"Z86.73", "G81.94", "I63.9"}),
+    ("History of CVA in 2019 with dysphagia.\n", {"I69.391"}, {"Z86.73", "I63.9"}),
+    ("Acute stroke with left hemiparesis.\n", {"I63.9", "G81.94"}, {"I69.354", "Z86.73"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

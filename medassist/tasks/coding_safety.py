@@ -1174,6 +1174,61 @@ def current_beats_history(codes: list) -> None:
             _unsuggest(z, f"the note states {src} as current")
 
 
+#: a deficit code -> its code "following cerebral infarction" (I69.3-); hemiplegia and monoplegia keep their side and
+#: dominance digit (G81.94 left non-dominant -> I69.354), "0" (unspecified side) is "9" in I69
+_SEQUELA_OF_INFARCTION = {"G81.0": "I69.35", "G81.1": "I69.35", "G81.9": "I69.35", "G83.1": "I69.34",
+                          "G83.2": "I69.33", "R47.01": "I69.320", "R47.02": "I69.321", "R47.1": "I69.322",
+                          "R13.1": "I69.391", "R29.810": "I69.392", "R27.0": "I69.393", "R48.2": "I69.390"}
+_DEFICIT_GONE = re.compile(r"\b(?:resolved|recovered|no (?:residual|remaining|lasting)|without (?:residual|any residual|"
+                           r"lasting)|(?:has|have) since (?:improved|cleared)|back to (?:her|his|their) baseline)\b",
+                           re.IGNORECASE)
+
+
+def _sequela_code(code: str) -> str | None:
+    for head, to in _SEQUELA_OF_INFARCTION.items():
+        if code.startswith(head):
+            if len(to) == 7:
+                return to
+            side = code[-1] if len(code) == 6 else "0"
+            return to + ("9" if side == "0" else side)
+    return None
+
+
+def stroke_sequelae(codes: list, doc, sents: _Sentences) -> None:
+    """A deficit the note gives in the sentence of a past cerebral infarction is its sequela, coded I69.3- and current
+    (guideline I.C.9.d: a deficit that remains after a stroke; Z86.73 is a history *without* residual deficits):
+    "History of stroke with residual left hemiparesis" I69.354, "Left hemiparesis after a stroke in 2019" I69.354,
+    where the history's scope had made the deficit past too. Not when the sentence says it resolved, and not for an
+    acute infarction (I63 current: its deficits are coded beside it)."""
+    text = doc.text
+    past = [c for c in codes if (c.code.startswith("I63") and c.status == "historical")
+            or (c.code == "Z86.73" and c.suggested)]
+    if not past:
+        return
+    for c in list(codes):
+        to = _sequela_code(c.code)
+        if to is None or c.status not in ("affirmed", "historical") or not c.evidence:
+            continue
+        if c.status == "historical" and c.score < 0.3:  # (an affirmed one was judged by the other rules)
+            continue
+        if not c.suggested and c.status == "affirmed":
+            continue
+        e = c.evidence[0]
+        where = sents.around(e.start, e.end)
+        stroke = next((x for x in past for s in x.evidence if sents.around(s.start, s.end) == where), None)
+        if stroke is None or _DEFICIT_GONE.search(text, *where) or icd10.lookup(to) is None:
+            continue
+        ev = [e] + [s for s in stroke.evidence if sents.around(s.start, s.end) == where][:1]
+        why = (f"a deficit the note gives with a past cerebral infarction is its sequela ({to}, guideline I.C.9.d), "
+               f"current; Z86.73 is a history without residual deficits")
+        if c.suggested and not to.startswith("I69.391"):  # dysphagia: I69.391 asks for its R13.1- code beside it
+            _unsuggest(c, f"combined into {to}: {why}")
+        for z in codes:
+            if z.code == "Z86.73" and z.suggested:
+                _unsuggest(z, f"{to} is suggested: {why}")
+        _promote(codes, to, c, max(c.score, stroke.score), ev, f"sequela code: {why}")
+
+
 #: "Patellofemoral pain syndrome, bilateral": the side said just after the mention, past its comma
 _BOTH_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:bilateral(?:ly)?|both sides)\b", re.IGNORECASE)
 
@@ -1294,6 +1349,7 @@ def refine(codes: list, doc) -> list:
     widen_to_terms(codes, doc, sents)
     promote_assessment(codes, doc)
     current_beats_history(codes)
+    stroke_sequelae(codes, doc, sents)
     name_the_side(codes, doc, sents)
     one_side_or_both(codes, doc)
     add_companions(codes, doc)
