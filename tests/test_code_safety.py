@@ -2304,6 +2304,15 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("Left hemiparesis after a stroke in 2019.\n", {"I69.354"}, {"Z86.73", "G81.94", "I63.9"}),
     ("History of CVA in 2019 with dysphagia.\n", {"I69.391"}, {"Z86.73", "I63.9"}),
     ("Acute stroke with left hemiparesis.\n", {"I63.9", "G81.94"}, {"I69.354", "Z86.73"}),
+    # everyday wordings of office visits (abbreviations.json), and Index defaults of a fracture's bone
+    ("ASSESSMENT AND PLAN:\n1. Cerumen impaction, bilateral.\n", {"H61.23"}, {"H61.21", "H61.22", "H61.20"}),
+    ("ASSESSMENT AND PLAN:\n1. Skin tag.\n2. Ingrown toenail of right great toe.\n", {"L91.8", "L60.0"}, set()),
+    ("ASSESSMENT AND PLAN:\n1. ADHD, combined type.\n", {"F90.2"}, {"F90.9"}),
+    ("ASSESSMENT AND PLAN:\n1. Seasonal allergic rhinitis.\n", {"J30.2"}, {"J30.9"}),
+    ("ASSESSMENT AND PLAN:\n1. Strain of lumbar muscles.\n", {"S39.012A"}, set()),
+    ("ASSESSMENT AND PLAN:\n1. Rotator cuff tendinitis, left shoulder.\n", {"M75.82"}, {"M77.9", "M75.80"}),
+    ("ASSESSMENT AND PLAN:\n1. Closed fracture of the left fifth metacarpal.\n2. Fracture of the right second "
+     "metatarsal.\n", {"S62.307A", "S92.321A"}, {"T14.8XXA", "S92.301A"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -452,6 +452,7 @@ def _compile() -> list[Term]:
     # to nail"); a fracture "of fifth metatarsal" is of that bone ('Fracture of fifth metatarsal bone'). (The bite terms
     # just made go through it too: "dog bite of the left index finger" needs neither "open" nor "nail".)
     bone, fracture = stem("bone"), stem("fracture")
+    in_limb = ((stem("metacarpal"), stem("hand")), (stem("metatarsal"), stem("foot")))
     variants = []
     for t in terms:
         if t.source not in ("desc", "incl"):
@@ -465,6 +466,9 @@ def _compile() -> list[Term]:
                 text = re.sub(r"\s*" + phrase + r"\b", "", text, flags=re.IGNORECASE)
         if fracture in t.words and bone in t.words and len(t.words) >= 4:
             drop.add(bone)
+            # a metacarpal is of the hand, a metatarsal of the foot: "fracture of the left fifth metacarpal" is
+            # 'Unspecified fracture of fifth metacarpal bone, left hand' (S62.307A)
+            drop |= {whole for part, whole in in_limb if part in t.words and whole in t.words}
         words = tuple(w for w in t.words if w not in drop)
         if drop and len(words) >= 2 and words != t.words:
             variants.append(Term(t.code, words, text, "incl"))

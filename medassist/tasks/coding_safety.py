@@ -28,7 +28,7 @@ from medassist import icd10
 from medassist.config import resource_path
 from medassist.document import Span
 
-from .coding_text import stem, tokenize
+from .coding_text import STOP, stem, tokenize
 
 _NOT_A_MENTION = "not suggested: the evidence is not a mention of this condition"
 
@@ -853,6 +853,8 @@ def promote_assessment(codes: list, doc) -> None:
             if body.lower() in covered:
                 continue  # a suggested code already stands for this problem
             line_core = _line_core(body)
+            said = [w for w in re.findall(r"[A-Za-z0-9]+", body)
+                    if w.lower() not in STOP and w.lower() not in _ITEM_MODIFIERS and w.lower() != "closed"]
             fits = []
             for term, wspans in lex.match(text, i, i + len(body)):
                 c = by_code.get(term.code) or every.get(term.code)
@@ -860,8 +862,10 @@ def promote_assessment(codes: list, doc) -> None:
                     continue
                 if c.description.lower().startswith("other ") or not (
                         term.source in ("desc", "abbr", "neoplasm", "neoplasm-unspecified")
-                        or term.source == "incl" and len(term.words) >= len(body.split()) - 1):
-                    continue  # (an inclusion term only when it says the whole line: "Kidney stones.")
+                        or term.source == "incl" and len(term.words) >= len(said) - 1):
+                    continue  # (an inclusion term only when it says the whole line: "Kidney stones."; its small words,
+                    # side and modifiers apart, and a fracture's default "closed": "Closed fracture of the left fifth
+                    # metacarpal" is the Index-default term without 'bone' / 'hand')
                 if (len(term.words) < len([w for w in body.split() if w.lower() not in ("left", "right")]) - 1
                         and len(_core_words(term)) < line_core - 1):
                     continue  # the line says more than the term (its side, limb and small words apart)
