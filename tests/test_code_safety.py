@@ -2313,6 +2313,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT AND PLAN:\n1. Rotator cuff tendinitis, left shoulder.\n", {"M75.82"}, {"M77.9", "M75.80"}),
     ("ASSESSMENT AND PLAN:\n1. Closed fracture of the left fifth metacarpal.\n2. Fracture of the right second "
      "metatarsal.\n", {"S62.307A", "S92.321A"}, {"T14.8XXA", "S92.301A"}),
+    # a valve of one's own is no prosthetic valve; pancytopenia is chemotherapy-induced only when the note says so
+    ("ASSESSMENT AND PLAN:\n1. Mitral valve prolapse.\n", {"I34.1"}, {"Z95.2", "I34.0"}),
+    ("ASSESSMENT AND PLAN:\n1. Status post mechanical mitral valve replacement.\n", {"Z95.2"}, {"I34.1"}),
+    ("ASSESSMENT AND PLAN:\n1. Pancytopenia.\n", {"D61.818"}, {"D61.810"}),
+    ("ASSESSMENT AND PLAN:\n1. Pancytopenia due to chemotherapy.\n", {"D61.810"}, {"D61.818"}),
+    ("ASSESSMENT AND PLAN:\n1. Type 2 diabetes with diabetic polyneuropathy.\n", {"E11.42"}, {"E11.9", "G62.9"}),
+    ("ASSESSMENT AND PLAN:\n1. Superficial thrombophlebitis.\n", {"I80.9"}, set()),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
