@@ -2320,6 +2320,19 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT AND PLAN:\n1. Pancytopenia due to chemotherapy.\n", {"D61.810"}, {"D61.818"}),
     ("ASSESSMENT AND PLAN:\n1. Type 2 diabetes with diabetic polyneuropathy.\n", {"E11.42"}, {"E11.9", "G62.9"}),
     ("ASSESSMENT AND PLAN:\n1. Superficial thrombophlebitis.\n", {"I80.9"}, set()),
+    # what is screened for is looked for, not found: the screening code, never the condition
+    ("ASSESSMENT AND PLAN:\n1. Screening for colon cancer.\n", {"Z12.11"}, {"C18.9", "C80.1"}),
+    ("ASSESSMENT AND PLAN:\n1. Screening for diabetes.\n", {"Z13.1"}, {"E11.9", "Z13.9"}),
+    ("PLAN: Screening colonoscopy next month. Screening for diabetes with an A1c.\n", set(), {"C18.9", "E11.9"}),
+    ("ASSESSMENT AND PLAN:\n1. Anemia in pregnancy.\n", {"O99.019"}, {"Z33.1"}),
+    ("ASSESSMENT AND PLAN:\n1. History of falls.\n2. Chest wall pain.\n3. Osteopenia.\n", {"Z91.81", "R07.89", "M85.80"},
+     {"W19.XXXA", "R07.9"}),
+    ("ASSESSMENT AND PLAN:\n1. Hammer toe, left.\n2. Morton's neuroma, right foot.\n3. Baker's cyst, left knee.\n"
+     "4. Dupuytren's contracture.\n", {"M20.42", "G57.61", "M71.22", "M72.0"}, {"M25.562"}),
+    ("ASSESSMENT AND PLAN:\n1. Encounter for IUD insertion.\n2. Routine prenatal care.\n3. Frostbite.\n",
+     {"Z30.430", "Z34.90", "T33.90XA"}, set()),
+    # the cause of an injury said in the injury's own words is coded beside it
+    ("ASSESSMENT AND PLAN:\n1. Dog bite of left hand.\n", {"S61.452A", "W54.0XXA"}, {"S61.459A"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -188,6 +188,61 @@ def test_the_recipes_tree_exports_score_like_the_fitted_models():
     assert got.min() < 0.2 and got.max() > 0.8  # it learned the signal
 
 
+def test_a_seed_ensemble_scores_the_mean_log_odds_of_its_members():
+    """train.py --seeds: one TreeScorer whose log-odds is the mean of the members' (leaf values / k, initial log-odds
+    averaged), not the mean probability and not one member's."""
+    recipe = _recipe()
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(500, len(cm.FEATURES)))
+    y = (X[:, 1] - 0.7 * X[:, 2] + rng.normal(scale=0.8, size=500) > 0).astype(int)
+    members = [recipe.export_trees(recipe.fit_sklearn(X, y, seed=s)) for s in (1, 2, 3)]
+    probs = [cm.TreeScorer(m).score(X) for m in members]
+    logit = np.mean([np.log(p / (1 - p)) for p in probs], axis=0)
+    merged = recipe.average_scorers(members)
+    assert len(merged["trees"]) == 3 * len(members[0]["trees"])
+    got = cm.TreeScorer(merged).score(X)
+    assert np.allclose(got, 1 / (1 + np.exp(-logit)), atol=1e-9)
+    assert not np.allclose(got, probs[0], atol=1e-3)  # the seeds' models differ (subsample), so the mean is new
+    assert recipe.average_scorers(members[:1]) is members[0]
+
+
+def test_a_pack_names_how_many_candidates_a_note_keeps(tmp_path):
+    """scorer.json "max_candidates": what the scorer was trained with; extract keeps that many and the coder lists no
+    more of them (300 when a pack does not say: the packs before it)."""
+    import hashlib
+    import shutil
+
+    from medassist.runtime.packs import ModelPack
+    from medassist.tasks.code import MAX_LISTED, Coder
+
+    shipped = get_coder()
+    text = ("Hypertension, type 2 diabetes with neuropathy, chronic kidney disease stage 3, heart failure, atrial "
+            "fibrillation, COPD, obesity, depression, anemia, hypothyroidism, gout and osteoarthritis of the knee.")
+    doc = document_from_text(text)
+    full = cm.extract(doc, shipped.knowledge, shipped.lexicon, shipped.classify, max_candidates=10_000)
+    assert len(full) > 40
+    few = cm.extract(doc, shipped.knowledge, shipped.lexicon, shipped.classify, max_candidates=25)
+    assert len(few) == 25
+    folder = tmp_path / "coder"
+    shutil.copytree(shipped.pack.path, folder)
+    data = json.loads((folder / "scorer.json").read_text(encoding="utf-8"))
+    assert shipped.max_candidates == data.get("max_candidates", MAX_LISTED)
+    data["max_candidates"] = 25
+    (folder / "scorer.json").write_text(json.dumps(data), encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for f in manifest["files"]:
+        if f["path"] == "scorer.json":
+            blob = (folder / "scorer.json").read_bytes()
+            f["sha256"], f["size"] = hashlib.sha256(blob).hexdigest(), len(blob)
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    coder = Coder(pack=ModelPack.load(folder))
+    assert coder.max_candidates == 25
+    res = coder.code(doc)
+    learned = [c for c in res.codes if c.sources != ["alternative"]]
+    assert 0 < len(learned) <= 25 + 10  # (safety may add a few combination / history / side codes)
+    assert len(shipped.code(doc).codes) > len(res.codes)
+
+
 def test_the_recipe_learns_the_codes_coders_chose_beside_a_listed_sibling():
     """learn_alternatives: where the coder listed N18.9 and the coders chose N18.30 (same category, not listed), N18.30
     is an alternative of N18.9, counted per note; a chosen code that was listed, or of another category, is none."""

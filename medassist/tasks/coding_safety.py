@@ -876,16 +876,22 @@ def promote_assessment(codes: list, doc) -> None:
             # term on other words of the line is another problem ("Hyperpyrexia/leukocytosis"); one sharing its
             # words is not.
             fits.sort(key=lambda f: (len(_core_words(f[0])), len(f[0].words), f[1].score), reverse=True)
+            # (an external cause says how, not what: its words are claimed among the causes only, and the line goes on
+            # to its injury - "Dog bite of left hand" is the bite S61.452A, with the cause W54.0XXA)
             taken: list = []
+            causes: list = []
             for term, c, wspans in fits:
-                if any(a < y and x < b for a, b in wspans for x, y in taken):
+                cause = c.code.startswith(("V", "W", "X", "Y"))
+                claimed = causes if cause else taken
+                if any(a < y and x < b for a, b in wspans for x, y in claimed):
                     continue
-                taken.extend(wspans)
+                claimed.extend(wspans)
                 if (c.suggested or c.code not in by_code
                         or any(w.startswith("not suggested: replaced by") for w in c.warnings)):
                     continue
                 _promote_problem(c, body, i, doc, sents, classify, _extent(wspans))
-                break
+                if not cause:
+                    break
     promote_visit_reason(codes, doc, by_code, sents, classify, rule)
     promote_abbreviations(codes, doc, by_code, sents, classify, rule)
     for a, b in spans:  # list items that are an abbreviation: "1. Acute MI. 2. HTN.", "A/P: CAP, UTI, AKI."
@@ -1830,5 +1836,7 @@ def covered_mentions(codes: list, doc=None) -> None:
                 continue
             if _asks_for(o, c) or _asks_for(c, o):
                 continue
+            if c.code.startswith(("V", "W", "X", "Y")) and o.code.startswith(("S", "T")):
+                continue  # the cause of the injury, said in its words ("Dog bite of left hand": W54.0XXA with S61.452A)
             _unsuggest(c, f"its mention is part of the mention of the suggested {o.code} ({o.description})")
             break
