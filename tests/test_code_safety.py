@@ -2333,6 +2333,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"Z30.430", "Z34.90", "T33.90XA"}, set()),
     # the cause of an injury said in the injury's own words is coded beside it
     ("ASSESSMENT AND PLAN:\n1. Dog bite of left hand.\n", {"S61.452A", "W54.0XXA"}, {"S61.459A"}),
+    # a fear, a risk, a prevention and another person's illness are not the patient's condition
+    ("HPI: He is concerned about prostate cancer.\n", set(), {"C61"}),
+    ("PLAN: Stroke risk reduction with aspirin. Counseled on weight loss for obesity prevention.\n", set(),
+     {"I63.9", "E66.9"}),
+    ("HPI: Her husband has Alzheimer's disease and she is his caregiver.\n", set(), {"G30.9", "F02.80", "Z82.0"}),
+    ("HPI: Her son was recently diagnosed with diabetes.\n", set(), {"E11.9", "E10.9"}),
+    ("ASSESSMENT: Hypertension, well controlled. Diabetes screening is up to date.\n", {"I10"}, {"E11.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -137,6 +137,20 @@ def status(text: str, mention: str, nth: int = 0):
         ("Differential diagnosis: sarcoidosis, lymphoma.", "lymphoma", "uncertain", None),  # a section of its own
         ("The differential diagnosis is sarcoidosis or lymphoma.", "lymphoma", "uncertain", "differential diagnosis is"),
         ("CBC with differential was significant for leukocytosis.", "leukocytosis", "affirmed", None),
+        # what the patient fears, screens for or prevents, and another person's condition, are not the patient's
+        ("He is concerned about prostate cancer.", "prostate cancer", "hypothetical", "concerned about"),
+        ("She is worried that she has diabetes.", "diabetes", "hypothetical", "worried that"),
+        ("Stroke risk reduction with aspirin.", "Stroke", "hypothetical", "risk reduction"),
+        ("DVT prophylaxis with enoxaparin.", "DVT", "hypothetical", "prophylaxis"),
+        ("Diabetes screening is up to date.", "Diabetes", "hypothetical", "screening is up to date"),
+        ("Screening for colon cancer.", "colon cancer", "hypothetical", "Screening for"),
+        ("Her husband has Alzheimer's disease and she is his caregiver.", "Alzheimer's disease", "hypothetical", "Her husband"),
+        ("She has hypertension; she is concerned about her weight.", "hypertension", "affirmed", None),
+        # a relative's diagnosis ('was diagnosed' ends other cues, not this one)
+        ("Her son was recently diagnosed with diabetes.", "diabetes", "family", "son was recently diagnosed with"),
+        ("A paternal uncle was also diagnosed with stage 5 chronic kidney disease.", "chronic kidney disease", "family",
+         "uncle was also diagnosed with"),
+        ("He was diagnosed with diabetes in 2015 and takes metformin.", "diabetes", "historical", "in 2015"),
     ],
 )
 def test_cases(text, mention, expected, cue):
