@@ -146,6 +146,8 @@ def status(text: str, mention: str, nth: int = 0):
         ("Screening for colon cancer.", "colon cancer", "hypothetical", "Screening for"),
         ("Her husband has Alzheimer's disease and she is his caregiver.", "Alzheimer's disease", "hypothetical", "Her husband"),
         ("She has hypertension; she is concerned about her weight.", "hypertension", "affirmed", None),
+        ("Abdominal pain. Appendicitis has been excluded by CT.", "Appendicitis", "negated", "has been excluded"),
+        ("Appendicitis has not been excluded.", "Appendicitis", "uncertain", "not been excluded"),
         # a relative's diagnosis ('was diagnosed' ends other cues, not this one)
         ("Her son was recently diagnosed with diabetes.", "diabetes", "family", "son was recently diagnosed with"),
         ("A paternal uncle was also diagnosed with stage 5 chronic kidney disease.", "chronic kidney disease", "family",
