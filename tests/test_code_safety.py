@@ -2340,6 +2340,9 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: Her husband has Alzheimer's disease and she is his caregiver.\n", set(), {"G30.9", "F02.80", "Z82.0"}),
     ("HPI: Her son was recently diagnosed with diabetes.\n", set(), {"E11.9", "E10.9"}),
     ("ASSESSMENT: Hypertension, well controlled. Diabetes screening is up to date.\n", {"I10"}, {"E11.9"}),
+    # an assessment line's problem is what comes before its semicolon; a screening line names no condition
+    ("ASSESSMENT AND PLAN:\n1. Essential hypertension.\n2. Personal history of colonic polyps; surveillance colonoscopy "
+     "due next year.\n3. Prediabetes screening: A1c ordered.\n", {"I10", "Z86.0100"}, {"R73.03", "K63.5"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

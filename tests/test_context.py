@@ -147,6 +147,12 @@ def status(text: str, mention: str, nth: int = 0):
         ("Her husband has Alzheimer's disease and she is his caregiver.", "Alzheimer's disease", "hypothetical", "Her husband"),
         ("She has hypertension; she is concerned about her weight.", "hypertension", "affirmed", None),
         ("Abdominal pain. Appendicitis has been excluded by CT.", "Appendicitis", "negated", "has been excluded"),
+        ("Prediabetes screening: A1c ordered.", "Prediabetes", "hypothetical", "screening"),
+        # a negated clause ends where a new assertion begins
+        ("Troponin was mildly elevated without a rise, consistent with demand ischemia.", "demand ischemia", "affirmed",
+         None),
+        ("There is no infiltrate, likely atelectasis.", "atelectasis", "uncertain", "likely"),
+        ("No fever, chills or rigors.", "rigors", "negated", "No"),
         ("Appendicitis has not been excluded.", "Appendicitis", "uncertain", "not been excluded"),
         # a relative's diagnosis ('was diagnosed' ends other cues, not this one)
         ("Her son was recently diagnosed with diabetes.", "diabetes", "family", "son was recently diagnosed with"),
@@ -258,7 +264,8 @@ def test_rules_round_trip_and_validation():
     rules = ContextRules.from_json(resource_path("context_rules.json"))
     assert ContextRules.from_json(rules.to_json()).to_dict() == rules.to_dict()
     assert [r.to_dict() for r in rules.rules] == [
-        {k: r[k] for k in ("pattern", "literal", "category", "direction", "max_scope", "clause_only") if k in r}
+        {k: r[k] for k in ("pattern", "literal", "category", "direction", "max_scope", "clause_only", "forward_only")
+         if k in r}
         for r in raw["context_rules"]
     ]
     with pytest.raises(ValueError, match="direction"):

@@ -845,6 +845,9 @@ def promote_assessment(codes: list, doc) -> None:
             line, lo, hi = m.group(), m.start(), m.end()
             # (the section's own heading on its first line goes: "ASSESSMENT: Acute esophagitis.")
             body = _BULLET.sub("", (_HEADING.sub("", line) if lo == a else line).lstrip(" ,")).strip(" .:;,")
+            # (the problem is what comes before a semicolon: "Personal history of colonic polyps; surveillance
+            # colonoscopy due next year")
+            body = body.split(";")[0].rstrip(" .:,")
             # (a longer line only when a term says all of it but one word: "Acute on chronic diastolic heart failure")
             if not body or len(body.split()) > int(rule.get("line_max_words", 8)):
                 continue

@@ -51,10 +51,12 @@ class ContextRule:
     max_scope: int | None = None
     clause_only: bool = False  # the scope stops at a comma or semicolon ("hypertension, blood pressure is within
     # normal limits" does not negate the hypertension)
+    forward_only: bool = False  # a TERMINATE that ends the scope of the cues before it, not of a BACKWARD cue after it
+    # (", likely" ends "without a rise" before "demand ischemia"; "Pneumonia, likely." stays uncertain)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "ContextRule":
-        unknown = set(d) - {"literal", "category", "direction", "pattern", "max_scope", "clause_only"}
+        unknown = set(d) - {"literal", "category", "direction", "pattern", "max_scope", "clause_only", "forward_only"}
         if unknown:
             raise ValueError(f"context rule {d.get('literal')!r}: unknown keys {sorted(unknown)}")
         direction = str(d.get("direction", "FORWARD")).upper()
@@ -71,6 +73,7 @@ class ContextRule:
             pattern=d.get("pattern"),
             max_scope=int(ms) if ms is not None else None,
             clause_only=bool(d.get("clause_only", False)),
+            forward_only=bool(d.get("forward_only", False)),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,6 +84,8 @@ class ContextRule:
             d["max_scope"] = self.max_scope
         if self.clause_only:
             d["clause_only"] = True
+        if self.forward_only:
+            d["forward_only"] = True
         return d
 
 
@@ -323,7 +328,7 @@ class ContextRules:
             if d in ("BACKWARD", "BIDIRECTIONAL") and c.start >= end:
                 limit = sent_start
                 for t in terms:
-                    if t.end <= c.start:
+                    if t.end <= c.start and not t.rule.forward_only:
                         limit = max(limit, t.end)
                 if c.rule.max_scope is not None:
                     limit = max(limit, _before_words(text, sent_start, c.start, c.rule.max_scope))
