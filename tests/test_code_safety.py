@@ -367,8 +367,14 @@ def test_c11_threshold_is_rounded_in_every_output(coder, tmp_path):
 def test_safety_rules_are_valid_data():
     r = coding_safety.rules()
     assert "J90" in r.codes and r.rule_for("J90").get("sentence_requires") is not None
-    assert r.rule_for("C67.9") is r.codes["C67"]  # longest prefix wins over "C"
-    assert r.rule_for("N46.9") is r.rule_for("N97.9") and r.rule_for("N46.9")  # 'N97|N46': one rule, two categories
+    # the longest prefix wins over "C" for what it says ...
+    assert r.rule_for("C67.9")["evidence_requires"] is r.codes["C67"]["evidence_requires"]
+    assert r.rule_for("C67.9")["why:evidence_requires"] == r.codes["C67"]["why"]
+    # ... and what it does not say comes from "C", with "C"'s why: a liver cancer's mention needs a tumour word
+    assert r.rule_for("C22.0")["sentence_forbids"] is r.codes["C22"]["sentence_forbids"]
+    assert r.rule_for("C22.0")["evidence_requires"] is r.codes["C"]["evidence_requires"]
+    assert r.rule_for("C22.0")["why:evidence_requires"] == r.codes["C"]["why"] != r.codes["C22"]["why"]
+    assert r.rule_for("N46.9") == r.rule_for("N97.9") and r.rule_for("N46.9")  # 'N97|N46': one rule, two categories
     assert r.rule_for("I71.40").get("not_around") is not None and r.rule_for("I72.9").get("not_around") is not None
     from medassist import icd10
     for rule in r.combinations:
@@ -2343,6 +2349,17 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # an assessment line's problem is what comes before its semicolon; a screening line names no condition
     ("ASSESSMENT AND PLAN:\n1. Essential hypertension.\n2. Personal history of colonic polyps; surveillance colonoscopy "
      "due next year.\n3. Prediabetes screening: A1c ordered.\n", {"I10", "Z86.0100"}, {"R73.03", "K63.5"}),
+    # metastases: the primary and the site of spread, never a primary cancer of the site of spread
+    ("ASSESSMENT AND PLAN:\n1. Metastatic breast cancer to the liver.\n", {"C50.919", "C78.7"}, {"C22.9", "C79.9"}),
+    ("ASSESSMENT: Colon cancer with metastatic disease in the lungs.\n", {"C18.9", "C78.00"}, {"C34.90", "J98.4"}),
+    ("ASSESSMENT: Non-small cell lung cancer with brain metastases.\n", {"C34.90", "C79.31"}, {"C71.9"}),
+    # a site rule of one category keeps the rules of its chapter: a liver cancer's mention needs a tumour word
+    ("Treatment with phosphorus supplements and 25-hydroxyvitamin D (25-HCC) was started.\n", set(), {"C22.0"}),
+    ("ASSESSMENT AND PLAN:\n1. Squamous cell carcinoma of the skin of the left cheek.\n", set(), {"C44.42"}),
+    ("ASSESSMENT AND PLAN:\n1. Neutropenia due to chemotherapy.\n2. Anemia due to chemotherapy.\n", {"D70.1", "D64.81"},
+     {"D70.9", "D64.9"}),
+    ("ASSESSMENT AND PLAN:\n1. Gonorrhea.\n2. Pseudogout.\n3. Sjogren's syndrome.\n4. Scleroderma.\n5. Male hypogonadism.\n",
+     {"A54.9", "M11.20", "M35.00", "M34.9", "E29.1"}, set()),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

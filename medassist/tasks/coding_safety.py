@@ -111,9 +111,18 @@ class SafetyRules:
         return [v for r in [*self.codes.values(), *self.specific_for] for v in r.values() if isinstance(v, LazyPattern)]
 
     def rule_for(self, code: str) -> dict:
-        if code not in self._rule_cache:  # longest prefix wins; looked up once per code
-            prefix = max((p for p in self.codes if code.startswith(p)), key=len, default=None)
-            self._rule_cache[code] = self.codes[prefix] if prefix is not None else {}
+        """The rule of the longest prefix of ``code``, with what it does not say taken from the shorter prefixes ("C22"
+        says what a liver cancer's sentence may not say; "C" that its mention needs a tumour word). Looked up once per
+        code."""
+        if code not in self._rule_cache:
+            merged: dict = {}
+            for p in sorted((p for p in self.codes if code.startswith(p)), key=len):
+                rule = self.codes[p]
+                for k, v in rule.items():
+                    merged[k] = v
+                    if k != "why":  # each check says its own rule's why
+                        merged["why:" + k] = rule.get("why")
+            self._rule_cache[code] = merged
         return self._rule_cache[code]
 
     def chronic_drugs(self, code: str) -> list[str]:
@@ -421,21 +430,21 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
         return nums
     rx = rule.get("evidence_requires")
     if rx is not None and not rx.search(span.text) and not rx.search(_phrase(text, span.start, span.end)):
-        return rule.get("why", "the evidence lacks the condition's words")
+        return rule.get("why:evidence_requires") or "the evidence lacks the condition's words"
     if any(k in rule for k in ("sentence_requires", "sentence_forbids", "not_around")):
         a, b = sents.around(span.start, span.end)
         sent = text[a:b]
         rx = rule.get("sentence_requires")
         if rx is not None and not rx.search(sent):
-            return rule.get("why", "the sentence does not support the code")
+            return rule.get("why:sentence_requires") or "the sentence does not support the code"
         rx = rule.get("sentence_forbids")
         if rx is not None and rx.search(sent):
-            return rule.get("why", "the sentence rules the code out")
+            return rule.get("why:sentence_forbids") or "the sentence rules the code out"
         rx = rule.get("not_around")
         if rx is not None:
             for m in rx.finditer(text, a, b):
                 if m.start() < span.end and m.end() > span.start:
-                    return rule.get("why", "the word means something else here")
+                    return rule.get("why:not_around") or "the word means something else here"
     return None
 
 
@@ -1841,5 +1850,7 @@ def covered_mentions(codes: list, doc=None) -> None:
                 continue
             if c.code.startswith(("V", "W", "X", "Y")) and o.code.startswith(("S", "T")):
                 continue  # the cause of the injury, said in its words ("Dog bite of left hand": W54.0XXA with S61.452A)
+            if "C00" <= c.code[:3] <= "C75" and "C77" <= o.code[:3] <= "C79":
+                continue  # "Metastatic breast cancer" names the primary (C50.91-) and its spread (C79.9): both are coded
             _unsuggest(c, f"its mention is part of the mention of the suggested {o.code} ({o.description})")
             break
