@@ -2360,6 +2360,16 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"D70.9", "D64.9"}),
     ("ASSESSMENT AND PLAN:\n1. Gonorrhea.\n2. Pseudogout.\n3. Sjogren's syndrome.\n4. Scleroderma.\n5. Male hypogonadism.\n",
      {"A54.9", "M11.20", "M35.00", "M34.9", "E29.1"}, set()),
+    # emergency department wordings ("ED DIAGNOSIS:" is an assessment section)
+    ("ED DIAGNOSIS:\n1. Heat stroke.\n", {"T67.01XA"}, {"I63.9"}),
+    ("ED DIAGNOSIS:\n1. Kidney stone with hydronephrosis.\n", {"N13.2"}, {"N13.30", "N20.0"}),
+    ("ED DIAGNOSIS:\n1. Incarcerated inguinal hernia.\n2. Diverticulitis of sigmoid colon.\n", {"K40.30", "K57.32"},
+     {"K40.90", "K57.92"}),
+    ("ED DIAGNOSIS:\n1. Closed head injury.\n2. Corneal abrasion, right eye.\n3. Food poisoning.\n",
+     {"S09.90XA", "S05.01XA", "A05.9"}, {"T14.90XA", "T14.8XXA", "T65.91XA"}),
+    ("ED DIAGNOSIS:\n1. Subdural hematoma.\n", set(), {"T14.8XXA"}),
+    ("FINAL DIAGNOSIS:\n1. Status epilepticus.\n2. Aortic dissection.\n3. Angioedema.\n4. Dental pain.\n",
+     {"G40.901", "I71.00", "T78.3XXA", "K08.89"}, set()),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
