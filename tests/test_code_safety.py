@@ -2370,6 +2370,15 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ED DIAGNOSIS:\n1. Subdural hematoma.\n", set(), {"T14.8XXA"}),
     ("FINAL DIAGNOSIS:\n1. Status epilepticus.\n2. Aortic dissection.\n3. Angioedema.\n4. Dental pain.\n",
      {"G40.901", "I71.00", "T78.3XXA", "K08.89"}, set()),
+    # long-term drug therapy, status and allergy codes of a problem list
+    ("ASSESSMENT AND PLAN:\n1. Long-term use of opioid analgesic.\n2. Latex allergy.\n", {"Z79.891", "Z91.040"},
+     {"F11.90", "T78.40XA"}),
+    ("ASSESSMENT AND PLAN:\n1. Long-term use of steroids.\n", set(), {"Z79.51"}),
+    ("ASSESSMENT AND PLAN:\n1. Status post total knee replacement, right.\n2. Status post hysterectomy.\n"
+     "3. Dependence on dialysis.\n4. Hospice care.\n", {"Z96.651", "Z90.710", "Z99.2", "Z51.5"}, set()),
+    ("ASSESSMENT AND PLAN:\n1. Alzheimer's dementia.\n", {"G30.9", "F02.80"}, {"F03.90"}),
+    ("ASSESSMENT AND PLAN:\n1. Malnutrition, moderate.\n2. Vision loss.\n3. Mild cognitive impairment.\n"
+     "4. Gait abnormality.\n", {"E44.0", "H54.7", "G31.84", "R26.9"}, {"E46", "H54.3"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
