@@ -2379,6 +2379,14 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT AND PLAN:\n1. Alzheimer's dementia.\n", {"G30.9", "F02.80"}, {"F03.90"}),
     ("ASSESSMENT AND PLAN:\n1. Malnutrition, moderate.\n2. Vision loss.\n3. Mild cognitive impairment.\n"
      "4. Gait abnormality.\n", {"E44.0", "H54.7", "G31.84", "R26.9"}, {"E46", "H54.3"}),
+    # a drug the note says was taken for a while and stopped is no long-term use
+    ("HPI: He had a DVT in 2018, treated with 6 months of apixaban, now off anticoagulation.\n", {"Z86.718"},
+     {"Z79.01", "I82.409"}),
+    ("HPI: He has atrial fibrillation and has been on apixaban for 3 months.\n", {"I48.91", "Z79.01"}, set()),
+    # an earlier pregnancy's condition is history; a past dependence is in remission unless treated now
+    ("HPI: She had gestational diabetes in her last pregnancy. Currently not pregnant.\n", {"Z86.32"}, {"O24.419", "E11.9"}),
+    ("HPI: History of alcohol dependence.\n", {"F10.21"}, {"F10.20"}),
+    ("PAST MEDICAL HISTORY: Opioid dependence, on methadone.\n", {"F11.20"}, {"F11.21"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -87,7 +87,9 @@ class SafetyRules:
         self.one_word_general = frozenset(w.lower() for w in self.assessment.get("one_word_general", ()))
         pe = data.get("past_episode") or {}
         self.past_episode = (re.compile(pe["sentence"], re.IGNORECASE), tuple(pe.get("codes", ())), pe.get("why", "")) if pe else None
-        self.companions = [dict(r, note_matches=re.compile(r["note_matches"], re.IGNORECASE))
+        self.companions = [dict(r, note_matches=re.compile(r["note_matches"], re.IGNORECASE),
+                                sentence_forbids=(re.compile(r["sentence_forbids"], re.IGNORECASE)
+                                                  if r.get("sentence_forbids") else None))
                            for r in data.get("companions", [])]
         self.integral = [(tuple(r["disease"]), tuple(r["symptoms"]), r.get("why", ""), bool(r.get("same_site")),
                           bool(r.get("same_sentence"))) for r in data.get("integral_symptoms", [])]
@@ -1104,6 +1106,9 @@ def add_companions(codes: list, doc) -> None:
             sec = doc.section_at(m.start()) if not_in and hasattr(doc, "section_at") else None
             if sec is not None and sec.name in not_in:
                 continue  # (a stent placed, or tried, during this procedure is no stent status)
+            forbid = rule.get("sentence_forbids")
+            if forbid is not None and forbid.search(text, *_Sentences(doc).around(m.start(), m.end())):
+                continue  # (a drug the sentence says was stopped or taken for a while: no long-term use)
             try:
                 status = classify(doc, m.start(), m.end()).status
             except Exception:  # pragma: no cover - context must not break coding
