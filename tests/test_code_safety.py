@@ -2387,6 +2387,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: She had gestational diabetes in her last pregnancy. Currently not pregnant.\n", {"Z86.32"}, {"O24.419", "E11.9"}),
     ("HPI: History of alcohol dependence.\n", {"F10.21"}, {"F10.20"}),
     ("PAST MEDICAL HISTORY: Opioid dependence, on methadone.\n", {"F11.20"}, {"F11.21"}),
+    # pediatric and obstetric visit wordings; an item that is a worded term needs no score
+    ("ASSESSMENT AND PLAN:\n1. Well child visit, 4 years old.\n2. Separation anxiety.\n3. Cradle cap.\n",
+     {"Z00.129", "F93.0", "L21.0"}, {"F41.9"}),
+    ("ASSESSMENT AND PLAN:\n1. Diarrhea, infectious.\n2. Postpartum visit.\n3. Lactational mastitis.\n",
+     {"A09", "Z39.2", "O91.23"}, {"R19.7", "N61.0"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

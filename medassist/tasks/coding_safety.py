@@ -401,6 +401,15 @@ def number_problem(code: str, text: str, start: int, end: int, sent: tuple[int, 
     return None
 
 
+def _worded_term(code: str, words: str) -> bool:
+    """``words`` are, word for word, an everyday wording of ``code`` in abbreviations.json ("Well child visit": every
+    word of it common, the phrase not)."""
+    from .coding_lexicon import lexicon
+
+    low = " ".join(words.lower().split())
+    return any(t.source == "abbr" and t.text.lower() == low for t in lexicon().terms_of(code))
+
+
 def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, learned: dict | None = None) -> str | None:
     """Why ``span`` is not a mention of ``code`` (None when it is)."""
     text = doc.text
@@ -414,7 +423,7 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
             if (sec.name in sections and not code.startswith(keep) and (not only or code.startswith(only))
                     and (not when or any(s.name in when for s in getattr(doc, "sections", None) or []))):
                 return why
-    if is_junk_evidence(span.text):
+    if is_junk_evidence(span.text) and not _worded_term(code, span.text):
         return f"'{span.text}' is a number, a date or a common word, not a mention"
     reaction = drug_reaction(code, text, span.start, sents.around(span.start, span.end)[0])
     if reaction:
@@ -916,8 +925,10 @@ def promote_assessment(codes: list, doc) -> None:
             i = text.index(body, a + m.start(), a + m.end())
             for term, _ in sorted(lex.match(text, i, i + len(body)), key=lambda tw: -len(tw[0].words)):  # "CKD stage 3"
                 c = by_code.get(term.code)
-                if (term.source != "abbr" or c is None or c.suggested
-                        or c.score < float(rule.get("line_min_score", 0.03))):
+                # (an item that is the term, word for word, needs no score: "Breech presentation." is what the
+                # CodiEsp-trained scorer never saw, not a stray match)
+                floor = 0.0 if body.lower() == term.text.lower() else float(rule.get("line_min_score", 0.03))
+                if term.source != "abbr" or c is None or c.suggested or c.score < floor:
                     continue
                 if not _only_modifiers(body, term):
                     continue
