@@ -2392,6 +2392,16 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"Z00.129", "F93.0", "L21.0"}, {"F41.9"}),
     ("ASSESSMENT AND PLAN:\n1. Diarrhea, infectious.\n2. Postpartum visit.\n3. Lactational mastitis.\n",
      {"A09", "Z39.2", "O91.23"}, {"R19.7", "N61.0"}),
+    # cardiology / nephrology / neurology wordings
+    ("ASSESSMENT AND PLAN:\n1. Hypertensive chronic kidney disease, stage 3a.\n", {"I12.9", "N18.31"}, {"N18.9"}),
+    ("ASSESSMENT AND PLAN:\n1. Hypertension with heart failure and chronic kidney disease stage 4.\n",
+     {"I13.0", "N18.4"}, {"N19", "N28.9", "I10"}),
+    ("ASSESSMENT AND PLAN:\n1. Thoracic aortic aneurysm.\n", {"I71.20"}, {"I71.40", "I72.9"}),
+    ("ASSESSMENT AND PLAN:\n1. Type 2 diabetes with gastroparesis.\n", {"E11.43", "K31.84"}, {"E11.9"}),
+    ("ASSESSMENT AND PLAN:\n1. Ulnar neuropathy, left.\n2. Postherpetic neuralgia.\n", {"G56.22", "B02.29"},
+     {"G62.9", "M79.2"}),
+    ("ASSESSMENT AND PLAN:\n1. Pacemaker in place.\n2. Neurogenic bladder.\n3. Peripheral artery disease with "
+     "claudication.\n", {"Z95.0", "N31.9", "I70.219"}, {"I73.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -395,7 +395,9 @@ def number_problem(code: str, text: str, start: int, end: int, sent: tuple[int, 
             if required:
                 return f"the note gives no {name} for this mention (the code is {name} {value})"
             continue
-        if best[1] != value and not (isinstance(value, tuple) and best[1] in value):
+        # (a range takes a sub-stage by its number: "stage 3a" is within "stage 1 through stage 4")
+        if best[1] != value and not (isinstance(value, tuple) and (best[1] in value
+                                                                   or re.sub(r"(?<=\d)[a-z]$", "", str(best[1])) in value)):
             shown = f"{value[0]} to {value[-1]}" if isinstance(value, tuple) else value
             return f"{name} disagrees: the note says '{best[2]}', the code is {name} {shown}"
     return None
