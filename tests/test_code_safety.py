@@ -2402,6 +2402,16 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"G62.9", "M79.2"}),
     ("ASSESSMENT AND PLAN:\n1. Pacemaker in place.\n2. Neurogenic bladder.\n3. Peripheral artery disease with "
      "claudication.\n", {"Z95.0", "N31.9", "I70.219"}, {"I73.9"}),
+    # problem lines written "# Problem - plan" and "-Problem: plan" name the problem before the dash or colon; a plan's
+    # label is no encounter code
+    ("ASSESSMENT/PLAN:\n# Hypertension - stable on lisinopril, continue.\n# Hyperlipidemia - continue atorvastatin.\n"
+     "# GERD - controlled on omeprazole.\n", {"I10", "E78.5", "K21.9"}, set()),
+    ("Assessment:\n-Acute sinusitis: amoxicillin x 10 days\n-Allergic rhinitis: continue Flonase\n", {"J01.90", "J30.9"},
+     {"J32.9"}),
+    ("ASSESSMENT AND PLAN:\nKnee pain.\n\u2022 Patient Education and Counseling: We discussed the diagnosis.\n", set(),
+     {"Z71.9"}),
+    ("ASSESSMENT AND PLAN:\n1. Abnormal liver function tests.\n2. Fatty liver on ultrasound.\n", {"R94.5", "K76.0"},
+     set()),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -264,6 +264,7 @@ def _tokens(text: str) -> tuple[tuple[str, str], ...]:
 
 _HEADING_BEFORE = re.compile(r"(?:^|\n)[ \t\u2022*\-\d.)]*$")
 _HEADING_AFTER = re.compile(r"[ \t]*:")
+_BULLETED = re.compile(r"(?:^|\n)[ \t]*(?:[\u2022*\-#>]+|\d{1,2}[.)])[ \t]*$")  # a list item's bullet or number
 
 
 def is_heading(text: str, start: int, end: int) -> bool:
@@ -417,9 +418,13 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
     text = doc.text
     sents = sents or _Sentences(doc)
     rule = rules().rule_for(code)
-    if is_heading(text, span.start, span.end):
-        return "a section heading is not a mention"
     sec = doc.section_at(span.start) if hasattr(doc, "section_at") else None
+    # (in the assessment a "Problem: plan" line names the problem: "-Acute sinusitis: amoxicillin x 10 days"; a label
+    # of the plan is no encounter code: "• Patient Education and Counseling:" is no Z71.9)
+    if is_heading(text, span.start, span.end) and not (
+            not code.startswith("Z") and sec is not None and sec.name in rules().assessment.get("sections", ())
+            and _BULLETED.search(text[max(0, span.start - 12):span.start])):
+        return "a section heading is not a mention"
     if sec is not None:
         for sections, keep, why, only, when in rules().not_current:
             if (sec.name in sections and not code.startswith(keep) and (not only or code.startswith(only))
@@ -432,7 +437,7 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
         return reaction
     if not is_mention(code, span.text, learned):
         return f"'{span.text}' does not name the condition"
-    if (names_only_a_site(code, span.text, learned)
+    if (not _worded_term(code, span.text) and names_only_a_site(code, span.text, learned)
             and names_only_a_site(code, text[slice(*sents.around(span.start, span.end))], learned)):
         return f"'{span.text}' names a body site, and its sentence not the condition"
     side = _side_conflict(code, span.text) or _side_unsaid(code, text, span.start, span.end, sents)
@@ -762,7 +767,10 @@ def _unsuggest(c, why: str) -> None:
     c.warnings.append(f"not suggested: {why}")
 
 
-_BULLET = re.compile(r"^[\s\u2022*\-]*(?:\d+[.)]\s*)?")
+_BULLET = re.compile(r"^[\s\u2022*\-#>]*(?:\d+[.)]\s*)?")
+# what ends a problem's name on its line: a semicolon, a spaced dash or a colon before the plan ("GERD - controlled on
+# omeprazole", "Acute sinusitis: amoxicillin x 10 days", "history of colonic polyps; surveillance colonoscopy")
+_PROBLEM_END = re.compile(r";|\s[-\u2013\u2014]+\s|:\s")
 
 
 def _one_word_term(code: str, words: str) -> bool:
@@ -869,7 +877,7 @@ def promote_assessment(codes: list, doc) -> None:
             body = _BULLET.sub("", (_HEADING.sub("", line) if lo == a else line).lstrip(" ,")).strip(" .:;,")
             # (the problem is what comes before a semicolon: "Personal history of colonic polyps; surveillance
             # colonoscopy due next year")
-            body = body.split(";")[0].rstrip(" .:,")
+            body = _PROBLEM_END.split(body)[0].rstrip(" .:,")
             # (a longer line only when a term says all of it but one word: "Acute on chronic diastolic heart failure")
             if not body or len(body.split()) > int(rule.get("line_max_words", 8)):
                 continue
@@ -922,6 +930,7 @@ def promote_assessment(codes: list, doc) -> None:
     for a, b in spans:  # list items that are an abbreviation: "1. Acute MI. 2. HTN.", "A/P: CAP, UTI, AKI."
         for m in re.finditer(r"[^\n.,;]+", text[a:b]):
             body = _BULLET.sub("", _HEADING.sub("", m.group())).strip(" .:;,")  # "A/P: CAP" -> "CAP"
+            body = _PROBLEM_END.split(body)[0].rstrip(" .:,")
             if not body or len(body.split()) > 4:
                 continue
             i = text.index(body, a + m.start(), a + m.end())
