@@ -2412,6 +2412,14 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"Z71.9"}),
     ("ASSESSMENT AND PLAN:\n1. Abnormal liver function tests.\n2. Fatty liver on ultrasound.\n", {"R94.5", "K76.0"},
      set()),
+    # an emergency department note: the fracture the diagnosis line names (its 'closed' and small words apart), the fall
+    # it describes rather than an unspecified fall, no unspecified injury or wrist pain beside it
+    ("HISTORY OF PRESENT ILLNESS: She slipped on ice and fell onto her outstretched left hand, with left wrist pain and "
+     "swelling.\nED COURSE: Hematoma block and closed reduction.\nED DIAGNOSIS:\n1. Closed displaced Colles fracture of "
+     "the left radius.\n2. Fall on ice.\n", {"S52.532A", "W00.0XXA"}, {"W19.XXXA", "T14.8XXA", "M25.532"}),
+    # a mood described is no mood disorder
+    ("HPI: Mood has improved on sertraline.\nMENTAL STATUS EXAM: Mood 'okay'.\nASSESSMENT:\n1. Major depressive disorder, "
+     "recurrent, moderate.\n", {"F33.1"}, {"F39", "F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -899,7 +899,8 @@ def promote_assessment(codes: list, doc) -> None:
                     continue  # (an inclusion term only when it says the whole line: "Kidney stones."; its small words,
                     # side and modifiers apart, and a fracture's default "closed": "Closed fracture of the left fifth
                     # metacarpal" is the Index-default term without 'bone' / 'hand')
-                if (len(term.words) < len([w for w in body.split() if w.lower() not in ("left", "right")]) - 1
+                if (len(term.words) < len([w for w in re.findall(r"[A-Za-z0-9']+", body)
+                                           if w.lower() not in ("left", "right", "closed") and w.lower() not in STOP]) - 1
                         and len(_core_words(term)) < line_core - 1):
                     continue  # the line says more than the term (its side, limb and small words apart)
                 fits.append((term, c, wspans))
