@@ -2420,6 +2420,17 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # a mood described is no mood disorder
     ("HPI: Mood has improved on sertraline.\nMENTAL STATUS EXAM: Mood 'okay'.\nASSESSMENT:\n1. Major depressive disorder, "
      "recurrent, moderate.\n", {"F33.1"}, {"F39", "F32.9"}),
+    # a cardiology consultation: atrial fibrillation with rapid ventricular response is no ventricular fibrillation, and
+    # its palpitations are part of it
+    ("HPI: He was found to be in atrial fibrillation with rapid ventricular response. He reports palpitations for two "
+     "weeks.\nASSESSMENT:\n1. New-onset atrial fibrillation with rapid ventricular response.\n", {"I48.91"},
+     {"I49.01", "R00.2", "R00.0"}),
+    # a pediatric visit: the runny nose of a URI; a prenatal visit: the preeclampsia of the first pregnancy is history
+    ("HPI: Mild cough and runny nose.\nEXAM: Clear rhinorrhea.\nASSESSMENT:\n1. Viral upper respiratory infection.\n",
+     {"J06.9"}, {"J34.89"}),
+    ("HPI: 29-year-old G2P1 at 28 weeks gestation. Her first pregnancy was complicated by preeclampsia.\nASSESSMENT:\n"
+     "1. Gestational diabetes mellitus, diet controlled.\n2. History of preeclampsia in prior pregnancy.\n",
+     {"O24.410", "Z3A.28"}, {"O14.93", "O14.90"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
