@@ -2431,6 +2431,14 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: 29-year-old G2P1 at 28 weeks gestation. Her first pregnancy was complicated by preeclampsia.\nASSESSMENT:\n"
      "1. Gestational diabetes mellitus, diet controlled.\n2. History of preeclampsia in prior pregnancy.\n",
      {"O24.410", "Z3A.28"}, {"O14.93", "O14.90"}),
+    # oncology, gastroenterology and dermatology visits
+    ("ASSESSMENT:\n1. Adenocarcinoma of the left lung, stage IIIA, on chemotherapy.\n2. Anemia due to antineoplastic "
+     "chemotherapy.\n3. Chemotherapy-induced peripheral neuropathy.\n", {"C34.92", "D64.81", "G62.0"}, {"G62.9", "D64.9"}),
+    ("ASSESSMENT:\n1. Iron deficiency anemia, likely secondary to chronic blood loss.\n2. Positive fecal immunochemical "
+     "test.\n", {"D50.0", "R19.5"}, {"E61.1", "D50.9"}),
+    ("ASSESSMENT:\n1. Atypical nevus of the back, rule out melanoma - shave biopsy performed.\n2. Actinic keratoses of "
+     "the scalp - treated with cryotherapy.\n3. Seborrheic keratoses.\n", {"D22.5", "L57.0", "L82.1"},
+     {"L21.9", "C43.59", "C43.9", "D22.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
