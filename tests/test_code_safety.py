@@ -2439,6 +2439,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Atypical nevus of the back, rule out melanoma - shave biopsy performed.\n2. Actinic keratoses of "
      "the scalp - treated with cryotherapy.\n3. Seborrheic keratoses.\n", {"D22.5", "L57.0", "L82.1"},
      {"L21.9", "C43.59", "C43.9", "D22.9"}),
+    # orthopedics and nephrology visits
+    ("ASSESSMENT:\n1. Complete rotator cuff tear of the right shoulder, nontraumatic.\n", {"M75.121"}, {"M75.101"}),
+    ("ASSESSMENT:\n1. Chronic kidney disease stage 4 due to type 2 diabetes with diabetic nephropathy.\n2. Secondary "
+     "hyperparathyroidism of renal origin.\n", {"N18.4", "E11.22", "N25.81"}, {"E11.21", "E21.3", "E21.1"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
