@@ -2443,6 +2443,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Complete rotator cuff tear of the right shoulder, nontraumatic.\n", {"M75.121"}, {"M75.101"}),
     ("ASSESSMENT:\n1. Chronic kidney disease stage 4 due to type 2 diabetes with diabetic nephropathy.\n2. Secondary "
      "hyperparathyroidism of renal origin.\n", {"N18.4", "E11.22", "N25.81"}, {"E11.21", "E21.3", "E21.1"}),
+    # geriatric and endocrinology visits: dementia and retinopathy by severity (and eye), falls, weight loss
+    ("ASSESSMENT:\n1. Alzheimer's disease, late onset, with mild dementia.\n2. Recurrent falls.\n3. Unintentional "
+     "weight loss.\n", {"G30.1", "F02.A0", "R29.6", "R63.4"}, {"F02.80", "F03.90"}),
+    ("ASSESSMENT:\n1. Type 2 diabetes with mild nonproliferative diabetic retinopathy without macular edema, both eyes.\n"
+     "2. Type 2 diabetes with diabetic nephropathy (microalbuminuria).\n", {"E11.3293", "E11.21"}, {"E11.319", "R80.9"}),
+    ("ASSESSMENT:\n1. Type 1 diabetes with proliferative diabetic retinopathy of the right eye.\n", {"E10.3591"},
+     {"E10.319"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
