@@ -2450,6 +2450,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      "2. Type 2 diabetes with diabetic nephropathy (microalbuminuria).\n", {"E11.3293", "E11.21"}, {"E11.319", "R80.9"}),
     ("ASSESSMENT:\n1. Type 1 diabetes with proliferative diabetic retinopathy of the right eye.\n", {"E10.3591"},
      {"E10.319"}),
+    # rheumatology and pulmonology visits
+    ("ASSESSMENT:\n1. Rheumatoid arthritis with rheumatoid factor of multiple sites, active.\n2. Osteoporosis, "
+     "steroid-induced.\n", {"M05.79", "M81.8"}, {"M15.9", "M06.9", "M05.9", "M81.0"}),
+    ("ASSESSMENT:\n1. Solitary pulmonary nodule, stable.\n2. Chronic respiratory failure with hypoxia, on home oxygen.\n",
+     {"R91.1", "J96.11"}, {"R91.8"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
