@@ -2455,6 +2455,14 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      "steroid-induced.\n", {"M05.79", "M81.8"}, {"M15.9", "M06.9", "M05.9", "M81.0"}),
     ("ASSESSMENT:\n1. Solitary pulmonary nodule, stable.\n2. Chronic respiratory failure with hypoxia, on home oxygen.\n",
      {"R91.1", "J96.11"}, {"R91.8"}),
+    # an operative report, an ENT visit and an infectious disease consultation
+    ("PREOPERATIVE DIAGNOSIS: Acute appendicitis.\nPOSTOPERATIVE DIAGNOSIS: Acute perforated appendicitis with localized "
+     "peritonitis.\nPROCEDURE: Laparoscopic appendectomy.\n", {"K35.32"}, set()),
+    ("HPI: Chronic nasal obstruction and loss of smell.\nASSESSMENT:\n1. Chronic pansinusitis.\n2. Nasal polyps.\n"
+     "3. Deviated nasal septum.\n", {"J32.4", "J33.9", "J34.2"}, {"J32.9", "J34.89"}),
+    ("HPI: Admitted with a right foot ulcer and fever. Blood cultures grew methicillin-resistant Staphylococcus aureus.\n"
+     "ASSESSMENT:\n1. MRSA bacteremia.\n2. Type 2 diabetes mellitus.\n", {"R78.81", "B95.62"},
+     {"A41.02", "B95.61", "R50.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -1878,6 +1878,8 @@ def covered_mentions(codes: list, doc=None) -> None:
                 continue
             if c.code.startswith(("V", "W", "X", "Y")) and o.code.startswith(("S", "T")):
                 continue  # the cause of the injury, said in its words ("Dog bite of left hand": W54.0XXA with S61.452A)
+            if c.code[:3] in ("B95", "B96", "B97"):
+                continue  # the organism of the condition whose words hold it ("MRSA bacteremia": R78.81 with B95.62)
             if "C00" <= c.code[:3] <= "C75" and "C77" <= o.code[:3] <= "C79":
                 continue  # "Metastatic breast cancer" names the primary (C50.91-) and its spread (C79.9): both are coded
             _unsuggest(c, f"its mention is part of the mention of the suggested {o.code} ({o.description})")
