@@ -2463,6 +2463,14 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: Admitted with a right foot ulcer and fever. Blood cultures grew methicillin-resistant Staphylococcus aureus.\n"
      "ASSESSMENT:\n1. MRSA bacteremia.\n2. Type 2 diabetes mellitus.\n", {"R78.81", "B95.62"},
      {"A41.02", "B95.61", "R50.9"}),
+    # hospital discharge summaries: a stroke by artery, side and mechanism, its deficits beside it (not I69: it is
+    # acute), no weakness beside them; hypertension with heart failure and CKD is I13.0
+    ("HOSPITAL COURSE: He presented with acute right-sided weakness and expressive aphasia. MRI showed an acute left "
+     "middle cerebral artery infarct.\nDISCHARGE DIAGNOSES:\n1. Acute ischemic stroke of the left middle cerebral artery "
+     "territory due to cardioembolism.\n2. Right hemiparesis.\n3. Aphasia.\n", {"I63.412", "G81.91", "R47.01"},
+     {"I63.9", "R53.1", "I69.351", "I69.320"}),
+    ("DIAGNOSES:\n1. Acute on chronic diastolic heart failure.\n2. Hypertensive heart and chronic kidney disease with "
+     "heart failure and stage 3b chronic kidney disease.\n", {"I50.33", "I13.0", "N18.32"}, {"I11.0", "I12.9", "I10"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
