@@ -2471,6 +2471,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"I63.9", "R53.1", "I69.351", "I69.320"}),
     ("DIAGNOSES:\n1. Acute on chronic diastolic heart failure.\n2. Hypertensive heart and chronic kidney disease with "
      "heart failure and stage 3b chronic kidney disease.\n", {"I50.33", "I13.0", "N18.32"}, {"I11.0", "I12.9", "I10"}),
+    # an addiction medicine visit: remission, DSM-5 severities, a use disorder of another substance, chronic hepatitis C
+    ("HPI: Alcohol use disorder, mild, and uses cannabis daily.\nASSESSMENT:\n1. Opioid use disorder, severe, in early "
+     "remission, on maintenance therapy.\n2. Alcohol use disorder, mild.\n3. Chronic hepatitis C.\n",
+     {"F11.21", "F10.10", "B18.2"}, {"F11.20", "F12.10", "B19.20"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

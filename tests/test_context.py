@@ -148,6 +148,11 @@ def status(text: str, mention: str, nth: int = 0):
         ("She has hypertension; she is concerned about her weight.", "hypertension", "affirmed", None),
         ("Abdominal pain. Appendicitis has been excluded by CT.", "Appendicitis", "negated", "has been excluded"),
         ("Prediabetes screening: A1c ordered.", "Prediabetes", "hypothetical", "screening"),
+        # a negative work-up list ends at the positive result after it
+        ("Negative values were recorded for VDRL, toxoplasmosis and hepatitis B and positive for hepatitis C.",
+         "toxoplasmosis", "negated", "Negative values were recorded for"),
+        ("Negative values were recorded for VDRL, toxoplasmosis and hepatitis B and positive for hepatitis C.",
+         "hepatitis C", "affirmed", None),
         # a negated clause ends where a new assertion begins
         ("Troponin was mildly elevated without a rise, consistent with demand ischemia.", "demand ischemia", "affirmed",
          None),
