@@ -437,7 +437,7 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
         return reaction
     if not is_mention(code, span.text, learned):
         return f"'{span.text}' does not name the condition"
-    if (not _worded_term(code, span.text) and names_only_a_site(code, span.text, learned)
+    if (names_only_a_site(code, span.text, learned) and not _worded_term(code, span.text)
             and names_only_a_site(code, text[slice(*sents.around(span.start, span.end))], learned)):
         return f"'{span.text}' names a body site, and its sentence not the condition"
     side = _side_conflict(code, span.text) or _side_unsaid(code, text, span.start, span.end, sents)
@@ -1115,6 +1115,7 @@ def add_companions(codes: list, doc) -> None:
     from medassist.text.context import classify
 
     text = doc.text
+    sents = None
     for rule in rules().companions:
         when = rule.get("when")
         base = None
@@ -1130,8 +1131,10 @@ def add_companions(codes: list, doc) -> None:
             if sec is not None and sec.name in not_in:
                 continue  # (a stent placed, or tried, during this procedure is no stent status)
             forbid = rule.get("sentence_forbids")
-            if forbid is not None and forbid.search(text, *_Sentences(doc).around(m.start(), m.end())):
-                continue  # (a drug the sentence says was stopped or taken for a while: no long-term use)
+            if forbid is not None:
+                sents = sents or _Sentences(doc)
+                if forbid.search(text, *sents.around(m.start(), m.end())):
+                    continue  # (a drug the sentence says was stopped or taken for a while: no long-term use)
             try:
                 status = classify(doc, m.start(), m.end()).status
             except Exception:  # pragma: no cover - context must not break coding
@@ -1406,8 +1409,14 @@ def refine(codes: list, doc) -> list:
     external_cause(codes, doc, sents)
     numbered_children(codes, doc, sents)
     gestation_weeks(codes, doc, sents)
-    # 1. a more specific code the evidence sentence (or the note) supports
+    # 1. a more specific code the evidence sentence (or the note) supports (in the rules' order: one rule's code may be
+    #    another's starting point, E11.9 -> E11.319 -> E11.3293)
+    listed, seen_len = set(), -1
     for rule in r.specific_for:
+        if len(codes) != seen_len:  # (a rule that fired may have added its code)
+            listed, seen_len = {c.code for c in codes}, len(codes)
+        if rule["code"] not in listed:
+            continue
         index = rule.get("kind") == "index"  # the Index's code for the words, not a more specific one: back pain M54.9
         for c in [c for c in codes if c.code == rule["code"]]:
             if not c.suggested:
