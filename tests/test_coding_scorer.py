@@ -213,7 +213,8 @@ def test_a_pack_names_how_many_candidates_a_note_keeps(tmp_path):
     import shutil
 
     from medassist.runtime.packs import ModelPack
-    from medassist.tasks.code import MAX_LISTED, Coder
+    from medassist.tasks.code import Coder
+    from medassist.tasks.coding_model import MAX_CANDIDATES as MAX_LISTED
 
     shipped = get_coder()
     text = ("Hypertension, type 2 diabetes with neuropathy, chronic kidney disease stage 3, heart failure, atrial "

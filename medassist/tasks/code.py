@@ -43,12 +43,6 @@ ENCOUNTERS = ("outpatient", "inpatient")
 INPATIENT_UNCERTAIN = ("suggested as established (inpatient encounter): an uncertain diagnosis documented at "
                        "discharge is coded as if it existed (ICD-10-CM guidelines II.H, III.C); confirm it was "
                        "not ruled out")
-#: every candidate the extraction keeps (coding_model.extract: the 300 strongest mentions) is listed, ranked; was 100
-#: until 2026-12-05 (the issue asks for every candidate; CodiEsp dev MAP 0.5576 -> 0.5593 from gold codes ranked 101-300).
-#: Keeping 600 in extract as well gave MAP 0.5620 but changes the note features the pack's scorer learned with 300
-#: (sibling counts): 9 US suggestions moved, most for the worse ('urethral' N36.1, 'corpus callosum' Q04.0); it needs a
-#: pack retrained with 600, not done.
-MAX_LISTED = 300
 
 
 @dataclass
@@ -109,7 +103,7 @@ class Coder:
         import json
 
         from .coding_lexicon import lexicon
-        from .coding_model import Knowledge, TreeScorer
+        from .coding_model import MAX_CANDIDATES, Knowledge, TreeScorer
 
         if pack is None:
             from medassist.runtime.registry import find_pack
@@ -132,7 +126,7 @@ class Coder:
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise ModelPackError(f"unreadable coder pack file ({exc})", path=pack.path) from exc
         self.threshold = round(float(scorer.get("threshold", 0.5)), 4)  # no float noise in any output
-        self.max_candidates = int(scorer.get("max_candidates", MAX_LISTED))  # what the scorer was trained with
+        self.max_candidates = int(scorer.get("max_candidates", MAX_CANDIDATES))  # what the scorer was trained with
         self.lexicon = lexicon()
         from .coding_safety import learned_synonyms
 

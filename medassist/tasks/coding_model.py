@@ -245,7 +245,11 @@ def _status_of(doc, start, end, classify):
     return (st if st in STATUSES else "affirmed"), getattr(ctx, "cue", None), tuple(getattr(ctx, "applied", ()) or ())
 
 
-MAX_CANDIDATES = 300  # a pack's scorer.json may say otherwise ("max_candidates", what it was trained with)
+#: the candidates a note keeps (the strongest mentions), each listed, ranked: 100 until 2026-12-05 (the issue asks for every
+#: candidate; CodiEsp dev MAP 0.5576 -> 0.5593 from gold codes ranked 101-300). A pack's scorer.json may say otherwise
+#: ("max_candidates", what its scorer was trained with; models/coder/train.py --max-candidates): 600 with a pack
+#: retrained for it, three seeds averaged, gave MAP 0.5768 but moved 42 US suggestions, more for the worse (2026-12-06).
+MAX_CANDIDATES = 300
 
 
 def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = MAX_CANDIDATES):

@@ -397,8 +397,8 @@ def number_problem(code: str, text: str, start: int, end: int, sent: tuple[int, 
                 return f"the note gives no {name} for this mention (the code is {name} {value})"
             continue
         # (a range takes a sub-stage by its number: "stage 3a" is within "stage 1 through stage 4")
-        if best[1] != value and not (isinstance(value, tuple) and (best[1] in value
-                                                                   or re.sub(r"(?<=\d)[a-z]$", "", str(best[1])) in value)):
+        in_range = isinstance(value, tuple) and (best[1] in value or re.sub(r"(?<=\d)[a-z]$", "", str(best[1])) in value)
+        if best[1] != value and not in_range:
             shown = f"{value[0]} to {value[-1]}" if isinstance(value, tuple) else value
             return f"{name} disagrees: the note says '{best[2]}', the code is {name} {shown}"
     return None
@@ -886,8 +886,11 @@ def promote_assessment(codes: list, doc) -> None:
             if body.lower() in covered:
                 continue  # a suggested code already stands for this problem
             line_core = _line_core(body)
-            said = [w for w in re.findall(r"[A-Za-z0-9]+", body)
-                    if w.lower() not in STOP and w.lower() not in _ITEM_MODIFIERS and w.lower() != "closed"]
+            # the line's content words, its side and a fracture's default "closed" apart; what it says beyond its
+            # modifiers ("acute", "stable", ...) besides
+            content = [w for w in re.findall(r"[a-z0-9']+", body.lower())
+                       if w not in STOP and w not in ("left", "right", "closed")]
+            said = [w for w in content if w not in _ITEM_MODIFIERS]
             fits = []
             for term, wspans in lex.match(text, i, i + len(body)):
                 c = by_code.get(term.code) or every.get(term.code)
@@ -899,9 +902,7 @@ def promote_assessment(codes: list, doc) -> None:
                     continue  # (an inclusion term only when it says the whole line: "Kidney stones."; its small words,
                     # side and modifiers apart, and a fracture's default "closed": "Closed fracture of the left fifth
                     # metacarpal" is the Index-default term without 'bone' / 'hand')
-                if (len(term.words) < len([w for w in re.findall(r"[A-Za-z0-9']+", body)
-                                           if w.lower() not in ("left", "right", "closed") and w.lower() not in STOP]) - 1
-                        and len(_core_words(term)) < line_core - 1):
+                if len(term.words) < len(content) - 1 and len(_core_words(term)) < line_core - 1:
                     continue  # the line says more than the term (its side, limb and small words apart)
                 fits.append((term, c, wspans))
             # the term that says most of what the line says besides the side and the limb (which the side step
