@@ -225,6 +225,7 @@ def build_knowledge(examples, min_count: int = 2, max_codes: int = 25) -> dict:
 
 
 _LAST_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*\W*$")
+_FREE = re.compile(r"free", re.I)
 
 
 def _status_of(doc, start, end, classify):
@@ -233,6 +234,8 @@ def _status_of(doc, start, end, classify):
     if classify is None:
         return "affirmed", None, ()
     m = _LAST_WORD.search(doc.text, start, end)
+    if m is not None and m.start() > start and _FREE.fullmatch(m.group().rstrip()):
+        m = _LAST_WORD.search(doc.text, start, m.start())  # "pain free": judged at 'pain', which 'free' negates
     if m is not None and m.start() > start:
         start = m.start()
         end = start + len(m.group().rstrip()) if m.group().rstrip() else end
