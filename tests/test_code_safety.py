@@ -2485,6 +2485,9 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\nRight scaphoid fracture.\n", {"S62.001A"}, {"S62.101A", "T14.8XXA"}),
     ("POSTOPERATIVE DIAGNOSIS: Type 4 thoracoabdominal aneurysm.\n", {"I71.60"}, {"I72.9", "I25.3"}),
     ("He was indicated for anterior and posterior spinal fusion to correct the curvature.", set(), {"M43.20"}),
+    ("OPERATION: Graft replacement of type 4 thoracoabdominal aneurysm from T10 to the bifurcation of the aorta, "
+     "utilizing left heart bypass.\n", set(), {"I25.3"}),
+    ("ASSESSMENT:\n1. Left ventricular aneurysm after an anterior myocardial infarction.\n", {"I25.3"}, set()),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -188,6 +188,33 @@ def test_the_recipes_tree_exports_score_like_the_fitted_models():
     assert got.min() < 0.2 and got.max() > 0.8  # it learned the signal
 
 
+def test_the_ranking_scorer_is_exported_as_calibrated_log_odds():
+    """train.py --trees rank: LightGBM LambdaMART fitted one query a note (note_groups), its score turned into a
+    probability by a Platt fit folded into the exported trees (slope in every leaf, intercept as the initial
+    log-odds), so TreeScorer gives sigmoid(a * score + b) and one threshold still makes the suggested set."""
+    import pytest
+
+    pytest.importorskip("lightgbm")
+    recipe = _recipe()
+    meta = [(f"n{i // 12}", f"C{i % 12}", "affirmed") for i in range(600)]
+    assert recipe.note_groups(meta) == [12] * 50
+    assert recipe.note_groups([("a", "X", ""), ("a", "Y", ""), ("b", "X", ""), ("a", "Z", "")]) == [2, 1, 1]
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(600, len(cm.FEATURES)))
+    y = (X[:, 2] - 0.6 * X[:, 4] + rng.normal(scale=0.6, size=600) > 0.8).astype(int)
+    model = recipe.fit_lightgbm_rank(X, y, seed=1, groups=recipe.note_groups(meta))
+    a, b = model.platt_
+    assert a > 0
+    data = recipe.export_lightgbm_rank(model)
+    got = cm.TreeScorer(data).score(X)
+    assert np.allclose(got, 1 / (1 + np.exp(-(a * model.predict(X) + b))), atol=1e-9)
+    assert np.allclose(got, recipe.predict_calibrated(model, X), atol=1e-12)
+    # the order within each note is the ranker's, and the probabilities are calibrated on average
+    assert np.array_equal(np.argsort(-got[:12], kind="stable"), np.argsort(-model.predict(X[:12]), kind="stable"))
+    assert abs(got.mean() - y.mean()) < 0.05
+    assert got[y == 1].mean() > got[y == 0].mean() + 0.2
+
+
 def test_a_seed_ensemble_scores_the_mean_log_odds_of_its_members():
     """train.py --seeds: one TreeScorer whose log-odds is the mean of the members' (leaf values / k, initial log-odds
     averaged), not the mean probability and not one member's."""

@@ -15,7 +15,8 @@ Steps:
  4. 5-fold cross-fitting on the training notes: features of each fold come from tables learned on the
     other folds, so the scorer sees the same noise as on unseen notes;
  5. fit gradient-boosted trees (sklearn, build time only; 250 trees of depth 4, >= 20 rows a leaf; ``--trees lightgbm``:
-    LightGBM's 300 trees of at most 31 leaves and depth 6, measured but not shipped, see fit_lightgbm) on candidate features
+    LightGBM's 300 trees of at most 31 leaves and depth 6, and ``--trees rank`` a LambdaMART ranker calibrated by Platt,
+    measured but not shipped, see fit_lightgbm and fit_lightgbm_rank) on candidate features
     (coding_model.FEATURES: the mention tables, context, kNN, and since 2026-12-05 how the note states the code:
     evidence count and strength, specificity, sibling candidates, rank, and how much of the code's description
     / index terms the note and its evidence sentences hold), export them as JSON (scorer.json);
@@ -191,7 +192,7 @@ def learn_alternatives(meta, labels) -> dict:
             for c, alts in sorted(chosen.items())}
 
 
-def fit_sklearn(X, y, seed: int = SEED):
+def fit_sklearn(X, y, seed: int = SEED, groups=None):
     """The shipped scorer's trees: sklearn's 250 of depth 4. ``min_samples_leaf``: a leaf of a handful of rows gets
     a huge log-odds step (Newton step over a tiny hessian; one final pack had leaves of -28,000) and a note unlike
     the training notes then scores 1.0 on everything."""
@@ -201,7 +202,7 @@ def fit_sklearn(X, y, seed: int = SEED):
                                       min_samples_leaf=20, random_state=seed).fit(X, y)
 
 
-def fit_lightgbm(X, y, seed: int = SEED):
+def fit_lightgbm(X, y, seed: int = SEED, groups=None):
     """``--trees lightgbm``: LightGBM, deterministic (one thread). Measured 2026-12-05 (session 10) against the
     shipped sklearn trees: on the same cached CodiEsp features (train folds -> dev, three seeds each) MAP 0.5589 vs
     0.5517 before the safety pass; train-only packs under the same rules, bench/codiesp.py: MAP 0.5629 vs 0.5547,
@@ -281,8 +282,72 @@ def average_scorers(members: list) -> dict:
     return {"features": members[0]["features"], "init": sum(float(m["init"]) for m in members) / k, "trees": trees}
 
 
+def fit_lightgbm_rank(X, y, seed: int = SEED, groups=None):
+    """``--trees rank``: LightGBM LambdaMART, trained to order each note's candidates (one query a note, ``groups`` its
+    rows in order), then calibrated to a probability by a logistic fit of the training rows' labels on its score
+    (Platt), so the suggested set still comes from one threshold. 600 trees of at most 15 leaves and depth 6 (the app
+    steps every tree as deep as the deepest), learning rate 0.03.
+
+    Measured 2026-12-06 (session 18), not shipped. On the cross-fitted train features -> dev, before the safety pass:
+    MAP 0.5677 (seeds 14 / 15: 0.5686 / 0.5675; their 3-seed mean 0.5673) against 0.5578 / 0.5583 for the shipped
+    sklearn trees (seeds 13 / 14); the sum of both log-odds 0.5637-0.5657; ranks and gaps to the note's best of 8
+    features added 0.5628-0.5641 (worse). Train-only packs, bench/codiesp.py --split dev in the same hour, threshold 0.3:
+    MAP 0.5796, P 0.7743 R 0.3448 F1 0.4771, median 72.8 ms/note, against 0.5717 / 0.8004 / 0.3384 / 0.4757 for the
+    sklearn recipe retrained with the same code and 0.5747 / 0.7956 / 0.3373 / 0.4738 (68.7 ms) for the shipped
+    train-only pack; at threshold 0.33 (a dump of the same run) P 0.794 R 0.340 F1 0.4761, the same precision as now.
+    Its --final pack changed 107 suggestions of the 484 US notes at 0.3 (91 at 0.33), read one by one: about 35 true
+    diagnoses gained (gout, uterine fibroids, VSD, PVD, external hemorrhoids, esophagitis, anxiety, interstitial
+    cystitis, neurogenic bladder, phimosis), about 25 true ones lost (coronary artery disease in 4 notes, a DVT,
+    depression, gross hematuria R31.0 as R31.9, endometriosis N80.9 as N80.8, a right index trigger finger's side, a
+    family history of breast cancer, a sterilization request, a pericardial effusion, renal insufficiency) and about 15
+    wrong ones gained, of which the rules now reject 9 for any scorer ('pain free' R52, acne as B96.4 / B96.89, a Colles
+    fracture as a carpal one, a spinal fusion operation as M43.20, an aortic aneurysm repair as I25.3): +0.005 MAP on
+    CodiEsp is not worth a reshuffle of that size on the notes MedAssist is for."""
+    import lightgbm as lgb
+    from sklearn.linear_model import LogisticRegression
+
+    model = lgb.LGBMRanker(objective="lambdarank", n_estimators=600, num_leaves=15, max_depth=6, learning_rate=0.03,
+                           subsample=0.8, subsample_freq=1, colsample_bytree=0.8, min_child_samples=20,
+                           reg_lambda=1.0, random_state=seed, n_jobs=1, deterministic=True, force_row_wise=True,
+                           verbose=-1)
+    model.fit(X, y, group=groups)
+    raw = model.predict(X)
+    platt = LogisticRegression(C=100.0).fit(raw[:, None], y)
+    model.platt_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
+    return model
+
+
+def export_lightgbm_rank(model) -> dict:
+    """The ranker's trees with the Platt slope folded into every leaf and its intercept as the initial log-odds."""
+    a, b = model.platt_
+    out = export_lightgbm(model)
+    out["trees"] = [{**t, "value": [v * a for v in t["value"]]} for t in out["trees"]]
+    out["init"] = b
+    return out
+
+
+def predict_calibrated(model, X):
+    """The probability the exported scorer gives (checked against coding_model.TreeScorer after export)."""
+    if hasattr(model, "platt_"):
+        a, b = model.platt_
+        return 1.0 / (1.0 + np.exp(-(a * model.predict(X) + b)))
+    return model.predict_proba(X)[:, 1]
+
+
+def note_groups(meta) -> list[int]:
+    """Rows a note, in the order featurize wrote them (a note's candidates are consecutive)."""
+    sizes, last = [], object()
+    for i, _, _ in meta:
+        if i != last:
+            sizes.append(0)
+            last = i
+        sizes[-1] += 1
+    return sizes
+
+
 # --trees: how the scorer's trees are fitted and written as TreeScorer arrays
-TREES = {"sklearn": (fit_sklearn, export_trees), "lightgbm": (fit_lightgbm, export_lightgbm)}
+TREES = {"sklearn": (fit_sklearn, export_trees), "lightgbm": (fit_lightgbm, export_lightgbm),
+         "rank": (fit_lightgbm_rank, export_lightgbm_rank)}
 
 
 def rank_and_suggest(meta, scores, thr):
@@ -318,7 +383,8 @@ def main(argv=None) -> int:
     ap.add_argument("--threshold", type=float, default=None, help="operating threshold (default: tuned on dev)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--trees", choices=sorted(TREES), default="sklearn",
-                    help="the scorer's trees (the shipped pack: sklearn; lightgbm: measured, not shipped, see fit_lightgbm)")
+                    help="the scorer's trees (the shipped pack: sklearn; lightgbm, rank: measured, not shipped, see fit_lightgbm, "
+                         "fit_lightgbm_rank)")
     ap.add_argument("--metrics", type=Path, default=None,
                     help="with --final: a JSON file of the train-only model's dev numbers to put in the manifest "
                          "(models/coder/dev_metrics.json, measured by bench/codiesp.py with the current rules)")
@@ -364,9 +430,9 @@ def main(argv=None) -> int:
         X = np.vstack(X_parts)
         y = np.concatenate(y_parts)
         fit, export = TREES[args.trees]
-        gbm = fit(X, y, seed=seed)
+        gbm = fit(X, y, seed=seed, groups=note_groups(metas))
         member = export(gbm)
-        assert np.allclose(cm.TreeScorer(member).score(X[:2000]), gbm.predict_proba(X[:2000])[:, 1], atol=1e-6)
+        assert np.allclose(cm.TreeScorer(member).score(X[:2000]), predict_calibrated(gbm, X[:2000]), atol=1e-6)
         members.append(member)
     scorer_json = {**average_scorers(members), "max_candidates": args.max_candidates}
     if len(seeds) > 1:
