@@ -2488,6 +2488,15 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("OPERATION: Graft replacement of type 4 thoracoabdominal aneurysm from T10 to the bifurcation of the aorta, "
      "utilizing left heart bypass.\n", set(), {"I25.3"}),
     ("ASSESSMENT:\n1. Left ventricular aneurysm after an anterior myocardial infarction.\n", {"I25.3"}, set()),
+    # an obstetric code needs a pregnancy in the note; an allergy coded by its kind; 'might be' is uncertain
+    ("PREOPERATIVE DIAGNOSIS: Uterine fibroid.\nPROCEDURE: Total abdominal hysterectomy. A second degree laceration of "
+     "the skin was repaired. During dissection, a laceration of the bladder inadvertently occurred.\n", {"D25.9"},
+     {"O70.1", "O71.81", "O71.5", "O71.89"}),
+    ("ASSESSMENT:\n1. Intrauterine pregnancy at 39 weeks, delivered.\n2. Second degree perineal laceration.\n",
+     {"O70.1", "Z3A.39"}, {"T21.22XA", "R10.20"}),
+    ("ASSESSMENT:\n1. Hypersensitivity pneumonitis from exposure to moldy hay, an allergic reaction in the lungs.\n",
+     {"J67.9"}, {"T78.40XA", "X58.XXXA"}),
+    ("We will try a daily medication since it looks like she might be having some allergies.", set(), {"T78.40XA"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -65,7 +65,7 @@ class SafetyRules:
         self.codes: dict[str, dict] = {}
         for prefixes, rule in data.get("codes", {}).items():
             r = dict(rule)
-            for key in ("evidence_requires", "sentence_requires", "sentence_forbids", "not_around"):
+            for key in ("evidence_requires", "sentence_requires", "sentence_forbids", "not_around", "note_requires"):
                 if key in r:
                     r[key] = LazyPattern(r[key])
             for prefix in prefixes.split("|"):  # "I71|I72": one rule for several categories
@@ -449,6 +449,9 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
     rx = rule.get("evidence_requires")
     if rx is not None and not rx.search(span.text) and not rx.search(_phrase(text, span.start, span.end)):
         return rule.get("why:evidence_requires") or "the evidence lacks the condition's words"
+    rx = rule.get("note_requires")
+    if rx is not None and not rx.search(text):
+        return rule.get("why:note_requires") or "the note does not support the code"
     if any(k in rule for k in ("sentence_requires", "sentence_forbids", "not_around")):
         a, b = sents.around(span.start, span.end)
         sent = text[a:b]
