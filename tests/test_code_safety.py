@@ -2497,6 +2497,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Hypersensitivity pneumonitis from exposure to moldy hay, an allergic reaction in the lungs.\n",
      {"J67.9"}, {"T78.40XA", "X58.XXXA"}),
     ("We will try a daily medication since it looks like she might be having some allergies.", set(), {"T78.40XA"}),
+    ("ASSESSMENT AND PLAN\n1. Ovarian cancer.\n- The typical approach to treating this stage of cancer is surgery "
+     "followed by chemotherapy.\n2. Cancer of unknown primary ruled out.\n", {"C56.9"}, {"C80.1"}),
+    ("ASSESSMENT:\n1. Acoustic neuroma, right. The tumor is adherent to the brainstem.\n", {"D33.3"},
+     {"D49.9", "D49.6", "D49.2"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
