@@ -513,3 +513,15 @@ def test_a_cue_opening_a_clause_after_a_comma_names_the_cause(text, mention, exp
 ])
 def test_relative_clauses_of_a_relative_and_statements_about_the_literature(text, mention, expected):
     assert status(text, mention).status == expected
+
+
+def test_a_mention_whose_last_word_is_a_backward_cue_is_its_target():
+    """A learned mention can hold its own negation ('pain-free', 'pain free'): the backward cue at its end governs
+    the words before it; a cue in the middle of a mention still does not ('free of' inside no term here)."""
+    for text, mention in (("She is now pain-free.", "pain-free"), ("Her knee is pain free since May.", "pain free")):
+        i = text.index(mention)
+        ctx = classify(text, i, i + len(mention))
+        assert ctx.status == "negated" and ctx.cue is not None and "free" in ctx.cue.text, (text, ctx)
+    text = "Pain in the left knee, free range of motion."
+    i = text.index("Pain in the left knee")
+    assert classify(text, i, i + len("Pain in the left knee")).status == "affirmed"
