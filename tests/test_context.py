@@ -517,7 +517,7 @@ def test_relative_clauses_of_a_relative_and_statements_about_the_literature(text
 
 def test_a_mention_whose_last_word_is_a_backward_cue_is_its_target():
     """A learned mention can hold its own negation ('pain-free', 'pain free'): the backward cue at its end governs
-    the words before it; a cue in the middle of a mention still does not ('free of' inside no term here)."""
+    the words before it; 'free range of motion' after another clause negates nothing."""
     for text, mention in (("She is now pain-free.", "pain-free"), ("Her knee is pain free since May.", "pain free")):
         i = text.index(mention)
         ctx = classify(text, i, i + len(mention))
