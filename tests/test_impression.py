@@ -120,6 +120,12 @@ def test_set_generation_changes_run_time_settings_and_keeps_the_pack_verified(ti
     assert m.gen["normal_wording_k"] == 0 and m.gen["num_beams"] == 2
     man = json.loads((pack / "manifest.json").read_text())
     assert man["recipe"]["generation_updates"][-1] == {"set": {"normal_wording_k": 0, "num_beams": 2}, "note": "test"}
+    res = subprocess.run(cmd[:-4] + ["num_beams=3", "--version", "9.9.1", "--note", "beams"], capture_output=True,
+                         text=True, timeout=60)
+    assert res.returncode == 0, res.stderr[-2000:]
+    man = json.loads((pack / "manifest.json").read_text())
+    assert man["version"] == "9.9.1" and ImpressionModel.from_folder(pack).gen["num_beams"] == 3
+    assert man["recipe"]["generation_updates"][-1] == {"set": {"num_beams": 3}, "note": "beams", "version": "9.9.1"}
     # bad input: a clear error, and the pack is left as it was
     before = (pack / "generation.json").read_bytes()
     for bad, says in ((["normal_wording_k=five"], "JSON value"), (["=5"], "KEY=VALUE")):

@@ -649,9 +649,10 @@ def run(args) -> dict:
     return metrics
 
 
-def set_generation(pack: Path, updates: dict, note: str) -> dict:
+def set_generation(pack: Path, updates: dict, note: str, version: str | None = None) -> dict:
     """Change run-time decoding settings of a built pack (generation.json) without retraining: the manifest's
-    sha256/size of generation.json follow, and the change is recorded under recipe.generation_updates."""
+    sha256/size of generation.json follow, and the change is recorded under recipe.generation_updates (with the
+    pack's new ``version``, when given: what the app decodes has changed)."""
     pack = Path(pack)
     gpath = pack / "generation.json"
     gen = json.loads(gpath.read_text(encoding="utf-8"))
@@ -660,7 +661,10 @@ def set_generation(pack: Path, updates: dict, note: str) -> dict:
 
     def change(m: dict) -> None:
         _refresh_files(m, pack, ["generation.json"])
-        m["recipe"].setdefault("generation_updates", []).append({"set": updates, "note": note})
+        entry = {"set": updates, "note": note}
+        if version:
+            entry["version"] = m["version"] = version
+        m["recipe"].setdefault("generation_updates", []).append(entry)
 
     _update_manifest(pack, change)
     return gen
@@ -760,7 +764,7 @@ def main(argv=None):
     p.add_argument("--final", action="store_true", help="train on train+val (the shipped pack; measure on val with a "
                    "train-only pack first)")
     p.add_argument("--version", default=None, help="pack version written to the manifest (default 1.0.0; with "
-                   "--add-member: the pack's version is kept unless given)")
+                   "--add-member or --set-generation: the pack's version is kept unless given)")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--tiny", action="store_true")
     p.add_argument("--no-retrieval", action="store_true")
@@ -796,7 +800,7 @@ def main(argv=None):
                 p.error(f"--set-generation {kv!r}: expected KEY=VALUE")
         if not (Path(args.out) / "generation.json").is_file() or not (Path(args.out) / "manifest.json").is_file():
             p.error(f"--out {args.out}: not a built impression pack (generation.json and manifest.json needed)")
-        return set_generation(Path(args.out), updates, args.note)
+        return set_generation(Path(args.out), updates, args.note, args.version)
     if args.add_member:
         try:
             return add_member(Path(args.out), Path(args.add_member), args.note, args.version)
