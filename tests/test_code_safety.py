@@ -2501,6 +2501,9 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      "followed by chemotherapy.\n2. Cancer of unknown primary ruled out.\n", {"C56.9"}, {"C80.1"}),
     ("ASSESSMENT:\n1. Acoustic neuroma, right. The tumor is adherent to the brainstem.\n", {"D33.3"},
      {"D49.9", "D49.6", "D49.2"}),
+    # two site words inside one mention: the finger of the hand is the finger
+    ("IMPRESSION\nRight hand index finger contusion at the tip of the finger.\n", {"S60.021A"},
+     {"S60.221A", "S60.229A"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

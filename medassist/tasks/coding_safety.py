@@ -368,6 +368,7 @@ def code_numbers(code: str) -> tuple:
 
 
 _COORDINATED_PAIR = re.compile(r"\s+(?:and|or|&)\s+", re.IGNORECASE)
+_ONE_WORD_APART = re.compile(r"\s+(?:[a-z]+\s+)?", re.IGNORECASE)
 
 
 def number_problem(code: str, text: str, start: int, end: int, sent: tuple[int, int]) -> str | None:
@@ -390,7 +391,10 @@ def number_problem(code: str, text: str, start: int, end: int, sent: tuple[int, 
                 joined = (best is not None and gap == best[0] and got == value
                           and _COORDINATED_PAIR.fullmatch(text, *((best[4], m.start()) if best[4] <= m.start()
                                                                   else (m.end(), best[3]))) is not None)
-                if gap <= r.number_gap and (best is None or gap < best[0] or joined):
+                # (two inside the mention, one word apart at most: "right hand index finger contusion" names the finger)
+                inside = (best is not None and gap == 0 == best[0] and got == value != best[1]
+                          and _ONE_WORD_APART.fullmatch(text, best[4], m.start()) is not None)
+                if gap <= r.number_gap and (best is None or gap < best[0] or joined or inside):
                     best = (gap, got, m.group(0), m.start(), m.end())
         if best is None:
             if required:
