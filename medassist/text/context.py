@@ -286,8 +286,11 @@ class ContextRules:
     def classify_in(self, text: str, sent_start: int, sent_end: int, start: int, end: int, section: str | None) -> Context:
         cues = [c for c in self.cues(text, sent_start, sent_end) if c.rule.direction != "PSEUDO"]
         for c in cues:
-            if c.rule.direction == "BACKWARD" and start < c.start < end <= c.end:
-                end = c.start  # "pain-free", "pain free": a mention whose last word is a backward cue is its target
+            if (c.rule.direction == "BACKWARD" and start < c.start < end <= c.end
+                    and not _CLAUSE_MARK.search(text, start, c.start)):
+                # "pain-free", "pain free": a mention whose last word is a backward cue is its target (not across a
+                # comma: the diagnosis line "Acute kidney injury, resolved" is read whole by the letter and summary)
+                end = c.start
         cues = [c for c in cues if c.end <= start or c.start >= end]  # a cue inside the mention is not a cue for it
         terms = [c for c in cues if c.rule.direction == "TERMINATE"]
         hits: list[tuple[str, Cue | None]] = []
@@ -389,6 +392,7 @@ _LIST_ITEM = re.compile(r"\s*(?:(?:and|or|nor)\s+)?(?:any\s+)?[\w/'-]+(?:\s+[\w/
 _NAMES_WHAT_FOLLOWS = ("POSSIBLE_EXISTENCE", "NEGATED_EXISTENCE")
 #: "and" / "or" just before a cue: it qualifies the item it opens, not the one before
 _COORDINATED = re.compile(r"\b(?:and|or)[ \t]+$", re.IGNORECASE)
+_CLAUSE_MARK = re.compile(r"[,;:()]")
 _WORD_AFTER = re.compile(r"[ \t]+(?:to be[ \t]+|due to[ \t]+|from[ \t]+|secondary to[ \t]+)?[A-Za-z]")
 
 
