@@ -2501,6 +2501,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      "followed by chemotherapy.\n2. Cancer of unknown primary ruled out.\n", {"C56.9"}, {"C80.1"}),
     ("ASSESSMENT:\n1. Acoustic neuroma, right. The tumor is adherent to the brainstem.\n", {"D33.3"},
      {"D49.9", "D49.6", "D49.2"}),
+    # lupus is systemic lupus to a US clinician, and never also discoid; several lung nodules are not a solitary one
+    ("ASSESSMENT:\n1. Lupus.\n", {"M32.9"}, {"L93.0"}),
+    ("ASSESSMENT:\n1. Systemic lupus erythematosus.\n", {"M32.9"}, {"L93.0"}),
+    ("ASSESSMENT:\n1. Discoid lupus erythematosus of the face.\n", {"L93.0"}, {"M32.9"}),
+    ("ASSESSMENT:\n1. Multiple bilateral lung nodules.\n", {"R91.8"}, {"R91.1"}),
+    ("ASSESSMENT:\n1. Pulmonary nodules, stable.\n", {"R91.8"}, {"R91.1"}),
+    ("ASSESSMENT:\n1. Solitary pulmonary nodule.\n", {"R91.1"}, {"R91.8"}),
     # two site words inside one mention: the finger of the hand is the finger
     ("IMPRESSION\nRight hand index finger contusion at the tip of the finger.\n", {"S60.021A"},
      {"S60.221A", "S60.229A"}),
