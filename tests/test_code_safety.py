@@ -2508,6 +2508,12 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Multiple bilateral lung nodules.\n", {"R91.8"}, {"R91.1"}),
     ("ASSESSMENT:\n1. Pulmonary nodules, stable.\n", {"R91.8"}, {"R91.1"}),
     ("ASSESSMENT:\n1. Solitary pulmonary nodule.\n", {"R91.1"}, {"R91.8"}),
+    # an ophthalmology and a hematology visit: the glaucoma stage, dry eye, anemia from blood loss
+    ("ASSESSMENT:\n1. Primary open-angle glaucoma, both eyes, moderate stage.\n2. Severe dry eye.\n",
+     {"H40.1132", "H04.129"}, {"H40.1130", "H40.10X0"}),
+    ("ASSESSMENT:\n1. Open-angle glaucoma, mild.\n", {"H40.10X1"}, {"H40.10X0"}),
+    ("ASSESSMENT:\n1. Iron deficiency anemia due to chronic blood loss.\n", {"D50.0"}, {"D50.9"}),
+    ("ASSESSMENT:\n1. Iron deficiency anemia.\n", {"D50.9"}, {"D50.0"}),
     # two site words inside one mention: the finger of the hand is the finger
     ("IMPRESSION\nRight hand index finger contusion at the tip of the finger.\n", {"S60.021A"},
      {"S60.221A", "S60.229A"}),
