@@ -2514,6 +2514,14 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Open-angle glaucoma, mild.\n", {"H40.10X1"}, {"H40.10X0"}),
     ("ASSESSMENT:\n1. Iron deficiency anemia due to chronic blood loss.\n", {"D50.0"}, {"D50.9"}),
     ("ASSESSMENT:\n1. Iron deficiency anemia.\n", {"D50.9"}, {"D50.0"}),
+    # heart failure by type and acuity
+    ("ASSESSMENT:\n1. Heart failure with reduced ejection fraction, chronic.\n", {"I50.22"}, {"I50.20", "I50.9"}),
+    ("ASSESSMENT:\n1. Acute on chronic systolic heart failure.\n", {"I50.23"}, {"I50.20", "I50.21", "I50.22"}),
+    ("ASSESSMENT:\n1. Chronic diastolic heart failure.\n", {"I50.32"}, {"I50.30", "I50.9"}),
+    ("ASSESSMENT:\n1. HFpEF, compensated.\n", {"I50.30"}, {"I50.9", "I50.20"}),
+    ("ASSESSMENT:\n1. Acute systolic heart failure.\n", {"I50.21"}, {"I50.23"}),
+    ("He has a history of congestive heart failure with reduced ejection fraction, here for follow-up of his chronic "
+     "problems.", {"I50.20"}, {"I50.22", "I50.9"}),
     # two site words inside one mention: the finger of the hand is the finger
     ("IMPRESSION\nRight hand index finger contusion at the tip of the finger.\n", {"S60.021A"},
      {"S60.221A", "S60.229A"}),

@@ -1436,7 +1436,10 @@ def refine(codes: list, doc) -> list:
                 continue
             if _rule_holds(rule, c, text, sents):
                 _unsuggest(c, f"replaced by {'' if index else 'the more specific '}{rule['to']}: {rule['why']}")
-                _promote(codes, rule["to"], c, c.score, c.evidence,
+                # (a target suggested already keeps its own evidence: 'Acute on chronic diastolic heart failure' for
+                # I50.33, not the 'CHF' of the I50.30 that the rule also brings to it)
+                already = any(x.code == rule["to"] and x.suggested and x.evidence for x in codes)
+                _promote(codes, rule["to"], c, c.score, None if already else c.evidence,
                          f"{'the code the Index gives instead of' if index else 'more specific than'} {c.code}: {rule['why']}")
     # 2. combination codes ICD-10-CM presumes
     for rule in r.combinations:
