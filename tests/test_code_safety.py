@@ -2514,6 +2514,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Open-angle glaucoma, mild.\n", {"H40.10X1"}, {"H40.10X0"}),
     ("ASSESSMENT:\n1. Iron deficiency anemia due to chronic blood loss.\n", {"D50.0"}, {"D50.9"}),
     ("ASSESSMENT:\n1. Iron deficiency anemia.\n", {"D50.9"}, {"D50.0"}),
+    # a diabetic foot ulcer's additional code: site, side and depth from its sentence
+    ("ASSESSMENT:\n1. Type 2 diabetes with diabetic foot ulcer, left heel, limited to breakdown of skin.\n",
+     {"E11.621", "L97.421"}, {"L97.509", "E11.9"}),
+    ("ASSESSMENT:\n1. Diabetic foot ulcer of the right great toe with fat layer exposed.\n2. Type 2 diabetes.\n",
+     {"E11.621", "L97.512"}, {"L97.509", "L97.519"}),
+    ("ASSESSMENT:\n1. Type 1 diabetes with a foot ulcer.\n", {"E10.621", "L97.509"}, set()),
+    ("ASSESSMENT:\n1. Type 2 diabetes mellitus without complications.\n", {"E11.9"}, {"L97.509"}),
     # heart failure by type and acuity
     ("ASSESSMENT:\n1. Heart failure with reduced ejection fraction, chronic.\n", {"I50.22"}, {"I50.20", "I50.9"}),
     ("ASSESSMENT:\n1. Acute on chronic systolic heart failure.\n", {"I50.23"}, {"I50.20", "I50.21", "I50.22"}),

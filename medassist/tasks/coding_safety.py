@@ -1464,6 +1464,8 @@ def refine(codes: list, doc) -> list:
             for c in dropped:
                 _unsuggest(c, f"combined into {rule['add']}: {rule['why']}")
             _promote(codes, rule["add"], parts[0], score, ev, f"combination code: {rule['why']}")
+    # 2a. a diabetic foot or skin ulcer's 'use additional code': the site, side and depth the note gives (L97.-)
+    ulcer_site(codes, doc, sents)
     # 2b. HIV: a patient "HIV positive", "positive for HIV", with no AIDS, HIV disease or HIV treatment named, has the
     #     asymptomatic status Z21, not the disease B20 (guideline I.C.1.a.2.d); with them, B20 and not Z21
     b20 = next((c for c in codes if c.suggested and c.code == "B20"), None)
@@ -1725,6 +1727,63 @@ def _trimester(codes: list, text: str, weeks: list[int], span: Span) -> None:
         why = f"the note states {', '.join(str(n) for n in dict.fromkeys(weeks))} weeks of gestation ({tri} trimester)"
         _promote(codes, sib, c, c.score, c.evidence, f"more specific than {c.code}: {why}, '{span.text}'")
         _unsuggest(c, f"replaced by {sib}: {why}")
+
+
+# L97 (non-pressure chronic ulcer of lower limb): 4th character the site, 5th the side, 6th the depth
+_ULCER_SITES = ((re.compile(r"\b(?:heel|midfoot|mid-foot|plantar|sole|arch)\b", re.I), "4"),
+                (re.compile(r"\b(?:ankle|malleol\w*)\b", re.I), "3"),
+                (re.compile(r"\b(?:toes?|hallux|halluces|forefoot|metatarsal\w*|dorsum|dorsal|foot|feet)\b", re.I), "5"),
+                (re.compile(r"\bcalf\b", re.I), "2"),
+                (re.compile(r"\bthigh\b", re.I), "1"),
+                (re.compile(r"\b(?:shin|pretibial|lower leg|leg)\b", re.I), "8"))
+_ULCER_DEPTHS = ((re.compile(r"breakdown of (?:the )?skin|skin breakdown|partial[- ]thickness", re.I), "1"),
+                 (re.compile(r"fat (?:layer )?exposed|exposed fat|full[- ]thickness|subcutaneous", re.I), "2"),
+                 (re.compile(r"necrosis of (?:the )?muscle|muscle necrosis", re.I), "3"),
+                 (re.compile(r"necrosis of (?:the )?bone|bone necrosis|osteomyelitis", re.I), "4"),
+                 (re.compile(r"muscle involvement without (?:evidence of )?necrosis", re.I), "5"),
+                 (re.compile(r"bone involvement without (?:evidence of )?necrosis", re.I), "6"))
+_ULCER_WORD = re.compile(r"\bulcer\w*", re.I)
+_LIST_NUMBER = re.compile(r"[\s\u2022*\-#>]*(?:\d+[.)]\s*)?")
+
+
+def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
+    """A suggested diabetic foot ulcer (E08-E13 .621) or other skin ulcer of a leg (.622) asks, in the tabular, for an
+    additional code of the ulcer's site and depth (L97.-): the sentence of the ulcer gives the site (heel and midfoot,
+    ankle, other part of the foot, calf, thigh, other part of the lower leg), the side (right, left) and the depth
+    (limited to breakdown of skin, fat layer exposed, necrosis of muscle or bone, ...); what it does not give is
+    'unspecified'. The code is suggested beside the diabetes code, and an L97 code suggested from the same words
+    with less detail gives way to it."""
+    base = next((c for c in codes if c.suggested and re.match(r"E(?:08|09|10|11|13)\.62[12]$", c.code)), None)
+    if base is None:
+        return
+    text = doc.text
+    for e in base.evidence:
+        a, b = sents.around(e.start, e.end)
+        m = _ULCER_WORD.search(text, a, b)
+        if m is None:
+            continue
+        sent = text[a:b]
+        site = next((d for rx, d in _ULCER_SITES if rx.search(sent)), None)
+        if site is None:
+            site = "5" if base.code.endswith("621") else "9"  # a foot ulcer NOS: 'other part of foot'
+        if base.code.endswith("621") and site not in "345":
+            site = "5"
+        left, right = re.search(r"\bleft\b", sent, re.I), re.search(r"\bright\b", sent, re.I)
+        side = "1" if right and not left else "2" if left and not right else "9"
+        depth = next((d for rx, d in _ULCER_DEPTHS if rx.search(sent)), "9")
+        code = f"L97.{site}{side}{depth}" if site != "9" else f"L97.9{side}{depth}"
+        if icd10.lookup(code) is None:
+            return
+        bm = _LIST_NUMBER.match(text, a, b)  # (the evidence: the sentence without its list number and final stop)
+        a = bm.end() if bm is not None and bm.end() < e.start else a
+        while b > a and text[b - 1] in " .;\n":
+            b -= 1
+        for c in codes:
+            if c.suggested and c.code.startswith("L97") and c.code != code:
+                _unsuggest(c, f"the ulcer the note describes is {code}")
+        _promote(codes, code, base, base.score, [Span.of(text, a, b)],
+                 f"use additional code of {base.code}: the ulcer's site, side and depth in its sentence")
+        return
 
 
 def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
