@@ -2521,6 +2521,17 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"E11.621", "L97.512"}, {"L97.509", "L97.519"}),
     ("ASSESSMENT:\n1. Type 1 diabetes with a foot ulcer.\n", {"E10.621", "L97.509"}, set()),
     ("ASSESSMENT:\n1. Type 2 diabetes mellitus without complications.\n", {"E11.9"}, {"L97.509"}),
+    # oncology sites and receptor status, a first pregnancy, withdrawal, an annual exam that found something
+    ("ASSESSMENT:\n1. Breast cancer, left, upper outer quadrant, estrogen receptor positive.\n", {"C50.412", "Z17.0"},
+     {"C50.912", "C50.919", "Z17.1"}),
+    ("ASSESSMENT:\n1. Right breast cancer, lower inner quadrant, triple negative.\n", {"C50.311", "Z17.1"},
+     {"C50.911", "Z17.0"}),
+    ("ASSESSMENT:\n1. Non-small cell lung cancer of the right upper lobe.\n", {"C34.11"}, {"C34.91", "C34.90"}),
+    ("ASSESSMENT:\n1. Supervision of normal first pregnancy, first trimester.\n", {"Z34.01"}, {"Z34.81"}),
+    ("ASSESSMENT:\n1. Alcohol withdrawal.\n", {"F10.939"}, set()),
+    ("ASSESSMENT:\n1. Closed fracture of the distal radius, left.\n", {"S52.502A"}, {"S52.92XA"}),
+    ("ASSESSMENT:\n1. Routine adult physical exam with abnormal findings.\n", {"Z00.01"}, {"Z00.00"}),
+    ("Routine physical and laboratory examination was irrelevant.", set(), {"Z00.00", "Z00.01"}),
     # heart failure by type and acuity
     ("ASSESSMENT:\n1. Heart failure with reduced ejection fraction, chronic.\n", {"I50.22"}, {"I50.20", "I50.9"}),
     ("ASSESSMENT:\n1. Acute on chronic systolic heart failure.\n", {"I50.23"}, {"I50.20", "I50.21", "I50.22"}),
