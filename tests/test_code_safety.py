@@ -2532,6 +2532,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Closed fracture of the distal radius, left.\n", {"S52.502A"}, {"S52.92XA"}),
     ("ASSESSMENT:\n1. Routine adult physical exam with abnormal findings.\n", {"Z00.01"}, {"Z00.00"}),
     ("Routine physical and laboratory examination was irrelevant.", set(), {"Z00.00", "Z00.01"}),
+    # a term's 'without' reaches every item of its list; acute cholecystitis with stones
+    ("ASSESSMENT:\n1. Umbilical hernia without obstruction or gangrene.\n", {"K42.9"}, {"K42.1", "K42.0"}),
+    ("ASSESSMENT:\n1. Inguinal hernia with obstruction, without gangrene.\n", {"K40.30"}, {"K40.40"}),
+    ("ASSESSMENT:\n1. Cholecystitis, acute, with cholelithiasis.\n", {"K80.00"}, {"K80.10"}),
+    ("ASSESSMENT:\n1. Chronic cholecystitis with cholelithiasis.\n", {"K80.10"}, {"K80.00"}),
     # heart failure by type and acuity
     ("ASSESSMENT:\n1. Heart failure with reduced ejection fraction, chronic.\n", {"I50.22"}, {"I50.20", "I50.9"}),
     ("ASSESSMENT:\n1. Acute on chronic systolic heart failure.\n", {"I50.23"}, {"I50.20", "I50.21", "I50.22"}),

@@ -174,7 +174,7 @@ class Lexicon:
                     if term.source.startswith("neoplasm") and not _close(text, spans, toks, order):
                         continue  # "tumor of the left kidney", not "the tumor ... adherent to the brainstem and the nerve"
                     absent = _absent_in(term.text)
-                    if len(spans) > 1 and any(_WITHOUT.search(text, max(start, a - 12), a) and x not in absent
+                    if len(spans) > 1 and any(_WITHOUT.search(text, max(start, a - 60), a) and x not in absent
                                               for x, (a, _) in zip(term.words, spans)):
                         continue  # "nausea without vomiting" is no 'Nausea and vomiting': the note says it is absent
                         # (unless the term says so too: "Concussion without loss of consciousness")
@@ -189,7 +189,9 @@ class Lexicon:
         return out
 
 
-_WITHOUT = re.compile(r"\b(?:without|w/o)\s+$", re.IGNORECASE)
+# "without vomiting", and every item of a list it opens: "without obstruction or gangrene", "w/o fever, chills"
+_WITHOUT = re.compile(r"\b(?:without|w/o)\s+(?:(?:(?!with\b)[\w'-]+\s+){0,1}(?!with\b)[\w'-]+\s*(?:,\s*(?:or\s+|and\s+)?|\s(?:or|and|nor)\s+|/\s*)){0,3}$",
+                      re.IGNORECASE)
 _ABSENT_IN_TERM = re.compile(r"\bwithout\s+((?:(?!of\b|in\b|on\b|at\b|to\b|for\b|with\b|without\b)[A-Za-z0-9'-]+\s*)+)", re.IGNORECASE)
 #: what a note writes before a word it says is absent ("without loss", "no loss", "w/o LOC", "denies loss")
 _ABSENT_CUE = re.compile(r"\b(?:without|w/o|no|denies|denied|negative\s+for|absence\s+of|absent)\s+(?:\w+\s+)?$", re.IGNORECASE)
