@@ -2537,6 +2537,12 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Inguinal hernia with obstruction, without gangrene.\n", {"K40.30"}, {"K40.40"}),
     ("ASSESSMENT:\n1. Cholecystitis, acute, with cholelithiasis.\n", {"K80.00"}, {"K80.10"}),
     ("ASSESSMENT:\n1. Chronic cholecystitis with cholelithiasis.\n", {"K80.10"}, {"K80.00"}),
+    # an uncertain diagnosis written after its symptom, symptoms by their Index wording
+    ("ASSESSMENT:\n1. Headache, probably tension type.\n", {"R51.9"}, {"G44.209"}),
+    ("ASSESSMENT:\n1. Weight gain.\n2. Fatigue.\n", {"R63.5", "R53.83"}, set()),
+    ("ASSESSMENT:\n1. Hematochezia.\n", {"K92.1"}, set()),
+    ("ASSESSMENT:\n1. Lymphadenopathy of the neck.\n", {"R59.0"}, {"R59.9"}),
+    ("ASSESSMENT:\n1. Generalized lymphadenopathy.\n", {"R59.1"}, {"R59.0"}),
     # heart failure by type and acuity
     ("ASSESSMENT:\n1. Heart failure with reduced ejection fraction, chronic.\n", {"I50.22"}, {"I50.20", "I50.9"}),
     ("ASSESSMENT:\n1. Acute on chronic systolic heart failure.\n", {"I50.23"}, {"I50.20", "I50.21", "I50.22"}),

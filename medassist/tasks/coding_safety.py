@@ -1088,13 +1088,25 @@ def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule:
             break
 
 
+_TERM_HEAD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*\W*$")
+_TERM_ABSENT = re.compile(r"[\s,;]+(?:without|w/o|no|not)\b", re.IGNORECASE)
+
+
 def _affirmed_mention(code: str, doc, e, sents, classify, also=()) -> bool:
     """Evidence ``e`` is a mention of ``code`` and the note states it (and the stretches ``also``: a term's own
     words) as the patient's, now."""
     if evidence_problem(code, doc, e, sents) is not None:
         return False
+    # (a term's words spread over the line hold the cue between them: "Headache, probably tension type" is judged
+    # at the term's last word too, as the coder judges a mention, so the 'probably' counts)
+    heads = []
+    for a, b in also:
+        w = _TERM_ABSENT.search(doc.text, a, b)  # (what a term says is absent is no cue: "Concussion, no LOC")
+        m = _TERM_HEAD.search(doc.text, a, w.start() if w is not None else b)
+        if m is not None and m.start() > a:
+            heads.append((m.start(), m.start() + len(m.group().rstrip())))
     try:
-        return all(classify(doc, a, b).status == "affirmed" for a, b in [(e.start, e.end), *also])
+        return all(classify(doc, a, b).status == "affirmed" for a, b in [(e.start, e.end), *also, *heads])
     except Exception:  # pragma: no cover - context must not break coding
         return False
 
