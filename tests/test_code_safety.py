@@ -2543,6 +2543,12 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Hematochezia.\n", {"K92.1"}, set()),
     ("ASSESSMENT:\n1. Lymphadenopathy of the neck.\n", {"R59.0"}, {"R59.9"}),
     ("ASSESSMENT:\n1. Generalized lymphadenopathy.\n", {"R59.1"}, {"R59.0"}),
+    # musculoskeletal wordings: disc degeneration by region, hallux valgus of both feet, prescribed opioids
+    ("ASSESSMENT:\n1. Degenerative disc disease of the lumbar spine.\n", {"M51.369"}, {"R69"}),
+    ("ASSESSMENT:\n1. Hallux valgus, bilateral.\n", {"M20.11", "M20.12"}, {"M20.10"}),
+    ("ASSESSMENT:\n1. Left medial meniscus tear.\n", {"S83.242A"}, {"S83.249A"}),
+    ("ASSESSMENT:\n1. Chronic pain syndrome.\n2. Opioid use, on long-term opioid therapy.\n", {"G89.4", "Z79.891"},
+     {"F11.90"}),
     # heart failure by type and acuity
     ("ASSESSMENT:\n1. Heart failure with reduced ejection fraction, chronic.\n", {"I50.22"}, {"I50.20", "I50.9"}),
     ("ASSESSMENT:\n1. Acute on chronic systolic heart failure.\n", {"I50.23"}, {"I50.20", "I50.21", "I50.22"}),

@@ -403,6 +403,9 @@ def number_problem(code: str, text: str, start: int, end: int, sent: tuple[int, 
         # (a range takes a sub-stage by its number: "stage 3a" is within "stage 1 through stage 4")
         in_range = isinstance(value, tuple) and (best[1] in value or re.sub(r"(?<=\d)[a-z]$", "", str(best[1])) in value)
         if best[1] != value and not in_range:
+            e = icd10.lookup(code)
+            if name == "site" and e is not None and re.search(rf"\b{re.escape(best[2].lower())}\b", e.description.lower()):
+                continue  # the code names the note's word itself: 'Hallux valgus (acquired), right foot'
             shown = f"{value[0]} to {value[-1]}" if isinstance(value, tuple) else value
             return f"{name} disagrees: the note says '{best[2]}', the code is {name} {shown}"
     return None
