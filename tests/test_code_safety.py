@@ -2549,6 +2549,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Left medial meniscus tear.\n", {"S83.242A"}, {"S83.249A"}),
     ("ASSESSMENT:\n1. Chronic pain syndrome.\n2. Opioid use, on long-term opioid therapy.\n", {"G89.4", "Z79.891"},
      {"F11.90"}),
+    # a skin abscess by the site and side its sentence names
+    ("ASSESSMENT:\n1. Skin abscess of the left thigh.\n", {"L02.416"}, {"L02.91", "L02.415"}),
+    ("ASSESSMENT:\n1. Skin abscess, face.\n", {"L02.01"}, {"L02.91"}),
+    ("ASSESSMENT:\n1. Skin abscess.\n", {"L02.91"}, set()),
     # heart failure by type and acuity
     ("ASSESSMENT:\n1. Heart failure with reduced ejection fraction, chronic.\n", {"I50.22"}, {"I50.20", "I50.9"}),
     ("ASSESSMENT:\n1. Acute on chronic systolic heart failure.\n", {"I50.23"}, {"I50.20", "I50.21", "I50.22"}),
