@@ -1091,7 +1091,7 @@ def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule:
             break
 
 
-_TERM_HEAD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*\W*$")
+_TERM_HEAD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*\W*$")  # (a stretch's last word, as coding_model._LAST_WORD)
 _TERM_ABSENT = re.compile(r"[\s,;]+(?:without|w/o|no|not)\b", re.IGNORECASE)
 
 
@@ -1745,18 +1745,20 @@ def _trimester(codes: list, text: str, weeks: list[int], span: Span) -> None:
 
 
 # L97 (non-pressure chronic ulcer of lower limb): 4th character the site, 5th the side, 6th the depth
-_ULCER_SITES = ((re.compile(r"\b(?:heel|midfoot|mid-foot|plantar|sole|arch)\b", re.I), "4"),
-                (re.compile(r"\b(?:ankle|malleol\w*)\b", re.I), "3"),
-                (re.compile(r"\b(?:toes?|hallux|halluces|forefoot|metatarsal\w*|dorsum|dorsal|foot|feet)\b", re.I), "5"),
-                (re.compile(r"\bcalf\b", re.I), "2"),
-                (re.compile(r"\bthigh\b", re.I), "1"),
-                (re.compile(r"\b(?:shin|pretibial|lower leg|leg)\b", re.I), "8"))
-_ULCER_DEPTHS = ((re.compile(r"breakdown of (?:the )?skin|skin breakdown|partial[- ]thickness", re.I), "1"),
-                 (re.compile(r"fat (?:layer )?exposed|exposed fat|full[- ]thickness|subcutaneous", re.I), "2"),
-                 (re.compile(r"necrosis of (?:the )?muscle|muscle necrosis", re.I), "3"),
-                 (re.compile(r"necrosis of (?:the )?bone|bone necrosis|osteomyelitis", re.I), "4"),
-                 (re.compile(r"muscle involvement without (?:evidence of )?necrosis", re.I), "5"),
-                 (re.compile(r"bone involvement without (?:evidence of )?necrosis", re.I), "6"))
+def _digit_table(*pairs: tuple[str, str]) -> tuple:
+    """(words, the code character they give), compiled case-insensitive, tried in order."""
+    return tuple((re.compile(rx, re.IGNORECASE), digit) for rx, digit in pairs)
+
+
+_ULCER_SITES = _digit_table((r"\b(?:heel|midfoot|mid-foot|plantar|sole|arch)\b", "4"), (r"\b(?:ankle|malleol\w*)\b", "3"),
+                            (r"\b(?:toes?|hallux|halluces|forefoot|metatarsal\w*|dorsum|dorsal|foot|feet)\b", "5"),
+                            (r"\bcalf\b", "2"), (r"\bthigh\b", "1"), (r"\b(?:shin|pretibial|lower leg|leg)\b", "8"))
+_ULCER_DEPTHS = _digit_table((r"breakdown of (?:the )?skin|skin breakdown|partial[- ]thickness", "1"),
+                             (r"fat (?:layer )?exposed|exposed fat|full[- ]thickness|subcutaneous", "2"),
+                             (r"necrosis of (?:the )?muscle|muscle necrosis", "3"),
+                             (r"necrosis of (?:the )?bone|bone necrosis|osteomyelitis", "4"),
+                             (r"muscle involvement without (?:evidence of )?necrosis", "5"),
+                             (r"bone involvement without (?:evidence of )?necrosis", "6"))
 _ULCER_WORD = re.compile(r"\bulcer\w*", re.I)
 _LIST_NUMBER = re.compile(r"[\s\u2022*\-#>]*(?:\d+[.)]\s*)?")
 
@@ -1784,13 +1786,13 @@ def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
         if base.code.endswith("621") and site not in "345":
             site = "5"
         left, right = re.search(r"\bleft\b", sent, re.I), re.search(r"\bright\b", sent, re.I)
-        side = "1" if right and not left else "2" if left and not right else "9"
+        side = "1" if right and not left else "2" if left and not right else "0"  # (0: unspecified side)
         depth = next((d for rx, d in _ULCER_DEPTHS if rx.search(sent)), "9")
-        code = f"L97.{site}{side}{depth}" if site != "9" else f"L97.9{side}{depth}"
+        code = f"L97.{site}{side}{depth}"
         if icd10.lookup(code) is None:
             return
         bm = _LIST_NUMBER.match(text, a, b)  # (the evidence: the sentence without its list number and final stop)
-        a = bm.end() if bm is not None and bm.end() < e.start else a
+        a = bm.end() if bm is not None and bm.end() <= e.start else a
         while b > a and text[b - 1] in " .;\n":
             b -= 1
         for c in codes:
