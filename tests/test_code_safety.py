@@ -2520,6 +2520,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Diabetic foot ulcer of the right great toe with fat layer exposed.\n2. Type 2 diabetes.\n",
      {"E11.621", "L97.512"}, {"L97.509", "L97.519"}),
     ("ASSESSMENT:\n1. Type 1 diabetes with a foot ulcer.\n", {"E10.621", "L97.509"}, set()),
+    ("ASSESSMENT:\n1. Type 2 diabetes with skin ulcer of the left calf, fat layer exposed.\n", {"E11.622", "L97.222"},
+     {"E11.9", "L98.499"}),
+    ("ASSESSMENT:\n1. Type 2 diabetes with skin ulcer of the leg.\n", {"E11.622", "L97.909"}, {"E11.9", "L98.499"}),
+    ("ASSESSMENT:\n1. Type 2 diabetes.\n2. Pressure ulcer of the sacrum, stage 2.\n", {"E11.9", "L89.152"},
+     {"E11.622", "E11.621"}),
     ("ASSESSMENT:\n1. Type 2 diabetes mellitus without complications.\n", {"E11.9"}, {"L97.509"}),
     # oncology sites and receptor status, a first pregnancy, withdrawal, an annual exam that found something
     ("ASSESSMENT:\n1. Breast cancer, left, upper outer quadrant, estrogen receptor positive.\n", {"C50.412", "Z17.0"},

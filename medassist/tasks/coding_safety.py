@@ -1752,7 +1752,8 @@ def _digit_table(*pairs: tuple[str, str]) -> tuple:
 
 _ULCER_SITES = _digit_table((r"\b(?:heel|midfoot|mid-foot|plantar|sole|arch)\b", "4"), (r"\b(?:ankle|malleol\w*)\b", "3"),
                             (r"\b(?:toes?|hallux|halluces|forefoot|metatarsal\w*|dorsum|dorsal|foot|feet)\b", "5"),
-                            (r"\bcalf\b", "2"), (r"\bthigh\b", "1"), (r"\b(?:shin|pretibial|lower leg|leg)\b", "8"))
+                            (r"\bcalf\b", "2"), (r"\bthigh\b", "1"), (r"\b(?:shin|pretibial)\b", "8"),
+                            (r"\b(?:lower leg|legs?|lower (?:limb|extremit\w+))\b", "9"))
 _ULCER_DEPTHS = _digit_table((r"breakdown of (?:the )?skin|skin breakdown|partial[- ]thickness", "1"),
                              (r"fat (?:layer )?exposed|exposed fat|full[- ]thickness|subcutaneous", "2"),
                              (r"necrosis of (?:the )?muscle|muscle necrosis", "3"),
@@ -1760,13 +1761,14 @@ _ULCER_DEPTHS = _digit_table((r"breakdown of (?:the )?skin|skin breakdown|partia
                              (r"muscle involvement without (?:evidence of )?necrosis", "5"),
                              (r"bone involvement without (?:evidence of )?necrosis", "6"))
 _ULCER_WORD = re.compile(r"\bulcer\w*", re.I)
+_ULCER_LEG = re.compile(r"\b(?:legs?|lower (?:limb|extremit\w+))\b", re.I)
 _LIST_NUMBER = re.compile(r"[\s\u2022*\-#>]*(?:\d+[.)]\s*)?")
 
 
 def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
     """A suggested diabetic foot ulcer (E08-E13 .621) or other skin ulcer of a leg (.622) asks, in the tabular, for an
     additional code of the ulcer's site and depth (L97.-): the sentence of the ulcer gives the site (heel and midfoot,
-    ankle, other part of the foot, calf, thigh, other part of the lower leg), the side (right, left) and the depth
+    ankle, other part of the foot, calf, thigh, shin, the leg unspecified), the side (right, left) and the depth
     (limited to breakdown of skin, fat layer exposed, necrosis of muscle or bone, ...); what it does not give is
     'unspecified'. The code is suggested beside the diabetes code, and an L97 code suggested from the same words
     with less detail gives way to it."""
@@ -1795,8 +1797,9 @@ def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
         a = bm.end() if bm is not None and bm.end() <= e.start else a
         while b > a and text[b - 1] in " .;\n":
             b -= 1
-        for c in codes:
-            if c.suggested and c.code.startswith("L97") and c.code != code:
+        leg = site in "1238" or site == "9" and _ULCER_LEG.search(sent) is not None
+        for c in codes:  # (a leg's ulcer is L97, not a skin ulcer of 'other sites' L98.4-)
+            if c.suggested and c.code != code and (c.code.startswith("L97") or leg and c.code.startswith("L98.4")):
                 _unsuggest(c, f"the ulcer the note describes is {code}")
         _promote(codes, code, base, base.score, [Span.of(text, a, b)],
                  f"use additional code of {base.code}: the ulcer's site, side and depth in its sentence")
