@@ -2554,6 +2554,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Left medial meniscus tear.\n", {"S83.242A"}, {"S83.249A"}),
     ("ASSESSMENT:\n1. Chronic pain syndrome.\n2. Opioid use, on long-term opioid therapy.\n", {"G89.4", "Z79.891"},
      {"F11.90"}),
+    # an eyelid code by the lid the sentence names
+    ("ASSESSMENT:\n1. Hordeolum of the left upper eyelid.\n", {"H00.014"}, {"H00.016"}),
+    ("ASSESSMENT:\n1. Dermatochalasis of both upper eyelids.\n", {"H02.831", "H02.834"}, {"H02.839", "H02.833"}),
+    ("ASSESSMENT:\n1. Blepharitis of the right eye.\n", {"H01.003"}, {"H01.001", "H01.002"}),
     # a skin abscess by the site and side its sentence names
     ("ASSESSMENT:\n1. Skin abscess of the left thigh.\n", {"L02.416"}, {"L02.91", "L02.415"}),
     ("ASSESSMENT:\n1. Skin abscess, face.\n", {"L02.01"}, {"L02.91"}),

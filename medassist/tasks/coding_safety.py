@@ -1349,6 +1349,33 @@ def name_the_side(codes: list, doc, sents: _Sentences) -> None:
         _unsuggest(c, f"replaced by {' and '.join(sibs)}: the note names the {side} side" + ("s" if len(sibs) > 1 else ""))
 
 
+_EYELID = {"upper": re.compile(r"\bupper\s+(?:eye)?lids?\b|\b(?:eye)?lids?,?\s+upper\b|\bupper\b", re.I),
+           "lower": re.compile(r"\blower\s+(?:eye)?lids?\b|\b(?:eye)?lids?,?\s+lower\b|\blower\b", re.I)}
+_UNSPECIFIED_LID = re.compile(r"\b(right|left) eye, unspecified eyelid$", re.I)
+
+
+def name_the_eyelid(codes: list, doc, sents: _Sentences) -> None:
+    """An eyelid code of one eye's 'unspecified eyelid' (hordeolum, chalazion, blepharitis, dermatochalasis...) whose
+    sentence says upper or lower lid gets that lid's code: "Hordeolum of the left upper eyelid" is H00.014."""
+    text = doc.text
+    for c in list(codes):
+        m = _UNSPECIFIED_LID.search(c.description) if c.suggested and c.evidence else None
+        if m is None:
+            continue
+        a, b = sents.around(c.evidence[0].start, c.evidence[0].end)
+        found = [lid for lid, rx in _EYELID.items() if rx.search(text, a, b)]
+        if len(found) != 1:
+            continue
+        want = (c.description[:m.start()] + f"{m.group(1)} {found[0]} eyelid").lower()
+        parent = icd10.lookup(c.code[:-1])
+        sib = next((k for k in (icd10.children(parent.code) if parent else ())
+                    if (icd10.lookup(k) is not None and icd10.lookup(k).description.lower() == want)), None)
+        if sib is None:
+            continue
+        _promote(codes, sib, c, c.score, c.evidence, f"the eyelid the note names: {found[0]} ({c.code} is the unspecified eyelid)")
+        _unsuggest(c, f"replaced by {sib}: the note names the {found[0]} eyelid")
+
+
 def one_side_or_both(codes: list, doc) -> None:
     """A suggested "unilateral" code whose every mention says "bilateral" (or lies in the mention of the suggested
     bilateral code of its category) is that bilateral condition once more: "Bilateral inguinal hernia" is K40.20, not
@@ -1427,6 +1454,7 @@ def refine(codes: list, doc) -> list:
     current_beats_history(codes)
     stroke_sequelae(codes, doc, sents)
     name_the_side(codes, doc, sents)
+    name_the_eyelid(codes, doc, sents)
     one_side_or_both(codes, doc)
     add_companions(codes, doc)
     external_cause(codes, doc, sents)
