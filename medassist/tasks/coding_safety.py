@@ -1147,6 +1147,8 @@ def add_companions(codes: list, doc) -> None:
                                                                               else when)), None)
             if base is None:
                 continue
+        if rule.get("unless") and any(c.suggested and c.code.startswith(tuple(rule["unless"])) for c in codes):
+            continue  # (a code the note already has says it: the sepsis a septic shock is coded after)
         allowed = set(rule.get("statuses", ("affirmed",)))
         not_in = set(rule.get("not_in_sections", ()))
         for m in rule["note_matches"].finditer(text):
