@@ -2567,6 +2567,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"K25.9", "K26.9"}),
     ("DISCHARGE DIAGNOSES:\n1. Delirium due to urinary tract infection.\n2. Dementia.\n", {"F05", "N39.0", "F03.90"},
      {"R41.0"}),
+    # obesity of a pregnant patient: the obstetric code first, by trimester, and no incidental pregnant state
+    ("ASSESSMENT:\n1. Obesity in pregnancy, second trimester.\n", {"O99.212", "E66.9"}, {"O99.210", "Z33.1"}),
+    ("ASSESSMENT:\n1. Obesity in pregnancy.\n", {"O99.210", "E66.9"}, {"Z33.1"}),
+    ("ASSESSMENT:\n1. Obesity.\n", {"E66.9"}, {"O99.210"}),
     # an eyelid code by the lid the sentence names
     ("ASSESSMENT:\n1. Hordeolum of the left upper eyelid.\n", {"H00.014"}, {"H00.016"}),
     ("ASSESSMENT:\n1. Dermatochalasis of both upper eyelids.\n", {"H02.831", "H02.834"}, {"H02.839", "H02.833"}),
