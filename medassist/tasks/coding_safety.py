@@ -1091,13 +1091,14 @@ def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule:
             break
 
 
-_TERM_HEAD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*\W*$")  # (a stretch's last word, as coding_model._LAST_WORD)
 _TERM_ABSENT = re.compile(r"[\s,;]+(?:without|w/o|no|not)\b", re.IGNORECASE)
 
 
 def _affirmed_mention(code: str, doc, e, sents, classify, also=()) -> bool:
     """Evidence ``e`` is a mention of ``code`` and the note states it (and the stretches ``also``: a term's own
     words) as the patient's, now."""
+    from .coding_model import _LAST_WORD
+
     if evidence_problem(code, doc, e, sents) is not None:
         return False
     # (a term's words spread over the line hold the cue between them: "Headache, probably tension type" is judged
@@ -1105,7 +1106,7 @@ def _affirmed_mention(code: str, doc, e, sents, classify, also=()) -> bool:
     heads = []
     for a, b in also:
         w = _TERM_ABSENT.search(doc.text, a, b)  # (what a term says is absent is no cue: "Concussion, no LOC")
-        m = _TERM_HEAD.search(doc.text, a, w.start() if w is not None else b)
+        m = _LAST_WORD.search(doc.text, a, w.start() if w is not None else b)  # (judged there, as the coder does)
         if m is not None and m.start() > a:
             heads.append((m.start(), m.start() + len(m.group().rstrip())))
     try:
@@ -1792,7 +1793,6 @@ _ULCER_DEPTHS = _digit_table((r"breakdown of (?:the )?skin|skin breakdown|partia
                              (r"bone involvement without (?:evidence of )?necrosis", "6"))
 _ULCER_WORD = re.compile(r"\bulcer\w*", re.I)
 _ULCER_LEG = re.compile(r"\b(?:legs?|lower (?:limb|extremit\w+))\b", re.I)
-_LIST_NUMBER = re.compile(r"[\s\u2022*\-#>]*(?:\d+[.)]\s*)?")
 
 
 def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
@@ -1823,8 +1823,8 @@ def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
         code = f"L97.{site}{side}{depth}"
         if icd10.lookup(code) is None:
             return
-        bm = _LIST_NUMBER.match(text, a, b)  # (the evidence: the sentence without its list number and final stop)
-        a = bm.end() if bm is not None and bm.end() <= e.start else a
+        lead = _BULLET.match(text[a:b]).end()  # (the evidence: the sentence without its list number and final stop)
+        a = a + lead if a + lead <= e.start else a
         while b > a and text[b - 1] in " .;\n":
             b -= 1
         leg = site in "1238" or site == "9" and _ULCER_LEG.search(sent) is not None
