@@ -2579,6 +2579,35 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Skin abscess of the left thigh.\n", {"L02.416"}, {"L02.91", "L02.415"}),
     ("ASSESSMENT:\n1. Skin abscess, face.\n", {"L02.01"}, {"L02.91"}),
     ("ASSESSMENT:\n1. Skin abscess.\n", {"L02.91"}, set()),
+    # ... written without 'skin', the site before or after the word (a facial space abscess of a tooth is no skin one)
+    ("ASSESSMENT:\n1. Abscess of the right axilla.\n", {"L02.411"}, {"L02.91", "L02.412"}),
+    ("ASSESSMENT:\n1. Right axillary abscess.\n", {"L02.411"}, {"L02.91", "L02.412"}),
+    ("ASSESSMENT:\n1. Left thigh abscess, incised and drained.\n", {"L02.416"}, {"L02.91", "L02.415"}),
+    ("ASSESSMENT:\n1. Left buttock abscess.\n", {"L02.31"}, {"L02.91"}),
+    ("ASSESSMENT:\n1. Peritonsillar abscess.\n2. Perianal abscess.\n", {"J36", "K61.0"}, {"L02.91", "L02.01"}),
+    ("drainage of the facial abscess from the necrotic teeth\n", set(), {"L02.01", "L02.91"}),
+    # a line of more than 8 words whose small words make it long: the term says all of it
+    ("ASSESSMENT:\n1. Varicose veins of the left lower extremity with pain.\n", {"I83.812"}, {"R52", "I83.90"}),
+    ("ASSESSMENT:\n1. Adenocarcinoma of the left lower lobe of the lung.\n", {"C34.32"}, {"C34.90", "C34.30"}),
+    # an everyday term for an "Other ..." code, the side written before it
+    ("ASSESSMENT:\n1. Right knee medial meniscus tear.\n", {"S83.241A"}, {"S83.206A", "S83.209A"}),
+    ("ASSESSMENT:\n1. Routine adult physical exam without abnormal findings.\n", {"Z00.00"}, {"Z00.01"}),
+    # what a term says is not mentioned is nothing the note must write ("Internal hemorrhoids, without mention of
+    # degree")
+    ("ASSESSMENT:\n1. Internal hemorrhoids.\n", {"K64.8"}, {"K64.9"}),
+    # a word the note says is not so is no term's word: "not in remission", "not displaced"
+    ("ASSESSMENT:\n1. Multiple myeloma not in remission.\n", {"C90.00"}, {"C90.01"}),
+    ("ASSESSMENT:\n1. Fracture of the right radius, not displaced.\n", {"S52.91XA"}, set()),
+    ("ASSESSMENT:\n1. Closed displaced Colles fracture of the left radius.\n", {"S52.532A"}, {"S52.92XA"}),
+    ("ASSESSMENT:\n1. Posttraumatic stress disorder, chronic.\n", {"F43.12"}, {"F43.10", "M84.30XA"}),
+    ("ASSESSMENT:\n1. Cervical strain.\n2. Melanoma of the back.\n", {"S16.1XXA", "C43.59"}, {"C43.9"}),
+    # poison ivy is allergic contact dermatitis due to plants; a lipoma by its region and side; a cold sore
+    ("ASSESSMENT:\n1. Contact dermatitis due to poison ivy.\n", {"L23.7"}, {"L25.9", "L30.9"}),
+    ("ASSESSMENT:\n1. Allergic contact dermatitis from poison oak on both arms.\n", {"L23.7"}, {"L23.9", "L30.9"}),
+    ("ASSESSMENT:\n1. Lipoma of the back.\n2. Lipoma of the right thigh.\n", {"D17.1", "D17.23"},
+     {"D17.9", "D17.20", "D17.24"}),
+    ("ASSESSMENT:\n1. Left forearm lipoma.\n", {"D17.22"}, {"D17.9", "D17.20", "D17.21"}),
+    ("ASSESSMENT:\n1. Cold sore.\n", {"B00.1"}, set()),
     # heart failure by type and acuity
     ("ASSESSMENT:\n1. Heart failure with reduced ejection fraction, chronic.\n", {"I50.22"}, {"I50.20", "I50.9"}),
     ("ASSESSMENT:\n1. Acute on chronic systolic heart failure.\n", {"I50.23"}, {"I50.20", "I50.21", "I50.22"}),

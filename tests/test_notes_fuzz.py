@@ -91,7 +91,18 @@ def test_classify_any_span(text, data):
     assert c.status in STATUSES
     if c.cue is not None:
         assert doc.text[c.cue.start : c.cue.end] == c.cue.text
-        assert c.cue.end <= start or c.cue.start >= end
+        # outside the span, or a backward cue that is the span's own last word ("pain free": free)
+        assert c.cue.end <= start or c.cue.start >= end or (start < c.cue.start and c.cue.end == end)
+
+
+def test_a_cue_is_never_part_of_a_word_the_span_cuts():
+    doc = document_from_text("<NONE")  # (found by the test above: the span "<N" ends inside the cue "NONE")
+    c = classify(doc, 0, 2)
+    assert c.cue is None or c.cue.end <= 0 or c.cue.start >= 2 or c.cue.end == 2
+    doc = document_from_text("Chest pain free since Monday.")
+    i = doc.text.index("pain free")
+    c = classify(doc, i, i + len("pain free"))
+    assert c.status == "negated" and c.cue is not None and c.cue.text.strip().lower() == "free"
 
 
 def test_fuzz_helpers_catch_a_bad_span():

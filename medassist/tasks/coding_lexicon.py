@@ -178,7 +178,13 @@ class Lexicon:
                                               for x, (a, _) in zip(term.words, spans)):
                         continue  # "nausea without vomiting" is no 'Nausea and vomiting': the note says it is absent
                         # (unless the term says so too: "Concussion without loss of consciousness")
-                    if absent and any(x in absent and not _ABSENT_CUE.search(text, max(start, a - 16), a)
+                    if (len(spans) > 1 and " not " not in f" {term.text.lower()} "
+                            and any(a > spans_first and _NOT_BEFORE.search(text, max(start, a - 12), a)
+                                    for spans_first in (min(x for x, _ in spans),) for a, _ in spans)):
+                        continue  # "Multiple myeloma not in remission" is no 'Multiple myeloma in remission', "Fracture,
+                        # not displaced" no displaced fracture: a word after the condition's first that the note says
+                        # is not so (unless the term says 'not' too: "Migraine without aura, not intractable")
+                    if absent and any(x in absent and not _ABSENT_CUE.search(text, max(start, a - 30), a)
                                       for x, (a, _) in zip(term.words, spans)):
                         continue  # and a term that says a word is absent needs the note to say so: "Concussion with
                         # brief loss of consciousness" is not 'Concussion without loss of consciousness'
@@ -193,6 +199,8 @@ class Lexicon:
 _WITHOUT = re.compile(r"\b(?:without|w/o)\s+(?:(?:(?!with\b)[\w'-]+\s+){0,1}(?!with\b)[\w'-]+\s*(?:,\s*(?:or\s+|and\s+)?|\s(?:or|and|nor)\s+|/\s*)){0,3}$",
                       re.IGNORECASE)
 _ABSENT_IN_TERM = re.compile(r"\bwithout\s+((?:(?!of\b|in\b|on\b|at\b|to\b|for\b|with\b|without\b)[A-Za-z0-9'-]+\s*)+)", re.IGNORECASE)
+#: "not" (or "not in", "not yet in") just before a word of a term
+_NOT_BEFORE = re.compile(r"\bnot\s+(?:yet\s+)?(?:in\s+)?$", re.IGNORECASE)
 #: what a note writes before a word it says is absent ("without loss", "no loss", "w/o LOC", "denies loss")
 _ABSENT_CUE = re.compile(r"\b(?:without|w/o|no|denies|denied|negative\s+for|absence\s+of|absent)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
@@ -411,6 +419,9 @@ def _build() -> Lexicon:
     return lex
 
 
+_WITHOUT_MENTION = re.compile(r",?\s+without mention of\b.*$", re.IGNORECASE)
+
+
 def _compile() -> list[Term]:
     cs = icd10.codeset()
     terms: list[Term] = []
@@ -436,6 +447,9 @@ def _compile() -> list[Term]:
             continue
         incl = list(e.get("i", ())) + list(e.get("inc", ()))
         for text, src in [(e["d"], "desc")] + [(i, "incl") for i in incl]:
+            # ("Internal hemorrhoids, without mention of degree" is internal hemorrhoids whose degree the note does not
+            # give: what is not mentioned is no word the note must write, nor one it must say is absent)
+            text = _WITHOUT_MENTION.sub("", text)
             low = text.lower()
             if src == "desc" and low.startswith(("other ", "other and unspecified")):
                 continue

@@ -760,8 +760,9 @@ def _line_core(body: str) -> int:
 
 
 def _core_words(term) -> frozenset:
-    """A term's words but its side and limb ("Bunion of right foot": bunion)."""
-    return frozenset(w for w in term.words if w not in _SIDE_NORMS and not _SITE.fullmatch(w))
+    """A term's words but its side, limb and small words ("Bunion of right foot": bunion; an everyday term keeps
+    its small words: "fracture of the radius": fracture)."""
+    return frozenset(w for w in term.words if w not in _SIDE_NORMS and w not in STOP and not _SITE.fullmatch(w))
 
 
 _FROM_PAST = "from the historical mention of "
@@ -889,7 +890,8 @@ def promote_assessment(codes: list, doc) -> None:
             # colonoscopy due next year")
             body = _PROBLEM_END.split(body)[0].rstrip(" .:,")
             # (a longer line only when a term says all of it but one word: "Acute on chronic diastolic heart failure")
-            if not body or len(body.split()) > int(rule.get("line_max_words", 8)):
+            # (its small words apart: "Varicose veins of the left lower extremity with pain")
+            if not body or len([w for w in body.lower().split() if w not in STOP]) > int(rule.get("line_max_words", 8)):
                 continue
             i = text.index(body, lo, hi)
             covered = {e.text.lower() for o in codes if o.suggested and o.status != "historical" for e in o.evidence}
@@ -906,13 +908,15 @@ def promote_assessment(codes: list, doc) -> None:
                 c = by_code.get(term.code) or every.get(term.code)
                 if c is None or c.score < float(rule.get("problem_line_min_score", 0.03)):
                     continue
-                if c.description.lower().startswith("other ") or not (
+                if c.description.lower().startswith("other ") and term.source != "abbr" or not (
                         term.source in ("desc", "abbr", "neoplasm", "neoplasm-unspecified")
                         or term.source == "incl" and len(term.words) >= len(said) - 1):
-                    continue  # (an inclusion term only when it says the whole line: "Kidney stones."; its small words,
+                    continue  # (an "Other ..." code only by an everyday term chosen for it: "medial meniscus tear" is
+                    # S83.24-; an inclusion term only when it says the whole line: "Kidney stones."; its small words,
                     # side and modifiers apart, and a fracture's default "closed": "Closed fracture of the left fifth
                     # metacarpal" is the Index-default term without 'bone' / 'hand')
-                if len(term.words) < len(content) - 1 and len(_core_words(term)) < line_core - 1:
+                if (len([w for w in term.words if w not in STOP]) < len(content) - 1
+                        and len(_core_words(term)) < line_core - 1):
                     continue  # the line says more than the term (its side, limb and small words apart)
                 fits.append((term, c, wspans))
             # the term that says most of what the line says besides the side and the limb (which the side step
@@ -920,7 +924,8 @@ def promote_assessment(codes: list, doc) -> None:
             # foot'; then the longer term. When that term's code is suggested already (or as its side's code), a
             # term on other words of the line is another problem ("Hyperpyrexia/leukocytosis"); one sharing its
             # words is not.
-            fits.sort(key=lambda f: (len(_core_words(f[0])), len(f[0].words), f[1].score), reverse=True)
+            fits.sort(key=lambda f: (len(_core_words(f[0])), len([w for w in f[0].words if w not in STOP]), f[1].score),
+                      reverse=True)
             # (an external cause says how, not what: its words are claimed among the causes only, and the line goes on
             # to its injury - "Dog bite of left hand" is the bite S61.452A, with the cause W54.0XXA)
             taken: list = []

@@ -286,10 +286,11 @@ class ContextRules:
     def classify_in(self, text: str, sent_start: int, sent_end: int, start: int, end: int, section: str | None) -> Context:
         cues = [c for c in self.cues(text, sent_start, sent_end) if c.rule.direction != "PSEUDO"]
         for c in cues:
-            if (c.rule.direction == "BACKWARD" and start < c.start < end <= c.end
+            if (c.rule.direction == "BACKWARD" and start < c.start < end == c.end
                     and not _CLAUSE_MARK.search(text, start, c.start)):
                 # "pain-free", "pain free": a mention whose last word is a backward cue is its target (not across a
-                # comma: the diagnosis line "Acute kidney injury, resolved" is read whole by the letter and summary)
+                # comma: the diagnosis line "Acute kidney injury, resolved" is read whole by the letter and summary;
+                # the cue is the mention's own last word, ending where it ends)
                 end = c.start
         cues = [c for c in cues if c.end <= start or c.start >= end]  # a cue inside the mention is not a cue for it
         terms = [c for c in cues if c.rule.direction == "TERMINATE"]
