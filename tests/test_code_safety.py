@@ -2607,6 +2607,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Lipoma of the back.\n2. Lipoma of the right thigh.\n", {"D17.1", "D17.23"},
      {"D17.9", "D17.20", "D17.24"}),
     ("ASSESSMENT:\n1. Left forearm lipoma.\n", {"D17.22"}, {"D17.9", "D17.20", "D17.21"}),
+    # two mentions that two site rules of one code claim are two codes
+    ("ASSESSMENT:\n1. Lipoma of the back.\n2. Lipoma of the right thigh.\n3. Left forearm lipoma.\n",
+     {"D17.1", "D17.23", "D17.22"}, {"D17.9", "D17.20", "D17.24", "D17.21"}),
+    ("ASSESSMENT:\n1. Skin abscess of the right axilla.\n2. Skin abscess of the left groin.\n", {"L02.411", "L02.214"},
+     {"L02.91", "L02.412"}),
     ("ASSESSMENT:\n1. Cold sore.\n", {"B00.1"}, set()),
     # heart failure by type and acuity
     ("ASSESSMENT:\n1. Heart failure with reduced ejection fraction, chronic.\n", {"I50.22"}, {"I50.20", "I50.9"}),

@@ -1434,6 +1434,14 @@ def external_cause(codes: list, doc, sents: _Sentences) -> None:
         c.warnings.append(f"suggested below the threshold: the external cause of the suggested injury ('{e.text}')")
 
 
+class _Only:
+    """One evidence span of a code, for asking whether a rule holds for that mention alone."""
+    __slots__ = ("evidence",)
+
+    def __init__(self, e):
+        self.evidence = (e,)
+
+
 def _rule_holds(rule: dict, c, text: str, sents: _Sentences) -> bool:
     """A ``specific_for`` rule applies to ``c``: no evidence span has words it forbids, and the sentence of one
     (the whole note, ``"scope": "note"``) has the words it requires and none it forbids."""
@@ -1486,6 +1494,17 @@ def refine(codes: list, doc) -> list:
                     to.warnings.append(f"ranked in the place of {c.code}: {rule['why']}")
                 continue
             if _rule_holds(rule, c, text, sents):
+                # two mentions that two rules of the code make two codes ("Lipoma of the right thigh ... Left forearm
+                # lipoma", "Skin abscess of the right axilla and of the left groin"): this rule takes its own
+                # mentions, and the code keeps the others for the rule they hold for
+                mine = [e for e in c.evidence if _rule_holds(rule, _Only(e), text, sents)]
+                rest = [e for e in c.evidence if e not in mine]
+                if mine and rest and not index and any(
+                        o is not rule and o["code"] == c.code and o["to"] != rule["to"] and o.get("kind") != "index"
+                        and any(_rule_holds(o, _Only(e), text, sents) for e in rest) for o in r.specific_for):
+                    c.evidence = rest
+                    _promote(codes, rule["to"], c, c.score, mine, f"more specific than {c.code}: {rule['why']}")
+                    continue
                 _unsuggest(c, f"replaced by {'' if index else 'the more specific '}{rule['to']}: {rule['why']}")
                 # (a target suggested already keeps its own evidence: 'Acute on chronic diastolic heart failure' for
                 # I50.33, not the 'CHF' of the I50.30 that the rule also brings to it)
