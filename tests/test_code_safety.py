@@ -2613,6 +2613,20 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Skin abscess of the right axilla.\n2. Skin abscess of the left groin.\n", {"L02.411", "L02.214"},
      {"L02.91", "L02.412"}),
     ("ASSESSMENT:\n1. Cold sore.\n", {"B00.1"}, set()),
+    # a prose assessment: each sentence a problem, a sentence of the plan none
+    ("Assessment: Fall at home, initial encounter. Contusion of left hip.\n", {"S70.02XA", "W19.XXXA"}, {"S70.00XA"}),
+    ("Assessment: Fall at home. Contusion of left hip. Return for annual exam in one year.\n", {"S70.02XA"}, {"Z00.00"}),
+    ("ASSESSMENT:\n1. Gastrointestinal bleed.\n2. Alcohol withdrawal without complications.\n", {"K92.2", "F10.930"},
+     {"F10.939"}),
+    ("ASSESSMENT:\n1. Alcoholic cirrhosis with ascites.\n", {"K70.31"}, {"K70.30", "R18.8"}),
+    ("ASSESSMENT:\n1. Alcoholic cirrhosis, no ascites.\n", {"K70.30"}, {"K70.31"}),
+    ("ASSESSMENT:\n1. Subdural hematoma, nontraumatic.\n", {"I62.00"}, set()),
+    # a lung mass, and the mass of the lung cancer it turned out to be; a lobe is the lung's
+    ("ASSESSMENT:\n1. Lung mass.\n", {"R91.8"}, set()),
+    ("CT showed a 3 cm left lung mass. Biopsy showed adenocarcinoma of the left upper lobe.\n"
+     "ASSESSMENT: Adenocarcinoma of the left upper lobe.\n", {"C34.12"}, {"R91.8", "C34.90", "C34.10"}),
+    ("ASSESSMENT:\n1. Right lower lobe squamous cell carcinoma.\n2. Papillary carcinoma of the thyroid.\n",
+     {"C34.31", "C73"}, {"C34.30", "C34.90"}),
     # heart failure by type and acuity
     ("ASSESSMENT:\n1. Heart failure with reduced ejection fraction, chronic.\n", {"I50.22"}, {"I50.20", "I50.9"}),
     ("ASSESSMENT:\n1. Acute on chronic systolic heart failure.\n", {"I50.23"}, {"I50.20", "I50.21", "I50.22"}),

@@ -889,6 +889,8 @@ def promote_assessment(codes: list, doc) -> None:
             # (the problem is what comes before a semicolon: "Personal history of colonic polyps; surveillance
             # colonoscopy due next year")
             body = _PROBLEM_END.split(body)[0].rstrip(" .:,")
+            if _PLAN_LEAD.match(body):
+                continue  # a sentence of the plan is no problem: "Return for annual exam in one year."
             # (a longer line only when a term says all of it but one word: "Acute on chronic diastolic heart failure")
             # (its small words apart: "Varicose veins of the left lower extremity with pain")
             if not body or len([w for w in body.lower().split() if w not in STOP]) > int(rule.get("line_max_words", 8)):
@@ -1065,7 +1067,14 @@ def _only_modifiers(body: str, term) -> bool:
                for w in re.findall(r"[A-Za-z0-9]+", body) if w.lower() not in words)
 
 
-_PROBLEM_LINE = re.compile(r"(?:[^\n.]|\.(?!,))+\.?")
+# what opens a sentence of the plan rather than a problem ("Return for annual exam in one year", "Follow up with
+# cardiology", "Continue lisinopril for hypertension", "Will check an A1c")
+# (whole words: "Plantar fasciitis", "Callus" and "Repeated falls" are problems)
+_PLAN_LEAD = re.compile(r"(?:returns?|return to|follow(?:[\s-]*up)?|followup|f/u|continues?|start|begin|schedule|recheck|"
+                        r"consider|check|obtain|order|will|discussed|advised|counseled|encouraged|recommend(?:ed)?|"
+                        r"call)\b(?!-)", re.IGNORECASE)
+# a line of its own, or a sentence of a prose assessment ("Fall at home. Contusion of left hip.")
+_PROBLEM_LINE = re.compile(r"(?:[^\n.]|\.(?!,)(?![ \t]+[A-Z][a-z]))+\.?")
 
 
 def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule: dict) -> None:
