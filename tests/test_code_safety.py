@@ -2621,6 +2621,14 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Alcoholic cirrhosis with ascites.\n", {"K70.31"}, {"K70.30", "R18.8"}),
     ("ASSESSMENT:\n1. Alcoholic cirrhosis, no ascites.\n", {"K70.30"}, {"K70.31"}),
     ("ASSESSMENT:\n1. Subdural hematoma, nontraumatic.\n", {"I62.00"}, set()),
+    # a routine prenatal visit: by the trimester of the weeks stated, and first or other pregnancy by the gravida
+    ("HPI: 30-year-old G2P1 at 32 weeks gestation presents for routine prenatal visit. Pregnancy has been "
+     "uncomplicated.\n", {"Z34.83"}, {"Z34.90", "Z34.93", "Z34.03"}),
+    ("HPI: 24-year-old G1P0 at 10 weeks gestation presents for routine prenatal visit.\n", {"Z34.01"},
+     {"Z34.90", "Z34.91", "Z34.81"}),
+    # shortness of breath is R06.02 (Index), a sore throat J02.9 (Index: Sore throat - see Pharyngitis)
+    ("HPI: Patient reports shortness of breath on exertion.\n", {"R06.02"}, {"R06.00"}),
+    ("ASSESSMENT:\n1. Sore throat.\n", {"J02.9"}, set()),
     # a lung mass, and the mass of the lung cancer it turned out to be; a lobe is the lung's
     ("ASSESSMENT:\n1. Lung mass.\n", {"R91.8"}, set()),
     ("CT showed a 3 cm left lung mass. Biopsy showed adenocarcinoma of the left upper lobe.\n"

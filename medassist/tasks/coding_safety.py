@@ -1788,15 +1788,15 @@ def _in_pregnancy(codes: list, text: str, span: Span) -> None:
 
 
 def _trimester(codes: list, text: str, weeks: list[int], span: Span) -> None:
-    """A suggested obstetric code of 'unspecified trimester' takes the trimester of the weeks the note states (first
+    """A suggested obstetric (or normal-pregnancy supervision, Z34) code of 'unspecified trimester' takes the trimester of the weeks the note states (first
     under 14 weeks, second 14 to 27, third from 28; ICD-10-CM I.C.15.a.3) when every stated week falls in one trimester
     and the sibling exists. Not in a note of a delivery or the puerperium, whose codes say 'complicating childbirth'."""
     tris = {"first" if n < 14 else "second" if n < 28 else "third" for n in weeks}
     if len(tris) != 1 or _DELIVERY.search(text):
         return
     tri = tris.pop()
-    for c in [c for c in codes if c.suggested and c.code[:1] == "O" and c.status == "affirmed"
-              and c.description.endswith("unspecified trimester")]:
+    for c in [c for c in codes if c.suggested and (c.code[:1] == "O" or c.code.startswith("Z34")) and c.status == "affirmed"
+              and c.description.endswith("unspecified trimester")]:  # (and the supervision of a normal pregnancy)
         want = c.description[: -len("unspecified trimester")] + f"{tri} trimester"
         parent = next(iter(icd10.ancestors(c.code)[:1]), None)
         sib = next((k for k in (icd10.children(parent) if parent else ())
