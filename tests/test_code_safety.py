@@ -2621,6 +2621,16 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Alcoholic cirrhosis with ascites.\n", {"K70.31"}, {"K70.30", "R18.8"}),
     ("ASSESSMENT:\n1. Alcoholic cirrhosis, no ascites.\n", {"K70.30"}, {"K70.31"}),
     ("ASSESSMENT:\n1. Subdural hematoma, nontraumatic.\n", {"I62.00"}, set()),
+    # an acute illness of an earlier visit or treatment that the sentence says has ended is history; one that came
+    # back is current
+    ("HPI: He was seen in the ER last week for a kidney stone, which has since passed.\n", set(), {"N20.0"}),
+    ("HPI: She was treated for a urinary tract infection last month, completed antibiotics, and is now "
+     "asymptomatic.\n", set(), {"N39.0"}),
+    ("HPI: She had a urinary tract infection last month. She now has dysuria and frequency again.\n"
+     "ASSESSMENT:\n1. Urinary tract infection.\n", {"N39.0"}, set()),
+    # "and is here for" is the patient's visit, past the family history the sentence opened with
+    ("HPI: She has a family history of colon cancer in her brother and is here for screening colonoscopy.\n",
+     {"Z80.0", "Z12.11"}, {"C18.9"}),
     # a routine prenatal visit: by the trimester of the weeks stated, and first or other pregnancy by the gravida
     ("HPI: 30-year-old G2P1 at 32 weeks gestation presents for routine prenatal visit. Pregnancy has been "
      "uncomplicated.\n", {"Z34.83"}, {"Z34.90", "Z34.93", "Z34.03"}),

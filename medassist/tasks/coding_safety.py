@@ -86,7 +86,8 @@ class SafetyRules:
         # one-word names too general to stand for a code on their own, even in the assessment (beside weak_words)
         self.one_word_general = frozenset(w.lower() for w in self.assessment.get("one_word_general", ()))
         pe = data.get("past_episode") or {}
-        self.past_episode = (re.compile(pe["sentence"], re.IGNORECASE), tuple(pe.get("codes", ())), pe.get("why", "")) if pe else None
+        self.past_episode = (re.compile(pe["sentence"], re.IGNORECASE), tuple(pe.get("codes", ())), pe.get("why", ""),
+                             re.compile(pe.get("around", "(?!)"), re.IGNORECASE)) if pe else None
         self.companions = [dict(r, note_matches=re.compile(r["note_matches"], re.IGNORECASE),
                                 sentence_forbids=(re.compile(r["sentence_forbids"], re.IGNORECASE)
                                                   if r.get("sentence_forbids") else None))
@@ -518,16 +519,24 @@ def drug_reaction(code: str, text: str, start: int, sent_start: int) -> str | No
 
 def past_episodes(codes, doc) -> None:
     """Acute codes whose every evidence span lies in a sentence about an earlier hospital stay ("Most recently,
-    he was hospitalized on 02/04/08 for acute renal insufficiency") are historical, not suggested."""
+    he was hospitalized on 02/04/08 for acute renal insufficiency"), or inside the words of a sentence that tell of
+    an earlier episode and its end ("seen in the ER last week for a kidney stone, which has since passed", "treated
+    for a urinary tract infection last month, completed antibiotics"; not "...; now the sore throat is back"), are
+    historical, not suggested."""
     pe = rules().past_episode
     if pe is None:
         return
-    rx, prefixes, why = pe
+    rx, prefixes, why, around = pe
     sents = _Sentences(doc)
+
+    def past(e) -> bool:
+        a, b = sents.around(e.start, e.end)
+        return rx.search(doc.text, a, b) is not None or any(
+            m.start() <= e.start and e.end <= m.end() for m in around.finditer(doc.text, a, b))
     for c in codes:
         if c.status != "affirmed" or not c.evidence or not c.code.startswith(prefixes):
             continue
-        if all(rx.search(doc.text[a:b]) for a, b in (sents.around(e.start, e.end) for e in c.evidence)):
+        if all(past(e) for e in c.evidence):
             c.status = "historical"
             if c.suggested:
                 c.suggested = False
