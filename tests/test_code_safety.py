@@ -2631,6 +2631,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # "and is here for" is the patient's visit, past the family history the sentence opened with
     ("HPI: She has a family history of colon cancer in her brother and is here for screening colonoscopy.\n",
      {"Z80.0", "Z12.11"}, {"C18.9"}),
+    # a poisoning's intent as its sentence gives it (none given: accidental, I.C.19.e.5.b)
+    ("ASSESSMENT:\n1. Overdose of acetaminophen, intentional.\n", {"T39.1X2A"}, {"T39.1X1A"}),
+    ("ASSESSMENT:\n1. Accidental overdose of acetaminophen.\n", {"T39.1X1A"}, {"T39.1X2A"}),
+    # everyday words for a sprain and an ear infection (middle ear unless the note says outer or inner)
+    ("ASSESSMENT:\n1. Sprained left wrist.\n2. Twisted ankle, right.\n", {"S63.502A", "S93.401A"}, set()),
+    ("ASSESSMENT:\n1. Ear infection, right.\n", {"H66.91"}, set()),
+    ("ASSESSMENT:\n1. Outer ear infection, left.\n", {"H60.92"}, {"H66.92", "H66.90"}),
     # a routine prenatal visit: by the trimester of the weeks stated, and first or other pregnancy by the gravida
     ("HPI: 30-year-old G2P1 at 32 weeks gestation presents for routine prenatal visit. Pregnancy has been "
      "uncomplicated.\n", {"Z34.83"}, {"Z34.90", "Z34.93", "Z34.03"}),

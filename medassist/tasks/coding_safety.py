@@ -1493,6 +1493,7 @@ def refine(codes: list, doc) -> list:
     add_companions(codes, doc)
     external_cause(codes, doc, sents)
     numbered_children(codes, doc, sents)
+    poisoning_intent(codes, doc, sents)
     gestation_weeks(codes, doc, sents)
     # 1. a more specific code the evidence sentence (or the note) supports (in the rules' order: one rule's code may be
     #    another's starting point, E11.9 -> E11.319 -> E11.3293)
@@ -1719,6 +1720,38 @@ _BONE_REGION = {"humerus": "upper arm", "radius": "forearm", "ulna": "forearm", 
 
 def _sites(description: str) -> set[str]:
     return {_BONE_REGION.get(m.lower(), m.lower()) for m in _SITE.findall(description)}
+
+
+# the intent a poisoning's sentence gives (T36-T50, 6th character: 1 accidental, 2 intentional self-harm, 3 assault,
+# 4 undetermined; ICD-10-CM I.C.19.e.5.b: no intent documented is accidental)
+_INTENT = (("2", re.compile(r"(?<!un)intentional|suicid|self[- ]harm|self[- ]inflicted|deliberate", re.IGNORECASE)),
+           ("3", re.compile(r"\bassault|\bpoisoned by (?:her|his|a|an|the)\b", re.IGNORECASE)),
+           ("4", re.compile(r"intent (?:is |was )?(?:undetermined|unknown|unclear)|undetermined intent", re.IGNORECASE)))
+_ACCIDENTAL = re.compile(r"\baccident|\bunintentional|by mistake|inadvertent", re.IGNORECASE)
+
+
+def poisoning_intent(codes: list, doc, sents: _Sentences) -> None:
+    """A suggested poisoning code (T36-T50) of accidental intent takes the intent its sentence states: "Overdose of
+    acetaminophen, intentional" is T39.1X2A (intentional self-harm), not T39.1X1A. A sentence that also says
+    accidental, or gives two intents, keeps the code."""
+    text = doc.text
+    for c in [c for c in codes if c.suggested and c.code[:3] >= "T36" and c.code[:3] <= "T50"
+              and len(c.code) >= 7 and c.code[6] == "1"]:
+        intents = set()
+        for e in c.evidence:
+            a, b = sents.around(e.start, e.end)
+            if _ACCIDENTAL.search(text, a, b):
+                intents.add("1")
+            intents |= {d for d, rx in _INTENT if rx.search(text, a, b)}
+        if len(intents) != 1 or "1" in intents:
+            continue
+        digit = intents.pop()
+        to = c.code[:6] + digit + c.code[7:]
+        if icd10.lookup(to) is None:
+            continue
+        why = {"2": "intentional self-harm", "3": "assault", "4": "undetermined intent"}[digit]
+        _unsuggest(c, f"replaced by {to}: the sentence gives the poisoning's intent ({why})")
+        _promote(codes, to, c, c.score, c.evidence, f"the poisoning's intent the sentence gives: {why}")
 
 
 def numbered_children(codes: list, doc, sents: _Sentences) -> None:
