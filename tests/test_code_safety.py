@@ -2631,6 +2631,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # "and is here for" is the patient's visit, past the family history the sentence opened with
     ("HPI: She has a family history of colon cancer in her brother and is here for screening colonoscopy.\n",
      {"Z80.0", "Z12.11"}, {"C18.9"}),
+    # 'arthritis' written alone is M19.90 (Index: Arthritis); one of a kind, a cause, a joint with its own category or
+    # the neck is not, nor one only an X-ray found that the assessment does not take up
+    ("PAST MEDICAL HISTORY: Hypothyroidism and arthritis.\n", {"M19.90", "E03.9"}, set()),
+    ("ASSESSMENT:\n1. Rheumatoid arthritis.\n2. Psoriatic arthritis.\n", set(), {"M19.90"}),
+    ("ASSESSMENT:\n1. Neck pain in the setting of arthritis and disc degeneration.\n", set(), {"M19.90"}),
+    ("RESULTS\n4 views of the right knee were taken. There is development of mild arthritis.\n\nASSESSMENT\n"
+     "1. Right knee posterior cruciate ligament strain.\n", set(), {"M19.90"}),
     # a poisoning's intent as its sentence gives it (none given: accidental, I.C.19.e.5.b)
     ("ASSESSMENT:\n1. Overdose of acetaminophen, intentional.\n", {"T39.1X2A"}, {"T39.1X1A"}),
     ("ASSESSMENT:\n1. Accidental overdose of acetaminophen.\n", {"T39.1X1A"}, {"T39.1X2A"}),
