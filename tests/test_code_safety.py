@@ -2638,6 +2638,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Neck pain in the setting of arthritis and disc degeneration.\n", set(), {"M19.90"}),
     ("RESULTS\n4 views of the right knee were taken. There is development of mild arthritis.\n\nASSESSMENT\n"
      "1. Right knee posterior cruciate ligament strain.\n", set(), {"M19.90"}),
+    # a disc herniation by the level written (T8-T9 thoracic, L3-L4 lumbar, L5-S1 lumbosacral, C5-C6 cervical); a
+    # degenerated disc is no herniation
+    ("POSTOPERATIVE DIAGNOSIS: Herniated nucleus pulposus T8-T9.\n", {"M51.24"}, {"M51.9", "M51.26"}),
+    ("ASSESSMENT:\n1. Foraminal disc herniation of left L3-L4.\n2. Disc herniation L5-S1.\n", {"M51.26", "M51.27"},
+     {"M51.9"}),
+    ("ASSESSMENT:\n1. C5-C6 disc herniation.\n", {"M50.20"}, {"M51.9", "M51.26"}),
+    ("ASSESSMENT:\n1. Degenerative disc disease L4-L5.\n", set(), {"M51.26", "M51.27"}),
     # a poisoning's intent as its sentence gives it (none given: accidental, I.C.19.e.5.b)
     ("ASSESSMENT:\n1. Overdose of acetaminophen, intentional.\n", {"T39.1X2A"}, {"T39.1X1A"}),
     ("ASSESSMENT:\n1. Accidental overdose of acetaminophen.\n", {"T39.1X1A"}, {"T39.1X2A"}),
