@@ -2645,6 +2645,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"M51.9"}),
     ("ASSESSMENT:\n1. C5-C6 disc herniation.\n", {"M50.20"}, {"M51.9", "M51.26"}),
     ("ASSESSMENT:\n1. Degenerative disc disease L4-L5.\n", set(), {"M51.26", "M51.27"}),
+    # a sterilization the note's procedure is: the visit's reason, Z30.2; one considered for later is not
+    ("PROCEDURE: Elective male sterilization via bilateral vasectomy.\nPREOPERATIVE DIAGNOSIS: Fertile male with "
+     "completed family.\n", {"Z30.2"}, set()),
+    ("HPI: She is considering permanent sterilization in the future.\n", set(), {"Z30.2"}),
     # a poisoning's intent as its sentence gives it (none given: accidental, I.C.19.e.5.b)
     ("ASSESSMENT:\n1. Overdose of acetaminophen, intentional.\n", {"T39.1X2A"}, {"T39.1X1A"}),
     ("ASSESSMENT:\n1. Accidental overdose of acetaminophen.\n", {"T39.1X1A"}, {"T39.1X2A"}),
