@@ -768,6 +768,11 @@ def _line_core(body: str) -> int:
                and t.norm not in _SIDE_NORMS and not _SITE.fullmatch(t.norm))
 
 
+def _n_said(words) -> int:
+    """How many of ``words`` are not small words ("of", "the", "with": an everyday term keeps them)."""
+    return sum(1 for w in words if w not in STOP)
+
+
 def _core_words(term) -> frozenset:
     """A term's words but its side, limb and small words ("Bunion of right foot": bunion; an everyday term keeps
     its small words: "fracture of the radius": fracture)."""
@@ -902,7 +907,7 @@ def promote_assessment(codes: list, doc) -> None:
                 continue  # a sentence of the plan is no problem: "Return for annual exam in one year."
             # (a longer line only when a term says all of it but one word: "Acute on chronic diastolic heart failure")
             # (its small words apart: "Varicose veins of the left lower extremity with pain")
-            if not body or len([w for w in body.lower().split() if w not in STOP]) > int(rule.get("line_max_words", 8)):
+            if not body or _n_said(body.lower().split()) > int(rule.get("line_max_words", 8)):
                 continue
             i = text.index(body, lo, hi)
             covered = {e.text.lower() for o in codes if o.suggested and o.status != "historical" for e in o.evidence}
@@ -926,8 +931,7 @@ def promote_assessment(codes: list, doc) -> None:
                     # S83.24-; an inclusion term only when it says the whole line: "Kidney stones."; its small words,
                     # side and modifiers apart, and a fracture's default "closed": "Closed fracture of the left fifth
                     # metacarpal" is the Index-default term without 'bone' / 'hand')
-                if (len([w for w in term.words if w not in STOP]) < len(content) - 1
-                        and len(_core_words(term)) < line_core - 1):
+                if _n_said(term.words) < len(content) - 1 and len(_core_words(term)) < line_core - 1:
                     continue  # the line says more than the term (its side, limb and small words apart)
                 fits.append((term, c, wspans))
             # the term that says most of what the line says besides the side and the limb (which the side step
@@ -935,8 +939,7 @@ def promote_assessment(codes: list, doc) -> None:
             # foot'; then the longer term. When that term's code is suggested already (or as its side's code), a
             # term on other words of the line is another problem ("Hyperpyrexia/leukocytosis"); one sharing its
             # words is not.
-            fits.sort(key=lambda f: (len(_core_words(f[0])), len([w for w in f[0].words if w not in STOP]), f[1].score),
-                      reverse=True)
+            fits.sort(key=lambda f: (len(_core_words(f[0])), _n_said(f[0].words), f[1].score), reverse=True)
             # (an external cause says how, not what: its words are claimed among the causes only, and the line goes on
             # to its injury - "Dog bite of left hand" is the bite S61.452A, with the cause W54.0XXA)
             taken: list = []
@@ -1735,8 +1738,7 @@ def poisoning_intent(codes: list, doc, sents: _Sentences) -> None:
     acetaminophen, intentional" is T39.1X2A (intentional self-harm), not T39.1X1A. A sentence that also says
     accidental, or gives two intents, keeps the code."""
     text = doc.text
-    for c in [c for c in codes if c.suggested and c.code[:3] >= "T36" and c.code[:3] <= "T50"
-              and len(c.code) >= 7 and c.code[6] == "1"]:
+    for c in [c for c in codes if c.suggested and "T36" <= c.code[:3] <= "T50" and len(c.code) >= 7 and c.code[6] == "1"]:
         intents = set()
         for e in c.evidence:
             a, b = sents.around(e.start, e.end)
@@ -1830,15 +1832,15 @@ def _in_pregnancy(codes: list, text: str, span: Span) -> None:
 
 
 def _trimester(codes: list, text: str, weeks: list[int], span: Span) -> None:
-    """A suggested obstetric (or normal-pregnancy supervision, Z34) code of 'unspecified trimester' takes the trimester of the weeks the note states (first
-    under 14 weeks, second 14 to 27, third from 28; ICD-10-CM I.C.15.a.3) when every stated week falls in one trimester
-    and the sibling exists. Not in a note of a delivery or the puerperium, whose codes say 'complicating childbirth'."""
+    """A suggested obstetric code (or a normal pregnancy's supervision, Z34) of 'unspecified trimester' takes the
+    trimester of the weeks the note states (first under 14 weeks, second 14 to 27, third from 28; ICD-10-CM
+    I.C.15.a.3) when every stated week falls in one trimester and the sibling exists. Not in a note of a delivery or the puerperium, whose codes say 'complicating childbirth'."""
     tris = {"first" if n < 14 else "second" if n < 28 else "third" for n in weeks}
     if len(tris) != 1 or _DELIVERY.search(text):
         return
     tri = tris.pop()
-    for c in [c for c in codes if c.suggested and (c.code[:1] == "O" or c.code.startswith("Z34")) and c.status == "affirmed"
-              and c.description.endswith("unspecified trimester")]:  # (and the supervision of a normal pregnancy)
+    for c in [c for c in codes if c.suggested and c.code.startswith(("O", "Z34")) and c.status == "affirmed"
+              and c.description.endswith("unspecified trimester")]:
         want = c.description[: -len("unspecified trimester")] + f"{tri} trimester"
         parent = next(iter(icd10.ancestors(c.code)[:1]), None)
         sib = next((k for k in (icd10.children(parent) if parent else ())
