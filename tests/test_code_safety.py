@@ -2644,7 +2644,9 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Foraminal disc herniation of left L3-L4.\n2. Disc herniation L5-S1.\n", {"M51.26", "M51.27"},
      {"M51.9"}),
     ("ASSESSMENT:\n1. C5-C6 disc herniation.\n", {"M50.20"}, {"M51.9", "M51.26"}),
-    ("ASSESSMENT:\n1. Degenerative disc disease L4-L5.\n", set(), {"M51.26", "M51.27"}),
+    ("ASSESSMENT:\n1. Degenerative disc disease L4-L5.\n", {"M51.369"}, {"M51.26", "M51.27", "M51.9"}),
+    ("ASSESSMENT:\n1. DDD L5-S1.\n2. HNP L5-S1.\n", {"M51.379", "M51.27"}, {"M51.9", "M51.369", "M51.26"}),
+    ("ASSESSMENT:\n1. Disc herniation L4-L5 with degenerative disc disease.\n", {"M51.26", "M51.369"}, {"M51.9"}),
     # a sterilization the note's procedure is: the visit's reason, Z30.2; one considered for later is not
     ("PROCEDURE: Elective male sterilization via bilateral vasectomy.\nPREOPERATIVE DIAGNOSIS: Fertile male with "
      "completed family.\n", {"Z30.2"}, set()),

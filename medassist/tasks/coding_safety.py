@@ -74,7 +74,7 @@ class SafetyRules:
         self.specific_for = []
         for rule in data.get("specific_for", []):
             r = dict(rule)
-            for key in ("sentence_requires", "sentence_forbids", "evidence_forbids"):
+            for key in ("sentence_requires", "sentence_forbids", "evidence_forbids", "evidence_requires"):
                 if key in r:
                     r[key] = LazyPattern(r[key])
             self.specific_for.append(r)
@@ -1072,11 +1072,14 @@ _ITEM_MODIFIERS = frozenset("acute chronic severe mild moderate known stable con
 
 
 def _only_modifiers(body: str, term) -> bool:
-    """``body`` is the abbreviation ``term`` and at most modifiers, a stage or a number: "Acute MI", "CKD stage 3";
-    not "Cradle cap" (CAP) nor "MI ruled out"."""
+    """``body`` is the abbreviation ``term`` and at most modifiers, a stage, a number or a spinal level: "Acute MI",
+    "CKD stage 3", "HNP L5-S1"; not "Cradle cap" (CAP) nor "MI ruled out"."""
     words = term.text.lower().split()
-    return all(w.isdigit() or w.lower() in _ITEM_MODIFIERS
+    return all(w.isdigit() or w.lower() in _ITEM_MODIFIERS or _SPINAL_LEVEL.fullmatch(w)
                for w in re.findall(r"[A-Za-z0-9]+", body) if w.lower() not in words)
+
+
+_SPINAL_LEVEL = re.compile(r"[CTLS]\d{1,2}")  # (as written: "L5", "S1", "T12", "C6")
 
 
 # what opens a sentence of the plan rather than a problem ("Return for annual exam in one year", "Follow up with
@@ -1465,11 +1468,14 @@ class _Only:
 
 def _rule_holds(rule: dict, c, text: str, sents: _Sentences) -> bool:
     """A ``specific_for`` rule applies to ``c``: no evidence span has words it forbids, and the sentence of one
-    (the whole note, ``"scope": "note"``) has the words it requires and none it forbids."""
+    (the whole note, ``"scope": "note"``) has the words it requires and none it forbids (and that span the words
+    ``evidence_requires`` gives: a degenerated disc, not a herniated one)."""
     ok = False
     for e in c.evidence:
         if rule.get("evidence_forbids") is not None and rule["evidence_forbids"].search(e.text):
             return False
+        if rule.get("evidence_requires") is not None and not rule["evidence_requires"].search(e.text):
+            continue
         a, b = (0, len(text)) if rule.get("scope") == "note" else sents.around(e.start, e.end)
         s = text[a:b]
         if rule.get("sentence_requires") is not None and not rule["sentence_requires"].search(s):
