@@ -2647,6 +2647,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Degenerative disc disease L4-L5.\n", {"M51.369"}, {"M51.26", "M51.27", "M51.9"}),
     ("ASSESSMENT:\n1. DDD L5-S1.\n2. HNP L5-S1.\n", {"M51.379", "M51.27"}, {"M51.9", "M51.369", "M51.26"}),
     ("ASSESSMENT:\n1. Disc herniation L4-L5 with degenerative disc disease.\n", {"M51.26", "M51.369"}, {"M51.9"}),
+    ("ASSESSMENT:\n1. Spondylolisthesis, L4-L5.\n2. Hypertrophic cardiomyopathy.\n", {"M43.16", "I42.2"},
+     {"M43.10", "I42.9"}),
+    ("ASSESSMENT:\n1. Grade 1 spondylolisthesis L5-S1.\n2. Chondromalacia patella, right.\n", {"M43.17", "M22.41"},
+     {"M43.10", "M94.28"}),
+    ("ASSESSMENT:\n1. Bilateral flat feet.\n", {"M21.41", "M21.42"}, {"M21.40"}),
     # a sterilization the note's procedure is: the visit's reason, Z30.2; one considered for later is not
     ("PROCEDURE: Elective male sterilization via bilateral vasectomy.\nPREOPERATIVE DIAGNOSIS: Fertile male with "
      "completed family.\n", {"Z30.2"}, set()),
