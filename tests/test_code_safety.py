@@ -2652,6 +2652,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Grade 1 spondylolisthesis L5-S1.\n2. Chondromalacia patella, right.\n", {"M43.17", "M22.41"},
      {"M43.10", "M94.28"}),
     ("ASSESSMENT:\n1. Bilateral flat feet.\n", {"M21.41", "M21.42"}, {"M21.40"}),
+    # cervical dysplasia by its grade (CIN 3 / severe is carcinoma in situ, D06.9: N87 Excludes1); gynecology wordings
+    ("ASSESSMENT:\n1. Cervical dysplasia, CIN 2.\n", {"N87.1"}, {"N87.9"}),
+    ("ASSESSMENT:\n1. Cervical dysplasia, CIN 3.\n", {"D06.9"}, {"N87.9", "N87.1"}),
+    ("ASSESSMENT:\n1. Abnormal Pap smear.\n2. Irregular menses.\n", {"R87.619", "N92.6"}, set()),
+    ("ROS: Irregular menses.\nASSESSMENT:\n1. Migraine without aura.\n", {"G43.009"}, {"N92.6"}),
     # a sterilization the note's procedure is: the visit's reason, Z30.2; one considered for later is not
     ("PROCEDURE: Elective male sterilization via bilateral vasectomy.\nPREOPERATIVE DIAGNOSIS: Fertile male with "
      "completed family.\n", {"Z30.2"}, set()),
