@@ -126,6 +126,15 @@ def test_run_together_transcription_headers():
     assert _sents(text) == ["She has cough.", "Allegra.", "None.", "Vitals:  BP 120/80."]
 
 
+def test_run_together_abbreviation_headers():
+    # (MTSamples: "PMH:, Migraine Headache.,FHX: , Unremarkable.,SHX: ,Divorced.,ROS:, Irregular menses.,EXAM: ,...");
+    # an abbreviation is a header only as written, in capitals and with its colon
+    text = "CC: headache.,PMH:, Migraine.,FHX: , Unremarkable.,SHX: ,Divorced.,ROS:, Irregular menses.,EXAM: ,BP 118/66."
+    assert [n for n, _ in _titles(text)] == ["chief_complaint", "pmh", "family_history", "social_history", "ros",
+                                             "physical_exam"]
+    assert [n for n, _ in _titles("CC: cough.,She had ros: none.,Her PE: fine.")] == ["chief_complaint"]
+
+
 def test_header_with_full_stop_needs_text_below_and_inline_merges():
     text = "CHIEF COMPLAINT\n\nFollow-up.\n\nPROCEDURE.\nStent placed.\nALLERGIES\nNKDA.\nHPI: well.\nNKDA."
     assert [n for n, _ in _titles(text)] == ["chief_complaint", "procedures", "allergies", "hpi", "allergies"]

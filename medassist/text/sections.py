@@ -163,8 +163,10 @@ class SectionRules:
             re.MULTILINE,
         )
         # run-together transcriptions: ".,PLAN:," — upper-case variants with a colon, after punctuation
-        upper_ci = trie_regex((_variant_units(h.upper()), "") for h in ci if len(h) >= 4)
-        self._inline_re = re.compile(r"[.,;](?P<lead>[ \t]*)(?P<title>" + upper_ci + r")(?P<colon>[ \t]*:)")
+        # (and the abbreviations of two letters or more as written: ".,FHX: , Unremarkable.,ROS:, Irregular menses.")
+        upper_ci = trie_regex([(_variant_units(h.upper()), "") for h in ci if len(h) >= 4]
+                              + [(_variant_units(h), "") for h in cs if len(h) >= 2])
+        self._inline_re = re.compile(r"[.,;](?P<lead>[ \t]*)(?P<title>" + upper_ci + r")(?![\w/&])(?P<colon>[ \t]*:)")
 
     def rule_for(self, title: str) -> SectionRule | None:
         try:
