@@ -2657,6 +2657,12 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Cervical dysplasia, CIN 3.\n", {"D06.9"}, {"N87.9", "N87.1"}),
     ("ASSESSMENT:\n1. Abnormal Pap smear.\n2. Irregular menses.\n", {"R87.619", "N92.6"}, set()),
     ("ROS: Irregular menses.\nASSESSMENT:\n1. Migraine without aura.\n", {"G43.009"}, {"N92.6"}),
+    # a term's 'not intractable' needs the note's 'not': an intractable migraine is G43.x19; a menstrual migraine needs
+    # menstruation named
+    ("ASSESSMENT:\n1. Migraine with aura, intractable.\n", {"G43.119"}, {"G43.109", "G43.829"}),
+    ("ASSESSMENT:\n1. Intractable migraine without aura.\n", {"G43.019"}, {"G43.009", "G43.829"}),
+    ("ASSESSMENT:\n1. Menstrual migraine.\n2. Macrocytic anemia.\n3. Genital herpes.\n", {"G43.829", "D53.9", "A60.00"},
+     {"D64.9", "B00.9"}),
     # a sterilization the note's procedure is: the visit's reason, Z30.2; one considered for later is not
     ("PROCEDURE: Elective male sterilization via bilateral vasectomy.\nPREOPERATIVE DIAGNOSIS: Fertile male with "
      "completed family.\n", {"Z30.2"}, set()),

@@ -184,6 +184,11 @@ class Lexicon:
                         continue  # "Multiple myeloma not in remission" is no 'Multiple myeloma in remission', "Fracture,
                         # not displaced" no displaced fracture: a word after the condition's first that the note says
                         # is not so (unless the term says 'not' too: "Migraine without aura, not intractable")
+                    negated_in_term = _not_in(term.text)
+                    if negated_in_term and any(x in negated_in_term and not _NOT_BEFORE.search(text, max(start, a - 12), a)
+                                               for x, (a, _) in zip(term.words, spans)):
+                        continue  # and a term that says a word is not so needs the note to say it: "Migraine with aura,
+                        # intractable" is no 'Migraine with aura, not intractable'
                     if absent and any(x in absent and not _ABSENT_CUE.search(text, max(start, a - 30), a)
                                       for x, (a, _) in zip(term.words, spans)):
                         continue  # and a term that says a word is absent needs the note to say so: "Concussion with
@@ -203,6 +208,14 @@ _ABSENT_IN_TERM = re.compile(r"\bwithout\s+((?:(?!of\b|in\b|on\b|at\b|to\b|for\b
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:yet\s+)?(?:in\s+)?$", re.IGNORECASE)
 #: what a note writes before a word it says is absent ("without loss", "no loss", "w/o LOC", "denies loss")
 _ABSENT_CUE = re.compile(r"\b(?:without|w/o|no|denies|denied|negative\s+for|absence\s+of|absent)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _not_in(term_text: str) -> frozenset[str]:
+    """The (stemmed) words a term says are not so: the word after its 'not' ("Migraine without aura, not intractable":
+    intractable), which a note must write after 'not' too."""
+    return frozenset(stem(m.group(1).lower()) for m in re.finditer(r"\bnot\s+([A-Za-z][A-Za-z'-]*)", term_text)
+                     if m.group(1).lower() not in ("elsewhere", "having", "specified", "otherwise"))
 
 
 @lru_cache(maxsize=4096)
