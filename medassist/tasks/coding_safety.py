@@ -1386,6 +1386,15 @@ _EYELID = {"upper": re.compile(r"\bupper\s+(?:eye)?lids?\b|\b(?:eye)?lids?,?\s+u
 _UNSPECIFIED_LID = re.compile(r"\b(right|left) eye, unspecified eyelid$", re.I)
 
 
+def _sibling_named(code: str, description: str) -> str | None:
+    """The billable code of ``code``'s category level (a child of its parent) described as ``description``
+    (any case): the eyelid's or the trimester's own code."""
+    parent = next(iter(icd10.ancestors(code)[:1]), None)
+    want = description.lower()
+    return next((k for k in (icd10.children(parent) if parent else ())
+                 if (e := icd10.lookup(k)) is not None and e.billable and e.description.lower() == want), None)
+
+
 def name_the_eyelid(codes: list, doc, sents: _Sentences) -> None:
     """An eyelid code of one eye's 'unspecified eyelid' (hordeolum, chalazion, blepharitis, dermatochalasis...) whose
     sentence says upper or lower lid gets that lid's code: "Hordeolum of the left upper eyelid" is H00.014."""
@@ -1398,10 +1407,7 @@ def name_the_eyelid(codes: list, doc, sents: _Sentences) -> None:
         found = [lid for lid, rx in _EYELID.items() if rx.search(text, a, b)]
         if len(found) != 1:
             continue
-        want = (c.description[:m.start()] + f"{m.group(1)} {found[0]} eyelid").lower()
-        parent = icd10.lookup(c.code[:-1])
-        sib = next((k for k in (icd10.children(parent.code) if parent else ())
-                    if (icd10.lookup(k) is not None and icd10.lookup(k).description.lower() == want)), None)
+        sib = _sibling_named(c.code, c.description[:m.start()] + f"{m.group(1)} {found[0]} eyelid")
         if sib is None:
             continue
         _promote(codes, sib, c, c.score, c.evidence, f"the eyelid the note names: {found[0]} ({c.code} is the unspecified eyelid)")
@@ -1847,10 +1853,7 @@ def _trimester(codes: list, text: str, weeks: list[int], span: Span) -> None:
     tri = tris.pop()
     for c in [c for c in codes if c.suggested and c.code.startswith(("O", "Z34")) and c.status == "affirmed"
               and c.description.endswith("unspecified trimester")]:
-        want = c.description[: -len("unspecified trimester")] + f"{tri} trimester"
-        parent = next(iter(icd10.ancestors(c.code)[:1]), None)
-        sib = next((k for k in (icd10.children(parent) if parent else ())
-                    if (e := icd10.lookup(k)) is not None and e.billable and e.description == want), None)
+        sib = _sibling_named(c.code, c.description[: -len("unspecified trimester")] + f"{tri} trimester")
         if sib is None:
             continue
         why = f"the note states {', '.join(str(n) for n in dict.fromkeys(weeks))} weeks of gestation ({tri} trimester)"
