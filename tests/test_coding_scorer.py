@@ -106,12 +106,12 @@ def test_scorer_reads_only_the_features_it_was_trained_on():
         {"left": [1, -1, -1], "right": [2, -1, -1], "feature": [1, 0, 0], "threshold": [0.5, 0, 0],
          "value": [0, -1.0, 1.0]}]})
     assert old.features == ["s_max", "d_max"]
-    saved = coder.scorer
+    saved = coder.scorer, coder.ranker
     try:
-        coder.scorer = old
+        coder.scorer, coder.ranker = old, None  # (the ranker would score the listed codes: see below)
         res = coder.code(document_from_text("Chest X-ray showed right lower lobe pneumonia."))
     finally:
-        coder.scorer = saved
+        coder.scorer, coder.ranker = saved
     # (a code whose evidence names no such condition is listed at coding_safety.UNMENTIONED_SCORE of its score)
     raw = {round(c.score / (coding_safety.UNMENTIONED_SCORE if any(w.startswith("ranked lower") for w in c.warnings)
                             else 1.0), 6) for c in res.codes if c.sources != ["alternative"]}
@@ -379,3 +379,127 @@ def test_lexicon_terms_of_a_code_are_its_terms_in_order():
     assert lex.words_of("I10") == {t.words for t in want if t.words and t.source != "neoplasm-unspecified"}
     assert all(w in coding_safety.vocabulary("I10") or w in coding_safety.rules().weak or w.isdigit()
                for t in want for w in t.words)
+
+
+def test_a_listed_code_takes_the_rankers_score_on_its_side_of_the_threshold():
+    """order_listed: the list ranker orders what is listed below the threshold, never what is suggested. A suggested
+    code keeps the scorer's score (also one promoted below the threshold), and so does a code the scorer put above the
+    threshold that its context holds back; a code below takes the ranker's score and stays below, also once rounded
+    for the output; a rule that lowered a code (x UNMENTIONED_SCORE) lowers the ranker's score alike, and a code a
+    rule raised or made keeps it."""
+    from medassist.tasks.code import CodeSuggestion, order_listed
+
+    def code(name, score, suggested, ranked, status="affirmed"):
+        return CodeSuggestion(name, name, score, suggested, status, True, ranked=ranked)
+
+    sug = code("I10", 0.8, True, (0.8, 0.1))
+    promoted = code("M19.90", 0.1, True, (0.1, 0.6))
+    held = code("R50.9", 0.9, False, (0.9, 0.2), status="negated")  # above the threshold, negated
+    held_up = code("R05.9", 0.5, False, (0.5, 0.7), status="negated")
+    low = code("E11.9", 0.1, False, (0.1, 0.25))
+    low_capped = code("N39.0", 0.05, False, (0.05, 0.9))
+    halved = code("J18.9", 0.1, False, (0.2, 0.2))  # x0.5 by the evidence check
+    raised = code("I50.9", 0.6, False, (0.2, 0.01))  # took a stronger code's score
+    made = code("Z86.73", 0.4, False, None)
+    order_listed([sug, promoted, held, held_up, low, low_capped, halved, raised, made], 0.3)
+    assert sug.score == 0.8 and promoted.score == 0.1
+    assert held.score == 0.9 and held_up.score == 0.5
+    assert low.score == pytest.approx(0.25) and low_capped.score == pytest.approx(0.2999)
+    assert round(low_capped.score, 4) < 0.3
+    assert halved.score == pytest.approx(0.1)
+    assert raised.score == 0.6 and made.score == 0.4
+
+
+def test_the_shipped_ranker_orders_the_list_and_leaves_the_suggestions_alone():
+    """The shipped pack's ranker.json (models/coder/train.py --ranker-only): the same note coded with and without it
+    suggests the same codes with the same scores, and what the scorer put above the threshold keeps its score; the
+    codes below it are ordered by the ranker (so the list differs) and stay below."""
+    import copy
+
+    coder = get_coder()
+    assert coder.ranker is not None, "the shipped pack has ranker.json"
+    assert coder.ranker.features == coder.scorer.features
+    plain = copy.copy(coder)
+    plain.ranker = None
+    doc = document_from_text(
+        "Assessment: 1. Community-acquired pneumonia of the right lower lobe. 2. Type 2 diabetes mellitus. "
+        "3. Hypertension. He denies chest pain and has no nausea or vomiting. History of MI in 2019. "
+        "Mother had breast cancer. Plan: ceftriaxone and azithromycin, chest X-ray in six weeks.")
+    got, base = coder.code(doc), plain.code(doc)
+    assert [(c.code, c.score) for c in got.suggested] == [(c.code, c.score) for c in base.suggested]
+    assert {"J18.9", "E11.9", "I10"} <= {c.code for c in got.suggested}
+    listed = {c.code: c for c in got.codes if not c.suggested and c.sources != ["alternative"]}
+    before = {c.code: c for c in base.codes if not c.suggested and c.sources != ["alternative"]}
+    assert set(listed) == set(before) and len(listed) > 20
+    changed = [k for k in listed if listed[k].score != before[k].score]
+    assert len(changed) > len(listed) // 2
+    for k in listed:
+        assert (listed[k].score >= got.threshold) == (before[k].score >= got.threshold), k
+        if before[k].score >= got.threshold:
+            assert listed[k].score == before[k].score, k
+    assert [c.score for c in got.codes if c.sources != ["alternative"]] == sorted(
+        (c.score for c in got.codes if c.sources != ["alternative"]), reverse=True)
+
+
+def test_a_ranker_of_other_features_orders_by_its_own_and_a_broken_one_is_a_typed_pack_error(tmp_path):
+    """A ranker reads its own feature list (an older scorer beside a newer ranker: each row built for each), and a
+    ranker.json that is no tree table is refused with a ModelPackError naming the pack."""
+    import copy
+    import hashlib
+    import shutil
+
+    from medassist.errors import ModelPackError
+    from medassist.runtime.packs import ModelPack
+    from medassist.tasks.code import Coder
+
+    coder = get_coder()
+    one = cm.TreeScorer({"features": ["d_max"], "init": 0.0, "trees": [
+        {"left": [1, -1, -1], "right": [2, -1, -1], "feature": [0, 0, 0], "threshold": [0.5, 0, 0],
+         "value": [0, -2.0, 2.0]}]})
+    mixed = copy.copy(coder)
+    mixed.ranker = one
+    res = mixed.code(document_from_text("Chest X-ray showed right lower lobe pneumonia. No fever."))
+    listed = [c for c in res.codes if not c.suggested and c.ranked is not None and c.score < res.threshold]
+    low = 1 / (1 + np.exp(2.0))  # (x UNMENTIONED_SCORE where the evidence check lowered the code)
+    assert listed and {round(c.score, 4) for c in listed} <= {round(low, 4), round(low * coding_safety.UNMENTIONED_SCORE, 4),
+                                                            0.2999}
+    assert round(low, 4) in {round(c.score, 4) for c in listed}
+
+    pack_dir = tmp_path / "coder-codiesp"
+    shutil.copytree(coder.pack.path, pack_dir)
+    blob = b'{"features": ["d_max"], "init": 0.0}'
+    (pack_dir / "ranker.json").write_bytes(blob)
+    manifest = json.loads((pack_dir / "manifest.json").read_text(encoding="utf-8"))
+    for f in manifest["files"]:
+        if f["path"] == "ranker.json":
+            f.update(sha256=hashlib.sha256(blob).hexdigest(), size=len(blob))
+    (pack_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelPackError) as err:
+        Coder(pack=ModelPack.load(pack_dir))
+    assert "unreadable coder pack file" in str(err.value) and str(pack_dir) in str(err.value)
+
+
+def test_the_recipe_adds_one_file_to_a_pack_and_says_how(tmp_path):
+    """train.py --alternatives-only / --ranker-only write one file into an existing pack: its manifest lists it with
+    its hash, the recipe tells how it was made (a second run replaces that account, not the rest), and a folder
+    holding no pack is refused."""
+    import hashlib
+
+    recipe = _recipe()
+    (tmp_path / "manifest.json").write_text(json.dumps({"files": [{"path": "scorer.json", "sha256": "x", "size": 1}],
+                                                        "recipe": "models/coder/train.py --final"}))
+    recipe.write_pack_file(tmp_path, "ranker.json", {"trees": [1]}, "train.py --final --ranker-only --seed 13")
+    recipe.write_pack_file(tmp_path, "alternatives.json", {"alternatives": {}}, "train.py --final --alternatives-only")
+    recipe.write_pack_file(tmp_path, "ranker.json", {"trees": [2]}, "train.py --final --ranker-only --seed 14",
+                           version="9.9.9")
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["version"] == "9.9.9"
+    files = {f["path"]: f for f in manifest["files"]}
+    assert sorted(files) == ["alternatives.json", "ranker.json", "scorer.json"]
+    blob = (tmp_path / "ranker.json").read_bytes()
+    assert json.loads(blob) == {"trees": [2]} and files["ranker.json"]["sha256"] == hashlib.sha256(blob).hexdigest()
+    said = manifest["recipe"]
+    assert said.startswith("models/coder/train.py --final; ") and said.count("ranker.json: ") == 1
+    assert "--seed 14" in said and "--seed 13" not in said and "alternatives.json: train.py --final" in said
+    with pytest.raises(SystemExit, match="no pack"):
+        recipe.write_pack_file(tmp_path / "none", "ranker.json", {}, "x")

@@ -61,6 +61,9 @@ class CodeSuggestion:
     # mentions of the code's own lexicon terms that the shown evidence left out (three stronger learned spans took
     # the room: "Gleason" x3 before "Prostate cancer"); the evidence check falls back on them (not serialised)
     terms: list = field(default_factory=list)
+    # (the scorer's probability, the list ranker's) of the candidate this code was listed as (not serialised):
+    # order_listed gives a code listed, not suggested, the ranker's score
+    ranked: tuple | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "description": self.description, "score": round(float(self.score), 4),
@@ -120,11 +123,15 @@ class Coder:
             raise ModelPackError(f"unreadable coder pack file ({exc})", path=pack.path) from exc
         self.scorer = TreeScorer(scorer)
         self.alternatives: dict = {}
-        if "alternatives.json" in {f.get("path") for f in getattr(pack, "manifest", {}).get("files", ())}:
-            try:
+        self.ranker = None  # the list ranker (order_listed), in packs since session 20
+        files = {f.get("path") for f in getattr(pack, "manifest", {}).get("files", ())}
+        try:
+            if "alternatives.json" in files:
                 self.alternatives = json.loads(pack.file("alternatives.json").read_text(encoding="utf-8"))["alternatives"]
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise ModelPackError(f"unreadable coder pack file ({exc})", path=pack.path) from exc
+            if "ranker.json" in files:
+                self.ranker = TreeScorer(json.loads(pack.file("ranker.json").read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            raise ModelPackError(f"unreadable coder pack file ({exc})", path=pack.path) from exc
         self.threshold = round(float(scorer.get("threshold", 0.5)), 4)  # no float noise in any output
         self.max_candidates = int(scorer.get("max_candidates", MAX_CANDIDATES))  # what the scorer was trained with
         self.lexicon = lexicon()
@@ -158,6 +165,11 @@ class Coder:
         X = np.array([[c.feats.get(f, 0.0) for f in names] for c in cands], dtype=np.float64)
         scores = self.scorer.score(X)
         order = np.argsort(-scores, kind="stable")[:self.max_candidates]
+        ranks = {}
+        if self.ranker is not None:  # (its own feature order, as the scorer's)
+            R = X if self.ranker.features == names else np.array(
+                [[c.feats.get(f, 0.0) for f in self.ranker.features] for c in cands], dtype=np.float64)
+            ranks = dict(zip(order.tolist(), self.ranker.score(R[order]).tolist()))
         out: list[CodeSuggestion] = []
         for k in order:
             c = cands[int(k)]
@@ -183,7 +195,8 @@ class Coder:
             out.append(CodeSuggestion(code=entry.code, description=entry.description, score=s,
                                       suggested=bool(s >= self.threshold and c.status in established and ev),
                                       status=c.status, billable=entry.billable, evidence=ev,
-                                      cue=cue, sources=sorted(c.sources), applied=tuple(c.applied), terms=terms))
+                                      cue=cue, sources=sorted(c.sources), applied=tuple(c.applied), terms=terms,
+                                      ranked=(s, ranks[int(k)]) if int(k) in ranks else None))
         from .coding_safety import check_evidence, lower_unmentioned, past_episodes, refine
 
         out = billable_defaults(out)  # a learned header (R05) stands for its default billable child (R05.9)
@@ -195,6 +208,7 @@ class Coder:
         blocked.update(check_evidence(out, doc, self.learned_synonyms, memo, established))
         out = refine(out, doc)
         lower_unmentioned(out, blocked)  # listed below the codes the note names
+        order_listed(out, self.threshold)
         out = sorted(out + add_alternatives(out, self.alternatives), key=lambda x: -x.score)
         for c in out:
             if c.score >= self.threshold:
@@ -228,6 +242,26 @@ class Coder:
 #: 0.5709, 10: 0.5710), 0.5708 / 0.5706 / 0.5704 with the best 50 / 20 / 10.
 ALTERNATIVE_PRIOR = 5
 MAX_ALTERNATIVES = 20
+
+
+def order_listed(codes: list[CodeSuggestion], threshold: float) -> None:
+    """A code listed below the threshold takes the list ranker's score (a LambdaMART ranker of the same candidate
+    features, calibrated to a probability; ``models/coder/train.py --ranker``), kept below the threshold, so the list
+    under the suggestions is ordered by the model trained to order it. What the scorer put above the threshold keeps
+    its score, suggested or held back by its context (so the list is the same for both encounters), and so does every
+    suggested code. A rule that lowered a code (x UNMENTIONED_SCORE) lowers the ranker's score alike; a code a rule
+    raised or made keeps the rule's score.
+
+    Measured 2026-12-06 (session 20), CodiEsp dev, train-only pack with and without its ranker in one run
+    (bench/codiesp.py): see models/coder/README.md (the same suggestions, MAP up)."""
+    below = round(threshold - 1e-4, 4)  # still below the threshold once rounded for the output
+    for c in codes:
+        if c.suggested or c.ranked is None or c.score >= threshold:
+            continue
+        first, ranked = c.ranked
+        if first <= 0.0 or c.score > first * (1.0 + 1e-9):
+            continue
+        c.score = min(ranked * (c.score / first), below)
 
 
 def add_alternatives(codes: list[CodeSuggestion], table: dict) -> list[CodeSuggestion]:

@@ -372,14 +372,20 @@ def main(argv=None) -> int:
                          "see load)")
     ap.add_argument("--seed", type=int, default=SEED, help="folds and trees of a one-model scorer")
     ap.add_argument("--seeds", type=int, nargs="+", default=None,
-                    help="a scorer averaging the log-odds of one model per seed (folds and trees; the shipped pack since "
-                         "2026-12-06: 13 14 15)")
+                    help="a scorer averaging the log-odds of one model per seed (folds and trees; measured, not shipped: "
+                         "see average_scorers)")
     ap.add_argument("--alternatives-only", action="store_true",
                     help="(re)write only the pack's alternatives.json (learn_alternatives) from the same folds, "
                          "leaving its knowledge and scorer as they are")
+    ap.add_argument("--ranker", action="store_true",
+                    help="also fit the list ranker (ranker.json, fit_lightgbm_rank on the first seed's cross-fitted rows): "
+                         "it orders the codes the coder lists but does not suggest (the shipped pack since session 20)")
+    ap.add_argument("--ranker-only", action="store_true",
+                    help="(re)write only the pack's ranker.json from the same folds, leaving its knowledge, scorer and "
+                         "alternatives as they are")
     ap.add_argument("--max-candidates", type=int, default=cm.MAX_CANDIDATES,
                     help="candidates a note keeps (extract), learned with and listed with (recorded in scorer.json)")
-    ap.add_argument("--version", default=None, help="the pack's version (default 1.1.1)")
+    ap.add_argument("--version", default=None, help="the pack's version (default 1.2.0)")
     ap.add_argument("--threshold", type=float, default=None, help="operating threshold (default: tuned on dev)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--trees", choices=sorted(TREES), default="sklearn",
@@ -406,7 +412,7 @@ def main(argv=None) -> int:
         print(f"alignment refined; {time.time()-t0:.1f}s", flush=True)
 
     seeds = args.seeds or [args.seed]
-    members, alternatives = [], None
+    members, alternatives, ranker_json = [], None, None
     for seed in seeds:
         rng = np.random.default_rng(seed)
         order = rng.permutation(len(all_ids))
@@ -424,11 +430,24 @@ def main(argv=None) -> int:
         if alternatives is None:  # (the first seed's cross-fitted lists, as a one-seed run has them)
             alternatives = learn_alternatives(metas, labels)
             if args.alternatives_only:
-                write_alternatives(args.out, alternatives)
+                write_pack_file(args.out, "alternatives.json", {"alternatives": alternatives},
+                                "models/coder/train.py" + (" --final" if args.final else "") + " --alternatives-only")
                 print(f"alternatives of {len(alternatives)} codes written to {args.out} in {time.time()-t0:.1f}s")
                 return 0
         X = np.vstack(X_parts)
         y = np.concatenate(y_parts)
+        if (args.ranker or args.ranker_only) and ranker_json is None:  # the first seed's folds
+            rank_model = fit_lightgbm_rank(X, y, seed=seed, groups=note_groups(metas))
+            ranker_json = {**export_lightgbm_rank(rank_model), "max_candidates": args.max_candidates}
+            assert np.allclose(cm.TreeScorer(ranker_json).score(X[:2000]), predict_calibrated(rank_model, X[:2000]),
+                               atol=1e-6)
+            print(f"ranker fitted; {time.time()-t0:.1f}s", flush=True)
+            if args.ranker_only:
+                write_pack_file(args.out, "ranker.json", ranker_json, "models/coder/train.py"
+                                + (" --final" if args.final else "") + f" --ranker-only --seed {seed}"
+                                + (f" --version {args.version}" if args.version else ""), version=args.version)
+                print(f"ranker written to {args.out} in {time.time()-t0:.1f}s")
+                return 0
         fit, export = TREES[args.trees]
         gbm = fit(X, y, seed=seed, groups=note_groups(metas))
         member = export(gbm)
@@ -470,8 +489,10 @@ def main(argv=None) -> int:
     recipe = " ".join(["models/coder/train.py"] + (["--final"] if args.final else [])
                       + [f"--seeds {' '.join(map(str, seeds))}" if len(seeds) > 1 else f"--seed {seeds[0]}"]
                       + [f"--max-candidates {args.max_candidates}", f"--threshold {threshold:g}"])
+    if ranker_json is not None:
+        recipe += " --ranker"
     write_pack(args.out, knowledge, scorer_json, threshold, metrics, args.final, all_ids, alternatives,
-               version=args.version, recipe=recipe)
+               version=args.version, recipe=recipe, ranker=ranker_json)
     print(f"pack written to {args.out} in {time.time()-t0:.1f}s")
     return 0
 
@@ -481,18 +502,31 @@ def _file_entry(p: Path) -> dict:
     return {"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "size": p.stat().st_size}
 
 
-def write_alternatives(out: Path, alternatives: dict) -> None:
-    """alternatives.json into an existing pack, its manifest's file list updated."""
-    p = out / "alternatives.json"
-    p.write_bytes(json.dumps({"alternatives": alternatives}, separators=(",", ":"), sort_keys=True).encode())
-    manifest = json.loads((out / "manifest.json").read_text())
+def write_pack_file(out: Path, name: str, obj: dict, how: str, version: str | None = None) -> None:
+    """One file (``name``: alternatives.json, ranker.json) into an existing pack, the rest left as it is: its
+    manifest's file list updated, its recipe told how the file was made (``how``), its version ``version`` if given."""
+    manifest_path = out / "manifest.json"
+    if not manifest_path.exists():
+        raise SystemExit(f"{out}: no pack to add {name} to (train it first, without --alternatives-only / --ranker-only)")
+    p = out / name
+    p.write_bytes(json.dumps(obj, separators=(",", ":"), sort_keys=True).encode())
+    manifest = json.loads(manifest_path.read_text())
     files = [f for f in manifest["files"] if f["path"] != p.name] + [_file_entry(p)]
     manifest["files"] = sorted(files, key=lambda f: f["path"])
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    recipe = manifest.get("recipe", "")
+    said = f"{name}: "
+    if said in recipe:  # the earlier account of this file, replaced
+        head, _, tail = recipe.partition(said)
+        rest = tail.split("; ", 1)[1] if "; " in tail else ""
+        recipe = head + rest if rest else head.rstrip("; ")
+    manifest["recipe"] = "; ".join(x for x in (recipe, f"{said}{how} ({time.strftime('%Y-%m-%d')})") if x)
+    if version:
+        manifest["version"] = version
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
 
 
 def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids, alternatives=None, version=None,
-               recipe=None):
+               recipe=None, ranker=None):
     out.mkdir(parents=True, exist_ok=True)
     files = {}
     for old in out.glob("*.json.gz"):
@@ -500,6 +534,10 @@ def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids
     objs = [("knowledge.json", knowledge), ("scorer.json", {**scorer_json, "threshold": threshold})]
     if alternatives is not None:
         objs.append(("alternatives.json", {"alternatives": alternatives}))
+    if ranker is not None:
+        objs.append(("ranker.json", ranker))
+    elif (out / "ranker.json").exists():
+        (out / "ranker.json").unlink()  # a ranker of other knowledge / features would order this pack's list wrong
     for name, obj in objs:
         p = out / name
         p.write_bytes(json.dumps(obj, separators=(",", ":"), sort_keys=True).encode())
@@ -511,7 +549,7 @@ def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids
     manifest = {
         "name": "coder-codiesp",
         "task": "icd10cm-coding",
-        "version": (version or "1.1.1") if final else f"{version or '0.10.1'}-train-only",
+        "version": (version or "1.2.0") if final else f"{version or '0.10.1'}-train-only",
         "licence": "CC BY 4.0 (derived from CodiEsp, Miranda-Escalada et al., CLEF eHealth 2020, Zenodo 3837305); "
                    "ICD-10-CM: US public domain",
         "source": "CodiEsp v4 English machine translation, " + ("train + dev" if final else "train") + " split(s)",
