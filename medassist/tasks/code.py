@@ -9,7 +9,9 @@ on CodiEsp train (the coder pack models/trained/coder-codiesp), (2) the ICD-10-C
 (descriptions, inclusion and includes terms, neoplasm table) and (3) the codes of the most similar
 training notes (tf-idf kNN; these carry no evidence span and are never suggested on their own). A tree scorer ranks them; context (negated, uncertain,
 historical, family, hypothetical; medassist.text.context) is a feature and decides suggestion: only
-affirmed codes above the operating threshold are suggested, the rest stay listed with their status.
+affirmed codes above the operating threshold are suggested, the rest stay listed with their status. Where
+the pack has a list ranker (ranker.json, a LambdaMART ranker of the same features), it orders the codes listed
+below the threshold (order_listed); what is suggested, and every score above the threshold, stay the scorer's.
 Every listed code exists in the April-2026 code set; suggested codes are checked for billability,
 7th characters, Excludes1 conflicts and code-first / use-additional notes.
 Safety (medassist.tasks.coding_safety, rules in resources/icd10cm/safety_rules.json): a code is suggested
@@ -62,7 +64,7 @@ class CodeSuggestion:
     # the room: "Gleason" x3 before "Prostate cancer"); the evidence check falls back on them (not serialised)
     terms: list = field(default_factory=list)
     # (the scorer's probability, the list ranker's) of the candidate this code was listed as (not serialised):
-    # order_listed gives a code listed, not suggested, the ranker's score
+    # order_listed gives a code listed below the threshold the ranker's score
     ranked: tuple | None = None
 
     def to_dict(self) -> dict[str, Any]:
