@@ -322,27 +322,35 @@ def test_the_shipped_coder_lists_alternatives_from_its_pack():
     assert len(set(codes)) == len(codes)
 
 
-def test_a_broken_alternatives_file_is_a_typed_pack_error(tmp_path):
-    """alternatives.json changed after the pack was made is refused by the pack's hash check; one whose manifest
-    agrees but that holds no JSON table is refused by the coder: both a ModelPackError naming the file or pack."""
+def _pack_with_file(folder, name: str, blob: bytes, *, hashed: bool = True):
+    """A copy of the shipped coder pack in ``folder`` whose file ``name`` holds ``blob``, its manifest's hash and size
+    updated to match (``hashed``) or left as they were (the pack's own check then refuses it)."""
     import hashlib
     import shutil
 
+    shutil.copytree(get_coder().pack.path, folder)
+    (folder / name).write_bytes(blob)
+    if hashed:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        for f in manifest["files"]:
+            if f["path"] == name:
+                f.update(sha256=hashlib.sha256(blob).hexdigest(), size=len(blob))
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_a_broken_alternatives_file_is_a_typed_pack_error(tmp_path):
+    """alternatives.json changed after the pack was made is refused by the pack's hash check; one whose manifest
+    agrees but that holds no JSON table is refused by the coder: both a ModelPackError naming the file or pack."""
     from medassist.errors import ModelPackError
     from medassist.runtime.packs import ModelPack
     from medassist.tasks.code import Coder
 
-    pack_dir = tmp_path / "coder-codiesp"
-    shutil.copytree(get_coder().pack.path, pack_dir)
     bad = b'{"alternatives": [1, 2'
-    (pack_dir / "alternatives.json").write_bytes(bad)
+    stale = _pack_with_file(tmp_path / "stale" / "coder-codiesp", "alternatives.json", bad, hashed=False)
     with pytest.raises(ModelPackError, match="alternatives.json: size mismatch"):
-        Coder(pack=ModelPack.load(pack_dir, verify=False))
-    manifest = json.loads((pack_dir / "manifest.json").read_text(encoding="utf-8"))
-    for f in manifest["files"]:
-        if f["path"] == "alternatives.json":
-            f.update(sha256=hashlib.sha256(bad).hexdigest(), size=len(bad))
-    (pack_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        Coder(pack=ModelPack.load(stale, verify=False))
+    pack_dir = _pack_with_file(tmp_path / "coder-codiesp", "alternatives.json", bad)
     with pytest.raises(ModelPackError) as err:
         Coder(pack=ModelPack.load(pack_dir))
     assert "unreadable coder pack file" in str(err.value) and str(pack_dir) in str(err.value)
@@ -445,8 +453,6 @@ def test_a_ranker_of_other_features_orders_by_its_own_and_a_broken_one_is_a_type
     """A ranker reads its own feature list (an older scorer beside a newer ranker: each row built for each), and a
     ranker.json that is no tree table is refused with a ModelPackError naming the pack."""
     import copy
-    import hashlib
-    import shutil
 
     from medassist.errors import ModelPackError
     from medassist.runtime.packs import ModelPack
@@ -465,15 +471,7 @@ def test_a_ranker_of_other_features_orders_by_its_own_and_a_broken_one_is_a_type
                                                             0.2999}
     assert round(low, 4) in {round(c.score, 4) for c in listed}
 
-    pack_dir = tmp_path / "coder-codiesp"
-    shutil.copytree(coder.pack.path, pack_dir)
-    blob = b'{"features": ["d_max"], "init": 0.0}'
-    (pack_dir / "ranker.json").write_bytes(blob)
-    manifest = json.loads((pack_dir / "manifest.json").read_text(encoding="utf-8"))
-    for f in manifest["files"]:
-        if f["path"] == "ranker.json":
-            f.update(sha256=hashlib.sha256(blob).hexdigest(), size=len(blob))
-    (pack_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    pack_dir = _pack_with_file(tmp_path / "coder-codiesp", "ranker.json", b'{"features": ["d_max"], "init": 0.0}')
     with pytest.raises(ModelPackError) as err:
         Coder(pack=ModelPack.load(pack_dir))
     assert "unreadable coder pack file" in str(err.value) and str(pack_dir) in str(err.value)
