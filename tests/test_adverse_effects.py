@@ -1,0 +1,121 @@
+"""A drug the note names as the cause of a current condition: its adverse-effect code from the Table of Drugs and
+Chemicals (coding_safety.adverse_effects; resources/icd10cm/drug_table.json and drug_classes.json)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from medassist import icd10
+from medassist.config import resource_path
+from medassist.ingest import document_from_text
+from medassist.tasks.code import code_document, get_coder
+from script_modules import load_script
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return get_coder()
+
+
+def _suggested(coder, text):
+    return {c.code: c for c in code_document(document_from_text(text), coder=coder).codes if c.suggested}
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Assessment: Rash due to amoxicillin.", {"T36.0X5A", "R21"}),
+    ("Assessment: 1. Hypokalemia due to hydrochlorothiazide. 2. Hypertension.", {"T50.2X5A", "E87.6", "I10"}),
+    ("Assessment: Hyperglycemia secondary to prednisone 40 mg daily.", {"T38.0X5A", "R73.9"}),
+    ("She developed a rash due to amoxicillin.", {"T36.0X5A"}),
+    ("Assessment: Adverse reaction to lisinopril with angioedema.", {"T46.4X5A"}),
+    # a drug written before the effect, one word with it to the drug lexicon; a brand through its generic; a class
+    ("Assessment: Lisinopril-induced angioedema.", {"T46.4X5A"}),
+    ("Assessment: Lipitor-induced myalgia.", {"T46.6X5A", "M79.10"}),  # atorvastatin: no row, its class's
+    ("Assessment: Statin-induced myopathy.", {"T46.6X5A"}),
+    ("Assessment: NSAID-induced gastritis.", {"T39.395A"}),
+    ("Assessment: Nausea related to chemotherapy.", {"T45.1X5A", "R11.0"}),
+    ("Assessment: Cough due to ACE inhibitor. Switched from lisinopril to losartan.", {"T46.4X5A"}),
+    ("Assessment: Bleeding due to apixaban.", {"T45.515A"}),
+])
+def test_a_drug_named_as_the_cause_gets_its_adverse_effect_code(coder, text, want):
+    got = _suggested(coder, text)
+    assert want <= set(got), sorted(got)
+    for code in want:
+        if code.startswith("T"):
+            c = got[code]
+            assert c.status == "affirmed" and c.evidence
+            said = [w for w in c.warnings if "I.C.19.e.5.a" in w]
+            assert said and "Table of Drugs and Chemicals" in said[0]
+    assert len([c for c in got if c[:3] >= "T36" and c[:3] <= "T50"]) == 1
+
+
+@pytest.mark.parametrize("text,never", [
+    ("Discussed possible side effects of metformin, including diarrhea.", "T38.3X5A"),  # talked about
+    ("ALLERGIES: Penicillin (rash).", "T36.0X5A"),  # an allergy listed: Z88.0
+    ("History of rash due to penicillin as a child.", "T36.0X5A"),  # past
+    ("No rash due to amoxicillin.", "T36.0X5A"),  # negated
+    ("Her mother had a rash due to penicillin.", "T36.0X5A"),  # a relative's
+    ("Assessment: Anemia due to iron deficiency.", "T45.4X5A"),  # iron the nutrient
+    ("Hyponatremia was diagnosed, probably secondary to sertraline.", "T43.225A"),  # suspected
+    ("He did not want any steroid due to a reaction to dexamethasone that causes his heart to race.", "T38.0X5A"),
+    ("Assessment: Acetaminophen overdose, somnolence due to acetaminophen.", "T39.1X5A"),  # a poisoning
+    ("She continued azathioprine 150 mg/day since 2005 due to corticosteroids.", "T38.0X5A"),  # a reason to treat
+])
+def test_no_adverse_effect_code_for_what_is_no_current_adverse_effect(coder, text, never):
+    assert never not in _suggested(coder, text)
+
+
+def test_every_class_row_is_a_row_of_the_table_with_an_adverse_effect_code():
+    table = json.loads(resource_path("icd10cm/drug_table.json").read_text(encoding="utf-8"))
+    col = table["columns"].index("adverse effect")
+    rows = {tuple(p): c[col] for p, c in table["rows"]}
+    classes = json.loads(resource_path("icd10cm/drug_classes.json").read_text(encoding="utf-8"))
+    paths = list(classes["generics"].values()) + [p for _, p in classes["classes"]]
+    assert len(paths) > 50
+    for path in paths:
+        cell = rows.get(tuple(path))
+        assert cell, path
+        head, _, tail = cell.partition(".")
+        entry = icd10.lookup(f"{head}.{tail.ljust(3, 'X')}A")
+        assert entry is not None and entry.billable and "Adverse effect" in entry.description, path
+
+
+def test_the_drug_table_resource_is_the_cms_table(shared_data):
+    """resources/icd10cm/drug_table.json is what models/icd10cm/build_codeset.py compiles from the CMS XML."""
+    build = load_script("models/icd10cm/build_codeset.py", "build_codeset_recipe")
+    xml = shared_data / "icd10cm" / "cms-april-2026-xml" / "icd10cm-drug-April-1-2026-XML.xml"
+    rows = build.compile_drug_table(xml)
+    shipped = json.loads(resource_path("icd10cm/drug_table.json").read_text(encoding="utf-8"))
+    assert shipped["columns"] == build.DRUG_COLS and shipped["rows"] == rows
+    assert ["Lisinopril"] in [r[0] for r in rows] and len(rows) > 7000
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Assessment: Overdose of sertraline.", {"T43.221A"}),  # no intent stated: accidental (I.C.19.e.5.b)
+    ("Intentional overdose of acetaminophen and ibuprofen.", {"T39.1X2A", "T39.312A"}),  # each drug, self-harm
+    ("Assessment: Accidental ingestion of his grandmother's metoprolol.", {"T44.7X1A"}),  # a relative's pills
+    ("She took a handful of her alprazolam pills in a suicide attempt.", {"T42.4X2A"}),
+    ("Assessment: Opioid overdose.", {"T40.2X1A"}),  # a class
+    ("Assessment: Heroin overdose.", {"T40.1X1A"}),  # no medicine: the table's own words
+    ("Assessment: Fentanyl overdose, intentional.", {"T40.412A"}),
+    ("Assessment: Lead poisoning.", {"T56.0X1A"}),
+])
+def test_a_poisoning_is_coded_by_substance_and_stated_intent(coder, text, want):
+    got = _suggested(coder, text)
+    assert want <= set(got), sorted(got)
+    for code in want:
+        assert any("I.C.19.e.5.b" in w for w in got[code].warnings) and got[code].evidence
+    assert not any(c.startswith(("T65.9", "T50.90")) for c in got), sorted(got)  # the substance is named
+    assert not any(c[:3] >= "T36" and c[:3] <= "T50" and c[6:7] == "5" for c in got)  # no adverse effect too
+
+
+@pytest.mark.parametrize("text", [
+    "Prescribed naloxone given the risk of opioid overdose.",
+    "History of heroin overdose in 2019.",
+    "Denies overdose of any medication.",
+    "This will lead to poisoning if untreated.",
+    "Her brother died of a heroin overdose.",
+])
+def test_no_poisoning_code_for_one_talked_about_past_negated_or_a_relatives(coder, text):
+    got = _suggested(coder, text)
+    assert not any(c[:1] == "T" and ("T36" <= c[:3] <= "T65") for c in got), sorted(got)
