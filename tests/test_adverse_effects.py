@@ -23,7 +23,11 @@ def _suggested(coder, text):
 
 
 @pytest.mark.parametrize("text,want", [
-    ("Assessment: Rash due to amoxicillin.", {"T36.0X5A", "R21"}),
+    # the effect coded as a drug's (drug_classes.json "manifestations"): a drug rash is L27.0, not R21
+    ("Assessment: Rash due to amoxicillin.", {"T36.0X5A", "L27.0"}),
+    ("Assessment: Hypotension due to lisinopril.", {"T46.4X5A", "I95.2"}),
+    ("Assessment: Constipation due to oxycodone.", {"T40.2X5A", "K59.03"}),
+    ("Assessment: Hives due to amoxicillin.", {"T36.0X5A", "L50.0"}),
     ("Assessment: 1. Hypokalemia due to hydrochlorothiazide. 2. Hypertension.", {"T50.2X5A", "E87.6", "I10"}),
     ("Assessment: Hyperglycemia secondary to prednisone 40 mg daily.", {"T38.0X5A", "R73.9"}),
     ("She developed a rash due to amoxicillin.", {"T36.0X5A"}),
@@ -31,7 +35,7 @@ def _suggested(coder, text):
     # a drug written before the effect, one word with it to the drug lexicon; a brand through its generic; a class
     ("Assessment: Lisinopril-induced angioedema.", {"T46.4X5A"}),
     ("Assessment: Lipitor-induced myalgia.", {"T46.6X5A", "M79.10"}),  # atorvastatin: no row, its class's
-    ("Assessment: Statin-induced myopathy.", {"T46.6X5A"}),
+    ("Assessment: Statin-induced myopathy.", {"T46.6X5A", "G72.0"}),
     ("Assessment: NSAID-induced gastritis.", {"T39.395A"}),
     ("Assessment: Nausea related to chemotherapy.", {"T45.1X5A", "R11.0"}),
     ("Assessment: Cough due to ACE inhibitor. Switched from lisinopril to losartan.", {"T46.4X5A"}),
@@ -47,6 +51,13 @@ def test_a_drug_named_as_the_cause_gets_its_adverse_effect_code(coder, text, wan
             said = [w for w in c.warnings if "I.C.19.e.5.a" in w]
             assert said and "Table of Drugs and Chemicals" in said[0]
     assert len([c for c in got if c[:3] >= "T36" and c[:3] <= "T50"]) == 1
+    drug_caused = {"L27.0": "R21", "G72.0": "G72.9", "I95.2": "I95.9", "K59.03": "K59.00", "L50.0": "L50.9"}
+    assert not {drug_caused[c] for c in want if c in drug_caused} & set(got)  # not also the unspecified effect
+
+
+def test_an_effect_in_another_sentence_is_not_made_a_drugs(coder):
+    got = _suggested(coder, "Assessment: Fever. Rash due to amoxicillin.")
+    assert {"R50.9", "L27.0", "T36.0X5A"} <= set(got) and "R50.2" not in got
 
 
 @pytest.mark.parametrize("text,never", [

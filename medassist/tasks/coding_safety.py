@@ -1802,15 +1802,16 @@ _TREATMENT_BEFORE = re.compile(r"\b(?:treat\w*|therapy|started|continued|prescri
 
 
 @lru_cache(maxsize=1)
-def _drug_table() -> tuple[dict, dict, list]:
-    """(term path -> the Table of Drugs' 6 cells, generic -> path, [(class regex, path)])."""
+def _drug_table() -> tuple[dict, dict, list, dict]:
+    """(term path -> the Table of Drugs' 6 cells, generic -> path, [(class regex, path)], effect code -> [its code when
+    a drug caused it, why])."""
     with open(resource_path("icd10cm/drug_table.json"), encoding="utf-8") as fh:
         table = json.load(fh)
     cells = {tuple(p): c for p, c in table["rows"]}
     with open(resource_path("icd10cm/drug_classes.json"), encoding="utf-8") as fh:
         classes = json.load(fh)
     return (cells, {k: tuple(v) for k, v in classes["generics"].items()},
-            [(re.compile(rx, re.IGNORECASE), tuple(p)) for rx, p in classes["classes"]])
+            [(re.compile(rx, re.IGNORECASE), tuple(p)) for rx, p in classes["classes"]], classes["manifestations"])
 
 
 #: the Table of Drugs' columns (drug_table.json "columns"): poisoning accidental, intentional self-harm, assault,
@@ -1822,7 +1823,7 @@ def _table_code(names, col: int) -> tuple[str, str] | None:
     """(the code of column ``col``, 7th character A; the table row) of the first of ``names`` (a drug's name as written,
     its generic; or one table path) that the Table of Drugs, or the class row drug_classes.json gives it, has a code
     for."""
-    cells, generics, _ = _drug_table()
+    cells, generics = _drug_table()[:2]
     if len(names) == 1 and isinstance(names[0], tuple):  # a class the note names ("statin"): its row
         paths = [names[0]]
     else:
@@ -1872,6 +1873,7 @@ def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
                                   "reaction", "effect", "eruption", "rash")):
         return
     found: list[tuple[int, int, int, int, tuple]] = []  # (cue start, cue end, drug start, drug end, names)
+    effects = _drug_table()[3]
     hits = _drug_mentions(doc)
     for a, b, names in hits:
         sa, sb = sents.around(a, b)
@@ -1906,6 +1908,13 @@ def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
         _promote(codes, code, None, 0.5, [Span.of(text, s0, s1)],
                  f"adverse effect of {drug} (Table of Drugs and Chemicals: {row}, adverse effect column): code the "
                  "nature of the adverse effect first, then this code (guideline I.C.19.e.5.a)")
+        # the effect of the same sentence, coded as a drug's: "Rash due to amoxicillin" is L27.0, not R21
+        sa, sb = sents.around(a, b)
+        for c in [c for c in codes if c.suggested and c.code in effects]:
+            if c.evidence and all(sa <= e.start and e.end <= sb for e in c.evidence):
+                to, why = effects[c.code]
+                _unsuggest(c, f"replaced by {to}: {why} ({drug})")
+                _promote(codes, to, c, c.score, c.evidence, f"more specific than {c.code}: {why} ({drug})")
 
 
 # a poisoning the sentence states: "overdose of sertraline", "ingestion of his grandmother's metoprolol", "poisoning
