@@ -169,6 +169,24 @@ def test_clean_draft_removes_redacted_sentences_and_invented_workup():
     assert clean_draft("Nodule. Recommend CT for further evaluation.", "Nodule. Recommend CT.") == "Nodule. Recommend CT."
 
 
+def test_clean_draft_says_a_repeated_sentence_once_and_renumbers_what_is_left():
+    """A draft that repeats a sentence word for word (IU val: "1. No acute cardiopulmonary disease. 2. No acute
+    cardiopulmonary disease.") says it once; a numbered list that lost a sentence (repeated, XXXX) is renumbered, and
+    one sentence left is not numbered; a list that lost nothing keeps its numbers."""
+    from medassist.tasks.impression import clean_draft
+
+    normal = "The heart is normal in size. The lungs are clear."
+    assert clean_draft(normal, "1. No acute cardiopulmonary disease. 2. No acute cardiopulmonary disease.") == (
+        "No acute cardiopulmonary disease.")
+    assert clean_draft(normal, "No acute disease. No acute disease.") == "No acute disease."
+    assert clean_draft(MASS, "1. Right upper lobe mass. 2. XXXX opacity. 3. No effusion.") == (
+        "1. Right upper lobe mass. 2. No effusion.")
+    assert clean_draft(MASS, "1. Right upper lobe mass. 2. No effusion. 3. Right upper lobe mass.") == (
+        "1. Right upper lobe mass. 2. No effusion.")
+    assert clean_draft(MASS, "1. Right upper lobe mass.") == "1. Right upper lobe mass."
+    assert clean_draft(MASS, "1. Right upper lobe mass. 2. No effusion.") == "1. Right upper lobe mass. 2. No effusion."
+
+
 def test_extractive_fallback_quotes_abnormal_sentences_and_hides_xxxx():
     from medassist.tasks.impression import extractive_impression
 

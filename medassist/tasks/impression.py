@@ -172,6 +172,7 @@ def _concepts() -> dict[str, re.Pattern]:
 
 _SENT = re.compile(r"(?<=[.!?])\s+|(?<=[a-z]\.)(?=[A-Z])|\n+")
 _CLAUSE = re.compile(r"[,;:]|\s(?:with|and|but|while|whereas)\s")
+_NUMBER_ONLY = re.compile(r"\d{1,2}[.)]")  # a list number that sentence_spans gives as a sentence of its own
 _LISTNUM = re.compile(r"(?:(?<=^)|(?<=\s))\d{1,2}[.)](?=\s|[A-Z])")
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 _NEG_INSIDE = re.compile(r"\b(?:not|no|without)\b|n't")
@@ -353,15 +354,27 @@ def unstated_chronic(findings: str, impression: str) -> list[str]:
 
 
 def clean_draft(findings: str, impression: str) -> str:
-    """The draft without sentences holding XXXX and without work-up recommendations the findings do not make."""
+    """The draft without sentences holding XXXX, without work-up recommendations the findings do not make, and with
+    a sentence repeated word for word said once ("1. No acute cardiopulmonary disease. 2. No acute cardiopulmonary
+    disease." is "No acute cardiopulmonary disease."); a numbered list that lost a sentence is renumbered."""
     rec = _checks()["recommendation"]
     keep_rec = bool(rec.search(findings.lower()))
-    out = []
+    out, said, number, dropped = [], set(), None, False
     for a, b in sentence_spans(impression):
         s = impression[a:b].strip()
-        if "xxxx" in s.lower() or (not keep_rec and rec.search(s.lower())):
+        if _NUMBER_ONLY.fullmatch(s):  # a list number: kept with the sentence it numbers
+            number = s
             continue
-        out.append(s)
+        key = " ".join(_TOKEN.findall(s.lower()))
+        if "xxxx" in s.lower() or (not keep_rec and rec.search(s.lower())) or (key and key in said):
+            number, dropped = None, True
+            continue
+        said.add(key)
+        out.extend([number, s] if number else [s])
+        number = None
+    if dropped and any(_NUMBER_ONLY.fullmatch(x) for x in out):
+        content = [x for x in out if not _NUMBER_ONLY.fullmatch(x)]
+        out = content if len(content) == 1 else [w for k, x in enumerate(content, 1) for w in (f"{k}.", x)]
     text = re.sub(r"(?:\s+\.)+(?=\s|$)", "", " ".join(out)).strip()
     text = re.sub(r"\s*\d{1,2}[.)]$", "", text).strip()  # a dangling list number
     if not _LISTNUM.sub("", text).strip(" .,;"):
