@@ -2701,6 +2701,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # two site words inside one mention: the finger of the hand is the finger
     ("IMPRESSION\nRight hand index finger contusion at the tip of the finger.\n", {"S60.021A"},
      {"S60.221A", "S60.229A"}),
+    # session 20: Index wordings (Asthma, exercise induced J45.990; Lupus, drug-induced M32.0; Hives L50.9)
+    ("Assessment: Exercise-induced asthma.", {"J45.990"}, {"J45.909"}),
+    ("She has exercise induced asthma and uses albuterol before running.", {"J45.990"}, {"J45.909"}),
+    ("Assessment: Drug-induced lupus.", {"M32.0"}, {"M32.9"}),
+    ("Assessment: Hives.", {"L50.9"}, set()),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
