@@ -28,6 +28,7 @@ def _suggested(coder, text):
     ("Assessment: Hypotension due to lisinopril.", {"T46.4X5A", "I95.2"}),
     ("Assessment: Constipation due to oxycodone.", {"T40.2X5A", "K59.03"}),
     ("Assessment: Hives due to amoxicillin.", {"T36.0X5A", "L50.0"}),
+    ("Assessment: Hypoglycemia due to insulin.", {"T38.3X5A", "E16.0"}),
     ("Assessment: 1. Hypokalemia due to hydrochlorothiazide. 2. Hypertension.", {"T50.2X5A", "E87.6", "I10"}),
     ("Assessment: Hyperglycemia secondary to prednisone 40 mg daily.", {"T38.0X5A", "R73.9"}),
     ("She developed a rash due to amoxicillin.", {"T36.0X5A"}),
@@ -51,7 +52,8 @@ def test_a_drug_named_as_the_cause_gets_its_adverse_effect_code(coder, text, wan
             said = [w for w in c.warnings if "I.C.19.e.5.a" in w]
             assert said and "Table of Drugs and Chemicals" in said[0]
     assert len([c for c in got if c[:3] >= "T36" and c[:3] <= "T50"]) == 1
-    drug_caused = {"L27.0": "R21", "G72.0": "G72.9", "I95.2": "I95.9", "K59.03": "K59.00", "L50.0": "L50.9"}
+    drug_caused = {"L27.0": "R21", "G72.0": "G72.9", "I95.2": "I95.9", "K59.03": "K59.00", "L50.0": "L50.9",
+                   "E16.0": "E16.2"}
     assert not {drug_caused[c] for c in want if c in drug_caused} & set(got)  # not also the unspecified effect
 
 
@@ -110,14 +112,20 @@ def test_the_drug_table_resource_is_the_cms_table(shared_data):
     ("Assessment: Heroin overdose.", {"T40.1X1A"}),  # no medicine: the table's own words
     ("Assessment: Fentanyl overdose, intentional.", {"T40.412A"}),
     ("Assessment: Lead poisoning.", {"T56.0X1A"}),
+    # a poisoning coded as self-harm is the suicide attempt's code: no T14.91XA beside it
+    ("Patient presents after ingesting approximately 30 tablets of acetaminophen in a suicide attempt.", {"T39.1X2A"}),
 ])
 def test_a_poisoning_is_coded_by_substance_and_stated_intent(coder, text, want):
     got = _suggested(coder, text)
     assert want <= set(got), sorted(got)
     for code in want:
         assert any("I.C.19.e.5.b" in w for w in got[code].warnings) and got[code].evidence
-    assert not any(c.startswith(("T65.9", "T50.90")) for c in got), sorted(got)  # the substance is named
+    assert not any(c.startswith(("T65.9", "T50.90", "T14.91")) for c in got), sorted(got)  # the substance is named
     assert not any(c[:3] >= "T36" and c[:3] <= "T50" and c[6:7] == "5" for c in got)  # no adverse effect too
+
+
+def test_a_suicide_attempt_with_no_method_named_keeps_its_code(coder):
+    assert "T14.91XA" in _suggested(coder, "Assessment: Suicide attempt. Depression.")
 
 
 @pytest.mark.parametrize("text", [

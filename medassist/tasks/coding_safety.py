@@ -1920,12 +1920,12 @@ def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
 # a poisoning the sentence states: "overdose of sertraline", "ingestion of his grandmother's metoprolol", "poisoning
 # by ...", "took a handful of ...", "acetaminophen overdose"
 _POISON_LEAD = re.compile(
-    r"\b(?:overdos(?:e|ed|ing)\s+(?:of|on|with)|poison(?:ing|ed)\s+(?:by|with|from)|ingest(?:ion\s+of|ed)|"
+    r"\b(?:overdos(?:e|ed|ing)\s+(?:of|on|with)|poison(?:ing|ed)\s+(?:by|with|from)|ingest(?:ion\s+of|ed|ing)|"
     r"took\s+(?:an?\s+)?(?:overdose|handful|bottle|excess|too\s+many)(?:\s+of)?)\b", re.IGNORECASE)
 _POISON_TAIL = re.compile(r"[- ](?:overdose|poisoning|ingestion)\b", re.IGNORECASE)  # (.match at the drug's end)
 # words allowed between the cue and its drugs ("of his grandmother's", "30 tablets of", "acetaminophen and ibuprofen")
 _POISON_GAP = re.compile(r"(?:[\s,]|\b(?:and|or|plus|his|her|their|the|a|an|several|multiple|some|\d+|pills?|"
-                         r"tablets?|capsules?|of|\w+'s)\b)*", re.IGNORECASE)
+                         r"tablets?|capsules?|of|approximately|about|around|over|up\s+to|\w+'s)\b)*", re.IGNORECASE)
 _NOT_POISONING = re.compile(r"\b(?:risk|counsel\w*|discuss\w*|educat\w*|prevent\w*|naloxone|narcan|if|avoid\w*|"
                             r"rule\s+out|possibl\w*|probabl\w*|suspect\w*|concern\w*|worr\w*)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\b\w+'s\s+\Z")  # (searched between the cue and the drug)
@@ -1995,8 +1995,11 @@ def poisonings(codes: list, doc, sents: _Sentences) -> None:
         _promote(codes, code, None, 0.5, [Span.of(text, *cue)],
                  f"poisoning by {text[a:b]}, {_INTENT_WORDS[col]} (Table of Drugs and Chemicals: {row}): code it "
                  "first, then its manifestations (guideline I.C.19.e.5.b)")
-        for c in codes:  # the unspecified substance / drug of the same sentence ("Lead poisoning" is no T65.91XA)
-            if (c.suggested and c.code.startswith(_UNSPECIFIED_POISON) and c.code[:3] != code[:3]
+        # the unspecified substance / drug of the same sentence ("Lead poisoning" is no T65.91XA), and a suicide attempt
+        # NOS once its poisoning is coded as self-harm (Index: Suicide, attempt, by poisoning: Table of Drugs)
+        unspecified = _UNSPECIFIED_POISON + (("T14.91",) if col == 1 else ())
+        for c in codes:
+            if (c.suggested and c.code.startswith(unspecified) and c.code[:3] != code[:3]
                     and c.evidence and all(sents.around(e.start, e.end) == (sa, sb) for e in c.evidence)):
                 _unsuggest(c, f"replaced by {code}: the sentence names the substance ({text[a:b]})")
 
