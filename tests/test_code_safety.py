@@ -2706,6 +2706,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("She has exercise induced asthma and uses albuterol before running.", {"J45.990"}, {"J45.909"}),
     ("Assessment: Drug-induced lupus.", {"M32.0"}, {"M32.9"}),
     ("Assessment: Hives.", {"L50.9"}, set()),
+    # a drug the sentence says was stopped is no long-term (current) use; one still taken is
+    ("Assessment: Type 2 diabetes.\nMetformin was stopped last month.", {"E11.9"}, {"Z79.84"}),
+    ("Assessment: Type 2 diabetes.\nNo longer taking metformin.", {"E11.9"}, {"Z79.84"}),
+    ("Assessment: Atrial fibrillation.\nShe is off warfarin since the bleed.", {"I48.91"}, {"Z79.01"}),
+    ("Assessment: Type 2 diabetes.\nShe stopped smoking and continues metformin.", {"E11.9", "Z79.84"}, set()),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
