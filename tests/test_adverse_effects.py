@@ -138,3 +138,16 @@ def test_a_suicide_attempt_with_no_method_named_keeps_its_code(coder):
 def test_no_poisoning_code_for_one_talked_about_past_negated_or_a_relatives(coder, text):
     got = _suggested(coder, text)
     assert not any(c[:1] == "T" and ("T36" <= c[:3] <= "T65") for c in got), sorted(got)
+
+
+def test_the_drug_table_is_read_only_when_a_note_names_a_drug_as_a_cause_or_a_poison(coder):
+    """The Table of Drugs (0.6 MB of JSON, ~50 ms) stays unread for a note that names no drug as a cause or a poison,
+    so the first codes of such a note do not wait for it."""
+    from medassist.tasks import coding_safety
+
+    coding_safety._drug_table.cache_clear()
+    code_document(document_from_text("Assessment: Hypertension due to renal artery stenosis, on lisinopril."),
+                  coder=coder)
+    assert coding_safety._drug_table.cache_info().currsize == 0
+    assert "T36.0X5A" in _suggested(coder, "Assessment: Rash due to amoxicillin.")
+    assert coding_safety._drug_table.cache_info().currsize == 1

@@ -1802,15 +1802,19 @@ _TREATMENT_BEFORE = re.compile(r"\b(?:treat\w*|therapy|started|continued|prescri
 
 
 @lru_cache(maxsize=1)
-def _drug_table() -> tuple[dict, dict, list, dict]:
-    """(term path -> the Table of Drugs' 6 cells, generic -> path, [(class regex, path)], effect code -> [its code when
-    a drug caused it, why])."""
+def _drug_table() -> dict:
+    """Term path -> the Table of Drugs' 6 cells (read when a drug is first named as a cause or a poison)."""
     with open(resource_path("icd10cm/drug_table.json"), encoding="utf-8") as fh:
         table = json.load(fh)
-    cells = {tuple(p): c for p, c in table["rows"]}
+    return {tuple(p): c for p, c in table["rows"]}
+
+
+@lru_cache(maxsize=1)
+def _drug_classes() -> tuple[dict, list, dict]:
+    """(generic -> table path, [(class regex, path)], effect code -> [its code when a drug caused it, why])."""
     with open(resource_path("icd10cm/drug_classes.json"), encoding="utf-8") as fh:
         classes = json.load(fh)
-    return (cells, {k: tuple(v) for k, v in classes["generics"].items()},
+    return ({k: tuple(v) for k, v in classes["generics"].items()},
             [(re.compile(rx, re.IGNORECASE), tuple(p)) for rx, p in classes["classes"]], classes["manifestations"])
 
 
@@ -1823,7 +1827,7 @@ def _table_code(names, col: int) -> tuple[str, str] | None:
     """(the code of column ``col``, 7th character A; the table row) of the first of ``names`` (a drug's name as written,
     its generic; or one table path) that the Table of Drugs, or the class row drug_classes.json gives it, has a code
     for."""
-    cells, generics = _drug_table()[:2]
+    cells, generics = _drug_table(), _drug_classes()[0]
     if len(names) == 1 and isinstance(names[0], tuple):  # a class the note names ("statin"): its row
         paths = [names[0]]
     else:
@@ -1848,7 +1852,7 @@ def _drug_mentions(doc) -> list[tuple[int, int, tuple]]:
     text = doc.text
     lexicon = drug_lexicon()
     hits = [(h.start, h.end, (h.key, h.generic)) for h in lexicon.find(text, strict=True)]
-    for rx, path in _drug_table()[2]:
+    for rx, path in _drug_classes()[1]:
         for m in rx.finditer(text):
             if not any(a < m.end() and m.start() < b for a, b, _ in hits):
                 hits.append((m.start(), m.end(), (path,)))
@@ -1873,7 +1877,7 @@ def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
                                   "reaction", "effect", "eruption", "rash")):
         return
     found: list[tuple[int, int, int, int, tuple]] = []  # (cue start, cue end, drug start, drug end, names)
-    effects = _drug_table()[3]
+    effects = _drug_classes()[2]
     hits = _drug_mentions(doc)
     for a, b, names in hits:
         sa, sb = sents.around(a, b)
@@ -1938,7 +1942,7 @@ _UNSPECIFIED_POISON = ("T65.9", "T50.90")  # toxic effect of an unspecified subs
 def _poison_terms() -> dict[str, tuple]:
     """One-word main terms of the Table of Drugs with a poisoning code and no adverse-effect one (not a medicine:
     heroin, bleach, lead), lower case -> their row."""
-    cells = _drug_table()[0]
+    cells = _drug_table()
     return {p[0].lower(): p for p, c in cells.items()
             if len(p) == 1 and c[_ACCIDENTAL_COL] and not c[_ADVERSE_COL] and " " not in p[0] and "," not in p[0]}
 _INTENT_WORDS = {0: "accidental (the intent not stated otherwise, guideline I.C.19.e.5.b)", 1: "intentional self-harm",
