@@ -41,6 +41,7 @@ def _suggested(coder, text):
     ("Assessment: Nausea related to chemotherapy.", {"T45.1X5A", "R11.0"}),
     ("Assessment: Cough due to ACE inhibitor. Switched from lisinopril to losartan.", {"T46.4X5A"}),
     ("Assessment: Bleeding due to apixaban.", {"T45.515A"}),
+    ("IMPRESSION: Acute dystonic reaction secondary to metoclopramide.", {"T45.0X5A", "G24.02"}),
 ])
 def test_a_drug_named_as_the_cause_gets_its_adverse_effect_code(coder, text, want):
     got = _suggested(coder, text)
@@ -106,6 +107,8 @@ def test_the_drug_table_resource_is_the_cms_table(shared_data):
 @pytest.mark.parametrize("text,want", [
     ("Assessment: Overdose of sertraline.", {"T43.221A"}),  # no intent stated: accidental (I.C.19.e.5.b)
     ("Intentional overdose of acetaminophen and ibuprofen.", {"T39.1X2A", "T39.312A"}),  # each drug, self-harm
+    # two antidepressants of one category: two codes (an SSRI is no 'less specific' SNRI)
+    ("ASSESSMENT: Intentional overdose of sertraline and trazodone.", {"T43.222A", "T43.212A"}),
     ("Assessment: Accidental ingestion of his grandmother's metoprolol.", {"T44.7X1A"}),  # a relative's pills
     ("She took a handful of her alprazolam pills in a suicide attempt.", {"T42.4X2A"}),
     ("Assessment: Opioid overdose.", {"T40.2X1A"}),  # a class

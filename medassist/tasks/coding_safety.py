@@ -1589,11 +1589,13 @@ def refine(codes: list, doc) -> list:
                 _promote(codes, "Z21", b20, b20.score, status, why)
     # 3. a code whose meaning another suggested code of its category holds and adds to is dropped
     #    (E66.9 obesity < E66.01 morbid obesity; R11.0 nausea < R11.2 nausea with vomiting; Z80.9 < Z80.0)
+    #    (not the substances of poisonings and adverse effects, T36-T65: SSRIs are no less than 'serotonin and
+    #    norepinephrine reuptake inhibitors', each drug of an overdose has its code)
     sug = [c for c in codes if c.suggested]
     for c in sug:
         mine = _meaning_words(c.description, core=True)
-        if not mine or not c.suggested:  # (one this step already dropped drops no other: 'Other' and
-            continue                     # 'Unspecified ectopic pregnancy' of one mention dropped each other)
+        if not mine or not c.suggested or "T36" <= c.code[:3] <= "T65":  # (one this step already dropped drops no
+            continue  # other: 'Other' and 'Unspecified ectopic pregnancy' of one mention dropped each other)
         better = [o for o in sug if o is not c and o.suggested and o.code[:3] == c.code[:3]
                   and mine < _meaning_words(o.description, core=False)]
         for o in [o for o in better if c.evidence and not o.code.startswith("Z") and not _says_more(o, c, text)]:
