@@ -92,16 +92,18 @@ def compile_tabular(xml_path: Path) -> dict:
 NEO_COLS = ["primary", "secondary", "in_situ", "benign", "uncertain", "unspecified"]
 
 
-def compile_neoplasm(path: Path) -> list:
+def _index_table(path: Path, dash: str | None = None) -> list:
+    """[[term path, [the cells of columns 2-7]]] of a CMS index table XML (each main term, then its subterms, in the
+    file's order); a cell '--' becomes ``dash`` when one is given."""
     root = ET.parse(path).getroot()
     rows = []
 
     def walk(term, trail):
-        title = " ".join(term.findtext("title", "").split())
-        path_ = trail + [title]
+        path_ = trail + [" ".join(term.findtext("title", "").split())]
         cells = {int(c.get("col")): (c.text or "").strip() for c in term.findall("cell")}
         if cells:
-            rows.append([path_, [cells.get(i, "") for i in range(2, 8)]])
+            row = [cells.get(i, "") for i in range(2, 8)]
+            rows.append([path_, row if dash is None else [dash if x == "--" else x for x in row]])
         for sub in term.findall("term"):
             walk(sub, path_)
 
@@ -109,6 +111,10 @@ def compile_neoplasm(path: Path) -> list:
         for mt in letter.findall("mainTerm"):
             walk(mt, [])
     return rows
+
+
+def compile_neoplasm(path: Path) -> list:
+    return _index_table(path)
 
 
 DRUG_COLS = ["poisoning, accidental (unintentional)", "poisoning, intentional self-harm", "poisoning, assault",
@@ -116,24 +122,8 @@ DRUG_COLS = ["poisoning, accidental (unintentional)", "poisoning, intentional se
 
 
 def compile_drug_table(path: Path) -> list:
-    """The Table of Drugs and Chemicals as [[term path, [6 cells]]] (main term, then its subterms; '' for '--')."""
-    root = ET.parse(path).getroot()
-    rows = []
-
-    def walk(term, trail):
-        title = term.find("title")
-        name = " ".join(((title.text or "") if title is not None else "").split())
-        path_ = trail + [name]
-        cells = {int(c.get("col")): (c.text or "").strip() for c in term.findall("cell")}
-        if cells:
-            rows.append([path_, [("" if cells.get(i, "--") == "--" else cells[i]) for i in range(2, 8)]])
-        for sub in term.findall("term"):
-            walk(sub, path_)
-
-    for letter in root.findall("letter"):
-        for mt in letter.findall("mainTerm"):
-            walk(mt, [])
-    return rows
+    """The Table of Drugs and Chemicals as [[term path, [6 cells]]] ('' for '--', no code)."""
+    return _index_table(path, dash="")
 
 
 def main(argv=None) -> int:
@@ -159,18 +149,14 @@ def main(argv=None) -> int:
     n_bill = sum(1 for c in data["codes"].values() if c["b"])
     print(f"tabular: {len(data['codes'])} codes ({n_bill} billable leaves), {len(data['seventh'])} 7th-char defs"
           f" -> {args.out/'tabular.json.gz'} ({(args.out/'tabular.json.gz').stat().st_size/1e6:.2f} MB)")
-    if args.neoplasm and args.neoplasm.exists():
-        rows = compile_neoplasm(args.neoplasm)
-        (args.out / "neoplasm.json").write_text(json.dumps(
-            {"columns": NEO_COLS, "source": args.neoplasm.name, "licence": "US public domain (CMS)", "rows": rows},
-            separators=(",", ":")))
-        print(f"neoplasm: {len(rows)} rows")
-    if args.drugs and args.drugs.exists():
-        rows = compile_drug_table(args.drugs)
-        (args.out / "drug_table.json").write_text(json.dumps(
-            {"columns": DRUG_COLS, "source": args.drugs.name, "licence": "US public domain (CMS)", "rows": rows},
-            separators=(",", ":")))
-        print(f"drug table: {len(rows)} rows")
+    for xml, compile_, cols, name in ((args.neoplasm, compile_neoplasm, NEO_COLS, "neoplasm.json"),
+                                      (args.drugs, compile_drug_table, DRUG_COLS, "drug_table.json")):
+        if xml and xml.exists():
+            rows = compile_(xml)
+            (args.out / name).write_text(json.dumps(
+                {"columns": cols, "source": xml.name, "licence": "US public domain (CMS)", "rows": rows},
+                separators=(",", ":")))
+            print(f"{name}: {len(rows)} rows")
     return 0
 
 
