@@ -1938,6 +1938,8 @@ _POSSESSIVE = re.compile(r"\b\w+'s\s+\Z")  # (searched between the cue and the d
 _WORD_RX = re.compile(r"\b[A-Za-z][A-Za-z-]{3,}\b")
 _INTENT_COL = {"2": 1, "3": 2, "4": 3}
 _UNSPECIFIED_POISON = ("T65.9", "T50.90")  # toxic effect of an unspecified substance, poisoning by unspecified drugs
+_INTENT_WORDS = {0: "accidental (the intent not stated otherwise, guideline I.C.19.e.5.b)", 1: "intentional self-harm",
+                 2: "assault", 3: "undetermined intent"}
 
 
 @lru_cache(maxsize=1)
@@ -1947,8 +1949,7 @@ def _poison_terms() -> dict[str, tuple]:
     cells = _drug_table()
     return {p[0].lower(): p for p, c in cells.items()
             if len(p) == 1 and c[_ACCIDENTAL_COL] and not c[_ADVERSE_COL] and " " not in p[0] and "," not in p[0]}
-_INTENT_WORDS = {0: "accidental (the intent not stated otherwise, guideline I.C.19.e.5.b)", 1: "intentional self-harm",
-                 2: "assault", 3: "undetermined intent"}
+
 
 
 def poisonings(codes: list, doc, sents: _Sentences) -> None:
