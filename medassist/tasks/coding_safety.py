@@ -1951,7 +1951,6 @@ def _poison_terms() -> dict[str, tuple]:
             if len(p) == 1 and c[_ACCIDENTAL_COL] and not c[_ADVERSE_COL] and " " not in p[0] and "," not in p[0]}
 
 
-
 def poisonings(codes: list, doc, sents: _Sentences) -> None:
     """A poisoning the sentence states ("Overdose of sertraline", "Accidental ingestion of his grandmother's
     metoprolol", "Intentional overdose of acetaminophen and ibuprofen": each drug) is coded from the Table of Drugs
