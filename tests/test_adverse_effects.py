@@ -63,6 +63,14 @@ def test_an_effect_in_another_sentence_is_not_made_a_drugs(coder):
     assert {"R50.9", "L27.0", "T36.0X5A"} <= set(got) and "R50.2" not in got
 
 
+def test_an_effect_named_elsewhere_too_is_the_drugs_where_the_drug_is_named_its_cause(coder):
+    """The rash of the chief complaint and the HPI is the one the assessment puts down to amoxicillin: L27.0, no R21."""
+    note = ("CHIEF COMPLAINT: Rash.\nHPI: 34-year-old woman started amoxicillin 5 days ago for sinusitis and developed a "
+            "diffuse itchy rash yesterday.\nASSESSMENT:\n1. Generalized rash due to amoxicillin.\n2. Acute sinusitis.\n")
+    got = _suggested(coder, note)
+    assert {"L27.0", "T36.0X5A", "J01.90"} <= set(got) and "R21" not in got, sorted(got)
+
+
 @pytest.mark.parametrize("text,never", [
     ("Discussed possible side effects of metformin, including diarrhea.", "T38.3X5A"),  # talked about
     ("ALLERGIES: Penicillin (rash).", "T36.0X5A"),  # an allergy listed: Z88.0

@@ -1914,10 +1914,11 @@ def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
         _promote(codes, code, None, 0.5, [Span.of(text, s0, s1)],
                  f"adverse effect of {drug} (Table of Drugs and Chemicals: {row}, adverse effect column): code the "
                  "nature of the adverse effect first, then this code (guideline I.C.19.e.5.a)")
-        # the effect of the same sentence, coded as a drug's: "Rash due to amoxicillin" is L27.0, not R21
+        # the effect the same sentence names, coded as a drug's: "Rash due to amoxicillin" is L27.0, not R21 (also when
+        # the rash is named in other sentences too: the chief complaint, the HPI)
         sa, sb = sents.around(a, b)
         for c in [c for c in codes if c.suggested and c.code in effects]:
-            if c.evidence and all(sa <= e.start and e.end <= sb for e in c.evidence):
+            if any(sa <= e.start and e.end <= sb for e in c.evidence):
                 to, why = effects[c.code]
                 _unsuggest(c, f"replaced by {to}: {why} ({drug})")
                 _promote(codes, to, c, c.score, c.evidence, f"more specific than {c.code}: {why} ({drug})")
