@@ -2711,6 +2711,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("Assessment: Type 2 diabetes.\nNo longer taking metformin.", {"E11.9"}, {"Z79.84"}),
     ("Assessment: Atrial fibrillation.\nShe is off warfarin since the bleed.", {"I48.91"}, {"Z79.01"}),
     ("Assessment: Type 2 diabetes.\nShe stopped smoking and continues metformin.", {"E11.9", "Z79.84"}, set()),
+    # 'Depression' of the past history is the major depressive disorder the assessment names: F32.9, not F32.A
+    ("PAST MEDICAL HISTORY: Depression.\nASSESSMENT:\n1. Intentional ibuprofen overdose.\n2. Major depressive disorder "
+     "with suicidal ideation.\n", {"F32.9", "T39.312A"}, {"F32.A"}),
+    ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
