@@ -42,6 +42,8 @@ def _suggested(coder, text):
     ("Assessment: Cough due to ACE inhibitor. Switched from lisinopril to losartan.", {"T46.4X5A"}),
     ("Assessment: Bleeding due to apixaban.", {"T45.515A"}),
     ("IMPRESSION: Acute dystonic reaction secondary to metoclopramide.", {"T45.0X5A", "G24.02"}),
+    ("ASSESSMENT:\n1. Hypokalemia secondary to HCTZ.\n2. Essential hypertension.", {"T50.2X5A", "E87.6", "I10"}),
+    ("ASSESSMENT: Oral thrush secondary to inhaled fluticasone.", {"T38.0X5A", "B37.0"}),
 ])
 def test_a_drug_named_as_the_cause_gets_its_adverse_effect_code(coder, text, want):
     got = _suggested(coder, text)

@@ -1777,7 +1777,8 @@ def poisoning_intent(codes: list, doc, sents: _Sentences) -> None:
 _ADVERSE_LEAD = re.compile(
     r"(?:\b(?:adverse|allergic|drug|hypersensitivity)\s+(?:drug\s+)?(?:reactions?|effects?|rash|eruption)\s+(?:to|from)"
     r"|\b(?:due\s+to|secondary\s+to|caused\s+by|induced\s+by|attributed\s+to|related\s+to))"
-    r"\s+(?:(?:the|his|her|their|taking|starting|recent|new|high[- ]dose|iv|oral|use\s+of|the\s+use\s+of)\s+){0,3}$",
+    r"\s+(?:(?:the|his|her|their|taking|starting|recent|new|high[- ]dose|iv|oral|inhaled|topical|intravenous|"
+    r"use\s+of|the\s+use\s+of)\s+){0,3}$",
     re.IGNORECASE)
 # ... or written before it: "statin-induced myopathy", "ACE inhibitor-associated angioedema"
 _ADVERSE_TAIL = re.compile(r"[- ](?:induced|associated|related)\b", re.IGNORECASE)  # (.match at the drug's end)
