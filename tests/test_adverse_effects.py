@@ -89,19 +89,24 @@ def test_no_adverse_effect_code_for_what_is_no_current_adverse_effect(coder, tex
     assert never not in _suggested(coder, text)
 
 
-def test_every_class_row_is_a_row_of_the_table_with_an_adverse_effect_code():
+def test_every_class_row_is_a_row_of_the_table_with_a_code():
+    """Each row drug_classes.json names is a row of the table: a medicine's with a billable adverse-effect code, a
+    poison's (carbon monoxide) with a billable accidental-poisoning one."""
     table = json.loads(resource_path("icd10cm/drug_table.json").read_text(encoding="utf-8"))
-    col = table["columns"].index("adverse effect")
-    rows = {tuple(p): c[col] for p, c in table["rows"]}
+    adverse, accidental = table["columns"].index("adverse effect"), 0
+    rows = {tuple(p): c for p, c in table["rows"]}
     classes = json.loads(resource_path("icd10cm/drug_classes.json").read_text(encoding="utf-8"))
     paths = list(classes["generics"].values()) + [p for _, p in classes["classes"]]
     assert len(paths) > 50
     for path in paths:
-        cell = rows.get(tuple(path))
-        assert cell, path
-        head, _, tail = cell.partition(".")
+        cells = rows.get(tuple(path))
+        assert cells, path
+        col = adverse if cells[adverse] else accidental
+        assert col == adverse or path == ["Carbon", "monoxide"], path
+        head, _, tail = cells[col].partition(".")
         entry = icd10.lookup(f"{head}.{tail.ljust(3, 'X')}A")
-        assert entry is not None and entry.billable and "Adverse effect" in entry.description, path
+        assert entry is not None and entry.billable, path
+        assert ("Adverse effect" if col == adverse else "accidental") in entry.description, path
 
 
 def test_the_drug_table_resource_is_the_cms_table(shared_data):
@@ -125,6 +130,11 @@ def test_the_drug_table_resource_is_the_cms_table(shared_data):
     ("Assessment: Heroin overdose.", {"T40.1X1A"}),  # no medicine: the table's own words
     ("Assessment: Fentanyl overdose, intentional.", {"T40.412A"}),
     ("Assessment: Lead poisoning.", {"T56.0X1A"}),
+    ("Assessment: Carbon monoxide poisoning.", {"T58.91XA"}),  # two words of the table (drug_classes.json)
+    # words the drug lexicon holds back in prose (a substance of abuse, a nutrient) are poisons after a poisoning cue;
+    # the learned tables' other row for the same words (cocaine as a local anesthetic, T41.3X1A) goes
+    ("Assessment: Cocaine overdose.", {"T40.5X1A"}),
+    ("Assessment: Iron overdose in a toddler.", {"T45.4X1A"}),
     # a poisoning coded as self-harm is the suicide attempt's code: no T14.91XA beside it
     ("Patient presents after ingesting approximately 30 tablets of acetaminophen in a suicide attempt.", {"T39.1X2A"}),
 ])
@@ -135,6 +145,8 @@ def test_a_poisoning_is_coded_by_substance_and_stated_intent(coder, text, want):
         assert any("I.C.19.e.5.b" in w for w in got[code].warnings) and got[code].evidence
     assert not any(c.startswith(("T65.9", "T50.90", "T14.91")) for c in got), sorted(got)  # the substance is named
     assert not any(c[:3] >= "T36" and c[:3] <= "T50" and c[6:7] == "5" for c in got)  # no adverse effect too
+    poisons = {c for c in got if "T36" <= c[:3] <= "T65"}
+    assert poisons == {c for c in want if "T36" <= c[:3] <= "T65"}, sorted(poisons)  # no other row's guess
 
 
 def test_a_suicide_attempt_with_no_method_named_keeps_its_code(coder):
@@ -147,6 +159,8 @@ def test_a_suicide_attempt_with_no_method_named_keeps_its_code(coder):
     "Denies overdose of any medication.",
     "This will lead to poisoning if untreated.",
     "Her brother died of a heroin overdose.",
+    "Assessment: Cocaine use. Chest pain.",
+    "Assessment: Iron deficiency anemia due to menorrhagia.",
 ])
 def test_no_poisoning_code_for_one_talked_about_past_negated_or_a_relatives(coder, text):
     got = _suggested(coder, text)

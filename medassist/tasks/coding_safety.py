@@ -1846,15 +1846,16 @@ def _table_code(names, col: int) -> tuple[str, str] | None:
     return None
 
 
-def _drug_mentions(doc) -> list[tuple[int, int, tuple]]:
-    """(start, end, names) of every drug the note names: the drug lexicon's (strict: not the words that are also a
-    nutrient or a lab, "iron deficiency"), the classes of drug_classes.json ("statin", "ACE inhibitor"), and a drug
-    written as one word with '-induced' ("Lisinopril-induced")."""
+def _drug_mentions(doc, strict: bool = True) -> list[tuple[int, int, tuple]]:
+    """(start, end, names) of every drug the note names: the drug lexicon's (``strict``: not the words that are also a
+    nutrient, a lab or a substance of abuse, "iron deficiency", "cocaine use"; never an allergen), the classes of
+    drug_classes.json ("statin", "ACE inhibitor", "carbon monoxide"), and a drug written as one word with '-induced'
+    ("Lisinopril-induced")."""
     from .extract import drug_lexicon
 
     text = doc.text
     lexicon = drug_lexicon()
-    hits = [(h.start, h.end, (h.key, h.generic)) for h in lexicon.find(text, strict=True)]
+    hits = [(h.start, h.end, (h.key, h.generic)) for h in lexicon.find(text, strict=strict) if h.source != "allergen"]
     for rx, path in _drug_classes()[1]:
         for m in rx.finditer(text):
             if not any(a < m.end() and m.start() < b for a, b, _ in hits):
@@ -1965,7 +1966,7 @@ def poisonings(codes: list, doc, sents: _Sentences) -> None:
     low = text.lower()
     if not any(w in low for w in ("overdos", "poison", "ingest", "took a", "took an", "took too")):
         return
-    hits = _drug_mentions(doc)
+    hits = _drug_mentions(doc, strict=False)  # (an overdose of cocaine, of iron, is a poisoning by it)
     terms = _poison_terms()  # substances that are no medicine ("heroin", "lead", "bleach"): the table's own words
     for m in _WORD_RX.finditer(text):
         path = terms.get(m.group().lower())
@@ -1973,6 +1974,7 @@ def poisonings(codes: list, doc, sents: _Sentences) -> None:
             hits.append((m.start(), m.end(), (path,)))
     hits.sort()
     cues = list(_POISON_LEAD.finditer(text))
+    made: dict[str, tuple[int, int]] = {}  # code -> the words it was coded from
     for k, (a, b, names) in enumerate(hits):
         sa, sb = sents.around(a, b)
         cue = None
@@ -2000,6 +2002,7 @@ def poisonings(codes: list, doc, sents: _Sentences) -> None:
         if got is None:
             continue
         code, row = got
+        made[code] = cue
         _promote(codes, code, None, 0.5, [Span.of(text, *cue)],
                  f"poisoning by {text[a:b]}, {_INTENT_WORDS[col]} (Table of Drugs and Chemicals: {row}): code it "
                  "first, then its manifestations (guideline I.C.19.e.5.b)")
@@ -2010,6 +2013,13 @@ def poisonings(codes: list, doc, sents: _Sentences) -> None:
             if (c.suggested and c.code.startswith(unspecified) and c.code[:3] != code[:3]
                     and c.evidence and all(sents.around(e.start, e.end) == (sa, sb) for e in c.evidence)):
                 _unsuggest(c, f"replaced by {code}: the sentence names the substance ({text[a:b]})")
+    # another poisoning code learned from the same words is another row's guess ("Cocaine overdose" T41.3X1A, cocaine
+    # as a local anesthetic, beside the table's T40.5X1A)
+    for c in codes:
+        if (c.suggested and "T36" <= c.code[:3] <= "T65" and c.code not in made and c.evidence
+                and all(any(x <= e.start and e.end <= y for x, y in made.values()) for e in c.evidence)):
+            by = next(k for k, (x, y) in made.items() if any(x <= e.start and e.end <= y for e in c.evidence))
+            _unsuggest(c, f"replaced by {by}: the Table of Drugs' row for the substance the note names")
 
 
 def numbered_children(codes: list, doc, sents: _Sentences) -> None:
