@@ -1747,6 +1747,13 @@ _INTENT = (("2", re.compile(r"(?<!un)intentional|suicid|self[- ]harm|self[- ]inf
            ("3", re.compile(r"\bassault|\bpoisoned by (?:her|his|a|an|the)\b", re.IGNORECASE)),
            ("4", re.compile(r"intent (?:is |was )?(?:undetermined|unknown|unclear)|undetermined intent", re.IGNORECASE)))
 _ACCIDENTAL = re.compile(r"\baccident|\bunintentional|by mistake|inadvertent", re.IGNORECASE)
+_INTENT_WORDS = {"1": "accidental (the intent not stated otherwise, guideline I.C.19.e.5.b)", "2": "intentional self-harm",
+                 "3": "assault", "4": "undetermined intent"}
+
+
+def _intents(text: str, a: int, b: int) -> set[str]:
+    """The intents (the 6th character's digits) that ``text[a:b]`` states, "1" for an accidental one."""
+    return ({"1"} if _ACCIDENTAL.search(text, a, b) else set()) | {d for d, rx in _INTENT if rx.search(text, a, b)}
 
 
 def poisoning_intent(codes: list, doc, sents: _Sentences) -> None:
@@ -1755,19 +1762,14 @@ def poisoning_intent(codes: list, doc, sents: _Sentences) -> None:
     accidental, or gives two intents, keeps the code."""
     text = doc.text
     for c in [c for c in codes if c.suggested and "T36" <= c.code[:3] <= "T50" and len(c.code) >= 7 and c.code[6] == "1"]:
-        intents = set()
-        for e in c.evidence:
-            a, b = sents.around(e.start, e.end)
-            if _ACCIDENTAL.search(text, a, b):
-                intents.add("1")
-            intents |= {d for d, rx in _INTENT if rx.search(text, a, b)}
+        intents = set().union(*(_intents(text, *sents.around(e.start, e.end)) for e in c.evidence))
         if len(intents) != 1 or "1" in intents:
             continue
         digit = intents.pop()
         to = c.code[:6] + digit + c.code[7:]
         if icd10.lookup(to) is None:
             continue
-        why = {"2": "intentional self-harm", "3": "assault", "4": "undetermined intent"}[digit]
+        why = _INTENT_WORDS[digit]
         _unsuggest(c, f"replaced by {to}: the sentence gives the poisoning's intent ({why})")
         _promote(codes, to, c, c.score, c.evidence, f"the poisoning's intent the sentence gives: {why}")
 
@@ -1790,7 +1792,7 @@ _HYPHEN_DRUG = re.compile(r"\b[A-Za-z]{4,}(?=-(?:induced|associated|related)\b)"
 _NOT_ADVERSE = re.compile(
     r"\b(?:overdos\w*|poison\w*|ingest\w*|took\s+(?:too\s+many|an\s+extra|extra|a\s+handful)|toxicity|toxic\s+levels?|"
     r"intoxicat\w*|suicid\w*|self[- ]harm|wrong\s+(?:dose|medication|drug)|underdos\w*|ran\s+out\s+of|"
-    r"discuss\w*|counsel\w*|explain\w*|educat\w*|risks?|monitor\w*|watch\s+for|warn\w*|possible|potential|"
+    r"discuss\w*|counsel\w*|explain\w*|educat\w*|risks?|monitor\w*|watch\s+for|warn\w*|potential|"
     r"may|might|could|if|avoid\w*|prevent\w*|rule\s+out|"
     # ... nor an intolerance the patient tells of (Z88.-, Z91.-): "a reaction to dexamethasone that causes his heart to
     # race", "did not want any steroid", "in the past"
@@ -1857,14 +1859,17 @@ def _drug_mentions(doc, strict: bool = True) -> list[tuple[int, int, tuple]]:
     lexicon = drug_lexicon()
     hits = [(h.start, h.end, (h.key, h.generic)) for h in lexicon.find(text, strict=strict) if h.source != "allergen"]
     for rx, path in _drug_classes()[1]:
-        for m in rx.finditer(text):
-            if not any(a < m.end() and m.start() < b for a, b, _ in hits):
-                hits.append((m.start(), m.end(), (path,)))
-    for m in _HYPHEN_DRUG.finditer(text):
-        if not any(a < m.end() and m.start() < b for a, b, _ in hits):
-            key = m.group().lower()
-            hits.append((m.start(), m.end(), (key, (lexicon.entries.get((key,)) or (None,))[0])))
+        _add_mentions(hits, ((m, (path,)) for m in rx.finditer(text)))
+    _add_mentions(hits, ((m, (m.group().lower(), (lexicon.entries.get((m.group().lower(),)) or (None,))[0]))
+                         for m in _HYPHEN_DRUG.finditer(text)))
     return sorted(hits)
+
+
+def _add_mentions(hits: list, found) -> None:
+    """Add each (match, names) of ``found`` that overlaps no mention ``hits`` holds already (the first reading wins)."""
+    for m, names in found:
+        if not any(a < m.end() and m.start() < b for a, b, _ in hits):
+            hits.append((m.start(), m.end(), names))
 
 
 def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
@@ -1880,10 +1885,8 @@ def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
     if not any(w in low for w in ("due to", "secondary to", "caused by", "induced", "associated", "related",
                                   "reaction", "effect", "eruption", "rash")):
         return
-    found: list[tuple[int, int, int, int, tuple]] = []  # (cue start, cue end, drug start, drug end, names)
     effects = _drug_classes()[2]
-    hits = _drug_mentions(doc)
-    for a, b, names in hits:
+    for a, b, names in _drug_mentions(doc):
         sa, sb = sents.around(a, b)
         lead = _ADVERSE_LEAD.search(text, max(sa, a - 60), a)
         tail = _ADVERSE_TAIL.match(text, b, sb)
@@ -1906,19 +1909,16 @@ def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
                 continue
         except Exception:  # pragma: no cover - context must not break coding
             continue
-        found.append((lead.start() if lead else a, tail.end() if tail else b, a, b, names))
-    for s0, s1, a, b, names in found:
         got = _table_code(names, _ADVERSE_COL)
         if got is None:
             continue
         code, row = got
         drug = text[a:b]
-        _promote(codes, code, None, 0.5, [Span.of(text, s0, s1)],
+        _promote(codes, code, None, 0.5, [Span.of(text, lead.start() if lead else a, tail.end() if tail else b)],
                  f"adverse effect of {drug} (Table of Drugs and Chemicals: {row}, adverse effect column): code the "
                  "nature of the adverse effect first, then this code (guideline I.C.19.e.5.a)")
         # the effect the same sentence names, coded as a drug's: "Rash due to amoxicillin" is L27.0, not R21 (also when
         # the rash is named in other sentences too: the chief complaint, the HPI)
-        sa, sb = sents.around(a, b)
         for c in [c for c in codes if c.suggested and c.code in effects]:
             if any(sa <= e.start and e.end <= sb for e in c.evidence):
                 to, why = effects[c.code]
@@ -1939,10 +1939,7 @@ _NOT_POISONING = re.compile(r"\b(?:risk|counsel\w*|discuss\w*|educat\w*|prevent\
                             r"rule\s+out|possibl\w*|probabl\w*|suspect\w*|concern\w*|worr\w*)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\b\w+'s\s+\Z")  # (searched between the cue and the drug)
 _WORD_RX = re.compile(r"\b[A-Za-z][A-Za-z-]{3,}\b")
-_INTENT_COL = {"2": 1, "3": 2, "4": 3}
 _UNSPECIFIED_POISON = ("T65.9", "T50.90")  # toxic effect of an unspecified substance, poisoning by unspecified drugs
-_INTENT_WORDS = {0: "accidental (the intent not stated otherwise, guideline I.C.19.e.5.b)", 1: "intentional self-harm",
-                 2: "assault", 3: "undetermined intent"}
 
 
 @lru_cache(maxsize=1)
@@ -1968,10 +1965,7 @@ def poisonings(codes: list, doc, sents: _Sentences) -> None:
         return
     hits = _drug_mentions(doc, strict=False)  # (an overdose of cocaine, of iron, is a poisoning by it)
     terms = _poison_terms()  # substances that are no medicine ("heroin", "lead", "bleach"): the table's own words
-    for m in _WORD_RX.finditer(text):
-        path = terms.get(m.group().lower())
-        if path and not any(a < m.end() and m.start() < b for a, b, _ in hits):
-            hits.append((m.start(), m.end(), (path,)))
+    _add_mentions(hits, ((m, (terms[m.group().lower()],)) for m in _WORD_RX.finditer(text) if m.group().lower() in terms))
     hits.sort()
     cues = list(_POISON_LEAD.finditer(text))
     made: dict[str, tuple[int, int]] = {}  # code -> the words it was coded from
@@ -1996,15 +1990,16 @@ def poisonings(codes: list, doc, sents: _Sentences) -> None:
         # (a relative's pills are still the patient's poisoning: "ingestion of his grandmother's metoprolol")
         if status != "affirmed" and not (status == "family" and _POSSESSIVE.search(text, cue[0], a)):
             continue
-        intents = {d for d, rx in _INTENT if rx.search(text, sa, sb)}
-        col = _INTENT_COL[intents.pop()] if len(intents) == 1 and not _ACCIDENTAL.search(text, sa, sb) else 0
+        intents = _intents(text, sa, sb)
+        digit = intents.pop() if len(intents) == 1 else "1"  # (two intents stated, or none: accidental)
+        col = int(digit) - 1  # the table's poisoning columns in the 6th character's order
         got = _table_code(names, col)
         if got is None:
             continue
         code, row = got
         made[code] = cue
         _promote(codes, code, None, 0.5, [Span.of(text, *cue)],
-                 f"poisoning by {text[a:b]}, {_INTENT_WORDS[col]} (Table of Drugs and Chemicals: {row}): code it "
+                 f"poisoning by {text[a:b]}, {_INTENT_WORDS[digit]} (Table of Drugs and Chemicals: {row}): code it "
                  "first, then its manifestations (guideline I.C.19.e.5.b)")
         # the unspecified substance / drug of the same sentence ("Lead poisoning" is no T65.91XA), and a suicide attempt
         # NOS once its poisoning is coded as self-harm (Index: Suicide, attempt, by poisoning: Table of Drugs)
