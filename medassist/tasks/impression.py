@@ -372,10 +372,10 @@ def clean_draft(findings: str, impression: str) -> str:
         said.add(key)
         out.extend([number, s] if number else [s])
         number = None
-    if dropped and any(_NUMBER_ONLY.fullmatch(x) for x in out):
-        content = [x for x in out if not _NUMBER_ONLY.fullmatch(x)]
-        out = content if len(content) == 1 else [w for k, x in enumerate(content, 1) for w in (f"{k}.", x)]
-    text = re.sub(r"(?:\s+\.)+(?=\s|$)", "", " ".join(out)).strip()
+    joined = " ".join(out)
+    if dropped and any(_NUMBER_ONLY.fullmatch(x) for x in out):  # renumbered (one sentence left: no number)
+        joined = _numbered([x for x in out if not _NUMBER_ONLY.fullmatch(x)])
+    text = re.sub(r"(?:\s+\.)+(?=\s|$)", "", joined).strip()
     text = re.sub(r"\s*\d{1,2}[.)]$", "", text).strip()  # a dangling list number
     if not _LISTNUM.sub("", text).strip(" .,;"):
         return ""
