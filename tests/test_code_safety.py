@@ -2719,3 +2719,27 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)
     assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
+def test_a_more_specific_code_shows_its_own_words_as_evidence(coder):
+    """R06.00 came from the learned word 'exertion'; R06.02, which the rule puts in its place because the sentence
+    says 'shortness of breath', shows those words, not 'exertion'. Words shared with the code's term stay."""
+    text = "HISTORY OF PRESENT ILLNESS\nHe endorses shortness of breath with exertion.\n"
+    sug, listed = suggested(coder, text)
+    assert "R06.02" in sug and "R06.00" not in sug, listed
+    assert [e.text for e in sug["R06.02"].evidence] == ["shortness of breath"]
+    # evidence sharing words with a term of the code written in its sentence stays as it is
+    doc = document_from_text("Follow up for chronic congestive heart failure with diastolic dysfunction.")
+    sents = coding_safety._Sentences(doc)
+    a = doc.text.index("congestive heart failure")
+    span = Span.of(doc.text, a, a + len("congestive heart failure"))
+    assert coding_safety._in_own_words("I50.32", [span], doc, sents) == [span]
+    a = doc.text.index("dysfunction")
+    other = Span.of(doc.text, a, a + len("dysfunction"))  # (and one that shares none is shown in the term's words)
+    assert [e.text for e in coding_safety._in_own_words("I50.32", [other], doc, sents)] != ["dysfunction"]
+    # a negated term of the code is no evidence of it
+    doc = document_from_text("Denies shortness of breath at rest but gets winded on exertion.")
+    sents = coding_safety._Sentences(doc)
+    a = doc.text.index("exertion")
+    span = Span.of(doc.text, a, a + len("exertion"))
+    assert coding_safety._in_own_words("R06.02", [span], doc, sents) == [span]

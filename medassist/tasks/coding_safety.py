@@ -735,6 +735,35 @@ def _own_terms(code: str, e, text: str, sents: _Sentences):
                 yield term, lo, hi
 
 
+def _in_own_words(code: str, evidence, doc, sents: _Sentences) -> list:
+    """Evidence carried to ``code`` from the code a rule replaced, each span that is none of ``code``'s own terms
+    replaced by the longest of them its sentence writes out, affirmed: "He endorses shortness of breath with
+    exertion" gives R06.00 by the learned word "exertion", and R06.02, which the rule puts in its place because the
+    sentence says "shortness of breath", shows those words. A span that shares a word with such a term
+    ("congestive heart failure" for I50.32 'Chronic diastolic (congestive) heart failure') or has none in its
+    sentence stays."""
+    from medassist.text.context import classify
+
+    text = doc.text
+    out = []
+    for e in evidence:
+        a, b = sents.around(e.start, e.end)
+        terms = [(t, _extent(w)) for t, w in _terms_in(text, a, b)
+                 if t.code == code and t.source in ("desc", "incl", "abbr")]
+        said = {stem(t.norm) for t in tokenize(e.text)}
+        own = sorted({x for _, x in terms}, key=lambda x: (x[0] - x[1], x[0]))
+        if own and not any(said & set(t.words) for t, _ in terms):
+            for lo, hi in own:
+                try:
+                    if classify(doc, lo, hi).status == "affirmed":
+                        e = Span.of(text, lo, hi)
+                        break
+                except Exception:  # pragma: no cover - context must not break coding
+                    break
+        out.append(e)
+    return list(dict.fromkeys(out))
+
+
 def _longer_term(c, e, text: str, by_code: dict, sents: _Sentences) -> bool:
     """Another candidate's term says more of ``c``'s evidence ``e`` and its sentence than ``c``'s own term does:
     "Acute on chronic diastolic heart failure" is I50.33, not the I50.32 its last four words name; "Vitamin D
@@ -1545,7 +1574,7 @@ def refine(codes: list, doc) -> list:
                 # (a target suggested already keeps its own evidence: 'Acute on chronic diastolic heart failure' for
                 # I50.33, not the 'CHF' of the I50.30 that the rule also brings to it)
                 already = any(x.code == rule["to"] and x.suggested and x.evidence for x in codes)
-                _promote(codes, rule["to"], c, c.score, None if already else c.evidence,
+                _promote(codes, rule["to"], c, c.score, None if already else _in_own_words(rule["to"], c.evidence, doc, sents),
                          f"{'the code the Index gives instead of' if index else 'more specific than'} {c.code}: {rule['why']}")
     # 2. combination codes ICD-10-CM presumes
     for rule in r.combinations:
