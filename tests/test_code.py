@@ -280,3 +280,80 @@ def test_batch_worker_that_dies_gives_a_typed_error_naming_the_note(tmp_path):
             assert item.name in str(exc.value) and "--jobs 1" in str(exc.value)
     finally:
         batch.close()
+
+
+_TABULAR_PLACE = {"C4A": "C43z", "C7A": "C75z", "C7B": "C75zz"}  # (letter categories sit inside their number range)
+
+
+def _classifiable(z: str) -> list[tuple[str, str]]:
+    """The 'Conditions classifiable to C15-C26, ...' ranges of a Z80 / Z85 code or its nearest ancestor that has them."""
+    import re
+
+    for code in [z] + list(reversed(icd10.ancestors(z))):
+        e = icd10.lookup(code)
+        for t in (e.inclusion_terms or ()) if e else ():
+            if "classifiable to" in t:
+                out = []
+                for part in re.split(r"[,;]\s*", t.split("classifiable to", 1)[1].strip()):
+                    a, _, b = part.strip().rstrip("-").rstrip(".").partition("-")
+                    out.append((a, b or a))
+                return out
+    return []
+
+
+def test_cancer_history_codes_follow_the_tabular_list():
+    """Every neoplasm row of history_codes.json (a past or a relative's cancer) gives a Z85 / Z80 code whose tabular
+    note 'Conditions classifiable to ...' (its own, or its category's) takes that condition; the catch-all 'C' row
+    is the unspecified code."""
+    from medassist.tasks.code import _history_rules
+
+    def place(c: str) -> str:
+        return _TABULAR_PLACE.get(c[:3], c[:3]) + c[3:]
+
+    rules = _history_rules()
+    checked = 0
+    for status, prefix in (("historical", "Z85"), ("family", "Z80")):
+        for cond, z in rules[status].items():
+            if not cond.startswith("C"):
+                continue
+            assert icd10.is_billable(z) and z.startswith(prefix), (status, cond, z)
+            if cond == "C":
+                assert z == prefix + ".9"
+                continue
+            ranges = _classifiable(z)
+            if not ranges:  # Z85.29 has no note: C38 (heart, mediastinum, pleura) and C39 by its description
+                assert cond in ("C38", "C39") and "other respiratory and intrathoracic" in icd10.lookup(z).description
+                continue
+            p = place(cond)
+            assert any(place(a) <= p <= place(b) + "~" for a, b in ranges), (status, cond, z, ranges)
+            checked += 1
+    assert checked > 150
+
+
+@pytest.mark.parametrize("text,codes", [
+    ("FAMILY HISTORY\nMaternal grandfather: pancreatic cancer.\nMother: melanoma.\n", ("Z80.8", "Z80.0")),
+    ("FAMILY HISTORY\nHis father had colon cancer and his mother had melanoma.\n", ("Z80.0", "Z80.8")),
+    ("FAMILY HISTORY\nHer sister has non-Hodgkin lymphoma. Her brother had kidney cancer.\n", ("Z80.7", "Z80.51")),
+    ("PAST MEDICAL HISTORY\nHistory of melanoma of the back, excised in 2015.\n", ("Z85.820",)),
+    ("PAST MEDICAL HISTORY\nHistory of multiple myeloma, treated in 2018.\n", ("Z85.79",)),
+])
+def test_a_relatives_or_past_cancer_is_coded_by_its_site(coder, text, codes):
+    _, res = run(coder, text)
+    by_code = {c.code: c for c in res.codes}
+    for code in codes:
+        assert code in by_code, (code, sorted(by_code)[:30])
+    assert not any(c.suggested for c in res.codes if c.code in ("Z80.9", "Z85.9")), [c.code for c in res.codes if c.suggested]
+
+
+@pytest.mark.parametrize("text,code,history", [
+    ("PAST MEDICAL HISTORY\nHistory of multiple myeloma, in remission after a transplant in 2018.\n", "C90.01", "Z85.79"),
+    ("ASSESSMENT\nAcute myeloid leukemia.\n", "C92.00", None),
+])
+def test_a_past_cancer_in_remission_is_the_remission_code_and_a_leukemia_its_type(coder, text, code, history):
+    """A myeloma or leukemia said to be in remission is coded in remission (C90.01), not as a personal history
+    (Z85.79); 'Acute myeloid leukemia' is C92.00, not the chronic myeloid leukemia (C92.10) or the myeloproliferative
+    disease (D47.1) a model learned from its last two words."""
+    _, res = run(coder, text)
+    sug = {c.code: c for c in res.codes if c.suggested}
+    assert code in sug and sug[code].status == "affirmed", sorted(sug)
+    assert history not in sug and not {"C92.10", "D47.1"} & set(sug), sorted(sug)

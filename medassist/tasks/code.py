@@ -348,6 +348,8 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
             continue
         doubt = sorted(set(c.applied) & {"negated", "uncertain", "hypothetical"})
         ok = c.score >= threshold and not doubt
+        if c.status == "historical" and _in_remission(c, codes, ok):
+            continue
         prefix = max((p for p in table if c.code.startswith(p)), key=len, default=None)
         if prefix is None:
             continue
@@ -379,6 +381,30 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
                                  evidence=list(c.evidence), warnings=warn,
                                  cue=c.cue, sources=["history rule"], applied=c.applied)
     return sorted(made.values(), key=lambda x: -x.score)
+
+
+def _in_remission(c: CodeSuggestion, codes: list[CodeSuggestion], ok: bool) -> bool:
+    """A past leukemia, multiple myeloma or other neoplasm ICD-10-CM codes by its remission (C90-C95, C96.4-: 'in
+    remission'), written in remission in the same words ("History of multiple myeloma, in remission"), is the code
+    'in remission', not a personal history Z85 code (Index: Myeloma, multiple, in remission C90.01): that code,
+    listed for the words, is suggested in its place, as the condition now. True when done."""
+    if not c.code.startswith(("C90", "C91", "C92", "C93", "C94", "C95")):
+        return False
+    spans = [(e.start, e.end) for e in c.evidence]
+    for r in codes:
+        d = r.description.lower()
+        if (r is c or r.code[:5] != c.code[:5] or "in remission" not in d or "not having" in d
+                or not any("remission" in e.text.lower() and any(a < e.end and e.start < b for a, b in spans)
+                           for e in r.evidence)):
+            continue
+        r.score = max(r.score, c.score)
+        r.status, r.cue, r.applied = "affirmed", None, ()
+        r.suggested = ok
+        words = next(e.text for e in r.evidence if "remission" in e.text.lower())
+        r.warnings.append(f"in the place of a personal history code: '{words}' is coded as in remission (the tabular "
+                          "list's 'in remission' codes, C90-C95), not as a past cancer")
+        return True
+    return False
 
 
 def billable_defaults(codes: list[CodeSuggestion]) -> list[CodeSuggestion]:

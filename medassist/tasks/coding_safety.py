@@ -2353,12 +2353,21 @@ def covered_mentions(codes: list, doc=None) -> None:
                 spans = [e for e in c.evidence if classify(doc, e.start, e.end).status == c.status] or c.evidence
             except Exception:  # pragma: no cover - context must not break coding
                 spans = c.evidence
+        named = None  # whether the nested words are a term of c's own (else a learned guess from them)
         for o in sug:
             if o is c or not o.suggested or o.code == c.code:
                 continue
             if o.score < c.score and not vague and not _narrows(o, c):
-                continue  # a specific nested code scored above the outer one stays ("HIV" in "HIV positive"), unless
-                #           the outer one is it, narrowed ("pleural effusion" J90 in "Malignant pleural effusion" J91.0)
+                if named is None:
+                    sents = _Sentences(doc) if doc is not None else None
+                    named = sents is None or any(
+                        t.code == c.code and _extent(w)[0] <= e.end and e.start <= _extent(w)[1]
+                        for e in spans for t, w in _terms_in(doc.text, *sents.around(e.start, e.end)))
+                if named:
+                    continue  # a specific nested code scored above the outer one stays ("HIV" in "HIV positive"),
+                    # unless the outer one is it, narrowed ("pleural effusion" J90 in "Malignant pleural effusion"
+                    # J91.0), or the nested words are none of its terms: C92.10 chronic myeloid leukemia learned from
+                    # "myeloid leukemia" in "Acute myeloid leukemia" (C92.00)
             inside = all(any(x.start <= e.start and e.end <= x.end and (vague or (x.end - x.start) > (e.end - e.start))
                              and len(x.text.split()) <= 8 and not (o.code[:3] != c.code[:3] and _conjunct(e, x)
                                                                    and not icd10.excludes1_conflicts([c.code, o.code]))
