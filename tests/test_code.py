@@ -357,3 +357,13 @@ def test_a_past_cancer_in_remission_is_the_remission_code_and_a_leukemia_its_typ
     sug = {c.code: c for c in res.codes if c.suggested}
     assert code in sug and sug[code].status == "affirmed", sorted(sug)
     assert history not in sug and not {"C92.10", "D47.1"} & set(sug), sorted(sug)
+
+
+def test_a_cancer_named_by_its_abbreviation_is_coded_and_a_joined_one_is_not(coder):
+    """A malignant neoplasm's mention needs a tumour word, or the code's own everyday abbreviation standing alone:
+    'CML', 'CLL', 'HCC' in a problem list are the cancers; '25-HCC' (25-hydroxycholecalciferol) is no liver cancer."""
+    _, res = run(coder, "ASSESSMENT AND PLAN\n1. CML, on imatinib.\n2. HCC, on surveillance.\n3. CLL, stable.\n")
+    sug = {c.code for c in res.codes if c.suggested}
+    assert {"C92.10", "C22.0", "C91.10"} <= sug, sorted(sug)
+    _, res = run(coder, "ASSESSMENT AND PLAN\n1. Vitamin D deficiency: 25-HCC was low, started on ergocalciferol.\n")
+    assert "C22.0" not in {c.code for c in res.codes if c.suggested}

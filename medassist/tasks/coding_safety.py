@@ -421,6 +421,12 @@ def _worded_term(code: str, words: str) -> bool:
     return any(t.source == "abbr" and t.text.lower() == low for t in lexicon().terms_of(code))
 
 
+def _joined(text: str, a: int, b: int) -> bool:
+    """``text[a:b]`` is part of a longer token: a letter, digit, hyphen or slash touches it ("25-HCC", "HCC/HBV")."""
+    return (a > 0 and (text[a - 1].isalnum() or text[a - 1] in "-/")) or (
+        b < len(text) and (text[b].isalnum() or text[b] in "-/"))
+
+
 def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, learned: dict | None = None) -> str | None:
     """Why ``span`` is not a mention of ``code`` (None when it is)."""
     text = doc.text
@@ -455,7 +461,9 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
     if nums:
         return nums
     rx = rule.get("evidence_requires")
-    if rx is not None and not rx.search(span.text) and not rx.search(_phrase(text, span.start, span.end)):
+    if (rx is not None and not rx.search(span.text) and not rx.search(_phrase(text, span.start, span.end))
+            and not (_worded_term(code, span.text) and not _joined(text, span.start, span.end))):
+        # (the code's own everyday name holds its words, "CML", "HCC" - standing alone: "25-HCC" is a vitamin D)
         return rule.get("why:evidence_requires") or "the evidence lacks the condition's words"
     rx = rule.get("note_requires")
     if rx is not None and not rx.search(text):
