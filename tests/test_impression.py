@@ -54,6 +54,33 @@ def test_recipe_final_learns_from_train_and_val_and_says_so(tmp_path, shared_dat
     assert len(rows) == 80  # the retrieval index holds the val reports too
 
 
+def test_reports_outside_the_split_are_neither_train_nor_val(shared_data):
+    """recipe.load_iu 'outside': the CSV's reports with findings and impression whose study the R2Gen split does not
+    list (the CSV holds no test report); --outside adds them to training (measured, not shipped)."""
+    sys.path.insert(0, str(ROOT / "models" / "impression"))
+    import recipe
+
+    splits = recipe.load_iu(shared_data / "iu-xray")
+    in_split = {e.id.split("_")[0] for e in splits["train"] + splits["val"]}
+    outside = splits["outside"]
+    assert len(outside) > 300 and not {e.id for e in outside} & in_split
+    assert all(e.findings and e.impression for e in outside)
+    assert len({e.id for e in outside}) == len(outside)
+
+
+def test_recipe_outside_adds_those_reports_and_says_so(tmp_path, shared_data):
+    pytest.importorskip("torch")
+    out = tmp_path / "impression-outside"
+    cmd = [sys.executable, str(ROOT / "models" / "impression" / "recipe.py"), "--tiny", "--outside", "--limit", "64",
+           "--epochs", "1", "--threads", "1", "--no-eval", "--out", str(out), "--work", str(tmp_path / "work"), "--data",
+           str(shared_data / "iu-xray")]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert res.returncode == 0, res.stderr[-2000:]
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["data"]["splits"] == ["train", "outside"] and "leaves out" in m["source"]
+    assert m["metrics"]["train_examples"] == 64 + 16  # the limited train part plus a quarter as many outside reports
+
+
 def test_committed_pack_is_measured_by_a_twin_that_did_not_see_val():
     if _committed_pack() is None:
         pytest.skip("no committed impression pack")

@@ -90,17 +90,22 @@ def clean(text: str) -> str:
 
 
 def load_iu(data_dir: Path = DATA) -> dict[str, list[Example]]:
-    """{"train": [...], "val": [...]} of R2Gen-split reports with both findings and impression."""
+    """{"train": [...], "val": [...], "outside": [...]} of reports with both findings and impression: the R2Gen
+    split's train and val ids, and "outside": the reports of the CSV that split leaves out of all three of its parts
+    (the CSV holds the collection without R2Gen's 590 test reports, so these are neither val nor test; R2Gen kept only
+    studies with two images). Ids of "outside" are ``CXR<uid>``."""
     rows = {}
     with open(data_dir / CSV_NAME, newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
             rows[r["uid"]] = r
     split = json.loads((data_dir / SPLIT_NAME).read_text(encoding="utf-8"))
     out: dict[str, list[Example]] = {}
+    in_split = set()
     for name in ("train", "val"):
         exs = []
         for e in split[name]:
             uid = re.match(r"CXR(\d+)_", e["id"]).group(1)
+            in_split.add(uid)
             r = rows.get(uid)
             if r is None:
                 continue
@@ -108,6 +113,9 @@ def load_iu(data_dir: Path = DATA) -> dict[str, list[Example]]:
             if fnd and imp:
                 exs.append(Example(e["id"], fnd, imp))
         out[name] = exs
+    out["outside"] = [Example(f"CXR{uid}", clean(r["findings"]), clean(r["impression"]))
+                      for uid, r in sorted(rows.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0)
+                      if uid not in in_split and clean(r["findings"]) and clean(r["impression"])]
     return out
 
 
@@ -546,7 +554,8 @@ def write_pack(out: Path, cfg: Config, onnx_paths: dict[str, Path], tok, retriev
         + (f" The encoder reads the token states of the {cfg.source_encoder} pack (all-MiniLM-L6-v2, Apache-2.0)."
            if cfg.source_encoder else ""),
         "source": "trained here by models/impression/recipe.py on IU X-ray (R2Gen split, "
-                  + ("train+val ids" if "val" in splits else "train ids") + ")",
+                  + ("train+val ids" if "val" in splits else "train ids")
+                  + (", and the reports the split leaves out" if "outside" in splits else "") + ")",
         "quantization": quantization,
         "files": [_file_entry(out, f) for f in files],
         "inputs": {"findings": "radiology findings text (str)"},
@@ -594,6 +603,9 @@ def run(args) -> dict:
         # train-only pack; the final weights and retrieval index learn from every labelled report
         train = train + evals
         eval_name = "val-seen"
+    if args.outside:
+        # the CSV's reports outside the R2Gen split (neither its val nor its test): more training reports
+        train = train + (splits["outside"][: max(8, args.limit // 4)] if args.limit else splits["outside"])
     if getattr(args, "target_xxxx", None):
         cfg.target_xxxx = args.target_xxxx
     if cfg.target_xxxx == "drop":
@@ -627,7 +639,7 @@ def run(args) -> dict:
         onnx_paths, quant = fp32, "none (fp32)"
     else:
         onnx_paths, quant = quantize(fp32, work / "int8"), "int8 dynamic (onnxruntime quantize_dynamic, per_channel, MatMul/Gemm)"
-    splits = ["train", "val"] if args.final and not args.tune else ["train"]
+    splits = (["train", "val"] if args.final and not args.tune else ["train"]) + (["outside"] if args.outside else [])
     extra = {"eval_split": eval_name}
     kw = {"splits": splits, "version": args.version or "1.0.0"}
     metrics = {"train_seconds": train_sec, "train_examples": len(train), f"{eval_name}_examples": len(evals)}
@@ -767,6 +779,9 @@ def main(argv=None):
                    "--add-member or --set-generation: the pack's version is kept unless given)")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--tiny", action="store_true")
+    p.add_argument("--outside", action="store_true",
+                   help="also learn from the CSV's reports outside the R2Gen split (load_iu 'outside': neither val nor "
+                        "test)")
     p.add_argument("--no-retrieval", action="store_true")
     p.add_argument("--source-encoder", default=None, metavar="PACK",
                    help="an embedding pack (minilm-embedder) whose frozen int8 token states the encoder reads instead of "
