@@ -292,9 +292,10 @@ def _classifiable(z: str) -> list[tuple[str, str]]:
     for code in [z] + list(reversed(icd10.ancestors(z))):
         e = icd10.lookup(code)
         for t in (e.inclusion_terms or ()) if e else ():
-            if "classifiable to" in t:
+            m = re.search(r"classifiable (?:elsewhere in|to) (.+)$", t)
+            if m:
                 out = []
-                for part in re.split(r"[,;]\s*", t.split("classifiable to", 1)[1].strip()):
+                for part in re.split(r"[,;]\s*", m.group(1).strip()):
                     a, _, b = part.strip().rstrip("-").rstrip(".").partition("-")
                     out.append((a, b or a))
                 return out
@@ -367,3 +368,37 @@ def test_a_cancer_named_by_its_abbreviation_is_coded_and_a_joined_one_is_not(cod
     assert {"C92.10", "C22.0", "C91.10"} <= sug, sorted(sug)
     _, res = run(coder, "ASSESSMENT AND PLAN\n1. Vitamin D deficiency: 25-HCC was low, started on ergocalciferol.\n")
     assert "C22.0" not in {c.code for c in res.codes if c.suggested}
+
+
+def test_a_relatives_condition_takes_the_family_code_the_tabular_list_classifies_it_under():
+    """family_code: a row of history_codes.json, else the Z80-Z84 code whose 'Conditions classifiable to' note takes
+    the condition's category (a header's 'other' child); checked for the first code of every category."""
+    from medassist.tasks.code import _history_rules, family_code
+
+    table = _history_rules()["family"]
+    seen = {}
+    for code in icd10.iter_codes(billable_only=True):
+        if code[:3] in seen or code[0] in "STUVWXYZ":
+            continue
+        z = family_code(code, table)
+        seen[code[:3]] = z
+        if z is None or any(code.startswith(p) for p in table):
+            continue
+        assert z.startswith(("Z80", "Z81", "Z82", "Z83", "Z84")) and icd10.is_billable(z), (code, z)
+        ranges = _classifiable(z)
+        assert any(a[:3] <= code[:3] <= b[:3] for a, b in ranges), (code, z, ranges)
+    assert seen["E07"] == "Z83.49" and seen["K58"] == "Z83.79" and seen["L40"] == "Z84.0" and seen["F84"] == "Z81.8"
+    assert seen["G40"] == "Z82.0" and seen["N28"] == "Z84.19" and seen["M10"] == "Z82.61"
+    assert sum(z is not None for z in seen.values()) > 800  # (none for infections, symptoms R, pregnancy O, perinatal P)
+    # a relative's passing illness is a sick contact, not a family history
+    assert family_code("J06.9", table, "upper respiratory infection") is None
+    assert family_code("K85.90", table, "pancreatitis") is None and family_code("B20", table, "HIV") == "Z83.0"
+
+
+def test_family_history_section_codes_each_relatives_condition(coder):
+    _, res = run(coder, "FAMILY HISTORY\nHer sister has irritable bowel syndrome. Her father had glaucoma.\n"
+                        "SICK CONTACTS\nMom has some upper respiratory infection.\n")
+    by_code = {c.code: c for c in res.codes}
+    assert {"Z83.79", "Z83.511"} <= set(by_code), sorted(by_code)[:30]
+    assert by_code["Z83.79"].status == "family" and by_code["Z83.511"].status == "family"
+    assert "Z83.6" not in by_code

@@ -30,6 +30,8 @@ says so, for the coder to confirm it was not ruled out later in the stay.
 """
 from __future__ import annotations
 
+import re
+
 import threading
 import time
 from dataclasses import dataclass, field
@@ -327,6 +329,59 @@ def _history_rules() -> dict:
     return {k: data.get(k, {}) for k in ("historical", "family")}
 
 
+@lru_cache(maxsize=1)
+def _family_classes() -> tuple:
+    """((first category, last category, Z code, fallback), ...) from the tabular list's notes 'Conditions classifiable
+    to I00-I5A, I65-I99' of the family-history codes Z80-Z84, a header's billable 'other' child in its place (Z82.4 ->
+    Z82.49); ``fallback``: the note says 'elsewhere' (Z81.8 'classifiable elsewhere in F01-F99'), so any other
+    match comes first."""
+    out = []
+    for code in icd10.iter_codes():
+        if not code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84")):
+            continue
+        e = icd10.lookup(code)
+        for t in e.inclusion_terms or ():
+            m = re.search(r"classifiable (?:elsewhere )?(?:in|to) (.+)$", t)
+            if not m:
+                continue
+            z = code
+            if not e.billable:  # the header's 'other' child: Z82.4 -> Z82.49, Z84.1 -> Z84.19
+                others = [k for k in icd10.billable_children(code) if "other" in icd10.lookup(k).description.lower()]
+                if not others:
+                    continue
+                z = others[-1]
+            for part in re.split(r"[,;]\s*", m.group(1)):
+                a, _, b = part.strip().rstrip("-").rstrip(".").partition("-")
+                if re.fullmatch(r"[A-Z]\d[0-9A-Z]", a[:3]) and re.fullmatch(r"[A-Z]\d[0-9A-Z]", (b or a)[:3]):
+                    out.append((a[:3], (b or a)[:3], z, "elsewhere" in t))
+    return tuple(out)
+
+
+_PASSING = re.compile(r"\b(?:acute|infections?|infected|infectious)\b", re.IGNORECASE)
+_PASSING_CODE = re.compile(r"^acute\b|\binfect", re.IGNORECASE)  # (not 'Gastric ulcer, unspecified as acute or chronic')
+
+
+def family_code(code: str, table: dict, words: str = "") -> str | None:
+    """The family-history code of a relative's condition ``code`` (named in ``words``): the hand table's row of the
+    longest prefix (history_codes.json 'family': Z80.41 ovary, Z82.61 arthritis, Z82.71 polycystic kidney, ...), else
+    the code whose tabular note classifies its category (a thyroid disorder E07.9 -> Z83.49, irritable bowel K58.9
+    -> Z83.79), else the table's one-letter catch-all ('Q' -> Z82.79); None when there is none. A passing illness of
+    a relative (an infection, anything acute: "Mom has some upper respiratory infection") is a sick contact, not a
+    family history: no code unless the table names it (HIV B20, chronic hepatitis B18)."""
+    prefix = max((p for p in table if code.startswith(p)), key=len, default=None)
+    if prefix is not None and len(prefix) > 1:
+        return table[prefix]
+    cat = code[:3]
+    entry = icd10.lookup(code)
+    if cat[0] in "AB" or "J00" <= cat <= "J22" or _PASSING.search(words) or (
+            entry is not None and _PASSING_CODE.search(entry.description)):
+        return None
+    hits = sorted((fb, z) for a, b, z, fb in _family_classes() if a <= cat <= b)
+    if hits:
+        return hits[0][1]
+    return table.get(prefix) if prefix is not None else None
+
+
 def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] = frozenset()) -> list[CodeSuggestion]:
     """History-of (Z85-Z87, I25.2) and family-history (Z80-Z84) codes for conditions the note gives as
     past or in a relative: the condition's own code stays unsuggested with its status; the Z code
@@ -350,10 +405,13 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
         ok = c.score >= threshold and not doubt
         if c.status == "historical" and _in_remission(c, codes, ok):
             continue
-        prefix = max((p for p in table if c.code.startswith(p)), key=len, default=None)
-        if prefix is None:
+        if c.status == "family":
+            z = family_code(c.code, table, " ".join(e.text for e in c.evidence))
+        else:
+            prefix = max((p for p in table if c.code.startswith(p)), key=len, default=None)
+            z = table[prefix] if prefix is not None else None
+        if z is None:
             continue
-        z = table[prefix]
         entry = icd10.lookup(z)
         if entry is None:
             continue
