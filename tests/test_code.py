@@ -402,3 +402,15 @@ def test_family_history_section_codes_each_relatives_condition(coder):
     assert {"Z83.79", "Z83.511"} <= set(by_code), sorted(by_code)[:30]
     assert by_code["Z83.79"].status == "family" and by_code["Z83.511"].status == "family"
     assert "Z83.6" not in by_code
+
+
+@pytest.mark.parametrize("text,code,current", [
+    ("BRIEF HISTORY: The patient had stones x2, had recurrent episode of sepsis, stent was placed. "
+     "POSTOPERATIVE DIAGNOSIS: Left distal ureteral stone.", "A41.9", False),
+    ("HPI\nHe had several episodes of acute pancreatitis. He presents for a cholecystectomy.\n", "K85.90", False),
+    ("HPI\nShe had an episode of pneumonia this morning with fever.\n", "J18.9", True),
+])
+def test_an_earlier_episode_of_an_acute_illness_is_not_current(coder, text, code, current):
+    _, res = run(coder, text)
+    sug = {c.code for c in res.codes if c.suggested}
+    assert (code in sug) == current, sorted(sug)
