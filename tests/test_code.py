@@ -414,3 +414,15 @@ def test_an_earlier_episode_of_an_acute_illness_is_not_current(coder, text, code
     _, res = run(coder, text)
     sug = {c.code for c in res.codes if c.suggested}
     assert (code in sug) == current, sorted(sug)
+
+
+def test_the_pain_of_an_osteoarthritis_is_part_of_it(coder):
+    """Guideline I.B.5: 'Left hip degenerative arthritis' with the pain that brought her to the operation is M16.12
+    alone; pain of another joint stays its own code."""
+    _, res = run(coder, "HISTORY OF PRESENT ILLNESS\nShe has had left hip degenerative arthritis since 2000. Because "
+                        "of the increased amount of pain, she has elected to undergo a total hip arthroplasty.\n"
+                        "ASSESSMENT\nLeft hip degenerative arthritis.\n")
+    sug = {c.code for c in res.codes if c.suggested}
+    assert "M16.12" in sug and not {"R52", "M25.552"} & sug, sorted(sug)
+    _, res = run(coder, "ASSESSMENT\n1. Osteoarthritis of the right knee.\n2. Left shoulder pain.\n")
+    assert {"M17.11", "M25.512"} <= {c.code for c in res.codes if c.suggested}
