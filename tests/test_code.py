@@ -240,6 +240,13 @@ def test_hospital_stay_note_coded_as_outpatient_gets_a_notice(coder, tmp_path, c
     assert not code_document(doc, coder=coder, encounter="inpatient").notices  # already inpatient: nothing to say
     assert not code_document(document_from_text("Assessment: probable pneumonia."), coder=coder).notices
     assert encounter_notice(doc, "inpatient") is None
+    # an office visit's instructions are no hospital stay; discharge instructions are
+    office = "ASSESSMENT\nRight ankle sprain.\n\nINSTRUCTIONS\n\nThe patient will follow up in 2 weeks.\n"
+    assert encounter_notice(document_from_text(office), "outpatient") is None
+    assert "discharge instructions" in encounter_notice(
+        document_from_text(office.replace("\nINSTRUCTIONS", "\nDISCHARGE INSTRUCTIONS")), "outpatient")
+    ed = "EMERGENCY DEPARTMENT COURSE:\nGiven fluids, improved.\n\nASSESSMENT\nGastroenteritis.\n"
+    assert encounter_notice(document_from_text(ed), "outpatient") is None
     (tmp_path / "d.txt").write_text(text, encoding="utf-8")
     assert cli_main(["code", str(tmp_path / "d.txt"), "--no-history"]) == 0
     assert capsys.readouterr().out.startswith("Note: this note has the sections of a hospital stay")

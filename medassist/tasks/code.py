@@ -309,7 +309,11 @@ def encounter_notice(doc, encounter: str) -> str | None:
     the coder; only said."""
     if encounter != "outpatient":
         return None
-    found = sorted({s.name for s in getattr(doc, "sections", None) or []} & set(INPATIENT_SECTIONS))
+    # (an office visit's "INSTRUCTIONS" or "PATIENT EDUCATION" is filed with the discharge instructions, but only a
+    # header that says discharge tells of a hospital stay; an "EMERGENCY DEPARTMENT COURSE" is an outpatient visit's)
+    found = sorted({s.name for s in getattr(doc, "sections", None) or [] if s.name in INPATIENT_SECTIONS
+                    and (s.name != "discharge_instructions" or "discharge" in s.title.lower())
+                    and not re.search(r"\bemergency\b|\bE[DR] course\b", s.title, re.IGNORECASE)})
     if not found:
         return None
     words = ", ".join(n.replace("_", " ") for n in found)
