@@ -200,3 +200,14 @@ def test_a_drug_on_both_the_admission_and_the_discharge_list_is_a_home_medicine(
     assert "Take Metoprolol." in text or "Keep taking Metoprolol." in text, text
     assert "hospital medicine list has Metoprolol" not in text
     assert "Your hospital medicine list has Heparin." in text
+
+
+def test_an_office_visits_instructions_do_not_make_it_a_hospital_stay():
+    """'INSTRUCTIONS' (filed with the discharge instructions) at the end of an office visit: its current medicines
+    are the patient's own, 'Take X', not a hospital list to check with the doctor; 'DISCHARGE INSTRUCTIONS' are."""
+    office = ("CHIEF COMPLAINT\n\nAcne.\n\nCURRENT MEDICATIONS\n\nClindamycin gel.\nMiraLAX.\n\nASSESSMENT AND PLAN\n\n"
+              "Acne vulgaris. Continue clindamycin gel.\n\nINSTRUCTIONS\n\nThe patient will follow up in 3 months.\n")
+    text = write_letter(document_from_text(office)).text
+    assert "hospital" not in text.lower() and "Take MiraLAX" in text, text
+    stay = office.replace("\nINSTRUCTIONS\n", "\nDISCHARGE INSTRUCTIONS\n")
+    assert "hospital medicine list has MiraLAX" in write_letter(document_from_text(stay)).text

@@ -300,20 +300,15 @@ def add_alternatives(codes: list[CodeSuggestion], table: dict) -> list[CodeSugge
     return list(made.values())
 
 
-INPATIENT_SECTIONS = ("hospital_course", "discharge_diagnoses", "discharge_medications", "discharge_instructions")
-
-
 def encounter_notice(doc, encounter: str) -> str | None:
     """A note coded with the outpatient rules that has the sections of a hospital stay (hospital course, discharge
     diagnoses ...) gets a notice: the inpatient rules may be the right ones. The encounter is never switched for
     the coder; only said."""
     if encounter != "outpatient":
         return None
-    # (an office visit's "INSTRUCTIONS" or "PATIENT EDUCATION" is filed with the discharge instructions, but only a
-    # header that says discharge tells of a hospital stay; an "EMERGENCY DEPARTMENT COURSE" is an outpatient visit's)
-    found = sorted({s.name for s in getattr(doc, "sections", None) or [] if s.name in INPATIENT_SECTIONS
-                    and (s.name != "discharge_instructions" or "discharge" in s.title.lower())
-                    and not re.search(r"\bemergency\b|\bE[DR] course\b", s.title, re.IGNORECASE)})
+    from medassist.text.sections import hospital_stay_sections
+
+    found = hospital_stay_sections(getattr(doc, "sections", None) or [])
     if not found:
         return None
     words = ", ".join(n.replace("_", " ") for n in found)

@@ -715,9 +715,11 @@ def _hospital_only_names() -> set[str]:
 
 
 def is_inpatient_note(doc: Document) -> bool:
-    """A note written about a hospital stay (hospital course, discharge sections, an operation)."""
-    return any(sec.name in ("hospital_course", "discharge_diagnoses", "discharge_medications", "discharge_instructions")
-               for sec in doc.sections)
+    """A note written about a hospital stay (hospital course, discharge sections; not an office visit's
+    instructions, medassist.text.sections.hospital_stay_sections)."""
+    from medassist.text.sections import hospital_stay_sections
+
+    return bool(hospital_stay_sections(doc.sections))
 
 
 def _mark_hospital_medications(doc: Document, meds: list[Fact]) -> None:

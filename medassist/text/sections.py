@@ -269,3 +269,17 @@ def sectionize(text: str, rules: SectionRules | None = None) -> list[Section]:
                 continue
         sections.append(Section(rule.name, title, start, end, body))
     return sections
+
+
+#: Sections only a hospital stay has (a discharge summary, an inpatient progress note).
+HOSPITAL_STAY_SECTIONS = ("hospital_course", "discharge_diagnoses", "discharge_medications", "discharge_instructions")
+_NOT_A_STAY = re.compile(r"\bemergency\b|\bE[DR] course\b", re.IGNORECASE)
+
+
+def hospital_stay_sections(sections) -> list[str]:
+    """The names of ``sections`` that tell of a hospital stay, sorted. An office visit's "INSTRUCTIONS" or "PATIENT
+    EDUCATION" is filed with the discharge instructions, but only a header that says discharge tells of a stay; an
+    "EMERGENCY DEPARTMENT COURSE" is an outpatient visit's course."""
+    return sorted({s.name for s in sections if s.name in HOSPITAL_STAY_SECTIONS
+                   and (s.name != "discharge_instructions" or "discharge" in s.title.lower())
+                   and not _NOT_A_STAY.search(s.title)})
