@@ -433,3 +433,14 @@ def test_the_pain_of_an_osteoarthritis_is_part_of_it(coder):
     assert "M16.12" in sug and not {"R52", "M25.552"} & sug, sorted(sug)
     _, res = run(coder, "ASSESSMENT\n1. Osteoarthritis of the right knee.\n2. Left shoulder pain.\n")
     assert {"M17.11", "M25.512"} <= {c.code for c in res.codes if c.suggested}
+
+
+def test_neck_pain_due_to_a_cervical_disc_disorder_is_the_disc_code():
+    """M54.2's Excludes1 note: cervicalgia due to an intervertebral cervical disc disorder (M50.-) is that code."""
+    from medassist.tasks.code import get_coder
+
+    _, res = run(get_coder(), "ASSESSMENT\n• Neck pain in the setting of arthritis and cervical disc degeneration\n")
+    sug = {c.code: c for c in res.codes if c.suggested}
+    assert any(k.startswith("M50.3") for k in sug) and "M54.2" not in sug, sorted(sug)
+    m54 = next(c for c in res.codes if c.code == "M54.2")
+    assert any("integral to the suggested M50.3" in w for w in m54.warnings)

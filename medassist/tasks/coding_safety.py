@@ -1663,7 +1663,11 @@ def refine(codes: list, doc) -> list:
     # 4. a sign/symptom excluded by a suggested diagnosis is integral to it (guideline I.B.5)
     names = [c.code for c in codes if c.suggested]
     for a, b, note in icd10.excludes1_conflicts(names):
-        if a.startswith("R") and not b.startswith("R"):
+        # (and a pain code whose Excludes1 note names the pain due to, or with, the suggested disease: "Neck pain in
+        # the setting of arthritis and disc degeneration" is M50.30, cervicalgia due to a cervical disc disorder)
+        if (a.startswith("R") and not b.startswith("R")) or (
+                a.startswith(("M54", "M25.5", "M79.6")) and not b.startswith(("R", "M54", "M25", "M79"))
+                and re.search(r"\b(?:due to|with)\b", note)):
             for c in codes:
                 if c.code == a and c.suggested:
                     _unsuggest(c, f"integral to the suggested {b} (Excludes1: {note})")
