@@ -274,3 +274,23 @@ def test_a_chief_complaint_that_only_gives_the_visit_reason_is_not_a_problem(cc,
     active = [p.text for p in summarize(document_from_text(note), use_embeddings=False).problems]
     assert (cc.rstrip(".") in active) is problem, active
     assert "Type 2 diabetes" in active
+
+
+def test_a_suspected_problem_is_shown_as_suspected_in_the_text():
+    """'suspicious for cervical radiculopathy' is an uncertain problem: the text output says so, not a bare active
+    problem; an established one has no marker."""
+    doc = document_from_text("ASSESSMENT\n\n• Left upper extremity neuropathy, suspicious for cervical radiculopathy, "
+                             "possible contribution of peripheral neuropathy\n• Neck pain in the setting of arthritis\n")
+    d = summarize(doc, use_embeddings=False).to_dict()
+    assert any(p["text"] == "cervical radiculopathy" and p["fields"]["status"] == "uncertain" for p in d["problems"])
+    out = render_text(d)
+    assert "  - cervical radiculopathy  (suspected, not established)\n" in out
+    assert "  - Neck pain in the setting of arthritis\n" in out
+
+
+def test_a_drug_in_prose_takes_its_sig_from_its_own_clause():
+    doc = document_from_text("HISTORY OF PRESENT ILLNESS\nThe patient has benefited from the gabapentin and prednisone, "
+                             "reporting improvement of pain at night. He takes lisinopril, 10 mg daily.\n")
+    meds = {m.name: m for m in extract_facts(doc).medications}
+    assert meds["prednisone"].frequency is None
+    assert meds["lisinopril"].dose == "10 mg" and meds["lisinopril"].frequency == "daily"

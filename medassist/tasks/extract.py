@@ -569,6 +569,10 @@ def _medications(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]
                 facts.medications.append(_med(doc, h, item, section, True, nxt))
 
 
+_PROSE_CLAUSE_END = re.compile(r";|\b(?:reporting|reports|reported|noting|which|because|but|whereas|although|though|while)\b",
+                               re.IGNORECASE)
+
+
 def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) -> None:
     from ..text.context import classify
 
@@ -582,7 +586,10 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
                 if ctx.status in ("negated", "family", "hypothetical"):
                     continue
                 nxt = hits[k + 1].start if k + 1 < len(hits) else e
-                m = _med(doc, h, (s, e), section, False, nxt)
+                # (in prose a drug's sig follows it in its own clause: "the gabapentin and prednisone, reporting
+                # improvement of pain at night" gives prednisone no frequency; "lisinopril, 10 mg daily" keeps its)
+                clause = _PROSE_CLAUSE_END.search(text, h.end, nxt)
+                m = _med(doc, h, (s, e), section, False, clause.start() if clause else nxt)
                 m.status = ctx.status
                 try:
                     from ..text.sig import detect_change

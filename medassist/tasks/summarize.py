@@ -606,6 +606,9 @@ def render_text(d: dict[str, Any]) -> str:
                 extra += f"  ({f['change']})"
             if key == "key_results" and f.get("flag"):
                 extra = f"  [{f['flag']}]"
+            if key == "problems" and f.get("status") in ("uncertain", "historical"):
+                # (a diagnosis the note only suspects, or one of the past, is not shown as a current one)
+                extra = "  (suspected, not established)" if f["status"] == "uncertain" else "  (history)"
             lines.append(f"  - {it['text']}{extra}")
     if d.get("abstract"):
         lines.append("")
