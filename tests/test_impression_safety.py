@@ -45,6 +45,17 @@ def test_check_flags_side_and_bone_changes():
     assert any("size" in p and "moderate" in p for p in probs)  # the size word was lost too
 
 
+def test_a_pericardial_effusion_is_not_the_pleural_effusion_of_the_findings():
+    """A retrieved 'cardiomegaly versus pericardial effusion' for an enlarged heart with a small left pleural effusion
+    leaves that pleural effusion out: 'pericardial effusion' (or a joint effusion) is no pleural effusion."""
+    from medassist.tasks.impression import check_impression
+
+    findings = "The heart is mildly enlarged. There is a small left pleural effusion. No pneumothorax."
+    probs = check_impression(findings, "Mildly enlarged cardiac silhouette; cardiomegaly versus pericardial effusion.")
+    assert any(p.startswith("leaves out pleural effusion") for p in probs), probs
+    assert check_impression(findings, "1. Mild cardiomegaly. 2. Small left pleural effusion.") == []
+
+
 def test_check_flags_invented_numbers_downgraded_size_and_dropped_findings():
     from medassist.tasks.impression import check_impression
 
