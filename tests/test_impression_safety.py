@@ -56,6 +56,18 @@ def test_a_pericardial_effusion_is_not_the_pleural_effusion_of_the_findings():
     assert check_impression(findings, "1. Mild cardiomegaly. 2. Small left pleural effusion.") == []
 
 
+def test_a_nodule_moved_to_the_midlung_or_called_calcified_is_flagged():
+    """A retrieved impression for a left lower lobe nodule that puts it in 'the left midlung zone' and says it 'may
+    contain calcium' names a place and a calcification the findings do not."""
+    from medassist.tasks.impression import check_impression
+
+    findings = "Heart size is normal. There is a 1.5 cm nodule in the left lower lobe. No consolidation."
+    probs = check_impression(findings, "1.5 cm nodule in the left midlung zone. May contain calcium although this "
+                                       "cannot be stated with certainty.")
+    assert any("midlung" in p for p in probs) and any("calcification" in p for p in probs), probs
+    assert check_impression(findings, "1.5 cm left lower lobe nodule.") == []
+
+
 def test_check_flags_invented_numbers_downgraded_size_and_dropped_findings():
     from medassist.tasks.impression import check_impression
 
@@ -350,3 +362,19 @@ def test_normal_study_is_worded_as_the_most_similar_reports_word_it():
     assert normal_wording(template, "Low lung volumes. No acute disease.", index, 5, 0.7) is None  # says more
     assert normal_wording("Lateral view only, limited study of the thoracic spine.", "No acute disease.", index, 5, 0.7) is None
     assert normal_wording(template, "No active disease.", index, 0, 0.7) is None
+
+
+@committed
+@pytest.mark.parametrize("findings", [
+    "Heart size is normal. There is a 1.5 cm nodule in the left lower lobe. No consolidation.",
+    "The heart is mildly enlarged. There is a small left pleural effusion. No pneumothorax.",
+    "Endotracheal tube tip 2 cm above the carina. Nasogastric tube in the stomach. Bibasilar atelectasis.",
+])
+def test_what_was_done_to_a_draft_is_said_in_whole_words(findings):
+    """The warning that tells the radiologist what replaced or repaired the model draft names what was appended or
+    removed: never an empty list ('the findings sentences about  appended')."""
+    from medassist.tasks.impression import impress
+
+    imp = impress(findings)
+    for w in imp.warnings + [imp.provenance.get("detail", "")]:
+        assert "about  " not in w and "about appended" not in w and ", ," not in w, w

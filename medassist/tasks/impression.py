@@ -745,14 +745,23 @@ class ImpressionModel:
                 repaired = _numbered([k_ for k_ in kept if k_] + missing_sentences(text, missing))
                 if not check_impression(text, repaired):
                     chosen = (repaired, kind, dict(extra, repaired=sorted(missing)), cleaned != cand.strip())
+                    # (what was done to it: the findings it left out appended, its normal/negative claim dropped)
+                    done = "; ".join(([f"the findings sentences about {', '.join(sorted(missing))} appended from the "
+                                       "findings"] if missing else [])
+                                     + (["its claim that the study is normal or negative removed"]
+                                        if any(p_.startswith("calls the study normal") for p_ in probs) else []))
                     if kind == "retrieved":
                         warnings_pre = [f"the model draft {_quote(model_text)} failed the findings checks "
                                         f"({'; '.join(draft_problems)}): the impression is that of a similar training "
-                                        f"report {_quote(cleaned)}, with the findings sentences about "
-                                        f"{', '.join(sorted(missing))} appended from the findings"]
-                    else:
+                                        f"report {_quote(cleaned)}, {done}"]
+                    elif missing:
                         warnings_pre = [f"the model draft {_quote(model_text)} left out {', '.join(sorted(missing))}: "
-                                        "the findings sentences about it were appended from the findings"]
+                                        "the findings sentences about it were appended from the findings"
+                                        + ("; its claim that the study is normal or negative was removed"
+                                           if "removed" in done else "")]
+                    else:
+                        warnings_pre = [f"the model draft {_quote(model_text)} called the study normal or negative "
+                                        "although the findings state more: that claim was removed"]
                     break
         warnings: list[str] = list(warnings_pre) if chosen is not None and "repaired" in chosen[2] else []
         if chosen is not None and draft_problems:
