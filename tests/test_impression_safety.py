@@ -68,6 +68,17 @@ def test_a_nodule_moved_to_the_midlung_or_called_calcified_is_flagged():
     assert check_impression(findings, "1.5 cm left lower lobe nodule.") == []
 
 
+def test_a_widened_mediastinum_is_never_called_a_normal_study():
+    """A widened mediastinum (an aortic injury or dissection until shown otherwise) must be carried over; 'no
+    mediastinal widening' is no finding."""
+    from medassist.tasks.impression import check_impression
+
+    probs = check_impression("Widened mediastinum. Heart size normal. Lungs clear.", "No acute findings.")
+    assert any(p.startswith("leaves out widened mediastinum") for p in probs), probs
+    assert check_impression("The mediastinum appears widened. Lungs clear.", "Widened mediastinum.") == []
+    assert check_impression("There is no mediastinal widening. The lungs are clear.", "No acute findings.") == []
+
+
 def test_check_flags_invented_numbers_downgraded_size_and_dropped_findings():
     from medassist.tasks.impression import check_impression
 
