@@ -79,6 +79,35 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
     assert check_impression("There is no mediastinal widening. The lungs are clear.", "No acute findings.") == []
 
 
+@pytest.mark.parametrize("findings,draft,problem", [
+    # a collapsed lung or lobe is atelectasis; a hydropneumothorax is a pneumothorax; tuberculosis is not invented
+    ("Complete collapse of the left lung. Trachea deviated to the left.",
+     "1. Large left hydropneumothorax, with complete collapse of the left lung. 2. Tuberculosis should be excluded.",
+     "states pneumothorax"),
+    ("Complete collapse of the left lung. Trachea deviated to the left.", "No acute cardiopulmonary disease.",
+     "leaves out atelectasis"),
+    ("Right middle lobe collapse. No effusion.", "No pneumothorax or pleural effusion.", "leaves out atelectasis"),
+    ("Left lower lobe atelectasis.", "Left lower lobe atelectasis. Tuberculosis should be excluded.",
+     "states tuberculosis"),
+    # subcutaneous emphysema is an acute finding of its own, not the chronic emphysema that may go unsaid
+    ("Extensive subcutaneous emphysema in the left chest wall. Small left pneumothorax.", "Small left pneumothorax.",
+     "leaves out subcutaneous emphysema"),
+    # a foreign body in the airway must be said; a bullet fragment in the soft tissues need not
+    ("Foreign body projecting over the right main bronchus. Lungs clear.", "No acute cardiopulmonary abnormality.",
+     "leaves out foreign body"),
+    ("Again seen is a paraspinal foreign body which may represent a bullet fragment. The lungs are clear.",
+     "Negative chest.", None),
+])
+def test_rare_critical_findings_are_carried_and_never_invented(findings, draft, problem):
+    from medassist.tasks.impression import check_impression
+
+    probs = check_impression(findings, draft)
+    if problem is None:
+        assert probs == [], probs
+    else:
+        assert any(p.startswith(problem) for p in probs), probs
+
+
 def test_check_flags_invented_numbers_downgraded_size_and_dropped_findings():
     from medassist.tasks.impression import check_impression
 
