@@ -97,6 +97,9 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
      "leaves out foreign body"),
     ("Again seen is a paraspinal foreign body which may represent a bullet fragment. The lungs are clear.",
      "Negative chest.", None),
+    # an organ outside the chest the findings never name is an invented history
+    ("Multiple bilateral pulmonary nodules concerning for metastatic disease.",
+     "Primary lung carcinoma with metastatic nodules versus metastatic disease from known brain tumor.", "names the brain"),
 ])
 def test_rare_critical_findings_are_carried_and_never_invented(findings, draft, problem):
     from medassist.tasks.impression import check_impression
