@@ -31,7 +31,6 @@ says so, for the coder to confirm it was not ruled out later in the stay.
 from __future__ import annotations
 
 import re
-
 import threading
 import time
 from dataclasses import dataclass, field
@@ -441,8 +440,8 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
 
 
 def _in_remission(c: CodeSuggestion, codes: list[CodeSuggestion], ok: bool) -> bool:
-    """A past leukemia, multiple myeloma or other neoplasm ICD-10-CM codes by its remission (C90-C95, C96.4-: 'in
-    remission'), written in remission in the same words ("History of multiple myeloma, in remission"), is the code
+    """A past multiple myeloma or leukemia, which ICD-10-CM codes by its remission (C90-C95: 'in remission'),
+    written in remission in the same words ("History of multiple myeloma, in remission"), is the code
     'in remission', not a personal history Z85 code (Index: Myeloma, multiple, in remission C90.01): that code,
     listed for the words, is suggested in its place, as the condition now. True when done."""
     if not c.code.startswith(("C90", "C91", "C92", "C93", "C94", "C95")):

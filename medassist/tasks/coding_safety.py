@@ -1582,7 +1582,8 @@ def refine(codes: list, doc) -> list:
                 # (a target suggested already keeps its own evidence: 'Acute on chronic diastolic heart failure' for
                 # I50.33, not the 'CHF' of the I50.30 that the rule also brings to it)
                 already = any(x.code == rule["to"] and x.suggested and x.evidence for x in codes)
-                _promote(codes, rule["to"], c, c.score, None if already else _in_own_words(rule["to"], c.evidence, doc, sents),
+                carried = None if already else _in_own_words(rule["to"], c.evidence, doc, sents)
+                _promote(codes, rule["to"], c, c.score, carried,
                          f"{'the code the Index gives instead of' if index else 'more specific than'} {c.code}: {rule['why']}")
     # 2. combination codes ICD-10-CM presumes
     for rule in r.combinations:
@@ -2355,6 +2356,7 @@ def covered_mentions(codes: list, doc=None) -> None:
     from medassist.text.context import classify
 
     sug = [c for c in codes if c.suggested and c.evidence]
+    sents = _Sentences(doc) if doc is not None else None
     for c in sug:
         if not c.suggested or "history rule" in c.sources or "coding rule" in c.sources:
             continue
@@ -2371,7 +2373,6 @@ def covered_mentions(codes: list, doc=None) -> None:
                 continue
             if o.score < c.score and not vague and not _narrows(o, c):
                 if named is None:
-                    sents = _Sentences(doc) if doc is not None else None
                     named = sents is None or any(
                         t.code == c.code and _extent(w)[0] <= e.end and e.start <= _extent(w)[1]
                         for e in spans for t, w in _terms_in(doc.text, *sents.around(e.start, e.end)))

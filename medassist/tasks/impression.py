@@ -746,10 +746,10 @@ class ImpressionModel:
                 if not check_impression(text, repaired):
                     chosen = (repaired, kind, dict(extra, repaired=sorted(missing)), cleaned != cand.strip())
                     # (what was done to it: the findings it left out appended, its normal/negative claim dropped)
+                    unclaimed = any(p_.startswith("calls the study normal") for p_ in probs)
                     done = "; ".join(([f"the findings sentences about {', '.join(sorted(missing))} appended from the "
                                        "findings"] if missing else [])
-                                     + (["its claim that the study is normal or negative removed"]
-                                        if any(p_.startswith("calls the study normal") for p_ in probs) else []))
+                                     + (["its claim that the study is normal or negative removed"] if unclaimed else []))
                     if kind == "retrieved":
                         warnings_pre = [f"the model draft {_quote(model_text)} failed the findings checks "
                                         f"({'; '.join(draft_problems)}): the impression is that of a similar training "
@@ -758,7 +758,7 @@ class ImpressionModel:
                         warnings_pre = [f"the model draft {_quote(model_text)} left out {', '.join(sorted(missing))}: "
                                         "the findings sentences about it were appended from the findings"
                                         + ("; its claim that the study is normal or negative was removed"
-                                           if "removed" in done else "")]
+                                           if unclaimed else "")]
                     else:
                         warnings_pre = [f"the model draft {_quote(model_text)} called the study normal or negative "
                                         "although the findings state more: that claim was removed"]
