@@ -111,6 +111,24 @@ def test_rare_critical_findings_are_carried_and_never_invented(findings, draft, 
         assert any(p.startswith(problem) for p in probs), probs
 
 
+@pytest.mark.parametrize("findings,draft,flagged", [
+    ("Right lower lobe opacity concerning for pneumonia. Heart size normal.", "Right lower lobe pneumonia.", True),
+    ("Right lower lobe opacity concerning for pneumonia. Heart size normal.", "Probable right lower lobe pneumonia.", False),
+    ("Left basilar opacity may represent atelectasis or pneumonia.", "Left basilar atelectasis.", True),
+    ("Left basilar opacity may represent atelectasis or pneumonia.",
+     "Left basilar opacity, atelectasis versus pneumonia.", False),
+    ("Right lower lobe pneumonia. No effusion.", "Right lower lobe pneumonia.", False),
+    ("Right lower lobe pneumonia. No effusion.", "Possible right lower lobe pneumonia.", False),  # (hedging is allowed)
+])
+def test_a_finding_the_findings_only_suspect_is_not_stated_as_certain(findings, draft, flagged):
+    """'opacity concerning for pneumonia' may be drafted 'probable pneumonia', not 'pneumonia': an impression may
+    hedge what the findings state, never firm up what they only suspect."""
+    from medassist.tasks.impression import check_impression
+
+    probs = check_impression(findings, draft)
+    assert any("as certain, which the findings only suspect" in p for p in probs) == flagged, probs
+
+
 def test_check_flags_invented_numbers_downgraded_size_and_dropped_findings():
     from medassist.tasks.impression import check_impression
 

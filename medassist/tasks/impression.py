@@ -209,10 +209,17 @@ class Mention:
     sides: frozenset
     sides_sentence: frozenset
     sizes: frozenset
+    certain: bool = True  # said as a fact, not suspected ("concerning for pneumonia", "may represent", "versus")
 
 
 def _words(group: str, text: str) -> frozenset:
     return frozenset(n for n, rx in _checks()[group].items() if rx.search(text))
+
+
+# words of a clause that make what it names a suspicion, not a finding (ConText reads some, not "may represent")
+_SUSPECTED = re.compile(r"\b(?:may|might|could) (?:\w+ )?(?:represent|reflect|be|indicate)\b|\bconcerning for\b|"
+                        r"\bsuspicious for\b|\bsuggest\w*\b|\bpossibl\w*|\bprobabl\w*|\bversus\b|\bvs\.?(?!\w)|"
+                        r"\bcannot (?:be )?(?:exclude|rule)|\bquestionabl\w*|\bequivocal\b|\bdifferential\b|\bor\b")
 
 
 @lru_cache(maxsize=512)
@@ -243,8 +250,9 @@ def mentions(text: str) -> tuple[Mention, ...]:
                         elif tier == "critical" and name in _checks()["omissible_when"] and \
                                 _checks()["omissible_when"][name].search(clause):
                             t = "omissible"  # subsegmental atelectasis, a stable line: "no acute disease" is right
+                        certain = status == "affirmed" and not _SUSPECTED.search(clause)
                         out.append(Mention(name, t, m.start(), m.end(), (sa, sb), _words("sides", clause), s_sides,
-                                           _words("sizes", clause)))
+                                           _words("sizes", clause), certain))
     return tuple(out)
 
 
@@ -305,6 +313,9 @@ def check_impression(findings: str, impression: str) -> list[str]:
     for c in sorted({m.concept for m in fm if m.tier == "critical"} - i_con):
         problems.append(f"leaves out {c}, which the findings state")
     for c in sorted(i_con & f_con):
+        f_said = [m.certain for m in fm if m.concept == c and m.tier == "critical"]
+        if f_said and not any(f_said) and any(m.certain for m in im if m.concept == c and m.tier == "critical"):
+            problems.append(f"states {c} as certain, which the findings only suspect")
         f_sides = _expand_sides(set().union(*[m.sides or m.sides_sentence for m in fm if m.concept == c]))
         i_sides = set().union(*[m.sides for m in im if m.concept == c])
         if f_sides and i_sides - f_sides:
