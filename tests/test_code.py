@@ -444,3 +444,22 @@ def test_neck_pain_due_to_a_cervical_disc_disorder_is_the_disc_code():
     assert any(k.startswith("M50.3") for k in sug) and "M54.2" not in sug, sorted(sug)
     m54 = next(c for c in res.codes if c.code == "M54.2")
     assert any("integral to the suggested M50.3" in w for w in m54.warnings)
+
+
+def test_every_relatives_condition_the_family_history_section_names_is_suggested(coder):
+    """A FAMILY HISTORY section lists relatives' conditions for the coder: each named in the code's own terms gets its
+    family-history code, however the CodiEsp-trained scorer rates family mentions; a negated one does not, nor two
+    items of a comma list read as one term."""
+    _, res = run(coder, "FAMILY HISTORY\nFH: DM, HTN, CAD.\nMother with breast cancer at 45.\nNo family history of "
+                        "colon cancer.\nFather had a stroke at 70.\nSister with lupus.\nBrother with depression.\n")
+    sug = {c.code: c for c in res.codes if c.suggested}
+    assert {"Z83.3", "Z82.49", "Z80.3", "Z82.3", "Z82.69", "Z81.8"} <= set(sug), sorted(sug)
+    assert "Z80.0" not in sug and all(c.status == "family" for c in sug.values())
+    assert any("family history section" in w for w in sug["Z80.3"].warnings)
+    # the section decides: the same words outside it are no family-history line
+    from medassist.tasks.code import family_section_mention
+
+    for text, expect in (("FAMILY HISTORY\nSister with lupus.\n", True), ("HPI\nSister with lupus.\n", False)):
+        doc, res = run(coder, text)
+        m32 = next(c for c in res.codes if c.code == "M32.9")
+        assert family_section_mention(m32, doc) is expect

@@ -433,7 +433,9 @@ def _aci(shared_data, row):
     ("aci", 0, {"I11.0", "I34.0"}, {"I10", "I33.0", "I38", "W19.XXXA", "F32.9"}),
     ("mts", 21, {"E66.01"}, {"E66.9", "R63.4"}),
     ("mts", 26, set(), {"R69", "Z67.10", "C67.9", "C61", "N40.0"}),
-    ("mts", 31, {"R33.9"}, {"R31.9", "L90.5", "N39.0", "Z87.440", "E79.0", "Z80.42", "Z80.9"}),
+    # ("Significant for mother with an unknown type of cancer, possibly colon cancer ...": the mother's cancer is stated,
+    # its type is not - Z80.9; the father's prostate cancer is not known - no Z80.42, no Z80.0)
+    ("mts", 31, {"R33.9", "Z80.9"}, {"R31.9", "L90.5", "N39.0", "Z87.440", "E79.0", "Z80.42", "Z80.0"}),
     ("mts", 12, set(), {"B20", "T14.90XA", "R69", "I77.6"}),
     # round 2 (coder review)
     ("mts", 340, set(), {"F32.A", "F32.9"}),             # "depression of the anterior table" (a depressed fracture)

@@ -207,7 +207,7 @@ class Coder:
 
         memo: dict = {}
         blocked = check_evidence(out, doc, self.learned_synonyms, memo, established)  # evidence must be a mention
-        out = out + history_codes(out, self.threshold, skip=set(blocked))
+        out = out + history_codes(out, self.threshold, skip=set(blocked), doc=doc)
         blocked.update(check_evidence(out, doc, self.learned_synonyms, memo, established))
         out = refine(out, doc)
         lower_unmentioned(out, blocked)  # listed below the codes the note names
@@ -380,12 +380,40 @@ def family_code(code: str, table: dict, words: str = "") -> str | None:
     return table.get(prefix) if prefix is not None else None
 
 
-def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] = frozenset()) -> list[CodeSuggestion]:
+#: the least score a relative's condition named in the FAMILY HISTORY section needs for its code to be suggested
+FAMILY_LINE_MIN = 0.03
+_TERM_SOURCES = ("desc", "incl", "abbr", "neoplasm", "neoplasm-unspecified")
+
+
+def family_section_mention(c: CodeSuggestion, doc) -> bool:
+    """``c``'s family mention is written in the note's FAMILY HISTORY section in one of the code's own terms
+    ("Mother with breast cancer at 45.", "FH: DM, HTN, CAD."): each such line is a relative's condition the coder
+    is asked to code, whatever the CodiEsp-trained scorer thinks of family mentions."""
+    if doc is None or not hasattr(doc, "section_at"):
+        return False
+    from .coding_safety import _extent, _Sentences, _terms_in
+
+    sents = _Sentences(doc)
+    for e in c.evidence:
+        sec = doc.section_at(e.start)
+        if sec is None or sec.name != "family_history":
+            continue
+        for t, w in _terms_in(doc.text, *sents.around(e.start, e.end)):
+            lo, hi = _extent(w)
+            if (t.code == c.code and t.source in _TERM_SOURCES and lo <= e.start and e.end <= hi
+                    and not any(ch in ",;" for ch in doc.text[lo:hi])):  # (not two items: "Prostate cancer, heart")
+                return True
+    return False
+
+
+def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] = frozenset(),
+                  doc=None) -> list[CodeSuggestion]:
     """History-of (Z85-Z87, I25.2) and family-history (Z80-Z84) codes for conditions the note gives as
     past or in a relative: the condition's own code stays unsuggested with its status; the Z code
-    carries the same evidence and status and is suggested when the condition scored above threshold (and
-    the mention is not also negated, uncertain or hypothetical). Conditions in ``skip`` (evidence that is not
-    a mention of them) make no Z code."""
+    carries the same evidence and status and is suggested when the condition scored above threshold, or (with
+    ``doc``) is a relative's condition the FAMILY HISTORY section names in the code's own terms
+    (family_section_mention), and the mention is not also negated, uncertain or hypothetical. Conditions in ``skip``
+    (evidence that is not a mention of them) make no Z code."""
     rules = _history_rules()
     have = {c.code: c for c in codes}
     made: dict[str, CodeSuggestion] = {}
@@ -401,6 +429,9 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
             continue
         doubt = sorted(set(c.applied) & {"negated", "uncertain", "hypothetical"})
         ok = c.score >= threshold and not doubt
+        listed_line = (not ok and not doubt and c.status == "family" and c.score >= FAMILY_LINE_MIN
+                       and family_section_mention(c, doc))
+        ok = ok or listed_line
         if c.status == "historical" and _in_remission(c, codes, ok):
             continue
         if c.status == "family":
@@ -423,6 +454,9 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
                 listed.sources = sorted(set(listed.sources) | {"history rule"})
                 listed.warnings = [w for w in listed.warnings if not w.startswith("not suggested: the evidence")]
                 listed.warnings.append(f"from the {c.status} mention of {c.code} ({c.description})")
+                if listed_line:
+                    listed.warnings.append("suggested below the threshold: a relative's condition the family history "
+                                           "section names")
                 if doubt:
                     listed.warnings.append(f"not suggested: the {c.status} mention is also {' and '.join(doubt)}")
             continue
@@ -430,6 +464,8 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
         if prev is not None and prev.score >= c.score:
             continue
         warn = [f"from the {c.status} mention of {c.code} ({c.description})"]
+        if listed_line:
+            warn.append("suggested below the threshold: a relative's condition the family history section names")
         if doubt:
             warn.append(f"not suggested: the {c.status} mention is also {' and '.join(doubt)}")
         made[z] = CodeSuggestion(code=entry.code, description=entry.description, score=c.score,
