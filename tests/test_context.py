@@ -164,6 +164,10 @@ def status(text: str, mention: str, nth: int = 0):
         ("A paternal uncle was also diagnosed with stage 5 chronic kidney disease.", "chronic kidney disease", "family",
          "uncle was also diagnosed with"),
         ("He was diagnosed with diabetes in 2015 and takes metformin.", "diabetes", "historical", "in 2015"),
+        # a radiologist's hedge
+        ("Left basilar opacity may represent atelectasis or pneumonia.", "pneumonia", "uncertain", "may represent"),
+        ("The density could reflect scarring.", "scarring", "uncertain", "could reflect"),
+        ("Left basilar opacity may represent atelectasis or pneumonia.", "opacity", "affirmed", None),
     ],
 )
 def test_cases(text, mention, expected, cue):
