@@ -97,6 +97,12 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
      "leaves out foreign body"),
     ("Again seen is a paraspinal foreign body which may represent a bullet fragment. The lungs are clear.",
      "Negative chest.", None),
+    # low lung volumes may not be invented, whichever way round the findings word them
+    ("The right hemidiaphragm is markedly elevated. Lungs clear.", "Hypoinflation with no active disease.",
+     "states low lung volumes"),
+    ("Hyperinflated lungs with flattened diaphragm. No consolidation.", "Low lung volumes, no acute findings.",
+     "states low lung volumes"),
+    ("Lung volumes are low. No focal infiltrates.", "Hypoinflation with no visible active disease.", None),
     # an organ outside the chest the findings never name is an invented history
     ("Multiple bilateral pulmonary nodules concerning for metastatic disease.",
      "Primary lung carcinoma with metastatic nodules versus metastatic disease from known brain tumor.", "names the brain"),
