@@ -103,6 +103,10 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
     ("Hyperinflated lungs with flattened diaphragm. No consolidation.", "Low lung volumes, no acute findings.",
      "states low lung volumes"),
     ("Lung volumes are low. No focal infiltrates.", "Hypoinflation with no visible active disease.", None),
+    # a mass is not a nodule, nor a nodule a mass
+    ("New right upper lobe mass measuring 3 cm. No effusion.", "Right upper lobe lung nodules.", "calls the mass"),
+    ("There is a 9 mm nodule in the right upper lobe.", "Right upper lobe mass.", "calls the nodul"),
+    ("There is a 9 mm nodule in the right upper lobe.", "9 mm right upper lobe nodule.", None),
     # an organ outside the chest the findings never name is an invented history
     ("Multiple bilateral pulmonary nodules concerning for metastatic disease.",
      "Primary lung carcinoma with metastatic nodules versus metastatic disease from known brain tumor.", "names the brain"),

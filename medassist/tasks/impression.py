@@ -216,6 +216,8 @@ def _words(group: str, text: str) -> frozenset:
     return frozenset(n for n, rx in _checks()[group].items() if rx.search(text))
 
 
+_NODULE_OR_MASS = re.compile(r"\b(nodul|mass)")
+
 # words of a clause that make what it names a suspicion, not a finding (ConText reads some, not "may represent")
 _SUSPECTED = re.compile(r"\b(?:may|might|could) (?:\w+ )?(?:represent|reflect|be|indicate)\b|\bconcerning for\b|"
                         r"\bsuspicious for\b|\bsuggest\w*\b|\bpossibl\w*|\bprobabl\w*|\bversus\b|\bvs\.?(?!\w)|"
@@ -347,6 +349,12 @@ def check_impression(findings: str, impression: str) -> list[str]:
             same = [o for grp in _checks()["anatomy_same"] if name in grp for o in grp if o != name]
             if not any(anat[o].search(f_low) for o in same):
                 problems.append(f"names the {name}, which the findings do not")
+    # a mass is not a nodule, nor a nodule a mass (one concept to the checks, two findings to a radiologist: a new 3 cm
+    # right upper lobe mass drafted "Right upper lobe lung nodules")
+    f_nod = {w for m in fm if m.concept == "nodule/mass" for w in _NODULE_OR_MASS.findall(f_low[m.start:m.end])}
+    i_nod = {w for m in im if m.concept == "nodule/mass" for w in _NODULE_OR_MASS.findall(i_low[m.start:m.end])}
+    if f_nod and i_nod and not f_nod & i_nod:
+        problems.append(f"calls the {'/'.join(sorted(f_nod))} of the findings a {'/'.join(sorted(i_nod))}")
     if _checks()["prior"].search(i_low) and not _checks()["prior"].search(f_low):
         problems.append("compares with a prior study the findings do not mention")
     return problems
