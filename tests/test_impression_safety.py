@@ -103,6 +103,13 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
     ("Hyperinflated lungs with flattened diaphragm. No consolidation.", "Low lung volumes, no acute findings.",
      "states low lung volumes"),
     ("Lung volumes are low. No focal infiltrates.", "Hypoinflation with no visible active disease.", None),
+    # a side the findings give nowhere is invented; a new finding is an interval change to carry over
+    ("Port-a-catheter tip in the cavoatrial junction. Lungs clear.", "Left venous catheter in SVC.",
+     "tube/line: side left but the findings give no side"),
+    ("The streaky opacities in the lung bases may represent atelectasis.", "Right basilar atelectasis.",
+     "atelectasis: side right"),
+    ("Scattered bilateral nodular opacities up to 8 mm, new since prior.", "No acute cardiopulmonary abnormality.",
+     "leaves out interval change"),
     # a mass is not a nodule, nor a nodule a mass
     ("New right upper lobe mass measuring 3 cm. No effusion.", "Right upper lobe lung nodules.", "calls the mass"),
     ("There is a 9 mm nodule in the right upper lobe.", "Right upper lobe mass.", "calls the nodul"),

@@ -320,7 +320,12 @@ def check_impression(findings: str, impression: str) -> list[str]:
             problems.append(f"states {c} as certain, which the findings only suspect")
         f_sides = _expand_sides(set().union(*[m.sides or m.sides_sentence for m in fm if m.concept == c]))
         i_sides = set().union(*[m.sides for m in im if m.concept == c])
-        if f_sides and i_sides - f_sides:
+        f_any = _expand_sides(set().union(*[m.sides_sentence for m in fm]))
+        if not f_sides and not f_any and i_sides and c in _checks()["critical"]:
+            # a side the findings give nowhere ("Port-a-catheter tip in the cavoatrial junction" drafted "Left venous
+            # catheter in SVC")
+            problems.append(f"{c}: side {'/'.join(sorted(i_sides))} but the findings give no side")
+        elif f_sides and i_sides - f_sides:
             problems.append(f"{c}: side {'/'.join(sorted(i_sides))} but the findings say {'/'.join(sorted(f_sides - {'bilateral'} if len(f_sides) < 3 else {'bilateral'}))}")
         elif {"left", "right"} <= f_sides and i_sides and not {"left", "right"} <= _expand_sides(i_sides) and any(
                 m.tier == "critical" for m in fm if m.concept == c):
