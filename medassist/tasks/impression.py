@@ -216,7 +216,7 @@ def _words(group: str, text: str) -> frozenset:
     return frozenset(n for n, rx in _checks()[group].items() if rx.search(text))
 
 
-_NODULE_OR_MASS = re.compile(r"\b(nodul|mass)")
+_NODULE_OR_MASS = re.compile(r"\b(nodul|mass)")  # which of the two a nodule/mass mention says (check_impression)
 
 # words of a clause that make what it names a suspicion, not a finding (ConText reads some, not "may represent")
 _SUSPECTED = re.compile(r"\b(?:may|might|could) (?:\w+ )?(?:represent|reflect|be|indicate)\b|\bconcerning for\b|"
@@ -314,13 +314,13 @@ def check_impression(findings: str, impression: str) -> list[str]:
         problems.append(f"states {c}, which the findings do not")
     for c in sorted({m.concept for m in fm if m.tier == "critical"} - i_con):
         problems.append(f"leaves out {c}, which the findings state")
+    f_any = _expand_sides(set().union(*[m.sides_sentence for m in fm]))  # every side the findings give
     for c in sorted(i_con & f_con):
         f_said = [m.certain for m in fm if m.concept == c and m.tier == "critical"]
         if f_said and not any(f_said) and any(m.certain for m in im if m.concept == c and m.tier == "critical"):
             problems.append(f"states {c} as certain, which the findings only suspect")
         f_sides = _expand_sides(set().union(*[m.sides or m.sides_sentence for m in fm if m.concept == c]))
         i_sides = set().union(*[m.sides for m in im if m.concept == c])
-        f_any = _expand_sides(set().union(*[m.sides_sentence for m in fm]))
         if not f_sides and not f_any and i_sides and c in _checks()["critical"]:
             # a side the findings give nowhere ("Port-a-catheter tip in the cavoatrial junction" drafted "Left venous
             # catheter in SVC")
