@@ -262,6 +262,17 @@ def test_check_accepts_consistent_wording():
     assert check_impression("The cardiac silhouette is not enlarged. Lungs clear.", "Normal chest.") == []
 
 
+def test_clean_draft_drops_a_bare_study_name():
+    """A retrieved impression of a combined report ('1. Chest. 2. Cardiomegaly ... 4. KUB.') loses the study names,
+    not what they head; 'Normal chest.' is a statement, not a name."""
+    from medassist.tasks.impression import clean_draft
+
+    draft = "1. Chest. 2. Cardiomegaly with possible pericardial effusion. 3. No pulmonary edema. 4. KUB."
+    assert clean_draft("x", draft) == "1. Cardiomegaly with possible pericardial effusion. 2. No pulmonary edema."
+    assert clean_draft("x", "PA and lateral chest. No acute disease.") == "No acute disease."
+    assert clean_draft("x", "Normal chest.") == "Normal chest."
+
+
 def test_clean_draft_removes_redacted_sentences_and_invented_workup():
     from medassist.tasks.impression import clean_draft
 

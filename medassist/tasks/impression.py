@@ -377,8 +377,15 @@ def unstated_chronic(findings: str, impression: str) -> list[str]:
     return sorted(tiers.get("omissible", set()) - said - tiers.get("critical", set()))
 
 
+# a sentence that is only the name of a study (a header of the report it was copied from): "Chest.", "KUB."
+_STUDY_NAME_ONLY = re.compile(r"(?:(?:two|2|pa|ap|portable|frontal|upright|supine|and|lateral|views?|of|the|single|view)\s+)*"
+                              r"(?:chest|kub|abdomen|chest radiograph|chest x ray|chest xray|cxr|radiograph)"
+                              r"(?:\s+(?:two|2|pa|ap|portable|frontal|and|lateral|views?|radiograph|x ray))*")
+
+
 def clean_draft(findings: str, impression: str) -> str:
-    """The draft without sentences holding XXXX, without work-up recommendations the findings do not make, and with
+    """The draft without sentences holding XXXX, without work-up recommendations the findings do not make, without a
+    study's bare name ("Chest.", "KUB." of the report a retrieved impression comes from), and with
     a sentence repeated word for word said once ("1. No acute cardiopulmonary disease. 2. No acute cardiopulmonary
     disease." is "No acute cardiopulmonary disease."); a numbered list that lost a sentence is renumbered."""
     rec = _checks()["recommendation"]
@@ -390,7 +397,8 @@ def clean_draft(findings: str, impression: str) -> str:
             number = s
             continue
         key = " ".join(_TOKEN.findall(s.lower()))
-        if "xxxx" in s.lower() or (not keep_rec and rec.search(s.lower())) or (key and key in said):
+        if ("xxxx" in s.lower() or (not keep_rec and rec.search(s.lower())) or (key and key in said)
+                or _STUDY_NAME_ONLY.fullmatch(key)):  # (a study's name alone, "Chest." "KUB.", says nothing)
             number, dropped = None, True
             continue
         said.add(key)
