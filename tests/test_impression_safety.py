@@ -110,6 +110,10 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
      "atelectasis: side right"),
     ("Scattered bilateral nodular opacities up to 8 mm, new since prior.", "No acute cardiopulmonary abnormality.",
      "leaves out interval change"),
+    # a heart or an arch on the other side is said, not passed over as clear lungs
+    ("Dextrocardia. Lungs clear.", "Clear lungs.", "leaves out dextrocardia/situs"),
+    ("Right-sided aortic arch. Lungs clear. Heart normal.", "No acute cardiopulmonary abnormality.",
+     "leaves out dextrocardia/situs"),
     # a mass is not a nodule, nor a nodule a mass
     ("New right upper lobe mass measuring 3 cm. No effusion.", "Right upper lobe lung nodules.", "calls the mass"),
     ("There is a 9 mm nodule in the right upper lobe.", "Right upper lobe mass.", "calls the nodul"),
