@@ -385,24 +385,24 @@ FAMILY_LINE_MIN = 0.03
 _TERM_SOURCES = ("desc", "incl", "abbr", "neoplasm", "neoplasm-unspecified")
 
 
-def family_section_mention(c: CodeSuggestion, doc) -> bool:
+def family_section_mention(c: CodeSuggestion, doc, sents=None) -> bool:
     """``c``'s family mention is written in the note's FAMILY HISTORY section in one of the code's own terms
     ("Mother with breast cancer at 45.", "FH: DM, HTN, CAD."): each such line is a relative's condition the coder
-    is asked to code, whatever the CodiEsp-trained scorer thinks of family mentions."""
+    is asked to code, whatever the CodiEsp-trained scorer thinks of family mentions. ``sents``: the note's
+    coding_safety._Sentences, when the caller has them."""
     if doc is None or not hasattr(doc, "section_at"):
         return False
-    from .coding_safety import _extent, _Sentences, _terms_in
+    from .coding_safety import _own_terms, _Sentences
 
-    sents = _Sentences(doc)
+    sents = sents or _Sentences(doc)
     for e in c.evidence:
         sec = doc.section_at(e.start)
         if sec is None or sec.name != "family_history":
             continue
-        for t, w in _terms_in(doc.text, *sents.around(e.start, e.end)):
-            lo, hi = _extent(w)
-            if (t.code == c.code and t.source in _TERM_SOURCES and lo <= e.start and e.end <= hi
-                    and not any(ch in ",;" for ch in doc.text[lo:hi])):  # (not two items: "Prostate cancer, heart")
-                return True
+        # (not two items of a list read as one term: "Prostate cancer, heart disease" is no heart cancer)
+        if any(not any(ch in ",;" for ch in doc.text[lo:hi])
+               for _, lo, hi in _own_terms(c.code, e, doc.text, sents, _TERM_SOURCES)):
+            return True
     return False
 
 
@@ -417,6 +417,7 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
     rules = _history_rules()
     have = {c.code: c for c in codes}
     made: dict[str, CodeSuggestion] = {}
+    sents = None  # the note's sentences, read once when a family line needs them
     for c in codes:  # a history-of code found by itself ("history of myocardial infarction": I25.2) codes the past
         table = rules.get(c.status)
         if (table and c.code in set(table.values()) and not c.suggested and c.evidence and c.code not in skip
@@ -429,8 +430,13 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
             continue
         doubt = sorted(set(c.applied) & {"negated", "uncertain", "hypothetical"})
         ok = c.score >= threshold and not doubt
-        listed_line = (not ok and not doubt and c.status == "family" and c.score >= FAMILY_LINE_MIN
-                       and family_section_mention(c, doc))
+        listed_line = False
+        if not ok and not doubt and c.status == "family" and c.score >= FAMILY_LINE_MIN and doc is not None:
+            if sents is None:
+                from .coding_safety import _Sentences
+
+                sents = _Sentences(doc)
+            listed_line = family_section_mention(c, doc, sents)
         ok = ok or listed_line
         if c.status == "historical" and _in_remission(c, codes, ok):
             continue

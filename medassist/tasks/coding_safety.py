@@ -733,11 +733,12 @@ def _extent(wspans) -> tuple[int, int]:
     return min(x for x, _ in wspans), max(y for _, y in wspans)
 
 
-def _own_terms(code: str, e, text: str, sents: _Sentences):
-    """The lexicon terms of ``code`` written out in the sentence of evidence ``e`` that contain it: (term, start, end)."""
+def _own_terms(code: str, e, text: str, sents: _Sentences, sources=("desc", "incl", "abbr")):
+    """The lexicon terms of ``code`` written out in the sentence of evidence ``e`` that contain it: (term, start, end).
+    ``sources``: the kinds of term that count (None: every kind, learned abbreviations and neoplasm rows too)."""
     a, b = sents.around(e.start, e.end)
     for term, wspans in _terms_in(text, a, b):
-        if term.code == code and term.source in ("desc", "incl", "abbr"):
+        if term.code == code and (sources is None or term.source in sources):
             lo, hi = _extent(wspans)
             if lo <= e.start and e.end <= hi:
                 yield term, lo, hi
