@@ -218,7 +218,8 @@ def _words(group: str, text: str) -> frozenset:
 
 _NODULE_OR_MASS = re.compile(r"\b(nodul|mass)")  # which of the two a nodule/mass mention says (check_impression)
 
-# words of a clause that make what it names a suspicion, not a finding (ConText reads some, not "may represent")
+# words of a clause that make what it names a suspicion, not a finding: read over the whole clause, wider than the
+# ConText scope of the same cues ("atelectasis or pneumonia", "differential"; ConText alone changes held-out drafts)
 _SUSPECTED = re.compile(r"\b(?:may|might|could) (?:\w+ )?(?:represent|reflect|be|indicate)\b|\bconcerning for\b|"
                         r"\bsuspicious for\b|\bsuggest\w*\b|\bpossibl\w*|\bprobabl\w*|\bversus\b|\bvs\.?(?!\w)|"
                         r"\bcannot (?:be )?(?:exclude|rule)|\bquestionabl\w*|\bequivocal\b|\bdifferential\b|\bor\b")
