@@ -2745,3 +2745,64 @@ def test_a_more_specific_code_shows_its_own_words_as_evidence(coder):
     a = doc.text.index("exertion")
     span = Span.of(doc.text, a, a + len("exertion"))
     assert coding_safety._in_own_words("R06.02", [span], doc, sents) == [span]
+
+
+# ---------------------------------------------------------------- injuries: the episode of care (7th character)
+@pytest.mark.parametrize("text,want,never", [
+    # a later encounter, as the note words it (guideline I.C.19.a), and the external cause follows its injury
+    ("ASSESSMENT: Right clavicle fracture, subsequent encounter.\n", {"S42.001D"}, {"S42.001A"}),
+    ("ASSESSMENT: Follow-up of left distal radius fracture, healing well in cast.\n", {"S52.502D"}, {"S52.502A"}),
+    ("ASSESSMENT: Left wrist fracture, here for cast change.\n", {"S62.102D"}, {"S62.102A"}),
+    ("ASSESSMENT:\n1. Follow up for right ankle sprain.\n2. Hypertension.\n", {"S93.401D", "I10"}, {"S93.401A"}),
+    ("HPI: She fell from a ladder 6 weeks ago and had ORIF of the right distal radius fracture.\n"
+     "ASSESSMENT: Right distal radius fracture status post ORIF, healing well.\n", {"S52.501D", "W11.XXXD"},
+     {"S52.501A", "W11.XXXA"}),
+    ("ASSESSMENT: Left hip fracture after fall at home, subsequent encounter.\n", {"S72.002D", "W19.XXXD"},
+     {"S72.002A", "W19.XXXA"}),
+    # a fracture that heals late, not at all or wrongly; an open one (not an open reduction of a closed one)
+    ("ASSESSMENT: Nonunion of right scaphoid fracture.\n", {"S62.001K"}, {"S62.001A"}),
+    ("ASSESSMENT: Malunion of left distal radius fracture.\n", {"S52.502P"}, {"S52.502A"}),
+    ("ASSESSMENT: Open fracture of right tibial shaft.\n", {"S82.201B"}, {"S82.201A"}),
+    # the first encounter stays A: no cue, a negated cue, an open reduction, an explicit initial encounter
+    ("ASSESSMENT: Right distal radius fracture. No evidence of nonunion.\n", {"S52.501A"}, {"S52.501K"}),
+    ("ASSESSMENT: Closed fracture of the left fifth metatarsal. Will treat with open reduction and internal "
+     "fixation.\n", {"S92.352A"}, {"S92.352B"}),
+    ("ASSESSMENT: Right ankle sprain, initial encounter.\n", {"S93.401A"}, {"S93.401D"}),
+    ("ASSESSMENT: Left hip fracture after fall at home.\n", {"S72.002A", "W19.XXXA"}, set()),
+    # a bone's adjective is its noun: a femoral neck is the femur's, not the neck's (S12.9 is a cervical vertebra)
+    ("ASSESSMENT: Right femoral neck fracture.\n", {"S72.001A"}, {"S12.9XXA"}),
+    ("ASSESSMENT: Right tibial shaft fracture.\n", {"S82.201A"}, set()),
+    # osteoporosis with a current fracture is M80 by site and side, not M81 'without current pathological fracture'
+    ("ASSESSMENT: Osteoporotic compression fracture of L1.\n", {"M80.08XA"}, {"M81.0"}),
+    ("ASSESSMENT: Compression fracture of L1 vertebra due to osteoporosis.\n", {"M80.08XA"}, {"M81.0", "M48.50XA"}),
+    ("ASSESSMENT:\n1. Left hip fracture due to osteoporosis.\n2. Hypertension.\n", {"M80.052A", "I10"},
+     {"M81.0", "S72.002A"}),
+    ("ASSESSMENT: Osteoporosis.\nHPI: She has a right distal radius fragility fracture after a fall from standing.\n",
+     {"M80.031A"}, {"M81.0"}),
+    ("ASSESSMENT: Osteoporosis. No fracture.\n", {"M81.0"}, {"M80.00XA", "M80.08XA"}),
+    ("PMH: Osteoporosis with history of wrist fracture in 2015.\nASSESSMENT: Osteoporosis, continue alendronate.\n",
+     {"M81.0"}, {"M80.031A", "M80.039A"}),
+    ("HPI: She was assessed for osteoporosis two years ago; no family history of fracture.\nASSESSMENT: "
+     "Osteoporosis.\n", {"M81.0"}, {"M80.00XA", "M80.08XA"}),
+])
+def test_an_injury_takes_the_episode_of_care_its_note_words(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
+def test_seventh_character_for_an_episode_follows_the_tabular_meanings():
+    from medassist import icd10
+
+    radius = icd10.seventh_characters("S52.502")
+    assert coding_safety._seventh_for(radius, "routine", None) == "D"
+    assert coding_safety._seventh_for(radius, "routine", "I") == "E"
+    assert coding_safety._seventh_for(radius, "nonunion", "III") == "N"
+    assert coding_safety._seventh_for(radius, "initial", "III") == "C"
+    assert coding_safety._seventh_for(radius, "sequela", None) == "S"
+    clavicle = icd10.seventh_characters("S42.001")  # open fractures without Gustilo types: B; later ones no type
+    assert coding_safety._seventh_for(clavicle, "initial", "III") == "B"
+    assert coding_safety._seventh_for(clavicle, "malunion", None) == "P"
+    sprain = icd10.seventh_characters("S93.401")  # A / D / S: any later encounter is D
+    assert coding_safety._seventh_for(sprain, "routine", None) == "D"
+    assert coding_safety._seventh_for(sprain, "nonunion", None) == "D"
+    assert coding_safety._seventh_for(icd10.seventh_characters("M48.50"), "nonunion", None) is None

@@ -941,6 +941,14 @@ def promote_assessment(codes: list, doc) -> None:
             # (the problem is what comes before a semicolon: "Personal history of colonic polyps; surveillance
             # colonoscopy due next year")
             body = _PROBLEM_END.split(body)[0].rstrip(" .:,")
+            # an injury's line says how it came about and which visit this is: "Left hip fracture after a fall at
+            # home" is the fracture (the external cause step adds the fall), "Follow-up of left distal radius
+            # fracture" the fracture (episode_of_care gives its later encounter); a follow-up of anything else is plan
+            lead = _FOLLOW_UP_OF.match(body)
+            if lead is not None and _INJURY_WORD.search(body, lead.end()):
+                body = body[lead.end():]
+            if _INJURY_WORD.search(body):
+                body = _EPISODE_TAIL.split(_CAUSE_TAIL.split(body)[0])[0].rstrip(" .:,")
             if _PLAN_LEAD.match(body):
                 continue  # a sentence of the plan is no problem: "Return for annual exam in one year."
             # (a longer line only when a term says all of it but one word: "Acute on chronic diastolic heart failure")
@@ -1126,6 +1134,19 @@ _SPINAL_LEVEL = re.compile(r"[CTLS]\d{1,2}")  # (as written: "L5", "S1", "T12", 
 _PLAN_LEAD = re.compile(r"(?:returns?|return to|follow(?:[\s-]*up)?|followup|f/u|continues?|start|begin|schedule|recheck|"
                         r"consider|check|obtain|order|will|discussed|advised|counseled|encouraged|recommend(?:ed)?|"
                         r"call)\b(?!-)", re.IGNORECASE)
+_INJURY_WORD = re.compile(r"\b(?:fractures?|sprains?|strains?|lacerations?|contusions?|dislocations?|burns?|"
+                          r"injur(?:y|ies)|wounds?|bites?|abrasions?|concussion|tears?)\b", re.IGNORECASE)
+_FOLLOW_UP_OF = re.compile(r"(?:follow[\s-]*up|followup|f/u)(?:\s+(?:visit|appointment|exam))?\s+(?:of|for|on)\s+"
+                           r"(?:(?:a|an|the|his|her|their)\s+)?", re.IGNORECASE)
+# how an injury came about, after its name on the line: "after a fall at home", "from a motor vehicle collision"
+_CAUSE_TAIL = re.compile(r"[\s,]+(?:after|following|from|sustained\s+in|in|during|when|while)\s+(?:(?:a|an|the|his|her)\s+)?"
+                         r"(?:[\w-]+\s+){0,3}?(?:fall|fell|falling|slip(?:ped)?|trip(?:ped)?|mvc|mva|motor\s+vehicle|"
+                         r"collision|accident|crash|assault|altercation|fight|bite|struck|hit|sports?|football|"
+                         r"soccer|basketball|skiing|ladder)\b.*$", re.IGNORECASE)
+# which visit of an injury this is, after its name on the line: ", healing well in cast", ", here for cast change"
+_EPISODE_TAIL = re.compile(r"[\s,]+(?:healing|status\s+post|s/p|post[\s-]?op(?:erative)?|here\s+for|(?:now\s+)?in\s+(?:a\s+)?(?:cast|splint|boot|sling|brace)|"
+                           r"(?:subsequent|initial)\s+encounter|routine\s+healing|with\s+(?:routine|delayed)\s+healing)\b.*$",
+                           re.IGNORECASE)
 # a line of its own, or a sentence of a prose assessment ("Fall at home. Contusion of left hip.")
 _PROBLEM_LINE = re.compile(r"(?:[^\n.]|\.(?!,)(?![ \t]+[A-Z][a-z]))+\.?")
 
@@ -1701,6 +1722,10 @@ def refine(codes: list, doc) -> list:
     # 6. a mention nested in a longer mention that another suggested code explains is not a second condition
     more_exact_terms(codes, doc)
     covered_mentions(codes, doc)
+    # 7. osteoporosis with a current fracture (M80), then the episode of care of injury and fracture codes (7th
+    #    character), once the codes are chosen
+    osteoporotic_fracture(codes, doc, sents)
+    episode_of_care(codes, doc, sents)
     return codes
 
 
@@ -2400,3 +2425,230 @@ def covered_mentions(codes: list, doc=None) -> None:
                 continue  # "Metastatic breast cancer" names the primary (C50.91-) and its spread (C79.9): both are coded
             _unsuggest(c, f"its mention is part of the mention of the suggested {o.code} ({o.description})")
             break
+
+
+# The episode of care an injury's 7th character gives (guideline I.C.19.a), as the sentence of its mention words it:
+# A while the injury is actively treated, D for the encounters after it (routine healing, a cast change, a follow-up
+# visit), G / K / P for a fracture that heals late, not at all or wrongly, S for a sequela; B / C for an open fracture.
+# The most specific cue wins (a sequela before a nonunion before a follow-up).
+_EPISODE_CUES = (
+    ("sequela", re.compile(r"\bsequelae?\b|\blate\s+effects?\b", re.IGNORECASE)),
+    ("nonunion", re.compile(r"\bnon-?\s?unions?\b|\bnon-?united\b|\bununited\b", re.IGNORECASE)),
+    ("malunion", re.compile(r"\bmal-?\s?unions?\b|\bmal-?united\b", re.IGNORECASE)),
+    ("delayed", re.compile(r"\bdelayed\s+(?:healing|union)\b", re.IGNORECASE)),
+    ("routine", re.compile(r"\bsubsequent\s+(?:encounter|visit)\b|\bfollow[- ]?up\s+(?:visit\s+|appointment\s+|exam\s+)?"
+                           r"(?:of|for|on)\b|\broutine\s+healing\b|\bhealing\s+(?:well|nicely|as\s+expected|"
+                           r"appropriately|normally)\b|\bcast\s+(?:change|removal|check)\b|\b(?:change|removal)\s+of\s+"
+                           r"(?:the\s+|his\s+|her\s+)?cast\b|\baftercare\b", re.IGNORECASE)),
+)
+_INITIAL_ENCOUNTER = re.compile(r"\binitial\s+encounter\b", re.IGNORECASE)
+# an open fracture, not an open reduction of a closed one ("open reduction and internal fixation of the fracture")
+_OPEN_FRACTURE = re.compile(
+    r"\b(?:open|compound)\s+(?:(?!reduction|repair|fixation|treatment|surgery|approach)[a-z-]+\s+){0,3}?fractures?\b|"
+    r"\bfractures?\b[^.;:\n]{0,40}?\b(?:open|compound)\b(?!\s+(?:reduction|repair|fixation|treatment|surgery|approach))",
+    re.IGNORECASE)
+_OPEN_TYPE_III = re.compile(r"\b(?:type|grade|gustilo)\s+(?:III|3)\s?[ABC]?\b|\bIII[ABC]\b", re.IGNORECASE)
+
+
+def _seventh_for(chars: dict, episode: str, opened: str | None) -> str | None:
+    """The 7th character of ``chars`` (char -> meaning, as the tabular list gives them) for an ``episode`` (initial /
+    routine / delayed / nonunion / malunion / sequela) of a closed (``opened`` None) or open ("I" / "III")
+    fracture; None when none fits."""
+    healing = {"routine": "routine healing", "delayed": "delayed healing", "nonunion": "nonunion",
+               "malunion": "malunion"}
+    for ch, meaning in chars.items():
+        m = meaning.lower()
+        if episode == "sequela":
+            ok = m.startswith("sequela")
+        elif episode == "initial":
+            ok = m.startswith("initial")
+        else:
+            ok = m.startswith("subsequent")
+            if ok and any(h in m for h in healing.values()):  # a fracture's: the healing must be the note's
+                ok = healing[episode] in m
+        if not ok:
+            continue
+        if "open fracture" in m:
+            ok = opened is not None and ("type" not in m or ("iii" in m) == (opened == "III"))
+        elif "closed fracture" in m:
+            ok = opened is None
+        if ok:
+            return ch
+    return None
+
+
+def _cue_affirmed(doc, m, classify) -> bool:
+    """The note says it (of the past too: "status post ORIF, healing well"), not that it is absent or possible."""
+    try:
+        return classify(doc, m.start(), m.end()).status in ("affirmed", "historical")
+    except Exception:  # pragma: no cover - context must not break coding
+        return False
+
+
+def episode_of_care(codes: list, doc, sents: _Sentences) -> None:
+    """A suggested code with a 7th character for the episode of care (injuries, poisonings, fractures of chapter 13,
+    their external causes) takes the character its sentence words (guideline I.C.19.a): "Right clavicle fracture,
+    subsequent encounter" is S42.001D, "Follow-up of left distal radius fracture, healing well in cast" S52.502D,
+    "Nonunion of right scaphoid fracture" S62.001K, "Open fracture of the right tibial shaft" S82.201B (type III:
+    C). A cue the note negates ("no evidence of nonunion", "no open fracture") is none; "open reduction" is no open
+    fracture. An external cause with no cue of its own follows the injuries when they all name one later episode
+    (W19.XXXD beside S72.002D). The scorer and every other rule work on the initial encounter's code (A), the
+    code the data sets label."""
+    from medassist.text.context import classify
+
+    text = doc.text
+    cs = icd10.codeset()
+    changed: dict[str, str] = {}  # injury code -> its episode
+    causes = []
+    for c in codes:
+        if not c.suggested or not c.evidence:
+            continue
+        split = cs.split_seventh(c.code)
+        if split is None or split[1] != "A":
+            continue
+        chars = icd10.seventh_characters(split[0])
+        if not any("encounter" in m for m in chars.values()):
+            continue  # (a fetus's 7th character, O31-O41)
+        episode, cue, opened, initial = None, None, None, False
+        for e in c.evidence:
+            a, b = sents.around(e.start, e.end)
+            s = text[a:b]
+            for rank, (name, rx) in enumerate(_EPISODE_CUES):
+                if episode is not None and rank >= [n for n, _ in _EPISODE_CUES].index(episode):
+                    break
+                m = next((m for m in rx.finditer(s) if _cue_affirmed(doc, _Shift(m, a), classify)), None)
+                if m is not None:
+                    episode, cue = name, m.group(0)
+                    break
+            if opened is None:
+                m = next((m for m in _OPEN_FRACTURE.finditer(s) if _cue_affirmed(doc, _Shift(m, a), classify)), None)
+                if m is not None:
+                    opened = "III" if _OPEN_TYPE_III.search(s) else "I"
+                    cue = cue or m.group(0)
+            initial = initial or _INITIAL_ENCOUNTER.search(s) is not None
+        if episode is not None and initial:
+            continue  # the note says both: the coder decides
+        if c.code.startswith(("V", "W", "X", "Y")) and episode is None and not initial:
+            causes.append(c)
+            continue
+        if episode is None and opened is None:
+            continue
+        ch = _seventh_for(chars, episode or "initial", opened if "fracture" in " ".join(chars.values()) else None)
+        if ch is None or ch == "A":
+            continue
+        _set_seventh(codes, c, ch, chars[ch], f"'{cue}'" if cue else "the note")
+        changed[c.code] = episode or "initial"
+    # the external causes of the injuries, when those name one episode after the first
+    later = {"sequela" if v == "sequela" else "routine" for v in changed.values() if v != "initial"}
+    injuries = [c for c in codes if c.suggested and c.code.startswith(("S", "T")) and cs.split_seventh(c.code)]
+    if len(later) == 1 and injuries and all(c.code in changed and changed[c.code] != "initial" for c in injuries):
+        episode = later.pop()
+        for c in causes:
+            chars = icd10.seventh_characters(cs.split_seventh(c.code)[0])
+            ch = _seventh_for(chars, episode, None)
+            if ch is not None and ch != "A":
+                _set_seventh(codes, c, ch, chars[ch], f"the injury it caused ({injuries[0].code})")
+
+
+class _Shift:
+    """A match moved from a sentence to the note."""
+    __slots__ = ("_m", "_a")
+
+    def __init__(self, m, a: int):
+        self._m, self._a = m, a
+
+    def start(self) -> int:
+        return self._m.start() + self._a
+
+    def end(self) -> int:
+        return self._m.end() + self._a
+
+
+def _set_seventh(codes: list, c, ch: str, meaning: str, why: str) -> None:
+    """``c`` becomes its code with the 7th character ``ch`` (in place: the A code is not the encounter's)."""
+    new = icd10.with_seventh(icd10.codeset().split_seventh(c.code)[0], ch)
+    entry = icd10.lookup(new) if new else None
+    if entry is None:
+        return
+    for o in [o for o in codes if o is not c and o.code == entry.code]:
+        codes.remove(o)  # (listed already: one entry)
+    old = c.code
+    c.code, c.description, c.billable = entry.code, entry.description, entry.billable
+    c.warnings.append(f"7th character {ch} ({meaning}) in the place of {old}: the note says {why} "
+                      f"(guideline I.C.19.a)")
+
+
+# a fracture the sentence puts down to osteoporosis: "osteoporotic compression fracture", "fracture due to
+# osteoporosis", "osteoporosis with a vertebral fracture", "fragility fracture" (not any sentence with both words:
+# "assessed for osteoporosis ... no family history of fracture")
+_OSTEOPOROTIC_FRACTURE = re.compile(
+    r"\bosteoporotic\s+(?:[\w-]+\s+){0,3}?(?:fractures?|fx)\b|"
+    r"\b(?:fractures?|fx)\b[^.;\n]{0,60}?\b(?:due\s+to|secondary\s+to|from|related\s+to|caused\s+by|because\s+of|"
+    r"in\s+the\s+setting\s+of)\s+(?:[\w-]+\s+){0,2}?osteoporosis\b|"
+    r"\bosteoporosis\s+with\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:fractures?|fx)\b|"
+    r"\b(?:fragility|insufficiency)\s+(?:fractures?|fx)\b", re.IGNORECASE)
+_FRACTURE_WORD = re.compile(r"\bfractures?\b|\bfx\b", re.IGNORECASE)
+# the site of an osteoporotic fracture (M80.0-: the 5th character), as its sentence words it
+_OSTEOPOROTIC_SITES = (
+    ("8", re.compile(r"\bvertebra(?:e|l)?\b|\bspine\b|\bspinal\b|\bcompression\s+fractures?\b|\b[TL]\d{1,2}\b|"
+                     r"\b(?:lumbar|thoracic)\b", re.IGNORECASE)),
+    ("5", re.compile(r"\bhip\b|\bfemur\b|\bfemoral\b", re.IGNORECASE)),
+    ("3", re.compile(r"\bwrist\b|\bradius\b|\bradial\b|\bulna\b|\bforearm\b|\bcolles\b", re.IGNORECASE)),
+    ("2", re.compile(r"\bhumerus\b|\bhumeral\b|\bshoulder\b", re.IGNORECASE)),
+    ("4", re.compile(r"\bhand\b|\bmetacarpal\b", re.IGNORECASE)),
+    ("6", re.compile(r"\btibia\b|\btibial\b|\bfibula\b|\bfibular\b|\blower\s+leg\b", re.IGNORECASE)),
+    ("7", re.compile(r"\bankle\b|\bfoot\b|\bmetatarsal\b|\bcalcaneus\b", re.IGNORECASE)),
+)
+# what a fracture of osteoporotic bone was coded as before this rule: a traumatic or stress fracture, a collapsed
+# vertebra (M48.5- Excludes1 'pathological fracture of vertebra due to osteoporosis (M80.-)')
+_FRACTURE_CODES = ("S12", "S22", "S32", "S42", "S52", "S62", "S72", "S82", "S92", "T14.8", "M48.5", "M84.3", "M84.4")
+
+
+def osteoporotic_fracture(codes: list, doc, sents: _Sentences) -> None:
+    """Osteoporosis with a current fracture is M80 ('with current pathological fracture'), by site and side, not M81
+    ('without current pathological fracture') beside a traumatic fracture or a collapsed vertebra: "Osteoporotic
+    compression fracture of L1" is M80.08XA, "Left hip fracture due to osteoporosis" M80.052A (M80.8- for a suggested
+    M81.8 'other osteoporosis'). The fracture must be the patient's, now, and said in a sentence that names the
+    osteoporosis or calls the fracture a fragility or insufficiency one."""
+    from medassist.text.context import classify
+
+    base = next((c for c in codes if c.suggested and c.code in ("M81.0", "M81.8") and c.status == "affirmed"), None)
+    if base is None:
+        return
+    text = doc.text
+    done: set = set()
+    for m in _OSTEOPOROTIC_FRACTURE.finditer(text):
+        a, b = sents.around(m.start(), m.end())
+        if (a, b) in done:
+            continue
+        s = text[a:b]
+        fx = next((f for f in _FRACTURE_WORD.finditer(m.group())
+                   if classify(doc, m.start() + f.start(), m.start() + f.end()).status == "affirmed"), None)
+        if fx is None:
+            continue  # a past one ("history of osteoporotic fracture"), a negated or a relative's
+        done.add((a, b))
+        site = next((k for k, rx in _OSTEOPOROTIC_SITES if rx.search(s)), "0")
+        head = f"M80.{'8' if base.code == 'M81.8' else '0'}{site}"
+        if site in ("0", "8"):
+            code = f"{head}XA"
+        else:
+            side = _side_in(s)
+            code = f"{head}{ {'right': '1', 'left': '2'}.get(side, '9') }A"
+        if icd10.lookup(code) is None:
+            continue
+        ev = [Span.of(text, a, b)]
+        why = (f"osteoporosis with a current fracture ('{s.strip()[:80]}') is {code}, not {base.code} 'without current "
+               f"pathological fracture' (Index: Osteoporosis, with current pathological fracture)")
+        for c in codes:
+            if c.suggested and c is not base and c.code.startswith(_FRACTURE_CODES) and any(
+                    a <= e.start and e.end <= b for e in c.evidence):
+                _unsuggest(c, f"the fracture of osteoporotic bone is {code}")
+        _unsuggest(base, f"{code} is suggested: {why}")
+        _promote(codes, code, base, base.score, ev, f"combination code: {why}")
+        return
+
+
+def _side_in(s: str) -> str | None:
+    left = re.search(r"\bleft\b|\blt\b", s, re.IGNORECASE) is not None
+    right = re.search(r"\bright\b|\brt\b", s, re.IGNORECASE) is not None
+    return "left" if left and not right else "right" if right and not left else None
