@@ -294,6 +294,9 @@ def _side_of_another_item(text: str, spans, toks) -> bool:
     return bool(named) and "both" not in named and _side(text[side_sp[0]:side_sp[1]]) not in named
 
 
+#: levels of a neoplasm-table row that are no site ("jaw, carcinoma": the carcinoma of the jaw)
+_NEOPLASM_HISTOLOGY = frozenset({"carcinoma"})
+
 #: a neoplasm-table term ("<site> tumor") matches when at most this many other content words lie between its words
 NEOPLASM_GAP = 6
 
@@ -509,9 +512,13 @@ def _compile() -> list[Term]:
         for path, cells in neo["rows"]:
             if len(path) < 2:
                 continue
-            site = path[-1]
-            if len(path) > 2:
-                site = f"{path[-2]} {path[-1]}"
+            # the site: the row's last two levels, a histology level the table nests a site under left out
+            # ("alveolar, ridge or process, carcinoma, lower" is no "carcinoma lower", which "carcinoma of the right
+            # lower leg" matched as the lower gum)
+            levels = [p for p in path[1:] if p.lower() not in _NEOPLASM_HISTOLOGY]
+            if not levels:
+                continue
+            site = " ".join(levels[-2:])
             # the primary column: "<site> cancer"; the benign one: "<site> adenoma" (Index: Adenoma - see also
             # Neoplasm, benign, by site), "benign <site> tumor"; the unspecified-behaviour one: "<site> tumor"
             # (Index: Tumor - see also Neoplasm, unspecified behavior, by site)

@@ -1571,6 +1571,7 @@ def refine(codes: list, doc) -> list:
     adverse_effects(codes, doc, sents)
     poisonings(codes, doc, sents)
     gestation_weeks(codes, doc, sents)
+    skin_carcinoma(codes, doc, sents)
     # 1. a more specific code the evidence sentence (or the note) supports (in the rules' order: one rule's code may be
     #    another's starting point, E11.9 -> E11.319 -> E11.3293)
     listed, seen_len = set(), -1
@@ -2652,3 +2653,46 @@ def _side_in(s: str) -> str | None:
     left = re.search(r"\bleft\b|\blt\b", s, re.IGNORECASE) is not None
     right = re.search(r"\bright\b|\brt\b", s, re.IGNORECASE) is not None
     return "left" if left and not right else "right" if right and not left else None
+
+
+# a skin cancer by its cell type and a site of the skin: "Squamous cell carcinoma of the left forearm" (the learned
+# tables read "squamous cell carcinoma" as a cancer of the mouth or throat; a squamous cell carcinoma of the lip, the
+# neck or an organ is not the skin's)
+_SKIN_CARCINOMA = re.compile(r"\b(?:(?P<scc>squamous\s+cell\s+(?:skin\s+)?(?:carcinoma|cancer)|SCC)|"
+                             r"(?P<bcc>basal\s+cell\s+(?:skin\s+)?(?:carcinoma|cancer)|BCC))\b", re.IGNORECASE)
+_SKIN_SITE = re.compile(
+    r"[^.;\n]{0,12}?\b(?:of|on|at|over|involving)\s+(?:the\s+)?(?:(?:left|right|upper|lower|mid|medial|lateral|"
+    r"anterior|posterior|distal|proximal|dorsal|central)\s+){0,2}(?:skin|nose|cheeks?|forehead|temples?|chin|scalp|ears?|"
+    r"face|back|chest|trunk|abdomen|flank|arms?|forearms?|hands?|fingers?|thumbs?|shoulders?|elbows?|wrists?|legs?|"
+    r"thighs?|knees?|ankles?|feet|foot|toes?|shins?|calf|calves)\b", re.IGNORECASE)
+
+
+def skin_carcinoma(codes: list, doc, sents: _Sentences) -> None:
+    """A basal or squamous cell carcinoma the sentence puts on a site of the skin is a skin cancer (C44.91 / C44.92,
+    which the site rules of ``specific_for`` then place: C44.621 forearm, then its side), suggested when the mention
+    is affirmed and the patient's, now."""
+    from medassist.text.context import classify
+
+    text = doc.text
+    for m in _SKIN_CARCINOMA.finditer(text):
+        if not _SKIN_SITE.match(text, m.end()):
+            continue
+        code = "C44.92" if m.group("scc") else "C44.91"
+        if any(c.suggested and c.code.startswith("C44") for c in codes):
+            return
+        try:
+            if classify(doc, m.start(), m.end()).status != "affirmed":
+                continue
+        except Exception:  # pragma: no cover - context must not break coding
+            continue
+        a, b = sents.around(m.start(), m.end())
+        ev = [Span.of(text, m.start(), m.end())]
+        # the learned tables' other sites for the sentence's words ("lower" of "right lower leg" as the lower gum)
+        learned = [c for c in codes if c.code[:1] == "C" and not c.code.startswith("C44") and c.evidence
+                   and "lexicon" not in c.sources and all(a <= e.start and e.end <= b for e in c.evidence)]
+        score = max([c.score for c in codes if c.code == code] + [c.score for c in learned] + [0.0])
+        for c in learned:
+            if c.suggested:
+                _unsuggest(c, f"'{m.group(0)}' of the {text[m.end():b].strip(' .')[:40]} is a cancer of the skin")
+        _promote(codes, code, None, score, ev, f"suggested: a {m.group(0)} the sentence places on the skin "
+                                               f"('{text[m.start():b].strip(' .')[:80]}'; Neoplasm table: skin)")
