@@ -2784,6 +2784,12 @@ def test_a_more_specific_code_shows_its_own_words_as_evidence(coder):
      {"M81.0"}, {"M80.031A", "M80.039A"}),
     ("HPI: She was assessed for osteoporosis two years ago; no family history of fracture.\nASSESSMENT: "
      "Osteoporosis.\n", {"M81.0"}, {"M80.00XA", "M80.08XA"}),
+    # an emergency visit: the fragility fracture by site and side, the fall as the note tells it (not W19
+    # 'unspecified fall'), the wrist pain part of the fracture
+    ("CHIEF COMPLAINT: Right wrist pain after a fall.\nHPI: She slipped on ice outside her home this morning and fell "
+     "onto her outstretched right hand.\nPAST MEDICAL HISTORY: Osteoporosis. Hypertension.\nASSESSMENT:\n1. Closed "
+     "displaced Colles fracture of the right radius, fragility fracture.\n2. Osteoporosis.\n3. Hypertension.\n",
+     {"M80.031A", "W00.0XXA", "I10"}, {"M81.0", "W19.XXXA", "M25.531", "S52.531A"}),
 ])
 def test_an_injury_takes_the_episode_of_care_its_note_words(coder, text, want, never):
     sug, _ = suggested(coder, text)

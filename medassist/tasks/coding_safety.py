@@ -1495,7 +1495,7 @@ def external_cause(codes: list, doc, sents: _Sentences) -> None:
     affirmed lexicon candidate of V00-X57 (not X58 'other specified factors', nor the activity or place codes Y92-Y93
     that any "activity" or "home" would give) whose evidence is a mention, the longest term first. The
     CodiEsp-trained scorer ranks a cause told in the history low."""
-    if not any(c.suggested and c.code.startswith(("S", "T")) for c in codes):
+    if not any(c.suggested and c.code.startswith(_CAUSED) for c in codes):
         return
     if any(c.suggested and c.code.startswith(("V", "W", "X", "Y")) for c in codes):
         return
@@ -1566,6 +1566,7 @@ def refine(codes: list, doc) -> list:
     one_side_or_both(codes, doc)
     add_companions(codes, doc)
     external_cause(codes, doc, sents)
+    specific_fall(codes, doc, sents)
     numbered_children(codes, doc, sents)
     poisoning_intent(codes, doc, sents)
     adverse_effects(codes, doc, sents)
@@ -1648,6 +1649,8 @@ def refine(codes: list, doc) -> list:
             _unsuggest(b20, why)
             if z21 is None:
                 _promote(codes, "Z21", b20, b20.score, status, why)
+    # 2c. osteoporosis with a current fracture is M80 (by site and side), not M81 beside a fracture code
+    osteoporotic_fracture(codes, doc, sents)
     # 3. a code whose meaning another suggested code of its category holds and adds to is dropped
     #    (E66.9 obesity < E66.01 morbid obesity; R11.0 nausea < R11.2 nausea with vomiting; Z80.9 < Z80.0)
     #    (not the substances of poisonings and adverse effects, T36-T65: SSRIs are no less than 'serotonin and
@@ -1715,7 +1718,7 @@ def refine(codes: list, doc) -> list:
                 _unsuggest(c, f"integral to the suggested {base.code} ({base.description}): {why}")
     # 5b. an external cause (V00-Y99) says how an injury or poisoning came about: with none suggested it stands for
     #     nothing ("swimming at the pool a lot this summer and fall" is no W16; guideline I.C.20)
-    if not any(c.suggested and c.code.startswith(("S", "T")) for c in codes):
+    if not any(c.suggested and c.code.startswith(_CAUSED) for c in codes):
         for c in codes:  # (a bite or sting, W50-W64, is often the only code of a "Tick bite." visit: it stays)
             if c.suggested and c.code.startswith(("V", "W", "X", "Y")) and not c.code.startswith(_BITES):
                 _unsuggest(c, "an external cause is coded with the injury or poisoning it caused, and no injury or "
@@ -1723,9 +1726,7 @@ def refine(codes: list, doc) -> list:
     # 6. a mention nested in a longer mention that another suggested code explains is not a second condition
     more_exact_terms(codes, doc)
     covered_mentions(codes, doc)
-    # 7. osteoporosis with a current fracture (M80), then the episode of care of injury and fracture codes (7th
-    #    character), once the codes are chosen
-    osteoporotic_fracture(codes, doc, sents)
+    # 7. the episode of care of injury and fracture codes (7th character), once the codes are chosen
     episode_of_care(codes, doc, sents)
     return codes
 
@@ -1738,6 +1739,9 @@ def _narrows(o, c) -> bool:
 
 
 _BITES = tuple(f"W{n}" for n in range(50, 65))
+# what an external cause is coded with: an injury or poisoning, or a fracture of weak bone a fall or strain caused
+# (osteoporotic, stress, pathological fractures; a collapsed vertebra)
+_CAUSED = ("S", "T", "M80", "M84.3", "M84.4", "M84.5", "M84.6", "M48.5")
 _HIV_POSITIVE = re.compile(r"\bhiv[- ]?(?:positive|\+)|\bpositive\s+for\s+hiv\b|\bknown\s+hiv\b|\bhiv\s+test\s+positive\b|"
                            r"\basymptomatic\s+(?:hiv|human\s+immunodeficiency\s+virus)\b",
                            re.IGNORECASE)
@@ -2541,7 +2545,7 @@ def episode_of_care(codes: list, doc, sents: _Sentences) -> None:
         changed[c.code] = episode or "initial"
     # the external causes of the injuries, when those name one episode after the first
     later = {"sequela" if v == "sequela" else "routine" for v in changed.values() if v != "initial"}
-    injuries = [c for c in codes if c.suggested and c.code.startswith(("S", "T")) and cs.split_seventh(c.code)]
+    injuries = [c for c in codes if c.suggested and c.code.startswith(_CAUSED) and cs.split_seventh(c.code)]
     if len(later) == 1 and injuries and all(c.code in changed and changed[c.code] != "initial" for c in injuries):
         episode = later.pop()
         for c in causes:
@@ -2696,3 +2700,36 @@ def skin_carcinoma(codes: list, doc, sents: _Sentences) -> None:
                 _unsuggest(c, f"'{m.group(0)}' of the {text[m.end():b].strip(' .')[:40]} is a cancer of the skin")
         _promote(codes, code, None, score, ev, f"suggested: a {m.group(0)} the sentence places on the skin "
                                                f"('{text[m.start():b].strip(' .')[:80]}'; Neoplasm table: skin)")
+
+
+def specific_fall(codes: list, doc, sents: _Sentences) -> None:
+    """A fall the note says more of is not W19 'unspecified fall': "slipped on ice outside her home" is W00.0XXA, "fell
+    from a ladder" W11.XXXA - the affirmed lexicon candidate of W00-W18 whose evidence is a mention (its longest term
+    first) takes the place of a suggested W19."""
+    from medassist.text.context import classify
+
+    from .coding_lexicon import lexicon
+
+    w19 = next((c for c in codes if c.suggested and c.code.startswith("W19")), None)
+    if w19 is None:
+        return
+    best = None
+    for c in codes:
+        if (c.suggested or not ("W00" <= c.code[:3] <= "W18") or c.status != "affirmed" or "lexicon" not in c.sources
+                or any(w.startswith("not suggested") for w in c.warnings)):
+            continue
+        for e in c.evidence:
+            words = max((len(t.words) for t, w in lexicon().match_cached(doc.text, *sents.around(e.start, e.end))
+                         if t.code == c.code and e.start <= _extent(w)[0] and _extent(w)[1] <= e.end), default=0)
+            if words < 2 or not _affirmed_mention(c.code, doc, e, sents, classify):
+                continue
+            if best is None or (words, c.score) > (best[0], best[1].score):
+                best = (words, c, e)
+    if best is None:
+        return
+    _, c, e = best
+    _unsuggest(w19, f"the note says how the fall happened ('{e.text}'): {c.code}")
+    c.suggested = True
+    c.score = max(c.score, w19.score)
+    c.evidence = [e] + [x for x in c.evidence if x is not e][:2]
+    c.warnings.append(f"in the place of {w19.code} (unspecified fall): the note says how the fall happened ('{e.text}')")

@@ -217,6 +217,9 @@ def _words(group: str, text: str) -> frozenset:
 
 
 _NODULE_OR_MASS = re.compile(r"\b(nodul|mass)")  # which of the two a nodule/mass mention says (check_impression)
+# which grade an edema mention says (check_impression): edema, or the vascular congestion short of it
+_EDEMA_GRADES = (("pulmonary edema", re.compile(r"\bedema\b")),
+                 ("vascular congestion", re.compile(r"congest\w*|\bengorge\w*|venous hypertension")))
 
 # words of a clause that make what it names a suspicion, not a finding: read over the whole clause, wider than the
 # ConText scope of the same cues ("atelectasis or pneumonia", "differential"; ConText alone changes held-out drafts)
@@ -361,6 +364,12 @@ def check_impression(findings: str, impression: str) -> list[str]:
     i_nod = {w for m in im if m.concept == "nodule/mass" for w in _NODULE_OR_MASS.findall(i_low[m.start:m.end])}
     if f_nod and i_nod and not f_nod & i_nod:
         problems.append(f"calls the {'/'.join(sorted(f_nod))} of the findings a {'/'.join(sorted(i_nod))}")
+    # pulmonary edema is not vascular congestion, nor congestion edema (one concept to the checks, two grades to a
+    # radiologist: "Pulmonary vascular congestion." drafted "Abnormal pulmonary edema."); "CHF" names either
+    f_ed = {k for m in fm if m.concept == "edema" for k, rx in _EDEMA_GRADES if rx.search(f_low, m.start, m.end)}
+    i_ed = {k for m in im if m.concept == "edema" for k, rx in _EDEMA_GRADES if rx.search(i_low, m.start, m.end)}
+    if f_ed and i_ed and not f_ed & i_ed:
+        problems.append(f"calls the {'/'.join(sorted(f_ed))} of the findings {'/'.join(sorted(i_ed))}")
     if _checks()["prior"].search(i_low) and not _checks()["prior"].search(f_low):
         problems.append("compares with a prior study the findings do not mention")
     return problems
