@@ -2837,6 +2837,16 @@ def test_seventh_character_for_an_episode_follows_the_tabular_meanings():
     ("ASSESSMENT: SCC of the scalp.\n", {"C44.42"}, set()),
     ("ASSESSMENT: Squamous cell carcinoma of the lung.\n", {"C34.90"}, {"C44.92"}),
     ("ASSESSMENT: Rule out basal cell carcinoma of the nose.\n", set(), {"C44.311", "C44.91"}),
+    # a bilateral code stands for both sides: no right and left code beside it; the hip as the knee
+    ("ASSESSMENT: Primary osteoarthritis of both knees.\n", {"M17.0"}, {"M17.11", "M17.12"}),
+    ("ASSESSMENT: Bilateral knee osteoarthritis.\n", {"M17.0"}, {"M17.11", "M17.12"}),
+    ("ASSESSMENT: Right knee osteoarthritis. Bilateral hip osteoarthritis.\n", {"M17.11", "M16.0"}, {"M16.9"}),
+    ("ASSESSMENT: Bilateral knee pain.\n", {"M25.561", "M25.562"}, set()),  # (no bilateral code: both sides)
+    # the encounter for an immunization, not one declined or up to date
+    ("ASSESSMENT: Encounter for flu vaccination.\n", {"Z23"}, set()),
+    ("CHIEF COMPLAINT: Flu shot.\n", {"Z23"}, set()),
+    ("ASSESSMENT: She declined the flu vaccine.\n", set(), {"Z23"}),
+    ("IMMUNIZATIONS: Flu shot up to date.\nASSESSMENT: Hypertension.\n", {"I10"}, {"Z23"}),
 ])
 def test_session22_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

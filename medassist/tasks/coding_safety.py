@@ -1687,6 +1687,16 @@ def refine(codes: list, doc) -> list:
         if better is not None:
             _unsuggest(c, f"the more specific {better.code} ({better.description}) is suggested")
             better.score = max(better.score, c.score)
+    # 3c. a bilateral code stands for both sides: the right and the left code of its category that the side step made
+    #     of the same words go ("Primary osteoarthritis of both knees" is M17.0, not also M17.11 and M17.12)
+    for both in [c for c in codes if c.suggested and "bilateral" in c.description.lower()]:
+        where = {sents.around(e.start, e.end) for e in both.evidence}
+        for c in codes:
+            low = c.description.lower()
+            if (c.suggested and c is not both and c.code[:3] == both.code[:3] and "bilateral" not in low
+                    and re.search(r"\b(?:right|left)\b", low)
+                    and any(sents.around(e.start, e.end) in where for e in c.evidence)):
+                _unsuggest(c, f"the bilateral {both.code} ({both.description}) is suggested for the same words")
     # 4. a sign/symptom excluded by a suggested diagnosis is integral to it (guideline I.B.5)
     names = [c.code for c in codes if c.suggested]
     for a, b, note in icd10.excludes1_conflicts(names):
