@@ -313,3 +313,20 @@ def test_cli_summarize_jsonl_and_text(tmp_path, capsys):
     d = json.loads(capsys.readouterr().out)
     assert rc == 0 and d["medications"] and "abstract" not in d
     assert any("no prose draft" in w for w in d["warnings"])
+
+
+def test_a_past_history_item_the_assessment_names_again_is_an_active_problem():
+    """'Osteoporosis' in the past history and again as item 2 of the assessment was a past problem only, so the
+    standard summary's active problems left out a diagnosis the assessment lists."""
+    text = ("HPI: 72-year-old woman with a fall.\nPAST MEDICAL HISTORY: Osteoporosis. Hypertension.\n"
+            "ASSESSMENT:\n1. Closed Colles fracture of the right radius.\n2. Osteoporosis.\n3. Hypertension.\n")
+    doc = document_from_text(text)
+    problems = {p.text: p for p in extract_facts(doc).problems}
+    assert problems["Osteoporosis"].status == "affirmed" and problems["Osteoporosis"].section == "assessment"
+    assert [e.text for e in problems["Osteoporosis"].evidence] == ["Osteoporosis", "Osteoporosis"]
+    assert problems["Osteoporosis"].evidence[0].start > text.index("ASSESSMENT")  # the assessment's words first
+    active = [i.text for i in summarize(doc).problems]
+    assert "Osteoporosis" in active and "Hypertension" in active
+    # a past-history item the assessment does not name stays in the past
+    doc = document_from_text("PAST MEDICAL HISTORY: Osteoporosis. Hypertension.\nASSESSMENT:\n1. Hypertension.\n")
+    assert {p.text: p.status for p in extract_facts(doc).problems}.get("Osteoporosis") == "historical"

@@ -823,6 +823,12 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
                       else "uncertain" if ctx.status == "uncertain" else "affirmed")
             key = text[ps:pe].lower()
             if key in seen:
+                # a past-history item the assessment names again is an active problem ("PMH: Osteoporosis." then
+                # "ASSESSMENT: 2. Osteoporosis."): the assessment's status and place, both spans as evidence
+                old = next((p for p in facts.problems if p.text.lower() == key and p.kind == "problem"), None)
+                if old is not None and old.status == "historical" and status != "historical":
+                    old.status, old.section = status, name
+                    old.evidence = [_span(text, ps, pe)] + old.evidence
                 continue
             seen.add(key)
             facts.problems.append(Problem(text[ps:pe], [_span(text, ps, pe)], name, status))
