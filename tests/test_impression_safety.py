@@ -471,3 +471,36 @@ def test_what_was_done_to_a_draft_is_said_in_whole_words(findings):
     imp = impress(findings)
     for w in imp.warnings + [imp.provenance.get("detail", "")]:
         assert "about  " not in w and "about appended" not in w and ", ," not in w, w
+
+
+def test_vascular_congestion_is_not_drafted_as_pulmonary_edema():
+    """'Pulmonary vascular congestion.' was drafted 'Abnormal pulmonary edema.' and passed: one concept to the
+    checks, two grades to a radiologist. Either way round is flagged; 'CHF' names either."""
+    from medassist.tasks.impression import check_impression
+
+    findings = "Stable cardiomegaly. Small bilateral pleural effusions. Pulmonary vascular congestion."
+    probs = check_impression(findings, "1. Cardiomegaly and small bilateral pleural effusions. 2. Pulmonary edema.")
+    assert any("vascular congestion of the findings pulmonary edema" in p for p in probs), probs
+    assert not any("edema" in p or "congestion" in p for p in check_impression(
+        findings, "Cardiomegaly, small bilateral pleural effusions and pulmonary vascular congestion."))
+    assert not any("congestion" in p for p in check_impression(findings, "Cardiomegaly and effusions, CHF."))
+    edema = "Cardiomegaly with interstitial pulmonary edema and small bilateral effusions."
+    assert any("pulmonary edema of the findings vascular congestion" in p
+               for p in check_impression(edema, "Cardiomegaly, vascular congestion and small bilateral effusions."))
+
+
+def test_an_invented_valve_prosthesis_or_enlarged_heart_is_flagged():
+    """A retrieved impression for 'Mild pulmonary vascular congestion. Heart size upper limits of normal.' read
+    'Question mild pulmonary vascular congestion in a patient with prosthetic aortic valve.' and '1. Moderate
+    increase in size of the cardiac silhouette. 2. Pulmonary vascular congestion.': neither was a finding."""
+    from medassist.tasks.impression import check_impression
+
+    findings = "Mild pulmonary vascular congestion. No edema. Heart size upper limits of normal."
+    probs = check_impression(findings, "Mild pulmonary vascular congestion in a patient with prosthetic aortic valve.")
+    assert any("pacemaker/device" in p for p in probs), probs
+    probs = check_impression(findings, "1. Moderate increase in size of the cardiac silhouette. 2. Pulmonary vascular "
+                                       "congestion.")
+    assert any("cardiomegaly" in p for p in probs), probs
+    assert check_impression(findings, "Mild pulmonary vascular congestion.") == []
+    sternotomy = "Status post median sternotomy and CABG. Lungs clear. No effusion."
+    assert not any("pacemaker/device" in p for p in check_impression(sternotomy, "Status post CABG. No acute disease."))
