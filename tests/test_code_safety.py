@@ -2847,6 +2847,9 @@ def test_seventh_character_for_an_episode_follows_the_tabular_meanings():
     ("CHIEF COMPLAINT: Flu shot.\n", {"Z23"}, set()),
     ("ASSESSMENT: She declined the flu vaccine.\n", set(), {"Z23"}),
     ("IMMUNIZATIONS: Flu shot up to date.\nASSESSMENT: Hypertension.\n", {"I10"}, {"Z23"}),
+    # a word the Index treats as one with a code's word names its condition: "fell" a fall, as the lexicon matches it
+    ("HPI: She was playing volleyball yesterday and fell and landed on her arm.\nIMPRESSION: Right proximal humerus "
+     "fracture.\n", {"S42.201A", "W19.XXXA"}, set()),
 ])
 def test_session22_assessment_wordings(coder, text, want, never):
     sug, _ = suggested(coder, text)

@@ -159,6 +159,12 @@ def vocabulary(code: str) -> frozenset[str]:
     for prefix, syn in r.synonyms.items():
         if code.startswith(prefix):
             words |= syn
+    # the words the Index treats as one with them ("fell" for 'fall', "renal" for 'kidney', "tibial" for 'tibia'),
+    # as the lexicon matches them (resources/icd10cm/word_equivalents.json)
+    from .coding_lexicon import word_equivalents
+
+    same = word_equivalents()
+    words |= {o for w in list(words) for o in same.get(w, ())}
     return frozenset(w for w in words if w not in r.weak and not w.isdigit())
 
 
