@@ -2865,3 +2865,26 @@ def test_a_neoplasm_table_histology_level_is_no_site():
     assert "C03.1" not in {t.code for t, _ in lexicon().match(text, 0, len(text))}
     text = "Carcinoma of the lower alveolar ridge."
     assert "C03.1" in {t.code for t, _ in lexicon().match(text, 0, len(text))}
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a note that is a few diagnosis lines and nothing else is read as a problem list
+    ("Cellulitis of right lower leg.\n", {"L03.115"}, {"L03.90"}),
+    ("Pressure ulcer of sacrum, stage 3.\n", {"L89.153"}, set()),
+    ("Left hip fracture after fall at home, subsequent encounter.\n", {"S72.002D", "W19.XXXD"}, set()),
+    ("Hypertension.\nType 2 diabetes with hyperglycemia.\nCOPD.\n", {"I10", "E11.65", "J44.9"}, set()),
+    # its negations and doubts hold as anywhere
+    ("No chest pain. Denies shortness of breath.\n", set(), {"R07.9", "R06.02"}),
+    ("Rule out pneumonia.\n", set(), {"J18.9"}),
+])
+def test_a_pasted_problem_list_is_coded_as_one(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
+def test_a_narrative_without_headings_is_no_problem_list():
+    doc = document_from_text("A 54-year-old man presented with three days of fever and productive cough. Chest "
+                             "radiograph showed a right lower lobe consolidation and he was treated for pneumonia.\n")
+    assert not coding_safety._problem_list_only(doc)
+    assert coding_safety._problem_list_only(document_from_text("Cellulitis of right lower leg.\nHypertension.\n"))
+    assert not coding_safety._problem_list_only(document_from_text("ASSESSMENT: Hypertension.\n"))  # a section's

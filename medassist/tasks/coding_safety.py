@@ -870,6 +870,8 @@ def promote_assessment(codes: list, doc) -> None:
     names = set(rule.get("sections", ()))
     spans = [(s.start, s.end) for s in getattr(doc, "sections", None) or [] if s.name in names]
     text = doc.text
+    if not spans and _problem_list_only(doc):
+        spans = [(0, len(text))]  # a note that is a few diagnosis lines and nothing else is its own problem list
     by_code = {}
     for c in codes:
         if not (c.suggested or any(w.startswith("not suggested") for w in c.warnings)):
@@ -1155,6 +1157,17 @@ _EPISODE_TAIL = re.compile(r"[\s,]+(?:healing|status\s+post|s/p|post[\s-]?op(?:e
                            re.IGNORECASE)
 # a line of its own, or a sentence of a prose assessment ("Fall at home. Contusion of left hip.")
 _PROBLEM_LINE = re.compile(r"(?:[^\n.]|\.(?!,)(?![ \t]+[A-Z][a-z]))+\.?")
+
+
+def _problem_list_only(doc) -> bool:
+    """A note with no headings that is a few short lines ("Cellulitis of right lower leg.", a problem list pasted on
+    its own): at most 6 lines of at most 12 words, each a sentence at most. A case report or a narrative is not."""
+    sections = getattr(doc, "sections", None) or []
+    if any(s.name != "preamble" for s in sections):
+        return False
+    lines = [ln.strip() for ln in doc.text.splitlines() if ln.strip()]
+    return (0 < len(lines) <= 6 and all(len(ln.split()) <= 12 for ln in lines)
+            and all(len(re.findall(r"[.!?](?:\s|$)", ln)) <= 1 for ln in lines))
 
 
 def promote_visit_reason(codes: list, doc, by_code: dict, sents, classify, rule: dict) -> None:
