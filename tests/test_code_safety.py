@@ -2888,3 +2888,30 @@ def test_a_narrative_without_headings_is_no_problem_list():
     assert not coding_safety._problem_list_only(doc)
     assert coding_safety._problem_list_only(document_from_text("Cellulitis of right lower leg.\nHypertension.\n"))
     assert not coding_safety._problem_list_only(document_from_text("ASSESSMENT: Hypertension.\n"))  # a section's
+
+
+DISCHARGE = ("DISCHARGE DIAGNOSES:\n1. Acute on chronic diastolic congestive heart failure.\n2. Hypokalemia, resolved.\n"
+             "HOSPITAL COURSE: Chest x-ray showed bilateral pleural effusions. He was diuresed with IV furosemide. "
+             "Potassium was repleted.\n")
+
+
+def test_a_resolved_discharge_diagnosis_is_coded_for_the_admission(coder):
+    """'Hypokalemia, resolved' among the discharge diagnoses was a condition of the stay (treated: potassium
+    repleted): coded for an inpatient encounter, not for an office visit, where 'resolved' means gone."""
+    res = code_document(document_from_text(DISCHARGE), coder=coder, encounter="inpatient")
+    sug = {c.code: c for c in res.codes if c.suggested}
+    assert "E87.6" in sug and "I50.33" in sug, sorted(sug)
+    assert any("resolved" in w for w in sug["E87.6"].warnings)
+    res = code_document(document_from_text(DISCHARGE), coder=coder, encounter="outpatient")
+    assert "E87.6" not in {c.code for c in res.codes if c.suggested}
+    # not a past condition the history calls resolved
+    res = code_document(document_from_text("PAST MEDICAL HISTORY: Hypokalemia, resolved.\nDISCHARGE DIAGNOSES:\n"
+                                           "1. Community-acquired pneumonia.\n"), coder=coder, encounter="inpatient")
+    assert "E87.6" not in {c.code for c in res.codes if c.suggested}
+
+
+def test_a_pleural_effusion_of_heart_failure_is_part_of_it_unless_drained(coder):
+    sug, _ = suggested(coder, DISCHARGE)
+    assert "I50.33" in sug and "J90" not in sug, sorted(sug)
+    sug, _ = suggested(coder, DISCHARGE.replace("He was diuresed", "He underwent a right thoracentesis and was diuresed"))
+    assert "I50.33" in sug and "J90" in sug, sorted(sug)

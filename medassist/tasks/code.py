@@ -222,6 +222,8 @@ class Coder:
         for c in out if encounter == "inpatient" else ():
             if c.suggested and c.status == "uncertain":
                 c.warnings.append(INPATIENT_UNCERTAIN)
+        if encounter == "inpatient":
+            resolved_during_stay(out, doc, self.threshold)
         validate(out)
         return self._with_retrieval(out, doc, retrieval, encounter)
 
@@ -245,6 +247,35 @@ class Coder:
 #: 0.5709, 10: 0.5710), 0.5708 / 0.5706 / 0.5704 with the best 50 / 20 / 10.
 ALTERNATIVE_PRIOR = 5
 MAX_ALTERNATIVES = 20
+
+
+#: a discharge summary's diagnoses that the stay treated and that are gone by discharge ("Hypokalemia, resolved")
+_RESOLVED_CUE = re.compile(r"(?i)^resolv")
+_DISCHARGE_DX = ("discharge_diagnoses", "diagnoses", "final_diagnosis", "secondary_diagnoses")
+
+
+def resolved_during_stay(codes: list[CodeSuggestion], doc, threshold: float) -> None:
+    """Inpatient: a discharge diagnosis the note calls resolved ("6. Hypokalemia, resolved.") was a condition of the
+    stay, treated there, and is coded for the admission (guideline Section III, other diagnoses: conditions that
+    required treatment); the context rules read 'resolved' as gone, which is right for an office visit only. Only a
+    line of the discharge diagnoses, with the code's own words, scored above the threshold."""
+    spans = [(s.start, s.end) for s in getattr(doc, "sections", None) or [] if s.name in _DISCHARGE_DX]
+    if not spans:
+        return
+    for c in codes:
+        cue = c.cue
+        if (c.suggested or c.status != "negated" or cue is None or not _RESOLVED_CUE.match(cue.text)
+                or c.score < threshold or not c.evidence):
+            continue
+        e = c.evidence[0]
+        if not any(a <= e.start and cue.end <= b for a, b in spans):
+            continue
+        line_end = doc.text.find("\n", e.end)
+        if line_end >= 0 and cue.start > line_end:
+            continue  # the cue on the diagnosis' own line
+        c.suggested, c.status = True, "affirmed"
+        c.warnings.append(f"a discharge diagnosis the note calls resolved ('{doc.text[e.start:cue.end]}'): a condition "
+                          "of the stay, coded for this admission (inpatient; guideline Section III)")
 
 
 def order_listed(codes: list[CodeSuggestion], threshold: float) -> None:

@@ -93,7 +93,8 @@ class SafetyRules:
                                                   if r.get("sentence_forbids") else None))
                            for r in data.get("companions", [])]
         self.integral = [(tuple(r["disease"]), tuple(r["symptoms"]), r.get("why", ""), bool(r.get("same_site")),
-                          bool(r.get("same_sentence"))) for r in data.get("integral_symptoms", [])]
+                          bool(r.get("same_sentence")), LazyPattern(r["unless_note"]) if r.get("unless_note") else None)
+                         for r in data.get("integral_symptoms", [])]
         ncs = data.get("not_current_sections") or []
         # sections whose words are not a current condition of the patient: [(sections, codes kept, why, codes
         # concerned (all when empty), only when the note has one of these sections (any note when empty))]
@@ -1728,10 +1729,10 @@ def refine(codes: list, doc) -> list:
                 if c.code == a and c.suggested:
                     _unsuggest(c, f"integral to the suggested {b} (Excludes1: {note})")
     # 5. symptoms routinely part of a suggested disease (cough and fever of a pneumonia) are not coded
-    for diseases, symptoms, why, same_site, same_sentence in r.integral:
+    for diseases, symptoms, why, same_site, same_sentence, unless in r.integral:
         bases = [c for c in codes if c.suggested and c.code.startswith(diseases)]
-        if not bases:
-            continue
+        if not bases or (unless is not None and unless.search(text)):
+            continue  # ("unless_note": what makes it a condition of its own, treated apart: a thoracentesis)
         for c in codes:
             if not (c.suggested and c.code.startswith(symptoms)):
                 continue
