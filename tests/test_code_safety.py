@@ -2915,3 +2915,32 @@ def test_a_pleural_effusion_of_heart_failure_is_part_of_it_unless_drained(coder)
     assert "I50.33" in sug and "J90" not in sug, sorted(sug)
     sug, _ = suggested(coder, DISCHARGE.replace("He was diuresed", "He underwent a right thoracentesis and was diuresed"))
     assert "I50.33" in sug and "J90" in sug, sorted(sug)
+
+
+PRENATAL = ("PRENATAL VISIT\nHPI: 29-year-old G2P1 at 32 weeks 4 days gestation presents for routine prenatal care. No "
+            "vaginal bleeding or contractions.\nPAST OBSTETRIC HISTORY: Cesarean section in 2021 for breech "
+            "presentation.\nASSESSMENT:\n1. Intrauterine pregnancy at 32 weeks.\n2. Gestational diabetes, diet "
+            "controlled.\n3. Previous cesarean delivery, planning repeat cesarean.\n4. Anemia of pregnancy, on iron.\n")
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # the trimester of the stated weeks (an earlier or a planned cesarean is no delivery now), the cesarean scar of a
+    # previous delivery as this pregnancy's care, no normal-pregnancy supervision beside complications
+    (PRENATAL, {"Z3A.32", "O24.410", "O34.219", "O99.013"}, {"O99.019", "Z34.80", "Z34.90", "Z34.83"}),
+    ("ASSESSMENT:\n1. Intrauterine pregnancy at 20 weeks.\n2. Prior c-section, desires trial of labor.\n",
+     {"O34.219", "Z3A.20"}, set()),
+    ("PAST SURGICAL HISTORY: History of cesarean section.\nASSESSMENT: Hypertension.\n", {"I10"}, {"O34.219"}),
+    # ear pain is the otitis media's symptom
+    ("CHIEF COMPLAINT: Ear pain and fever.\nHPI: 3-year-old boy with 2 days of left ear pain and fever.\nASSESSMENT:\n"
+     "1. Acute otitis media, left ear.\n", {"H66.92"}, {"H92.09", "H92.02"}),
+])
+def test_pregnancy_and_ear_wordings(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
+def test_a_delivery_told_of_as_earlier_or_planned_is_no_delivery_now():
+    assert not coding_safety._delivery_now("PAST OBSTETRIC HISTORY: Cesarean section in 2021 for breech.\n"
+                                           "3. Previous cesarean delivery, planning repeat cesarean.\n")
+    assert coding_safety._delivery_now("She delivered a healthy boy by cesarean section this morning.\n")
+    assert coding_safety._delivery_now("POSTPARTUM DAY 1 after a spontaneous vaginal delivery.\n")

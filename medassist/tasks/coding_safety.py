@@ -1578,6 +1578,7 @@ def refine(codes: list, doc) -> list:
     sents = _Sentences(doc)
     text = doc.text
     widen_to_terms(codes, doc, sents)
+    history_in_the_code(codes)
     promote_assessment(codes, doc)
     current_beats_history(codes)
     stroke_sequelae(codes, doc, sents)
@@ -1756,8 +1757,10 @@ def refine(codes: list, doc) -> list:
     # 6. a mention nested in a longer mention that another suggested code explains is not a second condition
     more_exact_terms(codes, doc)
     covered_mentions(codes, doc)
-    # 7. the episode of care of injury and fracture codes (7th character), once the codes are chosen
+    # 7. the episode of care of injury and fracture codes (7th character), the trimester of obstetric codes, once the
+    #    codes are chosen
     episode_of_care(codes, doc, sents)
+    pregnancy_codes(codes, doc, sents)
     return codes
 
 
@@ -2163,6 +2166,25 @@ _NEWBORN_WEEKS = re.compile(r"\b(?:born|newborn|neonat\w*|infant|baby|babies|ex-
 #: a delivery or the puerperium: an obstetric code's "complicating childbirth" / "puerperium" sibling may be the one
 _DELIVERY = re.compile(r"\b(?:deliver(?:y|ed|ies)|labou?r\b|ca?esarean|c-section|childbirth|"
                        r"postpartum|post-partum|puerper\w*)", re.I)
+# a delivery the note tells of that is not this one: an earlier ("Cesarean section in 2021", "previous cesarean"), a
+# planned one ("planning repeat cesarean"), or one in the obstetric history
+_OTHER_DELIVERY_BEFORE = re.compile(r"(?:previous|prior|history\s+of|h/o|last|past|planned|planning|plans?\s+for|"
+                                    r"scheduled|repeat|future|discussed|counsel\w*|obstetric\s+history|trial\s+of)"
+                                    r"\W+(?:\w+\W+){0,3}$", re.I)
+_OTHER_DELIVERY_AFTER = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:in|on)\s+(?:19|20)\d\d\b", re.I)
+_OBSTETRIC_HISTORY = re.compile(r"(?:obstetric(?:al)?|ob|gyn(?:ecologic)?|surgical)\s+history\s*:[^\n]*$", re.I)
+
+
+def _delivery_now(text: str) -> bool:
+    """The note tells of a delivery or a puerperium now (a note of this delivery), not only of an earlier or a planned
+    one."""
+    for m in _DELIVERY.finditer(text):
+        line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        if (_OTHER_DELIVERY_BEFORE.search(text[max(0, m.start() - 60):m.start()])
+                or _OTHER_DELIVERY_AFTER.match(text[m.end():m.end() + 40]) or _OBSTETRIC_HISTORY.search(line)):
+            continue
+        return True
+    return False
 
 
 #: a condition of a pregnant patient complicates the pregnancy unless the provider says otherwise (guideline
@@ -2200,7 +2222,7 @@ def _trimester(codes: list, text: str, weeks: list[int], span: Span) -> None:
     trimester of the weeks the note states (first under 14 weeks, second 14 to 27, third from 28; ICD-10-CM
     I.C.15.a.3) when every stated week falls in one trimester and the sibling exists. Not in a note of a delivery or the puerperium, whose codes say 'complicating childbirth'."""
     tris = {"first" if n < 14 else "second" if n < 28 else "third" for n in weeks}
-    if len(tris) != 1 or _DELIVERY.search(text):
+    if len(tris) != 1 or _delivery_now(text):
         return
     tri = tris.pop()
     for c in [c for c in codes if c.suggested and c.code.startswith(("O", "Z34")) and c.status == "affirmed"
@@ -2274,14 +2296,8 @@ def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
         return
 
 
-def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
-    """Weeks of gestation (Z3A) are the weeks the note states for the current pregnancy: "at 39 weeks' gestation" is
-    Z3A.39 (Z3A.01 under 8 weeks, Z3A.49 over 42), whichever Z3A code the learned tables ranked first. The stated
-    week takes the best Z3A score (suggested when a Z3A or an obstetric O code is suggested: Z3A goes with the O code
-    on the mother's record, guideline I.C.15.b.3); a Z3A code of weeks the note does not state is ranked lower. A
-    newborn's weeks ("born at 28 weeks of gestation") and a past pregnancy's are not the mother's current ones.
-    Stated weeks also make the patient's hypertension a pregnancy's (_in_pregnancy) and give an obstetric code of
-    'unspecified trimester' its trimester (_trimester)."""
+def _stated_gestation(doc, sents: _Sentences) -> tuple[dict, list]:
+    """The weeks of gestation the note states for the current pregnancy: ({Z3A code: span}, [weeks])."""
     from medassist.text.context import classify
 
     text = doc.text
@@ -2301,6 +2317,36 @@ def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
         if icd10.lookup(code) is not None:
             stated.setdefault(code, Span.of(text, m.start(), m.end()))
             weeks.append(n)
+    return stated, weeks
+
+
+def pregnancy_codes(codes: list, doc, sents: _Sentences) -> None:
+    """Once the codes are chosen: an obstetric code a later rule made ('Anemia of pregnancy' O99.019 from D64.9) takes
+    the trimester of the stated weeks too (_trimester), and a normal pregnancy's supervision (Z34) goes beside an
+    obstetric complication (Z34 is for a pregnancy without one; guideline I.C.15.b.2: a high-risk or complicated
+    pregnancy's visit is coded by its complications)."""
+    stated, weeks = _stated_gestation(doc, sents)
+    if stated:
+        _trimester(codes, doc.text, weeks, next(iter(stated.values())))
+    complication = next((c for c in codes if c.suggested and c.status == "affirmed" and c.code[:1] == "O"
+                         and not c.code.startswith(("O80", "O09"))), None)
+    if complication is not None:
+        for c in codes:
+            if c.suggested and c.code.startswith("Z34"):
+                _unsuggest(c, f"the pregnancy has a complication the note names ({complication.code} "
+                              f"{complication.description}): Z34 is the supervision of a normal pregnancy")
+
+
+def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
+    """Weeks of gestation (Z3A) are the weeks the note states for the current pregnancy: "at 39 weeks' gestation" is
+    Z3A.39 (Z3A.01 under 8 weeks, Z3A.49 over 42), whichever Z3A code the learned tables ranked first. The stated
+    week takes the best Z3A score (suggested when a Z3A or an obstetric O code is suggested: Z3A goes with the O code
+    on the mother's record, guideline I.C.15.b.3); a Z3A code of weeks the note does not state is ranked lower. A
+    newborn's weeks ("born at 28 weeks of gestation") and a past pregnancy's are not the mother's current ones.
+    Stated weeks also make the patient's hypertension a pregnancy's (_in_pregnancy) and give an obstetric code of
+    'unspecified trimester' its trimester (_trimester)."""
+    text = doc.text
+    stated, weeks = _stated_gestation(doc, sents)
     if not stated:
         return
     _in_pregnancy(codes, text, next(iter(stated.values())))
@@ -2763,3 +2809,19 @@ def specific_fall(codes: list, doc, sents: _Sentences) -> None:
     c.score = max(c.score, w19.score)
     c.evidence = [e] + [x for x in c.evidence if x is not e][:2]
     c.warnings.append(f"in the place of {w19.code} (unspecified fall): the note says how the fall happened ('{e.text}')")
+
+
+_PAST_CUE = re.compile(r"(?i)^(?:prior|previous|previously|history\s+of|h/o|hx\s+of|past)\b")
+
+
+def history_in_the_code(codes: list) -> None:
+    """A code whose own description is about an earlier event ("Maternal care for ... scar from previous cesarean
+    delivery", O34.21-) is current when the note words that event as past ("Prior c-section" in a pregnancy): the
+    context rules' 'historical' is the code's meaning, not a reason to hold it back."""
+    for c in codes:
+        cue = c.cue
+        if (c.status == "historical" and cue is not None and _PAST_CUE.match(cue.text)
+                and re.search(r"\b(?:previous|prior|history)\b", c.description, re.IGNORECASE)
+                and not c.code.startswith("Z")):  # (a Z code of history is made by the history rules)
+            c.status = "affirmed"
+            c.warnings.append(f"'{cue.text}' is part of what {c.code} means: coded as the current encounter's")
