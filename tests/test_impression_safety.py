@@ -504,3 +504,23 @@ def test_an_invented_valve_prosthesis_or_enlarged_heart_is_flagged():
     assert check_impression(findings, "Mild pulmonary vascular congestion.") == []
     sternotomy = "Status post median sternotomy and CABG. Lungs clear. No effusion."
     assert not any("pacemaker/device" in p for p in check_impression(sternotomy, "Status post CABG. No acute disease."))
+
+
+def test_a_new_or_unexplained_lung_opacity_is_not_a_normal_chest():
+    """'Left midlung opacity noted, not visualized on prior.' was drafted 'No acute cardiopulmonary abnormality.':
+    'not visualized on prior' is a new finding (not a negated one), and a lung opacity the findings place is no normal
+    chest. A dependent atelectasis, a nipple shadow or a scar explains an opacity; a draft naming a lung finding passes."""
+    from medassist.tasks.impression import check_impression
+
+    new = "Left midlung opacity noted, not visualized on prior. Heart size within normal limits. No pleural effusions."
+    probs = check_impression(new, "No acute cardiopulmonary abnormality.")
+    assert any("interval change" in p for p in probs), probs
+    streaky = "Heart size is enlarged. There are streaky bibasilar opacities. No pneumothorax."
+    probs = check_impression(streaky, "Cardiomegaly without acute pulmonary abnormality.")
+    assert any("lung opacity" in p for p in probs), probs
+    assert not any("lung opacity" in p for p in check_impression(
+        streaky, "Cardiomegaly with streaky bibasilar opacities, likely atelectasis."))
+    for benign in ("Opacities in the left lower lobe are most consistent with dependent atelectasis. No pneumothorax.",
+                   "Bilateral nipple shadows overlie the lung bases. No pneumothorax.",
+                   "Calcified granuloma in the right upper lobe. No pneumothorax."):
+        assert not any("lung opacity" in p for p in check_impression(benign, "No acute cardiopulmonary abnormality.")), benign

@@ -217,6 +217,15 @@ def _words(group: str, text: str) -> frozenset:
 
 
 _NODULE_OR_MASS = re.compile(r"\b(nodul|mass)")  # which of the two a nodule/mass mention says (check_impression)
+# the lung findings an impression may name an opacity by, where in the lung an opacity lies, and what makes it none
+_LUNG_CONCEPTS = frozenset({"opacity", "consolidation/pneumonia", "atelectasis", "edema", "nodule/mass", "lesion/cavity",
+                            "scarring/fibrosis", "interstitial disease", "granuloma", "calcification", "emphysema/copd"})
+_LUNG_PLACE = re.compile(r"\blung|\blobe|\bbas(?:e|es|al|ilar)\b|bibasilar|\bperihilar|\bairspace|\bair space|\bapical|"
+                         r"\bapex|midlung|\blingul|\bhil(?:um|ar)|\bparenchym")
+_LUNGS_NORMAL = re.compile(r"\bwithout (?:(?:evidence|signs?) of )?(?:an? )?(?:acute|active)\b|\blungs? (?:are |is )?clear\b|"
+                           r"\bclear lungs?\b")
+_BENIGN_OPACITY = re.compile(r"\bnipple|\boverl(?:y|ie|ying)|\bartifact|\bsoft tissue|\bbreast|\bscar|\bgranulom|"
+                             r"\bcalcifi|\bminimal\b|\bsubsegmental|\bmild\b|\bsmall\b|\bresolv|\bimprov|\bno\b")
 # which grade an edema mention says (check_impression): edema, or the vascular congestion short of it
 _EDEMA_GRADES = (("pulmonary edema", re.compile(r"\bedema\b")),
                  ("vascular congestion", re.compile(r"congest\w*|\bengorge\w*|venous hypertension")))
@@ -348,6 +357,14 @@ def check_impression(findings: str, impression: str) -> list[str]:
         problems.append(f"denies {c}, which the findings state")
     if f_crit and _checks()["normal_claim"].search(i_low):
         problems.append(f"calls the study normal/negative although the findings state {', '.join(f_crit)}")
+    elif ((_checks()["normal_claim"].search(i_low) or _LUNGS_NORMAL.search(i_low)) and not i_con & _LUNG_CONCEPTS
+          and any(m.concept == "opacity" and _LUNG_PLACE.search(f_low, *m.sentence)
+                  and not _checks()["chronic"].search(f_low, *m.sentence) and not _BENIGN_OPACITY.search(f_low, *m.sentence)
+                  and not any(o.sentence == m.sentence and o.tier == "omissible" for o in fm)  # dependent atelectasis
+                  for m in fm)):
+        # a lung opacity the findings place ("streaky bibasilar opacities", "left midlung opacity") is not a normal
+        # chest: "Cardiomegaly without acute pulmonary abnormality." left it out
+        problems.append("calls the lungs normal/negative although the findings state a lung opacity")
     elif f_omissible and _checks()["normal_claim_strict"].search(i_low):
         # "no acute disease" is true of a chronic or stable finding; "normal chest" is not
         problems.append(f"calls the study normal although the findings state {', '.join(f_omissible)}")
