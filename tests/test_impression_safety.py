@@ -524,3 +524,14 @@ def test_a_new_or_unexplained_lung_opacity_is_not_a_normal_chest():
                    "Bilateral nipple shadows overlie the lung bases. No pneumothorax.",
                    "Calcified granuloma in the right upper lobe. No pneumothorax."):
         assert not any("lung opacity" in p for p in check_impression(benign, "No acute cardiopulmonary abnormality.")), benign
+
+
+def test_a_large_hiatal_hernia_is_carried_a_small_one_need_not_be():
+    from medassist.tasks.impression import check_impression
+
+    large = "The lungs are free of focal airspace disease. No pleural effusion. Large hiatal hernia is present."
+    probs = check_impression(large, "1. No evidence of active disease.")
+    assert any("hernia" in p for p in probs), probs
+    assert check_impression(large, "1. Large hiatal hernia. 2. Clear lungs.") == []
+    small = "The lungs are free of focal airspace disease. No pleural effusion. Small hiatal hernia."
+    assert not any("hernia" in p for p in check_impression(small, "No evidence of active disease."))
