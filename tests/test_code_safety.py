@@ -2939,6 +2939,23 @@ def test_pregnancy_and_ear_wordings(coder, text, want, never):
     assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
 
 
+@pytest.mark.parametrize("text,want,never", [
+    # coronary artery disease with angina is one combination code (I.C.9.b), no angina code beside it
+    ("HPI: Stable exertional angina with walking two blocks.\nASSESSMENT:\n1. Coronary artery disease of native "
+     "coronary artery with stable angina.\n", {"I25.118"}, {"I25.10", "I20.89", "I20.9"}),
+    ("ASSESSMENT: Coronary artery disease with unstable angina.\n", {"I25.110"}, {"I25.10", "I20.0"}),
+    ("ASSESSMENT: Coronary artery disease. No angina.\n", {"I25.10"}, {"I25.119", "I20.9"}),
+    # long-term antiplatelet use with the condition it treats; not a loading dose during a procedure
+    ("MEDICATIONS: Aspirin 81 mg daily, clopidogrel 75 mg daily.\nASSESSMENT: Coronary artery disease.\n",
+     {"I25.10", "Z79.02"}, set()),
+    ("PROCEDURE: The patient had been given 300 mg of Plavix orally during the procedure.\nASSESSMENT: Coronary "
+     "artery disease.\n", {"I25.10"}, {"Z79.02"}),
+])
+def test_coronary_disease_wordings(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
 def test_a_delivery_told_of_as_earlier_or_planned_is_no_delivery_now():
     assert not coding_safety._delivery_now("PAST OBSTETRIC HISTORY: Cesarean section in 2021 for breech.\n"
                                            "3. Previous cesarean delivery, planning repeat cesarean.\n")
