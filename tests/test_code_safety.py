@@ -2956,6 +2956,21 @@ def test_coronary_disease_wordings(coder, text, want, never):
     assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
 
 
+@pytest.mark.parametrize("text,want,never", [
+    # one breast cancer in the note's words: not also the tables' guess at another quadrant; its hormone therapy
+    ("HPI: 58-year-old woman with left breast cancer, estrogen receptor positive, now on anastrozole.\nASSESSMENT:\n"
+     "1. Malignant neoplasm of upper-outer quadrant of left female breast, ER positive.\n",
+     {"C50.412", "Z17.0", "Z79.811"}, {"C50.312", "C50.912"}),
+    ("ASSESSMENT: Breast cancer of the right breast on tamoxifen.\n", {"Z79.810"}, {"Z79.811"}),
+    # bisphosphonates with the osteoporosis they treat
+    ("MEDICATIONS: Alendronate 70 mg weekly.\nASSESSMENT: Osteoporosis.\n", {"M81.0", "Z79.83"}, set()),
+    ("MEDICATIONS: Alendronate 70 mg weekly, stopped last year.\nASSESSMENT: Osteoporosis.\n", {"M81.0"}, {"Z79.83"}),
+])
+def test_cancer_and_bone_drug_wordings(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
 def test_a_delivery_told_of_as_earlier_or_planned_is_no_delivery_now():
     assert not coding_safety._delivery_now("PAST OBSTETRIC HISTORY: Cesarean section in 2021 for breech.\n"
                                            "3. Previous cesarean delivery, planning repeat cesarean.\n")

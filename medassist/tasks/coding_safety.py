@@ -1708,6 +1708,22 @@ def refine(codes: list, doc) -> list:
         if better is not None:
             _unsuggest(c, f"the more specific {better.code} ({better.description}) is suggested")
             better.score = max(better.score, c.score)
+    # 3b'. a learned code of a category another suggested code names in the note's own words, whose distinguishing
+    #      words are nowhere in the note, is the tables' other guess at the same condition: "left breast" learned as
+    #      C50.312 (lower-inner quadrant) beside "upper-outer quadrant of left female breast" C50.412
+    note_words = {t.norm for t in tokenize(text)}
+    sug = [c for c in codes if c.suggested]
+    for c in sug:
+        if not c.suggested or "lexicon" in c.sources or "learned" not in c.sources or not c.code[:1] in "C":
+            continue
+        named = next((o for o in sug if o is not c and o.suggested and o.code[:3] == c.code[:3]
+                      and "lexicon" in o.sources), None)
+        if named is None:
+            continue
+        extra = _meaning_words(c.description, core=False) - _meaning_words(named.description, core=False)
+        if extra and not extra & note_words:
+            _unsuggest(c, f"{named.code} ({named.description}) is suggested for this condition in the note's words; "
+                          f"'{', '.join(sorted(extra))}' of {c.code} is nowhere in the note")
     # 3c. a bilateral code stands for both sides: the right and the left code of its category that the side step made
     #     of the same words go ("Primary osteoarthritis of both knees" is M17.0, not also M17.11 and M17.12)
     for both in [c for c in codes if c.suggested and "bilateral" in c.description.lower()]:
