@@ -2971,6 +2971,32 @@ def test_cancer_and_bone_drug_wordings(coder, text, want, never):
     assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
 
 
+@pytest.mark.parametrize("text,want,never", [
+    # diabetic macular edema by the retinopathy's grade and the eye; the retinal edema part of it
+    ("ASSESSMENT: Type 2 diabetes with moderate nonproliferative diabetic retinopathy with macular edema, bilateral.\n",
+     {"E11.3313"}, {"E11.319", "H35.81", "E11.3393"}),
+    ("ASSESSMENT: Type 2 diabetes with diabetic macular edema, both eyes, moderate nonproliferative retinopathy.\n",
+     {"E11.3313"}, {"E11.3591", "H35.81"}),
+    ("ASSESSMENT: Type 1 diabetes with proliferative diabetic retinopathy and macular edema of the left eye.\n",
+     {"E10.3512"}, {"E10.9", "H35.81"}),
+    ("ASSESSMENT: Type 2 diabetes. Diabetic macular edema.\n", {"E11.311"}, {"E11.9"}),
+    ("ASSESSMENT: Moderate nonproliferative diabetic retinopathy without macular edema, right eye. Type 2 diabetes.\n",
+     {"E11.3391"}, {"E11.3311"}),
+    ("ASSESSMENT: Type 2 diabetes without retinopathy or macular edema.\n", {"E11.9"}, {"E11.311", "E11.319"}),
+    # digestive wordings: reflux with esophagitis (and bleeding), without; recurrent C. difficile; the bleeding of a
+    # colitis coded 'with rectal bleeding'; renal secondary hyperparathyroidism
+    ("ASSESSMENT: GERD with esophagitis, without bleeding.\n", {"K21.00"}, {"K21.9", "K20.90"}),
+    ("ASSESSMENT: GERD with esophagitis and bleeding.\n", {"K21.01"}, {"K21.00", "K21.9"}),
+    ("ASSESSMENT: GERD without esophagitis.\n", {"K21.9"}, {"K21.00", "K20.90"}),
+    ("ASSESSMENT: C. difficile colitis, recurrent.\n", {"A04.71"}, {"A04.72", "K52.9"}),
+    ("ASSESSMENT: Ulcerative colitis, pancolitis, with rectal bleeding.\n", {"K51.011"}, {"K62.5"}),
+    ("ASSESSMENT: Hyperparathyroidism secondary to CKD.\n", {"N25.81"}, {"E21.1"}),
+])
+def test_diabetic_eye_and_digestive_wordings(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
 def test_a_delivery_told_of_as_earlier_or_planned_is_no_delivery_now():
     assert not coding_safety._delivery_now("PAST OBSTETRIC HISTORY: Cesarean section in 2021 for breech.\n"
                                            "3. Previous cesarean delivery, planning repeat cesarean.\n")

@@ -1008,9 +1008,8 @@ def promote_assessment(codes: list, doc) -> None:
                 if (c.suggested or c.code not in by_code
                         or any(w.startswith("not suggested: replaced by") for w in c.warnings)):
                     continue
-                _promote_problem(c, body, i, doc, sents, classify, _extent(wspans))
-                if not cause:
-                    break
+                if _promote_problem(c, body, i, doc, sents, classify, _extent(wspans)) and not cause:
+                    break  # (a term the line negates is not its problem: "GERD without esophagitis" is the GERD)
     promote_visit_reason(codes, doc, by_code, sents, classify, rule)
     promote_abbreviations(codes, doc, by_code, sents, classify, rule)
     for a, b in spans:  # list items that are an abbreviation: "1. Acute MI. 2. HTN.", "A/P: CAP, UTI, AKI."
@@ -1232,7 +1231,11 @@ def _promote_problem(c, body: str, i: int, doc, sents, classify, words: tuple[in
     """Suggest ``c`` for the assessment problem ``body`` (at ``i``) when it is a mention of the condition, affirmed
     (the line, and the term's own words when given: "possible UTI" holds its cue)."""
     text = doc.text
-    if not _affirmed_mention(c.code, doc, Span.of(text, i, i + len(body)), sents, classify, [words] if words else ()):
+    end = i + len(body)
+    cut = re.search(r"[\s,]+without\b", body)
+    if cut is not None and "without" in c.description.lower():
+        end = i + cut.start()  # what the code itself says is absent is no cue: "GERD without esophagitis" (K21.9)
+    if not _affirmed_mention(c.code, doc, Span.of(text, i, end), sents, classify, [words] if words else ()):
         return False
     c.suggested = True
     c.status = "affirmed"
