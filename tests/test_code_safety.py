@@ -2997,6 +2997,26 @@ def test_diabetic_eye_and_digestive_wordings(coder, text, want, never):
     assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
 
 
+@pytest.mark.parametrize("text,want,never", [
+    # sepsis is coded as the sepsis, not also as the bacteremia; the organism once, unless another code asks for it
+    ("ASSESSMENT: Sepsis due to MRSA bacteremia.\n", {"A41.02"}, {"R78.81", "A41.9", "B95.62"}),
+    ("ASSESSMENT: Sepsis due to E. coli bacteremia.\n", {"A41.51"}, {"R78.81", "B96.20"}),
+    ("ASSESSMENT: Sepsis due to E. coli urinary tract infection.\n", {"A41.51", "N39.0", "B96.20"}, set()),
+    ("ASSESSMENT: MRSA bacteremia.\n", {"R78.81"}, {"A41.02"}),
+])
+def test_sepsis_and_its_organism(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
+def test_a_tabular_range_note_names_every_code_of_the_range():
+    """'code (B95-B97), to identify infectious agent' named only B95 (the range's dash was read as a category's)."""
+    assert coding_safety._refers(["code (B95-B97), to identify infectious agent."], "B96.20")
+    assert coding_safety._refers(["code to identify stage (N18.1-N18.6)"], "N18.4")
+    assert not coding_safety._refers(["code to identify stage (N18.1-N18.6)"], "N19")
+    assert coding_safety._refers(["(I12.-, I13.-)"], "I13.0") and not coding_safety._refers(["(I12.-)"], "I13.0")
+
+
 def test_a_delivery_told_of_as_earlier_or_planned_is_no_delivery_now():
     assert not coding_safety._delivery_now("PAST OBSTETRIC HISTORY: Cesarean section in 2021 for breech.\n"
                                            "3. Previous cesarean delivery, planning repeat cesarean.\n")

@@ -1766,6 +1766,16 @@ def refine(codes: list, doc) -> list:
             base = next((b for b in near if not same_site or not mine or mine & _sites(b.description)), None)
             if base is not None:
                 _unsuggest(c, f"integral to the suggested {base.code} ({base.description}): {why}")
+    # 5a. an organism code (B95-B97) beside a sepsis code that names the organism (A40, A41.0-, A41.5-) is said twice,
+    #     unless another suggested code's note asks for it ("E. coli UTI with sepsis": N39.0 takes B96.20)
+    named_sepsis = [c for c in codes if c.suggested and c.code.startswith(("A40", "A41.0", "A41.5"))]
+    if named_sepsis and _SEPSIS_WORD.search(text):  # (the note's sepsis, not a learned guess from a bacteremia)
+        for b in [c for c in codes if c.suggested and c.code.startswith(("B95", "B96", "B97"))]:
+            askers = [o for o in codes if o.suggested and o is not b and not o.code.startswith(("A40", "A41", "B9"))
+                      and (e := icd10.lookup(o.code)) is not None and _refers(list(e.use_additional), b.code)]
+            if not askers:
+                _unsuggest(b, f"the sepsis code {named_sepsis[0].code} ({named_sepsis[0].description}) names the "
+                              "organism, and no other suggested code asks for it")
     # 5b. an external cause (V00-Y99) says how an injury or poisoning came about: with none suggested it stands for
     #     nothing ("swimming at the pool a lot this summer and fall" is no W16; guideline I.C.20)
     if not any(c.suggested and c.code.startswith(_CAUSED) for c in codes):
@@ -1791,6 +1801,7 @@ def _narrows(o, c) -> bool:
 
 
 _BITES = tuple(f"W{n}" for n in range(50, 65))
+_SEPSIS_WORD = re.compile(r"\b(?:sepsis|septic\w*|septicaemia|septicemia|urosepsis)\b", re.IGNORECASE)
 # what an external cause is coded with: an injury or poisoning, or a fracture of weak bone a fall or strain caused
 # (osteoporotic, stress, pathological fractures; a collapsed vertebra)
 _CAUSED = ("S", "T", "M80", "M84.3", "M84.4", "M84.5", "M84.6", "M48.5")
@@ -2422,7 +2433,8 @@ def _numbered_sibling(codes: list, c, doc, sents: _Sentences) -> None:
             return
 
 
-_CODE_REF = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)-?(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?))?")
+# a code, a range ("N18.1-N18.6", "B95-B97": the range first, then a category's dash "N18.-")
+_CODE_REF = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)|\.?-)?")
 
 
 def _refers(notes, code: str) -> bool:
