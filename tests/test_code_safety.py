@@ -3009,6 +3009,22 @@ def test_sepsis_and_its_organism(coder, text, want, never):
     assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
 
 
+@pytest.mark.parametrize("text,want,never", [
+    # Alzheimer's disease by its onset, with the dementia its note asks for (behavior, agitation, none)
+    ("ASSESSMENT: Alzheimer dementia, late onset, with behavioral disturbance.\n", {"G30.1", "F02.818"}, {"G30.9", "F02.80"}),
+    ("ASSESSMENT: Alzheimer disease with dementia, agitation at night.\n", {"G30.9", "F02.811"}, {"F02.818", "F02.80"}),
+    ("ASSESSMENT: Alzheimer disease with dementia.\n", {"G30.9", "F02.80"}, {"F02.811", "F02.818"}),
+    ("ASSESSMENT: Alzheimer disease.\n", {"G30.9"}, {"F02.80"}),
+    # one interstitial lung disease; a pacemaker the patient has, not one planned
+    ("ASSESSMENT: Interstitial lung disease, idiopathic pulmonary fibrosis.\n", {"J84.112"}, {"J84.9", "J98.4"}),
+    ("ASSESSMENT: Sick sinus syndrome status post pacemaker.\n", {"I49.5", "Z95.0"}, {"Z95.1"}),
+    ("ASSESSMENT: Complete heart block, candidate for a permanent pacemaker.\n", {"I44.2"}, {"Z95.0"}),
+])
+def test_neuro_lung_and_device_wordings(coder, text, want, never):
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), (text, sorted(sug))
+
+
 def test_a_tabular_range_note_names_every_code_of_the_range():
     """'code (B95-B97), to identify infectious agent' named only B95 (the range's dash was read as a category's)."""
     assert coding_safety._refers(["code (B95-B97), to identify infectious agent."], "B96.20")
