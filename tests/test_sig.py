@@ -106,3 +106,19 @@ def test_detect_change(sentence, drug, kind):
 def test_negated_start_is_no_change():
     s = "We will not start metformin."
     assert detect_change(s, drug_start=s.index("metformin")) is None
+
+
+@pytest.mark.parametrize("text,duration", [
+    ("Cefpodoxime 200 mg twice daily for 3 more days.", "for 3 more days"),
+    ("Amoxicillin 500 mg three times daily for another 5 days.", "for another 5 days"),
+    ("Prednisone 40 mg daily for the next 4 days.", "for the next 4 days"),
+    ("Amoxicillin 500 mg three times daily for 10 days.", "for 10 days"),
+])
+def test_a_remaining_course_is_a_duration(text, duration):
+    """'for 3 more days' of a discharge antibiotic was dropped (the letter said only 'twice a day'); cefpodoxime was
+    not in the drug lexicon at all."""
+    from medassist.ingest import document_from_text
+    from medassist.tasks.extract import extract_facts
+
+    meds = extract_facts(document_from_text("MEDICATIONS: " + text + "\n")).medications
+    assert len(meds) == 1 and meds[0].duration == duration, [(m.name, m.duration) for m in meds]

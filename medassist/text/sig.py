@@ -133,8 +133,8 @@ _PRN_RE = re.compile(
     re.I,
 )
 _DURATION_RE = re.compile(
-    r"(?<![\w])(?:x|for|times|over the next|over)\s*(?P<num>\d+|one|two|three|four|five|six|seven|ten|fourteen|(?<=for )an?(?=\s+(?:day|week|month)\b))\s*"
-    r"(?P<unit>days?|d|weeks?|wks?|months?|mos?)(?![\w])",
+    r"(?<![\w])(?:x|for(?:\s+(?:another|the\s+next))?|times|over the next|over)\s*(?P<num>\d+|one|two|three|four|five|six|seven|ten|fourteen|(?<=for )an?(?=\s+(?:day|week|month)\b))\s*"
+    r"(?:(?:more|additional|further)\s+)?(?P<unit>days?|d|weeks?|wks?|months?|mos?)(?![\w])",
     re.I,
 )
 _TAPER_RE = re.compile(
