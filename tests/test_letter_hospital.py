@@ -211,3 +211,20 @@ def test_an_office_visits_instructions_do_not_make_it_a_hospital_stay():
     assert "hospital" not in text.lower() and "Take MiraLAX" in text, text
     stay = office.replace("\nINSTRUCTIONS\n", "\nDISCHARGE INSTRUCTIONS\n")
     assert "hospital medicine list has MiraLAX" in write_letter(document_from_text(stay)).text
+
+
+def test_the_letter_a_note_calls_for_is_discharge_instructions_for_a_hospital_stay():
+    """A discharge summary drafted as the default letter read 'Your visit today ... Thank you for coming to see us
+    today'. 'auto' (the CLI's default, the window's letter) gives discharge instructions for a note about a hospital
+    stay and the after-visit summary for an office visit."""
+    from medassist.ingest import document_from_text
+    from medassist.tasks.letter import letter_kind_for, write_letter
+
+    stay = document_from_text("DISCHARGE DIAGNOSES:\n1. Community-acquired pneumonia.\nHOSPITAL COURSE: He was treated "
+                              "with ceftriaxone.\nDISCHARGE MEDICATIONS: Cefpodoxime 200 mg twice daily for 3 more days.\n")
+    visit = document_from_text("CHIEF COMPLAINT: Cough.\nASSESSMENT: Acute bronchitis.\nPLAN: Rest and fluids.\n")
+    assert letter_kind_for(stay) == "discharge" and letter_kind_for(visit) == "patient"
+    letter = write_letter(stay, kind="auto")
+    assert letter.kind == "discharge" and "going home" in letter.to_dict()["text"].lower()
+    assert "3" in letter.to_dict()["text"] and "cefpodoxime" in letter.to_dict()["text"].lower()
+    assert write_letter(visit, kind="auto").kind == "patient"

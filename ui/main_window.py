@@ -178,7 +178,7 @@ def run_letter(doc, job):
     job.progress(-1, "Writing the patient letter…")
     from medassist.tasks.letter import write_letter
 
-    return write_letter(doc, settings=_settings())
+    return write_letter(doc, kind="auto", settings=_settings())  # discharge instructions for a hospital stay
 
 
 def run_report(study, job, history=None, findings=None):
@@ -631,7 +631,8 @@ class MainWindow(QMainWindow):
         ref = tab.refs[task]
         source = tab.source
         models = list(getattr(result, "models", None) or [])
-        params = {"length": "standard"} if task == "summarize" else ({"kind": "patient"} if task == "letter" else {})
+        params = ({"length": "standard"} if task == "summarize"
+                  else ({"kind": getattr(result, "kind", "patient")} if task == "letter" else {}))
 
         def fn(h):
             ref.run_id = h.record_run(task, source, result, params, models, elapsed_ms)

@@ -32,8 +32,9 @@ def register(subparsers) -> None:
         "every letter before it is sent.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="a note file, a folder of notes, or - for stdin")
-    p.add_argument("--kind", choices=("patient", "discharge", "gp"), default="patient",
-                   help="patient (after-visit summary), discharge (instructions) or gp (letter to the referring doctor)")
+    p.add_argument("--kind", choices=("auto", "patient", "discharge", "gp"), default="auto",
+                   help="patient (after-visit summary), discharge (instructions) or gp (letter to the referring doctor); "
+                   "auto (default): discharge instructions for a note about a hospital stay, else the after-visit summary")
     p.add_argument("--rewrite", action="store_true", default=None,
                    help="add a smoother model rewrite of the letter (an installed letter-llm / letter-seq2seq pack); "
                    "it is used only if it passes the same fact check, else the template letter stays "
@@ -99,6 +100,7 @@ def run(args) -> int:
     def one(item) -> TaskOutput:
         doc = read_document(item)
         letter = write_letter(doc, kind=args.kind, settings=settings)
+        kind = letter.kind  # (auto: the one the note called for)
         models: list[dict[str, Any]] = []
         if rewrite:
             from ..tasks.letter_rewrite import rewrite_letter, rewrite_unavailable
@@ -115,13 +117,13 @@ def run(args) -> int:
         result = letter.to_dict()
         if file_format:
             suffix = "." + args.format
-            out = target / _out_name(item.name, args.kind, suffix) if (n > 1 or target.is_dir()) else target
-            meta = {"author": settings.clinician_name, "subject": f"{args.kind} letter"}
+            out = target / _out_name(item.name, kind, suffix) if (n > 1 or target.is_dir()) else target
+            meta = {"author": settings.clinician_name, "subject": f"{kind} letter"}
             (export_docx if args.format == "docx" else export_pdf)(letter.title, letter.paragraphs(), out, meta=meta)
             result["output"] = str(out)
             print(f"{item.name}: wrote {out}")
         return TaskOutput(result=result, source=doc, models=models,
-                          params={"kind": args.kind, "format": args.format, "rewrite": bool(rewrite)})
+                          params={"kind": kind, "format": args.format, "rewrite": bool(rewrite)})
 
     rc = run_task(args, "letter", items, one, render_text)
     if no_pack and rc == 0:

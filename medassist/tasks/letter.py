@@ -514,8 +514,17 @@ def _render(title: str, greeting: str, subject: str | None, intro: list[LetterLi
     return "\n".join(out).rstrip() + "\n"
 
 
+def letter_kind_for(doc: Document) -> str:
+    """The letter a note calls for when none is asked: discharge instructions for a note about a hospital stay (a
+    discharge summary: "You are going home today"), else the after-visit summary ("Your visit today")."""
+    from medassist.tasks.letter_facts import is_inpatient_note, refine_sections
+
+    return "discharge" if is_inpatient_note(refine_sections(doc)) else "patient"
+
+
 def write_letter(doc: Document, kind: str = "patient", settings: Settings | None = None) -> Letter:
-    """Draft a letter of ``kind`` from ``doc`` (a clinician checks it before it is sent)."""
+    """Draft a letter of ``kind`` from ``doc`` (a clinician checks it before it is sent); ``kind="auto"``: the one
+    the note calls for (letter_kind_for)."""
     from medassist.tasks.letter_check import check_letter
     from medassist.tasks.letter_facts import extract_letter_facts, refine_sections
     from medassist.tasks.letter_readability import readability
@@ -525,6 +534,8 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
         raise TaskError("write_letter needs a Document")
     if not doc.text.strip():
         raise TaskError("the note is empty: nothing to write a letter from", path=doc.source)
+    if kind == "auto":
+        kind = letter_kind_for(doc)
     tpl = load_template(kind)
     settings = settings or Settings.load()
     doc = refine_sections(doc)  # headers the sectionizer missed ("COURSE IN THE HOSPITAL:")
