@@ -2769,9 +2769,11 @@ def test_a_more_specific_code_shows_its_own_words_as_evidence(coder):
      "fixation.\n", {"S92.352A"}, {"S92.352B"}),
     ("ASSESSMENT: Right ankle sprain, initial encounter.\n", {"S93.401A"}, {"S93.401D"}),
     ("ASSESSMENT: Left hip fracture after fall at home.\n", {"S72.002A", "W19.XXXA"}, set()),
-    # a bone's adjective is its noun: a femoral neck is the femur's, not the neck's (S12.9 is a cervical vertebra)
+    # a fracture as notes word it, the bone by its adjective: a femoral neck is the femur's, not the neck's (S12.9 is a
+    # cervical vertebra), a calcaneal fracture the calcaneus's
     ("ASSESSMENT: Right femoral neck fracture.\n", {"S72.001A"}, {"S12.9XXA"}),
     ("ASSESSMENT: Right tibial shaft fracture.\n", {"S82.201A"}, set()),
+    ("ASSESSMENT: Left calcaneal fracture.\n", {"S92.002A"}, set()),
     # osteoporosis with a current fracture is M80 by site and side, not M81 'without current pathological fracture'
     ("ASSESSMENT: Osteoporotic compression fracture of L1.\n", {"M80.08XA"}, {"M81.0"}),
     ("ASSESSMENT: Compression fracture of L1 vertebra due to osteoporosis.\n", {"M80.08XA"}, {"M81.0", "M48.50XA"}),
