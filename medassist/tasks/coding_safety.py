@@ -2335,12 +2335,7 @@ def _stated_gestation(doc, sents: _Sentences) -> tuple[dict, list]:
     weeks: list[int] = []
     for m in _GESTATION_WEEKS.finditer(text):
         a, b = sents.around(m.start(), m.end())
-        if _NEWBORN_WEEKS.search(text[a:b]):
-            continue
-        try:
-            if classify(doc, m.start(), m.end()).status != "affirmed":
-                continue
-        except Exception:  # pragma: no cover - context must not break coding
+        if _NEWBORN_WEEKS.search(text[a:b]) or _status_at(doc, m.start(), m.end(), classify) != "affirmed":
             continue
         n = int(m.group(1) or m.group(2))
         code = "Z3A.01" if n < 8 else "Z3A.49" if n > 42 else f"Z3A.{n:02d}"
@@ -2589,12 +2584,19 @@ def _seventh_for(chars: dict, episode: str, opened: str | None) -> str | None:
     return None
 
 
+def _status_at(doc, start: int, end: int, classify=None) -> str | None:
+    """The context status of the words at start:end (None when the context rules fail: coding goes on)."""
+    if classify is None:
+        from medassist.text.context import classify
+    try:
+        return classify(doc, start, end).status
+    except Exception:  # pragma: no cover - context must not break coding
+        return None
+
+
 def _cue_affirmed(doc, m, classify) -> bool:
     """The note says it (of the past too: "status post ORIF, healing well"), not that it is absent or possible."""
-    try:
-        return classify(doc, m.start(), m.end()).status in ("affirmed", "historical")
-    except Exception:  # pragma: no cover - context must not break coding
-        return False
+    return _status_at(doc, m.start(), m.end(), classify) in ("affirmed", "historical")
 
 
 def episode_of_care(codes: list, doc, sents: _Sentences) -> None:
@@ -2791,10 +2793,7 @@ def skin_carcinoma(codes: list, doc, sents: _Sentences) -> None:
         code = "C44.92" if m.group("scc") else "C44.91"
         if any(c.suggested and c.code.startswith("C44") for c in codes):
             return
-        try:
-            if classify(doc, m.start(), m.end()).status != "affirmed":
-                continue
-        except Exception:  # pragma: no cover - context must not break coding
+        if _status_at(doc, m.start(), m.end(), classify) != "affirmed":
             continue
         a, b = sents.around(m.start(), m.end())
         ev = [Span.of(text, m.start(), m.end())]
