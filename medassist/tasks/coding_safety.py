@@ -1595,7 +1595,7 @@ def refine(codes: list, doc) -> list:
     poisoning_intent(codes, doc, sents)
     adverse_effects(codes, doc, sents)
     poisonings(codes, doc, sents)
-    gestation_weeks(codes, doc, sents)
+    gestation = gestation_weeks(codes, doc, sents)
     skin_carcinoma(codes, doc, sents)
     # 1. a more specific code the evidence sentence (or the note) supports (in the rules' order: one rule's code may be
     #    another's starting point, E11.9 -> E11.319 -> E11.3293)
@@ -1789,7 +1789,7 @@ def refine(codes: list, doc) -> list:
     # 7. the episode of care of injury and fracture codes (7th character), the trimester of obstetric codes, once the
     #    codes are chosen
     episode_of_care(codes, doc, sents)
-    pregnancy_codes(codes, doc, sents)
+    pregnancy_codes(codes, doc, gestation)
     return codes
 
 
@@ -2205,10 +2205,10 @@ _OTHER_DELIVERY_AFTER = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:in|on)\s+(?:19|20
 _OBSTETRIC_HISTORY = re.compile(r"(?:obstetric(?:al)?|ob|gyn(?:ecologic)?|surgical)\s+history\s*:[^\n]*$", re.I)
 
 
-def _delivery_now(text: str) -> bool:
+def _delivery_now(text: str, words: re.Pattern = _DELIVERY) -> bool:
     """The note tells of a delivery or a puerperium now (a note of this delivery), not only of an earlier or a planned
-    one."""
-    for m in _DELIVERY.finditer(text):
+    one (``words``: the wording that counts; _DELIVERED for this encounter's delivery itself)."""
+    for m in words.finditer(text):
         line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
         if (_OTHER_DELIVERY_BEFORE.search(text[max(0, m.start() - 60):m.start()])
                 or _OTHER_DELIVERY_AFTER.match(text[m.end():m.end() + 40]) or _OBSTETRIC_HISTORY.search(line)):
@@ -2345,12 +2345,12 @@ def _stated_gestation(doc, sents: _Sentences) -> tuple[dict, list]:
     return stated, weeks
 
 
-def pregnancy_codes(codes: list, doc, sents: _Sentences) -> None:
+def pregnancy_codes(codes: list, doc, gestation: tuple[dict, list]) -> None:
     """Once the codes are chosen: an obstetric code a later rule made ('Anemia of pregnancy' O99.019 from D64.9) takes
     the trimester of the stated weeks too (_trimester), and a normal pregnancy's supervision (Z34) goes beside an
     obstetric complication (Z34 is for a pregnancy without one; guideline I.C.15.b.2: a high-risk or complicated
-    pregnancy's visit is coded by its complications)."""
-    stated, weeks = _stated_gestation(doc, sents)
+    pregnancy's visit is coded by its complications). ``gestation``: _stated_gestation's (stated, weeks)."""
+    stated, weeks = gestation
     if stated:
         _trimester(codes, doc.text, weeks, next(iter(stated.values())))
     complication = next((c for c in codes if c.suggested and c.status == "affirmed" and c.code[:1] == "O"
@@ -2362,7 +2362,7 @@ def pregnancy_codes(codes: list, doc, sents: _Sentences) -> None:
                               f"{complication.description}): Z34 is the supervision of a normal pregnancy")
 
 
-def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
+def gestation_weeks(codes: list, doc, sents: _Sentences) -> tuple[dict, list]:
     """Weeks of gestation (Z3A) are the weeks the note states for the current pregnancy: "at 39 weeks' gestation" is
     Z3A.39 (Z3A.01 under 8 weeks, Z3A.49 over 42), whichever Z3A code the learned tables ranked first. The stated
     week takes the best Z3A score (suggested when a Z3A or an obstetric O code is suggested: Z3A goes with the O code
@@ -2373,7 +2373,7 @@ def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
     text = doc.text
     stated, weeks = _stated_gestation(doc, sents)
     if not stated:
-        return
+        return stated, weeks
     _in_pregnancy(codes, text, next(iter(stated.values())))
     _trimester(codes, text, weeks, next(iter(stated.values())))
     family = [c for c in codes if c.code.startswith("Z3A")]
@@ -2407,6 +2407,7 @@ def gestation_weeks(codes: list, doc, sents: _Sentences) -> None:
             if c.suggested:
                 _unsuggest(c, f"replaced by {', '.join(stated)}: the note states other weeks of gestation")
             _rank_lower(c, "the note states other weeks of gestation")
+    return stated, weeks
 
 
 def _numbered_sibling(codes: list, c, doc, sents: _Sentences) -> None:
@@ -2543,8 +2544,7 @@ _EPISODE_CUES = (
     ("nonunion", re.compile(r"\bnon-?\s?unions?\b|\bnon-?united\b|\bununited\b", re.IGNORECASE)),
     ("malunion", re.compile(r"\bmal-?\s?unions?\b|\bmal-?united\b", re.IGNORECASE)),
     ("delayed", re.compile(r"\bdelayed\s+(?:healing|union)\b", re.IGNORECASE)),
-    ("routine", re.compile(r"\bsubsequent\s+(?:encounter|visit)\b|\bfollow[- ]?up\s+(?:visit\s+|appointment\s+|exam\s+)?"
-                           r"(?:of|for|on)\b|\broutine\s+healing\b|\bhealing\s+(?:well|nicely|as\s+expected|"
+    ("routine", re.compile(r"\bsubsequent\s+(?:encounter|visit)\b|\b" + _FOLLOW_UP_OF.pattern + r"|\broutine\s+healing\b|\bhealing\s+(?:well|nicely|as\s+expected|"
                            r"appropriately|normally)\b|\bcast\s+(?:change|removal|check)\b|\b(?:change|removal)\s+of\s+"
                            r"(?:the\s+|his\s+|her\s+)?cast\b|\baftercare\b", re.IGNORECASE)),
 )
@@ -2624,22 +2624,20 @@ def episode_of_care(codes: list, doc, sents: _Sentences) -> None:
         if not any("encounter" in m for m in chars.values()):
             continue  # (a fetus's 7th character, O31-O41)
         episode, cue, opened, initial = None, None, None, False
+        best = len(_EPISODE_CUES)  # the most specific cue found so far (its rank)
         for e in c.evidence:
             a, b = sents.around(e.start, e.end)
-            s = text[a:b]
-            for rank, (name, rx) in enumerate(_EPISODE_CUES):
-                if episode is not None and rank >= [n for n, _ in _EPISODE_CUES].index(episode):
-                    break
-                m = next((m for m in rx.finditer(s) if _cue_affirmed(doc, _Shift(m, a), classify)), None)
+            for rank, (name, rx) in enumerate(_EPISODE_CUES[:best]):
+                m = next((m for m in rx.finditer(text, a, b) if _cue_affirmed(doc, m, classify)), None)
                 if m is not None:
-                    episode, cue = name, m.group(0)
+                    episode, cue, best = name, m.group(0), rank
                     break
             if opened is None:
-                m = next((m for m in _OPEN_FRACTURE.finditer(s) if _cue_affirmed(doc, _Shift(m, a), classify)), None)
+                m = next((m for m in _OPEN_FRACTURE.finditer(text, a, b) if _cue_affirmed(doc, m, classify)), None)
                 if m is not None:
-                    opened = "III" if _OPEN_TYPE_III.search(s) else "I"
+                    opened = "III" if _OPEN_TYPE_III.search(text, a, b) else "I"
                     cue = cue or m.group(0)
-            initial = initial or _INITIAL_ENCOUNTER.search(s) is not None
+            initial = initial or _INITIAL_ENCOUNTER.search(text, a, b) is not None
         if episode is not None and initial:
             continue  # the note says both: the coder decides
         if c.code.startswith(("V", "W", "X", "Y")) and episode is None and not initial:
@@ -2662,20 +2660,6 @@ def episode_of_care(codes: list, doc, sents: _Sentences) -> None:
             ch = _seventh_for(chars, episode, None)
             if ch is not None and ch != "A":
                 _set_seventh(codes, c, ch, chars[ch], f"the injury it caused ({injuries[0].code})")
-
-
-class _Shift:
-    """A match moved from a sentence to the note."""
-    __slots__ = ("_m", "_a")
-
-    def __init__(self, m, a: int):
-        self._m, self._a = m, a
-
-    def start(self) -> int:
-        return self._m.start() + self._a
-
-    def end(self) -> int:
-        return self._m.end() + self._a
 
 
 def _set_seventh(codes: list, c, ch: str, meaning: str, why: str) -> None:
@@ -2746,8 +2730,8 @@ def osteoporotic_fracture(codes: list, doc, sents: _Sentences) -> None:
         if site in ("0", "8"):
             code = f"{head}XA"
         else:
-            side = _side_in(s)
-            code = f"{head}{ {'right': '1', 'left': '2'}.get(side, '9') }A"
+            sides = [sd for sd in ("right", "left") if _SIDE_WORDS[sd].search(s)]  # (both or none: unspecified)
+            code = f"{head}{ {'right': '1', 'left': '2'}.get(sides[0], '9') if len(sides) == 1 else '9' }A"
         if icd10.lookup(code) is None:
             continue
         ev = [Span.of(text, a, b)]
@@ -2760,12 +2744,6 @@ def osteoporotic_fracture(codes: list, doc, sents: _Sentences) -> None:
         _unsuggest(base, f"{code} is suggested: {why}")
         _promote(codes, code, base, base.score, ev, f"combination code: {why}")
         return
-
-
-def _side_in(s: str) -> str | None:
-    left = re.search(r"\bleft\b|\blt\b", s, re.IGNORECASE) is not None
-    right = re.search(r"\bright\b|\brt\b", s, re.IGNORECASE) is not None
-    return "left" if left and not right else "right" if right and not left else None
 
 
 # a skin cancer by its cell type and a site of the skin: "Squamous cell carcinoma of the left forearm" (the learned
