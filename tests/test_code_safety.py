@@ -3032,6 +3032,18 @@ def test_a_tabular_range_note_names_every_code_of_the_range():
     assert coding_safety._refers(["(I12.-, I13.-)"], "I13.0") and not coding_safety._refers(["(I12.-)"], "I13.0")
 
 
+def test_a_prenatal_visits_hypertension_is_the_pregnancys_not_childbirths(coder):
+    """A prenatal note that tells of a previous cesarean was read as a delivery note: its chronic hypertension was
+    O10.02 'complicating childbirth'. The pregnancy's code, by the stated trimester; a repeat cesarean done now is
+    still childbirth."""
+    prenatal = ("HPI: 29-year-old G2P1 at 32 weeks gestation.\nASSESSMENT:\n1. Chronic hypertension.\n2. Previous "
+                "cesarean delivery, planning repeat cesarean.\n")
+    assert_codes(coder, prenatal, {"O10.013", "O34.219", "Z3A.32"}, {"O10.02", "O10.019"})
+    delivery = ("HPI: 31-year-old at 39 weeks gestation presented for repeat cesarean section.\nPROCEDURE: Repeat "
+                "cesarean section.\nASSESSMENT: Chronic hypertension.\n")
+    assert_codes(coder, delivery, {"O10.02", "Z3A.39"}, {"O10.013"})
+
+
 def test_a_delivery_told_of_as_earlier_or_planned_is_no_delivery_now():
     assert not coding_safety._delivery_now("PAST OBSTETRIC HISTORY: Cesarean section in 2021 for breech.\n"
                                            "3. Previous cesarean delivery, planning repeat cesarean.\n")

@@ -2197,9 +2197,9 @@ _NEWBORN_WEEKS = re.compile(r"\b(?:born|newborn|neonat\w*|infant|baby|babies|ex-
 _DELIVERY = re.compile(r"\b(?:deliver(?:y|ed|ies)|labou?r\b|ca?esarean|c-section|childbirth|"
                        r"postpartum|post-partum|puerper\w*)", re.I)
 # a delivery the note tells of that is not this one: an earlier ("Cesarean section in 2021", "previous cesarean"), a
-# planned one ("planning repeat cesarean"), or one in the obstetric history
+# planned one ("planning repeat cesarean"; a repeat cesarean done now is this one), or one in the obstetric history
 _OTHER_DELIVERY_BEFORE = re.compile(r"(?:previous|prior|history\s+of|h/o|last|past|planned|planning|plans?\s+for|"
-                                    r"scheduled|repeat|future|discussed|counsel\w*|obstetric\s+history|trial\s+of)"
+                                    r"scheduled|future|discussed|counsel\w*|obstetric\s+history|trial\s+of)"
                                     r"\W+(?:\w+\W+){0,3}$", re.I)
 _OTHER_DELIVERY_AFTER = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:in|on)\s+(?:19|20)\d\d\b", re.I)
 _OBSTETRIC_HISTORY = re.compile(r"(?:obstetric(?:al)?|ob|gyn(?:ecologic)?|surgical)\s+history\s*:[^\n]*$", re.I)
@@ -2240,7 +2240,7 @@ def _in_pregnancy(codes: list, text: str, span: Span) -> None:
     for c in [c for c in codes if c.suggested and c.code in _IN_PREGNANCY and c.status == "affirmed"]:
         before = any(_PRE_EXISTING.search(text[max(0, e.start - 40):e.end]) for e in c.evidence)
         pregnancy, childbirth = _IN_PREGNANCY[c.code][0 if before else 1]
-        to = childbirth if _DELIVERED.search(text) else pregnancy
+        to = childbirth if _delivery_now(text, _DELIVERED) else pregnancy
         why = (f"a condition of a pregnant patient complicates the pregnancy unless the provider says otherwise "
                f"(guideline I.C.15.a.1; the note states '{span.text}')")
         _promote(codes, to, c, c.score, c.evidence, f"more specific than {c.code}: {why}")
