@@ -57,6 +57,7 @@ class Settings:
     theme: str = "light"
     coder_retrieval: bool = False  # `medassist code` adds embedding-retrieval candidates (slower; --retrieval)
     coding_encounter: str = "outpatient"  # outpatient | inpatient: uncertain diagnoses coded as established (--encounter)
+    coding_suggest: str = "coded"  # coded | mentioned: every condition mentioned, whatever its status (--suggest)
     letter_rewrite: bool = False  # `medassist letter` adds a model rewrite, used only if it passes the fact check (--rewrite)
     extra: dict = field(default_factory=dict)
 

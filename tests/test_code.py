@@ -80,6 +80,41 @@ def test_inpatient_encounter_suggests_uncertain_diagnoses_labelled_and_nothing_e
         code_document(doc, coder=coder, encounter="emergency")
 
 
+def test_mentioned_scope_suggests_every_condition_named_with_its_status_and_why(coder):
+    """--suggest mentioned (abstraction, CodiEsp's labelling): the negated, uncertain and integral mentions the coded
+    scope holds back are suggested, still labelled with their status and a warning saying why the coded scope does
+    not report them; the ranked list, scores and statuses are the same; the same words are never two codes of one
+    category; an unknown scope is refused."""
+    from medassist.errors import TaskError
+    from medassist.tasks.code import MENTIONED_NOTICE
+
+    doc = document_from_text("HPI: 58-year-old man with 2 days of productive cough and fever. He denies chest pain. "
+                             "No history of diabetes.\nASSESSMENT: Community-acquired pneumonia. Rule out pulmonary "
+                             "embolism.")
+    out = code_document(doc, coder=coder)
+    men = code_document(doc, coder=coder, scope="mentioned")
+    assert (out.scope, men.scope, men.to_dict()["scope"]) == ("coded", "mentioned", "mentioned")
+    assert men.notices[0] == MENTIONED_NOTICE and MENTIONED_NOTICE not in out.notices
+    assert [(c.code, c.score, c.status) for c in out.codes] == [(c.code, c.score, c.status) for c in men.codes]
+    o, m = {c.code: c for c in out.codes}, {c.code: c for c in men.codes}
+    for code, status in (("R07.9", "negated"), ("E11.9", "negated"), ("I26.99", "uncertain"), ("R50.9", "affirmed")):
+        assert not o[code].suggested and m[code].suggested and m[code].status == status, code
+        assert m[code].warnings[0].startswith("suggested as a mention (--suggest mentioned); the coded scope does "
+                                              "not report it: "), m[code].warnings
+        assert not any(w.startswith("not suggested: ") for w in m[code].warnings)
+    assert "the note's mention is negated" in m["R07.9"].warnings[0]
+    assert "integral to the suggested J18.9" in m["R50.9"].warnings[0]  # the reason the coded scope gave
+    assert o["J18.9"].suggested and m["J18.9"].suggested  # what the coded scope suggests stays suggested
+    # every code it adds scored at or above the threshold and has evidence; nothing below the threshold joins
+    added = [k for k in m if m[k].suggested and not o[k].suggested]
+    assert all(m[k].score >= men.threshold and m[k].evidence for k in added)
+    assert not any(m[k].suggested for k in m if m[k].score < men.threshold and not o[k].suggested)
+    cough = [c for c in men.codes if c.suggested and c.code.startswith("R05")]
+    assert len(cough) == 1, [(c.code, c.evidence) for c in cough]  # R05.1 and R05.9 name the same word
+    with pytest.raises(TaskError, match="unknown scope 'all'"):
+        code_document(doc, coder=coder, scope="all")
+
+
 def test_family_and_history_give_z_codes_not_condition_codes(coder):
     _, res = run(coder, "Family history of breast cancer.")
     by_code = {c.code: c for c in res.codes}
@@ -227,6 +262,39 @@ def test_cli_encounter_flag_and_setting(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         cli_main(["code", "x.txt", "--encounter", "emergency"])
     assert exc.value.code == 2 and "invalid choice: 'emergency'" in capsys.readouterr().err
+
+
+def test_cli_suggest_flag_and_setting(tmp_path, capsys):
+    """``--suggest mentioned`` (or the coding_suggest setting) suggests "denies chest pain" as a negated mention, in
+    one process and in a batch, and says so in the record and the text; the flag wins over the setting."""
+    from medassist.config import Settings
+
+    (tmp_path / "a.txt").write_text("Denies chest pain. Essential hypertension.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("No history of diabetes. Family history of breast cancer.\n", encoding="utf-8")
+
+    def records(*extra):
+        assert cli_main(["code", str(tmp_path), "--format", "jsonl", "--no-history", *extra]) == 0
+        return [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+
+    def suggested(recs):
+        return [{(c["code"], c["status"]) for c in r["codes"] if c["suggested"]} for r in recs]
+
+    coded = records()
+    assert ("R07.9", "negated") not in suggested(coded)[0] and ("I10", "affirmed") in suggested(coded)[0]
+    assert all("suggest" not in r for r in coded)
+    men = records("--suggest", "mentioned")
+    assert ("R07.9", "negated") in suggested(men)[0] and ("I10", "affirmed") in suggested(men)[0]
+    assert any(st == "negated" and code.startswith("E11") for code, st in suggested(men)[1])
+    assert all(r["suggest"] == "mentioned" and "--suggest mentioned" in r["notices"][0] for r in men)
+    assert suggested(records("--suggest", "mentioned", "--jobs", "2")) == suggested(men)
+    s = Settings.load()
+    s.coding_suggest = "mentioned"
+    s.save()
+    assert suggested(records()) == suggested(men)
+    assert suggested(records("--suggest", "coded")) == suggested(coded)
+    assert cli_main(["code", str(tmp_path / "a.txt"), "--no-history"]) == 0
+    text = capsys.readouterr().out
+    assert "Suggested ICD-10-CM codes for every condition mentioned" in text and "negated" in text
 
 
 def test_hospital_stay_note_coded_as_outpatient_gets_a_notice(coder, tmp_path, capsys):

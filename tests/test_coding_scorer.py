@@ -167,6 +167,29 @@ def _recipe():
     return load_script("models/coder/train.py", "coder_train_recipe")
 
 
+def test_the_learning_curve_folds_partition_the_notes_and_samples_nest_in_order():
+    """train.py --hold-out K/N (bench/codiesp_curve.py): the N folds of a set of notes are disjoint, cover it, differ
+    in size by at most one and do not depend on the order the notes come in; --train-notes takes a seeded sample in
+    the notes' own order; a bad fold is refused."""
+    import pytest
+
+    recipe = _recipe()
+    ids = [f"S{k:04d}-{k % 7}" for k in range(751)]
+    folds = [recipe.hold_out(ids, f"{k}/6") for k in range(6)]
+    assert sorted(i for f in folds for i in f) == sorted(ids)
+    assert max(map(len, folds)) - min(map(len, folds)) <= 1
+    assert recipe.hold_out(list(reversed(ids)), "2/6") == folds[2]
+    assert folds[0] != folds[1] and folds[0] != sorted(ids)[:126]  # seeded, not the first notes
+    rest = [i for i in ids if i not in set(folds[0])]
+    sample = recipe.sample_notes(rest, 300)
+    assert len(sample) == 300 and set(sample) <= set(rest) and sample == [i for i in rest if i in set(sample)]
+    assert recipe.sample_notes(rest, 300) == sample and recipe.sample_notes(rest, None) == rest
+    assert recipe.sample_notes(rest, 10_000) == rest
+    for bad in ("6/6", "1", "a/b", "0/1"):
+        with pytest.raises(SystemExit):
+            recipe.hold_out(ids, bad)
+
+
 def test_the_recipes_tree_exports_score_like_the_fitted_models():
     """train.py writes sklearn's trees (the shipped scorer) or LightGBM's (--trees lightgbm) as TreeScorer arrays:
     the numpy walk must give the fitted model's own probabilities (leaf values, learning rate, initial log-odds)."""

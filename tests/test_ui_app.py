@@ -357,10 +357,13 @@ def test_settings_dialog_providers_packs_and_persistence(qtbot, tmp_path):
     d.provider.setCurrentText("CPUExecutionProvider")
     assert d.encounter.currentData() == "outpatient"  # the default
     d.encounter.setCurrentIndex(d.encounter.findData("inpatient"))
+    assert d.suggest.currentData() == "coded"  # the default
+    d.suggest.setCurrentIndex(d.suggest.findData("mentioned"))
     d.save()
     s = Settings.load()
-    assert (s.clinician_name, s.clinic_name, s.lock_timeout_min, s.theme, s.execution_provider, s.coding_encounter) == (
-        "Dr. Test Person", "Sample Clinic", 7, "dark", "CPUExecutionProvider", "inpatient")
+    assert (s.clinician_name, s.clinic_name, s.lock_timeout_min, s.theme, s.execution_provider, s.coding_encounter,
+            s.coding_suggest) == ("Dr. Test Person", "Sample Clinic", 7, "dark", "CPUExecutionProvider", "inpatient",
+                                  "mentioned")
     from medassist.ingest import document_from_text
     from ui.main_window import run_code
 
@@ -368,8 +371,9 @@ def test_settings_dialog_providers_packs_and_persistence(qtbot, tmp_path):
         def progress(self, *a):
             pass
 
-    res = run_code(document_from_text("Rule out pneumonia."), _Job())
+    res = run_code(document_from_text("Rule out pneumonia. Denies chest pain."), _Job())
     assert res.encounter == "inpatient" and any(c.suggested and c.status == "uncertain" for c in res.codes)
+    assert res.scope == "mentioned" and any(c.suggested and c.status == "negated" for c in res.codes)
     assert w.lock_timeout_ms == 7 * 60000 and w.theme_action.isChecked()
     from PySide6.QtWidgets import QApplication
 

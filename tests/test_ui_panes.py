@@ -328,6 +328,9 @@ def test_code_detail_shows_every_evidence_span_context_and_coding_notes(qtbot, d
     assert "sections of a hospital stay" in pane.checks.text()  # the discharge summary, coded as outpatient
     pane.set_result({**result.to_dict(), "encounter": "inpatient"})
     assert "inpatient rules: uncertain diagnoses coded as established" in pane.provenance.text()
+    assert "every condition mentioned" not in pane.provenance.text()
+    pane.set_result({**result.to_dict(), "scope": "mentioned"})
+    assert "every condition mentioned suggested, whatever its status" in pane.provenance.text()
 
 
 # ------------------------------------------------------------------------------------------ theme

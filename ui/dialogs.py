@@ -220,6 +220,16 @@ class SettingsDialog(QDialog):
                                   "visit (IV.H). Such codes keep the status 'uncertain' and a warning.")
         self.encounter.setCurrentIndex(max(0, self.encounter.findData(self.settings.coding_encounter)))
         form.addRow("Coding encounter:", self.encounter)
+        self.suggest = QComboBox(general)
+        self.suggest.setAccessibleName("Suggested codes")
+        self.suggest.addItem("Codes to report — what the guidelines code for the encounter", "coded")
+        self.suggest.addItem("Every condition mentioned — abstraction, whatever its status", "mentioned")
+        self.suggest.setToolTip("Codes to report (default): only what is affirmed, current and the patient's, as the "
+                                "ICD-10-CM guidelines ask. Every condition mentioned: for abstraction and registries, "
+                                "also negated, past and relatives' conditions and integral symptoms, each with its "
+                                "status and a warning saying why it would not be reported.")
+        self.suggest.setCurrentIndex(max(0, self.suggest.findData(self.settings.coding_suggest)))
+        form.addRow("Suggested codes:", self.suggest)
         self.provider = QComboBox(general)
         self.provider.setAccessibleName("Execution provider")
         self.provider.addItem("auto")
@@ -334,6 +344,7 @@ class SettingsDialog(QDialog):
         s.lock_timeout_min = int(self.lock_timeout.value())
         s.theme = self.theme.currentText()
         s.coding_encounter = self.encounter.currentData() or "outpatient"
+        s.coding_suggest = self.suggest.currentData() or "coded"
         if self.providers_loaded:
             s.execution_provider = self.provider.currentText()
         s.save()

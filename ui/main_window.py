@@ -161,10 +161,12 @@ def _settings():
 
 def run_code(doc, job):
     job.progress(-1, "Suggesting ICD-10-CM codes…")
-    from medassist.tasks.code import ENCOUNTERS, code_document
+    from medassist.tasks.code import ENCOUNTERS, SCOPES, code_document
 
-    encounter = _settings().coding_encounter  # read in the worker thread, at each run: a change applies at once
-    return code_document(doc, encounter=encounter if encounter in ENCOUNTERS else "outpatient")
+    settings = _settings()  # read in the worker thread, at each run: a change applies at once
+    encounter, scope = settings.coding_encounter, settings.coding_suggest
+    return code_document(doc, encounter=encounter if encounter in ENCOUNTERS else "outpatient",
+                         scope=scope if scope in SCOPES else "coded")
 
 
 def run_summary(doc, job):

@@ -752,6 +752,8 @@ class CodesPane(TaskPane):
             bits.append("inpatient rules: uncertain diagnoses coded as established")
         elif d.get("encounter"):
             bits.append("outpatient rules: uncertain diagnoses not coded")
+        if d.get("scope") == "mentioned":  # Settings › Suggested codes
+            bits.append("every condition mentioned suggested, whatever its status (abstraction)")
         models = ", ".join(f"{m.get('name')} {m.get('version', '')}".strip() for m in d.get("models") or [])
         bits.append(f"model: {models}" if models else "no model recorded")
         self.provenance.setText(" · ".join(bits))

@@ -1,5 +1,5 @@
 """``medassist code PATH... [--format text|json|jsonl|csv] [-o OUT] [--limit N] [--retrieval] [--jobs N]
-[--encounter outpatient|inpatient]``.
+[--encounter outpatient|inpatient] [--suggest coded|mentioned]``.
 
 ICD-10-CM codes for each note, with the evidence for each code, its context status and validation
 warnings. Suggested codes are drafts for a coder to accept or reject.
@@ -11,6 +11,11 @@ in the same order. Each worker installs the network guard first.
 ``--encounter inpatient`` codes an uncertain diagnosis ("probable pneumonia") as if established, as the ICD-10-CM
 guidelines ask for inpatient admissions (II.H); the default, outpatient, does not (IV.H). The status stays
 "uncertain" and the code carries a warning.
+
+``--suggest mentioned`` is for abstraction: every condition the note mentions above the threshold is suggested,
+whatever its status (negated, past, a relative's) and whatever rule would hold it back from the codes to report
+(a symptom integral to a diagnosis); each keeps its status and a warning says why. The default, ``coded``, suggests
+the codes to report for the encounter.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from ..errors import MedAssistError, TaskError
 
 FORMATS = ("text", "json", "jsonl", "csv")
 ENCOUNTERS = ("outpatient", "inpatient")  # medassist.tasks.code.ENCOUNTERS (not imported: the coder loads lazily)
+SCOPES = ("coded", "mentioned")  # medassist.tasks.code.SCOPES
 CSV_FIELDS = ["file", "code", "description", "score", "suggested", "status", "billable", "evidence_text", "warnings"]
 
 
@@ -34,7 +40,8 @@ def register(subparsers) -> None:
         description="Suggest ICD-10-CM (April 2026) codes for each note, each with the text that supports it, "
         "its context (affirmed, negated, uncertain, historical, family, hypothetical), billable flag and "
         "validation warnings. Only affirmed codes above the operating threshold are suggested (inpatient "
-        "encounters: uncertain ones too); the other candidates are listed below them.",
+        "encounters: uncertain ones too; --suggest mentioned: every condition mentioned, whatever its status); the "
+        "other candidates are listed below them.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="a note file, a folder of notes, or - for stdin")
     p.add_argument("--limit", type=int, default=25, metavar="N",
@@ -49,6 +56,10 @@ def register(subparsers) -> None:
                    help="coding rules for uncertain diagnoses ('probable', 'suspected', 'rule out'): outpatient does "
                    "not code them, inpatient codes them as if established, with a warning (ICD-10-CM guidelines "
                    "IV.H / II.H; default: the coding_encounter setting, outpatient)")
+    p.add_argument("--suggest", choices=SCOPES, default=None,
+                   help="coded: the codes to report for the encounter; mentioned: every condition the note mentions "
+                   "above the threshold, whatever its status (negated, past, a relative's) or the rule that would "
+                   "leave it out, for abstraction (default: the coding_suggest setting, coded)")
     add_common_options(p, FORMATS)
     p.set_defaults(func=run)
 
@@ -71,6 +82,8 @@ def _record(result_dict: dict[str, Any]) -> dict[str, Any]:
     rec = {"codes": [{k: c[k] for k in (keep_retrieval if c.get("source") == "retrieval" else keep)}
                      for c in result_dict["codes"]],
            "threshold": result_dict["threshold"]}
+    if result_dict.get("scope", "coded") != "coded":
+        rec["suggest"] = result_dict["scope"]
     if result_dict.get("notices"):
         rec["notices"] = list(result_dict["notices"])
     return rec
@@ -80,8 +93,8 @@ def run(args) -> int:
     from ..tasks.code import get_coder
 
     items = expand_inputs(args.paths)
-    retrieval, encounter = args.retrieval, args.encounter
-    if retrieval is None or encounter is None:
+    retrieval, encounter, scope = args.retrieval, args.encounter, args.suggest
+    if retrieval is None or encounter is None or scope is None:
         from ..config import Settings
 
         settings = Settings.load()
@@ -89,7 +102,9 @@ def run(args) -> int:
             retrieval = bool(getattr(settings, "coder_retrieval", False))
         if encounter is None:
             encounter = settings.coding_encounter if settings.coding_encounter in ENCOUNTERS else "outpatient"
-    opts = (retrieval, encounter)
+        if scope is None:
+            scope = settings.coding_suggest if settings.coding_suggest in SCOPES else "coded"
+    opts = (retrieval, encounter, scope)
     coder = None
     rows: list[dict[str, Any]] = []
     batch: Batch | None = None  # started at the first note: after run_task has opened the history
@@ -108,7 +123,7 @@ def run(args) -> int:
         if args.format == "csv":
             rows.append({"file": item.name, **rec})
         return TaskOutput(result=rec, source=doc, models=models,
-                          params={"threshold": rec["threshold"], "encounter": encounter})
+                          params={"threshold": rec["threshold"], "encounter": encounter, "suggest": scope})
 
     def guarded(item):
         try:
@@ -128,12 +143,12 @@ def run(args) -> int:
     return rc
 
 
-def _code(doc, coder, opts: tuple[bool, str]) -> tuple[dict[str, Any], list[dict]]:
-    """One note's record (the jsonl fields) and the models that made it; ``opts``: (retrieval, encounter)."""
+def _code(doc, coder, opts: tuple) -> tuple[dict[str, Any], list[dict]]:
+    """One note's record (the jsonl fields) and the models that made it; ``opts``: (retrieval, encounter[, scope])."""
     from ..tasks.code import code_document
 
-    retrieval, encounter = opts
-    result = code_document(doc, coder=coder, retrieval=retrieval, encounter=encounter)
+    retrieval, encounter, scope = (tuple(opts) + ("coded",))[:3]
+    result = code_document(doc, coder=coder, retrieval=retrieval, encounter=encounter, scope=scope)
     rec = _record(result.to_dict())
     rec["elapsed_ms"] = getattr(result, "elapsed_ms", None)
     return rec, result.models
@@ -154,7 +169,7 @@ def _worker_start(pack: str | None = None) -> None:
         code_task.use_coder(code_task.Coder(pack=ModelPack.load(pack)))
 
 
-def _worker_code(doc, opts: tuple[bool, str]):
+def _worker_code(doc, opts: tuple):
     from ..tasks.code import get_coder
 
     return _code(doc, get_coder(), opts)
@@ -177,7 +192,7 @@ class Batch:
     """The notes of one ``--jobs N`` run: read here in order (a bad file fails as it would with one process),
     coded by a pool of N processes as soon as they are read; ``result(item)`` waits for that note's record."""
 
-    def __init__(self, items, jobs: int, opts: tuple[bool, str] = (False, "outpatient"), pack: str | None = None):
+    def __init__(self, items, jobs: int, opts: tuple = (False, "outpatient", "coded"), pack: str | None = None):
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
@@ -260,7 +275,8 @@ def render_text(rec: dict[str, Any], limit: int = 25) -> str:
     rest = [c for c in codes if not c["suggested"] and c.get("source") != "retrieval"]
     similar = [c for c in codes if c.get("source") == "retrieval"]
     lines = [f"Note: {n}" for n in rec.get("notices") or []]
-    lines.append(f"Suggested ICD-10-CM codes ({len(sug)}) — drafts for a coder to check:")
+    every = " for every condition mentioned, whatever its status," if rec.get("suggest") == "mentioned" else ""
+    lines.append(f"Suggested ICD-10-CM codes{every} ({len(sug)}) — drafts for a coder to check:")
     if not sug:
         lines.append("  (none above the threshold)")
     for c in sug:

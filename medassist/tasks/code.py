@@ -27,6 +27,13 @@ outpatient rule of the ICD-10-CM Official Guidelines (Section IV.H: a diagnosis 
 follows Section II.H / III.C: such an uncertain diagnosis, still uncertain at discharge, is coded as if it
 existed, so uncertain codes above the threshold are suggested too; their status stays "uncertain" and a warning
 says so, for the coder to confirm it was not ruled out later in the stay.
+
+Scope (``scope=``, CLI ``--suggest``, setting ``coding_suggest``): "coded" (default) suggests what the guidelines
+report for the encounter, as above. "mentioned" is for abstraction (registries, research, a data set labelled
+mention by mention, as CodiEsp's coders labelled theirs: "No fever" is R50.9 there): every code scored above the
+threshold with evidence in the note is suggested whatever its status, also the ones the guidelines leave out (a
+symptom integral to a diagnosis, an unspecified code beside its specific one); the list, its order and every
+score are the same, each such code keeps its status, and its warning says why the "coded" scope holds it back.
 """
 from __future__ import annotations
 
@@ -43,6 +50,12 @@ from medassist.errors import ModelPackError, TaskError
 
 PACK_NAME = "coder-codiesp"
 ENCOUNTERS = ("outpatient", "inpatient")
+#: what is suggested: "coded", the codes the guidelines would report for the encounter (the default), or
+#: "mentioned", every condition the note names above the threshold, whatever its status (abstraction; CodiEsp's labels)
+SCOPES = ("coded", "mentioned")
+MENTIONED_NOTICE = ("every condition the note mentions is suggested when it scores above the threshold, whatever its "
+                    "status (--suggest mentioned: abstraction, not the codes to report for this encounter); a code's "
+                    "status and warnings say why the guidelines would not report it")
 INPATIENT_UNCERTAIN = ("suggested as established (inpatient encounter): an uncertain diagnosis documented at "
                        "discharge is coded as if it existed (ICD-10-CM guidelines II.H, III.C); confirm it was "
                        "not ruled out")
@@ -85,6 +98,7 @@ class CodingResult:
     code_set: str = "ICD-10-CM April 2026"
     encounter: str = "outpatient"
     notices: list[str] = field(default_factory=list)  # said once per note, above the codes (e.g. encounter_notice)
+    scope: str = "coded"
 
     @property
     def suggested(self) -> list[CodeSuggestion]:
@@ -93,7 +107,7 @@ class CodingResult:
     def to_dict(self) -> dict[str, Any]:
         return {"codes": [c.to_dict() for c in self.codes], "threshold": round(float(self.threshold), 4),
                 "code_set": self.code_set, "models": list(self.models), "encounter": self.encounter,
-                "notices": list(self.notices)}
+                "scope": self.scope, "notices": list(self.notices)}
 
 
 class Coder:
@@ -151,7 +165,7 @@ class Coder:
     def models(self) -> list[dict]:
         return [self.pack.info()]
 
-    def code(self, doc, retrieval: bool = False, encounter: str = "outpatient") -> CodingResult:
+    def code(self, doc, retrieval: bool = False, encounter: str = "outpatient", scope: str = "coded") -> CodingResult:
         import numpy as np
 
         from .coding_model import FEATURES, extract
@@ -160,10 +174,12 @@ class Coder:
             raise TaskError("code_document needs a Document with text")
         if encounter not in ENCOUNTERS:
             raise TaskError(f"unknown encounter {encounter!r}: choose {' or '.join(ENCOUNTERS)}")
+        if scope not in SCOPES:
+            raise TaskError(f"unknown scope {scope!r}: choose {' or '.join(SCOPES)}")
         established = ("affirmed", "uncertain") if encounter == "inpatient" else ("affirmed",)
         cands = extract(doc, self.knowledge, self.lexicon, self.classify, self.max_candidates)
         if not cands:
-            return self._with_retrieval([], doc, retrieval, encounter)
+            return self._with_retrieval([], doc, retrieval, encounter, scope)
         names = self.scorer.features or FEATURES  # the scorer's own feature order
         X = np.array([[c.feats.get(f, 0.0) for f in names] for c in cands], dtype=np.float64)
         scores = self.scorer.score(X)
@@ -224,10 +240,13 @@ class Coder:
                 c.warnings.append(INPATIENT_UNCERTAIN)
         if encounter == "inpatient":
             resolved_during_stay(out, doc, self.threshold)
+        if scope == "mentioned":
+            suggest_mentions(out, self.threshold)
         validate(out)
-        return self._with_retrieval(out, doc, retrieval, encounter)
+        return self._with_retrieval(out, doc, retrieval, encounter, scope)
 
-    def _with_retrieval(self, out: list[CodeSuggestion], doc, retrieval: bool, encounter: str = "outpatient") -> CodingResult:
+    def _with_retrieval(self, out: list[CodeSuggestion], doc, retrieval: bool, encounter: str = "outpatient",
+                        scope: str = "coded") -> CodingResult:
         """Opt-in (medassist.tasks.coding_retrieval): embedding-retrieval candidates appended below every
         scored candidate, never suggested. ``self.retriever`` may hold a Retriever; else the installed index."""
         models = self.models()
@@ -237,8 +256,30 @@ class Coder:
             retriever = getattr(self, "retriever", None) or get_retriever()
             add_retrieval(out, doc, retriever)
             models = models + retriever.models()
-        notice = encounter_notice(doc, encounter)
-        return CodingResult(out, self.threshold, models, encounter=encounter, notices=[notice] if notice else [])
+        notices = [n for n in (encounter_notice(doc, encounter),) if n]
+        if scope == "mentioned":
+            notices.insert(0, MENTIONED_NOTICE)
+        return CodingResult(out, self.threshold, models, encounter=encounter, notices=notices, scope=scope)
+
+
+def suggest_mentions(codes: list[CodeSuggestion], threshold: float) -> None:
+    """The "mentioned" scope (in place): every code at or above the threshold with evidence in the note is suggested,
+    whatever its status or the rule that held it back; its status stays, and its warnings say that it is a mention
+    and why the "coded" scope does not report it. Alternatives (another code for a listed code's words) stay listed."""
+    spans = lambda c: {(e.start, e.end) for e in c.evidence}  # noqa: E731
+    said = [c for c in codes if c.suggested]
+    for c in codes:
+        if c.suggested or c.score < threshold or not c.evidence or "alternative" in c.sources:
+            continue
+        if any(o.code[:3] == c.code[:3] and spans(c) <= spans(o) for o in said):
+            continue  # the same words as a suggested code of its category (R05.9 beside R05.1 for "cough"): one mention
+        c.suggested = True
+        said.append(c)
+        why = [w[len("not suggested: "):] for w in c.warnings if w.startswith("not suggested: ")]
+        c.warnings = [w for w in c.warnings if not w.startswith("not suggested: ")]
+        held = ([f"the note's mention is {c.status}"] if c.status != "affirmed" else []) + why
+        c.warnings.insert(0, "suggested as a mention (--suggest mentioned)" + (
+            f"; the coded scope does not report it: {'; '.join(held)}" if held else ""))
 
 
 #: Prior weight of an alternative: its score is the listed code's times chosen / (listed + ALTERNATIVE_PRIOR), so
@@ -637,11 +678,12 @@ def use_coder(coder: Coder) -> None:
 
 
 def code_document(doc, *, coder: Coder | None = None, retrieval: bool = False,
-                  encounter: str = "outpatient") -> CodingResult:
+                  encounter: str = "outpatient", scope: str = "coded") -> CodingResult:
     """Suggest ICD-10-CM codes for a Document (see the module docstring); ``encounter``: "outpatient" (default)
-    or "inpatient" (uncertain diagnoses coded as established)."""
+    or "inpatient" (uncertain diagnoses coded as established); ``scope``: "coded" (default) or "mentioned" (every
+    condition the note mentions above the threshold, whatever its status)."""
     t0 = time.perf_counter()
     coder = coder or get_coder()
-    result = coder.code(doc, retrieval=retrieval, encounter=encounter)
+    result = coder.code(doc, retrieval=retrieval, encounter=encounter, scope=scope)
     result.elapsed_ms = round((time.perf_counter() - t0) * 1000.0, 1)  # type: ignore[attr-defined]
     return result

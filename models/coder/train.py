@@ -400,6 +400,12 @@ def main(argv=None) -> int:
     ap.add_argument("--version", default=None, help="the pack's version (default 1.2.0)")
     ap.add_argument("--threshold", type=float, default=None, help="operating threshold (default: tuned on dev)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--train-notes", type=int, default=None,
+                    help="learn from a seeded sample of N of the notes it would learn from (a learning curve: "
+                         "bench/codiesp_curve.py)")
+    ap.add_argument("--hold-out", default=None, metavar="K/N",
+                    help="with --final: leave fold K of N of the train+dev notes out (a seeded split; the manifest "
+                         "lists them, data.held_out), for bench/codiesp_curve.py to code them")
     ap.add_argument("--trees", choices=sorted(TREES), default="sklearn",
                     help="the scorer's trees (the shipped pack: sklearn; lightgbm, rank: measured, not shipped, see fit_lightgbm, "
                          "fit_lightgbm_rank)")
@@ -407,6 +413,8 @@ def main(argv=None) -> int:
                     help="with --final: a JSON file of the train-only model's dev numbers to put in the manifest "
                          "(models/coder/dev_metrics.json, measured by bench/codiesp.py with the current rules)")
     args = ap.parse_args(argv)
+    if args.hold_out and not args.final:
+        ap.error("--hold-out K/N splits the train+dev notes: it needs --final")
     t0 = time.time()
     classify = get_classify()
     lex = lexicon()
@@ -415,6 +423,11 @@ def main(argv=None) -> int:
     print(f"loaded in {time.time()-t0:.1f}s", flush=True)
     parts = [tr] + ([dv] if args.final else [])
     all_ids = [i for p in parts for i in p[0]]
+    held_out = hold_out(all_ids, args.hold_out) if args.hold_out else []
+    if held_out or args.train_notes:
+        all_ids = sample_notes([i for i in all_ids if i not in set(held_out)], args.train_notes)
+        print(f"learning from {len(all_ids)} notes" + (f", {len(held_out)} held out ({args.hold_out})" if held_out else ""),
+              flush=True)
     docs = {i: d for p in parts for i, d in p[1].items()}
     labels = {i: v for p in parts for i, v in p[3].items()}
     examples = {i: v for p in parts for i, v in p[4].items()}
@@ -489,7 +502,7 @@ def main(argv=None) -> int:
         m = mean_average_precision(rankings, dv_gold)
         metrics = {"dev_map": round(m, 4), "dev_micro_f1": round(best[0], 4), "dev_precision": round(best[2][0], 4),
                    "dev_recall": round(best[2][1], 4), "threshold": round(best[1], 2),
-                   "model": "train-only (500 notes)", "split": "CodiEsp dev (250 notes), English"}
+                   "model": f"train-only ({len(all_ids)} notes)", "split": "CodiEsp dev (250 notes), English"}
         print(json.dumps(metrics), flush=True)
         threshold = args.threshold if args.threshold is not None else best[1]
     else:
@@ -503,8 +516,10 @@ def main(argv=None) -> int:
                       + [f"--max-candidates {args.max_candidates}", f"--threshold {threshold:g}"])
     if ranker_json is not None:
         recipe += " --ranker"
+    recipe += (f" --hold-out {args.hold_out}" if args.hold_out else "") + (
+        f" --train-notes {args.train_notes}" if args.train_notes else "")
     write_pack(args.out, knowledge, scorer_json, threshold, metrics, args.final, all_ids, alternatives,
-               version=args.version, recipe=recipe, ranker=ranker_json)
+               version=args.version, recipe=recipe, ranker=ranker_json, held_out=held_out)
     print(f"pack written to {args.out} in {time.time()-t0:.1f}s")
     return 0
 
@@ -537,8 +552,28 @@ def write_pack_file(out: Path, name: str, obj: dict, how: str, version: str | No
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
 
 
+def hold_out(ids: list[str], spec: str) -> list[str]:
+    """Fold K of N ("K/N", K from 0) of ``ids``: a permutation of the sorted ids seeded with 7, every N-th."""
+    try:
+        k, n = (int(x) for x in spec.split("/"))
+    except ValueError:
+        raise SystemExit(f"--hold-out {spec!r}: expected K/N, e.g. 0/6") from None
+    if not 0 <= k < n or n < 2:
+        raise SystemExit(f"--hold-out {spec!r}: K must be 0..N-1 and N at least 2")
+    order = sorted(ids)
+    return sorted(order[j] for j in np.random.default_rng(7).permutation(len(order))[k::n])
+
+
+def sample_notes(ids: list[str], n: int | None) -> list[str]:
+    """A seeded sample (seed 7) of ``n`` of ``ids`` in their order; all of them when ``n`` is None or not less."""
+    if not n or n >= len(ids):
+        return list(ids)
+    keep = {sorted(ids)[j] for j in np.random.default_rng(7).permutation(len(ids))[:n]}
+    return [i for i in ids if i in keep]
+
+
 def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids, alternatives=None, version=None,
-               recipe=None, ranker=None):
+               recipe=None, ranker=None, held_out=()):
     out.mkdir(parents=True, exist_ok=True)
     files = {}
     for old in out.glob("*.json.gz"):
@@ -573,6 +608,8 @@ def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids
         "data": {"codiesp_labels_sha256": data_hash.hexdigest(), "notes": len(ids),
                  "splits": ["train", "dev"] if final else ["train"]},
     }
+    if held_out:  # notes of those splits it did not learn from (bench/codiesp_curve.py codes them)
+        manifest["data"]["held_out"] = sorted(held_out)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
 
 
