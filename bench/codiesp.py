@@ -219,8 +219,9 @@ def main(argv=None) -> int:
     print(f"  {other} encounter (--encounter {other}; uncertain diagnoses "
           f"{'coded as established' if other == 'inpatient' else 'not coded'}): micro P {op:.4f} R {or_:.4f} F1 {of:.4f} "
           f"(x{of / f if f else float('inf'):.3f} F1; the ranked list, hence MAP, is the same)")
-    print(f"  --suggest {oscope} ({'every condition mentioned above the threshold, whatever its status: CodiEsp labels '
-          'mentions' if oscope == 'mentioned' else 'the codes to report'}): micro P {sp:.4f} R {sr:.4f} F1 {sf:.4f} "
+    what = ("every condition mentioned above the threshold, whatever its status, as CodiEsp labels mentions"
+            if oscope == "mentioned" else "the codes to report")
+    print(f"  --suggest {oscope} ({what}): micro P {sp:.4f} R {sr:.4f} F1 {sf:.4f} "
           f"(x{sf / f if f else float('inf'):.3f} F1; the same ranked list)")
     if par_s is not None:
         print(f"  batch over {ready} worker processes (medassist code --jobs {args.jobs}), models loaded: "

@@ -524,3 +524,21 @@ def test_the_recipe_adds_one_file_to_a_pack_and_says_how(tmp_path):
     assert "--seed 14" in said and "--seed 13" not in said and "alternatives.json: train.py --final" in said
     with pytest.raises(SystemExit, match="no pack"):
         recipe.write_pack_file(tmp_path / "none", "ranker.json", {}, "x")
+
+
+def test_the_codiesp_benches_align_header_labels_and_fit_the_curve():
+    """bench/codiesp.py: a gold label the April-2026 set made a header (R05 'cough') is matched by a suggested child
+    (R05.1) once, other codes kept in order; bench/codiesp_curve.py fits MAP against log2(notes) by least squares."""
+    import math
+
+    bench = load_script("bench/codiesp.py", "bench_codiesp")
+    gold = {"n1": {"r05", "j189"}, "n2": {"e119"}}
+    headers = bench.header_labels(gold)
+    assert headers == {"r05"}
+    assert bench.align(["r051", "j189", "r059", "i10"], gold["n1"], headers) == ["r05", "j189", "i10"]
+    assert bench.align(["r051", "e119"], gold["n2"], headers) == ["r051", "e119"]  # no header label in this note
+    curve = load_script("bench/codiesp_curve.py", "bench_codiesp_curve")
+    xs = [math.log2(n) for n in (250, 375, 500)]
+    a, b = curve.fit_line(xs, [0.3 + 0.04 * x for x in xs])
+    assert math.isclose(a, 0.3, abs_tol=1e-9) and math.isclose(b, 0.04, abs_tol=1e-9)
+    assert curve.fit_line([1.0, 1.0], [0.5, 0.7]) == (0.6, 0.0)  # one size only: a flat line at the mean
