@@ -329,6 +329,10 @@ def test_code_detail_shows_every_evidence_span_context_and_coding_notes(qtbot, d
     pane.set_result({**result.to_dict(), "encounter": "inpatient"})
     assert "inpatient rules: uncertain diagnoses coded as established" in pane.provenance.text()
     assert "every condition mentioned" not in pane.provenance.text()
+    from ui.panes import code_note_tags
+
+    assert code_note_tags({"warnings": ["suggested as a mention (--suggest mentioned); the coded scope does not report "
+                                        "it: the note's mention is negated"], "billable": True}) == "as a mention"
     pane.set_result({**result.to_dict(), "scope": "mentioned"})
     assert "every condition mentioned suggested, whatever its status" in pane.provenance.text()
 

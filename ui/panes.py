@@ -616,6 +616,7 @@ def code_note_tags(c: dict) -> str:
         low = w.lower()
         tag = ("code first" if low.startswith("code first") else "use additional" if low.startswith("use additional")
                else "why not suggested" if low.startswith("not suggested")
+               else "as a mention" if low.startswith("suggested as a mention")
                else "below threshold" if low.startswith("suggested below")
                else "why suggested" if low.startswith("suggested: ")
                else "more specific" if low.startswith("more specific") else "code also" if low.startswith("code also")

@@ -268,7 +268,10 @@ def suggest_mentions(codes: list[CodeSuggestion], threshold: float) -> None:
     and why the "coded" scope does not report it. Alternatives (another code for a listed code's words) stay listed."""
     spans = lambda c: {(e.start, e.end) for e in c.evidence}  # noqa: E731
     said = [c for c in codes if c.suggested]
-    for c in codes:
+    # a code a more specific one replaced comes after it: of two codes for the same words the specific one is kept
+    replaced = lambda c: any(w.startswith(("not suggested: replaced by", "not suggested: the more specific"))  # noqa: E731
+                             for w in c.warnings)
+    for c in sorted(codes, key=replaced):
         if c.suggested or c.score < threshold or not c.evidence or "alternative" in c.sources:
             continue
         if any(o.code[:3] == c.code[:3] and spans(c) <= spans(o) for o in said):
