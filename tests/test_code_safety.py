@@ -3049,3 +3049,33 @@ def test_a_delivery_told_of_as_earlier_or_planned_is_no_delivery_now():
                                            "3. Previous cesarean delivery, planning repeat cesarean.\n")
     assert coding_safety._delivery_now("She delivered a healthy boy by cesarean section this morning.\n")
     assert coding_safety._delivery_now("POSTPARTUM DAY 1 after a spontaneous vaginal delivery.\n")
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # long-term drug therapy codes of the 2024 Z79.6- and Z79.85 rows, with the disease the drug treats
+    ("HPI: Seropositive rheumatoid arthritis on methotrexate 15 mg weekly.\nASSESSMENT: Rheumatoid arthritis with "
+     "rheumatoid factor of multiple sites.\n", {"M05.79", "Z79.631"}, set()),
+    ("HPI: Rheumatoid arthritis; methotrexate was stopped last year for liver enzymes.\nASSESSMENT: Rheumatoid "
+     "arthritis.\n", set(), {"Z79.631"}),
+    ("HPI: Long-standing rheumatoid arthritis that had required treatment with methotrexate and is currently treated "
+     "with infliximab.\nASSESSMENT: Rheumatoid arthritis.\n", {"M06.9", "Z79.620"}, {"Z79.631"}),
+    ("HPI: Crohn's disease of the ileum on azathioprine 100 mg daily.\nASSESSMENT: Crohn's disease of small intestine.\n",
+     {"Z79.624"}, set()),
+    ("HPI: Rheumatoid arthritis, on tofacitinib.\nASSESSMENT: Rheumatoid arthritis.\n", {"M06.9", "Z79.622"}, set()),
+    ("HPI: Kidney transplant in 2019, on tacrolimus and mycophenolate.\nASSESSMENT: Kidney transplant status.\n",
+     {"Z94.0", "Z79.621", "Z79.624"}, set()),
+    ("HPI: Psoriasis; adalimumab was discontinued in May.\nASSESSMENT: Psoriasis vulgaris.\n", {"L40.0"}, {"Z79.620"}),
+    ("MEDICATIONS: Rapamune 2 mg daily. CellCept 500 mg twice daily.\nASSESSMENT: Kidney transplant status.\n",
+     {"Z94.0", "Z79.623", "Z79.624"}, set()),
+    ("HPI: Type 2 diabetes on metformin and weekly semaglutide injections.\nASSESSMENT: Type 2 diabetes mellitus with "
+     "hyperglycemia.\n", {"E11.65", "Z79.84", "Z79.85"}, set()),
+    # Sjogren syndrome with its dry eyes is one code; BPH 'with LUTS' is not also R39.9; an adenoma is its site's D12
+    ("ASSESSMENT: Sjogren syndrome with keratoconjunctivitis sicca and dry eyes.\n", {"M35.01"}, {"M35.00", "H04.123"}),
+    ("ASSESSMENT:\n1. BPH with LUTS.\n2. Nocturia.\n", {"N40.1", "R35.1"}, {"R39.9"}),
+    ("HPI: Colonoscopy showed a 12 mm tubular adenoma in the sigmoid colon.\nASSESSMENT: Colon polyp, tubular adenoma, "
+     "sigmoid.\n", {"D12.5"}, {"K63.5"}),
+    ("HPI: Colonoscopy showed a tubular adenoma in the sigmoid colon and a hyperplastic polyp of the rectum.\n"
+     "ASSESSMENT:\n1. Tubular adenoma of the sigmoid colon.\n2. Hyperplastic colon polyp.\n", {"D12.5", "K63.5"}, set()),
+])
+def test_rheumatology_diabetes_drug_urology_and_colon_polyp_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
