@@ -3079,3 +3079,25 @@ def test_a_delivery_told_of_as_earlier_or_planned_is_no_delivery_now():
 ])
 def test_rheumatology_diabetes_drug_urology_and_colon_polyp_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # age-related macular degeneration by type, eye and stage (the 7th character): an abbreviation whose code carries
+    # its 7th character was dropped by the lexicon ('breech presentation' O32.1XX0 too)
+    ("ASSESSMENT:\n1. Exudative age-related macular degeneration, left eye, with active choroidal neovascularization.\n",
+     {"H35.3221"}, {"H35.3220", "H35.3290"}),
+    ("ASSESSMENT: Wet AMD of the right eye with inactive scar. Dry AMD, left eye.\n", {"H35.3213", "H35.3120"},
+     {"L90.5"}),
+    ("ASSESSMENT: Wet AMD, both eyes, with inactive choroidal neovascularization.\n", {"H35.3232"}, set()),
+    # an age-related cataract by type and side
+    ("ASSESSMENT:\n1. Nuclear senile cataract, bilateral.\n", {"H25.13"}, {"H25.9", "H26.9"}),
+    ("ASSESSMENT: Posterior subcapsular cataract of the right eye.\n", {"H25.041"}, {"H25.9", "H26.9"}),
+    # recurrent acute otitis media; Pneumocystis pneumonia is B59 alone; a treated latent tuberculosis is history
+    ("ASSESSMENT: Recurrent acute suppurative otitis media, left ear.\n", {"H66.005"}, {"H66.002"}),
+    ("HPI: HIV disease, CD4 180, admitted with Pneumocystis pneumonia.\nASSESSMENT:\n1. Pneumocystis jirovecii "
+     "pneumonia.\n2. HIV disease.\n3. History of latent tuberculosis, treated.\n", {"B59", "B20", "Z86.15"},
+     {"J17", "J18.9", "Z22.7"}),
+    ("ASSESSMENT: Latent TB - start rifampin.\n", {"Z22.7"}, {"Z86.15"}),
+])
+def test_eye_ear_and_infection_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

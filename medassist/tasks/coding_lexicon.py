@@ -542,6 +542,9 @@ def _compile() -> list[Term]:
              for t in terms]
     for abbr, code in _abbreviations().items():
         tgt = target(icd10.normalize(code))
+        if not tgt:  # a code with its 7th character ('H35.3290', 'O32.1XX0'): the tabular list stores its base
+            entry = icd10.lookup(code)
+            tgt = entry.code if entry is not None and entry.billable else None
         if tgt:
             # the notes' own tokenizer: "CKD stage 3b" is the tokens ckd, stage, 3, b (a word split on spaces,
             # "3b", is a token no note has, and the staged abbreviation never matched)
