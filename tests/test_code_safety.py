@@ -3101,3 +3101,25 @@ def test_rheumatology_diabetes_drug_urology_and_colon_polyp_wordings(coder, text
 ])
 def test_eye_ear_and_infection_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a dementia with a behavioural disturbance by severity (the 2023 F01-F03 rows), its agitation part of it, and
+    # not also an unspecified dementia of any severity
+    ("ASSESSMENT:\n1. Alzheimer disease, late onset, with moderate dementia with agitation.\n",
+     {"G30.1", "F02.B11"}, {"F02.811", "F03.B11", "F03.911", "R45.1"}),
+    ("ASSESSMENT: Vascular dementia, severe, with psychotic disturbance (visual hallucinations).\n",
+     {"F01.C2"}, {"F01.52", "R44.1", "F03.C2"}),
+])
+def test_dementia_severity_with_behavioural_disturbance(coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
+def test_a_gloss_in_brackets_neither_lengthens_a_problem_line_nor_is_its_problem(coder):
+    """"(visual hallucinations)" after a dementia's line says it again: the line is still the dementia's term; a term
+    found only inside the brackets is not the line's problem ("Gastrostomy (gastrocutaneous fistula)" was M25.18, a
+    fistula of a joint)."""
+    assert_codes(coder, "ASSESSMENT:\n1. Vascular dementia, severe, with psychotic disturbance (visual hallucinations).\n",
+                 {"F01.C2"}, {"F29", "H53.9"})
+    assert_codes(coder, "ASSESSMENT:\n1. Gastrostomy (gastrocutaneous fistula).\n2. Hypertension.\n", {"I10"},
+                 {"M25.18"})

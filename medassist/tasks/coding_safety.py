@@ -805,6 +805,9 @@ def _longer_term(c, e, text: str, by_code: dict, sents: _Sentences) -> bool:
 _SIDE_NORMS = frozenset(("left", "right", "bilater", "bilateral"))  # (a term's or token's side words)
 
 
+_GLOSS = re.compile(r"\s*\([^()]{1,60}\)")
+
+
 def _line_core(body: str) -> int:
     """How many words of a problem line are neither small words nor a side or a limb."""
     from .coding_lexicon import _TERM_STOP
@@ -962,20 +965,26 @@ def promote_assessment(codes: list, doc) -> None:
                 continue  # a sentence of the plan is no problem: "Return for annual exam in one year."
             # (a longer line only when a term says all of it but one word: "Acute on chronic diastolic heart failure")
             # (its small words apart: "Varicose veins of the left lower extremity with pain")
-            if not body or _n_said(body.lower().split()) > int(rule.get("line_max_words", 8)):
+            # (a gloss in brackets says the problem again in other words, it adds none to count: "Vascular dementia,
+            # severe, with psychotic disturbance (visual hallucinations)")
+            counted = _GLOSS.sub(" ", body) if _GLOSS.search(body, 1) else body
+            if not body or _n_said(counted.lower().split()) > int(rule.get("line_max_words", 8)):
                 continue
             i = text.index(body, lo, hi)
             covered = {e.text.lower() for o in codes if o.suggested and o.status != "historical" for e in o.evidence}
             if body.lower() in covered:
                 continue  # a suggested code already stands for this problem
-            line_core = _line_core(body)
+            line_core = _line_core(counted)
             # the line's content words, its side and a fracture's default "closed" apart; what it says beyond its
             # modifiers ("acute", "stable", ...) besides
-            content = [w for w in re.findall(r"[a-z0-9']+", body.lower())
+            content = [w for w in re.findall(r"[a-z0-9']+", counted.lower())
                        if w not in STOP and w not in ("left", "right", "closed")]
             said = [w for w in content if w not in _ITEM_MODIFIERS]
             fits = []
+            glosses = [(i + g.start(), i + g.end()) for g in _GLOSS.finditer(body)] if counted is not body else []
             for term, wspans in lex.match(text, i, i + len(body)):
+                if glosses and all(any(x <= a and b <= y for x, y in glosses) for a, b in wspans):
+                    continue  # (a term in the gloss alone is not the problem: "Gastrostomy (gastrocutaneous fistula)")
                 c = by_code.get(term.code) or every.get(term.code)
                 if c is None or c.score < float(rule.get("problem_line_min_score", 0.03)):
                     continue
