@@ -3123,3 +3123,26 @@ def test_a_gloss_in_brackets_neither_lengthens_a_problem_line_nor_is_its_problem
                  {"F01.C2"}, {"F29", "H53.9"})
     assert_codes(coder, "ASSESSMENT:\n1. Gastrostomy (gastrocutaneous fistula).\n2. Hypertension.\n", {"I10"},
                  {"M25.18"})
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # peripheral artery disease by leg (90 tabular rows of I70.2-I70.7 'unspecified extremity'), not also I73.9
+    ("ASSESSMENT: Peripheral artery disease with claudication, right leg.\n", {"I70.211"}, {"I70.219", "I73.9"}),
+    ("ASSESSMENT: Peripheral artery disease with claudication of both legs.\n", {"I70.213"}, {"I70.219", "I73.9"}),
+    # an abdominal aortic aneurysm by its place against the renal arteries
+    ("ASSESSMENT: Infrarenal abdominal aortic aneurysm of 4.8 cm without rupture.\n", {"I71.43"}, {"I71.40"}),
+    # a venous stasis ulcer: with the varicose veins the note names, the varices with ulcer by side and site; its L97
+    ("HPI: Varicose veins of the right leg.\nASSESSMENT:\n1. Venous stasis ulcer, right ankle, limited to breakdown of "
+     "skin.\n", {"I83.013", "L97.311"}, {"I87.2", "I83.91", "I83.90"}),
+    ("ASSESSMENT: Venous stasis ulcer of the left calf with fat layer exposed.\n", {"I87.2", "L97.222"}, set()),
+    # beside a diabetic foot ulcer of the other foot, each ulcer keeps its own L97 code
+    ("HPI: Type 2 diabetes.\nASSESSMENT:\n1. Diabetic foot ulcer, left heel, fat layer exposed.\n2. Venous stasis "
+     "ulcer, right ankle, limited to breakdown of skin.\n", {"E11.621", "L97.422", "I87.2", "L97.311"}, set()),
+    # a lung primary 'metastatic to the brain and liver' has no lung metastasis; 'metastases to both lungs' is one
+    ("HPI: Adenocarcinoma of the upper lobe of the right lung, metastatic to the brain and liver.\nASSESSMENT:\n1. "
+     "Primary lung adenocarcinoma, right upper lobe.\n2. Brain metastases.\n3. Liver metastases.\n",
+     {"C34.11", "C79.31", "C78.7"}, {"C78.00", "C78.01"}),
+    ("ASSESSMENT: Metastatic colon cancer with metastases to both lungs.\n", {"C18.9", "C78.00"}, {"C79.9", "C34.90"}),
+])
+def test_vascular_ulcer_and_metastasis_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

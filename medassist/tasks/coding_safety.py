@@ -2300,12 +2300,25 @@ def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
     ankle, other part of the foot, calf, thigh, shin, the leg unspecified), the side (right, left) and the depth
     (limited to breakdown of skin, fat layer exposed, necrosis of muscle or bone, ...); what it does not give is
     'unspecified'. The code is suggested beside the diabetes code, and an L97 code suggested from the same words
-    with less detail gives way to it."""
-    base = next((c for c in codes if c.suggested and re.match(r"E(?:08|09|10|11|13)\.62[12]$", c.code)), None)
-    if base is None:
-        return
+    with less detail gives way to it. So does a venous (stasis) ulcer (I87.2; with the varicose veins the note names,
+    the varices with ulcer by side and site, I83.0-, as the Index says), beside a diabetic one or alone."""
+    diabetic = next((c for c in codes if c.suggested and re.match(r"E(?:08|09|10|11|13)\.62[12]$", c.code)), None)
+    venous = next((c for c in codes if c.suggested and re.match(r"I87\.2$|I83\.[02]", c.code)), None)
+    made: set = set()
+    for base in (diabetic, venous):
+        if base is not None:
+            _ulcer_of(base, base is venous, codes, doc, sents, made)
+
+
+def _ulcer_of(base, venous: bool, codes: list, doc, sents: _Sentences, made: set) -> None:
+    """ulcer_site for one ulcer code (``base``), in the sentence of its evidence; ``made``: the L97 codes given so far
+    (another ulcer's, which this one does not replace)."""
     text = doc.text
-    for e in base.evidence:
+
+    def ulcers_in(e) -> int:  # (a sentence of one ulcer first: "a diabetic ulcer of the left heel ..., and a venous
+        return len(_ULCER_WORD.findall(text, *sents.around(e.start, e.end)))  # ulcer of the right ankle" has two)
+
+    for e in sorted(base.evidence, key=lambda e: ulcers_in(e) > 1):
         a, b = sents.around(e.start, e.end)
         m = _ULCER_WORD.search(text, a, b)
         if m is None:
@@ -2313,7 +2326,7 @@ def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
         sent = text[a:b]
         site = next((d for rx, d in _ULCER_SITES if rx.search(sent)), None)
         if site is None:
-            site = "5" if base.code.endswith("621") else "9"  # a foot ulcer NOS: 'other part of foot'
+            site = "9" if venous or base.code.endswith("622") else "5"  # a foot ulcer NOS: 'other part of foot'
         if base.code.endswith("621") and site not in "345":
             site = "5"
         left, right = re.search(r"\bleft\b", sent, re.I), re.search(r"\bright\b", sent, re.I)
@@ -2328,11 +2341,28 @@ def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
             b -= 1
         leg = site in "1238" or site == "9" and _ULCER_LEG.search(sent) is not None
         for c in codes:  # (a leg's ulcer is L97, not a skin ulcer of 'other sites' L98.4-)
-            if c.suggested and c.code != code and (c.code.startswith("L97") or leg and c.code.startswith("L98.4")):
+            if (c.suggested and c.code != code and c.code not in made
+                    and (c.code.startswith("L97") or leg and c.code.startswith("L98.4"))
+                    and (not venous or any(a <= x.start < b for x in c.evidence))):
                 _unsuggest(c, f"the ulcer the note describes is {code}")
+        if venous and base.code == "I87.2" and _VARICOSE.search(text):
+            # Index: Ulcer, stasis (venous) - see Varix, leg, with ulcer; without varicose veins I87.2
+            combo = f"I83.0{side}{site}"
+            if icd10.lookup(combo) is not None:
+                why = "a venous (stasis) ulcer with the varicose veins the note names is the varices with ulcer, by side and site"
+                _promote(codes, combo, base, base.score, base.evidence, f"more specific than I87.2: {why}")
+                _unsuggest(base, f"replaced by {combo}: {why}")
+                for c in codes:
+                    if c.suggested and c.code.startswith(("I83.9", "I83.8")):
+                        _unsuggest(c, f"part of {combo}: {why}")
+                base = next(c for c in codes if c.code == combo)
         _promote(codes, code, base, base.score, [Span.of(text, a, b)],
                  f"use additional code of {base.code}: the ulcer's site, side and depth in its sentence")
+        made.add(code)
         return
+
+
+_VARICOSE = re.compile(r"\bvaric(?:ose|osities|es)\b", re.IGNORECASE)
 
 
 def _stated_gestation(doc, sents: _Sentences) -> tuple[dict, list]:
