@@ -3146,3 +3146,19 @@ def test_a_gloss_in_brackets_neither_lengthens_a_problem_line_nor_is_its_problem
 ])
 def test_vascular_ulcer_and_metastasis_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a cervical strain's neck pain is part of it; a forehead laceration is 'other part of head'
+    ("HPI: Neck pain after a motor vehicle collision.\nASSESSMENT:\n1. Cervical strain.\n2. Laceration of forehead "
+     "without foreign body, 3 cm, repaired.\n", {"S16.1XXA", "S01.81XA"}, {"M54.2"}),
+    # a food allergy, and the anaphylaxis it caused once: allergy status and personal history, no current anaphylaxis
+    ("HPI: History of anaphylaxis to peanuts; carries an epinephrine autoinjector.\nASSESSMENT: Peanut allergy with "
+     "history of anaphylaxis.\n", {"Z91.010", "Z87.892"}, {"T78.01XA", "T78.2XXA"}),
+    # electronic cigarettes are 'other tobacco product'
+    ("ASSESSMENT: Nicotine dependence, electronic cigarettes.\n", {"F17.290"}, {"F17.210"}),
+    ("HPI: Vapes nicotine daily.\nASSESSMENT: Nicotine dependence.\n", {"F17.290"}, {"F17.210", "F17.200"}),
+    ("HPI: Smokes 1 pack per day.\nASSESSMENT: Nicotine dependence, cigarettes.\n", {"F17.210"}, {"F17.290"}),
+])
+def test_emergency_allergy_and_vaping_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
