@@ -544,10 +544,18 @@ def prune_draft(findings: str, impression: str) -> tuple[str, list[str]]:
             continue  # a list number split off as a "sentence"
         probs = [p_ for p_ in check_impression(findings, sent)
                  if p_.startswith(_LOCAL_PROBLEM) or ": side " in p_ or ": size " in p_]
+        if not probs and removed and removed[-1] is _last and _ANAPHOR.match(sent):
+            return impression, []  # it speaks of what a removed sentence said ("Unclear whether this is ..."): no draft
         (removed if probs else kept).append(sent)
+        _last = sent
     if not removed or not kept:
         return impression, []
     return _numbered(kept), removed
+
+
+# a sentence that begins by pointing back at the one before it: without that sentence it says nothing of its own
+_ANAPHOR = re.compile(r"(?:\d{1,2}[.)]\s*)?(?:(?:it\s+is\s+)?unclear\s+whether\s+)?(?:this|these|it|they|which|that|"
+                      r"the\s+(?:latter|former|above|finding|findings|abnormality|opacity|lesion))\b", re.IGNORECASE)
 
 
 def _quote(text: str, limit: int = 160) -> str:
