@@ -139,7 +139,7 @@ def test_a_stable_cardiomegaly_after_cabg_is_not_drafted_as_a_pericardial_effusi
     findings = ("Status post median sternotomy and CABG. Stable cardiomegaly. Mild pulmonary vascular congestion. No "
                 "focal consolidation.")
     imp = m.generate(findings)
-    low = imp.text.lower()
-    assert "pericardial" not in low and "unclear whether this" not in low, imp.text
-    assert "cardiomegaly" in low and "congestion" in low, imp.text
-    assert check_impression(findings, imp.text) == []
+    low = imp.impression.lower()
+    assert "pericardial" not in low and "unclear whether this" not in low, imp.impression
+    assert "cardiomegaly" in low and "congestion" in low, imp.impression
+    assert check_impression(findings, imp.impression) == []
