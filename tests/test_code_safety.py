@@ -3162,3 +3162,23 @@ def test_vascular_ulcer_and_metastasis_wordings(coder, text, want, never):
 ])
 def test_emergency_allergy_and_vaping_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a vaccine named is no case of its disease; the visit's immunization is Z23
+    ("HPI: Annual well-child check. Vaccines given today: DTaP, IPV, MMR, varicella, hepatitis A, influenza.\n"
+     "ASSESSMENT:\n1. Encounter for routine child health examination without abnormal findings.\n2. Need for "
+     "vaccination.\n", {"Z00.129", "Z23"}, {"B01.9", "J11.1", "B15.9", "B05.9", "B26.9"}),
+    ("HPI: Received the shingles vaccine last year. She has had chickenpox as a child.\nASSESSMENT: Herpes zoster of "
+     "the left T6 dermatome.\n", {"B02.9"}, {"B01.9"}),
+    ("ASSESSMENT: Varicella in an unvaccinated 5-year-old.\n", {"B01.9"}, set()),
+    # gynecology: menorrhagia by cycle, perimenopausal vasomotor symptoms (their hot flashes part of them), an IUD
+    ("ASSESSMENT:\n1. Menorrhagia with regular cycle.\n2. Perimenopausal vasomotor symptoms.\n3. IUD in place.\n",
+     {"N92.0", "N95.1", "Z97.5"}, {"R23.2"}),
+    ("HPI: Hot flashes and night sweats.\nASSESSMENT: Perimenopausal vasomotor symptoms.\n", {"N95.1"}, {"R23.2", "R61"}),
+    # a radiculopathy's back and radiating leg pain are part of it
+    ("HPI: Chronic low back pain radiating to the left leg.\nASSESSMENT: Lumbar disc herniation with radiculopathy, "
+     "L4-L5.\n", {"M51.16"}, {"M54.50", "M79.605", "M79.662"}),
+])
+def test_vaccine_gynecology_and_radiculopathy_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
