@@ -3182,3 +3182,17 @@ def test_emergency_allergy_and_vaping_wordings(coder, text, want, never):
 ])
 def test_vaccine_gynecology_and_radiculopathy_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+def test_a_long_term_drug_code_is_suggested_and_listed_below_the_condition_it_goes_with(coder):
+    """A 'use additional code' long-term drug therapy code (Z79.-) is a secondary code: suggested, but listed after the
+    condition its drug treats (score_cap in safety_rules.json companions), not at that condition's score."""
+    from medassist.tasks.code import code_document
+
+    res = code_document(document_from_text("ASSESSMENT:\n1. Persistent atrial fibrillation on apixaban.\n"
+                                           "2. Rheumatoid arthritis on methotrexate.\n"), coder=coder)
+    by = {c.code: c for c in res.codes}
+    for z, base in (("Z79.01", "I48.19"), ("Z79.631", "M06.9")):
+        assert by[z].suggested and by[base].suggested, sorted(c.code for c in res.codes if c.suggested)
+        assert res.threshold <= by[z].score <= 0.35 < by[base].score
+        assert res.codes.index(by[z]) > res.codes.index(by[base])

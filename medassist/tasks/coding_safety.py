@@ -1287,6 +1287,8 @@ def add_companions(codes: list, doc) -> None:
                 status = "affirmed"
             if status in allowed:
                 score = base.score if base is not None else float(rule.get("score", 0.5))
+                if rule.get("score_cap") is not None:  # a secondary code listed below the conditions it goes with
+                    score = min(score, float(rule["score_cap"]))
                 a, b = m.span("ev") if "ev" in m.re.groupindex and m.start("ev") >= 0 else m.span()
                 _promote(codes, rule["add"], base, score, [Span.of(text, a, b)], rule["why"])
                 break
