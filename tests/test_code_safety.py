@@ -3196,3 +3196,10 @@ def test_a_long_term_drug_code_is_suggested_and_listed_below_the_condition_it_go
         assert by[z].suggested and by[base].suggested, sorted(c.code for c in res.codes if c.suggested)
         assert res.threshold <= by[z].score <= 0.35 < by[base].score
         assert res.codes.index(by[z]) > res.codes.index(by[base])
+
+
+def test_a_venous_ulcer_takes_the_varicose_veins_of_its_own_leg_only(coder):
+    """The varices with ulcer (I83.013) stand for the right leg's varicose veins; the left leg's stay their own code."""
+    assert_codes(coder, "HPI: Varicose veins of both legs.\nASSESSMENT:\n1. Venous stasis ulcer, right ankle, limited to "
+                 "breakdown of skin.\n2. Varicose veins of left lower extremity.\n", {"I83.013", "L97.311", "I83.92"},
+                 {"I87.2", "I83.91", "I83.93"})

@@ -143,11 +143,11 @@ def run(args) -> int:
     return rc
 
 
-def _code(doc, coder, opts: tuple) -> tuple[dict[str, Any], list[dict]]:
-    """One note's record (the jsonl fields) and the models that made it; ``opts``: (retrieval, encounter[, scope])."""
+def _code(doc, coder, opts: tuple[bool, str, str]) -> tuple[dict[str, Any], list[dict]]:
+    """One note's record (the jsonl fields) and the models that made it; ``opts``: (retrieval, encounter, scope)."""
     from ..tasks.code import code_document
 
-    retrieval, encounter, scope = (tuple(opts) + ("coded",))[:3]
+    retrieval, encounter, scope = opts
     result = code_document(doc, coder=coder, retrieval=retrieval, encounter=encounter, scope=scope)
     rec = _record(result.to_dict())
     rec["elapsed_ms"] = getattr(result, "elapsed_ms", None)
@@ -169,7 +169,7 @@ def _worker_start(pack: str | None = None) -> None:
         code_task.use_coder(code_task.Coder(pack=ModelPack.load(pack)))
 
 
-def _worker_code(doc, opts: tuple):
+def _worker_code(doc, opts: tuple[bool, str, str]):
     from ..tasks.code import get_coder
 
     return _code(doc, get_coder(), opts)
@@ -192,7 +192,8 @@ class Batch:
     """The notes of one ``--jobs N`` run: read here in order (a bad file fails as it would with one process),
     coded by a pool of N processes as soon as they are read; ``result(item)`` waits for that note's record."""
 
-    def __init__(self, items, jobs: int, opts: tuple = (False, "outpatient", "coded"), pack: str | None = None):
+    def __init__(self, items, jobs: int, opts: tuple[bool, str, str] = (False, "outpatient", "coded"),
+                 pack: str | None = None):
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 

@@ -266,11 +266,14 @@ def suggest_mentions(codes: list[CodeSuggestion], threshold: float) -> None:
     """The "mentioned" scope (in place): every code at or above the threshold with evidence in the note is suggested,
     whatever its status or the rule that held it back; its status stays, and its warnings say that it is a mention
     and why the "coded" scope does not report it. Alternatives (another code for a listed code's words) stay listed."""
-    spans = lambda c: {(e.start, e.end) for e in c.evidence}  # noqa: E731
+    def spans(c) -> set:
+        return {(e.start, e.end) for e in c.evidence}
+
+    def replaced(c) -> bool:  # a code a more specific one replaced comes after it: of two codes for the same words
+        return any(w.startswith(("not suggested: replaced by", "not suggested: the more specific"))  # the specific
+                   for w in c.warnings)  # one is kept
+
     said = [c for c in codes if c.suggested]
-    # a code a more specific one replaced comes after it: of two codes for the same words the specific one is kept
-    replaced = lambda c: any(w.startswith(("not suggested: replaced by", "not suggested: the more specific"))  # noqa: E731
-                             for w in c.warnings)
     for c in sorted(codes, key=replaced):
         if c.suggested or c.score < threshold or not c.evidence or "alternative" in c.sources:
             continue

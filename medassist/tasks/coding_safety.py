@@ -2354,8 +2354,9 @@ def _ulcer_of(base, venous: bool, codes: list, doc, sents: _Sentences, made: set
                 why = "a venous (stasis) ulcer with the varicose veins the note names is the varices with ulcer, by side and site"
                 _promote(codes, combo, base, base.score, base.evidence, f"more specific than I87.2: {why}")
                 _unsuggest(base, f"replaced by {combo}: {why}")
-                for c in codes:
-                    if c.suggested and c.code.startswith(("I83.9", "I83.8")):
+                for c in codes:  # (the varicose veins of that leg, or of a leg the note does not name)
+                    if c.suggested and re.match(rf"I83\.[89]{side if side != '0' else '[0-3]'}", c.code) or (
+                            c.suggested and re.match(r"I83\.[89]0", c.code)):
                         _unsuggest(c, f"part of {combo}: {why}")
                 base = next(c for c in codes if c.code == combo)
         _promote(codes, code, base, base.score, [Span.of(text, a, b)],

@@ -539,15 +539,16 @@ def prune_draft(findings: str, impression: str) -> tuple[str, list[str]]:
     number, a bone or lobe, a prior study -- or gets a side or a size wrong, or denies a stated finding. The
     rest of the draft is the model's own words; it is used only when it then passes every check."""
     kept, removed = [], []
+    prev_removed = False
     for sent in _sentences(impression):
         if not sent.strip(" .") or re.fullmatch(r"\d{1,2}[.)]?", sent):
             continue  # a list number split off as a "sentence"
         probs = [p_ for p_ in check_impression(findings, sent)
                  if p_.startswith(_LOCAL_PROBLEM) or ": side " in p_ or ": size " in p_]
-        if not probs and removed and removed[-1] is _last and _ANAPHOR.match(sent):
+        if not probs and prev_removed and _ANAPHOR.match(sent):
             return impression, []  # it speaks of what a removed sentence said ("Unclear whether this is ..."): no draft
         (removed if probs else kept).append(sent)
-        _last = sent
+        prev_removed = bool(probs)
     if not removed or not kept:
         return impression, []
     return _numbered(kept), removed
