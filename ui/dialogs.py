@@ -32,6 +32,18 @@ from PySide6.QtWidgets import (
 MIN_PASSPHRASE = 8
 
 
+def _choice_box(parent, form, label: str, current: str, items: list[tuple[str, str]], tip: str):
+    """A combo box of (shown text, setting value) pairs on its own form row, set to ``current`` (else the first)."""
+    box = QComboBox(parent)
+    box.setAccessibleName(label)
+    for text, value in items:
+        box.addItem(text, value)
+    box.setToolTip(tip)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    form.addRow(f"{label}:", box)
+    return box
+
+
 class PassphraseDialog(QDialog):
     """Unlock (one field) or first-run setup (passphrase + confirmation). Emits ``submitted`` with the
     passphrase; the window checks it in a worker and calls :meth:`show_error` or :meth:`accept`. The dialog
@@ -211,25 +223,18 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentText(self.settings.theme if self.settings.theme in ("light", "dark") else "light")
         self.theme.setAccessibleName("Theme")
         form.addRow("Theme:", self.theme)
-        self.encounter = QComboBox(general)
-        self.encounter.setAccessibleName("Coding encounter")
-        self.encounter.addItem("Outpatient — uncertain diagnoses not coded", "outpatient")
-        self.encounter.addItem("Inpatient — uncertain diagnoses coded as established", "inpatient")
-        self.encounter.setToolTip("ICD-10-CM guidelines: a diagnosis documented as probable, suspected or rule out is "
-                                  "coded as if established for an inpatient admission (II.H), not for an outpatient "
-                                  "visit (IV.H). Such codes keep the status 'uncertain' and a warning.")
-        self.encounter.setCurrentIndex(max(0, self.encounter.findData(self.settings.coding_encounter)))
-        form.addRow("Coding encounter:", self.encounter)
-        self.suggest = QComboBox(general)
-        self.suggest.setAccessibleName("Suggested codes")
-        self.suggest.addItem("Codes to report — what the guidelines code for the encounter", "coded")
-        self.suggest.addItem("Every condition mentioned — abstraction, whatever its status", "mentioned")
-        self.suggest.setToolTip("Codes to report (default): only what is affirmed, current and the patient's, as the "
-                                "ICD-10-CM guidelines ask. Every condition mentioned: for abstraction and registries, "
-                                "also negated, past and relatives' conditions and integral symptoms, each with its "
-                                "status and a warning saying why it would not be reported.")
-        self.suggest.setCurrentIndex(max(0, self.suggest.findData(self.settings.coding_suggest)))
-        form.addRow("Suggested codes:", self.suggest)
+        self.encounter = _choice_box(general, form, "Coding encounter", self.settings.coding_encounter, [
+            ("Outpatient — uncertain diagnoses not coded", "outpatient"),
+            ("Inpatient — uncertain diagnoses coded as established", "inpatient")],
+            "ICD-10-CM guidelines: a diagnosis documented as probable, suspected or rule out is coded as if established "
+            "for an inpatient admission (II.H), not for an outpatient visit (IV.H). Such codes keep the status "
+            "'uncertain' and a warning.")
+        self.suggest = _choice_box(general, form, "Suggested codes", self.settings.coding_suggest, [
+            ("Codes to report — what the guidelines code for the encounter", "coded"),
+            ("Every condition mentioned — abstraction, whatever its status", "mentioned")],
+            "Codes to report (default): only what is affirmed, current and the patient's, as the ICD-10-CM guidelines "
+            "ask. Every condition mentioned: for abstraction and registries, also negated, past and relatives' "
+            "conditions and integral symptoms, each with its status and a warning saying why it would not be reported.")
         self.provider = QComboBox(general)
         self.provider.setAccessibleName("Execution provider")
         self.provider.addItem("auto")
