@@ -114,6 +114,11 @@ def test_mentioned_scope_suggests_every_condition_named_with_its_status_and_why(
     assert [c.code for c in cough] == ["R05.1"], [(c.code, c.evidence) for c in cough]
     with pytest.raises(TaskError, match="unknown scope 'all'"):
         code_document(doc, coder=coder, scope="all")
+    # a code whose words the checks found to name no such condition is no mention in either scope
+    pcos = code_document(document_from_text("ASSESSMENT:\n1. Polycystic ovarian syndrome.\n"), coder=coder,
+                         scope="mentioned")
+    sug = {c.code for c in pcos.codes if c.suggested}
+    assert "E28.2" in sug and not any(c.startswith("Q61") for c in sug), sorted(sug)
 
 
 def test_family_and_history_give_z_codes_not_condition_codes(coder):

@@ -262,10 +262,15 @@ class Coder:
         return CodingResult(out, self.threshold, models, encounter=encounter, notices=notices, scope=scope)
 
 
+#: the reasons a code held back is no mention of its condition at all (coding_safety.check_evidence, the mention rule)
+NOT_A_MENTION = ("not suggested: the evidence is not a mention", "not suggested: its mention is part of the mention")
+
+
 def suggest_mentions(codes: list[CodeSuggestion], threshold: float) -> None:
     """The "mentioned" scope (in place): every code at or above the threshold with evidence in the note is suggested,
-    whatever its status or the rule that held it back; its status stays, and its warnings say that it is a mention
-    and why the "coded" scope does not report it. Alternatives (another code for a listed code's words) stay listed."""
+    whatever its status or the coding rule that held it back; its status stays, and its warnings say that it is a
+    mention and why the "coded" scope does not report it. Not a code whose words the checks found to name no such
+    condition (NOT_A_MENTION), nor an alternative (another code for a listed code's words)."""
     def spans(c) -> set:
         return {(e.start, e.end) for e in c.evidence}
 
@@ -277,6 +282,9 @@ def suggest_mentions(codes: list[CodeSuggestion], threshold: float) -> None:
     for c in sorted(codes, key=replaced):
         if c.suggested or c.score < threshold or not c.evidence or "alternative" in c.sources:
             continue
+        if any(w.startswith(NOT_A_MENTION) for w in c.warnings):
+            continue  # the checks found its words name no such condition ('polycystic' of a polycystic ovary is no
+            # polycystic kidney): no mention at all, in either scope
         if any(o.code[:3] == c.code[:3] and spans(c) <= spans(o) for o in said):
             continue  # the same words as a suggested code of its category (R05.9 beside R05.1 for "cough"): one mention
         c.suggested = True
