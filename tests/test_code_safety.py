@@ -3203,3 +3203,11 @@ def test_a_venous_ulcer_takes_the_varicose_veins_of_its_own_leg_only(coder):
     assert_codes(coder, "HPI: Varicose veins of both legs.\nASSESSMENT:\n1. Venous stasis ulcer, right ankle, limited to "
                  "breakdown of skin.\n2. Varicose veins of left lower extremity.\n", {"I83.013", "L97.311", "I83.92"},
                  {"I87.2", "I83.91", "I83.93"})
+
+
+def test_hypertensive_heart_and_kidney_disease_is_one_code_beside_its_stage(coder):
+    """A discharge summary's 'Hypertensive heart and chronic kidney disease with heart failure and ESRD' gave I13.2 and
+    also I12.9 (stage 1-4!) and N18.9 beside N18.6."""
+    assert_codes(coder, "DISCHARGE DIAGNOSES:\n1. Acute on chronic diastolic (congestive) heart failure.\n2. End-stage renal "
+                 "disease on hemodialysis.\n3. Hypertensive heart and chronic kidney disease with heart failure and ESRD.\n",
+                 {"I13.2", "N18.6", "Z99.2", "I50.33"}, {"I12.9", "I12.0", "N18.9", "I10", "I11.0"})
