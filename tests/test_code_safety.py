@@ -3211,3 +3211,19 @@ def test_hypertensive_heart_and_kidney_disease_is_one_code_beside_its_stage(code
     assert_codes(coder, "DISCHARGE DIAGNOSES:\n1. Acute on chronic diastolic (congestive) heart failure.\n2. End-stage renal "
                  "disease on hemodialysis.\n3. Hypertensive heart and chronic kidney disease with heart failure and ESRD.\n",
                  {"I13.2", "N18.6", "Z99.2", "I50.33"}, {"I12.9", "I12.0", "N18.9", "I10", "I11.0"})
+
+
+def test_a_reworded_item_stands_for_the_rows_the_tabular_wording_pairs():
+    """specific_for's {"reworded": ...}: every code of the prefixes whose description matches 'from' gets a row to the
+    code described with 'as' in its place (7th-character codes included), in place in the list; a pair written out
+    as a row of its own is not made again."""
+    from medassist.tasks.coding_safety import expand_reworded
+
+    item = {"reworded": {"prefixes": ["H35.32"], "from": "stage unspecified$", "why": "stage: {as}",
+                         "to": [{"as": "with inactive scar", "sentence_requires": "scar"}]}}
+    before, after = {"code": "X", "to": "Y"}, {"code": "Z", "to": "W"}
+    rows = expand_reworded([before, item, after], explicit={("H35.3290", "H35.3293")})
+    assert rows[0] is before and rows[-1] is after
+    made = {(r["code"], r["to"]) for r in rows[1:-1]}
+    assert made == {("H35.3210", "H35.3213"), ("H35.3220", "H35.3223"), ("H35.3230", "H35.3233")}
+    assert all(r["why"] == "stage: with inactive scar" and r["sentence_requires"] == "scar" for r in rows[1:-1])

@@ -72,7 +72,8 @@ class SafetyRules:
                 self.codes[prefix] = r
         self.combinations = data.get("combinations", [])
         self.specific_for = []
-        for rule in data.get("specific_for", []):
+        explicit = {(r["code"], r["to"]) for r in data.get("specific_for", []) if "code" in r}
+        for rule in expand_reworded(data.get("specific_for", []), explicit):
             r = dict(rule)
             for key in ("sentence_requires", "sentence_forbids", "evidence_forbids", "evidence_requires"):
                 if key in r:
@@ -132,6 +133,54 @@ class SafetyRules:
     def chronic_drugs(self, code: str) -> list[str]:
         prefix = max((p for p in self.chronic if code.startswith(p)), key=len, default=None)
         return self.chronic[prefix] if prefix is not None else []
+
+
+def expand_reworded(items: list, explicit: set) -> list:
+    """``specific_for`` with each ``{"reworded": ...}`` item replaced, in place, by the rows it stands for: for every
+    billable code under ``prefixes`` whose description matches ``from`` (a pattern), and each of ``to`` in order, a
+    rule from that code to the code whose description is ``from`` replaced by ``as`` (a replacement string), when the
+    sentence matches that target's ``sentence_requires`` (and not its ``sentence_forbids``). The tabular list's own
+    wording pairs the rows ('..., unspecified severity, ...' / '..., moderate, ...'), so a family of codes needs one
+    item, not a row per code; a pair written out as a row of its own (``explicit``) is not made again."""
+    out = []
+    for item in items:
+        spec = item.get("reworded")
+        if spec is None:
+            out.append(item)
+            continue
+        rx = re.compile(spec["from"])
+        by_desc = {}
+        codes = _sorted_codes()
+        for code in (c for pre in spec["prefixes"]
+                     for c in codes[bisect.bisect_left(codes, pre):bisect.bisect_left(codes, pre + "\uffff")]):
+            e = icd10.lookup(code)
+            if e is not None and e.seventh_required:  # (its codes are the 7th characters': 'H35.3210 ..., stage unspecified')
+                for full in (icd10.lookup(icd10.with_seventh(e.code, ch)) for ch in e.seventh_chars):
+                    if full is not None and full.billable:
+                        by_desc[full.description] = full.code
+            elif e is not None and e.billable:
+                by_desc[e.description] = e.code
+        rows = []
+        for desc, code in by_desc.items():
+            if not rx.search(desc):
+                continue
+            for target in spec["to"]:
+                to = by_desc.get(rx.sub(target["as"], desc))
+                if to is None or (code, to) in explicit:
+                    continue
+                row = {"code": code, "to": to, "sentence_requires": target["sentence_requires"],
+                       "why": spec["why"].format(**{k: v for k, v in target.items() if k != "sentence_requires"})}
+                if target.get("sentence_forbids"):
+                    row["sentence_forbids"] = target["sentence_forbids"]
+                rows.append(row)
+        out.extend(sorted(rows, key=lambda r: r["code"]) if spec.get("sorted") else rows)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _sorted_codes() -> list[str]:
+    """Every code of the code set, sorted (a prefix's codes are one slice of it)."""
+    return sorted(icd10.codeset().codes())
 
 
 @lru_cache(maxsize=1)
