@@ -63,11 +63,17 @@ class SafetyRules:
         self.weak = {stem(w) for w in data.get("weak_words", [])}
         self.synonyms = {p: {stem(w) for w in ws} for p, ws in data.get("synonyms", {}).items()}
         self.codes: dict[str, dict] = {}
+        shared = data.get("patterns", {})  # named patterns a code rule's pattern may list: ["@vaccine_named", "..."]
+
+        def pattern(value) -> str:
+            parts = value if isinstance(value, list) else [value]
+            return "|".join(shared[x[1:]] if x.startswith("@") else x for x in parts)
+
         for prefixes, rule in data.get("codes", {}).items():
             r = dict(rule)
             for key in ("evidence_requires", "sentence_requires", "sentence_forbids", "not_around", "note_requires"):
                 if key in r:
-                    r[key] = LazyPattern(r[key])
+                    r[key] = LazyPattern(pattern(r[key]))
             for prefix in prefixes.split("|"):  # "I71|I72": one rule for several categories
                 self.codes[prefix] = r
         self.combinations = data.get("combinations", [])
