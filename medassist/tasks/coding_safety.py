@@ -63,7 +63,7 @@ class SafetyRules:
         self.weak = {stem(w) for w in data.get("weak_words", [])}
         self.synonyms = {p: {stem(w) for w in ws} for p, ws in data.get("synonyms", {}).items()}
         self.codes: dict[str, dict] = {}
-        shared = data.get("patterns", {})  # named patterns a code rule's pattern may list: ["@vaccine_named", "..."]
+        shared = data.get("patterns", {})  # named patterns a rule's pattern may list: ["@vaccine_named", "..."]
 
         def pattern(value) -> str:
             parts = value if isinstance(value, list) else [value]
@@ -95,8 +95,8 @@ class SafetyRules:
         pe = data.get("past_episode") or {}
         self.past_episode = (re.compile(pe["sentence"], re.IGNORECASE), tuple(pe.get("codes", ())), pe.get("why", ""),
                              re.compile(pe.get("around", "(?!)"), re.IGNORECASE)) if pe else None
-        self.companions = [dict(r, note_matches=re.compile(r["note_matches"], re.IGNORECASE),
-                                sentence_forbids=(re.compile(r["sentence_forbids"], re.IGNORECASE)
+        self.companions = [dict(r, note_matches=re.compile(pattern(r["note_matches"]), re.IGNORECASE),
+                                sentence_forbids=(re.compile(pattern(r["sentence_forbids"]), re.IGNORECASE)
                                                   if r.get("sentence_forbids") else None))
                            for r in data.get("companions", [])]
         self.integral = [(tuple(r["disease"]), tuple(r["symptoms"]), r.get("why", ""), bool(r.get("same_site")),
