@@ -116,22 +116,20 @@ def main(argv=None) -> int:
     m = mean_average_precision(rankings, gold)
     p, r, f = micro_prf(suggested, gold)
 
-    # --- the other encounter (same notes, untimed): only what is suggested differs
-    other = "inpatient" if args.encounter == "outpatient" else "outpatient"
-    osug = {}
-    for i in ids:
-        res = code_document(document_from_text(texts[i], source=f"{i}.txt"), coder=coder, encounter=other)
-        osug[i] = set(align([eval_key(c.code) for c in res.codes if c.suggested], gold.get(i, set()), headers))
-    op, or_, of = micro_prf(osug, gold)
+    # --- the same notes coded again, untimed, with the other encounter and with the other scope: only what is
+    # suggested differs
+    def prf_of(encounter: str, scope: str) -> tuple[float, float, float]:
+        sug = {}
+        for i in ids:
+            res = code_document(document_from_text(texts[i], source=f"{i}.txt"), coder=coder, encounter=encounter,
+                                scope=scope)
+            sug[i] = set(align([eval_key(c.code) for c in res.codes if c.suggested], gold.get(i, set()), headers))
+        return micro_prf(sug, gold)
 
-    # --- the other scope (same notes, untimed): only what is suggested differs
+    other = "inpatient" if args.encounter == "outpatient" else "outpatient"
+    op, or_, of = prf_of(other, args.suggest)
     oscope = "mentioned" if args.suggest == "coded" else "coded"
-    ssug = {}
-    for i in ids:
-        res = code_document(document_from_text(texts[i], source=f"{i}.txt"), coder=coder, encounter=args.encounter,
-                            scope=oscope)
-        ssug[i] = set(align([eval_key(c.code) for c in res.codes if c.suggested], gold.get(i, set()), headers))
-    sp, sr, sf = micro_prf(ssug, gold)
+    sp, sr, sf = prf_of(args.encounter, oscope)
 
     # --- the same notes as a batch over N worker processes (medassist code --jobs N)
     par_s = None

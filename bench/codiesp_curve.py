@@ -22,6 +22,7 @@ import argparse
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -51,7 +52,7 @@ def train_pack(out: Path, fold: int, folds: int, size: int) -> Path:
     mpath = out / "manifest.json"
     if mpath.exists():
         recipe = json.loads(mpath.read_text()).get("recipe", "")
-        if f"--hold-out {spec}" in recipe and f"--train-notes {size}" in recipe:
+        if re.search(rf"--hold-out {spec}(?!\d)", recipe) and re.search(rf"--train-notes {size}(?!\d)", recipe):
             return out
     cmd = [sys.executable, str(ROOT / "models/coder/train.py"), "--final", "--hold-out", spec, "--train-notes",
            str(size), "--ranker", "--threshold", str(THRESHOLD), "--out", str(out)]

@@ -262,15 +262,13 @@ class Coder:
         return CodingResult(out, self.threshold, models, encounter=encounter, notices=notices, scope=scope)
 
 
-#: the reasons a code held back is no mention of its condition at all (coding_safety.check_evidence, the mention rule)
-NOT_A_MENTION = ("not suggested: the evidence is not a mention", "not suggested: its mention is part of the mention")
-
-
 def suggest_mentions(codes: list[CodeSuggestion], threshold: float) -> None:
     """The "mentioned" scope (in place): every code at or above the threshold with evidence in the note is suggested,
     whatever its status or the coding rule that held it back; its status stays, and its warnings say that it is a
     mention and why the "coded" scope does not report it. Not a code whose words the checks found to name no such
-    condition (NOT_A_MENTION), nor an alternative (another code for a listed code's words)."""
+    condition (coding_safety.NO_MENTION), nor an alternative (another code for a listed code's words)."""
+    from .coding_safety import NO_MENTION
+
     def spans(c) -> set:
         return {(e.start, e.end) for e in c.evidence}
 
@@ -282,7 +280,7 @@ def suggest_mentions(codes: list[CodeSuggestion], threshold: float) -> None:
     for c in sorted(codes, key=replaced):
         if c.suggested or c.score < threshold or not c.evidence or "alternative" in c.sources:
             continue
-        if any(w.startswith(NOT_A_MENTION) for w in c.warnings):
+        if any(w.startswith(NO_MENTION) for w in c.warnings):
             continue  # the checks found its words name no such condition ('polycystic' of a polycystic ovary is no
             # polycystic kidney): no mention at all, in either scope
         if any(o.code[:3] == c.code[:3] and spans(c) <= spans(o) for o in said):

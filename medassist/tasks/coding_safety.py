@@ -31,6 +31,9 @@ from medassist.document import Span
 from .coding_text import STOP, stem, tokenize
 
 _NOT_A_MENTION = "not suggested: the evidence is not a mention of this condition"
+_PART_OF_MENTION = "its mention is part of the mention of the suggested"
+#: the reasons a code held back names no such condition at all (code.suggest_mentions suggests none of them)
+NO_MENTION = (_NOT_A_MENTION, "not suggested: " + _PART_OF_MENTION)
 
 
 class LazyPattern:
@@ -2409,9 +2412,9 @@ def _ulcer_of(base, venous: bool, codes: list, doc, sents: _Sentences, made: set
                 why = "a venous (stasis) ulcer with the varicose veins the note names is the varices with ulcer, by side and site"
                 _promote(codes, combo, base, base.score, base.evidence, f"more specific than I87.2: {why}")
                 _unsuggest(base, f"replaced by {combo}: {why}")
-                for c in codes:  # (the varicose veins of that leg, or of a leg the note does not name)
-                    if c.suggested and re.match(rf"I83\.[89]{side if side != '0' else '[0-3]'}", c.code) or (
-                            c.suggested and re.match(r"I83\.[89]0", c.code)):
+                legs = "0" + (side if side != "0" else "123")  # (the varicose veins of that leg, or of no named leg)
+                for c in codes:
+                    if c.suggested and re.match(rf"I83\.[89][{legs}]", c.code):
                         _unsuggest(c, f"part of {combo}: {why}")
                 base = next(c for c in codes if c.code == combo)
         _promote(codes, code, base, base.score, [Span.of(text, a, b)],
@@ -2628,7 +2631,7 @@ def covered_mentions(codes: list, doc=None) -> None:
                 continue  # the organism of the condition whose words hold it ("MRSA bacteremia": R78.81 with B95.62)
             if "C00" <= c.code[:3] <= "C75" and "C77" <= o.code[:3] <= "C79":
                 continue  # "Metastatic breast cancer" names the primary (C50.91-) and its spread (C79.9): both are coded
-            _unsuggest(c, f"its mention is part of the mention of the suggested {o.code} ({o.description})")
+            _unsuggest(c, f"{_PART_OF_MENTION} {o.code} ({o.description})")
             break
 
 

@@ -558,16 +558,21 @@ def hold_out(ids: list[str], spec: str) -> list[str]:
         raise SystemExit(f"--hold-out {spec!r}: expected K/N, e.g. 0/6") from None
     if not 0 <= k < n or n < 2:
         raise SystemExit(f"--hold-out {spec!r}: K must be 0..N-1 and N at least 2")
-    order = sorted(ids)
-    return sorted(order[j] for j in np.random.default_rng(7).permutation(len(order))[k::n])
+    return sorted(_shuffled(ids)[k::n])
 
 
 def sample_notes(ids: list[str], n: int | None) -> list[str]:
     """A seeded sample (seed 7) of ``n`` of ``ids`` in their order; all of them when ``n`` is None or not less."""
     if not n or n >= len(ids):
         return list(ids)
-    keep = {sorted(ids)[j] for j in np.random.default_rng(7).permutation(len(ids))[:n]}
+    keep = set(_shuffled(ids)[:n])
     return [i for i in ids if i in keep]
+
+
+def _shuffled(ids: list[str]) -> list[str]:
+    """The sorted ids in a permutation seeded with 7: the same notes, whatever order they come in."""
+    order = sorted(ids)
+    return [order[j] for j in np.random.default_rng(7).permutation(len(order))]
 
 
 def write_pack(out: Path, knowledge, scorer_json, threshold, metrics, final, ids, alternatives=None, version=None,
