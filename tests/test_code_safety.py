@@ -3227,3 +3227,25 @@ def test_a_reworded_item_stands_for_the_rows_the_tabular_wording_pairs():
     made = {(r["code"], r["to"]) for r in rows[1:-1]}
     assert made == {("H35.3210", "H35.3213"), ("H35.3220", "H35.3223"), ("H35.3230", "H35.3233")}
     assert all(r["why"] == "stage: with inactive scar" and r["sentence_requires"] == "scar" for r in rows[1:-1])
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # an infection named by its organism is coded by it, never also as an unspecified infectious disease
+    ("ASSESSMENT: Chronic hepatitis B infection, on entecavir.\n", {"B18.1"}, {"B99.9", "B19.10", "B18.2"}),
+    ("ASSESSMENT: CMV infection.\n", set(), {"B99.9"}),
+    # arthrosis by joint, the joint in the word itself (gonarthrosis, coxarthrosis, rhizarthrosis) or beside it
+    ("ASSESSMENT: Left coxarthrosis.\n", {"M16.12"}, {"M19.90", "M16.10"}),
+    ("ASSESSMENT: Gonarthrosis of the right knee.\n", {"M17.11"}, {"M25.561", "M19.90"}),
+    ("ASSESSMENT: Bilateral gonarthrosis.\n", {"M17.0"}, {"M17.11", "M17.12"}),
+    ("ASSESSMENT: Arthrosis of the right hip.\n", {"M16.11"}, {"M19.90"}),
+    ("ASSESSMENT: Rhizarthrosis of the left thumb.\n", {"M18.12"}, set()),
+    # a spread to the lymph nodes of a region (Neoplasm table: lymph, gland, by region), not an unspecified site
+    ("ASSESSMENT: Metastases in mediastinal lymph nodes.\n", {"C77.1"}, {"C77.9", "C79.9"}),
+    ("ASSESSMENT: Breast cancer with metastatic left axillary lymph nodes.\n", {"C50.912", "C77.3"}, {"C77.9", "C79.9"}),
+    ("ASSESSMENT: Metastatic adenopathies in the retroperitoneum and para-aortic lymph nodes.\n", {"C77.2"},
+     {"R59.9", "R59.0", "C77.9"}),
+    ("ASSESSMENT: Lymph node metastases.\n", {"C77.9"}, set()),
+    ("ASSESSMENT: No evidence of lymph node metastases.\n", set(), {"C77.9"}),
+])
+def test_infection_arthrosis_and_nodal_metastasis_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

@@ -223,6 +223,20 @@ def test_a_capped_scope_reaches_the_items_of_a_comma_list(text, mention, expecte
     assert status(text, mention).status == expected, (text, status(text, mention))
 
 
+@pytest.mark.parametrize("text,mention,expected", [
+    # 'presented' ends other cues' scope ("No fever; presented with cough"); after 'did not' it is the negation's verb
+    ("The infant has not presented infections since birth.", "infections", "negated"),
+    ("During her stay she did not present vomiting or pruritus or constipation.", "constipation", "negated"),
+    ("Patient didn't present fever, but had cough.", "fever", "negated"),
+    ("Patient didn't present fever, but had cough.", "cough", "affirmed"),
+    # not where 'present to' is going somewhere, nor an affirmed 'presented'
+    ("She did not present to the clinic with chest pain.", "chest pain", "affirmed"),
+    ("The patient presented fever and cough.", "fever", "affirmed"),
+])
+def test_did_not_present_is_a_negation(text, mention, expected):
+    assert status(text, mention).status == expected, (text, status(text, mention))
+
+
 def test_precedence():
     # negated beats historical; family beats negated; hypothetical beats uncertain
     assert status("No history of asthma.", "asthma").status == "negated"

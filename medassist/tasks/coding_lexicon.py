@@ -532,6 +532,7 @@ def _compile() -> list[Term]:
                         w = _lexicon_words(f"{site} {head}")
                         if 2 <= len(w) <= 8:
                             terms.append(Term(tgt, w, f"{site} {head}", "neoplasm-unspecified" if col == 5 else "neoplasm"))
+            terms += _node_metastasis_terms(path, cells, target, cs)
     except FileNotFoundError:
         pass
     # "Cyst of kidney NOS (congenital)" (Q61.00) has the words of "Cyst of kidney, acquired" (N28.1): where the same
@@ -550,6 +551,35 @@ def _compile() -> list[Term]:
             # "3b", is a token no note has, and the staged abbreviation never matched)
             terms.append(Term(tgt, tuple(t.norm for t in tokenize(abbr)), abbr, "abbr"))
     return terms
+
+
+#: how notes word a spread to lymph nodes ("mediastinal lymph node metastases", "metastatic axillary lymph nodes",
+#: "hilar nodal metastasis"): the words joined to a lymph-node region of the neoplasm table
+_NODE_METASTASIS = ("lymph node metastases", "lymph node metastasis", "lymph node metastatic", "nodal metastases",
+                    "nodal metastasis", "node metastases", "node metastasis", "metastatic lymphadenopathy",
+                    "metastatic adenopathy", "metastatic adenopathies")
+
+
+def _node_metastasis_terms(path, cells, target, cs) -> list[Term]:
+    """The neoplasm table's 'lymph, gland' rows by region (Index: Neoplasm, lymph, gland (secondary), mediastinal
+    C77.1): "<region> lymph node metastases" and its wordings -> the secondary column's code (C77.0-C77.5, C77.9
+    with no region). The table words the region alone ('mediastinal'), not a sentence a note writes."""
+    if len(path) < 3 or not path[1].lower().startswith("lymph, lymphatic") or path[2] != "gland" or len(path) > 4:
+        return []
+    code = (cells[1] or "").rstrip("-").rstrip(".") if len(cells) > 1 else ""
+    tgt = target(code) if code.startswith("C77") and cs.raw(code) else None
+    if not tgt:
+        return []
+    regions = [r.strip() for r in path[3].split(",")] if len(path) == 4 else [""]
+    out = []
+    for region in regions:
+        if region.lower() in ("primary", "site nec") or "(" in region or "multiple" in region.lower():
+            continue
+        for head in _NODE_METASTASIS:
+            w = _lexicon_words(f"{region} {head}".strip())
+            if 2 <= len(w) <= 8:
+                out.append(Term(tgt, w, f"{region} {head}".strip(), "neoplasm"))
+    return out
 
 
 def lexicon() -> Lexicon:
