@@ -3249,3 +3249,26 @@ def test_a_reworded_item_stands_for_the_rows_the_tabular_wording_pairs():
 ])
 def test_infection_arthrosis_and_nodal_metastasis_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a melanoma by the skin site the sentence names (the site rules of the skin carcinomas), then its side
+    ("ASSESSMENT: Malignant melanoma of the right thigh.\n", {"C43.71"}, {"C43.9", "C43.70"}),
+    ("ASSESSMENT: Melanoma of the left upper arm.\n", {"C43.62"}, {"C43.9", "C43.60"}),
+    ("ASSESSMENT: Melanoma of the left cheek.\n", {"C43.39"}, {"C43.9"}),
+    ("ASSESSMENT: Melanoma of the nose.\n", {"C43.31"}, {"C43.9"}),
+    ("ASSESSMENT: Melanoma in situ of the left forearm.\n", {"D03.62"}, {"D03.9", "C43.60", "C43.62", "C43.9"}),
+    ("ASSESSMENT: Melanoma.\n", {"C43.9"}, set()),
+    # hemorrhoids by grade (the Index's degree), chronic pancreatitis the note puts down to alcohol
+    ("ASSESSMENT: Internal hemorrhoids, grade 3.\n", {"K64.2"}, {"K64.8", "K64.9"}),
+    ("ASSESSMENT: Grade II internal hemorrhoids.\n", {"K64.1"}, {"K64.8", "K64.9"}),
+    ("ASSESSMENT: Internal hemorrhoids.\n", {"K64.8"}, {"K64.1", "K64.2"}),
+    ("ASSESSMENT: Chronic alcoholic pancreatitis.\n", {"K86.0"}, {"K86.1", "K85.20"}),
+    ("ASSESSMENT: Chronic pancreatitis.\n", {"K86.1"}, {"K86.0"}),
+    # a postpartum hemorrhage is O72.1 unless the sentence puts it in the third stage (a retained placenta)
+    ("ASSESSMENT: Postpartum hemorrhage.\n", {"O72.1"}, {"O72.0", "R58"}),
+    ("ASSESSMENT: Postpartum hemorrhage from a retained placenta.\n", {"O72.0"}, {"O72.1", "R58"}),
+    ("ASSESSMENT: Third stage hemorrhage with retained placenta.\n", {"O72.0"}, {"O72.1", "R58"}),
+])
+def test_melanoma_hemorrhoid_pancreatitis_and_postpartum_hemorrhage_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

@@ -2554,7 +2554,8 @@ def _says_more(o, c, text: str) -> bool:
     if any(not any(x.start <= e.start and e.end <= x.end for x in c.evidence) for e in o.evidence):
         return True
     extra = _meaning_words(o.description, core=False) - _meaning_words(c.description, core=True)
-    return any(extra & {t.norm for t in tokenize(_phrase(text, e.start, e.end))} for e in o.evidence)
+    # (a word of the same stem counts: 'alcoholic' says the 'alcohol' of 'Alcohol-induced chronic pancreatitis')
+    return any(_similar(w, t.norm) for e in o.evidence for t in tokenize(_phrase(text, e.start, e.end)) for w in extra)
 
 
 def _parent(code: str) -> str | None:
