@@ -3272,3 +3272,30 @@ def test_infection_arthrosis_and_nodal_metastasis_wordings(coder, text, want, ne
 ])
 def test_melanoma_hemorrhoid_pancreatitis_and_postpartum_hemorrhage_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # an anemia of a deficiency other than iron, and a deficiency of the vitamin the sentence names
+    ("ASSESSMENT: B12 deficiency anemia.\n", {"D51.9"}, {"D50.9"}),
+    ("ASSESSMENT: Vitamin B12 deficiency anemia due to pernicious anemia.\n", {"D51.0"},
+     {"D50.9", "E53.8", "E50.9", "E56.9", "D51.9"}),
+    ("ASSESSMENT: Folate deficiency anemia.\n", {"D52.9"}, {"D50.9"}),
+    ("ASSESSMENT: Iron deficiency anemia.\n", {"D50.9"}, {"D51.9"}),
+    ("ASSESSMENT: Vitamin A deficiency.\n", {"E50.9"}, {"E56.8", "E56.9"}),
+    ("ASSESSMENT: Vitamin deficiency.\n", {"E56.9"}, {"E56.8", "E50.9"}),
+    ("ASSESSMENT: Vitamin K deficiency.\n", {"E56.1"}, {"E56.8", "E56.9"}),
+    # inflammatory bowel disease by the part of the bowel the sentence names, its complication kept
+    ("ASSESSMENT: Crohn disease of the small intestine without complications.\n", {"K50.00"}, {"K50.90", "K63.9"}),
+    ("ASSESSMENT: Crohn's disease of the colon with rectal bleeding.\n", {"K50.111"}, {"K50.911", "K50.90"}),
+    ("ASSESSMENT: Crohn's disease of the ileum with intestinal obstruction.\n", {"K50.012"}, {"K50.912", "K50.00"}),
+    ("ASSESSMENT: Crohn's colitis.\n", {"K50.10"}, {"K50.90", "K52.9"}),
+    ("ASSESSMENT: Crohn's disease.\n", {"K50.90"}, {"K50.00", "K50.10"}),
+    ("ASSESSMENT: Ulcerative colitis, left sided, in remission.\n", {"K51.50"}, {"K51.90", "K52.9"}),
+    ("ASSESSMENT: Ulcerative colitis limited to the rectum.\n", {"K51.20"}, {"K51.90"}),
+    ("ASSESSMENT: Colitis.\n", {"K52.9"}, set()),
+    # cirrhosis the sentence puts down to alcohol is alcoholic cirrhosis, its ascites in the code
+    ("ASSESSMENT: Cirrhosis of the liver due to alcohol with ascites.\n", {"K70.31"}, {"K74.60", "R18.8", "K70.30"}),
+    ("ASSESSMENT: Cirrhosis, likely NASH, no alcohol use.\n", {"K74.60"}, {"K70.30"}),
+])
+def test_deficiency_anemia_vitamin_bowel_disease_and_cirrhosis_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
