@@ -3299,3 +3299,20 @@ def test_melanoma_hemorrhoid_pancreatitis_and_postpartum_hemorrhage_wordings(cod
 ])
 def test_deficiency_anemia_vitamin_bowel_disease_and_cirrhosis_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # lymph nodes of one named region are localized, not also the generalized 'lymphadenopathy NOS'
+    ("ASSESSMENT: Lymphadenopathy, cervical.\n", {"R59.0"}, {"R59.1", "R59.9"}),
+    # a cholecystitis with gallstones is the one combination code
+    ("ASSESSMENT: Acute cholecystitis with cholelithiasis.\n", {"K80.00"}, {"K81.0", "K80.20"}),
+    # 'cervical' of a cancer is the cervix uteri (a cervical lymph node is the neck's)
+    ("ASSESSMENT: Cervical cancer.\n", {"C53.9"}, {"C80.1"}),
+    ("ASSESSMENT: Screening for cervical cancer.\n", {"Z12.4"}, {"C53.9"}),
+    ("ASSESSMENT: Cervical lymph node metastases.\n", {"C77.0"}, {"C53.9"}),
+    # elevated liver enzymes, hypertransaminasemia: the transaminases (R74.01)
+    ("ASSESSMENT: Elevated liver enzymes.\n", {"R74.01"}, set()),
+    ("ASSESSMENT: Hypertransaminasemia.\n", {"R74.01"}, set()),
+])
+def test_lymph_node_gallbladder_cervix_and_liver_enzyme_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
