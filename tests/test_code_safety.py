@@ -3316,3 +3316,30 @@ def test_deficiency_anemia_vitamin_bowel_disease_and_cirrhosis_wordings(coder, t
 ])
 def test_lymph_node_gallbladder_cervix_and_liver_enzyme_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a subdural, epidural or subarachnoid bleed the sentence puts down to an injury is traumatic (S06.-), its
+    # loss of consciousness as the sentence says (status unknown when it says nothing)
+    ("ASSESSMENT: Traumatic subdural hematoma.\n", {"S06.5XAA"}, {"I62.00"}),
+    ("ASSESSMENT: Subdural hematoma after a fall from standing.\n", {"S06.5XAA", "W19.XXXA"}, {"I62.00"}),
+    ("ASSESSMENT: Acute subdural hematoma, traumatic, no loss of consciousness.\n", {"S06.5X0A"}, {"I62.01", "S06.5XAA"}),
+    ("ASSESSMENT: Subdural hematoma after fall with loss of consciousness.\n", {"S06.5X9A"}, {"S06.5XAA"}),
+    ("ASSESSMENT: Chronic subdural hematoma.\n", {"I62.03"}, {"I62.00", "S06.5XAA"}),
+    ("ASSESSMENT: Subarachnoid hemorrhage, nontraumatic.\n", {"I60.9"}, {"S06.6XAA"}),
+    ("ASSESSMENT: Spinal epidural hematoma.\n", set(), {"S06.4XAA"}),
+    # a history Z code written in its own words is the code's meaning, not a past condition held back
+    ("ASSESSMENT:\n1. Personal history of nicotine dependence.\n2. Hypertension.\n", {"Z87.891", "I10"}, {"F17.200"}),
+    ("PAST MEDICAL HISTORY: Hypertension. History of falls.\n", {"Z91.81"}, {"W19.XXXA"}),
+    ("PAST MEDICAL HISTORY: Hypertension. No history of falls.\n", set(), {"Z91.81"}),
+    # statuses and encounter wordings of a problem list
+    ("ASSESSMENT: Noncompliance with medication regimen.\n", {"Z91.148"}, set()),
+    ("ASSESSMENT: Gastrostomy tube in place.\n", {"Z93.1"}, set()),
+    ("ASSESSMENT: Status post cholecystectomy.\n", {"Z90.49"}, set()),
+    ("ASSESSMENT: Hyperosmolar hyperglycemic state.\n", {"E11.00"}, set()),
+    # a condition of the last admission told of as 'at that time' is not this visit's
+    ("HPI: He is known to us from his last admission. At that time, he was admitted with difficulty voiding and "
+     "constipation. He presents today with hematuria.\nASSESSMENT: Hematuria.\n", {"R31.9"}, {"K59.00"}),
+])
+def test_intracranial_bleed_history_status_and_past_admission_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

@@ -2921,16 +2921,40 @@ def specific_fall(codes: list, doc, sents: _Sentences) -> None:
 
 
 _PAST_CUE = re.compile(r"(?i)^(?:prior|previous|previously|history\s+of|h/o|hx\s+of|past)\b")
+_PERSONAL_HISTORY = re.compile(r"(?i)^personal\s+history\s+of\b")
 
 
 def history_in_the_code(codes: list) -> None:
     """A code whose own description is about an earlier event ("Maternal care for ... scar from previous cesarean
     delivery", O34.21-) is current when the note words that event as past ("Prior c-section" in a pregnancy): the
-    context rules' 'historical' is the code's meaning, not a reason to hold it back."""
+    context rules' 'historical' is the code's meaning, not a reason to hold it back. So is the 'history of' of a
+    history Z code written in its own words, the cue inside its evidence ("Personal history of nicotine dependence"
+    Z87.891, "History of falls" Z91.81); other Z codes of history are made by the history rules."""
     for c in codes:
         cue = c.cue
-        if (c.status == "historical" and cue is not None and _PAST_CUE.match(cue.text)
-                and re.search(r"\b(?:previous|prior|history)\b", c.description, re.IGNORECASE)
-                and not c.code.startswith("Z")):  # (a Z code of history is made by the history rules)
+        if c.status != "historical" or cue is None or not (_PAST_CUE.match(cue.text) or _PERSONAL_HISTORY.match(cue.text)):
+            continue
+        if c.code.startswith("Z"):
+            own = (re.match(r"(?:personal\s+)?history\s+of\b", c.description, re.IGNORECASE)
+                   and any(e.start <= cue.start and cue.end <= e.end for e in c.evidence))
+        else:
+            own = re.search(r"\b(?:previous|prior|history)\b", c.description, re.IGNORECASE)
+        if own:
             c.status = "affirmed"
             c.warnings.append(f"'{cue.text}' is part of what {c.code} means: coded as the current encounter's")
+            if c.code.startswith("Z") and not c.suggested and _in_its_words(c):
+                c.suggested = True  # (the CodiEsp-trained scorer ranks a history Z code low whatever the words)
+                c.warnings.append("suggested below the threshold: the note names it in the code's own words")
+
+
+def _in_its_words(c) -> bool:
+    """One evidence span of ``c`` holds every word of its description or of one of its history terms ('personal'
+    aside): "History of nicotine dependence" for Z87.891 'Personal history of nicotine dependence', "history of falls"
+    (a term of the abbreviations) for Z91.81 'History of falling'."""
+    from .coding_lexicon import _lexicon_words, lexicon
+
+    history = _lexicon_words("history")[0]
+    wants = [set(_lexicon_words(c.description))] + [set(w) for w in lexicon().words_of(c.code) if history in w]
+    got = [set(_lexicon_words(e.text)) | {t.norm for t in tokenize(e.text)} for e in c.evidence]  # (an abbreviation's
+    # words are the note tokenizer's, 'of' kept)
+    return any(want - {"personal"} and want - {"personal"} <= g for want in wants for g in got)
