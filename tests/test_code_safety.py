@@ -3332,6 +3332,9 @@ def test_lymph_node_gallbladder_cervix_and_liver_enzyme_wordings(coder, text, wa
     ("ASSESSMENT:\n1. Personal history of nicotine dependence.\n2. Hypertension.\n", {"Z87.891", "I10"}, {"F17.200"}),
     ("PAST MEDICAL HISTORY: Hypertension. History of falls.\n", {"Z91.81"}, {"W19.XXXA"}),
     ("PAST MEDICAL HISTORY: Hypertension. No history of falls.\n", set(), {"Z91.81"}),
+    # a diabetic's hypoglycemia from insulin: diabetes with hypoglycemia, the insulin's adverse effect beside it
+    ("ASSESSMENT: Hypoglycemia due to insulin in a type 1 diabetic.\n", {"E10.649", "T38.3X5A"}, {"E16.0", "E10.9"}),
+    ("ASSESSMENT: Type 2 diabetes with hypoglycemia due to glipizide.\n", {"E11.649", "T38.3X5A"}, {"E16.0", "E11.9"}),
     # statuses and encounter wordings of a problem list
     ("ASSESSMENT: Noncompliance with medication regimen.\n", {"Z91.148"}, set()),
     ("ASSESSMENT: Gastrostomy tube in place.\n", {"Z93.1"}, set()),
@@ -3342,4 +3345,18 @@ def test_lymph_node_gallbladder_cervix_and_liver_enzyme_wordings(coder, text, wa
      "constipation. He presents today with hematuria.\nASSESSMENT: Hematuria.\n", {"R31.9"}, {"K59.00"}),
 ])
 def test_intracranial_bleed_history_status_and_past_admission_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    ("ASSESSMENT: Pertussis.\n", {"A37.90"}, set()),
+    ("ASSESSMENT: Tdap given today.\n", set(), {"A37.90"}),
+    ("ASSESSMENT: QT prolongation.\n", {"R94.31"}, {"I45.81"}),
+    # an endocarditis with its organism is infective (I33.0), not 'valve unspecified'
+    ("ASSESSMENT: Endocarditis of the mitral valve due to Staphylococcus aureus.\n", {"I33.0", "B95.61"}, {"I38"}),
+    # a chlamydial infection by its site (A56.-), never also an unspecified infectious disease
+    ("ASSESSMENT: Chlamydia trachomatis infection of the cervix.\n", {"A56.09"}, {"A74.9", "B99.9"}),
+    ("ASSESSMENT: Chlamydial urethritis.\n", {"A56.01"}, {"N34.2"}),
+])
+def test_pertussis_qt_endocarditis_and_chlamydia_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
