@@ -3360,3 +3360,21 @@ def test_intracranial_bleed_history_status_and_past_admission_wordings(coder, te
 ])
 def test_pertussis_qt_endocarditis_and_chlamydia_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a disc or a spondylosis with the radiculopathy or myelopathy the sentence names is one code (M54.1 Excludes1)
+    ("ASSESSMENT: Lumbar disc herniation at L4-L5 with radiculopathy.\n", {"M51.16"}, {"M51.26", "M54.16"}),
+    ("ASSESSMENT: Lumbar disc herniation.\n", {"M51.26"}, {"M51.16"}),
+    ("ASSESSMENT: Cervical radiculopathy from a herniated disc at C5-C6.\n", {"M50.10"}, {"M50.20", "M54.12", "M51.9"}),
+    ("ASSESSMENT: Lumbar spondylosis with radiculopathy.\n", {"M47.26"}, {"M54.16", "M47.9"}),
+    ("ASSESSMENT: Cervical spondylosis with myelopathy.\n", {"M47.12"}, {"M47.9", "G95.9"}),
+    ("ASSESSMENT: Cervical spondylosis.\n", {"M47.812"}, {"M47.9"}),
+    ("ASSESSMENT: Lumbar radiculopathy.\n", {"M54.16"}, {"M51.16", "M47.26"}),
+    ("ASSESSMENT: Psoriatic arthritis.\n", {"L40.50"}, {"M19.90", "M06.9"}),
+    ("ASSESSMENT: Medial meniscal tear, right knee.\n", {"S83.241A"}, {"M25.561"}),
+    ("ASSESSMENT: Post-concussion syndrome.\n", {"F07.81"}, {"S06.0XAA"}),
+    ("ASSESSMENT: Sialadenitis.\n", {"K11.20"}, set()),
+])
+def test_spine_radiculopathy_arthritis_and_head_injury_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
