@@ -3378,3 +3378,20 @@ def test_pertussis_qt_endocarditis_and_chlamydia_wordings(coder, text, want, nev
 ])
 def test_spine_radiculopathy_arthritis_and_head_injury_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a rheumatoid arthritis by serology, or by the joint and side the sentence names (Index: M06.8-)
+    ("ASSESSMENT: Seropositive rheumatoid arthritis.\n", {"M05.9"}, {"M06.9"}),
+    ("ASSESSMENT: Seronegative rheumatoid arthritis.\n", {"M06.00"}, {"M06.9"}),
+    ("ASSESSMENT: Rheumatoid arthritis of the right knee.\n", {"M06.861"}, {"M06.9", "M25.561"}),
+    ("ASSESSMENT: Rheumatoid arthritis of the left wrist.\n", {"M06.832"}, {"M06.9"}),
+    ("ASSESSMENT: Rheumatoid arthritis.\n", {"M06.9"}, {"M05.9", "M06.00"}),
+    # an osteomyelitis by acuity, bone and side
+    ("ASSESSMENT: Osteomyelitis of the right foot, chronic.\n", {"M86.671"}, {"M86.9", "M86.68"}),
+    ("ASSESSMENT: Acute osteomyelitis of the left tibia.\n", {"M86.162"}, {"M86.9"}),
+    ("ASSESSMENT: Chronic osteomyelitis of the right femur.\n", {"M86.651"}, {"M86.68", "M86.9"}),
+    ("ASSESSMENT: Chronic osteomyelitis.\n", {"M86.60"}, {"M86.68"}),
+])
+def test_rheumatoid_arthritis_and_osteomyelitis_by_site(coder, text, want, never):
+    assert_codes(coder, text, want, never)
