@@ -3229,6 +3229,37 @@ def test_a_reworded_item_stands_for_the_rows_the_tabular_wording_pairs():
     assert all(r["why"] == "stage: with inactive scar" and r["sentence_requires"] == "scar" for r in rows[1:-1])
 
 
+def test_a_by_site_item_stands_for_a_row_per_site_and_side():
+    """specific_for's {"by_site": ...}: a row to family + site digit + side digit (1 right, 2 left, 9 none) for each
+    code and site of the list, in place; a target that is no billable code is left out; the row's sentence pattern
+    needs the site with that side, and the item's own condition of the whole sentence."""
+    import re as _re
+
+    from medassist.tasks.coding_safety import expand_by_site
+
+    sites = {"joints": [["6", "knee", r"\bknees?\b"], ["0", "nowhere", r"\bnowhere\b"]]}
+    item = {"by_site": {"codes": ["M06.9"], "family": "M06.8", "sites": "joints", "sentence_requires": r"\bsevere\b",
+                        "sentence_forbids": "seropositive", "why": "the {site}"}}
+    before, after = {"code": "X", "to": "Y"}, {"code": "Z", "to": "W"}
+    rows = expand_by_site([before, item, after], sites)
+    assert rows[0] is before and rows[-1] is after
+    made = {r["to"]: r for r in rows[1:-1]}
+    assert set(made) == {"M06.861", "M06.862", "M06.869"}  # (M06.80- is no code: 'nowhere' made none)
+    assert made["M06.861"]["why"] == "the knee, right" and made["M06.869"]["why"] == "the knee"
+
+    def holds(to, s):
+        r = made[to]
+        return bool(_re.search(r["sentence_requires"], s, _re.I)) and not _re.search(r["sentence_forbids"], s, _re.I)
+
+    assert holds("M06.861", "Severe rheumatoid arthritis of the right knee.")
+    assert holds("M06.861", "Severe rheumatoid arthritis, knee, right.")
+    assert not holds("M06.861", "Rheumatoid arthritis of the right knee.")  # the item's own condition
+    assert not holds("M06.861", "Severe rheumatoid arthritis of the left knee.")
+    assert not holds("M06.861", "Severe seropositive rheumatoid arthritis of the right knee.")
+    assert holds("M06.869", "Severe rheumatoid arthritis of the knee.")
+    assert not holds("M06.869", "Severe rheumatoid arthritis of both knees.")
+
+
 @pytest.mark.parametrize("text,want,never", [
     # an infection named by its organism is coded by it, never also as an unspecified infectious disease
     ("ASSESSMENT: Chronic hepatitis B infection, on entecavir.\n", {"B18.1"}, {"B99.9", "B19.10", "B18.2"}),

@@ -82,7 +82,8 @@ class SafetyRules:
         self.combinations = data.get("combinations", [])
         self.specific_for = []
         explicit = {(r["code"], r["to"]) for r in data.get("specific_for", []) if "code" in r}
-        for rule in expand_reworded(data.get("specific_for", []), explicit):
+        items = expand_by_site(data.get("specific_for", []), data.get("site_lists", {}))
+        for rule in expand_reworded(items, explicit):
             r = dict(rule)
             for key in ("sentence_requires", "sentence_forbids", "evidence_forbids", "evidence_requires"):
                 if key in r:
@@ -183,6 +184,43 @@ def expand_reworded(items: list, explicit: set) -> list:
                     row["sentence_forbids"] = target["sentence_forbids"]
                 rows.append(row)
         out.extend(sorted(rows, key=lambda r: r["code"]) if spec.get("sorted") else rows)
+    return out
+
+
+_SIDES = (("1", "right", r"\bright\b", r"\bleft\b"), ("2", "left", r"\bleft\b", r"\bright\b"))
+_BOTH_SIDES = r"\bboth\b|\bbilateral\b|\bbilaterally\b"
+
+
+def expand_by_site(items: list, site_lists: dict) -> list:
+    """``specific_for`` with each ``{"by_site": ...}`` item replaced, in place, by the rows it stands for: for each of
+    ``codes`` and each site of the named list (``site_lists[sites]``: [digit, name, pattern]), a rule to ``family`` +
+    the site's digit + the side's digit (1 right, 2 left, 9 neither), when the sentence names the site with that side
+    (within 40 characters, either order; 9: no side, neither side nor both), and ``sentence_requires`` (a condition
+    of the whole sentence: 'chronic') holds and ``sentence_forbids`` does not. A target that is no billable code is
+    left out. "Rheumatoid arthritis of the right knee": M06.9 -> M06.861; "Acute osteomyelitis of the left tibia":
+    M86.9 -> M86.162."""
+    out = []
+    for item in items:
+        spec = item.get("by_site")
+        if spec is None:
+            out.append(item)
+            continue
+        extra_req, extra_forbid = spec.get("sentence_requires"), spec.get("sentence_forbids")
+        for code in spec["codes"]:
+            for digit, name, site in site_lists[spec["sites"]]:
+                for sd, side, req, other in (*_SIDES, ("9", None, None, None)):
+                    to = f"{spec['family']}{digit}{sd}"
+                    e = icd10.lookup(to)
+                    if e is None or not e.billable:
+                        continue
+                    sr = f"(?:{site})" + (f"[^.;\\n]{{0,40}}?{req}|{req}[^.;\\n]{{0,40}}?(?:{site})" if req else "")
+                    if extra_req:
+                        sr = f"^(?=[\\s\\S]*(?:{extra_req}))[\\s\\S]*?(?:{sr})"
+                    fb = f"{other}|{_BOTH_SIDES}" if req else f"{_SIDES[0][2]}|{_SIDES[1][2]}|{_BOTH_SIDES}"
+                    if extra_forbid:
+                        fb += "|" + extra_forbid
+                    out.append({"code": code, "to": to, "sentence_requires": sr, "sentence_forbids": fb,
+                                "why": spec["why"].format(site=name) + (f", {side}" if side else "")})
     return out
 
 
