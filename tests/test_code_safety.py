@@ -3423,6 +3423,12 @@ def test_spine_radiculopathy_arthritis_and_head_injury_wordings(coder, text, wan
     ("ASSESSMENT: Acute osteomyelitis of the left tibia.\n", {"M86.162"}, {"M86.9"}),
     ("ASSESSMENT: Chronic osteomyelitis of the right femur.\n", {"M86.651"}, {"M86.68", "M86.9"}),
     ("ASSESSMENT: Chronic osteomyelitis.\n", {"M86.60"}, {"M86.68"}),
+    # a rotator cuff tear given as a percentage of the tendon is partial; impingement syndrome is the shoulder's
+    ("ASSESSMENT: Sixty-percent rotator cuff tear, joint side, left shoulder.\n", {"M75.112"}, {"M75.102", "M75.122"}),
+    ("ASSESSMENT: Full-thickness rotator cuff tear of the right shoulder.\n", {"M75.121"}, {"M75.101"}),
+    ("ASSESSMENT: Impingement syndrome.\n", {"M75.40"}, set()),
+    ("ASSESSMENT: Femoroacetabular impingement of the right hip.\n", {"M25.851"}, {"M75.40", "M75.41"}),
+    ("ASSESSMENT: Penile mass.\n", {"N48.89"}, {"N48.9"}),
 ])
-def test_rheumatoid_arthritis_and_osteomyelitis_by_site(coder, text, want, never):
+def test_rheumatoid_arthritis_osteomyelitis_and_shoulder_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
