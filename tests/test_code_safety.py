@@ -380,7 +380,7 @@ def test_safety_rules_are_valid_data():
     assert r.rule_for("C22.0")["sentence_forbids"] is r.codes["C22"]["sentence_forbids"]
     assert r.rule_for("C22.0")["evidence_requires"] is r.codes["C"]["evidence_requires"]
     assert r.rule_for("C22.0")["why:evidence_requires"] == r.codes["C"]["why"] != r.codes["C22"]["why"]
-    assert r.rule_for("N46.9") == r.rule_for("N97.9") and r.rule_for("N46.9")  # 'N97|N46': one rule, two categories
+    assert r.rule_for("K40.20") == r.rule_for("K40.90") and r.rule_for("K40.20")  # 'K40.2|K40.9': one rule, two prefixes
     assert r.rule_for("I71.40").get("not_around") is not None and r.rule_for("I72.9").get("not_around") is not None
     from medassist import icd10
     for rule in r.combinations:
@@ -3431,4 +3431,19 @@ def test_spine_radiculopathy_arthritis_and_head_injury_wordings(coder, text, wan
     ("ASSESSMENT: Penile mass.\n", {"N48.89"}, {"N48.9"}),
 ])
 def test_rheumatoid_arthritis_osteomyelitis_and_shoulder_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    ("ASSESSMENT: Ectopic pregnancy, right tubal.\n", {"O00.101"}, {"O00.90", "O00.109"}),
+    ("ASSESSMENT: Female infertility.\n", {"N97.9"}, {"N46.9"}),
+    ("ASSESSMENT: Male infertility.\n", {"N46.9"}, {"N97.9"}),
+    ("ASSESSMENT: Kidney stone, right ureter.\n", {"N20.1"}, {"N20.0", "N20.2"}),
+    ("ASSESSMENT: Kidney stones.\n", {"N20.0"}, {"N20.1"}),
+    ("ASSESSMENT: Abnormal Pap smear, ASCUS.\n", {"R87.610"}, {"R87.619"}),
+    ("ASSESSMENT: Pap smear with HSIL.\n", {"R87.613"}, set()),
+    ("ASSESSMENT: Anal Pap smear with HSIL.\n", set(), {"R87.613"}),
+    ("ASSESSMENT: Premature rupture of membranes at 37 weeks.\n", {"O42.92"}, {"O42.90"}),
+])
+def test_obstetric_gynecologic_and_urologic_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
