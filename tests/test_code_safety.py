@@ -3447,3 +3447,22 @@ def test_rheumatoid_arthritis_osteomyelitis_and_shoulder_wordings(coder, text, w
 ])
 def test_obstetric_gynecologic_and_urologic_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # encounter reasons a problem list words plainly; the 'screening' of a screening code is its meaning, not a cue
+    ("ASSESSMENT: Sports physical.\n", {"Z02.5"}, set()),
+    ("ASSESSMENT: Pre-operative examination.\n", {"Z01.818"}, set()),
+    ("ASSESSMENT: Medication refill.\n", {"Z76.0"}, set()),
+    ("ASSESSMENT: Routine infant health check, 6 months.\n", {"Z00.129"}, set()),
+    ("ASSESSMENT: Lipid screening.\n", {"Z13.220"}, {"E78.5"}),
+    ("ASSESSMENT: Diabetes screening.\n", {"Z13.1"}, {"E11.9"}),
+    ("ASSESSMENT: HIV screening.\n", {"Z11.4"}, {"B20", "Z21"}),
+    ("ASSESSMENT: Aftercare following right hip replacement.\n", {"Z47.1"}, set()),
+    # an illness whose treatment is completed is past
+    ("ASSESSMENT: Follow-up after completed treatment for pneumonia.\n", {"Z87.01"}, {"J18.9"}),
+    ("ASSESSMENT: She completed a 7-day course of antibiotics for cellulitis.\n", set(), {"L03.90"}),
+    ("ASSESSMENT: Pneumonia, on antibiotics.\n", {"J18.9"}, set()),
+])
+def test_encounter_screening_and_completed_treatment_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

@@ -1322,9 +1322,23 @@ def _affirmed_mention(code: str, doc, e, sents, classify, also=()) -> bool:
         if m is not None and m.start() > a:
             heads.append((m.start(), m.start() + len(m.group().rstrip())))
     try:
-        return all(classify(doc, a, b).status == "affirmed" for a, b in [(e.start, e.end), *also, *heads])
+        return all(_stated(code, classify(doc, a, b)) for a, b in [(e.start, e.end), *also, *heads])
     except Exception:  # pragma: no cover - context must not break coding
         return False
+
+
+_SCREENING_CUE = re.compile(r"(?i)\bscreen")
+
+
+def _stated(code: str, ctx) -> bool:
+    """The context says the patient has it now, or its only cue is what the code itself means: the 'screening' of
+    an encounter for screening ("Lipid screening": Z13.220; the context rules read 'screening for X' as X not
+    known to be there)."""
+    if ctx.status == "affirmed":
+        return True
+    return (ctx.status == "hypothetical" and ctx.cue is not None and _SCREENING_CUE.search(ctx.cue.text) is not None
+            and code.startswith("Z") and "screening" in (icd10.lookup(code).description.lower()
+                                                         if icd10.lookup(code) is not None else ""))
 
 
 # "presents for her annual exam", "is here today for a routine physical", "seen for an annual wellness visit"
