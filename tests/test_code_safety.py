@@ -3463,6 +3463,11 @@ def test_obstetric_gynecologic_and_urologic_wordings(coder, text, want, never):
     ("ASSESSMENT: Follow-up after completed treatment for pneumonia.\n", {"Z87.01"}, {"J18.9"}),
     ("ASSESSMENT: She completed a 7-day course of antibiotics for cellulitis.\n", set(), {"L03.90"}),
     ("ASSESSMENT: Pneumonia, on antibiotics.\n", {"J18.9"}, set()),
+    # a child's body mass index by percentile (Z68.5-), an adult's of 70 or more Z68.45; a syndrome's own fatigue
+    ("ASSESSMENT: Obesity in a child, BMI 97th percentile.\n", {"E66.9", "Z68.54"}, {"Z68.45"}),
+    ("ASSESSMENT: Overweight, BMI at the 90th percentile.\n", {"E66.3", "Z68.53"}, set()),
+    ("ASSESSMENT: Obesity, BMI 75.\n", {"E66.9", "Z68.45"}, {"Z68.54"}),
+    ("ASSESSMENT: Chronic fatigue syndrome.\n", {"G93.32"}, {"R53.83", "R53.82"}),
 ])
 def test_encounter_screening_and_completed_treatment_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
