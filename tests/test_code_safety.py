@@ -3471,3 +3471,22 @@ def test_obstetric_gynecologic_and_urologic_wordings(coder, text, want, never):
 ])
 def test_encounter_screening_and_completed_treatment_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # hospital discharge diagnoses
+    ("ASSESSMENT: NSTEMI, type 2, due to demand ischemia.\n", {"I21.A1"}, {"I21.4", "I24.89"}),
+    ("ASSESSMENT: NSTEMI.\n", {"I21.4"}, {"I21.A1"}),
+    ("ASSESSMENT: Anemia of chronic disease.\n", {"D63.8"}, {"D63.0"}),
+    ("ASSESSMENT: Coagulopathy due to warfarin, INR supratherapeutic.\n", {"D68.32", "T45.515A"}, {"D68.9"}),
+    ("ASSESSMENT: Alcohol withdrawal with delirium tremens.\n", {"F10.231"}, {"R41.0", "F10.939"}),
+    ("ASSESSMENT: Opioid withdrawal.\n", {"F11.93"}, set()),
+    ("ASSESSMENT: Catheter-associated urinary tract infection.\n", {"T83.511A", "N39.0"}, set()),
+    ("ASSESSMENT: Clostridium difficile diarrhea, recurrent.\n", {"A04.71"}, {"R19.7"}),
+    # the NPIAP's 'pressure injury' and 'deep tissue injury' are the tabular's pressure ulcer and deep tissue damage
+    ("ASSESSMENT: Pressure injury of the left heel, stage 2.\n", {"L89.622"}, set()),
+    ("ASSESSMENT: Deep tissue pressure injury of the right heel.\n", {"L89.616"}, {"L89.611"}),
+    ("ASSESSMENT: Deep tissue injury of the sacrum.\n", {"L89.156"}, {"L89.896"}),
+])
+def test_hospital_discharge_and_pressure_injury_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

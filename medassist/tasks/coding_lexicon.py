@@ -479,6 +479,18 @@ def _compile() -> list[Term]:
     open_word = stem("open")
     terms += [Term(t.code, tuple(w for w in t.words if w != open_word), t.text[len("Open "):], "incl")
               for t in list(terms) if t.source == "desc" and t.text.startswith("Open bite of ") and len(t.words) > 2]
+    # Index: "Injury, pressure - see Ulcer, pressure by site": the NPIAP's "pressure injury" is the tabular's pressure ulcer
+    ulcer, injury = stem("ulcer"), stem("injury")
+    terms += [Term(t.code, tuple(injury if w == ulcer else w for w in t.words), "Pressure injury" + t.text[len("Pressure ulcer"):],
+                   t.source) for t in list(terms)
+              if t.source in ("desc", "incl") and t.text.startswith("Pressure ulcer") and ulcer in t.words]
+    # and its deep tissue injury is the tabular's "Pressure-induced deep tissue damage of <site>"
+    dti = "Pressure-induced deep tissue damage of "
+    for t in list(terms):
+        if t.source == "desc" and t.text.startswith(dti):
+            site = t.text[len(dti):]
+            terms += [Term(t.code, _without_region(_lexicon_words(f"{head} of {site}")), f"{head} of {site}", "incl")
+                      for head in ("Deep tissue pressure injury", "Deep tissue injury")]
     # Index defaults a note need not write: "Laceration (without foreign body)" and a finger's wound "without damage to
     # nail" ('Laceration of left index finger' is S61.211A, the tabular words "without foreign body ... without damage
     # to nail"); a fracture "of fifth metatarsal" is of that bone ('Fracture of fifth metatarsal bone'). (The bite terms
