@@ -3490,3 +3490,17 @@ def test_encounter_screening_and_completed_treatment_wordings(coder, text, want,
 ])
 def test_hospital_discharge_and_pressure_injury_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # skin, eye and sinus wordings
+    ("ASSESSMENT: Seborrheic keratosis.\n", {"L82.1"}, {"L57.0"}),
+    ("ASSESSMENT: Actinic keratosis.\n", {"L57.0"}, {"L82.1"}),
+    ("ASSESSMENT: Epidermoid cyst of the scalp.\n", {"L72.0"}, {"K09.8"}),
+    ("ASSESSMENT: Macular degeneration, dry, both eyes.\n", {"H35.3130"}, {"H35.30", "H35.3190"}),
+    ("ASSESSMENT: Macular degeneration, wet, left eye.\n", {"H35.3220"}, {"H35.30", "H35.3290"}),
+    ("ASSESSMENT: Acute maxillary sinusitis.\n", {"J01.00"}, {"J32.0"}),
+    ("ASSESSMENT: Acute on chronic maxillary sinusitis.\n", {"J01.00", "J32.0"}, set()),
+])
+def test_skin_eye_and_sinus_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
