@@ -3501,6 +3501,10 @@ def test_hospital_discharge_and_pressure_injury_wordings(coder, text, want, neve
     ("ASSESSMENT: Macular degeneration, wet, left eye.\n", {"H35.3220"}, {"H35.30", "H35.3290"}),
     ("ASSESSMENT: Acute maxillary sinusitis.\n", {"J01.00"}, {"J32.0"}),
     ("ASSESSMENT: Acute on chronic maxillary sinusitis.\n", {"J01.00", "J32.0"}, set()),
+    # a malignancy whose name holds no tumour word
+    ("ASSESSMENT: Waldenstrom macroglobulinemia.\n", {"C88.00"}, set()),
+    ("ASSESSMENT: Mycosis fungoides.\n", {"C84.00"}, set()),
+    ("ASSESSMENT: Hodgkin's disease.\n", {"C81.90"}, set()),
 ])
-def test_skin_eye_and_sinus_wordings(coder, text, want, never):
+def test_skin_eye_sinus_and_blood_cancer_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
