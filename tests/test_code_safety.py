@@ -3508,3 +3508,23 @@ def test_hospital_discharge_and_pressure_injury_wordings(coder, text, want, neve
 ])
 def test_skin_eye_sinus_and_blood_cancer_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # HIV stated as the patient's ('a patient with HIV') is the disease; seropositive alone the status Z21
+    ("ASSESSMENT: Syphilis in a patient with HIV, treated with penicillin.\n", {"B20", "A53.9"}, {"Z21"}),
+    ("ASSESSMENT: HIV seropositive, no treatment.\n", {"Z21"}, {"B20"}),
+    ("ASSESSMENT: Serology for HIV negative.\n", set(), {"B20", "Z21"}),
+    # pain with a site, or not painful, is no R52
+    ("ASSESSMENT: The abdomen was nonpainful.\n", set(), {"R52"}),
+    ("ASSESSMENT: Pain and swelling in the index finger for two days.\n", set(), {"R52"}),
+    ("ASSESSMENT: Generalized pain.\n", {"R52"}, set()),
+    # an injury of the head or face said as 'trauma'; a respiratory arrest; machine-translation artefacts
+    ("ASSESSMENT: A 44-year-old male was admitted for facial trauma.\n", {"S09.93XA"}, {"T14.90XA"}),
+    ("ASSESSMENT: Respiratory arrest requiring intubation.\n", {"R09.2"}, {"I46.9"}),
+    ("ASSESSMENT: Cardiopulmonary arrest normal.\n", set(), {"I46.9"}),
+    ("ASSESSMENT: Seizures 4.34; Hb 9.7.\n", set(), {"R56.9"}),
+    ("ASSESSMENT: Seizures.\n", {"R56.9"}, set()),
+])
+def test_hiv_pain_trauma_and_translation_artefact_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

@@ -1926,7 +1926,7 @@ _SEPSIS_WORD = re.compile(r"\b(?:sepsis|septic\w*|septicaemia|septicemia|uroseps
 # what an external cause is coded with: an injury or poisoning, or a fracture of weak bone a fall or strain caused
 # (osteoporotic, stress, pathological fractures; a collapsed vertebra)
 _CAUSED = ("S", "T", "M80", "M84.3", "M84.4", "M84.5", "M84.6", "M48.5")
-_HIV_POSITIVE = re.compile(r"\bhiv[- ]?(?:positive|\+)|\bpositive\s+for\s+hiv\b|\bknown\s+hiv\b|\bhiv\s+test\s+positive\b|"
+_HIV_POSITIVE = re.compile(r"\bhiv[- ]?(?:positive|\+|seropositiv\w*)|\bseropositiv\w*\s+(?:for\s+)?hiv\b|\bpositive\s+for\s+hiv\b|\bknown\s+hiv\b|\bhiv\s+test\s+positive\b|"
                            r"\basymptomatic\s+(?:hiv|human\s+immunodeficiency\s+virus)\b",
                            re.IGNORECASE)
 _HIV_DISEASE = re.compile(r"(?-i:\bAIDS\b)|(?<!asymptomatic )\bhiv[- ](?:disease|infection|related)|"
