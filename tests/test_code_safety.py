@@ -3525,6 +3525,11 @@ def test_skin_eye_sinus_and_blood_cancer_wordings(coder, text, want, never):
     ("ASSESSMENT: Cardiopulmonary arrest normal.\n", set(), {"I46.9"}),
     ("ASSESSMENT: Seizures 4.34; Hb 9.7.\n", set(), {"R56.9"}),
     ("ASSESSMENT: Seizures.\n", {"R56.9"}, set()),
+    # a visual field's depression is no depressive disorder; a learned code on the lexicon term of another code of its
+    # category is that code ('Gait instability' R26.81, not also R26.89), both sides of a bilateral mention stay
+    ("ASSESSMENT: Campimetry showed a generalized depression of left visual field sensitivity.\n", set(), {"F32.A"}),
+    ("ASSESSMENT: Gait instability.\n", {"R26.81"}, {"R26.89"}),
+    ("ASSESSMENT: Pain in both knees.\n", {"M25.561", "M25.562"}, {"M25.569"}),
 ])
 def test_hiv_pain_trauma_and_translation_artefact_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)

@@ -2668,7 +2668,12 @@ def covered_mentions(codes: list, doc=None) -> None:
                     # unless the outer one is it, narrowed ("pleural effusion" J90 in "Malignant pleural effusion"
                     # J91.0), or the nested words are none of its terms: C92.10 chronic myeloid leukemia learned from
                     # "myeloid leukemia" in "Acute myeloid leukemia" (C92.00)
-            inside = all(any(x.start <= e.start and e.end <= x.end and (vague or (x.end - x.start) > (e.end - e.start))
+            # (the same words as a code of its category the lexicon matched, when only the learned tables gave it:
+            # "Gait instability" is R26.81's term, not also the R26.89 'Other abnormalities of gait' learned beside it)
+            # (two sides of one bilateral mention stay: M25.561 and M25.562 for "pain in the bilateral knees")
+            same = ("lexicon" not in c.sources and "lexicon" in o.sources and o.code[:3] == c.code[:3]
+                    and _code_side(c.code) == _code_side(o.code))
+            inside = all(any(x.start <= e.start and e.end <= x.end and (vague or same or (x.end - x.start) > (e.end - e.start))
                              and len(x.text.split()) <= 8 and not (o.code[:3] != c.code[:3] and _conjunct(e, x)
                                                                    and not icd10.excludes1_conflicts([c.code, o.code]))
                              for x in o.evidence) and is_mention(o.code, e.text)
