@@ -3533,3 +3533,27 @@ def test_skin_eye_sinus_and_blood_cancer_wordings(coder, text, want, never):
 ])
 def test_hiv_pain_trauma_and_translation_artefact_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # from CodiEsp dev's wrong suggestions
+    ("ASSESSMENT: History of benign prostatic hyperplasia. Ureteral obstruction with hydronephrosis.\n", {"N40.0"}, {"N40.1"}),
+    ("ASSESSMENT: BPH with nocturia.\n", {"N40.1", "R35.1"}, {"N40.0"}),  # (N40.1: use additional code for the symptoms)
+    ("ASSESSMENT: Prostatism.\n", {"N40.1"}, {"N40.0"}),
+    ("ASSESSMENT: BPH.\n", {"N40.0"}, {"N40.1"}),
+    ("FINDINGS: The prostatic urethra reveals mild lateral lobe obstruction.\nIMPRESSION: Mild benign prostatic hyperplasia.\n",
+     {"N40.1"}, {"N40.0"}),
+    ("ASSESSMENT: A pelvic x-ray confirmed a lithiasis of five centimeters in the lesser pelvis.\n", set(), {"N20.0"}),
+    ("ASSESSMENT: Infertility, female partner of 30 years.\n", set(), {"N97.9"}),
+    ("ASSESSMENT: Epigastric colic pain lasting minutes.\n", {"R10.13"}, {"R10.83"}),
+    ("ASSESSMENT: Colic in an infant.\n", {"R10.83"}, set()),
+    ("ASSESSMENT: Slow waves after hyperventilation.\n", set(), {"R06.4"}),
+    ("ASSESSMENT: Hypertensive cardiomyopathy.\n", {"I11.9"}, {"I42.9"}),
+    ("ASSESSMENT: Bifascicular block with right bundle branch block and left bundle branch hemiblock.\n", {"I45.2"},
+     {"I44.7", "I45.10", "I44.60"}),
+    ("ASSESSMENT: Complete left bundle branch block.\n", {"I44.7"}, set()),
+    ("ASSESSMENT: Bilateral vision loss.\n", {"H54.3"}, {"H54.7"}),
+    ("ASSESSMENT: Respiratory distress in the postoperative period.\n", {"R06.03"}, {"R06.4"}),
+])
+def test_wordings_from_codiesp_dev_wrong_suggestions(coder, text, want, never):
+    assert_codes(coder, text, want, never)

@@ -2607,7 +2607,13 @@ def _says_more(o, c, text: str) -> bool:
         return True
     extra = _meaning_words(o.description, core=False) - _meaning_words(c.description, core=True)
     # (a word of the same stem counts: 'alcoholic' says the 'alcohol' of 'Alcohol-induced chronic pancreatitis')
-    return any(_similar(w, t.norm) for e in o.evidence for t in tokenize(_phrase(text, e.start, e.end)) for w in extra)
+    if any(_similar(w, t.norm) for e in o.evidence for t in tokenize(_phrase(text, e.start, e.end)) for w in extra):
+        return True
+    # (and so does a word the abbreviations give ``o`` alone: "Prostatism" is BPH with LUTS, N40.1)
+    from .coding_lexicon import lexicon
+
+    own = {t.words for t in lexicon().terms_of(o.code) if t.source == "abbr"}
+    return any(tuple(t.norm for t in tokenize(e.text)) in own for e in o.evidence)
 
 
 def _parent(code: str) -> str | None:
