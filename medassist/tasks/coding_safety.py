@@ -145,6 +145,15 @@ class SafetyRules:
         return self.chronic[prefix] if prefix is not None else []
 
 
+def _expanded(items: list, key: str, rows_of) -> list:
+    """``items`` with each ``{key: spec}`` item replaced, in place, by the rows ``rows_of(spec)`` makes of it."""
+    out = []
+    for item in items:
+        spec = item.get(key)
+        out.extend([item] if spec is None else rows_of(spec))
+    return out
+
+
 def expand_reworded(items: list, explicit: set) -> list:
     """``specific_for`` with each ``{"reworded": ...}`` item replaced, in place, by the rows it stands for: for every
     billable code under ``prefixes`` whose description matches ``from`` (a pattern), and each of ``to`` in order, a
@@ -152,39 +161,36 @@ def expand_reworded(items: list, explicit: set) -> list:
     sentence matches that target's ``sentence_requires`` (and not its ``sentence_forbids``). The tabular list's own
     wording pairs the rows ('..., unspecified severity, ...' / '..., moderate, ...'), so a family of codes needs one
     item, not a row per code; a pair written out as a row of its own (``explicit``) is not made again."""
-    out = []
-    for item in items:
-        spec = item.get("reworded")
-        if spec is None:
-            out.append(item)
+    return _expanded(items, "reworded", lambda spec: _reworded_rows(spec, explicit))
+
+
+def _reworded_rows(spec: dict, explicit: set) -> list:
+    rx = re.compile(spec["from"])
+    by_desc = {}
+    codes = _sorted_codes()
+    for code in (c for pre in spec["prefixes"]
+                 for c in codes[bisect.bisect_left(codes, pre):bisect.bisect_left(codes, pre + "\uffff")]):
+        e = icd10.lookup(code)
+        if e is not None and e.seventh_required:  # (its codes are the 7th characters': 'H35.3210 ..., stage unspecified')
+            for full in (icd10.lookup(icd10.with_seventh(e.code, ch)) for ch in e.seventh_chars):
+                if full is not None and full.billable:
+                    by_desc[full.description] = full.code
+        elif e is not None and e.billable:
+            by_desc[e.description] = e.code
+    rows = []
+    for desc, code in by_desc.items():
+        if not rx.search(desc):
             continue
-        rx = re.compile(spec["from"])
-        by_desc = {}
-        codes = _sorted_codes()
-        for code in (c for pre in spec["prefixes"]
-                     for c in codes[bisect.bisect_left(codes, pre):bisect.bisect_left(codes, pre + "\uffff")]):
-            e = icd10.lookup(code)
-            if e is not None and e.seventh_required:  # (its codes are the 7th characters': 'H35.3210 ..., stage unspecified')
-                for full in (icd10.lookup(icd10.with_seventh(e.code, ch)) for ch in e.seventh_chars):
-                    if full is not None and full.billable:
-                        by_desc[full.description] = full.code
-            elif e is not None and e.billable:
-                by_desc[e.description] = e.code
-        rows = []
-        for desc, code in by_desc.items():
-            if not rx.search(desc):
+        for target in spec["to"]:
+            to = by_desc.get(rx.sub(target["as"], desc))
+            if to is None or (code, to) in explicit:
                 continue
-            for target in spec["to"]:
-                to = by_desc.get(rx.sub(target["as"], desc))
-                if to is None or (code, to) in explicit:
-                    continue
-                row = {"code": code, "to": to, "sentence_requires": target["sentence_requires"],
-                       "why": spec["why"].format(**{k: v for k, v in target.items() if k != "sentence_requires"})}
-                if target.get("sentence_forbids"):
-                    row["sentence_forbids"] = target["sentence_forbids"]
-                rows.append(row)
-        out.extend(sorted(rows, key=lambda r: r["code"]) if spec.get("sorted") else rows)
-    return out
+            row = {"code": code, "to": to, "sentence_requires": target["sentence_requires"],
+                   "why": spec["why"].format(**{k: v for k, v in target.items() if k != "sentence_requires"})}
+            if target.get("sentence_forbids"):
+                row["sentence_forbids"] = target["sentence_forbids"]
+            rows.append(row)
+    return sorted(rows, key=lambda r: r["code"]) if spec.get("sorted") else rows
 
 
 _SIDES = (("1", "right", r"\bright\b", r"\bleft\b"), ("2", "left", r"\bleft\b", r"\bright\b"))
@@ -199,29 +205,28 @@ def expand_by_site(items: list, site_lists: dict) -> list:
     of the whole sentence: 'chronic') holds and ``sentence_forbids`` does not. A target that is no billable code is
     left out. "Rheumatoid arthritis of the right knee": M06.9 -> M06.861; "Acute osteomyelitis of the left tibia":
     M86.9 -> M86.162."""
-    out = []
-    for item in items:
-        spec = item.get("by_site")
-        if spec is None:
-            out.append(item)
-            continue
-        extra_req, extra_forbid = spec.get("sentence_requires"), spec.get("sentence_forbids")
-        for code in spec["codes"]:
-            for digit, name, site in site_lists[spec["sites"]]:
-                for sd, side, req, other in (*_SIDES, ("9", None, None, None)):
-                    to = f"{spec['family']}{digit}{sd}"
-                    e = icd10.lookup(to)
-                    if e is None or not e.billable:
-                        continue
-                    sr = f"(?:{site})" + (f"[^.;\\n]{{0,40}}?{req}|{req}[^.;\\n]{{0,40}}?(?:{site})" if req else "")
-                    if extra_req:
-                        sr = f"^(?=[\\s\\S]*(?:{extra_req}))[\\s\\S]*?(?:{sr})"
-                    fb = f"{other}|{_BOTH_SIDES}" if req else f"{_SIDES[0][2]}|{_SIDES[1][2]}|{_BOTH_SIDES}"
-                    if extra_forbid:
-                        fb += "|" + extra_forbid
-                    out.append({"code": code, "to": to, "sentence_requires": sr, "sentence_forbids": fb,
-                                "why": spec["why"].format(site=name) + (f", {side}" if side else "")})
-    return out
+    return _expanded(items, "by_site", lambda spec: _site_rows(spec, site_lists))
+
+
+def _site_rows(spec: dict, site_lists: dict) -> list:
+    rows = []
+    extra_req, extra_forbid = spec.get("sentence_requires"), spec.get("sentence_forbids")
+    for code in spec["codes"]:
+        for digit, name, site in site_lists[spec["sites"]]:
+            for sd, side, req, other in (*_SIDES, ("9", None, None, None)):
+                to = f"{spec['family']}{digit}{sd}"
+                e = icd10.lookup(to)
+                if e is None or not e.billable:
+                    continue
+                sr = f"(?:{site})" + (f"[^.;\\n]{{0,40}}?{req}|{req}[^.;\\n]{{0,40}}?(?:{site})" if req else "")
+                if extra_req:
+                    sr = f"^(?=[\\s\\S]*(?:{extra_req}))[\\s\\S]*?(?:{sr})"
+                fb = f"{other}|{_BOTH_SIDES}" if req else f"{_SIDES[0][2]}|{_SIDES[1][2]}|{_BOTH_SIDES}"
+                if extra_forbid:
+                    fb += "|" + extra_forbid
+                rows.append({"code": code, "to": to, "sentence_requires": sr, "sentence_forbids": fb,
+                             "why": spec["why"].format(site=name) + (f", {side}" if side else "")})
+    return rows
 
 
 @lru_cache(maxsize=1)
