@@ -3554,6 +3554,11 @@ def test_hiv_pain_trauma_and_translation_artefact_wordings(coder, text, want, ne
     ("ASSESSMENT: Complete left bundle branch block.\n", {"I44.7"}, set()),
     ("ASSESSMENT: Bilateral vision loss.\n", {"H54.3"}, {"H54.7"}),
     ("ASSESSMENT: Respiratory distress in the postoperative period.\n", {"R06.03"}, {"R06.4"}),
+    ("ASSESSMENT: A 44-year-old male was admitted for facial trauma.\n", {"S09.93XA"}, {"T14.90XA"}),
+    ("ASSESSMENT: Flattening cough was 18 mm Hg in both eyes.\n", set(), {"R05.9"}),
+    ("ASSESSMENT: The cause of death in this case was a hemopericardium.\n", {"I31.2"}, {"R99"}),
+    ("ASSESSMENT: Death of unknown cause.\n", {"R99"}, set()),
+    ("ASSESSMENT: Ureteral tumor with obstructive uropathy. History of benign prostatic hyperplasia.\n", {"N40.0"}, {"N40.1"}),
 ])
 def test_wordings_from_codiesp_dev_wrong_suggestions(coder, text, want, never):
     assert_codes(coder, text, want, never)
