@@ -1341,9 +1341,10 @@ def _stated(code: str, ctx) -> bool:
     known to be there)."""
     if ctx.status == "affirmed":
         return True
-    return (ctx.status == "hypothetical" and ctx.cue is not None and _SCREENING_CUE.search(ctx.cue.text) is not None
-            and code.startswith("Z") and "screening" in (icd10.lookup(code).description.lower()
-                                                         if icd10.lookup(code) is not None else ""))
+    if ctx.status != "hypothetical" or ctx.cue is None or not code.startswith("Z") or not _SCREENING_CUE.search(ctx.cue.text):
+        return False
+    e = icd10.lookup(code)
+    return e is not None and "screening" in e.description.lower()
 
 
 # "presents for her annual exam", "is here today for a routine physical", "seen for an annual wellness visit"
@@ -3023,6 +3024,7 @@ def _in_its_words(c) -> bool:
 
     history = _lexicon_words("history")[0]
     wants = [set(_lexicon_words(c.description))] + [set(w) for w in lexicon().words_of(c.code) if history in w]
-    got = [set(_lexicon_words(e.text)) | {t.norm for t in tokenize(e.text)} for e in c.evidence]  # (an abbreviation's
-    # words are the note tokenizer's, 'of' kept)
-    return any(want - {"personal"} and want - {"personal"} <= g for want in wants for g in got)
+    wants = [w - {"personal"} for w in wants]
+    # (an abbreviation's words are the note tokenizer's, 'of' kept)
+    got = [set(_lexicon_words(e.text)) | {t.norm for t in tokenize(e.text)} for e in c.evidence]
+    return any(want and want <= g for want in wants for g in got)
