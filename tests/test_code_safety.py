@@ -3229,6 +3229,27 @@ def test_a_reworded_item_stands_for_the_rows_the_tabular_wording_pairs():
     assert all(r["why"] == "stage: with inactive scar" and r["sentence_requires"] == "scar" for r in rows[1:-1])
 
 
+def test_a_like_item_makes_rows_from_another_codes_rows_with_the_words_swapped():
+    """specific_for's {"like": ...}: for each site, the explicit row of ``rows_of`` to that site's target, its sentence
+    pattern with the condition's words replaced, to each entry's own target, in place, in site order."""
+    from medassist.tasks.coding_safety import expand_like
+
+    nose = {"code": "C44.91", "to": "C44.311", "sentence_requires": "(?:basal|bcc) of the nose", "why": "x"}
+    lip = {"code": "C44.91", "to": "C44.01", "sentence_requires": "(?:basal|bcc) of the lip", "why": "x"}
+    item = {"like": {"rows_of": "C44.91", "replace": [["(?:basal|bcc)", "(?:melanomas?)"]],
+                     "sites": [["C44.311", "the nose", "C43.31", "D03.39"], ["C44.01", "the lip", "C43.0", "D03.0"]],
+                     "codes": [{"code": "C43.9", "sentence_forbids": "in situ", "why": "on {site}: {to}"},
+                               {"code": "D03.9", "why": "in situ on {site}: {to}"}]}}
+    after = {"code": "Z", "to": "W"}
+    rows = expand_like([nose, lip, item, after])
+    assert rows[:2] == [nose, lip] and rows[-1] is after
+    made = rows[2:-1]
+    assert [(r["code"], r["to"]) for r in made] == [("C43.9", "C43.31"), ("D03.9", "D03.39"), ("C43.9", "C43.0"),
+                                                    ("D03.9", "D03.0")]
+    assert made[0]["sentence_requires"] == "(?:melanomas?) of the nose" and made[0]["sentence_forbids"] == "in situ"
+    assert "sentence_forbids" not in made[1] and made[3]["why"] == "in situ on the lip: D03.0"
+
+
 def test_a_by_site_item_stands_for_a_row_per_site_and_side():
     """specific_for's {"by_site": ...}: a row to family + site digit + side digit (1 right, 2 left, 9 none) for each
     code and site of the list, in place; a target that is no billable code is left out; the row's sentence pattern

@@ -82,7 +82,8 @@ class SafetyRules:
         self.combinations = data.get("combinations", [])
         self.specific_for = []
         explicit = {(r["code"], r["to"]) for r in data.get("specific_for", []) if "code" in r}
-        items = expand_by_site(data.get("specific_for", []), data.get("site_lists", {}))
+        items = expand_like(data.get("specific_for", []))
+        items = expand_by_site(items, data.get("site_lists", {}))
         for rule in expand_reworded(items, explicit):
             r = dict(rule)
             for key in ("sentence_requires", "sentence_forbids", "evidence_forbids", "evidence_requires"):
@@ -191,6 +192,32 @@ def _reworded_rows(spec: dict, explicit: set) -> list:
                 row["sentence_forbids"] = target["sentence_forbids"]
             rows.append(row)
     return sorted(rows, key=lambda r: r["code"]) if spec.get("sorted") else rows
+
+
+def expand_like(items: list) -> list:
+    """``specific_for`` with each ``{"like": ...}`` item replaced, in place, by rows made from the explicit rows of
+    another code (``rows_of``): for each of ``sites`` ([that code's target, the site's name, a target per entry of
+    ``codes``]) and each entry of ``codes`` in turn, that row's sentence pattern with each ``replace`` pair
+    ([old, new] substrings: the condition's words) swapped, to the entry's own target. A melanoma is placed on the skin
+    as the skin carcinomas are: the C44.91 rows' site patterns, 'melanoma' for 'basal / squamous cell carcinoma',
+    to C43.- (and D03.- in situ)."""
+    explicit = {(r["code"], r["to"]): r for r in items if "code" in r}
+    return _expanded(items, "like", lambda spec: _like_rows(spec, explicit))
+
+
+def _like_rows(spec: dict, explicit: dict) -> list:
+    rows = []
+    for source_to, name, *targets in spec["sites"]:
+        pattern = explicit[(spec["rows_of"], source_to)]["sentence_requires"]
+        for old, new in spec["replace"]:
+            pattern = pattern.replace(old, new)
+        for entry, to in zip(spec["codes"], targets):
+            row = {"code": entry["code"], "to": to, "sentence_requires": pattern}
+            if entry.get("sentence_forbids"):
+                row["sentence_forbids"] = entry["sentence_forbids"]
+            row["why"] = entry["why"].format(site=name, to=to)
+            rows.append(row)
+    return rows
 
 
 _SIDES = (("1", "right", r"\bright\b", r"\bleft\b"), ("2", "left", r"\bleft\b", r"\bright\b"))
