@@ -3583,3 +3583,51 @@ def test_hiv_pain_trauma_and_translation_artefact_wordings(coder, text, want, ne
 ])
 def test_wordings_from_codiesp_dev_wrong_suggestions(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # gliomas are malignant by the Index, placed by the neoplasm table's nervous-system sites; a site the table writes
+    # "NEC" ("brain NEC") is matched without it; the brain is not the cerebrum (C71.0)
+    ("ASSESSMENT: Glioblastoma multiforme.\n", {"C71.9"}, {"L51.9"}),
+    ("ASSESSMENT: Glioblastoma of the right temporal lobe.\n", {"C71.2"}, set()),
+    ("ASSESSMENT: Astrocytoma of the cerebellum.\n", {"C71.6"}, set()),
+    ("ASSESSMENT: Astrocytoma of the spinal cord.\n", {"C72.0"}, set()),
+    ("ASSESSMENT: Glioma of the optic nerve of the left eye.\n", {"C72.32"}, set()),
+    ("ASSESSMENT: Brain cancer.\n", {"C71.9"}, {"C71.0"}),
+    # everyday words and abbreviations the tabular list does not give
+    ("ASSESSMENT: SIADH.\n", {"E22.2"}, set()),
+    ("ASSESSMENT: WPW syndrome.\n", {"I45.6"}, set()),
+    ("ASSESSMENT: Hyperopia of both eyes.\n", {"H52.03"}, set()),
+    ("ASSESSMENT: Small bowel invagination on CT.\n", {"K56.1"}, set()),
+    ("ASSESSMENT: Nocturnal micturition 4-5 times a night.\n", {"R35.1"}, set()),
+    ("ASSESSMENT: Chronic NSAID use.\n", {"Z79.1"}, set()),
+    ("ASSESSMENT: Lumbar canal stenosis.\n", {"M48.061"}, set()),
+    ("ASSESSMENT: VAP.\n", {"J95.851"}, set()),
+    ("ASSESSMENT: Salmonella enteritidis in the stool culture.\n", {"A02.9"}, set()),
+    ("ASSESSMENT: Long-standing ileocolic Crohn's disease.\n", {"K50.80"}, {"K50.90"}),
+    # an esotropia or exotropia of one eye is monocular, by its side
+    ("ASSESSMENT: Esotropia of the right eye.\n", {"H50.011"}, {"H50.00"}),
+    ("ASSESSMENT: Left exotropia.\n", {"H50.112"}, {"H50.10"}),
+    ("ASSESSMENT: Alternating esotropia.\n", {"H50.05"}, {"H50.011", "H50.012"}),
+])
+def test_coma_scale_glioma_and_lexicon_gap_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want", [
+    ("ASSESSMENT: Head injury. In the emergency department he presented a Glasgow coma scale score of 15.\n", "R40.2412"),
+    ("ASSESSMENT: Glasgow coma scale 8 at the scene.\n", "R40.2431"),
+    ("ASSESSMENT: Traumatic brain injury with a Glasgow coma scale score of 11 on admission.\n", "R40.2423"),
+    ("ASSESSMENT: Comatose, GCS 3/15.\n", "R40.2430"),
+])
+def test_the_glasgow_coma_scale_code_is_the_stated_score_and_time(coder, text, want):
+    """A Glasgow coma scale code (R40.24-) is the one of the score the note states and of when it was taken (its 7th
+    character): the learned tables know the scale's words, not the number (a score of 15 in the emergency department
+    was R40.2421, a 9-12 score in the field). It heads the coma scale codes of the list, and no other is suggested;
+    the scale's own word 'coma' is no coma (R40.20)."""
+    res = code_document(document_from_text(text, source="gcs.txt"), coder=coder)
+    scale = [c for c in res.codes if c.code.startswith("R40.24")]
+    assert scale and scale[0].code == want, [(c.code, round(c.score, 3)) for c in scale]
+    assert not [c.code for c in scale[1:] if c.suggested]
+    if "omatose" not in text:
+        assert not any(c.code == "R40.20" and c.suggested for c in res.codes)

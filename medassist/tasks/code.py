@@ -216,7 +216,7 @@ class Coder:
                                       status=c.status, billable=entry.billable, evidence=ev,
                                       cue=cue, sources=sorted(c.sources), applied=tuple(c.applied), terms=terms,
                                       ranked=(s, ranks[int(k)]) if int(k) in ranks else None))
-        from .coding_safety import check_evidence, lower_unmentioned, past_episodes, refine
+        from .coding_safety import check_evidence, lower_unmentioned, past_episodes, refine, screen_alternatives
 
         out = billable_defaults(out)  # a learned header (R05) stands for its default billable child (R05.9)
         past_episodes(out, doc)  # an acute illness of an earlier hospital stay is history
@@ -228,7 +228,7 @@ class Coder:
         out = refine(out, doc)
         lower_unmentioned(out, blocked)  # listed below the codes the note names
         order_listed(out, self.threshold)
-        out = sorted(out + add_alternatives(out, self.alternatives), key=lambda x: -x.score)
+        out = sorted(out + screen_alternatives(add_alternatives(out, self.alternatives), doc), key=lambda x: -x.score)
         for c in out:
             if c.score >= self.threshold:
                 # promoted while below the threshold, then given a higher score (a more specific code takes the

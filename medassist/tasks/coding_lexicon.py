@@ -297,6 +297,19 @@ def _side_of_another_item(text: str, spans, toks) -> bool:
 #: levels of a neoplasm-table row that are no site ("jaw, carcinoma": the carcinoma of the jaw)
 _NEOPLASM_HISTOLOGY = frozenset({"carcinoma"})
 
+def _without_nec(level: str) -> str:
+    """A neoplasm-table level without the Index's "NEC" (not elsewhere classified: "brain NEC", "arm NEC"), which no
+    note writes; a level that is nothing else ("specified type NEC") keeps it, and stays unmatched."""
+    rest = re.sub(r"\s*\bNEC\b", "", level).strip(" ,")
+    return rest if rest != level and _lexicon_words(rest) else level
+
+
+#: tumours of the glia, malignant by the Index wherever the note places them ("Glioma (malignant) - see Neoplasm,
+#: malignant, by site"; glioblastoma, astrocytoma, oligodendroglioma alike): heads of the primary column for the sites
+#: of the central nervous system (brain, meninges, spinal cord, cranial nerves: the optic nerve glioma), where glia are
+_GLIAL_HEADS = ("glioma", "glioblastoma", "astrocytoma", "oligodendroglioma")
+_GLIAL_SITES = frozenset({"C70", "C71", "C72"})
+
 #: a neoplasm-table term ("<site> tumor") matches when at most this many other content words lie between its words
 NEOPLASM_GAP = 6
 
@@ -527,7 +540,7 @@ def _compile() -> list[Term]:
             # the site: the row's last two levels, a histology level the table nests a site under left out
             # ("alveolar, ridge or process, carcinoma, lower" is no "carcinoma lower", which "carcinoma of the right
             # lower leg" matched as the lower gum)
-            levels = [p for p in path[1:] if p.lower() not in _NEOPLASM_HISTOLOGY]
+            levels = [_without_nec(p) for p in path[1:] if p.lower() not in _NEOPLASM_HISTOLOGY]
             if not levels:
                 continue
             site = " ".join(levels[-2:])
@@ -540,6 +553,15 @@ def _compile() -> list[Term]:
                 code = (cells[col] or "").rstrip("-").rstrip(".") if len(cells) > col else ""  # "C56.-": the category
                 tgt = target(code) if code and cs.raw(code) else None
                 if tgt:
+                    if col == 0 and tgt[:3] in _GLIAL_SITES:  # (Index: Glioma - see Neoplasm, malignant, by site)
+                        heads = heads + _GLIAL_HEADS
+                        # a part of the nervous system named on its own ("glioblastoma of the temporal lobe": the
+                        # table's "brain NEC, temporal lobe")
+                        if len(levels) > 1 and len(_lexicon_words(levels[-1])) >= 2:
+                            for head in _GLIAL_HEADS:
+                                w = _lexicon_words(f"{levels[-1]} {head}")
+                                if len(w) <= 8:
+                                    terms.append(Term(tgt, w, f"{levels[-1]} {head}", "neoplasm"))
                     for head in heads:
                         w = _lexicon_words(f"{site} {head}")
                         if 2 <= len(w) <= 8:

@@ -1746,6 +1746,7 @@ def refine(codes: list, doc) -> list:
     external_cause(codes, doc, sents)
     specific_fall(codes, doc, sents)
     numbered_children(codes, doc, sents)
+    glasgow_scale(codes, doc, sents)
     poisoning_intent(codes, doc, sents)
     adverse_effects(codes, doc, sents)
     poisonings(codes, doc, sents)
@@ -2332,6 +2333,86 @@ def numbered_children(codes: list, doc, sents: _Sentences) -> None:
         o.suggested, o.evidence = True, good[:3]
         o.score = max(o.score, c.score)
         o.warnings.append(f"more specific than {c.code}: the note gives {n[0]} {n[1]} ('{good[0].text}')")
+
+
+#: a Glasgow coma scale total the note states: "Glasgow coma scale score of 15", "GCS 8/15", "Glasgow of 3", "GCS: 14"
+#: (not a range, "13-15", nor the eye / verbal / motor parts)
+_GCS = re.compile(r"\b(?:glasgow(?:\s+coma)?(?:\s+scale)?|GCS)(?:\s+score)?\s*(?:(?:of|was|is|=|:)\s*){0,2}"
+                  r"(?<![\d.])(1[0-5]|[3-9])(?:\s*/\s*15|\s+points?)?(?![\d.,]*\d|\s*[-\u2013]\s*\d)", re.I)
+#: when the score was taken: the R40.24- codes' 7th character (0 unspecified time)
+_GCS_WHEN = (
+    ("1", re.compile(r"\b(?:in\s+the\s+field|at\s+the\s+scene|on[- ]scene|pre-?hospital|EMS|EMTs?|paramedics?|"
+                     r"ambulance)\b", re.I)),
+    ("2", re.compile(r"\b(?:emergency\s+(?:department|room|service|unit)|ED|ER)\b", re.I)),
+    ("4", re.compile(r"\b(?:24|48|72|twenty-four)\s+hours\s+(?:after|following|later|into)\b|\b(?:24|48|72)\s+hours\b", re.I)),
+    ("3", re.compile(r"\b(?:on|at|upon|during)\s+(?:(?:the\s+)?hospital\s+|his\s+|her\s+)?admission\b|\bwhen\s+admitted\b|"
+                     r"\bon\s+arrival\s+(?:to|at)\s+(?:the\s+)?(?:hospital|ward|ICU|unit)\b", re.I)),
+)
+_GCS_RANGE = {"1": "13-15", "2": "9-12", "3": "3-8"}
+
+
+def stated_coma_scale(doc, sents: _Sentences | None = None) -> dict[str, list]:
+    """{R40.24- code: [its Spans]} for each Glasgow coma scale total the note states, with the time it was taken."""
+    sents = sents if sents is not None else _Sentences(doc)
+    text = doc.text
+    wanted: dict[str, list] = {}
+    found = list(_GCS.finditer(text))
+    for k, m in enumerate(found):
+        n = int(m.group(1))
+        band = "1" if n >= 13 else "2" if n >= 9 else "3"
+        a, b = sents.around(m.start(), m.end())
+        # a second score in the sentence has its own time: each reads from the one before it to the one after it
+        lo = max(a, found[k - 1].end()) if k else a
+        hi = min(b, found[k + 1].start()) if k + 1 < len(found) else b
+        clause = text[lo:max(hi, m.end())]
+        when = next((ch for ch, pat in _GCS_WHEN if pat.search(clause)), "0")
+        wanted.setdefault(f"R40.24{band}{when}", []).append(Span.of(text, m.start(), m.end()))
+    return wanted
+
+
+def screen_alternatives(alternatives: list, doc) -> list:
+    """The learned alternatives (code.add_alternatives) without those the note's own statements rule out: a Glasgow
+    coma scale code of a score or time the note does not state."""
+    if not any(a.code.startswith("R40.24") for a in alternatives):
+        return alternatives
+    stated = stated_coma_scale(doc)
+    return [a for a in alternatives if not (stated and a.code.startswith("R40.24") and a.code not in stated)]
+
+
+def glasgow_scale(codes: list, doc, sents: _Sentences) -> None:
+    """A Glasgow coma scale code (R40.24-) is the one of the total the note states and of when it was taken (the
+    7th character: in the field, at arrival to the emergency department, at hospital admission, 24 hours or more
+    after it). The learned tables know the words 'Glasgow coma scale', not which number a note gives: "Glasgow coma
+    scale score of 15" in the emergency department is R40.2412, not a 9-12 score in the field. A suggested code of
+    another total or time is replaced by the stated one; listed ones are ranked below it."""
+    wanted = stated_coma_scale(doc, sents)
+    gcs = [c for c in codes if c.code.startswith("R40.24")]
+    if not wanted or not gcs:
+        return
+    top = max(gcs, key=lambda c: c.score)
+    top_score = top.score
+    suggested = [c for c in gcs if c.suggested]
+    lead = max((c.score for c in suggested), default=0.0)  # (before the codes it replaces are ranked lower)
+    said = " and ".join(f"{_GCS_RANGE[k[6]]} ({k})" for k in wanted)
+    for c in gcs:
+        if c.code not in wanted:
+            if c.suggested:
+                _unsuggest(c, f"the note states a Glasgow coma scale score of {said}")
+            _rank_lower(c, f"the note states a Glasgow coma scale score of {said}")
+    for code, spans in wanted.items():
+        why = f"the Glasgow coma scale score the note states ('{spans[0].text}') and when it was taken"
+        if suggested:
+            _promote(codes, code, suggested[0], lead, spans, why)
+            continue
+        have = next((c for c in codes if c.code == code), None)
+        if have is None:
+            made = _make(code, top, top_score, spans, why, status=top.status)
+            if made is not None:
+                made.suggested = False
+                codes.append(made)
+        elif have.score < top_score:
+            have.score = top_score
+            have.warnings.append(f"ranked in the place of {top.code}: {why}")
 
 
 _GESTATION_WORD = r"(?:gestation(?:al age)?|pregnancy|pregnant|(?:E)?GA\b)"
