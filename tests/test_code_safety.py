@@ -3631,3 +3631,32 @@ def test_the_glasgow_coma_scale_code_is_the_stated_score_and_time(coder, text, w
     assert not [c.code for c in scale[1:] if c.suggested]
     if "omatose" not in text:
         assert not any(c.code == "R40.20" and c.suggested for c in res.codes)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # transplant status by organ, not for a transplant awaited, done now, a donor, or one the sentence says is rejected
+    ("ASSESSMENT: Lung transplant recipient.\n", {"Z94.2"}, set()),
+    ("ASSESSMENT: History of kidney transplant.\n", {"Z94.0"}, set()),
+    ("ASSESSMENT: Status post liver transplant.\n", {"Z94.4"}, {"Z94.0"}),
+    ("ASSESSMENT: Status post kidney transplant, on tacrolimus for his kidney transplant.\n", {"Z94.0", "Z79.621"}, set()),
+    ("ASSESSMENT: Kidney transplant rejection.\n", {"T86.11"}, {"Z94.0"}),
+    ("ASSESSMENT: Kidney transplant donor.\n", set(), {"Z94.0", "T86.11"}),
+    ("ASSESSMENT: He is on the waiting list for a liver transplant.\n", set(), {"Z94.4", "Z94.0"}),
+    ("ASSESSMENT: Admitted for living donor kidney transplant.\n", set(), {"Z94.0"}),
+    # Index wordings and everyday names found coding CodiEsp dev with the train-only twin
+    ("ASSESSMENT: Persistent Clostridium difficile diarrhea.\n", {"A04.72"}, {"R19.7"}),
+    ("ASSESSMENT: Lumbar instability.\n", {"M53.2X6"}, set()),
+    ("ASSESSMENT: Devic's disease.\n", {"G36.0"}, set()),
+    ("ASSESSMENT: Transverse myelitis.\n", {"G37.3"}, {"G04.91"}),
+    ("ASSESSMENT: Ventricular pre-excitation.\n", {"I45.6"}, set()),
+    ("ASSESSMENT: Stenosis of the right pyeloureteral junction.\n", {"Q62.11"}, set()),
+    ("ASSESSMENT: Bladder stone.\n", {"N21.0"}, {"N20.0"}),
+    ("ASSESSMENT: Distributive shock.\n", {"R57.8"}, {"R57.9"}),
+    ("ASSESSMENT: Cerebral toxoplasmosis.\n", {"B58.2"}, {"B58.9"}),
+    # a hemorrhage 'not elsewhere classified' (R58) is no second code beside the hemorrhage a code names; a cerebellar
+    # hemorrhage put down to an injury is traumatic
+    ("ASSESSMENT: Cerebellar hemorrhage.\n", {"I61.4"}, {"R58"}),
+    ("ASSESSMENT: Traumatic cerebellar hemorrhage after a fall.\n", {"S06.37AA"}, {"I61.4", "R58"}),
+])
+def test_transplant_status_and_more_lexicon_gap_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

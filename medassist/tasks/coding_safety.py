@@ -2737,7 +2737,7 @@ def _parent(code: str) -> str | None:
 
 
 def _unspecified(description: str) -> bool:
-    return "unspecified" in description.lower()
+    return "unspecified" in description.lower() or "not elsewhere classified" in description.lower()
 
 
 _CONJ_AFTER = re.compile(r"\s*(?:&|\band\b|\bor\b)", re.IGNORECASE)
