@@ -3657,6 +3657,18 @@ def test_the_glasgow_coma_scale_code_is_the_stated_score_and_time(coder, text, w
     # hemorrhage put down to an injury is traumatic
     ("ASSESSMENT: Cerebellar hemorrhage.\n", {"I61.4"}, {"R58"}),
     ("ASSESSMENT: Traumatic cerebellar hemorrhage after a fall.\n", {"S06.37AA"}, {"I61.4", "R58"}),
+    # a vertebral osteomyelitis or discitis by the spine's region or level; a meningioma in the skull or the spine
+    ("ASSESSMENT: Osteomyelitis of the L4 vertebral body.\n", {"M46.26"}, {"M46.20"}),
+    ("ASSESSMENT: Vertebral osteomyelitis of the thoracic spine at T8.\n", {"M46.24"}, {"M46.20"}),
+    ("ASSESSMENT: Discitis at L5-S1.\n", {"M46.47"}, {"M46.40", "M46.46"}),
+    ("ASSESSMENT: Vertebral osteomyelitis.\n", {"M46.20"}, {"M86.9"}),
+    ("ASSESSMENT: Vertebral compression fracture of L2.\n", {"M48.56XA"}, {"M48.50XA"}),
+    ("ASSESSMENT: Osteomyelitis of the right tibia.\n", set(), {"M46.20"}),
+    ("ASSESSMENT: Meningioma of the left frontal lobe.\n", {"D32.0"}, {"D32.9"}),
+    ("ASSESSMENT: Spinal meningioma at T6.\n", {"D32.1"}, {"D32.9"}),
+    ("ASSESSMENT: Cervical and lumbar post-laminectomy syndrome.\n", {"M96.1"}, set()),
+    ("ASSESSMENT: Right pelvic kidney.\n", {"Q63.2"}, set()),
+    ("ASSESSMENT: Psoas abscess.\n", {"K68.12"}, set()),
 ])
 def test_transplant_status_and_more_lexicon_gap_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
