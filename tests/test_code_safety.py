@@ -3669,6 +3669,18 @@ def test_the_glasgow_coma_scale_code_is_the_stated_score_and_time(coder, text, w
     ("ASSESSMENT: Cervical and lumbar post-laminectomy syndrome.\n", {"M96.1"}, set()),
     ("ASSESSMENT: Right pelvic kidney.\n", {"Q63.2"}, set()),
     ("ASSESSMENT: Psoas abscess.\n", {"K68.12"}, set()),
+    # a thrombophilia named by its cause is that code alone
+    ("ASSESSMENT: Thrombophilia due to prothrombin gene mutation.\n", {"D68.52"}, {"D68.59"}),
+    ("ASSESSMENT: Thrombophilia due to factor V Leiden.\n", {"D68.51"}, {"D68.59"}),
+    ("ASSESSMENT: Protein S deficiency.\n", {"D68.59"}, set()),
+    # a sarcoma of an organ the neoplasm table's connective-tissue list does not name is of that organ; bone sarcomas
+    # are of the bone (Index: Osteosarcoma - see Neoplasm, bone, malignant)
+    ("ASSESSMENT: Primary leiomyosarcoma of the right lung.\n", {"C34.91"}, {"C80.1"}),
+    ("ASSESSMENT: Leiomyosarcoma of the uterus.\n", {"C55"}, set()),
+    ("ASSESSMENT: Osteosarcoma of the left femur.\n", {"C40.22"}, set()),
+    ("ASSESSMENT: Ewing sarcoma of the right humerus.\n", {"C40.01"}, set()),
+    ("ASSESSMENT: Soft tissue sarcoma.\n", {"C49.9"}, set()),
+    ("ASSESSMENT: Kaposi sarcoma of the skin.\n", {"C46.0"}, set()),
 ])
 def test_transplant_status_and_more_lexicon_gap_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)

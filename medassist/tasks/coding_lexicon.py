@@ -309,6 +309,11 @@ def _without_nec(level: str) -> str:
 #: of the central nervous system (brain, meninges, spinal cord, cranial nerves: the optic nerve glioma), where glia are
 _GLIAL_HEADS = ("glioma", "glioblastoma", "astrocytoma", "oligodendroglioma")
 _GLIAL_SITES = frozenset({"C70", "C71", "C72"})
+#: malignant tumours of connective tissue (Index: Sarcoma, Leiomyosarcoma ... - see Neoplasm, connective tissue,
+#: malignant), placed by the neoplasm table's connective-tissue note (coding_lexicon.lexicon)
+_SARCOMA_HEADS = ("sarcoma", "leiomyosarcoma", "liposarcoma", "fibrosarcoma", "angiosarcoma", "rhabdomyosarcoma",
+                  "myxofibrosarcoma", "synovial sarcoma")
+_BONE_SARCOMA_HEADS = ("osteosarcoma", "chondrosarcoma", "Ewing sarcoma", "Ewing's sarcoma")
 
 #: a neoplasm-table term ("<site> tumor") matches when at most this many other content words lie between its words
 NEOPLASM_GAP = 6
@@ -534,6 +539,16 @@ def _compile() -> list[Term]:
     try:
         with open(resource_path("icd10cm/neoplasm.json"), encoding="utf-8") as fh:
             neo = json.load(fh)
+        same = word_equivalents()
+
+        def canon(words: tuple[str, ...]) -> frozenset:  # a site's words, an organ's noun and adjective as one
+            return frozenset(min((w,) + tuple(same.get(w, ()))) for w in words)
+
+        # the connective-tissue list's sites ("connective tissue NEC, thigh"): a sarcoma there is of the connective
+        # tissue (its rows), a sarcoma of any other site is of that site's organ (the table's note: "for sites that do
+        # not appear in this list, code to neoplasm of that site; e.g., fibrosarcoma, pancreas C25.9")
+        soft = {canon(_lexicon_words(_without_nec(p[-1]))) for p, _ in neo["rows"]
+                if len(p) > 2 and p[1].lower().startswith("connective tissue")}
         for path, cells in neo["rows"]:
             if len(path) < 2:
                 continue
@@ -562,6 +577,18 @@ def _compile() -> list[Term]:
                                 w = _lexicon_words(f"{levels[-1]} {head}")
                                 if len(w) <= 8:
                                     terms.append(Term(tgt, w, f"{levels[-1]} {head}", "neoplasm"))
+                    if col == 0:
+                        connective = path[1].lower().startswith("connective tissue")
+                        bone = path[1].lower() == "bone"
+                        if (connective or bone) and len(levels) > 1:
+                            # "sarcoma of the thigh": the thigh's connective tissue; "osteosarcoma of the femur": the
+                            # femur (Index: Osteosarcoma, Chondrosarcoma, Ewing's sarcoma - see Neoplasm, bone, malignant)
+                            for head in (_BONE_SARCOMA_HEADS if bone else _SARCOMA_HEADS):
+                                w = _lexicon_words(f"{levels[-1]} {head}")
+                                if 2 <= len(w) <= 8:
+                                    terms.append(Term(tgt, w, f"{levels[-1]} {head}", "neoplasm"))
+                        elif not connective and not bone and not any(canon(_lexicon_words(lv)) in soft for lv in levels):
+                            heads = heads + _SARCOMA_HEADS  # "leiomyosarcoma of the lung": the lung
                     for head in heads:
                         w = _lexicon_words(f"{site} {head}")
                         if 2 <= len(w) <= 8:
