@@ -3673,6 +3673,9 @@ def test_the_glasgow_coma_scale_code_is_the_stated_score_and_time(coder, text, w
     ("ASSESSMENT: Thrombophilia due to prothrombin gene mutation.\n", {"D68.52"}, {"D68.59"}),
     ("ASSESSMENT: Thrombophilia due to factor V Leiden.\n", {"D68.51"}, {"D68.59"}),
     ("ASSESSMENT: Protein S deficiency.\n", {"D68.59"}, set()),
+    # the hyponatremia of SIADH is part of it (E87.1 Excludes1 E22.2)
+    ("ASSESSMENT: Hyponatremia due to SIADH.\n", {"E22.2"}, {"E87.1"}),
+    ("ASSESSMENT: Hyponatremia.\n", {"E87.1"}, {"E22.2"}),
     # a sarcoma of an organ the neoplasm table's connective-tissue list does not name is of that organ; bone sarcomas
     # are of the bone (Index: Osteosarcoma - see Neoplasm, bone, malignant)
     ("ASSESSMENT: Primary leiomyosarcoma of the right lung.\n", {"C34.91"}, {"C80.1"}),
