@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,32 @@ def test_read_only_shipped_copy_is_used(compiled, key_pos, monkeypatch, tmp_path
     assert not C.cache_path(key).exists()
     monkeypatch.setattr(L, "_compile", lambda: pytest.fail("compiled although the shipped cache is valid"))
     assert _terms(_fresh_build()) == compiled
+
+
+@pytest.mark.parametrize("name", C._RESOURCES)
+def test_every_resource_the_compiled_terms_read_is_in_the_key(name, monkeypatch, tmp_path):
+    """The compiled terms depend on these files (word_equivalents.json since the sarcoma sites are compared one word
+    per organ): an edited copy of any of them gives another key, so a stale cache is never read."""
+    from medassist import config
+
+    before = C.cache_key()
+    real = config.resource_path
+    copy = tmp_path / name.replace("/", "_")
+    copy.write_bytes(Path(real(name)).read_bytes() + b" ")
+    monkeypatch.setattr(config, "resource_path", lambda n, _r=real: copy if n == name else _r(n))
+    assert C.cache_key() != before
+
+
+def test_the_key_holds_every_resource_the_compiler_reads(monkeypatch):
+    """Each resource file the lexicon's compiler opens is one the cache key hashes (a file it read but the key left
+    out would leave a stale cache in use after an update: word_equivalents.json, read since the sarcoma sites are
+    compared one word per organ)."""
+    read = []
+    real = L.resource_path
+    monkeypatch.setattr(L, "resource_path", lambda name: read.append(name) or real(name))
+    L.word_equivalents.cache_clear()
+    try:
+        L._compile()
+    finally:
+        L.word_equivalents.cache_clear()
+    assert read and set(read) <= set(C._RESOURCES), sorted(set(read) - set(C._RESOURCES))

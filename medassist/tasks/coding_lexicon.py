@@ -549,6 +549,13 @@ def _compile() -> list[Term]:
         # not appear in this list, code to neoplasm of that site; e.g., fibrosarcoma, pancreas C25.9")
         soft = {canon(_lexicon_words(_without_nec(p[-1]))) for p, _ in neo["rows"]
                 if len(p) > 2 and p[1].lower().startswith("connective tissue")}
+
+        def add(site: str, heads: tuple[str, ...], code: str, source: str = "neoplasm") -> None:
+            for head in heads:
+                w = _lexicon_words(f"{site} {head}")
+                if 2 <= len(w) <= 8:
+                    terms.append(Term(code, w, f"{site} {head}", source))
+
         for path, cells in neo["rows"]:
             if len(path) < 2:
                 continue
@@ -573,26 +580,17 @@ def _compile() -> list[Term]:
                         # a part of the nervous system named on its own ("glioblastoma of the temporal lobe": the
                         # table's "brain NEC, temporal lobe")
                         if len(levels) > 1 and len(_lexicon_words(levels[-1])) >= 2:
-                            for head in _GLIAL_HEADS:
-                                w = _lexicon_words(f"{levels[-1]} {head}")
-                                if len(w) <= 8:
-                                    terms.append(Term(tgt, w, f"{levels[-1]} {head}", "neoplasm"))
+                            add(levels[-1], _GLIAL_HEADS, tgt)
                     if col == 0:
                         connective = path[1].lower().startswith("connective tissue")
                         bone = path[1].lower() == "bone"
                         if (connective or bone) and len(levels) > 1:
                             # "sarcoma of the thigh": the thigh's connective tissue; "osteosarcoma of the femur": the
                             # femur (Index: Osteosarcoma, Chondrosarcoma, Ewing's sarcoma - see Neoplasm, bone, malignant)
-                            for head in (_BONE_SARCOMA_HEADS if bone else _SARCOMA_HEADS):
-                                w = _lexicon_words(f"{levels[-1]} {head}")
-                                if 2 <= len(w) <= 8:
-                                    terms.append(Term(tgt, w, f"{levels[-1]} {head}", "neoplasm"))
+                            add(levels[-1], _BONE_SARCOMA_HEADS if bone else _SARCOMA_HEADS, tgt)
                         elif not connective and not bone and not any(canon(_lexicon_words(lv)) in soft for lv in levels):
                             heads = heads + _SARCOMA_HEADS  # "leiomyosarcoma of the lung": the lung
-                    for head in heads:
-                        w = _lexicon_words(f"{site} {head}")
-                        if 2 <= len(w) <= 8:
-                            terms.append(Term(tgt, w, f"{site} {head}", "neoplasm-unspecified" if col == 5 else "neoplasm"))
+                    add(site, heads, tgt, "neoplasm-unspecified" if col == 5 else "neoplasm")
             terms += _node_metastasis_terms(path, cells, target, cs)
     except FileNotFoundError:
         pass

@@ -25,7 +25,8 @@ from pathlib import Path
 
 FORMAT = 2  # 2: each term's index-word position kept too
 PREFIX = "icd10-lexicon-"
-_RESOURCES = ("icd10cm/tabular.json.gz", "icd10cm/neoplasm.json", "icd10cm/abbreviations.json")
+_RESOURCES = ("icd10cm/tabular.json.gz", "icd10cm/neoplasm.json", "icd10cm/abbreviations.json",
+              "icd10cm/word_equivalents.json")  # (the sarcoma sites are compared as one word per organ)
 _MODULES = ("medassist.tasks.coding_lexicon", "medassist.tasks.coding_text", "medassist.icd10")
 
 log = logging.getLogger(__name__)

@@ -2344,7 +2344,8 @@ _GCS_WHEN = (
     ("1", re.compile(r"\b(?:in\s+the\s+field|at\s+the\s+scene|on[- ]scene|pre-?hospital|EMS|EMTs?|paramedics?|"
                      r"ambulance)\b", re.I)),
     ("2", re.compile(r"\b(?:emergency\s+(?:department|room|service|unit)|ED|ER)\b", re.I)),
-    ("4", re.compile(r"\b(?:24|48|72|twenty-four)\s+hours\s+(?:after|following|later|into)\b|\b(?:24|48|72)\s+hours\b", re.I)),
+    ("4", re.compile(r"\b(?:after|at|following)\s+(?:24|48|72|twenty-four)\s+hours\b|"
+                     r"\b(?:24|48|72|twenty-four)\s+hours\s+(?:after|following|later|into|of)\b", re.I)),
     ("3", re.compile(r"\b(?:on|at|upon|during)\s+(?:(?:the\s+)?hospital\s+|his\s+|her\s+)?admission\b|\bwhen\s+admitted\b|"
                      r"\bon\s+arrival\s+(?:to|at)\s+(?:the\s+)?(?:hospital|ward|ICU|unit)\b", re.I)),
 )
@@ -2737,6 +2738,8 @@ def _parent(code: str) -> str | None:
 
 
 def _unspecified(description: str) -> bool:
+    """A code that names no kind of its own: 'unspecified', or 'not elsewhere classified' (a residual code, for a
+    condition no other code classifies: R58 beside the vitreous hemorrhage H43.1- is none)."""
     return "unspecified" in description.lower() or "not elsewhere classified" in description.lower()
 
 
