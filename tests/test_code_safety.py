@@ -3619,8 +3619,7 @@ def test_coma_scale_glioma_and_lexicon_gap_wordings(coder, text, want, never):
     ("ASSESSMENT: Glasgow coma scale 8 at the scene.\n", "R40.2431"),
     ("ASSESSMENT: Traumatic brain injury with a Glasgow coma scale score of 11 on admission.\n", "R40.2423"),
     ("ASSESSMENT: Comatose, GCS 3/15.\n", "R40.2430"),
-    ("ASSESSMENT: Head injury. After 24 hours he presented a severe alteration of consciousness with a Glasgow score of "
-     "6.\n", "R40.2434"),
+    ("ASSESSMENT: Head injury. After 24 hours his Glasgow score was 6.\n", "R40.2434"),
 ])
 def test_the_glasgow_coma_scale_code_is_the_stated_score_and_time(coder, text, want):
     """A Glasgow coma scale code (R40.24-) is the one of the score the note states and of when it was taken (its 7th
