@@ -88,7 +88,7 @@ class SafetyRules:
             r = dict(rule)
             for key in ("sentence_requires", "sentence_forbids", "evidence_forbids", "evidence_requires"):
                 if key in r:
-                    r[key] = LazyPattern(r[key])
+                    r[key] = LazyPattern(pattern(r[key]))
             self.specific_for.append(r)
         self.chronic = {p: [w.lower() for w in ws] for p, ws in data.get("chronic_treated", {}).items()}
         cl = data.get("chronic_lifelong") or {}
@@ -826,6 +826,14 @@ def _make(code: str, like, score: float, evidence, why: str, status: str = "affi
     return CodeSuggestion(code=entry.code, description=entry.description, score=score, suggested=True,
                           status=status, billable=entry.billable, evidence=list(evidence)[:3], warnings=[why],
                           cue=getattr(like, "cue", None), sources=["coding rule"])
+
+
+def _list(codes: list, code: str, like, score: float, evidence, why: str, status: str = "affirmed") -> None:
+    """List ``code`` below the suggestions (a rule's code the scorer gave no candidate for), not suggested."""
+    made = _make(code, like, score, evidence, why, status=status)
+    if made is not None:
+        made.suggested = False
+        codes.append(made)
 
 
 def _promote(codes: list, code: str, like, score: float, evidence, why: str) -> None:
@@ -2407,10 +2415,7 @@ def glasgow_scale(codes: list, doc, sents: _Sentences) -> None:
             continue
         have = next((c for c in codes if c.code == code), None)
         if have is None:
-            made = _make(code, top, top_score, spans, why, status=top.status)
-            if made is not None:
-                made.suggested = False
-                codes.append(made)
+            _list(codes, code, top, top_score, spans, why, status=top.status)
         elif have.score < top_score:
             have.score = top_score
             have.warnings.append(f"ranked in the place of {top.code}: {why}")
@@ -2665,10 +2670,7 @@ def gestation_weeks(codes: list, doc, sents: _Sentences) -> tuple[dict, list]:
             have.sources = sorted(set(have.sources) | {"coding rule"})
             have.warnings.append(f"ranked first of Z3A: {why}")
         else:
-            made = _make(code, None, score, [span], f"listed: {why}")
-            if made is not None:
-                made.suggested = False
-                codes.append(made)
+            _list(codes, code, None, score, [span], f"listed: {why}")
     for c in family:
         if c.code not in stated:
             if c.suggested:
