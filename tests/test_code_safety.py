@@ -3688,3 +3688,68 @@ def test_the_glasgow_coma_scale_code_is_the_stated_score_and_time(coder, text, w
 ])
 def test_transplant_status_and_more_lexicon_gap_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # hypertensive CKD / heart disease (I11-I13) needs a hypertension the note names: ICD-10-CM presumes the link,
+    # not the hypertension (a CKD alone is N18.-; it was I12.9 from the learned tables' 'Chronic kidney')
+    ("ASSESSMENT: Chronic kidney disease stage 4.\n", {"N18.4"}, {"I12.9", "I12.0", "I13.0", "I10"}),
+    ("ASSESSMENT: End-stage renal disease on hemodialysis.\n", {"N18.6", "Z99.2"}, {"I12.0", "I13.2"}),
+    ("ASSESSMENT: Hypertension. Chronic kidney disease stage 3b.\n", {"I12.9", "N18.32"}, {"I10"}),
+    # a ruptured cerebral aneurysm is the subarachnoid hemorrhage it causes (I60.7 and its arteries), not an aneurysm
+    # of unspecified site (I72.9); an unruptured one I67.1
+    ("ASSESSMENT: Subarachnoid hemorrhage from ruptured aneurysm.\n", {"I60.7"}, {"I72.9", "I60.9", "I67.1"}),
+    ("ASSESSMENT: Aneurysmal subarachnoid hemorrhage.\n", {"I60.7"}, {"I60.9"}),
+    ("ASSESSMENT: Ruptured anterior communicating artery aneurysm.\n", {"I60.2"}, {"I72.9", "I67.1"}),
+    ("ASSESSMENT: Unruptured cerebral aneurysm.\n", {"I67.1"}, {"I60.7", "I72.9"}),
+    # bipolar disorder by its current episode and severity; the episode's 'unspecified' code is no more specific
+    # than the severity the note gives (F31.10 had replaced F31.13: both say 'without psychotic features')
+    ("ASSESSMENT: Bipolar I disorder, current episode manic, severe.\n", {"F31.13"}, {"F31.10", "F31.9", "F30.9"}),
+    ("ASSESSMENT: Bipolar disorder, current episode manic.\n", {"F31.10"}, {"F31.13", "F31.9"}),
+    ("ASSESSMENT: Bipolar disorder, current episode depressed, moderate.\n", {"F31.32"}, {"F31.9", "F31.30"}),
+    ("ASSESSMENT: Bipolar I disorder, current episode depressed, severe, with psychotic features.\n", {"F31.5"},
+     {"F31.4", "F31.9"}),
+    ("ASSESSMENT: Bipolar II disorder.\n", {"F31.81"}, {"F31.9"}),
+])
+def test_hypertensive_ckd_ruptured_aneurysm_and_bipolar_episode_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a hernia 'without obstruction' (or reducible, not incarcerated) is no hernia with obstruction: K40.30 was
+    # suggested for "Inguinal hernia, right, without obstruction" (the rule read 'obstruction' alone)
+    ("ASSESSMENT: Inguinal hernia, right, without obstruction.\n", {"K40.90"}, {"K40.30"}),
+    ("ASSESSMENT: Incarcerated right inguinal hernia.\n", {"K40.30"}, {"K40.90"}),
+    ("ASSESSMENT: Umbilical hernia, no incarceration.\n", {"K42.9"}, {"K42.0"}),
+    ("ASSESSMENT: Reducible umbilical hernia.\n", {"K42.9"}, {"K42.0"}),
+    ("ASSESSMENT: Nonincarcerated ventral hernia.\n", {"K43.9"}, {"K43.6"}),
+    ("ASSESSMENT: Irreducible umbilical hernia.\n", {"K42.0"}, {"K42.9"}),
+    # a peptic ulcer the sentence places is that site's code, not also a peptic ulcer of unspecified site (K27)
+    ("ASSESSMENT: Peptic ulcer of the duodenum with bleeding.\n", {"K26.4"}, {"K27.4", "K27.9"}),
+    ("ASSESSMENT: Bleeding gastric peptic ulcer.\n", {"K25.4"}, {"K27.4"}),
+    ("ASSESSMENT: Peptic ulcer disease.\n", {"K27.9"}, set()),
+    # varicose veins with an ulcer or inflammation are not 'asymptomatic varicose veins' (I83.9-): by side and the
+    # ulcer's site, with its L97 code; a stasis dermatitis or venous stasis of their sentence is part of them
+    ("ASSESSMENT: Varicose veins of the right leg with ulcer of the calf.\n", {"I83.012", "L97.219"},
+     {"I83.91", "I83.019", "I83.90"}),
+    ("ASSESSMENT: Varicose veins of the left leg with inflammation.\n", {"I83.12"}, {"I83.92"}),
+    ("ASSESSMENT: Varicose veins with ulcer of the right ankle and stasis dermatitis.\n", {"I83.213", "L97.319"},
+     {"I83.013", "I83.219", "I87.2", "L30.9", "I83.91"}),
+    ("ASSESSMENT: Venous stasis ulcer of the left ankle with varicose veins.\n", {"I83.023", "L97.329"},
+     {"I87.2", "I87.8", "I83.92"}),
+    ("ASSESSMENT: Varicose veins, no ulcer.\n", {"I83.90"}, {"I83.009"}),
+])
+def test_hernia_obstruction_peptic_ulcer_site_and_varicose_veins_with_ulcer(coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a preterm (or false, threatened) labor is no delivery: its 'unspecified trimester' code takes the trimester of
+    # the weeks, and the weeks a preterm labor is 'at' are the pregnancy's (O60.00 alone before)
+    ("ASSESSMENT: Preterm labor at 33 weeks.\n", {"O60.03", "Z3A.33"}, {"O60.00"}),
+    ("ASSESSMENT: Preterm labor at 25 weeks gestation.\n", {"O60.02", "Z3A.25"}, {"O60.00"}),
+    ("ASSESSMENT: Preterm premature rupture of membranes at 30 weeks.\n", {"Z3A.30"}, set()),
+    ("ASSESSMENT: Born at 33 weeks, now 2 months old.\n", set(), {"Z3A.33"}),
+])
+def test_a_preterm_labor_is_no_delivery_and_its_weeks_give_the_trimester(coder, text, want, never):
+    assert_codes(coder, text, want, never)

@@ -1856,6 +1856,10 @@ def refine(codes: list, doc) -> list:
             # digestive organs.)
             _unsuggest(o, f"the note says no more than {c.code} ({c.description}) of this condition")
             better.remove(o)
+        # (one more specific says more than this code says in full: F31.10 '... manic without psychotic features,
+        # unspecified' is not more specific than F31.13 '... without psychotic features, severe')
+        full = _meaning_words(c.description, core=False)
+        better = [o for o in better if not _meaning_words(o.description, core=False) <= full]
         if better:
             _unsuggest(c, f"the more specific {better[0].code} ({better[0].description}) is suggested")
             better[0].score = max(better[0].score, c.score)  # it stands for the same condition
@@ -2429,13 +2433,17 @@ _N_WEEKS = (r"(?<![\d/.,+-])(\d{1,2})(?:[.,]\d|\s*\+\s*\d(?:/7)?|[- ]\d/\d|\s+an
 #: "pregnant at 32 weeks", "gestational age of 24 weeks", "EGA 38 weeks"
 _GESTATION_WEEKS = re.compile(
     rf"\b{_N_WEEKS}\s*(?:of\s+)?{_GESTATION_WORD}"
-    rf"|\b{_GESTATION_WORD}\s*(?:(?:of|at|is|was)\s+)?(?:(?:about|approximately|around)\s+)?{_N_WEEKS}", re.I)
+    rf"|\b{_GESTATION_WORD}\s*(?:(?:of|at|is|was)\s+)?(?:(?:about|approximately|around)\s+)?{_N_WEEKS}"
+    # (a preterm labor's weeks are the pregnancy's: "Preterm labor at 33 weeks")
+    rf"|\b(?:preterm|pre-term|premature)\s+(?:labou?r|contractions|rupture\s+of\s+(?:the\s+)?membranes|P?PROM)\s+at\s+{_N_WEEKS}",
+    re.I)
 #: the weeks of a newborn's own gestation (preterm birth is coded P07.- on the baby's record), not the mother's
 _NEWBORN_WEEKS = re.compile(r"\b(?:born|newborn|neonat\w*|infant|baby|babies|ex-?\s*\d+\s*week)", re.I)
 
 
 #: a delivery or the puerperium: an obstetric code's "complicating childbirth" / "puerperium" sibling may be the one
-_DELIVERY = re.compile(r"\b(?:deliver(?:y|ed|ies)|labou?r\b|ca?esarean|c-section|childbirth|"
+_DELIVERY = re.compile(r"\b(?:deliver(?:y|ed|ies)|(?<!preterm )(?<!pre-term )(?<!false )(?<!threatened )labou?r\b|"
+                       r"ca?esarean|c-section|childbirth|"
                        r"postpartum|post-partum|puerper\w*)", re.I)
 # a delivery the note tells of that is not this one: an earlier ("Cesarean section in 2021", "previous cesarean"), a
 # planned one ("planning repeat cesarean"; a repeat cesarean done now is this one), or one in the obstetric history
@@ -2535,7 +2543,9 @@ def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
     with less detail gives way to it. So does a venous (stasis) ulcer (I87.2; with the varicose veins the note names,
     the varices with ulcer by side and site, I83.0-, as the Index says), beside a diabetic one or alone."""
     diabetic = next((c for c in codes if c.suggested and re.match(r"E(?:08|09|10|11|13)\.62[12]$", c.code)), None)
-    venous = next((c for c in codes if c.suggested and re.match(r"I87\.2$|I83\.[02]", c.code)), None)
+    # (the varices with ulcer the note names before a venous ulcer NOS: "stasis dermatitis" is I87.2 too)
+    venous = (next((c for c in codes if c.suggested and re.match(r"I83\.[02]", c.code)), None)
+              or next((c for c in codes if c.suggested and c.code == "I87.2"), None))
     made: set = set()
     for base in (diabetic, venous):
         if base is not None:
@@ -2589,6 +2599,19 @@ def _ulcer_of(base, venous: bool, codes: list, doc, sents: _Sentences, made: set
                     if c.suggested and re.match(rf"I83\.[89][{legs}]", c.code):
                         _unsuggest(c, f"part of {combo}: {why}")
                 base = next(c for c in codes if c.code == combo)
+        elif venous and re.match(r"I83\.[02][0-2]9$", base.code) and site != "9":
+            # varices with ulcer of an unspecified site (a side rule's I83.019): the site of the ulcer in its sentence
+            combo = base.code[:-1] + site
+            if icd10.lookup(combo) is not None:
+                why = "the ulcer of the varicose veins is placed in its sentence"
+                _promote(codes, combo, base, base.score, base.evidence, f"more specific than {base.code}: {why}")
+                _unsuggest(base, f"replaced by {combo}: {why}")
+                base = next(c for c in codes if c.code == combo)
+        if venous and base.code.startswith("I83"):
+            for c in codes:  # a venous insufficiency, stasis or stasis dermatitis of the varices' sentence is part of them
+                if c.suggested and c.code in ("I87.2", "I87.8") and any(a <= x.start < b for x in c.evidence):
+                    _unsuggest(c, f"part of {base.code}: the varicose veins the sentence names, with ulcer or "
+                                  "inflammation (Index: Varix, leg, with ulcer / inflammation)")
         _promote(codes, code, base, base.score, [Span.of(text, a, b)],
                  f"use additional code of {base.code}: the ulcer's site, side and depth in its sentence")
         made.add(code)
@@ -2609,7 +2632,7 @@ def _stated_gestation(doc, sents: _Sentences) -> tuple[dict, list]:
         a, b = sents.around(m.start(), m.end())
         if _NEWBORN_WEEKS.search(text[a:b]) or _status_at(doc, m.start(), m.end(), classify) != "affirmed":
             continue
-        n = int(m.group(1) or m.group(2))
+        n = int(next(g for g in m.groups() if g))
         code = "Z3A.01" if n < 8 else "Z3A.49" if n > 42 else f"Z3A.{n:02d}"
         if icd10.lookup(code) is not None:
             stated.setdefault(code, Span.of(text, m.start(), m.end()))
