@@ -3753,3 +3753,22 @@ def test_hernia_obstruction_peptic_ulcer_site_and_varicose_veins_with_ulcer(code
 ])
 def test_a_preterm_labor_is_no_delivery_and_its_weeks_give_the_trimester(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a leukemia, myeloma or lymphoma the note says is in remission or relapsed has that code (C92.00 'not having
+    # achieved remission' was suggested for "Acute myeloid leukemia in remission"), only for its own kind
+    ("ASSESSMENT: Acute myeloid leukemia in remission.\n", {"C92.01"}, {"C92.00", "C92.11"}),
+    ("ASSESSMENT: Relapsed acute myeloid leukemia.\n", {"C92.02"}, {"C92.00", "C92.12"}),
+    ("ASSESSMENT: Multiple myeloma in remission.\n", {"C90.01"}, {"C90.00"}),
+    ("ASSESSMENT: Chronic myeloid leukemia in complete remission.\n", {"C92.11"}, {"C92.10", "C92.01"}),
+    ("ASSESSMENT: Multiple myeloma not in remission.\n", {"C90.00"}, {"C90.01"}),
+    # the wall of a STEMI, a neoplasm-related pain, a renovascular (secondary) hypertension without I10
+    ("ASSESSMENT: STEMI of the inferior wall.\n", {"I21.19"}, {"I21.3"}),
+    ("ASSESSMENT: Anterior wall myocardial infarction.\n", {"I21.09"}, {"I21.3"}),
+    ("ASSESSMENT: Cancer-related pain.\n", {"G89.3"}, {"R52"}),
+    ("ASSESSMENT: Renovascular hypertension.\n", {"I15.0"}, {"I10"}),
+    ("ASSESSMENT: Secondary hypertension due to renal artery stenosis.\n", {"I15.0", "I70.1"}, {"I10", "I15.9"}),
+])
+def test_leukemia_remission_stemi_wall_cancer_pain_and_renovascular_hypertension(coder, text, want, never):
+    assert_codes(coder, text, want, never)
