@@ -161,7 +161,9 @@ def expand_reworded(items: list, explicit: set) -> list:
     rule from that code to the code whose description is ``from`` replaced by ``as`` (a replacement string), when the
     sentence matches that target's ``sentence_requires`` (and not its ``sentence_forbids``). The tabular list's own
     wording pairs the rows ('..., unspecified severity, ...' / '..., moderate, ...'), so a family of codes needs one
-    item, not a row per code; a pair written out as a row of its own (``explicit``) is not made again."""
+    item, not a row per code; a pair written out as a row of its own (``explicit``) is not made again. The item's
+    ``evidence_requires`` goes to every row it makes (an acute leukemia's 'in remission' only for a mention that
+    says acute)."""
     return _expanded(items, "reworded", lambda spec: _reworded_rows(spec, explicit))
 
 
@@ -190,6 +192,8 @@ def _reworded_rows(spec: dict, explicit: set) -> list:
                    "why": spec["why"].format(**{k: v for k, v in target.items() if k != "sentence_requires"})}
             if target.get("sentence_forbids"):
                 row["sentence_forbids"] = target["sentence_forbids"]
+            if spec.get("evidence_requires"):
+                row["evidence_requires"] = spec["evidence_requires"]
             rows.append(row)
     return sorted(rows, key=lambda r: r["code"]) if spec.get("sorted") else rows
 
@@ -2587,26 +2591,27 @@ def _ulcer_of(base, venous: bool, codes: list, doc, sents: _Sentences, made: set
                     and (c.code.startswith("L97") or leg and c.code.startswith("L98.4"))
                     and (not venous or any(a <= x.start < b for x in c.evidence))):
                 _unsuggest(c, f"the ulcer the note describes is {code}")
+
+        def replaced(combo: str, why: str):  # ``base`` replaced by ``combo`` (suggested): the new base
+            _promote(codes, combo, base, base.score, base.evidence, f"more specific than {base.code}: {why}")
+            _unsuggest(base, f"replaced by {combo}: {why}")
+            return next(c for c in codes if c.code == combo)
+
         if venous and base.code == "I87.2" and _VARICOSE.search(text):
             # Index: Ulcer, stasis (venous) - see Varix, leg, with ulcer; without varicose veins I87.2
             combo = f"I83.0{side}{site}"
             if icd10.lookup(combo) is not None:
                 why = "a venous (stasis) ulcer with the varicose veins the note names is the varices with ulcer, by side and site"
-                _promote(codes, combo, base, base.score, base.evidence, f"more specific than I87.2: {why}")
-                _unsuggest(base, f"replaced by {combo}: {why}")
+                base = replaced(combo, why)
                 legs = "0" + (side if side != "0" else "123")  # (the varicose veins of that leg, or of no named leg)
                 for c in codes:
                     if c.suggested and re.match(rf"I83\.[89][{legs}]", c.code):
                         _unsuggest(c, f"part of {combo}: {why}")
-                base = next(c for c in codes if c.code == combo)
         elif venous and re.match(r"I83\.[02][0-2]9$", base.code) and site != "9":
             # varices with ulcer of an unspecified site (a side rule's I83.019): the site of the ulcer in its sentence
             combo = base.code[:-1] + site
             if icd10.lookup(combo) is not None:
-                why = "the ulcer of the varicose veins is placed in its sentence"
-                _promote(codes, combo, base, base.score, base.evidence, f"more specific than {base.code}: {why}")
-                _unsuggest(base, f"replaced by {combo}: {why}")
-                base = next(c for c in codes if c.code == combo)
+                base = replaced(combo, "the ulcer of the varicose veins is placed in its sentence")
         if venous and base.code.startswith("I83"):
             for c in codes:  # a venous insufficiency, stasis or stasis dermatitis of the varices' sentence is part of them
                 if c.suggested and c.code in ("I87.2", "I87.8") and any(a <= x.start < b for x in c.evidence):
