@@ -9,7 +9,8 @@ Prints ROUGE-1/2/L (rouge-score, use_stemmer=True; F-measure averaged over repor
   model      the impression pack (int8 ONNX, torch-free beam search) with the findings safety checks and
              fallbacks of medassist.tasks.impression, and --fp32 DIR for an fp32 twin
 and the model's per-impression latency (median, p90) next to the nn-copy latency as the peer; ``--peer DIR``
-adds another pack (the previous recipe's twin) decoded the same way in the same run.
+adds another pack (the previous recipe's twin) decoded the same way in the same run. A pack with a kNN-LM memory
+(generation.json ``knn``) is also measured without it ("model without kNN"), in the same run.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def main(argv=None) -> dict:
     p.add_argument("--mbr-variants", default="", help="extra k:weight pairs for consensus, e.g. 5:1.0,10:2.0")
     p.add_argument("--guard-variants", default="", help="extra comma-separated guard widths to report, e.g. 0,5,10")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    p.add_argument("--no-knn-peer", action="store_true", help="do not also measure a kNN pack's model without its memory")
     args = p.parse_args(argv)
 
     splits = recipe.load_iu()
@@ -84,6 +86,12 @@ def main(argv=None) -> dict:
         members = json.loads((folder / "generation.json").read_text(encoding="utf-8")).get("members") or []
     except (OSError, ValueError):
         members = []
+    try:
+        has_knn = bool(json.loads((folder / "generation.json").read_text(encoding="utf-8")).get("knn"))
+    except (OSError, ValueError):
+        has_knn = False
+    if has_knn and not args.no_knn_peer:  # the same model without its kNN memory is the peer, in the same run
+        variants.append(("model without kNN", {}, {"rerank": args.rerank, "mbr": args.mbr}))
     if len(members) > 1:  # an ensemble pack: its first member alone is the peer, in the same run
         variants.append(("first member", {"encoder": folder / members[0][0], "decoder": folder / members[0][1]},
                          {"rerank": args.rerank, "mbr": args.mbr}))
@@ -93,7 +101,8 @@ def main(argv=None) -> dict:
         variants.append(("peer", {}, {}))
     for name, override, opts in variants:
         where = Path(args.peer) if name == "peer" else folder
-        m = ImpressionModel.from_folder(where, threads=args.threads, onnx_override=override or None)
+        m = ImpressionModel.from_folder(where, threads=args.threads, onnx_override=override or None,
+                                        knn=name != "model without kNN")
         m.generate(evals[0].findings)  # warm-up
         preds, ms = [], []
         for e in evals:
@@ -135,6 +144,10 @@ def main(argv=None) -> dict:
               "--tune for the held-out split)")
     print(f"model-int8 ROUGE-L minus nn-copy: {out['model_vs_nn_rougeL']:+.4f}; "
           f"latency {m['median_ms']} ms median (p90 {m['p90_ms']}), {out['model_latency_ratio_vs_nn']}x the nn-copy lookup")
+    if "model without kNN" in results:
+        alone = results["model without kNN"]
+        print(f"model-int8 with its kNN memory vs the same model without it: ROUGE-L {m['rougeL'] - alone['rougeL']:+.4f}; "
+              f"latency x{m['median_ms'] / max(1e-6, alone['median_ms']):.2f} ({m['median_ms']} vs {alone['median_ms']} ms)")
     if "peer" in results:
         peer = results["peer"]
         print(f"model-int8 vs the peer pack ({args.peer}): ROUGE-L {m['rougeL'] - peer['rougeL']:+.4f}; "

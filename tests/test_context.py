@@ -168,6 +168,13 @@ def status(text: str, mention: str, nth: int = 0):
         ("Left basilar opacity may represent atelectasis or pneumonia.", "pneumonia", "uncertain", "may represent"),
         ("The density could reflect scarring.", "scarring", "uncertain", "could reflect"),
         ("Left basilar opacity may represent atelectasis or pneumonia.", "opacity", "affirmed", None),
+        # a new assertion after a negated clause also when 'findings' introduce it
+        ("No acute cardiopulmonary abnormality, findings compatible with emphysema.", "emphysema", "affirmed", None),
+        ("No acute abnormality, the findings are consistent with chronic bronchitis.", "chronic bronchitis", "affirmed",
+         None),
+        # a condition that resolved during the stay is the encounter's (coded), not negated; the radiology checks
+        # read 'resolution of' themselves (resources/impression_checks.json resolved_before)
+        ("On day 12, resolution of acute renal failure was observed.", "acute renal failure", "affirmed", None),
     ],
 )
 def test_cases(text, mention, expected, cue):

@@ -192,6 +192,9 @@ def test_add_member_makes_a_verified_ensemble_and_refuses_a_foreign_model(tiny_p
     man = json.loads((pack / "manifest.json").read_text())
     assert man["version"] == "9.1.0" and [x["seed"] for x in man["recipe"]["members"]] == [13, 14]
     assert m.gen["members"] == [["encoder.onnx", "decoder.onnx"], ["encoder.m1.onnx", "decoder.m1.onnx"]]
+    # the first model's kNN memory does not fit an ensemble: gone from the folder, the manifest and generation.json
+    assert "knn" not in m.gen and not (pack / "knn.onnx").exists() and "dropped" in man["recipe"]["knn"]
+    assert "knn.onnx" not in {f["path"] for f in man["files"]}
     assert m.generate(FINDINGS).impression.strip()
     before = {f.name: f.read_bytes() for f in pack.iterdir()}
     for bad, says in ((tmp_path / "c", "differs from the pack's"), (tmp_path / "b", "already a member"),
@@ -343,3 +346,174 @@ def test_cli_impression_jsonl_and_errors(tmp_path, capsys):
     assert rc == 2  # one input failed, the other succeeded
     assert lines[0]["file"] == str(a) and lines[0]["impression"] and isinstance(lines[0]["elapsed_ms"], float)
     assert lines[1]["file"].endswith("missing.txt") and "error" in lines[1]
+
+
+# ----- the kNN-LM memory (recipe.build_knn, runtime.seq2seq.KnnDatastore) -----
+
+def test_recipe_gives_the_pack_a_knn_memory_of_its_training_impressions(tiny_pack):
+    import onnxruntime as ort
+
+    from medassist.runtime.packs import ModelPack
+
+    out, metrics = tiny_pack
+    m = ModelPack.load(out, verify=True).manifest
+    assert "knn.onnx" in {f["path"] for f in m["files"]}
+    gen = json.loads((out / "generation.json").read_text(encoding="utf-8"))
+    assert gen["knn"]["file"] == "knn.onnx" and gen["knn"]["k"] >= 1 and 0 < gen["knn"]["lambda"] < 1
+    rows = json.loads((out / "retrieval.json").read_text(encoding="utf-8"))
+    tok = json.loads((out / "tokenizer.json").read_text(encoding="utf-8"))
+    assert m["recipe"]["knn"]["reports"] == len(rows) == 64
+    # one entry per target token plus the end of each impression
+    from tokenizers import Tokenizer
+
+    t = Tokenizer.from_file(str(out / "tokenizer.json"))
+    n = sum(len(t.encode(r["impression"]).ids[: gen["max_new_tokens"]]) + 1 for r in rows)
+    assert m["recipe"]["knn"]["entries"] == n and tok
+    dec = ort.InferenceSession(str(out / "decoder.onnx"), providers=["CPUExecutionProvider"])
+    assert [o.name for o in dec.get_outputs()] == ["logits", "decoder_hidden"]
+    # the recipe measured the same int8 model with and without its memory
+    assert set(metrics["val_onnx_beam_without_knn"]) == {"rouge1", "rouge2", "rougeL"}
+
+
+def _loo_source(rows, i):
+    from medassist.tasks.impression import TfidfIndex, retrieval_input
+
+    index = TfidfIndex([r["findings"] for r in rows], [r["impression"] for r in rows])
+    j, _ = index.nearest(rows[i]["findings"], exclude=i)
+    return retrieval_input(rows[i]["findings"], [index.payloads[j]])
+
+
+def test_knn_memory_recalls_a_training_impression_word_for_word(tiny_pack):
+    """Keys are the decoder's states over each training impression (teacher forcing, leave-one-out input): decoding
+    that input greedily from the memory alone (k=1, lambda=1) must give that impression's tokens back, which only
+    holds when every key sits beside the token that followed it."""
+    from medassist.runtime.seq2seq import KnnDatastore
+    from medassist.tasks.impression import ImpressionModel
+
+    out, _ = tiny_pack
+    rows = json.loads((out / "retrieval.json").read_text(encoding="utf-8"))
+    m = ImpressionModel.from_folder(out, knn=False)
+    seq = m.seq
+    assert seq.knn is None
+    findings = [r["findings"] for r in rows]
+    checked = 0
+    for i, r in enumerate(rows):
+        if findings.count(r["findings"]) > 1:
+            continue
+        ids = seq.tokenizer.encode(r["impression"]).ids[: m.gen["max_new_tokens"]]
+        seq.use_knn(KnnDatastore(out / "knn.onnx", k=1, lam=1.0, temperature=1.0,
+                                 vocab_size=seq.tokenizer.get_vocab_size()), out / "decoder.onnx")
+        g = seq.generate(_loo_source(rows, i), num_beams=1, max_new_tokens=len(ids) + 1)
+        assert g.token_ids == ids, (r["impression"], g.text)
+        seq.use_knn(None)
+        alone = seq.generate(_loo_source(rows, i), num_beams=1, max_new_tokens=len(ids) + 1)
+        checked += alone.token_ids != ids  # a tiny model after 1 epoch does not know them by itself
+        if checked >= 3:
+            break
+    assert checked >= 3
+
+
+def test_knn_mixes_a_distribution_with_the_models(tiny_pack):
+    import numpy as np
+
+    from medassist.tasks.impression import ImpressionModel
+
+    out, _ = tiny_pack
+    with_knn = ImpressionModel.from_folder(out)
+    alone = ImpressionModel.from_folder(out, knn=False)
+    assert with_knn.seq.knn is not None and alone.seq.knn is None
+    src = "Heart size normal. Lungs are clear. [SEP] No acute disease."
+    h, mask = with_knn.seq.encode(src)
+    prefix = [[with_knn.seq.bos_id]]
+    lp_k, lp_a = with_knn.seq._step(prefix, h, mask), alone.seq._step(prefix, h, mask)
+    assert np.isclose(np.exp(lp_k[0]).sum(), 1.0, atol=1e-4) and np.isclose(np.exp(lp_a[0]).sum(), 1.0, atol=1e-4)
+    assert not np.allclose(lp_k, lp_a)
+    # the memory's share: lambda of the mass goes to the k tokens it retrieved
+    dist, tok = with_knn.seq.knn.nearest(np.zeros((1, with_knn.seq.knn.dim), dtype=np.float32) + 0.1)
+    assert dist.shape == tok.shape == (1, with_knn.seq.knn.k) and (np.diff(dist[0]) >= 0).all()
+
+
+def _copy_pack(src: Path, dst: Path) -> Path:
+    import shutil
+
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_a_broken_knn_memory_is_a_pack_error_naming_the_file(tiny_pack, tmp_path):
+    from medassist.errors import ModelPackError
+    from medassist.tasks.impression import ImpressionModel
+
+    out, _ = tiny_pack
+    # missing (the manifest check is skipped, so the memory's own loader speaks)
+    p = _copy_pack(out, tmp_path / "missing")
+    (p / "knn.onnx").unlink()
+    with pytest.raises(ModelPackError, match="kNN memory missing") as e:
+        ImpressionModel.from_folder(p, verify=False)
+    assert "knn.onnx" in str(e.value)
+    # not an ONNX graph
+    p = _copy_pack(out, tmp_path / "garbage")
+    (p / "knn.onnx").write_bytes(b"not a graph")
+    with pytest.raises(ModelPackError, match="could not load") as e:
+        ImpressionModel.from_folder(p, verify=False)
+    assert "knn.onnx" in str(e.value)
+    # an ONNX graph, but not a memory (the encoder)
+    p = _copy_pack(out, tmp_path / "other")
+    (p / "knn.onnx").write_bytes((p / "encoder.onnx").read_bytes())
+    with pytest.raises(ModelPackError, match="not a kNN memory graph"):
+        ImpressionModel.from_folder(p, verify=False)
+    # a decoder that does not return its states
+    p = _copy_pack(out, tmp_path / "nohidden")
+    g = json.loads((p / "generation.json").read_text(encoding="utf-8"))
+    import onnx
+
+    dm = onnx.load(str(p / "decoder.onnx"))
+    keep = [o for o in dm.graph.output if o.name != "decoder_hidden"]
+    del dm.graph.output[:]
+    dm.graph.output.extend(keep)
+    onnx.save(dm, str(p / "decoder.onnx"))
+    with pytest.raises(ModelPackError, match="no 'decoder_hidden' output") as e:
+        ImpressionModel.from_folder(p, verify=False)
+    assert "decoder.onnx" in str(e.value)
+    assert ImpressionModel.from_folder(p, verify=False, knn=False).generate(FINDINGS).impression  # still usable alone
+    # a memory the manifest does not list (so its sha256 is checked by nobody)
+    p = _copy_pack(out, tmp_path / "unlisted")
+    man = json.loads((p / "manifest.json").read_text(encoding="utf-8"))
+    man["files"] = [f for f in man["files"] if f["path"] != "knn.onnx"]
+    (p / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    with pytest.raises(ModelPackError, match="not listed"):
+        ImpressionModel.from_folder(p)
+    # more neighbours asked for than the memory holds: a pack error at the first step, not an onnxruntime one
+    p = _copy_pack(out, tmp_path / "bigk")
+    (p / "generation.json").write_text(json.dumps({**g, "knn": {**g["knn"], "k": 10 ** 7}}), encoding="utf-8")
+    with pytest.raises(ModelPackError, match="could not be searched") as e:
+        ImpressionModel.from_folder(p, verify=False).generate(FINDINGS)
+    assert "knn.onnx" in str(e.value)
+    # settings out of range, or a file outside the pack
+    for bad in ({**g["knn"], "lambda": 1.5}, {**g["knn"], "file": "../knn.onnx"}, {**g["knn"], "k": "many"}):
+        p2 = _copy_pack(out, tmp_path / f"bad{len(list(tmp_path.iterdir()))}")
+        (p2 / "generation.json").write_text(json.dumps({**g, "knn": bad}), encoding="utf-8")
+        with pytest.raises(ModelPackError) as e:
+            ImpressionModel.from_folder(p2, verify=False)
+        assert "knn" in str(e.value).lower()
+
+
+def test_add_knn_refuses_an_ensemble_and_is_idempotent_on_the_decoder(tiny_pack, tmp_path):
+    sys.path.insert(0, str(ROOT / "models" / "impression"))
+    import recipe
+
+    out, _ = tiny_pack
+    p = _copy_pack(out, tmp_path / "again")
+    assert recipe.expose_decoder_states(p / "decoder.onnx") is False  # already there
+    before = json.loads((p / "manifest.json").read_text(encoding="utf-8"))["recipe"]["knn"]["entries"]
+    spec = recipe.build_knn(p, {"k": 4, "lambda": 0.3, "temperature": 5.0}, note="test", version="7.7.7", log=lambda *_: None)
+    m = json.loads((p / "manifest.json").read_text(encoding="utf-8"))
+    assert spec["k"] == 4 and m["version"] == "7.7.7" and m["recipe"]["knn"]["entries"] == before
+    from medassist.runtime.packs import ModelPack
+
+    ModelPack.load(p, verify=True)  # hashes follow the rewritten files
+    g = json.loads((p / "generation.json").read_text(encoding="utf-8"))
+    g["members"] = [["encoder.onnx", "decoder.onnx"], ["encoder.onnx", "decoder.onnx"]]
+    (p / "generation.json").write_text(json.dumps(g), encoding="utf-8")
+    with pytest.raises(ValueError, match="ensemble"):
+        recipe.build_knn(p)

@@ -141,5 +141,8 @@ def test_a_stable_cardiomegaly_after_cabg_is_not_drafted_as_a_pericardial_effusi
     imp = m.generate(findings)
     low = imp.impression.lower()
     assert "pericardial" not in low and "unclear whether this" not in low, imp.impression
-    assert "cardiomegaly" in low and "congestion" in low, imp.impression
+    assert "congestion" in low and "without acute" not in low, imp.impression
+    # a stable cardiomegaly may be left out (2.1.0's draft said "mild", a size the findings do not give, and a
+    # retrieved impression was repaired instead), but never silently: the radiologist is told
+    assert "cardiomegaly" in low or any("cardiomegaly" in w and "does not name" in w for w in imp.warnings), imp.warnings
     assert check_impression(findings, imp.impression) == []

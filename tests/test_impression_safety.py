@@ -535,3 +535,55 @@ def test_a_large_hiatal_hernia_is_carried_a_small_one_need_not_be():
     assert check_impression(large, "1. Large hiatal hernia. 2. Clear lungs.") == []
     small = "The lungs are free of focal airspace disease. No pleural effusion. Small hiatal hernia."
     assert not any("hernia" in p for p in check_impression(small, "No evidence of active disease."))
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Cardiomegaly without acute disease.", "Cardiomegaly."),
+    ("Cardiomegaly without acute cardiopulmonary abnormality identified.", "Cardiomegaly."),
+    ("Stable cardiomegaly without evidence of acute cardiopulmonary disease, low lung volumes.",
+     "Stable cardiomegaly, low lung volumes."),
+    ("Mild stable cardiomegaly, no acute disease.", "Mild stable cardiomegaly."),
+    ("Without acute disease.", ""),
+    ("No acute cardiopulmonary abnormality.", ""),
+    # a 'without' that denies one finding, not the whole study, stays
+    ("Healed rib fracture without acute bony abnormality.", "Healed rib fracture without acute bony abnormality."),
+    ("Cardiomegaly without pleural effusion.", "Cardiomegaly without pleural effusion."),
+])
+def test_a_without_acute_disease_clause_goes_where_findings_are_appended(sentence, expected):
+    from medassist.tasks.impression import _without_normal_claim
+
+    assert _without_normal_claim(sentence) == expected
+
+
+def test_an_appended_finding_never_follows_without_acute_disease():
+    """A retrieved "Cardiomegaly without acute disease." repaired with the findings' effusion and congestion said
+    "1. Cardiomegaly without acute disease. 2. Small left pleural effusion ..." (session 27)."""
+    from medassist.tasks.impression import carry_findings, check_impression
+
+    findings = ("Heart size is mildly enlarged. There is a small left pleural effusion with adjacent basilar atelectasis. "
+                "No pneumothorax.")
+    text, carried = carry_findings(findings, "Cardiomegaly without acute disease.")
+    assert "pleural effusion" in carried
+    assert "without acute" not in text.lower() and text.startswith("1. Cardiomegaly. 2. Small left pleural effusion")
+    assert not check_impression(findings, text)
+
+
+def test_a_finding_that_has_resolved_is_not_drafted_as_present():
+    """"Interval resolution of the left lower lobe consolidation" was read as a consolidation: a retrieved "Left lower
+    lobe infiltrate." passed the checks (session 27)."""
+    from medassist.tasks.impression import check_impression
+
+    findings = "Interval resolution of the left lower lobe consolidation. No new opacity. No effusion."
+    assert any("states consolidation" in p for p in check_impression(findings, "Left lower lobe infiltrate."))
+    assert not check_impression(findings, "Interval resolution of left lower lobe consolidation.")
+    assert not check_impression(findings, "No acute cardiopulmonary abnormality.")
+
+
+def test_a_finding_named_after_a_negated_clause_is_not_denied():
+    """"No acute cardiopulmonary abnormality, findings compatible with emphysema." was read as denying the emphysema
+    (the 'no' reached across the comma), so a right draft failed (session 27)."""
+    from medassist.tasks.impression import check_impression
+
+    findings = "Hyperinflated lungs with flattened diaphragms consistent with COPD. No acute infiltrate."
+    assert not check_impression(findings, "No acute cardiopulmonary abnormality, findings compatible with emphysema.")
+    assert any("denies" in p for p in check_impression(findings, "No acute abnormality, no emphysema."))

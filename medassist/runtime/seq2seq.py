@@ -5,7 +5,8 @@ The ONNX contract (what ``models/impression/recipe.py`` exports):
 - encoder: ``input_ids`` int64 [B,S], ``attention_mask`` int64 [B,S] -> ``last_hidden_state`` float [B,S,D]
 - decoder: ``decoder_input_ids`` int64 [B,T], ``encoder_hidden_states`` [B,S,D], ``attention_mask`` [B,S]
   -> ``logits`` float [B,V] for the last decoder position (no past key/values: the prefix is re-run each
-  step, cheap for short outputs).
+  step, cheap for short outputs). A decoder may also return ``decoder_hidden`` float [B,T,D], its final
+  (layer-normed) states at every position, which a :class:`KnnDatastore` searches.
 - with a :class:`SourceEncoder` (a frozen pretrained encoder from an embedding pack, e.g. ``minilm-embedder``),
   the encoder reads that encoder's token states instead of token ids: ``encoder_states`` float [B,S,E],
   ``attention_mask`` int64 [B,S] -> ``last_hidden_state``; the source text is then tokenised by the embedding
@@ -94,13 +95,78 @@ class SourceEncoder:
         return out
 
 
+HIDDEN_OUTPUT = "decoder_hidden"
+
+
+class KnnDatastore:
+    """kNN-LM memory of a decoder (Khandelwal et al. 2020): the decoder's final states over its own training targets
+    (teacher forcing, each with the encoder input it was trained on) as keys, the token that came next as values.
+    At each decoding step the k keys nearest (squared L2) to the current state vote for their next tokens with
+    weights softmax(-distance / temperature); that distribution is mixed with the model's as
+    ``lam * p_knn + (1 - lam) * p_model``.
+
+    The memory is itself an ONNX graph (``knn.onnx``, built by ``models/impression/recipe.py --add-knn``): keys and
+    values are its initializers; ``states`` float [B,D] and ``k`` int64 [1] -> ``distances`` float [B,k] (ascending)
+    and ``tokens`` int64 [B,k]. Anything else is a ModelPackError naming the file."""
+
+    def __init__(self, path: str | Path, *, k: int, lam: float, temperature: float, vocab_size: int,
+                 threads: int | None = None):
+        path = Path(path)
+        if not path.is_file():
+            raise ModelPackError("kNN memory missing", path=path)
+        if not (int(k) >= 1 and 0.0 <= lam <= 1.0 and temperature > 0):
+            raise ModelPackError(f"kNN settings out of range (k={k}, lambda={lam}, temperature={temperature})", path=path)
+        try:
+            self.session = _session(path, threads)
+        except Exception as exc:
+            if isinstance(exc, ModelPackError):
+                raise
+            raise ModelPackError(f"onnxruntime could not load the kNN memory: {exc}", path=path) from exc
+        ins = {i.name: i for i in self.session.get_inputs()}
+        outs = [o.name for o in self.session.get_outputs()]
+        if set(ins) != {"states", "k"} or outs[:2] != ["distances", "tokens"]:
+            raise ModelPackError(f"not a kNN memory graph (inputs {sorted(ins)}, outputs {outs})", path=path)
+        width = ins["states"].shape[-1]
+        self.dim = width if isinstance(width, int) else None
+        self.path, self.k, self.lam, self.temperature = path, int(k), float(lam), float(temperature)
+        self.vocab_size = vocab_size
+
+    def nearest(self, states):
+        """``(distances [B,k], tokens [B,k])`` of the ``k`` keys nearest to each row of ``states`` [B,D]."""
+        import numpy as np
+
+        try:
+            dist, tok = self.session.run(["distances", "tokens"], {"states": np.ascontiguousarray(states, dtype=np.float32),
+                                                                   "k": np.asarray([self.k], dtype=np.int64)})
+        except Exception as exc:  # onnxruntime raises its own types (e.g. k larger than the memory)
+            raise ModelPackError(f"the kNN memory could not be searched (k={self.k}): {exc}", path=self.path) from exc
+        if tok.size and (int(tok.min()) < 0 or int(tok.max()) >= self.vocab_size):
+            raise ModelPackError(f"the kNN memory gives token ids outside the vocabulary of {self.vocab_size}", path=self.path)
+        return dist, tok
+
+    def mix(self, logprobs, states):
+        """``logprobs`` [B,V] of the model and its final ``states`` [B,D] -> the mixed log-probabilities."""
+        import numpy as np
+
+        if self.lam <= 0.0:
+            return logprobs
+        dist, tok = self.nearest(states)
+        out = np.empty_like(logprobs)
+        for i in range(len(dist)):
+            w = np.exp(-(dist[i] - dist[i].min()) / self.temperature)
+            pk = np.bincount(tok[i], weights=w / w.sum(), minlength=logprobs.shape[1])
+            p = self.lam * pk + (1.0 - self.lam) * np.exp(logprobs[i].astype(np.float64))
+            out[i] = np.log(np.maximum(p, 1e-12))
+        return out
+
+
 class Seq2SeqOnnx:
     """Encoder + decoder ONNX with a tokenizer; ``generate(text)`` decodes greedily (``num_beams=1``) or by
     beam search. With ``source`` (a :class:`SourceEncoder`) the encoder reads its token states of the text."""
 
     def __init__(self, encoder: str | Path, decoder: str | Path, tokenizer: str | Path, *, pad_id: int = 0,
                  bos_id: int = 1, eos_id: int = 2, max_src: int = 256, max_new_tokens: int = 64,
-                 threads: int | None = None, source: SourceEncoder | None = None):
+                 threads: int | None = None, source: SourceEncoder | None = None, knn: KnnDatastore | None = None):
         for p in (encoder, decoder, tokenizer):
             if not Path(p).is_file():
                 raise ModelPackError("file missing", path=p)
@@ -120,6 +186,23 @@ class Seq2SeqOnnx:
         self.pad_id, self.bos_id, self.eos_id = pad_id, bos_id, eos_id
         self.max_src, self.max_new_tokens = max_src, max_new_tokens
         self.source = source
+        self._logits = self.decoder.get_outputs()[0].name
+        self.knn = None
+        if knn is not None:
+            self.use_knn(knn, decoder)
+
+    def use_knn(self, knn: KnnDatastore | None, decoder: str | Path = "decoder") -> None:
+        """Mix ``knn``'s next-token votes into every step (None: the model alone). The decoder must return its
+        states (``decoder_hidden``) of the memory's width."""
+        if knn is not None:
+            outs = {o.name: o for o in self.decoder.get_outputs()}
+            if HIDDEN_OUTPUT not in outs:
+                raise ModelPackError(f"the decoder has no '{HIDDEN_OUTPUT}' output for its kNN memory", path=decoder)
+            width = outs[HIDDEN_OUTPUT].shape[-1]
+            if isinstance(width, int) and knn.dim is not None and width != knn.dim:
+                raise ModelPackError(f"the decoder's states have {width} dimensions, its kNN memory {knn.dim}",
+                                     path=knn.path)
+        self.knn = knn
 
     # ------------------------------------------------------------------------------------------------
     def encode(self, text: str):
@@ -142,8 +225,12 @@ class Seq2SeqOnnx:
         dec = np.asarray(prefixes, dtype=np.int64)
         h = np.repeat(hidden, b, axis=0) if hidden.shape[0] != b else hidden
         m = np.repeat(mask, b, axis=0) if mask.shape[0] != b else mask
-        logits = self.decoder.run(None, {"decoder_input_ids": dec, "encoder_hidden_states": h, "attention_mask": m})[0]
-        return _log_softmax(logits.astype(np.float32))
+        feeds = {"decoder_input_ids": dec, "encoder_hidden_states": h, "attention_mask": m}
+        if self.knn is None:
+            logits = self.decoder.run([self._logits], feeds)[0]
+            return _log_softmax(logits.astype(np.float32))
+        logits, states = self.decoder.run([self._logits, HIDDEN_OUTPUT], feeds)
+        return self.knn.mix(_log_softmax(logits.astype(np.float32)), states[:, -1, :])
 
     def generate(self, text: str, *, num_beams: int = 4, length_penalty: float = 1.0, max_new_tokens: int | None = None,
                  no_repeat_ngram: int = 0) -> Generation:
@@ -217,6 +304,7 @@ class EnsembleSeq2Seq(Seq2SeqOnnx):
         self.tokenizer, self.pad_id, self.bos_id, self.eos_id = first.tokenizer, first.pad_id, first.bos_id, first.eos_id
         self.max_src, self.max_new_tokens = first.max_src, first.max_new_tokens
         self.encoder, self.decoder = first.encoder, first.decoder
+        self.knn = None  # a kNN memory holds one model's states
 
     def encode(self, text: str):
         outs = [m.encode(text) for m in self.members]

@@ -154,6 +154,8 @@ def _checks() -> dict:
     comp["prior"] = re.compile(raw["prior"])
     comp["normal_claim"] = re.compile(raw["normal_claim"])
     comp["normal_claim_strict"] = re.compile(raw["normal_claim_strict"])
+    comp["normal_claim_without"] = re.compile(raw["normal_claim_without"])
+    comp["resolved_before"] = re.compile(raw["resolved_before"])
     comp["chronic"] = re.compile(raw["chronic"])
     comp["chronic_ok"] = frozenset(raw["chronic_ok"])
     comp["carry_minor"] = frozenset(raw.get("carry_minor", ()))
@@ -261,6 +263,8 @@ def mentions(text: str) -> tuple[Mention, ...]:
                         status = classify(text, m.start(), m.end()).status
                         if _NEG_INSIDE.search(m.group(0)) or status in ("negated", "hypothetical"):
                             continue
+                        if _checks()["resolved_before"].search(low, ca, m.start()):
+                            continue  # "interval resolution of the left lower lobe consolidation": gone
                         if name == "tube/line" and _checks()["device_removed"].search(clause):
                             continue  # "interval removal of the central venous catheter": no longer there
                         t = "omissible" if tier == "chronic_findings" else tier
@@ -497,12 +501,31 @@ def missing_sentences(findings: str, concepts: set[str]) -> list[str]:
     return [_as_impression(re.sub(r"(?i)x{4,}", "[redacted word]", findings[a:b].strip())) for a, b in spans]
 
 
+def _complement(spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    """The parts of ``range(n)`` outside the sorted, non-overlapping ``spans``."""
+    out, at = [], 0
+    for a, b in spans:
+        out.append((at, a))
+        at = b
+    out.append((at, n))
+    return out
+
+
 def _without_normal_claim(sentence: str) -> str:
     """``sentence`` less its normal/negative-claim clauses ("Mild stable cardiomegaly, no acute disease." ->
     "Mild stable cardiomegaly."); "" when nothing else is left. Used where a finding is appended, which the claim
     would contradict."""
-    if not sentence.strip(" .") or not _checks()["normal_claim"].search(sentence.lower()):
-        return sentence if sentence.strip(" .") else ""
+    if not sentence.strip(" ."):
+        return ""
+    without = _checks()["normal_claim_without"]
+    if without.search(sentence.lower()):  # "Cardiomegaly without acute disease." -> "Cardiomegaly."
+        low = sentence.lower()
+        cut = "".join(sentence[a:b] for a, b in _complement([m.span() for m in without.finditer(low)], len(sentence)))
+        sentence = re.sub(r"\s+([,;.])", r"\1", cut).strip()
+        if not sentence.strip(" .,;"):
+            return ""
+    if not _checks()["normal_claim"].search(sentence.lower()):
+        return sentence
     parts = [x.strip() for x in re.split(r"[,;]", sentence.rstrip(" ."))]
     kept = [x for x in parts if x and not _checks()["normal_claim"].search(x.lower())]
     return ", ".join(kept) + "." if kept else ""
@@ -681,7 +704,9 @@ class ImpressionModel:
 
     @classmethod
     def from_folder(cls, folder: str | Path, *, verify: bool = True, threads: int | None = None,
-                    onnx_override: dict[str, Path] | None = None) -> "ImpressionModel":
+                    onnx_override: dict[str, Path] | None = None, knn: bool = True) -> "ImpressionModel":
+        """Load a pack. ``knn=False`` decodes with the model alone where the pack has a kNN memory
+        (``generation.json`` ``knn``); ``onnx_override`` (other ONNX files, one model) never uses it."""
         import hashlib
         import json
 
@@ -732,6 +757,22 @@ class ImpressionModel:
                             max_new_tokens=gen["max_new_tokens"], threads=threads, source=source)
                 for enc, dec in members]
         seq = seqs[0] if len(seqs) == 1 else EnsembleSeq2Seq(seqs)
+        spec = gen.get("knn")
+        if spec and knn and not onnx_override:
+            from ..runtime.seq2seq import KnnDatastore
+
+            if len(seqs) != 1:
+                raise ModelPackError("a kNN memory belongs to one model, not to an ensemble", path=gpath)
+            if (not isinstance(spec, dict) or not isinstance(spec.get("file"), str) or "/" in spec["file"]
+                    or "\\" in spec["file"] or not all(isinstance(spec.get(x), (int, float)) for x in ("k", "lambda", "temperature"))):
+                raise ModelPackError("generation.json 'knn' must give a file name, k, lambda and temperature", path=gpath)
+            if verify and spec["file"] not in {f.get("path") for f in manifest.get("files", [])}:
+                raise ModelPackError(f"the kNN memory {spec['file']!r} is not listed (with its sha256) in the manifest",
+                                     path=folder / "manifest.json")
+            seq.use_knn(KnnDatastore(folder / spec["file"], k=int(spec["k"]), lam=float(spec["lambda"]),
+                                     temperature=float(spec["temperature"]), vocab_size=seq.tokenizer.get_vocab_size(),
+                                     threads=threads),
+                        folder / members[0][1])
         index = None
         if gen.get("retrieval"):
             rpath = folder / "retrieval.json"

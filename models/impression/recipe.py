@@ -645,6 +645,8 @@ def run(args) -> dict:
     metrics = {"train_seconds": train_sec, "train_examples": len(train), f"{eval_name}_examples": len(evals)}
     write_pack(out, cfg, onnx_paths, tok, train if cfg.retrieval else None, metrics, history, data_hash(data_dir), quant,
                extra=extra, **kw)
+    if cfg.retrieval and not getattr(args, "no_knn", False):
+        build_knn(out, getattr(args, "knn_settings", None), "built by the training run", log=print)
     # evaluate the packaged ONNX model with the product's decode loop
     if not args.no_eval:
         from medassist.tasks.impression import ImpressionModel
@@ -652,11 +654,13 @@ def run(args) -> dict:
         m = ImpressionModel.from_folder(out, verify=False)
         preds = [m.generate(e.findings).impression for e in evals]
         metrics[f"{eval_name}_onnx_beam"] = rouge(preds, refs)
-        if not args.fp32_only:
+        if m.seq.knn is not None:  # the same int8 model without its kNN memory, for comparison
+            m0 = ImpressionModel.from_folder(out, verify=False, knn=False)
+            metrics[f"{eval_name}_onnx_beam_without_knn"] = rouge([m0.generate(e.findings).impression for e in evals], refs)
+        if not args.fp32_only:  # (the fp32 files as exported: the model alone, without the kNN memory)
             mf = ImpressionModel.from_folder(out, verify=False, onnx_override={"encoder": fp32["encoder"], "decoder": fp32["decoder"]})
             metrics[f"{eval_name}_onnx_fp32_beam"] = rouge([mf.generate(e.findings).impression for e in evals], refs)
-        write_pack(out, cfg, {"encoder": out / "encoder.onnx", "decoder": out / "decoder.onnx"}, tok,
-                   train if cfg.retrieval else None, metrics, history, data_hash(data_dir), quant, extra=extra, **kw)
+        record_metrics(out, metrics)
     print(json.dumps(metrics))
     return metrics
 
@@ -686,7 +690,8 @@ def add_member(pack: Path, member: Path, note: str = "", version: str | None = N
     """Make the built pack ``pack`` an ensemble: copy the int8 encoder/decoder of ``member`` (the same recipe on the
     same data, another seed) in as encoder.mK.onnx / decoder.mK.onnx and list them in generation.json "members".
     Refused (ValueError, the pack unchanged) unless both packs share the tokenizer, the retrieval index, the
-    training splits and the generation ids, and the member's weights are not already in the pack."""
+    training splits and the generation ids, and the member's weights are not already in the pack. A kNN memory
+    (:func:`build_knn`) holds the first model's states, so the ensemble goes without it (removed, and said so)."""
     import shutil
 
     pack, member = Path(pack), Path(member)
@@ -717,12 +722,19 @@ def add_member(pack: Path, member: Path, note: str = "", version: str | None = N
     for src, dst in zip(("encoder.onnx", "decoder.onnx"), pair):
         shutil.copyfile(member / src, pack / dst)
     gen["members"] = members + [pair]
+    dropped_knn = gen.pop("knn", None)  # a kNN memory holds one model's states: an ensemble decodes without it
+    if dropped_knn and (pack / dropped_knn["file"]).is_file():
+        (pack / dropped_knn["file"]).unlink()
     gpath = pack / "generation.json"
     gpath.write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
 
     def change(m: dict) -> None:
         _refresh_files(m, pack, ["generation.json", *pair])
         rec = m["recipe"]
+        if dropped_knn:
+            m["files"] = [f for f in m["files"] if f["path"] != dropped_knn["file"]]
+            rec.setdefault("knn", {})["dropped"] = "removed by --add-member: the memory holds the first model's states"
+            m.get("architecture", {}).pop("knn", None)
         if "members" not in rec:
             rec["members"] = [{"files": ["encoder.onnx", "decoder.onnx"], "seed": rec.get("config", {}).get("seed"),
                                "train_seconds": m.get("metrics", {}).get("train_seconds")}]
@@ -735,6 +747,131 @@ def add_member(pack: Path, member: Path, note: str = "", version: str | None = N
 
     _update_manifest(pack, change)
     return gen
+
+
+KNN_DEFAULT = {"k": 32, "lambda": 0.6, "temperature": 10.0}
+
+
+def expose_decoder_states(path: Path) -> bool:
+    """Make the decoder ONNX at ``path`` also return its final layer-normed states at every position
+    (``decoder_hidden`` [B,T,D], the input of the tied output projection), the keys of a kNN datastore. The weights
+    are untouched (the int8 graph keeps its quantised MatMuls). False when the output is there already."""
+    import onnx
+
+    from medassist.runtime.seq2seq import HIDDEN_OUTPUT
+
+    m = onnx.load(str(path))
+    if any(o.name == HIDDEN_OUTPUT for o in m.graph.output):
+        return False
+    norms = [n for n in m.graph.node if n.op_type == "LayerNormalization"]
+    if not norms:
+        raise ValueError(f"{path}: no LayerNormalization node (not a decoder exported by this recipe)")
+    m.graph.node.append(onnx.helper.make_node("Identity", [norms[-1].output[0]], [HIDDEN_OUTPUT], name="expose_decoder_hidden"))
+    m.graph.output.append(onnx.helper.make_tensor_value_info(HIDDEN_OUTPUT, onnx.TensorProto.FLOAT, ["batch", "tgt", "d_model"]))
+    onnx.checker.check_model(m)
+    onnx.save(m, str(path))
+    return True
+
+
+def write_knn_onnx(path: Path, keys, values) -> None:
+    """The kNN memory as an ONNX graph (the app loads only ONNX and JSON): ``keys`` float16 [N,D] and ``values`` int32
+    [N] are initializers; ``states`` float [B,D], ``k`` int64 [1] -> ``distances`` [B,k] (squared L2, ascending) and
+    ``tokens`` int64 [B,k]."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    d = keys.shape[1]
+    inits = [numpy_helper.from_array(np.asarray(keys, dtype=np.float16), "keys"),
+             numpy_helper.from_array(np.asarray((keys.astype(np.float32) ** 2).sum(axis=1), dtype=np.float32), "key_norms"),
+             numpy_helper.from_array(np.asarray(values, dtype=np.int32), "values"),
+             numpy_helper.from_array(np.asarray(-2.0, dtype=np.float32), "minus_two")]
+    nodes = [
+        helper.make_node("Cast", ["keys"], ["keys32"], to=TensorProto.FLOAT),
+        helper.make_node("Gemm", ["states", "keys32"], ["dots"], transB=1),
+        helper.make_node("Mul", ["dots", "minus_two"], ["dots2"]),
+        helper.make_node("Add", ["dots2", "key_norms"], ["part"]),
+        helper.make_node("Mul", ["states", "states"], ["sq"]),
+        helper.make_node("ReduceSum", ["sq", "axis1"], ["q_norms"], keepdims=1),
+        helper.make_node("Add", ["part", "q_norms"], ["dist_all"]),
+        helper.make_node("TopK", ["dist_all", "k"], ["distances", "idx"], axis=1, largest=0, sorted=1),
+        helper.make_node("Gather", ["values", "idx"], ["tok32"], axis=0),
+        helper.make_node("Cast", ["tok32"], ["tokens"], to=TensorProto.INT64),
+    ]
+    inits.append(numpy_helper.from_array(np.asarray([1], dtype=np.int64), "axis1"))
+    graph = helper.make_graph(
+        nodes, "knn_memory",
+        [helper.make_tensor_value_info("states", TensorProto.FLOAT, ["batch", d]),
+         helper.make_tensor_value_info("k", TensorProto.INT64, [1])],
+        [helper.make_tensor_value_info("distances", TensorProto.FLOAT, ["batch", "k"]),
+         helper.make_tensor_value_info("tokens", TensorProto.INT64, ["batch", "k"])],
+        inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="medassist-recipe")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+
+
+def build_knn(pack: Path, settings: dict | None = None, note: str = "", version: str | None = None, log=print) -> dict:
+    """Give a built single-model pack a kNN-LM memory (``knn.onnx``, generation.json ``knn``): the decoder's final
+    states over every training impression of the pack (its retrieval.json, exactly what the model learned from),
+    each decoded by teacher forcing from the encoder input it was trained on (findings + the nearest *other* training
+    impression, leave-one-out as in :func:`make_sources`), with the next token as value. No retraining; the decoder
+    gains the ``decoder_hidden`` output. Refused (ValueError, the pack unchanged) for an ensemble or a pack without
+    retrieval."""
+    import numpy as np
+
+    from medassist.tasks.impression import ImpressionModel, TfidfIndex, retrieval_input
+
+    pack = Path(pack)
+    settings = dict(KNN_DEFAULT, **(settings or {}))
+    gen = json.loads((pack / "generation.json").read_text(encoding="utf-8"))
+    if len(gen.get("members") or [1]) != 1:
+        raise ValueError(f"{pack}: an ensemble pack; a kNN datastore belongs to one model")
+    if not gen.get("retrieval") or not (pack / "retrieval.json").is_file():
+        raise ValueError(f"{pack}: no retrieval.json, so no training reports to build the datastore from")
+    t0 = time.time()
+    expose_decoder_states(pack / "decoder.onnx")
+    model = ImpressionModel.from_folder(pack, verify=False, knn=False, threads=1)
+    seq = model.seq
+    rows = json.loads((pack / "retrieval.json").read_text(encoding="utf-8"))
+    index = TfidfIndex([r["findings"] for r in rows], [r["impression"] for r in rows])
+    k_src = int(gen.get("neighbours", 1))
+    keys, values = [], []
+    for i, r in enumerate(rows):
+        top = index.top(r["findings"], k_src, exclude=i) if k_src > 1 else [index.nearest(r["findings"], exclude=i)]
+        hidden, mask = seq.encode(retrieval_input(r["findings"], [index.payloads[j] for j, _ in top]))
+        ids = seq.tokenizer.encode(r["impression"]).ids[: int(gen["max_new_tokens"])]
+        dec = np.asarray([[seq.bos_id] + ids], dtype=np.int64)
+        states = seq.decoder.run(["decoder_hidden"], {"decoder_input_ids": dec, "encoder_hidden_states": hidden,
+                                                      "attention_mask": mask})[0][0]
+        keys.append(states.astype(np.float16))
+        values.extend(ids + [seq.eos_id])
+    keys_arr, values_arr = np.concatenate(keys), np.asarray(values, dtype=np.int32)
+    if not 1 <= int(settings["k"]) <= len(values_arr) or not 0 <= settings["lambda"] <= 1 or settings["temperature"] <= 0:
+        raise ValueError(f"kNN settings {settings} do not fit a memory of {len(values_arr)} entries")
+    write_knn_onnx(pack / "knn.onnx", keys_arr, values_arr)
+    spec = {"file": "knn.onnx", **settings}
+    gen["knn"] = spec
+    (pack / "generation.json").write_text(json.dumps(gen, indent=1) + "\n", encoding="utf-8")
+    sec = round(time.time() - t0, 1)
+    log(json.dumps({"knn_entries": int(keys_arr.shape[0]), "dim": int(keys_arr.shape[1]), "reports": len(rows), "sec": sec}))
+
+    def change(m: dict) -> None:
+        _refresh_files(m, pack, ["decoder.onnx", "generation.json", "knn.onnx"])
+        m["recipe"]["knn"] = {"settings": settings, "entries": int(keys_arr.shape[0]), "reports": len(rows),
+                              "seconds": sec, "note": note,
+                              "what": "kNN-LM (Khandelwal et al. 2020): decoder final states over the pack's training "
+                                      "impressions (teacher forcing, leave-one-out retrieval input) -> next token; "
+                                      "p = lambda * p_knn + (1 - lambda) * p_model at each step"}
+        m.setdefault("architecture", {})["knn"] = (f"kNN-LM memory of {int(keys_arr.shape[0])} decoder states "
+                                                   f"(k={settings['k']}, lambda={settings['lambda']}, "
+                                                   f"temperature={settings['temperature']})")
+        if version:
+            m["version"] = version
+
+    _update_manifest(pack, change)
+    return spec
 
 
 def _file_entry(folder: Path, name: str) -> dict:
@@ -802,7 +939,28 @@ def main(argv=None):
     p.add_argument("--add-member", metavar="DIR", default=None,
                    help="no training: add the model of the pack DIR (this recipe on the same data and tokenizer, another "
                         "--seed) to the pack at --out; the app then averages the members at each decoding step")
+    p.add_argument("--knn", metavar="K:LAMBDA:TEMPERATURE", default=None,
+                   help="kNN-LM memory settings (default %s); with no training flags, --add-knn builds it on the pack at --out"
+                        % ":".join(str(v) for v in KNN_DEFAULT.values()))
+    p.add_argument("--add-knn", action="store_true",
+                   help="no training: give the pack at --out a kNN datastore of its training impressions")
+    p.add_argument("--no-knn", action="store_true", help="train without building the kNN datastore")
     args = p.parse_args(argv)
+    knn_settings = None
+    if args.knn:
+        try:
+            k, lam, temp = args.knn.split(":")
+            knn_settings = {"k": int(k), "lambda": float(lam), "temperature": float(temp)}
+        except ValueError:
+            p.error(f"--knn {args.knn!r}: expected K:LAMBDA:TEMPERATURE, e.g. 32:0.6:10")
+    if args.add_knn:
+        if not (Path(args.out) / "generation.json").is_file() or not (Path(args.out) / "manifest.json").is_file():
+            p.error(f"--out {args.out}: not a built impression pack (generation.json and manifest.json needed)")
+        try:
+            return build_knn(Path(args.out), knn_settings, args.note, args.version)
+        except ValueError as exc:
+            p.error(str(exc))
+    args.knn_settings = knn_settings
     if args.set_generation:
         updates = {}
         for kv in args.set_generation:
