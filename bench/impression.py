@@ -83,14 +83,11 @@ def main(argv=None) -> dict:
         k, w = v.split(":")
         variants.append((f"int8-mbr{k}w{w}", {}, {"rerank": 0, "mbr": int(k), "mbr_model_weight": float(w)}))
     try:
-        members = json.loads((folder / "generation.json").read_text(encoding="utf-8")).get("members") or []
+        gen = json.loads((folder / "generation.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        members = []
-    try:
-        has_knn = bool(json.loads((folder / "generation.json").read_text(encoding="utf-8")).get("knn"))
-    except (OSError, ValueError):
-        has_knn = False
-    if has_knn and not args.no_knn_peer:  # the same model without its kNN memory is the peer, in the same run
+        gen = {}
+    members = gen.get("members") or []
+    if gen.get("knn") and not args.no_knn_peer:  # the same model without its kNN memory is the peer, in the same run
         variants.append(("model without kNN", {}, {"rerank": args.rerank, "mbr": args.mbr}))
     if len(members) > 1:  # an ensemble pack: its first member alone is the peer, in the same run
         variants.append(("first member", {"encoder": folder / members[0][0], "decoder": folder / members[0][1]},

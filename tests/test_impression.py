@@ -512,6 +512,11 @@ def test_add_knn_refuses_an_ensemble_and_is_idempotent_on_the_decoder(tiny_pack,
     from medassist.runtime.packs import ModelPack
 
     ModelPack.load(p, verify=True)  # hashes follow the rewritten files
+    # more neighbours than the memory holds: refused before any file is written
+    before = {f.name: f.read_bytes() for f in p.iterdir()}
+    with pytest.raises(ValueError, match="do not fit"):
+        recipe.build_knn(p, {"k": 10 ** 7}, log=lambda *_: None)
+    assert {f.name: f.read_bytes() for f in p.iterdir()} == before
     g = json.loads((p / "generation.json").read_text(encoding="utf-8"))
     g["members"] = [["encoder.onnx", "decoder.onnx"], ["encoder.onnx", "decoder.onnx"]]
     (p / "generation.json").write_text(json.dumps(g), encoding="utf-8")

@@ -154,7 +154,7 @@ def _checks() -> dict:
     comp["prior"] = re.compile(raw["prior"])
     comp["normal_claim"] = re.compile(raw["normal_claim"])
     comp["normal_claim_strict"] = re.compile(raw["normal_claim_strict"])
-    comp["normal_claim_without"] = re.compile(raw["normal_claim_without"])
+    comp["normal_claim_without"] = re.compile(raw["normal_claim_without"], re.I)  # (cut from the sentence as written)
     comp["resolved_before"] = re.compile(raw["resolved_before"])
     comp["chronic"] = re.compile(raw["chronic"])
     comp["chronic_ok"] = frozenset(raw["chronic_ok"])
@@ -501,26 +501,14 @@ def missing_sentences(findings: str, concepts: set[str]) -> list[str]:
     return [_as_impression(re.sub(r"(?i)x{4,}", "[redacted word]", findings[a:b].strip())) for a, b in spans]
 
 
-def _complement(spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
-    """The parts of ``range(n)`` outside the sorted, non-overlapping ``spans``."""
-    out, at = [], 0
-    for a, b in spans:
-        out.append((at, a))
-        at = b
-    out.append((at, n))
-    return out
-
-
 def _without_normal_claim(sentence: str) -> str:
     """``sentence`` less its normal/negative-claim clauses ("Mild stable cardiomegaly, no acute disease." ->
     "Mild stable cardiomegaly."); "" when nothing else is left. Used where a finding is appended, which the claim
     would contradict."""
     if not sentence.strip(" ."):
         return ""
-    without = _checks()["normal_claim_without"]
-    if without.search(sentence.lower()):  # "Cardiomegaly without acute disease." -> "Cardiomegaly."
-        low = sentence.lower()
-        cut = "".join(sentence[a:b] for a, b in _complement([m.span() for m in without.finditer(low)], len(sentence)))
+    cut = _checks()["normal_claim_without"].sub("", sentence)  # "Cardiomegaly without acute disease." -> "Cardiomegaly."
+    if cut != sentence:
         sentence = re.sub(r"\s+([,;.])", r"\1", cut).strip()
         if not sentence.strip(" .,;"):
             return ""

@@ -645,8 +645,8 @@ def run(args) -> dict:
     metrics = {"train_seconds": train_sec, "train_examples": len(train), f"{eval_name}_examples": len(evals)}
     write_pack(out, cfg, onnx_paths, tok, train if cfg.retrieval else None, metrics, history, data_hash(data_dir), quant,
                extra=extra, **kw)
-    if cfg.retrieval and not getattr(args, "no_knn", False):
-        build_knn(out, getattr(args, "knn_settings", None), "built by the training run", log=print)
+    if cfg.retrieval and not args.no_knn:
+        build_knn(out, args.knn_settings, "built by the training run", log=print)
     # evaluate the packaged ONNX model with the product's decode loop
     if not args.no_eval:
         from medassist.tasks.impression import ImpressionModel
@@ -752,24 +752,32 @@ def add_member(pack: Path, member: Path, note: str = "", version: str | None = N
 KNN_DEFAULT = {"k": 32, "lambda": 0.6, "temperature": 10.0}
 
 
-def expose_decoder_states(path: Path) -> bool:
-    """Make the decoder ONNX at ``path`` also return its final layer-normed states at every position
-    (``decoder_hidden`` [B,T,D], the input of the tied output projection), the keys of a kNN datastore. The weights
-    are untouched (the int8 graph keeps its quantised MatMuls). False when the output is there already."""
+def decoder_with_states(path: Path) -> bytes | None:
+    """The decoder ONNX at ``path`` made to also return its final layer-normed states at every position
+    (``decoder_hidden`` [B,T,D], the input of the tied output projection), the keys of a kNN memory, as serialized
+    bytes; None when it returns them already. The weights are untouched (the int8 graph keeps its quantised MatMuls)."""
     import onnx
 
     from medassist.runtime.seq2seq import HIDDEN_OUTPUT
 
     m = onnx.load(str(path))
     if any(o.name == HIDDEN_OUTPUT for o in m.graph.output):
-        return False
+        return None
     norms = [n for n in m.graph.node if n.op_type == "LayerNormalization"]
     if not norms:
         raise ValueError(f"{path}: no LayerNormalization node (not a decoder exported by this recipe)")
     m.graph.node.append(onnx.helper.make_node("Identity", [norms[-1].output[0]], [HIDDEN_OUTPUT], name="expose_decoder_hidden"))
     m.graph.output.append(onnx.helper.make_tensor_value_info(HIDDEN_OUTPUT, onnx.TensorProto.FLOAT, ["batch", "tgt", "d_model"]))
     onnx.checker.check_model(m)
-    onnx.save(m, str(path))
+    return m.SerializeToString()
+
+
+def expose_decoder_states(path: Path) -> bool:
+    """Rewrite the decoder ONNX at ``path`` with :func:`decoder_with_states`; False when it had the output already."""
+    data = decoder_with_states(path)
+    if data is None:
+        return False
+    Path(path).write_bytes(data)
     return True
 
 
@@ -818,38 +826,42 @@ def build_knn(pack: Path, settings: dict | None = None, note: str = "", version:
     each decoded by teacher forcing from the encoder input it was trained on (findings + the nearest *other* training
     impression, leave-one-out as in :func:`make_sources`), with the next token as value. No retraining; the decoder
     gains the ``decoder_hidden`` output. Refused (ValueError, the pack unchanged) for an ensemble or a pack without
-    retrieval."""
+    retrieval, or settings that do not fit."""
     import numpy as np
+    import onnxruntime as ort
 
-    from medassist.tasks.impression import ImpressionModel, TfidfIndex, retrieval_input
+    from medassist.tasks.impression import ImpressionModel
 
     pack = Path(pack)
     settings = dict(KNN_DEFAULT, **(settings or {}))
-    gen = json.loads((pack / "generation.json").read_text(encoding="utf-8"))
-    if len(gen.get("members") or [1]) != 1:
-        raise ValueError(f"{pack}: an ensemble pack; a kNN datastore belongs to one model")
-    if not gen.get("retrieval") or not (pack / "retrieval.json").is_file():
-        raise ValueError(f"{pack}: no retrieval.json, so no training reports to build the datastore from")
+    if not int(settings["k"]) >= 1 or not 0 <= settings["lambda"] <= 1 or settings["temperature"] <= 0:
+        raise ValueError(f"kNN settings {settings} out of range (k >= 1, 0 <= lambda <= 1, temperature > 0)")
     t0 = time.time()
-    expose_decoder_states(pack / "decoder.onnx")
     model = ImpressionModel.from_folder(pack, verify=False, knn=False, threads=1)
+    gen = dict(model.gen)
+    if len(gen.get("members") or [1]) != 1:
+        raise ValueError(f"{pack}: an ensemble pack; a kNN memory belongs to one model")
+    if model.index is None:
+        raise ValueError(f"{pack}: no retrieval.json, so no training reports to build the memory from")
     seq = model.seq
+    exposed = decoder_with_states(pack / "decoder.onnx")  # (written below, once nothing can refuse any more)
+    decoder = seq.decoder if exposed is None else ort.InferenceSession(exposed, providers=["CPUExecutionProvider"])
     rows = json.loads((pack / "retrieval.json").read_text(encoding="utf-8"))
-    index = TfidfIndex([r["findings"] for r in rows], [r["impression"] for r in rows])
-    k_src = int(gen.get("neighbours", 1))
+    exs = [Example(str(i), r["findings"], r["impression"]) for i, r in enumerate(rows)]
     keys, values = [], []
-    for i, r in enumerate(rows):
-        top = index.top(r["findings"], k_src, exclude=i) if k_src > 1 else [index.nearest(r["findings"], exclude=i)]
-        hidden, mask = seq.encode(retrieval_input(r["findings"], [index.payloads[j] for j, _ in top]))
-        ids = seq.tokenizer.encode(r["impression"]).ids[: int(gen["max_new_tokens"])]
+    for e, src in zip(exs, make_sources(exs, model.index, leave_one_out=True, k=int(gen.get("neighbours", 1)))):
+        hidden, mask = seq.encode(src)
+        ids = seq.tokenizer.encode(e.impression).ids[: int(gen["max_new_tokens"])]
         dec = np.asarray([[seq.bos_id] + ids], dtype=np.int64)
-        states = seq.decoder.run(["decoder_hidden"], {"decoder_input_ids": dec, "encoder_hidden_states": hidden,
-                                                      "attention_mask": mask})[0][0]
+        states = decoder.run(["decoder_hidden"], {"decoder_input_ids": dec, "encoder_hidden_states": hidden,
+                                                  "attention_mask": mask})[0][0]
         keys.append(states.astype(np.float16))
         values.extend(ids + [seq.eos_id])
     keys_arr, values_arr = np.concatenate(keys), np.asarray(values, dtype=np.int32)
-    if not 1 <= int(settings["k"]) <= len(values_arr) or not 0 <= settings["lambda"] <= 1 or settings["temperature"] <= 0:
+    if int(settings["k"]) > len(values_arr):
         raise ValueError(f"kNN settings {settings} do not fit a memory of {len(values_arr)} entries")
+    if exposed is not None:
+        (pack / "decoder.onnx").write_bytes(exposed)
     write_knn_onnx(pack / "knn.onnx", keys_arr, values_arr)
     spec = {"file": "knn.onnx", **settings}
     gen["knn"] = spec
