@@ -62,6 +62,23 @@ def test_a_pruned_model_draft_says_what_was_removed():
     assert any('"Mild cardiomegaly."' in w and "removed" in w for w in imp.warnings)
 
 
+@committed
+def test_a_repaired_draft_says_a_finding_once():
+    """The repair path (a draft whose only fault is a finding left out) drops a draft sentence that the appended
+    findings sentence says in full, and its warning names the dropped words (session 28: "1. Stable cardiomegaly.
+    2. Stable cardiomegaly with grossly unchanged rightward mediastinal shift.")."""
+    from medassist.tasks.impression import ImpressionModel, check_impression, find_impression_pack
+
+    m = ImpressionModel.from_folder(find_impression_pack(), threads=1)
+    findings = "Stable cardiomegaly with grossly unchanged rightward mediastinal shift. Lungs clear. No effusion."
+    draft = "1. Stable cardiomegaly. 2. No acute disease."
+    assert all(p.startswith(("leaves out", "calls the study")) for p in check_impression(findings, draft))
+    m.seq.generate = lambda src, **kw: type("G", (), {"text": draft, "score": -1.0})()
+    imp = m.generate(findings)
+    assert imp.impression == "Stable cardiomegaly with grossly unchanged rightward mediastinal shift."
+    assert any('"Stable cardiomegaly."' in w and "dropped" in w for w in imp.warnings), imp.warnings
+
+
 def test_carry_findings_appends_every_unstated_abnormal_finding_verbatim():
     from medassist.tasks.impression import carry_findings
 

@@ -118,6 +118,33 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
     ("New right upper lobe mass measuring 3 cm. No effusion.", "Right upper lobe lung nodules.", "calls the mass"),
     ("There is a 9 mm nodule in the right upper lobe.", "Right upper lobe mass.", "calls the nodul"),
     ("There is a 9 mm nodule in the right upper lobe.", "9 mm right upper lobe nodule.", None),
+    # an operation the findings never name is invented ("Postoperative chest." drafted for hypoinflated lungs,
+    # "postsurgical changes with colonic interposition" for a PICC and effusions); sternotomy wires are one
+    ("Lungs are moderately hypoinflated. Heart size normal. No focal consolidation.",
+     "Postoperative chest. Hypoinflation with no acute cardiopulmonary disease.", "states surgery"),
+    ("Right PICC tip at the SVC. Small bilateral effusions.",
+     "1. Stable postsurgical changes. 2. Small bilateral pleural effusions.", "states surgery"),
+    ("Intact median sternotomy wires. Heart size normal. Lungs clear.", "Postoperative chest without acute disease.",
+     None),
+    ("Status post left upper lobectomy. No effusion.", "Postsurgical changes of left upper lobectomy.", None),
+    # a hemothorax or an empyema is a kind of pleural fluid the findings must name
+    ("Small left pleural effusion with mild mediastinal shift.", "Small left pleural effusion/hemothorax.",
+     "states hemothorax/empyema"),
+    ("Loculated right pleural fluid collection compatible with empyema.", "Small right pleural effusion.",
+     "leaves out hemothorax/empyema"),
+    ("Loculated right pleural fluid collection compatible with empyema.", "Right empyema.", None),
+    # a finding that may be left out may still not be put on one side only when the findings give both
+    ("Mild cardiomegaly. Small bilateral pleural effusions with bibasilar atelectasis.",
+     "Cardiomegaly with small bilateral pleural effusions and left basilar atelectasis.",
+     "atelectasis: side left only"),
+    ("Mild cardiomegaly. Small bilateral pleural effusions with bibasilar atelectasis.",
+     "Cardiomegaly with small bilateral pleural effusions and bibasilar atelectasis.", None),
+    # a minor finding need not be sized, but not given a size the findings contradict
+    ("The lungs are moderately hypoinflated. Heart size normal. No effusion.", "Mild hypoinflation.",
+     "low lung volumes: size small but the findings say moderate"),
+    ("The lungs are moderately hypoinflated. Heart size normal. No effusion.", "Hypoinflation.", None),
+    ("Stable mild thoracic levoscoliosis. Stable cardiomegaly.", "1. Stable cardiomegaly. 2. Moderate levoscoliosis.",
+     "scoliosis/kyphosis: size moderate"),
     # an organ outside the chest the findings never name is an invented history
     ("Multiple bilateral pulmonary nodules concerning for metastatic disease.",
      "Primary lung carcinoma with metastatic nodules versus metastatic disease from known brain tumor.", "names the brain"),
@@ -548,6 +575,11 @@ def test_a_large_hiatal_hernia_is_carried_a_small_one_need_not_be():
     # a 'without' that denies one finding, not the whole study, stays
     ("Healed rib fracture without acute bony abnormality.", "Healed rib fracture without acute bony abnormality."),
     ("Cardiomegaly without pleural effusion.", "Cardiomegaly without pleural effusion."),
+    # the word that linked the claim to what came before goes with it (a repaired draft read "1. Otherwise. 2. ...")
+    ("Otherwise, no acute cardiopulmonary abnormality.", ""),
+    ("2. However, no acute findings.", ""),
+    ("Cardiomegaly, otherwise no acute disease.", "Cardiomegaly."),
+    ("Small effusion, however no pneumothorax.", "Small effusion, however no pneumothorax."),
 ])
 def test_a_without_acute_disease_clause_goes_where_findings_are_appended(sentence, expected):
     from medassist.tasks.impression import _without_normal_claim
@@ -587,3 +619,34 @@ def test_a_finding_named_after_a_negated_clause_is_not_denied():
     findings = "Hyperinflated lungs with flattened diaphragms consistent with COPD. No acute infiltrate."
     assert not check_impression(findings, "No acute cardiopulmonary abnormality, findings compatible with emphysema.")
     assert any("denies" in p for p in check_impression(findings, "No acute abnormality, no emphysema."))
+
+
+def test_an_appended_findings_sentence_replaces_the_draft_sentence_it_says_in_full():
+    """A retrieved "Small left pleural effusion." repaired with the findings' mediastinal shift read "1. Small left
+    pleural effusion. 2. Small left pleural effusion with mild mediastinal shift." (session 28): the first sentence is
+    dropped, and the warning says so. A draft sentence that says more, or another side, stays."""
+    from medassist.tasks.impression import _said_by, carry_findings, check_impression
+
+    findings = "Stable cardiomegaly. Small left pleural effusion with mild mediastinal shift. No pneumothorax."
+    text, carried = carry_findings(findings, "Small left pleural effusion.")
+    assert carried == ["mediastinal shift"]
+    assert text == "Small left pleural effusion with mild mediastinal shift."
+    assert not check_impression(findings, text)
+    added = ["Small left pleural effusion with mild mediastinal shift."]
+    assert _said_by("Small left pleural effusion.", added)
+    assert not _said_by("Small right pleural effusion.", added)
+    assert not _said_by("Small left pleural effusion. Cardiomegaly.", added)
+    assert not _said_by("No acute disease.", added)  # no finding of its own: not a repeat (the claim is cut elsewhere)
+
+
+
+def test_an_old_calcified_density_is_not_carried_into_a_replacement_impression():
+    """"Multiple scattered round calcific densities XXXX represent old granulomatous disease." was appended to a
+    retrieved impression as a lung opacity (session 28); a new or unexplained opacity still is."""
+    from medassist.tasks.impression import carry_findings
+
+    old = "Stable cardiomegaly. Multiple scattered round calcific densities XXXX represent old granulomatous disease."
+    assert carry_findings(old, "Stable cardiomegaly.") == ("Stable cardiomegaly.", [])
+    new = "Stable cardiomegaly. Patchy opacity in the left lung base. No effusion."
+    text, carried = carry_findings(new, "Stable cardiomegaly.")
+    assert carried == ["opacity"] and text == "1. Stable cardiomegaly. 2. Patchy opacity in the left lung base."

@@ -352,7 +352,7 @@ def check_impression(findings: str, impression: str) -> list[str]:
         elif f_sides and i_sides - f_sides:
             problems.append(f"{c}: side {'/'.join(sorted(i_sides))} but the findings say {'/'.join(sorted(f_sides - {'bilateral'} if len(f_sides) < 3 else {'bilateral'}))}")
         elif {"left", "right"} <= f_sides and i_sides and not {"left", "right"} <= _expand_sides(i_sides) and any(
-                m.tier == "critical" for m in fm if m.concept == c):
+                m.tier in ("critical", "omissible") for m in fm if m.concept == c):
             # "left lower lobe consolidation ... patchy infiltrate in the right lower lobe" -> "Left lower lobe
             # infiltrate." drops one side of a bilateral finding
             problems.append(f"{c}: side {'/'.join(sorted(i_sides))} only, but the findings give it on both sides")
@@ -362,6 +362,13 @@ def check_impression(findings: str, impression: str) -> list[str]:
             if i_sz - f_sz or (not i_sz and f_sz & {"moderate", "large"}):
                 problems.append(f"{c}: size {'/'.join(sorted(i_sz)) or 'not given'} but the findings say "
                                 f"{'/'.join(sorted(f_sz)) or 'no size'}")
+        else:
+            # a minor finding need not be sized, but not given another size than the findings give it ("Mild
+            # hypoinflation." for "moderately hypoinflated" lungs)
+            f_sz = set().union(*[m.sizes for m in fm if m.concept == c])
+            i_sz = set().union(*[m.sizes for m in im if m.concept == c])
+            if f_sz and i_sz - f_sz:
+                problems.append(f"{c}: size {'/'.join(sorted(i_sz))} but the findings say {'/'.join(sorted(f_sz))}")
     f_crit = sorted({m.concept for m in fm if m.tier == "critical"})
     f_omissible = sorted({m.concept for m in fm if m.tier == "omissible"} - set(f_crit))
     for c in sorted(negated_concepts(impression) & set(f_crit + f_omissible)):
@@ -516,7 +523,13 @@ def _without_normal_claim(sentence: str) -> str:
         return sentence
     parts = [x.strip() for x in re.split(r"[,;]", sentence.rstrip(" ."))]
     kept = [x for x in parts if x and not _checks()["normal_claim"].search(x.lower())]
-    return ", ".join(kept) + "." if kept else ""
+    if all(_CONNECTIVE.fullmatch(x) for x in kept):  # "Otherwise, no acute disease." -> nothing, not "Otherwise."
+        return ""
+    return ", ".join(kept) + "."
+
+
+# a clause that only links to the one after it: left alone once the normal claim it introduced is removed
+_CONNECTIVE = re.compile(r"(?i)(?:\d{1,2}[.)]\s*)?(?:otherwise|however|but|and|also|additionally|overall|again)")
 
 
 def carry_findings(findings: str, impression: str) -> tuple[str, list[str]]:
@@ -528,7 +541,9 @@ def carry_findings(findings: str, impression: str) -> tuple[str, list[str]]:
     repaired, retrieved or extractive impression never drops a stated finding."""
     stated = {m.concept for m in mentions(impression)} if impression else set()
     keep = _checks()["carry_minor"]
-    carry = sorted({m.concept for m in mentions(findings) if m.tier == "critical" or m.concept in keep} - stated)
+    carry = sorted({m.concept for m in mentions(findings)
+                    if m.tier == "critical" or (m.concept in keep and not _OLD_DENSITY.search(findings, *m.sentence))}
+                   - stated)
     if not carry:
         return impression, []
     norm = lambda x: re.sub(r"[^a-z0-9]+", " ", x.lower()).strip()
@@ -536,8 +551,30 @@ def carry_findings(findings: str, impression: str) -> tuple[str, list[str]]:
     add = [x for x in missing_sentences(findings, set(carry)) if norm(x) not in have]
     if not add:
         return impression, []
-    sents = [y for y in (_without_normal_claim(x) for x in _sentences(impression)) if y]
+    sents = [y for y in (_without_normal_claim(x) for x in _sentences(impression)) if y and not _said_by(y, add)]
     return _numbered(sents + add), carry
+
+
+def _said_by(sentence: str, added: list[str]) -> bool:
+    """Whether an appended findings sentence says all that ``sentence`` of the draft says: every abnormal concept of
+    it, on no other side ("Stable cardiomegaly." beside the appended "Stable cardiomegaly with mild mediastinal
+    shift."), so the draft's sentence would only repeat it."""
+    own = mentions(sentence)
+    if not own:
+        return False
+    con = {m.concept for m in own}
+    sides = set().union(*[m.sides for m in own])
+    for a in added:
+        theirs = mentions(a)
+        if con <= {m.concept for m in theirs} and sides <= set().union(*[m.sides for m in theirs]):
+            return True
+    return False
+
+
+# a minor opacity its own sentence calls calcified, granulomatous, chronic or old: an incidental finding, not one to
+# carry into a replacement impression ("Multiple scattered round calcific densities represent old granulomatous
+# disease.")
+_OLD_DENSITY = re.compile(r"\bgranulom|\bcalci(?:fi|fic)|\bnipple|\bartifact|\bhealed\b|\bold\b|\bchronic\b")
 
 
 #: problems of one sentence that removing that sentence fixes (the others -- "leaves out", "calls the study
@@ -845,15 +882,19 @@ class ImpressionModel:
                 if not all(p_.startswith(("leaves out ", "calls the study normal")) for p_ in probs):
                     continue
                 missing = {p_[len("leaves out "):].split(",")[0] for p_ in probs if p_.startswith("leaves out ")}
-                kept = (_without_normal_claim(x) for x in _sentences(cleaned))
-                repaired = _numbered([k_ for k_ in kept if k_] + missing_sentences(text, missing))
+                added = missing_sentences(text, missing)
+                kept = [k_ for k_ in (_without_normal_claim(x) for x in _sentences(cleaned)) if k_]
+                repeated = [k_ for k_ in kept if _said_by(k_, added)]
+                repaired = _numbered([k_ for k_ in kept if k_ not in repeated] + added)
                 if not check_impression(text, repaired):
                     chosen = (repaired, kind, dict(extra, repaired=sorted(missing)), cleaned != cand.strip())
                     # (what was done to it: the findings it left out appended, its normal/negative claim dropped)
                     unclaimed = any(p_.startswith("calls the study normal") for p_ in probs)
                     done = "; ".join(([f"the findings sentences about {', '.join(sorted(missing))} appended from the "
                                        "findings"] if missing else [])
-                                     + (["its claim that the study is normal or negative removed"] if unclaimed else []))
+                                     + (["its claim that the study is normal or negative removed"] if unclaimed else [])
+                                     + ([f"its {_quote(' '.join(repeated))}, which they say in full, dropped"]
+                                        if repeated else []))
                     if kind == "retrieved":
                         warnings_pre = [f"the model draft {_quote(model_text)} failed the findings checks "
                                         f"({'; '.join(draft_problems)}): the impression is that of a similar training "
@@ -862,7 +903,9 @@ class ImpressionModel:
                         warnings_pre = [f"the model draft {_quote(model_text)} left out {', '.join(sorted(missing))}: "
                                         "the findings sentences about it were appended from the findings"
                                         + ("; its claim that the study is normal or negative was removed"
-                                           if unclaimed else "")]
+                                           if unclaimed else "")
+                                        + (f"; its {_quote(' '.join(repeated))}, which they say in full, was dropped"
+                                           if repeated else "")]
                     else:
                         warnings_pre = [f"the model draft {_quote(model_text)} called the study normal or negative "
                                         "although the findings state more: that claim was removed"]
