@@ -2136,6 +2136,18 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Gout. Right knee pain.\n", {"M10.9"}, {"M10.061"}),
     ("ASSESSMENT: Gout of both knees.\n", {"M10.9"}, {"M10.069"}),
     ("HPI: Gouty arthritis of the left first MTP joint.\n", set(), {"M06.9"}),  # not rheumatoid
+    # a problem line that places the gout in a joint of the foot is that gout (the joint is where in the limb, not
+    # more of a condition); podagra is gout of the great toe (session 28: both were M10.9 at most, listed)
+    ("ASSESSMENT:\n1. Gout of the left first metatarsophalangeal joint.\n", {"M10.072"}, {"M10.9"}),
+    ("ASSESSMENT:\n1. Gout, right first MTP joint.\n", {"M10.071"}, {"M10.9"}),
+    ("ASSESSMENT:\n1. Podagra of the right foot.\n", {"M10.071"}, {"M10.9"}),
+    # primary osteoarthritis by site and side (M19.0-; the knee, hip, thumb base and spine have their own categories,
+    # post-traumatic or secondary is not primary); "osteoarthritis of" is no 'arthritis of' a cause
+    ("ASSESSMENT:\n1. Osteoarthritis of the right ankle.\n", {"M19.071"}, {"M19.90"}),
+    ("ASSESSMENT:\n1. Osteoarthritis of the left shoulder.\n", {"M19.012"}, {"M19.90"}),
+    ("ASSESSMENT:\n1. Osteoarthritis of the right first MTP joint.\n", {"M19.071"}, {"M19.90"}),
+    ("ASSESSMENT:\n1. Osteoarthritis of the right knee.\n", {"M17.11"}, {"M19.071", "M19.90"}),
+    ("ASSESSMENT:\n1. Osteoarthritis of the right thumb carpometacarpal joint.\n", set(), {"M19.041", "M19.90"}),
     ("ASSESSMENT: RA on methotrexate.\n", {"M06.9"}, set()),
     ("ASSESSMENT: COPD with pneumonia.\n", {"J44.0", "J18.9"}, {"J44.9"}),
     ("ASSESSMENT: Peripheral arterial disease.\n", {"I73.9"}, set()),

@@ -953,7 +953,13 @@ def _line_core(body: str) -> int:
     from .coding_lexicon import _TERM_STOP
 
     return sum(1 for t in tokenize(body, 0) if t.norm not in _TERM_STOP and any(ch.isalpha() for ch in t.norm)
-               and t.norm not in _SIDE_NORMS and not _SITE.fullmatch(t.norm))
+               and t.norm not in _SIDE_NORMS and not _SITE.fullmatch(t.norm) and not _JOINT_PLACE.fullmatch(t.norm))
+
+
+# the joint or digit a problem line places a condition in, below the limb _SITE names: where in the limb, which the
+# code's site step reads from the sentence ("Gout of the left first metatarsophalangeal joint" is gout of the foot)
+_JOINT_PLACE = re.compile(r"joints?|metatarsophalangeal|mtps?|metacarpophalangeal|mcps?|interphalangeal|pips?|dips?|"
+                          r"first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|great|big|little", re.IGNORECASE)
 
 
 def _n_said(words) -> int:
