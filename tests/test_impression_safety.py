@@ -580,6 +580,11 @@ def test_a_large_hiatal_hernia_is_carried_a_small_one_need_not_be():
     ("2. However, no acute findings.", ""),
     ("Cardiomegaly, otherwise no acute disease.", "Cardiomegaly."),
     ("Small effusion, however no pneumothorax.", "Small effusion, however no pneumothorax."),
+    # 'without focal cardiopulmonary disease' denies the whole chest as 'without acute disease' does; 'without focal
+    # consolidation' denies one finding and stays
+    ("Low lung volumes with bronchovascular crowding without focal cardiopulmonary disease.",
+     "Low lung volumes with bronchovascular crowding."),
+    ("Cardiomegaly without focal consolidation.", "Cardiomegaly without focal consolidation."),
 ])
 def test_a_without_acute_disease_clause_goes_where_findings_are_appended(sentence, expected):
     from medassist.tasks.impression import _without_normal_claim
