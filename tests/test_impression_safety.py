@@ -655,3 +655,16 @@ def test_an_old_calcified_density_is_not_carried_into_a_replacement_impression()
     new = "Stable cardiomegaly. Patchy opacity in the left lung base. No effusion."
     text, carried = carry_findings(new, "Stable cardiomegaly.")
     assert carried == ["opacity"] and text == "1. Stable cardiomegaly. 2. Patchy opacity in the left lung base."
+
+
+def test_a_lung_resection_may_go_unsaid_with_a_note_but_is_no_normal_chest():
+    """A pneumonectomy or lobectomy is chronic: an impression of "No acute disease." stands and the radiologist is told
+    (radiologists write it both ways in IU), but "Normal chest." is wrong and a resection may not be invented."""
+    from medassist.tasks.impression import check_impression, unstated_chronic
+
+    findings = "Status post right pneumonectomy with expected postoperative changes. Left lung clear."
+    assert not check_impression(findings, "No acute cardiopulmonary disease.")
+    assert unstated_chronic(findings, "No acute cardiopulmonary disease.") == ["lung resection"]
+    assert any(p.startswith("calls the study normal") for p in check_impression(findings, "Normal chest."))
+    assert any(p.startswith("states lung resection") for p in
+               check_impression("Lungs clear. Heart size normal.", "Status post left upper lobectomy."))
