@@ -356,19 +356,15 @@ def check_impression(findings: str, impression: str) -> list[str]:
             # "left lower lobe consolidation ... patchy infiltrate in the right lower lobe" -> "Left lower lobe
             # infiltrate." drops one side of a bilateral finding
             problems.append(f"{c}: side {'/'.join(sorted(i_sides))} only, but the findings give it on both sides")
+        f_sz = set().union(*[m.sizes for m in fm if m.concept == c])
+        i_sz = set().union(*[m.sizes for m in im if m.concept == c])
         if c in _checks()["critical"] or c in _checks()["chronic_findings"]:
-            f_sz = set().union(*[m.sizes for m in fm if m.concept == c])
-            i_sz = set().union(*[m.sizes for m in im if m.concept == c])
-            if i_sz - f_sz or (not i_sz and f_sz & {"moderate", "large"}):
-                problems.append(f"{c}: size {'/'.join(sorted(i_sz)) or 'not given'} but the findings say "
-                                f"{'/'.join(sorted(f_sz)) or 'no size'}")
-        else:
-            # a minor finding need not be sized, but not given another size than the findings give it ("Mild
-            # hypoinflation." for "moderately hypoinflated" lungs)
-            f_sz = set().union(*[m.sizes for m in fm if m.concept == c])
-            i_sz = set().union(*[m.sizes for m in im if m.concept == c])
-            if f_sz and i_sz - f_sz:
-                problems.append(f"{c}: size {'/'.join(sorted(i_sz))} but the findings say {'/'.join(sorted(f_sz))}")
+            wrong = i_sz - f_sz or (not i_sz and f_sz & {"moderate", "large"})
+        else:  # a minor finding need not be sized, but not given another size than the findings give it ("Mild
+            wrong = f_sz and i_sz - f_sz  # hypoinflation." for "moderately hypoinflated" lungs)
+        if wrong:
+            problems.append(f"{c}: size {'/'.join(sorted(i_sz)) or 'not given'} but the findings say "
+                            f"{'/'.join(sorted(f_sz)) or 'no size'}")
     f_crit = sorted({m.concept for m in fm if m.tier == "critical"})
     f_omissible = sorted({m.concept for m in fm if m.tier == "omissible"} - set(f_crit))
     for c in sorted(negated_concepts(impression) & set(f_crit + f_omissible)):
@@ -551,8 +547,16 @@ def carry_findings(findings: str, impression: str) -> tuple[str, list[str]]:
     add = [x for x in missing_sentences(findings, set(carry)) if norm(x) not in have]
     if not add:
         return impression, []
-    sents = [y for y in (_without_normal_claim(x) for x in _sentences(impression)) if y and not _said_by(y, add)]
-    return _numbered(sents + add), carry
+    return _appended(impression, add)[0], carry
+
+
+def _appended(impression: str, added: list[str]) -> tuple[str, list[str]]:
+    """(impression, dropped): ``impression`` with the findings sentences ``added`` after it, numbered; its
+    normal/negative claims removed (an appended finding would contradict them) and each of its sentences that an added
+    one says in full dropped (``_said_by``), those listed."""
+    kept = [y for y in (_without_normal_claim(x) for x in _sentences(impression)) if y]
+    dropped = [y for y in kept if _said_by(y, added)]
+    return _numbered([y for y in kept if y not in dropped] + added), dropped
 
 
 def _said_by(sentence: str, added: list[str]) -> bool:
@@ -882,10 +886,7 @@ class ImpressionModel:
                 if not all(p_.startswith(("leaves out ", "calls the study normal")) for p_ in probs):
                     continue
                 missing = {p_[len("leaves out "):].split(",")[0] for p_ in probs if p_.startswith("leaves out ")}
-                added = missing_sentences(text, missing)
-                kept = [k_ for k_ in (_without_normal_claim(x) for x in _sentences(cleaned)) if k_]
-                repeated = [k_ for k_ in kept if _said_by(k_, added)]
-                repaired = _numbered([k_ for k_ in kept if k_ not in repeated] + added)
+                repaired, repeated = _appended(cleaned, missing_sentences(text, missing))
                 if not check_impression(text, repaired):
                     chosen = (repaired, kind, dict(extra, repaired=sorted(missing)), cleaned != cand.strip())
                     # (what was done to it: the findings it left out appended, its normal/negative claim dropped)
