@@ -334,7 +334,7 @@ def test_extractive_fallback_quotes_abnormal_sentences_and_hides_xxxx():
     from medassist.tasks.impression import extractive_impression
 
     text, warnings = extractive_impression(LINES)
-    assert text.startswith("1. The endotracheal tube tip lies 1 cm above the carina. 2. A left subclavian")
+    assert text.startswith("1. The endotracheal tube tip lies 1 cm above the carina. 2. Left subclavian")
     assert "3. Diffuse bilateral airspace opacities" in text
     text, warnings = extractive_impression(REDACTED)
     assert "XXXX" not in text and "interval increase" in text.lower() and "[redacted word]" in text
@@ -349,9 +349,20 @@ def test_extractive_fallback_quotes_abnormal_sentences_and_hides_xxxx():
     ("There are low lung volumes causing bibasilar atelectasis", "Low lung volumes causing bibasilar atelectasis."),
     ("Calcified right hilar granuloma is seen.", "Calcified right hilar granuloma."),
     ("There is a small right pleural effusion but no pneumothorax.", "Small right pleural effusion but no pneumothorax."),
-    # a negation, "again" (an interval statement) and a bare frame stay as written
+    # "is seen in", a bare "noted", an opening "also" or article: not how a radiologist words an impression
+    ("Patchy opacities are demonstrated in the left lung base.", "Patchy opacities in the left lung base."),
+    ("Left midlung opacity noted, not visualized on prior.", "Left midlung opacity, not visualized on prior."),
+    ("There is also a 5 mm nodule in the right upper lung.", "5 mm nodule in the right upper lung."),
+    ("A minimally displaced fracture is present on the right 4th rib.", "Minimally displaced fracture on the right 4th rib."),
+    ("Feeding tube noted with tip distal to the gastroesophageal junction.",
+     "Feeding tube with tip distal to the gastroesophageal junction."),
+    # a negation, "again" (an interval statement), how well it is seen, and a bare frame stay as written
     ("There is no pneumothorax.", "There is no pneumothorax."),
     ("Small right effusion is again noted.", "Small right effusion is again noted."),
+    ("Left apical opacity best seen on the lateral view.", "Left apical opacity best seen on the lateral view."),
+    ("The nodule is not well visualized on the lateral view.", "The nodule is not well visualized on the lateral view."),
+    ("Left upper lobe mass, more readily demonstrated on the prior CT.",
+     "Left upper lobe mass, more readily demonstrated on the prior CT."),
     ("Is seen.", "Is seen."),
 ])
 def test_quoted_sentences_in_impression_form(sentence, expected):
@@ -370,6 +381,28 @@ def test_extractive_impression_drops_the_frame_and_keeps_the_evidence():
     assert text == "Large right pleural effusion."
     ev = quoted_spans(findings, text)
     assert [e.text for e in ev] == ["There is a large right pleural effusion."]
+
+
+@pytest.mark.parametrize("findings,expected", [
+    # a sentence that speaks of the one before it is quoted with it, or it would not say what it speaks of
+    ("The lungs are clear. Compared to prior exam, there is prominence of the mediastinal contour near the right hilum. "
+     "This may represent the ascending aorta or mediastinal lymphadenopathy. No pleural effusion.",
+     "Compared to prior exam, there is prominence of the mediastinal contour near the right hilum. This may represent "
+     "the ascending aorta or mediastinal lymphadenopathy."),
+    # ... across a negative sentence between them, to the sentence that names a finding
+    ("Heart size is normal. There is asymmetric opacity in the left suprahilar chest. No discrete correlate is seen on "
+     "the lateral view. Findings may reflect focal airspace disease or adenopathy.",
+     "Asymmetric opacity in the left suprahilar chest. No discrete correlate on the lateral view. Findings may reflect "
+     "focal airspace disease or adenopathy."),
+])
+def test_extractive_impression_quotes_what_a_sentence_speaks_of(findings, expected):
+    from medassist.tasks.impression import check_impression, extractive_impression, quoted_spans
+
+    text, _ = extractive_impression(findings)
+    assert text == expected
+    quoted = [e.text for e in quoted_spans(findings, text)]
+    assert len(quoted) == len(expected.split(". ")) and "No pleural effusion." not in quoted
+    assert not [p for p in check_impression(findings, text) if not p.startswith("leaves out")]
 
 
 # ----- the committed pack end to end -----

@@ -480,27 +480,64 @@ def _numbered(sents: list[str]) -> str:
 
 
 _THERE_IS = re.compile(r"^there\s+(?:is|are)\s+(?:(?:an?|the)\s+)?(?=\S)", re.I)
-_IS_SEEN = re.compile(r"\s+(?:is|are)\s+(?:seen|noted|present|identified|demonstrated|visualized)"
-                      r"(?=\s*[.,;]?\s*$)", re.I)
+_SEEN_VERB = r"(?:seen|noted|present|identified|demonstrated|visualized|appreciated)"
+# where in the chest a finding "is seen": the words that may follow the dropped verb
+_SEEN_WHERE = (r"(?=\s+(?:in|at|on|within|over|overlying|along|throughout|involving|adjacent|near|with|without|"
+               r"bilaterally)\b|\s*[,;.]|\s*$)")
+_IS_SEEN = re.compile(r"\s+(?:is|are)\s+(?:also\s+)?" + _SEEN_VERB + _SEEN_WHERE, re.I)
+# "Left midlung opacity noted, not visualized on prior.": the bare participle after the finding's noun
+_NOTED = re.compile(r"(?<![^\s])(?!x{4}|[\w-]*ly\s|(?:not|well|poorly|best|clearly|better|be|been|being|is|are|was|were|again|"
+                    r"previously|no|also)\s)([a-z][\w-]*)\s+(?:also\s+)?" + _SEEN_VERB + _SEEN_WHERE, re.I)
+# an opening that only links the sentence to the one before it, or an article: not how an impression begins
+_OPENING = re.compile(r"^(?:(?:also|additionally|furthermore),?\s+)?(?:an?\s+(?=\S))?", re.I)
 
 
 def _as_impression(sentence: str) -> str:
     """A findings sentence in impression form: the existential frame dropped ("There is a small right effusion."
-    -> "Small right effusion."; "Calcified granuloma is seen." -> "Calcified granuloma."), every other word kept."""
+    -> "Small right effusion."; "Calcified granuloma is seen." -> "Calcified granuloma."; "Patchy opacities are
+    demonstrated in the left lung base." -> "Patchy opacities in the left lung base."; "Left midlung opacity noted,
+    not visualized on prior." -> "Left midlung opacity, not visualized on prior."), an opening "Also" or article
+    dropped, every other word kept. "Again noted", "not visualized", "best seen" keep their words. Several sentences
+    (a finding and the one that speaks of it) are put in that form each."""
+    spans = sentence_spans(sentence)
+    if len(spans) > 1:
+        return " ".join(_as_impression(sentence[a:b]) for a, b in spans)
     s = sentence.strip()
-    t = _THERE_IS.sub("", s)
-    if t != s and not re.match(r"(?i)(?:no|not|none|neither|nothing)\b", t):
-        s = t[:1].upper() + t[1:]
-    t = _IS_SEEN.sub("", s)
-    if t.strip(" .") and re.search(r"[a-z]", t, re.I):
-        s = t
+    for rx, repl in ((_OPENING, ""), (_THERE_IS, ""), (_OPENING, "")):  # "There is also a ...": both
+        t = rx.sub(repl, s, count=1)
+        if t != s and t.strip(" .") and not re.match(r"(?i)(?:no|not|none|neither|nothing)\b", t):
+            s = t[:1].upper() + t[1:]
+    for rx, repl in ((_IS_SEEN, ""), (_NOTED, r"\1")):
+        t = rx.sub(repl, s)
+        if t.strip(" .") and re.search(r"[a-z]", t, re.I):
+            s = t
     return s if s.endswith((".", "!", "?")) else s.rstrip(" ,;") + "."
+
+
+def _with_antecedents(findings: str, spans) -> list[tuple[int, int]]:
+    """The findings sentences ``spans``, in order, each one that points back at the sentence before it ("This may
+    represent the ascending aorta or mediastinal lymphadenopathy.", "Findings may reflect focal airspace disease.")
+    joined to that sentence: quoted alone it would not say what it speaks of."""
+    allspans = sentence_spans(findings)
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        k = next((j for j, sp in enumerate(allspans) if sp[0] <= a < sp[1]), None)
+        if k and _POINTS_BACK.match(findings, allspans[k][0]):
+            said = {m.sentence[0] for m in mentions(findings)}  # the sentence it speaks of names a finding
+            j = next((j for j in (k - 1, k - 2) if j >= 0 and allspans[j][0] in said), k - 1)
+            pa = allspans[j][0]
+            if out and out[-1][1] >= pa:
+                out[-1] = (out[-1][0], b)  # the sentence before is quoted already: one item
+                continue
+            a = pa
+        out.append((a, b))
+    return out
 
 
 def missing_sentences(findings: str, concepts: set[str]) -> list[str]:
     """The findings sentences stating any of ``concepts`` (XXXX shown as [redacted word]), in impression form
     (``_as_impression``: only the "there is" / "is seen" frame is dropped)."""
-    spans = sorted({m.sentence for m in mentions(findings) if m.concept in concepts})
+    spans = _with_antecedents(findings, {m.sentence for m in mentions(findings) if m.concept in concepts})
     return [_as_impression(re.sub(r"(?i)x{4,}", "[redacted word]", findings[a:b].strip())) for a, b in spans]
 
 
@@ -611,6 +648,12 @@ _ANAPHOR = re.compile(r"(?:\d{1,2}[.)]\s*)?(?:(?:it\s+is\s+)?unclear\s+whether\s
                       r"the\s+(?:latter|former|above|finding|findings|abnormality|opacity|lesion))\b", re.IGNORECASE)
 
 
+# a findings sentence that speaks of the one before it
+_POINTS_BACK = re.compile(r"\s*(?:this|these|it|they|which|that|(?:the|these|this)\s+(?:findings?|appearance|abnormality|"
+                         r"opacity|opacities|density|lesion)|(?:findings?|appearance)\s+(?:may|could|might|are|is|likely|"
+                         r"most|suggests?|consistent))\b", re.I)
+
+
 def _quote(text: str, limit: int = 160) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     return '"' + (text if len(text) <= limit else text[: limit - 3].rstrip() + "...") + '"'
@@ -620,12 +663,12 @@ def extractive_impression(findings: str) -> tuple[str, list[str]]:
     """(impression, warnings): the findings sentences that state a critical abnormality, quoted in impression form, numbered
     (sentences holding XXXX are left out, with a warning); the normal phrase when there are none."""
     fm = [m for m in mentions(findings) if m.tier == "critical"]
-    spans = sorted({m.sentence for m in fm})
+    spans = _with_antecedents(findings, {m.sentence for m in fm})
     sents, warnings = [], []
     for a, b in spans:
         s = findings[a:b].strip()
         if "xxxx" in s.lower():
-            names = sorted({m.concept for m in fm if m.sentence == (a, b)})
+            names = sorted({m.concept for m in fm if a <= m.sentence[0] < b})
             s = re.sub(r"(?i)x{4,}", "[redacted word]", s)
             warnings.append(f"a findings sentence about {', '.join(names)} holds a de-identification token (XXXX), "
                             "shown as [redacted word]: read the original report")
