@@ -116,7 +116,11 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
      "leaves out dextrocardia/situs"),
     # a mass is not a nodule, nor a nodule a mass
     ("New right upper lobe mass measuring 3 cm. No effusion.", "Right upper lobe lung nodules.", "calls the mass"),
-    ("There is a 9 mm nodule in the right upper lobe.", "Right upper lobe mass.", "calls the nodul"),
+    ("There is a 9 mm nodule in the right upper lobe.", "Right upper lobe mass.", "calls the nodule"),
+    # nor a lung nodule an enlarged lymph node
+    ("In the left midlung zone there has been development of a small lung nodule.",
+     "1. Left paraspinal/retrocrural adenopathy.", "calls the nodule of the findings an adenopathy"),
+    ("Right hilar lymphadenopathy.", "Right hilar mass.", "calls the adenopathy of the findings a mass"),
     ("There is a 9 mm nodule in the right upper lobe.", "9 mm right upper lobe nodule.", None),
     # an operation the findings never name is invented ("Postoperative chest." drafted for hypoinflated lungs,
     # "postsurgical changes with colonic interposition" for a PICC and effusions); sternotomy wires are one
@@ -394,6 +398,11 @@ def test_extractive_impression_drops_the_frame_and_keeps_the_evidence():
      "the lateral view. Findings may reflect focal airspace disease or adenopathy.",
      "Asymmetric opacity in the left suprahilar chest. No discrete correlate on the lateral view. Findings may reflect "
      "focal airspace disease or adenopathy."),
+    # a sentence after it that gives its size goes with it
+    ("Heart size is normal. In the left midlung zone, there has been development of a small lung nodule. This measures "
+     "approximately 8 mm in diameter. No pleural effusion.",
+     "In the left midlung zone, there has been development of a small lung nodule. This measures approximately 8 mm in "
+     "diameter."),
 ])
 def test_extractive_impression_quotes_what_a_sentence_speaks_of(findings, expected):
     from medassist.tasks.impression import check_impression, extractive_impression, quoted_spans

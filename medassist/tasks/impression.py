@@ -218,7 +218,13 @@ def _words(group: str, text: str) -> frozenset:
     return frozenset(n for n, rx in _checks()[group].items() if rx.search(text))
 
 
-_NODULE_OR_MASS = re.compile(r"\b(nodul|mass)")  # which of the two a nodule/mass mention says (check_impression)
+# which of a nodule, a mass or an enlarged lymph node a nodule/mass mention says (check_impression)
+_NODULE_OR_MASS = re.compile(r"\b(?:(nodul)|(mass)|((?:lymph)?adenopath|lymph\s+nodes?|nodes?\b))")
+
+
+def _nodule_kinds(low: str, a: int, b: int) -> set[str]:
+    return {k for m in _NODULE_OR_MASS.finditer(low, a, b)
+            for k, g in zip(("nodule", "mass", "adenopathy"), m.groups()) if g}
 # minor findings that, large (massive, marked, severe, extensive), the impression must carry: a large hiatal hernia
 # ("Large hiatal hernia is present." was drafted "No evidence of active disease."). Measured 2026-12-06 (session 22),
 # train-only twins: hernia alone val 0.6877 (same), held-out 0.6428 -> 0.6448; every minor concept large (scoliosis,
@@ -389,12 +395,14 @@ def check_impression(findings: str, impression: str) -> list[str]:
             same = [o for grp in _checks()["anatomy_same"] if name in grp for o in grp if o != name]
             if not any(anat[o].search(f_low) for o in same):
                 problems.append(f"names the {name}, which the findings do not")
-    # a mass is not a nodule, nor a nodule a mass (one concept to the checks, two findings to a radiologist: a new 3 cm
-    # right upper lobe mass drafted "Right upper lobe lung nodules")
-    f_nod = {w for m in fm if m.concept == "nodule/mass" for w in _NODULE_OR_MASS.findall(f_low[m.start:m.end])}
-    i_nod = {w for m in im if m.concept == "nodule/mass" for w in _NODULE_OR_MASS.findall(i_low[m.start:m.end])}
+    # a mass is not a nodule, nor a nodule a mass, nor either an enlarged lymph node (one concept to the checks, three
+    # findings to a radiologist: a new 3 cm right upper lobe mass drafted "Right upper lobe lung nodules"; a new 8 mm
+    # lung nodule given the retrieved "Left paraspinal/retrocrural adenopathy.")
+    f_nod = {w for m in fm if m.concept == "nodule/mass" for w in _nodule_kinds(f_low, m.start, m.end)}
+    i_nod = {w for m in im if m.concept == "nodule/mass" for w in _nodule_kinds(i_low, m.start, m.end)}
     if f_nod and i_nod and not f_nod & i_nod:
-        problems.append(f"calls the {'/'.join(sorted(f_nod))} of the findings a {'/'.join(sorted(i_nod))}")
+        said = "/".join(sorted(i_nod))
+        problems.append(f"calls the {'/'.join(sorted(f_nod))} of the findings {'an' if said[0] in 'aeiou' else 'a'} {said}")
     # pulmonary edema is not vascular congestion, nor congestion edema (one concept to the checks, two grades to a
     # radiologist: "Pulmonary vascular congestion." drafted "Abnormal pulmonary edema."); "CHF" names either
     f_ed = {k for m in fm if m.concept == "edema" for k, rx in _EDEMA_GRADES if rx.search(f_low, m.start, m.end)}
@@ -517,7 +525,8 @@ def _as_impression(sentence: str) -> str:
 def _with_antecedents(findings: str, spans) -> list[tuple[int, int]]:
     """The findings sentences ``spans``, in order, each one that points back at the sentence before it ("This may
     represent the ascending aorta or mediastinal lymphadenopathy.", "Findings may reflect focal airspace disease.")
-    joined to that sentence: quoted alone it would not say what it speaks of."""
+    joined to that sentence: quoted alone it would not say what it speaks of. A sentence after one of them that gives
+    its size ("This measures approximately 8 mm in diameter.") is joined to it too."""
     allspans = sentence_spans(findings)
     out: list[tuple[int, int]] = []
     for a, b in sorted(spans):
@@ -525,13 +534,18 @@ def _with_antecedents(findings: str, spans) -> list[tuple[int, int]]:
         if k and _POINTS_BACK.match(findings, allspans[k][0]):
             said = {m.sentence[0] for m in mentions(findings)}  # the sentence it speaks of names a finding
             j = next((j for j in (k - 1, k - 2) if j >= 0 and allspans[j][0] in said), k - 1)
-            pa = allspans[j][0]
-            if out and out[-1][1] >= pa:
-                out[-1] = (out[-1][0], b)  # the sentence before is quoted already: one item
-                continue
-            a = pa
+            a = allspans[j][0]
+        nxt = next((sp for sp in allspans if sp[0] >= b), None)
+        if nxt is not None and _POINTS_BACK.match(findings, nxt[0]) and _SIZE_GIVEN.search(findings, *nxt):
+            b = nxt[1]
+        if out and out[-1][1] >= a:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))  # the sentence before is quoted already: one item
+            continue
         out.append((a, b))
     return out
+
+
+_SIZE_GIVEN = re.compile(r"\d\s*(?:mm|cm|millimeters?|centimeters?)\b", re.I)
 
 
 def missing_sentences(findings: str, concepts: set[str]) -> list[str]:
