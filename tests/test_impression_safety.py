@@ -117,6 +117,17 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
     # a mass is not a nodule, nor a nodule a mass
     ("New right upper lobe mass measuring 3 cm. No effusion.", "Right upper lobe lung nodules.", "calls the mass"),
     ("There is a 9 mm nodule in the right upper lobe.", "Right upper lobe mass.", "calls the nodule"),
+    # a pericardial effusion is never invented ("Large pericardial effusion." was drafted for a normal chest), but is
+    # the differential of an enlarged cardiac silhouette, and carried when the findings suspect it
+    ("Clear lungs. No pleural effusion or pneumothorax. Cardiomediastinal silhouette within normal limits.",
+     "Large pericardial effusion.", "states pericardial effusion"),
+    ("The cardiac silhouette is mildly enlarged. No pleural effusion.",
+     "Mildly enlarged cardiac silhouette; cardiomegaly versus pericardial effusion.", None),
+    ("The cardiac silhouette is mildly enlarged. No pleural effusion.", "Cardiomegaly and pericardial effusion.",
+     "states pericardial effusion"),
+    ("The heart is enlarged. There may be a pericardial effusion. Lungs clear.", "Cardiomegaly.",
+     "leaves out pericardial effusion"),
+    ("Prominent pericardial fat pads. Lungs clear. Heart normal.", "No acute disease.", None),
     # nor a lung nodule an enlarged lymph node
     ("In the left midlung zone there has been development of a small lung nodule.",
      "1. Left paraspinal/retrocrural adenopathy.", "calls the nodule of the findings an adenopathy"),

@@ -341,6 +341,8 @@ def check_impression(findings: str, impression: str) -> list[str]:
     f_con = {m.concept for m in fm}
     i_con = {m.concept for m in im}
     for c in sorted(i_con - f_con):
+        if c == "pericardial effusion" and "cardiomegaly" in f_con and not any(m.certain for m in im if m.concept == c):
+            continue  # an enlarged cardiac silhouette: "cardiomegaly versus pericardial effusion" is its differential
         problems.append(f"states {c}, which the findings do not")
     for c in sorted({m.concept for m in fm if m.tier == "critical"} - i_con):
         problems.append(f"leaves out {c}, which the findings state")
