@@ -658,6 +658,20 @@ def test_an_appended_finding_never_follows_without_acute_disease():
     assert not check_impression(findings, text)
 
 
+def test_an_appended_lung_finding_never_follows_a_clause_denying_it():
+    """A retrieved "Cardiomegaly without lung infiltrates." repaired with the findings' bibasilar opacities read
+    "1. Cardiomegaly without lung infiltrates. 2. Streaky bibasilar opacities." (session 29). The clause goes where a
+    lung finding is appended, and stays beside one of the pleura."""
+    from medassist.tasks.impression import carry_findings
+
+    findings = "Heart size is enlarged. There are streaky bibasilar opacities. No pleural fluid. No pneumothorax."
+    text, carried = carry_findings(findings, "Cardiomegaly without lung infiltrates.")
+    assert carried == ["opacity"] and text == "1. Cardiomegaly. 2. Streaky bibasilar opacities."
+    effusion = "Heart size is enlarged. Small left pleural effusion. Lungs clear."
+    assert carry_findings(effusion, "Cardiomegaly without lung infiltrates.")[0] == (
+        "1. Cardiomegaly without lung infiltrates. 2. Small left pleural effusion.")
+
+
 def test_a_finding_that_has_resolved_is_not_drafted_as_present():
     """"Interval resolution of the left lower lobe consolidation" was read as a consolidation: a retrieved "Left lower
     lobe infiltrate." passed the checks (session 27)."""

@@ -608,8 +608,20 @@ def _appended(impression: str, added: list[str]) -> tuple[str, list[str]]:
     normal/negative claims removed (an appended finding would contradict them) and each of its sentences that an added
     one says in full dropped (``_said_by``), those listed."""
     kept = [y for y in (_without_normal_claim(x) for x in _sentences(impression)) if y]
+    if any(m.concept in _LUNG_CONCEPTS for a in added for m in mentions(a)):
+        # "Cardiomegaly without lung infiltrates." beside an appended "Streaky bibasilar opacities.": the clause denies
+        # what is appended
+        kept = [y for y in (re.sub(r"\s+([,;.])", r"\1", _WITHOUT_LUNG_FINDING.sub("", x)).strip() for x in kept)
+                if y.strip(" .,;")]
     dropped = [y for y in kept if _said_by(y, added)]
     return _numbered([y for y in kept if y not in dropped] + added), dropped
+
+
+# a clause that denies a lung finding ("without lung infiltrates", "with no focal consolidation")
+_WITHOUT_LUNG_FINDING = re.compile(r"(?i),?\s*\b(?:without|with no|and no)\s+(?:(?:evidence|signs?) of\s+)?(?:any\s+)?"
+                                   r"(?:(?:focal|acute|active|lung|pulmonary|airspace|air space|superimposed)\s+){0,2}"
+                                   r"(?:infiltrates?|consolidations?|pneumonia|airspace disease|air space disease|"
+                                   r"opacit(?:y|ies))\b")
 
 
 def _said_by(sentence: str, added: list[str]) -> bool:
