@@ -667,6 +667,10 @@ def test_an_appended_lung_finding_never_follows_a_clause_denying_it():
     findings = "Heart size is enlarged. There are streaky bibasilar opacities. No pleural fluid. No pneumothorax."
     text, carried = carry_findings(findings, "Cardiomegaly without lung infiltrates.")
     assert carried == ["opacity"] and text == "1. Cardiomegaly. 2. Streaky bibasilar opacities."
+    # nor after a sentence calling the lungs clear (a retrieved "Left base atelectasis. Lungs otherwise clear." whose
+    # first sentence, on the wrong side, was removed)
+    text, _ = carry_findings(findings, "Cardiomegaly. Lungs otherwise clear.")
+    assert text == "1. Cardiomegaly. 2. Streaky bibasilar opacities."
     effusion = "Heart size is enlarged. Small left pleural effusion. Lungs clear."
     assert carry_findings(effusion, "Cardiomegaly without lung infiltrates.")[0] == (
         "1. Cardiomegaly without lung infiltrates. 2. Small left pleural effusion.")

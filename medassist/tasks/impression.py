@@ -612,7 +612,7 @@ def _appended(impression: str, added: list[str]) -> tuple[str, list[str]]:
         # "Cardiomegaly without lung infiltrates." beside an appended "Streaky bibasilar opacities.": the clause denies
         # what is appended
         kept = [y for y in (re.sub(r"\s+([,;.])", r"\1", _WITHOUT_LUNG_FINDING.sub("", x)).strip() for x in kept)
-                if y.strip(" .,;")]
+                if y.strip(" .,;") and not _LUNGS_CLEAR.fullmatch(y)]  # "Lungs otherwise clear." before the opacity
     dropped = [y for y in kept if _said_by(y, added)]
     return _numbered([y for y in kept if y not in dropped] + added), dropped
 
@@ -622,6 +622,11 @@ _WITHOUT_LUNG_FINDING = re.compile(r"(?i),?\s*\b(?:without|with no|and no)\s+(?:
                                    r"(?:(?:focal|acute|active|lung|pulmonary|airspace|air space|superimposed)\s+){0,2}"
                                    r"(?:infiltrates?|consolidations?|pneumonia|airspace disease|air space disease|"
                                    r"opacit(?:y|ies))\b")
+
+
+# a sentence that only calls the lungs clear
+_LUNGS_CLEAR = re.compile(r"(?i)\s*(?:(?:the\s+)?lungs?\s+(?:are\s+|is\s+)?(?:otherwise\s+)?(?:clear|normal)|"
+                          r"(?:otherwise\s+)?clear\s+lungs?|otherwise\s+clear)(?:\s+bilaterally)?\s*\.?\s*")
 
 
 def _said_by(sentence: str, added: list[str]) -> bool:
