@@ -225,6 +225,8 @@ _NODULE_OR_MASS = re.compile(r"\b(?:(nodul)|(mass)|((?:lymph)?adenopath|lymph\s+
 def _nodule_kinds(low: str, a: int, b: int) -> set[str]:
     return {k for m in _NODULE_OR_MASS.finditer(low, a, b)
             for k, g in zip(("nodule", "mass", "adenopathy"), m.groups()) if g}
+
+
 # minor findings that, large (massive, marked, severe, extensive), the impression must carry: a large hiatal hernia
 # ("Large hiatal hernia is present." was drafted "No evidence of active disease."). Measured 2026-12-06 (session 22),
 # train-only twins: hernia alone val 0.6877 (same), held-out 0.6428 -> 0.6448; every minor concept large (scoliosis,
@@ -551,8 +553,9 @@ _SIZE_GIVEN = re.compile(r"\d\s*(?:mm|cm|millimeters?|centimeters?)\b", re.I)
 
 
 def missing_sentences(findings: str, concepts: set[str]) -> list[str]:
-    """The findings sentences stating any of ``concepts`` (XXXX shown as [redacted word]), in impression form
-    (``_as_impression``: only the "there is" / "is seen" frame is dropped)."""
+    """The findings sentences stating any of ``concepts``, each with the sentence it speaks of or that sizes it
+    (``_with_antecedents``; XXXX shown as [redacted word]), in impression form (``_as_impression``: the "there is" /
+    "is seen" frame and an opening "also" dropped, every finding word kept)."""
     spans = _with_antecedents(findings, {m.sentence for m in mentions(findings) if m.concept in concepts})
     return [_as_impression(re.sub(r"(?i)x{4,}", "[redacted word]", findings[a:b].strip())) for a, b in spans]
 
@@ -693,8 +696,9 @@ def _quote(text: str, limit: int = 160) -> str:
 
 
 def extractive_impression(findings: str) -> tuple[str, list[str]]:
-    """(impression, warnings): the findings sentences that state a critical abnormality, quoted in impression form, numbered
-    (sentences holding XXXX are left out, with a warning); the normal phrase when there are none."""
+    """(impression, warnings): the findings sentences that state a critical abnormality, each with the sentence it
+    speaks of or that sizes it (``_with_antecedents``), quoted in impression form, numbered (XXXX shown as [redacted
+    word], with a warning); the normal phrase when there are none."""
     fm = [m for m in mentions(findings) if m.tier == "critical"]
     spans = _with_antecedents(findings, {m.sentence for m in fm})
     sents, warnings = [], []
