@@ -163,6 +163,7 @@ def _checks() -> dict:
     comp["omissible_when"] = {n: re.compile(rx) for n, rx in raw.get("omissible_when", {}).items()}
     comp["device_removed"] = re.compile(raw["device_removed"])
     comp["disclaimer"] = re.compile(raw["disclaimer"])
+    comp["differential_of"] = {n: frozenset(v) for n, v in raw.get("differential_of", {}).items()}
     comp["normal_impression"] = raw["normal_impression"]
     return comp
 
@@ -343,8 +344,8 @@ def check_impression(findings: str, impression: str) -> list[str]:
     f_con = {m.concept for m in fm}
     i_con = {m.concept for m in im}
     for c in sorted(i_con - f_con):
-        if c == "pericardial effusion" and "cardiomegaly" in f_con and not any(m.certain for m in im if m.concept == c):
-            continue  # an enlarged cardiac silhouette: "cardiomegaly versus pericardial effusion" is its differential
+        if f_con & _checks()["differential_of"].get(c, frozenset()) and not any(m.certain for m in im if m.concept == c):
+            continue  # suspected as what a stated finding may be: "cardiomegaly versus pericardial effusion"
         problems.append(f"states {c}, which the findings do not")
     for c in sorted({m.concept for m in fm if m.tier == "critical"} - i_con):
         problems.append(f"leaves out {c}, which the findings state")
@@ -533,10 +534,10 @@ def _with_antecedents(findings: str, spans) -> list[tuple[int, int]]:
     its size ("This measures approximately 8 mm in diameter.") is joined to it too."""
     allspans = sentence_spans(findings)
     out: list[tuple[int, int]] = []
+    said = {m.sentence[0] for m in mentions(findings)}  # the sentence spoken of names a finding
     for a, b in sorted(spans):
         k = next((j for j, sp in enumerate(allspans) if sp[0] <= a < sp[1]), None)
         if k and _POINTS_BACK.match(findings, allspans[k][0]):
-            said = {m.sentence[0] for m in mentions(findings)}  # the sentence it speaks of names a finding
             j = next((j for j in (k - 1, k - 2) if j >= 0 and allspans[j][0] in said), k - 1)
             a = allspans[j][0]
         nxt = next((sp for sp in allspans if sp[0] >= b), None)
@@ -560,6 +561,11 @@ def missing_sentences(findings: str, concepts: set[str]) -> list[str]:
     return [_as_impression(re.sub(r"(?i)x{4,}", "[redacted word]", findings[a:b].strip())) for a, b in spans]
 
 
+def _tidy(sentence: str) -> str:
+    """A sentence with a clause cut out of it, without the space left before its punctuation."""
+    return re.sub(r"\s+([,;.])", r"\1", sentence).strip()
+
+
 def _without_normal_claim(sentence: str) -> str:
     """``sentence`` less its normal/negative-claim clauses ("Mild stable cardiomegaly, no acute disease." ->
     "Mild stable cardiomegaly."); "" when nothing else is left. Used where a finding is appended, which the claim
@@ -568,7 +574,7 @@ def _without_normal_claim(sentence: str) -> str:
         return ""
     cut = _checks()["normal_claim_without"].sub("", sentence)  # "Cardiomegaly without acute disease." -> "Cardiomegaly."
     if cut != sentence:
-        sentence = re.sub(r"\s+([,;.])", r"\1", cut).strip()
+        sentence = _tidy(cut)
         if not sentence.strip(" .,;"):
             return ""
     if not _checks()["normal_claim"].search(sentence.lower()):
@@ -614,7 +620,7 @@ def _appended(impression: str, added: list[str]) -> tuple[str, list[str]]:
     if any(m.concept in _LUNG_CONCEPTS for a in added for m in mentions(a)):
         # "Cardiomegaly without lung infiltrates." beside an appended "Streaky bibasilar opacities.": the clause denies
         # what is appended
-        kept = [y for y in (re.sub(r"\s+([,;.])", r"\1", _WITHOUT_LUNG_FINDING.sub("", x)).strip() for x in kept)
+        kept = [y for y in (_tidy(_WITHOUT_LUNG_FINDING.sub("", x)) for x in kept)
                 if y.strip(" .,;") and not _LUNGS_CLEAR.fullmatch(y)]  # "Lungs otherwise clear." before the opacity
     dropped = [y for y in kept if _said_by(y, added)]
     return _numbered([y for y in kept if y not in dropped] + added), dropped
@@ -684,10 +690,11 @@ _ANAPHOR = re.compile(r"(?:\d{1,2}[.)]\s*)?(?:(?:it\s+is\s+)?unclear\s+whether\s
                       r"the\s+(?:latter|former|above|finding|findings|abnormality|opacity|lesion))\b", re.IGNORECASE)
 
 
-# a findings sentence that speaks of the one before it
-_POINTS_BACK = re.compile(r"\s*(?:this|these|it|they|which|that|(?:the|these|this)\s+(?:findings?|appearance|abnormality|"
-                         r"opacity|opacities|density|lesion)|(?:findings?|appearance)\s+(?:may|could|might|are|is|likely|"
-                         r"most|suggests?|consistent))\b", re.I)
+# a findings sentence that speaks of the one before it: a draft's anaphor, or "Findings may reflect ...",
+# "Appearance suggests ...", "The opacities ..."
+_POINTS_BACK = re.compile(r"\s*(?:" + _ANAPHOR.pattern + r"|(?:the\s+)?(?:appearance|opacities|density)\b|"
+                          r"(?:findings?|appearance)\s+(?:may|could|might|are|is|likely|most|suggests?|consistent)\b)",
+                          re.I)
 
 
 def _quote(text: str, limit: int = 160) -> str:
