@@ -2147,7 +2147,32 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Osteoarthritis of the left shoulder.\n", {"M19.012"}, {"M19.90"}),
     ("ASSESSMENT:\n1. Osteoarthritis of the right first MTP joint.\n", {"M19.071"}, {"M19.90"}),
     ("ASSESSMENT:\n1. Osteoarthritis of the right knee.\n", {"M17.11"}, {"M19.071", "M19.90"}),
-    ("ASSESSMENT:\n1. Osteoarthritis of the right thumb carpometacarpal joint.\n", set(), {"M19.041", "M19.90"}),
+    ("ASSESSMENT:\n1. Osteoarthritis of the right thumb carpometacarpal joint.\n", {"M18.11"}, {"M19.041", "M19.90", "M18.9"}),
+    # both sides, or the joint in the plural with no side: each side's code where no code says both (I.B.13)
+    ("ASSESSMENT:\n1. Osteoarthritis of the hands.\n", {"M19.041", "M19.042"}, {"M19.049", "M19.90"}),
+    ("ASSESSMENT:\n1. Osteoarthritis of both wrists.\n", {"M19.031", "M19.032"}, {"M19.039", "M19.90"}),
+    ("ASSESSMENT:\n1. Bilateral hand osteoarthritis.\n", {"M19.041", "M19.042"}, {"M19.90"}),
+    ("ASSESSMENT:\n1. Osteoarthritis of the right hand and fingers.\n", {"M19.041"}, {"M19.042"}),  # one hand
+    ("ASSESSMENT:\n1. Rheumatoid arthritis of both hands.\n", {"M06.841", "M06.842"}, {"M06.9", "M06.849"}),
+    ("ASSESSMENT:\n1. No osteoarthritis of the hands.\n", set(), {"M19.041", "M19.042", "M19.90"}),
+    # post-traumatic and secondary by site (Index: Arthritis, post-traumatic: see Osteoarthritis, post-traumatic);
+    # with no joint named the unspecified site, not 'other specified site'
+    ("ASSESSMENT:\n1. Post-traumatic osteoarthritis of the left ankle.\n", {"M19.172"}, {"M19.19", "M19.072"}),
+    ("ASSESSMENT:\n1. Posttraumatic arthritis of the right wrist.\n", {"M19.131"}, {"M19.90", "M06.9"}),
+    ("ASSESSMENT:\n1. Post-traumatic osteoarthritis.\n", {"M19.92"}, {"M19.19"}),
+    ("ASSESSMENT:\n1. Secondary osteoarthritis of the left elbow.\n", {"M19.222"}, {"M19.29", "M19.022"}),
+    # the thumb base (first carpometacarpal joint) is M18, by kind and side; another CMC joint is the hand
+    ("ASSESSMENT:\n1. Osteoarthritis of the left thumb base.\n", {"M18.12"}, {"M19.90", "M18.9"}),
+    ("ASSESSMENT:\n1. Bilateral thumb CMC osteoarthritis.\n", {"M18.0"}, {"M19.90", "M18.11", "M18.12"}),
+    ("ASSESSMENT:\n1. Post-traumatic osteoarthritis of the left first CMC joint.\n", {"M18.32"}, {"M19.142", "M18.12"}),
+    ("ASSESSMENT:\n1. Secondary osteoarthritis of the left thumb.\n", {"M18.52"}, {"M19.29", "M18.12"}),
+    ("ASSESSMENT:\n1. Osteoarthritis of the first carpometacarpal joint.\n", {"M18.9"}, {"M18.10", "M19.90"}),
+    ("ASSESSMENT:\n1. Osteoarthritis of the second carpometacarpal joint.\n", {"M19.049"}, {"M18.9"}),
+    # degenerative joint disease is osteoarthritis (Index: Disease, joint, degenerative: see Osteoarthritis)
+    ("ASSESSMENT:\n1. Degenerative joint disease of the left wrist.\n", {"M19.032"}, {"M19.90"}),
+    ("ASSESSMENT:\n1. DJD of the right shoulder.\n", {"M19.011"}, {"M19.90"}),
+    ("ASSESSMENT:\n1. Degenerative joint disease in his left first MPJ.\n", {"M19.072"}, {"M19.90"}),
+    ("PAST MEDICAL HISTORY:\n1. Hypertension.\n2. DJD.\n", {"M19.90"}, set()),
     ("ASSESSMENT: RA on methotrexate.\n", {"M06.9"}, set()),
     ("ASSESSMENT: COPD with pneumonia.\n", {"J44.0", "J18.9"}, {"J44.9"}),
     ("ASSESSMENT: Peripheral arterial disease.\n", {"I73.9"}, set()),

@@ -235,15 +235,54 @@ def expand_by_site(items: list, site_lists: dict) -> list:
     (within 40 characters, either order; 9: no side, neither side nor both), and ``sentence_requires`` (a condition
     of the whole sentence: 'chronic') holds and ``sentence_forbids`` does not. A target that is no billable code is
     left out. "Rheumatoid arthritis of the right knee": M06.9 -> M06.861; "Acute osteomyelitis of the left tibia":
-    M86.9 -> M86.162."""
+    M86.9 -> M86.162. Both sides, or the site's plural (a fourth entry of the list) with no side: ``_both_rows``."""
     return _expanded(items, "by_site", lambda spec: _site_rows(spec, site_lists))
+
+
+#: both sides said of a site: "both hands", "bilateral wrist", "right and left ankles"
+_BOTH_SAID = r"\bboth\b|\bbilateral(?:ly)?\b|\bright\s+and\s+left\b|\bleft\s+and\s+right\b"
+
+
+def _both_rows(code: str, spec: dict, digit: str, name: str, site: str, plural: str | None) -> list:
+    """Rows for a site the sentence names on both sides ("Osteoarthritis of both hands") or in the plural with no
+    side ("Osteoarthritis of the hands"): the family's bilateral code where it has one, else the right code and,
+    as ``also``, the left one (guideline I.B.13: no bilateral code, a code for each side)."""
+    family, extra_req, extra_forbid = spec["family"], spec.get("sentence_requires"), spec.get("sentence_forbids")
+    both = icd10.lookup(f"{family}{digit}3")
+    if both is not None and both.billable and "bilateral" in both.description.lower():
+        to, also = both.code, None
+    else:
+        right, left = icd10.lookup(f"{family}{digit}1"), icd10.lookup(f"{family}{digit}2")
+        if right is None or left is None or not (right.billable and left.billable):
+            return []
+        to, also = right.code, left.code
+    found = [f"(?:{site})[^.;\\n]{{0,40}}?(?:{_BOTH_SAID})|(?:{_BOTH_SAID})[^.;\\n]{{0,40}}?(?:{site})"]
+    forbid = [None]
+    if plural:  # the plural said with no side: both ("the hands"), not the fingers of one hand
+        found.append(f"(?:{plural})")
+        forbid.append(r"\bright\b|\bleft\b")
+    rows = []
+    for sr, fb in zip(found, forbid):
+        if extra_req:
+            sr = f"^(?=[\\s\\S]*(?:{extra_req}))[\\s\\S]*?(?:{sr})"
+        if extra_forbid:
+            fb = f"{fb}|{extra_forbid}" if fb else extra_forbid
+        row = {"code": code, "to": to, "sentence_requires": sr,
+               "why": spec["why"].format(site=name) + (", both sides" if also is None else ", each side (no code says both)")}
+        if fb:
+            row["sentence_forbids"] = fb
+        if also:
+            row["also"] = also
+        rows.append(row)
+    return rows
 
 
 def _site_rows(spec: dict, site_lists: dict) -> list:
     rows = []
     extra_req, extra_forbid = spec.get("sentence_requires"), spec.get("sentence_forbids")
     for code in spec["codes"]:
-        for digit, name, site in site_lists[spec["sites"]]:
+        for digit, name, site, *plural in site_lists[spec["sites"]]:
+            rows.extend(_both_rows(code, spec, digit, name, site, plural[0] if plural else None))
             for sd, side, req, other in (*_SIDES, ("9", None, None, None)):
                 to = f"{spec['family']}{digit}{sd}"
                 e = icd10.lookup(to)
@@ -1806,6 +1845,10 @@ def refine(codes: list, doc) -> list:
                 carried = None if already else _in_own_words(rule["to"], c.evidence, doc, sents)
                 _promote(codes, rule["to"], c, c.score, carried,
                          f"{'the code the Index gives instead of' if index else 'more specific than'} {c.code}: {rule['why']}")
+                if rule.get("also"):
+                    # the second code of a condition that needs two (each side's code where none says 'bilateral')
+                    _promote(codes, rule["also"], c, c.score, _in_own_words(rule["also"], c.evidence, doc, sents),
+                             f"more specific than {c.code}: {rule['why']}")
     # 2. combination codes ICD-10-CM presumes
     for rule in r.combinations:
         sug = [c for c in codes if c.suggested]
