@@ -2130,11 +2130,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: Her mother had gastric bypass.\n", set(), {"Z98.84"}),
     ("ASSESSMENT: Deep vein thrombosis of the left femoral vein.\n", {"I82.412"}, {"I82.402"}),
     ("ASSESSMENT: Type 2 diabetes with diabetic retinopathy.\n", {"E11.319"}, {"E11.9"}),
-    # gout by site and side (Index: Gout, idiopathic, by site); another site or both sides keep M10.9
+    # gout by site and side (Index: Gout, idiopathic, by site); another site keeps M10.9, both sides give each side's
+    # code (no code says both: guideline I.B.13)
     ("ASSESSMENT: Acute gout flare of the right great toe.\n", {"M10.071"}, {"M10.9"}),
     ("ASSESSMENT: Right knee gout.\n", {"M10.061"}, {"M10.9"}),
     ("ASSESSMENT: Gout. Right knee pain.\n", {"M10.9"}, {"M10.061"}),
-    ("ASSESSMENT: Gout of both knees.\n", {"M10.9"}, {"M10.069"}),
+    ("ASSESSMENT: Gout of both knees.\n", {"M10.061", "M10.062"}, {"M10.9", "M10.069"}),
+    ("ASSESSMENT:\n1. Gout of the feet.\n", {"M10.071", "M10.072"}, {"M10.9", "M10.079"}),
     ("HPI: Gouty arthritis of the left first MTP joint.\n", set(), {"M06.9"}),  # not rheumatoid
     # a problem line that places the gout in a joint of the foot is that gout (the joint is where in the limb, not
     # more of a condition); podagra is gout of the great toe (session 28: both were M10.9 at most, listed)
@@ -2173,6 +2175,14 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. DJD of the right shoulder.\n", {"M19.011"}, {"M19.90"}),
     ("ASSESSMENT:\n1. Degenerative joint disease in his left first MPJ.\n", {"M19.072"}, {"M19.90"}),
     ("PAST MEDICAL HISTORY:\n1. Hypertension.\n2. DJD.\n", {"M19.90"}, set()),
+    ("ASSESSMENT:\n1. Degenerative arthritis of both knees.\n", {"M17.0"}, {"M17.11", "M19.90"}),
+    ("ASSESSMENT:\n1. Knee DJD, left.\n", {"M17.12"}, {"M17.9", "M17.11"}),
+    ("ASSESSMENT:\n1. Hip osteoarthritis, right.\n", {"M16.11"}, {"M16.9", "M16.12"}),
+    # the spine's osteoarthritis or degenerative joint disease is spondylosis, by region (Index: Osteoarthritis,
+    # spine: see Spondylosis)
+    ("ASSESSMENT:\n1. DJD of the lumbar spine.\n", {"M47.816"}, {"M19.90"}),
+    ("ASSESSMENT:\n1. Osteoarthritis of the lumbar spine.\n", {"M47.816"}, {"M19.90"}),
+    ("ASSESSMENT:\n1. Degenerative joint disease of the cervical spine.\n", {"M47.812"}, {"M19.90"}),
     ("ASSESSMENT: RA on methotrexate.\n", {"M06.9"}, set()),
     ("ASSESSMENT: COPD with pneumonia.\n", {"J44.0", "J18.9"}, {"J44.9"}),
     ("ASSESSMENT: Peripheral arterial disease.\n", {"I73.9"}, set()),
