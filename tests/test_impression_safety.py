@@ -133,6 +133,11 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
      "1. Left paraspinal/retrocrural adenopathy.", "calls the nodule of the findings an adenopathy"),
     ("Right hilar lymphadenopathy.", "Right hilar mass.", "calls the adenopathy of the findings a mass"),
     ("There is a 9 mm nodule in the right upper lobe.", "9 mm right upper lobe nodule.", None),
+    # enlarged lymph nodes named with their station between are an adenopathy, never passed over
+    ("Enlarged right hilar lymph nodes. The lungs are clear.", "No acute cardiopulmonary abnormality.",
+     "leaves out nodule/mass"),
+    ("The mediastinal lymph nodes are enlarged. No effusion.", "Clear lungs.", "leaves out nodule/mass"),
+    ("Enlarged right hilar lymph nodes. The lungs are clear.", "Right hilar adenopathy.", None),
     # an operation the findings never name is invented ("Postoperative chest." drafted for hypoinflated lungs,
     # "postsurgical changes with colonic interposition" for a PICC and effusions); sternotomy wires are one
     ("Lungs are moderately hypoinflated. Heart size normal. No focal consolidation.",
