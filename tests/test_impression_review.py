@@ -163,3 +163,28 @@ def test_a_stable_cardiomegaly_after_cabg_is_not_drafted_as_a_pericardial_effusi
     # retrieved impression was repaired instead), but never silently: the radiologist is told
     assert "cardiomegaly" in low or any("cardiomegaly" in w and "does not name" in w for w in imp.warnings), imp.warnings
     assert check_impression(findings, imp.impression) == []
+
+
+@committed
+def test_a_retrieved_impression_of_which_nothing_is_left_is_not_called_retrieved():
+    """A retrieved impression whose every sentence is removed (its normal claim; what the appended findings sentence
+    says in full) leaves the findings sentences quoted: the provenance and the warning say so, not "the impression
+    of a similar training report" (left out in session 29)."""
+    from medassist.tasks.impression import ImpressionModel, _keeps_words_of, find_impression_pack
+
+    m = ImpressionModel.from_folder(find_impression_pack(), threads=1)
+    findings = ("Heart size upper limits of normal. Low lung volumes with mild bronchovascular crowding and right basilar "
+                "airspace disease. No pneumothorax or effusions.")
+    m.seq.generate = lambda src, **kw: type("G", (), {"text": "No acute cardiopulmonary process.", "score": -1.0})()
+    m.index.payloads = ["1. Pulmonary hypoinflation. Otherwise, no acute cardiopulmonary process."] + m.index.payloads[1:]
+    m.index.top = lambda text, k, exclude=None: [(0, 0.9)]
+    m.index.nearest = lambda text, exclude=None: (0, 0.9)
+    imp = m.generate(findings)
+    assert "right basilar airspace disease" in imp.impression and "hypoinflation" not in imp.impression.lower()
+    assert imp.provenance["source"] == "extractive" and "Pulmonary hypoinflation" in imp.provenance["detail"]
+    assert imp.provenance["carried"] == ["consolidation/pneumonia"]
+    assert any("quotes the abnormal findings sentences" in w for w in imp.warnings)
+    assert not any("similar training report" in w for w in imp.warnings)
+    # a sentence of the retrieved impression, whole or less a clause, still speaks in the final one
+    assert _keeps_words_of("1. Cardiomegaly. 2. Small left effusion.", "Cardiomegaly without acute disease.")
+    assert not _keeps_words_of("1. Small left effusion.", "Cardiomegaly without acute disease.")
