@@ -133,6 +133,14 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
      "1. Left paraspinal/retrocrural adenopathy.", "calls the nodule of the findings an adenopathy"),
     ("Right hilar lymphadenopathy.", "Right hilar mass.", "calls the adenopathy of the findings a mass"),
     ("There is a 9 mm nodule in the right upper lobe.", "9 mm right upper lobe nodule.", None),
+    # a dictated "clear of" that lost its "of" denies the list after it, as "clear of" does; a finding in a sentence
+    # of its own, or past "there is", is no part of it
+    ("Low lung volumes. Lungs are clear airspace disease. No pneumothorax.", "1. No acute cardiopulmonary abnormality.",
+     None),
+    ("Lungs are clear focal airspace disease, effusion, or pneumothorax.", "Right pleural effusion.",
+     "states pleural effusion"),
+    ("Lungs are clear there is a small left effusion.", "No acute disease.", "leaves out pleural effusion"),
+    ("The lungs are clear. Airspace disease in the right base.", "Clear lungs.", "leaves out consolidation"),
     # enlarged lymph nodes named with their station between are an adenopathy, never passed over
     ("Enlarged right hilar lymph nodes. The lungs are clear.", "No acute cardiopulmonary abnormality.",
      "leaves out nodule/mass"),

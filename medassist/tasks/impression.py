@@ -253,6 +253,24 @@ _SUSPECTED = re.compile(r"\b(?:may|might|could) (?:\w+ )?(?:represent|reflect|be
                         r"\bcannot (?:be )?(?:exclude|rule)|\bquestionabl\w*|\bequivocal\b|\bdifferential\b|\bor\b")
 
 
+# "Lungs are clear airspace disease.": a dictated "clear of" that lost its "of" (the lungs clear, and the finding
+# right after denied), read as the ConText cue "clear of" reads it
+_CLEAR_WITHOUT_OF = re.compile(r"\b(?:lungs?|lung fields?)\s+(?:are|is|appear|remain)\s+clear\s+(?=(?:focal|acute|"
+                               r"airspace|air space|consolidation|infiltrat|pneumonia|edema|effusion|pneumothorax|"
+                               r"nodule|mass|opacit))")
+_CLEAR_SCOPE_ENDS = re.compile(r"[.;:]|\b(?:but|however|though|except|there|with|which)\b")
+
+
+def _cleared(low: str, lo: int, start: int) -> bool:
+    """The finding at ``start`` is in the list that a "clear" without its "of" denies (from ``lo``, its sentence)."""
+    cue = None
+    for m in _CLEAR_WITHOUT_OF.finditer(low, max(lo, start - 120)):
+        if m.end() > start:
+            break
+        cue = m
+    return cue is not None and not _CLEAR_SCOPE_ENDS.search(low, cue.end(), start)
+
+
 @lru_cache(maxsize=512)
 def mentions(text: str) -> tuple[Mention, ...]:
     """Affirmed abnormal mentions (ConText drops negated and hypothetical ones; uncertain ones count)."""
@@ -270,7 +288,8 @@ def mentions(text: str) -> tuple[Mention, ...]:
                 for name, rx in _checks()[tier].items():
                     for m in rx.finditer(low, ca, cb):
                         status = classify(text, m.start(), m.end()).status
-                        if _NEG_INSIDE.search(m.group(0)) or status in ("negated", "hypothetical"):
+                        if _NEG_INSIDE.search(m.group(0)) or status in ("negated", "hypothetical") or \
+                                _cleared(low, sa, m.start()):
                             continue
                         if _checks()["resolved_before"].search(low, ca, m.start()):
                             continue  # "interval resolution of the left lower lobe consolidation": gone
@@ -300,7 +319,8 @@ def negated_concepts(text: str) -> frozenset:
     out = set()
     for name, rx in [*_checks()["critical"].items(), *_checks()["chronic_findings"].items()]:
         for m in rx.finditer(low):
-            if _NEG_INSIDE.search(m.group(0)) or classify(text, m.start(), m.end()).status == "negated":
+            if _NEG_INSIDE.search(m.group(0)) or classify(text, m.start(), m.end()).status == "negated" or \
+                    _cleared(low, 0, m.start()):
                 out.add(name)
     return frozenset(out)
 
