@@ -2178,6 +2178,14 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Degenerative arthritis of both knees.\n", {"M17.0"}, {"M17.11", "M19.90"}),
     ("ASSESSMENT:\n1. Knee DJD, left.\n", {"M17.12"}, {"M17.9", "M17.11"}),
     ("ASSESSMENT:\n1. Hip osteoarthritis, right.\n", {"M16.11"}, {"M16.9", "M16.12"}),
+    # a bleeding ulcer, diverticulum or varix is its 'with hemorrhage' code, which holds the bleed, its hematemesis
+    # and its melena (K92.2 Excludes1); an ulcer 'without bleeding' is not one
+    ("ASSESSMENT:\n1. Upper GI bleed from a duodenal ulcer.\n", {"K26.4"}, {"K92.2", "K26.9"}),
+    ("ASSESSMENT:\n1. Melena from a bleeding gastric ulcer.\n", {"K25.4"}, {"K92.1", "K92.2"}),
+    ("ASSESSMENT:\n1. GI bleed.\n2. Duodenal ulcer without bleeding.\n", {"K92.2", "K26.9"}, {"K26.4"}),
+    ("ASSESSMENT:\n1. Perforated duodenal ulcer without bleeding.\n", {"K26.5"}, {"K26.6", "K26.4"}),
+    ("ASSESSMENT:\n1. Diverticulosis of the colon with bleeding.\n", {"K57.31"}, {"K57.30", "K92.2"}),
+    ("ASSESSMENT:\n1. Hematemesis from esophageal varices.\n", {"I85.01"}, {"I85.00", "K92.0"}),
     # the spine's osteoarthritis or degenerative joint disease is spondylosis, by region (Index: Osteoarthritis,
     # spine: see Spondylosis)
     ("ASSESSMENT:\n1. DJD of the lumbar spine.\n", {"M47.816"}, {"M19.90"}),
