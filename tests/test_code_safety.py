@@ -2184,6 +2184,8 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Melena from a bleeding gastric ulcer.\n", {"K25.4"}, {"K92.1", "K92.2"}),
     ("ASSESSMENT:\n1. GI bleed.\n2. Duodenal ulcer without bleeding.\n", {"K92.2", "K26.9"}, {"K26.4"}),
     ("ASSESSMENT:\n1. Perforated duodenal ulcer without bleeding.\n", {"K26.5"}, {"K26.6", "K26.4"}),
+    ("ASSESSMENT:\n1. Duodenal ulcer without evidence of bleeding.\n", {"K26.9"}, {"K26.4"}),
+    ("ASSESSMENT:\n1. Gastric ulcer with evidence of recent bleeding.\n", {"K25.4"}, {"K25.9"}),
     ("ASSESSMENT:\n1. Diverticulosis of the colon with bleeding.\n", {"K57.31"}, {"K57.30", "K92.2"}),
     ("ASSESSMENT:\n1. Hematemesis from esophageal varices.\n", {"I85.01"}, {"I85.00", "K92.0"}),
     # the spine's osteoarthritis or degenerative joint disease is spondylosis, by region (Index: Osteoarthritis,
