@@ -725,6 +725,12 @@ def _keeps_words_of(impression: str, source: str) -> bool:
     return any((n := norm(re.sub(r"^\s*\d{1,2}[.)]\s*", "", x))) and n in have for x in _sentences(impression))
 
 
+def _quoting_instead(model_text: str, problems: list[str]) -> str:
+    """The warning of an impression that quotes the findings sentences because the model draft failed the checks."""
+    return (f"the model draft {_quote(model_text)} failed the findings checks ({'; '.join(problems)}): the impression "
+            "quotes the abnormal findings sentences instead")
+
+
 def _quote(text: str, limit: int = 160) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     return '"' + (text if len(text) <= limit else text[: limit - 3].rstrip() + "...") + '"'
@@ -1052,8 +1058,9 @@ class ImpressionModel:
                                             f"{', '.join(added)} appended from the findings; passed the findings checks")
                     provenance["model_draft"] = model_text
             elif extra.get("rank") and not _keeps_words_of(out, clean_draft(text, cands[extra["rank"]][0])):
-                # every sentence of the retrieved impression was removed (its normal claim, or what the appended
-                # findings sentences say in full): what is left is the findings, quoted
+                # every sentence of the retrieved impression was removed (its normal claim, a sentence that disagreed
+                # with the findings, what the appended findings sentences say in full): what is left is the findings,
+                # quoted
                 provenance = {"source": "extractive",
                               "detail": "the abnormal findings sentences, quoted: no drafted impression passed the "
                                         "findings checks, and nothing is left of the similar training impression "
@@ -1064,9 +1071,7 @@ class ImpressionModel:
                 if added:
                     provenance["carried"] = added
                 warnings = [w for w in warnings if not w.startswith(("the model draft", "the findings sentences about"))]
-                warnings.insert(0, f"the model draft {_quote(model_text)} failed the findings checks "
-                                   f"({'; '.join(draft_problems)}): the impression quotes the abnormal findings sentences "
-                                   "instead")
+                warnings.insert(0, _quoting_instead(model_text, draft_problems))
             else:
                 provenance = {"source": "retrieved", **extra,
                               "detail": f"impression of the training report ranked {extra['rank']} by similarity; the "
@@ -1105,8 +1110,7 @@ class ImpressionModel:
                           "model_draft": model_text}
             if carried:
                 provenance["carried"] = carried
-            warnings.append(f"the model draft {_quote(model_text)} failed the findings checks ({'; '.join(draft_problems)}): "
-                            "the impression quotes the abnormal findings sentences instead")
+            warnings.append(_quoting_instead(model_text, draft_problems))
         k_style, min_sim = int(self.gen.get("normal_wording_k", 0)), float(self.gen.get("normal_wording_min_sim", 0.7))
         if (k_style > 0 and self.index is not None and provenance["source"] == "model" and not warnings
                 and "model_draft" not in provenance):
