@@ -146,6 +146,27 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
      "leaves out nodule/mass"),
     ("The mediastinal lymph nodes are enlarged. No effusion.", "Clear lungs.", "leaves out nodule/mass"),
     ("Enlarged right hilar lymph nodes. The lungs are clear.", "Right hilar adenopathy.", None),
+    # a round or measured opacity is a nodule or a mass to carry ("There is a round opacity measuring 2 cm in diameter
+    # within the posterior mediastinum." was drafted "No acute cardiopulmonary abnormality."); a calcified one is a
+    # granuloma a radiologist may leave out
+    ("There is a round opacity measuring 2 cm in diameter within the posterior mediastinum. Lungs clear.",
+     "No acute cardiopulmonary abnormality.", "leaves out nodule/mass"),
+    ("There is a 1 cm focal opacity in the right lung apex. No effusion.", "No acute disease.",
+     "leaves out nodule/mass"),
+    ("An ovoid density projects over the left hilum. No effusion.", "Clear lungs.", "leaves out nodule/mass"),
+    ("There are small round calcific densities in both lungs, old granulomatous disease. No effusion.",
+     "No acute cardiopulmonary abnormality.", None),
+    ("Rounded calcified density in the left lung base. Lungs otherwise clear.", "No acute disease.", None),
+    ("There is a 1 cm focal opacity in the right lung apex. No effusion.", "1 cm right apical opacity.",
+     None),
+    # bronchitis, bronchial wall thickening and bronchiectasis are carried ("Bilateral lower lobe bronchial thickening
+    # consistent with bronchitis." was drafted "No acute cardiopulmonary abnormalities")
+    ("Normal cardiac contours. No pleural effusion. Bilateral lower lobe bronchial thickening consistent with bronchitis.",
+     "1. No acute cardiopulmonary abnormalities", "leaves out airway disease"),
+    ("Stable right middle lobe bronchiectasis. No consolidation.", "No acute disease.", "leaves out airway disease"),
+    ("Increased peribronchial cuffing. Heart normal.", "1. Peribronchial cuffing, possible viral bronchiolitis.",
+     None),
+    ("Heart normal. Lungs clear.", "Bronchitis.", "states airway disease"),
     # an operation the findings never name is invented ("Postoperative chest." drafted for hypoinflated lungs,
     # "postsurgical changes with colonic interposition" for a PICC and effusions); sternotomy wires are one
     ("Lungs are moderately hypoinflated. Heart size normal. No focal consolidation.",
