@@ -167,6 +167,16 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
     ("Increased peribronchial cuffing. Heart normal.", "1. Peribronchial cuffing, possible viral bronchiolitis.",
      None),
     ("Heart normal. Lungs clear.", "Bronchitis.", "states airway disease"),
+    # a lung abscess is a lesion to carry ("Right lower lobe air-fluid level consistent with abscess." was drafted
+    # "No acute cardiopulmonary inability."), and a cardiac failure is the edema concept, never invented ("Diffuse
+    # reticulonodular interstitial opacities consistent with pulmonary fibrosis." was drafted "Moderate congestive
+    # cardiac failure.")
+    ("Heart size normal. Right lower lobe air-fluid level consistent with abscess. No pneumothorax.",
+     "No acute cardiopulmonary abnormality.", "leaves out lesion/cavity"),
+    ("Heart size normal. Diffuse reticulonodular interstitial opacities consistent with pulmonary fibrosis.",
+     "Moderate congestive cardiac failure.", "states edema"),
+    ("Moderate bilateral interstitial edema with cardiomegaly and bilateral effusions.",
+     "Moderate congestive cardiac failure with bilateral pleural effusions and cardiomegaly.", None),
     # an operation the findings never name is invented ("Postoperative chest." drafted for hypoinflated lungs,
     # "postsurgical changes with colonic interposition" for a PICC and effusions); sternotomy wires are one
     ("Lungs are moderately hypoinflated. Heart size normal. No focal consolidation.",
@@ -470,6 +480,10 @@ def test_extractive_impression_quotes_what_a_sentence_speaks_of(findings, expect
     (CAVITY, ["cavitary", "emphysema"], ["negative for", "no acute"]),
     (MASS, ["4 cm", "spiculated", "mass"], ["ct ", "helpful"]),
     (REDACTED, ["interval increase"], ["no acute"]),
+    ("Heart size normal. Right lower lobe air-fluid level consistent with abscess. No pneumothorax.",
+     ["right lower lobe", "abscess"], ["no acute", "inability"]),
+    ("Heart size normal. Lungs are clear. There is a 2.5 cm rounded opacity in the left upper lobe. No effusion.",
+     ["2.5 cm", "opacity", "left upper lobe"], ["no acute"]),
 ])
 def test_impress_keeps_side_size_and_critical_findings(findings, must, must_not):
     from medassist.tasks.impression import check_impression, impress
