@@ -167,6 +167,15 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
     ("Increased peribronchial cuffing. Heart normal.", "1. Peribronchial cuffing, possible viral bronchiolitis.",
      None),
     ("Heart normal. Lungs clear.", "Bronchitis.", "states airway disease"),
+    # where a line's tip lies is the findings' ("Left PICC with tip in the superior vena cava." was drafted "Left PICC
+    # tip at cavoatrial junction."), and a finding more prominent than on the prior study is an interval change
+    ("Heart normal. Lungs clear. Left PICC with tip in the superior vena cava.", "Left PICC tip at cavoatrial junction.",
+     "names the cavoatrial junction"),
+    ("Heart normal. Lungs clear. Left PICC with tip in the superior vena cava.", "Left PICC with tip in the SVC.", None),
+    ("Right IJ catheter tip at the caval atrial junction. Lungs clear.", "Right IJ catheter tip at the cavoatrial junction.",
+     None),
+    ("Some vague nodular opacities in the right upper lung zone. These are more prominent than on the previous study.",
+     "No change.", "leaves out interval change"),
     # a lung abscess is a lesion to carry ("Right lower lobe air-fluid level consistent with abscess." was drafted
     # "No acute cardiopulmonary inability."), and a cardiac failure is the edema concept, never invented ("Diffuse
     # reticulonodular interstitial opacities consistent with pulmonary fibrosis." was drafted "Moderate congestive
@@ -361,6 +370,22 @@ def test_clean_draft_drops_a_bare_study_name():
     assert clean_draft("x", draft) == "1. Cardiomegaly with possible pericardial effusion. 2. No pulmonary edema."
     assert clean_draft("x", "PA and lateral chest. No acute disease.") == "No acute disease."
     assert clean_draft("x", "Normal chest.") == "Normal chest."
+
+
+def test_clean_draft_drops_a_title_left_alone_and_an_opening_otherwise():
+    """'Dr. XXXX was notified' leaves 'Dr.' once the redacted sentence goes (it was printed as '1. Dr. 2. ...'); a
+    retrieved 'Otherwise, clear.' says what is true besides nothing (it was printed as '1. Otherwise, clear. 2. Some
+    prominent perihilar opacities.'). An 'otherwise' after a finding stays."""
+    from medassist.tasks.impression import clean_draft, prune_draft
+
+    assert clean_draft("x", "1. Cardiomegaly. 2. Otherwise clear lungs. 3. Dr. XXXX was notified.") == \
+        "1. Cardiomegaly. 2. Otherwise clear lungs."
+    assert clean_draft("x", "Otherwise, clear.") == ""
+    assert clean_draft("x", "1. Otherwise no change. 2. Cardiomegaly.") == "Cardiomegaly."
+    # the rest of a sentence that was removed goes with it
+    findings = "Heart normal. Small left pleural effusion."
+    pruned, removed = prune_draft(findings, "1. Right upper lobe mass. 2. Otherwise, clear. 3. Small left pleural effusion.")
+    assert pruned == "Small left pleural effusion." and removed == ["Right upper lobe mass.", "Otherwise, clear."]
 
 
 def test_clean_draft_removes_redacted_sentences_and_invented_workup():

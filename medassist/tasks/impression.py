@@ -454,7 +454,8 @@ def unstated_chronic(findings: str, impression: str) -> list[str]:
 # a sentence that is only the name of a study (a header of the report it was copied from): "Chest.", "KUB."
 _STUDY_NAME_ONLY = re.compile(r"(?:(?:two|2|pa|ap|portable|frontal|upright|supine|and|lateral|views?|of|the|single|view)\s+)*"
                               r"(?:chest|kub|abdomen|chest radiograph|chest x ray|chest xray|cxr|radiograph)"
-                              r"(?:\s+(?:two|2|pa|ap|portable|frontal|and|lateral|views?|radiograph|x ray))*")
+                              r"(?:\s+(?:two|2|pa|ap|portable|frontal|and|lateral|views?|radiograph|x ray))*"
+                              r"|dr|mr|mrs|ms")  # (a title whose name was redacted: "Dr. XXXX was notified" -> "Dr.")
 
 
 def clean_draft(findings: str, impression: str) -> str:
@@ -472,7 +473,8 @@ def clean_draft(findings: str, impression: str) -> str:
             continue
         key = " ".join(_TOKEN.findall(s.lower()))
         if ("xxxx" in s.lower() or (not keep_rec and rec.search(s.lower())) or (key and key in said)
-                or _STUDY_NAME_ONLY.fullmatch(key)):  # (a study's name alone, "Chest." "KUB.", says nothing)
+                or _STUDY_NAME_ONLY.fullmatch(key)  # (a study's name alone, "Chest." "KUB.", says nothing)
+                or (not out and _OTHERWISE.match(s))):  # ("Otherwise, clear." first: besides nothing)
             number, dropped = None, True
             continue
         said.add(key)
@@ -697,11 +699,18 @@ def prune_draft(findings: str, impression: str) -> tuple[str, list[str]]:
                  if p_.startswith(_LOCAL_PROBLEM) or ": side " in p_ or ": size " in p_]
         if not probs and prev_removed and _ANAPHOR.match(sent):
             return impression, []  # it speaks of what a removed sentence said ("Unclear whether this is ..."): no draft
+        if not probs and prev_removed and _OTHERWISE.match(sent):
+            removed.append(sent)  # "Otherwise, clear." after a removed "Tip now projects over upper SVC.": the rest of
+            continue  # what is gone
         (removed if probs else kept).append(sent)
         prev_removed = bool(probs)
     if not removed or not kept:
         return impression, []
     return _numbered(kept), removed
+
+
+# a sentence that says what is true besides the one before it ("Otherwise, clear.")
+_OTHERWISE = re.compile(r"(?:\d{1,2}[.)]\s*)?otherwise\b", re.IGNORECASE)
 
 
 # a sentence that begins by pointing back at the one before it: without that sentence it says nothing of its own
