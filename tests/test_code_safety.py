@@ -2138,6 +2138,18 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Gout of both knees.\n", {"M10.061", "M10.062"}, {"M10.9", "M10.069"}),
     ("ASSESSMENT:\n1. Gout of the feet.\n", {"M10.071", "M10.072"}, {"M10.9", "M10.079"}),
     ("HPI: Gouty arthritis of the left first MTP joint.\n", set(), {"M06.9"}),  # not rheumatoid
+    # pseudogout and calcium pyrophosphate deposition disease are chondrocalcinosis, by site and side (M11.2-, the
+    # sites of M06.8-; session 31: "Pseudogout of the right knee" was M11.20, "Meniere disease, left ear" nothing)
+    ("ASSESSMENT:\n1. Pseudogout of the right knee.\n", {"M11.261"}, {"M11.20"}),
+    ("ASSESSMENT:\n1. Chondrocalcinosis of the left wrist.\n", {"M11.232"}, {"M11.20"}),
+    ("ASSESSMENT:\n1. CPPD of both knees.\n", {"M11.261", "M11.262"}, {"M11.20", "M11.269"}),
+    ("ASSESSMENT:\n1. Calcium pyrophosphate deposition disease.\n", {"M11.20"}, set()),
+    ("ASSESSMENT:\n1. Pseudogout. Right knee pain.\n", {"M11.20"}, {"M11.261"}),
+    ("ASSESSMENT:\n1. Meniere disease, left ear.\n", {"H81.02"}, {"H81.09"}),
+    ("ASSESSMENT:\n1. Bilateral Meniere disease.\n", {"H81.03"}, {"H81.09"}),
+    # a thrombosed external hemorrhoid is K64.5 alone (external hemorrhoids NOS are the skin tags' K64.4)
+    ("ASSESSMENT:\n1. Hemorrhoids, external, thrombosed.\n", {"K64.5"}, {"K64.4"}),
+    ("ASSESSMENT:\n1. External hemorrhoids.\n", {"K64.4"}, {"K64.5"}),
     # a problem line that places the gout in a joint of the foot is that gout (the joint is where in the limb, not
     # more of a condition); podagra is gout of the great toe (session 28: both were M10.9 at most, listed)
     ("ASSESSMENT:\n1. Gout of the left first metatarsophalangeal joint.\n", {"M10.072"}, {"M10.9"}),
