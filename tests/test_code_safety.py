@@ -2758,6 +2758,15 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      "uncomplicated.\n", {"Z34.83"}, {"Z34.90", "Z34.93", "Z34.03"}),
     ("HPI: 24-year-old G1P0 at 10 weeks gestation presents for routine prenatal visit.\n", {"Z34.01"},
      {"Z34.90", "Z34.91", "Z34.81"}),
+    # a low-risk pregnancy written as such, its weeks in the gravida-para shorthand; a high-risk one is O09.9-
+    # (session 31: "Low risk pregnancy, first trimester" and "High risk pregnancy" gave nothing, "G2P1 at 22 weeks,
+    # routine prenatal visit" Z34.80); "admitted with normal pregnancy and childbirth" is a delivery, no supervision
+    ("ASSESSMENT:\n1. Low risk pregnancy, first trimester.\n", {"Z34.91"}, {"Z34.90", "Z33.1"}),
+    ("ASSESSMENT:\n1. G2P1 at 22 weeks, routine prenatal visit.\n", {"Z34.82"}, {"Z34.80", "Z34.90"}),
+    ("ASSESSMENT:\n1. G1P0 @ 30 weeks, low-risk pregnancy.\n", {"Z34.03"}, {"Z34.90", "Z34.00"}),
+    ("The patient was admitted with normal pregnancy and childbirth.\n", set(), {"Z34.90"}),
+    ("ASSESSMENT:\n1. High risk pregnancy at 30 weeks gestation.\n", {"O09.93", "Z3A.30"}, {"O09.90", "Z34.93"}),
+    ("ASSESSMENT:\n1. Born at 32 weeks, G1P0 mother.\n", set(), {"Z3A.32"}),
     # shortness of breath is R06.02 (Index), a sore throat J02.9 (Index: Sore throat - see Pharyngitis)
     ("HPI: Patient reports shortness of breath on exertion.\n", {"R06.02"}, {"R06.00"}),
     ("ASSESSMENT:\n1. Sore throat.\n", {"J02.9"}, set()),

@@ -2478,17 +2478,19 @@ def glasgow_scale(codes: list, doc, sents: _Sentences) -> None:
             have.warnings.append(f"ranked in the place of {top.code}: {why}")
 
 
-_GESTATION_WORD = r"(?:gestation(?:al age)?|pregnancy|pregnant|(?:E)?GA\b)"
+_GESTATION_WORD = r"(?:gestation(?:al age)?|pregnancy|pregnant|(?:E)?GA\b|IUP\b)"
 _N_WEEKS = (r"(?<![\d/.,+-])(\d{1,2})(?:[.,]\d|\s*\+\s*\d(?:/7)?|[- ]\d/\d|\s+and\s+\d/7(?:th|ths)?|\s+plus)?"
             r"\s*(?:-\s*)?(?:weeks?|wks?)\b['’]?")
 #: "39 weeks' gestation", "19.6 weeks of gestation", "36+2 weeks of pregnancy", "A 10-1/2 week pregnancy", "39 plus weeks",
 #: "Term pregnancy at 40 and 3/7th weeks";
-#: "pregnant at 32 weeks", "gestational age of 24 weeks", "EGA 38 weeks"
+#: "pregnant at 32 weeks", "gestational age of 24 weeks", "EGA 38 weeks", "IUP at 8 weeks", "G2P1 at 22 weeks"
 _GESTATION_WEEKS = re.compile(
     rf"\b{_N_WEEKS}\s*(?:of\s+)?{_GESTATION_WORD}"
     rf"|\b{_GESTATION_WORD}\s*(?:(?:of|at|is|was)\s+)?(?:(?:about|approximately|around)\s+)?{_N_WEEKS}"
     # (a preterm labor's weeks are the pregnancy's: "Preterm labor at 33 weeks")
-    rf"|\b(?:preterm|pre-term|premature)\s+(?:labou?r|contractions|rupture\s+of\s+(?:the\s+)?membranes|P?PROM)\s+at\s+{_N_WEEKS}",
+    rf"|\b(?:preterm|pre-term|premature)\s+(?:labou?r|contractions|rupture\s+of\s+(?:the\s+)?membranes|P?PROM)\s+at\s+{_N_WEEKS}"
+    # (the obstetric shorthand of gravida and para: "G2P1 at 22 weeks", "G1P0 @ 30 weeks")
+    rf"|\bG\d{{1,2}}\s*P\d{{1,4}}(?:-\d{{1,2}}){{0,3}}\s+(?:at|@)\s+{_N_WEEKS}",
     re.I)
 #: the weeks of a newborn's own gestation (preterm birth is coded P07.- on the baby's record), not the mother's
 _NEWBORN_WEEKS = re.compile(r"\b(?:born|newborn|neonat\w*|infant|baby|babies|ex-?\s*\d+\s*week)", re.I)
