@@ -186,6 +186,13 @@ def test_a_widened_mediastinum_is_never_called_a_normal_study():
      "Moderate congestive cardiac failure.", "states edema"),
     ("Moderate bilateral interstitial edema with cardiomegaly and bilateral effusions.",
      "Moderate congestive cardiac failure with bilateral pleural effusions and cardiomegaly.", None),
+    # nor an organ outside the chest the findings never name (a retrieved "... metastatic disease in a patient with
+    # thyroid cancer" passed for a 2.5 cm opacity)
+    ("Heart size normal. There is a 2.5 cm rounded opacity in the left upper lobe. No effusion.",
+     "Rounded opacity in the left upper lobe which may represent metastatic disease in a patient with thyroid cancer.",
+     "names the thyroid"),
+    ("There is prominence of the superior mediastinum which may be due to the known thyroid mass.",
+     "Prominent superior mediastinum, possibly the thyroid mass.", None),
     # an operation the findings never name is invented ("Postoperative chest." drafted for hypoinflated lungs,
     # "postsurgical changes with colonic interposition" for a PICC and effusions); sternotomy wires are one
     ("Lungs are moderately hypoinflated. Heart size normal. No focal consolidation.",
