@@ -176,6 +176,7 @@ def _concepts() -> dict[str, re.Pattern]:
 _SENT = re.compile(r"(?<=[.!?])\s+|(?<=[a-z]\.)(?=[A-Z])|\n+")
 _CLAUSE = re.compile(r"[,;:]|\s(?:with|and|but|while|whereas)\s")
 _NUMBER_ONLY = re.compile(r"\d{1,2}[.)]")  # a list number that sentence_spans gives as a sentence of its own
+_ITEM_NUMBER = r"(?:\d{1,2}[.)]\s*)?"  # a list number that may open a sentence ("2. Otherwise, clear.")
 _LISTNUM = re.compile(r"(?:(?<=^)|(?<=\s))\d{1,2}[.)](?=\s|[A-Z])")
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 _NEG_INSIDE = re.compile(r"\b(?:not|no|without)\b|n't")
@@ -451,11 +452,12 @@ def unstated_chronic(findings: str, impression: str) -> list[str]:
     return sorted(tiers.get("omissible", set()) - said - tiers.get("critical", set()))
 
 
-# a sentence that is only the name of a study (a header of the report it was copied from): "Chest.", "KUB."
-_STUDY_NAME_ONLY = re.compile(r"(?:(?:two|2|pa|ap|portable|frontal|upright|supine|and|lateral|views?|of|the|single|view)\s+)*"
-                              r"(?:chest|kub|abdomen|chest radiograph|chest x ray|chest xray|cxr|radiograph)"
-                              r"(?:\s+(?:two|2|pa|ap|portable|frontal|and|lateral|views?|radiograph|x ray))*"
-                              r"|dr|mr|mrs|ms")  # (a title whose name was redacted: "Dr. XXXX was notified" -> "Dr.")
+# a sentence that is only the name of a study (a header of the report it was copied from): "Chest.", "KUB."; or only a
+# title whose name was redacted ("Dr. XXXX was notified" leaves "Dr.")
+_NAME_ONLY = re.compile(r"(?:(?:two|2|pa|ap|portable|frontal|upright|supine|and|lateral|views?|of|the|single|view)\s+)*"
+                        r"(?:chest|kub|abdomen|chest radiograph|chest x ray|chest xray|cxr|radiograph)"
+                        r"(?:\s+(?:two|2|pa|ap|portable|frontal|and|lateral|views?|radiograph|x ray))*"
+                        r"|dr|mr|mrs|ms")
 
 
 def clean_draft(findings: str, impression: str) -> str:
@@ -473,7 +475,7 @@ def clean_draft(findings: str, impression: str) -> str:
             continue
         key = " ".join(_TOKEN.findall(s.lower()))
         if ("xxxx" in s.lower() or (not keep_rec and rec.search(s.lower())) or (key and key in said)
-                or _STUDY_NAME_ONLY.fullmatch(key)  # (a study's name alone, "Chest." "KUB.", says nothing)
+                or _NAME_ONLY.fullmatch(key)  # (a study's name alone, "Chest." "KUB.", or "Dr." says nothing)
                 or (not out and _OTHERWISE.match(s))):  # ("Otherwise, clear." first: besides nothing)
             number, dropped = None, True
             continue
@@ -609,7 +611,7 @@ def _without_normal_claim(sentence: str) -> str:
 
 
 # a clause that only links to the one after it: left alone once the normal claim it introduced is removed
-_CONNECTIVE = re.compile(r"(?i)(?:\d{1,2}[.)]\s*)?(?:otherwise|however|but|and|also|additionally|overall|again)")
+_CONNECTIVE = re.compile(r"(?i)" + _ITEM_NUMBER + r"(?:otherwise|however|but|and|also|additionally|overall|again)")
 
 
 def carry_findings(findings: str, impression: str) -> tuple[str, list[str]]:
@@ -710,11 +712,11 @@ def prune_draft(findings: str, impression: str) -> tuple[str, list[str]]:
 
 
 # a sentence that says what is true besides the one before it ("Otherwise, clear.")
-_OTHERWISE = re.compile(r"(?:\d{1,2}[.)]\s*)?otherwise\b", re.IGNORECASE)
+_OTHERWISE = re.compile(_ITEM_NUMBER + r"otherwise\b", re.IGNORECASE)
 
 
 # a sentence that begins by pointing back at the one before it: without that sentence it says nothing of its own
-_ANAPHOR = re.compile(r"(?:\d{1,2}[.)]\s*)?(?:(?:it\s+is\s+)?unclear\s+whether\s+)?(?:this|these|it|they|which|that|"
+_ANAPHOR = re.compile(_ITEM_NUMBER + r"(?:(?:it\s+is\s+)?unclear\s+whether\s+)?(?:this|these|it|they|which|that|"
                       r"the\s+(?:latter|former|above|finding|findings|abnormality|opacity|lesion))\b", re.IGNORECASE)
 
 
@@ -729,7 +731,8 @@ def _keeps_words_of(impression: str, source: str) -> bool:
     """Whether a sentence of ``impression`` is one of ``source``'s, whole or less a clause (punctuation and case
     aside): the retrieved impression still speaks in the final one."""
     have = _words_only(source)
-    return any((n := _words_only(re.sub(r"^\s*\d{1,2}[.)]\s*", "", x))) and n in have for x in _sentences(impression))
+    return any((n := _words_only(x)) and n in have for x in _sentences(impression)
+               if not _NUMBER_ONLY.fullmatch(x))  # (a list number split off as a sentence of its own says nothing)
 
 
 def _words_only(text: str) -> str:
