@@ -3850,3 +3850,77 @@ def test_a_preterm_labor_is_no_delivery_and_its_weeks_give_the_trimester(coder, 
 ])
 def test_leukemia_remission_stemi_wall_cancer_pain_and_renovascular_hypertension(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a drug's toxicity: an adverse effect of the drug properly taken when the sentence states no overdose, wrong use
+    # or intent ("Digoxin toxicity" gave nothing), a poisoning in the intent's column when it does; lithium is the
+    # medicine's row (T43.59-), not the metal's (T56.89-)
+    ("ASSESSMENT: Digoxin toxicity.\n", {"T46.0X5A"}, {"T46.0X1A"}),
+    ("ASSESSMENT: Lithium toxicity, accidental.\n", {"T43.591A"}, {"T43.595A", "T56.891A"}),
+    ("ASSESSMENT: Acute kidney injury due to lithium toxicity.\n", {"N17.9", "T43.595A"}, {"T56.891A"}),
+    ("ASSESSMENT: Intentional overdose with lithium toxicity.\n", {"T43.592A"}, {"T56.892A", "T43.595A"}),
+    ("ASSESSMENT: Toxicity from lithium after intentional overdose.\n", {"T43.592A"}, {"T43.595A"}),
+    ("ASSESSMENT: No digoxin toxicity.\n", set(), {"T46.0X5A", "T46.0X1A"}),
+    ("ASSESSMENT: Iron deficiency anemia due to blood loss.\n", {"D50.0"}, {"T45.4X5A"}),
+    # a tick's or an insect's bite is a superficial insect bite of the site, not an animal's open bite
+    ("ASSESSMENT: Tick bite of right thigh.\n", {"S70.361A", "W57.XXXA"}, {"S71.151A"}),
+    ("ASSESSMENT: Dog bite of right thigh.\n", {"S71.151A", "W54.0XXA"}, {"S70.361A"}),
+    # chronic deep vein thrombosis, postmastectomy lymphedema, superficial thrombophlebitis by side
+    ("ASSESSMENT: Chronic DVT of right lower extremity on anticoagulation.\n", {"I82.501"}, {"I82.401", "I82.409"}),
+    ("ASSESSMENT: Chronic deep vein thrombosis of the left femoral vein.\n", {"I82.512"}, {"I82.412"}),
+    ("ASSESSMENT: Acute on chronic DVT of the right leg.\n", {"I82.401"}, {"I82.501"}),
+    ("ASSESSMENT: Lymphedema of left arm after mastectomy.\n", {"I97.2"}, {"I89.0"}),
+    ("ASSESSMENT: Superficial thrombophlebitis of left leg.\n", {"I80.02"}, {"I80.9"}),
+    # injuries by what the line says: several ribs, the direction of a dislocation, everyday words
+    ("ASSESSMENT: Rib fractures, left, multiple.\n", {"S22.42XA"}, {"S22.32XA"}),
+    ("ASSESSMENT: Fracture of one rib on the left.\n", {"S22.32XA"}, {"S22.42XA"}),
+    ("ASSESSMENT: Dislocation of left shoulder, anterior.\n", {"S43.015A"}, {"S43.005A"}),
+    ("ASSESSMENT: Strain of left hamstring.\n", {"S76.312A"}, set()),
+    ("ASSESSMENT: Rotator cuff strain, right shoulder.\n", {"S46.011A"}, set()),
+    ("ASSESSMENT: Achilles tendon rupture, right.\n", {"S86.011A"}, set()),
+    ("ASSESSMENT: Nasal fracture, closed.\n", {"S02.2XXA"}, {"S02.5XXA"}),
+    ("ASSESSMENT: Frostbite of toes of left foot.\n", {"T33.832A"}, {"T33.90XA"}),
+    ("ASSESSMENT: Near drowning.\n", {"T75.1XXA"}, set()),
+    # a pressure injury of the coccyx is one of the sacral region, and its stage the sentence's
+    ("ASSESSMENT: Deep tissue pressure injury of the coccyx.\n", {"L89.156"}, {"L89.896", "L89.96", "L89.159"}),
+    ("ASSESSMENT: Stage 2 pressure ulcer of coccyx.\n", {"L89.152"}, {"L89.892"}),
+    # the newborn: breast milk jaundice, the liveborn status, a preterm newborn by completed weeks
+    ("ASSESSMENT: Neonatal jaundice due to breastfeeding.\n", {"P59.3"}, {"P59.9"}),
+    ("ASSESSMENT: Term newborn, delivered vaginally.\n", {"Z38.00"}, set()),
+    ("ASSESSMENT: Premature infant born at 32 weeks.\n", {"P07.35"}, {"P07.30"}),
+    ("ASSESSMENT: Preterm newborn, 26 weeks.\n", {"P07.25"}, {"P07.30"}),
+    # the eye: a dry macular degeneration is no dry eye; a stye on the eyelid the line names
+    ("ASSESSMENT: Age related macular degeneration, dry, right eye.\n", {"H35.3110"}, {"H04.121", "H04.129"}),
+    ("ASSESSMENT: Stye of right upper eyelid.\n", {"H00.011"}, set()),
+    ("ASSESSMENT: Right upper eyelid stye.\n", {"H00.011"}, set()),
+])
+def test_drug_toxicity_insect_bites_chronic_dvt_injuries_and_newborn_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # gallstones with the obstruction the sentence states ('with obstruction' codes), not when it says none
+    ("ASSESSMENT: Choledocholithiasis with obstruction.\n", {"K80.51"}, {"K80.50"}),
+    ("ASSESSMENT: Cholelithiasis without obstruction.\n", {"K80.20"}, {"K80.21"}),
+    # acute appendicitis with a perforation (and an abscess), diverticulitis with an abscess
+    ("ASSESSMENT: Acute appendicitis with perforation and peritonitis.\n", {"K35.32"}, {"K35.80"}),
+    ("ASSESSMENT: Ruptured appendicitis with abscess.\n", {"K35.33"}, {"K35.32"}),
+    ("ASSESSMENT: Acute appendicitis without perforation.\n", {"K35.80"}, {"K35.32"}),
+    ("ASSESSMENT: Perforated appendicitis with generalized peritonitis.\n", {"K35.201"}, {"K35.32", "K35.80"}),
+    ("ASSESSMENT: Diverticulitis of sigmoid colon with abscess.\n", {"K57.20"}, {"K57.32", "K57.80"}),
+    ("ASSESSMENT: Diverticulitis without abscess or perforation.\n", {"K57.92"}, {"K57.80"}),
+    # the liver: NASH; a cirrhosis is alcoholic only when its sentence names the alcohol; varices in cirrhosis
+    ("ASSESSMENT: NASH with fibrosis.\n", {"K75.81"}, set()),
+    ("ASSESSMENT: Cirrhosis of liver with ascites due to hepatitis C.\n", {"K74.60"}, {"K70.31", "K70.30"}),
+    ("ASSESSMENT: Alcoholic cirrhosis with ascites.\n", {"K70.31"}, {"K74.60"}),
+    ("ASSESSMENT: Esophageal varices without bleeding in cirrhosis.\n", {"I85.10"}, {"I85.00"}),
+    ("ASSESSMENT: Esophageal varices. Portal hypertension data was good.\n", {"I85.00"}, {"I85.10"}),
+    # diabetic gastroparesis (the 'with' convention), and H. pylori as the cause of a gastritis or ulcer
+    ("ASSESSMENT: Gastroparesis due to type 1 diabetes.\n", {"E10.43", "K31.84"}, {"E10.9"}),
+    ("ASSESSMENT:\n1. Diabetes type 2.\n2. Gastroparesis.\n", {"E11.43", "K31.84"}, {"E11.9"}),
+    ("ASSESSMENT: Helicobacter pylori gastritis.\n", {"K29.70", "B96.81"}, set()),
+    ("ASSESSMENT: Gastritis. H. pylori negative.\n", set(), {"B96.81"}),
+])
+def test_gallstone_obstruction_perforated_appendicitis_liver_and_gastroparesis_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

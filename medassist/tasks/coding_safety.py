@@ -991,8 +991,13 @@ def _line_core(body: str) -> int:
     """How many words of a problem line are neither small words nor a side or a limb."""
     from .coding_lexicon import _TERM_STOP
 
+    body = _EYELID_PLACE.sub(" ", body)
     return sum(1 for t in tokenize(body, 0) if t.norm not in _TERM_STOP and any(ch.isalpha() for ch in t.norm)
                and t.norm not in _SIDE_NORMS and not _SITE.fullmatch(t.norm) and not _JOINT_PLACE.fullmatch(t.norm))
+
+
+# the eyelid a problem line places an eyelid's condition on, which name_the_eyelid reads ("Stye of right upper eyelid")
+_EYELID_PLACE = re.compile(r"\b(?:(?:upper|lower)\s+)?(?:eye)?lids?\b", re.IGNORECASE)
 
 
 # the joint or digit a problem line places a condition in, below the limb _SITE names: where in the limb, which the
@@ -1723,6 +1728,47 @@ def one_side_or_both(codes: list, doc) -> None:
             _unsuggest(c, f"the note names both sides: {o.code} ({o.description})")
 
 
+#: what bites without venom and is no animal's open bite: a tick, an insect (Index: Bite, insect, nonvenomous - see Bite,
+#: by site, superficial, insect; a venomous insect or spider is a toxic effect, T63.-)
+_INSECT = re.compile(r"\b(?:ticks?|insects?|mosquito(?:e?s)?|fleas?|chiggers?|bed\s*bugs?|bugs?|gnats?|mites?|lice|"
+                     r"black\s*fl(?:y|ies)|horse\s*fl(?:y|ies))\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _insect_bite_codes() -> dict[str, str]:
+    """Each 'Open bite' code of the tabular list -> the 'Insect bite (nonvenomous)' code of the same site and side."""
+    def site(desc: str, head: str) -> str:
+        return re.sub(r"^[\s,]*(?:of\s+)?", "", desc[len(head):]).strip().lower()
+
+    entries = [icd10.lookup(c if isinstance(c, str) else c.code) for c in icd10.iter_codes()]
+    insect = {site(e.description, "Insect bite (nonvenomous)"): e.code for e in entries
+              if e is not None and e.description.startswith("Insect bite (nonvenomous)")}
+    return {e.code: insect[site(e.description, "Open bite")] for e in entries
+            if e is not None and e.description.startswith("Open bite")
+            and site(e.description, "Open bite") in insect}
+
+
+def insect_bites(codes: list, doc, sents: _Sentences) -> None:
+    """A bite the sentence says a tick or an insect gave is no open bite (S-.-5, an animal's or a person's): "Tick bite
+    of right thigh" is S70.361A, insect bite (nonvenomous) of the right thigh, not S71.151A."""
+    text = doc.text
+    if _INSECT.search(text) is None:
+        return
+    table = _insect_bite_codes()
+    for c in [c for c in codes if c.suggested]:
+        got = icd10.codeset().split_seventh(c.code)
+        base, seventh = got if got is not None else (c.code, None)
+        to = table.get(base)
+        if to is None or not any(_INSECT.search(text, *sents.around(e.start, e.end)) for e in c.evidence):
+            continue
+        to = icd10.with_seventh(to, seventh) if seventh else to
+        if to is None:
+            continue
+        _unsuggest(c, f"replaced by {to}: an insect's or a tick's bite is a superficial insect bite of the site "
+                      "(Index: Bite, insect), not an open bite")
+        _promote(codes, to, c, c.score, c.evidence, f"the insect bite of {c.code}'s site and side (Index: Bite, insect)")
+
+
 def external_cause(codes: list, doc, sents: _Sentences) -> None:
     """A suggested injury (S00-T88) takes the external cause the note words ("She fell from a ladder": W11.XXXA),
     as the injury chapter's note asks ("use secondary code(s) from Chapter 20 to indicate cause of injury"): the
@@ -1799,6 +1845,7 @@ def refine(codes: list, doc) -> list:
     name_the_side(codes, doc, sents)
     name_the_eyelid(codes, doc, sents)
     one_side_or_both(codes, doc)
+    insect_bites(codes, doc, sents)
     add_companions(codes, doc)
     external_cause(codes, doc, sents)
     specific_fall(codes, doc, sents)
@@ -2143,6 +2190,13 @@ _ADVERSE_TAIL = re.compile(r"[- ](?:induced|associated|related)\b", re.IGNORECAS
 _LAST_WORD = re.compile(r"(\w[\w-]*)\W*\Z")  # (searched within the words before the cue)
 _FIRST_WORD = re.compile(r"\W*(\w[\w-]*)")
 _HYPHEN_DRUG = re.compile(r"\b[A-Za-z]{4,}(?=-(?:induced|associated|related)\b)")
+# a drug's toxicity: "Digoxin toxicity", "lithium toxic level", "toxicity from methotrexate". With no overdose, wrong
+# use or intent in its sentence it is an adverse effect of the drug properly taken (guideline I.C.19.e.5.a; a coder
+# queries when the note does not say); with one, a poisoning (I.C.19.e.5.b)
+_TOXICITY_TAIL = re.compile(r"[- ](?:toxicity|toxic\s+(?:levels?|effects?))\b", re.IGNORECASE)  # (.match at the drug's end)
+_TOXICITY_LEAD = re.compile(r"\btoxicity\s+(?:of|from|due\s+to|secondary\s+to)\s+(?:(?:the|his|her|their)\s+)?$", re.IGNORECASE)
+_POISONING_WORDS = re.compile(r"\b(?:overdos\w*|poison\w*|ingest\w*|took\s+(?:too\s+many|an\s+extra|extra|a\s+handful)|"
+                              r"wrong\s+(?:dose|medication|drug))\b", re.IGNORECASE)
 # a poisoning (overdose, wrong drug, toxicity), an underdosing, or an effect only talked about is no adverse effect of
 # a drug properly taken
 _NOT_ADVERSE = re.compile(
@@ -2193,6 +2247,7 @@ def _table_code(names, col: int) -> tuple[str, str] | None:
         paths = [names[0]]
     else:
         paths = [p for n in names if n for p in ((n[:1].upper() + n[1:],), generics.get(n.lower())) if p]
+    found = []
     for path in paths:
         cell = (cells.get(path) or [""] * 6)[col]
         if not cell:
@@ -2200,8 +2255,9 @@ def _table_code(names, col: int) -> tuple[str, str] | None:
         head, _, tail = cell.partition(".")
         code = f"{head}.{tail.ljust(3, 'X')}A"
         if icd10.lookup(code) is not None:
-            return code, ", ".join(path)
-    return None
+            found.append((code, ", ".join(path)))
+    # a medicine's row before the element or chemical of its name ("lithium": Lithium salts T43.59-, not the metal T56.89-)
+    return next((f for f in found if f[0] < "T51"), found[0]) if found else None
 
 
 def _drug_mentions(doc, strict: bool = True) -> list[tuple[int, int, tuple]]:
@@ -2239,16 +2295,25 @@ def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
     text = doc.text
     low = text.lower()
     if not any(w in low for w in ("due to", "secondary to", "caused by", "induced", "associated", "related",
-                                  "reaction", "effect", "eruption", "rash")):
+                                  "reaction", "effect", "eruption", "rash", "toxic")):
         return
     effects = _drug_classes()[2]
-    for a, b, names in _drug_mentions(doc):
+    strict = {(a, b) for a, b, _ in _drug_mentions(doc)}
+    for a, b, names in _drug_mentions(doc, strict=False):
         sa, sb = sents.around(a, b)
-        lead = _ADVERSE_LEAD.search(text, max(sa, a - 60), a)
-        tail = _ADVERSE_TAIL.match(text, b, sb)
+        lead = _ADVERSE_LEAD.search(text, max(sa, a - 60), a) or _TOXICITY_LEAD.search(text, max(sa, a - 40), a)
+        tail = _ADVERSE_TAIL.match(text, b, sb) or _TOXICITY_TAIL.match(text, b, sb)
         if lead is None and tail is None:
             continue
-        if _NOT_ADVERSE.search(text, sa, sb) or (lead is not None and _TREATMENT_BEFORE.search(text, sa, lead.start())):
+        toxicity = (lead is not None and lead.re is _TOXICITY_LEAD) or (tail is not None and tail.re is _TOXICITY_TAIL)
+        if (a, b) not in strict and not toxicity:
+            continue  # (a word that is also a lab or a nutrient is a drug here only as one whose toxicity is named)
+        if toxicity:  # (a toxicity the sentence calls an overdose, a wrong use or intended is a poisoning: poisonings)
+            if _POISONING_WORDS.search(text, sa, sb) or _intents(text, sa, sb):
+                continue
+            if _NOT_ADVERSE.search(re.sub(r"\btoxic(?:ity|\s+levels?)\b", " ", text[sa:sb], flags=re.IGNORECASE)):
+                continue
+        elif _NOT_ADVERSE.search(text, sa, sb) or (lead is not None and _TREATMENT_BEFORE.search(text, sa, lead.start())):
             continue
         sec = doc.section_at(a) if hasattr(doc, "section_at") else None
         if sec is not None and sec.name == "allergies":
@@ -2272,7 +2337,10 @@ def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
         drug = text[a:b]
         _promote(codes, code, None, 0.5, [Span.of(text, lead.start() if lead else a, tail.end() if tail else b)],
                  f"adverse effect of {drug} (Table of Drugs and Chemicals: {row}, adverse effect column): code the "
-                 "nature of the adverse effect first, then this code (guideline I.C.19.e.5.a)")
+                 "nature of the adverse effect first, then this code (guideline I.C.19.e.5.a)"
+                 + ("; a toxicity is an adverse effect when the drug was taken as prescribed: if it was an overdose or "
+                    "a wrong use, code the poisoning instead (query the provider when the note does not say)"
+                    if toxicity else ""))
         # the effect the same sentence names, coded as a drug's: "Rash due to amoxicillin" is L27.0, not R21 (also when
         # the rash is named in other sentences too: the chief complaint, the HPI)
         for c in [c for c in codes if c.suggested and c.code in effects]:
@@ -2317,7 +2385,7 @@ def poisonings(codes: list, doc, sents: _Sentences) -> None:
 
     text = doc.text
     low = text.lower()
-    if not any(w in low for w in ("overdos", "poison", "ingest", "took a", "took an", "took too")):
+    if not any(w in low for w in ("overdos", "poison", "ingest", "took a", "took an", "took too", "toxic")):
         return
     hits = _drug_mentions(doc, strict=False)  # (an overdose of cocaine, of iron, is a poisoning by it)
     terms = _poison_terms()  # substances that are no medicine ("heroin", "lead", "bleach"): the table's own words
@@ -2335,6 +2403,11 @@ def poisonings(codes: list, doc, sents: _Sentences) -> None:
                 if _POISON_GAP.fullmatch(between):
                     cue = (m.start(), b)
         tail = _POISON_TAIL.match(text, b, sb)
+        if tail is None and (_intents(text, sa, sb) or _POISONING_WORDS.search(text, sa, sb)):
+            tail = _TOXICITY_TAIL.match(text, b, sb)  # "Lithium toxicity, accidental" (with none: adverse_effects)
+            lead = _TOXICITY_LEAD.search(text, max(sa, a - 40), a)  # "toxicity from lithium after an intentional ..."
+            if cue is None and tail is None and lead is not None:
+                cue = (lead.start(), b)
         if cue is None and tail is not None:
             cue = (a, tail.end())
         if cue is None or _NOT_POISONING.search(text, sa, sb):
