@@ -3924,3 +3924,36 @@ def test_drug_toxicity_insect_bites_chronic_dvt_injuries_and_newborn_wordings(co
 ])
 def test_gallstone_obstruction_perforated_appendicitis_liver_and_gastroparesis_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a subsequent MI within four weeks (I22), a pulmonary embolism with acute cor pulmonale, a chronic one
+    ("ASSESSMENT: NSTEMI, subsequent episode within 4 weeks.\n", {"I22.2"}, {"I21.4"}),
+    ("ASSESSMENT: Recurrent inferior wall STEMI within 4 weeks of prior MI.\n", {"I22.1"}, {"I21.19"}),
+    ("ASSESSMENT: History of NSTEMI.\n", set(), {"I22.2"}),
+    ("ASSESSMENT: Pulmonary embolism with acute cor pulmonale.\n", {"I26.09"}, {"I26.99"}),
+    ("ASSESSMENT: Saddle pulmonary embolus with right heart strain.\n", {"I26.02"}, {"I26.92"}),
+    ("ASSESSMENT: Chronic pulmonary embolism.\n", {"I27.82"}, {"I26.99"}),
+    # a respiratory failure with both hypoxia and hypercapnia has both codes; a respiratory failure is no kidney's
+    ("ASSESSMENT: Acute respiratory failure with hypoxia and hypercapnia.\n", {"J96.01", "J96.02"}, set()),
+    ("ASSESSMENT: Acute on chronic respiratory failure with hypercapnia and hypoxemia.\n", {"J96.21", "J96.22"},
+     {"J96.91", "N17.9"}),
+    ("ASSESSMENT: Acute respiratory failure with hypoxia.\n", {"J96.01"}, {"J96.02"}),
+    # a pneumonia by the organism the sentence names (its B95-B96 code is part of it), not a negative culture's
+    ("ASSESSMENT: Pneumonia due to MRSA.\n", {"J15.212"}, {"J18.9", "B95.62"}),
+    ("ASSESSMENT: Klebsiella pneumonia.\n", {"J15.0"}, {"J18.9"}),
+    ("ASSESSMENT: Pneumonia due to Pseudomonas.\n", {"J15.1"}, {"B96.5"}),
+    ("ASSESSMENT: Pneumonia, sputum culture negative for MRSA.\n", {"J18.9"}, {"J15.212"}),
+    ("ASSESSMENT: Sepsis due to E. coli urinary tract infection.\n", {"A41.51", "N39.0", "B96.20"}, set()),
+    # migraine with status migrainosus; thyrotoxic crisis; Hashimoto hypothyroidism; Alzheimer behavioral disturbance
+    ("ASSESSMENT: Migraine without aura, not intractable, with status migrainosus.\n", {"G43.001"}, {"G43.009"}),
+    ("ASSESSMENT: Graves disease with thyrotoxic crisis.\n", {"E05.01"}, {"E05.00", "E05.91"}),
+    ("ASSESSMENT: Thyroid storm.\n", {"E05.91"}, set()),
+    ("ASSESSMENT: Hypothyroidism due to Hashimoto thyroiditis.\n", {"E06.3"}, {"E03.9"}),
+    ("ASSESSMENT: Alzheimer disease, late onset, with behavioral disturbance.\n", {"G30.1", "F02.818"}, set()),
+    # a code of one side whose mention the note gives the other side (the learned tables' right MCA)
+    ("ASSESSMENT: Acute ischemic stroke of left middle cerebral artery with right hemiparesis.\n", {"I63.512", "G81.91"},
+     {"I63.511"}),
+])
+def test_subsequent_mi_embolism_respiratory_failure_pneumonia_organism_and_side_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

@@ -1458,14 +1458,18 @@ def _promote_problem(c, body: str, i: int, doc, sents, classify, words: tuple[in
     return True
 
 
-def add_companions(codes: list, doc) -> None:
+def add_companions(codes: list, doc, late: bool = False) -> None:
     """Codes a suggested code's 'use additional code' note asks for when the note names the drug (affirmed), and
-    status codes the note states (BMI with a weight diagnosis, elevated BP reading, allergy status, stent)."""
+    status codes the note states (BMI with a weight diagnosis, elevated BP reading, allergy status, stent). ``late``:
+    the rules marked "late", for the codes the specific-code and pruning steps settle on (J96.22 from J96.20), run
+    after them."""
     from medassist.text.context import classify
 
     text = doc.text
     sents = None
     for rule in rules().companions:
+        if bool(rule.get("late")) != late:
+            continue
         when = rule.get("when")
         base = None
         if when is not None:
@@ -1642,6 +1646,35 @@ _BOTH_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:bilateral(?:ly)?|both sides)\b", re.
 def _says_both(text: str, e) -> bool:
     """The mention itself says both sides: "Bilateral knee pain", "Patellofemoral pain syndrome, bilateral"."""
     return bool(_BOTH.search(_phrase(text, e.start, e.end)) or _BOTH_AFTER.match(text, e.end))
+
+
+_CODE_SIDE = re.compile(r"\b(right|left)\b", re.IGNORECASE)
+_SIDE_BEFORE = re.compile(r"\b(right|left)\b(?:[\s,-]+[\w-]+){0,3}[\s,-]*\Z", re.IGNORECASE)
+
+
+def side_disagrees(codes: list, doc, sents: _Sentences) -> None:
+    """A suggested code of one side whose every mention the note gives the other side is not suggested: the learned
+    tables' "middle cerebral" I63.511 (right) for "stroke of left middle cerebral artery with right hemiparesis". The
+    side is the one written on the mention or at most three words before it, in its sentence."""
+    text = doc.text
+    for c in codes:
+        if not c.suggested or not c.evidence or "bilateral" in c.description.lower():
+            continue
+        mine = {m.lower() for m in _CODE_SIDE.findall(c.description)}
+        if len(mine) != 1:
+            continue
+        side = mine.pop()
+        said = []
+        for e in c.evidence:
+            on = {m.lower() for m in _CODE_SIDE.findall(text[e.start:e.end])}
+            if not on:
+                a, _ = sents.around(e.start, e.end)
+                m = _SIDE_BEFORE.search(text, max(a, e.start - 40), e.start)
+                on = {m.group(1).lower()} if m else set()
+            said.append(on)
+        if said and all(on and side not in on for on in said):
+            other = next(iter(said[0]))
+            _unsuggest(c, f"the note gives its mention the {other} side, and {c.code} is the {side}")
 
 
 def name_the_side(codes: list, doc, sents: _Sentences) -> None:
@@ -1842,6 +1875,7 @@ def refine(codes: list, doc) -> list:
     promote_assessment(codes, doc)
     current_beats_history(codes)
     stroke_sequelae(codes, doc, sents)
+    side_disagrees(codes, doc, sents)
     name_the_side(codes, doc, sents)
     name_the_eyelid(codes, doc, sents)
     one_side_or_both(codes, doc)
@@ -2004,6 +2038,8 @@ def refine(codes: list, doc) -> list:
                     and re.search(r"\b(?:right|left)\b", low)
                     and any(sents.around(e.start, e.end) in where for e in c.evidence)):
                 _unsuggest(c, f"the bilateral {both.code} ({both.description}) is suggested for the same words")
+    # 3d. the companions of the codes the steps above settled on (both kinds of an acute on chronic respiratory failure)
+    add_companions(codes, doc, late=True)
     # 4. a sign/symptom excluded by a suggested diagnosis is integral to it (guideline I.B.5)
     names = [c.code for c in codes if c.suggested]
     for a, b, note in icd10.excludes1_conflicts(names):
