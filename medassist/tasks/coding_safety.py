@@ -1773,7 +1773,7 @@ def _insect_bite_codes() -> dict[str, str]:
     def site(desc: str, head: str) -> str:
         return re.sub(r"^[\s,]*(?:of\s+)?", "", desc[len(head):]).strip().lower()
 
-    entries = [icd10.lookup(c if isinstance(c, str) else c.code) for c in icd10.iter_codes()]
+    entries = [icd10.lookup(c) for c in icd10.iter_codes()]
     insect = {site(e.description, "Insect bite (nonvenomous)"): e.code for e in entries
               if e is not None and e.description.startswith("Insect bite (nonvenomous)")}
     return {e.code: insect[site(e.description, "Open bite")] for e in entries
@@ -2231,13 +2231,14 @@ _HYPHEN_DRUG = re.compile(r"\b[A-Za-z]{4,}(?=-(?:induced|associated|related)\b)"
 # queries when the note does not say); with one, a poisoning (I.C.19.e.5.b)
 _TOXICITY_TAIL = re.compile(r"[- ](?:toxicity|toxic\s+(?:levels?|effects?))\b", re.IGNORECASE)  # (.match at the drug's end)
 _TOXICITY_LEAD = re.compile(r"\btoxicity\s+(?:of|from|due\s+to|secondary\s+to)\s+(?:(?:the|his|her|their)\s+)?$", re.IGNORECASE)
-_POISONING_WORDS = re.compile(r"\b(?:overdos\w*|poison\w*|ingest\w*|took\s+(?:too\s+many|an\s+extra|extra|a\s+handful)|"
-                              r"wrong\s+(?:dose|medication|drug))\b", re.IGNORECASE)
+_POISONING = (r"overdos\w*|poison\w*|ingest\w*|took\s+(?:too\s+many|an\s+extra|extra|a\s+handful)|"
+              r"wrong\s+(?:dose|medication|drug)")
+_POISONING_WORDS = re.compile(rf"\b(?:{_POISONING})\b", re.IGNORECASE)
 # a poisoning (overdose, wrong drug, toxicity), an underdosing, or an effect only talked about is no adverse effect of
 # a drug properly taken
 _NOT_ADVERSE = re.compile(
-    r"\b(?:overdos\w*|poison\w*|ingest\w*|took\s+(?:too\s+many|an\s+extra|extra|a\s+handful)|toxicity|toxic\s+levels?|"
-    r"intoxicat\w*|suicid\w*|self[- ]harm|wrong\s+(?:dose|medication|drug)|underdos\w*|ran\s+out\s+of|"
+    rf"\b(?:{_POISONING}|toxicity|toxic\s+levels?|"
+    r"intoxicat\w*|suicid\w*|self[- ]harm|underdos\w*|ran\s+out\s+of|"
     r"discuss\w*|counsel\w*|explain\w*|educat\w*|risks?|monitor\w*|watch\s+for|warn\w*|potential|"
     r"may|might|could|if|avoid\w*|prevent\w*|rule\s+out|"
     # ... nor an intolerance the patient tells of (Z88.-, Z91.-): "a reaction to dexamethasone that causes his heart to
@@ -2334,8 +2335,10 @@ def adverse_effects(codes: list, doc, sents: _Sentences) -> None:
                                   "reaction", "effect", "eruption", "rash", "toxic")):
         return
     effects = _drug_classes()[2]
-    strict = {(a, b) for a, b, _ in _drug_mentions(doc)}
-    for a, b, names in _drug_mentions(doc, strict=False):
+    # (the words that are also a lab or a nutrient only where a toxicity is named: one scan of the note otherwise)
+    mentions = _drug_mentions(doc, strict="toxic" not in low)
+    strict = {(a, b) for a, b, _ in _drug_mentions(doc)} if "toxic" in low else {(a, b) for a, b, _ in mentions}
+    for a, b, names in mentions:
         sa, sb = sents.around(a, b)
         lead = _ADVERSE_LEAD.search(text, max(sa, a - 60), a) or _TOXICITY_LEAD.search(text, max(sa, a - 40), a)
         tail = _ADVERSE_TAIL.match(text, b, sb) or _TOXICITY_TAIL.match(text, b, sb)
@@ -2441,9 +2444,9 @@ def poisonings(codes: list, doc, sents: _Sentences) -> None:
         tail = _POISON_TAIL.match(text, b, sb)
         if tail is None and (_intents(text, sa, sb) or _POISONING_WORDS.search(text, sa, sb)):
             tail = _TOXICITY_TAIL.match(text, b, sb)  # "Lithium toxicity, accidental" (with none: adverse_effects)
-            lead = _TOXICITY_LEAD.search(text, max(sa, a - 40), a)  # "toxicity from lithium after an intentional ..."
-            if cue is None and tail is None and lead is not None:
-                cue = (lead.start(), b)
+            before = _TOXICITY_LEAD.search(text, max(sa, a - 40), a)  # "toxicity from lithium after an intentional ..."
+            if cue is None and tail is None and before is not None:
+                cue = (before.start(), b)
         if cue is None and tail is not None:
             cue = (a, tail.end())
         if cue is None or _NOT_POISONING.search(text, sa, sb):
