@@ -2608,8 +2608,8 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # oncology sites and receptor status, a first pregnancy, withdrawal, an annual exam that found something
     ("ASSESSMENT:\n1. Breast cancer, left, upper outer quadrant, estrogen receptor positive.\n", {"C50.412", "Z17.0"},
      {"C50.912", "C50.919", "Z17.1"}),
-    ("ASSESSMENT:\n1. Right breast cancer, lower inner quadrant, triple negative.\n", {"C50.311", "Z17.1"},
-     {"C50.911", "Z17.0"}),
+    ("ASSESSMENT:\n1. Right breast cancer, lower inner quadrant, triple negative.\n", {"C50.311", "Z17.421"},
+     {"C50.911", "Z17.0", "Z17.1"}),
     ("ASSESSMENT:\n1. Non-small cell lung cancer of the right upper lobe.\n", {"C34.11"}, {"C34.91", "C34.90"}),
     ("ASSESSMENT:\n1. Supervision of normal first pregnancy, first trimester.\n", {"Z34.01"}, {"Z34.81"}),
     ("ASSESSMENT:\n1. Alcohol withdrawal.\n", {"F10.939"}, set()),
@@ -3956,4 +3956,39 @@ def test_gallstone_obstruction_perforated_appendicitis_liver_and_gastroparesis_w
      {"I63.511"}),
 ])
 def test_subsequent_mi_embolism_respiratory_failure_pneumonia_organism_and_side_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a cancer spread 'to' a site named after the primary's own 'of the lung': the primary and the secondary
+    ("ASSESSMENT: Metastatic adenocarcinoma of the lung to the brain.\n", {"C34.90", "C79.31"}, {"C71.9"}),
+    ("ASSESSMENT: Metastatic adenocarcinoma of the lung to the liver.\n", {"C34.90", "C78.7"}, {"C22.9"}),
+    ("ASSESSMENT: Lung cancer with metastases to the brain and liver.\n", {"C34.90", "C79.31", "C78.7"}, {"C71.9"}),
+    ("ASSESSMENT: Breast cancer. No metastases to the brain.\n", {"C50.919"}, {"C79.31"}),
+    # a triple negative breast cancer is the combined receptor status, not ER negative alone
+    ("ASSESSMENT: Triple negative breast cancer of the left breast.\n", {"C50.912", "Z17.421"}, {"Z17.1"}),
+    ("ASSESSMENT: Breast cancer of left breast, ER negative.\n", {"C50.912", "Z17.1"}, {"Z17.421"}),
+    # hematology, rheumatology, infections
+    ("ASSESSMENT: Immune thrombocytopenic purpura.\n", {"D69.3"}, {"D69.2", "D69.6"}),
+    ("ASSESSMENT: Systemic lupus erythematosus with nephritis.\n", {"M32.14"}, {"M32.9"}),
+    ("ASSESSMENT: Long COVID.\n", {"U09.9"}, {"U07.1"}),
+    ("ASSESSMENT: Norovirus gastroenteritis.\n", {"A08.11"}, {"K52.9"}),
+    # substance use: withdrawal delirium, heroin, stimulants and sedatives by severity
+    ("ASSESSMENT: Alcohol withdrawal with delirium.\n", {"F10.231"}, {"F10.939", "R41.0"}),
+    ("ASSESSMENT: Opioid overdose, accidental, heroin.\n", {"T40.1X1A"}, {"T40.2X1A"}),
+    ("ASSESSMENT: Accidental overdose of heroin and oxycodone.\n", {"T40.1X1A", "T40.2X1A"}, set()),
+    ("ASSESSMENT: Methamphetamine use disorder, moderate.\n", {"F15.20"}, set()),
+    ("ASSESSMENT: Mild stimulant use disorder.\n", {"F15.10"}, {"F15.20"}),
+    ("ASSESSMENT: Benzodiazepine dependence.\n", {"F13.20"}, set()),
+    ("ASSESSMENT: Panic disorder with agoraphobia.\n", {"F40.01"}, {"F41.0"}),
+    # a sepsis 'with' an acute organ dysfunction is severe sepsis; one the sentence does not link is not
+    ("ASSESSMENT: Sepsis due to E. coli with acute kidney injury.\n", {"A41.51", "R65.20", "N17.9"}, set()),
+    ("ASSESSMENT: Sepsis with septic shock and acute kidney injury.\n", {"A41.9", "R65.21", "N17.9"}, {"R65.20"}),
+    ("ASSESSMENT: Sepsis, acute kidney injury due to dehydration.\n", {"A41.9", "N17.9"}, {"R65.20"}),
+    # a cellulitis with an abscess: both, the abscess by site and side
+    ("ASSESSMENT: Cellulitis of right lower leg with abscess.\n", {"L03.115", "L02.415"}, {"L02.91"}),
+    ("ASSESSMENT: Cellulitis and abscess of left thigh.\n", {"L03.116", "L02.416"}, set()),
+    ("ASSESSMENT: Cellulitis of left arm.\n", {"L03.114"}, {"L02.414", "L02.91"}),
+])
+def test_metastasis_site_receptor_status_substance_use_severe_sepsis_and_abscess_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
