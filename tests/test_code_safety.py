@@ -3992,3 +3992,26 @@ def test_subsequent_mi_embolism_respiratory_failure_pneumonia_organism_and_side_
 ])
 def test_metastasis_site_receptor_status_substance_use_severe_sepsis_and_abscess_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a ketoacidosis 'without coma' is no coma (E1x.10); 'with coma' E1x.11; the type the line names
+    ("ASSESSMENT: Type 1 diabetes with diabetic ketoacidosis without coma.\n", {"E10.10"}, {"E10.9", "E10.11"}),
+    ("ASSESSMENT: Type 2 diabetes with ketoacidosis without coma.\n", {"E11.10"}, {"E11.9"}),
+    ("ASSESSMENT: Type 1 diabetes with ketoacidosis with coma.\n", {"E10.11"}, {"E10.10"}),
+    ("ASSESSMENT: Diabetic ketoacidosis, type 1.\n", {"E10.10"}, {"E11.10"}),
+    ("ASSESSMENT: DKA.\n", {"E11.10"}, set()),
+    # premature ventricular contractions, an ICD in place, Paget disease of bone, polycystic kidneys
+    ("ASSESSMENT: Premature ventricular contractions.\n", {"I49.3"}, {"I49.49"}),
+    ("ASSESSMENT: Implantable cardioverter-defibrillator in place.\n", {"Z95.810"}, set()),
+    ("ASSESSMENT: Paget disease of bone.\n", {"M88.9"}, set()),
+    ("ASSESSMENT: Polycystic kidney disease.\n", {"Q61.3"}, {"N28.9"}),
+    # a preoperative examination is cardiovascular only when the heart is named; a follow-up after treatment
+    ("ASSESSMENT: Preoperative examination.\n", {"Z01.818"}, {"Z01.810"}),
+    ("ASSESSMENT: Preoperative cardiac clearance.\n", {"Z01.810"}, set()),
+    ("ASSESSMENT: Follow-up after completed treatment for pneumonia.\n", {"Z09", "Z87.01"}, {"J18.9"}),
+    ("ASSESSMENT: Follow-up after completed treatment for breast cancer, no recurrence.\n", {"Z08", "Z85.3"},
+     {"C50.919", "Z09"}),
+])
+def test_ketoacidosis_coma_arrhythmia_device_status_preoperative_and_follow_up_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)
