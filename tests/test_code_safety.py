@@ -4015,3 +4015,27 @@ def test_metastasis_site_receptor_status_substance_use_severe_sepsis_and_abscess
 ])
 def test_ketoacidosis_coma_arrhythmia_device_status_preoperative_and_follow_up_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # a pregnancy's own condition 'at' its weeks gives the trimester and Z3A
+    ("ASSESSMENT: Gestational hypertension, 32 weeks.\n", {"O13.3", "Z3A.32"}, {"O13.9"}),
+    ("ASSESSMENT: Breech presentation at 37 weeks.\n", {"O32.1XX0", "Z3A.37"}, set()),
+    ("ASSESSMENT: Cervical insufficiency, second trimester.\n", {"O34.32"}, set()),
+    # pre-eclampsia by severity
+    ("ASSESSMENT: Preeclampsia, severe, third trimester.\n", {"O14.13"}, {"O14.93"}),
+    ("ASSESSMENT: Preeclampsia without severe features.\n", {"O14.00"}, {"O14.90", "O14.10"}),
+    ("ASSESSMENT: Preeclampsia with HELLP syndrome.\n", {"O14.20"}, {"O14.90"}),
+    # an intracerebral hemorrhage, by site; traumatic is S06.36-
+    ("ASSESSMENT: Intracerebral hemorrhage.\n", {"I61.9"}, set()),
+    ("ASSESSMENT: Intracerebral hemorrhage, left basal ganglia.\n", {"I61.0"}, {"I61.9"}),
+    ("ASSESSMENT: Traumatic intracerebral hemorrhage after fall.\n", {"S06.36AA"}, {"I61.9"}),
+    # a compression fracture is a collapsed vertebra by region; osteoporotic M80.08; no osteoporosis from 'L1'
+    ("ASSESSMENT: Compression fracture of L1.\n", {"M48.56XA"}, {"M81.0"}),
+    ("ASSESSMENT: Osteoporotic compression fracture of L1.\n", {"M80.08XA"}, {"M48.56XA", "M81.0"}),
+    # pediatrics
+    ("ASSESSMENT: Kawasaki disease.\n", {"M30.3"}, set()),
+    ("ASSESSMENT: Diaper rash.\n", {"L22"}, {"R21"}),
+])
+def test_pregnancy_weeks_preeclampsia_intracerebral_hemorrhage_compression_fracture_wordings(coder, text, want, never):
+    assert_codes(coder, text, want, never)

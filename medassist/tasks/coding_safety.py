@@ -2602,7 +2602,12 @@ _GESTATION_WEEKS = re.compile(
     # (a preterm labor's weeks are the pregnancy's: "Preterm labor at 33 weeks")
     rf"|\b(?:preterm|pre-term|premature)\s+(?:labou?r|contractions|rupture\s+of\s+(?:the\s+)?membranes|P?PROM)\s+at\s+{_N_WEEKS}"
     # (the obstetric shorthand of gravida and para: "G2P1 at 22 weeks", "G1P0 @ 30 weeks")
-    rf"|\bG\d{{1,2}}\s*P\d{{1,4}}(?:-\d{{1,2}}){{0,3}}\s+(?:at|@)\s+{_N_WEEKS}",
+    rf"|\bG\d{{1,2}}\s*P\d{{1,4}}(?:-\d{{1,2}}){{0,3}}\s+(?:at|@)\s+{_N_WEEKS}"
+    # (a pregnancy's own condition 'at' its weeks: "Gestational hypertension, 32 weeks", "Breech presentation at 37
+    # weeks", "pregnant at 39 weeks")
+    rf"|\b(?:pregnant|pregnancy|gestational\s+(?:hypertension|diabetes)|pre-?eclampsia|eclampsia|breech(?:\s+presentation)?"
+    rf"|(?:placenta\s+)?previa|oligohydramnios|polyhydramnios|hyperemesis(?:\s+gravidarum)?|cervical\s+insufficiency)"
+    rf"\s*(?:,\s*|\s+)(?:(?:at|@)\s+)?{_N_WEEKS}",
     re.I)
 #: the weeks of a newborn's own gestation (preterm birth is coded P07.- on the baby's record), not the mother's
 _NEWBORN_WEEKS = re.compile(r"\b(?:born|newborn|neonat\w*|infant|baby|babies|ex-?\s*\d+\s*week)", re.I)
