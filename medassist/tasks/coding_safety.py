@@ -2604,7 +2604,7 @@ _GESTATION_WEEKS = re.compile(
     # (the obstetric shorthand of gravida and para: "G2P1 at 22 weeks", "G1P0 @ 30 weeks")
     rf"|\bG\d{{1,2}}\s*P\d{{1,4}}(?:-\d{{1,2}}){{0,3}}\s+(?:at|@)\s+{_N_WEEKS}"
     # (a pregnancy's own condition 'at' its weeks: "Gestational hypertension, 32 weeks", "Breech presentation at 37
-    # weeks", "pregnant at 39 weeks")
+    # weeks", "Oligohydramnios, 34 weeks")
     rf"|\b(?:pregnant|pregnancy|gestational\s+(?:hypertension|diabetes)|pre-?eclampsia|eclampsia|breech(?:\s+presentation)?"
     rf"|(?:placenta\s+)?previa|oligohydramnios|polyhydramnios|hyperemesis(?:\s+gravidarum)?|cervical\s+insufficiency)"
     rf"\s*(?:,\s*|\s+)(?:(?:at|@)\s+)?{_N_WEEKS}",
