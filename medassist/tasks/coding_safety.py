@@ -2598,14 +2598,14 @@ _N_WEEKS = (r"(?<![\d/.,+-])(\d{1,2})(?:[.,]\d|\s*\+\s*\d(?:/7)?|[- ]\d/\d|\s+an
 #: "pregnant at 32 weeks", "gestational age of 24 weeks", "EGA 38 weeks", "IUP at 8 weeks", "G2P1 at 22 weeks"
 _GESTATION_WEEKS = re.compile(
     rf"\b{_N_WEEKS}\s*(?:of\s+)?{_GESTATION_WORD}"
-    rf"|\b{_GESTATION_WORD}\s*(?:(?:of|at|is|was)\s+)?(?:(?:about|approximately|around)\s+)?{_N_WEEKS}"
+    rf"|\b{_GESTATION_WORD}\s*,?\s*(?:(?:of|at|is|was)\s+)?(?:(?:about|approximately|around)\s+)?{_N_WEEKS}"
     # (a preterm labor's weeks are the pregnancy's: "Preterm labor at 33 weeks")
     rf"|\b(?:preterm|pre-term|premature)\s+(?:labou?r|contractions|rupture\s+of\s+(?:the\s+)?membranes|P?PROM)\s+at\s+{_N_WEEKS}"
     # (the obstetric shorthand of gravida and para: "G2P1 at 22 weeks", "G1P0 @ 30 weeks")
     rf"|\bG\d{{1,2}}\s*P\d{{1,4}}(?:-\d{{1,2}}){{0,3}}\s+(?:at|@)\s+{_N_WEEKS}"
     # (a pregnancy's own condition 'at' its weeks: "Gestational hypertension, 32 weeks", "Breech presentation at 37
     # weeks", "Oligohydramnios, 34 weeks")
-    rf"|\b(?:pregnant|pregnancy|gestational\s+(?:hypertension|diabetes)|pre-?eclampsia|eclampsia|breech(?:\s+presentation)?"
+    rf"|\b(?:gestational\s+(?:hypertension|diabetes)|pre-?eclampsia|eclampsia|breech(?:\s+presentation)?"
     rf"|(?:placenta\s+)?previa|oligohydramnios|polyhydramnios|hyperemesis(?:\s+gravidarum)?|cervical\s+insufficiency)"
     rf"\s*(?:,\s*|\s+)(?:(?:at|@)\s+)?{_N_WEEKS}",
     re.I)
