@@ -4039,3 +4039,43 @@ def test_ketoacidosis_coma_arrhythmia_device_status_preoperative_and_follow_up_w
 ])
 def test_pregnancy_weeks_preeclampsia_intracerebral_hemorrhage_compression_fracture_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # the Index's code for a bare problem name, not a learned guess at more than its words say
+    ("ASSESSMENT: Myocardial infarction.\n", {"I21.9"}, {"I25.2", "I21.3"}),
+    ("ASSESSMENT: Old MI.\n", {"I25.2"}, {"I21.9"}),
+    ("ASSESSMENT: Acute STEMI.\n", {"I21.3"}, set()),
+    ("ASSESSMENT: Leukemia.\n", {"C95.90"}, {"C91.10", "C94.80"}),
+    ("ASSESSMENT: Chronic lymphocytic leukemia.\n", {"C91.10"}, set()),
+    ("ASSESSMENT: Hearing loss.\n", {"H91.90"}, {"H90.5"}),
+    ("ASSESSMENT: Hyperparathyroidism.\n", {"E21.3"}, {"N25.81"}),
+    ("ASSESSMENT:\n1. Hyperparathyroidism.\n2. End-stage renal disease on hemodialysis.\n", {"N25.81", "N18.6", "Z99.2"},
+     set()),
+    ("ASSESSMENT: Candidiasis.\n", {"B37.9"}, {"B37.0"}),
+    ("ASSESSMENT: Oral thrush.\n", {"B37.0"}, set()),
+    ("ASSESSMENT: Attention deficit hyperactivity disorder.\n", {"F90.9"}, {"F90.8"}),
+    ("ASSESSMENT: Pressure ulcer.\n", {"L89.90"}, {"L89.899"}),
+    ("ASSESSMENT: Ganglion cyst.\n", {"M67.40"}, {"M67.48"}),
+    ("ASSESSMENT: Calcified granuloma in the right upper lobe.\n", set(), {"L92.9"}),
+    ("ASSESSMENT: Wrist mass of tenosynovitis rather than a true ganglion cyst.\n", set(), {"M67.40", "M67.439"}),
+    ("ASSESSMENT: Septic arthritis.\n", {"M00.9"}, {"R65.21"}),
+    ("ASSESSMENT: Incontinence of feces.\n", {"R15.9"}, {"R32"}),
+    ("ASSESSMENT: Celiac sprue.\n", {"K90.0"}, {"K90.1"}),
+    ("ASSESSMENT: Aortic aneurysm.\n", {"I71.9"}, {"I72.9"}),
+    ("ASSESSMENT: Coronary artery spasm.\n", {"I20.1"}, {"I73.9"}),
+    ("ASSESSMENT: Tricuspid regurgitation.\n", {"I07.1"}, set()),
+    # everyday names of conditions the tabular words otherwise ('Syncope and collapse', 'Adult osteomalacia')
+    ("ASSESSMENT: Gallstones.\n", {"K80.20"}, set()),
+    ("ASSESSMENT: Adrenal insufficiency.\n", {"E27.40"}, set()),
+    ("ASSESSMENT: Primary adrenal insufficiency.\n", {"E27.1"}, {"E27.40"}),
+    ("ASSESSMENT: Osteomalacia.\n", {"M83.9"}, set()),
+    ("ASSESSMENT: Itching.\n", {"L29.9"}, set()),
+    ("ASSESSMENT: Yeast infection.\n", {"B37.9"}, set()),
+    ("ASSESSMENT: Acromegaly.\n", {"E22.0"}, set()),
+    ("ASSESSMENT: Complex regional pain syndrome.\n", {"G90.50"}, {"R52"}),
+    ("ASSESSMENT: Hiccups.\n", {"R06.6"}, set()),
+    ("ASSESSMENT: Urinary frequency.\n", {"R35.0"}, set()),
+])
+def test_index_default_for_a_bare_problem_name_and_everyday_names(coder, text, want, never):
+    assert_codes(coder, text, want, never)

@@ -75,7 +75,7 @@ def test_note_features_of_real_candidates():
     """Every candidate carries the note features; they agree with the note and with the other candidates."""
     coder = get_coder()
     text = ("Right lower lobe pneumonia on chest X-ray. Type 2 diabetes mellitus with diabetic chronic kidney "
-            "disease. She also has hypertension. Sputum culture grew no organism.")
+            "disease. She also has hypertension. Sputum culture grew no organism. Creatinine puts her at stage 4.")
     doc = document_from_text(text)
     cands = cm.extract(doc, coder.knowledge, coder.lexicon, coder.classify)
     by_code = {c.code: c for c in cands}
@@ -88,10 +88,12 @@ def test_note_features_of_real_candidates():
         assert f["code_len"] == len(c.code.replace(".", "")) and f["n_ev"] == len(c.evidence)
     top = max(cands, key=lambda c: c.feats["s_max"])
     assert top.feats["rank_s"] == 0.0
-    # J18.9 "Pneumonia, unspecified organism" (terms: its description and "pna"): both words are in the note,
-    # only "pneumonia" in the sentence that names it
-    j = by_code["J18.9"].feats
-    assert j["dcov_doc"] == 1.0 and j["dcov_ev"] == 0.5 and j["dcov_evw"] < 1.0
+    # N18.4 "Chronic kidney disease, stage 4 (severe)": its five words are in the note, three of them (chronic,
+    # kidney, disease) in the sentence that names it
+    n = by_code["N18.4"].feats
+    assert n["dcov_doc"] == 1.0 and n["dcov_ev"] == 0.6 and n["dcov_evw"] < 1.0
+    # J18.9 "Pneumonia, unspecified organism" has the Index's one-word term "pneumonia" (abbreviations.json): covered
+    assert by_code["J18.9"].feats["dcov_ev"] == 1.0
     assert by_code["E11.22"].feats["dcov_doc"] == 1.0 and by_code["E11.22"].feats["dcov_ev"] == 1.0
     # a code none of whose words the note holds gets zero coverage
     far = [c for c in cands if c.feats["dcov_doc"] == 0.0]

@@ -39,6 +39,7 @@ def status(text: str, mention: str, nth: int = 0):
         ("Denies fever, chills, or night sweats.", "night sweats", "negated", "Denies"),
         ("Absence of ascites.", "ascites", "negated", "Absence of"),
         ("Rapid strep negative.", "strep", "negated", "negative"),
+        ("A bulging tenosynovitis rather than a true ganglion cyst.", "ganglion cyst", "negated", "rather than"),
         # uncertainty
         ("Not sure if it is pneumonia.", "pneumonia", "uncertain", "Not sure if"),
         ("Possible early appendicitis.", "appendicitis", "uncertain", "Possible"),
