@@ -4076,6 +4076,16 @@ def test_pregnancy_weeks_preeclampsia_intracerebral_hemorrhage_compression_fract
     ("ASSESSMENT: Complex regional pain syndrome.\n", {"G90.50"}, {"R52"}),
     ("ASSESSMENT: Hiccups.\n", {"R06.6"}, set()),
     ("ASSESSMENT: Urinary frequency.\n", {"R35.0"}, set()),
+    ("ASSESSMENT: Hyperbilirubinemia.\n", {"E80.7"}, {"E80.4"}),
+    ("ASSESSMENT: Gilbert syndrome.\n", {"E80.4"}, set()),
+    ("ASSESSMENT: Dermatomyositis.\n", {"M33.10"}, {"M33.13"}),
+    ("ASSESSMENT: Juvenile idiopathic arthritis.\n", {"M08.90"}, {"M08.9A"}),
+    ("ASSESSMENT: Renal artery thrombosis.\n", {"N28.0"}, {"I82.90"}),
+    ("ASSESSMENT: Blindness.\n", set(), {"H53.11"}),
+    ("ASSESSMENT: Odynophagia.\n", {"R13.10"}, {"R50.9"}),
+    ("ASSESSMENT: Endometrial cancer.\n", {"C54.1"}, {"C80.1"}),
+    ("ASSESSMENT: Avascular necrosis.\n", {"M87.9"}, set()),
+    ("ASSESSMENT: Placental abruption at 34 weeks.\n", {"O45.93", "Z3A.34"}, {"O45.90"}),
 ])
 def test_index_default_for_a_bare_problem_name_and_everyday_names(coder, text, want, never):
     assert_codes(coder, text, want, never)

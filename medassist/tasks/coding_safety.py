@@ -2606,7 +2606,8 @@ _GESTATION_WEEKS = re.compile(
     # (a pregnancy's own condition 'at' its weeks: "Gestational hypertension, 32 weeks", "Breech presentation at 37
     # weeks", "Oligohydramnios, 34 weeks")
     rf"|\b(?:gestational\s+(?:hypertension|diabetes)|pre-?eclampsia|eclampsia|breech(?:\s+presentation)?"
-    rf"|(?:placenta\s+)?previa|oligohydramnios|polyhydramnios|hyperemesis(?:\s+gravidarum)?|cervical\s+insufficiency)"
+    rf"|(?:placenta\s+)?previa|oligohydramnios|polyhydramnios|hyperemesis(?:\s+gravidarum)?|cervical\s+insufficiency"
+    rf"|placental\s+abruption|abruptio\s+placentae)"
     rf"\s*(?:,\s*|\s+)(?:(?:at|@)\s+)?{_N_WEEKS}",
     re.I)
 #: the weeks of a newborn's own gestation (preterm birth is coded P07.- on the baby's record), not the mother's
