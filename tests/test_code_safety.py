@@ -4086,6 +4086,15 @@ def test_pregnancy_weeks_preeclampsia_intracerebral_hemorrhage_compression_fract
     ("ASSESSMENT: Endometrial cancer.\n", {"C54.1"}, {"C80.1"}),
     ("ASSESSMENT: Avascular necrosis.\n", {"M87.9"}, set()),
     ("ASSESSMENT: Placental abruption at 34 weeks.\n", {"O45.93", "Z3A.34"}, {"O45.90"}),
+    # symptoms in everyday words; a stress is no stress fracture, a joint pain no 'other specified joint'
+    ("ASSESSMENT: Stress.\n", set(), {"M84.30XA"}),
+    ("ASSESSMENT: Stress fracture of left foot.\n", {"M84.375A"}, set()),
+    ("ASSESSMENT: Joint pain.\n", {"M25.50"}, {"M25.59"}),
+    ("ASSESSMENT: Blood in stool.\n", {"K92.1"}, {"Z67.10"}),
+    ("ASSESSMENT: Tingling in both feet.\n", {"R20.2"}, {"M84.30XA"}),
+    ("ASSESSMENT: Elevated blood pressure without a diagnosis of hypertension.\n", {"R03.0"}, set()),
+    ("ASSESSMENT: Hypertension, uncontrolled. The elevated blood pressure is consistent with it.\n", {"I10"},
+     {"R03.0"}),
 ])
 def test_index_default_for_a_bare_problem_name_and_everyday_names(coder, text, want, never):
     assert_codes(coder, text, want, never)
