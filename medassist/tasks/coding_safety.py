@@ -1648,7 +1648,6 @@ def _says_both(text: str, e) -> bool:
     return bool(_BOTH.search(_phrase(text, e.start, e.end)) or _BOTH_AFTER.match(text, e.end))
 
 
-_CODE_SIDE = re.compile(r"\b(right|left)\b", re.IGNORECASE)
 _SIDE_BEFORE = re.compile(r"\b(right|left)\b(?:[\s,-]+[\w-]+){0,3}[\s,-]*\Z", re.IGNORECASE)
 
 
@@ -1660,13 +1659,12 @@ def side_disagrees(codes: list, doc, sents: _Sentences) -> None:
     for c in codes:
         if not c.suggested or not c.evidence or "bilateral" in c.description.lower():
             continue
-        mine = {m.lower() for m in _CODE_SIDE.findall(c.description)}
-        if len(mine) != 1:
+        side = _code_side(c.code)
+        if side is None:
             continue
-        side = mine.pop()
         said = []
         for e in c.evidence:
-            on = {m.lower() for m in _CODE_SIDE.findall(text[e.start:e.end])}
+            on = {m.lower() for m in _SIDE.findall(text[e.start:e.end])}
             if not on:
                 a, _ = sents.around(e.start, e.end)
                 m = _SIDE_BEFORE.search(text, max(a, e.start - 40), e.start)
