@@ -1092,6 +1092,34 @@ def test_lexicon_does_not_join_words_that_name_two_things(text, code):
     assert code not in got, (text, sorted(got))
 
 
+@pytest.mark.parametrize("text,plain,other", [
+    ("Esophagitis.", "K20.90", "K20.80"),  # 'Other esophagitis without bleeding'
+    ("Epilepsy.", "G40.909", "G40.802"),  # 'Other epilepsy, not intractable, without status epilepticus'
+    ("Leukemia.", "C95.90", "C94.80"),  # 'Other specified leukemias not having achieved remission'
+    ("Ectopic pregnancy.", "O00.90", "O00.80"),  # 'Other ectopic pregnancy without intrauterine pregnancy'
+    ("Rubella.", "B06.9", "B06.89"),  # 'Rubella with other complications' (the words end at 'with')
+])
+def test_a_name_without_other_words_is_not_the_other_code(text, plain, other):
+    # 'other' is no word of the matcher: a tabular term whose only telling word it is had the words of its plain
+    # sibling, and a bare name matched both
+    from medassist.tasks.coding_lexicon import lexicon
+
+    got = {term.code for term, _ in lexicon().match(text, 0, len(text))}
+    assert plain in got and other not in got, (text, sorted(got))
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Pathological fracture.", "M84.48XA"),  # 'Pathological fracture, other site': the mandible is such a site
+    ("Sprain of the lateral ligament of the right ankle.", "S93.491A"),  # 'Sprain of other ligament of right ankle'
+    ("Anemia of chronic disease.", "D63.8"),  # the category's own term (D63) is no rival of 'other chronic diseases'
+])
+def test_an_other_site_or_a_category_term_keeps_the_other_code(text, code):
+    from medassist.tasks.coding_lexicon import lexicon
+
+    got = {term.code for term, _ in lexicon().match(text, 0, len(text))}
+    assert code in got, (text, sorted(got))
+
+
 def test_word_equivalents_resource_is_valid_and_symmetric(tmp_path, monkeypatch):
     from medassist.tasks import coding_lexicon
 
@@ -4098,3 +4126,4 @@ def test_pregnancy_weeks_preeclampsia_intracerebral_hemorrhage_compression_fract
 ])
 def test_index_default_for_a_bare_problem_name_and_everyday_names(coder, text, want, never):
     assert_codes(coder, text, want, never)
+

@@ -23,6 +23,8 @@ from .coding_text import STOP, stem, tokenize
 # words that carry no meaning for matching a term in a note
 _TERM_STOP = STOP | frozenset("unspecified nos specified other site type classified elsewhere unknown "
                               "initial encounter part".split())
+_OTHER = re.compile(r"\bother\b", re.IGNORECASE)
+_OTHER_SITE = re.compile(r"\bother (?:specified )?(?:sites?|bones?|joints?|parts?|regions?|ligaments?)\b", re.IGNORECASE)
 _PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9']*|[0-9]+")
 # keep "type 1/2" and "without" distinctions that matter in descriptions
@@ -459,6 +461,7 @@ _WITHOUT_MENTION = re.compile(r",?\s+without mention of\b.*$", re.IGNORECASE)
 def _compile() -> list[Term]:
     cs = icd10.codeset()
     terms: list[Term] = []
+    headed: set[int] = set()  # terms of a category header, given to its default billable code
     target_cache: dict[str, str | None] = {}
 
     def target(code: str) -> str | None:
@@ -492,6 +495,8 @@ def _compile() -> list[Term]:
             w = _without_region(_lexicon_words(text))
             if 1 <= len(w) <= 8:
                 terms.append(Term(tgt, w, text, src))
+                if tgt != code:
+                    headed.add(id(terms[-1]))
     # Index: "Bite(s) (animal) (human) - <site> - see Bite, open, <site>": a note's "dog bite of the right hand" is
     # the open bite of that site ('Open bite of right hand', S61.451A), not only a bite written "open bite"
     open_word = stem("open")
@@ -594,6 +599,16 @@ def _compile() -> list[Term]:
             terms += _node_metastasis_terms(path, cells, target, cs)
     except FileNotFoundError:
         pass
+    # "Pressure ulcer of other site" (L89.89-) has the words of "Pressure ulcer of unspecified site" (L89.9-): 'other',
+    # 'site' and 'unspecified' are no words of the matcher. A note that names the condition and no site is the
+    # unspecified code (Index: Ulcer, pressure L89.9-), so a tabular term whose only telling word is 'other' is dropped
+    # where a term of another code without it has the same words. Not where that term is a category's own, given to
+    # its default code ('Anemia in chronic diseases classified elsewhere', D63: no rival of D63.8's "Anemia in other
+    # chronic diseases"), nor an 'other' site, bone, joint or ligament: a site the tabular does not list by name
+    # ("pathological fracture of the mandible" is M84.48, 'other site')
+    plain = {t.words for t in terms if t.source in ("desc", "incl") and not _OTHER.search(t.text) and id(t) not in headed}
+    terms = [t for t in terms if not (t.source in ("desc", "incl") and _OTHER.search(t.text) and t.words in plain
+                                      and not _OTHER_SITE.search(t.text))]
     # "Cyst of kidney NOS (congenital)" (Q61.00) has the words of "Cyst of kidney, acquired" (N28.1): where the same
     # words name an acquired condition, the congenital code needs the word "congenital" in the note
     acquired = {t.words for t in terms if not t.code.startswith("Q")}
