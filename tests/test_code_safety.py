@@ -4127,3 +4127,19 @@ def test_pregnancy_weeks_preeclampsia_intracerebral_hemorrhage_compression_fract
 def test_index_default_for_a_bare_problem_name_and_everyday_names(coder, text, want, never):
     assert_codes(coder, text, want, never)
 
+
+_REFERRED = ("CHIEF COMPLAINT\n\nEsophagitis.\n\nHISTORY OF PRESENT ILLNESS\n\nA 53-year-old woman is referred for {hpi} "
+             "after four days of chest pain with dysphagia.\n\nASSESSMENT\n\n{assessment}\n")
+
+
+@pytest.mark.parametrize("hpi,assessment,status", [
+    # the reason for the visit is what she came with; the note calls it suspected everywhere else
+    ("suspected esophagitis", "Non-cardiac chest pain. Possible esophagitis versus anxiety.", "uncertain"),
+    # the note establishes it: the chief complaint stays a diagnosis
+    ("suspected esophagitis", "Esophagitis, seen on EGD today.", "affirmed"),
+    ("esophagitis", "Esophagitis.", "affirmed"),
+])
+def test_a_chief_complaint_the_note_calls_suspected_is_uncertain(coder, hpi, assessment, status):
+    sug, every = suggested(coder, _REFERRED.format(hpi=hpi, assessment=assessment))
+    assert every["K20.90"].status == status, [(e.text, e.start) for e in every["K20.90"].evidence]
+    assert ("K20.90" in sug) == (status == "affirmed")

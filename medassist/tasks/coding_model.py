@@ -348,6 +348,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
     cs = icd10.codeset()
     out = []
     status_cache: dict[tuple[int, int], tuple[str, object]] = {}
+    complaint = [(x.start, x.end) for x in getattr(doc, "sections", None) or () if x.name == "chief_complaint"]
     for c in ranked:
         f = c.feats
         bests = sorted(per_sent_best.get(c.code, []), reverse=True)
@@ -365,13 +366,21 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
         statuses = []
         top = c.evidence[0][2] if c.evidence else 0.0
         # the mentions shown as evidence decide (code.py shows the same ones); weaker co-occurrences do not
-        strong = [x for x in c.evidence if x[2] >= 0.5 * top][:3]
+        # (each mention once: a span the n-gram tables and the lexicon both found is one mention)
+        strong = list({(a, b): (a, b, p) for a, b, p in c.evidence if p >= 0.5 * top}.values())[:3]
         for a, b, _ in strong:
             key = (a, b)
             if key not in status_cache:
                 status_cache[key] = _status_of(doc, a, b, classify)
             statuses.append(status_cache[key])
         aff = [x for x in statuses if x[0] == "affirmed"]
+        if aff and complaint and any(x[0] == "uncertain" for x in statuses) and all(
+                any(lo <= a and b <= hi for lo, hi in complaint)
+                for (a, b, _), x in zip(strong, statuses) if x[0] == "affirmed"):
+            # "CHIEF COMPLAINT: Esophagitis." and "referred for suspected esophagitis": the reason for the visit
+            # is what the patient came with, not a diagnosis; the note's own wording elsewhere governs
+            aff = []
+            statuses = [x for x in statuses if x[0] == "uncertain"]
         c.status, c.cue, c.applied = aff[0] if aff else (statuses[0] if statuses else ("affirmed", None, ()))
         if c.status == "historical" and chronic_now(c.code):
             # a chronic condition listed as past history that the note treats now is a current condition
