@@ -377,7 +377,7 @@ def test_safety_rules_are_valid_data():
     assert r.rule_for("C67.9")["evidence_requires"] is r.codes["C67"]["evidence_requires"]
     assert r.rule_for("C67.9")["why:evidence_requires"] == r.codes["C67"]["why"]
     # ... and what it does not say comes from "C", with "C"'s why: a liver cancer's mention needs a tumour word
-    assert r.rule_for("C22.0")["sentence_forbids"] is r.codes["C22"]["sentence_forbids"]
+    assert r.rule_for("C22.0")["not_around"] is r.codes["C22"]["not_around"]
     assert r.rule_for("C22.0")["evidence_requires"] is r.codes["C"]["evidence_requires"]
     assert r.rule_for("C22.0")["why:evidence_requires"] == r.codes["C"]["why"] != r.codes["C22"]["why"]
     assert r.rule_for("K40.20") == r.rule_for("K40.90") and r.rule_for("K40.20")  # 'K40.2|K40.9': one rule, two prefixes
@@ -4143,3 +4143,28 @@ def test_a_chief_complaint_the_note_calls_suspected_is_uncertain(coder, hpi, ass
     sug, every = suggested(coder, _REFERRED.format(hpi=hpi, assessment=assessment))
     assert every["K20.90"].status == status, [(e.text, e.start) for e in every["K20.90"].evidence]
     assert ("K20.90" in sug) == (status == "affirmed")
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # an organ the note names as the site of metastases holds a secondary neoplasm, and the primary stays
+    ("ASSESSMENT: Hepatocellular carcinoma with lung metastases.\n", {"C22.0", "C78.00"}, {"C34.90"}),
+    ("ASSESSMENT: Metastatic breast cancer to the liver.\n", {"C50.919", "C78.7"}, {"C22.9"}),
+    ("ASSESSMENT: Secondary liver cancer.\n", {"C78.7"}, {"C22.9"}),
+    ("ASSESSMENT: Breast cancer with pleural metastases.\n", {"C50.919", "C78.2"}, {"C38.4"}),
+    ("ASSESSMENT: Metastatic breast cancer to the pleura.\n", {"C50.919", "C78.2"}, {"C38.4"}),
+    ("ASSESSMENT: Ovarian cancer with peritoneal carcinomatosis.\n", {"C56.9", "C78.6"}, {"C48.2", "C80.0"}),
+    ("ASSESSMENT: Lung cancer with adrenal metastasis.\n", {"C34.90", "C79.70"}, {"C74.90"}),
+    ("ASSESSMENT: Adrenocortical carcinoma.\n", {"C74.00"}, {"C80.1"}),
+    # names the tabular list words otherwise (Index: Chondrosarcoma, Ewing's sarcoma - see Neoplasm, bone, malignant;
+    # Seminoma C62.9-; Clonus R25.8; Pseudoxanthoma elasticum Q82.8; Urethrorrhagia N36.8)
+    ("ASSESSMENT: Ewing sarcoma.\n", {"C41.9"}, set()),
+    ("ASSESSMENT: Chondrosarcoma.\n", {"C41.9"}, set()),
+    ("ASSESSMENT: Seminoma of the left testis.\n", {"C62.92"}, {"C62.90"}),
+    ("ASSESSMENT: Focal segmental glomerulosclerosis.\n", {"N05.1"}, set()),
+    ("ASSESSMENT: FSGS.\n", {"N05.1"}, set()),
+    ("ASSESSMENT: Clonus.\n", {"R25.8"}, set()),
+    ("ASSESSMENT: Pseudoxanthoma elasticum.\n", {"Q82.8"}, set()),
+    ("ASSESSMENT: Urethrorrhagia.\n", {"N36.8"}, set()),
+])
+def test_secondary_sites_and_named_tumours(coder, text, want, never):
+    assert_codes(coder, text, want, never)
