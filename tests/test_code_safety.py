@@ -4168,3 +4168,13 @@ def test_a_chief_complaint_the_note_calls_suspected_is_uncertain(coder, hpi, ass
 ])
 def test_secondary_sites_and_named_tumours(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+def test_a_weaker_co_occurrence_does_not_decide_a_status(coder):
+    # the sample discharge summary's only pains are "He denies chest pain" and "return ... if you have chest pain";
+    # the learned tables also tie R52 to the word 'Attending', more weakly: that is no affirmed mention of a pain
+    from medassist.config import resource_path
+
+    text = open(resource_path("samples/discharge_summary.txt"), encoding="utf-8").read()
+    _, every = suggested(coder, text)
+    assert "R52" in every and every["R52"].status == "negated", (every["R52"].status, every["R52"].evidence)

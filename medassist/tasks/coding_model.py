@@ -366,8 +366,10 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
         statuses = []
         top = c.evidence[0][2] if c.evidence else 0.0
         # the mentions shown as evidence decide (code.py shows the same ones); weaker co-occurrences do not
-        # (each mention once: a span the n-gram tables and the lexicon both found is one mention)
-        strong = list({(a, b): (a, b, p) for a, b, p in c.evidence if p >= 0.5 * top}.values())[:3]
+        # (each mention once: a span the n-gram tables and the lexicon both found is one mention; a mention found
+        # only past the first three is one as strong as they are, not a weaker co-occurrence such as 'Attending')
+        strong = list({(a, b): (a, b, p) for k, (a, b, p) in enumerate(c.evidence)
+                       if p >= (0.5 if k < 3 else 0.75) * top}.values())[:3]
         for a, b, _ in strong:
             key = (a, b)
             if key not in status_cache:
