@@ -115,9 +115,14 @@ def test_scorer_reads_only_the_features_it_was_trained_on():
     finally:
         coder.scorer, coder.ranker = saved
     # (a code whose evidence names no such condition is listed at coding_safety.UNMENTIONED_SCORE of its score)
+    scored = [c for c in res.codes if c.sources != ["alternative"] and "listed only" not in c.sources]
     raw = {round(c.score / (coding_safety.UNMENTIONED_SCORE if any(w.startswith("ranked lower") for w in c.warnings)
-                            else 1.0), 6) for c in res.codes if c.sources != ["alternative"]}
+                            else 1.0), 6) for c in scored}
     assert res.codes and raw <= {round(1 / (1 + np.exp(1.0)), 6), round(1 / (1 + np.exp(-1.0)), 6)}
+    # the candidates past the scored ones are listed below them all, at most half the lowest score (code.list_tail)
+    tail = [c for c in res.codes if "listed only" in c.sources]
+    assert tail and res.codes[-len(tail):] == tail
+    assert max(c.score for c in tail) <= 0.5 * min(c.score for c in res.codes[:-len(tail)])
 
 
 _BUILD = """
@@ -291,9 +296,14 @@ def test_a_pack_names_how_many_candidates_a_note_keeps(tmp_path):
     coder = Coder(pack=ModelPack.load(folder))
     assert coder.max_candidates == 25
     res = coder.code(doc)
-    learned = [c for c in res.codes if c.sources != ["alternative"]]
+    learned = [c for c in res.codes if c.sources != ["alternative"] and "listed only" not in c.sources]
     assert 0 < len(learned) <= 25 + 10  # (safety may add a few combination / history / side codes)
-    assert len(shipped.code(doc).codes) > len(res.codes)
+    full_res = shipped.code(doc).codes
+    assert len([c for c in full_res if "listed only" not in c.sources]) > len(learned)
+    # the candidates past the 25 are still listed, below them, never suggested (code.list_tail): every candidate is
+    tail = [c for c in res.codes if "listed only" in c.sources]
+    assert len(tail) >= len(full) - 25 - 10 and not any(c.suggested for c in tail)
+    assert res.codes[-len(tail):] == tail
 
 
 def test_the_recipe_learns_the_codes_coders_chose_beside_a_listed_sibling():

@@ -255,8 +255,14 @@ def _status_of(doc, start, end, classify):
 MAX_CANDIDATES = 300
 
 
-def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = MAX_CANDIDATES):
-    """Candidates with features for one Document. ``classify(doc, start, end)`` gives context status."""
+def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = MAX_CANDIDATES,
+            tail: list | None = None):
+    """Candidates with features for one Document. ``classify(doc, start, end)`` gives context status.
+
+    ``tail``: a list that receives, with their features, the candidates the scored list leaves out: those ranked
+    past ``max_candidates`` and the faint ones (a code of the training notes beside one of this note's words at under
+    0.08, or of its similar notes at under 0.25). Each has the status of its strongest mention. The coder lists them
+    below every scored code (``code.list_tail``), never suggested. The scorer learned from the scored list only."""
     text = doc.text
     cands: dict[str, Candidate] = {}
     per_sent_best: dict[str, list[float]] = {}
@@ -313,18 +319,33 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
                 c.feats["lex_desc"] = 1.0
             c.evidence.append((a, b, 0.3 + 0.1 * len(term.words)))
             c.terms.append((a, b))
+    faint: dict[str, Candidate] = {}
+
+    def faint_cand(code):
+        c = faint.get(code)
+        if c is None:
+            c = faint[code] = Candidate(code)
+            c.feats = dict.fromkeys(MENTION_FEATURES, 0.0)
+        return c
+
     for code, (p, a, b) in doc_best.items():
         if p >= 0.08 or code in cands:
             c = cand(code)
             c.feats["d_max"] = p
             if not c.evidence:
                 c.evidence.append((a, b, p * 0.5))
+        elif tail is not None:
+            c = faint_cand(code)
+            c.feats["d_max"] = p
+            c.evidence.append((a, b, p * 0.5))
     for code, v in know.neighbours(text).items():
         if v >= 0.25 or code in cands:
             c = cand(code)
             c.feats["knn"] = v
             if v >= 0.25:
                 c.sources.add("similar notes")
+        elif tail is not None:
+            faint_cand(code).feats["knn"] = v
 
     # keep the strongest candidates before the (costlier) context step
     prior = know.prior
@@ -334,7 +355,9 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
         return (max(f["s_max"], f["d_max"] * 0.8, 0.15 * f["lex_len"], f["knn"] * 0.8)
                 + 0.02 * math.log1p(prior.get(c.code, 0)))
 
-    ranked = sorted(cands.values(), key=pre, reverse=True)[:max_candidates]
+    ranked = sorted(cands.values(), key=pre, reverse=True)
+    rest = ranked[max_candidates:] if tail is not None else []
+    ranked = ranked[:max_candidates]
     from .coding_safety import called_chronic, treated_now
 
     low = text.lower()
@@ -349,7 +372,8 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
     out = []
     status_cache: dict[tuple[int, int], tuple[str, object]] = {}
     complaint = [(x.start, x.end) for x in getattr(doc, "sections", None) or () if x.name == "chief_complaint"]
-    for c in ranked:
+
+    def code_features(c):
         f = c.feats
         bests = sorted(per_sent_best.get(c.code, []), reverse=True)
         f["s_second"] = bests[1] if len(bests) > 1 else 0.0
@@ -362,6 +386,15 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
         f["chap_r"] = 1.0 if c.code.startswith("R") else 0.0
         f["knn_any"] = 1.0 if f["knn"] > 0 else 0.0
         c.evidence.sort(key=lambda x: -x[2])
+
+    def set_status(c, f):
+        for st, name in (("negated", "neg"), ("uncertain", "unc"), ("historical", "hist"), ("family", "fam"),
+                         ("hypothetical", "hyp")):
+            f[name] = 1.0 if c.status == st else 0.0
+
+    for c in ranked:
+        f = c.feats
+        code_features(c)
         # status: affirmed if any evidence mention is affirmed, else the status of the best mention
         statuses = []
         top = c.evidence[0][2] if c.evidence else 0.0
@@ -393,11 +426,24 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
             # "history of chronic pancreatitis": the note itself calls the condition chronic
             c.status, c.cue = "affirmed", None
             c.sources.add("current (the note calls it chronic)")
-        for st, name in (("negated", "neg"), ("uncertain", "unc"), ("historical", "hist"), ("family", "fam"),
-                         ("hypothetical", "hyp")):
-            f[name] = 1.0 if c.status == st else 0.0
+        set_status(c, f)
         out.append(c)
     _note_features(doc, out, know, lexicon, sentences, sent_words)
+    if tail is not None:
+        rest += [c for code, c in faint.items() if code not in cands]
+        # one order in every process (rank_s breaks its ties by it; the faint codes come in the order of sets)
+        rest.sort(key=lambda c: (-round(pre(c), 9), c.code))
+        for c in rest:
+            code_features(c)
+            if c.evidence:  # its strongest mention (a co-occurring word: no more is worth the context step)
+                a, b, _ = c.evidence[0]
+                if (a, b) not in status_cache:
+                    status_cache[(a, b)] = _status_of(doc, a, b, classify)
+                c.status, c.cue, c.applied = status_cache[(a, b)]
+            set_status(c, c.feats)
+        # among themselves: the scored list keeps the features it was scored with
+        _note_features(doc, rest, know, lexicon, sentences, sent_words)
+        tail.extend(rest)
     return out
 
 
