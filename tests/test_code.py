@@ -91,6 +91,29 @@ def test_every_candidate_is_listed_and_the_faint_ones_below_every_scored_code(co
                 and c.status == "affirmed" and not c.evidence]
 
 
+@pytest.mark.parametrize("text,first,history", [
+    ("Family history of breast cancer. Assessment: Primary osteoarthritis of the right knee.", "M17.11", "Z80.3"),
+    ("Former smoker. Assessment: Community-acquired pneumonia.", "J18.9", "Z87.891"),
+    ("PAST MEDICAL HISTORY: Prostate cancer, treated with prostatectomy in 2012.\nASSESSMENT: Acute cystitis.",
+     "N30.00", "Z85.46"),
+])
+def test_a_history_code_is_listed_after_the_current_conditions(coder, text, first, history):
+    """A suggested family or personal history code (Z80-Z87) comes after the current conditions suggested beside
+    it (guideline I.C.21.c.4: an additional code), still suggested; the list stays ordered by score."""
+    from medassist.tasks.code import HISTORY_AFTER
+
+    _, res = run(coder, text)
+    sug = [c.code for c in res.suggested]
+    assert first in sug and history in sug and sug.index(first) < sug.index(history), sug
+    assert [c.score for c in res.codes] == sorted((c.score for c in res.codes), reverse=True)
+    h = next(c for c in res.codes if c.code == history)
+    assert h.score <= min(c.score for c in res.suggested if not c.code.startswith("Z8"))
+    # alone, a history code keeps its place and its score
+    _, alone = run(coder, "Family history of colon cancer.")
+    z = next(c for c in alone.codes if c.code == "Z80.0")
+    assert z.suggested and alone.suggested[0] is z and z.score > 0.5 and HISTORY_AFTER not in z.warnings
+
+
 def test_inpatient_encounter_suggests_uncertain_diagnoses_labelled_and_nothing_else_changes(coder):
     from medassist.errors import TaskError
     from medassist.tasks.code import INPATIENT_UNCERTAIN
