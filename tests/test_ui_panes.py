@@ -367,3 +367,22 @@ def test_mentions_and_legend_follow_the_theme(qtbot):
         assert tab.note_view.mentions == [(10, 20, "negated", tab.note_view.mentions[0][3])]
     finally:
         apply_theme(app, "light")
+
+
+def test_a_listed_only_code_styles_no_mention(qtbot):
+    """A faint candidate listed below every scored code (code.list_tail) has a word beside it, not a mention of the
+    condition: 'Family history' is not styled as a relative's condition; the scored code's mention still is."""
+    from ui.tabs import NoteTab
+
+    text = "Family history of colon cancer. He denies chest pain."
+    tab = NoteTab("t", text)
+    qtbot.addWidget(tab)
+    tab.style_mentions([
+        {"code": "Z80.0", "status": "family", "suggested": True, "sources": ["history rule"],
+         "evidence": [{"start": 18, "end": 30, "text": "colon cancer"}]},
+        {"code": "Z84.89", "status": "family", "suggested": False, "sources": ["learned", "listed only"],
+         "evidence": [{"start": 0, "end": 14, "text": "Family history"}]},
+        {"code": "R07.2", "status": "negated", "suggested": False, "sources": ["listed only"],
+         "evidence": [{"start": 42, "end": 52, "text": "chest pain"}]},
+    ])
+    assert [(a, b, s) for a, b, s, _ in tab.note_view.mentions] == [(18, 30, "family")]

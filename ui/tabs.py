@@ -91,14 +91,15 @@ class NoteTab(ItemTab):
             self.note_view.restyle_mentions()
 
     def style_mentions(self, codes: list[dict]) -> None:
-        """Negated / uncertain / historical / family mentions of the coded conditions, styled and explained."""
+        """Negated / uncertain / historical / family mentions of the coded conditions, styled and explained. A
+        'listed only' code (a faint candidate below every scored one) has a word beside it, not a mention: unstyled."""
         from .panes import MENTION_STYLES
 
         seen: set[tuple[int, int]] = set()
         for c in codes:
             status = c.get("status", "affirmed")
             ev = c.get("evidence") or []
-            if status not in MENTION_STYLES or not ev:
+            if status not in MENTION_STYLES or not ev or "listed only" in (c.get("sources") or ()):
                 continue
             e = ev[0]
             key = (int(e["start"]), int(e["end"]))
