@@ -370,8 +370,8 @@ def list_tail(codes: list[CodeSuggestion], tail: list, scorer, names: list[str],
     the scorer's probability; a listed score is at most TAIL_SCORE x the lowest scored code's and never above the one
     listed before it. Its one evidence span is its strongest word (a number, a date or a list marker is none); a code
     with no word of the note has no context to read, so it is not 'affirmed': it takes the status of the first listed
-    code of its category where that is not affirmed ("denies chest pain": negated), else 'uncertain'. CodiEsp dev, train-only twin: MAP 0.5994 -> 0.6001, every suggestion the
-    same."""
+    code of its category where that is not affirmed ("denies chest pain": negated), else 'uncertain'. CodiEsp dev,
+    train-only twin: MAP 0.5994 -> 0.6001, every suggestion the same."""
     import numpy as np
 
     from .coding_lexicon import is_list_marker
@@ -403,7 +403,7 @@ def list_tail(codes: list[CodeSuggestion], tail: list, scorer, names: list[str],
         codes.append(CodeSuggestion(code=entry.code, description=entry.description, score=floor, suggested=False,
                                     status=status, billable=entry.billable, evidence=ev,
                                     cue=c.cue if isinstance(c.cue, Span) and ev else None,
-                                    warnings=[TAIL_WARNING.format(TAIL_WHY[0] if ev else TAIL_WHY[1])],
+                                    warnings=[TAIL_WARNING.format(TAIL_WHY[0] if c.evidence else TAIL_WHY[1])],
                                     sources=sorted(c.sources | {"listed only"}), applied=tuple(c.applied) if ev else ()))
 
 
