@@ -354,7 +354,8 @@ def history_after_current(codes: list[CodeSuggestion]) -> list[CodeSuggestion]:
     for c in moved:
         c.score = floor
         c.warnings.append(HISTORY_AFTER)
-    keep = [c for c in codes if not any(c is m for m in moved)]
+    gone = {id(c) for c in moved}
+    keep = [c for c in codes if id(c) not in gone]
     at = next(k for k, c in enumerate(keep) if c is last) + 1
     return keep[:at] + moved + keep[at:]
 

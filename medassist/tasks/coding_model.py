@@ -268,10 +268,10 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
     per_sent_best: dict[str, list[float]] = {}
     doc_best: dict[str, float] = {}
 
-    def cand(code):
-        c = cands.get(code)
+    def cand(code, into=cands):
+        c = into.get(code)
         if c is None:
-            c = cands[code] = Candidate(code)
+            c = into[code] = Candidate(code)
             c.feats = dict.fromkeys(MENTION_FEATURES, 0.0)  # NOTE_FEATURES: _note_features
         return c
 
@@ -320,14 +320,6 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
             c.evidence.append((a, b, 0.3 + 0.1 * len(term.words)))
             c.terms.append((a, b))
     faint: dict[str, Candidate] = {}
-
-    def faint_cand(code):
-        c = faint.get(code)
-        if c is None:
-            c = faint[code] = Candidate(code)
-            c.feats = dict.fromkeys(MENTION_FEATURES, 0.0)
-        return c
-
     for code, (p, a, b) in doc_best.items():
         if p >= 0.08 or code in cands:
             c = cand(code)
@@ -335,7 +327,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
             if not c.evidence:
                 c.evidence.append((a, b, p * 0.5))
         elif tail is not None:
-            c = faint_cand(code)
+            c = cand(code, faint)
             c.feats["d_max"] = p
             c.evidence.append((a, b, p * 0.5))
     for code, v in know.neighbours(text).items():
@@ -345,7 +337,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
             if v >= 0.25:
                 c.sources.add("similar notes")
         elif tail is not None:
-            faint_cand(code).feats["knn"] = v
+            cand(code, faint).feats["knn"] = v
 
     # keep the strongest candidates before the (costlier) context step
     prior = know.prior
@@ -371,6 +363,11 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
     cs = icd10.codeset()
     out = []
     status_cache: dict[tuple[int, int], tuple[str, object]] = {}
+
+    def status_at(a, b):
+        if (a, b) not in status_cache:
+            status_cache[(a, b)] = _status_of(doc, a, b, classify)
+        return status_cache[(a, b)]
     complaint = [(x.start, x.end) for x in getattr(doc, "sections", None) or () if x.name == "chief_complaint"]
 
     def code_features(c):
@@ -404,10 +401,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
         strong = list({(a, b): (a, b, p) for k, (a, b, p) in enumerate(c.evidence)
                        if p >= (0.5 if k < 3 else 0.75) * top}.values())[:3]
         for a, b, _ in strong:
-            key = (a, b)
-            if key not in status_cache:
-                status_cache[key] = _status_of(doc, a, b, classify)
-            statuses.append(status_cache[key])
+            statuses.append(status_at(a, b))
         aff = [x for x in statuses if x[0] == "affirmed"]
         if aff and complaint and any(x[0] == "uncertain" for x in statuses) and all(
                 any(lo <= a and b <= hi for lo, hi in complaint)
@@ -436,10 +430,7 @@ def extract(doc, know: Knowledge, lexicon, classify=None, max_candidates: int = 
         for c in rest:
             code_features(c)
             if c.evidence:  # its strongest mention (a co-occurring word: no more is worth the context step)
-                a, b, _ = c.evidence[0]
-                if (a, b) not in status_cache:
-                    status_cache[(a, b)] = _status_of(doc, a, b, classify)
-                c.status, c.cue, c.applied = status_cache[(a, b)]
+                c.status, c.cue, c.applied = status_at(*c.evidence[0][:2])
             set_status(c, c.feats)
         # among themselves: the scored list keeps the features it was scored with
         _note_features(doc, rest, know, lexicon, sentences, sent_words)
