@@ -988,6 +988,27 @@ def test_operative_narrative_is_not_coded_the_postoperative_diagnosis_is(coder):
     assert any("description of the procedure" in w for w in listed["L90.5"].warnings)
 
 
+@pytest.mark.parametrize("text, code, coded", [
+    # an operative note that states no diagnosis elsewhere: its title tells what was operated on
+    ("PROCEDURE PERFORMED: Umbilical hernia repair.\n\nPROCEDURE: The patient was placed supine. The hernia sac was "
+     "dissected free and the fascia closed. The wound was closed.", "K42.9", True),
+    ("PROCEDURE: , Excision of sebaceous cyst, left shoulder.\n\nDESCRIPTION OF PROCEDURE: The cyst was excised "
+     "with an elliptical incision.", "L72.3", True),
+    # ... but not when a postoperative diagnosis or an indication says it (the title may name the planned operation)
+    ("PROCEDURE PERFORMED: Umbilical hernia repair.\n\nPOSTOPERATIVE DIAGNOSIS: Incisional hernia.", "K42.9", False),
+    ("PROCEDURE: Umbilical hernia repair.\n\nINDICATIONS: Reducible ventral hernia.\n\nDESCRIPTION OF PROCEDURE: "
+     "The sac was opened.", "K42.9", False),
+    # nor the narrative after the title, nor a title that names no operation
+    ("PROCEDURE: Umbilical hernia repair.\n\nDESCRIPTION OF PROCEDURE: There was a moderate amount of scar tissue "
+     "noted, which was incised.", "L90.5", False),
+    ("PROCEDURE: Profound hypothermic circulatory arrest time equals 23 minutes.", "I46.9", False),
+    ("PROCEDURES:\nCystoscopy: Blockage of the urethra by a markedly enlarged prostate.", "N40.0", False),
+])
+def test_an_operation_title_is_the_diagnosis_of_a_note_that_states_none(coder, text, code, coded):
+    sug, listed = suggested(coder, text)
+    assert (code in sug) is coded, (code, sorted(sug), listed.get(code) and listed[code].warnings)
+
+
 def test_primary_care_problem_list(coder):
     note = ("ASSESSMENT AND PLAN:\n1. Vitamin D deficiency.\n2. Tobacco use disorder, smokes 1 pack per day.\n"
             "3. BPH with LUTS on tamsulosin.\n4. Atrial fibrillation on apixaban.\n5. Hyperlipidemia, on atorvastatin.\n")

@@ -113,6 +113,16 @@ class SafetyRules:
         self.not_current = [(set(r.get("sections", ())), tuple(r.get("except", ())), r.get("why", ""),
                              tuple(r.get("only", ())), set(r.get("when_note_has", ())))
                             for r in ([ncs] if isinstance(ncs, dict) else ncs)]
+        # the title of an operation ("PROCEDURE PERFORMED: Umbilical hernia repair.") names what was operated on: it
+        # is the diagnosis of a note that states none elsewhere (no diagnosis, indication or impression section)
+        # (the operation's word right after the condition's words, "hernia repair", or before them with "of" / "for",
+        # "Excision of sebaceous cyst"; a few words between: "Repair of recurrent left inguinal hernia")
+        self.not_current_titles = [(re.compile(r"[\s-]*(?:%s)\b" % r["title"]["operations"], re.IGNORECASE),
+                                    re.compile(r"\b(?:%s)\s+(?:of|for)\s+(?:[A-Za-z]+,?\s+){0,3}$" % r["title"]["operations"],
+                                               re.IGNORECASE),
+                                    int(r["title"].get("max_words", 12)), set(r["title"].get("when_note_lacks", ())))
+                                   if r.get("title") else None
+                                   for r in ([ncs] if isinstance(ncs, dict) else ncs)]
         na = data.get("number_agreement") or {}
         self.number_gap = int(na.get("max_gap", 30))
         self.number_values = {k.lower(): str(v) for k, v in na.get("values", {}).items()}
@@ -605,6 +615,28 @@ def _joined(text: str, a: int, b: int) -> bool:
         b < len(text) and (text[b].isalnum() or text[b] in "-/"))
 
 
+def operation_title(doc, sec, span, sents: _Sentences, title) -> bool:
+    """``span`` names what the title of an operation operates on -- the short first sentence of a procedure section:
+    "Umbilical hernia repair.", "Excision of sebaceous cyst, left shoulder." -- and the note states no
+    diagnosis elsewhere (no section of ``title``'s when_note_lacks: a postoperative diagnosis, an indication, an
+    impression), so the title is what tells what was operated on. Not the narrative after it, nor a technique
+    ("Profound hypothermic circulatory arrest time equals 23 minutes."), nor a finding of the operation ("Cystoscopy:
+    Blockage of the urethra by a markedly enlarged prostate.")."""
+    after, before, max_words, lacks = title
+    if any(s.name in lacks for s in getattr(doc, "sections", None) or []):
+        return False
+    text = doc.text
+    body = sec.body_start
+    while body < sec.end and not text[body].isalnum():  # "PROCEDURE: , Umbilical hernia repair." (a comma left over)
+        body += 1
+    a, b = sents.around(body, body)
+    if not (a <= body < b and a <= span.start and span.end <= b):
+        return False
+    b = min(b, sec.end)
+    return (len(re.findall(r"[A-Za-z0-9]+", text[a:b])) <= max_words
+            and bool(after.match(text, span.end, b) or before.search(text[a:span.start])))
+
+
 def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, learned: dict | None = None) -> str | None:
     """Why ``span`` is not a mention of ``code`` (None when it is)."""
     text = doc.text
@@ -618,9 +650,11 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
             and _BULLETED.search(text[max(0, span.start - 12):span.start])):
         return "a section heading is not a mention"
     if sec is not None:
-        for sections, keep, why, only, when in rules().not_current:
+        for (sections, keep, why, only, when), title in zip(rules().not_current, rules().not_current_titles):
             if (sec.name in sections and not code.startswith(keep) and (not only or code.startswith(only))
                     and (not when or any(s.name in when for s in getattr(doc, "sections", None) or []))):
+                if title is not None and operation_title(doc, sec, span, sents, title):
+                    continue
                 return why
     if is_junk_evidence(span.text) and not _worded_term(code, span.text):
         return f"'{span.text}' is a number, a date or a common word, not a mention"
