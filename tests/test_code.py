@@ -91,6 +91,19 @@ def test_every_candidate_is_listed_and_the_faint_ones_below_every_scored_code(co
                 and c.status == "affirmed" and not c.evidence]
 
 
+def test_a_listed_only_code_never_gives_a_word_prefix_as_its_evidence(coder):
+    """A faint candidate's one word is never the prefix of a hyphenated word ("re" of "re-formed"), which names
+    nothing; the code is still listed, with no evidence, and so is not affirmed."""
+    text = ("PROCEDURE PERFORMED: Umbilical hernia repair.\n\nPROCEDURE: The fascia was closed and the umbilicus "
+            "was then re-formed using 4-0 Vicryl. The patient was sent to the recovery room in stable condition.")
+    doc, res = run(coder, text)
+    tail = [c for c in res.codes if "listed only" in c.sources]
+    assert tail
+    at = text.index("re-formed")
+    assert not [c for c in tail for e in c.evidence if e.start == at and e.text == "re"]
+    assert [c for c in tail if not c.evidence and c.status != "affirmed"]
+
+
 @pytest.mark.parametrize("text,first,history", [
     ("Family history of breast cancer. Assessment: Primary osteoarthritis of the right knee.", "M17.11", "Z80.3"),
     ("Former smoker. Assessment: Community-acquired pneumonia.", "J18.9", "Z87.891"),
