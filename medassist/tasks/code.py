@@ -374,10 +374,10 @@ def list_tail(codes: list[CodeSuggestion], tail: list, scorer, names: list[str],
     listed code (in place), never suggested, so the ranked list holds every candidate, as the issue asks. Ordered by
     the scorer's probability; a listed score is at most TAIL_SCORE x the lowest scored code's and never above the one
     listed before it. Its one evidence span is its strongest word (a number, a date, a list marker or the prefix of a
-    hyphenated word, "re" of "re-formed", is none); a code
-    with no word of the note has no context to read, so it is not 'affirmed': it takes the status of the first listed
-    code of its category where that is not affirmed ("denies chest pain": negated), else 'uncertain'. CodiEsp dev,
-    train-only twin: MAP 0.5994 -> 0.6001, every suggestion the same."""
+    hyphenated word, "re" of "re-formed", is none); a code with no word of the note has no context to read, so it is
+    not 'affirmed': it takes the status of the first listed code of its category where that is not affirmed ("denies
+    chest pain": negated), else 'uncertain'. CodiEsp dev, train-only twin: MAP 0.5994 -> 0.6001, every suggestion the
+    same."""
     import numpy as np
 
     from .coding_lexicon import is_list_marker

@@ -113,10 +113,9 @@ class SafetyRules:
         self.not_current = [(set(r.get("sections", ())), tuple(r.get("except", ())), r.get("why", ""),
                              tuple(r.get("only", ())), set(r.get("when_note_has", ())))
                             for r in ([ncs] if isinstance(ncs, dict) else ncs)]
-        # the title of an operation ("PROCEDURE PERFORMED: Umbilical hernia repair.") names what was operated on: it
-        # is the diagnosis of a note that states none elsewhere (no diagnosis, indication or impression section)
-        # (the operation's word right after the condition's words, "hernia repair", or before them with "of" / "for",
-        # "Excision of sebaceous cyst"; a few words between: "Repair of recurrent left inguinal hernia")
+        # a rule's "title" (operation_title): the title of an operation names what was operated on, the diagnosis of
+        # a note that states none elsewhere; the condition's words come right before the operation's word ("hernia
+        # repair") or after it and "of" / "for", with a few words between ("Repair of recurrent left inguinal hernia")
         self.not_current_titles = [(re.compile(r"[\s-]*(?:%s)\b" % r["title"]["operations"], re.IGNORECASE),
                                     re.compile(r"\b(?:%s)\s+(?:of|for)\s+(?:[A-Za-z]+,?\s+){0,3}$" % r["title"]["operations"],
                                                re.IGNORECASE),
