@@ -109,19 +109,22 @@ class SafetyRules:
                          for r in data.get("integral_symptoms", [])]
         ncs = data.get("not_current_sections") or []
         # sections whose words are not a current condition of the patient: [(sections, codes kept, why, codes
-        # concerned (all when empty), only when the note has one of these sections (any note when empty))]
+        # concerned (all when empty), only when the note has one of these sections (any note when empty), the title
+        # of an operation that still counts (operation_title; None: none))]. A rule's "title": the title of an
+        # operation names what was operated on, the diagnosis of a note that states none elsewhere; the condition's
+        # words come right before the operation's word ("hernia repair") or after it and "of" / "for", with a few
+        # words between ("Repair of recurrent left inguinal hernia")
+        def title(t: dict | None):
+            if not t:
+                return None
+            ops = t["operations"]
+            return (re.compile(rf"[\s-]*(?:{ops})\b", re.IGNORECASE),
+                    re.compile(rf"\b(?:{ops})\s+(?:of|for)\s+(?:[A-Za-z]+,?\s+){{0,3}}$", re.IGNORECASE),
+                    int(t.get("max_words", 12)), set(t.get("when_note_lacks", ())))
+
         self.not_current = [(set(r.get("sections", ())), tuple(r.get("except", ())), r.get("why", ""),
-                             tuple(r.get("only", ())), set(r.get("when_note_has", ())))
+                             tuple(r.get("only", ())), set(r.get("when_note_has", ())), title(r.get("title")))
                             for r in ([ncs] if isinstance(ncs, dict) else ncs)]
-        # a rule's "title" (operation_title): the title of an operation names what was operated on, the diagnosis of
-        # a note that states none elsewhere; the condition's words come right before the operation's word ("hernia
-        # repair") or after it and "of" / "for", with a few words between ("Repair of recurrent left inguinal hernia")
-        self.not_current_titles = [(re.compile(r"[\s-]*(?:%s)\b" % r["title"]["operations"], re.IGNORECASE),
-                                    re.compile(r"\b(?:%s)\s+(?:of|for)\s+(?:[A-Za-z]+,?\s+){0,3}$" % r["title"]["operations"],
-                                               re.IGNORECASE),
-                                    int(r["title"].get("max_words", 12)), set(r["title"].get("when_note_lacks", ())))
-                                   if r.get("title") else None
-                                   for r in ([ncs] if isinstance(ncs, dict) else ncs)]
         na = data.get("number_agreement") or {}
         self.number_gap = int(na.get("max_gap", 30))
         self.number_values = {k.lower(): str(v) for k, v in na.get("values", {}).items()}
@@ -649,7 +652,7 @@ def evidence_problem(code: str, doc, span, sents: _Sentences | None = None, lear
             and _BULLETED.search(text[max(0, span.start - 12):span.start])):
         return "a section heading is not a mention"
     if sec is not None:
-        for (sections, keep, why, only, when), title in zip(rules().not_current, rules().not_current_titles):
+        for sections, keep, why, only, when, title in rules().not_current:
             if (sec.name in sections and not code.startswith(keep) and (not only or code.startswith(only))
                     and (not when or any(s.name in when for s in getattr(doc, "sections", None) or []))):
                 if title is not None and operation_title(doc, sec, span, sents, title):
