@@ -1877,6 +1877,14 @@ def test_tobacco_status_from_the_social_history(coder, text, want, never):
     ("B20", "Positive for HCV antibodies.", "HCV", False),
     ("K75.9", "CHIEF COMPLAINT: Hepatitis C.", "Hepatitis", False),
     ("K75.9", "Elevated transaminases from hepatitis of unclear cause.", "hepatitis", True),
+    ("B18.2", "She has chronic hepatitis B.", "chronic hepatitis", False),
+    ("B18.2", "Chronic hepatitis of unknown cause.", "Chronic hepatitis", False),
+    ("B18.2", "Chronic hepatitis secondary to HCV infection.", "Chronic hepatitis", True),
+    ("B19.20", "Serology: hepatitis B surface antigen positive.", "hepatitis B", False),
+    ("B19.20", "Hepatitis-C related cirrhosis.", "Hepatitis-C", True),
+    ("K73.9", "Chronic hepatitis secondary to HCV infection.", "Chronic hepatitis", False),
+    ("K73.9", "Chronic hepatitis, HBsAg positive.", "Chronic hepatitis", False),
+    ("K73.9", "Chronic hepatitis of unknown cause.", "Chronic hepatitis", True),
     ("Z87.891", "PROCEDURE PERFORMED: Ex-plantation of inflatable penile prosthesis.", "Ex", False),
     ("Z87.891", "He is a former smoker, quit in 2010.", "former smoker", True),
     # CodiEsp dev suggestions that are not a mention of the code
@@ -3415,6 +3423,9 @@ def test_a_by_site_item_stands_for_a_row_per_site_and_side():
     # an infection named by its organism is coded by it, never also as an unspecified infectious disease
     ("ASSESSMENT: Chronic hepatitis B infection, on entecavir.\n", {"B18.1"}, {"B99.9", "B19.10", "B18.2"}),
     ("ASSESSMENT: CMV infection.\n", set(), {"B99.9"}),
+    # a hepatitis by the letter its sentence names, and a chronic hepatitis of no named kind is K73.9
+    ("ASSESSMENT: Chronic hepatitis of unknown cause.\n", {"K73.9"}, {"B18.2", "B19.20", "B18.1"}),
+    ("ASSESSMENT: Chronic hepatitis secondary to HCV infection.\n", {"B18.2"}, {"K73.9", "K75.9"}),
     # arthrosis by joint, the joint in the word itself (gonarthrosis, coxarthrosis, rhizarthrosis) or beside it
     ("ASSESSMENT: Left coxarthrosis.\n", {"M16.12"}, {"M19.90", "M16.10"}),
     ("ASSESSMENT: Gonarthrosis of the right knee.\n", {"M17.11"}, {"M25.561", "M19.90"}),
