@@ -3445,6 +3445,19 @@ def test_infection_arthrosis_and_nodal_metastasis_wordings(coder, text, want, ne
 
 
 @pytest.mark.parametrize("text,want,never", [
+    # a condition named alone is the Index's NOS code, not a code of one kind of it
+    ("ASSESSMENT: Encephalitis.\n", {"G04.90"}, set()),
+    ("ASSESSMENT: HSV encephalitis.\n", {"B00.4"}, {"G04.90"}),
+    ("ASSESSMENT: Nephritis.\n", {"N05.9"}, {"N08", "N12"}),  # N08 is a manifestation (code first its disease)
+    ("ASSESSMENT: Interstitial nephritis.\n", {"N12"}, {"N05.9"}),
+    ("ASSESSMENT: Chronic bronchitis.\n", {"J42"}, {"J44.9"}),
+    ("ASSESSMENT: COPD with chronic bronchitis.\n", {"J44.9"}, {"J42"}),  # J42 excludes the obstructive one
+])
+def test_a_condition_named_alone_is_its_index_default(coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
     # a melanoma by the skin site the sentence names (the site rules of the skin carcinomas), then its side
     ("ASSESSMENT: Malignant melanoma of the right thigh.\n", {"C43.71"}, {"C43.9", "C43.70"}),
     ("ASSESSMENT: Melanoma of the left upper arm.\n", {"C43.62"}, {"C43.9", "C43.60"}),

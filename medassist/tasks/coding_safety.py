@@ -1214,6 +1214,9 @@ def promote_assessment(codes: list, doc) -> None:
                 c = by_code.get(term.code) or every.get(term.code)
                 if c is None or c.score < float(rule.get("problem_line_min_score", 0.03)):
                     continue
+                if term.source == "incl" and "classified elsewhere" in c.description.lower():
+                    continue  # (a manifestation code's inclusion term says no underlying disease: "Nephritis." is not
+                    # N08, glomerular disorders in diseases classified elsewhere, which is coded after its disease)
                 if c.description.lower().startswith("other ") and term.source != "abbr" or not (
                         term.source in ("desc", "abbr", "neoplasm", "neoplasm-unspecified")
                         or term.source == "incl" and len(term.words) >= len(said) - 1):
