@@ -3458,6 +3458,16 @@ def test_a_condition_named_alone_is_its_index_default(coder, text, want, never):
 
 
 @pytest.mark.parametrize("text,want,never", [
+    # an allergy to a named drug is its allergy status, not an allergy of no stated cause
+    ("ASSESSMENT: Allergy to penicillin.\n", {"Z88.0"}, {"T78.40XA"}),
+    ("ASSESSMENT: Allergic to sulfa.\n", {"Z88.2"}, {"T78.40XA"}),
+    ("ASSESSMENT: Allergic reaction.\n", {"T78.40XA"}, {"Z88.0"}),
+])
+def test_an_allergy_to_a_named_drug_is_its_status(coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
+@pytest.mark.parametrize("text,want,never", [
     # a melanoma by the skin site the sentence names (the site rules of the skin carcinomas), then its side
     ("ASSESSMENT: Malignant melanoma of the right thigh.\n", {"C43.71"}, {"C43.9", "C43.70"}),
     ("ASSESSMENT: Melanoma of the left upper arm.\n", {"C43.62"}, {"C43.9", "C43.60"}),
