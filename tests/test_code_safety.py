@@ -2522,6 +2522,9 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: He had a DVT in 2018, treated with 6 months of apixaban, now off anticoagulation.\n", {"Z86.718"},
      {"Z79.01", "I82.409"}),
     ("HPI: He has atrial fibrillation and has been on apixaban for 3 months.\n", {"I48.91", "Z79.01"}, set()),
+    # long-term anticoagulation said without the drug's name
+    ("HPI: Patient with a history of DVT, on chronic anticoagulation.\n", {"Z86.718", "Z79.01"}, set()),
+    ("ASSESSMENT: Atrial fibrillation, not on anticoagulation due to fall risk.\n", {"I48.91"}, {"Z79.01"}),
     # an earlier pregnancy's condition is history; a past dependence is in remission unless treated now
     ("HPI: She had gestational diabetes in her last pregnancy. Currently not pregnant.\n", {"Z86.32"}, {"O24.419", "E11.9"}),
     ("HPI: History of alcohol dependence.\n", {"F10.21"}, {"F10.20"}),
