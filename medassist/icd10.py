@@ -72,6 +72,7 @@ class CodeSet:
         self.blocks: list = data["blocks"]
         self._children: dict[str, list[str]] | None = None
         self._memo: dict[str, CodeEntry | None] = {}
+        self._outer: dict | None = None
 
     # -- structure -----------------------------------------------------------------------------
     @property
@@ -164,16 +165,36 @@ class CodeSet:
                          seventh_chars=dict(self._seventh.get(owner, {})) if owner else {})
 
     def _inherited(self, code: str, key: str) -> list[str]:
-        """Notes of a code and of its ancestors (tabular notes apply to every code below them)."""
+        """Notes of a code and of its ancestors (tabular notes apply to every code below them), then, for the
+        instructional notes (code first / use additional / code also), those of its block and chapter
+        ("L00-L08: Use additional code (B95-B97) to identify infectious agent" holds for L03.116)."""
         out: list[str] = []
         cur: str | None = code
+        last = None
         while cur:
             e = self._codes.get(cur)
             if e is None:
                 break
+            last = e
             out.extend(e.get(key, ()))
             cur = e.get("p")
+        if last is not None and key in ("cf", "ua", "ca"):
+            out.extend(self._outer_notes(last.get("bl"), last.get("ch")).get(key, ()))
         return out
+
+    def _outer_notes(self, block: str | None, chapter: str | None) -> dict:
+        """The block's notes, then the chapter's, by key (remembered)."""
+        if self._outer is None:
+            self._outer = {}
+        hit = self._outer.get((block, chapter))
+        if hit is None:
+            hit = {}
+            for part in ([b for b in self.blocks if b["id"] == block][:1]
+                         + [c for c in self.chapters if c["num"] == chapter][:1]):
+                for key in ("cf", "ua", "ca"):
+                    hit.setdefault(key, []).extend(part.get(key, ()))
+            self._outer[(block, chapter)] = hit
+        return hit
 
     def ancestors(self, code: str) -> list[str]:
         out = []

@@ -3703,6 +3703,12 @@ def test_skin_eye_sinus_and_blood_cancer_wordings(coder, text, want, never):
     ("ASSESSMENT: Syphilis in a patient with HIV, treated with penicillin.\n", {"B20", "A53.9"}, {"Z21"}),
     ("ASSESSMENT: HIV seropositive, no treatment.\n", {"Z21"}, {"B20"}),
     ("ASSESSMENT: Serology for HIV negative.\n", set(), {"B20", "Z21"}),
+    # HIV as a problem of its own (a list item, 'well controlled', 'on ART') is the disease; a test list is not
+    ("ASSESSMENT: HIV.\n", {"B20"}, {"Z21"}),
+    ("PAST MEDICAL HISTORY:\n1. HIV.\n2. Hypertension.\n", {"B20", "I10"}, set()),
+    ("PMH: HIV, well controlled on ART.\n", {"B20"}, set()),
+    ("LABS: HIV, HBV, HCV: negative.\n", set(), {"B20", "Z21"}),
+    ("ASSESSMENT: Rule out HIV.\n", set(), {"B20"}),
     # pain with a site, or not painful, is no R52
     ("ASSESSMENT: The abdomen was nonpainful.\n", set(), {"R52"}),
     ("ASSESSMENT: Pain and swelling in the index finger for two days.\n", set(), {"R52"}),
@@ -4010,6 +4016,18 @@ def test_drug_toxicity_insect_bites_chronic_dvt_injuries_and_newborn_wordings(co
     ("ASSESSMENT:\n1. Diabetes type 2.\n2. Gastroparesis.\n", {"E11.43", "K31.84"}, {"E11.9"}),
     ("ASSESSMENT: Helicobacter pylori gastritis.\n", {"K29.70", "B96.81"}, set()),
     ("ASSESSMENT: Gastritis. H. pylori negative.\n", set(), {"B96.81"}),
+    # the organism an infection's notes ask for (B95-B97; a bacteremia's too), named in that infection's sentence
+    ("ASSESSMENT: MRSA bacteremia.\n", {"R78.81", "B95.62"}, set()),
+    ("ASSESSMENT: MRSA cellulitis of the left leg.\n", {"L03.116", "B95.62"}, {"B95.61"}),
+    ("ASSESSMENT: Osteomyelitis of the right foot due to MRSA.\n", {"M86.9", "B95.62"}, set()),
+    ("ASSESSMENT: Group B strep bacteremia.\n", {"R78.81", "B95.1"}, set()),
+    ("ASSESSMENT: Urinary tract infection. MRSA nasal colonization.\n", {"N39.0"}, {"B95.62"}),
+    ("ASSESSMENT: Cellulitis of the left leg. MRSA screen negative.\n", {"L03.116"}, {"B95.62"}),
+    # (the 'negative' of the next item reaches the site words of the mention, not its condition)
+    ("ASSESSMENT: Cellulitis of the left leg, MRSA negative.\n", {"L03.116"}, {"B95.62"}),
+    ("ASSESSMENT: Cellulitis of the left leg; cover for MRSA with vancomycin.\n", {"L03.116"}, {"B95.62"}),
+    ("The result of the sickle cell disease test was also negative.\n", set(), {"D57.1"}),
+    ("ASSESSMENT: MRSA pneumonia.\n", {"J15.212"}, {"B95.62"}),  # the code names the organism
 ])
 def test_gallstone_obstruction_perforated_appendicitis_liver_and_gastroparesis_wordings(coder, text, want, never):
     assert_codes(coder, text, want, never)

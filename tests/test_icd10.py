@@ -47,6 +47,22 @@ def test_excludes1_conflict_and_notes():
     # etiology / manifestation notes are inherited from the category
     assert any("underlying" in n.lower() for n in icd10.lookup("G63").code_first)
     assert icd10.lookup("E11.9").use_additional
+    # a block's and a chapter's instructional notes hold for every code in them, after the code's own
+    assert any("B95-B97" in n for n in icd10.lookup("L03.116").use_additional)  # block L00-L08
+    assert any("Z3A" in n for n in icd10.lookup("O24.419").use_additional)  # chapter 15
+    assert icd10.lookup("I12.9").use_additional[0].startswith("code to identify the stage")  # its own note first
+    assert not any("B95-B97" in n for n in icd10.lookup("J18.9").use_additional)
+
+
+def test_coding_notes_keep_their_lead_in_with_the_items_under_it():
+    from medassist.tasks.code import _notes
+
+    notes = _notes(icd10.lookup("I10").use_additional)
+    assert len(notes) == 1 and notes[0].startswith("code to identify: ") and "tobacco dependence (F17.-)" in notes[0]
+    assert notes[0].endswith("and 1 more")  # five items, four shown
+    t = _notes(icd10.lookup("T39.1X1A").use_additional)  # a note of its own after a list is not one of its items
+    assert t[0].startswith("code(s) to specify: manifestations of poisoning") and "Z18" not in t[0]
+    assert any(n.startswith("code to identify any retained foreign body") for n in t)
 
 
 def test_code_set_counts_match_the_cdc_code_list():

@@ -742,13 +742,30 @@ def validate(codes: list[CodeSuggestion]) -> None:
                 c.warnings.append(f"Excludes1 conflict with {b}: {note}")
 
 
-def _notes(notes) -> list[str]:
-    """Tabular instructional notes without their lead-in lines ("code to identify ...:")."""
-    out = []
+def _notes(notes, items: int = 4) -> list[str]:
+    """Tabular instructional notes, a lead-in line ("code to identify:") joined with the items under it
+    ("code to identify: tobacco use (Z72.0); tobacco dependence (F17.-); ..."), at most ``items`` of them."""
+    groups: list[list[str]] = []
+    lead = False
     for n in notes:
         n = n.strip().lstrip(",; ").strip()
-        if n and not n.endswith(":"):
-            out.append(n)
+        if not n:
+            continue
+        if n.endswith(":"):
+            groups.append([n[:-1].rstrip()])
+            lead = True
+        elif lead and not n.lower().startswith(("code ", "code,", "code(s)")):
+            groups[-1].append(n)  # (a note of its own starts "code ...": a block's or chapter's, after the code's)
+        else:
+            groups.append([n])
+            lead = False
+    out = []
+    for g in groups:
+        if len(g) == 1:
+            out.append(g[0])
+        else:
+            more = len(g) - 1 - items
+            out.append(f"{g[0]}: " + "; ".join(g[1:1 + items]) + (f"; and {more} more" if more > 0 else ""))
     return out
 
 

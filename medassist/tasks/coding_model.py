@@ -226,6 +226,8 @@ def build_knowledge(examples, min_count: int = 2, max_codes: int = 25) -> dict:
 
 _LAST_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*\W*$")
 _FREE = re.compile(r"free", re.I)
+_OF_SITE = re.compile(r"\w\s+(?:of|in|on|at)\s", re.I)  # "<condition> of/in/on/at <site>"
+_NEXT_ITEM = re.compile(r"\s*[,;]\s*\w")  # the mention's clause ends, and another item follows
 
 
 def _status_of(doc, start, end, classify):
@@ -233,6 +235,7 @@ def _status_of(doc, start, end, classify):
     diabetes" carries its own cue words, which must still govern the condition word."""
     if classify is None:
         return "affirmed", None, ()
+    whole = (start, end)
     m = _LAST_WORD.search(doc.text, start, end)
     if m is not None and m.start() > start and _FREE.fullmatch(m.group().rstrip()):
         m = _LAST_WORD.search(doc.text, start, m.start())  # "pain free": judged at 'pain', which 'free' negates
@@ -242,6 +245,17 @@ def _status_of(doc, start, end, classify):
         end = min(end, len(doc.text))
     try:
         ctx = classify(doc, start, end)
+        cue = getattr(ctx, "cue", None)
+        if (start > whole[0] and cue is not None and cue.start >= whole[1]
+                and getattr(ctx, "status", "affirmed") != "affirmed" and _OF_SITE.search(doc.text, whole[0], start)
+                and _NEXT_ITEM.match(doc.text, whole[1], cue.start)):
+            # a cue of the next item of a list must reach back to a condition said at a site: in "Cellulitis of
+            # the left leg, MRSA negative" the 'negative' of MRSA reaches 'left leg', not the cellulitis (the
+            # head of "sickle cell disease test was negative" is its last word; "anomalies of the kidney and
+            # urinary tract have been reported" is one clause)
+            outer = classify(doc, *whole)
+            if getattr(outer, "status", None) == "affirmed":
+                ctx = outer
     except Exception:  # a context failure must not lose the code; it is listed as affirmed
         return "affirmed", None, ()
     st = getattr(ctx, "status", "affirmed")

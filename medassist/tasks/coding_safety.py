@@ -1499,7 +1499,9 @@ def _promote_problem(c, body: str, i: int, doc, sents, classify, words: tuple[in
 
 def add_companions(codes: list, doc, late: bool = False) -> None:
     """Codes a suggested code's 'use additional code' note asks for when the note names the drug (affirmed), and
-    status codes the note states (BMI with a weight diagnosis, elevated BP reading, allergy status, stent). ``late``:
+    status codes the note states (BMI with a weight diagnosis, elevated BP reading, allergy status, stent), and the
+    organism (B95-B97) an infection's notes ask for, named in the sentence of that infection ("MRSA cellulitis of the
+    left leg": L03.116 with B95.62). ``late``:
     the rules marked "late", for the codes the specific-code and pruning steps settle on (J96.22 from J96.20), run
     after them."""
     from medassist.text.context import classify
@@ -1511,11 +1513,14 @@ def add_companions(codes: list, doc, late: bool = False) -> None:
             continue
         when = rule.get("when")
         base = None
-        if when is not None:
-            base = next((c for c in codes if c.suggested and c.code.startswith(tuple(when) if isinstance(when, list)
-                                                                              else when)), None)
-            if base is None:
+        bases = []
+        if when is not None or rule.get("when_asks"):
+            prefixes = tuple(when) if isinstance(when, list) else (when,) if when else ()
+            bases = [c for c in codes if c.suggested and c.code != rule["add"] and (
+                (prefixes and c.code.startswith(prefixes)) or (rule.get("when_asks") and _asks_for_code(c.code, rule["add"])))]
+            if not bases:
                 continue
+            base = bases[0]
         if rule.get("unless") and any(c.suggested and c.code.startswith(tuple(rule["unless"])) for c in codes):
             continue  # (a code the note already has says it: the sepsis a septic shock is coded after)
         allowed = set(rule.get("statuses", ("affirmed",)))
@@ -1529,6 +1534,12 @@ def add_companions(codes: list, doc, late: bool = False) -> None:
                 sents = sents or _Sentences(doc)
                 if forbid.search(text, *sents.around(m.start(), m.end())):
                     continue  # (a drug the sentence says was stopped or taken for a while: no long-term use)
+            if rule.get("near_base"):  # (the organism of this infection: its sentence, not the note's other one)
+                sents = sents or _Sentences(doc)
+                where = sents.around(m.start(), m.end())
+                base = next((b for b in bases if any(sents.around(e.start, e.end) == where for e in b.evidence)), None)
+                if base is None:
+                    continue
             try:
                 status = classify(doc, m.start(), m.end()).status
             except Exception:  # pragma: no cover - context must not break coding
@@ -2151,6 +2162,14 @@ _HIV_POSITIVE = re.compile(r"\bhiv[- ]?(?:positive|\+|seropositiv\w*)|\bseroposi
 _HIV_DISEASE = re.compile(r"(?-i:\bAIDS\b)|(?<!asymptomatic )\bhiv[- ](?:disease|infection|related)|"
                           r"(?<!asymptomatic )human immunodeficiency virus (?:disease|infection)|"
                           r"antiretrovir|\bHAART\b|\bART\b|opportunistic|\bCD4\b[^.]{0,30}\b(?:low|<|below)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _asks_for_code(code: str, other: str) -> bool:
+    """``code``'s 'use additional code' notes (its own, its block's) ask for ``other``: N39.0 and L03.116 ask for
+    the infectious agent (B95-B97)."""
+    e = icd10.lookup(code)
+    return e is not None and _refers(list(e.use_additional), other)
 
 
 def _asks_for(o, c) -> bool:

@@ -6,7 +6,8 @@ plus the CMS Neoplasm table and Table of Drugs XML (US public domain) from ../sh
     .venv/bin/python models/icd10cm/build_codeset.py [--xml PATH] [--neoplasm PATH] [--drugs PATH] [--out DIR]
 
 Output (gzipped JSON, a few hundred kB):
-  {"version", "source", "chapters": [{"num","desc","first","last"}], "blocks": [{"id","desc","chapter"}],
+  {"version", "source", "chapters": [{"num","desc","first","last", "cf"/"ua"/"ca"}],
+   "blocks": [{"id","desc","chapter","e1","e2", "cf"/"ua"/"ca"}],
    "codes": {CODE: {"d": desc, "p": parent, "ch": chapter, "bl": block, "b": billable(0/1),
                     "i": [inclusion terms], "e1": [...], "e2": [...], "cf": [...], "ua": [...], "ca": [...],
                     "s7": CODE_WHOSE_7TH_CHAR_DEF_APPLIES (only where a 7th character is required)}},
@@ -47,6 +48,17 @@ def notes(el, tag):
     return [" ".join((n.text or "").split()) for n in sub.findall("note") if (n.text or "").strip()]
 
 
+def _instructions(el) -> dict:
+    """A chapter's or block's own 'code first' / 'use additional code' / 'code also' notes: they apply to every
+    code in it ("L00-L08: Use additional code (B95-B97) to identify infectious agent")."""
+    out = {}
+    for key, tag in (("cf", "codeFirst"), ("ua", "useAdditionalCode"), ("ca", "codeAlso")):
+        vals = notes(el, tag)
+        if vals:
+            out[key] = vals
+    return out
+
+
 def compile_tabular(xml_path: Path) -> dict:
     root = ET.parse(xml_path).getroot()
     chapters, blocks, codes, seventh = [], [], {}, {}
@@ -79,11 +91,12 @@ def compile_tabular(xml_path: Path) -> dict:
         sections = ch.findall("section")
         chapters.append({"num": num, "desc": cdesc,
                          "first": sections[0].get("id").split("-")[0],
-                         "last": sections[-1].get("id").split("-")[-1]})
+                         "last": sections[-1].get("id").split("-")[-1],
+                         **_instructions(ch)})
         for sec in sections:
             sid = sec.get("id")
             blocks.append({"id": sid, "desc": " ".join(sec.findtext("desc", "").split()), "chapter": num,
-                           "e1": notes(sec, "excludes1"), "e2": notes(sec, "excludes2")})
+                           "e1": notes(sec, "excludes1"), "e2": notes(sec, "excludes2"), **_instructions(sec)})
             for diag in sec.findall("diag"):
                 walk(diag, None, num, sid, None)
     return {"chapters": chapters, "blocks": blocks, "codes": codes, "seventh": seventh}
