@@ -4257,3 +4257,28 @@ def test_a_weaker_co_occurrence_does_not_decide_a_status(coder):
     text = open(resource_path("samples/discharge_summary.txt"), encoding="utf-8").read()
     _, every = suggested(coder, text)
     assert "R52" in every and every["R52"].status == "negated", (every["R52"].status, every["R52"].evidence)
+
+
+@pytest.mark.parametrize("text,want,never", [
+    # an organ removed, said as 'status post' / 's/p' (its side, its year), is the acquired absence status (Z90.-);
+    # the operation of this visit or one planned is not
+    ("ASSESSMENT: Status post right mastectomy.\n", {"Z90.11"}, {"Z90.10", "Z90.12"}),
+    ("PMH: Breast cancer s/p bilateral mastectomy 2015.\n", {"Z85.3", "Z90.13"}, {"C50.919"}),
+    ("PAST SURGICAL HISTORY: Status post splenectomy.\n", {"Z90.81"}, set()),
+    ("PROCEDURE: Left mastectomy.\n", set(), {"Z90.12", "Z90.10"}),
+    ("PLAN: Schedule right mastectomy.\n", set(), {"Z90.11", "Z90.10"}),
+    # an ileus after an operation: the postprocedural disorder and the ileus (K91.89: use additional code)
+    ("ASSESSMENT: Postoperative ileus.\n", {"K91.89", "K56.7"}, set()),
+    ("ASSESSMENT: Paralytic ileus after surgery.\n", {"K91.89", "K56.0"}, set()),
+    ("ASSESSMENT: Ileus.\n", {"K56.7"}, {"K91.89"}),
+    ("HPI: No postoperative ileus.\n", set(), {"K91.89", "K56.7"}),
+    # a surgical site infection (its depth when said); an infected joint prosthesis (its joint and side when said)
+    ("ASSESSMENT: Surgical site infection.\n", {"T81.40XA"}, {"B99.9"}),
+    ("ASSESSMENT: Deep incisional surgical site infection after hernia repair.\n", {"T81.42XA"}, {"T81.40XA"}),
+    ("HPI: No signs of surgical site infection.\n", set(), {"T81.40XA"}),
+    ("ASSESSMENT: Prosthetic joint infection of the right knee.\n", {"T84.53XA"}, {"T84.50XA", "T84.54XA"}),
+    ("ASSESSMENT: Infected total knee arthroplasty, left.\n", {"T84.54XA"}, {"T84.50XA", "T84.53XA"}),
+    ("ASSESSMENT: Periprosthetic joint infection.\n", {"T84.50XA"}, set()),
+])
+def test_acquired_absence_postoperative_ileus_and_procedure_infections(coder, text, want, never):
+    assert_codes(coder, text, want, never)

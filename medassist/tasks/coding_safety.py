@@ -1279,7 +1279,9 @@ _ABBR_LEAD = re.compile(r"(?:^[\s\u2022*\-]*(?:\d{1,3}[.)])?|[,;:/]|\b(?:with|ha
 # and after it: the end of the item (a separator, another item, what treats it or how it is doing)
 _ABBR_TAIL = re.compile(r"\s*(?:$|[,;.:)/]|\b(?:and|or|on|with|who|which|that|since|both|now|not|diagnosed|"
                         r"treated|managed|controlled|stable|followed|presents?|presented|presenting|is|was|are|were|admitted|here|"
-                        r"comes|came|returns|in)\b)", re.IGNORECASE)
+                        r"comes|came|returns|in)\b|(?:19|20)\d\d\b)", re.IGNORECASE)  # (or its year: "s/p CABG 2015")
+# a term that opens with its own status cue needs no lead: "Breast cancer s/p bilateral mastectomy"
+_STATUS_TERM = re.compile(r"(?:status post|s/p)\s", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -1333,7 +1335,8 @@ def promote_abbreviations(codes: list, doc, by_code: dict, sents, classify, rule
                     if m.group().lower() not in _ITEM_MODIFIERS or text[a + m.end():lo].strip():
                         break
                     lo = a + m.start()
-                if not _ABBR_LEAD.search(text[a:lo]) or not _ABBR_TAIL.match(text, j, b):
+                if (not (_ABBR_LEAD.search(text[a:lo]) or _STATUS_TERM.match(term.text))
+                        or not _ABBR_TAIL.match(text, j, b)):
                     continue
                 if text[j:j + 1] == ":" or is_heading(text, i, j):
                     continue  # "PE: clear lungs" heads a section, it is not a condition
