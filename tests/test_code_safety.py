@@ -4279,6 +4279,13 @@ def test_a_weaker_co_occurrence_does_not_decide_a_status(coder):
     ("ASSESSMENT: Prosthetic joint infection of the right knee.\n", {"T84.53XA"}, {"T84.50XA", "T84.54XA"}),
     ("ASSESSMENT: Infected total knee arthroplasty, left.\n", {"T84.54XA"}, {"T84.50XA", "T84.53XA"}),
     ("ASSESSMENT: Periprosthetic joint infection.\n", {"T84.50XA"}, set()),
+    # a heart failure written 'CHF' with its kind and course (I50.2- systolic, I50.3- diastolic, I50.4- both)
+    ("ASSESSMENT: Acute on chronic diastolic CHF.\n", {"I50.33"}, {"I50.9", "I50.30"}),
+    ("ASSESSMENT: Chronic diastolic CHF.\n", {"I50.32"}, {"I50.9"}),
+    ("HPI: 70 yo with chronic systolic CHF presents with dyspnea.\n", {"I50.22"}, {"I50.9"}),
+    ("ASSESSMENT: Acute on chronic HFrEF.\n", {"I50.23"}, {"I50.20"}),
+    ("ASSESSMENT: Acute on chronic combined systolic and diastolic CHF.\n", {"I50.43"}, {"I50.9", "I50.23", "I50.33"}),
+    ("ASSESSMENT: Acute on chronic CHF.\n", {"I50.9"}, set()),
 ])
-def test_acquired_absence_postoperative_ileus_and_procedure_infections(coder, text, want, never):
+def test_acquired_absence_postoperative_ileus_procedure_infections_and_chf_kinds(coder, text, want, never):
     assert_codes(coder, text, want, never)
