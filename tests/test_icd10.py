@@ -65,6 +65,16 @@ def test_coding_notes_keep_their_lead_in_with_the_items_under_it():
     assert any(n.startswith("code to identify any retained foreign body") for n in t)
 
 
+def test_a_code_that_names_the_resistance_is_not_asked_for_its_resistance_code():
+    from medassist.tasks.code import CodeSuggestion, validate
+
+    mrsa = CodeSuggestion("B95.62", "MRSA", 0.9, True, "affirmed", True, [], [])
+    ecoli = CodeSuggestion("B96.20", "E. coli", 0.9, True, "affirmed", True, [], [])
+    validate([mrsa, ecoli])
+    assert not any("Z16" in w for w in mrsa.warnings)  # guideline I.C.1.e
+    assert any("Z16" in w for w in ecoli.warnings)  # the chapter's note: code the resistance when there is one
+
+
 def test_code_set_counts_match_the_cdc_code_list():
     """Codes of the CDC code list (categories and 7th-character codes included) resolve (every 5th, for time)."""
     simple = pytest.importorskip("simple_icd_10_cm")

@@ -734,12 +734,18 @@ def validate(codes: list[CodeSuggestion]) -> None:
                               + (f", e.g. {', '.join(kids)}" if kids else ""))
         for note in _notes(entry.code_first)[:2]:
             c.warnings.append(f"code first: {note}")
-        for note in _notes(entry.use_additional)[:2]:
+        for note in [n for n in _notes(entry.use_additional) if not _resistance_said(entry, n)][:2]:
             c.warnings.append(f"use additional code: {note}")
     for a, b, note in icd10.excludes1_conflicts(names):
         for c in suggested:
             if c.code == a:
                 c.warnings.append(f"Excludes1 conflict with {b}: {note}")
+
+
+def _resistance_said(entry, note: str) -> bool:
+    """A note asking for the drug resistance (Z16.-) said of a code that names it already ('Methicillin resistant
+    Staphylococcus aureus ...': B95.62, A49.02, J15.212, A41.02; guideline I.C.1.e: no Z16 code beside them)."""
+    return "Z16" in note and "resistant" in entry.description.lower()
 
 
 def _notes(notes, items: int = 4) -> list[str]:
