@@ -72,7 +72,8 @@ class CodeSet:
         self.blocks: list = data["blocks"]
         self._children: dict[str, list[str]] | None = None
         self._memo: dict[str, CodeEntry | None] = {}
-        self._outer: dict | None = None
+        self._outer: dict = {}  # (block, chapter) -> their instructional notes by key
+        self._blocks: dict = {b["id"]: b for b in self.blocks}
 
     # -- structure -----------------------------------------------------------------------------
     @property
@@ -182,17 +183,18 @@ class CodeSet:
             out.extend(self._outer_notes(last.get("bl"), last.get("ch")).get(key, ()))
         return out
 
+    def block(self, block_id: str | None) -> dict | None:
+        """A block of the tabular list ("L00-L08") with its own notes."""
+        return self._blocks.get(block_id)
+
     def _outer_notes(self, block: str | None, chapter: str | None) -> dict:
         """The block's notes, then the chapter's, by key (remembered)."""
-        if self._outer is None:
-            self._outer = {}
         hit = self._outer.get((block, chapter))
         if hit is None:
             hit = {}
-            for part in ([b for b in self.blocks if b["id"] == block][:1]
-                         + [c for c in self.chapters if c["num"] == chapter][:1]):
+            for part in (self.block(block), next((c for c in self.chapters if c["num"] == chapter), None)):
                 for key in ("cf", "ua", "ca"):
-                    hit.setdefault(key, []).extend(part.get(key, ()))
+                    hit.setdefault(key, []).extend((part or {}).get(key, ()))
             self._outer[(block, chapter)] = hit
         return hit
 
@@ -337,7 +339,7 @@ def excludes1_conflicts(codes) -> list[tuple[str, str, str]]:
         e = lookup(c)
         if not e:
             continue
-        block = next((b for b in codeset().blocks if b["id"] == e.block), None)
+        block = codeset().block(e.block)
         notes = list(e.excludes1) + (list(block.get("e1", ())) if block else [])
         for note in notes:
             for ref in _refs(note):

@@ -2167,18 +2167,17 @@ _HIV_DISEASE = re.compile(r"(?-i:\bAIDS\b)|(?<!asymptomatic )\bhiv[- ](?:disease
                           r"antiretrovir|\bHAART\b|\bART\b|opportunistic|\bCD4\b[^.]{0,30}\b(?:low|<|below)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
-def _asks_for_code(code: str, other: str) -> bool:
-    """``code``'s 'use additional code' notes (its own, its block's) ask for ``other``: N39.0 and L03.116 ask for
-    the infectious agent (B95-B97)."""
+@lru_cache(maxsize=8192)
+def _asks_for_code(code: str, other: str, code_first: bool = False) -> bool:
+    """``code``'s 'use additional code' notes (its own, its block's, its chapter's; with ``code_first`` its 'code
+    first' notes too) ask for ``other``: N39.0 and L03.116 ask for the infectious agent (B95-B97)."""
     e = icd10.lookup(code)
-    return e is not None and _refers(list(e.use_additional), other)
+    return e is not None and _refers(list(e.use_additional) + (list(e.code_first) if code_first else []), other)
 
 
 def _asks_for(o, c) -> bool:
     """``o``'s tabular notes ask for ``c`` (use additional / code first): both stay."""
-    oe = icd10.lookup(o.code)
-    return oe is not None and _refers(list(oe.use_additional) + list(oe.code_first), c.code)
+    return _asks_for_code(o.code, c.code, True)
 
 
 def more_exact_terms(codes: list, doc) -> None:
