@@ -14,6 +14,9 @@ What "named" means (so the recall is honest about what it measures):
 - Lines of those sections with no lexicon name (brands the lexicon lacks, prose) are counted separately,
   with how many the summary still keeps as unrecognised items.
 A "no known allergies" statement is recalled when the allergies part shows it.
+An allergen denied in its own sentence ("The patient denies latex allergy": "denies", "no", "not", "negative for" or
+"without" between the sentence start and the name) is not counted as named; it is counted apart, with how many the
+summary wrongly shows as allergies.
 """
 
 from __future__ import annotations
@@ -76,6 +79,9 @@ def gold_bodies(doc) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
+_DENIED = re.compile(r"\b(?:denies|denied|no|not|negative for|without)\b", re.I)
+
+
 def overlaps(a: int, b: int, spans) -> bool:
     return any(s < b and a < e for s, e in spans)
 
@@ -111,7 +117,8 @@ def main(argv=None) -> dict:
     summarize(docs[0][1], args.length, use_embeddings=not args.no_embed)
 
     stats = {"notes": len(docs), "evidence_bad": 0, "items": 0, "med_named": 0, "med_recalled": 0, "all_named": 0, "all_recalled": 0,
-             "nka_named": 0, "nka_recalled": 0, "med_unnamed_lines": 0, "med_unnamed_kept": 0}
+             "nka_named": 0, "nka_recalled": 0, "med_unnamed_lines": 0, "med_unnamed_kept": 0,
+             "all_denied": 0, "all_denied_shown": 0}
     t_plain, t_embed, c_plain, c_embed, misses = [], [], [], [], []
     for name, doc in docs:
         t0, c0 = time.perf_counter(), time.process_time()
@@ -155,6 +162,14 @@ def main(argv=None) -> dict:
                 stats["nka_named"] += 1
                 stats["nka_recalled"] += has_nka
             for h in lex.find(doc.text, a, b):
+                sent = max(a, *(m.end() for m in re.finditer(r"[.;\n]\s", doc.text[:h.start])))
+                if _DENIED.search(doc.text, sent, h.start):
+                    # denied in its own sentence ("The patient denies latex allergy."): must not be shown
+                    stats["all_denied"] += 1
+                    if overlaps(h.start, h.end, all_spans):
+                        stats["all_denied_shown"] += 1
+                        misses.append((name, "denied allergy shown", doc.text[h.start:h.end], doc.text[max(a, h.start - 40):h.end + 40]))
+                    continue
                 stats["all_named"] += 1
                 if overlaps(h.start, h.end, all_spans):
                     stats["all_recalled"] += 1
@@ -169,6 +184,7 @@ def main(argv=None) -> dict:
     print(f"medications named in the notes' medication sections (lexicon): recalled {pct(stats['med_recalled'], stats['med_named'])}")
     print(f"  medication-section lines without a lexicon name: {stats['med_unnamed_lines']}, kept as unrecognised items: {stats['med_unnamed_kept']}")
     print(f"allergies named in the notes' allergy sections (lexicon): recalled {pct(stats['all_recalled'], stats['all_named'])}")
+    print(f"  allergens denied in their own sentence (\"denies latex allergy\"): {stats['all_denied']}, shown as allergies: {stats['all_denied_shown']}")
     print(f"'no known allergies' statements: recalled {pct(stats['nka_recalled'], stats['nka_named'])}")
     p90 = lambda xs: sorted(xs)[int(0.9 * (len(xs) - 1))]
     print(f"prose checker on the summaries' own verbatim facts (false alarms): {stats['checker_false_flags']} flags over {stats['notes']} notes")

@@ -581,11 +581,14 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
     for section, a, b in ranges:
         for s, e in sentences_between(doc, a, b):
             hits = lex.find(text, s, e, strict=True)
+            # (a sig ends at the next drug name, also one too loose to list from prose: "clindamycin prior to dental
+            # procedures and vitamin D3 (50,000 IU ...)" gives clindamycin no dose)
+            names = sorted({x.start for x in lex.find(text, s, e)} | {x.start for x in hits})
             for k, h in enumerate(hits):
                 ctx = classify(doc, h.start, h.end)
                 if ctx.status in ("negated", "family", "hypothetical"):
                     continue
-                nxt = hits[k + 1].start if k + 1 < len(hits) else e
+                nxt = next((x for x in names if x >= h.end), e)
                 # (in prose a drug's sig follows it in its own clause: "the gabapentin and prednisone, reporting
                 # improvement of pain at night" gives prednisone no frequency; "lisinopril, 10 mg daily" keeps its)
                 clause = _PROSE_CLAUSE_END.search(text, h.end, nxt)
@@ -619,9 +622,9 @@ def _allergies(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) 
     lex = drug_lexicon()
     text = doc.text
     for section, a, b in ranges:
-        for s, e in list_items(text, a, b):
+        for s, e, first in ((x, y, k == 0) for item in list_items(text, a, b) for k, (x, y) in enumerate(_item_sentences(text, *item))):
             nka = _NKA.search(text, s, e)
-            if nka or re.fullmatch(r"\s*(?:none|no|n/?a|nil)\.?\s*", text[s:e], re.I):
+            if nka or re.fullmatch(r"\s*(?:none|no|n/?a|nil|denie[sd]|negative)\.?\s*", text[s:e], re.I):
                 facts.no_known_allergies = facts.no_known_allergies or _span(text, *(nka.span() if nka else (s, e)))
                 continue
             # sentence-level: "He is allergic to penicillin and sulfa."
@@ -632,14 +635,42 @@ def _allergies(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) 
             hits = lex.find(text, body_s, e)
             if hits:
                 for k, h in enumerate(hits):
+                    if _denied(doc, h.start, h.end, s):
+                        continue  # "The patient denies latex allergy."
                     nxt = hits[k + 1].start if k + 1 < len(hits) else e
                     facts.allergies.append(_allergy(text, h.start, h.end, (s, e), section, True, nxt))
                 continue
+            if not first:
+                continue  # (a later sentence of the item names an unrecognised substance only as prose: "He also reports an allergy.")
             # unrecognised substance: the words before a reaction cue
             r = _REACTION.search(text, body_s, e)
             ns, ne = _trim(text, body_s, r.start() if r else e, " \t\n\r,.;:-(")
-            if ne > ns and len(text[ns:ne].split()) <= 5 and re.match(r"[A-Za-z]", text[ns:ne]):
+            if (ne > ns and len(text[ns:ne].split()) <= 5 and re.match(r"[A-Za-z]", text[ns:ne])
+                    and not _DENIAL.search(text, s, ne)):
                 facts.allergies.append(_allergy(text, ns, ne, (s, e), section, False, e))
+
+
+def _item_sentences(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """An allergy item's sentences, each read on its own: "Penicillin (hives). No allergy to iodine." lists
+    penicillin and not iodine."""
+    out, start = [], s
+    for m in re.finditer(r"(?<=[a-z)][.;])\s+(?=[A-Z])", text[s:e]):
+        out.append((start, s + m.start()))
+        start = s + m.end()
+    out.append((start, e))
+    return [(x, y) for x, y in out if text[x:y].strip()]
+
+
+_DENIAL = re.compile(r"\b(?:denies|denied|denying|no|not|negative for|never)\b", re.I)
+
+
+def _denied(doc: Document, s: int, e: int, item_start: int) -> bool:
+    """The allergy item at ``s:e`` is denied by a cue of its own item ("denies latex allergy", "no allergy to
+    iodine"), not by one that reaches in from before the item."""
+    from ..text.context import classify
+
+    ctx = classify(doc, s, e)
+    return ctx.status == "negated" and ctx.cue is not None and item_start <= ctx.cue.start < s
 
 
 def _allergy(text: str, s: int, e: int, item: tuple[int, int], section: str, known: bool, end: int) -> Allergy:
@@ -677,6 +708,17 @@ def _prose_allergies(doc: Document, facts: Facts) -> None:
 
 # ------------------------------------------------------------------------------------------------ results
 _NUMV = r"(\d+(?:\.\d+)?)"
+# a lab value as written, with its thousands separators ("white count of 39,000", "platelets 1,200,000")
+_LAB_VALUE = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)"
+
+
+def _lab_value(written: str, lab: dict) -> float:
+    """The value of ``written`` on the scale of ``lab``'s range: a count the range gives in thousands per
+    microliter (WBC 4.0-11.0, platelets 150-450) is often written per microliter ("WBC 12,500")."""
+    val = float(written.replace(",", ""))
+    if lab.get("per_microliter") and val >= 1000:
+        val /= 1000
+    return val
 
 
 def _vitals(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
@@ -714,7 +756,7 @@ def _lab_regexes() -> list[tuple[dict, Any]]:
                          for n in sorted(lab["names"], key=len, reverse=True))
         names = names.replace(re.escape("NA"), "Na").replace(re.escape("MG"), "Mg").replace(re.escape("CR"), "Cr").replace(re.escape("CL"), "Cl")
         rx = re.compile(rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])(?:\s*(?i:levels?|count|value|peaked|peak|rose|increased|decreased|dropped|fell|"
-                        rf"elevated|came back|returned|was|were|is|of|at|to|up|down|=|:))*\s*{_NUMV}(?![\d/])\s*({_UNIT})?(?![A-Za-z])")
+                        rf"elevated|came back|returned|was|were|is|of|at|to|up|down|=|:))*\s*{_LAB_VALUE}(?![\d/])\s*({_UNIT})?(?![A-Za-z])")
         out.append((lab, rx))
     return out
 
@@ -723,7 +765,7 @@ def _labs(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
     text = doc.text
     for lab, rx in _lab_regexes():
         for m in rx.finditer(text, a, b):
-            val = float(m.group(1))
+            val = _lab_value(m.group(1), lab)
             flag = "high" if lab.get("high") is not None and val > lab["high"] else "low" if lab.get("low") is not None and val < lab["low"] else None
             if flag:
                 s, e = _trim(text, m.start(), m.end())

@@ -185,6 +185,9 @@ _NEXT_ITEM = re.compile(r"[,;]\s+(?!(?:prn|p\.r\.n|as|for|x|times|with|before|af
                         r"nightly|in the|by|per|po|iv|sc|im|until|while|if|to|\d)\b)(?:and\s+)?[A-Za-z]", re.I)
 
 
+_TRAILING_JOINT = re.compile(r"\s+(?:and|or|plus|&)$", re.I)
+
+
 def _med_item(doc: Document, m: Medication, item_end: int | None = None) -> SummaryItem:
     """A medication line. A listed medication shows its whole list item (name to the next name or the item end:
     "Albuterol inhaler 2 puffs q4-6h PRN shortness of breath", "Insulin 70/30", "Cefuroxime 500 mg PO BID x 5 days");
@@ -212,8 +215,14 @@ def _med_item(doc: Document, m: Medication, item_end: int | None = None) -> Summ
         cut = _NEXT_ITEM.search(text, b, item_end)
         b = max(b, cut.start() if cut else item_end)
     a, b = balanced(text, a, b)
-    while b > a and text[b - 1] in " ,;.:":
-        b -= 1
+    while True:
+        while b > a and text[b - 1] in " ,;.:":
+            b -= 1
+        # nor the word that joins it to the next drug ("clindamycin prior to dental procedures and vitamin D3")
+        joint = _TRAILING_JOINT.search(text, a, b)
+        if joint is None or joint.start() < ordered[-1].end:
+            break
+        b = joint.start()
     a, b = balanced(text, a, b)
     gap = text[a:b]
     if b - a <= max(len(" ".join(s.text for s in ordered)) + slack, (item_end or 0) - a + 1) and "\n" not in gap:
@@ -624,10 +633,27 @@ def render_text(d: dict[str, Any]) -> str:
 # ------------------------------------------------------------------------------------------------ abstractive
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,/]\d+)*(?![\w])")
 _LATERALITY = re.compile(r"\b(left|right|bilateral(?:ly)?|unilateral|both sides)\b", re.I)
-_NEG_CUE = re.compile(r"\b(?:no|not|denies|denied|without|negative for|free of|absence of|never)\b\s+((?:[A-Za-z-]+\s*){1,3})", re.I)
+# (within a line: "Allergies: Denied" does not reach the "Results:" line below it)
+_NEG_CUE = re.compile(r"\b(?:no|not|denies|denied|without|negative for|free of|absence of|never)\b[^\S\n]+((?:[A-Za-z-]+[^\S\n]*){1,3})", re.I)
 _FILLER = {"a", "an", "the", "any", "of", "or", "and", "signs", "sign", "evidence", "history", "known", "acute", "new", "significant", "is", "was",
            "has", "had", "to", "seen", "limited", "able", "sure", "noted", "present", "identified", "appreciated", "visualized", "well", "very",
-           "too", "much", "really", "currently", "longer", "more", "other", "further", "be", "been", "have", "do", "does", "did", "need", "needed"}
+           "too", "much", "really", "currently", "longer", "more", "other", "further", "be", "been", "have", "do", "does", "did", "need", "needed",
+           "by", "with", "for", "in", "on", "at", "from", "into"}
+# a clause of the output: between semicolons, line ends and sentence ends, without a facts heading ("Plan: ")
+_CLAUSE_END = re.compile(r"[;\n]|\.(?=\s|$)")
+_CLAUSE_HEAD = re.compile(r"^\s*[A-Z][A-Za-z-]*(?: [A-Za-z-]+)?:\s+")
+
+
+def _copied_clause(output: str, start: int, end: int, src_norm: str) -> bool:
+    """The clause of ``output`` around ``start:end`` is the note's own words (4 words or more, spaces and case
+    aside): it says there what the note says ("If his pain does not improve with the orthotics, I will
+    recommend a cortisone injection"), so its drug names and negations need no other support."""
+    a = max((m.end() for m in _CLAUSE_END.finditer(output, 0, start)), default=0)
+    m = _CLAUSE_END.search(output, end)
+    b = m.start() if m else len(output)
+    clause = _CLAUSE_HEAD.sub("", output[a:b]).strip()
+    norm = " ".join(clause.lower().split())
+    return len(norm.split()) >= 4 and norm in src_norm
 
 
 @dataclass
@@ -661,6 +687,7 @@ def check_generated(output: str, doc: Document) -> list[Flag]:
 
     src = doc.text
     src_low = src.lower()
+    src_norm = " ".join(src_low.split())
     flags: list[Flag] = []
     src_nums = {_norm_num(m.group()) for m in _NUMBER.finditer(src)}
     for m in _NUMBER.finditer(output):
@@ -680,7 +707,8 @@ def check_generated(output: str, doc: Document) -> list[Flag]:
         hits = src_drugs.get(h.key) or (src_drugs.get(h.generic.lower()) if h.generic else None)
         if not hits:
             flags.append(Flag("drug", output[h.start:h.end], h.start, h.end, "drug not named in the note"))
-        elif all(classify(doc, x.start, x.end).status == "negated" for x in hits):
+        elif (all(classify(doc, x.start, x.end).status == "negated" for x in hits)
+              and not _copied_clause(output, h.start, h.end, src_norm)):
             flags.append(Flag("drug", output[h.start:h.end], h.start, h.end, "the note only mentions this drug negated"))
     for m in _LATERALITY.finditer(output):
         word = m.group(1).lower()
@@ -702,7 +730,7 @@ def check_generated(output: str, doc: Document) -> list[Flag]:
             if classify(doc, sm.start(), sm.end()).status == "negated":
                 supported = True
                 break
-        if not supported:
+        if not supported and not _copied_clause(output, m.start(), m.end(), src_norm):
             s = m.start(1) + m.group(1).lower().find(concept)
             flags.append(Flag("negation", output[m.start():s + len(concept)], m.start(), s + len(concept),
                               f"the note does not negate '{concept}'"))

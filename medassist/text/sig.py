@@ -17,7 +17,7 @@ from typing import Any
 
 from medassist.document import Span
 
-_NUM = r"\d+(?:\.\d+)?(?:/\d+)?"
+_NUM = r"\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?(?:/\d+)?"  # (thousands as written: "50,000 units")
 
 # ---------------------------------------------------------------------------------------------- units
 #: unit spelling -> (canonical unit, kind) ; kind "strength" (mg...) or "form" (tablet...)
@@ -48,7 +48,7 @@ for _canon, _kind, _spellings in [
 
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
 _DOSE_RE = re.compile(
-    rf"(?<![\w.])(?P<num>{_NUM}|one|two|three|four|half|one-half)(?:\s*(?:-|to)\s*(?P<num2>{_NUM}))?\s*"
+    rf"(?<![\w.])(?<!\d,)(?P<num>{_NUM}|one|two|three|four|half|one-half)(?:\s*(?:-|to)\s*(?P<num2>{_NUM}))?\s*"
     rf"(?P<unit>{_UNIT_ALT})(?![\w])",
     re.I,
 )
