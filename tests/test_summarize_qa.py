@@ -345,3 +345,34 @@ def test_an_allergy_the_patient_denies_is_not_listed(body, allergies, nka):
     f = extract_facts(document_from_text("HISTORY OF PRESENT ILLNESS\nKnee pain.\n\nALLERGIES\n" + body + "\n"))
     assert [(a.substance, a.reaction) for a in f.allergies] == allergies
     assert (f.no_known_allergies is not None) == nka
+
+
+NOTE_VISIT = """SUBJECTIVE:
+58-year-old woman here for follow-up of type 2 diabetes and hypertension.
+
+LABS: Hemoglobin A1c of 9.2%. TSH 0.01. K+ 5.8.
+
+MEDICATIONS:
+Warfarin 2.5 mg PO daily, resume on Friday
+Metformin 1000 mg twice daily
+
+ASSESSMENT AND PLAN:
+1. Type 2 diabetes, uncontrolled, A1c 9.2%. Start Ozempic 0.25 mg weekly.
+2. Subclinical hyperthyroidism. Repeat TSH and free T4 in 6 weeks.
+Return in 3 months.
+"""
+
+
+def test_a_clinic_note_as_a_clinician_reads_its_summary():
+    """Typed as a clinician writes: an ion with its charge is a result ("K+ 5.8"); a value said twice is one result;
+    a drug's instruction after a comma stays with it ("resume on Friday"); a lab that is also a drug name is no
+    medication when it is a test ("Repeat TSH"); "Return in 3 months." is follow-up, not a problem."""
+    d = summarize(document_from_text(NOTE_VISIT), "detailed", use_embeddings=False).to_dict()
+    results = [r["text"] for r in d["key_results"]]
+    assert "K+ 5.8" in results
+    assert sum("9.2%" in r for r in results) == 1
+    meds = [m["text"] for m in d["medications"]]
+    assert "Warfarin 2.5 mg PO daily, resume on Friday" in meds
+    assert not any(m["fields"]["name"] == "TSH" for m in d["medications"])
+    assert "Return in 3 months" not in [p["text"] for p in d["problems"]]
+    assert "Return in 3 months" in [f["text"] for f in d["follow_up"]]

@@ -585,6 +585,8 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
             # procedures and vitamin D3 (50,000 IU ...)" gives clindamycin no dose)
             names = sorted({x.start for x in lex.find(text, s, e)} | {x.start for x in hits})
             for k, h in enumerate(hits):
+                if _names_a_test(text, h.start, h.end, s):
+                    continue  # "Repeat TSH and free T4 in 6 weeks": TSH (thyrotropin) is a drug too
                 ctx = classify(doc, h.start, h.end)
                 if ctx.status in ("negated", "family", "hypothetical"):
                     continue
@@ -611,6 +613,22 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
                         elif sw and s + sw.start(2) == h.start:
                             m.change = "start"
                 facts.medications.append(m)
+
+
+_TEST_CUE = re.compile(r"\b(?:repeat|recheck|check(?:ing)?|order(?:ed)?|obtain(?:ed)?|draw(?:n)?|labs?|levels?|tests?|testing|panel)\b"
+                       r"[^.;:]*$", re.I)
+_BARE_NUMBER = re.compile(r"\s*(?:levels?\s+|of\s+|was\s+|is\s+|=\s*|:\s*)?\d+(?:\.\d+)?(?!\s*(?:mg|mcg|g|units?|mEq|mL|tabs?|tablets?|caps?)\b)",
+                          re.I)
+
+
+def _names_a_test(text: str, start: int, end: int, sentence_start: int) -> bool:
+    """A drug word that is also a lab this app knows (TSH, potassium, calcium, vitamin D, ferritin) and is written
+    as a test: after a test word of its clause ("Repeat TSH", "check potassium and magnesium") or before a bare
+    value ("Potassium 3.1"), not before a dose ("potassium chloride 20 mEq")."""
+    word = text[start:end].lower()
+    if not any(word == n.lower() for lab in _lab_rules()["labs"] for n in lab["names"]):
+        return False
+    return bool(_TEST_CUE.search(text[max(sentence_start, start - 60):start]) or _BARE_NUMBER.match(text, end))
 
 
 # ------------------------------------------------------------------------------------------------ allergies
@@ -755,7 +773,8 @@ def _lab_regexes() -> list[tuple[dict, Any]]:
         names = "|".join(re.escape(n.upper() if len(n) <= 2 else n) if len(n) <= 2 else f"(?i:{re.escape(n)})"
                          for n in sorted(lab["names"], key=len, reverse=True))
         names = names.replace(re.escape("NA"), "Na").replace(re.escape("MG"), "Mg").replace(re.escape("CR"), "Cr").replace(re.escape("CL"), "Cl")
-        rx = re.compile(rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])(?:\s*(?i:levels?|count|value|peaked|peak|rose|increased|decreased|dropped|fell|"
+        # ("K+ 5.8", "Na+ 128": an ion's charge after its symbol)
+        rx = re.compile(rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])\+?(?:\s*(?i:levels?|count|value|peaked|peak|rose|increased|decreased|dropped|fell|"
                         rf"elevated|came back|returned|was|were|is|of|at|to|up|down|=|:))*\s*{_LAB_VALUE}(?![\d/])\s*({_UNIT})?(?![A-Za-z])")
         out.append((lab, rx))
     return out
@@ -822,6 +841,12 @@ def _visit_reason_only(item: str) -> bool:
     return bool(words) and all(w in _VISIT_WORDS for w in words)
 
 
+# a line of the plan, not a problem (whole words: "Chronic kidney disease", "Follicular cyst" are problems)
+_PLAN_LINE = re.compile(r"(?:return|returns|rtc|follow(?:[\s-]*up)?|followup|f/u|continue|start|begin|schedule|recheck|repeat|"
+                        r"consider|check|obtain|order|discussed|advised|counseled|encouraged|call|increase|decrease|stop|"
+                        r"hold|discontinue|refer|see|reassess)\b(?!-)", re.IGNORECASE)
+
+
 def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | None = None) -> None:
     from ..text.context import classify
 
@@ -851,6 +876,8 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
                 continue
             if re.search(r"\b(?:is|was|are|were|will|has|have|had)\b", text[ps:pe]) and len(words) > 4:
                 continue
+            if _PLAN_LINE.match(text, ps, pe):
+                continue  # "Return in 3 months.", "Continue current medications." close an assessment list
             if re.search(r"\b(?:requested|ordered|consult(?:ation)?|scheduled|recommended|referred|referrals?|follow[- ]?up|counseling|education|testing|treatment)\b", text[ps:pe], re.I):
                 continue
             # the context of the diagnosis' head word ("Elevated blood pressure without a diagnosis of

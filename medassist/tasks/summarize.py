@@ -182,7 +182,7 @@ def _item_from_span(doc: Document, s: int, e: int, kind: str, *, strip_label: bo
 
 
 _NEXT_ITEM = re.compile(r"[,;]\s+(?!(?:prn|p\.r\.n|as|for|x|times|with|before|after|at|every|q\w*|then|or|daily|twice|once|"
-                        r"nightly|in the|by|per|po|iv|sc|im|until|while|if|to|\d)\b)(?:and\s+)?[A-Za-z]", re.I)
+                        r"nightly|in the|by|per|po|iv|sc|im|until|while|if|to|resume|restart|hold|held|stop|skip|do not|\d)\b)(?:and\s+)?[A-Za-z]", re.I)
 
 
 _TRAILING_JOINT = re.compile(r"\s+(?:and|or|plus|&)$", re.I)
@@ -371,7 +371,15 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
     if facts.no_known_allergies is not None and facts.allergies:
         warnings.append("the note says both 'no known allergies' and names an allergy: check")
 
-    results = sorted(facts.results, key=lambda r: (r.flag_source != "reference range", r.evidence[0].start))[: lim["results"]]
+    # one line per value: "Hemoglobin A1c of 9.2%" in the labs and "A1c 9.2%" again in the assessment are one result
+    once, seen_values = [], set()
+    for r in sorted(facts.results, key=lambda r: r.evidence[0].start):
+        key = (r.kind, r.name, (r.value or "").replace(",", "")) if r.value else None
+        if key is not None and key in seen_values:
+            continue
+        seen_values.add(key)
+        once.append(r)
+    results = sorted(once, key=lambda r: (r.flag_source != "reference range", r.evidence[0].start))[: lim["results"]]
     results.sort(key=lambda r: r.evidence[0].start)
     result_items = [SummaryItem(r.text, list(r.evidence), r.kind, {k: v for k, v in (("name", r.name), ("value", r.value), ("unit", r.unit),
                                                                                    ("flag", r.flag), ("flag_source", r.flag_source)) if v}) for r in results]
@@ -394,7 +402,8 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
         for s, e in sentences_between(doc, a, b):
             for s, e in list_items(text, s, e):
                 seg = text[s:e]
-                if (name in ("assessment_plan", "assessment", "impression") or seg.strip(" .:").lower() in problem_texts) and _is_heading(text, s, e):
+                if ((name in ("assessment_plan", "assessment", "impression") or seg.strip(" .:").lower() in problem_texts)
+                        and _is_heading(text, s, e) and not _FOLLOW.search(text, s, e)):  # ("Return in 3 months." heads nothing)
                     group += 1
                     lead = _LEAD.match(text, s, e)
                     hs, he = balanced(text, lead.end() if lead and lead.end() < e else s, e)
