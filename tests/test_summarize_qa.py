@@ -376,3 +376,35 @@ def test_a_clinic_note_as_a_clinician_reads_its_summary():
     assert not any(m["fields"]["name"] == "TSH" for m in d["medications"])
     assert "Return in 3 months" not in [p["text"] for p in d["problems"]]
     assert "Return in 3 months" in [f["text"] for f in d["follow_up"]]
+
+
+NOTE_ED = """CHIEF COMPLAINT: Shortness of breath.
+
+HPI: 66 y/o M with COPD on 2L home O2 presents with 3 days of worsening dyspnea. He ran out of his Spiriva last week.
+
+MEDS: Spiriva 18 mcg inhaled daily, amlodipine 5 mg daily.
+ALLERGIES: Sulfa (rash), PCN (anaphylaxis).
+
+EXAM: T 37.9 C, HR 104, RR 26, SpO2 86% on 2L.
+
+LABS/IMAGING: WBC 13.2. Cr 1.6. CXR: hyperinflation, no focal consolidation.
+
+ASSESSMENT/PLAN:
+Acute COPD exacerbation with acute on chronic hypoxic and hypercapnic respiratory failure.
+- Admit to step-down.
+- Prednisone 40 mg daily x 5 days.
+- Resume Spiriva.
+"""
+
+
+def test_an_ed_note_lists_its_orders_as_plan_and_its_abbreviated_allergy():
+    """PCN is penicillin (an anaphylaxis a clinician must see); a "LABS/IMAGING:" heading holds results; the
+    bullets under an assessment line are its orders (plan), never problems."""
+    d = summarize(document_from_text(NOTE_ED), use_embeddings=False).to_dict()
+    assert [(a["text"], a["fields"].get("substance")) for a in d["allergies"]] == [
+        ("Sulfa (rash)", "Sulfa"), ("PCN (anaphylaxis)", "PCN")]
+    assert {"WBC 13.2", "Cr 1.6"} <= {r["text"] for r in d["key_results"]}
+    problems = [p["text"] for p in d["problems"]]
+    assert "Acute COPD exacerbation with acute on chronic hypoxic and hypercapnic respiratory failure" in problems
+    assert not any(p.startswith(("Admit", "Prednisone", "Resume")) for p in problems)
+    assert [p["text"] for p in d["plan"]] == ["Admit to step-down", "Prednisone 40 mg daily x 5 days", "Resume Spiriva"]

@@ -841,10 +841,24 @@ def _visit_reason_only(item: str) -> bool:
     return bool(words) and all(w in _VISIT_WORDS for w in words)
 
 
-# a line of the plan, not a problem (whole words: "Chronic kidney disease", "Follicular cyst" are problems)
-_PLAN_LINE = re.compile(r"(?:return|returns|rtc|follow(?:[\s-]*up)?|followup|f/u|continue|start|begin|schedule|recheck|repeat|"
+# a line of the plan, not a problem (whole words: "Chronic kidney disease", "Follicular cyst" are problems; so is the
+# visit's reason "Follow-up bilateral breast cysts", unlike "Follow up with cardiology")
+_PLAN_LINE = re.compile(r"(?:return|returns|rtc|(?:follow(?:[\s-]*up)?|followup|f/u)(?=\s+(?:with|in|at|on|after|as|for)\b)|continue|start|begin|schedule|recheck|repeat|"
                         r"consider|check|obtain|order|discussed|advised|counseled|encouraged|call|increase|decrease|stop|"
-                        r"hold|discontinue|refer|see|reassess)\b(?!-)", re.IGNORECASE)
+                        r"hold|discontinue|refer|see|reassess|admit|resume|restart|wean|monitor|trend|titrate|taper|transfuse|"
+                        r"give|administer|npo|keep|encourage|send|place)\b(?!-)", re.IGNORECASE)
+# a drug with its dose, the line of an order ("Prednisone 40 mg daily x 5 days")
+_DOSE_NEXT = re.compile(r"[\s,]*\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mEq|mL|puffs?|tabs?|tablets?)\b", re.IGNORECASE)
+
+
+def is_order_line(text: str, s: int, e: int) -> bool:
+    """The line ``s:e`` (its list marker removed) is an order of the plan, not a problem: it opens with a plan verb
+    ("Return in 3 months.", "Admit to step-down.", "Resume Spiriva.") or with a drug and its dose ("Prednisone 40 mg
+    daily x 5 days."; not "Aspirin allergy")."""
+    if _PLAN_LINE.match(text, s, e):
+        return True
+    first = next(iter(drug_lexicon().find(text, s, e)), None)
+    return first is not None and first.start == s and bool(_DOSE_NEXT.match(text, first.end))
 
 
 def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | None = None) -> None:
@@ -876,8 +890,8 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
                 continue
             if re.search(r"\b(?:is|was|are|were|will|has|have|had)\b", text[ps:pe]) and len(words) > 4:
                 continue
-            if _PLAN_LINE.match(text, ps, pe):
-                continue  # "Return in 3 months.", "Continue current medications." close an assessment list
+            if is_order_line(text, ps, pe):
+                continue  # "Return in 3 months.", "Prednisone 40 mg daily x 5 days." close an assessment list
             if re.search(r"\b(?:requested|ordered|consult(?:ation)?|scheduled|recommended|referred|referrals?|follow[- ]?up|counseling|education|testing|treatment)\b", text[ps:pe], re.I):
                 continue
             # the context of the diagnosis' head word ("Elevated blood pressure without a diagnosis of

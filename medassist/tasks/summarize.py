@@ -42,7 +42,7 @@ from typing import Any, Sequence
 
 from ..document import Document, Span
 from ..errors import TaskError
-from .extract import Facts, Medication, drug_lexicon, balanced, body_range, extract_facts, list_items, logical_ranges, sentences_between
+from .extract import Facts, Medication, drug_lexicon, balanced, body_range, extract_facts, is_order_line, list_items, logical_ranges, sentences_between
 
 LENGTHS = ("short", "standard", "detailed")
 LIMITS = {
@@ -402,8 +402,10 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
         for s, e in sentences_between(doc, a, b):
             for s, e in list_items(text, s, e):
                 seg = text[s:e]
+                os, oe = balanced(text, *_after_marker(text, s, e))
+                order = is_order_line(text, os, oe)  # ("Return in 3 months.", "Admit to step-down." head nothing)
                 if ((name in ("assessment_plan", "assessment", "impression") or seg.strip(" .:").lower() in problem_texts)
-                        and _is_heading(text, s, e) and not _FOLLOW.search(text, s, e)):  # ("Return in 3 months." heads nothing)
+                        and _is_heading(text, s, e) and not order and not _FOLLOW.search(text, s, e)):
                     group += 1
                     lead = _LEAD.match(text, s, e)
                     hs, he = balanced(text, lead.end() if lead and lead.end() < e else s, e)
@@ -411,7 +413,7 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
                         he -= 1
                     group_heads[group] = doc.span(hs, he)
                     continue
-                if len(seg.split()) < 3:
+                if len(seg.split()) < 3 and not order:
                     continue
                 if any(x < e and s < y and (y - x) >= 0.6 * (e - s) for x, y in result_spans):
                     continue  # a result sentence ("X-ray negative for fracture") is a key result, not plan
@@ -429,7 +431,7 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
                     continue
                 if _DEMOGRAPHIC.search(text, s, e) and re.search(r"\b(?:presents?|presented|is an? \d|who is|comes? in)\b", seg, re.I):
                     continue  # the case's one-line introduction, not a plan
-                if strict and not _PLAN_CUE.search(text, s, e) or _DEMOGRAPHIC.search(text, s, e) and not _PLAN_CUE.search(text, s, e):
+                if not order and (strict and not _PLAN_CUE.search(text, s, e) or _DEMOGRAPHIC.search(text, s, e) and not _PLAN_CUE.search(text, s, e)):
                     continue
                 plan_cands.append((s, e))
                 plan_group.append(group)
@@ -559,6 +561,12 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
 
 _VERB = re.compile(r"\b(?:is|was|are|were|will|has|have|had|did|does|do|be|been|reports?|denies|presents?|continue|start|order|"
                    r"we|i|she|he|they)\b", re.I)
+
+
+def _after_marker(text: str, s: int, e: int) -> tuple[int, int]:
+    """``s:e`` without its list marker ("- ", "2. ") and leading spaces."""
+    m = re.match(r"\s*(?:#?\d{1,2}[.)]\s+|[-•*·▪◦]\s*)?", text[s:e])
+    return s + (m.end() if m else 0), e
 
 
 def _is_heading(text: str, s: int, e: int) -> bool:
