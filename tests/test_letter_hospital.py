@@ -228,3 +228,30 @@ def test_the_letter_a_note_calls_for_is_discharge_instructions_for_a_hospital_st
     assert letter.kind == "discharge" and "going home" in letter.to_dict()["text"].lower()
     assert "3" in letter.to_dict()["text"] and "cefpodoxime" in letter.to_dict()["text"].lower()
     assert write_letter(visit, kind="auto").kind == "patient"
+
+
+HELD = """DISCHARGE SUMMARY
+HOSPITAL COURSE:
+INR 3.5 on warfarin, held for 2 days.
+DISCHARGE MEDICATIONS:
+1. Warfarin 2.5 mg PO daily, resume on Friday.
+2. Torsemide 20 mg PO daily.
+FOLLOW UP:
+Cardiology in 1 week. BMP in 3 days.
+"""
+
+
+def test_a_held_medicine_is_not_kept_and_a_test_with_a_time_to_come_is_to_do():
+    """'Warfarin ..., resume on Friday' after it was held for a high INR: the letter says not to take it until
+    Friday (never "Keep taking"); 'BMP in 3 days.' under the follow-up is a test still to do, not one done."""
+    text = _letter(HELD, "discharge").text
+    assert "Do not take Warfarin for now. Start taking it again on Friday." in text
+    assert "Keep taking Warfarin" not in text
+    gp = _letter(HELD, "gp").text
+    assert "Warfarin: held, to resume on Friday" in gp
+    to_do = text.split("Tests still to do:")[1].split("\n\n")[0]
+    assert "BMP" in to_do
+    done = text.split("Tests we did:")[1].split("\n\n")[0] if "Tests we did:" in text else ""
+    assert "BMP" not in done
+    # a medicine resumed with no time to wait is kept
+    assert "Keep taking Torsemide" in _letter(HELD.replace("daily.\nFOLLOW", "daily, resume.\nFOLLOW"), "discharge").text

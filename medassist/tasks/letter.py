@@ -412,7 +412,7 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
     if not lay and change in ("not_started", "not_taking", *_HOSPITAL_CHANGES):
         return [LetterLine(_fill(tpl, name=_cap(name)) + ".", ev)]
     if not lay:
-        parts = [_fill(tpl, name=_cap(name), dose=dose, other=other, reason=reason)]
+        parts = [_fill(tpl, name=_cap(name), dose=dose, other=other, reason=reason, when=f.data.get("when"))]
         if change == "stop":
             return [LetterLine("; ".join(parts) + ".", ev)]  # the old dose of a stopped medicine is not news
         if dose and "{dose}" not in tpl:
@@ -428,7 +428,7 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
             if extra:
                 parts.append(", ".join(extra))
         return [LetterLine("; ".join(parts) + ".", ev)]
-    out = [LetterLine(_fill(tpl, name=name, dose=dose, other=other, reason=reason), ev)]
+    out = [LetterLine(_fill(tpl, name=name, dose=dose, other=other, reason=reason, when=f.data.get("when")), ev)]
     if change in ("stop", "not_started", "not_taking", "may_start", *_HOSPITAL_CHANGES):
         return out
     if change == "change" and f.data.get("new_dose") and "{dose}" in tpl:

@@ -556,13 +556,19 @@ def join_dosage_forms(text: str, hits: list[TermHit]) -> list[TermHit]:
     return out
 
 
+_RESUME_VERB = re.compile(r"(?:resum|restart)", re.I)
+# when a held medicine is taken again: "resume on Friday", "restart in 2 days", "resume after your INR check"
+_RESUME_WHEN = re.compile(r"[ \t]*(?:it[ \t]+|taking(?:[ \t]+it)?[ \t]+)?(?P<when>(?:on|after|in|from|starting|beginning|once|when)[ \t]+"
+                          r"[^.;,\n]{2,40}?)(?=[ \t]*(?:[.;,\n]|$))", re.I)
+
+
 def _medications(doc: Document, shared=None) -> list[Fact]:
     lex = get_lexicon()
     text = doc.text
     regions = _in_sections(doc, MED_SECTIONS + ("hospital_course",))
     by_drug: dict[str, Fact] = {}
     order: list[str] = []
-    rank = {"stop": 6, "start": 5, "increase": 5, "decrease": 5, "change": 4, "continue": 2, None: 1,
+    rank = {"stop": 6, "start": 5, "increase": 5, "decrease": 5, "resume_later": 5, "change": 4, "continue": 2, None: 1,
             "not_started": 0, "not_taking": 0, "may_start": 0.5}
     for rs, re_, sec_name in regions:
         hits = join_dosage_forms(text[rs:re_], lex.find_drugs(text[rs:re_]))
@@ -586,6 +592,12 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             if change in ("start", None) and (status in ("hypothetical", "uncertain") or _MAYBE_RE.search(text, ss, s)) \
                     and sec_name not in ("medications", "discharge_medications"):
                 change = "may_start"  # "if she is positive for strep, I will prescribe amoxicillin"
+            when = None
+            if ch and change == "continue" and _RESUME_VERB.match(ch[1].text):
+                # "Warfarin 2.5 mg PO daily, resume on Friday": held now, taken again later (not "keep taking")
+                wm = _RESUME_WHEN.match(text, ch[1].end, se)
+                if wm:
+                    change, when = "resume_later", doc.span(wm.start("when"), wm.end("when"))
             if status == "negated" and change != "stop":
                 # "we will not start X", "she is not taking X": said as such, never as an instruction to take it
                 neg = _NOT_STARTED_RE.search(text, ss, s)
@@ -639,6 +651,9 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             extra: dict[str, Any] = {"form": form}
             if new_dose:
                 extra["new_dose"] = True
+            if when is not None and change == "resume_later":
+                extra["when"] = when.text
+                evidence.append(when)
             if sw is not None and change in ("stop", "start"):
                 extra["switch_with"] = sw["other"]
             if reason:
@@ -935,7 +950,9 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
             elif sec.name in ("hospital_course", "procedures"):
                 state = "pending" if re.search(r"\b(?:pending|will|to be done|outstanding|awaiting)\b", sent, re.I) else "done"
             else:
-                state = "pending" if _PENDING_RE.search(sent) else "done"
+                # ("BMP in 3 days." under the follow-up: a test named with a time to come is still to do)
+                gap = len(text[e:se]) - len(text[e:se].lstrip())
+                state = "pending" if _PENDING_RE.search(sent) or _WHEN_RE.match(text, e + gap, se) else "done"
             cond_m = _CONDITION_AFTER_RE.match(text, e, se) if sec.name not in RESULT_SECTIONS else None
             if cond_m:
                 state = "pending"  # "MRI if no improvement": a test that may be done later, not one done
