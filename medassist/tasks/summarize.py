@@ -402,8 +402,8 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
         for s, e in sentences_between(doc, a, b):
             for s, e in list_items(text, s, e):
                 seg = text[s:e]
-                os, oe = balanced(text, *_after_marker(text, s, e))
-                order = is_order_line(text, os, oe)  # ("Return in 3 months.", "Admit to step-down." head nothing)
+                ls, le = balanced(text, *_after_marker(text, s, e))
+                order = is_order_line(text, ls, le)  # ("Return in 3 months.", "Admit to step-down." head nothing)
                 if ((name in ("assessment_plan", "assessment", "impression") or seg.strip(" .:").lower() in problem_texts)
                         and _is_heading(text, s, e) and not order and not _FOLLOW.search(text, s, e)):
                     group += 1
