@@ -408,3 +408,18 @@ def test_an_ed_note_lists_its_orders_as_plan_and_its_abbreviated_allergy():
     assert "Acute COPD exacerbation with acute on chronic hypoxic and hypercapnic respiratory failure" in problems
     assert not any(p.startswith(("Admit", "Prednisone", "Resume")) for p in problems)
     assert [p["text"] for p in d["plan"]] == ["Admit to step-down", "Prednisone 40 mg daily x 5 days", "Resume Spiriva"]
+
+
+def test_an_obstetric_admission_keeps_its_low_platelets_and_its_magnesium():
+    """'Plt 98K' is a low platelet count (K written right after the number); 'Magnesium sulfate 4 g IV' is a drug
+    named in full, though 'magnesium' alone is a lab; DuoNebs and PNV are drug names."""
+    doc = document_from_text("S: 34 yo F at 32 weeks with headache. Taking PNV and aspirin 81 mg daily.\n\n"
+                             "O: BP 158/104. Plt 98K. AST 85.\n\nA: Preeclampsia with severe features.\n\n"
+                             "P: Magnesium sulfate 4 g IV load then 2 g/hr. DuoNebs q4h PRN wheeze.\n")
+    d = summarize(doc, use_embeddings=False).to_dict()
+    assert ("Plt 98K", "low") in [(r["text"], r["fields"].get("flag")) for r in d["key_results"]]
+    names = {m["fields"]["name"] for m in d["medications"]}
+    assert {"Magnesium sulfate", "DuoNebs", "PNV", "aspirin"} <= names
+    # a count with K after a space is not read as thousands of another lab ("Na 138 K 4.2": K is potassium)
+    labs = [r for r in extract_facts(document_from_text("LABS: Na 128 K 6.1.\n")).results if r.kind == "lab"]
+    assert sorted((r.name, r.text) for r in labs) == [("potassium", "K 6.1"), ("sodium", "Na 128")]

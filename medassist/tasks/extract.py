@@ -247,7 +247,7 @@ class DrugLexicon:
 
     def find(self, text: str, start: int = 0, end: int | None = None, *, strict: bool = False) -> list[DrugHit]:
         """Drug names in ``text[start:end]``. ``strict`` (prose outside medication sections) skips ambiguous
-        words (potassium, alcohol ...) and allergens."""
+        words alone (potassium, alcohol ...) and allergens."""
         toks = _words(text, start, end)
         hits: list[DrugHit] = []
         i = 0
@@ -262,8 +262,8 @@ class DrugLexicon:
                     continue
                 if n == 1 and (key[0] in self.stop or len(key[0]) < 4 and not text[toks[i][0]:toks[i][1]].isupper()):
                     continue
-                if strict and (key[0] in self.ambiguous or ent[1] == "allergen"):
-                    continue
+                if strict and (n == 1 and key[0] in self.ambiguous or ent[1] == "allergen"):
+                    continue  # (a salt named in full is a drug: "magnesium sulfate", "potassium chloride")
                 # a multi-word entry must sit within one line / clause
                 if n > 1 and re.search(r"[\n,;:.]", text[toks[i][1] : toks[i + n - 1][0]]):
                     continue
@@ -761,7 +761,8 @@ def _vitals(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
                                             value=m.group(1), unit=None, flag=flag, flag_source="reference range"))
 
 
-_UNIT = (r"%|(?i:(?:mg|g|ng|pg|mcg|ug|µg|mmol|µmol|umol|mEq|meq|IU|U|mIU|uIU|µIU|mU|K|x10\^?\d+|cells|copies)"
+# ("Plt 98K": a count in thousands, the K written right after the number)
+_UNIT = (r"(?<=\d)K(?![A-Za-z/])|%|(?i:(?:mg|g|ng|pg|mcg|ug|µg|mmol|µmol|umol|mEq|meq|IU|U|mIU|uIU|µIU|mU|K|x10\^?\d+|cells|copies)"
          r"/(?:dL|L|mL|uL|µL|mm3|hpf|min(?:/1\.73\s?m2)?)|seconds|sec)")
 
 
