@@ -24,6 +24,7 @@ from typing import Any, Iterable
 
 from ..config import resource_path
 from ..document import Document, Section, Span
+from ..text.sig import dose_at
 
 MED_SECTIONS = ("medications", "discharge_medications", "current_medications", "home_medications")
 ALLERGY_SECTIONS = ("allergies",)
@@ -617,8 +618,7 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
 
 _TEST_CUE = re.compile(r"\b(?:repeat|recheck|check(?:ing)?|order(?:ed)?|obtain(?:ed)?|draw(?:n)?|labs?|levels?|tests?|testing|panel)\b"
                        r"[^.;:]*$", re.I)
-_BARE_NUMBER = re.compile(r"\s*(?:levels?\s+|of\s+|was\s+|is\s+|=\s*|:\s*)?\d+(?:\.\d+)?(?!\s*(?:mg|mcg|g|units?|mEq|mL|tabs?|tablets?|caps?)\b)",
-                          re.I)
+_VALUE_AFTER = re.compile(r"\s*(?:levels?\s+|of\s+|was\s+|is\s+|=\s*|:\s*)?(?=\d)", re.I)
 
 
 def _names_a_test(text: str, start: int, end: int, sentence_start: int) -> bool:
@@ -628,7 +628,10 @@ def _names_a_test(text: str, start: int, end: int, sentence_start: int) -> bool:
     word = text[start:end].lower()
     if not any(word == n.lower() for lab in _lab_rules()["labs"] for n in lab["names"]):
         return False
-    return bool(_TEST_CUE.search(text[max(sentence_start, start - 60):start]) or _BARE_NUMBER.match(text, end))
+    if _TEST_CUE.search(text[max(sentence_start, start - 60):start]):
+        return True
+    value = _VALUE_AFTER.match(text, end)
+    return value is not None and not dose_at(text, value.end())
 
 
 # ------------------------------------------------------------------------------------------------ allergies
@@ -640,7 +643,7 @@ def _allergies(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) 
     lex = drug_lexicon()
     text = doc.text
     for section, a, b in ranges:
-        for s, e, first in ((x, y, k == 0) for item in list_items(text, a, b) for k, (x, y) in enumerate(_item_sentences(text, *item))):
+        for s, e, first in ((x, y, k == 0) for item in list_items(text, a, b) for k, (x, y) in enumerate(_item_sentences(doc, *item))):
             nka = _NKA.search(text, s, e)
             if nka or re.fullmatch(r"\s*(?:none|no|n/?a|nil|denie[sd]|negative)\.?\s*", text[s:e], re.I):
                 facts.no_known_allergies = facts.no_known_allergies or _span(text, *(nka.span() if nka else (s, e)))
@@ -668,15 +671,13 @@ def _allergies(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) 
                 facts.allergies.append(_allergy(text, ns, ne, (s, e), section, False, e))
 
 
-def _item_sentences(text: str, s: int, e: int) -> list[tuple[int, int]]:
+def _item_sentences(doc: Document, s: int, e: int) -> list[tuple[int, int]]:
     """An allergy item's sentences, each read on its own: "Penicillin (hives). No allergy to iodine." lists
     penicillin and not iodine."""
-    out, start = [], s
-    for m in re.finditer(r"(?<=[a-z)][.;])\s+(?=[A-Z])", text[s:e]):
-        out.append((start, s + m.start()))
-        start = s + m.end()
-    out.append((start, e))
-    return [(x, y) for x, y in out if text[x:y].strip()]
+    out = sentences_between(doc, s, e)
+    if len(out) < 2:
+        return [(s, e)]
+    return [(s, out[0][1])] + out[1:-1] + [(out[-1][0], e)]  # (the item's own edges kept)
 
 
 _DENIAL = re.compile(r"\b(?:denies|denied|denying|no|not|negative for|never)\b", re.I)
@@ -848,8 +849,6 @@ _PLAN_LINE = re.compile(r"(?:return|returns|rtc|(?:follow(?:[\s-]*up)?|followup|
                         r"consider|check|obtain|order|discussed|advised|counseled|encouraged|call|increase|decrease|stop|"
                         r"hold|discontinue|refer|see|reassess|admit|resume|restart|wean|monitor|trend|titrate|taper|transfuse|"
                         r"give|administer|npo|keep|encourage|send|place)\b(?!-)", re.IGNORECASE)
-# a drug with its dose, the line of an order ("Prednisone 40 mg daily x 5 days")
-_DOSE_NEXT = re.compile(r"[\s,]*\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mEq|mL|puffs?|tabs?|tablets?)\b", re.IGNORECASE)
 
 
 def is_order_line(text: str, s: int, e: int) -> bool:
@@ -859,7 +858,7 @@ def is_order_line(text: str, s: int, e: int) -> bool:
     if _PLAN_LINE.match(text, s, e):
         return True
     first = next(iter(drug_lexicon().find(text, s, e)), None)
-    return first is not None and first.start == s and bool(_DOSE_NEXT.match(text, first.end))
+    return first is not None and first.start == s and dose_at(text, first.end)
 
 
 def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | None = None) -> None:

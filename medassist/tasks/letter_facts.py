@@ -17,7 +17,7 @@ from typing import Any
 
 from medassist.document import Document, Span
 from medassist.text.lay import TermHit, get_lexicon, plain_for_form, written_form
-from medassist.text.sig import detect_change, parse_sig, plain_words
+from medassist.text.sig import detect_change, dose_at, parse_sig, plain_words
 
 #: sections where the clinician states this visit's diagnoses and plan
 ASSESSMENT_SECTIONS = ("assessment", "assessment_plan", "plan", "impression", "discharge_diagnoses")
@@ -425,13 +425,12 @@ _NOT_STARTED_RE = re.compile(r"\b(?:not|no|never|hold off on|defer\w*|decid\w* a
                              r"place (?:him|her|them|you) on)\b", re.I)
 _GOING_HOME_RE = re.compile(r"\b(?:discharg\w*|go(?:ing)? home|home on|sent home|at home|will continue|continue|"
                             r"prescription|prescribed)\b", re.I)
-_DOSE_NEAR_RE = re.compile(r"[\s,]*\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|mL|tabs?|tablets?|caps?|capsules?|puffs?)\b", re.I)
 def is_lab_context(text: str, start: int, end: int, sentence_start: int = 0) -> bool:
     """True when a drug-like word is the name of a lab ("recheck CBC, iron, B-12, and folate"): a lab
     verb or noun earlier in its clause and no dose after it."""
     before = text[max(sentence_start, start - 60):start]
     return bool(re.search(r"\b(?:recheck|check(?:ing)?|labs?|levels?|tests?|testing|panel|draw)\b[^.;]*$", before, re.I)) \
-        and not _DOSE_NEAR_RE.match(text, end)
+        and not dose_at(text, end)
 
 
 _SWITCH_VERB = r"(?:switch\w*|chang\w*|replac\w*|convert\w*|transition\w*|swap\w*)"
@@ -834,7 +833,7 @@ def _add_shared_medications(doc: Document, shared, by_drug: dict[str, Fact], ord
         other = get_lexicon().lookup(m.name)
         if other is not None and other["category"] not in ("drug", "drug_class"):
             continue  # a test or a diagnosis word ("ferritin")
-        has_dose = bool(_DOSE_NEAR_RE.match(text, m.name_span.end))
+        has_dose = dose_at(text, m.name_span.end)
         if not (m.listed or (m.in_lexicon and has_dose)):
             continue  # prose mentions without a dose are left to our own finder
         if _JUNK_MED_RE.search(m.name):

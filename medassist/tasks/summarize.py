@@ -402,13 +402,12 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
         for s, e in sentences_between(doc, a, b):
             for s, e in list_items(text, s, e):
                 seg = text[s:e]
-                ls, le = balanced(text, *_after_marker(text, s, e))
-                order = is_order_line(text, ls, le)  # ("Return in 3 months.", "Admit to step-down." head nothing)
+                lead = _LEAD.match(text, s, e)
+                hs, he = balanced(text, lead.end() if lead and lead.end() < e else s, e)  # (the item without its marker)
+                order = is_order_line(text, hs, he)  # ("Return in 3 months.", "Admit to step-down." head nothing)
                 if ((name in ("assessment_plan", "assessment", "impression") or seg.strip(" .:").lower() in problem_texts)
                         and _is_heading(text, s, e) and not order and not _FOLLOW.search(text, s, e)):
                     group += 1
-                    lead = _LEAD.match(text, s, e)
-                    hs, he = balanced(text, lead.end() if lead and lead.end() < e else s, e)
                     while he > hs and text[he - 1] in " .:;,":
                         he -= 1
                     group_heads[group] = doc.span(hs, he)
@@ -561,12 +560,6 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
 
 _VERB = re.compile(r"\b(?:is|was|are|were|will|has|have|had|did|does|do|be|been|reports?|denies|presents?|continue|start|order|"
                    r"we|i|she|he|they)\b", re.I)
-
-
-def _after_marker(text: str, s: int, e: int) -> tuple[int, int]:
-    """``s:e`` without its list marker ("- ", "2. ") and leading spaces."""
-    m = re.match(r"\s*(?:#?\d{1,2}[.)]\s+|[-•*·▪◦]\s*)?", text[s:e])
-    return s + (m.end() if m else 0), e
 
 
 def _is_heading(text: str, s: int, e: int) -> bool:

@@ -254,6 +254,15 @@ def _first(res, text: str, taken: list[tuple[int, int]]):
     return best
 
 
+_DOSE_AT = re.compile(r"[\s,]*(?:" + _DOSE_RE.pattern + ")", re.I)
+
+
+def dose_at(text: str, pos: int) -> bool:
+    """A dose is written at ``pos``, after spaces or a comma: "Prednisone 40 mg", "albuterol, 2 puffs",
+    "potassium chloride 20 mEq" (a strength or a count of a form, as ``parse_sig`` reads them)."""
+    return _DOSE_AT.match(text, pos) is not None
+
+
 def parse_sig(text: str, offset: int = 0) -> Sig:
     """Parse a medication instruction (sig) into structured fields and plain words.
 
