@@ -288,6 +288,36 @@ def test_a_suspected_problem_is_shown_as_suspected_in_the_text():
     assert "  - Neck pain in the setting of arthritis\n" in out
 
 
+@pytest.mark.parametrize("line, status", [
+    ("Acute kidney injury, resolved.", "resolved"),
+    ("Hyponatremia - resolved.", "resolved"),
+    ("Resolved hypokalemia.", "resolved"),
+    ("Acute kidney injury, now resolved.", "resolved"),
+    ("Hypokalemia: resolved with oral replacement.", "resolved"),
+    ("Acute kidney injury.", "affirmed"),
+    ("No evidence of pulmonary embolism.", None),  # negated by another cue: still dropped
+])
+def test_a_discharge_diagnosis_the_note_calls_resolved_is_kept_and_marked(line, status):
+    """A discharge diagnosis that resolved during the stay was a problem of this stay: before, "Acute kidney injury,
+    resolved" was dropped as a negated one and "Resolved hypokalemia" listed as active. It is kept, marked resolved,
+    after the current problems; the text output says so once."""
+    note = ("DISCHARGE SUMMARY\n\nDISCHARGE DIAGNOSES:\n1. " + line + "\n2. Community-acquired pneumonia.\n\n"
+            "PAST MEDICAL HISTORY:\nPneumonia, resolved.\n")
+    d = summarize(document_from_text(note), use_embeddings=False).to_dict()
+    found = {p["text"]: p["fields"]["status"] for p in d["problems"]}
+    shown = line.split(":")[0].rstrip(".")
+    assert found.get(shown) == status, found
+    assert found["Community-acquired pneumonia"] == "affirmed"
+    assert "Pneumonia, resolved" not in found  # a past-history item the note calls resolved is no problem now
+    out = render_text(d)
+    if status == "resolved":
+        assert [p["text"] for p in d["problems"]][-1] == shown  # after the current one
+        marker = "" if "resolved" in shown.lower() else "  (resolved)"
+        assert f"  - {shown}{marker}\n" in out
+        problems_part = out.split("Active problems:")[1].split("Medications:")[0]
+        assert problems_part.lower().count("resolved") == 1
+
+
 def test_a_drug_in_prose_takes_its_sig_from_its_own_clause():
     doc = document_from_text("HISTORY OF PRESENT ILLNESS\nThe patient has benefited from the gabapentin and prednisone, "
                              "reporting improvement of pain at night. He takes lisinopril, 10 mg daily.\n")

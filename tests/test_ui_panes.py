@@ -121,6 +121,23 @@ def test_a_listed_inpatient_drug_is_never_shown_as_one_to_take(qtbot):
         assert [h for h in hosp if "Ceftriaxone" in h] and [h for h in hosp if "Propofol" in h]
 
 
+def test_a_resolved_diagnosis_is_marked_once_in_the_pane(qtbot):
+    """The pane marks a problem's status ("Hypokalemia  (resolved)") unless its words say it already
+    ("Acute kidney injury, resolved" is not followed by a second "(resolved)")."""
+    from medassist.ingest.notes import document_from_text
+    from medassist.tasks.summarize import summarize
+
+    text = ("DISCHARGE DIAGNOSES:\n1. Community-acquired pneumonia.\n2. Acute kidney injury, resolved.\n"
+            "3. Hypokalemia: resolved with oral replacement.\n")
+    pane = show(qtbot, SummaryPane())
+    pane.set_result(summarize(document_from_text(text, source="resolved.txt"), use_embeddings=False))
+    parts = tree_parts(pane)
+    problems = [line.split("  [")[0] for line in parts[heading(parts, "problems")]]
+    assert problems[0].startswith("Community-acquired pneumonia")
+    assert any(p.startswith("Acute kidney injury, resolved") and "(resolved)" not in p for p in problems), problems
+    assert any(p.startswith("Hypokalemia  (resolved)") for p in problems), problems
+
+
 def test_summary_warnings_are_above_the_draft(qtbot):
     from medassist.ingest.notes import document_from_text
     from medassist.tasks.summarize import summarize

@@ -407,8 +407,8 @@ def summary_item_text(key: str, e: dict) -> str:
         text = f"{text} — given in hospital"
     elif key == "key_results" and f.get("flag"):
         text = f"{text}  [{f['flag']}]"
-    elif key == "problems" and f.get("status") and f["status"] != "affirmed":
-        text = f"{text}  ({f['status']})"
+    elif key == "problems" and f.get("status") and f["status"] != "affirmed" and f["status"] not in text.lower():
+        text = f"{text}  ({f['status']})"  # ("Acute kidney injury, resolved" says it already)
     if e.get("composed"):
         text += "  (joined from the note's fields)"
     if not e.get("evidence"):

@@ -141,7 +141,7 @@ class Problem:
     text: str
     evidence: list[Span]
     section: str
-    status: str = "affirmed"  # affirmed | historical | uncertain (negated ones are dropped)
+    status: str = "affirmed"  # affirmed | historical | uncertain | resolved (negated ones are dropped)
     kind: str = "problem"  # problem | chief_complaint
 
     def to_dict(self) -> dict[str, Any]:
@@ -828,6 +828,9 @@ def _qualitative(doc: Document, facts: Facts, a: int, b: int, section: str, kind
 # ------------------------------------------------------------------------------------------------ problems, procedures
 _DX_CUE_WORDS = {"no", "not", "without", "rule", "ruled", "out", "r/o", "possible", "probable", "likely", "suspected", "denies", "negative",
                  "for", "of", "evidence", "history", "h/o", "questionable", "query", "rather", "than", "cannot", "exclude", "a", "an", "the"}
+_RESOLVED_HEAD = re.compile(r"(?i)resolved\s+(?=[a-z])")
+_RESOLVED_AFTER = re.compile(r"(?i)\s*[:,-]\s*(?:now\s+|has\s+)?resolved\b")  # "Acute kidney injury: resolved with fluids"
+_RESOLVED_CUE = re.compile(r"(?i)(?:now\s+|since\s+|has\s+|had\s+)?resolved\s*")
 _DX_LINE = re.compile(r"^[A-Z](?:[^.:\n(]|\.(?=\d)|\([^)\n]{0,40}\)){2,100}?(?=[.:](?!\d)|$)")
 
 
@@ -899,10 +902,17 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
             head = next((w for w in re.finditer(r"[A-Za-z][\w-]*", text[ps:pe]) if w.group().lower() not in _DX_CUE_WORDS), None)
             hs = ps + head.start() if head else ps
             ctx = classify(doc, hs, ps + head.end() if head else pe)
-            if ctx.status in ("negated", "family", "hypothetical"):
+            # a diagnosis the list calls resolved ("Acute kidney injury, resolved.", "Resolved hypokalemia.") was
+            # this stay's problem and is over: kept, marked resolved (not active, not dropped as a negated one)
+            resolved = name not in HISTORY_SECTIONS and bool(
+                _RESOLVED_HEAD.match(text, ps, pe) or _RESOLVED_AFTER.match(text, pe, e)
+                or ctx.status == "negated" and ctx.cue is not None
+                and ps <= ctx.cue.start < e and _RESOLVED_CUE.fullmatch(ctx.cue.text))
+            if ctx.status in ("negated", "family", "hypothetical") and not resolved:
                 continue
             # a past-history line said in the present tense ("GERD, currently on omeprazole") is an active problem
-            status = ("historical" if name in HISTORY_SECTIONS and ctx.status != "affirmed"
+            status = ("resolved" if resolved
+                      else "historical" if name in HISTORY_SECTIONS and ctx.status != "affirmed"
                       else "uncertain" if ctx.status == "uncertain" else "affirmed")
             key = text[ps:pe].lower()
             if key in seen:

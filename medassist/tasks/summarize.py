@@ -326,6 +326,8 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
         if p.status != "historical" and key not in seen_p:
             seen_p.add(key)
             problems.append(p)
+    # a diagnosis the note calls resolved goes after the current ones (and is the first left out by the length)
+    problems = [p for p in problems if p.status != "resolved"] + [p for p in problems if p.status == "resolved"]
     history = [p for p in facts.problems if p.status == "historical"]
     prob_items = [SummaryItem(p.text, list(p.evidence), p.kind, {"status": p.status, "section": p.section}) for p in problems[: lim["problems"]]]
     prob_items += [SummaryItem(p.text, list(p.evidence), "history", {"status": p.status, "section": p.section}) for p in history[: lim["history"]]]
@@ -625,9 +627,12 @@ def render_text(d: dict[str, Any]) -> str:
                 extra += f"  ({f['change']})"
             if key == "key_results" and f.get("flag"):
                 extra = f"  [{f['flag']}]"
-            if key == "problems" and f.get("status") in ("uncertain", "historical"):
-                # (a diagnosis the note only suspects, or one of the past, is not shown as a current one)
-                extra = "  (suspected, not established)" if f["status"] == "uncertain" else "  (history)"
+            if key == "problems" and f.get("status") in ("uncertain", "historical", "resolved"):
+                # (a diagnosis the note only suspects, one of the past or one now resolved is not shown as a current one)
+                extra = {"uncertain": "  (suspected, not established)", "historical": "  (history)",
+                         "resolved": "  (resolved)"}[f["status"]]
+                if f["status"] == "resolved" and re.search(r"(?i)\bresolved\b", it["text"]):
+                    extra = ""  # "Acute kidney injury, resolved" says it
             lines.append(f"  - {it['text']}{extra}")
     if d.get("abstract"):
         lines.append("")
