@@ -255,3 +255,76 @@ def test_a_held_medicine_is_not_kept_and_a_test_with_a_time_to_come_is_to_do():
     assert "BMP" not in done
     # a medicine resumed with no time to wait is kept
     assert "Keep taking Torsemide" in _letter(HELD.replace("daily.\nFOLLOW", "daily, resume.\nFOLLOW"), "discharge").text
+
+
+ED_NOTE = """CHIEF COMPLAINT: Shortness of breath.
+
+HPI: 66 y/o M with COPD presents with 3 days of worsening dyspnea.
+
+ED COURSE: DuoNebs x3, methylprednisolone 125 mg IV. BiPAP started.
+
+ASSESSMENT/PLAN:
+Acute COPD exacerbation.
+- Admit to step-down.
+- Prednisone 40 mg daily x 5 days.
+"""
+
+OPERATIVE = """PREOPERATIVE DIAGNOSIS: Right inguinal hernia.
+
+POSTOPERATIVE DIAGNOSIS: Right inguinal hernia.
+
+PROCEDURE: Right inguinal hernia repair with mesh.
+
+ANESTHESIA: General.
+
+ESTIMATED BLOOD LOSS: Minimal.
+
+COMPLICATIONS: None.
+"""
+
+KNEE_VISIT = """CHIEF COMPLAINT: Knee pain.
+
+HISTORY OF PRESENT ILLNESS: 58-year-old woman with right knee pain for 2 months. She will require an overnight stay
+and will need to be admitted for the knee replacement next month.
+
+ASSESSMENT: Osteoarthritis of the right knee.
+
+PLAN: Meloxicam 15 mg daily.
+"""
+
+
+def _gp_intro(note: str):
+    letter = write_letter(document_from_text(note, source="visit.txt"), kind="gp", settings=Settings())
+    return letter, " ".join(ln.text for ln in letter.intro)
+
+
+def test_a_gp_letter_says_where_the_patient_was_seen():
+    """A GP letter opened "whom I reviewed in clinic today" for every note: an ED visit with an admission, an
+    operation and a discharge summary too. The opening now follows the note's headers (the evidence of the line),
+    and an admission in the plan ("Admit to step-down.") is said; a visit's own opening is unchanged."""
+    letter, intro = _gp_intro(ED_NOTE)
+    assert intro.startswith("I saw your patient in the emergency department.")
+    assert intro.endswith("The plan is admission to hospital.")
+    assert "clinic" not in intro
+    ev = [sp.text for ln in letter.intro for sp in ln.evidence]
+    assert ev == ["ED COURSE", "Admit to"]
+    assert letter.to_dict()["intro"][-1]["evidence"][0]["text"] == "Admit to"
+
+    letter, intro = _gp_intro(OPERATIVE)
+    assert "who had a procedure with us" in intro and "clinic" not in intro and "admission" not in intro
+    assert [sp.text for ln in letter.intro for sp in ln.evidence] == ["PROCEDURE"]
+
+    _letter, intro = _gp_intro(INPATIENT)
+    assert "who has been in hospital under our care" in intro
+
+    # a clinic visit: the template's opening; a future admission for an operation is no admission now
+    letter, intro = _gp_intro(KNEE_VISIT)
+    assert intro == ("Thank you for referring your patient, whom I reviewed in clinic today. "
+                     "A summary of the assessment and plan follows.")
+    assert all(ln.template for ln in letter.intro)
+
+
+def test_patient_letters_keep_their_opening_whatever_the_setting():
+    for note in (ED_NOTE, OPERATIVE, KNEE_VISIT):
+        letter = write_letter(document_from_text(note, source="visit.txt"), kind="patient", settings=Settings())
+        assert letter.intro[0].text == "Thank you for coming to see us today."

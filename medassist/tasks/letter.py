@@ -98,6 +98,7 @@ class Letter:
             "kind": self.kind,
             "title": self.title,
             "text": self.text,
+            "intro": [ln.to_dict() for ln in self.intro],
             "sections": [s.to_dict() for s in self.sections],
             "readability": self.readability,
             "jargon": self.jargon,
@@ -526,7 +527,7 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
     """Draft a letter of ``kind`` from ``doc`` (a clinician checks it before it is sent); ``kind="auto"``: the one
     the note calls for (letter_kind_for)."""
     from medassist.tasks.letter_check import check_letter
-    from medassist.tasks.letter_facts import extract_letter_facts, refine_sections
+    from medassist.tasks.letter_facts import admission_planned, encounter_setting, extract_letter_facts, refine_sections
     from medassist.tasks.letter_readability import readability
     from medassist.text.lay import get_lexicon
 
@@ -547,8 +548,18 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
     else:
         greeting = tpl.get("greeting_no_name", "Dear patient,")
     subject = _fill(tpl["subject"], patient=name) if tpl.get("subject") and name else None
-    intro = [LetterLine(_fill(t, patient=name or "your patient"), list(facts.patient_name.evidence) if (name and "{patient}" in t) else [],
-                        template="{patient}" not in t or not name) for t in tpl.get("intro", [])]
+    # the opening says where the patient was seen (a GP letter: clinic, emergency department, hospital stay,
+    # procedure), from the note's headers, which are its evidence; the template's own intro otherwise
+    setting, setting_ev = encounter_setting(doc)
+    intro_tpl = tpl.get("intro_by_setting", {}).get(setting) or tpl.get("intro", [])
+    if setting not in tpl.get("intro_by_setting", {}):
+        setting_ev = []
+    name_ev = list(facts.patient_name.evidence) if name else []
+    intro = [LetterLine(_fill(t, patient=name or "your patient"), (name_ev if "{patient}" in t else []) + setting_ev,
+                        template=not setting_ev and ("{patient}" not in t or not name)) for t in intro_tpl]
+    admit = admission_planned(doc) if tpl.get("intro_admitted") and setting not in ("hospital", "admission") else None
+    if admit is not None:
+        intro.append(LetterLine(tpl["intro_admitted"], [admit]))
     sections: list[LetterSection] = []
     for spec in tpl["sections"]:
         lines = _section_lines(spec["key"], spec, facts, doc, kind)

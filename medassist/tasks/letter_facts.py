@@ -736,6 +736,57 @@ def is_inpatient_note(doc: Document) -> bool:
     return bool(hospital_stay_sections(doc.sections))
 
 
+_ED_TITLE = re.compile(r"(?i)\bemergency\b|\bE[DR]\b")
+_ADMIT_RE = re.compile(r"(?im)(?:^|(?<=:))[ \t]*(?:[-*\u2022]|\d+[.)])?[ \t]*(?P<a>(?:admit(?:ted)?|admission)[ \t]+(?:to|for)\b)"
+                       r"|(?P<b>\b(?:will be|is being)[ \t]+admitted\b)")
+_ADMISSION_TITLE = re.compile(r"(?i)\badmi(?:ssion|tting)\b")
+_PROCEDURE_SECTIONS = ("anesthesia", "estimated_blood_loss", "complications", "specimens", "drains", "counts",
+                       "tourniquet_time", "fluids")
+
+
+def _title_span(doc: Document, sec) -> Span:
+    at = doc.text.find(sec.title, sec.start, sec.body_start) if sec.title else -1
+    return doc.span(at, at + len(sec.title)) if at != -1 else doc.span(sec.start, sec.body_start)
+
+
+def encounter_setting(doc: Document) -> tuple[str, list[Span]]:
+    """Where the note's encounter took place, from its section headers, with the header that says so: ``hospital``
+    (a hospital stay: hospital course or discharge sections), ``emergency`` (an emergency department course or
+    diagnosis), ``admission`` (an admission history and physical: "REASON FOR ADMISSION"), ``procedure`` (an operative or procedure note: a procedure section with its anesthesia, blood loss,
+    complications ...), ``clinic`` (a visit: a complaint or history and an assessment or plan) or ``note`` (none of
+    these). The GP letter's opening names it: a letter never says "reviewed in clinic" of an operation."""
+    from medassist.text.sections import hospital_stay_sections
+
+    secs = [x for x in doc.sections if x.name != "preamble"]
+    stay = hospital_stay_sections(secs)
+    if stay:
+        return "hospital", [_title_span(doc, next(x for x in secs if x.name in stay))]
+    ed = next((x for x in secs if _ED_TITLE.search(x.title)), None)
+    if ed is not None:
+        return "emergency", [_title_span(doc, ed)]
+    adm = next((x for x in secs if _ADMISSION_TITLE.search(x.title)), None)
+    if adm is not None:  # an admission history and physical ("REASON FOR ADMISSION", "ADMITTING DIAGNOSIS")
+        return "admission", [_title_span(doc, adm)]
+    names = {x.name for x in secs}
+    if "procedures" in names and names & set(_PROCEDURE_SECTIONS):
+        return "procedure", [_title_span(doc, next(x for x in secs if x.name == "procedures"))]
+    if names & {"chief_complaint", "hpi", "subjective"} and names & {"assessment", "assessment_plan", "plan", "impression"}:
+        return "clinic", []
+    return "note", []
+
+
+def admission_planned(doc: Document) -> Span | None:
+    """The words of a visit's plan that admit the patient ("Admit to step-down.", "P: Admit to L&D.", "will be
+    admitted"), or None."""
+    for x in doc.sections:
+        if x.name in ("assessment_plan", "plan", "assessment", "disposition"):
+            m = _ADMIT_RE.search(doc.text, x.body_start, x.end)
+            if m:
+                g = "a" if m.group("a") else "b"
+                return doc.span(m.start(g), m.end(g))
+    return None
+
+
 def _mark_hospital_medications(doc: Document, meds: list[Fact]) -> None:
     """Medicines given in hospital are never medicines to take at home: an anaesthetic, an intravenous-only
     drug, or a drug given through a vein ("IV Unasyn") is marked ``in_hospital``; in a note about a hospital stay,
