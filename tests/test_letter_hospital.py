@@ -310,7 +310,10 @@ def test_a_gp_letter_says_where_the_patient_was_seen():
     assert ev == ["ED COURSE", "Admit to"]
     assert letter.to_dict()["intro"][-1]["evidence"][0]["text"] == "Admit to"
 
+    assert letter.title == "Emergency department letter" and letter.text.startswith("Emergency department letter")
+
     letter, intro = _gp_intro(OPERATIVE)
+    assert letter.title == "Procedure letter"
     assert "who had a procedure with us" in intro and "clinic" not in intro and "admission" not in intro
     assert [sp.text for ln in letter.intro for sp in ln.evidence] == ["PROCEDURE"]
 
@@ -319,6 +322,7 @@ def test_a_gp_letter_says_where_the_patient_was_seen():
 
     # a clinic visit: the template's opening; a future admission for an operation is no admission now
     letter, intro = _gp_intro(KNEE_VISIT)
+    assert letter.title == "Clinic letter"
     assert intro == ("Thank you for referring your patient, whom I reviewed in clinic today. "
                      "A summary of the assessment and plan follows.")
     assert all(ln.template for ln in letter.intro)
@@ -328,3 +332,37 @@ def test_patient_letters_keep_their_opening_whatever_the_setting():
     for note in (ED_NOTE, OPERATIVE, KNEE_VISIT):
         letter = write_letter(document_from_text(note, source="visit.txt"), kind="patient", settings=Settings())
         assert letter.intro[0].text == "Thank you for coming to see us today."
+
+
+COURSE = """HOSPITAL COURSE:
+Admitted with heart failure. Diuresed with IV furosemide 40 mg BID, transitioned to torsemide 20 mg PO daily.
+Lisinopril was held for acute kidney injury. Heparin was considered but not given.
+
+ED COURSE:
+Methylprednisolone 125 mg IV, azithromycin 500 mg IV.
+
+DISCHARGE MEDICATIONS:
+1. Torsemide 20 mg PO daily.
+2. Azithromycin 250 mg PO daily x 4 days.
+"""
+
+
+def test_medicines_given_in_hospital_are_read_from_the_course():
+    """A drug the hospital or ED course gives and no list names was left out of every letter ("Diuresed with IV
+    furosemide 40 mg BID", "ED COURSE: Methylprednisolone 125 mg IV"). It is now a medicine given in hospital, with
+    its dose and route: never one to take. A drug held, one only considered, and one on the discharge list are not."""
+    doc = document_from_text(COURSE, source="course.txt")
+    facts = extract_letter_facts(refine_sections(doc))
+    given = {f.text.lower(): f for f in facts.medications if f.data.get("change") == "in_hospital"}
+    assert set(given) == {"furosemide", "methylprednisolone"}, sorted(given)
+    assert given["furosemide"].data["dose"] == "40 mg" and given["furosemide"].data["sig"]["route"]
+    assert [sp.text for sp in given["furosemide"].evidence][:2] == ["furosemide", "IV"]
+    gp = write_letter(doc, kind="gp", settings=Settings())
+    hosp = next(s for s in gp.sections if s.key == "hospital_medications")
+    assert any(ln.text.startswith("Furosemide: given in hospital; 40 mg;") for ln in hosp.lines), hosp.lines
+    assert all("Lisinopril" not in ln.text and "Heparin" not in ln.text for ln in hosp.lines)
+    meds = next(s for s in gp.sections if s.key == "medications")
+    assert not any("Furosemide" in ln.text or "Methylprednisolone" in ln.text for ln in meds.lines)
+    assert any(ln.text.startswith("Azithromycin") for ln in meds.lines)  # the discharge list's, not the ED dose
+    patient = write_letter(doc, kind="discharge", settings=Settings())
+    assert not re.search(r"(?i)take (?:your )?(?:furosemide|methylprednisolone)", patient.text)

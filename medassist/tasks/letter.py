@@ -410,8 +410,8 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
         reason = None
     if "{dose}" in tpl and not dose:
         tpl = spec["change"]["change"] if change in ("increase", "decrease") and lay else tpl.replace(" The new dose is {dose}.", "")
-    if not lay and change in ("not_started", "not_taking", *_HOSPITAL_CHANGES):
-        return [LetterLine(_fill(tpl, name=_cap(name)) + ".", ev)]
+    if not lay and (change in ("not_started", "not_taking") or change in _HOSPITAL_CHANGES and not dose):
+        return [LetterLine(_fill(tpl, name=_cap(name)) + ".", ev)]  # (a drug given in hospital keeps its dose)
     if not lay:
         parts = [_fill(tpl, name=_cap(name), dose=dose, other=other, reason=reason, when=f.data.get("when"))]
         if change == "stop":
@@ -579,7 +579,8 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
     clinic = settings.clinic_name or ""
     signature = [tpl["sign_off"]] + [s for s in (_fill(x, clinician=clinician, clinic=clinic) for x in tpl.get("signature", [])) if s]
     closing = list(tpl.get("closing", []))
-    text = _render(tpl["title"], greeting, subject, intro, sections, closing, signature)
+    title = tpl.get("title_by_setting", {}).get(setting, tpl["title"])
+    text = _render(title, greeting, subject, intro, sections, closing, signature)
 
     plain_used = [p for s in sections for ln in s.lines for p in ln.plain_used]
     lex = get_lexicon()
@@ -599,7 +600,7 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
         for f in facts.medications if f.data.get("change") == "in_hospital"]
     return Letter(
         kind=kind,
-        title=tpl["title"],
+        title=title,
         text=text,
         greeting=greeting,
         intro=intro,

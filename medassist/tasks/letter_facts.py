@@ -704,6 +704,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                     old.data["also_named"].append(h.text)
     _add_shared_medications(doc, shared, by_drug, order)
     _prescriptions(doc, by_drug)
+    _course_medications(doc, by_drug, order)
     out = []
     for k in order:
         f = by_drug[k]
@@ -823,6 +824,68 @@ def _mark_hospital_medications(doc: Document, meds: list[Fact]) -> None:
 
 _SUPPLY_RE = re.compile(r"\bprescri\w*\s+for\s+(?P<d>(?:\d+|a|one|two|three|four|six|nine|twelve)\s+(?:days?|weeks?|months?))\s+"
                         r"of\b[^.;]*$", re.I)
+
+
+_GIVEN_RE = re.compile(r"\b(?:given|gave|received|receiving|treated|administered|started|initiated|placed|put|"
+                       r"loaded|bolus(?:ed)?|infusion|drip)\b", re.I)
+
+
+_NOT_GIVEN_RE = re.compile(r"\b(?:not|never|no longer)\s+(?:be\s+|been\s+)?(?:given|started|administered|received|"
+                           r"needed|required|tolerated)\b|\b(?:declined|refused|withheld|held|deferred|avoided|"
+                           r"contraindicated|allerg\w*)\b", re.I)
+
+
+def _course_medications(doc: Document, by_drug: dict[str, Fact], order: list[str]) -> None:
+    """Medicines given during the hospital stay or the emergency visit that no list or plan names: "ED COURSE:
+    methylprednisolone 125 mg IV", "Diuresed with IV furosemide 40 mg BID, transitioned to torsemide". Each becomes a
+    fact marked ``in_hospital``: the letters list it with the medicines given in hospital, never as one to take.
+    Named drugs only (no class: "IV antibiotics"), affirmed, with a dose, a route or a verb of
+    giving in their sentence (any named drug of an ED course list); one held, stopped or continued there, or
+    said about going home, is left to the other readers."""
+    lex = get_lexicon()
+    text = doc.text
+    known = set(by_drug)
+    for f in by_drug.values():
+        known |= {_norm(n) for n in [f.text, *(f.data.get("also_named") or []), f.data.get("generic") or ""] if n}
+    for sec in doc.sections:
+        if sec.name != "hospital_course":
+            continue
+        ed_list = bool(re.search(r"(?i)\bemergency\b|\bE[DR]\b", sec.title))
+        rs, re_ = sec.body_start, sec.end
+        hits = join_dosage_forms(text[rs:re_], lex.find_drugs(text[rs:re_]))
+        for i, h in enumerate(hits):
+            s, e = rs + h.start, rs + h.end
+            if h.entry.get("category") == "drug_class" or h.source != "lexicon":
+                continue
+            key = _norm(h.term)
+            if key in known or _norm(h.text) in known:
+                continue
+            ss, se, _sec = _sentence_at(doc, s)
+            if is_lab_context(text, s, e, ss) or _GOING_HOME_RE.search(text, _joined_start(doc, ss), se):
+                continue
+            if _status(doc, s, e) != "affirmed" or _NOT_GIVEN_RE.search(text, ss, se) or _MAYBE_RE.search(text, ss, se):
+                continue  # "Heparin was considered but not given."
+            ch = detect_change(text[ss:se], drug_start=s - ss, offset=ss)
+            switched = bool(ch and ch[0] == "change" and ch[1].start >= e
+                            and lex.find_drugs(text[ch[1].end:se], patterns=False))
+            if ch and ch[0] != "start" and not switched:
+                continue  # "lisinopril was held", "metoprolol was increased": not a drug simply given
+            # ("IV furosemide 40 mg BID, transitioned to torsemide": furosemide was given, then replaced)
+            nxt = next((rs + x.start for x in hits[i + 1:] if rs + x.start < se), se)
+            sig = parse_sig(text[e:min(nxt, se)], offset=e)
+            pre = parse_sig(text[max(ss, s - 12):s], offset=max(ss, s - 12))  # "with IV furosemide 40 mg"
+            if pre.route and not sig.route:
+                sig.route, sig.route_plain, sig.evidence["route"] = pre.route, pre.route_plain, pre.evidence["route"]
+            if not (ed_list or sig.dose or sig.route or _GIVEN_RE.search(text, ss, se)):
+                continue
+            evidence = [doc.span(s, e)] + sorted((sp for sp in sig.evidence.values() if sp.start != s), key=lambda x: x.start)
+            by_drug[key] = Fact(
+                "medication", h.text, plain_for_form(h.entry, _sig_form(sig), h.text), "in_hospital", evidence,
+                {"name": h.text, "generic": h.term, "drug_class": h.entry.get("drug_class"), "found_by": "course",
+                 "section": sec.name, "dose": sig.dose_text(), "sig": sig.to_dict(), "change": "in_hospital",
+                 "instructions": sig.plain})
+            order.append(key)
+            known |= {key, _norm(h.text)}
 
 
 def _prescriptions(doc: Document, by_drug: dict[str, Fact]) -> None:
