@@ -318,6 +318,27 @@ def test_a_discharge_diagnosis_the_note_calls_resolved_is_kept_and_marked(line, 
         assert problems_part.lower().count("resolved") == 1
 
 
+@pytest.mark.parametrize("line, flagged", [
+    ("Urine sodium 20.", None),
+    ("UA glucose 500.", None),
+    ("CSF glucose 30.", None),
+    ("24-hour urine protein 300 mg.", None),
+    ("Serum sodium 128.", ("sodium", "low")),
+    ("Sodium 128, urine sodium 20.", ("sodium", "low")),
+    ("Glucose 450 mg/dL.", ("glucose", "high")),
+])
+def test_a_lab_of_another_body_fluid_is_not_flagged_against_a_blood_range(line, flagged):
+    """"Urine sodium 20" was shown as "sodium 20 [low]" (without its "Urine"), and "UA glucose 500" as a high blood
+    glucose: a value named after urine, CSF, stool or a body fluid is not judged by the blood range."""
+    doc = document_from_text("LABS: " + line + "\n\nASSESSMENT: Follow-up.\n")
+    results = [(r.fields.get("name"), r.fields.get("flag"), r.text) for r in summarize(doc, use_embeddings=False).key_results]
+    if flagged is None:
+        assert results == [], results
+    else:
+        assert [(n, f) for n, f, _t in results] == [flagged], results
+        assert "urine" not in results[0][2].lower()
+
+
 def test_a_drug_in_prose_takes_its_sig_from_its_own_clause():
     doc = document_from_text("HISTORY OF PRESENT ILLNESS\nThe patient has benefited from the gabapentin and prednisone, "
                              "reporting improvement of pain at night. He takes lisinopril, 10 mg daily.\n")

@@ -782,10 +782,19 @@ def _lab_regexes() -> list[tuple[dict, Any]]:
     return out
 
 
+# a body fluid other than blood named right before a lab ("Urine sodium 20", "UA glucose 500", "CSF glucose 30",
+# "pleural fluid protein 4.1"): the blood ranges do not apply to it
+_NOT_BLOOD = re.compile(r"(?i)\b(?:urine|urinary|UA|U/A|urinalysis|CSF|spinal fluid|stool|fecal|faecal|pleural(?: fluid)?|"
+                        r"ascitic(?: fluid)?|peritoneal(?: fluid)?|synovial(?: fluid)?|joint fluid|gastric|sweat|"
+                        r"(?:24|twenty-four)[- ]?h(?:ou)?r(?: urine)?|spot)\s*$")
+
+
 def _labs(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
     text = doc.text
     for lab, rx in _lab_regexes():
         for m in rx.finditer(text, a, b):
+            if _NOT_BLOOD.search(text, max(a, m.start() - 30), m.start()):
+                continue
             val = _lab_value(m.group(1), lab)
             flag = "high" if lab.get("high") is not None and val > lab["high"] else "low" if lab.get("low") is not None and val < lab["low"] else None
             if flag:
