@@ -366,3 +366,21 @@ def test_medicines_given_in_hospital_are_read_from_the_course():
     assert any(ln.text.startswith("Azithromycin") for ln in meds.lines)  # the discharge list's, not the ED dose
     patient = write_letter(doc, kind="discharge", settings=Settings())
     assert not re.search(r"(?i)take (?:your )?(?:furosemide|methylprednisolone)", patient.text)
+
+
+def test_blood_counts_and_blood_gases_are_investigations():
+    """A GP letter listed "Cr 1.6." but not "WBC 13.2." nor the blood gas of the same line: the lay lexicon had no
+    white count, hemoglobin, platelets, VBG or liver enzymes. A transcription's comma after a header (", Showed
+    white count 6200") no longer opens the quoted line."""
+    note = ("CHIEF COMPLAINT: Cough.\n\nLABS: VBG pH 7.31, pCO2 58. WBC 13.2. Hgb 9.1. Plt 98. AST 85, ALT 92. Cr 1.6.\n\n"
+            "LABORATORY DATA:, Showed white count 6200, hematocrit 44.7.\n\nASSESSMENT: Bronchitis.\n")
+    doc = document_from_text(note, source="labs.txt")
+    gp = write_letter(doc, kind="gp", settings=Settings())
+    inv = [ln.text for s in gp.sections if s.key == "tests_done" for ln in s.lines]
+    for line in ("VBG pH 7.31, pCO2 58.", "WBC 13.2.", "Hgb 9.1.", "Plt 98.", "AST 85, ALT 92.", "Cr 1.6.",
+                 "Showed white count 6200, hematocrit 44.7."):
+        assert line in inv, inv
+    for ln in (ln for s in gp.sections if s.key == "tests_done" for ln in s.lines):
+        assert all(doc.text[sp.start:sp.end] == sp.text for sp in ln.evidence)
+    patient = write_letter(doc, kind="patient", settings=Settings())
+    assert "WBC: a blood test that counts the cells that fight infection." in patient.text

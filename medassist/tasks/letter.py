@@ -330,6 +330,9 @@ def _source_line(sd: dict[str, Any]) -> LetterLine:
     text = sd["text"]
     m = _LABEL_RE.match(text)
     cut = m.end() if m else 0
+    lead = re.match(r"[\s,;:.]+", text[cut:])  # ", Showed white count 6200" (a transcription's comma after a header)
+    if lead and lead.end() < len(text) - cut:
+        cut += lead.end()
     s = sd["start"] + cut
     body = text[cut:].rstrip()
     body_clean = re.sub(r"\s+", " ", body).strip()

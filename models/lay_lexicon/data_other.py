@@ -5,6 +5,10 @@ Each line: ``term | plain words | aliases separated by ;``.
 
 TESTS = """
 complete blood count | a blood test that counts your blood cells | CBC; blood count
+white blood cell count | a blood test that counts the cells that fight infection | WBC; WBC count; white count; white cell count; leukocyte count
+hemoglobin | a blood test of the part of the blood that carries oxygen | Hgb; Hb; haemoglobin
+hematocrit | a blood test of how much of the blood is red cells | Hct
+platelet count | a blood test of the cells that help the blood clot | Plt; platelet level
 basic metabolic panel | a blood test of salts, sugar and kidney function | BMP; chem 7
 comprehensive metabolic panel | a blood test of salts, sugar, kidney and liver function | CMP
 lipid panel | a blood test for cholesterol and other fats | lipid profile; cholesterol test; fasting lipids
@@ -47,6 +51,10 @@ hepatitis panel | blood tests for liver virus infections |
 HIV test | a blood test for HIV |
 blood type and screen | a test of your blood type | type and screen; type and cross
 arterial blood gas | a blood test of oxygen and acid in the blood | ABG
+venous blood gas | a blood test of acid and carbon dioxide in the blood | VBG
+alanine aminotransferase | a blood test of the liver | ALT; SGPT
+aspartate aminotransferase | a blood test of the liver | AST; SGOT
+bilirubin level | a blood test of a yellow substance the liver clears | bilirubin; total bilirubin; T bili
 lactate | a blood test that checks for low oxygen in the tissues | lactic acid
 lipase | a blood test for the pancreas | amylase
 ammonia level | a blood test for liver problems | ammonia
