@@ -228,6 +228,25 @@ def test_c6_type2_diabetes_with_hyperglycemia_is_e11_65_alone(coder):
     assert "E11.9" not in sug and "R73.9" not in sug, sorted(sug)
 
 
+@pytest.mark.parametrize("text, want, never", [
+    ("ASSESSMENT: Type 2 diabetes mellitus with diabetic polyneuropathy and hyperglycemia, on insulin.",
+     {"E11.42", "E11.65"}, {"E11.9", "R73.9"}),
+    ("ASSESSMENT: Type 2 DM with peripheral neuropathy, uncontrolled.", {"E11.42", "E11.65"}, {"E11.9"}),
+    ("ASSESSMENT: Poorly controlled type 2 diabetes with diabetic nephropathy.", {"E11.21", "E11.65"}, {"E11.9"}),
+    # no hyperglycemia said of the diabetes: one that follows surgery, one denied, a well-controlled one
+    ("ASSESSMENT: Type 2 diabetes with diabetic nephropathy. Stress hyperglycemia after surgery.", {"E11.21"}, {"E11.65"}),
+    ("ASSESSMENT: Type 2 diabetes with diabetic nephropathy, well controlled. No hyperglycemia.", {"E11.21"}, {"E11.65"}),
+    # the hyperglycemia of a ketoacidosis is part of it: E10.10, not E10.65 in its place
+    ("ASSESSMENT: Type 1 diabetes with ketoacidosis and hyperglycemia.", {"E10.10"}, {"E10.65", "E10.9"}),
+])
+def test_c6_diabetes_with_a_complication_and_hyperglycemia_has_both_codes(coder, text, want, never):
+    """Guideline I.C.4.a: as many codes of the diabetes category as describe its complications. "with diabetic
+    polyneuropathy and hyperglycemia" gave E11.42 only (E11.65 replaced only E11.9); "with ketoacidosis and
+    hyperglycemia" gave E10.65 and lost the ketoacidosis."""
+    sug, _ = suggested(coder, text)
+    assert want <= set(sug) and not never & set(sug), sorted(sug)
+
+
 def test_c6_heart_failure_and_hypertension_is_i11_0(coder):
     sug, listed = suggested(coder, "She has congestive heart failure and hypertension.")
     assert "I11.0" in sug and "I10" not in sug, sorted(sug)
