@@ -2207,6 +2207,20 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: She never had gastric bypass.\n", set(), {"Z98.84"}),
     ("HPI: She is interested in gastric bypass.\n", set(), {"Z98.84"}),
     ("HPI: Her mother had gastric bypass.\n", set(), {"Z98.84"}),
+    # an artificial knee or hip joint the patient has had (Z96.64-/Z96.65-, by side), also as a past surgical or
+    # medical history item said without 's/p'; not the operation of this note, a planned one, or a failed or
+    # infected prosthesis (its complication code says it)
+    ("PMH: History of left knee replacement.\n\nASSESSMENT: Hypertension.\n", {"I10", "Z96.652"}, {"Z96.659"}),
+    ("PSH: Right TKA 2019.\n\nASSESSMENT: Hypertension.\n", {"Z96.651"}, {"Z96.659"}),
+    ("PSH: Bilateral total knee replacements.\n\nASSESSMENT: Hypertension.\n", {"Z96.653"}, {"Z96.659"}),
+    ("PSH: Appendectomy. Left THA.\n\nASSESSMENT: Hypertension.\n", {"Z96.642"}, {"Z96.649"}),
+    ("HPI: She underwent a right total hip arthroplasty in 2012.\n", {"Z96.641"}, set()),
+    ("PSH: Knee replacement.\n\nASSESSMENT: Hypertension.\n", {"Z96.659"}, set()),
+    ("ASSESSMENT: Right knee osteoarthritis. Scheduled for right total knee arthroplasty next month.\n", {"M17.11"},
+     {"Z96.651", "Z96.659"}),
+    ("PROCEDURE: Right total knee arthroplasty.\n\nPREOPERATIVE DIAGNOSIS: Osteoarthritis, right knee.\n", set(),
+     {"Z96.651", "Z96.659"}),
+    ("HPI: History of right TKA with periprosthetic fracture.\n", set(), {"Z96.651"}),
     ("ASSESSMENT: Deep vein thrombosis of the left femoral vein.\n", {"I82.412"}, {"I82.402"}),
     ("ASSESSMENT: Type 2 diabetes with diabetic retinopathy.\n", {"E11.319"}, {"E11.9"}),
     # gout by site and side (Index: Gout, idiopathic, by site); another site keeps M10.9, both sides give each side's

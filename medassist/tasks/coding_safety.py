@@ -1528,10 +1528,13 @@ def add_companions(codes: list, doc, late: bool = False) -> None:
             continue  # (a code the note already has says it: the sepsis a septic shock is coded after)
         allowed = set(rule.get("statuses", ("affirmed",)))
         not_in = set(rule.get("not_in_sections", ()))
+        only_in = set(rule.get("in_sections", ()))
         for m in rule["note_matches"].finditer(text):
-            sec = doc.section_at(m.start()) if not_in and hasattr(doc, "section_at") else None
+            sec = doc.section_at(m.start()) if (not_in or only_in) and hasattr(doc, "section_at") else None
             if sec is not None and sec.name in not_in:
                 continue  # (a stent placed, or tried, during this procedure is no stent status)
+            if only_in and (sec is None or sec.name not in only_in):
+                continue  # (a past surgical history item: a procedure had before, said without 's/p')
             forbid = rule.get("sentence_forbids")
             if forbid is not None:
                 sents = sents or _Sentences(doc)
