@@ -2221,6 +2221,18 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("PROCEDURE: Right total knee arthroplasty.\n\nPREOPERATIVE DIAGNOSIS: Osteoarthritis, right knee.\n", set(),
      {"Z96.651", "Z96.659"}),
     ("HPI: History of right TKA with periprosthetic fracture.\n", set(), {"Z96.651"}),
+    # an operation's status codes from a past surgical history item said without 's/p' (session 40 left out
+    # "PSH: Splenectomy."): the spleen, a kidney, the uterus, a breast by side, part of a lung, a bypass graft
+    ("PSH: Splenectomy after trauma in 1995.\n\nASSESSMENT: Hypertension.\n", {"I10", "Z90.81"}, set()),
+    ("PSH: Left nephrectomy for renal cell carcinoma.\n\nASSESSMENT: Hypertension.\n", {"Z90.5", "Z85.528"}, set()),
+    ("PSH: Total abdominal hysterectomy.\n\nASSESSMENT: Hypertension.\n", {"Z90.710"}, set()),
+    ("PSH: Supracervical hysterectomy.\n\nASSESSMENT: Hypertension.\n", set(), {"Z90.710"}),
+    ("PSH: Left mastectomy 2018.\n\nASSESSMENT: Hypertension.\n", {"Z90.12"}, {"Z90.11", "Z90.10"}),
+    ("PSH: CABG x3 in 2010.\n\nASSESSMENT: Hypertension.\n", {"Z95.1"}, set()),
+    ("HPI: He had a right upper lobectomy for lung cancer in 2016.\n", {"Z90.2", "Z85.118"}, set()),
+    ("PSH: Thyroid lobectomy.\n\nASSESSMENT: Hypertension.\n", set(), {"Z90.2"}),
+    ("PROCEDURE: Laparoscopic splenectomy.\n\nPREOPERATIVE DIAGNOSIS: ITP.\n", set(), {"Z90.81"}),
+    ("ASSESSMENT: Coronary artery disease. Candidate for coronary artery bypass grafting.\n", {"I25.10"}, {"Z95.1"}),
     ("ASSESSMENT: Deep vein thrombosis of the left femoral vein.\n", {"I82.412"}, {"I82.402"}),
     ("ASSESSMENT: Type 2 diabetes with diabetic retinopathy.\n", {"E11.319"}, {"E11.9"}),
     # gout by site and side (Index: Gout, idiopathic, by site); another site keeps M10.9, both sides give each side's
