@@ -4334,3 +4334,35 @@ def test_a_weaker_co_occurrence_does_not_decide_a_status(coder):
 ])
 def test_acquired_absence_postoperative_ileus_procedure_infections_and_chf_kinds(coder, text, want, never):
     assert_codes(coder, text, want, never)
+
+
+HEART_FAILURE_VISIT = """CHIEF COMPLAINT: Shortness of breath.
+
+HPI: 74-year-old woman with HFrEF (EF 30%), atrial fibrillation on apixaban, COPD on home oxygen 2 L, and obesity (BMI 36)
+presents with 1 week of worsening dyspnea and leg swelling. She is a current smoker, 1 pack per day. She has a history
+of a DVT in 2019.
+
+PMH: Chronic systolic heart failure, persistent atrial fibrillation, COPD, obesity, DVT 2019, osteoporosis, depression.
+
+MEDS: Apixaban 5 mg BID, furosemide 40 mg daily, carvedilol 12.5 mg BID, tiotropium, albuterol PRN, sertraline 50 mg
+daily, alendronate 70 mg weekly.
+
+ASSESSMENT/PLAN:
+1. Acute on chronic systolic heart failure. Increase furosemide to 40 mg BID.
+2. Persistent atrial fibrillation, rate controlled. Continue apixaban.
+3. COPD, stable, on home oxygen.
+4. Depression, stable on sertraline.
+5. Osteoporosis on alendronate.
+"""
+
+
+def test_a_drug_name_is_no_mention_of_a_condition_it_treats_or_causes(coder):
+    """The pack's learned near-synonyms held drug names ("sertraline" for hyponatremia E87.1, "levothyroxine" for
+    hypothyroidism): a typed heart failure visit was given E87.1 with "sertraline" as its only evidence. A drug's name
+    stays a word of the codes about the drug (long-term use: "metformin" for Z79.84)."""
+    syn = coder.learned_synonyms
+    assert "sertraline" not in syn.get("E87.1", ()) and "levothyroxine" not in syn.get("E03.9", ())
+    assert "metformin" in syn.get("Z79.84", ())
+    sug, listed = suggested(coder, HEART_FAILURE_VISIT)
+    assert {"I50.23", "I48.19", "J44.9", "Z99.81", "Z79.01", "M81.0", "Z86.718"} <= set(sug), sorted(sug)
+    assert "E87.1" not in sug, sorted(sug)

@@ -870,7 +870,20 @@ def learned_synonyms(knowledge, min_count: int = 2, min_p: float = 0.5) -> dict[
     for gram, ng, code, p in knowledge.sent.top_codes():
         if ng >= min_count and p >= min_p:
             out.setdefault(code, set()).update(w for w in gram.split() if w not in weak and not w.isdigit())
-    return {c: frozenset(ws) for c, ws in out.items()}
+    # a drug's name is no mention of the condition it treats or causes ("sertraline" learned for hyponatremia E87.1,
+    # "levothyroxine" for hypothyroidism): only of a code about the drug (poisoning, adverse effect, long-term use)
+    for code, ws in out.items():
+        if not code.startswith(("T3", "T4", "T5", "T6", "Z79")):
+            ws -= {w for w in ws if _is_drug_name(w)}
+    return {c: frozenset(ws) for c, ws in out.items() if ws}
+
+
+def _is_drug_name(word: str) -> bool:
+    """``word`` is a medicine's name in the lay lexicon (a generic or a brand)."""
+    from medassist.text.lay import get_lexicon
+
+    entry = get_lexicon().lookup(word)
+    return entry is not None and entry.get("category") == "drug"
 
 
 # ------------------------------------------------------------------ chronic conditions under treatment
