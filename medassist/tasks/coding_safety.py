@@ -873,7 +873,7 @@ def learned_synonyms(knowledge, min_count: int = 2, min_p: float = 0.5) -> dict[
     # a drug's name is no mention of the condition it treats or causes ("sertraline" learned for hyponatremia E87.1,
     # "levothyroxine" for hypothyroidism): only of a code about the drug (poisoning, adverse effect, long-term use)
     for code, ws in out.items():
-        if not code.startswith(("T3", "T4", "T5", "T6", "Z79")):
+        if not ("T36" <= code[:3] <= "T65" or code.startswith("Z79")):
             ws -= {w for w in ws if _is_drug_name(w)}
     return {c: frozenset(ws) for c, ws in out.items() if ws}
 
