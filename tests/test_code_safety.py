@@ -2233,6 +2233,15 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("PSH: Thyroid lobectomy.\n\nASSESSMENT: Hypertension.\n", set(), {"Z90.2"}),
     ("PROCEDURE: Laparoscopic splenectomy.\n\nPREOPERATIVE DIAGNOSIS: ITP.\n", set(), {"Z90.81"}),
     ("ASSESSMENT: Coronary artery disease. Candidate for coronary artery bypass grafting.\n", {"I25.10"}, {"Z95.1"}),
+    # counseling the note documents (Z71.6 tobacco, Z71.41 alcohol, Z71.3 diet), not one declined, planned or given
+    # to someone else
+    ("ASSESSMENT: Tobacco use disorder. Counseled on cessation for 5 minutes.\n", {"F17.200", "Z71.6"}, set()),
+    ("ASSESSMENT: Current smoker, 1 pack per day. Smoking cessation counseling provided.\n", {"F17.210", "Z71.6"}, set()),
+    ("ASSESSMENT: Current smoker. Not interested in cessation counseling.\n", set(), {"Z71.6"}),
+    ("ASSESSMENT: Smoking cessation counseling for her husband.\n", set(), {"Z71.6"}),
+    ("ASSESSMENT: Alcohol use disorder. Counseled on alcohol cessation.\n", {"Z71.41"}, set()),
+    ("ASSESSMENT: Obesity. Dietary counseling provided.\n", {"E66.9", "Z71.3"}, set()),
+    ("ASSESSMENT: Obesity. Will refer for nutrition counseling.\n", {"E66.9"}, {"Z71.3"}),
     ("ASSESSMENT: Deep vein thrombosis of the left femoral vein.\n", {"I82.412"}, {"I82.402"}),
     ("ASSESSMENT: Type 2 diabetes with diabetic retinopathy.\n", {"E11.319"}, {"E11.9"}),
     # gout by site and side (Index: Gout, idiopathic, by site); another site keeps M10.9, both sides give each side's
