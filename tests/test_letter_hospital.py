@@ -384,3 +384,17 @@ def test_blood_counts_and_blood_gases_are_investigations():
         assert all(doc.text[sp.start:sp.end] == sp.text for sp in ln.evidence)
     patient = write_letter(doc, kind="patient", settings=Settings())
     assert "WBC: a blood test that counts the cells that fight infection." in patient.text
+
+
+def test_brand_names_of_nebulizers_and_potassium_binders_are_medicines():
+    """"We will start the patient on Combivent, 2 puffs twice a day." (ACI-Bench train 14) was in no letter, and
+    "K+ 5.8 treated with Lokelma" nor "ED COURSE: DuoNebs x3" in the GP letter: the lay lexicon had no such drug."""
+    plan = document_from_text("ASSESSMENT AND PLAN:\nCOPD. We will start the patient on Combivent, 2 puffs twice a "
+                              "day.\n", source="copd.txt")
+    patient = write_letter(plan, kind="patient", settings=Settings())
+    assert "Start taking Combivent." in patient.text and "rescue" not in patient.text
+    course = document_from_text("HOSPITAL COURSE:\nK+ 5.8 treated with Lokelma.\n\nED COURSE:\nDuoNebs x3.\n\n"
+                                "DISCHARGE MEDICATIONS:\n1. Torsemide 20 mg PO daily.\n", source="stay.txt")
+    gp = write_letter(course, kind="gp", settings=Settings())
+    hosp = [ln.text for s in gp.sections if s.key == "hospital_medications" for ln in s.lines]
+    assert "Lokelma: given in hospital." in hosp and "DuoNebs: given in hospital." in hosp, hosp

@@ -87,6 +87,8 @@ CLASSES = {
     "hormone": ("hormone therapy", "a medicine that replaces or blocks a hormone", "a hormone medicine"),
     "vitamin": ("vitamin or supplement", "a vitamin or mineral supplement", "a vitamin or supplement"),
     "electrolyte": ("electrolyte supplement", "a mineral the body needs, like potassium", "a mineral supplement"),
+    "sabasama": ("short-acting bronchodilator combination", "a medicine that opens the airways", "a medicine that opens the airways"),
+    "kbinder": ("potassium binder", "a medicine that lowers a high potassium level", "a medicine for high potassium"),
     "iron": ("iron supplement", "iron to build red blood cells", "an iron pill"),
     "smoking": ("smoking cessation aid", "a medicine to help you quit smoking", "a medicine to help you quit smoking"),
     "addiction": ("addiction treatment", "a medicine that treats opioid or alcohol addiction", "a medicine for addiction"),
@@ -281,6 +283,7 @@ beclomethasone | inhsteroid | Qvar
 albuterol | saba | ProAir; Ventolin; Proventil; salbutamol
 levalbuterol | saba | Xopenex
 ipratropium | lama | Atrovent
+ipratropium-albuterol | sabasama | DuoNeb; DuoNebs; Combivent; Combivent Respimat
 salmeterol | laba | Serevent
 formoterol | laba |
 tiotropium | lama | Spiriva
@@ -456,6 +459,9 @@ multivitamin | vitamin | MVI
 calcium citrate | vitamin |
 magnesium oxide | electrolyte |
 potassium chloride | electrolyte | K-Dur; Klor-Con; KCl
+sodium zirconium cyclosilicate | kbinder | Lokelma
+patiromer | kbinder | Veltassa
+sodium polystyrene sulfonate | kbinder | Kayexalate
 sodium bicarbonate | electrolyte |
 ferrous sulfate | iron | iron sulfate
 ferrous gluconate | iron |
