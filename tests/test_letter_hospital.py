@@ -398,3 +398,26 @@ def test_brand_names_of_nebulizers_and_potassium_binders_are_medicines():
     gp = write_letter(course, kind="gp", settings=Settings())
     hosp = [ln.text for s in gp.sections if s.key == "hospital_medications" for ln in s.lines]
     assert "Lokelma: given in hospital." in hosp and "DuoNebs: given in hospital." in hosp, hosp
+
+
+OTITIS = """CHIEF COMPLAINT: Ear pain and fever for 2 days.
+
+MEDICATIONS: Ibuprofen 100 mg PO q6h PRN fever.
+
+ASSESSMENT/PLAN:
+1. Acute suppurative otitis media, right ear. Start cefdinir 14 mg/kg/day divided BID x 10 days (105 mg PO BID).
+2. Fever. Continue ibuprofen 100 mg q6h PRN; may alternate with acetaminophen 240 mg q6h PRN.
+"""
+
+
+def test_a_childs_weight_based_antibiotic_and_an_optional_fever_medicine():
+    """A typed pediatric visit: the letter said "take 14 mg/kg by mouth twice a day" for "14 mg/kg/day divided BID"
+    (twice the dose) and "Keep taking acetaminophen" for "may alternate with acetaminophen"."""
+    doc = document_from_text(OTITIS, source="otitis.txt")
+    letter = write_letter(doc, kind="patient", settings=Settings())
+    assert "take 105 mg by mouth twice a day for 10 days" in letter.text
+    assert "14 mg/kg by mouth twice" not in letter.text
+    assert "You may also take acetaminophen." in letter.text and "Keep taking acetaminophen" not in letter.text
+    assert "Keep taking ibuprofen." in letter.text
+    gp = write_letter(doc, kind="gp", settings=Settings())
+    assert "Acetaminophen: may also be used; 240 mg" in gp.text

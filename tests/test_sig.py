@@ -122,3 +122,27 @@ def test_a_remaining_course_is_a_duration(text, duration):
 
     meds = extract_facts(document_from_text("MEDICATIONS: " + text + "\n")).medications
     assert len(meds) == 1 and meds[0].duration == duration, [(m.name, m.duration) for m in meds]
+
+
+@pytest.mark.parametrize("text, dose, plain", [
+    # a day's total split into doses: never "14 mg/kg ... twice a day" (which doubles the dose)
+    ("40 mg/kg/day PO divided q8h", "40 mg/kg/day", "take 40 mg/kg/day by mouth in all, split into doses every 8 hours"),
+    ("90 mg/kg/day divided twice daily", "90 mg/kg/day", "take 90 mg/kg/day in all, split into doses twice a day"),
+    ("10 mg/kg/day PO daily", "10 mg/kg/day", "take 10 mg/kg/day by mouth once a day"),
+    ("5 mg/kg/dose IV q8h", "5 mg/kg/dose", "get 5 mg/kg/dose through a drip into a vein every 8 hours"),
+    # the dose it comes to, written beside it, is the dose to take
+    ("14 mg/kg/day divided BID x 10 days (105 mg PO BID).", "105 mg", "take 105 mg by mouth twice a day for 10 days"),
+    ("15 mg/kg (900 mg) IV q12h", "900 mg", "get 900 mg through a drip into a vein every 12 hours"),
+])
+def test_a_weight_based_dose_keeps_its_per_day_or_per_dose(text, dose, plain):
+    sig = parse_sig(" " + text)
+    assert sig.dose_text() == dose and sig.plain == plain
+
+
+def test_a_change_verb_of_another_clause_is_not_the_drugs():
+    """"Continue ibuprofen 100 mg q6h PRN; may alternate with acetaminophen 240 mg q6h PRN": acetaminophen is not
+    continued (the patient was not taking it)."""
+    text = "Continue ibuprofen 100 mg q6h PRN; may alternate with acetaminophen 240 mg q6h PRN."
+    assert detect_change(text, drug_start=text.index("ibuprofen"))[0] == "continue"
+    assert detect_change(text, drug_start=text.index("acetaminophen")) is None
+    assert detect_change("Lisinopril 10 mg daily, continue.", drug_start=0)[0] == "continue"

@@ -420,6 +420,8 @@ def _diagnoses(doc: Document) -> list[Fact]:
 
 # ---------------------------------------------------------------------------------------------- medications
 _MAYBE_RE = re.compile(r"\b(?:consider\w*|may|might|could|possibly|if|option\w*)\b", re.I)
+#: the patient may use the drug now, as the note allows ("may alternate with acetaminophen", "can also take")
+_MAY_USE_RE = re.compile(r"\b(?:may|can)\s+(?:also\s+)?(?:alternate(?:\s+it)?\s+with|take|use|give|try)\s+(?:\w+\s+){0,2}$", re.I)
 _NOT_STARTED_RE = re.compile(r"\b(?:not|no|never|hold off on|defer\w*|decid\w* against|declin\w*)\b[^.;]{0,40}?"
                              r"\b(?:start\w*|initiat\w*|begin|prescrib\w*|add\w*|put (?:him|her|them|you) on|"
                              r"place (?:him|her|them|you) on)\b", re.I)
@@ -568,7 +570,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
     by_drug: dict[str, Fact] = {}
     order: list[str] = []
     rank = {"stop": 6, "start": 5, "increase": 5, "decrease": 5, "resume_later": 5, "change": 4, "continue": 2, None: 1,
-            "not_started": 0, "not_taking": 0, "may_start": 0.5}
+            "not_started": 0, "not_taking": 0, "may_start": 0.5, "may_use": 1.5}
     for rs, re_, sec_name in regions:
         hits = join_dosage_forms(text[rs:re_], lex.find_drugs(text[rs:re_]))
         abs_hits = [(rs + h.start, rs + h.end, h) for h in hits]
@@ -588,7 +590,9 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             ch = detect_change(sent, drug_start=s - ss, offset=ss)
             status = _status(doc, s, e)
             change = ch[0] if ch else None
-            if change in ("start", None) and (status in ("hypothetical", "uncertain") or _MAYBE_RE.search(text, ss, s)) \
+            if change is None and _MAY_USE_RE.search(text, max(ss, s - 40), s):
+                change = "may_use"  # "Continue ibuprofen ...; may alternate with acetaminophen 240 mg q6h PRN"
+            elif change in ("start", None) and (status in ("hypothetical", "uncertain") or _MAYBE_RE.search(text, ss, s)) \
                     and sec_name not in ("medications", "discharge_medications"):
                 change = "may_start"  # "if she is positive for strep, I will prescribe amoxicillin"
             when = None

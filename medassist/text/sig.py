@@ -29,6 +29,10 @@ for _canon, _kind, _spellings in [
     ("mL", "strength", ["ml", "mls", "cc", "milliliter", "milliliters", "millilitre", "millilitres"]),
     ("units", "strength", ["units", "unit", "u", "iu", "international units"]),
     ("mEq", "strength", ["meq"]),
+    # a weight-based dose: per dose, or per day in all ("14 mg/kg/day divided BID" is 7 mg/kg a dose: never
+    # shortened to "14 mg/kg", which read with BID doubles it)
+    ("mg/kg/day", "strength", ["mg/kg/day", "mg/kg/d", "mg/kg per day", "mg/kg/24h", "mg/kg/24 h", "mg/kg/24 hours"]),
+    ("mg/kg/dose", "strength", ["mg/kg/dose", "mg/kg per dose"]),
     ("mg/kg", "strength", ["mg/kg"]),
     ("%", "strength", ["%", "percent"]),
     ("tablet", "form", ["tab", "tabs", "tablet", "tablets", "tbl"]),
@@ -291,7 +295,9 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
         num = m.group("num")  # as written: "three tablets" stays in words (no digit the note lacks)
         if not num[0].isdigit():
             num = num.lower()
-        if kind == "strength" and sig.dose is None:
+        if kind == "strength" and (sig.dose is None or sig.unit.startswith("mg/kg") and "/kg" not in canon):
+            # (a weight-based dose with the dose it comes to: "14 mg/kg/day divided BID (105 mg PO BID)": the
+            # dose to take is the 105 mg)
             sig.dose, sig.unit = num, canon
             sig.dose_max = m.group("num2")
             sig.evidence["dose"] = _span(text, offset, m.start(), m.end())
@@ -412,6 +418,8 @@ def _plain(sig: Sig) -> str:
     if route:
         parts.append(route)
     if sig.frequency_plain and sig.frequency != "ONCE" or sig.frequency == "ONCE" and sig.frequency_plain:
+        if sig.unit == "mg/kg/day" and re.fullmatch(r"BID|TID|QID|Q\d+(?:-\d+)?H|\d+X(?:DAY|D)?", sig.frequency or ""):
+            parts.append("in all, split into doses")  # (the day's total, not each dose)
         parts.append(sig.frequency_plain)
     if sig.meal:
         parts.append(sig.meal)
@@ -458,9 +466,13 @@ def detect_change(text: str, drug_start: int | None = None, offset: int = 0) -> 
         order = {"stop": 0, "increase": 1, "decrease": 1, "change": 2, "start": 3, "continue": 4}
         s, e, k = min(hits, key=lambda h: (order[h[2]], h[0]))
     else:
-        before = [h for h in hits if h[1] <= drug_start]
+        # (a verb of another clause is not this drug's: "Continue ibuprofen ...; may alternate with acetaminophen")
+        before = [h for h in hits if h[1] <= drug_start and ";" not in text[h[1]:drug_start]]
+        after = [h for h in hits if h[0] >= drug_start and ";" not in text[drug_start:h[0]]]
         if before:
             s, e, k = max(before, key=lambda h: h[1])
+        elif after:
+            s, e, k = min(after, key=lambda h: h[0])
         else:
-            s, e, k = min(hits, key=lambda h: h[0])
+            return None
     return k, Span(s + offset, e + offset, text[s:e])
