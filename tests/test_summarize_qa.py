@@ -339,6 +339,28 @@ def test_a_lab_of_another_body_fluid_is_not_flagged_against_a_blood_range(line, 
         assert "urine" not in results[0][2].lower()
 
 
+@pytest.mark.parametrize("age, vitals, flagged", [
+    # a 3-year-old: RR 24 is normal (PALS 20-28), HR 128 is fast (80-120)
+    ("3-year-old boy", "T 38.9 C, HR 128, RR 24, BP 98/60.", {("heart rate", "high"), ("temperature", "high")}),
+    # a 15-day-old: pulse 140 and respirations 48 are normal for a neonate (MTSamples 334 had both flagged high)
+    ("15-day-old female", "pulse 140, respirations 48, BP 70/40.", set()),
+    # a 6-year-old with a systolic of 72: below 70 + 2 x 6 (PALS hypotension)
+    ("6-year-old girl", "HR 150, BP 72/40, RR 30.", {("heart rate", "high"), ("blood pressure", "low"),
+                                                     ("respiratory rate", "high")}),
+    # an adult: the adult ranges
+    ("45-year-old man", "HR 128, RR 24, BP 150/95.", {("heart rate", "high"), ("respiratory rate", "high"),
+                                                      ("blood pressure", "high")}),
+])
+def test_a_childs_vital_signs_are_judged_by_the_ranges_of_its_age(age, vitals, flagged):
+    doc = document_from_text(f"HPI: {age} with fever.\n\nEXAM: {vitals}\n\nASSESSMENT: Fever.\n")
+    got = {(r.fields["name"], r.fields["flag"]) for r in summarize(doc, use_embeddings=False).key_results
+           if r.kind == "vital"}
+    assert got == flagged
+    for r in summarize(doc, use_embeddings=False).key_results:
+        if "pediatric" in r.fields.get("flag_source", ""):
+            assert age.split("-")[0] in r.fields["flag_source"]
+
+
 def test_a_drug_in_prose_takes_its_sig_from_its_own_clause():
     doc = document_from_text("HISTORY OF PRESENT ILLNESS\nThe patient has benefited from the gabapentin and prednisone, "
                              "reporting improvement of pain at night. He takes lisinopril, 10 mg daily.\n")

@@ -128,7 +128,7 @@ class Result:
     value: str | None = None
     unit: str | None = None
     flag: str | None = None  # high | low | abnormal (from reference ranges / the note's own words)
-    flag_source: str | None = None  # "reference range" | "note wording"
+    flag_source: str | None = None  # "reference range" (or a child's: "pediatric reference range (age 3 years)") | "note wording"
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "name": self.name, "text": self.text, "value": self.value, "unit": self.unit,
@@ -740,9 +740,44 @@ def _lab_value(written: str, lab: dict) -> float:
     return val
 
 
+# the patient's age as the note first states it ("3-year-old", "18 month old", "2-week-old", "4 yo", "newborn")
+_AGE = re.compile(r"(?i)\b(?:(?P<n>\d{1,3})[- ]?(?P<u>years?|yrs?|months?|mos?|weeks?|wks?|days?)[- ]?old\b|"
+                  r"(?P<yo>\d{1,3})[- ]?(?:yo|y/o|y\.o\.)(?![\w/])|(?P<nb>newborn|neonate)\b)")
+
+
+def patient_age(text: str) -> float | None:
+    """The age in years the note first gives (None when it gives none)."""
+    m = _AGE.search(text)
+    if m is None:
+        return None
+    if m.group("nb"):
+        return 0.0
+    if m.group("yo"):
+        return float(m.group("yo"))
+    n, u = float(m.group("n")), m.group("u").lower()
+    return n if u.startswith("y") else n / 12 if u.startswith("mo") else n / 52 if u.startswith("w") else n / 365
+
+
+def _age_words(age: float) -> str:
+    return (f"{round(age * 365)} days" if age < 1 / 12 else f"{round(age * 12)} months" if age < 2
+            else f"{age:g} years")
+
+
+def _vital_limits(v: dict, age: float | None, peds: dict) -> tuple[float | None, float | None, str]:
+    """(low, high, source) for the vital ``v``: the adult range, or the PALS range of a child's age."""
+    if age is not None and age < 16:
+        for lo_age, hi_age, lo, hi in peds.get(v["name"], ()):
+            if lo_age <= age < hi_age:
+                return lo, hi, f"pediatric reference range (age {_age_words(age)})"
+    return v.get("low"), v.get("high"), "reference range"
+
+
 def _vitals(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
     text = doc.text
     rules = _lab_rules()
+    peds = rules.get("pediatric", {})
+    age = patient_age(text)
+    child_bp = age is not None and age < peds.get("blood pressure_below", 0)
     for v in rules["vitals"]:
         for m in re.finditer(v["pattern"], text[a:b], re.I):
             s, e = a + m.start(), a + m.end()
@@ -750,16 +785,24 @@ def _vitals(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
             if not vals:
                 continue
             flag = None
-            lo, hi = v.get("low"), v.get("high")
+            lo, hi, source = _vital_limits(v, age, peds)
             if v["name"] == "temperature" and vals[0] > 50:  # Fahrenheit
                 lo, hi = v.get("low_f"), v.get("high_f")
+            if v["name"] == "blood pressure" and child_bp:
+                # a child's blood pressure: only a low systolic (PALS hypotension) is flagged
+                limit = 60 if age < 0.08 else 70 if age < 1 else 70 + 2 * age if age < 10 else 90
+                if vals[0] < limit:
+                    facts.results.append(Result("vital", v["name"], text[s:e], [_span(text, s, e)], section,
+                                                value=m.group(1), unit=None, flag="low",
+                                                flag_source=f"pediatric hypotension limit (age {_age_words(age)})"))
+                continue
             if hi is not None and vals[0] > hi or v.get("high2") is not None and len(vals) > 1 and vals[1] > v["high2"]:
                 flag = "high"
             elif lo is not None and vals[0] < lo or v.get("low2") is not None and len(vals) > 1 and vals[1] < v["low2"]:
                 flag = "low"
             if flag:
                 facts.results.append(Result("vital", v["name"], text[s:e], [_span(text, s, e)], section,
-                                            value=m.group(1), unit=None, flag=flag, flag_source="reference range"))
+                                            value=m.group(1), unit=None, flag=flag, flag_source=source))
 
 
 # ("Plt 98K": a count in thousands, the K written right after the number)

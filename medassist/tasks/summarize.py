@@ -381,7 +381,7 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
             continue
         seen_values.add(key)
         once.append(r)
-    results = sorted(once, key=lambda r: (r.flag_source != "reference range", r.evidence[0].start))[: lim["results"]]
+    results = sorted(once, key=lambda r: (r.flag_source == "note wording", r.evidence[0].start))[: lim["results"]]
     results.sort(key=lambda r: r.evidence[0].start)
     result_items = [SummaryItem(r.text, list(r.evidence), r.kind, {k: v for k, v in (("name", r.name), ("value", r.value), ("unit", r.unit),
                                                                                    ("flag", r.flag), ("flag_source", r.flag_source)) if v}) for r in results]
