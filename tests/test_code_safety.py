@@ -2242,6 +2242,21 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Alcohol use disorder. Counseled on alcohol cessation.\n", {"Z71.41"}, set()),
     ("ASSESSMENT: Obesity. Dietary counseling provided.\n", {"E66.9", "Z71.3"}, set()),
     ("ASSESSMENT: Obesity. Will refer for nutrition counseling.\n", {"E66.9"}, {"Z71.3"}),
+    # a typed fall visit of an 82-year-old: the fracture said with its cause ("due to a fall at home"), an ankle, an
+    # intertrochanteric or subtrochanteric fracture (displaced by default), anemia of CKD, a supratherapeutic INR on
+    # warfarin taken as prescribed, a past breast cancer in a past-history list with its mastectomy
+    ("ASSESSMENT: Displaced fracture of the right femoral neck, closed, due to a fall at home.\n",
+     {"S72.001A", "W19.XXXA"}, {"S12.9XXA"}),
+    ("ASSESSMENT: Left ankle fracture.\n", {"S82.892A"}, {"S82.899A"}),
+    ("ASSESSMENT: Left ankle sprain. No ankle fracture on x-ray.\n", {"S93.402A"}, {"S82.892A", "S82.899A"}),
+    ("ASSESSMENT: Right intertrochanteric fracture.\n", {"S72.141A"}, set()),
+    ("ASSESSMENT: Left subtrochanteric fracture.\n", {"S72.22XA"}, set()),
+    ("ASSESSMENT: CKD stage 4 with anemia of chronic kidney disease.\n", {"N18.4", "D63.1"}, {"D64.9"}),
+    ("ASSESSMENT: Anemia. CKD stage 3.\n", {"D64.9"}, {"D63.1"}),
+    ("ASSESSMENT: Supratherapeutic INR on warfarin. Hold warfarin.\n", {"R79.1", "T45.515A"}, set()),
+    ("ASSESSMENT: Elevated INR on warfarin after taking extra doses by mistake.\n", {"R79.1"}, {"T45.515A"}),
+    ("PMH: Gout, glaucoma both eyes, history of breast cancer (left mastectomy 2010, no recurrence).\n\n"
+     "ASSESSMENT: Hypertension.\n", {"Z85.3", "Z90.12"}, {"Z85.9", "Z85.828"}),
     ("ASSESSMENT: Deep vein thrombosis of the left femoral vein.\n", {"I82.412"}, {"I82.402"}),
     ("ASSESSMENT: Type 2 diabetes with diabetic retinopathy.\n", {"E11.319"}, {"E11.9"}),
     # gout by site and side (Index: Gout, idiopathic, by site); another site keeps M10.9, both sides give each side's

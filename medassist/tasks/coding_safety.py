@@ -1069,6 +1069,12 @@ def _core_words(term) -> frozenset:
 _FROM_PAST = "from the historical mention of "
 
 
+def _scattered(text: str, spans) -> bool:
+    """A term's words in the note are not one run (other words between them)."""
+    spans = sorted(spans)
+    return any(re.search(r"\w", text[b:a2]) for (_a, b), (a2, _b2) in zip(spans, spans[1:]))
+
+
 def _history_source(z) -> str | None:
     """The condition a personal-history Z code was made from (the history rule's warning names it)."""
     return next((w[len(_FROM_PAST):].split()[0] for w in z.warnings if w.startswith(_FROM_PAST)), None)
@@ -1143,11 +1149,16 @@ def promote_assessment(codes: list, doc) -> None:
             if not body or len(body.split()) > int(rule.get("max_words", 5)) + 2:
                 continue
             i = text.index(body, lo, hi)
-            for term, wspans in lex.match(text, i, i + len(body)):
+            # (the term saying most in one run of words first: "history of breast cancer (left mastectomy" is the
+            # breast's Z85.3, not 'cancer' Z85.9, nor the mastectomy-site skin its scattered words also make)
+            matched = sorted(lex.match(text, i, i + len(body)), key=lambda tw: (_scattered(text, tw[1]),
+                                                                                -sum(b - a for a, b in tw[1])))
+            for term, wspans in matched:
                 c = next((o for o in codes if o.code == term.code and o.status == "historical"), None)
                 if c is None or c.score < float(rule.get("line_min_score", 0.03)):
                     continue
-                z = next((o for o in codes if not o.suggested and o.status == "historical"
+                # (a history code whose words say "history of" is affirmed: history_in_the_code)
+                z = next((o for o in codes if not o.suggested and o.status in ("historical", "affirmed")
                           and _history_source(o) == c.code
                           and not any(w.startswith("not suggested") for w in o.warnings)), None)
                 try:  # the condition's own words, so that "History of" before them is the cue
@@ -1401,7 +1412,8 @@ _INJURY_WORD = re.compile(r"\b(?:fractures?|sprains?|strains?|lacerations?|contu
 _FOLLOW_UP_OF = re.compile(r"(?:follow[\s-]*up|followup|f/u)(?:\s+(?:visit|appointment|exam))?\s+(?:of|for|on)\s+"
                            r"(?:(?:a|an|the|his|her|their)\s+)?", re.IGNORECASE)
 # how an injury came about, after its name on the line: "after a fall at home", "from a motor vehicle collision"
-_CAUSE_TAIL = re.compile(r"[\s,]+(?:after|following|from|sustained\s+in|in|during|when|while)\s+(?:(?:a|an|the|his|her)\s+)?"
+_CAUSE_TAIL = re.compile(r"[\s,]+(?:after|following|from|due\s+to|secondary\s+to|caused\s+by|as\s+a\s+result\s+of|sustained\s+in|"
+                         r"in|during|when|while)\s+(?:(?:a|an|the|his|her)\s+)?"
                          r"(?:[\w-]+\s+){0,3}?(?:fall|fell|falling|slip(?:ped)?|trip(?:ped)?|mvc|mva|motor\s+vehicle|"
                          r"collision|accident|crash|assault|altercation|fight|bite|struck|hit|sports?|football|"
                          r"soccer|basketball|skiing|ladder)\b.*$", re.IGNORECASE)
