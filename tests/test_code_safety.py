@@ -2257,6 +2257,17 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Elevated INR on warfarin after taking extra doses by mistake.\n", {"R79.1"}, {"T45.515A"}),
     ("PMH: Gout, glaucoma both eyes, history of breast cancer (left mastectomy 2010, no recurrence).\n\n"
      "ASSESSMENT: Hypertension.\n", {"Z85.3", "Z90.12"}, {"Z85.9", "Z85.828"}),
+    # intractable chronic or menstrual migraine (G43.709 was given for 'intractable'), a chronic migraine with
+    # status migrainosus (G43.011 was the episodic code)
+    ("ASSESSMENT: Chronic migraine without aura, intractable.\n", {"G43.719"}, {"G43.709"}),
+    ("ASSESSMENT: Chronic migraine without aura, not intractable.\n", {"G43.709"}, {"G43.719"}),
+    ("ASSESSMENT: Chronic migraine without aura, intractable, with status migrainosus.\n", {"G43.711"}, {"G43.011"}),
+    ("ASSESSMENT: Menstrual migraine, intractable.\n", {"G43.839"}, {"G43.829"}),
+    # the weeks of a routine prenatal visit (Z34 with Z3A) and of a condition said with words before its weeks; not
+    # the weeks a past delivery came at
+    ("ASSESSMENT: Pregnancy at 12 weeks, routine prenatal visit, first pregnancy.\n", {"Z34.01", "Z3A.12"}, set()),
+    ("ASSESSMENT: Preeclampsia without severe features at 35 weeks.\n", {"O14.03", "Z3A.35"}, {"O14.00"}),
+    ("ASSESSMENT: Preeclampsia, resolved after delivery at 37 weeks.\n", set(), {"Z3A.37"}),
     ("ASSESSMENT: Deep vein thrombosis of the left femoral vein.\n", {"I82.412"}, {"I82.402"}),
     ("ASSESSMENT: Type 2 diabetes with diabetic retinopathy.\n", {"E11.319"}, {"E11.9"}),
     # gout by site and side (Index: Gout, idiopathic, by site); another site keeps M10.9, both sides give each side's

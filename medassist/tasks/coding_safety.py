@@ -2690,11 +2690,12 @@ _GESTATION_WEEKS = re.compile(
     # (the obstetric shorthand of gravida and para: "G2P1 at 22 weeks", "G1P0 @ 30 weeks")
     rf"|\bG\d{{1,2}}\s*P\d{{1,4}}(?:-\d{{1,2}}){{0,3}}\s+(?:at|@)\s+{_N_WEEKS}"
     # (a pregnancy's own condition 'at' its weeks: "Gestational hypertension, 32 weeks", "Breech presentation at 37
-    # weeks", "Oligohydramnios, 34 weeks")
+    # weeks", "Oligohydramnios, 34 weeks", "Preeclampsia without severe features at 35 weeks")
     rf"|\b(?:gestational\s+(?:hypertension|diabetes)|pre-?eclampsia|eclampsia|breech(?:\s+presentation)?"
     rf"|(?:placenta\s+)?previa|oligohydramnios|polyhydramnios|hyperemesis(?:\s+gravidarum)?|cervical\s+insufficiency"
     rf"|placental\s+abruption|abruptio\s+placentae)"
-    rf"\s*(?:,\s*|\s+)(?:(?:at|@)\s+)?{_N_WEEKS}",
+    rf"\s*(?:,\s*|\s+)(?:(?:(?!(?:after|delivery|delivered|postpartum|born|birth|resolved|since|until)\b)[\w-]+,?\s+){{0,4}}?"
+    rf"(?:at|@)\s+|(?:at|@)\s+)?{_N_WEEKS}",
     re.I)
 #: the weeks of a newborn's own gestation (preterm birth is coded P07.- on the baby's record), not the mother's
 _NEWBORN_WEEKS = re.compile(r"\b(?:born|newborn|neonat\w*|infant|baby|babies|ex-?\s*\d+\s*week)", re.I)
@@ -2932,7 +2933,10 @@ def gestation_weeks(codes: list, doc, sents: _Sentences) -> tuple[dict, list]:
     _in_pregnancy(codes, text, next(iter(stated.values())))
     _trimester(codes, text, weeks, next(iter(stated.values())))
     family = [c for c in codes if c.code.startswith("Z3A")]
-    obstetric = [c for c in codes if c.suggested and c.code[:1] == "O" and c.status == "affirmed"]
+    # (an obstetric code, or a normal pregnancy's supervision: "Pregnancy at 12 weeks, routine prenatal visit" is
+    # Z34.01 with Z3A.12)
+    obstetric = [c for c in codes if c.suggested and (c.code[:1] == "O" or c.code.startswith("Z34"))
+                 and c.status == "affirmed"]
     if _abortive(codes):  # Z3A Excludes1 a pregnancy with abortive outcome (O00-O08)
         obstetric = []
         for c in family:
