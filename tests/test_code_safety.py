@@ -2268,6 +2268,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Pregnancy at 12 weeks, routine prenatal visit, first pregnancy.\n", {"Z34.01", "Z3A.12"}, set()),
     ("ASSESSMENT: Preeclampsia without severe features at 35 weeks.\n", {"O14.03", "Z3A.35"}, {"O14.00"}),
     ("ASSESSMENT: Preeclampsia, resolved after delivery at 37 weeks.\n", set(), {"Z3A.37"}),
+    # a seropositive or seronegative rheumatoid arthritis of a named site and side (M05.7-, M06.0-); one with
+    # organ involvement keeps its own code
+    ("ASSESSMENT: Seropositive rheumatoid arthritis of both hands.\n", {"M05.741", "M05.742"}, {"M05.9", "M05.749"}),
+    ("ASSESSMENT: Seronegative rheumatoid arthritis of the left knee.\n", {"M06.062"}, {"M06.00"}),
+    ("ASSESSMENT: Seropositive rheumatoid arthritis.\n", {"M05.9"}, set()),
+    ("ASSESSMENT: Seropositive rheumatoid arthritis of the right wrist with rheumatoid lung disease.\n", {"M05.131"},
+     {"M05.731"}),
     ("ASSESSMENT: Deep vein thrombosis of the left femoral vein.\n", {"I82.412"}, {"I82.402"}),
     ("ASSESSMENT: Type 2 diabetes with diabetic retinopathy.\n", {"E11.319"}, {"E11.9"}),
     # gout by site and side (Index: Gout, idiopathic, by site); another site keeps M10.9, both sides give each side's
