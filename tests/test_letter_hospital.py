@@ -421,3 +421,32 @@ def test_a_childs_weight_based_antibiotic_and_an_optional_fever_medicine():
     assert "Keep taking ibuprofen." in letter.text
     gp = write_letter(doc, kind="gp", settings=Settings())
     assert "Acetaminophen: may also be used; 240 mg" in gp.text
+
+
+ASTHMA_BP = """CHIEF COMPLAINT: Follow-up of asthma and hypertension.
+
+MEDICATIONS: Fluticasone-salmeterol 250/50 mcg 1 puff BID, albuterol 2 puffs q4h PRN, amlodipine 5 mg daily,
+hydrochlorothiazide 25 mg daily.
+
+ALLERGIES: Sulfa drugs (hives).
+
+ASSESSMENT/PLAN:
+1. Hypertension. BP 152/94. Stop hydrochlorothiazide because of her sulfa allergy. Start lisinopril 10 mg daily. Hold
+lisinopril if systolic BP below 100. Check BMP in 2 weeks.
+"""
+
+
+def test_a_hold_parameter_is_not_a_stop_and_a_tablet_is_not_inhaled():
+    """A typed visit: "Start lisinopril 10 mg daily. Hold lisinopril if systolic BP below 100." gave "Stop taking
+    lisinopril." (the hold outranked the start), and amlodipine, listed after an inhaler's "2 puffs", was to be
+    "breathe in 5 mg once a day"."""
+    doc = document_from_text(ASTHMA_BP, source="asthma.txt")
+    letter = write_letter(doc, kind="patient", settings=Settings())
+    assert "Stop taking lisinopril" not in letter.text
+    assert "Start taking lisinopril." in letter.text and "Do not take it if systolic BP below 100." in letter.text
+    assert "Stop taking hydrochlorothiazide because of your sulfa allergy." in letter.text
+    assert "take 5 mg once a day" in letter.text and "breathe in 5 mg" not in letter.text
+    gp = write_letter(doc, kind="gp", settings=Settings())
+    assert "Lisinopril: started; 10 mg; once a day; hold if systolic BP below 100." in gp.text
+    lis = next(f for f in letter.facts.medications if f.text.lower() == "lisinopril")
+    assert any(sp.text == "if systolic BP below 100" for sp in lis.evidence)

@@ -146,3 +146,12 @@ def test_a_change_verb_of_another_clause_is_not_the_drugs():
     assert detect_change(text, drug_start=text.index("ibuprofen"))[0] == "continue"
     assert detect_change(text, drug_start=text.index("acetaminophen")) is None
     assert detect_change("Lisinopril 10 mg daily, continue.", drug_start=0)[0] == "continue"
+
+
+def test_a_hold_parameter_is_not_a_stop():
+    text = "Hold lisinopril if systolic BP below 100."
+    assert detect_change(text, drug_start=text.index("lisinopril")) is None
+    text = "Hold metoprolol for HR < 55."
+    assert detect_change(text, drug_start=text.index("metoprolol")) is None
+    text = "Hold warfarin for 2 days."
+    assert detect_change(text, drug_start=text.index("warfarin"))[0] == "stop"

@@ -431,6 +431,8 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
                                  f.data["sig"].get("duration")) if x]
             if extra:
                 parts.append(", ".join(extra))
+        if f.data.get("hold_if") and spec.get("hold"):
+            parts.append(_fill(spec["hold"], cond=f.data["hold_if"]))  # "hold if systolic BP below 100"
         return [LetterLine("; ".join(parts) + ".", ev)]
     out = [LetterLine(_fill(tpl, name=name, dose=dose, other=other, reason=reason, when=f.data.get("when")), ev)]
     if change in ("stop", "not_started", "not_taking", "may_start", *_HOSPITAL_CHANGES):
@@ -444,6 +446,8 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
             out.append(LetterLine(_fill(spec["dose"], dose=dose), ev))
         if instr:
             out.append(LetterLine(_fill(spec["how"], instructions=instr), ev))
+    if f.data.get("hold_if") and spec.get("hold"):
+        out.append(LetterLine(_fill(spec["hold"], cond=f.data["hold_if"]), ev))  # "Do not take it if ..."
     if spec.get("what") and f.plain and f.plain != "a medicine":
         out.append(LetterLine(_fill(spec["what"], plain=f.plain), ev[:1], plain_used=[f.plain]))
     return out

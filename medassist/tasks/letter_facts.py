@@ -17,7 +17,7 @@ from typing import Any
 
 from medassist.document import Document, Span
 from medassist.text.lay import TermHit, get_lexicon, plain_for_form, written_form
-from medassist.text.sig import detect_change, dose_at, parse_sig, plain_words
+from medassist.text.sig import HOLD_IF_RE, detect_change, dose_at, parse_sig, plain_words
 
 #: sections where the clinician states this visit's diagnoses and plan
 ASSESSMENT_SECTIONS = ("assessment", "assessment_plan", "plan", "impression", "discharge_diagnoses")
@@ -641,7 +641,11 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                     ws, we = e + pm.start("why"), e + pm.end("why")
                     reason = ("because of " + text[ws:we], doc.span(ws, we))
             prev_end = max([he for _hs, he, _h in abs_hits[:i] if he <= s] + [ss])
-            form = written_form(text[max(prev_end, s - 30):clause_end]) or _sig_form(sig)
+            lead = max(prev_end, s - 30)
+            sep = max(text.rfind(",", lead, s), text.rfind(";", lead, s))
+            if sep != -1:
+                lead = sep + 1  # (not the previous drug's form: "albuterol 2 puffs q4h PRN, amlodipine 5 mg daily")
+            form = written_form(text[lead:clause_end]) or _sig_form(sig)
             plain = plain_for_form(h.entry, form, h.text) if h.source == "lexicon" else h.plain
             verb = _FORM_VERB.get(form or ("" if h.entry.get("plain_by_form") else
                                            _CLASS_FORM.get(h.entry.get("class_key") or "", "")))
@@ -657,6 +661,11 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             if when is not None and change == "resume_later":
                 extra["when"] = when.text
                 evidence.append(when)
+            hold = HOLD_IF_RE.search(text, ss, se)
+            if hold is not None and hold.start() < s < hold.start("cond"):
+                # "Hold lisinopril if systolic BP below 100": when to skip a dose, said with the drug
+                extra["hold_if"] = text[hold.start("cond"):hold.end("cond")]
+                evidence.append(doc.span(hold.start("cond"), hold.end("cond")))
             if sw is not None and change in ("stop", "start"):
                 extra["switch_with"] = sw["other"]
             if reason:
@@ -693,12 +702,14 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                     fact.data["also_named"] = list(dict.fromkeys(also))
                 if not fact.data["dose"] and old.data["dose"]:
                     fact.data["dose"] = old.data["dose"]
-                for k in ("form", "reason", "switch_with"):
+                for k in ("form", "reason", "switch_with", "hold_if"):
                     if not fact.data.get(k) and old.data.get(k):
                         fact.data[k] = old.data[k]
                 by_drug[key] = fact
             else:
                 old.evidence.extend(fact.evidence)
+                if fact.data.get("hold_if") and not old.data.get("hold_if"):
+                    old.data["hold_if"] = fact.data["hold_if"]
                 if not old.data["dose"] and sig.dose_text():
                     old.data["dose"] = sig.dose_text()
                     old.data["sig"] = sig.to_dict()

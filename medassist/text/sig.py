@@ -163,6 +163,12 @@ _CHANGES: list[tuple[str, str]] = [
 ]
 _CHANGE_RES = [(re.compile(rf"(?<![\w/])(?:{rx})(?![\w])", re.I), kind) for rx, kind in _CHANGES]
 
+#: a hold parameter, not a stop: "Hold lisinopril if systolic BP below 100", "hold metoprolol for HR < 55"; group
+#: ``cond`` is the condition as written
+HOLD_IF_RE = re.compile(r"(?<![\w])(?:hold|holding)\b[^.;]{0,40}?\b(?P<cond>(?:if|when|for)\b[^.;\n]{0,60}?"
+                        r"(?:\bs?bp\b|blood pressures?|systolic|diastolic|\bhr\b|heart rate|pulse|glucose|sugars?|"
+                        r"\bbg\b|\bfsbs\b|\bk\b|potassium|[<>]|below|above|less than|greater than|under|over)"
+                        r"[^.;\n]{0,25}?)(?=[.;\n]|$)", re.I)
 _NEG_BEFORE_VERB = re.compile(r"(?:\bnot\b|\bno\b|n't|\bnever\b|\bwithout\b)\s+(?:\w+\s+){0,2}$", re.I)
 
 
@@ -458,6 +464,8 @@ def detect_change(text: str, drug_start: int | None = None, offset: int = 0) -> 
                     continue
             else:
                 kind_eff = kind
+            if kind == "stop" and HOLD_IF_RE.match(text, m.start()):
+                continue  # "Hold lisinopril if systolic BP below 100": when to skip a dose, not a stop
             hits.append((m.start(), m.end(), kind_eff))
     if not hits:
         return None
