@@ -361,6 +361,19 @@ def test_a_childs_vital_signs_are_judged_by_the_ranges_of_its_age(age, vitals, f
             assert age.split("-")[0] in r.fields["flag_source"]
 
 
+def test_a_combination_inhaler_written_as_one_word_is_a_medication():
+    """"Fluticasone-salmeterol 250/50 mcg 1 puff BID" was missing from the medications (a typed asthma visit), and so
+    was its increase in the plan: the two names joined by a hyphen or a slash were one word no lexicon entry had."""
+    doc = document_from_text("MEDICATIONS: Fluticasone-salmeterol 250/50 mcg 1 puff BID, budesonide/formoterol "
+                             "160/4.5 mcg 2 puffs BID, amlodipine 5 mg daily.\n\nASSESSMENT/PLAN:\n1. Asthma, post-op "
+                             "flare. Increase fluticasone-salmeterol to 500/50 mcg 1 puff BID.\n")
+    meds = [(m.text, m.fields.get("change")) for m in summarize(doc, use_embeddings=False).medications]
+    assert ("Fluticasone-salmeterol 250/50 mcg 1 puff BID", None) in meds, meds
+    assert ("budesonide/formoterol 160/4.5 mcg 2 puffs BID", None) in meds, meds
+    assert ("Increase fluticasone-salmeterol to 500/50 mcg 1 puff BID", "increase") in meds, meds
+    assert not any("post-op" in t.lower() for t, _ in meds)
+
+
 def test_a_drug_in_prose_takes_its_sig_from_its_own_clause():
     doc = document_from_text("HISTORY OF PRESENT ILLNESS\nThe patient has benefited from the gabapentin and prednisone, "
                              "reporting improvement of pain at night. He takes lisinopril, 10 mg daily.\n")

@@ -272,7 +272,12 @@ class DrugLexicon:
                 break
             if found is None:
                 w = toks[i][2]
-                if (len(w) >= 7 and w.endswith(self.suffixes) and w not in self.suffix_exclude and w.isalpha()
+                parts = re.split(r"[-/]", w)
+                if len(parts) > 1 and all(len(x) >= 4 and (x,) in self.entries and x not in self.stop for x in parts) \
+                        and not any(self.entries[(x,)][1] == "allergen" for x in parts):
+                    # a combination written as one word: "fluticasone-salmeterol", "budesonide/formoterol"
+                    found = (1, self.entries[(parts[0],)])
+                elif (len(w) >= 7 and w.endswith(self.suffixes) and w not in self.suffix_exclude and w.isalpha()
                         and w not in self.stop):
                     found = (1, (None, "suffix"))
             if found:
