@@ -450,3 +450,33 @@ def test_a_hold_parameter_is_not_a_stop_and_a_tablet_is_not_inhaled():
     assert "Lisinopril: started; 10 mg; once a day; hold if systolic BP below 100." in gp.text
     lis = next(f for f in letter.facts.medications if f.text.lower() == "lisinopril")
     assert any(sp.text == "if systolic BP below 100" for sp in lis.evidence)
+
+
+STEROID_DISCHARGE = """DISCHARGE DIAGNOSES:
+1. Acute exacerbation of COPD.
+2. Steroid-induced hyperglycemia.
+
+DISCHARGE MEDICATIONS:
+1. Prednisone taper: 40 mg daily x 3 days, then 30 mg daily x 3 days, then 20 mg daily x 3 days, then stop.
+2. Insulin glargine 10 units subcutaneously at bedtime until prednisone is finished.
+"""
+
+
+def test_a_prednisone_schedule_and_insulin_until_it_is_finished():
+    """A typed discharge: the letter said "Take less Prednisone. The new dose is 40 mg ... then lower the dose slowly"
+    for a schedule written out step by step, dropped "until prednisone is finished" from the insulin, and the summary
+    listed "prednisone is finished" as a medication."""
+    doc = document_from_text(STEROID_DISCHARGE, source="steroids.txt")
+    letter = write_letter(doc, kind="discharge", settings=Settings())
+    assert "Take less Prednisone" not in letter.text
+    assert ("take 40 mg once a day for 3 days, then 30 mg once a day for 3 days, then 20 mg once a day for 3 days, "
+            "then stop.") in letter.text
+    assert "inject 10 units under the skin at bedtime until prednisone is finished." in letter.text
+    gp = write_letter(doc, kind="gp", settings=Settings())
+    assert "Prednisone; 40 mg; once a day, for 3 days, then 30 mg once a day for 3 days" in gp.text
+    from medassist.tasks.summarize import summarize
+
+    meds = [m.text for m in summarize(doc, use_embeddings=False).medications]
+    assert meds == ["Prednisone taper: 40 mg daily x 3 days, then 30 mg daily x 3 days, then 20 mg daily x 3 days, "
+                    "then stop",
+                    "Insulin glargine 10 units subcutaneously at bedtime until prednisone is finished"], meds

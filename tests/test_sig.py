@@ -155,3 +155,15 @@ def test_a_hold_parameter_is_not_a_stop():
     assert detect_change(text, drug_start=text.index("metoprolol")) is None
     text = "Hold warfarin for 2 days."
     assert detect_change(text, drug_start=text.index("warfarin"))[0] == "stop"
+
+
+def test_a_written_dose_schedule_is_said_step_by_step():
+    sig = parse_sig(": 40 mg daily x 3 days, then 30 mg daily x 3 days, then 20 mg daily x 3 days, then stop.")
+    assert sig.dose_text() == "40 mg" and sig.duration == "for 3 days"
+    assert sig.plain == ("take 40 mg once a day for 3 days, then 30 mg once a day for 3 days, "
+                         "then 20 mg once a day for 3 days, then stop")
+    assert sig.evidence["taper"].text == "30 mg daily x 3 days, then 20 mg daily x 3 days, then stop"
+    # a taper without a schedule says no "take, then"; a wean of what the text leaves out is not this drug's
+    assert parse_sig(" taper pack").plain == "lower the dose slowly, as your doctor told you"
+    assert parse_sig(" and will wean off the ").taper is None
+    assert parse_sig(" 10 units at bedtime until prednisone is finished.").duration == "until prednisone is finished"

@@ -562,6 +562,10 @@ def _medications(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]
                     facts.no_medications = _span(text, *(nm.span() if nm else (s, e)))
                 continue
             hits = [h for h in lex.find(text, s, e) if h.source != "allergen"]
+            # a drug the item names as the when of another ("Insulin glargine 10 units at bedtime until prednisone is
+            # finished", "... while on prednisone") is not a medication of the list; that one's words run on to it
+            hits = [h for k, h in enumerate(hits)
+                    if k == 0 or not _WHEN_OF_OTHER.search(text, hits[k - 1].end, h.start)]
             if not hits:
                 nm = _leading_name(text, s, e)
                 if nm is None or len(text[s:e].split()) > 12:
@@ -575,6 +579,8 @@ def _medications(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]
                 facts.medications.append(_med(doc, h, item, section, True, nxt))
 
 
+_WHEN_OF_OTHER = re.compile(r"(?i)\b(?:until|while\s+(?:on|taking)|as\s+long\s+as|during|after\s+(?:finishing|completing))"
+                            r"\s+(?:the\s+|your\s+|her\s+|his\s+)?$")
 _PROSE_CLAUSE_END = re.compile(r";|\b(?:reporting|reports|reported|noting|which|because|but|whereas|although|though|while)\b",
                                re.IGNORECASE)
 

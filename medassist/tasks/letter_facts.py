@@ -420,6 +420,9 @@ def _diagnoses(doc: Document) -> list[Fact]:
 
 # ---------------------------------------------------------------------------------------------- medications
 _MAYBE_RE = re.compile(r"\b(?:consider\w*|may|might|could|possibly|if|option\w*)\b", re.I)
+#: a new clause with its own verb after a drug's words: what follows is not this drug's sig
+_NEXT_CLAUSE = re.compile(r"(?i)\s*,?\s+(?:and|but|whereas|while)\s+(?:(?:she|he|they|we|I|you)\s+)?(?:will|would|to|is|was|are|were|"
+                          r"should|may|can|then|also)\b")
 #: the patient may use the drug now, as the note allows ("may alternate with acetaminophen", "can also take")
 _MAY_USE_RE = re.compile(r"\b(?:may|can)\s+(?:also\s+)?(?:alternate(?:\s+it)?\s+with|take|use|give|try)\s+(?:\w+\s+){0,2}$", re.I)
 _NOT_STARTED_RE = re.compile(r"\b(?:not|no|never|hold off on|defer\w*|decid\w* against|declin\w*)\b[^.;]{0,40}?"
@@ -584,12 +587,20 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             if sec_name == "hospital_course" and not _GOING_HOME_RE.search(text, _joined_start(doc, ss), se):
                 continue  # given in hospital, not a medicine to take at home
             nxt = next((hs for hs, _he, _h in abs_hits[i + 1:] if hs < se), se)
+            if re.search(r"(?i)\buntil\s+(?:the\s+|your\s+|her\s+|his\s+)?$", text[e:nxt]):
+                nxt = se  # "Insulin glargine 10 units at bedtime until prednisone is finished": the drug named is when
             clause_end = min(nxt, se)
+            cut = _NEXT_CLAUSE.search(text, e, clause_end)
+            if cut is not None:
+                clause_end = cut.start()  # "continued Flomax and will wean off the Urecholine to two times daily"
             sig = parse_sig(text[e:clause_end], offset=e)
             sent = text[ss:se]
             ch = detect_change(sent, drug_start=s - ss, offset=ss)
             status = _status(doc, s, e)
             change = ch[0] if ch else None
+            if change == "decrease" and re.match(r"(?i)taper", ch[1].text) and sig.taper and "then" in sig.taper \
+                    and not sig.taper.startswith("lower"):
+                change, ch = None, None  # "Prednisone taper: 40 mg daily x 3 days, then 30 mg ...": the schedule says it
             if change is None and _MAY_USE_RE.search(text, max(ss, s - 40), s):
                 change = "may_use"  # "Continue ibuprofen ...; may alternate with acetaminophen 240 mg q6h PRN"
             elif change in ("start", None) and (status in ("hypothetical", "uncertain") or _MAYBE_RE.search(text, ss, s)) \

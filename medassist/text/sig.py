@@ -141,6 +141,7 @@ _DURATION_RE = re.compile(
     r"(?:(?:more|additional|further)\s+)?(?P<unit>days?|d|weeks?|wks?|months?|mos?)(?![\w])",
     re.I,
 )
+_UNTIL_RE = re.compile(r"(?<![\w])until\s+(?P<until>[^.;,()\n]{3,50}?)(?=\s*(?:[.;,()\n]|$))", re.I)
 _TAPER_RE = re.compile(
     r"(?<![\w])(?:taper(?:ing)?|wean(?:ing)?|decrease|reduce|lower)\s+(?:the dose\s+)?(?:off\s+)?by\s+"
     rf"(?P<amt>{_NUM})\s*(?P<unit>{_UNIT_ALT})\s+(?P<every>every\s+(?P<n>\d+)\s+(?P<u>days?|weeks?))",
@@ -273,6 +274,33 @@ def dose_at(text: str, pos: int) -> bool:
     return _DOSE_AT.match(text, pos) is not None
 
 
+_THEN_STEP = re.compile(rf"[,;]?\s*\bthen\s+(?:(?:take|decrease\s+to|reduce\s+to|lower\s+to)\s+)?(?=(?:{_NUM})\s*(?:{_UNIT_ALT})\b|"
+                        rf"(?:stop|off|discontinue|done)\b)", re.I)
+
+
+def _taper_steps(text: str, offset: int) -> tuple[str, Span, int] | None:
+    """A dose schedule written out step by step: ("30 mg once a day for 3 days, then ..., then stop", its span, where
+    the first "then" is), or None when the text has no step with its own dose after a first one."""
+    marks = list(_THEN_STEP.finditer(text))
+    if not marks or not any(re.match(rf"\s*(?:{_NUM})", text[m.end():]) for m in marks):
+        return None
+    words = []
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+        part = text[m.end():end]
+        if re.match(r"(?i)(?:stop|off|discontinue|done)\b", part):
+            words.append("stop")
+            end = m.end() + re.match(r"(?i)\w+", part).end()
+            marks = marks[: k + 1]
+            break
+        step = parse_sig(part)
+        if not step.dose_text():
+            return None
+        words.append(" ".join(x for x in (step.dose_text(), step.frequency_plain, step.duration) if x))
+    last_end = end
+    return ", then ".join(words), _span(text, offset, marks[0].end(), last_end), marks[0].start()
+
+
 def parse_sig(text: str, offset: int = 0) -> Sig:
     """Parse a medication instruction (sig) into structured fields and plain words.
 
@@ -288,8 +316,15 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
         sig.evidence["taper"] = _span(text, offset, m.start(), m.end())
         taken.append((m.start(), m.end()))
     else:
+        steps = _taper_steps(text, offset)
         m = _TAPER_PLAIN_RE.search(text)
-        if m:
+        if steps is not None:
+            # a schedule written out ("40 mg daily x 3 days, then 30 mg daily x 3 days, ..., then stop"): each step
+            # said, from its first "then" (the first step is the sig's own dose, frequency and duration)
+            sig.taper, sig.evidence["taper"], cut = steps
+            text = text[:cut]  # (the first step's fields are read before the schedule)
+        elif m and not re.fullmatch(r"\s*(?:off\s+)?(?:of\s+)?(?:the|his|her|your|their)?\s*", text[m.end():]):
+            # (not a wean whose object lies beyond this text: "continued Flomax and will wean off the [Urecholine]")
             sig.taper = "lower the dose slowly, as your doctor told you"
             sig.evidence["taper"] = _span(text, offset, m.start(), m.end())
 
@@ -326,6 +361,13 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
         sig.duration = f"for {m.group('num') if not m.group('num').isdigit() else n} {unit}"
         sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
         taken.append((m.start(), m.end()))
+
+    if sig.duration is None:
+        m = _UNTIL_RE.search(text)
+        if m and not any(m.start() < e and s < m.end() for s, e in taken):
+            sig.duration = "until " + re.sub(r"\s+", " ", m.group("until").strip())  # "until prednisone is finished"
+            sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
+            taken.append((m.start(), m.end()))
 
     m = _PRN_RE.search(text)
     if m:
@@ -418,6 +460,8 @@ def _plain(sig: Sig) -> str:
         route = sig.route_plain
     if not (amount or route or sig.frequency_plain or sig.prn or sig.duration or sig.taper):
         return ""
+    if sig.taper and not (amount or route or sig.frequency_plain or sig.prn or sig.duration):
+        return sig.taper  # ("a prednisone taper pack": no "take, then lower the dose ...")
     parts.append(verb)
     if amount:
         parts.append(amount)
