@@ -779,9 +779,10 @@ def _title_span(doc: Document, sec) -> Span:
 def encounter_setting(doc: Document) -> tuple[str, list[Span]]:
     """Where the note's encounter took place, from its section headers, with the header that says so: ``hospital``
     (a hospital stay: hospital course or discharge sections), ``emergency`` (an emergency department course or
-    diagnosis), ``admission`` (an admission history and physical: "REASON FOR ADMISSION"), ``procedure`` (an operative or procedure note: a procedure section with its anesthesia, blood loss,
-    complications ...), ``clinic`` (a visit: a complaint or history and an assessment or plan) or ``note`` (none of
-    these). The GP letter's opening names it: a letter never says "reviewed in clinic" of an operation."""
+    diagnosis), ``admission`` (an admission history and physical: "REASON FOR ADMISSION"), ``procedure`` (an
+    operative or procedure note: a procedure section with its anesthesia, blood loss, complications ...), ``clinic``
+    (a visit: a complaint or history and an assessment or plan) or ``note`` (none of these). The GP letter's opening
+    names it: a letter never says "reviewed in clinic" of an operation."""
     from medassist.text.sections import hospital_stay_sections
 
     secs = [x for x in doc.sections if x.name != "preamble"]
@@ -876,7 +877,7 @@ def _course_medications(doc: Document, by_drug: dict[str, Fact], order: list[str
     for sec in doc.sections:
         if sec.name != "hospital_course":
             continue
-        ed_list = bool(re.search(r"(?i)\bemergency\b|\bE[DR]\b", sec.title))
+        ed_list = bool(_ED_TITLE.search(sec.title))
         rs, re_ = sec.body_start, sec.end
         hits = join_dosage_forms(text[rs:re_], lex.find_drugs(text[rs:re_]))
         for i, h in enumerate(hits):
