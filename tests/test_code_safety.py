@@ -2278,6 +2278,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # a cytopenia of cancer chemotherapy with the drug's adverse effect code, also when said 'after' chemotherapy
     ("ASSESSMENT: Neutropenic fever after chemotherapy.\n", {"D70.1", "R50.81", "T45.1X5A"}, set()),
     ("ASSESSMENT: Pancytopenia due to chemotherapy.\n", {"D61.810", "T45.1X5A"}, set()),
+    # chest pain the assessment calls noncardiac or pleuritic (R07.89, R07.81), not R07.9
+    ("ASSESSMENT: Chest pain, noncardiac.\n", {"R07.89"}, {"R07.9"}),
+    ("ASSESSMENT: Pleuritic chest pain.\n", {"R07.81"}, {"R07.9", "R07.89"}),
+    ("ASSESSMENT: Chest pain.\n", {"R07.9"}, {"R07.89"}),
     ("ASSESSMENT: Deep vein thrombosis of the left femoral vein.\n", {"I82.412"}, {"I82.402"}),
     ("ASSESSMENT: Type 2 diabetes with diabetic retinopathy.\n", {"E11.319"}, {"E11.9"}),
     # gout by site and side (Index: Gout, idiopathic, by site); another site keeps M10.9, both sides give each side's
