@@ -783,11 +783,11 @@ def _vital_limits(v: dict, age: float | None, peds: dict) -> tuple[float | None,
     return v.get("low"), v.get("high"), "reference range"
 
 
-def _vitals(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
+def _vitals(doc: Document, facts: Facts, a: int, b: int, section: str, age: float | None) -> None:
+    """Vital signs outside their range; ``age`` (patient_age of the note) picks a child's ranges."""
     text = doc.text
     rules = _lab_rules()
     peds = rules.get("pediatric", {})
-    age = patient_age(text)
     child_bp = age is not None and age < peds.get("blood pressure_below", 0)
     for v in rules["vitals"]:
         for m in re.finditer(v["pattern"], text[a:b], re.I):
@@ -1093,9 +1093,10 @@ def extract_facts(doc: Document) -> Facts:
             if nm and _DISCHARGE_CUE.search(doc.text, max(a, nm.start() - 60), nm.start()):
                 facts.no_medications = _span(doc.text, *nm.span())
                 break
+    age = patient_age(doc.text)  # (once per note: every vitals section judges by it)
     for name, a, b in result_ranges:
         if name in ("vitals", "physical_exam", "objective", "labs"):
-            _vitals(doc, facts, a, b, name)
+            _vitals(doc, facts, a, b, name, age)
     for name, a, b in lab_ranges:
         _labs(doc, facts, a, b, name)
     for name, a, b in result_ranges:

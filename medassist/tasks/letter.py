@@ -426,8 +426,8 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
             sg = f.data["sig"]
             qty = f"{sg['quantity']} {sg['form']}" + ("s" if sg["quantity"] not in ("1", "one") and not sg["form"].endswith("s") else "") \
                 if sg.get("quantity") and sg.get("form") else None
-            taper = f.data["sig"].get("taper")
-            taper = taper if taper and re.search(r"\d", taper) else None  # (a written schedule; not the lay "slowly")
+            # (a taper with its amounts, written out or 'by X every Y days'; not the lay "slowly")
+            taper = f.data["sig"].get("taper") if f.data["sig"].get("taper_kind") in ("steps", "by") else None
             extra = [x for x in (qty, f.data["sig"].get("route_plain"), freq,
                                  ("as needed" + (f" for {f.data['sig']['prn_reason']}" if f.data["sig"].get("prn_reason") else "")) if f.data["sig"].get("prn") else None,
                                  f.data["sig"].get("duration"), f"then {taper}" if taper else None) if x]

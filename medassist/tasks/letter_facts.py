@@ -254,6 +254,11 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", s.strip().lower())
 
 
+def _fact_names(f: "Fact") -> set[str]:
+    """A medicine fact's names as the note wrote them (its text, other names, generic), normalised."""
+    return {_norm(n) for n in [f.text, *(f.data.get("also_named") or []), f.data.get("generic") or ""] if n}
+
+
 # ---------------------------------------------------------------------------------------------- diagnoses
 _SIDE = r"(?:left|right|bilateral|both|lower|upper)"
 _SITE_RE = re.compile(r"\s+(?:of|in|involving|affecting|at)\s+(?:the\s+|both\s+|her\s+|his\s+|their\s+|your\s+)?"
@@ -598,8 +603,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             ch = detect_change(sent, drug_start=s - ss, offset=ss)
             status = _status(doc, s, e)
             change = ch[0] if ch else None
-            if change == "decrease" and re.match(r"(?i)taper", ch[1].text) and sig.taper and "then" in sig.taper \
-                    and not sig.taper.startswith("lower"):
+            if change == "decrease" and re.match(r"(?i)taper", ch[1].text) and sig.taper_kind == "steps":
                 change, ch = None, None  # "Prednisone taper: 40 mg daily x 3 days, then 30 mg ...": the schedule says it
             if change is None and _MAY_USE_RE.search(text, max(ss, s - 40), s):
                 change = "may_use"  # "Continue ibuprofen ...; may alternate with acetaminophen 240 mg q6h PRN"
@@ -833,7 +837,7 @@ def _mark_hospital_medications(doc: Document, meds: list[Fact]) -> None:
             continue  # named among the medicines to go home with (also when first met in another list)
         ss, se, _ = _sentence_at(doc, f.evidence[0].start)
         going_home = bool(_GOING_HOME_RE.search(text, _joined_start(doc, ss), se))
-        names = {_norm(n) for n in [f.text, *(f.data.get("also_named") or []), f.data.get("generic") or ""] if n}
+        names = _fact_names(f)
         route = (f.data.get("sig") or {}).get("route")
         title = ""
         sec_obj = doc.section_at(f.evidence[0].start)
@@ -871,9 +875,7 @@ def _course_medications(doc: Document, by_drug: dict[str, Fact], order: list[str
     said about going home, is left to the other readers."""
     lex = get_lexicon()
     text = doc.text
-    known = set(by_drug)
-    for f in by_drug.values():
-        known |= {_norm(n) for n in [f.text, *(f.data.get("also_named") or []), f.data.get("generic") or ""] if n}
+    known = set(by_drug).union(*(_fact_names(f) for f in by_drug.values()))
     for sec in doc.sections:
         if sec.name != "hospital_course":
             continue
@@ -960,9 +962,7 @@ def _add_shared_medications(doc: Document, shared, by_drug: dict[str, Fact], ord
     if shared is None:
         return
     text = doc.text
-    known = set(by_drug)
-    for f in by_drug.values():
-        known |= {_norm(n) for n in [f.text, *(f.data.get("also_named") or []), f.data.get("generic") or ""] if n}
+    known = set(by_drug).union(*(_fact_names(f) for f in by_drug.values()))
     for m in shared.medications:
         if m.section not in MED_SECTIONS or m.status in ("negated", "family", "hypothetical"):
             continue

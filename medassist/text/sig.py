@@ -192,6 +192,8 @@ class Sig:
     prn_reason: str | None = None
     duration: str | None = None
     taper: str | None = None
+    #: how the taper is given: "steps" (a schedule written out), "by" (an amount every few days), "slowly" (no amount)
+    taper_kind: str | None = None
     change: str | None = None
     plain: str = ""
     evidence: dict[str, Span] = field(default_factory=dict)
@@ -224,6 +226,7 @@ class Sig:
             "prn_reason": self.prn_reason,
             "duration": self.duration,
             "taper": self.taper,
+            "taper_kind": self.taper_kind,
             "change": self.change,
             "plain": self.plain,
             "evidence": {k: v.to_dict() for k, v in self.evidence.items()},
@@ -274,8 +277,9 @@ def dose_at(text: str, pos: int) -> bool:
     return _DOSE_AT.match(text, pos) is not None
 
 
+_STEP_STOP = re.compile(r"(?:stop|off|discontinue|done)\b", re.I)
 _THEN_STEP = re.compile(rf"[,;]?\s*\bthen\s+(?:(?:take|decrease\s+to|reduce\s+to|lower\s+to)\s+)?(?=(?:{_NUM})\s*(?:{_UNIT_ALT})\b|"
-                        rf"(?:stop|off|discontinue|done)\b)", re.I)
+                        rf"{_STEP_STOP.pattern})", re.I)
 
 
 def _taper_steps(text: str, offset: int) -> tuple[str, Span, int] | None:
@@ -287,18 +291,16 @@ def _taper_steps(text: str, offset: int) -> tuple[str, Span, int] | None:
     words = []
     for k, m in enumerate(marks):
         end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
-        part = text[m.end():end]
-        if re.match(r"(?i)(?:stop|off|discontinue|done)\b", part):
+        stop = _STEP_STOP.match(text, m.end())
+        if stop:
             words.append("stop")
-            end = m.end() + re.match(r"(?i)\w+", part).end()
-            marks = marks[: k + 1]
+            end = stop.end()
             break
-        step = parse_sig(part)
+        step = parse_sig(text[m.end():end])
         if not step.dose_text():
             return None
         words.append(" ".join(x for x in (step.dose_text(), step.frequency_plain, step.duration) if x))
-    last_end = end
-    return ", then ".join(words), _span(text, offset, marks[0].end(), last_end), marks[0].start()
+    return ", then ".join(words), _span(text, offset, marks[0].end(), end), marks[0].start()
 
 
 def parse_sig(text: str, offset: int = 0) -> Sig:
@@ -313,6 +315,7 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
     m = _TAPER_RE.search(text)
     if m:
         sig.taper = f"lower the dose by {m.group('amt')} {_UNITS[m.group('unit').lower()][0]} every {m.group('n')} {m.group('u').lower()}"
+        sig.taper_kind = "by"
         sig.evidence["taper"] = _span(text, offset, m.start(), m.end())
         taken.append((m.start(), m.end()))
     else:
@@ -322,10 +325,12 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
             # a schedule written out ("40 mg daily x 3 days, then 30 mg daily x 3 days, ..., then stop"): each step
             # said, from its first "then" (the first step is the sig's own dose, frequency and duration)
             sig.taper, sig.evidence["taper"], cut = steps
+            sig.taper_kind = "steps"
             text = text[:cut]  # (the first step's fields are read before the schedule)
         elif m and not re.fullmatch(r"\s*(?:off\s+)?(?:of\s+)?(?:the|his|her|your|their)?\s*", text[m.end():]):
             # (not a wean whose object lies beyond this text: "continued Flomax and will wean off the [Urecholine]")
             sig.taper = "lower the dose slowly, as your doctor told you"
+            sig.taper_kind = "slowly"
             sig.evidence["taper"] = _span(text, offset, m.start(), m.end())
 
     # doses: a strength (mg...) and/or a quantity of a form (1 tab)
