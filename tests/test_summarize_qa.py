@@ -293,6 +293,8 @@ def test_a_suspected_problem_is_shown_as_suspected_in_the_text():
     ("Hyponatremia - resolved.", "resolved"),
     ("Resolved hypokalemia.", "resolved"),
     ("Acute kidney injury, now resolved.", "resolved"),
+    # (the cue's reach is 5 words: a long diagnosis line ends with it)
+    ("Acute kidney injury on chronic kidney disease stage 3, resolved.", "resolved"),
     ("Hypokalemia: resolved with oral replacement.", "resolved"),
     ("Acute kidney injury.", "affirmed"),
     ("No evidence of pulmonary embolism.", None),  # negated by another cue: still dropped

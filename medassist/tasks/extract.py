@@ -893,6 +893,7 @@ _DX_CUE_WORDS = {"no", "not", "without", "rule", "ruled", "out", "r/o", "possibl
                  "for", "of", "evidence", "history", "h/o", "questionable", "query", "rather", "than", "cannot", "exclude", "a", "an", "the"}
 _RESOLVED_HEAD = re.compile(r"(?i)resolved\s+(?=[a-z])")
 _RESOLVED_AFTER = re.compile(r"(?i)\s*[:,-]\s*(?:now\s+|has\s+)?resolved\b")  # "Acute kidney injury: resolved with fluids"
+_RESOLVED_TAIL = re.compile(r"(?i)[,;-]\s*(?:now\s+|has\s+)?resolved\s*$")  # "... on chronic kidney disease stage 3, resolved"
 _RESOLVED_CUE = re.compile(r"(?i)(?:now\s+|since\s+|has\s+|had\s+)?resolved\s*")
 _DX_LINE = re.compile(r"^[A-Z](?:[^.:\n(]|\.(?=\d)|\([^)\n]{0,40}\)){2,100}?(?=[.:](?!\d)|$)")
 
@@ -968,7 +969,7 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
             # a diagnosis the list calls resolved ("Acute kidney injury, resolved.", "Resolved hypokalemia.") was
             # this stay's problem and is over: kept, marked resolved (not active, not dropped as a negated one)
             resolved = name not in HISTORY_SECTIONS and bool(
-                _RESOLVED_HEAD.match(text, ps, pe) or _RESOLVED_AFTER.match(text, pe, e)
+                _RESOLVED_HEAD.match(text, ps, pe) or _RESOLVED_AFTER.match(text, pe, e) or _RESOLVED_TAIL.search(text, ps, pe)
                 or ctx.status == "negated" and ctx.cue is not None
                 and ps <= ctx.cue.start < e and _RESOLVED_CUE.fullmatch(ctx.cue.text))
             if ctx.status in ("negated", "family", "hypothetical") and not resolved:
