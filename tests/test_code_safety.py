@@ -2957,6 +2957,33 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # 'Depression' of the past history is the major depressive disorder the assessment names: F32.9, not F32.A
     ("PAST MEDICAL HISTORY: Depression.\nASSESSMENT:\n1. Intentional ibuprofen overdose.\n2. Major depressive disorder "
      "with suicidal ideation.\n", {"F32.9", "T39.312A"}, {"F32.A"}),
+    # a condition the sentence says is not diabetic is no diabetic complication (I.A.15 'unless ... unrelated')
+    ("ASSESSMENT:\n1. Type 2 diabetes mellitus on metformin.\n2. Chronic kidney disease stage 3a from IgA nephropathy, "
+     "not related to diabetes.\n3. Peripheral neuropathy due to prior chemotherapy, not diabetic.\n",
+     {"E11.9", "N18.31", "N02.B9", "G62.0"}, {"E11.22", "E11.42", "E11.40"}),
+    ("ASSESSMENT:\n1. Type 2 diabetes mellitus.\n2. Peripheral neuropathy, non-diabetic.\n", {"E11.9", "G62.9"}, {"E11.42"}),
+    ("ASSESSMENT:\n1. Type 2 diabetes mellitus.\n2. Chronic kidney disease stage 3a.\n", {"E11.22", "N18.31"}, {"E11.9"}),
+    # a chronic ulcer of the leg or foot by its place, side and depth (L97); with diabetes, E11.621 / E11.622
+    ("ASSESSMENT:\n1. Chronic ulcer of the right calf with fat layer exposed.\n2. Left great toe ulcer.\n",
+     {"L97.212", "L97.529"}, {"I96"}),
+    ("ASSESSMENT:\n1. Type 2 diabetes with ulcer of the left heel limited to breakdown of skin.\n",
+     {"E11.621", "L97.421"}, {"E11.9"}),
+    ("ASSESSMENT:\n1. Non-pressure ulcer of the right heel with necrosis of muscle.\n", {"L97.413"}, {"I96"}),
+    ("ASSESSMENT:\n1. Foot ulcer of the left heel, pressure related.\n", {"L89.629"}, {"L97.429", "L97.529"}),
+    ("ASSESSMENT:\n1. Pressure ulcer of the right heel.\n2. Decubitus ulcer of the left great toe, stage 3.\n",
+     {"L89.619", "L89.893"}, {"L89.611"}),
+    ("ASSESSMENT:\n1. Chronic venous stasis ulcer of the right ankle with fat layer exposed.\n", {"I87.2", "L97.312"},
+     {"I87.8"}),
+    ("PHYSICAL EXAM:\nFeet: No ulcers or calluses.\nPAST MEDICAL HISTORY: Left foot ulcer in 2019, healed.\nASSESSMENT:\n"
+     "1. Type 2 diabetes mellitus. High risk for foot ulcers; podiatry to prevent ulcers.\n", {"E11.9"},
+     {"L97.529", "L97.509", "E11.621"}),
+    # rheumatoid lung disease with the arthritis of its site is one code (M05.1-)
+    ("ASSESSMENT:\n1. Rheumatoid lung disease with rheumatoid arthritis of the right wrist.\n", {"M05.131"},
+     {"M06.831", "J98.4", "M05.9"}),
+    ("ASSESSMENT:\n1. Rheumatoid arthritis with rheumatoid lung disease, right wrist involvement, RF positive.\n",
+     {"M05.131"}, {"M05.9", "M05.731"}),
+    ("ASSESSMENT:\n1. Seropositive rheumatoid arthritis of the right wrist, no lung involvement.\n", {"M05.731"},
+     {"M05.131"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

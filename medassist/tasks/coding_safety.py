@@ -97,6 +97,10 @@ class SafetyRules:
         self.assessment = dict(data.get("assessment", {}))
         # one-word names too general to stand for a code on their own, even in the assessment (beside weak_words)
         self.one_word_general = frozenset(w.lower() for w in self.assessment.get("one_word_general", ()))
+        ld = data.get("link_denied") or {}
+        # the complication codes of these prefixes ('with', I.A.15) are not made from a sentence that says its
+        # condition is not one of theirs ("Peripheral neuropathy due to chemotherapy, not diabetic")
+        self.link_denied = (tuple(ld.get("codes", ())), LazyPattern(ld.get("pattern", "(?!)")), ld.get("why", ""))
         pe = data.get("past_episode") or {}
         self.past_episode = (re.compile(pe["sentence"], re.IGNORECASE), tuple(pe.get("codes", ())), pe.get("why", ""),
                              re.compile(pe.get("around", "(?!)"), re.IGNORECASE)) if pe else None
@@ -1928,6 +1932,7 @@ def _rule_holds(rule: dict, c, text: str, sents: _Sentences) -> bool:
     (the whole note, ``"scope": "note"``) has the words it requires and none it forbids (and that span the words
     ``evidence_requires`` gives: a degenerated disc, not a herniated one)."""
     ok = False
+    prefixes, denied, _ = rules().link_denied
     for e in c.evidence:
         if rule.get("evidence_forbids") is not None and rule["evidence_forbids"].search(e.text):
             return False
@@ -1939,6 +1944,8 @@ def _rule_holds(rule: dict, c, text: str, sents: _Sentences) -> bool:
             continue
         if rule.get("sentence_forbids") is not None and rule["sentence_forbids"].search(s):
             continue
+        if rule["to"].startswith(prefixes) and denied.search(text[slice(*sents.around(e.start, e.end))]):
+            continue  # (the sentence says its condition is not diabetic)
         ok = True
     return ok
 
@@ -1969,6 +1976,7 @@ def refine(codes: list, doc) -> list:
     poisonings(codes, doc, sents)
     gestation = gestation_weeks(codes, doc, sents)
     skin_carcinoma(codes, doc, sents)
+    limb_ulcer(codes, doc, sents)
     # 1. a more specific code the evidence sentence (or the note) supports (in the rules' order: one rule's code may be
     #    another's starting point, E11.9 -> E11.319 -> E11.3293)
     listed, seen_len = set(), -1
@@ -2026,12 +2034,28 @@ def refine(codes: list, doc) -> list:
             if any(not any(re.search(rx, text[max(0, e.start - 20):e.end], re.IGNORECASE) for e in c.evidence)
                    for p, rx in (rule.get("evidence_requires") or {}).items() for c in parts if c.code.startswith(p)):
                 continue
+            # a part whose sentence says it is not a complication of the other ("CKD from IgA nephropathy, not
+            # related to diabetes"): the presumed link does not hold
+            prefixes, denied, _ = r.link_denied
+            if rule["add"].startswith(prefixes) and any(
+                    denied.search(text[slice(*sents.around(e.start, e.end))])
+                    for c in parts if not c.code.startswith(prefixes) for e in c.evidence):
+                continue
             dropped = [c for c in sug if c.code.startswith(tuple(rule["drop"]))]
             ev = [e for c in parts for e in c.evidence[:1]]
             score = max(c.score for c in dropped) if dropped else min(c.score for c in parts)
             for c in dropped:
                 _unsuggest(c, f"combined into {rule['add']}: {rule['why']}")
             _promote(codes, rule["add"], parts[0], score, ev, f"combination code: {rule['why']}")
+    # 2'. the words of a denied link ("not diabetic", "not related to diabetes") are no evidence of the diabetes
+    prefixes, denied, _ = r.link_denied
+    if prefixes:
+        spans = [m.span() for m in denied.finditer(text)]
+        for c in codes:
+            if spans and c.code.startswith(prefixes):
+                kept = [e for e in c.evidence if not any(a <= e.start and e.end <= b for a, b in spans)]
+                if kept:
+                    c.evidence = kept
     # 2a. a diabetic foot or skin ulcer's 'use additional code': the site, side and depth the note gives (L97.-)
     ulcer_site(codes, doc, sents)
     # 2b. HIV: a patient "HIV positive", "positive for HIV", with no AIDS, HIV disease or HIV treatment named, has the
@@ -2794,6 +2818,80 @@ _ULCER_WORD = re.compile(r"\bulcer\w*", re.I)
 _ULCER_LEG = re.compile(r"\b(?:legs?|lower (?:limb|extremit\w+))\b", re.I)
 
 
+# a chronic ulcer of the skin of a leg or foot that the note names by its place ("Chronic ulcer of the right calf with
+# fat layer exposed", "Left great toe ulcer"): the ulcer word and the place within a few words of each other
+_LIMB_ULCER = re.compile(r"\bulcers?\b", re.IGNORECASE)
+# other kinds of ulcer, with their own codes (a pressure ulcer L89 below; venous, varicose and arterial ulcers are the
+# vessels' codes with ulcer_site's L97), or ulcers of no skin of a limb
+_OTHER_ULCER = re.compile(r"\bvenous\b|\bstasis\b|varic|arterial|ischa?emic|\bcorneal\b|peptic|gastric|duoden|aphthous|"
+                          r"\bmouth\b|\boral\b|mucos|genital|\banal\b|rectal|\bstress\b|ulcerative|malignan|melanoma|"
+                          r"carcinoma|\bburn|\bwound\b|lacerat|\babrasion", re.IGNORECASE)
+_PRESSURE = re.compile(r"(?<!non-)(?<!non )\bpressure\b|decubit|bed\s*sores?", re.IGNORECASE)
+_PRESSURE_STAGE = _digit_table((r"\bunstageable\b", "0"), (r"\bdeep tissue\b", "6"),
+                               (r"\bstage\s*(?:1|I)\b", "1"), (r"\bstage\s*(?:2|II)\b", "2"),
+                               (r"\bstage\s*(?:3|III)\b", "3"), (r"\bstage\s*(?:4|IV)\b", "4"))
+
+
+def limb_ulcer(codes: list, doc, sents: _Sentences) -> None:
+    """A non-pressure chronic ulcer the note names on a leg or foot is L97 by its place, side and depth (the same
+    words as ulcer_site reads); a pressure ulcer named only so ("foot ulcer of the left heel, pressure related") is
+    L89 by its place and stage. Suggested when the ulcer is affirmed, the patient's, now, and no ulcer code is
+    suggested from its sentence yet; an L97 / L98.4 code of less detail from the same sentence gives way. It comes
+    before the combinations, so a diabetic's foot ulcer becomes E11.621 with it (I.A.15)."""
+    from medassist.text.context import classify
+
+    text = doc.text
+    done: set = set()
+    for m in _LIMB_ULCER.finditer(text):
+        a, b = sents.around(m.start(), m.end())
+        if (a, b) in done:
+            continue
+        # the ulcer's own words: a few words before it to the end of its clause after it
+        lo = max(a, text.rfind(",", a, m.start()) + 1, text.rfind("\n", a, m.start()) + 1, m.start() - 45)
+        nl = text.find("\n", m.end(), b)
+        hi = min(b if nl < 0 else nl, m.end() + 90)
+        near = text[lo:hi]
+        if _OTHER_ULCER.search(near):
+            continue
+        site = next((d for rx, d in _ULCER_SITES if rx.search(near)), None)
+        if site is None or site == "9" and not _ULCER_LEG.search(near):
+            continue
+        mine = [c for c in codes if c.suggested and c.code.startswith(("L97", "L98.4", "L89", "I83.0", "I83.2", "I87.2",
+                                                                          "I70.2", "I70.3", "I70.4", "I70.5", "I70.7"))
+                and any(lo <= e.start < hi or e.start <= lo < e.end for e in c.evidence)]
+        if any(re.match(r"E(?:08|09|10|11|13)\.62[12]$", c.code) for c in codes if c.suggested):
+            continue  # (ulcer_site gives the L97 of a diabetic ulcer)
+        if _status_at(doc, m.start(), m.end(), classify) != "affirmed":
+            continue
+        done.add((a, b))
+        left, right = re.search(r"\bleft\b", near, re.I), re.search(r"\bright\b", near, re.I)
+        side = "1" if right and not left else "2" if left and not right else "0"
+        if _PRESSURE.search(near):
+            stage = next((d for rx, d in _PRESSURE_STAGE if rx.search(near)), "9")
+            code = (f"L89.6{side}{stage}" if site == "4" and "heel" in near.lower()
+                    else f"L89.5{side}{stage}" if site == "3" else f"L89.89{stage}")
+            why = "a pressure ulcer is L89 by its place, side and stage (Index: Ulcer, pressure), not a non-pressure L97"
+        else:
+            depth = next((d for rx, d in _ULCER_DEPTHS if rx.search(near)), "9")
+            code = f"L97.{site}{side}{depth}"
+            why = "a chronic ulcer of the skin of the leg or foot, not a pressure ulcer: L97 by its place, side and depth"
+        if icd10.lookup(code) is None or any(c.code == code for c in mine):
+            continue
+        # (a pressure ulcer of this place, or of none, gives way; one of another place is another ulcer)
+        mine = [c for c in mine if not c.code.startswith("L89") or c.code[:5] in (code[:5], "L89.9")
+                or code.startswith("L97")]
+        if any(not c.code.startswith(("L97", "L98.4", "L89")) for c in mine):
+            continue  # (a venous or arterial ulcer code holds the sentence)
+        for c in mine:
+            _unsuggest(c, f"the ulcer the note describes is {code}")
+        start = lo + len(near) - len(near.lstrip(" \n\t-*\u2022.0123456789)"))
+        end = hi
+        while end > start and text[end - 1] in " .;,\n":
+            end -= 1
+        score = max([c.score for c in mine] + [0.5])
+        _promote(codes, code, None, score, [Span.of(text, start, end)], f"suggested: {why}")
+
+
 def ulcer_site(codes: list, doc, sents: _Sentences) -> None:
     """A suggested diabetic foot ulcer (E08-E13 .621) or other skin ulcer of a leg (.622) asks, in the tabular, for an
     additional code of the ulcer's site and depth (L97.-): the sentence of the ulcer gives the site (heel and midfoot,
@@ -2845,7 +2943,7 @@ def _ulcer_of(base, venous: bool, codes: list, doc, sents: _Sentences, made: set
         for c in codes:  # (a leg's ulcer is L97, not a skin ulcer of 'other sites' L98.4-)
             if (c.suggested and c.code != code and c.code not in made
                     and (c.code.startswith("L97") or leg and c.code.startswith("L98.4"))
-                    and (not venous or any(a <= x.start < b for x in c.evidence))):
+                    and (not venous and "coding rule" not in c.sources or any(a <= x.start < b for x in c.evidence))):
                 _unsuggest(c, f"the ulcer the note describes is {code}")
 
         def replaced(combo: str, why: str):  # ``base`` replaced by ``combo`` (suggested): the new base
@@ -2868,6 +2966,10 @@ def _ulcer_of(base, venous: bool, codes: list, doc, sents: _Sentences, made: set
             combo = base.code[:-1] + site
             if icd10.lookup(combo) is not None:
                 base = replaced(combo, "the ulcer of the varicose veins is placed in its sentence")
+        if venous and base.code == "I87.2":
+            for c in codes:  # (the "chronic venous stasis" of a venous stasis ulcer is its I87.2, not I87.8 beside it)
+                if c.suggested and c.code == "I87.8" and all(a <= x.start < b for x in c.evidence):
+                    _unsuggest(c, "part of I87.2: the venous stasis of the ulcer its sentence names")
         if venous and base.code.startswith("I83"):
             for c in codes:  # a venous insufficiency, stasis or stasis dermatitis of the varices' sentence is part of them
                 if c.suggested and c.code in ("I87.2", "I87.8") and any(a <= x.start < b for x in c.evidence):
