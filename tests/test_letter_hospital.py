@@ -480,3 +480,34 @@ def test_a_prednisone_schedule_and_insulin_until_it_is_finished():
     assert meds == ["Prednisone taper: 40 mg daily x 3 days, then 30 mg daily x 3 days, then 20 mg daily x 3 days, "
                     "then stop",
                     "Insulin glargine 10 units subcutaneously at bedtime until prednisone is finished"], meds
+
+
+CELLULITIS_STAY = """HOSPITAL COURSE:
+He was admitted with left leg cellulitis and treated with IV cefazolin. Blood cultures showed no growth at 48 hours.
+
+DISCHARGE MEDICATIONS:
+1. Cephalexin 500 mg by mouth four times daily for 7 more days.
+
+PENDING: Final blood culture results.
+
+DISCHARGE INSTRUCTIONS:
+Return to the emergency department for fever over 101 F, spreading redness, or shortness of breath.
+Return to the emergency department for a wound check in 2 days.
+"""
+
+
+def test_warning_signs_after_for_and_a_pending_list_reach_the_patient_and_the_gp():
+    """"Return to the emergency department for fever ..." gives the signs (a visit 'for a wound check in 2 days' is
+    no warning sign); a PENDING: list's result is one the patient is told to wait for, and the GP reads the note's
+    finding so far with the result awaited."""
+    pt = _letter(CELLULITIS_STAY, "discharge").text
+    helps = pt.split("When to get help:")[1].split("\n\n")[0]
+    assert "- Go to the emergency room if you have fever over 101 F, spreading redness, or shortness of breath." in helps
+    assert "wound check" not in helps
+    done = pt.split("Tests we did:")[1].split("\n\n")[0]
+    assert re.search(r"- Blood cultures \([^)]+\): we are waiting for the result\.", done), done
+    gp = _letter(CELLULITIS_STAY, "gp").text
+    assert "Advised to attend the emergency department if they have fever over 101 F, spreading redness, or " \
+           "shortness of breath." in gp
+    inv = gp.split("Investigations:")[1].split("\n\n")[0]
+    assert "- Blood cultures showed no growth at 48 hours (result awaited)." in inv, inv

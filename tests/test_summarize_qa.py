@@ -511,3 +511,55 @@ def test_an_obstetric_admission_keeps_its_low_platelets_and_its_magnesium():
     # a count with K after a space is not read as thousands of another lab ("Na 138 K 4.2": K is potassium)
     labs = [r for r in extract_facts(document_from_text("LABS: Na 128 K 6.1.\n")).results if r.kind == "lab"]
     assert sorted((r.name, r.text) for r in labs) == [("potassium", "K 6.1"), ("sodium", "Na 128")]
+
+
+CELLULITIS = """DISCHARGE SUMMARY
+
+ADMITTING DIAGNOSIS: Left lower extremity cellulitis.
+
+DISCHARGE DIAGNOSES:
+1. Left lower extremity cellulitis, improving.
+2. Acute kidney injury, resolved.
+
+HOSPITAL COURSE:
+He was started on IV cefazolin 2 g every 8 hours with improvement, and transitioned to oral cephalexin on day 3.
+
+DISCHARGE MEDICATIONS:
+1. Cephalexin 500 mg by mouth four times daily for 7 more days.
+2. Metformin 1000 mg by mouth twice daily.
+3. Stop glipizide.
+
+ALLERGIES: Penicillin (hives).
+
+PENDING: Final blood culture results.
+
+FOLLOW-UP:
+Primary care in 1 week.
+"""
+
+
+def test_a_discharge_summary_as_a_hospitalist_reads_it():
+    """The admitting diagnosis that the discharge list repeats with more words is one problem (with both spans); an
+    IV drug of the course keeps its route (the 'oral' of the next drug is not its); "Stop glipizide." is no medicine
+    to take; a PENDING: list is results to come, not allergies."""
+    doc = document_from_text(CELLULITIS)
+    d = summarize(doc, use_embeddings=False).to_dict()
+    probs = [p["text"] for p in d["problems"]]
+    assert probs.count("Left lower extremity cellulitis, improving") == 1
+    assert "Left lower extremity cellulitis" not in probs
+    first = next(p for p in d["problems"] if p["text"].startswith("Left lower"))
+    assert {e["text"] for e in first["evidence"]} == {"Left lower extremity cellulitis, improving",
+                                                        "Left lower extremity cellulitis"}
+    for p in d["problems"]:
+        for e in p["evidence"]:
+            assert doc.text[e["start"]:e["end"]] == e["text"]
+    hosp = {m["fields"]["name"].lower(): m for m in d["hospital_medications"]}
+    assert hosp["cefazolin"]["fields"]["route"] == "IV"
+    assert "oral" not in hosp["cefazolin"]["text"]
+    glip = next(m for m in d["medications"] if "glipizide" in m["text"].lower())
+    assert glip["fields"]["setting"] == "stop" and glip["fields"]["change"] == "stop"
+    assert [a["text"] for a in d["allergies"]] == ["Penicillin (hives)"]
+    pending = [r for r in d["key_results"] if r["fields"].get("flag") == "pending"]
+    assert [r["text"] for r in pending] == ["Final blood culture results"]
+    text = render_text(d)
+    assert "  - Stop glipizide\n" in text and "Final blood culture results  [pending]" in text

@@ -72,12 +72,13 @@ def test_hospital_only_drugs_are_apart_from_the_medicines_to_take(qtbot, dischar
         assert not any(drug in line.lower() for line in meds), meds
     assert any(line.startswith("Cefuroxime 500 mg") for line in meds)
     assert any(line.startswith("STOP") and "Ibuprofen" in line for line in meds)
-    # a hospital drug's line leads to the note's words
+    # a hospital drug's line leads to the note's words (with the route written before it: "IV ceftriaxone")
     spans = []
     pane.evidenceClicked.connect(lambda a, b: spans.append((a, b)))
     hosp_item = pane.tree.topLevelItem(list(parts).index(hosp_head)).child(0)
     pane.tree.itemClicked.emit(hosp_item, 0)
-    assert spans and discharge_doc.text[spans[0][0]:spans[0][1]].lower() in ("ceftriaxone", "azithromycin")
+    assert spans and discharge_doc.text[spans[0][0]:spans[0][1]].lower() in (
+        "ceftriaxone", "azithromycin", "iv ceftriaxone", "iv azithromycin")
     # the export says the same
     blocks = dict(pane.blocks())
     assert any("ceftriaxone" in x for x in blocks[hosp_head])

@@ -536,7 +536,17 @@ def _med(doc: Document, hit: DrugHit, item: tuple[int, int], section: str, liste
     m = Medication(name=name.text, name_span=name, evidence=[_span(doc.text, *item)], section=section, listed=listed,
                    in_lexicon=hit.source != "unlisted", generic=hit.generic if hit.generic and hit.generic != hit.key else None)
     _sig_fields(doc, m, hit.end, sig_end)
+    if m.route is None:
+        # a route written before the name ("IV cefazolin", "oral cephalexin", "nebulized albuterol")
+        r = _ROUTE_BEFORE.search(doc.text, max(item[0], hit.start - 24), hit.start)
+        if r is not None:
+            sp = _span(doc.text, r.start(1), r.end(1))
+            m.route, m.route_span = sp.text, sp
     return m
+
+
+_ROUTE_BEFORE = re.compile(r"(?<![\w-])((?-i:IV|PO|IM|SQ|SC|SL)|intravenous(?:ly)?|oral|intramuscular|subcutaneous|"
+                           r"inhaled|nebuli[sz]ed|topical|sublingual|transdermal)\s+$", re.IGNORECASE)
 
 
 def _leading_name(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -573,15 +583,28 @@ def _medications(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]
                 hit = DrugHit(nm[0], nm[1], text[nm[0]:nm[1]].lower(), None, "unlisted")
                 facts.medications.append(_med(doc, hit, item, section, True, e))
                 continue
+            # an item that is an order to stop ("7. Stop glipizide.", "Discontinue aspirin") is no medicine to take:
+            # it is marked as a "STOP:" list's item is
+            stop = _STOP_ITEM.match(text, s, hits[0].start)
             for k, h in enumerate(hits):
                 nxt = hits[k + 1].start if k + 1 < len(hits) else e
                 # "Tylenol with Codeine", "X and Y" inside one item: each name gets the words up to the next one
-                facts.medications.append(_med(doc, h, item, section, True, nxt))
+                m = _med(doc, h, item, section, True, nxt)
+                if stop is not None and section in ("medications", "discharge_medications"):
+                    m.change, m.change_span = "stop", _span(text, stop.start(1), stop.end(1))
+                    m.listed, m.setting = False, "stop"
+                facts.medications.append(m)
+
+
+_STOP_ITEM = re.compile(r"[\s\W\d]*?\b((?:stop(?:ped)?|discontinue[d]?|d/c(?:'?d)?|do not (?:take|resume|restart)|"
+                        r"no longer take)(?:\s+(?:taking|using))?)\s+(?:(?:your|the|his|her)\s+)?$", re.IGNORECASE)
 
 
 _WHEN_OF_OTHER = re.compile(r"(?i)\b(?:until|while\s+(?:on|taking)|as\s+long\s+as|during|after\s+(?:finishing|completing))"
                             r"\s+(?:the\s+|your\s+|her\s+|his\s+)?$")
-_PROSE_CLAUSE_END = re.compile(r";|\b(?:reporting|reports|reported|noting|which|because|but|whereas|although|though|while)\b",
+_PROSE_CLAUSE_END = re.compile(r";|,\s+and\b|\bwith (?:improvement|resolution|good (?:effect|response))\b|"
+                               r"\b(?:transitioned|switched|converted|stepped down|narrowed|broadened|escalated)\b|"
+                               r"\b(?:reporting|reports|reported|noting|which|because|but|whereas|although|though|while)\b",
                                re.IGNORECASE)
 
 
@@ -1103,6 +1126,7 @@ def extract_facts(doc: Document) -> Facts:
     for name, a, b in result_ranges:
         if name in ("labs", "imaging", "findings", "vitals"):
             _qualitative(doc, facts, a, b, name, {"labs": "lab", "vitals": "vital"}.get(name, "finding"))
+    _pending_items(doc, facts, [r for r in ranges if r[0] == "pending"])
     _test_outcomes(doc, facts, [r for r in ranges if r[0] in RESULT_SECTIONS + LAB_PROSE_SECTIONS + ("discharge_diagnoses", "follow_up")
                                 and r[0] != "physical_exam"])
     _problems(doc, facts, ranges)
@@ -1240,6 +1264,20 @@ def _test_outcomes(doc: Document, facts: Facts, ranges: list[tuple[str, int, int
                     facts.results.append(Result("test", text[t.start():t.end()], text[ps:pe], [_span(text, ps, pe)], name,
                                                 flag=flag, flag_source="note wording"))
                     taken.append((ps, pe))
+
+
+def _pending_items(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) -> None:
+    """The items of a "PENDING:" list ("Final blood culture results", "Pathology of the skin biopsy") are results
+    still to come, whether or not the item says "pending": the header says it."""
+    text = doc.text
+    for name, a, b in ranges:
+        for s, e in list_items(text, a, b):
+            s, e = _trim(text, s, e, " \t\n\r,.;:-")
+            if e <= s or re.fullmatch(r"(?:none|nil|n/?a|no(?:ne)? pending(?: \w+)?)\.?", text[s:e], re.I):
+                continue
+            t = _TEST_RX.search(text, s, e)
+            facts.results.append(Result("test", text[t.start():t.end()] if t else text[s:e], text[s:e],
+                                        [_span(text, s, e)], name, flag="pending", flag_source="note wording"))
 
 
 def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:

@@ -217,7 +217,13 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
             # a test done whose result is not back is listed with the tests done, saying the result will come
             status = "done" if f.data.get("result_pending") else f.status
             if status == want:
-                if f.data.get("result_pending") and spec.get("item_result"):
+                if f.data.get("result_pending") and spec.get("result_awaited") and "{sentence}" in spec.get("item", ""):
+                    # a colleague reads the note's sentence (what was found so far) and that the result is awaited
+                    ln = _source_line(f.data.get("done_sentence") or f.data["sentence"])
+                    if not re.search(r"(?i)\b(?:pending|await\w*|outstanding|not yet)\b", ln.text):
+                        ln.text = ln.text.rstrip(" .") + f" ({spec['result_awaited']})."  # (unless it says so)
+                    lines.append(ln)
+                elif f.data.get("result_pending") and spec.get("item_result"):
                     what = _cap(_clean(f.text)) + (f" ({f.plain})" if lay and f.plain else "")
                     lines.append(LetterLine(_fill(spec["item_result"], text=what), list(f.evidence),
                                             plain_used=[f.plain] if lay and f.plain else []))
@@ -270,6 +276,8 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                 cond = re.sub(r"(?i)^(?:there (?:is|are) )?any\b", "you have any", cond)  # "if any concerning complaints"
             else:  # a letter to a colleague speaks of the patient: "if you have" -> "if they have"
                 cond = re.sub(r"\byour\b", "their", re.sub(r"\byou\b", "they", cond))
+            if f.data.get("signs"):
+                cond = ("you have " if lay else "they have ") + cond
             action, place = f.data.get("action"), f.data.get("place")
             tpl_w = spec["item"]
             if action == "sooner" and "item_sooner" in spec:

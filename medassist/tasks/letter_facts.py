@@ -47,6 +47,13 @@ _WARNING_RE = re.compile(
     rf"\s+(?P<cond>{_NOT_END}{{3,160}})", re.I)
 _SOONER_RE = re.compile(rf"\b(?:sooner|earlier)\s+(?:if|should)\s+(?P<cond>{_NOT_END}{{3,160}})", re.I)
 _PLACE_RE = re.compile(r"\b(?:the\s+)?(?:emergency (?:department|room)|ER|ED|urgent care|911|hospital)\b")
+# "Return to the emergency department for fever over 101 F, spreading redness, or shortness of breath": the signs
+# after 'for', where the place is an emergency one (a clinic visit 'for a wound check' is an appointment)
+_WARNING_FOR_RE = re.compile(
+    rf"\b(?P<act>return|go|come back|present|head|call)\s+(?P<how>(?:to\s+)?(?:the\s+)?(?:nearest\s+)?(?:emergency (?:department|room)|"
+    rf"ER|ED|urgent care|911))\s+(?:for|with|in case of)\s+(?:any\s+)?(?P<cond>{_NOT_END}{{3,160}})", re.I)
+_NOT_A_SIGN_RE = re.compile(r"\b(?:check|removal|appointment|follow[- ]?up|recheck|labs?|visit|dressing|injection|"
+                            r"infusion|dose|evaluation|re-?evaluation|imaging|x-?ray|scan)\b", re.I)
 _WARNING_IF_FIRST_RE = re.compile(
     r"\bif\b\s+(?P<cond>[^.;,]{3,140}),\s*(?:she|he|they|you|the patient)?\s*(?:should|will|is to|needs to|must)?\s*"
     r"(?P<act>call|contact|notify|return|go to|come back|seek|present|follow[- ]?up|see (?:me|us))\b(?P<how>[^.;]{0,60})", re.I)
@@ -1071,7 +1078,7 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
     text = doc.text
     tests: dict[str, Fact] = {}
     procs: dict[str, Fact] = {}
-    wanted = set(PLAN_SECTIONS) | set(RESULT_SECTIONS) | {"hospital_course", "procedures"}
+    wanted = set(PLAN_SECTIONS) | set(RESULT_SECTIONS) | {"hospital_course", "procedures", "pending"}
     for sec in doc.sections:
         if sec.name not in wanted:
             continue
@@ -1087,6 +1094,8 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
             sent = text[ss:se]
             if sec.name in RESULT_SECTIONS:
                 state = "done"
+            elif sec.name == "pending":
+                state = "pending"  # (a "PENDING:" list: its tests' results are still to come)
             elif sec.name in ("hospital_course", "procedures"):
                 state = "pending" if re.search(r"\b(?:pending|will|to be done|outstanding|awaiting)\b", sent, re.I) else "done"
             else:
@@ -1100,8 +1109,8 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
                 continue
             elif state == "pending" and (st in ("hypothetical", "uncertain") or _MAYBE_CARE_RE.search(text, ss, s)):
                 continue  # "we will discuss treatment such as lithotripsy": not planned care
-            result_pending = state == "pending" and bool(_RESULT_PENDING_RE.search(text, e, se)) and not cond_m \
-                and not _WHEN_RE.search(text, e, se)  # "panel in 1 week (pending order)": a test still to do
+            result_pending = state == "pending" and (sec.name == "pending" or bool(_RESULT_PENDING_RE.search(text, e, se))) \
+                and not cond_m and not _WHEN_RE.search(text, e, se)  # "panel in 1 week (pending order)": a test still to do
             table = tests if h.category == "test" else procs
             key = _norm(h.term)
             f = table.get(key)
@@ -1127,6 +1136,8 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
             else:
                 f.evidence.append(doc.span(s, e))
                 if state == "pending":
+                    if f.status == "done" and result_pending:
+                        f.data.setdefault("done_sentence", f.data["sentence"])  # (what was found so far)
                     f.status = "pending"
                     f.data["sentence"] = doc.span(ss, se).to_dict()
                     if cond_m:
@@ -1156,6 +1167,10 @@ def _warning_from(doc: Document, sent, m: re.Match, warns: list[Fact], sooner: b
     if any(_norm(w.text) == _norm(cond) for w in warns):
         return
     data: dict[str, Any] = {"action": "sooner" if sooner else "call", "place": None}
+    if m.re is _WARNING_FOR_RE:
+        data["signs"] = True  # the signs as nouns ("for fever over 101 F, spreading redness"): "if you have ..."
+        if re.match(r"(?i)(?:you|he|she|they|the patient|there)\b", cond):
+            data.pop("signs")
     ev = [doc.span(cs, ce), doc.span(sent.start, sent.end)]
     if not sooner:
         act_s, how_e = sent.start + m.start("act"), sent.start + m.end("how")
@@ -1216,8 +1231,10 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
         st = text[sent.start:sent.end]
         warned = False
         warn_at = len(st)
-        for rx in (_WARNING_RE, _WARNING_IF_FIRST_RE):
+        for rx in (_WARNING_RE, _WARNING_IF_FIRST_RE, _WARNING_FOR_RE):
             m = rx.search(st)
+            if m and rx is _WARNING_FOR_RE and (_NOT_A_SIGN_RE.search(m.group("cond")) or _WHEN_RE.search(m.group("cond"))):
+                m = None  # "return to the ED for a wound check in 2 days": a visit, not a warning sign
             if m:
                 _warning_from(doc, sent, m, warns)
                 warned = True

@@ -326,10 +326,26 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
         if p.status != "historical" and key not in seen_p:
             seen_p.add(key)
             problems.append(p)
+    # one diagnosis written twice, the second time with more words after a comma or a bracket (the admitting
+    # diagnosis "Left lower extremity cellulitis", the discharge diagnosis "Left lower extremity cellulitis,
+    # improving"): the fuller line stands for both, with the evidence of each
+    keys = [p.text.lower().strip(" .") for p in problems]
+    fuller = {}
+    for i, k in enumerate(keys):
+        for j, o in enumerate(keys):
+            if (i != j and problems[i].status == problems[j].status and o.startswith(k)
+                    and o[len(k):].startswith((",", ";", ":", " (", " -", " \u2013", "(")) and j not in fuller):
+                fuller[i] = j
+                break
+    also: dict[int, list[Span]] = {}  # (the facts stay as extracted: the letters read them too)
+    for i, j in fuller.items():
+        also.setdefault(id(problems[j]), []).extend(problems[i].evidence)
+    problems = [p for i, p in enumerate(problems) if i not in fuller]
     # a diagnosis the note calls resolved goes after the current ones (and is the first left out by the length)
     problems = [p for p in problems if p.status != "resolved"] + [p for p in problems if p.status == "resolved"]
     history = [p for p in facts.problems if p.status == "historical"]
-    prob_items = [SummaryItem(p.text, list(p.evidence), p.kind, {"status": p.status, "section": p.section}) for p in problems[: lim["problems"]]]
+    prob_items = [SummaryItem(p.text, list(p.evidence) + also.get(id(p), []), p.kind, {"status": p.status, "section": p.section})
+                  for p in problems[: lim["problems"]]]
     prob_items += [SummaryItem(p.text, list(p.evidence), "history", {"status": p.status, "section": p.section}) for p in history[: lim["history"]]]
 
     meds = _dedupe_meds(facts.medications, lim["mentions"] or not any(m.listed for m in facts.medications))
@@ -623,8 +639,8 @@ def render_text(d: dict[str, Any]) -> str:
             f = it.get("fields", {})
             if key in ("medications", "hospital_medications") and f.get("generic"):
                 extra = f"  [{f['generic']}]"
-            if key == "medications" and f.get("change"):
-                extra += f"  ({f['change']})"
+            if key == "medications" and f.get("change") and not re.match(rf"\W*{re.escape(f['change'])}", it["text"], re.I):
+                extra += f"  ({f['change']})"  # (not for an item that says it first: "Stop glipizide")
             if key == "key_results" and f.get("flag"):
                 extra = f"  [{f['flag']}]"
             if key == "problems" and f.get("status") in ("uncertain", "historical", "resolved"):
