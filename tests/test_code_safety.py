@@ -2984,6 +2984,20 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"M05.131"}, {"M05.9", "M05.731"}),
     ("ASSESSMENT:\n1. Seropositive rheumatoid arthritis of the right wrist, no lung involvement.\n", {"M05.731"},
      {"M05.131"}),
+    # osteoporosis and a fracture from a minor fall is M80 (I.C.13.d.1); a high-energy injury keeps its S code
+    ("HPI: 82-year-old who tripped over a rug at home and fell onto her outstretched right hand.\nPAST MEDICAL "
+     "HISTORY: Osteoporosis.\nASSESSMENT:\n1. Closed displaced Colles fracture of the right radius.\n2. Osteoporosis.\n"
+     "ED COURSE: Hematoma block with lidocaine, closed reduction.\n",
+     {"M80.031A", "W18.09XA"}, {"S52.531A", "M81.0", "T14.8XXA", "W19.XXXA"}),
+    ("PAST MEDICAL HISTORY: Osteoporosis.\nHPI: Restrained driver in a motor vehicle collision at highway speed.\n"
+     "ASSESSMENT:\n1. Closed fracture of the right femoral shaft.\n2. Osteoporosis.\n", {"S72.301A", "M81.0"},
+     {"M80.051A"}),
+    ("PAST MEDICAL HISTORY: Osteoporosis.\nHPI: Mechanical fall at home.\nASSESSMENT:\n1. Compression fracture of L1."
+     "\n2. Osteoporosis.\n", {"M80.08XA"}, {"M48.56XA", "M81.0"}),
+    ("HPI: He tripped and fell in the parking lot, landing on his right hip.\nASSESSMENT: Right hip contusion.\n",
+     {"S70.01XA", "W01.0XXA"}, {"W19.XXXA"}),
+    ("HPI: She slipped and fell on the ice outside her home.\nASSESSMENT: Closed fracture of the left distal radius.\n",
+     {"W00.0XXA"}, {"W01.0XXA"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

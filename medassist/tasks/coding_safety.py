@@ -3416,6 +3416,53 @@ def osteoporotic_fracture(codes: list, doc, sents: _Sentences) -> None:
         _unsuggest(base, f"{code} is suggested: {why}")
         _promote(codes, code, base, base.score, ev, f"combination code: {why}")
         return
+    # guideline I.C.13.d.1: a patient with known osteoporosis whose fracture came of a minor fall (from standing: a
+    # trip, a slip, onto an outstretched hand) has M80, not the traumatic fracture code, "if that fall or trauma would
+    # not usually break a normal, healthy bone"
+    if base.code != "M81.0":
+        return
+    minor = _MINOR_FALL.search(text) is not None and _MAJOR_TRAUMA.search(text) is None
+    # (a collapsed vertebra of a patient with osteoporosis is M80 whatever the fall: M48.5 Excludes1 'collapsed
+    # vertebra in osteoporosis (M80.-)')
+    for c in [c for c in codes if c.suggested and c.evidence and (
+            c.code.startswith("M48.5") or minor and "fracture" in c.description.lower())]:
+        site = "8" if c.code.startswith("M48.5") else next(
+            (k for k, prefixes in _FRACTURE_SITE_OF_CODE if c.code.startswith(prefixes)), None)
+        if site is None:
+            continue
+        a, b = sents.around(c.evidence[0].start, c.evidence[0].end)
+        if site == "8":
+            code = "M80.08XA"
+        else:
+            desc = c.description.lower()
+            sides = [sd for sd in ("right", "left") if re.search(rf"\b{sd}\b", desc)] or \
+                [sd for sd in ("right", "left") if _SIDE_WORDS[sd].search(text, a, b)]
+            code = f"M80.0{site}{ {'right': '1', 'left': '2'}.get(sides[0], '9') if len(sides) == 1 else '9' }A"
+        if icd10.lookup(code) is None:
+            continue
+        why = (f"a fracture from a minor fall in a patient with osteoporosis is {code}, not the traumatic {c.code} "
+               "(guideline I.C.13.d.1: a fall that would not break a normal, healthy bone), with the fall's external "
+               "cause code") if not c.code.startswith("M48.5") else (
+            f"a collapsed vertebra in a patient with osteoporosis is {code} (M48.5 Excludes1: collapsed vertebra in "
+            "osteoporosis, M80.-)")
+        _unsuggest(c, f"replaced by {code}: {why}")
+        _unsuggest(base, f"{code} is suggested: osteoporosis with a current fracture")
+        _promote(codes, code, base, max(base.score, c.score), list(c.evidence[:2]), f"combination code: {why}")
+        return
+
+
+_MINOR_FALL = re.compile(r"\b(?:tripped|tripping|slipped|slipping|stumbled|lost (?:her|his|their) (?:balance|footing)|"
+                         r"(?:fell|fall|falling) (?:from|at) (?:a )?standing(?: height)?|ground[- ]level fall|"
+                         r"fall from (?:a )?standing|mechanical fall|FOOSH|fell (?:onto|on) (?:an? |her |his |their )?"
+                         r"outstretched|fell (?:out of|from) (?:her |his |their |a |the )?(?:bed|chair|wheelchair))\b",
+                         re.IGNORECASE)
+_MAJOR_TRAUMA = re.compile(r"\b(?:motor vehicle|MVC|MVA|collision|crash|pedestrian|struck by|assault\w*|"
+                           r"fell (?:from|off) (?:a |the |his |her )?(?:ladder|roof|height|horse|tree|bicycle|bike|"
+                           r"scaffold\w*|balcony|stairs)|fell down (?:\w+ )?(?:stairs|steps)|high[- ]energy|"
+                           r"ski(?:ing)?|snowboard\w*|football|soccer|rugby|crush\w*)\b", re.IGNORECASE)
+_FRACTURE_SITE_OF_CODE = (("1", ("S42.0", "S42.1")), ("2", ("S42.2", "S42.3", "S42.4")), ("3", ("S52",)),
+                          ("4", ("S62",)), ("5", ("S72",)), ("6", ("S82.1", "S82.2", "S82.3", "S82.4")),
+                          ("7", ("S82.5", "S82.6", "S82.8", "S92")), ("8", ("S12", "S22.0", "S32.0")))
 
 
 # a skin cancer by its cell type and a site of the skin: "Squamous cell carcinoma of the left forearm" (the learned
