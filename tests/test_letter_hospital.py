@@ -511,3 +511,38 @@ def test_warning_signs_after_for_and_a_pending_list_reach_the_patient_and_the_gp
            "shortness of breath." in gp
     inv = gp.split("Investigations:")[1].split("\n\n")[0]
     assert "- Blood cultures showed no growth at 48 hours (result awaited)." in inv, inv
+
+
+WRIST_ED = """CHIEF COMPLAINT: Fall with right wrist pain.
+
+HISTORY OF PRESENT ILLNESS:
+82-year-old woman who tripped over a rug at home and fell onto her outstretched right hand.
+
+ED COURSE:
+Hematoma block with lidocaine. Closed reduction performed and splint applied. Given oxycodone 5 mg by mouth once.
+
+ASSESSMENT:
+1. Closed displaced Colles fracture of the right radius, initial encounter.
+
+PLAN:
+Keep the splint on and dry. Orthopedics clinic in 5-7 days. Return for suture removal in 10 days.
+Return for numbness, color change in the fingers or severe pain.
+"""
+
+
+def test_an_emergency_visit_letter_says_where_drugs_were_given_and_what_brings_the_patient_back():
+    """Drugs of an ED course were given in the emergency department (not "in hospital"); the coding words "initial
+    encounter" are not said to the patient; "Return for numbness ..." is a warning sign and "Return for suture
+    removal in 10 days" a visit."""
+    pt = _letter(WRIST_ED, "patient").text
+    assert "Medicines you were given in the emergency department:" in pt
+    assert "- In the emergency department you were given oxycodone." in pt
+    assert "In hospital" not in pt and "initial encounter" not in pt
+    assert "- Closed displaced Colles fracture of the right radius: a broken bone." in pt
+    helps = pt.split("When to get help:")[1].split("\n\n")[0]
+    assert "- Call us if you have numbness, color change in your fingers or severe pain." in helps
+    assert "suture" not in helps
+    visits = pt.split("Your next visit:")[1].split("\n\n")[0]
+    assert "in 10 days for suture removal" in visits, visits
+    gp = _letter(WRIST_ED, "gp").text
+    assert "Medications in the emergency department:" in gp and "Oxycodone: given in the emergency department" in gp

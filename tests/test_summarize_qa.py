@@ -563,3 +563,12 @@ def test_a_discharge_summary_as_a_hospitalist_reads_it():
     assert [r["text"] for r in pending] == ["Final blood culture results"]
     text = render_text(d)
     assert "  - Stop glipizide\n" in text and "Final blood culture results  [pending]" in text
+
+
+def test_return_for_signs_is_a_precaution_and_return_for_a_task_is_a_visit():
+    note = ("PLAN:\nSplint care reviewed. Return for suture removal in 10 days. Return for numbness, color change in the "
+            "fingers or severe pain. Come back sooner for redness or drainage.\n")
+    d = summarize(document_from_text(note), use_embeddings=False).to_dict()
+    assert [x["text"] for x in d["return_precautions"]] == [
+        "Return for numbness, color change in the fingers or severe pain", "Come back sooner for redness or drainage"]
+    assert [x["text"] for x in d["follow_up"]] == ["Return for suture removal in 10 days"]

@@ -136,6 +136,9 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:] if s else s
 
 
+_ENCOUNTER_TAIL = re.compile(r"(?i),?\s*\b(?:initial|subsequent) encounter(?: for [a-z ]+)?$|,\s*sequela$")
+
+
 def _clean(s: str) -> str:
     """A fact's text as a phrase inside a sentence: no trailing punctuation, one line."""
     return re.sub(r"\s+", " ", s).strip().rstrip(".;:,")
@@ -160,7 +163,8 @@ def _second_person(s: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- composing
-def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: str) -> list[LetterLine]:
+def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: str,
+                   setting: str | None = None) -> list[LetterLine]:
     lines: list[LetterLine] = []
     lay = kind != "gp"
 
@@ -172,6 +176,8 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
 
     def _with_plain(f, item_key="item") -> LetterLine:
         text = _clean(f.text)
+        if lay and f.kind == "diagnosis":
+            text = _ENCOUNTER_TAIL.sub("", text) or text  # coding words: "..., initial encounter"
         if lay and f.kind in ("test", "procedure"):
             text = _second_person(text)  # "ultrasound of her right upper quadrant" -> "... of your ..."
             if f.data.get("site_plain"):
@@ -198,6 +204,9 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                 lines.extend(_med_lines(f, spec, lay))
     elif key == "hospital_medications":  # given in hospital: never "Take X" (the medicines spec words them)
         med_spec = next(x for x in load_template(kind)["sections"] if x["key"] == "medications")
+        given = spec.get("given_by_setting", {}).get(setting)
+        if given:  # "In the emergency department you were given ...": where the visit was, not "in hospital"
+            med_spec = {**med_spec, "change": {**med_spec["change"], "in_hospital": given}}
         for f in sorted(facts.medications, key=lambda x: _HOSPITAL_CHANGES.index(x.data.get("change"))
                         if x.data.get("change") in _HOSPITAL_CHANGES else 9):
             if f.data.get("change") in _HOSPITAL_CHANGES:
@@ -579,7 +588,7 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
         intro.append(LetterLine(tpl["intro_admitted"], [admit]))
     sections: list[LetterSection] = []
     for spec in tpl["sections"]:
-        lines = _section_lines(spec["key"], spec, facts, doc, kind)
+        lines = _section_lines(spec["key"], spec, facts, doc, kind, setting)
         seen_lines: dict[str, LetterLine] = {}
         for ln in lines:  # the same sentence twice says nothing new: keep one, merge evidence
             if spec["key"] in ("medications", "hospital_medications"):
@@ -591,7 +600,8 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
                 seen_lines[ln.text] = ln
         lines = list(seen_lines.values())
         if lines:
-            sections.append(LetterSection(spec["key"], spec["heading"], lines))
+            sections.append(LetterSection(spec["key"], spec.get("heading_by_setting", {}).get(setting, spec["heading"]),
+                                          lines))
     clinician = settings.clinician_name or "Your care team"
     clinic = settings.clinic_name or ""
     signature = [tpl["sign_off"]] + [s for s in (_fill(x, clinician=clinician, clinic=clinic) for x in tpl.get("signature", [])) if s]

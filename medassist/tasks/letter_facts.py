@@ -32,7 +32,9 @@ _PENDING_RE = re.compile(
     r"repeat|recheck|check|get|would like|want to|going to|to be done|next)\b", re.I)
 _FOLLOWUP_RE = re.compile(
     r"\b(?:follow[- ]?up|f/u|return (?:to (?:clinic|the clinic|see)|in)|come back|see (?:you|him|her|them|me) "
-    r"(?:back|again|in)|recheck|revisit|re-?appoint\w*|next (?:visit|appointment)|appointment|(?:to be )?followed (?:up )?(?:in|by|with))\b", re.I)
+    r"(?:back|again|in)|recheck|revisit|re-?appoint\w*|next (?:visit|appointment)|appointment|(?:to be )?followed (?:up )?(?:in|by|with)"
+    r"|return (?:here )?for (?=(?:a |an |the |your |his |her )?(?:suture|staple|wound|dressing|recheck|re-check|cast|"
+    r"splint|injection|labs?|blood work|x-?ray|repeat|results)\b))\b", re.I)
 _WHEN_RE = re.compile(
     r"\b(?:in|within|after)\s+(?:about\s+|approximately\s+)?(?:\d+(?:\s*(?:-|to)\s*\d+)?|a|an|one|two|three|four|"
     r"five|six|a few|a couple of|several)\s+(?:days?|weeks?|months?|years?)\b|\bnext (?:week|month|year)\b|"
@@ -51,9 +53,12 @@ _PLACE_RE = re.compile(r"\b(?:the\s+)?(?:emergency (?:department|room)|ER|ED|urg
 # after 'for', where the place is an emergency one (a clinic visit 'for a wound check' is an appointment)
 _WARNING_FOR_RE = re.compile(
     rf"\b(?P<act>return|go|come back|present|head|call)\s+(?P<how>(?:to\s+)?(?:the\s+)?(?:nearest\s+)?(?:emergency (?:department|room)|"
-    rf"ER|ED|urgent care|911))\s+(?:for|with|in case of)\s+(?:any\s+)?(?P<cond>{_NOT_END}{{3,160}})", re.I)
+    rf"ER|ED|urgent care|911)|(?<=return\s)(?:here|sooner)?|(?<=come back\s)(?:here|sooner)?)\s*(?:for|with|in case of)\s+(?:any\s+)?"
+    rf"(?P<cond>{_NOT_END}{{3,160}})", re.I)
 _NOT_A_SIGN_RE = re.compile(r"\b(?:check|removal|appointment|follow[- ]?up|recheck|labs?|visit|dressing|injection|"
-                            r"infusion|dose|evaluation|re-?evaluation|imaging|x-?ray|scan)\b", re.I)
+                            r"infusion|dose|evaluation|re-?evaluation|imaging|x-?ray|scan|results?|review|discussion|"
+                            r"consult\w*|procedure|surgery|therapy|treatment|vaccin\w*|shots?|blood (?:work|draw)|"
+                            r"tests?|testing|biopsy|repeat|questions?|refills?|paperwork|clearance)\b", re.I)
 _WARNING_IF_FIRST_RE = re.compile(
     r"\bif\b\s+(?P<cond>[^.;,]{3,140}),\s*(?:she|he|they|you|the patient)?\s*(?:should|will|is to|needs to|must)?\s*"
     r"(?P<act>call|contact|notify|return|go to|come back|seek|present|follow[- ]?up|see (?:me|us))\b(?P<how>[^.;]{0,60})", re.I)

@@ -70,7 +70,12 @@ _LABEL = re.compile(r"^\s*(?:[\-•*·▪◦]\s*)?([A-Z][A-Za-z/&' ]{1,40}?)\s*:
 _RETURN = re.compile(r"\b(?:return to (?:the )?(?:ED|ER|emergency|hospital)|go to the (?:ED|ER|emergency|nearest)|call 911|"
                      r"seek (?:immediate |urgent |emergency )?(?:medical )?(?:care|attention|help)|(?:call|contact|notify) (?:us|me|your (?:doctor|physician|provider)|"
                      r"the (?:office|clinic|doctor)) (?:immediately |right away )?(?:if|for|with|should)|return (?:immediately |sooner )?if|"
-                     r"warning signs?|red flags?)\b", re.I)
+                     r"warning signs?|red flags?|"
+                     # "Return for numbness, color change in the fingers or severe pain" (not "Return for suture removal")
+                     r"(?:return|come back) (?:here |sooner )?(?:for|with) (?:any )?(?!(?:a |an |the |your |his |her )?"
+                     r"(?:follow|re-?check|suture|staple|wound check|dressing|appointment|visit|labs?|blood|x-?ray|"
+                     r"injection|removal|cast|splint|results?|review|repeat|tests?|testing|procedure|surgery|therapy|"
+                     r"treatment|refills?|questions?|evaluation|re-?evaluation|imaging|scan|biopsy)\b)(?=[a-z]))\b", re.I)
 _WHEN = re.compile(r"\b(?:in|within|after|over|for) (?:the next )?(?:\d+(?:-\d+)?|one|two|three|four|five|six|eight|ten|twelve|a|a few|several|"
                    r"couple of)\s*(?:-\s*)?(?:days?|weeks?|wks?|months?|mos?|years?)\b|\bnext (?:week|month|visit|available)\b", re.I)
 _APPOINTMENT = re.compile(r"\b(?:primary care|pcp|clinic|office|appointment|visit|follow(?:ed)?[- ]?up|followed|see (?:me|him|her|you|them|dr)|"
