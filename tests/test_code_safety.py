@@ -2998,6 +2998,18 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"S70.01XA", "W01.0XXA"}, {"W19.XXXA"}),
     ("HPI: She slipped and fell on the ice outside her home.\nASSESSMENT: Closed fracture of the left distal radius.\n",
      {"W00.0XXA"}, {"W01.0XXA"}),
+    # allergic rhinitis by its kind; vaccines given at the visit (Z23); a well visit that finds an acute illness
+    ("ASSESSMENT:\n1. Allergic rhinitis, seasonal.\n2. Allergic rhinitis due to cat dander.\n", {"J30.2", "J30.81"},
+     {"J30.9"}),
+    ("ASSESSMENT:\n1. Perennial allergic rhinitis, dust mite sensitized.\n", {"J30.89"}, {"J30.9", "J30.2"}),
+    ("ASSESSMENT:\n1. Well child check, 2-year-old.\n2. Acute otitis media of the right ear.\n3. DTaP and MMR given "
+     "today.\n", {"Z00.121", "H66.91", "Z23"}, {"Z00.129"}),
+    ("ASSESSMENT:\n1. Well child check, 2-year-old, normal growth.\n", {"Z00.129"}, {"Z00.121", "Z23"}),
+    ("ASSESSMENT:\n1. Annual physical exam, adult.\n2. Elevated blood pressure reading without diagnosis of "
+     "hypertension.\n", {"Z00.01", "R03.0"}, {"Z00.00"}),
+    ("ASSESSMENT:\n1. Annual physical exam, adult.\n2. Essential hypertension, well controlled.\n", {"Z00.00", "I10"},
+     {"Z00.01"}),
+    ("PLAN:\nFlu vaccine declined today. Tdap not given today, will return. Discussed HPV vaccine.\n", set(), {"Z23"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
