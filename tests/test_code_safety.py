@@ -3010,6 +3010,15 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Annual physical exam, adult.\n2. Essential hypertension, well controlled.\n", {"Z00.00", "I10"},
      {"Z00.01"}),
     ("PLAN:\nFlu vaccine declined today. Tdap not given today, will return. Discussed HPV vaccine.\n", set(), {"Z23"}),
+    # bipolar disorder by its current episode and severity; psychotic features are part of the code
+    ("ASSESSMENT:\n1. Bipolar I disorder, most recent episode depressed, moderate.\n", {"F31.32"}, {"F31.9"}),
+    ("ASSESSMENT:\n1. Bipolar disorder, current episode manic, severe with psychotic features.\n", {"F31.2"},
+     {"F29", "F31.13", "F31.9"}),
+    ("ASSESSMENT:\n1. Bipolar disorder, currently depressed, severe, no psychotic features.\n", {"F31.4"},
+     {"F31.5", "F31.9"}),
+    ("ASSESSMENT:\n1. Bipolar II disorder, stable on lamotrigine.\n", {"F31.81"}, {"F31.9"}),
+    ("ASSESSMENT:\n1. Bipolar disorder, stable. No manic or depressive symptoms.\n", {"F31.9"},
+     {"F31.10", "F31.30", "F31.0"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
