@@ -546,3 +546,25 @@ def test_an_emergency_visit_letter_says_where_drugs_were_given_and_what_brings_t
     assert "in 10 days for suture removal" in visits, visits
     gp = _letter(WRIST_ED, "gp").text
     assert "Medications in the emergency department:" in gp and "Oxycodone: given in the emergency department" in gp
+
+
+ANTICOAG_VISIT = """ASSESSMENT AND PLAN:
+1. Atrial fibrillation on warfarin. INR 3.4 today, supratherapeutic. Hold warfarin tonight, then resume warfarin 5 mg on Monday, Wednesday and Friday and 2.5 mg on all other days.
+Recheck INR in 1 week.
+2. Contact dermatitis of both hands. Apply triamcinolone 0.1% cream twice daily to the affected area for 2 weeks.
+3. Community acquired pneumonia. Start azithromycin 500 mg by mouth on day 1, then 250 mg daily on days 2 through 5.
+"""
+
+
+def test_a_held_dose_then_a_weekly_schedule_a_cream_and_a_day_numbered_course():
+    """"Hold warfarin tonight, then resume ..." was "Stop taking warfarin." (a patient would stop an anticoagulant
+    for good); the two doses by weekday, the cream's strength and where it goes, and the days of a course are said."""
+    pt = _letter(ANTICOAG_VISIT, "patient").text
+    assert "Stop taking warfarin" not in pt
+    assert "- Do not take warfarin tonight. Then start taking it again.\n- How to take it: take 5 mg on Monday, " \
+           "Wednesday and Friday, and 2.5 mg on all other days." in pt
+    assert "- Use triamcinolone.\n- How to use it: apply the 0.1% cream twice a day to the affected area for 2 weeks." in pt
+    assert "take 500 mg by mouth on day 1, then 250 mg once a day on days 2 to 5." in pt
+    gp = _letter(ANTICOAG_VISIT, "gp").text
+    assert "- Warfarin: held tonight, then resumed; 5 mg; on Monday, Wednesday and Friday, and 2.5 mg on all other " \
+           "days." in gp

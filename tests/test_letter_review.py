@@ -223,7 +223,7 @@ def test_follow_up_purpose_reads_well_and_creams_are_applied():
             "INSTRUCTIONS\n\nI would like to see him again in 2 weeks to discuss how things are going.\n")
     letter = _letter(note)
     assert "Please come back in 2 weeks to discuss how things are going." in letter.text
-    assert "apply 0.05% twice a day" in letter.text and "take 0.05%" not in letter.text
+    assert "apply the 0.05% solution twice a day" in letter.text and "take the 0.05%" not in letter.text
 
 
 def test_gp_letter_says_what_a_recheck_is_for_and_no_old_dose_on_a_stop():

@@ -38,6 +38,19 @@ CASES = [
     ("one tab PO daily", "take one tablet by mouth once a day"),
     ("2 tabs as needed for headache every 6 hours", "take 2 tablets every 6 hours as needed for headache"),
     ("5 mL PO q.i.d. prn cough", "take 5 mL by mouth four times a day as needed for cough"),
+    # a dose by the days of the week, and another dose on the other days (warfarin)
+    ("5 mg on Monday, Wednesday and Friday and 2.5 mg on all other days",
+     "take 5 mg on Monday, Wednesday and Friday, and 2.5 mg on all other days"),
+    ("2.5 mg daily except 5 mg on Mondays", "take 2.5 mg once a day, except 5 mg on Mondays"),
+    ("70 mg every Sunday", "take 70 mg every Sunday"),
+    ("1 tab on Mon/Wed/Fri", "take 1 tablet on Mon/Wed/Fri"),
+    # a course by its day numbers (azithromycin), the days still to take
+    ("500 mg by mouth on day 1, then 250 mg daily on days 2 through 5",
+     "take 500 mg by mouth on day 1, then 250 mg once a day on days 2 to 5"),
+    ("500 mg four times daily for 7 more days", "take 500 mg four times a day for 7 more days"),
+    # a cream's strength is no amount to take; where it goes
+    ("0.1% cream twice daily to the affected area for 2 weeks",
+     "take the 0.1% cream twice a day to the affected area for 2 weeks"),
 ]
 
 

@@ -403,6 +403,9 @@ def _instruction_line(doc: Document, start: int, end: int, lay: bool) -> LetterL
 _FOLLOW_OR_WARN = re.compile(r"\b(?:follow[- ]?up|call|return|appointment)\b", re.I)
 
 
+_USE_VERB = re.compile(r"(?:apply|use|breathe in|inject|put|insert|spray|place|rinse|wash|instill)\b")
+
+
 def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
     change = f.data.get("change") or "none"
     also = [a for a in f.data.get("also_named") or [] if a.lower() != f.text.lower()]
@@ -411,6 +414,8 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
     instr = f.data.get("instructions") or ""
     ev = list(f.evidence)
     tpl = spec["change"].get(change, spec["change"]["none"])
+    if change == "none" and _USE_VERB.match(instr) and spec["change"].get("none_use"):
+        tpl = spec["change"]["none_use"]  # a cream is used ("apply ..."), an inhaler too ("breathe in ..."), not taken
     other = f.data.get("switch_with")
     reason = f.data.get("reason")
     if reason:
@@ -444,10 +449,11 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
             qty = f"{sg['quantity']} {sg['form']}" + ("s" if sg["quantity"] not in ("1", "one") and not sg["form"].endswith("s") else "") \
                 if sg.get("quantity") and sg.get("form") else None
             # (a taper with its amounts, written out or 'by X every Y days'; not the lay "slowly")
-            taper = f.data["sig"].get("taper") if f.data["sig"].get("taper_kind") in ("steps", "by") else None
+            taper = f.data["sig"].get("taper") if f.data["sig"].get("taper_kind") in ("steps", "by", "alternate") else None
+            alternate = f.data["sig"].get("taper_kind") == "alternate"  # ("..., and 2.5 mg on all other days")
             extra = [x for x in (qty, f.data["sig"].get("route_plain"), freq,
                                  ("as needed" + (f" for {f.data['sig']['prn_reason']}" if f.data["sig"].get("prn_reason") else "")) if f.data["sig"].get("prn") else None,
-                                 f.data["sig"].get("duration"), f"then {taper}" if taper else None) if x]
+                                 f.data["sig"].get("duration"), (taper if alternate else f"then {taper}") if taper else None) if x]
             if extra:
                 parts.append(", ".join(extra))
         if f.data.get("hold_if") and spec.get("hold"):
@@ -459,12 +465,12 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
     if change == "change" and f.data.get("new_dose") and "{dose}" in tpl:
         dose = None  # said on the first line
     if instr and dose and dose in instr:
-        out.append(LetterLine(_fill(spec["how"], instructions=instr), ev))
+        out.append(LetterLine(_fill(spec.get("how_use", spec["how"]) if _USE_VERB.match(instr) else spec["how"], instructions=instr), ev))
     else:
         if dose and "{dose}" not in tpl:
             out.append(LetterLine(_fill(spec["dose"], dose=dose), ev))
         if instr:
-            out.append(LetterLine(_fill(spec["how"], instructions=instr), ev))
+            out.append(LetterLine(_fill(spec.get("how_use", spec["how"]) if _USE_VERB.match(instr) else spec["how"], instructions=instr), ev))
     if f.data.get("hold_if") and spec.get("hold"):
         out.append(LetterLine(_fill(spec["hold"], cond=f.data["hold_if"]), ev))  # "Do not take it if ..."
     if spec.get("what") and f.plain and f.plain != "a medicine":

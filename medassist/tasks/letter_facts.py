@@ -578,6 +578,8 @@ def join_dosage_forms(text: str, hits: list[TermHit]) -> list[TermHit]:
 
 
 _RESUME_VERB = re.compile(r"(?:resum|restart)", re.I)
+# after a held drug's name: for how long it is held, then that it is taken again ("tonight, then resume")
+_HOLD_THEN_RE = re.compile(r"(?P<when>[^.;\n]{0,60}?)[\s,]*(?:and\s+)?then\s+(?:resume|restart)\b", re.I)
 # when a held medicine is taken again: "resume on Friday", "restart in 2 days", "resume after your INR check"
 _RESUME_WHEN = re.compile(r"[ \t]*(?:it[ \t]+|taking(?:[ \t]+it)?[ \t]+)?(?P<when>(?:on|after|in|from|starting|beginning|once|when)[ \t]+"
                           r"[^.;,\n]{2,40}?)(?=[ \t]*(?:[.;,\n]|$))", re.I)
@@ -589,7 +591,8 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
     regions = _in_sections(doc, MED_SECTIONS + ("hospital_course",))
     by_drug: dict[str, Fact] = {}
     order: list[str] = []
-    rank = {"stop": 6, "start": 5, "increase": 5, "decrease": 5, "resume_later": 5, "change": 4, "continue": 2, None: 1,
+    rank = {"stop": 6, "hold_then_resume": 6, "start": 5, "increase": 5, "decrease": 5, "resume_later": 5, "change": 4,
+            "continue": 2, None: 1,
             "not_started": 0, "not_taking": 0, "may_start": 0.5, "may_use": 1.5}
     for rs, re_, sec_name in regions:
         hits = join_dosage_forms(text[rs:re_], lex.find_drugs(text[rs:re_]))
@@ -623,6 +626,16 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                     and sec_name not in ("medications", "discharge_medications"):
                 change = "may_start"  # "if she is positive for strep, I will prescribe amoxicillin"
             when = None
+            if ch and change == "stop" and re.match(r"(?i)hold", ch[1].text):
+                # "Hold warfarin tonight, then resume warfarin 5 mg ...": skipped for a time, then taken again (the
+                # dose to take again comes with the mention that resumes it)
+                hm = _HOLD_THEN_RE.match(text, e, se)
+                if hm:
+                    change = "hold_then_resume"
+                    hw = hm.group("when").strip(" ,")
+                    if hw:
+                        ws = hm.start("when") + (len(hm.group("when")) - len(hm.group("when").lstrip(" ,")))
+                        when = doc.span(ws, ws + len(hw))
             if ch and change == "continue" and _RESUME_VERB.match(ch[1].text):
                 # "Warfarin 2.5 mg PO daily, resume on Friday": held now, taken again later (not "keep taking")
                 wm = _RESUME_WHEN.match(text, ch[1].end, se)
@@ -685,7 +698,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             extra: dict[str, Any] = {"form": form}
             if new_dose:
                 extra["new_dose"] = True
-            if when is not None and change == "resume_later":
+            if when is not None and change in ("resume_later", "hold_then_resume"):
                 extra["when"] = when.text
                 evidence.append(when)
             hold = HOLD_IF_RE.search(text, ss, se)

@@ -101,8 +101,17 @@ def _freq_every(m: re.Match) -> str:
     return f"every {a} {word}s"
 
 
+_DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?"
+
+
+def _freq_days(m: re.Match) -> str:
+    """Days of the week as written ("on Monday, Wednesday and Friday", "every Sunday")."""
+    return re.sub(r"\s+", " ", m.group(0).strip()).lower().split(" ", 1)[0] + " " + re.sub(r"\s+", " ", m.group("days").strip())
+
+
 #: (regex, canonical code, plain words or a function of the match)
 _FREQS: list[tuple[str, str, Any]] = [
+    (rf"(?:on|every)\s+(?P<days>{_DAY}(?:\s*(?:,|&|/|\band\b)\s*(?:and\s+)?{_DAY})*)", "DAYS", _freq_days),
     (r"q\.?\s?(?P<a>\d+)\s?(?:-|to)\s?(?P<b>\d+)\s?(?P<u>h|hr|hrs|hours?)\.?", "q{a}-{b}h", _freq_every),
     (r"q\.?\s?(?P<a>\d+)\s?(?P<u>h|hr|hrs|hours?|d|days?|wk|wks|weeks?|min|minutes|mo|months?)\.?(?:\s?(?:-|to)\s?(?P<b>\d+)\s?(?:h|hr|hrs|hours))?",
      "q{a}{u}", _freq_every),
@@ -138,9 +147,10 @@ _PRN_RE = re.compile(
 )
 _DURATION_RE = re.compile(
     r"(?<![\w])(?:x|for(?:\s+(?:another|the\s+next))?|times|over the next|over)\s*(?P<num>\d+|one|two|three|four|five|six|seven|ten|fourteen|(?<=for )an?(?=\s+(?:day|week|month)\b))\s*"
-    r"(?:(?:more|additional|further)\s+)?(?P<unit>days?|d|weeks?|wks?|months?|mos?)(?![\w])",
+    r"(?:(?P<more>more|additional|further)\s+)?(?P<unit>days?|d|weeks?|wks?|months?|mos?)(?![\w])",
     re.I,
 )
+_ON_DAYS_RE = re.compile(r"(?<![\w])on\s+days?\s+(?P<a>\d{1,2})(?:\s*(?:through|thru|to|-|\u2013)\s*(?P<b>\d{1,2}))?(?![\w])", re.I)
 _UNTIL_RE = re.compile(r"(?<![\w])until\s+(?P<until>[^.;,()\n]{3,50}?)(?=\s*(?:[.;,()\n]|$))", re.I)
 _TAPER_RE = re.compile(
     r"(?<![\w])(?:taper(?:ing)?|wean(?:ing)?|decrease|reduce|lower)\s+(?:the dose\s+)?(?:off\s+)?by\s+"
@@ -277,6 +287,10 @@ def dose_at(text: str, pos: int) -> bool:
     return _DOSE_AT.match(text, pos) is not None
 
 
+_OTHER_DAYS_RE = re.compile(rf"\s*(?:,\s*)?(?:\band\b|,)\s+(?:take\s+)?(?P<dose>(?:{_NUM})\s*(?:{_UNIT_ALT}))\s+(?:on\s+)?(?:all\s+)?"
+                            rf"(?:the\s+)?(?:other|remaining|rest\s+of\s+the)\s+days\b", re.I)
+_EXCEPT_DAYS_RE = re.compile(rf"\s*,?\s*(?P<x>except)\s+(?:take\s+)?(?P<dose>(?:{_NUM})\s*(?:{_UNIT_ALT}))\s+on\s+"
+                             rf"(?P<days>{_DAY}(?:\s*(?:,|&|/|\band\b)\s*(?:and\s+)?{_DAY})*)", re.I)
 _STEP_STOP = re.compile(r"(?:stop|off|discontinue|done)\b", re.I)
 _THEN_STEP = re.compile(rf"[,;]?\s*\bthen\s+(?:(?:take|decrease\s+to|reduce\s+to|lower\s+to)\s+)?(?=(?:{_NUM})\s*(?:{_UNIT_ALT})\b|"
                         rf"{_STEP_STOP.pattern})", re.I)
@@ -320,6 +334,22 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
         taken.append((m.start(), m.end()))
     else:
         steps = _taper_steps(text, offset)
+        alt = _OTHER_DAYS_RE.search(text)
+        exc = _EXCEPT_DAYS_RE.search(text)
+        if steps is None and alt is not None:
+            # a second dose on the days the first does not name ("5 mg on Monday, Wednesday and Friday and 2.5 mg on
+            # all other days"): said with "and", not as a step after the first
+            sig.taper = f"and {alt.group('dose').strip()} on all other days"
+            sig.taper_kind = "alternate"
+            sig.evidence["taper"] = _span(text, offset, alt.start("dose"), alt.end())
+            text = text[:alt.start()]
+        elif steps is None and exc is not None:
+            # "2.5 mg daily except 5 mg on Mondays": the days of the other dose, as written
+            days = " ".join(exc.group("days").split())
+            sig.taper = f"except {exc.group('dose').strip()} on {days}"
+            sig.taper_kind = "alternate"
+            sig.evidence["taper"] = _span(text, offset, exc.start("x"), exc.end())
+            text = text[:exc.start()]
         m = _TAPER_PLAIN_RE.search(text)
         if steps is not None:
             # a schedule written out ("40 mg daily x 3 days, then 30 mg daily x 3 days, ..., then stop"): each step
@@ -363,10 +393,17 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
             unit = unit[:-1]
         elif n != "1" and not unit.endswith("s"):
             unit += "s"
-        sig.duration = f"for {m.group('num') if not m.group('num').isdigit() else n} {unit}"
+        more = "more " if m.group("more") else ""  # ("for 7 more days": the days left, as the note says)
+        sig.duration = f"for {m.group('num') if not m.group('num').isdigit() else n} {more}{unit}"
         sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
         taken.append((m.start(), m.end()))
 
+    if sig.duration is None:
+        m = _ON_DAYS_RE.search(text)  # "500 mg on day 1, then 250 mg daily on days 2 through 5"
+        if m and not any(m.start() < e and s < m.end() for s, e in taken):
+            sig.duration = f"on days {m.group('a')} to {m.group('b')}" if m.group("b") else f"on day {m.group('a')}"
+            sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
+            taken.append((m.start(), m.end()))
     if sig.duration is None:
         m = _UNTIL_RE.search(text)
         if m and not any(m.start() < e and s < m.end() for s, e in taken):
@@ -443,6 +480,12 @@ def _verb(sig: Sig) -> str:
     return "take"
 
 
+_PRODUCT_AFTER = re.compile(r"%\s*(cream|ointment|gel|lotion|solution|foam|shampoo|spray|drops|paste|powder)\b", re.I)
+_TOPICAL_WORD = re.compile(r"\b(?:cream|ointment|gel|lotion|apply|applied|topical(?:ly)?)\b", re.I)
+_SKIN_SITE_RE = re.compile(r"\bto\s+(?:the\s+|all\s+)?(affected\s+(?:areas?|skin|sites?)|rash|lesions?|wound|"
+                           r"(?:both|each)\s+(?:hands|feet|arms|legs)|scalp|face)\b", re.I)
+
+
 def _plain(sig: Sig) -> str:
     """Plain words for a sig; only fields that were read are said."""
     if sig.change == "stop" and not (sig.dose or sig.frequency):
@@ -453,6 +496,10 @@ def _plain(sig: Sig) -> str:
         amount = f"{sig.quantity} {_plural(sig.form, sig.quantity.split(' ')[-1])}"
         if sig.dose_text():
             amount += f" ({sig.dose_text()})"
+    elif sig.dose_text() and sig.unit == "%":
+        # a strength of a cream or a solution is no amount to take: "apply the 0.1% cream"
+        product = _PRODUCT_AFTER.search(sig.text)
+        amount = f"the {sig.dose_text()} {product.group(1).lower() if product else 'strength'}"
     elif sig.dose_text():
         amount = sig.dose_text()
     else:
@@ -478,12 +525,19 @@ def _plain(sig: Sig) -> str:
         parts.append(sig.frequency_plain)
     if sig.meal:
         parts.append(sig.meal)
+    topical = verb == "apply" or sig.unit == "%" or _TOPICAL_WORD.search(sig.text) is not None
+    site = _SKIN_SITE_RE.search(sig.text) if topical else None
+    if site:
+        parts.append("to the " + " ".join(site.group(1).lower().split()))  # "to the affected area"
+
     if sig.prn:
         parts.append(f"as needed for {sig.prn_reason}" if sig.prn_reason else "as needed")
     if sig.duration:
         parts.append(sig.duration)
     out = " ".join(parts)
-    if sig.taper:
+    if sig.taper and sig.taper_kind == "alternate":
+        out += f", {sig.taper}"
+    elif sig.taper:
         out += f", then {sig.taper}"
     return out
 
