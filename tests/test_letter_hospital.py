@@ -568,3 +568,18 @@ def test_a_held_dose_then_a_weekly_schedule_a_cream_and_a_day_numbered_course():
     gp = _letter(ANTICOAG_VISIT, "gp").text
     assert "- Warfarin: held tonight, then resumed; 5 mg; on Monday, Wednesday and Friday, and 2.5 mg on all other " \
            "days." in gp
+
+
+def test_a_held_medicine_is_paused_for_the_time_the_note_gives():
+    """"Hold aspirin for 7 days before the colonoscopy" and "Hold lisinopril until ..." said "Stop taking ..."."""
+    note = ("PLAN:\nHold metformin for 48 hours after the CT scan with contrast, then resume.\nHold lisinopril until "
+            "your kidney function is rechecked.\nHold aspirin for 7 days before the colonoscopy.\nHold ibuprofen.\n")
+    pt = _letter(note, "patient").text
+    assert "Stop taking" not in pt
+    for line in ("- Do not take metformin for 48 hours after the CT scan with contrast. Then start taking it again.",
+                 "- Do not take lisinopril until your kidney function is rechecked.",
+                 "- Do not take aspirin for 7 days before the colonoscopy.", "- Do not take ibuprofen for now."):
+        assert line in pt, pt
+    assert "How to take it: take for 7 days" not in pt
+    gp = _letter(note, "gp").text
+    assert "- Aspirin: held for 7 days before the colonoscopy." in gp and "- Ibuprofen: held." in gp

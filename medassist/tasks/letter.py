@@ -414,6 +414,8 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
     instr = f.data.get("instructions") or ""
     ev = list(f.evidence)
     tpl = spec["change"].get(change, spec["change"]["none"])
+    if change == "hold" and not f.data.get("when") and spec["change"].get("hold_no_when"):
+        tpl = spec["change"]["hold_no_when"]
     if change == "none" and _USE_VERB.match(instr) and spec["change"].get("none_use"):
         tpl = spec["change"]["none_use"]  # a cream is used ("apply ..."), an inhaler too ("breathe in ..."), not taken
     other = f.data.get("switch_with")
@@ -439,7 +441,7 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
         return [LetterLine(_fill(tpl, name=_cap(name)) + ".", ev)]  # (a drug given in hospital keeps its dose)
     if not lay:
         parts = [_fill(tpl, name=_cap(name), dose=dose, other=other, reason=reason, when=f.data.get("when"))]
-        if change == "stop":
+        if change in ("stop", "hold"):
             return [LetterLine("; ".join(parts) + ".", ev)]  # the old dose of a stopped medicine is not news
         if dose and "{dose}" not in tpl:
             parts.append(_fill(spec["dose"], dose=dose))
@@ -460,7 +462,7 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
             parts.append(_fill(spec["hold"], cond=f.data["hold_if"]))  # "hold if systolic BP below 100"
         return [LetterLine("; ".join(parts) + ".", ev)]
     out = [LetterLine(_fill(tpl, name=name, dose=dose, other=other, reason=reason, when=f.data.get("when")), ev)]
-    if change in ("stop", "not_started", "not_taking", "may_start", *_HOSPITAL_CHANGES):
+    if change in ("stop", "hold", "not_started", "not_taking", "may_start", *_HOSPITAL_CHANGES):
         return out
     if change == "change" and f.data.get("new_dose") and "{dose}" in tpl:
         dose = None  # said on the first line

@@ -579,6 +579,8 @@ def join_dosage_forms(text: str, hits: list[TermHit]) -> list[TermHit]:
 
 _RESUME_VERB = re.compile(r"(?:resum|restart)", re.I)
 # after a held drug's name: for how long it is held, then that it is taken again ("tonight, then resume")
+_HOLD_FOR_RE = re.compile(r"[ \t]*(?:it[ \t]+)?(?P<when>(?:until|for|before|after|while|during|tonight|today|tomorrow|"
+                          r"this|the\s+(?:day|night|morning)|on\s+the\s+(?:day|morning))\b[^.;\n]{0,70}?)[ \t]*(?=[.;\n]|$)", re.I)
 _HOLD_THEN_RE = re.compile(r"(?P<when>[^.;\n]{0,60}?)[\s,]*(?:and\s+)?then\s+(?:resume|restart)\b", re.I)
 # when a held medicine is taken again: "resume on Friday", "restart in 2 days", "resume after your INR check"
 _RESUME_WHEN = re.compile(r"[ \t]*(?:it[ \t]+|taking(?:[ \t]+it)?[ \t]+)?(?P<when>(?:on|after|in|from|starting|beginning|once|when)[ \t]+"
@@ -591,7 +593,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
     regions = _in_sections(doc, MED_SECTIONS + ("hospital_course",))
     by_drug: dict[str, Fact] = {}
     order: list[str] = []
-    rank = {"stop": 6, "hold_then_resume": 6, "start": 5, "increase": 5, "decrease": 5, "resume_later": 5, "change": 4,
+    rank = {"stop": 6, "hold_then_resume": 6, "hold": 6, "start": 5, "increase": 5, "decrease": 5, "resume_later": 5, "change": 4,
             "continue": 2, None: 1,
             "not_started": 0, "not_taking": 0, "may_start": 0.5, "may_use": 1.5}
     for rs, re_, sec_name in regions:
@@ -636,6 +638,13 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                     if hw:
                         ws = hm.start("when") + (len(hm.group("when")) - len(hm.group("when").lstrip(" ,")))
                         when = doc.span(ws, ws + len(hw))
+                else:
+                    # "Hold aspirin for 7 days before the colonoscopy", "Hold lisinopril until ...": a pause for the
+                    # time the note gives, not a stop for good
+                    change = "hold"
+                    hm = _HOLD_FOR_RE.match(text, e, se)
+                    if hm:
+                        when = doc.span(hm.start("when"), hm.end("when"))
             if ch and change == "continue" and _RESUME_VERB.match(ch[1].text):
                 # "Warfarin 2.5 mg PO daily, resume on Friday": held now, taken again later (not "keep taking")
                 wm = _RESUME_WHEN.match(text, ch[1].end, se)
@@ -698,7 +707,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             extra: dict[str, Any] = {"form": form}
             if new_dose:
                 extra["new_dose"] = True
-            if when is not None and change in ("resume_later", "hold_then_resume"):
+            if when is not None and change in ("resume_later", "hold_then_resume", "hold"):
                 extra["when"] = when.text
                 evidence.append(when)
             hold = HOLD_IF_RE.search(text, ss, se)
