@@ -572,3 +572,24 @@ def test_return_for_signs_is_a_precaution_and_return_for_a_task_is_a_visit():
     assert [x["text"] for x in d["return_precautions"]] == [
         "Return for numbness, color change in the fingers or severe pain", "Come back sooner for redness or drainage"]
     assert [x["text"] for x in d["follow_up"]] == ["Return for suture removal in 10 days"]
+
+
+def test_a_plan_medicine_keeps_as_needed_its_puffs_and_its_schedule_and_a_hold_is_no_stop():
+    """A prose plan's drug was cut to its dose and frequency: "Albuterol every 4 to 6 hours" (its "as needed" and
+    "2 puffs" lost: a reader would think it is scheduled), "Start azithromycin 500 mg by mouth on day 1" (the rest of
+    the course lost); "Hold warfarin tonight, then resume ..." was a stop, and the resumed schedule was not shown."""
+    note = ("ASSESSMENT AND PLAN:\n1. Pneumonia. Start azithromycin 500 mg by mouth on day 1, then 250 mg daily on days "
+            "2 through 5.\n2. Atrial fibrillation. Hold warfarin tonight, then resume warfarin 5 mg on Monday, Wednesday "
+            "and Friday and 2.5 mg on all other days.\n3. Asthma. Albuterol inhaler 2 puffs every 4 to 6 hours as needed "
+            "for wheezing.\n")
+    doc = document_from_text(note)
+    d = summarize(doc, use_embeddings=False).to_dict()
+    meds = {m["text"]: m["fields"] for m in d["medications"]}
+    assert "Albuterol inhaler 2 puffs every 4 to 6 hours as needed for wheezing" in meds
+    assert meds["Albuterol inhaler 2 puffs every 4 to 6 hours as needed for wheezing"]["prn"] == "as needed for wheezing"
+    assert "Start azithromycin 500 mg by mouth on day 1, then 250 mg daily on days 2 through 5" in meds
+    assert meds["Hold warfarin"]["change"] == "hold"
+    assert "resume warfarin 5 mg on Monday, Wednesday and Friday and 2.5 mg on all other days" in meds
+    for m in d["medications"]:
+        for e in m["evidence"]:
+            assert doc.text[e["start"]:e["end"]] == e["text"]

@@ -65,6 +65,12 @@ class Medication:
     status: str = "affirmed"
     duration: str | None = None  # "x 5 days", "for ten days" (as written)
     duration_span: Span | None = None
+    quantity: str | None = None  # "2 puffs", "1 tablet" (as written)
+    quantity_span: Span | None = None
+    prn: str | None = None  # "as needed for wheezing" (as written)
+    prn_span: Span | None = None
+    schedule: str | None = None  # the rest of a dose schedule: "then 250 mg daily on days 2 through 5" (as written)
+    schedule_span: Span | None = None
     # where the drug is taken, from the section / sentence wording: "discharge" (discharge list, "discharged on",
     # "scripts for"), "inpatient" (given in hospital: hospital course, IV, "was treated with"), "home" (a home or
     # medication list), None when the note does not say
@@ -84,6 +90,9 @@ class Medication:
             "frequency": self.frequency,
             "change": self.change,
             "duration": self.duration,
+            "quantity": self.quantity,
+            "prn": self.prn,
+            "schedule": self.schedule,
             "setting": self.setting,
             "setting_note": self.setting_note,
             "section": self.section,
@@ -92,7 +101,9 @@ class Medication:
             "status": self.status,
             "spans": {k: v.to_dict() for k, v in (("name", self.name_span), ("dose", self.dose_span), ("route", self.route_span),
                                                  ("frequency", self.frequency_span), ("change", self.change_span),
-                                                 ("duration", self.duration_span), ("setting_note", self.setting_note_span)) if v},
+                                                 ("duration", self.duration_span), ("quantity", self.quantity_span),
+                                                 ("prn", self.prn_span), ("schedule", self.schedule_span),
+                                                 ("setting_note", self.setting_note_span)) if v},
             "evidence": [s.to_dict() for s in self.evidence],
         }
 
@@ -521,10 +532,15 @@ def _sig_fields(doc: Document, med: Medication, a: int, b: int) -> None:
         return
     sig = parse_sig(doc.text[a:b], offset=a)
     ev = sig.evidence
-    for key, attr in (("dose", "dose"), ("route", "route"), ("frequency", "frequency"), ("duration", "duration")):
+    for key, attr in (("dose", "dose"), ("route", "route"), ("frequency", "frequency"), ("duration", "duration"),
+                      ("quantity", "quantity"), ("prn", "prn"), ("taper", "schedule")):
         sp = ev.get(key)
         if sp is None and key == "frequency" and "prn" in ev:
             sp = ev["prn"]
+        if key == "prn" and sp is not None and med.frequency_span is not None and med.frequency_span.start == sp.start:
+            continue  # (already the frequency: "PRN")
+        if key == "taper" and sig.taper_kind not in ("steps", "by", "alternate"):
+            continue  # ("wean off" of a taper the note does not write out is said by the item's words, if at all)
         if sp is not None and a <= sp.start < sp.end <= b:
             sp = _span(doc.text, sp.start, sp.end)
             setattr(med, attr, sp.text)
@@ -639,6 +655,8 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
                     ch = None
                 if ch:
                     m.change, m.change_span = ch[0], _span(text, ch[1].start, ch[1].end)
+                    if ch[0] == "stop" and re.match(r"(?i)hold", ch[1].text):
+                        m.change = "hold"  # "Hold warfarin tonight": a pause, not a stop for good
                     if ch[0] == "change":
                         # "Change naproxen to acetaminophen": the first drug is stopped, the second started
                         sw = re.search(r"\b(?:change|switch)\w*\s+(?:\w+\s+){0,2}?(\S+)\s+(?:\S+\s+){0,4}?to\s+(?:\w+\s+){0,1}?(\S+)",

@@ -199,12 +199,16 @@ def _med_item(doc: Document, m: Medication, item_end: int | None = None) -> Summ
     a prose mention shows the stretch from its change wording to its last sig field ("increase her lisinopril to
     40 mg daily")."""
     text = doc.text
-    spans = [m.name_span] + [s for s in (m.dose_span, m.route_span, m.frequency_span, m.duration_span) if s]
-    fields = {"name": m.name, "dose": m.dose, "route": m.route, "frequency": m.frequency, "duration": m.duration, "generic": m.generic,
+    spans = [m.name_span] + [s for s in (m.dose_span, m.route_span, m.frequency_span, m.duration_span, m.quantity_span,
+                                         m.prn_span, m.schedule_span) if s]
+    fields = {"name": m.name, "dose": m.dose, "route": m.route, "frequency": m.frequency, "duration": m.duration,
+              "quantity": m.quantity, "prn": m.prn, "schedule": m.schedule, "generic": m.generic,
               "change": m.change, "setting": m.setting, "setting_note": m.setting_note, "listed": m.listed, "in_lexicon": m.in_lexicon, "section": m.section,
               "spans": {k: v.to_dict() for k, v in (("name", m.name_span), ("dose", m.dose_span), ("route", m.route_span),
                                                    ("frequency", m.frequency_span), ("change", m.change_span),
-                                                   ("duration", m.duration_span), ("setting_note", m.setting_note_span)) if v}}
+                                                   ("duration", m.duration_span), ("quantity", m.quantity_span),
+                                                   ("prn", m.prn_span), ("schedule", m.schedule_span),
+                                                   ("setting_note", m.setting_note_span)) if v}}
     fields = {k: v for k, v in fields.items() if v is not None}
     note = [m.setting_note_span] if m.setting_note_span is not None else []  # the words that keep an IV drug at home
     ordered = sorted(spans, key=lambda s: s.start)
@@ -257,6 +261,8 @@ def _dedupe_meds(meds: list[Medication], include_mentions: bool) -> list[Medicat
         key = (m.generic or m.name).lower()
         if m.listed:
             key = f"{key}@{m.name_span.start}"  # every listed item stays, even a repeated name
+        elif m.change == "hold":
+            key = f"{key}@hold"  # (held for now, and the mention that says how to take it again: both shown)
         cur = best.get(key)
         if cur is None:
             best[key] = m
