@@ -593,3 +593,10 @@ def test_a_plan_medicine_keeps_as_needed_its_puffs_and_its_schedule_and_a_hold_i
     for m in d["medications"]:
         for e in m["evidence"]:
             assert doc.text[e["start"]:e["end"]] == e["text"]
+
+
+def test_nursing_orders_written_as_nouns_are_plan():
+    note = ("ASSESSMENT AND PLAN:\n1. Acute on chronic systolic heart failure. Continue furosemide 40 mg IV twice daily. "
+            "Strict I/O, daily weights.\n2. Hyponatremia, hypervolemic. Fluid restriction 1.5 L per day.\n")
+    plan = [x["text"] for x in summarize(document_from_text(note), use_embeddings=False).to_dict()["plan"]]
+    assert "Strict I/O, daily weights" in plan and "Fluid restriction 1.5 L per day" in plan, plan

@@ -58,7 +58,11 @@ _DEMOGRAPHIC = re.compile(r"\b\d{1,3}[- ](?:year|yr|month|week|day)s?[- ]old\b|\
 _PLAN_CUE = re.compile(r"\b(?:will|plan|order(?:ed)?|start|begin|initiate|continue|increase|decrease|stop|discontinue|refer(?:ral)?|"
                        r"schedule|recommend(?:ed)?|advised?|prescribe[d]?|follow[- ]?up|return|repeat|obtain|check|monitor|"
                        r"encourag\w*|instructed|educated|counsel(?:ed|led)|avoid|limit|resume|hold|taper|switch|change|consider|rule out|r/o|"
-                       r"if (?:no|symptoms|not|there is no) (?:improvement|better|persist\w*|resolv\w*)|needs?|should|to be)\b", re.I)
+                       r"if (?:no|symptoms|not|there is no) (?:improvement|better|persist\w*|resolv\w*)|needs?|should|to be|"
+                       # nursing orders written as nouns: "Fluid restriction 1.5 L per day", "Strict I/O, daily weights"
+                       r"(?:fluid|sodium|salt|free water|activity) restriction|daily weights?|strict (?:I/?O|intake)|"
+                       r"telemetry|incentive spirometry|PT/OT|(?:low[- ]sodium|cardiac|diabetic|renal|clear liquid|"
+                       r"regular|soft|NPO) diet)\b", re.I)
 # a change to the treatment weighs more than "continue current medications"
 _CHANGE_CUE = re.compile(r"\b(?:start(?:ed)?|begin|initiat\w+|increas\w+|decreas\w+|stop\w*|discontinu\w+|switch\w*|taper\w*|"
                          r"order\w*|refer\w*|schedul\w+|prescrib\w+|add(?:ed)?|hold|resume)\b", re.I)
