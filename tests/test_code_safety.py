@@ -3019,6 +3019,9 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Bipolar II disorder, stable on lamotrigine.\n", {"F31.81"}, {"F31.9"}),
     ("ASSESSMENT:\n1. Bipolar disorder, stable. No manic or depressive symptoms.\n", {"F31.9"},
      {"F31.10", "F31.30", "F31.0"}),
+    # fever and a raised white count are part of acute appendicitis (I.B.5)
+    ("INDICATIONS: 24-year-old man with 1 day of right lower quadrant pain, fever and leukocytosis.\n"
+     "POSTOPERATIVE DIAGNOSIS: Acute appendicitis.\n", {"K35.80"}, {"R50.9", "D72.829", "R10.31"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

@@ -328,10 +328,17 @@ def test_a_gp_letter_says_where_the_patient_was_seen():
     assert all(ln.template for ln in letter.intro)
 
 
-def test_patient_letters_keep_their_opening_whatever_the_setting():
-    for note in (ED_NOTE, OPERATIVE, KNEE_VISIT):
+def test_patient_letters_open_with_where_the_patient_was_seen():
+    """An emergency visit and an operation are said as such (title and first line, with the header that says so
+    as evidence); an office visit keeps the template's opening."""
+    want = {ED_NOTE: ("Your emergency department visit", "Thank you for coming to the emergency department today."),
+            OPERATIVE: ("After your procedure", "This letter is about the procedure you had today."),
+            KNEE_VISIT: ("Your visit today", "Thank you for coming to see us today.")}
+    for note, (title, first) in want.items():
         letter = write_letter(document_from_text(note, source="visit.txt"), kind="patient", settings=Settings())
-        assert letter.intro[0].text == "Thank you for coming to see us today."
+        assert (letter.title, letter.intro[0].text) == (title, first)
+        assert letter.intro[0].template == (note is KNEE_VISIT)
+        assert all(note[e.start:e.end] == e.text for e in letter.intro[0].evidence)
 
 
 COURSE = """HOSPITAL COURSE:
@@ -583,3 +590,37 @@ def test_a_held_medicine_is_paused_for_the_time_the_note_gives():
     assert "How to take it: take for 7 days" not in pt
     gp = _letter(note, "gp").text
     assert "- Aspirin: held for 7 days before the colonoscopy." in gp and "- Ibuprofen: held." in gp
+
+
+APPENDECTOMY = """OPERATIVE REPORT
+
+PREOPERATIVE DIAGNOSIS: Acute appendicitis.
+POSTOPERATIVE DIAGNOSIS: Acute suppurative appendicitis without perforation.
+PROCEDURE: Laparoscopic appendectomy.
+ANESTHESIA: General endotracheal.
+ESTIMATED BLOOD LOSS: Minimal.
+
+DISPOSITION: Discharge home today if tolerating diet. Ibuprofen 600 mg every 6 hours with food. No lifting over 10
+pounds for 2 weeks. May shower tomorrow. Follow up in surgery clinic in 2 weeks. Call for fever over 101.5, worsening
+abdominal pain, or redness at the incisions.
+"""
+
+
+def test_a_letter_after_an_operation_says_what_was_found_how_to_care_and_when_to_call():
+    """The postoperative diagnosis is what was found (not the preoperative one); the plan's self-care ("No lifting
+    ...", "May shower tomorrow.") and "Call for fever ..." reach the patient; the letter is titled for a procedure."""
+    pt = _letter(APPENDECTOMY, "patient").text
+    assert pt.startswith("After your procedure\n")
+    found = pt.split("What we found:")[1].split("\n\n")[0]
+    assert "Acute suppurative appendicitis without perforation" in found and "- Acute appendicitis:" not in found
+    care = pt.split("Caring for yourself:")[1].split("\n\n")[0]
+    assert "- No lifting over 10 pounds for 2 weeks." in care and "- You may shower tomorrow." in care
+    helps = pt.split("When to get help:")[1].split("\n\n")[0]
+    assert "- Call us if you have fever over 101.5, worsening abdominal pain, or redness at your incisions." in helps
+
+
+def test_the_fuller_of_a_diagnosis_before_and_after_an_operation_is_kept():
+    note = ("PREOPERATIVE DIAGNOSIS: Right inguinal hernia.\nPOSTOPERATIVE DIAGNOSIS: Inguinal hernia.\n"
+            "PROCEDURE: Right inguinal hernia repair.\n")
+    found = _letter(note, "gp").text.split("Diagnoses:")[1].split("\n\n")[0]
+    assert "- Right inguinal hernia" in found and "- Inguinal hernia\n" not in found + "\n", found

@@ -331,11 +331,28 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                 body = re.sub(r"(?i)^monitor\b", "check", body)
                 lines.append(LetterLine(_fill(spec["item"], text=body), [doc.span(m.start("act"), m.start("act") + len(m.group("act").rstrip().rstrip(".")))]))
     elif key == "instructions":
-        for sec in doc.sections_named("discharge_instructions"):
+        # (a visit letter reads only the plan's self-care: an office note's "INSTRUCTIONS" are its plan, said elsewhere)
+        for sec in doc.sections_named("discharge_instructions") if spec.get("from_instructions", True) else []:
             for s in doc.sentences_in(sec):
                 ln = _instruction_line(doc, s.start, s.end, lay)
                 if ln is not None:
                     lines.append(ln)
+        if spec.get("from_plan"):
+            # self-care the plan orders in its own words ("No lifting over 10 pounds for 2 weeks.", "May shower
+            # tomorrow.", "Keep the splint on and dry."): not a medicine (its own lines), visit or warning
+            from medassist.text.lay import get_lexicon
+
+            lex = get_lexicon()
+            for sec in doc.sections:
+                if sec.name not in ("plan", "assessment_plan"):
+                    continue
+                for s in doc.sentences_in(sec):
+                    lead = len(doc.text[s.start:s.end]) - len(_LIST_MARK.sub("", doc.text[s.start:s.end], count=1))
+                    if not _SELF_CARE_RE.match(doc.text, s.start + lead, s.end) or lex.find_drugs(doc.text[s.start:s.end]):
+                        continue
+                    ln = _instruction_line(doc, s.start + lead, s.end, lay)
+                    if ln is not None:
+                        lines.append(ln)
     return lines
 
 
@@ -400,6 +417,16 @@ def _instruction_line(doc: Document, start: int, end: int, lay: bool) -> LetterL
     return LetterLine(body, [doc.span(a, b) for a, b in keep])
 
 
+_LIST_MARK = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])?\s*")
+_SELF_CARE_RE = re.compile(
+    r"(?:no|avoid|do not|don't)\s+(?:heavy\s+)?(?:lifting|lift|driving|drive|swimming|swim|bathing|bathe|baths|soaking|soak|"
+    r"strenuous|contact sports|sports|exercise|submerging|tub baths)\b|"
+    r"may\s+(?:shower|bathe|return to (?:work|school|normal activit\w+)|resume (?:normal |light )?(?:activit\w+|diet|exercise)|drive)\b|"
+    r"keep\s+(?:the\s+|your\s+|his\s+|her\s+)?(?:wound|incisions?|dressing|splint|cast|brace|sling|arm|leg|foot|ankle)\b|"
+    r"elevate\s+(?:the\s+|your\s+|his\s+|her\s+)?(?:arm|leg|foot|ankle|hand|extremity|limb)\b|"
+    r"(?:apply\s+)?ice\s+(?:to|the|for|20)\b|wear\s+(?:the\s+)?(?:splint|brace|sling|boot|compression)|"
+    r"change\s+(?:the\s+)?dressing|(?:weight[- ]bearing|non[- ]weight[- ]bearing)\b|"
+    r"(?:clear liquid|soft|regular|low[- ](?:salt|sodium|fat))\s+diet\b|advance diet\b", re.IGNORECASE)
 _FOLLOW_OR_WARN = re.compile(r"\b(?:follow[- ]?up|call|return|appointment)\b", re.I)
 
 

@@ -53,7 +53,9 @@ _PLACE_RE = re.compile(r"\b(?:the\s+)?(?:emergency (?:department|room)|ER|ED|urg
 # after 'for', where the place is an emergency one (a clinic visit 'for a wound check' is an appointment)
 _WARNING_FOR_RE = re.compile(
     rf"\b(?P<act>return|go|come back|present|head|call)\s+(?P<how>(?:to\s+)?(?:the\s+)?(?:nearest\s+)?(?:emergency (?:department|room)|"
-    rf"ER|ED|urgent care|911)|(?<=return\s)(?:here|sooner)?|(?<=come back\s)(?:here|sooner)?)\s*(?:for|with|in case of)\s+(?:any\s+)?"
+    rf"ER|ED|urgent care|911)|(?<=return\s)(?:here|sooner)?|(?<=come back\s)(?:here|sooner)?|"
+    rf"(?<=call\s)(?:us\s+|the\s+(?:office|clinic)\s+|(?:your|the)\s+(?:doctor|surgeon|surgical team)\s+)?)\s*"
+    rf"(?:for|with|in case of)\s+(?:any\s+)?"
     rf"(?P<cond>{_NOT_END}{{3,160}})", re.I)
 _NOT_A_SIGN_RE = re.compile(r"\b(?:check|removal|appointment|follow[- ]?up|recheck|labs?|visit|dressing|injection|"
                             r"infusion|dose|evaluation|re-?evaluation|imaging|x-?ray|scan|results?|review|discussion|"
@@ -330,6 +332,10 @@ def _item_lines(text: str, rs: int, re_: int) -> list[tuple[int, int]]:
 _NOT_DIAGNOSIS_TERMS = {"status post", "postoperative state", "postoperative", "preoperative state", "post-op"}
 
 
+_PREOP_TITLE = re.compile(r"(?i)\bpre-?\s?op(?:erative)?\s+diagnos")
+_POSTOP_TITLE = re.compile(r"(?i)\bpost-?\s?op(?:erative)?\s+diagnos")
+
+
 def _diagnoses(doc: Document) -> list[Fact]:
     lex = get_lexicon()
     text = doc.text
@@ -337,13 +343,18 @@ def _diagnoses(doc: Document) -> list[Fact]:
     facts: list[Fact] = []
     seen: set[str] = set()
     covered: list[tuple[int, int]] = []
+    # (an operation's diagnosis before and after is read from both lists, _pre_or_post keeps the fuller one)
+    pre_post = [(x.body_start, x.end, "pre" if _PREOP_TITLE.search(x.title or "") else "post") for x in doc.sections
+                if _PREOP_TITLE.search(x.title or "") or _POSTOP_TITLE.search(x.title or "")]
 
     def add(s: int, e: int, plain: str, term: str | None, how: str) -> None:
         s, e = _strip_span(text, s, e)
         if e <= s:
             return
-        key = _norm(term or text[s:e])
-        if key in seen or key in _NOT_DIAGNOSIS_TERMS or _norm(text[s:e]) in _NOT_DIAGNOSIS_TERMS:
+        key = _norm(term or text[s:e]) + next((f"@{t}" for a, b, t in pre_post if a <= s < b), "")
+        base = key.split("@")[0]
+        dup = key in seen or (base in seen if "@" in key else any(base + t in seen for t in ("@pre", "@post")))
+        if dup or base in _NOT_DIAGNOSIS_TERMS or _norm(text[s:e]) in _NOT_DIAGNOSIS_TERMS:
             return  # "Status post", "Postoperative": a time, not a reason for the visit
         status = _status(doc, s, e)
         if status != "affirmed":
@@ -432,7 +443,41 @@ def _diagnoses(doc: Document) -> list[Fact]:
                 continue
             add(h.start, h.end, h.plain, h.term, "lexicon")
     facts.sort(key=lambda f: f.evidence[0].start)
-    return facts
+    return _pre_or_post(doc, facts)
+
+
+def _pre_or_post(doc: Document, facts: list[Fact]) -> list[Fact]:
+    """An operation's diagnosis before and after, said twice: the one whose words the other holds goes
+    ("Acute appendicitis" before, "Acute suppurative appendicitis without perforation" after: the second; "Right
+    inguinal hernia" before, "Inguinal hernia" after: the first). Different diagnoses both stay."""
+    pre = [(x.body_start, x.end) for x in doc.sections if _PREOP_TITLE.search(x.title or "")]
+    post = [(x.body_start, x.end) for x in doc.sections if _POSTOP_TITLE.search(x.title or "")]
+    if not pre or not post:
+        return facts
+
+    def words(f: Fact) -> set[str]:
+        return {w for w in re.findall(r"[a-z]+", f.text.lower()) if w not in _PRE_POST_STOP}
+
+    def within(f: Fact, spans) -> bool:
+        return any(a <= f.evidence[0].start < b for a, b in spans)
+
+    drop: set[int] = set()
+    for i, a in enumerate(facts):
+        if not within(a, pre):
+            continue
+        for j, b in enumerate(facts):
+            if j in drop or not within(b, post):
+                continue
+            wa, wb = words(a), words(b)
+            if wa and wa <= wb:
+                drop.add(i)
+                break
+            if wb and wb < wa:
+                drop.add(j)
+    return [f for k, f in enumerate(facts) if k not in drop]
+
+
+_PRE_POST_STOP = frozenset("the a an of with and or in on to".split())
 
 
 # ---------------------------------------------------------------------------------------------- medications
