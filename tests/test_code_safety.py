@@ -3022,6 +3022,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     # fever and a raised white count are part of acute appendicitis (I.B.5)
     ("INDICATIONS: 24-year-old man with 1 day of right lower quadrant pain, fever and leukocytosis.\n"
      "POSTOPERATIVE DIAGNOSIS: Acute appendicitis.\n", {"K35.80"}, {"R50.9", "D72.829", "R10.31"}),
+    # esophageal varices in cirrhosis are secondary varices (I85.1-)
+    ("ASSESSMENT:\n1. Alcoholic cirrhosis of the liver with ascites.\n2. Esophageal varices without bleeding, on "
+     "nadolol.\n", {"K70.31", "I85.10"}, {"I85.00"}),
+    ("ASSESSMENT:\n1. Esophageal varices without bleeding.\n", {"I85.00"}, {"I85.10"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
