@@ -3026,6 +3026,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Alcoholic cirrhosis of the liver with ascites.\n2. Esophageal varices without bleeding, on "
      "nadolol.\n", {"K70.31", "I85.10"}, {"I85.00"}),
     ("ASSESSMENT:\n1. Esophageal varices without bleeding.\n", {"I85.00"}, {"I85.10"}),
+    # epilepsy by its kind, intractability and status, as the sentence words them
+    ("ASSESSMENT:\n1. Focal epilepsy with impairment of consciousness, refractory to three drugs.\n", {"G40.219"},
+     {"G40.109", "G40.909"}),
+    ("ASSESSMENT:\n1. Generalized epilepsy, well controlled on levetiracetam.\n", {"G40.309"}, {"G40.909"}),
+    ("ASSESSMENT:\n1. Epilepsy with status epilepticus on admission.\n", {"G40.901"}, {"G40.909"}),
+    ("ASSESSMENT:\n1. Seizure disorder, not intractable.\n", {"G40.909"}, {"G40.919"}),
+    ("ASSESSMENT:\n1. Childhood absence epilepsy.\n", {"G40.A09"}, {"G40.309", "G40.909"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

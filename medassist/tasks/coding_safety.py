@@ -1977,6 +1977,7 @@ def refine(codes: list, doc) -> list:
     gestation = gestation_weeks(codes, doc, sents)
     skin_carcinoma(codes, doc, sents)
     limb_ulcer(codes, doc, sents)
+    epilepsy_kind(codes, doc, sents)
     # 1. a more specific code the evidence sentence (or the note) supports (in the rules' order: one rule's code may be
     #    another's starting point, E11.9 -> E11.319 -> E11.3293)
     listed, seen_len = set(), -1
@@ -2830,6 +2831,48 @@ _PRESSURE = re.compile(r"(?<!non-)(?<!non )\bpressure\b|decubit|bed\s*sores?", r
 _PRESSURE_STAGE = _digit_table((r"\bunstageable\b", "0"), (r"\bdeep tissue\b", "6"),
                                (r"\bstage\s*(?:1|I)\b", "1"), (r"\bstage\s*(?:2|II)\b", "2"),
                                (r"\bstage\s*(?:3|III)\b", "3"), (r"\bstage\s*(?:4|IV)\b", "4"))
+
+
+_FOCAL_IMPAIRED = re.compile(r"complex\s+partial|impair\w*\s+(?:of\s+)?(?:consciousness|awareness)|focal\s+(?:onset\s+)?"
+                             r"impaired|dyscognitive|with\s+(?:loss|alteration)\s+of\s+(?:consciousness|awareness)", re.I)
+_FOCAL_AWARE = re.compile(r"simple\s+partial|without\s+(?:impair\w*|loss|alteration)\s+of\s+(?:consciousness|awareness)|"
+                          r"focal\s+(?:onset\s+)?aware", re.I)
+_FOCAL = re.compile(r"\b(?:focal|partial|localization[- ]related|(?:temporal|frontal|parietal|occipital)\s+lobe)\b", re.I)
+_GENERALIZED = re.compile(r"(?<!secondarily\s)(?<!secondary\s)\bgeneralized\b", re.I)
+_INTRACTABLE = re.compile(r"(?<!not\s)(?<!non-)\b(?:intractable|refractory|drug[- ]resistant|pharmaco-?resistant|"
+                          r"treatment[- ]resistant|poorly\s+controlled)\b", re.I)
+_STATUS_EPI = re.compile(r"(?<!without\s)(?<!\bno\s)\bstatus\s+epilepticus\b", re.I)
+
+
+def epilepsy_kind(codes: list, doc, sents: _Sentences) -> None:
+    """An epilepsy code by what its sentence says (Index: Epilepsy): focal with impaired awareness (complex partial)
+    G40.2-, focal aware (simple partial) G40.1-, generalized G40.3-, none of these G40.9-; intractable (refractory,
+    pharmacoresistant, poorly controlled) or not; with status epilepticus or without. "Focal epilepsy with impairment
+    of consciousness" was G40.109, the simple partial code. Absence, myoclonic and named syndromes keep their codes."""
+    text = doc.text
+    for c in [c for c in codes if c.suggested and c.evidence and re.match(r"G40\.[0-49]\d\d$", c.code)]:
+        a, b = sents.around(c.evidence[0].start, c.evidence[0].end)
+        sent = text[a:b]
+        if re.search(r"\babsence|myoclon|lennox|dravet|infantile\s+spasms|west\s+syndrome", sent, re.I):
+            continue
+        if _FOCAL_IMPAIRED.search(sent):
+            kind = "2"
+        elif _FOCAL_AWARE.search(sent):
+            kind = "1"
+        elif _FOCAL.search(sent):
+            kind = c.code[4] if c.code[4] in "012" else "1"  # (focal NOS: the code's own, or the Index's G40.1-)
+        elif _GENERALIZED.search(sent):
+            kind = c.code[4] if c.code[4] in "34" else "3"
+        else:
+            kind = c.code[4]
+        intr = "1" if _INTRACTABLE.search(sent) else "0"
+        status = "1" if _STATUS_EPI.search(sent) else "9"
+        code = f"G40.{kind}{intr}{status}"
+        if code == c.code or icd10.lookup(code) is None:
+            continue
+        why = f"the epilepsy its sentence describes ('{sent.strip()[:80]}') is {code} (Index: Epilepsy)"
+        _unsuggest(c, f"replaced by {code}: {why}")
+        _promote(codes, code, c, c.score, list(c.evidence), f"more specific than {c.code}: {why}")
 
 
 def limb_ulcer(codes: list, doc, sents: _Sentences) -> None:
