@@ -3033,6 +3033,8 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Epilepsy with status epilepticus on admission.\n", {"G40.901"}, {"G40.909"}),
     ("ASSESSMENT:\n1. Seizure disorder, not intractable.\n", {"G40.909"}, {"G40.919"}),
     ("ASSESSMENT:\n1. Childhood absence epilepsy.\n", {"G40.A09"}, {"G40.309", "G40.909"}),
+    ("ASSESSMENT:\n1. Hypercalcemia, primary hyperparathyroidism.\n", {"E21.0"}, {"E83.52"}),
+    ("ASSESSMENT:\n1. Hypercalcemia of malignancy.\n2. Primary hyperparathyroidism.\n", {"E21.0", "E83.52"}, set()),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
