@@ -600,3 +600,20 @@ def test_nursing_orders_written_as_nouns_are_plan():
             "Strict I/O, daily weights.\n2. Hyponatremia, hypervolemic. Fluid restriction 1.5 L per day.\n")
     plan = [x["text"] for x in summarize(document_from_text(note), use_embeddings=False).to_dict()["plan"]]
     assert "Strict I/O, daily weights" in plan and "Fluid restriction 1.5 L per day" in plan, plan
+
+
+@pytest.mark.parametrize("allergies,want", [
+    ("Amiodarone - thyroid dysfunction; contrast dye - hives; latex.", ["Amiodarone", "contrast dye", "latex"]),
+    ("Codeine (nausea) and morphine.", ["Codeine", "morphine"]),
+    ("Penicillin - rash, sulfa - hives.", ["Penicillin", "sulfa"]),
+])
+def test_a_drug_word_in_a_reaction_is_no_allergen(allergies, want):
+    """'Amiodarone - thyroid dysfunction' listed 'thyroid' (a drug name: desiccated thyroid) as a second allergy."""
+    facts = extract_facts(document_from_text("ALLERGIES: " + allergies + "\n"))
+    assert [a.substance for a in facts.allergies] == want
+
+
+def test_a_lab_named_with_its_verdict_is_no_medicine():
+    """'TSH was normal.' listed TSH (thyrotropin) as a medication."""
+    facts = extract_facts(document_from_text("HISTORY OF PRESENT ILLNESS: Palpitations overnight. TSH was normal.\n"))
+    assert not [m for m in facts.medications if m.name.upper() == "TSH"]

@@ -671,6 +671,9 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
 _TEST_CUE = re.compile(r"\b(?:repeat|recheck|check(?:ing)?|order(?:ed)?|obtain(?:ed)?|draw(?:n)?|labs?|levels?|tests?|testing|panel)\b"
                        r"[^.;:]*$", re.I)
 _VALUE_AFTER = re.compile(r"\s*(?:levels?\s+|of\s+|was\s+|is\s+|=\s*|:\s*)?(?=\d)", re.I)
+# a lab named with its verdict: "TSH was normal", "potassium is low"
+_VERDICT_AFTER = re.compile(r"\s*(?:levels?\s+)?(?:was|is|were|are|came back|returned)\s+(?:\w+\s+)?(?:normal|abnormal|elevated|"
+                            r"low|high|within normal limits|unremarkable|negative|positive|pending|stable|suppressed)\b", re.I)
 
 
 def _names_a_test(text: str, start: int, end: int, sentence_start: int) -> bool:
@@ -681,6 +684,8 @@ def _names_a_test(text: str, start: int, end: int, sentence_start: int) -> bool:
     if not any(word == n.lower() for lab in _lab_rules()["labs"] for n in lab["names"]):
         return False
     if _TEST_CUE.search(text[max(sentence_start, start - 60):start]):
+        return True
+    if _VERDICT_AFTER.match(text, end):
         return True
     value = _VALUE_AFTER.match(text, end)
     return value is not None and not dose_at(text, value.end())
@@ -706,6 +711,9 @@ def _allergies(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) 
             if m:
                 body_s = s + m.end()
             hits = lex.find(text, body_s, e)
+            # a drug word inside the reaction of the allergen before it is that reaction ("Amiodarone - thyroid
+            # dysfunction": thyroid is no second allergen)
+            hits = [h for k, h in enumerate(hits) if k == 0 or not _IN_REACTION.match(text, hits[k - 1].end, h.start)]
             if hits:
                 for k, h in enumerate(hits):
                     if _denied(doc, h.start, h.end, s):
@@ -721,6 +729,10 @@ def _allergies(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) 
             if (ne > ns and len(text[ns:ne].split()) <= 5 and re.match(r"[A-Za-z]", text[ns:ne])
                     and not _DENIAL.search(text, s, ne)):
                 facts.allergies.append(_allergy(text, ns, ne, (s, e), section, False, e))
+
+
+_IN_REACTION = re.compile(r"\s*(?:[-\u2013:]|\(|causes?|caused|causing|with|reaction(?: is| was)?)\s*"
+                          r"(?:(?!\band\b|\bor\b|\balso\b)[^,;/\n)])*$", re.I)
 
 
 def _item_sentences(doc: Document, s: int, e: int) -> list[tuple[int, int]]:
