@@ -624,3 +624,30 @@ def test_the_fuller_of_a_diagnosis_before_and_after_an_operation_is_kept():
             "PROCEDURE: Right inguinal hernia repair.\n")
     found = _letter(note, "gp").text.split("Diagnoses:")[1].split("\n\n")[0]
     assert "- Right inguinal hernia" in found and "- Inguinal hernia\n" not in found + "\n", found
+
+
+CONSULT = """CARDIOLOGY CONSULTATION
+
+REASON FOR CONSULTATION: New atrial fibrillation with rapid ventricular response.
+
+HISTORY OF PRESENT ILLNESS: 71-year-old woman admitted with pneumonia who developed palpitations overnight.
+
+ALLERGIES: Amiodarone - thyroid dysfunction; latex.
+
+RECOMMENDATIONS:
+1. Start apixaban 5 mg twice daily for stroke prevention.
+2. Outpatient cardiology follow-up in 4 weeks with Holter monitor.
+"""
+
+
+def test_a_consultants_letter_says_so_and_a_monitor_with_the_visit_is_requested():
+    """A consultation was 'reviewed in clinic today'; the Holter monitor that comes with the follow-up visit was an
+    investigation done, quoted with its list number ('- 5. Outpatient ...'); 'thyroid' of a reaction was an allergy."""
+    gp = _letter(CONSULT, "gp")
+    assert gp.title == "Consultation letter"
+    assert "I saw your patient in consultation." in gp.text and "in clinic today" not in gp.text
+    req = gp.text.split("Investigations requested:")[1].split("\n\n")[0]
+    assert "- Outpatient cardiology follow-up in 4 weeks with Holter monitor." in req
+    assert "Investigations:\n" not in gp.text and "- 2. " not in gp.text
+    allergies = gp.text.split("Allergies:")[1].split("\n\n")[0]
+    assert allergies.strip().splitlines() == ["- Amiodarone (thyroid dysfunction)", "- latex"]

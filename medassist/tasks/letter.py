@@ -364,7 +364,8 @@ def _source_line(sd: dict[str, Any]) -> LetterLine:
     text = sd["text"]
     m = _LABEL_RE.match(text)
     cut = m.end() if m else 0
-    lead = re.match(r"[\s,;:.]+", text[cut:])  # ", Showed white count 6200" (a transcription's comma after a header)
+    lead = re.match(r"[\s,;:.]+|\s*\d{1,2}[.)]\s+", text[cut:])  # ", Showed white count 6200" (a transcription's
+    # comma after a header), "5. Outpatient cardiology follow-up ..." (a list item's number)
     if lead and lead.end() < len(text) - cut:
         cut += lead.end()
     s = sd["start"] + cut

@@ -850,6 +850,7 @@ _ED_TITLE = re.compile(r"(?i)\bemergency\b|\bE[DR]\b")
 _ADMIT_RE = re.compile(r"(?im)(?:^|(?<=:))[ \t]*(?:[-*\u2022]|\d+[.)])?[ \t]*(?P<a>(?:admit(?:ted)?|admission)[ \t]+(?:to|for)\b)"
                        r"|(?P<b>\b(?:will be|is being)[ \t]+admitted\b)")
 _ADMISSION_TITLE = re.compile(r"(?i)\badmi(?:ssion|tting)\b")
+_CONSULT_TITLE = re.compile(r"(?i)\bconsult(?:ation)?\b")
 _PROCEDURE_SECTIONS = ("anesthesia", "estimated_blood_loss", "complications", "specimens", "drains", "counts",
                        "tourniquet_time", "fluids")
 
@@ -875,6 +876,9 @@ def encounter_setting(doc: Document) -> tuple[str, list[Span]]:
     ed = next((x for x in secs if _ED_TITLE.search(x.title)), None)
     if ed is not None:
         return "emergency", [_title_span(doc, ed)]
+    con = next((x for x in secs if _CONSULT_TITLE.search(x.title)), None)
+    if con is not None:  # a consultant's note ("REASON FOR CONSULTATION", "RECOMMENDATIONS" to the team)
+        return "consultation", [_title_span(doc, con)]
     adm = next((x for x in secs if _ADMISSION_TITLE.search(x.title)), None)
     if adm is not None:  # an admission history and physical ("REASON FOR ADMISSION", "ADMITTING DIAGNOSIS")
         return "admission", [_title_span(doc, adm)]
@@ -1173,7 +1177,10 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
             else:
                 # ("BMP in 3 days." under the follow-up: a test named with a time to come is still to do)
                 gap = len(text[e:se]) - len(text[e:se].lstrip())
-                state = "pending" if _PENDING_RE.search(sent) or _WHEN_RE.match(text, e + gap, se) else "done"
+                # (and one named with the visit it comes with: "Cardiology follow-up in 4 weeks with Holter monitor")
+                state = "pending" if _PENDING_RE.search(sent) or _WHEN_RE.match(text, e + gap, se) or (
+                    _FOLLOWUP_RE.search(sent) and _WHEN_RE.search(sent)
+                    and re.search(r"(?i)\bwith\s+(?:an?\s+)?$", text[ss:s])) else "done"
             cond_m = _CONDITION_AFTER_RE.match(text, e, se) if sec.name not in RESULT_SECTIONS else None
             if cond_m:
                 state = "pending"  # "MRI if no improvement": a test that may be done later, not one done
