@@ -17,6 +17,7 @@ from typing import Any
 
 from medassist.document import Document, Span
 from medassist.text.lay import TermHit, get_lexicon, plain_for_form, written_form
+from medassist.text.sections import ED_TITLE as _ED_TITLE  # (one pattern for the ED's sections)
 from medassist.text.sig import HOLD_IF_RE, detect_change, dose_at, parse_sig, plain_words
 
 #: sections where the clinician states this visit's diagnoses and plan
@@ -846,7 +847,6 @@ def is_inpatient_note(doc: Document) -> bool:
     return bool(hospital_stay_sections(doc.sections))
 
 
-_ED_TITLE = re.compile(r"(?i)\bemergency\b|\bE[DR]\b")
 _ADMIT_RE = re.compile(r"(?im)(?:^|(?<=:))[ \t]*(?:[-*\u2022]|\d+[.)])?[ \t]*(?P<a>(?:admit(?:ted)?|admission)[ \t]+(?:to|for)\b)"
                        r"|(?P<b>\b(?:will be|is being)[ \t]+admitted\b)")
 _ADMISSION_TITLE = re.compile(r"(?i)\badmi(?:ssion|tting)\b")

@@ -273,7 +273,10 @@ def sectionize(text: str, rules: SectionRules | None = None) -> list[Section]:
 
 #: Sections only a hospital stay has (a discharge summary, an inpatient progress note).
 HOSPITAL_STAY_SECTIONS = ("hospital_course", "discharge_diagnoses", "discharge_medications", "discharge_instructions")
-_NOT_A_STAY = re.compile(r"\bemergency\b|\bE[DR] course\b", re.IGNORECASE)
+#: a section title of the emergency department ("ED COURSE", "EMERGENCY DEPARTMENT COURSE", "ER NOTE"): no hospital
+#: stay (hospital_stay_sections), and the setting of an ED letter (letter_facts.encounter_setting)
+ED_TITLE = re.compile(r"\bemergency\b|\bE[DR]\b", re.IGNORECASE)
+_NOT_A_STAY = ED_TITLE
 
 
 def hospital_stay_sections(sections) -> list[str]:
