@@ -651,3 +651,11 @@ def test_a_consultants_letter_says_so_and_a_monitor_with_the_visit_is_requested(
     assert "Investigations:\n" not in gp.text and "- 2. " not in gp.text
     allergies = gp.text.split("Allergies:")[1].split("\n\n")[0]
     assert allergies.strip().splitlines() == ["- Amiodarone (thyroid dysfunction)", "- latex"]
+
+
+def test_a_drug_named_as_the_when_of_another_is_not_started():
+    """'Start insulin glargine 10 units at bedtime while on prednisone' said 'Start taking prednisone.' too."""
+    pt = _letter("PLAN:\n1. Start insulin glargine 10 units at bedtime while on prednisone.\n", "patient").text
+    assert "prednisone." not in pt.split("How to take it")[0]
+    assert "Start taking prednisone" not in pt
+    assert "- How to take it: take 10 units at bedtime while on prednisone." in pt

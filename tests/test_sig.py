@@ -48,6 +48,7 @@ CASES = [
     ("500 mg by mouth on day 1, then 250 mg daily on days 2 through 5",
      "take 500 mg by mouth on day 1, then 250 mg once a day on days 2 to 5"),
     ("500 mg four times daily for 7 more days", "take 500 mg four times a day for 7 more days"),
+    ("10 units at bedtime while on prednisone", "take 10 units at bedtime while on prednisone"),
     # a cream's strength is no amount to take; where it goes
     ("0.1% cream twice daily to the affected area for 2 weeks",
      "take the 0.1% cream twice a day to the affected area for 2 weeks"),

@@ -616,7 +616,9 @@ _STOP_ITEM = re.compile(r"[\s\W\d]*?\b((?:stop(?:ped)?|discontinue[d]?|d/c(?:'?d
                         r"no longer take)(?:\s+(?:taking|using))?)\s+(?:(?:your|the|his|her)\s+)?$", re.IGNORECASE)
 
 
-_WHEN_OF_OTHER = re.compile(r"(?i)\b(?:until|while\s+(?:on|taking)|as\s+long\s+as|during|after\s+(?:finishing|completing))"
+#: the words before a drug named as the when of another ("until prednisone is finished", "while on warfarin"); the
+#: letters read their medicines with it too
+WHEN_OF_OTHER = _WHEN_OF_OTHER = re.compile(r"(?i)\b(?:until|while\s+(?:on|taking)|as\s+long\s+as|during|after\s+(?:finishing|completing))"
                             r"\s+(?:the\s+|your\s+|her\s+|his\s+)?$")
 _PROSE_CLAUSE_END = re.compile(r";|,\s+and\b|\bwith (?:improvement|resolution|good (?:effect|response))\b|"
                                r"\b(?:transitioned|switched|converted|stepped down|narrowed|broadened|escalated)\b|"

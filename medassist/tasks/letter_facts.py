@@ -634,6 +634,8 @@ _RESUME_WHEN = re.compile(r"[ \t]*(?:it[ \t]+|taking(?:[ \t]+it)?[ \t]+)?(?P<whe
 
 
 def _medications(doc: Document, shared=None) -> list[Fact]:
+    from medassist.tasks.extract import WHEN_OF_OTHER
+
     lex = get_lexicon()
     text = doc.text
     regions = _in_sections(doc, MED_SECTIONS + ("hospital_course",))
@@ -649,13 +651,15 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
         for i, (s, e, h) in enumerate(abs_hits):
             if h.entry.get("class_key") == "vaccine" and sec_name not in ("medications", "discharge_medications"):
                 pass
+            if i and WHEN_OF_OTHER.search(text, abs_hits[i - 1][1], s):
+                continue  # "insulin glargine 10 units at bedtime while on prednisone": prednisone is the when, not a drug to start
             ss, se, _sec = _sentence_at(doc, s)
             if is_lab_context(text, s, e, ss):
                 continue  # "recheck CBC, iron, B-12, and folate": a lab, not a medicine
             if sec_name == "hospital_course" and not _GOING_HOME_RE.search(text, _joined_start(doc, ss), se):
                 continue  # given in hospital, not a medicine to take at home
             nxt = next((hs for hs, _he, _h in abs_hits[i + 1:] if hs < se), se)
-            if re.search(r"(?i)\buntil\s+(?:the\s+|your\s+|her\s+|his\s+)?$", text[e:nxt]):
+            if WHEN_OF_OTHER.search(text, e, nxt):
                 nxt = se  # "Insulin glargine 10 units at bedtime until prednisone is finished": the drug named is when
             clause_end = min(nxt, se)
             cut = _NEXT_CLAUSE.search(text, e, clause_end)

@@ -151,6 +151,7 @@ _DURATION_RE = re.compile(
     re.I,
 )
 _ON_DAYS_RE = re.compile(r"(?<![\w])on\s+days?\s+(?P<a>\d{1,2})(?:\s*(?:through|thru|to|-|\u2013)\s*(?P<b>\d{1,2}))?(?![\w])", re.I)
+_WHILE_RE = re.compile(r"(?<![\w])while\s+(?P<how>on|taking)\s+(?P<what>[^.;,()\n]{3,40}?)(?=\s*(?:[.;,()\n]|$))", re.I)
 _UNTIL_RE = re.compile(r"(?<![\w])until\s+(?P<until>[^.;,()\n]{3,50}?)(?=\s*(?:[.;,()\n]|$))", re.I)
 _TAPER_RE = re.compile(
     r"(?<![\w])(?:taper(?:ing)?|wean(?:ing)?|decrease|reduce|lower)\s+(?:the dose\s+)?(?:off\s+)?by\s+"
@@ -402,6 +403,12 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
         m = _ON_DAYS_RE.search(text)  # "500 mg on day 1, then 250 mg daily on days 2 through 5"
         if m and not any(m.start() < e and s < m.end() for s, e in taken):
             sig.duration = f"on days {m.group('a')} to {m.group('b')}" if m.group("b") else f"on day {m.group('a')}"
+            sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
+            taken.append((m.start(), m.end()))
+    if sig.duration is None:
+        m = _WHILE_RE.search(text)  # "at bedtime while on prednisone"
+        if m and not any(m.start() < e and s < m.end() for s, e in taken):
+            sig.duration = f"while {m.group('how').lower()} " + re.sub(r"\s+", " ", m.group("what").strip())
             sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
             taken.append((m.start(), m.end()))
     if sig.duration is None:
