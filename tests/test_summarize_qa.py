@@ -617,3 +617,12 @@ def test_a_lab_named_with_its_verdict_is_no_medicine():
     """'TSH was normal.' listed TSH (thyrotropin) as a medication."""
     facts = extract_facts(document_from_text("HISTORY OF PRESENT ILLNESS: Palpitations overnight. TSH was normal.\n"))
     assert not [m for m in facts.medications if m.name.upper() == "TSH"]
+
+
+def test_a_title_is_no_problem():
+    """'Mrs. Cooper is a 65-year-old female who was diagnosed with iron deficiency anemia ...' under ASSESSMENT gave
+    the problem 'Mrs' (the title's full stop ended a 'diagnosis line')."""
+    note = ("ASSESSMENT\n\n• Iron deficiency anemia\n\nMrs. Cooper is a 65-year-old female who was diagnosed with iron "
+            "deficiency anemia in 12/2019.\n")
+    probs = [p["text"] for p in summarize(document_from_text(note), use_embeddings=False).to_dict()["problems"]]
+    assert "Mrs" not in probs and "Iron deficiency anemia" in probs, probs

@@ -1007,6 +1007,8 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
                 continue
             ps, pe = _trim(text, s, s + m.end())
             words = text[ps:pe].split()
+            if re.fullmatch(r"(?i)(?:mr|mrs|ms|mx|miss|dr|prof)", text[ps:pe]):
+                continue  # "Mrs. Cooper is a 65-year-old ...": a title's full stop, no diagnosis line
             if not (1 <= len(words) <= max_words) or re.match(r"(?i)(?:the patient|patient|she|he|we|i|this|they|medical reasoning|"
                                                          r"additional testing|medical treatment|patient education|plan|recommend)", text[ps:pe]):
                 continue
