@@ -625,4 +625,4 @@ def test_a_title_is_no_problem():
     note = ("ASSESSMENT\n\n• Iron deficiency anemia\n\nMrs. Cooper is a 65-year-old female who was diagnosed with iron "
             "deficiency anemia in 12/2019.\n")
     probs = [p["text"] for p in summarize(document_from_text(note), use_embeddings=False).to_dict()["problems"]]
-    assert "Mrs" not in probs and "Iron deficiency anemia" in probs, probs
+    assert "Mrs" not in probs and "iron deficiency anemia in 12/2019" in probs, probs
