@@ -3035,6 +3035,8 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Childhood absence epilepsy.\n", {"G40.A09"}, {"G40.309", "G40.909"}),
     ("ASSESSMENT:\n1. Hypercalcemia, primary hyperparathyroidism.\n", {"E21.0"}, {"E83.52"}),
     ("ASSESSMENT:\n1. Hypercalcemia of malignancy.\n2. Primary hyperparathyroidism.\n", {"E21.0", "E83.52"}, set()),
+    ("ASSESSMENT:\n1. Obesity, BMI 34. Discussed weight loss.\n", {"E66.9", "Z68.34"}, {"R63.4"}),
+    ("ASSESSMENT:\n1. Unintentional weight loss of 15 pounds over 3 months.\n", {"R63.4"}, set()),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

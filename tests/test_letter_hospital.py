@@ -659,3 +659,24 @@ def test_a_drug_named_as_the_when_of_another_is_not_started():
     assert "prednisone." not in pt.split("How to take it")[0]
     assert "Start taking prednisone" not in pt
     assert "- How to take it: take 10 units at bedtime while on prednisone." in pt
+
+
+KNEE_INJECTION = (
+    "ASSESSMENT AND PLAN:\n1. Primary osteoarthritis of the right knee. After informed consent, the right knee was "
+    "injected with 40 mg of triamcinolone and 4 mL of 1% lidocaine under sterile technique. He may take ibuprofen 600 mg "
+    "three times daily with food as needed, for no more than 2 weeks at a time.\n2. Obesity, BMI 34. Discussed weight "
+    "loss.\n3. Cellulitis. He was given a prescription for cephalexin 500 mg four times daily for 7 days.\n")
+
+
+def test_an_injection_given_at_the_visit_is_no_medicine_to_take():
+    """'Take triamcinolone. How to take it: take 4 mL.' (the lidocaine's volume) and 'Take lidocaine.' were said of
+    an injection given in the office; the limit of a pain medicine ('for no more than 2 weeks at a time') was lost;
+    a prescription 'given' is still one to take."""
+    pt = _letter(KNEE_INJECTION, "patient").text
+    assert "- We gave you 40 mg of triamcinolone at this visit." in pt
+    assert "- We gave you 4 mL of lidocaine at this visit." in pt
+    assert "Take triamcinolone" not in pt and "Take lidocaine" not in pt and "take 4 mL" not in pt
+    assert "for no more than 2 weeks at a time" in pt
+    assert "- Start taking cephalexin." in pt
+    gp = _letter(KNEE_INJECTION, "gp").text
+    assert "- Triamcinolone: given at the visit; 40 mg." in gp

@@ -471,6 +471,8 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
         parts = [_fill(tpl, name=_cap(name), dose=dose, other=other, reason=reason, when=f.data.get("when"))]
         if change in ("stop", "hold"):
             return [LetterLine("; ".join(parts) + ".", ev)]  # the old dose of a stopped medicine is not news
+        if change == "given_here":
+            return [LetterLine("; ".join(parts + ([dose] if dose else [])) + ".", ev)]
         if dose and "{dose}" not in tpl:
             parts.append(_fill(spec["dose"], dose=dose))
         if instr:
@@ -490,6 +492,12 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
             parts.append(_fill(spec["hold"], cond=f.data["hold_if"]))  # "hold if systolic BP below 100"
         return [LetterLine("; ".join(parts) + ".", ev)]
     out = [LetterLine(_fill(tpl, name=name, dose=dose, other=other, reason=reason, when=f.data.get("when")), ev)]
+    if change == "given_here":  # given at this visit: what it is, never how to take it
+        if dose and spec["change"].get("given_here_dose"):
+            out = [LetterLine(_fill(spec["change"]["given_here_dose"], name=name, dose=dose), ev)]
+        if spec.get("what") and f.plain and f.plain != "a medicine":
+            out.append(LetterLine(_fill(spec["what"], plain=f.plain), ev[:1], plain_used=[f.plain]))
+        return out
     if change in ("stop", "hold", "not_started", "not_taking", "may_start", *_HOSPITAL_CHANGES):
         return out
     if change == "change" and f.data.get("new_dose") and "{dose}" in tpl:

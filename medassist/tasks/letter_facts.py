@@ -625,6 +625,13 @@ def join_dosage_forms(text: str, hits: list[TermHit]) -> list[TermHit]:
 
 _RESUME_VERB = re.compile(r"(?:resum|restart)", re.I)
 # after a held drug's name: for how long it is held, then that it is taken again ("tonight, then resume")
+# a drug given at this visit, said before its name ("was injected with", "we gave", "received an injection of")
+_GIVEN_NOW_RE = re.compile(r"\b(?:(?:was|were)\s+(?:injected|given|administered|infused)(?:\s+with)?|injected\s+with|"
+                           r"(?:we|i)\s+(?:gave|administered|injected)|received(?:\s+an?\s+(?:injection|dose|shot)\s+of)?|"
+                           r"given\s+an?\s+(?:injection|dose|shot)\s+of)\b[^.;]*$", re.I)
+_SCRIPT_RE = re.compile(r"\b(?:prescriptions?|scripts?|rx|refills?|supply|to take (?:at )?home|home with)\b", re.I)
+# the dose written before a drug's name: "40 mg of triamcinolone", "4 mL of 1% lidocaine"
+_DOSE_BEFORE_RE = re.compile(r"(?P<d>\d+(?:\.\d+)?\s*(?:mg|mcg|g|mL|ml|units?|cc))\s+of\s+(?:the\s+)?(?:\d+(?:\.\d+)?%\s+)?$", re.I)
 _HOLD_FOR_RE = re.compile(r"[ \t]*(?:it[ \t]+)?(?P<when>(?:until|for|before|after|while|during|tonight|today|tomorrow|"
                           r"this|the\s+(?:day|night|morning)|on\s+the\s+(?:day|morning))\b[^.;\n]{0,70}?)[ \t]*(?=[.;\n]|$)", re.I)
 _HOLD_THEN_RE = re.compile(r"(?P<when>[^.;\n]{0,60}?)[\s,]*(?:and\s+)?then\s+(?:resume|restart)\b", re.I)
@@ -641,7 +648,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
     regions = _in_sections(doc, MED_SECTIONS + ("hospital_course",))
     by_drug: dict[str, Fact] = {}
     order: list[str] = []
-    rank = {"stop": 6, "hold_then_resume": 6, "hold": 6, "start": 5, "increase": 5, "decrease": 5, "resume_later": 5, "change": 4,
+    rank = {"stop": 6, "hold_then_resume": 6, "hold": 6, "given_here": 4.5, "start": 5, "increase": 5, "decrease": 5, "resume_later": 5, "change": 4,
             "continue": 2, None: 1,
             "not_started": 0, "not_taking": 0, "may_start": 0.5, "may_use": 1.5}
     for rs, re_, sec_name in regions:
@@ -653,6 +660,10 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 pass
             if i and WHEN_OF_OTHER.search(text, abs_hits[i - 1][1], s):
                 continue  # "insulin glargine 10 units at bedtime while on prednisone": prednisone is the when, not a drug to start
+            gm = _GIVEN_NOW_RE.search(text, max(_sentence_at(doc, s)[0], s - 90), s) \
+                if sec_name not in ("medications", "discharge_medications", "hospital_course") else None
+            # ("was given a prescription for Levaquin": a medicine to take, not one given here)
+            given_now = gm is not None and not _SCRIPT_RE.search(gm.group())
             ss, se, _sec = _sentence_at(doc, s)
             if is_lab_context(text, s, e, ss):
                 continue  # "recheck CBC, iron, B-12, and folate": a lab, not a medicine
@@ -670,6 +681,18 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             ch = detect_change(sent, drug_start=s - ss, offset=ss)
             status = _status(doc, s, e)
             change = ch[0] if ch else None
+            if given_now and status == "affirmed":
+                # "the right knee was injected with 40 mg of triamcinolone and 4 mL of 1% lidocaine": given at this
+                # visit, no medicine to take; its dose is the one written before its name
+                change, ch = "given_here", None
+                before = _DOSE_BEFORE_RE.search(text, max(ss, s - 30), s)
+                if before is not None:
+                    sub = parse_sig(before.group("d"), offset=before.start("d"))
+                    sig.dose, sig.unit, sig.dose_max = sub.dose, sub.unit, None
+                    sig.evidence["dose"] = sub.evidence["dose"]
+                else:
+                    sig.dose = sig.unit = None
+                    sig.evidence.pop("dose", None)
             if change == "decrease" and re.match(r"(?i)taper", ch[1].text) and sig.taper_kind == "steps":
                 change, ch = None, None  # "Prednisone taper: 40 mg daily x 3 days, then 30 mg ...": the schedule says it
             if change is None and _MAY_USE_RE.search(text, max(ss, s - 40), s):

@@ -146,8 +146,8 @@ _PRN_RE = re.compile(
     re.I,
 )
 _DURATION_RE = re.compile(
-    r"(?<![\w])(?:x|for(?:\s+(?:another|the\s+next))?|times|over the next|over)\s*(?P<num>\d+|one|two|three|four|five|six|seven|ten|fourteen|(?<=for )an?(?=\s+(?:day|week|month)\b))\s*"
-    r"(?:(?P<more>more|additional|further)\s+)?(?P<unit>days?|d|weeks?|wks?|months?|mos?)(?![\w])",
+    r"(?<![\w])(?:x|for(?:\s+(?:another|the\s+next|(?P<qual>no\s+more\s+than|no\s+longer\s+than|up\s+to|at\s+most)))?|times|over the next|over)\s*(?P<num>\d+|one|two|three|four|five|six|seven|ten|fourteen|(?<=for )an?(?=\s+(?:day|week|month)\b))\s*"
+    r"(?:(?P<more>more|additional|further)\s+)?(?P<unit>days?|d|weeks?|wks?|months?|mos?)(?![\w])(?P<atatime>\s+at\s+a\s+time)?",
     re.I,
 )
 _ON_DAYS_RE = re.compile(r"(?<![\w])on\s+days?\s+(?P<a>\d{1,2})(?:\s*(?:through|thru|to|-|\u2013)\s*(?P<b>\d{1,2}))?(?![\w])", re.I)
@@ -395,7 +395,9 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
         elif n != "1" and not unit.endswith("s"):
             unit += "s"
         more = "more " if m.group("more") else ""  # ("for 7 more days": the days left, as the note says)
-        sig.duration = f"for {m.group('num') if not m.group('num').isdigit() else n} {more}{unit}"
+        qual = " ".join(m.group("qual").lower().split()) + " " if m.group("qual") else ""  # "no more than": a limit
+        sig.duration = f"for {qual}{m.group('num') if not m.group('num').isdigit() else n} {more}{unit}" + (
+            " at a time" if m.group("atatime") else "")
         sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
         taken.append((m.start(), m.end()))
 
