@@ -626,3 +626,15 @@ def test_a_title_is_no_problem():
             "deficiency anemia in 12/2019.\n")
     probs = [p["text"] for p in summarize(document_from_text(note), use_embeddings=False).to_dict()["problems"]]
     assert "Mrs" not in probs and "iron deficiency anemia in 12/2019" in probs, probs
+
+
+def test_a_drug_given_at_the_visit_keeps_its_own_dose_and_says_so():
+    """'was injected with 40 mg of triamcinolone and 4 mL of 1% lidocaine' gave 'triamcinolone and 4 mL' (the
+    next drug's volume) and a bare 'lidocaine', both as medicines to take."""
+    note = ("ASSESSMENT AND PLAN:\n1. Osteoarthritis of the right knee. The right knee was injected with 40 mg of "
+            "triamcinolone and 4 mL of 1% lidocaine.\n")
+    doc = document_from_text(note)
+    meds = {m["text"]: m["fields"] for m in summarize(doc, use_embeddings=False).to_dict()["medications"]}
+    assert meds["was injected with 40 mg of triamcinolone"]["change"] == "given"
+    assert meds["was injected with 40 mg of triamcinolone"]["dose"] == "40 mg"
+    assert meds["4 mL of 1% lidocaine"]["dose"] == "4 mL" and meds["4 mL of 1% lidocaine"]["change"] == "given"

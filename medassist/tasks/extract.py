@@ -616,10 +616,16 @@ _STOP_ITEM = re.compile(r"[\s\W\d]*?\b((?:stop(?:ped)?|discontinue[d]?|d/c(?:'?d
                         r"no longer take)(?:\s+(?:taking|using))?)\s+(?:(?:your|the|his|her)\s+)?$", re.IGNORECASE)
 
 
+# the dose written before a drug's name ("40 mg of triamcinolone", "4 mL of 1% lidocaine"), and the words before a drug
+# given at this visit ("was injected with", "we gave")
+_DOSE_BEFORE = re.compile(r"(?P<d>\d+(?:\.\d+)?\s*(?:mg|mcg|g|mL|ml|units?|cc))\s+of\s+(?:the\s+)?(?:\d+(?:\.\d+)?%\s+)?$", re.I)
+_GIVEN_HERE = re.compile(r"\b(?P<v>(?:was|were)\s+(?:injected|given|administered|infused)(?:\s+with)?|injected\s+with|"
+                         r"(?:we|i)\s+(?:gave|administered|injected))\b[^.;]*$", re.I)
 #: the words before a drug named as the when of another ("until prednisone is finished", "while on warfarin"); the
 #: letters read their medicines with it too
-WHEN_OF_OTHER = _WHEN_OF_OTHER = re.compile(r"(?i)\b(?:until|while\s+(?:on|taking)|as\s+long\s+as|during|after\s+(?:finishing|completing))"
-                            r"\s+(?:the\s+|your\s+|her\s+|his\s+)?$")
+WHEN_OF_OTHER = _WHEN_OF_OTHER = re.compile(
+    r"(?i)\b(?:until|while\s+(?:on|taking)|as\s+long\s+as|during|after\s+(?:finishing|completing))"
+    r"\s+(?:the\s+|your\s+|her\s+|his\s+)?$")
 _PROSE_CLAUSE_END = re.compile(r";|,\s+and\b|\bwith (?:improvement|resolution|good (?:effect|response))\b|"
                                r"\b(?:transitioned|switched|converted|stepped down|narrowed|broadened|escalated)\b|"
                                r"\b(?:reporting|reports|reported|noting|which|because|but|whereas|although|though|while)\b",
@@ -649,6 +655,22 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
                 clause = _PROSE_CLAUSE_END.search(text, h.end, nxt)
                 m = _med(doc, h, (s, e), section, False, clause.start() if clause else nxt)
                 m.status = ctx.status
+                before = _DOSE_BEFORE.search(text, max(s, h.start - 30), h.start)
+                if before is not None:
+                    # "injected with 40 mg of triamcinolone and 4 mL of 1% lidocaine": each drug's dose is the one
+                    # written before its name (the "4 mL" after "triamcinolone and" is the next drug's)
+                    sp = _span(text, before.start("d"), before.end("d"))
+                    m.dose, m.dose_span = sp.text, sp
+                elif m.dose_span is not None and re.fullmatch(r"\s*(?:and|,)\s*", text[h.end:m.dose_span.start]):
+                    nxt_dose = _DOSE_BEFORE.search(text, m.dose_span.start, nxt)
+                    if nxt_dose is not None and nxt < len(text) and nxt_dose.end() == nxt:
+                        m.dose = m.dose_span = None  # ("... and 4 mL of 1% lidocaine": lidocaine's)
+                given = _GIVEN_HERE.search(text, max(s, h.start - 90), h.start)
+                if given is not None and not re.search(r"(?i)prescri|script|\brx\b|supply|home", given.group()):
+                    # given at this visit ("was injected with", "we gave"): not a medicine to take
+                    vs = given.start("v")
+                    m.change, m.change_span = "given", _span(text, vs, given.end("v"))
+                    m.setting = m.setting or "given"
                 try:
                     from ..text.sig import detect_change
 
