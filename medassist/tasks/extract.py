@@ -618,9 +618,15 @@ _STOP_ITEM = re.compile(r"[\s\W\d]*?\b((?:stop(?:ped)?|discontinue[d]?|d/c(?:'?d
 
 # the dose written before a drug's name ("40 mg of triamcinolone", "4 mL of 1% lidocaine"), and the words before a drug
 # given at this visit ("was injected with", "we gave")
-_DOSE_BEFORE = re.compile(r"(?P<d>\d+(?:\.\d+)?\s*(?:mg|mcg|g|mL|ml|units?|cc))\s+of\s+(?:the\s+)?(?:\d+(?:\.\d+)?%\s+)?$", re.I)
-_GIVEN_HERE = re.compile(r"\b(?P<v>(?:was|were)\s+(?:injected|given|administered|infused)(?:\s+with)?|injected\s+with|"
-                         r"(?:we|i)\s+(?:gave|administered|injected))\b[^.;]*$", re.I)
+# (the letters read them too)
+DOSE_BEFORE = _DOSE_BEFORE = re.compile(
+    r"(?P<d>\d+(?:\.\d+)?\s*(?:mg|mcg|g|mL|ml|units?|cc))\s+of\s+(?:the\s+)?(?:\d+(?:\.\d+)?%\s+)?$", re.I)
+GIVEN_HERE = _GIVEN_HERE = re.compile(
+    r"\b(?P<v>(?:was|were)\s+(?:injected|given|administered|infused)(?:\s+with)?|injected\s+with|"
+    r"(?:we|i)\s+(?:gave|administered|injected)|received(?:\s+an?\s+(?:injection|dose|shot)\s+of)?|"
+    r"given\s+an?\s+(?:injection|dose|shot)\s+of)\b[^.;]*$", re.I)
+#: words of a prescription: a drug "given" so is one to take ("was given a prescription for Levaquin")
+SCRIPT_WORDS = re.compile(r"\b(?:prescri\w*|scripts?|rx|refills?|supply|to take (?:at )?home|home with)\b", re.I)
 #: the words before a drug named as the when of another ("until prednisone is finished", "while on warfarin"); the
 #: letters read their medicines with it too
 WHEN_OF_OTHER = _WHEN_OF_OTHER = re.compile(
@@ -666,7 +672,7 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
                     if nxt_dose is not None and nxt < len(text) and nxt_dose.end() == nxt:
                         m.dose = m.dose_span = None  # ("... and 4 mL of 1% lidocaine": lidocaine's)
                 given = _GIVEN_HERE.search(text, max(s, h.start - 90), h.start)
-                if given is not None and not re.search(r"(?i)prescri|script|\brx\b|supply|home", given.group()):
+                if given is not None and not SCRIPT_WORDS.search(given.group()):
                     # given at this visit ("was injected with", "we gave"): not a medicine to take
                     vs = given.start("v")
                     m.change, m.change_span = "given", _span(text, vs, given.end("v"))

@@ -625,13 +625,6 @@ def join_dosage_forms(text: str, hits: list[TermHit]) -> list[TermHit]:
 
 _RESUME_VERB = re.compile(r"(?:resum|restart)", re.I)
 # after a held drug's name: for how long it is held, then that it is taken again ("tonight, then resume")
-# a drug given at this visit, said before its name ("was injected with", "we gave", "received an injection of")
-_GIVEN_NOW_RE = re.compile(r"\b(?:(?:was|were)\s+(?:injected|given|administered|infused)(?:\s+with)?|injected\s+with|"
-                           r"(?:we|i)\s+(?:gave|administered|injected)|received(?:\s+an?\s+(?:injection|dose|shot)\s+of)?|"
-                           r"given\s+an?\s+(?:injection|dose|shot)\s+of)\b[^.;]*$", re.I)
-_SCRIPT_RE = re.compile(r"\b(?:prescriptions?|scripts?|rx|refills?|supply|to take (?:at )?home|home with)\b", re.I)
-# the dose written before a drug's name: "40 mg of triamcinolone", "4 mL of 1% lidocaine"
-_DOSE_BEFORE_RE = re.compile(r"(?P<d>\d+(?:\.\d+)?\s*(?:mg|mcg|g|mL|ml|units?|cc))\s+of\s+(?:the\s+)?(?:\d+(?:\.\d+)?%\s+)?$", re.I)
 _HOLD_FOR_RE = re.compile(r"[ \t]*(?:it[ \t]+)?(?P<when>(?:until|for|before|after|while|during|tonight|today|tomorrow|"
                           r"this|the\s+(?:day|night|morning)|on\s+the\s+(?:day|morning))\b[^.;\n]{0,70}?)[ \t]*(?=[.;\n]|$)", re.I)
 _HOLD_THEN_RE = re.compile(r"(?P<when>[^.;\n]{0,60}?)[\s,]*(?:and\s+)?then\s+(?:resume|restart)\b", re.I)
@@ -641,7 +634,7 @@ _RESUME_WHEN = re.compile(r"[ \t]*(?:it[ \t]+|taking(?:[ \t]+it)?[ \t]+)?(?P<whe
 
 
 def _medications(doc: Document, shared=None) -> list[Fact]:
-    from medassist.tasks.extract import WHEN_OF_OTHER
+    from medassist.tasks.extract import DOSE_BEFORE, GIVEN_HERE, SCRIPT_WORDS, WHEN_OF_OTHER
 
     lex = get_lexicon()
     text = doc.text
@@ -660,10 +653,10 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 pass
             if i and WHEN_OF_OTHER.search(text, abs_hits[i - 1][1], s):
                 continue  # "insulin glargine 10 units at bedtime while on prednisone": prednisone is the when, not a drug to start
-            gm = _GIVEN_NOW_RE.search(text, max(_sentence_at(doc, s)[0], s - 90), s) \
+            gm = GIVEN_HERE.search(text, max(_sentence_at(doc, s)[0], s - 90), s) \
                 if sec_name not in ("medications", "discharge_medications", "hospital_course") else None
             # ("was given a prescription for Levaquin": a medicine to take, not one given here)
-            given_now = gm is not None and not _SCRIPT_RE.search(gm.group())
+            given_now = gm is not None and not SCRIPT_WORDS.search(gm.group())
             ss, se, _sec = _sentence_at(doc, s)
             if is_lab_context(text, s, e, ss):
                 continue  # "recheck CBC, iron, B-12, and folate": a lab, not a medicine
@@ -685,7 +678,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 # "the right knee was injected with 40 mg of triamcinolone and 4 mL of 1% lidocaine": given at this
                 # visit, no medicine to take; its dose is the one written before its name
                 change, ch = "given_here", None
-                before = _DOSE_BEFORE_RE.search(text, max(ss, s - 30), s)
+                before = DOSE_BEFORE.search(text, max(ss, s - 30), s)
                 if before is not None:
                     sub = parse_sig(before.group("d"), offset=before.start("d"))
                     sig.dose, sig.unit, sig.dose_max = sub.dose, sub.unit, None
