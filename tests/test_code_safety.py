@@ -3037,6 +3037,9 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Hypercalcemia of malignancy.\n2. Primary hyperparathyroidism.\n", {"E21.0", "E83.52"}, set()),
     ("ASSESSMENT:\n1. Obesity, BMI 34. Discussed weight loss.\n", {"E66.9", "Z68.34"}, {"R63.4"}),
     ("ASSESSMENT:\n1. Unintentional weight loss of 15 pounds over 3 months.\n", {"R63.4"}, set()),
+    ("ASSESSMENT AND PLAN:\n1. Well child check, 12 months.\n2. Immunizations: MMR, varicella, hepatitis A and PCV "
+     "given today. Tylenol 120 mg every 4 to 6 hours as needed for fever after vaccines.\n", {"Z00.129", "Z23"},
+     {"R50.9", "B01.9", "B15.9"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

@@ -680,3 +680,24 @@ def test_an_injection_given_at_the_visit_is_no_medicine_to_take():
     assert "- Start taking cephalexin." in pt
     gp = _letter(KNEE_INJECTION, "gp").text
     assert "- Triamcinolone: given at the visit; 40 mg." in gp
+
+
+WELL_CHILD = """CHIEF COMPLAINT: 12-month well child check.
+
+ASSESSMENT AND PLAN:
+1. Well child, 12 months, normal growth and development.
+2. Acute otitis media, right ear. Amoxicillin 400 mg by mouth twice daily for 10 days.
+3. Immunizations: MMR, varicella, hepatitis A and PCV given today. Tylenol 120 mg every 4 to 6 hours as needed for fever after vaccines.
+4. Lead screening and hemoglobin today.
+"""
+
+
+def test_a_numbered_plan_item_that_opens_with_a_header_word_stays_in_the_plan():
+    """'3. Immunizations: ...' inside the plan's numbered list was a section of its own: the Tylenol after it was left
+    out of the letter; once kept in the plan, the vaccines it names are no diagnoses ('Varicella: chickenpox.')."""
+    doc = document_from_text(WELL_CHILD)
+    assert [s.name for s in doc.sections if s.name != "preamble"] == ["chief_complaint", "assessment_plan"]
+    pt = _letter(WELL_CHILD, "patient").text
+    assert "- Take Tylenol." in pt
+    found = pt.split("What we found:")[1].split("\n\n")[0]
+    assert "Varicella" not in found and "Hepatitis A" not in found and "Acute otitis media" in found

@@ -331,3 +331,14 @@ def test_radiology_report_sections():
     assert [s.name for s in doc.sections] == ["indications", "technique", "comparison", "findings", "impression"]
     f = doc.sections_named("findings")[0]
     assert [doc.text[x.start : x.end] for x in doc.sentences_in(f)] == ["The lungs are clear.", "No pleural effusion."]
+
+
+def test_a_plan_item_numbered_next_is_no_header():
+    """'2. Labs: CBC today' after '1. ...' of a plan is an item of the plan (it was a 'labs' section, its orders read as
+    results); an outline whose numbered headers follow other sections stays cut at each."""
+    doc = document_from_text("PLAN:\n1. Anemia. Iron daily.\n2. Labs: CBC and ferritin today.\n3. Follow-up: 4 weeks.\n")
+    assert [s.name for s in doc.sections] == ["plan"]
+    doc = document_from_text("1. HISTORY: Cough for 3 days.\n2. EXAM: Lungs clear.\n3. PLAN: Rest.\n")
+    assert [s.name for s in doc.sections if s.name != "preamble"] == ["hpi", "physical_exam", "plan"]
+    doc = document_from_text("ASSESSMENT:\n1. Hypertension.\n\nLABS: Sodium 131.\n")
+    assert [s.name for s in doc.sections] == ["assessment", "labs"]

@@ -33,7 +33,7 @@ _PENDING_RE = re.compile(
     r"repeat|recheck|check|get|would like|want to|going to|to be done|next)\b", re.I)
 _FOLLOWUP_RE = re.compile(
     r"\b(?:follow[- ]?up|f/u|return (?:to (?:clinic|the clinic|see)|in)|come back|see (?:you|him|her|them|me) "
-    r"(?:back|again|in)|recheck|revisit|re-?appoint\w*|next (?:visit|appointment)|appointment|(?:to be )?followed (?:up )?(?:in|by|with)"
+    r"(?:back|again|in)|recheck|revisit|re-?appoint\w*|next (?:well[- ](?:child\s+)?)?(?:visit|appointment|check)|appointment|(?:to be )?followed (?:up )?(?:in|by|with)"
     r"|return (?:here )?for (?=(?:a |an |the |your |his |her )?(?:suture|staple|wound|dressing|recheck|re-check|cast|"
     r"splint|injection|labs?|blood work|x-?ray|repeat|results)\b))\b", re.I)
 _WHEN_RE = re.compile(
@@ -333,6 +333,8 @@ def _item_lines(text: str, rs: int, re_: int) -> list[tuple[int, int]]:
 _NOT_DIAGNOSIS_TERMS = {"status post", "postoperative state", "postoperative", "preoperative state", "post-op"}
 
 
+_VACCINE_WORD_RE = re.compile(r"(?i)\b(?:vaccin\w*|immuni[sz]ations?|shots?|boosters?)\b|\b(?:MMR|DTaP|Tdap|PCV|IPV|HPV)\b")
+_VACCINE_GIVEN_RE = re.compile(r"(?i)\b(?:given|administered|received|due|up to date|declined|deferred)\b")
 _PREOP_TITLE = re.compile(r"(?i)\bpre-?\s?op(?:erative)?\s+diagnos")
 _POSTOP_TITLE = re.compile(r"(?i)\bpost-?\s?op(?:erative)?\s+diagnos")
 
@@ -360,6 +362,9 @@ def _diagnoses(doc: Document) -> list[Fact]:
         status = _status(doc, s, e)
         if status != "affirmed":
             return
+        ss, se, _sec = _sentence_at(doc, s)
+        if _VACCINE_WORD_RE.search(text, ss, se) and _VACCINE_GIVEN_RE.search(text, ss, se):
+            return  # "Immunizations: MMR, varicella, hepatitis A and PCV given today": vaccines, not diagnoses
         seen.add(key)
         covered.append((s, e))
         facts.append(Fact("diagnosis", text[s:e], plain, "affirmed", [doc.span(s, e)],

@@ -182,11 +182,14 @@ class SectionRules:
     def find_headers(self, text: str) -> list[tuple[int, int, str, SectionRule]]:
         """(start, body_start, title, rule) for every header, in text order."""
         found: dict[int, tuple[int, int, str, SectionRule]] = {}
+        last = None  # the name of the header found before this one
         for m in self._line_re.finditer(text):
             title = m.group("title")
             rule = self.rule_for(title)
             if rule is None:
                 continue
+            if last in _NUMBERED_PLANS and _continues_list(text, m):
+                continue  # "3. Immunizations: MMR given today" after "2. ..." of a plan: its item, not a header
             colon = m.group("colon")
             if len(_norm(title)) == 1 and (":" not in colon or _digit_follows(text, m.end())):
                 continue  # single-letter SOAP headers ("A:", "P:") need a colon and no number ("P: 4.4")
@@ -195,6 +198,7 @@ class SectionRules:
             start = m.start("title")
             body = m.start("title") if rule.inline else m.end()
             found[start] = (start, body, title, rule)
+            last = rule.name
         line_heads = sorted((s, b) for s, b, _, _ in found.values())
         line_starts = [s for s, _ in line_heads]
         for m in self._inline_re.finditer(text):
@@ -208,6 +212,31 @@ class SectionRules:
                 continue
             found[start] = (start, start if rule.inline else m.end(), title, rule)
         return [found[k] for k in sorted(found)]
+
+
+#: sections whose numbered items may open with a word that is also a header ("3. Immunizations: ...", "4. Labs: CBC
+#: today"): an item numbered next after the one before it stays an item of the list
+_NUMBERED_PLANS = frozenset({"assessment", "plan", "assessment_plan", "problem_list"})
+
+
+def _continues_list(text: str, m: re.Match) -> bool:
+    """The header match ``m`` carries a list number N > 1 and the last non-blank line before it is item N - 1."""
+    num = re.match(r"[ \t]*(\d{1,2})[.)]", m.group("lead") or "")
+    if num is None or int(num.group(1)) < 2:
+        return False
+    before = text[: m.start()].rstrip("\n \t")
+    prev = before[before.rfind("\n") + 1:]
+    pm = re.match(r"[ \t]*(\d{1,2})[.)]", prev)
+    if pm is not None:
+        return int(pm.group(1)) == int(num.group(1)) - 1
+    # (the item before may run over several lines: its number is on the nearest numbered line above, in this block)
+    for line in reversed(before.split("\n")[-8:]):
+        if not line.strip():
+            return False
+        pm = re.match(r"[ \t]*(\d{1,2})[.)]", line)
+        if pm is not None:
+            return int(pm.group(1)) == int(num.group(1)) - 1
+    return False
 
 
 def _text_follows(text: str, pos: int) -> bool:
