@@ -701,3 +701,12 @@ def test_a_numbered_plan_item_that_opens_with_a_header_word_stays_in_the_plan():
     assert "- Take Tylenol." in pt
     found = pt.split("What we found:")[1].split("\n\n")[0]
     assert "Varicella" not in found and "Hepatitis A" not in found and "Acute otitis media" in found
+
+
+def test_the_vaccines_given_at_the_visit_are_listed_as_written():
+    pt = _letter(WELL_CHILD, "patient").text
+    assert "Vaccines you got today:\n- MMR, varicella, hepatitis A and PCV.\n" in pt
+    gp = _letter(WELL_CHILD, "gp").text
+    assert "Immunisations given:\n- MMR, varicella, hepatitis A and PCV\n" in gp
+    plan = "PLAN:\n1. Flu vaccine given today.\n2. Tdap declined, will consider next visit.\n3. HPV vaccine not given.\n"
+    assert "Vaccines you got today:\n- Flu vaccine.\n\n" in _letter(plan, "patient").text

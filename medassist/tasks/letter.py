@@ -247,6 +247,17 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                         ln.text = ln.text.rstrip() + " " + f.data["result_plain"]
                         ln.plain_used = [*ln.plain_used, f.data["result_plain"]]
                     lines.append(ln)
+    elif key == "vaccines":  # "Immunizations: MMR, varicella, hepatitis A and PCV given today": the list as written
+        for sec in doc.sections:
+            if sec.name not in ("plan", "assessment_plan", "assessment", "immunizations"):
+                continue
+            for m in _VACCINES_GIVEN_RE.finditer(doc.text, sec.body_start, sec.end):
+                g = "list" if m.group("list") else "list2"
+                a, b = m.start(g), m.end(g)
+                if re.search(r"(?i)\b(?:not|declined|refused|deferred|no)\b", doc.text[max(sec.body_start, a - 30):m.end()]):
+                    continue
+                what = re.sub(r"\s+", " ", doc.text[a:b]).strip()
+                lines.append(LetterLine(_fill(spec["item"], text=what), [Span(a, b, doc.text[a:b])]))
     elif key == "procedures":
         for f in facts.procedures:
             lines.append(with_plain(f))
@@ -418,6 +429,10 @@ def _instruction_line(doc: Document, start: int, end: int, lay: bool) -> LetterL
     return LetterLine(body, [doc.span(a, b) for a, b in keep])
 
 
+_VACCINES_GIVEN_RE = re.compile(
+    r"\b(?i:immuni[sz]ations?|vaccines?|vaccinations?)\s*:\s*(?P<list>[A-Za-z][^.;:\n]{1,120}?)\s+(?i:(?:were|was)\s+)?"
+    r"(?i:given|administered)\b|(?:^|(?<=[.;]\s)|(?<=\d\.\s))(?P<list2>[A-Z][^.;:\n]{1,120}?\s+(?i:vaccines?|"
+    r"vaccinations?|immuni[sz]ations?|shots?))\s+(?i:(?:were|was)\s+)?(?i:given|administered)\b", re.MULTILINE)
 _LIST_MARK = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])?\s*")
 _SELF_CARE_RE = re.compile(
     r"(?:no|avoid|do not|don't)\s+(?:heavy\s+)?(?:lifting|lift|driving|drive|swimming|swim|bathing|bathe|baths|soaking|soak|"
