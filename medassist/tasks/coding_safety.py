@@ -79,7 +79,9 @@ class SafetyRules:
                     r[key] = LazyPattern(pattern(r[key]))
             for prefix in prefixes.split("|"):  # "I71|I72": one rule for several categories
                 self.codes[prefix] = r
-        self.combinations = data.get("combinations", [])
+        # a "when" part may list alternatives, any of which will do: ["Z00.129", ["A", "B", "J0", ...]]
+        self.combinations = [dict(r, when=[tuple(p) if isinstance(p, list) else p for p in r["when"]])
+                             for r in data.get("combinations", [])]
         self.specific_for = []
         explicit = {(r["code"], r["to"]) for r in data.get("specific_for", []) if "code" in r}
         items = expand_like(data.get("specific_for", []))
