@@ -625,6 +625,12 @@ GIVEN_HERE = _GIVEN_HERE = re.compile(
     r"\b(?P<v>(?:was|were)\s+(?:injected|given|administered|infused)(?:\s+with)?|injected\s+with|"
     r"(?:we|i)\s+(?:gave|administered|injected)|received(?:\s+an?\s+(?:injection|dose|shot)\s+of)?|"
     r"given\s+an?\s+(?:injection|dose|shot)\s+of)\b[^.;]*$", re.I)
+#: what a visit is for, not a sign to come back for ("Return for suture removal", "Return to the ED for a wound check"):
+#: the summaries' return precautions and the letters' warnings both leave such a "return for" out
+VISIT_TASK_WORDS = (r"follow[- ]?up|follow|re-?check|check|suture|staples?|removal|dressing|appointment|visit|labs?|"
+                    r"blood(?: work| draw)?|x-?ray|injection|infusion|dose|cast|splint|results?|review|discussion|"
+                    r"consult\w*|repeat|tests?|testing|procedure|surgery|therapy|treatment|vaccin\w*|shots?|refills?|"
+                    r"questions?|evaluation|re-?evaluation|imaging|scan|biopsy|paperwork|clearance")
 #: words of a prescription: a drug "given" so is one to take ("was given a prescription for Levaquin")
 SCRIPT_WORDS = re.compile(r"\b(?:prescri\w*|scripts?|rx|refills?|supply|to take (?:at )?home|home with)\b", re.I)
 #: the words before a drug named as the when of another ("until prednisone is finished", "while on warfarin"); the

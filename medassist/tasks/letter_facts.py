@@ -17,6 +17,7 @@ from typing import Any
 
 from medassist.document import Document, Span
 from medassist.text.lay import TermHit, get_lexicon, plain_for_form, written_form
+from medassist.tasks.extract import VISIT_TASK_WORDS
 from medassist.text.sections import ED_TITLE as _ED_TITLE  # (one pattern for the ED's sections)
 from medassist.text.sig import HOLD_IF_RE, detect_change, dose_at, parse_sig, plain_words
 
@@ -58,10 +59,7 @@ _WARNING_FOR_RE = re.compile(
     rf"(?<=call\s)(?:us\s+|the\s+(?:office|clinic)\s+|(?:your|the)\s+(?:doctor|surgeon|surgical team)\s+)?)\s*"
     rf"(?:for|with|in case of)\s+(?:any\s+)?"
     rf"(?P<cond>{_NOT_END}{{3,160}})", re.I)
-_NOT_A_SIGN_RE = re.compile(r"\b(?:check|removal|appointment|follow[- ]?up|recheck|labs?|visit|dressing|injection|"
-                            r"infusion|dose|evaluation|re-?evaluation|imaging|x-?ray|scan|results?|review|discussion|"
-                            r"consult\w*|procedure|surgery|therapy|treatment|vaccin\w*|shots?|blood (?:work|draw)|"
-                            r"tests?|testing|biopsy|repeat|questions?|refills?|paperwork|clearance)\b", re.I)
+_NOT_A_SIGN_RE = re.compile(rf"\b(?:{VISIT_TASK_WORDS})\b", re.I)
 _WARNING_IF_FIRST_RE = re.compile(
     r"\bif\b\s+(?P<cond>[^.;,]{3,140}),\s*(?:she|he|they|you|the patient)?\s*(?:should|will|is to|needs to|must)?\s*"
     r"(?P<act>call|contact|notify|return|go to|come back|seek|present|follow[- ]?up|see (?:me|us))\b(?P<how>[^.;]{0,60})", re.I)

@@ -42,7 +42,7 @@ from typing import Any, Sequence
 
 from ..document import Document, Span
 from ..errors import TaskError
-from .extract import Facts, Medication, drug_lexicon, balanced, body_range, extract_facts, is_order_line, list_items, logical_ranges, sentences_between
+from .extract import VISIT_TASK_WORDS, Facts, Medication, drug_lexicon, balanced, body_range, extract_facts, is_order_line, list_items, logical_ranges, sentences_between
 
 LENGTHS = ("short", "standard", "detailed")
 LIMITS = {
@@ -77,9 +77,7 @@ _RETURN = re.compile(r"\b(?:return to (?:the )?(?:ED|ER|emergency|hospital)|go t
                      r"warning signs?|red flags?|"
                      # "Return for numbness, color change in the fingers or severe pain" (not "Return for suture removal")
                      r"(?:return|come back) (?:here |sooner )?(?:for|with) (?:any )?(?!(?:a |an |the |your |his |her )?"
-                     r"(?:follow|re-?check|suture|staple|wound check|dressing|appointment|visit|labs?|blood|x-?ray|"
-                     r"injection|removal|cast|splint|results?|review|repeat|tests?|testing|procedure|surgery|therapy|"
-                     r"treatment|refills?|questions?|evaluation|re-?evaluation|imaging|scan|biopsy)\b)(?=[a-z]))\b", re.I)
+                     rf"(?:wound )?(?:{VISIT_TASK_WORDS})\b)(?=[a-z]))\b", re.I)
 _WHEN = re.compile(r"\b(?:in|within|after|over|for) (?:the next )?(?:\d+(?:-\d+)?|one|two|three|four|five|six|eight|ten|twelve|a|a few|several|"
                    r"couple of)\s*(?:-\s*)?(?:days?|weeks?|wks?|months?|mos?|years?)\b|\bnext (?:week|month|visit|available)\b", re.I)
 _APPOINTMENT = re.compile(r"\b(?:primary care|pcp|clinic|office|appointment|visit|follow(?:ed)?[- ]?up|followed|see (?:me|him|her|you|them|dr)|"
