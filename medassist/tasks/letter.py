@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from medassist.config import Settings, resource_path
@@ -251,7 +252,7 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
         for sec in doc.sections:
             if sec.name not in ("plan", "assessment_plan", "assessment", "immunizations"):
                 continue
-            for m in _VACCINES_GIVEN_RE.finditer(doc.text, sec.body_start, sec.end):
+            for m in _vaccines_given_re().finditer(doc.text, sec.body_start, sec.end):
                 g = "list" if m.group("list") else "list2"
                 a, b = m.start(g), m.end(g)
                 if re.search(r"(?i)\b(?:not|declined|refused|deferred|no)\b", doc.text[max(sec.body_start, a - 30):m.end()]):
@@ -429,10 +430,16 @@ def _instruction_line(doc: Document, start: int, end: int, lay: bool) -> LetterL
     return LetterLine(body, [doc.span(a, b) for a, b in keep])
 
 
-_VACCINES_GIVEN_RE = re.compile(
-    r"\b(?i:immuni[sz]ations?|vaccines?|vaccinations?)\s*:\s*(?P<list>[A-Za-z][^.;:\n]{1,120}?)\s+(?i:(?:were|was)\s+)?"
-    r"(?i:given|administered)\b|(?:^|(?<=[.;]\s)|(?<=\d\.\s))(?P<list2>[A-Z][^.;:\n]{1,120}?\s+(?i:vaccines?|"
-    r"vaccinations?|immuni[sz]ations?|shots?))\s+(?i:(?:were|was)\s+)?(?i:given|administered)\b", re.MULTILINE)
+@lru_cache(maxsize=1)
+def _vaccines_given_re() -> re.Pattern:
+    """A vaccine list said given ("Immunizations: MMR, varicella ... given today", "Flu vaccine given today"), with the
+    vaccine words of letter_facts (read when a letter first needs it: this module stays light to import)."""
+    from medassist.tasks.letter_facts import VACCINE_WORDS
+
+    return re.compile(
+        rf"\b(?i:{VACCINE_WORDS})\s*:\s*(?P<list>[A-Za-z][^.;:\n]{{1,120}}?)\s+(?i:(?:were|was)\s+)?"
+        rf"(?i:given|administered)\b|(?:^|(?<=[.;]\s)|(?<=\d\.\s))(?P<list2>[A-Z][^.;:\n]{{1,120}}?\s+"
+        rf"(?i:{VACCINE_WORDS}))\s+(?i:(?:were|was)\s+)?(?i:given|administered)\b", re.MULTILINE)
 _LIST_MARK = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])?\s*")
 _SELF_CARE_RE = re.compile(
     r"(?:no|avoid|do not|don't)\s+(?:heavy\s+)?(?:lifting|lift|driving|drive|swimming|swim|bathing|bathe|baths|soaking|soak|"

@@ -331,7 +331,9 @@ def _item_lines(text: str, rs: int, re_: int) -> list[tuple[int, int]]:
 _NOT_DIAGNOSIS_TERMS = {"status post", "postoperative state", "postoperative", "preoperative state", "post-op"}
 
 
-_VACCINE_WORD_RE = re.compile(r"(?i)\b(?:vaccin\w*|immuni[sz]ations?|shots?|boosters?)\b|\b(?:MMR|DTaP|Tdap|PCV|IPV|HPV)\b")
+#: the words that name vaccines ("Immunizations: ...", "flu shot"); the letters' vaccine list reads them too
+VACCINE_WORDS = r"vaccin\w*|immuni[sz]ations?|shots?|boosters?"
+_VACCINE_WORD_RE = re.compile(rf"(?i)\b(?:{VACCINE_WORDS})\b|\b(?:MMR|DTaP|Tdap|PCV|IPV|HPV)\b")
 _VACCINE_GIVEN_RE = re.compile(r"(?i)\b(?:given|administered|received|due|up to date|declined|deferred)\b")
 _PREOP_TITLE = re.compile(r"(?i)\bpre-?\s?op(?:erative)?\s+diagnos")
 _POSTOP_TITLE = re.compile(r"(?i)\bpost-?\s?op(?:erative)?\s+diagnos")
