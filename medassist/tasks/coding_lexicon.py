@@ -119,6 +119,13 @@ class Lexicon:
         self._of_code: dict[str, list[int]] | None = None  # code -> indices of its terms (built when first asked)
         self._words_of: dict[str, set] = {}
         self._recent: dict[tuple[str, int, int], tuple] = {}
+        self._keyed: dict[str, list[tuple[int, frozenset]]] = {}  # word -> its terms, with their words as a set
+
+    def _terms_keyed_by(self, word: str) -> list[tuple[int, frozenset]]:
+        got = self._keyed.get(word)
+        if got is None:
+            got = self._keyed[word] = [(i, frozenset(self.terms[i].words)) for i in self.index.get(word, ())]
+        return got
 
     def match_cached(self, text: str, start: int, end: int, tokens=None) -> tuple:
         """``match``, remembered for the last few hundred stretches: the coder matches each sentence once and
@@ -166,10 +173,11 @@ class Lexicon:
                 where.setdefault(alt, []).append((t.start, t.end))
         order: dict[int, int] = {}  # token start -> position, for the neoplasm terms' word gap (built when needed)
         out = []
+        present = where.keys()
         for w in where:
-            for ti in self.index.get(w, ()):
-                term = self.terms[ti]
-                if all(x in where for x in term.words):
+            for ti, words in self._terms_keyed_by(w):
+                if present >= words:
+                    term = self.terms[ti]
                     spans = _nearest(where, term.words, w, text)
                     if term.source == "abbr" and not _contiguous(text, spans):
                         continue  # an abbreviation is a fixed expression: "CKD stage 3b", not "stage 3 ... hepatitis B"

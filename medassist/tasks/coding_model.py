@@ -554,6 +554,9 @@ class TreeScorer:
         base = (np.arange(len(trees)) * width)[:, None]
         self.left = np.where(leaf, idx, left + base).ravel()
         self.right = np.where(leaf, idx, right + base).ravel()
+        # node k's children at 2k (left) and 2k + 1 (right): one gather a step instead of two and a where; int32
+        # indices (a few thousand nodes) halve the memory each step reads
+        self.children = np.stack([self.left, self.right], axis=1).ravel().astype(np.int32)
         self.feature = pad("feature", 0, np.int64).ravel()
         self.threshold = pad("threshold", 0.0, np.float64).ravel()
         self.value = pad("value", 0.0, np.float64).ravel()
@@ -582,11 +585,12 @@ class TreeScorer:
         n_rows, n_feats = X.shape
         if n_rows == 0:
             return np.zeros(0)
-        flat = X.ravel()
-        row = (np.arange(n_rows) * n_feats)[:, None]
-        node = np.broadcast_to(self.roots, (n_rows, len(self.roots)))
+        by_feature = np.ascontiguousarray(X.T).ravel()  # feature f of row r at f * n_rows + r
+        col = np.arange(n_rows, dtype=np.int32)[:, None]
+        feature = self.feature.astype(np.int32) * np.int32(n_rows)
+        node = np.broadcast_to(self.roots.astype(np.int32), (n_rows, len(self.roots)))
         for _ in range(self.depth):
-            go_left = flat[row + self.feature[node]] <= self.threshold[node]
-            node = np.where(go_left, self.left[node], self.right[node])
-        z = self.init + self.value[node].sum(axis=1)
+            go_right = by_feature.take(feature.take(node) + col) > self.threshold.take(node)
+            node = self.children.take(node * 2 + go_right)
+        z = self.init + self.value.take(node).sum(axis=1)
         return 1.0 / (1.0 + np.exp(-z))
