@@ -3040,6 +3040,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT AND PLAN:\n1. Well child check, 12 months.\n2. Immunizations: MMR, varicella, hepatitis A and PCV "
      "given today. Tylenol 120 mg every 4 to 6 hours as needed for fever after vaccines.\n", {"Z00.129", "Z23"},
      {"R50.9", "B01.9", "B15.9"}),
+    # the 'acute' of a COPD exacerbation is not the acuity of the respiratory failure the sentence calls chronic
+    ("ASSESSMENT: 1. Acute exacerbation of COPD with chronic hypoxic respiratory failure. Increase O2 to 3 L.",
+     {"J44.1", "J96.11"}, {"J96.01", "J96.00", "J96.21"}),
+    ("ASSESSMENT: COPD exacerbation with chronic hypercapnic respiratory failure.", {"J44.1", "J96.12"}, {"J96.02"}),
+    ("ASSESSMENT: Acute on chronic hypoxic respiratory failure due to COPD exacerbation.", {"J96.21"}, {"J96.11"}),
+    ("ASSESSMENT: Acute hypoxic respiratory failure in a patient with chronic kidney disease.", {"J96.01"},
+     {"J96.11"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
