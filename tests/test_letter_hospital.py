@@ -710,3 +710,43 @@ def test_the_vaccines_given_at_the_visit_are_listed_as_written():
     assert "Immunisations given:\n- MMR, varicella, hepatitis A and PCV\n" in gp
     plan = "PLAN:\n1. Flu vaccine given today.\n2. Tdap declined, will consider next visit.\n3. HPV vaccine not given.\n"
     assert "Vaccines you got today:\n- Flu vaccine.\n\n" in _letter(plan, "patient").text
+
+
+CLINIC_CHANGES = """MEDICATIONS: Lisinopril 10 mg daily. Metformin 500 mg twice daily. Apixaban 5 mg twice daily.
+
+ASSESSMENT AND PLAN:
+1. Hypertension, not at goal. Increase lisinopril.
+2. Type 2 diabetes. Continue metformin.
+3. Atrial fibrillation. Continue apixaban.
+"""
+
+
+def test_a_continued_medicine_keeps_how_often_and_an_increase_never_takes_the_old_dose():
+    """"Continue metformin." after "Metformin 500 mg twice daily" says how often (it said only "The dose is 500
+    mg"); "Increase lisinopril." after "Lisinopril 10 mg daily" never calls 10 mg the new dose, and a prescription
+    written with the increase gives it ("Take more lisinopril. The new dose is 40 mg.", not "Start taking")."""
+    for kind in ("patient", "discharge"):
+        text = write_letter(document_from_text(CLINIC_CHANGES), kind=kind).text
+        assert "take 500 mg twice a day" in text and "take 5 mg twice a day" in text
+        assert "The dose is 500 mg" not in text
+        assert "10 mg" not in text  # (the old dose of the increased drug)
+    gp = write_letter(document_from_text(CLINIC_CHANGES), kind="gp").text
+    assert "Metformin: continued; 500 mg; twice a day." in gp and "Lisinopril: dose increased." in gp
+    prescribed = CLINIC_CHANGES + "Prescription for lisinopril 40 mg once a day provided.\n"
+    text = write_letter(document_from_text(prescribed), kind="patient").text
+    assert "Take more lisinopril. The new dose is 40 mg." in text and "Start taking lisinopril" not in text
+    assert "take 40 mg once a day" in text and "10 mg" not in text
+
+
+def test_a_follow_up_line_after_the_numbered_list_is_not_the_last_items():
+    """"4. Hypertension, controlled.\\nFollow up in 1 week." is the visit's follow-up, not "to check your
+    hypertension"; a line indented or bulleted under an item is that item's ("1. Hypertension.\\n   Recheck in 4
+    weeks.")."""
+    after = ("ASSESSMENT AND PLAN:\n1. Acute exacerbation of COPD. Prednisone 40 mg daily for 5 days.\n"
+             "2. Hypertension, controlled.\nFollow up in 1 week.\n")
+    text = write_letter(document_from_text(after), kind="patient").text
+    assert "Please come back in 1 week." in text and "to check your hypertension" not in text
+    under = ("ASSESSMENT AND PLAN:\n1. Hypertension.\n   Recheck in 4 weeks.\n2. Diabetes.\n"
+             "- Follow up in 3 months.\n")
+    text = write_letter(document_from_text(under), kind="patient").text
+    assert "in 4 weeks to check your hypertension" in text and "in 3 months to check your diabetes" in text

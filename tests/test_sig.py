@@ -52,6 +52,11 @@ CASES = [
     # a cream's strength is no amount to take; where it goes
     ("0.1% cream twice daily to the affected area for 2 weeks",
      "take the 0.1% cream twice a day to the affected area for 2 weeks"),
+    # a part of a tablet after its strength: the strength is the tablet's ("half tablet (5 mg)" read as 5 mg a dose)
+    ("5 mg half tablet daily", "take half of a 5 mg tablet once a day"),
+    ("25 mg 1/2 tab twice daily", "take half of a 25 mg tablet twice a day"),
+    ("1/2 tablet (2.5 mg) daily", "take 1/2 tablet (2.5 mg) once a day"),
+    ("10 mg 1 tablet daily", "take 1 tablet (10 mg) once a day"),
 ]
 
 

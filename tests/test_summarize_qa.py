@@ -638,3 +638,21 @@ def test_a_drug_given_at_the_visit_keeps_its_own_dose_and_says_so():
     assert meds["was injected with 40 mg of triamcinolone"]["change"] == "given"
     assert meds["was injected with 40 mg of triamcinolone"]["dose"] == "40 mg"
     assert meds["4 mL of 1% lidocaine"]["dose"] == "4 mL" and meds["4 mL of 1% lidocaine"]["change"] == "given"
+
+
+def test_an_assessment_item_with_its_order_after_a_comma_is_a_problem_and_an_order():
+    """"3. Obstructive sleep apnea, continue CPAP." is the problem "Obstructive sleep apnea" and the plan item
+    "continue CPAP" (the whole line was both); "Hypertension, controlled" keeps its status word."""
+    note = ("ASSESSMENT AND PLAN:\n1. Acute exacerbation of COPD. Prednisone 40 mg daily for 5 days.\n"
+            "2. Obstructive sleep apnea, continue CPAP.\n3. Hypertension, controlled.\nFollow up in 1 week.\n")
+    doc = document_from_text(note)
+    s = summarize(doc, use_embeddings=False).to_dict()
+    problems = [p["text"] for p in s["problems"]]
+    assert "Obstructive sleep apnea" in problems and "Hypertension, controlled" in problems
+    assert not any("CPAP" in p for p in problems)
+    plan = [p["text"] for p in s["plan"]]
+    assert "continue CPAP" in plan and not any("sleep apnea" in p for p in plan)
+    for part in ("problems", "plan"):
+        for item in s[part]:
+            for ev in item["evidence"]:
+                assert note[ev["start"]:ev["end"]] == ev["text"]

@@ -1007,6 +1007,10 @@ _PLAN_LINE = re.compile(r"(?:return|returns|rtc|(?:follow(?:[\s-]*up)?|followup|
                         r"give|administer|npo|keep|encourage|send|place)\b(?!-)", re.IGNORECASE)
 
 
+# a diagnosis line's own order after a comma: "Obstructive sleep apnea, continue CPAP" names the problem before it
+ORDER_AFTER_COMMA = re.compile(r"\s*[,;]\s+(?=" + _PLAN_LINE.pattern + ")", re.IGNORECASE)
+
+
 def is_order_line(text: str, s: int, e: int) -> bool:
     """The line ``s:e`` (its list marker removed) is an order of the plan, not a problem: it opens with a plan verb
     ("Return in 3 months.", "Admit to step-down.", "Resume Spiriva.") or with a drug and its dose ("Prednisone 40 mg
@@ -1050,6 +1054,10 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
                 continue
             if is_order_line(text, ps, pe):
                 continue  # "Return in 3 months.", "Prednisone 40 mg daily x 5 days." close an assessment list
+            order = ORDER_AFTER_COMMA.search(text, ps, pe)
+            if order is not None and order.start() > ps:
+                pe = order.start()  # "Obstructive sleep apnea, continue CPAP": the problem, its order in the plan
+                words = text[ps:pe].split()
             if re.search(r"\b(?:requested|ordered|consult(?:ation)?|scheduled|recommended|referred|referrals?|follow[- ]?up|counseling|education|testing|treatment)\b", text[ps:pe], re.I):
                 continue
             # the context of the diagnosis' head word ("Elevated blood pressure without a diagnosis of

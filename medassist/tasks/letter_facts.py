@@ -17,7 +17,7 @@ from typing import Any
 
 from medassist.document import Document, Span
 from medassist.text.lay import TermHit, get_lexicon, plain_for_form, written_form
-from medassist.tasks.extract import VISIT_TASK_WORDS
+from medassist.tasks.extract import ORDER_AFTER_COMMA, VISIT_TASK_WORDS
 from medassist.text.sections import ED_TITLE as _ED_TITLE  # (one pattern for the ED's sections)
 from medassist.text.sig import HOLD_IF_RE, detect_change, dose_at, parse_sig, plain_words
 
@@ -399,6 +399,10 @@ def _diagnoses(doc: Document) -> list[Fact]:
             cut = re.search(r"\s*,?\s+(?:status post|s/p|post|after)\s+\w", text[ps:pe], re.I)
             if cut and cut.start() > 0:
                 pe = ps + cut.start()  # "Morbid obesity, status post gastric bypass": the problem; the operation is a procedure
+                words = text[ps:pe].split()
+            cut = ORDER_AFTER_COMMA.search(text, ps, pe)
+            if cut and cut.start() > ps:
+                pe = cut.start()  # "Obstructive sleep apnea, continue CPAP": the problem; its order is the plan's
                 words = text[ps:pe].split()
             if re.match(r"(?i)(?:history of|hx of|h/o|family history)\b", p):
                 continue
@@ -816,12 +820,20 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             old_score = (rank.get(old.data["change"], 1), bool(old.data["dose"]))
             new_score = (rank.get(change, 1), bool(sig.dose_text()))
             if new_score > old_score:
+                if old.data["change"] in _NEW_DOSE_CHANGES and not old.data["dose"] and change == "start" and fact.data["dose"]:
+                    # "Increase lisinopril." then "Prescription for lisinopril 40 mg once a day": the increase, to
+                    # the dose prescribed (not a new medicine)
+                    fact.status = fact.data["change"] = old.data["change"]
                 fact.evidence = fact.evidence + old.evidence
                 also = [n for n in [old.text, *old.data.get("also_named", [])] if n.lower() != h.text.lower()]
                 if also:
                     fact.data["also_named"] = list(dict.fromkeys(also))
-                if not fact.data["dose"] and old.data["dose"]:
+                if not fact.data["dose"] and old.data["dose"] and change not in _NEW_DOSE_CHANGES:
+                    # ("Continue metformin." after "Metformin 500 mg twice daily": the list's dose and how to take it;
+                    # never an old dose as the new one of "Increase lisinopril.")
                     fact.data["dose"] = old.data["dose"]
+                    if not fact.data.get("instructions") and old.data.get("instructions"):
+                        fact.data["sig"], fact.data["instructions"] = old.data["sig"], old.data["instructions"]
                 for k in ("form", "reason", "switch_with", "hold_if"):
                     if not fact.data.get(k) and old.data.get(k):
                         fact.data[k] = old.data[k]
@@ -830,7 +842,9 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 old.evidence.extend(fact.evidence)
                 if fact.data.get("hold_if") and not old.data.get("hold_if"):
                     old.data["hold_if"] = fact.data["hold_if"]
-                if not old.data["dose"] and sig.dose_text():
+                if not old.data["dose"] and sig.dose_text() and (old.data["change"] not in _NEW_DOSE_CHANGES
+                                                                 or change == "start"):
+                    # (an increase's new dose is a prescribed one, never a medication list's)
                     old.data["dose"] = sig.dose_text()
                     old.data["sig"] = sig.to_dict()
                     old.data["instructions"] = sig.plain
@@ -1062,6 +1076,10 @@ def _shared_facts(doc: Document):
     except ImportError:  # pragma: no cover - shipped with the engine
         return None
     return extract_facts(doc)
+
+
+#: changes whose dose is a new one: the medication list's (old) dose is never carried to them
+_NEW_DOSE_CHANGES = ("increase", "decrease", "change")
 
 
 def _add_shared_medications(doc: Document, shared, by_drug: dict[str, Fact], order: list[str]) -> None:
@@ -1318,6 +1336,8 @@ def _item_heading(doc: Document, pos: int, diagnoses: list[Fact]) -> Fact | None
         if hs:
             f = max(hs, key=lambda x: x.evidence[0].start)
             rest = text[f.evidence[0].end:cur - 1].strip(" .:;\t")
+            if re.match(r"\s*(?:#|\d{1,2}[.)])", line) and not re.match(r"[ \t]+\S|[ \t]*[-*\u2022]", text[ls:pos + 1]):
+                return None  # "4. Hypertension, controlled.\nFollow up in 1 week.": a line after the numbered list
             return f if not rest else None
         if re.match(r"\s*(?:#|\d{1,2}[.)])", line):
             return None

@@ -42,7 +42,7 @@ from typing import Any, Sequence
 
 from ..document import Document, Span
 from ..errors import TaskError
-from .extract import VISIT_TASK_WORDS, Facts, Medication, drug_lexicon, balanced, body_range, extract_facts, is_order_line, list_items, logical_ranges, sentences_between
+from .extract import ORDER_AFTER_COMMA, VISIT_TASK_WORDS, Facts, Medication, drug_lexicon, balanced, body_range, extract_facts, is_order_line, list_items, logical_ranges, sentences_between
 
 LENGTHS = ("short", "standard", "detailed")
 LIMITS = {
@@ -436,6 +436,14 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
                 lead = _LEAD.match(text, s, e)
                 hs, he = balanced(text, lead.end() if lead and lead.end() < e else s, e)  # (the item without its marker)
                 order = is_order_line(text, hs, he)  # ("Return in 3 months.", "Admit to step-down." head nothing)
+                cut = None if order else ORDER_AFTER_COMMA.search(text, hs, he)
+                if cut is not None and text[hs:cut.start()].strip(" .:").lower() in problem_texts:
+                    # "3. Obstructive sleep apnea, continue CPAP.": the problem heads its own order
+                    group += 1
+                    group_heads[group] = doc.span(hs, cut.start())
+                    s = hs = cut.end()
+                    seg = text[s:e]
+                    order = True
                 if ((name in ("assessment_plan", "assessment", "impression") or seg.strip(" .:").lower() in problem_texts)
                         and _is_heading(text, s, e) and not order and not _FOLLOW.search(text, s, e)):
                     group += 1

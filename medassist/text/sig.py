@@ -495,13 +495,21 @@ _SKIN_SITE_RE = re.compile(r"\bto\s+(?:the\s+|all\s+)?(affected\s+(?:areas?|skin
                            r"(?:both|each)\s+(?:hands|feet|arms|legs)|scalp|face)\b", re.I)
 
 
+_PART_OF = {"1/2": "half", "half": "half", "one-half": "half", "1/4": "a quarter"}
+
+
 def _plain(sig: Sig) -> str:
     """Plain words for a sig; only fields that were read are said."""
     if sig.change == "stop" and not (sig.dose or sig.frequency):
         return "stop taking this medicine"
     parts: list[str] = []
     verb = _verb(sig)
-    if sig.quantity and sig.form:
+    part = _PART_OF.get(sig.quantity or "")
+    q_ev, d_ev = sig.evidence.get("quantity"), sig.evidence.get("dose")
+    if part and sig.form and sig.dose_text() and q_ev is not None and d_ev is not None and d_ev.end <= q_ev.start:
+        # "Finasteride 5 mg half tablet daily": the strength is the tablet's, the dose half of it
+        amount = f"{part} of a {sig.dose_text()} {sig.form}"
+    elif sig.quantity and sig.form:
         amount = f"{sig.quantity} {_plural(sig.form, sig.quantity.split(' ')[-1])}"
         if sig.dose_text():
             amount += f" ({sig.dose_text()})"
