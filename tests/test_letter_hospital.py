@@ -750,3 +750,30 @@ def test_a_follow_up_line_after_the_numbered_list_is_not_the_last_items():
              "- Follow up in 3 months.\n")
     text = write_letter(document_from_text(under), kind="patient").text
     assert "in 4 weeks to check your hypertension" in text and "in 3 months to check your diabetes" in text
+
+
+COPD_CLINIC = """HISTORY OF PRESENT ILLNESS: 68-year-old man with COPD on home oxygen 2 L, with 3 days of worse dyspnea.
+
+ASSESSMENT AND PLAN:
+1. Acute exacerbation of COPD with chronic hypoxic respiratory failure. Prednisone 40 mg daily for 5 days.
+Increase O2 to 3 L.
+2. Obstructive sleep apnea, continue CPAP.
+3. Hypertension, controlled.
+Follow up in 1 week.
+"""
+
+
+def test_home_oxygen_and_cpap_orders_reach_the_patient_and_the_colleague():
+    """"Increase O2 to 3 L." was in no letter: the patient reads "Increase your oxygen to 3 liters a minute." and the
+    order after an item's problem ("Obstructive sleep apnea, continue CPAP." -> "Continue CPAP."); the colleague
+    reads the plan's words."""
+    doc = document_from_text(COPD_CLINIC)
+    letter = write_letter(doc, kind="patient")
+    assert "- Increase your oxygen to 3 liters a minute." in letter.text and "- Continue CPAP." in letter.text
+    line = next(ln for s in letter.sections for ln in s.lines if ln.text.startswith("Increase your oxygen"))
+    assert [e.text.rstrip(".") for e in line.evidence] == ["Increase O2 to 3 L"]
+    gp = write_letter(document_from_text(COPD_CLINIC), kind="gp").text
+    assert "- Increase O2 to 3 L." in gp and "continue CPAP" in gp
+    quiet = COPD_CLINIC.replace("Increase O2 to 3 L.", "Oxygen saturation 95% on 2 L.").replace(", continue CPAP", "")
+    text = write_letter(document_from_text(quiet), kind="patient").text
+    assert "oxygen to" not in text and "CPAP." not in text

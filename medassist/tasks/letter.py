@@ -352,6 +352,7 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
         if spec.get("from_plan"):
             # self-care the plan orders in its own words ("No lifting over 10 pounds for 2 weeks.", "May shower
             # tomorrow.", "Keep the splint on and dry."): not a medicine (its own lines), visit or warning
+            from medassist.tasks.extract import ORDER_AFTER_COMMA
             from medassist.text.lay import get_lexicon
 
             lex = get_lexicon()
@@ -360,6 +361,9 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                     continue
                 for s in doc.sentences_in(sec):
                     lead = len(doc.text[s.start:s.end]) - len(_LIST_MARK.sub("", doc.text[s.start:s.end], count=1))
+                    order = ORDER_AFTER_COMMA.search(doc.text, s.start + lead, s.end)
+                    if order is not None and _SELF_CARE_RE.match(doc.text, order.end(), s.end):
+                        lead = order.end() - s.start  # "Obstructive sleep apnea, continue CPAP.": its order
                     if not _SELF_CARE_RE.match(doc.text, s.start + lead, s.end) or lex.find_drugs(doc.text[s.start:s.end]):
                         continue
                     ln = _instruction_line(doc, s.start + lead, s.end, lay)
@@ -390,7 +394,8 @@ def _source_line(sd: dict[str, Any]) -> LetterLine:
 
 _PLAN_ACTION_RE = re.compile(r"\b(?:advised|recommend\w*|instructed|taught|thought to|counsel\w*|prescri\w*|given|"
                              r"passed|failed|self-?cath\w*|refer\w*|will (?:start|continue|stop|need|undergo|have)|"
-                             r"plan(?:ned)? (?:to|for))\b", re.I)
+                             r"plan(?:ned)? (?:to|for)|(?:increase|decrease|wean|start)\s+(?:home\s+)?(?:O2|oxygen)|"
+                             r"(?:continue|start)\s+(?:nightly\s+)?(?:CPAP|BiPAP|BPAP))\b", re.I)
 _ADVICE_RE = re.compile(r"\b(?:advised|encouraged|instructed|asked|told|recommended|counseled|urged)\s+"
                         r"(?:him|her|them|the patient|patient)\s+to\s+(?P<act>[^.;]{5,160})", re.I)
 _HOSPITAL_CHANGES = ("in_hospital", "hospital_list")
@@ -422,6 +427,10 @@ def _instruction_line(doc: Document, start: int, end: int, lay: bool) -> LetterL
     body = re.sub(r"\s+", " ", body).strip()
     if lay:
         body = _second_person(body)
+        if re.search(r"(?i)\b(?:O2|oxygen)\b", body):  # "Increase O2 to 3 L." -> "Increase your oxygen to 3 liters a minute."
+            body = re.sub(r"\bO2\b", "oxygen", body)
+            body = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:L|LPM|L/min|liters?)(?![\w/])", r"\1 liters a minute", body)
+            body = re.sub(r"(?i)^(increase|decrease|continue|use|wean)\s+(?:home\s+)?oxygen\b", r"\1 your oxygen", body)
         if re.match(r"(?i)(?:can|may|should|must|will|needs? to|is to)\b", body):
             body = "You " + body[0].lower() + body[1:]  # "Can shower starting tomorrow" -> "You can shower ..."
     body = _cap(body)
@@ -449,7 +458,10 @@ _SELF_CARE_RE = re.compile(
     r"elevate\s+(?:the\s+|your\s+|his\s+|her\s+)?(?:arm|leg|foot|ankle|hand|extremity|limb)\b|"
     r"(?:apply\s+)?ice\s+(?:to|the|for|20)\b|wear\s+(?:the\s+)?(?:splint|brace|sling|boot|compression)|"
     r"change\s+(?:the\s+)?dressing|(?:weight[- ]bearing|non[- ]weight[- ]bearing)\b|"
-    r"(?:clear liquid|soft|regular|low[- ](?:salt|sodium|fat))\s+diet\b|advance diet\b", re.IGNORECASE)
+    r"(?:clear liquid|soft|regular|low[- ](?:salt|sodium|fat))\s+diet\b|advance diet\b|"
+    # home oxygen and a breathing machine for sleep: "Increase O2 to 3 L.", "Continue CPAP nightly."
+    r"(?:increase|decrease|continue|use|wean)\s+(?:(?:your|his|her|home|the)\s+)?(?:O2|oxygen)\b|"
+    r"(?:continue|use|wear|start)\s+(?:(?:your|his|her|the|nightly)\s+)?(?:CPAP|BiPAP|BPAP)\b", re.IGNORECASE)
 _FOLLOW_OR_WARN = re.compile(r"\b(?:follow[- ]?up|call|return|appointment)\b", re.I)
 
 
