@@ -3047,6 +3047,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Acute on chronic hypoxic respiratory failure due to COPD exacerbation.", {"J96.21"}, {"J96.11"}),
     ("ASSESSMENT: Acute hypoxic respiratory failure in a patient with chronic kidney disease.", {"J96.01"},
      {"J96.11"}),
+    # return precautions name signs to watch for, not the patient's conditions
+    ("ASSESSMENT: Community-acquired pneumonia.\nDISCHARGE INSTRUCTIONS: Return to the emergency department for fever "
+     "over 101, shortness of breath, or confusion.", {"J18.9"}, {"R41.0", "R50.9", "R06.02"}),
+    ("PLAN: Call 911 for chest pain or fainting.", set(), {"R07.9", "R55"}),
+    ("HPI: She presented to the ED for confusion.\nASSESSMENT: Acute confusion.", {"R41.0"}, set()),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
