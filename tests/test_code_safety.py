@@ -3052,6 +3052,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      "over 101, shortness of breath, or confusion.", {"J18.9"}, {"R41.0", "R50.9", "R06.02"}),
     ("PLAN: Call 911 for chest pain or fainting.", set(), {"R07.9", "R55"}),
     ("HPI: She presented to the ED for confusion.\nASSESSMENT: Acute confusion.", {"R41.0"}, set()),
+    # an allergy status is an allergy the patient has had: the reaction's time does not make it past
+    ("ALLERGIES: Penicillin (rash as a child).\nASSESSMENT: Cellulitis of the left leg.", {"L03.116", "Z88.0"}, set()),
+    ("PAST MEDICAL HISTORY: Hypertension. History of sulfa allergy (hives).", {"Z88.2"}, set()),
+    ("ALLERGIES: No known drug allergies.\nFAMILY HISTORY: Mother is allergic to penicillin.", set(), {"Z88.0"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
