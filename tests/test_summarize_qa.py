@@ -656,3 +656,38 @@ def test_an_assessment_item_with_its_order_after_a_comma_is_a_problem_and_an_ord
         for item in s[part]:
             for ev in item["evidence"]:
                 assert note[ev["start"]:ev["end"]] == ev["text"]
+
+
+SEPSIS = """ADMITTING DIAGNOSIS: Sepsis.
+
+DISCHARGE DIAGNOSES:
+1. Sepsis due to left lower lobe pneumonia, present on admission.
+2. Type 2 diabetes mellitus with hyperglycemia.
+
+HOSPITAL COURSE:
+She was treated with IV ceftriaxone. Lisinopril was held for the kidney injury.
+
+DISCHARGE MEDICATIONS:
+1. Amoxicillin 1 g by mouth three times daily for 5 more days.
+2. Hold lisinopril until kidney function is rechecked.
+
+ALLERGIES: Penicillin (rash as a child, tolerated amoxicillin this admission).
+"""
+
+
+def test_a_held_list_item_an_allergy_taken_without_harm_and_a_diagnosis_said_twice():
+    """"2. Hold lisinopril until ..." is a medicine held, said with its 'Hold' (it read "lisinopril until kidney
+    function is rechecked", a medicine to take) and not also "given in hospital"; "tolerated amoxicillin" in an
+    allergy's brackets is no second allergy nor part of the reaction; "Sepsis" and "Sepsis due to left lower lobe
+    pneumonia" are one problem."""
+    s = summarize(document_from_text(SEPSIS), use_embeddings=False).to_dict()
+    meds = {m["text"]: m["fields"] for m in s["medications"]}
+    assert meds["Hold lisinopril until kidney function is rechecked"]["change"] == "hold"
+    assert not any(m["fields"]["name"].lower() == "lisinopril" for m in s["hospital_medications"])
+    assert [(a["fields"]["substance"], a["fields"].get("reaction")) for a in s["allergies"]] == [("Penicillin", "rash as a child")]
+    problems = [p["text"] for p in s["problems"]]
+    assert "Sepsis" not in problems and "Sepsis due to left lower lobe pneumonia, present on admission" in problems
+    for part in ("problems", "medications", "allergies"):
+        for item in s[part]:
+            for ev in item["evidence"]:
+                assert SEPSIS[ev["start"]:ev["end"]] == ev["text"]

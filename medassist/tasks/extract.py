@@ -607,12 +607,14 @@ def _medications(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]
                 # "Tylenol with Codeine", "X and Y" inside one item: each name gets the words up to the next one
                 m = _med(doc, h, item, section, True, nxt)
                 if stop is not None and section in ("medications", "discharge_medications"):
-                    m.change, m.change_span = "stop", _span(text, stop.start(1), stop.end(1))
+                    # ("5. Hold lisinopril until kidney function is rechecked.": not taken for now, a pause)
+                    m.change = "hold" if stop.group(1).lower().startswith("hold") else "stop"
+                    m.change_span = _span(text, stop.start(1), stop.end(1))
                     m.listed, m.setting = False, "stop"
                 facts.medications.append(m)
 
 
-_STOP_ITEM = re.compile(r"[\s\W\d]*?\b((?:stop(?:ped)?|discontinue[d]?|d/c(?:'?d)?|do not (?:take|resume|restart)|"
+_STOP_ITEM = re.compile(r"[\s\W\d]*?\b((?:stop(?:ped)?|discontinue[d]?|d/c(?:'?d)?|do not (?:take|resume|restart)|hold|"
                         r"no longer take)(?:\s+(?:taking|using))?)\s+(?:(?:your|the|his|her)\s+)?$", re.IGNORECASE)
 
 
@@ -750,6 +752,9 @@ def _allergies(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) 
             # a drug word inside the reaction of the allergen before it is that reaction ("Amiodarone - thyroid
             # dysfunction": thyroid is no second allergen)
             hits = [h for k, h in enumerate(hits) if k == 0 or not _IN_REACTION.match(text, hits[k - 1].end, h.start)]
+            # a drug the patient took without harm is no allergen ("Penicillin (rash as a child, tolerated
+            # amoxicillin this admission)")
+            hits = [h for h in hits if not _TOLERATED.search(text, max(s, h.start - 40), h.start)]
             if hits:
                 for k, h in enumerate(hits):
                     if _denied(doc, h.start, h.end, s):
@@ -767,6 +772,9 @@ def _allergies(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) 
                 facts.allergies.append(_allergy(text, ns, ne, (s, e), section, False, e))
 
 
+_TOLERATED_WORDS = r"(?:tolerat(?:ed|es|ing)|has\s+(?:since\s+)?taken|took|takes|can\s+take|no\s+(?:reaction|problems?)\s+(?:to|with))"
+_REACTION_END = re.compile(r"[.;](?:\s|$)|\)|,\s*(?:but\s+)?(?=" + _TOLERATED_WORDS + r"\b)", re.I)
+_TOLERATED = re.compile(r"\b" + _TOLERATED_WORDS + r"\s+(?:(?:a|an|the|oral|iv|his|her)\s+)?$", re.I)
 _IN_REACTION = re.compile(r"\s*(?:[-\u2013:]|\(|causes?|caused|causing|with|reaction(?: is| was)?)\s*"
                           r"(?:(?!\band\b|\bor\b|\balso\b)[^,;/\n)])*$", re.I)
 
@@ -796,7 +804,7 @@ def _allergy(text: str, s: int, e: int, item: tuple[int, int], section: str, kno
     al = Allergy(substance=text[s:e], substance_span=_span(text, s, e), evidence=[_span(text, *item)], section=section, in_lexicon=known)
     r = _REACTION.search(text, e, end)
     if r and not text[e : r.start()].strip(" ,"):
-        stop = re.search(r"[.;](?:\s|$)|\)", text[r.end():end])
+        stop = _REACTION_END.search(text[r.end():end])  # (not ", tolerated amoxicillin": what was taken without harm)
         rs, re_ = _trim(text, r.end(), r.end() + stop.start() if stop else end, " \t\n\r,.;:)(")
         if re_ > rs and len(text[rs:re_].split()) <= 8:
             al.reaction, al.reaction_span = text[rs:re_], _span(text, rs, re_)

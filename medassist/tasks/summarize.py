@@ -276,7 +276,7 @@ def _dedupe_meds(meds: list[Medication], include_mentions: bool) -> list[Medicat
             best[key] = m
     listed = {}
     for m in best.values():
-        if m.listed:
+        if m.listed or m.setting == "stop":  # (a list's "Hold lisinopril ..." or "STOP: metformin" accounts for it)
             listed.setdefault((m.generic or m.name).lower(), set()).add(((m.dose or "").lower(), (m.frequency or "").lower()))
     out = [best[k] for k in order]
 
@@ -341,13 +341,15 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
             problems.append(p)
     # one diagnosis written twice, the second time with more words after a comma or a bracket (the admitting
     # diagnosis "Left lower extremity cellulitis", the discharge diagnosis "Left lower extremity cellulitis,
-    # improving"): the fuller line stands for both, with the evidence of each
+    # improving"; "Sepsis" and "Sepsis due to left lower lobe pneumonia"): the fuller line stands for both, with the
+    # evidence of each
     keys = [p.text.lower().strip(" .") for p in problems]
     fuller = {}
     for i, k in enumerate(keys):
         for j, o in enumerate(keys):
             if (i != j and problems[i].status == problems[j].status and o.startswith(k)
-                    and o[len(k):].startswith((",", ";", ":", " (", " -", " \u2013", "(")) and j not in fuller):
+                    and o[len(k):].startswith((",", ";", ":", " (", " -", " \u2013", "(", " due to ", " secondary to ",
+                                               " with ", " from ", " of ")) and j not in fuller):
                 fuller[i] = j
                 break
     also: dict[int, list[Span]] = {}  # (the facts stay as extracted: the letters read them too)
