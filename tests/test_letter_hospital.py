@@ -777,3 +777,16 @@ def test_home_oxygen_and_cpap_orders_reach_the_patient_and_the_colleague():
     quiet = COPD_CLINIC.replace("Increase O2 to 3 L.", "Oxygen saturation 95% on 2 L.").replace(", continue CPAP", "")
     text = write_letter(document_from_text(quiet), kind="patient").text
     assert "oxygen to" not in text and "CPAP." not in text
+
+
+def test_a_discharge_list_item_tagged_new_is_a_new_medicine():
+    """"2. Insulin glargine 12 units subcutaneously at bedtime. NEW." read "Use Insulin glargine." as if the
+    patient had it before; the tag after the item's sentence (or "(new)") says it is new. "NEW ONSET" is no tag."""
+    from medassist.text.sig import detect_change
+
+    note = ("DISCHARGE MEDICATIONS:\n1. Insulin glargine 12 units subcutaneously at bedtime. NEW.\n"
+            "2. Metformin 500 mg by mouth twice daily.\n3. Atorvastatin 40 mg daily (new).\n")
+    text = write_letter(document_from_text(note), kind="discharge").text
+    assert "New medicine: Insulin glargine." in text and "New medicine: Atorvastatin." in text
+    assert "Take Metformin." in text
+    assert detect_change("NEW ONSET ATRIAL FIBRILLATION on apixaban", drug_start=33) is None

@@ -681,6 +681,12 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             sig = parse_sig(text[e:clause_end], offset=e)
             sent = text[ss:se]
             ch = detect_change(sent, drug_start=s - ss, offset=ss)
+            if ch is None and sec_name in ("medications", "discharge_medications"):
+                # the list item's tag after its sentence: "Insulin glargine 12 units at bedtime. NEW."
+                le = text.find("\n", se)
+                tag = _NEW_TAG.match(text, se, len(text) if le < 0 else le)
+                if tag is not None:
+                    ch = ("start", doc.span(tag.start(1), tag.end(1)))
             status = _status(doc, s, e)
             change = ch[0] if ch else None
             if given_now and status == "affirmed":
@@ -1076,6 +1082,9 @@ def _shared_facts(doc: Document):
     except ImportError:  # pragma: no cover - shipped with the engine
         return None
     return extract_facts(doc)
+
+
+_NEW_TAG = re.compile(r"[\s.,;:-]*(\((?i:new)\)|NEW)[\s.]*$")
 
 
 #: changes whose dose is a new one: the medication list's (old) dose is never carried to them

@@ -170,7 +170,7 @@ _CHANGES: list[tuple[str, str]] = [
     (r"increas\w*|up-?titrat\w*|rais\w*|go up on|bump(?:ed)? up|doubl\w*", "increase"),
     (r"decreas\w*|reduc\w*|lower\w*|cut back|down-?titrat\w*|taper\w*|wean\w*", "decrease"),
     (r"switch\w*|chang\w*|replac\w*|transition\w*|convert\w*", "change"),
-    (r"start\w*|initiat\w*|begin|began|begun|commenc\w*|(?<!\bas )(?<!previously )(?<!already )prescrib\w*|add(?:ed|ing)?|put (?:him|her|them|you) on|place (?:him|her|them|you) on|placed on|trial of|new prescription|prescription for", "start"),
+    (r"start\w*|initiat\w*|begin|began|begun|commenc\w*|(?<!\bas )(?<!previously )(?<!already )prescrib\w*|add(?:ed|ing)?|put (?:him|her|them|you) on|place (?:him|her|them|you) on|placed on|trial of|new prescription|prescription for|(?-i:NEW)(?!\s+[A-Z])|\(new\)", "start"),
     (r"continu\w*|complian\w* with|adheren\w* (?:to|with)|remain\w* on|stay on|keep taking|resume\w*|refill\w*|maintain\w*|current(?:ly)?", "continue"),
 ]
 _CHANGE_RES = [(re.compile(rf"(?<![\w/])(?:{rx})(?![\w])", re.I), kind) for rx, kind in _CHANGES]
