@@ -790,3 +790,20 @@ def test_a_discharge_list_item_tagged_new_is_a_new_medicine():
     assert "New medicine: Insulin glargine." in text and "New medicine: Atorvastatin." in text
     assert "Take Metformin." in text
     assert detect_change("NEW ONSET ATRIAL FIBRILLATION on apixaban", drug_start=33) is None
+
+
+def test_a_title_is_no_follow_up_and_a_steroid_around_chemotherapy_keeps_its_days():
+    """"ONCOLOGY FOLLOW-UP" (the note's title) gave "Please come back for a check-up as we planned."; dexamethasone
+    "twice daily the day before, the day of and the day after chemotherapy" read "take 4 mg twice a day" (every
+    day) in the letter and was cut at its comma in the summary."""
+    from medassist.tasks.summarize import summarize
+
+    note = ("ONCOLOGY FOLLOW-UP\n\nMEDICATIONS: Dexamethasone 4 mg twice daily the day before, the day of and the day "
+            "after chemotherapy. Folic acid 1 mg daily.\n\nASSESSMENT AND PLAN:\n1. Adenocarcinoma of the right upper "
+            "lobe, on chemotherapy.\nReturn in 1 week with CBC.\n")
+    text = write_letter(document_from_text(note), kind="patient").text
+    assert "as we planned" not in text and "Please come back in 1 week." in text
+    assert "take 4 mg twice a day the day before, the day of and the day after chemotherapy." in text
+    s = summarize(document_from_text(note), use_embeddings=False).to_dict()
+    assert "Dexamethasone 4 mg twice daily the day before, the day of and the day after chemotherapy" in [
+        m["text"] for m in s["medications"]]

@@ -57,6 +57,11 @@ CASES = [
     ("25 mg 1/2 tab twice daily", "take half of a 25 mg tablet twice a day"),
     ("1/2 tablet (2.5 mg) daily", "take 1/2 tablet (2.5 mg) once a day"),
     ("10 mg 1 tablet daily", "take 1 tablet (10 mg) once a day"),
+    # the days around a treatment (it read "take 4 mg twice a day": every day)
+    ("4 mg twice daily the day before, the day of and the day after chemotherapy",
+     "take 4 mg twice a day the day before, the day of and the day after chemotherapy"),
+    ("8 mg the night before and the morning of the procedure",
+     "take 8 mg the night before and the morning of the procedure"),
 ]
 
 

@@ -1384,6 +1384,8 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
             m = when  # "Primary care in 1 week." under a follow-up heading
         if m and re.search(r"\b(?:presents?|presented|presenting|here|seen|is an? \d+-year-old)\b", st, re.I):
             m = None
+        if m and when is None and len(st.split()) <= 5 and not re.search(r"[a-z]", st):
+            m = None  # the note's title, "ONCOLOGY FOLLOW-UP": what this visit is, not a next one
         if m and re.search(r"\b(?:not|no longer|never)\b|n't\b", st[: m.start()], re.I):
             m = None  # "he does not need to follow up with the surgeon"
         if m and re.search(r"\bfollow[- ]?up with (?:the patient|him|her|them)\b|\bvia the portal\b|\bonce (?:the )?results\b", st, re.I):

@@ -151,6 +151,12 @@ _DURATION_RE = re.compile(
     re.I,
 )
 _ON_DAYS_RE = re.compile(r"(?<![\w])on\s+days?\s+(?P<a>\d{1,2})(?:\s*(?:through|thru|to|-|\u2013)\s*(?P<b>\d{1,2}))?(?![\w])", re.I)
+# days around a treatment: "the day before, the day of and the day after chemotherapy" (dexamethasone with pemetrexed)
+_AROUND_RE = re.compile(
+    r"(?<![\w])(?:on\s+)?(?P<days>the\s+(?:day|night|morning)\s+(?:before|of|after)(?:\s*(?:,\s*and|,|and)\s*"
+    r"(?:the\s+(?:day|night|morning)\s+)?(?:before|of|after)){0,2})\s+(?P<what>(?:each\s+|every\s+|your\s+|the\s+)?"
+    r"(?:chemo(?:therapy)?|surgery|procedure|treatment|infusions?|dialysis|cycle|colonoscopy|scan|CT(?:\s+scan)?))\b",
+    re.I)
 _WHILE_RE = re.compile(r"(?<![\w])while\s+(?P<how>on|taking)\s+(?P<what>[^.;,()\n]{3,40}?)(?=\s*(?:[.;,()\n]|$))", re.I)
 _UNTIL_RE = re.compile(r"(?<![\w])until\s+(?P<until>[^.;,()\n]{3,50}?)(?=\s*(?:[.;,()\n]|$))", re.I)
 _TAPER_RE = re.compile(
@@ -405,6 +411,12 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
         m = _ON_DAYS_RE.search(text)  # "500 mg on day 1, then 250 mg daily on days 2 through 5"
         if m and not any(m.start() < e and s < m.end() for s, e in taken):
             sig.duration = f"on days {m.group('a')} to {m.group('b')}" if m.group("b") else f"on day {m.group('a')}"
+            sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
+            taken.append((m.start(), m.end()))
+    if sig.duration is None:
+        m = _AROUND_RE.search(text)  # "twice daily the day before, the day of and the day after chemotherapy"
+        if m and not any(m.start() < e and s < m.end() for s, e in taken):
+            sig.duration = re.sub(r"\s+", " ", m.group("days") + " " + m.group("what")).strip()
             sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
             taken.append((m.start(), m.end()))
     if sig.duration is None:
