@@ -3056,6 +3056,19 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ALLERGIES: Penicillin (rash as a child).\nASSESSMENT: Cellulitis of the left leg.", {"L03.116", "Z88.0"}, set()),
     ("PAST MEDICAL HISTORY: Hypertension. History of sulfa allergy (hives).", {"Z88.2"}, set()),
     ("ALLERGIES: No known drug allergies.\nFAMILY HISTORY: Mother is allergic to penicillin.", set(), {"Z88.0"}),
+    # asthma by the severity its sentence gives, and one asthma though the history names it without its exacerbation
+    ("HPI: 7-year-old with moderate persistent asthma and 2 days of wheezing.\nASSESSMENT: Moderate persistent asthma "
+     "with acute exacerbation.", {"J45.41"}, {"J45.40", "J45.901", "J45.909"}),
+    ("ASSESSMENT: Mild intermittent asthma, well controlled.", {"J45.20"}, {"J45.909"}),
+    ("ASSESSMENT: Mild persistent asthma.", {"J45.30"}, {"J45.909"}),
+    ("ASSESSMENT: Severe persistent asthma with status asthmaticus.", {"J45.52"}, {"J45.50", "J45.902"}),
+    ("ASSESSMENT: Asthma exacerbation.", {"J45.901"}, {"J45.41"}),
+    # food, latex and insect allergies a note lists are allergy status codes
+    ("ALLERGIES: Peanuts (anaphylaxis). Carries EpiPen.", {"Z91.010"}, set()),
+    ("ALLERGIES: Penicillin (hives), latex (rash), shellfish.", {"Z88.0", "Z91.040", "Z91.013"}, set()),
+    ("PMH: Eczema. She has a tree nut allergy.", {"Z91.018"}, set()),
+    ("ALLERGIES: No known allergies.\nSOCIAL HISTORY: Peanut butter sandwich for lunch; works as a beekeeper.", set(),
+     {"Z91.010", "Z91.030"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

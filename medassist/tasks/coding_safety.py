@@ -2136,6 +2136,19 @@ def refine(codes: list, doc) -> list:
         if better is not None:
             _unsuggest(c, f"the more specific {better.code} ({better.description}) is suggested")
             better.score = max(better.score, c.score)
+    # 3c. an "uncomplicated" code beside a code of its subcategory that names the complication stands for the same
+    #     condition: "moderate persistent asthma" of the history is J45.40, the assessment's "Moderate persistent
+    #     asthma with acute exacerbation" J45.41 (one asthma, exacerbated)
+    sug = [c for c in codes if c.suggested]
+    for c in sug:
+        if not c.suggested or not c.description.lower().endswith(", uncomplicated"):
+            continue
+        mine = _parent(c.code)
+        better = next((o for o in sug if o is not c and o.suggested and mine is not None and "." in mine
+                       and _parent(o.code) == mine and " with " in f" {o.description.lower()} "), None)
+        if better is not None:
+            _unsuggest(c, f"the more specific {better.code} ({better.description}) is suggested")
+            better.score = max(better.score, c.score)
     # 3b'. a learned code of a category another suggested code names in the note's own words, whose distinguishing
     #      words are nowhere in the note, is the tables' other guess at the same condition: "left breast" learned as
     #      C50.312 (lower-inner quadrant) beside "upper-outer quadrant of left female breast" C50.412
