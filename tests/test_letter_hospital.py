@@ -807,3 +807,35 @@ def test_a_title_is_no_follow_up_and_a_steroid_around_chemotherapy_keeps_its_day
     s = summarize(document_from_text(note), use_embeddings=False).to_dict()
     assert "Dexamethasone 4 mg twice daily the day before, the day of and the day after chemotherapy" in [
         m["text"] for m in s["medications"]]
+
+
+PEDS_ED = """CHIEF COMPLAINT: Wheezing.
+
+HPI: 7-year-old boy with moderate persistent asthma presents with 2 days of cough and wheezing.
+
+MEDICATIONS: Fluticasone 44 mcg 2 puffs twice daily. Albuterol HFA 2 puffs every 4 hours as needed.
+
+ALLERGIES: Peanuts (anaphylaxis). Carries EpiPen.
+
+ASSESSMENT: Moderate persistent asthma with acute exacerbation.
+
+PLAN:
+- Dexamethasone 16 mg by mouth once tomorrow.
+- Albuterol 4 puffs every 4 hours for 2 days, then as needed.
+- Continue fluticasone.
+- Follow up with pediatrician in 2-3 days.
+- Return to ED for trouble breathing, retractions, or if albuterol needed more often than every 4 hours.
+"""
+
+
+def test_an_emergency_visit_for_asthma_reads_as_the_plan_says():
+    """A child's asthma visit: the plan's albuterol (4 puffs every 4 hours for 2 days, then as needed) is how to use
+    it now, not the list's 2 puffs as needed; tomorrow's dexamethasone says tomorrow; the signs before the 'if' of
+    the return line are kept; the follow-up is with the pediatrician; an EpiPen carried is no allergy."""
+    text = write_letter(document_from_text(PEDS_ED), kind="patient").text
+    assert "breathe in 4 puffs every 4 hours for 2 days, then as needed" in text
+    assert "2 puffs every 4 hours as needed" not in text
+    assert "take 16 mg by mouth one time only tomorrow" in text
+    assert "trouble breathing, retractions, or if albuterol needed more often than every 4 hours" in text
+    assert "Please see your pediatrician in 2-3 days." in text
+    assert "allergic to Peanuts (anaphylaxis)" in text and "allergic to EpiPen" not in text

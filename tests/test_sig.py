@@ -62,6 +62,14 @@ CASES = [
      "take 4 mg twice a day the day before, the day of and the day after chemotherapy"),
     ("8 mg the night before and the morning of the procedure",
      "take 8 mg the night before and the morning of the procedure"),
+    # on a schedule first, as needed after (it read "every 4 hours as needed for 2 days")
+    ("4 puffs every 4 hours for 2 days, then as needed", "breathe in 4 puffs every 4 hours for 2 days, then as needed"),
+    ("2 puffs q4h x 48 hours then q4h prn wheezing",
+     "breathe in 2 puffs every 4 hours for 48 hours, then every 4 hours as needed for wheezing"),
+    ("2 puffs every 4 hours as needed", "breathe in 2 puffs every 4 hours as needed"),
+    # the day of a single dose (it read "one time only": now); not the day of going home
+    ("16 mg by mouth once tomorrow", "take 16 mg by mouth one time only tomorrow"),
+    ("tablets to take home with him tonight", ""),
 ]
 
 

@@ -755,6 +755,9 @@ def _allergies(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) 
             # a drug the patient took without harm is no allergen ("Penicillin (rash as a child, tolerated
             # amoxicillin this admission)")
             hits = [h for h in hits if not _TOLERATED.search(text, max(s, h.start - 40), h.start)]
+            if not re.search(r"(?i)allerg|react|intoleran", text[s:e]):
+                # "Carries EpiPen.", "Has an epinephrine auto-injector.": the allergy's treatment, no allergen
+                hits = [h for h in hits if not _CARRIES.search(text, max(s, h.start - 30), h.start)]
             if hits:
                 for k, h in enumerate(hits):
                     if _denied(doc, h.start, h.end, s):
@@ -772,6 +775,8 @@ def _allergies(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) 
                 facts.allergies.append(_allergy(text, ns, ne, (s, e), section, False, e))
 
 
+_CARRIES = re.compile(r"\b(?:carries|carry|carrying|has|have|keeps?|uses?|prescribed|given|needs?)\s+"
+                      r"(?:(?:an?|her|his|their|the)\s+)?$", re.I)
 _TOLERATED_WORDS = r"(?:tolerat(?:ed|es|ing)|has\s+(?:since\s+)?taken|took|takes|can\s+take|no\s+(?:reaction|problems?)\s+(?:to|with))"
 _REACTION_END = re.compile(r"[.;](?:\s|$)|\)|,\s*(?:but\s+)?(?=" + _TOLERATED_WORDS + r"\b)", re.I)
 _TOLERATED = re.compile(r"\b" + _TOLERATED_WORDS + r"\s+(?:(?:a|an|the|oral|iv|his|her)\s+)?$", re.I)

@@ -43,7 +43,8 @@ _WHEN_RE = re.compile(
     r"\bin the next (?:\d+|few|couple of) (?:days|weeks|months)\b|\btomorrow\b", re.I)
 _WITH_RE = re.compile(r"\bwith (?:a |an |the |her |his |their |your )?((?:[A-Za-z]+ )?(?:[a-z]+olog(?:y|ist)|surgeon|"
                       r"surgery|therapist|therapy|specialist|primary care(?: physician| provider| doctor)?|PCP|"
-                      r"nephrology|cardiology|dermatology|podiatr\w+|orthopedics|ENT))\b", re.I)
+                      r"nephrology|cardiology|dermatology|podiatr\w+|orthopedics|ENT|pediatrician|pediatrics|"
+                      r"family (?:doctor|physician|practice|medicine)))\b", re.I)
 _NOT_END = r"(?:[^.;]|\.(?=\d))"  # a period inside a number ("38.5") does not end the condition
 _WARNING_RE = re.compile(
     rf"\b(?P<act>call|contact|notify|return|go to|come back|seek|present to|head to|reach out|let (?:me|us) know)\b"
@@ -823,8 +824,11 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 order.append(key)
                 continue
             # keep the most informative mention; merge evidence
-            old_score = (rank.get(old.data["change"], 1), bool(old.data["dose"]))
-            new_score = (rank.get(change, 1), bool(sig.dose_text()))
+            # (a tie goes to the plan's words over the medication list's: "Albuterol 4 puffs every 4 hours for 2
+            # days, then as needed" in the plan is how to use it now, not the list's "2 puffs every 4 hours as needed")
+            old_score = (rank.get(old.data["change"], 1), bool(old.data["dose"]),
+                         bool(old.data.get("instructions")) and old.data.get("section") in _PLAN_NOW)
+            new_score = (rank.get(change, 1), bool(sig.dose_text()), bool(sig.plain) and sec_name in _PLAN_NOW)
             if new_score > old_score:
                 if old.data["change"] in _NEW_DOSE_CHANGES and not old.data["dose"] and change == "start" and fact.data["dose"]:
                     # "Increase lisinopril." then "Prescription for lisinopril 40 mg once a day": the increase, to
@@ -1085,6 +1089,10 @@ def _shared_facts(doc: Document):
 
 
 _NEW_TAG = re.compile(r"[\s.,;:-]*(\((?i:new)\)|NEW)[\s.]*$")
+
+
+#: sections whose medication instructions are the ones that hold from now on
+_PLAN_NOW = ("plan", "assessment_plan", "discharge_instructions")
 
 
 #: changes whose dose is a new one: the medication list's (old) dose is never carried to them
@@ -1366,6 +1374,13 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
         warn_at = len(st)
         for rx in (_WARNING_RE, _WARNING_IF_FIRST_RE, _WARNING_FOR_RE):
             m = rx.search(st)
+            if m and rx is _WARNING_RE:
+                fm = _WARNING_FOR_RE.search(st)
+                if (fm is not None and fm.start() == m.start() and fm.start("cond") < m.start("how") + len(m.group("how"))
+                        and not _NOT_A_SIGN_RE.search(fm.group("cond")) and not _WHEN_RE.search(fm.group("cond"))):
+                    # "Return to ED for trouble breathing, retractions, or if albuterol needed more often than every 4
+                    # hours": the signs before the 'if' too (it kept only what follows the 'if')
+                    m, rx = fm, _WARNING_FOR_RE
             if m and rx is _WARNING_FOR_RE and (_NOT_A_SIGN_RE.search(m.group("cond")) or _WHEN_RE.search(m.group("cond"))):
                 m = None  # "return to the ED for a wound check in 2 days": a visit, not a warning sign
             if m:

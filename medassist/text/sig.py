@@ -147,7 +147,7 @@ _PRN_RE = re.compile(
 )
 _DURATION_RE = re.compile(
     r"(?<![\w])(?:x|for(?:\s+(?:another|the\s+next|(?P<qual>no\s+more\s+than|no\s+longer\s+than|up\s+to|at\s+most)))?|times|over the next|over)\s*(?P<num>\d+|one|two|three|four|five|six|seven|ten|fourteen|(?<=for )an?(?=\s+(?:day|week|month)\b))\s*"
-    r"(?:(?P<more>more|additional|further)\s+)?(?P<unit>days?|d|weeks?|wks?|months?|mos?)(?![\w])(?P<atatime>\s+at\s+a\s+time)?",
+    r"(?:(?P<more>more|additional|further)\s+)?(?P<unit>days?|d|weeks?|wks?|months?|mos?|hours?|hrs?)(?![\w])(?P<atatime>\s+at\s+a\s+time)?",
     re.I,
 )
 _ON_DAYS_RE = re.compile(r"(?<![\w])on\s+days?\s+(?P<a>\d{1,2})(?:\s*(?:through|thru|to|-|\u2013)\s*(?P<b>\d{1,2}))?(?![\w])", re.I)
@@ -157,6 +157,8 @@ _AROUND_RE = re.compile(
     r"(?:the\s+(?:day|night|morning)\s+)?(?:before|of|after)){0,2})\s+(?P<what>(?:each\s+|every\s+|your\s+|the\s+)?"
     r"(?:chemo(?:therapy)?|surgery|procedure|treatment|infusions?|dialysis|cycle|colonoscopy|scan|CT(?:\s+scan)?))\b",
     re.I)
+_WHICH_DAY_RE = re.compile(r"(?<![\w])(tomorrow(?:\s+(?:morning|evening|night))?|tonight|this\s+(?:evening|afternoon))(?![\w])",
+                           re.I)
 _WHILE_RE = re.compile(r"(?<![\w])while\s+(?P<how>on|taking)\s+(?P<what>[^.;,()\n]{3,40}?)(?=\s*(?:[.;,()\n]|$))", re.I)
 _UNTIL_RE = re.compile(r"(?<![\w])until\s+(?P<until>[^.;,()\n]{3,50}?)(?=\s*(?:[.;,()\n]|$))", re.I)
 _TAPER_RE = re.compile(
@@ -166,7 +168,7 @@ _TAPER_RE = re.compile(
 )
 _TAPER_PLAIN_RE = re.compile(r"(?<![\w])(?:taper(?:ing)?|wean(?:ing)?)(?:\s+(?:off|down))?(?![\w])", re.I)
 
-_UNIT_DAYS = {"d": "days", "day": "day", "days": "days", "wk": "weeks", "wks": "weeks", "week": "week",
+_UNIT_DAYS = {"hr": "hours", "hrs": "hours", "hour": "hour", "hours": "hours", "d": "days", "day": "day", "days": "days", "wk": "weeks", "wks": "weeks", "week": "week",
               "weeks": "weeks", "mo": "months", "mos": "months", "month": "month", "months": "months"}
 
 # ---------------------------------------------------------------------------------------------- changes
@@ -303,6 +305,11 @@ _THEN_STEP = re.compile(rf"[,;]?\s*\bthen\s+(?:(?:take|decrease\s+to|reduce\s+to
                         rf"{_STEP_STOP.pattern})", re.I)
 
 
+_THEN_PRN_RE = re.compile(r"\s*[,;]?\s*(?:and\s+)?\bthen\s+(?:only\s+)?(?:use\s+|take\s+)?(?P<prn>(?P<freq>(?:q\.?\s?\d+(?:-\d+)?\s?h(?:ours?|rs?)?\.?|"
+                          r"every\s+\d+(?:\s*(?:-|to)\s*\d+)?\s+hours?)\s+)?(?:p\.?r\.?n\.?|as needed|as required|when needed|"
+                          r"if needed)(?:\s+(?:for\s+)?(?P<reason>[a-z][a-z ]{2,30}?))?)(?=\s*(?:[.;,()\n]|$))", re.I)
+
+
 def _taper_steps(text: str, offset: int) -> tuple[str, Span, int] | None:
     """A dose schedule written out step by step: ("30 mg once a day for 3 days, then ..., then stop", its span, where
     the first "then" is), or None when the text has no step with its own dose after a first one."""
@@ -343,6 +350,9 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
         steps = _taper_steps(text, offset)
         alt = _OTHER_DAYS_RE.search(text)
         exc = _EXCEPT_DAYS_RE.search(text)
+        then_prn = _THEN_PRN_RE.search(text)
+        if then_prn is not None and not re.search(r"\w", text[:then_prn.start()]):
+            then_prn = None  # (nothing before it: no first step)
         if steps is None and alt is not None:
             # a second dose on the days the first does not name ("5 mg on Monday, Wednesday and Friday and 2.5 mg on
             # all other days"): said with "and", not as a step after the first
@@ -350,6 +360,15 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
             sig.taper_kind = "alternate"
             sig.evidence["taper"] = _span(text, offset, alt.start("dose"), alt.end())
             text = text[:alt.start()]
+        elif steps is None and then_prn is not None:
+            # "4 puffs every 4 hours for 2 days, then as needed": on a schedule first, as needed after (it read
+            # "every 4 hours as needed for 2 days")
+            reason = (then_prn.group("reason") or "").strip(" /-")
+            freq = parse_sig(then_prn.group("freq")).frequency_plain if then_prn.group("freq") else None
+            sig.taper = (f"{freq} " if freq else "") + "as needed" + (f" for {reason}" if reason else "")
+            sig.taper_kind = "steps"
+            sig.evidence["taper"] = _span(text, offset, then_prn.start("prn"), then_prn.end())
+            text = text[:then_prn.start()]
         elif steps is None and exc is not None:
             # "2.5 mg daily except 5 mg on Mondays": the days of the other dose, as written
             days = " ".join(exc.group("days").split())
@@ -419,6 +438,13 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
             sig.duration = re.sub(r"\s+", " ", m.group("days") + " " + m.group("what")).strip()
             sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
             taken.append((m.start(), m.end()))
+    if sig.duration is None:
+        m = _WHICH_DAY_RE.search(text)  # "16 mg by mouth once tomorrow" (it read "one time only": now)
+        if m and (sig.dose or sig.quantity) and not any(m.start() < e and s < m.end() for s, e in taken):
+            # (a dose's day; not "a prescription for Phenergan tablets to take home with him tonight")
+            sig.duration = " ".join(m.group(1).lower().split())
+            sig.evidence["duration"] = _span(text, offset, m.start(1), m.end(1))
+            taken.append((m.start(1), m.end(1)))
     if sig.duration is None:
         m = _WHILE_RE.search(text)  # "at bedtime while on prednisone"
         if m and not any(m.start() < e and s < m.end() for s, e in taken):
