@@ -691,3 +691,15 @@ def test_a_held_list_item_an_allergy_taken_without_harm_and_a_diagnosis_said_twi
         for item in s[part]:
             for ev in item["evidence"]:
                 assert SEPSIS[ev["start"]:ev["end"]] == ev["text"]
+
+
+def test_a_route_before_the_next_drug_is_that_drugs():
+    """"Given albuterol/ipratropium nebulizer x3 and oral dexamethasone 16 mg." gave the nebulizer "oral"; the
+    route written before a drug's name is that drug's."""
+    from medassist.tasks.extract import extract_facts
+
+    note = "ED COURSE: Given albuterol/ipratropium nebulizer x3 and oral dexamethasone 16 mg.\n"
+    meds = {m.name.lower(): m for m in extract_facts(document_from_text(note)).medications}
+    first = next(m for k, m in meds.items() if k.startswith("albuterol"))
+    assert first.route != "oral"
+    assert meds["dexamethasone"].route == "oral" and meds["dexamethasone"].dose == "16 mg"

@@ -551,7 +551,10 @@ def _med(doc: Document, hit: DrugHit, item: tuple[int, int], section: str, liste
     name = _span(doc.text, hit.start, hit.end)
     m = Medication(name=name.text, name_span=name, evidence=[_span(doc.text, *item)], section=section, listed=listed,
                    in_lexicon=hit.source != "unlisted", generic=hit.generic if hit.generic and hit.generic != hit.key else None)
-    _sig_fields(doc, m, hit.end, sig_end)
+    # a route right before the next drug's name is that drug's ("albuterol/ipratropium nebulizer x3 and oral
+    # dexamethasone": oral is dexamethasone's)
+    own = _ROUTE_OF_NEXT.search(doc.text, hit.end, sig_end)
+    _sig_fields(doc, m, hit.end, own.start() if own is not None and own.start() > hit.end else sig_end)
     if m.route is None:
         # a route written before the name ("IV cefazolin", "oral cephalexin", "nebulized albuterol")
         r = _ROUTE_BEFORE.search(doc.text, max(item[0], hit.start - 24), hit.start)
@@ -561,6 +564,8 @@ def _med(doc: Document, hit: DrugHit, item: tuple[int, int], section: str, liste
     return m
 
 
+_ROUTE_OF_NEXT = re.compile(r"(?:,|\band\b|\bthen\b|\bplus\b)\s+(?:(?-i:IV|PO|IM|SQ|SC|SL)|intravenous(?:ly)?|oral|"
+                            r"intramuscular|subcutaneous|inhaled|nebuli[sz]ed|topical|sublingual|transdermal)\s*$", re.IGNORECASE)
 _ROUTE_BEFORE = re.compile(r"(?<![\w-])((?-i:IV|PO|IM|SQ|SC|SL)|intravenous(?:ly)?|oral|intramuscular|subcutaneous|"
                            r"inhaled|nebuli[sz]ed|topical|sublingual|transdermal)\s+$", re.IGNORECASE)
 
