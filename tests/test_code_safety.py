@@ -3069,6 +3069,13 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("PMH: Eczema. She has a tree nut allergy.", {"Z91.018"}, set()),
     ("ALLERGIES: No known allergies.\nSOCIAL HISTORY: Peanut butter sandwich for lunch; works as a beekeeper.", set(),
      {"Z91.010", "Z91.030"}),
+    # a finding with its size after a negated one is a finding of its own; a polyp history by the polyps' kind
+    ("HPI: EGD last month showed Barrett's esophagus without dysplasia and a 2 cm hiatal hernia.\nASSESSMENT: "
+     "Barrett's esophagus without dysplasia.", {"K22.70", "K44.9"}, set()),
+    ("HPI: EGD showed no esophagitis and no hiatal hernia.\nASSESSMENT: GERD.", {"K21.9"}, {"K44.9", "K21.00"}),
+    ("ASSESSMENT: History of colon polyps (tubular adenomas). Surveillance colonoscopy in 3 years.", {"Z86.0101"},
+     {"Z86.0100"}),
+    ("ASSESSMENT: History of hyperplastic colon polyps.", {"Z86.0102"}, {"Z86.0100", "Z86.0101"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
