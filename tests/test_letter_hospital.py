@@ -839,3 +839,21 @@ def test_an_emergency_visit_for_asthma_reads_as_the_plan_says():
     assert "trouble breathing, retractions, or if albuterol needed more often than every 4 hours" in text
     assert "Please see your pediatrician in 2-3 days." in text
     assert "allergic to Peanuts (anaphylaxis)" in text and "allergic to EpiPen" not in text
+
+
+def test_a_regimens_length_said_once_reaches_each_drug_and_alcohol_advice_the_patient():
+    """"Start bismuth quadruple therapy for 14 days: bismuth subsalicylate 524 mg four times daily, metronidazole 500
+    mg three times daily ..." gave each drug with no end (a course read as for ever); "Avoid alcohol while on
+    metronidazole." was in no letter (its sentence names a drug)."""
+    note = ("ASSESSMENT AND PLAN:\n1. Helicobacter pylori gastritis. Start bismuth quadruple therapy for 14 days: "
+            "bismuth subsalicylate 524 mg four times daily, metronidazole 500 mg three times daily, tetracycline "
+            "500 mg four times daily and omeprazole 20 mg twice daily. Avoid alcohol while on metronidazole.\n"
+            "2. Hypertension. Continue lisinopril 10 mg daily.\n")
+    text = write_letter(document_from_text(note), kind="patient").text
+    for line in ("take 524 mg four times a day for 14 days", "take 500 mg three times a day for 14 days",
+                 "take 20 mg twice a day for 14 days"):
+        assert line in text
+    assert "take 10 mg once a day." in text  # (another sentence's drug has no such course)
+    assert "- Avoid alcohol while on metronidazole." in text
+    gp = write_letter(document_from_text(note), kind="gp").text
+    assert "Metronidazole: started; 500 mg; three times a day, for 14 days." in gp

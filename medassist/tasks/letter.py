@@ -364,8 +364,11 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                     order = ORDER_AFTER_COMMA.search(doc.text, s.start + lead, s.end)
                     if order is not None and _SELF_CARE_RE.match(doc.text, order.end(), s.end):
                         lead = order.end() - s.start  # "Obstructive sleep apnea, continue CPAP.": its order
-                    if not _SELF_CARE_RE.match(doc.text, s.start + lead, s.end) or lex.find_drugs(doc.text[s.start:s.end]):
-                        continue
+                    if not _SELF_CARE_RE.match(doc.text, s.start + lead, s.end) or (
+                            lex.find_drugs(doc.text[s.start:s.end])
+                            and not _NO_ALCOHOL_RE.match(doc.text, s.start + lead, s.end)):
+                        continue  # (a drug's own line is said with the medicines; "Avoid alcohol while on
+                        # metronidazole." is the patient's to do)
                     ln = _instruction_line(doc, s.start + lead, s.end, lay)
                     if ln is not None:
                         lines.append(ln)
@@ -452,6 +455,7 @@ def _vaccines_given_re() -> re.Pattern:
 _LIST_MARK = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])?\s*")
 _SELF_CARE_RE = re.compile(
     r"(?:no|avoid|do not|don't)\s+(?:heavy\s+)?(?:lifting|lift|driving|drive|swimming|swim|bathing|bathe|baths|soaking|soak|"
+    r"alcohol|drinking\s+alcohol|alcoholic\s+(?:drinks|beverages)|"
     r"strenuous|contact sports|sports|exercise|submerging|tub baths)\b|"
     r"may\s+(?:shower|bathe|return to (?:work|school|normal activit\w+)|resume (?:normal |light )?(?:activit\w+|diet|exercise)|drive)\b|"
     r"keep\s+(?:the\s+|your\s+|his\s+|her\s+)?(?:wound|incisions?|dressing|splint|cast|brace|sling|arm|leg|foot|ankle)\b|"
@@ -462,6 +466,7 @@ _SELF_CARE_RE = re.compile(
     # home oxygen and a breathing machine for sleep: "Increase O2 to 3 L.", "Continue CPAP nightly."
     r"(?:increase|decrease|continue|use|wean)\s+(?:(?:your|his|her|home|the)\s+)?(?:O2|oxygen)\b|"
     r"(?:continue|use|wear|start)\s+(?:(?:your|his|her|the|nightly)\s+)?(?:CPAP|BiPAP|BPAP)\b", re.IGNORECASE)
+_NO_ALCOHOL_RE = re.compile(r"(?:no|avoid|do not|don't)\s+(?:drinking\s+)?(?:alcohol|alcoholic)\b", re.IGNORECASE)
 _FOLLOW_OR_WARN = re.compile(r"\b(?:follow[- ]?up|call|return|appointment)\b", re.I)
 
 

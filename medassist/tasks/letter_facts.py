@@ -680,6 +680,16 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
             if cut is not None:
                 clause_end = cut.start()  # "continued Flomax and will wean off the Urecholine to two times daily"
             sig = parse_sig(text[e:clause_end], offset=e)
+            if sig.duration is None and sig.dose_text():
+                # a regimen's length said once before its list: "Start bismuth quadruple therapy for 14 days:
+                # bismuth ..., metronidazole ... and omeprazole ..." (each drug's course, not for ever)
+                intro = None
+                for intro in _REGIMEN_FOR.finditer(text, ss, s):
+                    pass
+                if intro is not None and not re.search(r"[.;]\s", text[intro.end():s]):
+                    sig.duration = "for " + " ".join(intro.group("n").split())
+                    sig.evidence["duration"] = doc.span(intro.start(), intro.end("n"))
+                    sig.plain = plain_words(sig)
             sent = text[ss:se]
             ch = detect_change(sent, drug_start=s - ss, offset=ss)
             if ch is None and sec_name in ("medications", "discharge_medications"):
@@ -1088,6 +1098,7 @@ def _shared_facts(doc: Document):
     return extract_facts(doc)
 
 
+_REGIMEN_FOR = re.compile(r"\bfor\s+(?P<n>(?:\d+|one|two|three|four|ten|fourteen)\s+(?:days?|weeks?))\s*:", re.I)
 _NEW_TAG = re.compile(r"[\s.,;:-]*(\((?i:new)\)|NEW)[\s.]*$")
 
 
