@@ -3076,6 +3076,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: History of colon polyps (tubular adenomas). Surveillance colonoscopy in 3 years.", {"Z86.0101"},
      {"Z86.0100"}),
     ("ASSESSMENT: History of hyperplastic colon polyps.", {"Z86.0102"}, {"Z86.0100", "Z86.0101"}),
+    # hypothyroidism of Hashimoto's thyroiditis is the thyroiditis' code (Index: Hypothyroidism, autoimmune E06.3)
+    ("ASSESSMENT: Hypothyroidism due to Hashimoto's thyroiditis, undertreated.", {"E06.3"}, {"E03.9", "E06.9"}),
+    ("ASSESSMENT: Chronic lymphocytic thyroiditis with hypothyroidism.", {"E06.3"}, {"E03.9"}),
+    ("ASSESSMENT: Primary hypothyroidism, on levothyroxine.", {"E03.9"}, {"E06.3"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
