@@ -857,3 +857,13 @@ def test_a_regimens_length_said_once_reaches_each_drug_and_alcohol_advice_the_pa
     assert "- Avoid alcohol while on metronidazole." in text
     gp = write_letter(document_from_text(note), kind="gp").text
     assert "Metronidazole: started; 500 mg; three times a day, for 14 days." in gp
+
+
+def test_how_to_take_alendronate_reaches_the_patient_with_the_pills_name():
+    """"Start alendronate 70 mg weekly. Take with a full glass of water, remain upright for 30 minutes." left the
+    instructions out (no self-care the letter knew); they are the patient's, with the pill's name."""
+    note = ("ASSESSMENT AND PLAN:\n1. Postmenopausal osteoporosis. Start alendronate 70 mg weekly. Take with a full "
+            "glass of water, remain upright for 30 minutes.\n2. Hypothyroidism. Continue levothyroxine.\n")
+    text = write_letter(document_from_text(note), kind="patient").text
+    assert "- Take alendronate with a full glass of water, remain upright for 30 minutes." in text
+    assert "take 70 mg once a week" in text

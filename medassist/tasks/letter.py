@@ -370,6 +370,14 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                         continue  # (a drug's own line is said with the medicines; "Avoid alcohol while on
                         # metronidazole." is the patient's to do)
                     ln = _instruction_line(doc, s.start + lead, s.end, lay)
+                    if ln is not None and re.match(r"(?i)take\s+with\b", ln.text):
+                        # "Start alendronate 70 mg weekly. Take with a full glass of water ...": which pill, from the
+                        # item's sentence before (the line stands apart from the medicines in the letter)
+                        line_start = doc.text.rfind("\n", 0, s.start) + 1
+                        drugs = lex.find_drugs(doc.text[line_start:s.start])
+                        if drugs:
+                            ln = LetterLine(re.sub(r"(?i)^take\s+with\b", f"Take {drugs[-1].text} with", ln.text),
+                                            ln.evidence + [doc.span(line_start + drugs[-1].start, line_start + drugs[-1].end)])
                     if ln is not None:
                         lines.append(ln)
     return lines
@@ -463,6 +471,9 @@ _SELF_CARE_RE = re.compile(
     r"(?:apply\s+)?ice\s+(?:to|the|for|20)\b|wear\s+(?:the\s+)?(?:splint|brace|sling|boot|compression)|"
     r"change\s+(?:the\s+)?dressing|(?:weight[- ]bearing|non[- ]weight[- ]bearing)\b|"
     r"(?:clear liquid|soft|regular|low[- ](?:salt|sodium|fat))\s+diet\b|advance diet\b|"
+    # how to take a pill that harms the food pipe (alendronate): "Take with a full glass of water, remain upright ..."
+    r"take\s+(?:it\s+|this\s+|each\s+dose\s+)?with\s+a\s+full\s+glass\s+of\s+(?:plain\s+)?water\b|"
+    r"(?:remain|stay|sit)\s+upright\b|do\s+not\s+lie\s+down\b|"
     # home oxygen and a breathing machine for sleep: "Increase O2 to 3 L.", "Continue CPAP nightly."
     r"(?:increase|decrease|continue|use|wean)\s+(?:(?:your|his|her|home|the)\s+)?(?:O2|oxygen)\b|"
     r"(?:continue|use|wear|start)\s+(?:(?:your|his|her|the|nightly)\s+)?(?:CPAP|BiPAP|BPAP)\b", re.IGNORECASE)
