@@ -867,3 +867,13 @@ def test_how_to_take_alendronate_reaches_the_patient_with_the_pills_name():
     text = write_letter(document_from_text(note), kind="patient").text
     assert "- Take alendronate with a full glass of water, remain upright for 30 minutes." in text
     assert "take 70 mg once a week" in text
+
+
+def test_a_numbered_problem_whose_plan_holds_a_colon_keeps_its_name():
+    """"1. Helicobacter pylori gastritis. Start bismuth quadruple therapy for 14 days: ..." was not read as a
+    problem heading (a colon later in the item), so the letter said only "Gastritis"."""
+    note = ("ASSESSMENT AND PLAN:\n1. Helicobacter pylori gastritis. Start bismuth quadruple therapy for 14 days: "
+            "bismuth subsalicylate 524 mg four times daily and metronidazole 500 mg three times daily.\n"
+            "2. GERD. Continue omeprazole.\n")
+    text = write_letter(document_from_text(note), kind="patient").text
+    assert "- Helicobacter pylori gastritis: " in text and "- Gastritis:" not in text

@@ -376,13 +376,21 @@ def _diagnoses(doc: Document) -> list[Fact]:
         for ls, le in _item_lines(text, rs, re_):
             line = text[ls:le]
             m = _PROBLEM_LINE_RE.match(line)
+            colon_later = False
+            if not m:
+                # a colon later in the item ("1. Helicobacter pylori gastritis. Start quadruple therapy for 14 days:
+                # ..."): its first sentence is read as the item's heading, as a longer item's would be
+                mark = re.match(r"[ \t]*(?:#\s*|\d{1,2}[.)]\s*|[A-Z]\)\s*)?", line).end()
+                first = re.compile(r"\.\s").search(line, mark)
+                m = _PROBLEM_LINE_RE.match(line[:first.start() + 1]) if first else None
+                colon_later = m is not None
             if not m:
                 continue
             ps = ls + m.start("p")
             pe = ps + len(m.group("p").rstrip())
             # a problem item is its first sentence only: "Obesity, BMI 32. Discussed diet and exercise."
             sent_end = next((x.end for x in doc.sentences if x.start <= ps < x.end), pe)
-            was_cut = sent_end < pe
+            was_cut = sent_end < pe or colon_later
             pe = min(pe, sent_end)
             while pe > ps and text[pe - 1] in " \t.;:":
                 pe -= 1
