@@ -1967,6 +1967,22 @@ def _rule_holds(rule: dict, c, text: str, sents: _Sentences) -> bool:
     return ok
 
 
+def _sibling_says_more(codes: list, plain, more) -> None:
+    """A suggested code that ``plain(c)`` calls the plain form of its condition is dropped for the first suggested
+    code of its subcategory (one parent, below a category) that ``more(o, c)`` says names more of it; that code takes
+    its score (in place)."""
+    sug = [c for c in codes if c.suggested]
+    for c in sug:
+        if not c.suggested or not plain(c):
+            continue
+        mine = _parent(c.code)  # (a subcategory: a category's children differ too much, I25.9 vs the old MI I25.2)
+        better = next((o for o in sug if o is not c and o.suggested and mine is not None and "." in mine
+                       and _parent(o.code) == mine and more(o, c)), None)
+        if better is not None:
+            _unsuggest(c, f"the more specific {better.code} ({better.description}) is suggested")
+            better.score = max(better.score, c.score)
+
+
 def refine(codes: list, doc) -> list:
     """Assessment diagnoses, companion codes, specific codes, combinations, sibling pruning, Excludes1
     symptom pruning (in place; returns codes)."""
@@ -2124,31 +2140,14 @@ def refine(codes: list, doc) -> list:
     # 3b. an unspecified code beside a specified code of its subcategory stands for the same condition: "Unspecified
     #     malignant neoplasm of skin of scalp and neck" C44.40 beside "Squamous cell carcinoma of skin of scalp and
     #     neck" C44.42 (codes of one parent; "Internal nasal valve collapse, unspecified" J34.8200 is no J34.89)
-    sug = [c for c in codes if c.suggested]
-    for c in sug:
-        low = c.description.lower()
-        if not c.suggested or not (low.startswith("unspecified ") or low.endswith(", unspecified")):
-            continue
-        mine = _parent(c.code)  # (a subcategory: a category's children differ too much, I25.9 vs the old MI I25.2)
-        better = next((o for o in sug if o is not c and o.suggested and mine is not None and "." in mine
-                       and _parent(o.code) == mine
-                       and not _unspecified(o.description) and not _asks_for(o, c)), None)
-        if better is not None:
-            _unsuggest(c, f"the more specific {better.code} ({better.description}) is suggested")
-            better.score = max(better.score, c.score)
+    _sibling_says_more(codes, lambda c: c.description.lower().startswith("unspecified ")
+                       or c.description.lower().endswith(", unspecified"),
+                       lambda o, c: not _unspecified(o.description) and not _asks_for(o, c))
     # 3c. an "uncomplicated" code beside a code of its subcategory that names the complication stands for the same
     #     condition: "moderate persistent asthma" of the history is J45.40, the assessment's "Moderate persistent
     #     asthma with acute exacerbation" J45.41 (one asthma, exacerbated)
-    sug = [c for c in codes if c.suggested]
-    for c in sug:
-        if not c.suggested or not c.description.lower().endswith(", uncomplicated"):
-            continue
-        mine = _parent(c.code)
-        better = next((o for o in sug if o is not c and o.suggested and mine is not None and "." in mine
-                       and _parent(o.code) == mine and " with " in f" {o.description.lower()} "), None)
-        if better is not None:
-            _unsuggest(c, f"the more specific {better.code} ({better.description}) is suggested")
-            better.score = max(better.score, c.score)
+    _sibling_says_more(codes, lambda c: c.description.lower().endswith(", uncomplicated"),
+                       lambda o, c: " with " in f" {o.description.lower()} ")
     # 3b'. a learned code of a category another suggested code names in the note's own words, whose distinguishing
     #      words are nowhere in the note, is the tables' other guess at the same condition: "left breast" learned as
     #      C50.312 (lower-inner quadrant) beside "upper-outer quadrant of left female breast" C50.412
