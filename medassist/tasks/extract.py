@@ -564,10 +564,11 @@ def _med(doc: Document, hit: DrugHit, item: tuple[int, int], section: str, liste
     return m
 
 
-_ROUTE_OF_NEXT = re.compile(r"(?:,|\band\b|\bthen\b|\bplus\b)\s+(?:(?-i:IV|PO|IM|SQ|SC|SL)|intravenous(?:ly)?|oral|"
-                            r"intramuscular|subcutaneous|inhaled|nebuli[sz]ed|topical|sublingual|transdermal)\s*$", re.IGNORECASE)
-_ROUTE_BEFORE = re.compile(r"(?<![\w-])((?-i:IV|PO|IM|SQ|SC|SL)|intravenous(?:ly)?|oral|intramuscular|subcutaneous|"
-                           r"inhaled|nebuli[sz]ed|topical|sublingual|transdermal)\s+$", re.IGNORECASE)
+# a route written before a drug's name ("IV cefazolin", "oral cephalexin", "nebulized albuterol")
+_ROUTE_WORDS = (r"(?-i:IV|PO|IM|SQ|SC|SL)|intravenous(?:ly)?|oral|intramuscular|subcutaneous|inhaled|nebuli[sz]ed|"
+                r"topical|sublingual|transdermal")
+_ROUTE_OF_NEXT = re.compile(r"(?:,|\band\b|\bthen\b|\bplus\b)\s+(?:" + _ROUTE_WORDS + r")\s*$", re.IGNORECASE)
+_ROUTE_BEFORE = re.compile(r"(?<![\w-])(" + _ROUTE_WORDS + r")\s+$", re.IGNORECASE)
 
 
 def _leading_name(text: str, a: int, b: int) -> tuple[int, int] | None:
