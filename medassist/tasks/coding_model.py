@@ -552,15 +552,14 @@ class TreeScorer:
         # every row can step the same number of times
         idx = np.arange(len(trees) * width).reshape(left.shape)
         base = (np.arange(len(trees)) * width)[:, None]
-        self.left = np.where(leaf, idx, left + base).ravel()
-        self.right = np.where(leaf, idx, right + base).ravel()
         # node k's children at 2k (left) and 2k + 1 (right): one gather a step instead of two and a where; int32
         # indices (a few thousand nodes) halve the memory each step reads
-        self.children = np.stack([self.left, self.right], axis=1).ravel().astype(np.int32)
-        self.feature = pad("feature", 0, np.int64).ravel()
+        self.children = np.stack([np.where(leaf, idx, left + base).ravel(), np.where(leaf, idx, right + base).ravel()],
+                                 axis=1).ravel().astype(np.int32)
+        self.feature = pad("feature", 0, np.int32).ravel()
         self.threshold = pad("threshold", 0.0, np.float64).ravel()
         self.value = pad("value", 0.0, np.float64).ravel()
-        self.roots = base[:, 0]
+        self.roots = base[:, 0].astype(np.int32)
         self.depth = int(data.get("max_depth", 0)) or self._depth(trees)
 
     @staticmethod
@@ -587,8 +586,8 @@ class TreeScorer:
             return np.zeros(0)
         by_feature = np.ascontiguousarray(X.T).ravel()  # feature f of row r at f * n_rows + r
         col = np.arange(n_rows, dtype=np.int32)[:, None]
-        feature = self.feature.astype(np.int32) * np.int32(n_rows)
-        node = np.broadcast_to(self.roots.astype(np.int32), (n_rows, len(self.roots)))
+        feature = self.feature * np.int32(n_rows)
+        node = np.broadcast_to(self.roots, (n_rows, len(self.roots)))
         for _ in range(self.depth):
             go_right = by_feature.take(feature.take(node) + col) > self.threshold.take(node)
             node = self.children.take(node * 2 + go_right)
