@@ -3080,6 +3080,20 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT: Hypothyroidism due to Hashimoto's thyroiditis, undertreated.", {"E06.3"}, {"E03.9", "E06.9"}),
     ("ASSESSMENT: Chronic lymphocytic thyroiditis with hypothyroidism.", {"E06.3"}, {"E03.9"}),
     ("ASSESSMENT: Primary hypothyroidism, on levothyroxine.", {"E03.9"}, {"E06.3"}),
+    # the acuity of a past stay is not this visit's: the assessment's chronic heart failure stands
+    ("HPI: Heart failure with reduced ejection fraction. He was admitted last month for acute on chronic systolic "
+     "heart failure and diuresed 6 kg.\nASSESSMENT AND PLAN:\n1. Chronic systolic heart failure, NYHA class III.\n",
+     {"I50.22"}, {"I50.23", "I50.20"}),
+    ("HPI: He was hospitalized in March for acute on chronic diastolic heart failure.\nASSESSMENT:\n1. Diastolic "
+     "heart failure, stable.\n", {"I50.30"}, {"I50.33"}),
+    ("HOSPITAL COURSE: He was admitted for acute on chronic systolic heart failure and diuresed 6 kg.\n"
+     "DISCHARGE DIAGNOSES:\n1. Acute on chronic systolic heart failure.\n", {"I50.23"}, {"I50.22"}),
+    # an ischemic cardiomyopathy is I25.5, not a cardiomyopathy of I42-I43 (I42 Excludes1); I25.9 says less
+    ("HPI: 70-year-old with ischemic cardiomyopathy and atrial fibrillation.\n", {"I25.5"}, {"I42.9", "I43"}),
+    ("HPI: Nonischemic cardiomyopathy, EF 35%.\n", {"I42.9"}, {"I25.5"}),
+    ("ASSESSMENT:\n1. Coronary artery disease.\n2. Ischemic cardiomyopathy, EF 30%.\n3. Chronic ischemic heart "
+     "disease.\n", {"I25.10", "I25.5"}, {"I25.9", "I42.9"}),
+    ("ASSESSMENT:\n1. Chronic ischemic heart disease.\n2. Old myocardial infarction.\n", {"I25.9", "I25.2"}, set()),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

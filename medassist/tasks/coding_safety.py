@@ -138,6 +138,10 @@ class SafetyRules:
                               [re.compile(x, re.IGNORECASE) for x in k["note"]], bool(k.get("required", True)))
                              for k in na.get("kinds", [])]
         self.never_evidence = {w.lower() for w in data.get("never_evidence_words", [])}
+        # an unspecified code of a category whose children are all forms of one condition, beside a suggested code
+        # that names the form: [(code, prefixes of the codes that name it, why)]
+        self.unspecified_beside = [(r["code"], tuple(r["beside"]), r.get("why", ""))
+                                   for r in data.get("unspecified_beside", [])]
         self._rule_cache: dict[str, dict] = {}
 
     def patterns(self) -> list[LazyPattern]:
@@ -2148,6 +2152,15 @@ def refine(codes: list, doc) -> list:
     #     asthma with acute exacerbation" J45.41 (one asthma, exacerbated)
     _sibling_says_more(codes, lambda c: c.description.lower().endswith(", uncomplicated"),
                        lambda o, c: " with " in f" {o.description.lower()} ")
+    # 3d. an unspecified code of a category beside the code of the form the note names, where every other child is
+    #     such a form: "Chronic ischemic heart disease, unspecified" I25.9 beside the coronary atherosclerosis I25.10
+    #     or the ischemic cardiomyopathy I25.5 (not beside the old myocardial infarction I25.2, a second condition)
+    for code, beside, why in r.unspecified_beside:
+        plain = next((c for c in codes if c.suggested and c.code == code), None)
+        named = next((o for o in codes if o.suggested and o.code != code and o.code.startswith(beside)), None)
+        if plain is not None and named is not None:
+            _unsuggest(plain, f"the more specific {named.code} ({named.description}) is suggested: {why}")
+            named.score = max(named.score, plain.score)
     # 3b'. a learned code of a category another suggested code names in the note's own words, whose distinguishing
     #      words are nowhere in the note, is the tables' other guess at the same condition: "left breast" learned as
     #      C50.312 (lower-inner quadrant) beside "upper-outer quadrant of left female breast" C50.412
