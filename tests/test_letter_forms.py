@@ -63,7 +63,7 @@ def test_hospital_only_drug_is_not_missing_nor_a_missing_dose():
         letter = write_letter(doc, kind)
         vanc = [f for f in letter.facts.medications if f.text == "Vancomycin"]
         assert vanc and vanc[0].data["change"] == "in_hospital"
-        assert "Take Vancomycin" not in letter.text and "1 g" not in letter.text
+        assert "Take vancomycin" not in letter.text and "1 g" not in letter.text
         assert not [m for m in letter.missing if m.get("name") == "Vancomycin"], letter.missing
         assert [(m["name"], m["status"]) for m in letter.left_out] == [("Vancomycin", "in_hospital")]
         assert "hospital" in letter.left_out[0]["reason"] and letter.to_dict()["left_out"] == letter.left_out

@@ -62,7 +62,7 @@ def test_hospital_drugs_are_never_take_at_home():
         assert "In hospital you were given Diprivan." in lt
         assert "In hospital you were given Zosyn." in lt
         # an unlabelled "current" list of a hospital stay: the patient is asked to check it, not told to take it
-        assert "Your hospital medicine list has Pantoprazole. Ask your doctor" in lt
+        assert "Your hospital medicine list has pantoprazole. Ask your doctor" in lt
         # the going-home antibiotic is a medicine to take at home, with its instructions
         assert re.search(r"(?i)take cephalexin", lt), lt
         assert "500 mg" in lt
@@ -197,9 +197,9 @@ def test_a_drug_on_both_the_admission_and_the_discharge_list_is_a_home_medicine(
             "HOSPITAL COURSE:\nAdmitted for chest pain, ruled out.\n\n"
             "DISCHARGE MEDICATIONS:\nMetoprolol 25 mg PO BID.\n")
     text = _letter(note, "discharge").text
-    assert "Take Metoprolol." in text or "Keep taking Metoprolol." in text, text
-    assert "hospital medicine list has Metoprolol" not in text
-    assert "Your hospital medicine list has Heparin." in text
+    assert "Take metoprolol." in text or "Keep taking metoprolol." in text, text
+    assert "hospital medicine list has metoprolol" not in text
+    assert "Your hospital medicine list has heparin." in text
 
 
 def test_an_office_visits_instructions_do_not_make_it_a_hospital_stay():
@@ -245,8 +245,8 @@ def test_a_held_medicine_is_not_kept_and_a_test_with_a_time_to_come_is_to_do():
     """'Warfarin ..., resume on Friday' after it was held for a high INR: the letter says not to take it until
     Friday (never "Keep taking"); 'BMP in 3 days.' under the follow-up is a test still to do, not one done."""
     text = _letter(HELD, "discharge").text
-    assert "Do not take Warfarin for now. Start taking it again on Friday." in text
-    assert "Keep taking Warfarin" not in text
+    assert "Do not take warfarin for now. Start taking it again on Friday." in text
+    assert "Keep taking warfarin" not in text
     gp = _letter(HELD, "gp").text
     assert "Warfarin: held, to resume on Friday" in gp
     to_do = text.split("Tests still to do:")[1].split("\n\n")[0]
@@ -254,7 +254,7 @@ def test_a_held_medicine_is_not_kept_and_a_test_with_a_time_to_come_is_to_do():
     done = text.split("Tests we did:")[1].split("\n\n")[0] if "Tests we did:" in text else ""
     assert "BMP" not in done
     # a medicine resumed with no time to wait is kept
-    assert "Keep taking Torsemide" in _letter(HELD.replace("daily.\nFOLLOW", "daily, resume.\nFOLLOW"), "discharge").text
+    assert "Keep taking torsemide" in _letter(HELD.replace("daily.\nFOLLOW", "daily, resume.\nFOLLOW"), "discharge").text
 
 
 ED_NOTE = """CHIEF COMPLAINT: Shortness of breath.
@@ -475,7 +475,7 @@ def test_a_prednisone_schedule_and_insulin_until_it_is_finished():
     listed "prednisone is finished" as a medication."""
     doc = document_from_text(STEROID_DISCHARGE, source="steroids.txt")
     letter = write_letter(doc, kind="discharge", settings=Settings())
-    assert "Take less Prednisone" not in letter.text
+    assert "Take less prednisone" not in letter.text
     assert ("take 40 mg once a day for 3 days, then 30 mg once a day for 3 days, then 20 mg once a day for 3 days, "
             "then stop.") in letter.text
     assert "inject 10 units under the skin at bedtime until prednisone is finished." in letter.text
@@ -787,8 +787,8 @@ def test_a_discharge_list_item_tagged_new_is_a_new_medicine():
     note = ("DISCHARGE MEDICATIONS:\n1. Insulin glargine 12 units subcutaneously at bedtime. NEW.\n"
             "2. Metformin 500 mg by mouth twice daily.\n3. Atorvastatin 40 mg daily (new).\n")
     text = write_letter(document_from_text(note), kind="discharge").text
-    assert "New medicine: Insulin glargine." in text and "New medicine: Atorvastatin." in text
-    assert "Take Metformin." in text
+    assert "New medicine: insulin glargine." in text and "New medicine: atorvastatin." in text
+    assert "Take metformin." in text
     assert detect_change("NEW ONSET ATRIAL FIBRILLATION on apixaban", drug_start=33) is None
 
 
@@ -877,3 +877,40 @@ def test_a_numbered_problem_whose_plan_holds_a_colon_keeps_its_name():
             "2. GERD. Continue omeprazole.\n")
     text = write_letter(document_from_text(note), kind="patient").text
     assert "- Helicobacter pylori gastritis: " in text and "- Gastritis:" not in text
+
+
+HF_CLINIC = """MEDICATIONS:
+1. Carvedilol 12.5 mg twice daily.
+2. Eliquis 5 mg twice daily.
+
+ASSESSMENT AND PLAN:
+1. Chronic systolic heart failure. Continue furosemide 40 mg twice daily.
+Daily weights; call if weight goes up more than 2 kg in 3 days.
+Fluid restriction 1.5 L/day.
+2. Hyperkalemia. Reduce spironolactone to 12.5 mg daily.
+"""
+
+
+def test_heart_failure_self_care_reaches_the_patient_in_their_words():
+    """"Daily weights; call if weight goes up more than 2 kg in 3 days." and "Fluid restriction 1.5 L/day." were in no
+    letter but the call: the patient reads what to do each day; the colleague reads the plan's words."""
+    letter = write_letter(document_from_text(HF_CLINIC), kind="patient")
+    care = letter.text.split("Caring for yourself:")[1].split("\n\n")[0]
+    assert "- Weigh yourself every morning and write it down." in care
+    assert "- Drink no more than 1.5 liters of fluid a day." in care
+    assert "call" not in care.lower()  # (the call is the warnings' line)
+    assert "Call us if weight goes up more than 2 kg in 3 days." in letter.text
+    line = next(ln for s in letter.sections for ln in s.lines if ln.text.startswith("Weigh yourself"))
+    assert [e.text for e in line.evidence] == ["Daily weights"]
+    quiet = HF_CLINIC.replace("Daily weights; ", "").replace("Fluid restriction 1.5 L/day.\n", "")
+    assert "Weigh yourself" not in write_letter(document_from_text(quiet), kind="patient").text
+
+
+def test_a_generic_drug_name_is_written_in_lower_case_and_a_brand_keeps_its_capital():
+    """"Carvedilol 12.5 mg twice daily." began its line, and the letter said "Take Carvedilol." beside "Keep taking
+    furosemide."; a sentence writes a generic name in lower case, a brand name with its capital."""
+    text = write_letter(document_from_text(HF_CLINIC), kind="patient").text
+    assert "- Take carvedilol." in text and "- Take Eliquis" in text and "Take Carvedilol" not in text
+    assert "- Take less spironolactone." in text
+    gp = write_letter(document_from_text(HF_CLINIC), kind="gp").text
+    assert "Carvedilol" in gp  # (the colleague's list keeps the note's words)

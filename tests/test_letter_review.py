@@ -186,7 +186,7 @@ def test_discharge_letter_details_a_patient_needs():
     letter = _letter(note, "discharge")
     t = letter.text
     assert "Acute kidney injury, resolved: kidneys that suddenly stop working well (now better)." in t
-    assert "Stop taking Naproxen because of your kidney function." in t
+    assert "Stop taking naproxen because of your kidney function." in t
     assert "Chest x-ray in 6 weeks:" in t
     assert "CT angiography: a detailed X-ray picture of the blood vessels" in t and "heart's blood vessels" not in t
     assert "Go to the emergency room if you have a fever over 38.2 C or trouble breathing." in t

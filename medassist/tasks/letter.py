@@ -369,7 +369,11 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                             and not _NO_ALCOHOL_RE.match(doc.text, s.start + lead, s.end)):
                         continue  # (a drug's own line is said with the medicines; "Avoid alcohol while on
                         # metronidazole." is the patient's to do)
-                    ln = _instruction_line(doc, s.start + lead, s.end, lay)
+                    end = s.end
+                    semi = doc.text.find(";", s.start + lead, s.end)
+                    if semi > 0 and _FOLLOW_OR_WARN.search(doc.text, semi, s.end):
+                        end = semi  # "Daily weights; call if weight goes up ...": the call is the warnings' line
+                    ln = _instruction_line(doc, s.start + lead, end, lay)
                     if ln is not None and re.match(r"(?i)take\s+with\b", ln.text):
                         # "Start alendronate 70 mg weekly. Take with a full glass of water ...": which pill, from the
                         # item's sentence before (the line stands apart from the medicines in the letter)
@@ -442,6 +446,12 @@ def _instruction_line(doc: Document, start: int, end: int, lay: bool) -> LetterL
             body = re.sub(r"\bO2\b", "oxygen", body)
             body = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:L|LPM|L/min|liters?)(?![\w/])", r"\1 liters a minute", body)
             body = re.sub(r"(?i)^(increase|decrease|continue|use|wean)\s+(?:home\s+)?oxygen\b", r"\1 your oxygen", body)
+        if _DAILY_WEIGHTS_RE.match(body):  # "Daily weights." -> what the patient does
+            body = "Weigh yourself every morning and write it down"
+        fl = _FLUID_LIMIT_RE.match(body)
+        if fl:  # "Fluid restriction 1.5 L/day." -> "Drink no more than 1.5 liters of fluid a day."
+            unit = "milliliters" if fl.group("u").lower() == "ml" else ("liter" if fl.group("n") == "1" else "liters")
+            body = f"Drink no more than {fl.group('n')} {unit} of fluid a day"
         if re.match(r"(?i)(?:can|may|should|must|will|needs? to|is to)\b", body):
             body = "You " + body[0].lower() + body[1:]  # "Can shower starting tomorrow" -> "You can shower ..."
     body = _cap(body)
@@ -476,7 +486,16 @@ _SELF_CARE_RE = re.compile(
     r"(?:remain|stay|sit)\s+upright\b|do\s+not\s+lie\s+down\b|"
     # home oxygen and a breathing machine for sleep: "Increase O2 to 3 L.", "Continue CPAP nightly."
     r"(?:increase|decrease|continue|use|wean)\s+(?:(?:your|his|her|home|the)\s+)?(?:O2|oxygen)\b|"
-    r"(?:continue|use|wear|start)\s+(?:(?:your|his|her|the|nightly)\s+)?(?:CPAP|BiPAP|BPAP)\b", re.IGNORECASE)
+    r"(?:continue|use|wear|start)\s+(?:(?:your|his|her|the|nightly)\s+)?(?:CPAP|BiPAP|BPAP)\b|"
+    # heart failure at home: "Daily weights.", "Weigh yourself every morning.", "Fluid restriction 1.5 L a day."
+    r"(?:daily|morning)\s+weights?\b|weigh\s+(?:(?:yourself|himself|herself|themselves)\s+)?(?:daily|every\s+(?:day|morning)|each\s+morning)\b|"
+    r"(?:check|monitor|record)\s+(?:(?:your|his|her)\s+)?weights?\s+(?:daily|every\s+(?:day|morning)|each\s+morning)\b|"
+    r"fluid\s+restriction\b|(?:restrict|limit)\s+(?:(?:your|his|her)\s+)?fluids?\b", re.IGNORECASE)
+#: the lay words of a heart-failure self-care order (after _second_person)
+_DAILY_WEIGHTS_RE = re.compile(r"(?i)^(?:daily|morning)\s+weights?(?:\s+(?:at home|every morning|each morning|daily))?$|"
+                               r"^(?:check|monitor|record)\s+(?:your\s+)?weights?\s+(?:daily|every day)$|^weigh\s+daily$")
+_FLUID_LIMIT_RE = re.compile(r"(?i)^(?:fluid\s+restriction|(?:restrict|limit)\s+(?:your\s+)?fluids?)\s*(?:of|to|at|,|:)?\s*"
+                             r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>L|liters?|litres?|mL|ml)\s*(?:/\s*day|per day|a day|daily)?$")
 _NO_ALCOHOL_RE = re.compile(r"(?:no|avoid|do not|don't)\s+(?:drinking\s+)?(?:alcohol|alcoholic)\b", re.IGNORECASE)
 _FOLLOW_OR_WARN = re.compile(r"\b(?:follow[- ]?up|call|return|appointment)\b", re.I)
 
@@ -484,10 +503,32 @@ _FOLLOW_OR_WARN = re.compile(r"\b(?:follow[- ]?up|call|return|appointment)\b", r
 _USE_VERB = re.compile(r"(?:apply|use|breathe in|inject|put|insert|spray|place|rinse|wash|instill)\b")
 
 
+_TITLE_WORD = re.compile(r"[A-Z][a-z]+(?:[-/ ][a-z]+)*")
+
+
+def _generic_case(name: str) -> str:
+    """A generic drug name capitalised only because it began its line ("Carvedilol 12.5 mg twice daily.") in lower case,
+    as a sentence of a letter writes it ("Take carvedilol."); a brand name ("Eliquis") keeps its capital."""
+    if not _TITLE_WORD.fullmatch(name):
+        return name
+    from medassist.text.lay import get_lexicon
+
+    hits = get_lexicon().find_drugs(name, patterns=False)
+    if len(hits) != 1 or (hits[0].start, hits[0].end) != (0, len(name)):
+        return name
+    entry = hits[0].entry
+    generics = {str(entry.get("term", "")).lower(), *(a for a in entry.get("aliases", ()) if a == a.lower())}
+    low = name.lower()
+    return low if low in generics or low.replace("-", "/") in generics else name
+
+
 def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
     change = f.data.get("change") or "none"
     also = [a for a in f.data.get("also_named") or [] if a.lower() != f.text.lower()]
-    name = f"{f.text} (also called {' or '.join(also)})" if also and lay else "/".join([f.text, *also])
+    if lay:
+        also = [_generic_case(a) for a in also]
+    first = _generic_case(f.text) if lay else f.text
+    name = f"{first} (also called {' or '.join(also)})" if also and lay else "/".join([first, *also])
     dose = f.data.get("dose")
     instr = f.data.get("instructions") or ""
     ev = list(f.evidence)
