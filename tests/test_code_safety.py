@@ -3094,6 +3094,22 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ASSESSMENT:\n1. Coronary artery disease.\n2. Ischemic cardiomyopathy, EF 30%.\n3. Chronic ischemic heart "
      "disease.\n", {"I25.10", "I25.5"}, {"I25.9", "I42.9"}),
     ("ASSESSMENT:\n1. Chronic ischemic heart disease.\n2. Old myocardial infarction.\n", {"I25.9", "I25.2"}, set()),
+    # a prenatal visit: return precautions to labor and delivery are no symptoms; a past cesarean is no delivery now,
+    # so the stated weeks give the trimester; the diabetes of a gestational-diabetes note is the gestational one;
+    # 'preeclampsia labs' look for preeclampsia
+    ("HPI: 32-year-old G2P1001 at 30 weeks 2 days gestation. Her first pregnancy ended in a cesarean delivery for "
+     "breech presentation in 2022.\nASSESSMENT AND PLAN:\n1. Gestational diabetes mellitus, diet controlled. Referred "
+     "to diabetes education.\n2. Gestational hypertension without proteinuria. Preeclampsia labs today.\n"
+     "FOLLOW-UP: Go to labor and delivery for headache, vision changes or right upper quadrant pain.\n",
+     {"O24.410", "O13.3", "Z3A.30"}, {"E11.9", "O13.9", "O14.90", "O14.93", "R51.9", "R10.11", "H53.8"}),
+    # a condition of a pregnant patient complicates the pregnancy (I.C.15.a.1): O99 first, the condition beside it
+    ("HPI: 32-year-old at 30 weeks gestation.\nASSESSMENT:\n1. Hypothyroidism on levothyroxine.\n2. Asthma, mild "
+     "intermittent.\n", {"O99.283", "E03.9", "O99.513", "J45.20", "Z3A.30"}, {"O99.280", "O99.519"}),
+    ("HPI: 28-year-old G1P0 at 12 weeks gestation.\nASSESSMENT:\n1. Major depressive disorder, recurrent, moderate."
+     "\n2. Iron deficiency anemia.\n3. Smoker, 5 cigarettes a day.\n",
+     {"O99.341", "F33.1", "O99.011", "D50.9", "O99.331", "F17.210", "Z3A.12"}, {"O99.281"}),
+    ("HPI: 30-year-old at 20 weeks. Hypothyroidism, incidental to the pregnancy.\n", {"E03.9"}, {"O99.282", "O99.280"}),
+    ("HPI: 58-year-old man.\nASSESSMENT:\n1. Hypothyroidism on levothyroxine.\n", {"E03.9"}, {"O99.280"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

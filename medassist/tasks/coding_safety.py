@@ -142,6 +142,11 @@ class SafetyRules:
         # that names the form: [(code, prefixes of the codes that name it, why)]
         self.unspecified_beside = [(r["code"], tuple(r["beside"]), r.get("why", ""))
                                    for r in data.get("unspecified_beside", [])]
+        cp = data.get("complicating_pregnancy") or {}
+        # [(prefixes, prefixes excepted, the code in pregnancy, in childbirth)], the cue of an incidental pregnancy, why
+        self.complicating_pregnancy = ([(tuple(f["codes"]), tuple(f.get("except", ())), f["pregnancy"], f["childbirth"])
+                                        for f in cp.get("families", [])],
+                                       LazyPattern(cp.get("incidental", "(?!)")), cp.get("why", ""))
         self._rule_cache: dict[str, dict] = {}
 
     def patterns(self) -> list[LazyPattern]:
@@ -2778,7 +2783,11 @@ _DELIVERY = re.compile(r"\b(?:deliver(?:y|ed|ies)|(?<!preterm )(?<!pre-term )(?<
 # a delivery the note tells of that is not this one: an earlier ("Cesarean section in 2021", "previous cesarean"), a
 # planned one ("planning repeat cesarean"; a repeat cesarean done now is this one), or one in the obstetric history
 _OTHER_DELIVERY_BEFORE = re.compile(r"(?:previous|prior|history\s+of|h/o|last|past|planned|planning|plans?\s+for|"
-                                    r"scheduled|future|discussed|counsel\w*|obstetric\s+history|trial\s+of)"
+                                    r"scheduled|future|discussed|counsel\w*|obstetric\s+history|trial\s+of|"
+                                    # "Her first pregnancy ended in a cesarean delivery", "Go to labor and delivery for
+                                    # headache" (the unit, in the return precautions)
+                                    r"pregnanc(?:y|ies)\s+(?:ended|resulted)|"
+                                    r"(?:go|come|report|present|return|head)\s+(?:\w+\s+)?to(?:\s+the)?)"
                                     r"\W+(?:\w+\W+){0,3}$", re.I)
 _OTHER_DELIVERY_AFTER = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:in|on)\s+(?:19|20)\d\d\b", re.I)
 _OBSTETRIC_HISTORY = re.compile(r"(?:obstetric(?:al)?|ob|gyn(?:ecologic)?|surgical)\s+history\s*:[^\n]*$", re.I)
@@ -2824,6 +2833,28 @@ def _in_pregnancy(codes: list, text: str, span: Span) -> None:
                f"(guideline I.C.15.a.1; the note states '{span.text}')")
         _promote(codes, to, c, c.score, c.evidence, f"more specific than {c.code}: {why}")
         _unsuggest(c, f"replaced by {to}: {why}")
+
+
+def _complicating_pregnancy(codes: list, text: str, span: Span) -> None:
+    """In a note that states the weeks of the current pregnancy, a condition of another chapter (hypothyroidism,
+    asthma, depression, anemia ...) complicates the pregnancy unless the provider says it is incidental (guideline
+    I.C.15.a.1): its O99 code (in pregnancy, unspecified trimester, which _trimester then places; complicating
+    childbirth in a note of this delivery) is suggested first, the condition's own code beside it (the O99 code's
+    'use additional code'). Not with an abortive outcome."""
+    families, incidental, why = rules().complicating_pregnancy
+    if not families or _abortive(codes) or incidental.search(text):
+        return
+    delivered = _delivery_now(text, _DELIVERED)
+    for c in [c for c in codes if c.suggested and c.status == "affirmed" and _CHAPTER_CONDITION.match(c.code)]:
+        to = next(((childbirth if delivered else pregnancy) for prefixes, excepted, pregnancy, childbirth in families
+                   if c.code.startswith(prefixes) and not c.code.startswith(excepted)), None)
+        if to is not None:
+            _promote(codes, to, c, c.score + 1e-6, c.evidence,  # (listed just above the condition: the O code first)
+                     f"{why}; the note states '{span.text}' and {c.code} ({c.description})")
+
+
+#: a condition of chapters 3-12 an O99 code stands for (no neoplasm D0-D4, symptom, injury or status code)
+_CHAPTER_CONDITION = re.compile(r"(?:D[5-8]|[EFGIJKL])")
 
 
 def _trimester(codes: list, text: str, weeks: list[int], span: Span) -> None:
@@ -3092,13 +3123,21 @@ def _stated_gestation(doc, sents: _Sentences) -> tuple[dict, list]:
 
 
 def pregnancy_codes(codes: list, doc, gestation: tuple[dict, list]) -> None:
-    """Once the codes are chosen: an obstetric code a later rule made ('Anemia of pregnancy' O99.019 from D64.9) takes
-    the trimester of the stated weeks too (_trimester), and a normal pregnancy's supervision (Z34) goes beside an
+    """Once the codes are chosen: a condition of another chapter complicates the pregnancy (_complicating_pregnancy),
+    an obstetric code a later rule made ('Anemia of pregnancy' O99.019 from D64.9) takes the trimester of the stated
+    weeks too (_trimester), and a normal pregnancy's supervision (Z34) goes beside an
     obstetric complication (Z34 is for a pregnancy without one; guideline I.C.15.b.2: a high-risk or complicated
     pregnancy's visit is coded by its complications). ``gestation``: _stated_gestation's (stated, weeks)."""
     stated, weeks = gestation
     if stated:
+        _complicating_pregnancy(codes, doc.text, next(iter(stated.values())))
         _trimester(codes, doc.text, weeks, next(iter(stated.values())))
+        # (an O99 code made here goes with the weeks the note states, as gestation_weeks gives them to an O code)
+        made = [c for c in codes if c.suggested and c.code.startswith("O99") and c.status == "affirmed"]
+        if made and not _abortive(codes) and not any(c.suggested and c.code.startswith("Z3A") for c in codes):
+            for k, (code, span) in enumerate(stated.items()):
+                _promote(codes, code, None, max(c.score for c in made) * (0.999 - 0.01 * k), [span],
+                         f"the note states the weeks of gestation ('{span.text}')")
     complication = next((c for c in codes if c.suggested and c.status == "affirmed" and c.code[:1] == "O"
                          and not c.code.startswith(("O80", "O09"))), None)
     if complication is not None:
