@@ -914,3 +914,46 @@ def test_a_generic_drug_name_is_written_in_lower_case_and_a_brand_keeps_its_capi
     assert "- Take less spironolactone." in text
     gp = write_letter(document_from_text(HF_CLINIC), kind="gp").text
     assert "Carvedilol" in gp  # (the colleague's list keeps the note's words)
+
+
+PRENATAL = """MEDICATIONS: Prenatal vitamin daily. Levothyroxine 75 mcg daily. Albuterol inhaler as needed.
+
+ASSESSMENT AND PLAN:
+1. Gestational diabetes mellitus, diet controlled. Referred to diabetes education.
+2. Rash. Refer to dermatology.
+3. Knee pain. Referral to physical therapy.
+4. Obesity. Patient declined referral to a nutritionist.
+
+FOLLOW-UP: Return in 1 week. Go to labor and delivery for headache, vision changes, right upper quadrant pain or BP over 160/110.
+"""
+
+
+def test_a_medicine_listed_on_one_line_with_others_keeps_its_own_instructions():
+    """"Prenatal vitamin daily. Levothyroxine 75 mcg daily. Albuterol inhaler as needed." on one line: the vitamin
+    (a name no lexicon knows) read the rest of the line and the letter said "take 75 mcg once a day as needed"."""
+    text = write_letter(document_from_text(PRENATAL), kind="patient").text
+    vitamin = text.split("- Take Prenatal vitamin.\n")[1].splitlines()[0]
+    assert vitamin == "- How to take it: take once a day."
+    assert "take 75 mcg once a day." in text
+
+
+def test_labor_and_delivery_return_precautions_reach_the_patient_in_plain_words():
+    """"Go to labor and delivery for headache, vision changes, right upper quadrant pain or BP over 160/110." was in no
+    letter (the warnings knew only the emergency department); the patient reads where to go and the signs in plain
+    words, the colleague the note's."""
+    text = write_letter(document_from_text(PRENATAL), kind="patient").text
+    assert ("- Go to the labor and delivery unit (where babies are born) if you have headache, vision changes, pain in "
+            "the upper right part of your belly or blood pressure over 160/110.") in text
+    gp = write_letter(document_from_text(PRENATAL), kind="gp").text
+    assert "labor and delivery" in gp and "right upper quadrant pain" in gp
+
+
+def test_referrals_of_the_plan_reach_the_patient():
+    """"Referred to diabetes education.", "Refer to dermatology." were in no patient letter; a referral declined is
+    none, and physical therapy is said with the care the patient gets."""
+    text = write_letter(document_from_text(PRENATAL), kind="patient").text
+    visits = text.split("Your next visit:")[1].split("\n\n")[0]
+    assert "- We are referring you to diabetes education." in visits
+    assert "- We are referring you to the dermatology clinic." in visits
+    assert "nutritionist" not in text and "referring you to physical therapy" not in text
+    assert "Physical therapy" in text

@@ -275,6 +275,12 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                 lines.append(ln)
                 continue
             when, with_ = f.data.get("when"), f.data.get("with")
+            if f.data.get("referral") and "item_referral" in spec:  # "Referred to diabetes education."
+                to = _referral_phrase(with_)
+                t = _fill(spec["item_referral_when" if when and "item_referral_when" in spec else "item_referral"],
+                          to=to, when=when)
+                lines.append(LetterLine(t, list(f.evidence)))
+                continue
             purpose = _purpose(f, spec, lay)
             if with_:
                 with_ = _with_phrase(with_)
@@ -293,7 +299,7 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
         for f in facts.warnings:
             cond = _clean(f.text)
             if lay:
-                cond = _your_body(_second_person(cond))
+                cond = _warning_plain(_your_body(_second_person(cond)))
                 cond = re.sub(r"(?i)^(?:there (?:is|are) )?any\b", "you have any", cond)  # "if any concerning complaints"
             else:  # a letter to a colleague speaks of the patient: "if you have" -> "if they have"
                 cond = re.sub(r"\byour\b", "their", re.sub(r"\byou\b", "they", cond))
@@ -309,6 +315,8 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                 tpl_w = spec["item_go"]
                 if lay and re.fullmatch(r"(?i)(?:the )?(?:emergency department|ED|ER)", place):
                     place = "the emergency room"  # plain words for the same place
+                elif lay and re.fullmatch(r"(?i)(?:the )?(?:labou?r\s+(?:and|&)\s+delivery|L\s*&\s*D)", place):
+                    place = "the labor and delivery unit (where babies are born)"
                 if not re.match(r"(?i)the\b", place):
                     place = "the " + place
             ev = list(f.evidence[:1]) + [sp for sp in f.evidence[2:]]  # the condition, and the place when said
@@ -621,6 +629,21 @@ def _with_phrase(w: str) -> str:
     return "your " + w
 
 
+def _referral_phrase(w: str) -> str:
+    """Who a referral is to, as a phrase: "dermatology" -> "the dermatology clinic", "diabetes education" as written."""
+    w = re.sub(r"(?i)^(?:(?:see|a|an|the)\s+)+", "", re.sub(r"\s+", " ", w).strip())
+    if re.fullmatch(r"(?i)[a-z]+(?:ology|ics|iatry)", w):
+        return "the " + w.lower() + " clinic"
+    if re.match(r"(?i)dr\b", w):
+        return w
+    w = w[0].lower() + w[1:] if re.match(r"[A-Z][a-z]", w) else w
+    if re.search(r"(?i)(?:ist|ian|surgeon|educator|counsel(?:l)?or|worker)$", w):
+        return ("an " if w[:1].lower() in "aeio" else "a ") + w  # a person: "a nutritionist", "a urologist"
+    if re.search(r"(?i)(?:clinic|team|program)$", w):
+        return "the " + w
+    return w
+
+
 def _purpose(f, spec: dict[str, Any], lay: bool) -> str | None:
     """What a follow-up visit is for, when the note says it: "to check your blood pressure"."""
     what = f.data.get("purpose")
@@ -641,6 +664,22 @@ def _purpose(f, spec: dict[str, Any], lay: bool) -> str | None:
 
 _BODY_THE_RE = re.compile(r"\bthe (?=(?:(?:left|right) )?(?:knee|hip|shoulder|ankle|wrist|elbow|hand|foot|leg|arm|back|neck|"
                           r"eye|ear|wound|incision|cut|skin|chest|belly|stomach|toe|finger|thumb|joint|leg|calf|site|area)s?\b)", re.I)
+
+
+#: a warning sign in the note's shorthand, in a patient's words ("right upper quadrant pain or BP over 160/110")
+_WARNING_PLAIN = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in (
+    (r"\b(?:right upper quadrant|RUQ)(?: abdominal)? pain\b", "pain in the upper right part of your belly"),
+    (r"\b(?:left upper quadrant|LUQ)(?: abdominal)? pain\b", "pain in the upper left part of your belly"),
+    (r"\b(?:right lower quadrant|RLQ)(?: abdominal)? pain\b", "pain in the lower right part of your belly"),
+    (r"\b(?:left lower quadrant|LLQ)(?: abdominal)? pain\b", "pain in the lower left part of your belly"),
+    (r"(?-i:\b(?:S?BP)\b)", "blood pressure"),
+))
+
+
+def _warning_plain(s: str) -> str:
+    for rx, plain in _WARNING_PLAIN:
+        s = rx.sub(plain, s)
+    return s
 
 
 def _your_body(s: str) -> str:

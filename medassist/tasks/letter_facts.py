@@ -51,12 +51,14 @@ _WARNING_RE = re.compile(
     rf"(?P<how>{_NOT_END}{{0,120}}?)(?:\bif\b|\bshould\b(?=\s+(?:he|she|they|you|the patient|symptoms?|there)\b))"
     rf"\s+(?P<cond>{_NOT_END}{{3,160}})", re.I)
 _SOONER_RE = re.compile(rf"\b(?:sooner|earlier)\s+(?:if|should)\s+(?P<cond>{_NOT_END}{{3,160}})", re.I)
-_PLACE_RE = re.compile(r"\b(?:the\s+)?(?:emergency (?:department|room)|ER|ED|urgent care|911|hospital)\b")
+#: where a pregnant patient goes (the hospital's birth unit or its obstetric triage)
+_BIRTH_UNIT = r"(?i:labou?r\s+(?:and|&)\s+delivery|L\s*&\s*D|(?:OB|obstetric(?:al)?|maternity)\s+triage)"
+_PLACE_RE = re.compile(rf"\b(?:the\s+)?(?:emergency (?:department|room)|ER|ED|urgent care|911|hospital|{_BIRTH_UNIT})(?!\w)")
 # "Return to the emergency department for fever over 101 F, spreading redness, or shortness of breath": the signs
 # after 'for', where the place is an emergency one (a clinic visit 'for a wound check' is an appointment)
 _WARNING_FOR_RE = re.compile(
     rf"\b(?P<act>return|go|come back|present|head|call)\s+(?P<how>(?:to\s+)?(?:the\s+)?(?:nearest\s+)?(?:emergency (?:department|room)|"
-    rf"ER|ED|urgent care|911)|(?<=return\s)(?:here|sooner)?|(?<=come back\s)(?:here|sooner)?|"
+    rf"ER|ED|urgent care|911|{_BIRTH_UNIT})|(?<=return\s)(?:here|sooner)?|(?<=come back\s)(?:here|sooner)?|"
     rf"(?<=call\s)(?:us\s+|the\s+(?:office|clinic)\s+|(?:your|the)\s+(?:doctor|surgeon|surgical team)\s+)?)\s*"
     rf"(?:for|with|in case of)\s+(?:any\s+)?"
     rf"(?P<cond>{_NOT_END}{{3,160}})", re.I)
@@ -1125,6 +1127,7 @@ def _add_shared_medications(doc: Document, shared, by_drug: dict[str, Fact], ord
         return
     text = doc.text
     known = set(by_drug).union(*(_fact_names(f) for f in by_drug.values()))
+    starts = sorted({m.name_span.start for m in shared.medications})
     for m in shared.medications:
         if m.section not in MED_SECTIONS or m.status in ("negated", "family", "hypothetical"):
             continue
@@ -1143,6 +1146,8 @@ def _add_shared_medications(doc: Document, shared, by_drug: dict[str, Fact], ord
             continue
         s, e = m.name_span.start, m.name_span.end
         item_end = max((ev.end for ev in m.evidence), default=e)
+        # (one line may list several: "Prenatal vitamin daily. Levothyroxine 75 mcg daily." -- the next name ends it)
+        item_end = min([item_end] + [x for x in starts if e <= x < item_end])
         sig = parse_sig(text[e:item_end], offset=e)
         ss, se, _ = _sentence_at(doc, s)
         ch = detect_change(text[ss:se], drug_start=s - ss, offset=ss)
@@ -1426,6 +1431,8 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
             m = None  # the clinician will get back to the patient: not an appointment
         if m and sent.section == "follow_up" and m is when and get_lexicon().find(st[: when.start()], categories=("test",)):
             m = None  # "Repeat chest x-ray in 6 weeks": a test to do (listed with the tests)
+        if m is None and not warned:
+            _referral_from(doc, sent, fus)
         if m and not re.search(r"\b(?:previous|last|prior|since)\b", st[: m.start()], re.I):
             with_ = _WITH_RE.search(st)
             ev = [doc.span(sent.start + m.start(), sent.start + m.end())]
@@ -1466,6 +1473,44 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
                     ev.append(head.evidence[0])
             fus.append(Fact("follow_up", st.strip(), "", "", ev, data))
     return fus, warns
+
+
+#: a referral the plan makes ("Referred to diabetes education.", "Refer to dermatology.", "Cardiology referral
+#: placed."): who will see the patient
+_REFERRAL_RE = re.compile(
+    r"\b(?:refer(?:red|ring)?|referral|consult(?:ation|ed)?)\s+(?:has\s+been\s+|was\s+|is\s+)?(?:placed\s+|made\s+|sent\s+)?"
+    r"(?:to|with)\s+(?P<to>(?:the\s+)?(?:[A-Za-z-]+\s+){0,3}?(?:[a-z]+olog(?:y|ist)|surgery|surgeon|education|educator|"
+    r"clinic|nutrition(?:ist)?|dietitian|dietician|podiatry|pain management|social work(?:er)?|counsel(?:ing|or)|"
+    r"specialist|program|orthopedics|pediatrics|ENT|genetics|audiology|optometry|psychiatry|"
+    r"physical therapy|occupational therapy|speech therapy))\b|"
+    r"\b(?P<to2>[A-Z][a-z]+(?:olog(?:y|ist)|iatry|ics))\s+(?:referral|consult(?:ation)?)\s+(?:placed|made|sent|ordered|requested)\b",
+    re.I)
+_NOT_REFERRED = re.compile(r"\b(?:not|no|declin\w*|refus\w*|defer\w*|consider\w*|if|may|might|would)\b", re.I)
+
+
+def _referral_from(doc: Document, sent, fus: list[Fact]) -> None:
+    """A referral of the plan as a follow-up fact (``data["referral"]``: who; the letter says the patient was
+    referred, never a visit date the note does not give). Not a referral declined, considered or conditional, nor one
+    to a treatment the letter lists as care of its own (physical therapy)."""
+    text = doc.text
+    st = text[sent.start:sent.end]
+    m = _REFERRAL_RE.search(st)
+    if m is None or _NOT_REFERRED.search(st[: m.start()]):
+        return
+    g = "to" if m.group("to") else "to2"
+    to = re.sub(r"\s+", " ", m.group(g)).strip()
+    to = re.sub(r"(?i)^(?:the|a|an)\s+", "", to)
+    if get_lexicon().find(to, categories=("procedure",)):
+        return  # ("Referral to physical therapy": said with the procedures)
+    when = _WHEN_RE.search(st)
+    ev = [doc.span(sent.start + m.start(), sent.start + m.end()),
+          doc.span(sent.start + m.start(g), sent.start + m.end(g))]
+    data: dict[str, Any] = {"sentence": doc.span(sent.start, sent.end).to_dict(), "when": None, "with": to,
+                            "purpose": None, "referral": True}
+    if when:
+        data["when"] = when.group()
+        ev.append(doc.span(sent.start + when.start(), sent.start + when.end()))
+    fus.append(Fact("follow_up", st.strip(), "", "", ev, data))
 
 
 def _clean_dx(s: str) -> str:
