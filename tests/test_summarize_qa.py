@@ -703,3 +703,20 @@ def test_a_route_before_the_next_drug_is_that_drugs():
     first = next(m for k, m in meds.items() if k.startswith("albuterol"))
     assert first.route != "oral"
     assert meds["dexamethasone"].route == "oral" and meds["dexamethasone"].dose == "16 mg"
+
+
+def test_a_fetal_heart_rate_is_judged_by_a_fetus_range_and_labor_and_delivery_precautions_are_return_precautions():
+    """"Fetal heart rate 145" was the mother's heart rate, flagged high; a fetus's normal is 110-160. "Go to labor
+    and delivery for headache, ..." was listed as a follow-up visit, not as return precautions."""
+    note = ("VITALS: BP 142/92. HR 88. Fetal heart rate 145.\n\nASSESSMENT AND PLAN:\n1. Gestational hypertension. "
+            "Twice-weekly blood pressure checks.\n\nFOLLOW-UP: Return in 1 week. Go to labor and delivery for headache, "
+            "vision changes or BP over 160/110.\n")
+    s = summarize(document_from_text(note), use_embeddings=False).to_dict()
+    results = {r["text"]: r["fields"].get("flag") for r in s["key_results"]}
+    assert results == {"BP 142/92": "high"}
+    fast = summarize(document_from_text(note.replace("Fetal heart rate 145", "FHR 175")), use_embeddings=False).to_dict()
+    assert [(r["fields"]["name"], r["fields"]["flag"]) for r in fast["key_results"] if "175" in r["text"]] == [
+        ("fetal heart rate", "high")]
+    assert [r["text"] for r in s["return_precautions"]] == [
+        "Go to labor and delivery for headache, vision changes or BP over 160/110"]
+    assert [f["text"] for f in s["follow_up"]] == ["Return in 1 week"]

@@ -72,6 +72,9 @@ _REASONING_LABEL = re.compile(r"^\W*(?:medical reasoning|reasoning|assessment|im
                               r"patient agreements?)\s*:", re.I)
 _LABEL = re.compile(r"^\s*(?:[\-•*·▪◦]\s*)?([A-Z][A-Za-z/&' ]{1,40}?)\s*:\s+(?=\S)")
 _RETURN = re.compile(r"\b(?:return to (?:the )?(?:ED|ER|emergency|hospital)|go to the (?:ED|ER|emergency|nearest)|call 911|"
+                     # a pregnant patient's: "Go to labor and delivery for headache, vision changes ..."
+                     r"(?:go|return|come|report|present) (?:straight |directly )?to (?:the )?(?:labou?r (?:and|&) delivery|L ?& ?D|"
+                     r"(?:OB|obstetric(?:al)?|maternity) triage)|"
                      r"seek (?:immediate |urgent |emergency )?(?:medical )?(?:care|attention|help)|(?:call|contact|notify) (?:us|me|your (?:doctor|physician|provider)|"
                      r"the (?:office|clinic|doctor)) (?:immediately |right away )?(?:if|for|with|should)|return (?:immediately |sooner )?if|"
                      r"warning signs?|red flags?|"
