@@ -957,3 +957,16 @@ def test_referrals_of_the_plan_reach_the_patient():
     assert "- We are referring you to the dermatology clinic." in visits
     assert "nutritionist" not in text and "referring you to physical therapy" not in text
     assert "Physical therapy" in text
+
+
+def test_checks_the_patient_does_at_home_reach_the_patient_in_their_words():
+    """"Check fasting and 1-hour postprandial glucose four times daily." and "Twice-weekly blood pressure checks." were
+    in no letter; a nurse's "Monitor blood glucose" of a ward note is no home check."""
+    note = ("ASSESSMENT AND PLAN:\n1. Gestational diabetes mellitus, diet controlled. Check fasting and 1-hour "
+            "postprandial glucose four times daily.\n2. Gestational hypertension. Twice-weekly blood pressure checks.\n"
+            "3. Hypertension. Home blood pressure monitoring.\n")
+    care = write_letter(document_from_text(note), kind="patient").text.split("Caring for yourself:\n")[1].split("\n\n")[0]
+    assert care.splitlines() == ["- Check your blood sugar before breakfast and 1 hour after meals, four times a day.",
+                                 "- Check your blood pressure twice a week.", "- Check your blood pressure at home."]
+    ward = "ASSESSMENT AND PLAN:\n1. Hyperglycemia. Monitor blood glucose every 6 hours.\n"
+    assert "Caring for yourself" not in write_letter(document_from_text(ward), kind="discharge").text

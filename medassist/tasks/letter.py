@@ -454,6 +454,12 @@ def _instruction_line(doc: Document, start: int, end: int, lay: bool) -> LetterL
             body = re.sub(r"\bO2\b", "oxygen", body)
             body = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:L|LPM|L/min|liters?)(?![\w/])", r"\1 liters a minute", body)
             body = re.sub(r"(?i)^(increase|decrease|continue|use|wean)\s+(?:home\s+)?oxygen\b", r"\1 your oxygen", body)
+        for rx, plain in _HOME_CHECKS:  # "Check fasting and 1-hour postprandial glucose four times daily." -> ...
+            body = rx.sub(plain, body)
+        if body.startswith("Check your "):  # (how often, in a patient's words: "four times a day")
+            for rx, plain in _HOW_OFTEN:
+                body = rx.sub(plain, body)
+            body = body.replace(",,", ",")
         if _DAILY_WEIGHTS_RE.match(body):  # "Daily weights." -> what the patient does
             body = "Weigh yourself every morning and write it down"
         fl = _FLUID_LIMIT_RE.match(body)
@@ -498,7 +504,29 @@ _SELF_CARE_RE = re.compile(
     # heart failure at home: "Daily weights.", "Weigh yourself every morning.", "Fluid restriction 1.5 L a day."
     r"(?:daily|morning)\s+weights?\b|weigh\s+(?:(?:yourself|himself|herself|themselves)\s+)?(?:daily|every\s+(?:day|morning)|each\s+morning)\b|"
     r"(?:check|monitor|record)\s+(?:(?:your|his|her)\s+)?weights?\s+(?:daily|every\s+(?:day|morning)|each\s+morning)\b|"
-    r"fluid\s+restriction\b|(?:restrict|limit)\s+(?:(?:your|his|her)\s+)?fluids?\b", re.IGNORECASE)
+    r"fluid\s+restriction\b|(?:restrict|limit)\s+(?:(?:your|his|her)\s+)?fluids?\b|"
+    # checks the patient does at home: "Check fasting and 1-hour postprandial glucose four times daily.", "Home blood
+    # pressure monitoring.", "Twice-weekly blood pressure checks."
+    r"check\s+(?:(?:your|his|her)\s+)?(?:fasting|finger-?stick)\b[^.;]{0,40}\b(?:glucose|sugars?)\b|"
+    r"(?:home|self)[- ](?:blood\s+)?(?:glucose|sugar|blood\s+pressure|BP)\s+(?:monitoring|checks|readings|log)\b|"
+    r"(?:twice|once|three\s+times)[- ]weekly\s+(?:blood\s+pressure|BP|(?:blood\s+)?glucose|blood\s+sugar)\s+checks\b",
+    re.IGNORECASE)
+#: a home check in the patient's words (after _second_person): what, when, how often
+_HOME_CHECKS = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in (
+    (r"^check\s+(?:your\s+)?fasting\s+and\s+(\d+)[- ]hours?\s+post-?prandial\s+(?:blood\s+)?(?:glucose|sugars?)(?:\s+levels?)?",
+     r"Check your blood sugar before breakfast and \1 hour after meals,"),
+    (r"^check\s+(?:your\s+)?(?:fasting|finger-?stick)\s+(?:blood\s+)?(?:glucose|sugars?)(?:\s+levels?)?", "Check your blood sugar"),
+    (r"^(?:home|self)[- ](?:blood\s+)?(?:glucose|sugar)\s+(?:monitoring|checks|readings|log)", "Check your blood sugar at home"),
+    (r"^(?:home|self)[- ](?:blood\s+pressure|BP)\s+(?:monitoring|checks|readings|log)", "Check your blood pressure at home"),
+    (r"^(twice|once|three\s+times)[- ]weekly\s+(?:blood\s+pressure|BP)\s+checks",
+     lambda m: f"Check your blood pressure {m.group(1).lower()} a week"),
+    (r"^(twice|once|three\s+times)[- ]weekly\s+(?:(?:blood\s+)?glucose|blood\s+sugar)\s+checks",
+     lambda m: f"Check your blood sugar {m.group(1).lower()} a week"),
+))
+_HOW_OFTEN = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in (
+    (r"\b(four|three|two)\s+times\s+(?:daily|a\s+day|per\s+day)\b", r"\1 times a day"),
+    (r"\b(twice|once)\s+(?:daily|per\s+day)\b", r"\1 a day"),
+))
 #: the lay words of a heart-failure self-care order (after _second_person)
 _DAILY_WEIGHTS_RE = re.compile(r"(?i)^(?:daily|morning)\s+weights?(?:\s+(?:at home|every morning|each morning|daily))?$|"
                                r"^(?:check|monitor|record)\s+(?:your\s+)?weights?\s+(?:daily|every day)$|^weigh\s+daily$")
