@@ -970,3 +970,38 @@ def test_checks_the_patient_does_at_home_reach_the_patient_in_their_words():
                                  "- Check your blood pressure twice a week.", "- Check your blood pressure at home."]
     ward = "ASSESSMENT AND PLAN:\n1. Hyperglycemia. Monitor blood glucose every 6 hours.\n"
     assert "Caring for yourself" not in write_letter(document_from_text(ward), kind="discharge").text
+
+
+PSYCH_CLINIC = """MEDICATIONS:
+1. Sertraline 150 mg daily.
+2. Trazodone 50 mg at bedtime as needed for sleep.
+
+ALLERGIES: NKDA.
+
+MENTAL STATUS EXAM: Well groomed, cooperative. Mood "better", affect mildly anxious. No SI/HI.
+
+ASSESSMENT AND PLAN:
+1. Major depressive disorder, recurrent, moderate. Continue sertraline 150 mg daily.
+2. Nicotine dependence, cigarettes. Offered nicotine patch 14 mg daily, she will think about it.
+3. Insomnia, improved. Continue trazodone as needed.
+
+Safety plan reviewed. Call 988 or go to the nearest emergency room if thoughts of self-harm.
+"""
+
+
+def test_a_psychiatry_visit_letter_says_what_was_offered_the_crisis_line_and_no_exam_as_an_allergy():
+    """A typed psychiatry follow-up: the mental status exam after 'ALLERGIES: NKDA.' was read as an allergy ("You are
+    allergic to Well groomed, cooperative."); an offered nicotine patch read as one to use; the plan's "Continue
+    trazodone as needed." dropped the list's "at bedtime ... for sleep"; and the crisis line was left out of the
+    warning ("Go to the emergency room if thoughts of self-harm.")."""
+    text = write_letter(document_from_text(PSYCH_CLINIC), kind="patient").text
+    assert "You have no known allergies to medicines." in text and "groomed" not in text
+    assert "- We offered you nicotine patch. Tell us if you decide to start it." in text
+    assert "apply 14 mg" not in text and "Use nicotine patch" not in text
+    assert "- How to take it: take 50 mg at bedtime as needed for sleep." in text
+    assert ("- Call or text 988 (the suicide and crisis line) or go to the emergency room if you have thoughts of "
+            "hurting yourself.") in text
+    gp = write_letter(document_from_text(PSYCH_CLINIC), kind="gp").text
+    assert "Nicotine patch: offered; the patient will decide" in gp and "988" in gp
+    taken = PSYCH_CLINIC.replace("she will think about it", "she agreed to start it")
+    assert "Start taking nicotine patch." in write_letter(document_from_text(taken), kind="patient").text

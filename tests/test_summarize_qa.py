@@ -720,3 +720,15 @@ def test_a_fetal_heart_rate_is_judged_by_a_fetus_range_and_labor_and_delivery_pr
     assert [r["text"] for r in s["return_precautions"]] == [
         "Go to labor and delivery for headache, vision changes or BP over 160/110"]
     assert [f["text"] for f in s["follow_up"]] == ["Return in 1 week"]
+
+
+def test_a_mental_status_exam_ends_the_allergies_section():
+    """"ALLERGIES: NKDA.\\n\\nMENTAL STATUS EXAM: Well groomed, cooperative." gave the allergy "Well groomed,
+    cooperative" (the exam's heading was no section) and a warning that the note both denies and names allergies."""
+    note = ("ALLERGIES: NKDA.\n\nMENTAL STATUS EXAM: Well groomed, cooperative. Mood \"better\", affect mildly anxious."
+            "\n\nASSESSMENT AND PLAN:\n1. Generalized anxiety disorder. Start buspirone 7.5 mg twice daily.\n")
+    doc = document_from_text(note)
+    assert [s.name for s in doc.sections][:2] == ["allergies", "physical_exam"]
+    s = summarize(doc, use_embeddings=False).to_dict()
+    assert [a["text"] for a in s["allergies"]] == ["NKDA"]
+    assert not any("allerg" in w for w in s["warnings"])

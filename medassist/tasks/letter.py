@@ -303,8 +303,8 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                 cond = re.sub(r"(?i)^(?:there (?:is|are) )?any\b", "you have any", cond)  # "if any concerning complaints"
             else:  # a letter to a colleague speaks of the patient: "if you have" -> "if they have"
                 cond = re.sub(r"\byour\b", "their", re.sub(r"\byou\b", "they", cond))
-            if f.data.get("signs"):
-                cond = ("you have " if lay else "they have ") + cond
+            if f.data.get("signs") or _SIGN_NOUN.match(cond):
+                cond = ("you have " if lay else "they have ") + cond  # "if thoughts of self-harm"
             action, place = f.data.get("action"), f.data.get("place")
             tpl_w = spec["item"]
             if action == "sooner" and "item_sooner" in spec:
@@ -320,6 +320,11 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                 if not re.match(r"(?i)the\b", place):
                     place = "the " + place
             ev = list(f.evidence[:1]) + [sp for sp in f.evidence[2:]]  # the condition, and the place when said
+            if f.data.get("crisis_line") and "item_crisis_line" in spec:
+                # "Call 988 or go to the nearest emergency room if ...": the crisis line first, then the place
+                place = "the emergency room" if lay and action == "go" and place else place
+                tpl_w = spec["item_crisis_line_go" if action == "go" and place and "item_crisis_line_go" in spec
+                             else "item_crisis_line"]
             lines.append(LetterLine(_fill(tpl_w, cond=cond, place=place), ev))
         # standard advice the template gives for every letter of this kind (not from the note: template=True)
         for t in spec.get("standard", []):
@@ -592,7 +597,7 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
         reason = None
     if "{dose}" in tpl and not dose:
         tpl = spec["change"]["change"] if change in ("increase", "decrease") and lay else tpl.replace(" The new dose is {dose}.", "")
-    if not lay and (change in ("not_started", "not_taking") or change in _HOSPITAL_CHANGES and not dose):
+    if not lay and (change in ("not_started", "not_taking", "offered") or change in _HOSPITAL_CHANGES and not dose):
         return [LetterLine(_fill(tpl, name=_cap(name)) + ".", ev)]  # (a drug given in hospital keeps its dose)
     if not lay:
         parts = [_fill(tpl, name=_cap(name), dose=dose, other=other, reason=reason, when=f.data.get("when"))]
@@ -625,7 +630,7 @@ def _med_lines(f, spec: dict[str, Any], lay: bool) -> list[LetterLine]:
         if spec.get("what") and f.plain and f.plain != "a medicine":
             out.append(LetterLine(_fill(spec["what"], plain=f.plain), ev[:1], plain_used=[f.plain]))
         return out
-    if change in ("stop", "hold", "not_started", "not_taking", "may_start", *_HOSPITAL_CHANGES):
+    if change in ("stop", "hold", "not_started", "not_taking", "may_start", "offered", *_HOSPITAL_CHANGES):
         return out
     if change == "change" and f.data.get("new_dose") and "{dose}" in tpl:
         dose = None  # said on the first line
@@ -701,7 +706,13 @@ _WARNING_PLAIN = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in (
     (r"\b(?:right lower quadrant|RLQ)(?: abdominal)? pain\b", "pain in the lower right part of your belly"),
     (r"\b(?:left lower quadrant|LLQ)(?: abdominal)? pain\b", "pain in the lower left part of your belly"),
     (r"(?-i:\b(?:S?BP)\b)", "blood pressure"),
+    (r"\bself-?harm\b", "hurting yourself"),
 ))
+
+
+#: a warning condition written as a noun phrase, which needs a verb in a letter: "if thoughts of self-harm"
+_SIGN_NOUN = re.compile(r"(?i)(?:thoughts?|feelings?|urges?|worsening|increased|increasing|new|severe|signs?|symptoms?)\s+"
+                        r"(?:of|in|to)\b")
 
 
 def _warning_plain(s: str) -> str:

@@ -101,7 +101,7 @@ def check_letter(letter_text: str, doc: Document, facts, plain_phrases=(), *, ki
         if not carried(f.text, *(f.data.get("also_named") or [])):
             if not (f.data.get("change") == "in_hospital" and kind != "gp"):
                 missing.append(f.to_dict())
-        elif f.data.get("dose") and not hospital and f.data.get("change") not in ("stop", "not_started", "not_taking", "may_start") \
+        elif f.data.get("dose") and not hospital and f.data.get("change") not in ("stop", "not_started", "not_taking", "may_start", "offered") \
                 and not carried(f.data["dose"]):
             missing.append({**f.to_dict(), "what_is_missing": "dose"})
     for f in facts.allergies:

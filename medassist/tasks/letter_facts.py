@@ -50,6 +50,8 @@ _WARNING_RE = re.compile(
     rf"\b(?P<act>call|contact|notify|return|go to|come back|seek|present to|head to|reach out|let (?:me|us) know)\b"
     rf"(?P<how>{_NOT_END}{{0,120}}?)(?:\bif\b|\bshould\b(?=\s+(?:he|she|they|you|the patient|symptoms?|there)\b))"
     rf"\s+(?P<cond>{_NOT_END}{{3,160}})", re.I)
+#: the US suicide and crisis line (call or text 988)
+_CRISIS_LINE_RE = re.compile(r"(?<![\d-])988(?![\d-])")
 _SOONER_RE = re.compile(rf"\b(?:sooner|earlier)\s+(?:if|should)\s+(?P<cond>{_NOT_END}{{3,160}})", re.I)
 #: where a pregnant patient goes (the hospital's birth unit or its obstetric triage)
 _BIRTH_UNIT = r"(?i:labou?r\s+(?:and|&)\s+delivery|L\s*&\s*D|(?:OB|obstetric(?:al)?|maternity)\s+triage)"
@@ -503,6 +505,10 @@ _PRE_POST_STOP = frozenset("the a an of with and or in on to".split())
 
 # ---------------------------------------------------------------------------------------------- medications
 _MAYBE_RE = re.compile(r"\b(?:consider\w*|may|might|could|possibly|if|option\w*)\b", re.I)
+#: a medicine offered, the patient to decide ("Offered nicotine patch", "Discussed starting an SSRI"); taken up when
+#: the sentence says so ("she agreed", "accepted", "prescribed")
+_OFFERED_RE = re.compile(r"\b(?:offered|offer(?:ing)?|discussed\s+(?:starting|trial\s+of|a\s+trial\s+of))\b", re.I)
+_ACCEPTED_RE = re.compile(r"\b(?:agree[sd]?|accept\w*|wants?\s+to\s+(?:start|try)|prescrib\w*|sent|started)\b", re.I)
 #: a new clause with its own verb after a drug's words: what follows is not this drug's sig
 _NEXT_CLAUSE = re.compile(r"(?i)\s*,?\s+(?:and|but|whereas|while)\s+(?:(?:she|he|they|we|I|you)\s+)?(?:will|would|to|is|was|are|were|"
                           r"should|may|can|then|also)\b")
@@ -663,7 +669,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
     order: list[str] = []
     rank = {"stop": 6, "hold_then_resume": 6, "hold": 6, "given_here": 4.5, "start": 5, "increase": 5, "decrease": 5, "resume_later": 5, "change": 4,
             "continue": 2, None: 1,
-            "not_started": 0, "not_taking": 0, "may_start": 0.5, "may_use": 1.5}
+            "not_started": 0, "not_taking": 0, "may_start": 0.5, "offered": 0.5, "may_use": 1.5}
     for rs, re_, sec_name in regions:
         hits = join_dosage_forms(text[rs:re_], lex.find_drugs(text[rs:re_]))
         abs_hits = [(rs + h.start, rs + h.end, h) for h in hits]
@@ -726,6 +732,9 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 change, ch = None, None  # "Prednisone taper: 40 mg daily x 3 days, then 30 mg ...": the schedule says it
             if change is None and _MAY_USE_RE.search(text, max(ss, s - 40), s):
                 change = "may_use"  # "Continue ibuprofen ...; may alternate with acetaminophen 240 mg q6h PRN"
+            elif change in ("start", None) and _OFFERED_RE.search(text, ss, s) and not _ACCEPTED_RE.search(text, s, se) \
+                    and sec_name not in ("medications", "discharge_medications"):
+                change = "offered"  # "Offered nicotine patch 14 mg daily, she will think about it": hers to decide
             elif change in ("start", None) and (status in ("hypothetical", "uncertain") or _MAYBE_RE.search(text, ss, s)) \
                     and sec_name not in ("medications", "discharge_medications"):
                 change = "may_start"  # "if she is positive for strep, I will prescribe amoxicillin"
@@ -862,7 +871,10 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                     # ("Continue metformin." after "Metformin 500 mg twice daily": the list's dose and how to take it;
                     # never an old dose as the new one of "Increase lisinopril.")
                     fact.data["dose"] = old.data["dose"]
-                    if not fact.data.get("instructions") and old.data.get("instructions"):
+                    if old.data.get("instructions") and (not fact.data.get("instructions")
+                                                         or _says_less(fact.data.get("sig") or {}, old.data.get("sig") or {})):
+                        # (also "Continue trazodone as needed." after "Trazodone 50 mg at bedtime as needed for sleep":
+                        # the plan's words say nothing the list's do not)
                         fact.data["sig"], fact.data["instructions"] = old.data["sig"], old.data["instructions"]
                 for k in ("form", "reason", "switch_with", "hold_if"):
                     if not fact.data.get(k) and old.data.get(k):
@@ -981,7 +993,7 @@ def _mark_hospital_medications(doc: Document, meds: list[Fact]) -> None:
     inpatient = is_inpatient_note(doc)
     text = doc.text
     for f in meds:
-        if f.data.get("change") in ("stop", "not_started", "not_taking", "may_start"):
+        if f.data.get("change") in ("stop", "not_started", "not_taking", "may_start", "offered"):
             continue
         sec = f.data.get("section")
         ev_secs = {(doc.section_at(sp.start).name if doc.section_at(sp.start) else "preamble") for sp in f.evidence}
@@ -1118,6 +1130,14 @@ _PLAN_NOW = ("plan", "assessment_plan", "discharge_instructions")
 
 #: changes whose dose is a new one: the medication list's (old) dose is never carried to them
 _NEW_DOSE_CHANGES = ("increase", "decrease", "change")
+
+
+_SIG_FIELDS = ("dose", "unit", "quantity", "form", "route", "frequency", "meal", "prn", "prn_reason", "duration", "taper")
+
+
+def _says_less(new: dict, old: dict) -> bool:
+    """A sig (``Sig.to_dict()``) that says nothing another does not: each of its fields is empty or the other's."""
+    return any(new.get(k) for k in _SIG_FIELDS) and all(not new.get(k) or new.get(k) == old.get(k) for k in _SIG_FIELDS)
 
 
 def _add_shared_medications(doc: Document, shared, by_drug: dict[str, Fact], order: list[str]) -> None:
@@ -1342,6 +1362,10 @@ def _warning_from(doc: Document, sent, m: re.Match, warns: list[Fact], sooner: b
             data["action"] = "call_911" if pm.group() == "911" else "go"
             data["place"] = pm.group()
             ev.append(doc.span(pm.start(), pm.end()))
+        cl = _CRISIS_LINE_RE.search(text, act_s, how_e)
+        if cl:  # "Call 988 or go to the nearest emergency room if thoughts of self-harm": the crisis line too
+            data["crisis_line"] = cl.group()
+            ev.append(doc.span(cl.start(), cl.end()))
     warns.append(Fact("warning", cond, "", "", ev, data))
 
 
