@@ -3110,6 +3110,18 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"O99.341", "F33.1", "O99.011", "D50.9", "O99.331", "F17.210", "Z3A.12"}, {"O99.281"}),
     ("HPI: 30-year-old at 20 weeks. Hypothyroidism, incidental to the pregnancy.\n", {"E03.9"}, {"O99.282", "O99.280"}),
     ("HPI: 58-year-old man.\nASSESSMENT:\n1. Hypothyroidism on levothyroxine.\n", {"E03.9"}, {"O99.280"}),
+    # a suture removal the plan sets for a later day is not this encounter's reason (Z48.02)
+    ("ASSESSMENT AND PLAN:\n1. Laceration of the forehead, repaired. Suture removal in 5 days.\n", {"S01.81XA"},
+     {"Z48.02"}),
+    ("CHIEF COMPLAINT: Suture removal.\nASSESSMENT:\n1. Encounter for suture removal. Sutures removed from the left "
+     "hand, wound healed.\n", {"Z48.02"}, set()),
+    # allergy status to narcotics, other antibiotics and analgesics the allergy list names
+    ("ALLERGIES: Codeine (nausea).\nASSESSMENT:\n1. Hypertension.\n", {"I10", "Z88.5"}, set()),
+    ("ALLERGIES: Penicillin (rash), cephalexin (hives), aspirin.\nASSESSMENT:\n1. Hypertension.\n",
+     {"Z88.0", "Z88.1", "Z88.6"}, set()),
+    ("ALLERGIES: NKDA.\nMEDICATIONS: Aspirin 81 mg daily. Codeine as needed.\nASSESSMENT:\n1. Allergic rhinitis, on "
+     "aspirin.\n", {"J30.9"}, {"Z88.5", "Z88.6"}),
+    ("HPI: She denies any allergy to codeine.\nASSESSMENT:\n1. Hypertension.\n", {"I10"}, {"Z88.5"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
