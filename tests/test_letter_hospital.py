@@ -1005,3 +1005,20 @@ def test_a_psychiatry_visit_letter_says_what_was_offered_the_crisis_line_and_no_
     assert "Nicotine patch: offered; the patient will decide" in gp and "988" in gp
     taken = PSYCH_CLINIC.replace("she will think about it", "she agreed to start it")
     assert "Start taking nicotine patch." in write_letter(document_from_text(taken), kind="patient").text
+
+
+def test_a_suture_removal_the_plan_sets_is_a_visit_and_a_site_is_never_a_position_word_alone():
+    """An emergency visit for a fall: "Suture removal in 5 days." was in no letter, and "Closed reduction of the left
+    distal radius fracture" was cut to "Closed reduction of the left distal (farther from the body)"."""
+    note = ("PROCEDURES: Laceration repair, 3 cm, simple, 5 sutures. Closed reduction of the left distal radius "
+            "fracture under hematoma block, sugar-tong splint applied.\n\nASSESSMENT AND PLAN:\n1. Colles fracture of "
+            "the left radius. Follow up with orthopedics in 1 week.\n2. Laceration of the forehead, repaired. Suture "
+            "removal in 5 days. Keep the wound clean and dry.\n")
+    text = write_letter(document_from_text(note), kind="discharge").text
+    assert "- Please see your doctor in 5 days to have your stitches taken out." in text
+    assert "- Closed reduction of the left distal radius (a bone of the forearm, on the thumb side): " in text
+    assert "distal (farther from the body)" not in text
+    done = note.replace("Suture removal in 5 days.", "Sutures removed today, wound healed.")
+    assert "stitches taken out" not in write_letter(document_from_text(done), kind="discharge").text
+    gp = write_letter(document_from_text(note), kind="gp").text
+    assert "- Suture removal in 5 days." in gp.split("Follow-up:")[1]

@@ -37,6 +37,15 @@ _FOLLOWUP_RE = re.compile(
     r"(?:back|again|in)|recheck|revisit|re-?appoint\w*|next (?:well[- ](?:child\s+)?)?(?:visit|appointment|check)|appointment|(?:to be )?followed (?:up )?(?:in|by|with)"
     r"|return (?:here )?for (?=(?:a |an |the |your |his |her )?(?:suture|staple|wound|dressing|recheck|re-check|cast|"
     r"splint|injection|labs?|blood work|x-?ray|repeat|results)\b))\b", re.I)
+#: a visit the plan names by its task, with a time ("Suture removal in 5 days.", "Wound check in 2 days.")
+_VISIT_TASK_RE = re.compile(r"(?:^|[.;]\s*|\b(?:for|and)\s+(?:a\s+)?)(?P<task>(?:suture|staple|stitch(?:es)?)\s+removal|"
+                            r"remov(?:e|al\s+of)\s+(?:the\s+|her\s+|his\s+)?(?:sutures|staples|stitches)|wound\s+check|"
+                            r"dressing\s+change)\b", re.I)
+#: ... not one done today ("Sutures removed today", "wound check done")
+_FOLLOW_OR_DONE = re.compile(r"\b(?:removed|done|completed|performed|today)\b", re.I)
+_TASK_PURPOSE = {"sutur": "have your stitches taken out", "stapl": "have your staples taken out",
+                 "stitc": "have your stitches taken out", "remov": "have your stitches taken out",
+                 "wound": "check your wound", "dress": "change your dressing"}
 _WHEN_RE = re.compile(
     r"\b(?:in|within|after)\s+(?:about\s+|approximately\s+)?(?:\d+(?:\s*(?:-|to)\s*\d+)?|a|an|one|two|three|four|"
     r"five|six|a few|a couple of|several)\s+(?:days?|weeks?|months?|years?)\b|\bnext (?:week|month|year)\b|"
@@ -279,6 +288,8 @@ def _fact_names(f: "Fact") -> set[str]:
 
 # ---------------------------------------------------------------------------------------------- diagnoses
 _SIDE = r"(?:left|right|bilateral|both|lower|upper)"
+#: where on a part ("distal radius"): a site only with its part, never alone ("of the left distal" is no site)
+_POSITION = r"(?:distal|proximal|mid|middle|medial|lateral|anterior|posterior|inferior|superior)"
 _SITE_RE = re.compile(r"\s+(?:of|in|involving|affecting|at)\s+(?:the\s+|both\s+|her\s+|his\s+|their\s+|your\s+)?"
                       r"(?P<site>[a-z]+(?:\s+[a-z]+){0,2})", re.I)
 
@@ -295,8 +306,8 @@ def _site_match(text: str, s: int, e: int, limit: int) -> tuple[int, dict | None
     for n in range(len(words), 0, -1):
         cand = " ".join(words[:n])
         base = cand.lower()
-        bare = re.sub(rf"^(?:{_SIDE}\s+)+", "", base)
-        if not bare:
+        bare = re.sub(rf"^(?:(?:{_SIDE}|{_POSITION})\s+)+", "", base)
+        if not bare or re.fullmatch(_POSITION, bare):
             continue
         for b in (base, bare, bare.rstrip("s")):
             entry = lex.lookup(b, "anatomy")
@@ -1445,6 +1456,9 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
         when = _WHEN_RE.search(st)
         if m is None and sent.section == "follow_up" and when:
             m = when  # "Primary care in 1 week." under a follow-up heading
+        task = _VISIT_TASK_RE.search(st) if m is None and when else None
+        if task is not None and not _FOLLOW_OR_DONE.search(st):
+            m = task  # "Suture removal in 5 days.": a visit for the task
         if m and re.search(r"\b(?:presents?|presented|presenting|here|seen|is an? \d+-year-old)\b", st, re.I):
             m = None
         if m and when is None and len(st.split()) <= 5 and not re.search(r"[a-z]", st):
@@ -1475,7 +1489,12 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
                     data["with"] = lead.group("w")
                     ev.append(doc.span(sent.start + lead.start("w"), sent.start + lead.end("w")))
             pm = _FOR_RE.search(st) or _PURPOSE_RE.search(st)
-            if pm and pm.group("what").strip().lower() not in ("in", "up", "back", "you", "him", "her"):
+            if m is task:
+                words = task.group("task").lower()
+                data["purpose"] = _TASK_PURPOSE["stapl" if "staple" in words else words.split()[0][:5]]
+                data["purpose_from"] = "to"
+                ev.append(doc.span(sent.start + task.start("task"), sent.start + task.end("task")))
+            elif pm and pm.group("what").strip().lower() not in ("in", "up", "back", "you", "him", "her"):
                 what = pm.group("what").strip()
                 data["purpose"] = what
                 data["purpose_from"] = "for" if pm.re is _FOR_RE else "check"
