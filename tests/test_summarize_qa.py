@@ -732,3 +732,12 @@ def test_a_mental_status_exam_ends_the_allergies_section():
     s = summarize(doc, use_embeddings=False).to_dict()
     assert [a["text"] for a in s["allergies"]] == ["NKDA"]
     assert not any("allerg" in w for w in s["warnings"])
+
+
+def test_a_suture_removal_the_plan_sets_is_a_follow_up():
+    """"Suture removal in 5 days." was in no part of the summary (a visit named by its task, not by 'follow up')."""
+    note = ("ASSESSMENT AND PLAN:\n1. Colles fracture of the left radius. Follow up with orthopedics in 1 week.\n"
+            "2. Laceration of the forehead, repaired. Suture removal in 5 days. Keep the wound clean and dry.\n")
+    s = summarize(document_from_text(note), use_embeddings=False).to_dict()
+    assert [f["text"] for f in s["follow_up"]] == ["Follow up with orthopedics in 1 week", "Suture removal in 5 days"]
+    assert not any("Suture removal" in p["text"] for p in s["plan"])

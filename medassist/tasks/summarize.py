@@ -85,7 +85,9 @@ _WHEN = re.compile(r"\b(?:in|within|after|over|for) (?:the next )?(?:\d+(?:-\d+)
                    r"couple of)\s*(?:-\s*)?(?:days?|weeks?|wks?|months?|mos?|years?)\b|\bnext (?:week|month|visit|available)\b", re.I)
 _APPOINTMENT = re.compile(r"\b(?:primary care|pcp|clinic|office|appointment|visit|follow(?:ed)?[- ]?up|followed|see (?:me|him|her|you|them|dr)|"
                           r"recheck|re-?check|re-?evaluat\w+|repeat|x-?ray|panel|labs?|blood (?:work|tests?)|scan|ct|mri|ultrasound|echo\w*|"
-                          r"referral|re-?appointment|return)\b", re.I)
+                          r"referral|re-?appointment|return|"
+                          # a visit named by its task: "Suture removal in 5 days.", "Wound check in 2 days."
+                          r"(?:suture|staple|stitch(?:es)?)\s+removal|wound\s+check|dressing\s+change)\b", re.I)
 _FOLLOW = re.compile(r"\b(?:follow[- ]?up (?:in|with|at|after|on|appointment|visit)|f/u (?:in|with)|return(?:s|ed)? (?:to (?:clinic|the clinic|see|the office)|in|for)|"
                      r"(?:be )?followed (?:up )?(?:in|by|at) (?:my|our|the|his|her|dr)|re-?appointment|"
                      r"see (?:me|him|her|them|you) (?:again |back )?(?:in|on|after)|recheck (?:in|on)|come back|revisit|"
