@@ -3122,6 +3122,16 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("ALLERGIES: NKDA.\nMEDICATIONS: Aspirin 81 mg daily. Codeine as needed.\nASSESSMENT:\n1. Allergic rhinitis, on "
      "aspirin.\n", {"J30.9"}, {"Z88.5", "Z88.6"}),
     ("HPI: She denies any allergy to codeine.\nASSESSMENT:\n1. Hypertension.\n", {"I10"}, {"Z88.5"}),
+    # an amputation the patient has had is an acquired-absence status (Z89.-), by site and side; not one planned,
+    # denied or done in this note's operation
+    ("HPI: He had a right below-knee amputation in 2021 for a diabetic foot infection.\n", {"Z89.511"}, {"Z89.519"}),
+    ("HPI: 66-year-old man, status post left above-knee amputation.\n", {"Z89.612"}, set()),
+    ("HPI: Left great toe amputation in 2020.\n", {"Z89.412"}, set()),
+    ("HPI: Bilateral BKAs for peripheral arterial disease.\n", {"Z89.511", "Z89.512"}, set()),
+    ("ASSESSMENT AND PLAN:\n1. Gangrene of the right foot. Plan right below-knee amputation tomorrow.\n", set(),
+     {"Z89.511", "Z89.431"}),
+    ("PROCEDURE: Right below-knee amputation.\nFINDINGS: Gangrene.\n", set(), {"Z89.511"}),
+    ("HPI: No history of amputation.\n", set(), {"Z89.511", "Z89.519"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
