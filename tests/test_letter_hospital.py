@@ -1022,3 +1022,22 @@ def test_a_suture_removal_the_plan_sets_is_a_visit_and_a_site_is_never_a_positio
     assert "stitches taken out" not in write_letter(document_from_text(done), kind="discharge").text
     gp = write_letter(document_from_text(note), kind="gp").text
     assert "- Suture removal in 5 days." in gp.split("Follow-up:")[1]
+
+
+def test_a_change_to_a_medicine_no_lexicon_knows_reaches_the_letters():
+    """"Cinacalcet 30 mg daily." (a name the lexicons do not know) then "Increase cinacalcet to 60 mg daily." in the
+    plan: the letter said "take 30 mg once a day", the old dose, because the plan's mention was not read; the name the
+    note's own list taught is read in the plan too. "Dietitian referral" is a referral."""
+    note = ("MEDICATIONS:\n1. Cinacalcet 30 mg daily.\n2. Amlodipine 10 mg daily.\n\nASSESSMENT AND PLAN:\n1. Secondary "
+            "hyperparathyroidism of renal origin. Increase cinacalcet to 60 mg daily.\n2. Hyperphosphatemia. Dietitian "
+            "referral.\n")
+    text = write_letter(document_from_text(note), kind="patient").text
+    assert "- Take more Cinacalcet. The new dose is 60 mg." in text and "30 mg" not in text
+    assert "- We are referring you to a dietitian." in text
+    gp = write_letter(document_from_text(note), kind="gp").text
+    assert "60 mg" in gp
+    from medassist.tasks.summarize import summarize
+
+    s = summarize(document_from_text(note), use_embeddings=False).to_dict()
+    assert any(m["fields"].get("change") == "increase" and m["fields"]["name"].lower() == "cinacalcet"
+               for m in s["medications"])

@@ -652,6 +652,19 @@ _PROSE_CLAUSE_END = re.compile(r";|,\s+and\b|\bwith (?:improvement|resolution|go
                                re.IGNORECASE)
 
 
+def _listed_names(facts: Facts, text: str, s: int, e: int) -> list[DrugHit]:
+    """The drugs the note's own medication list named that no lexicon knows ("Cinacalcet 30 mg daily"), where the
+    words ``text[s:e]`` name them again ("Increase cinacalcet to 60 mg daily.")."""
+    names = {m.name.lower() for m in facts.medications if m.listed and not m.in_lexicon and len(m.name) >= 5}
+    out = []
+    for name in sorted(names, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text[s:e], re.I):
+            a, b = s + m.start(), s + m.end()
+            if not any(h.start < b and a < h.end for h in out):
+                out.append(DrugHit(a, b, name, None, "unlisted"))
+    return out
+
+
 def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]]) -> None:
     from ..text.context import classify
 
@@ -660,6 +673,10 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
     for section, a, b in ranges:
         for s, e in sentences_between(doc, a, b):
             hits = lex.find(text, s, e, strict=True)
+            # (a name the list taught: "Increase cinacalcet to 60 mg daily." after "Cinacalcet 30 mg daily")
+            own = [h for h in _listed_names(facts, text, s, e) if not any(x.start < h.end and h.start < x.end for x in hits)]
+            if own:
+                hits = sorted([*hits, *own], key=lambda h: h.start)
             # (a sig ends at the next drug name, also one too loose to list from prose: "clindamycin prior to dental
             # procedures and vitamin D3 (50,000 IU ...)" gives clindamycin no dose)
             names = sorted({x.start for x in lex.find(text, s, e)} | {x.start for x in hits})

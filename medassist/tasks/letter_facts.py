@@ -1151,6 +1151,33 @@ def _says_less(new: dict, old: dict) -> bool:
     return any(new.get(k) for k in _SIG_FIELDS) and all(not new.get(k) or new.get(k) == old.get(k) for k in _SIG_FIELDS)
 
 
+#: the plan's changes to a medicine the list named with a name no lexicon knows, which the letter carries
+_PLAN_CHANGES = ("increase", "decrease", "stop", "hold", "change")
+
+
+def _shared_plan_change(doc: Document, m, fact: Fact | None) -> None:
+    """The plan's change to a medicine the list named with a name no lexicon knows ("Cinacalcet 30 mg daily", then
+    "Increase cinacalcet to 60 mg daily."): the list's fact takes the change, and an increase's or decrease's new
+    dose and how to take it (never the list's old dose as the new one)."""
+    if fact is None or fact.data.get("change"):
+        return
+    text = doc.text
+    ss, se, _ = _sentence_at(doc, m.name_span.start)
+    ch = detect_change(text[ss:se], drug_start=m.name_span.start - ss, offset=ss)
+    if not ch or ch[0] != m.change:
+        return
+    fact.status = fact.data["change"] = m.change
+    fact.evidence = fact.evidence + [doc.span(m.name_span.start, m.name_span.end), ch[1]]
+    if m.change in _NEW_DOSE_CHANGES:
+        new = _TO_DOSE_RE.search(text, m.name_span.end, se)
+        sig = parse_sig(text[new.start(1):se], offset=new.start(1)) if new else None
+        if sig is not None and sig.dose:
+            fact.data.update(dose=sig.dose_text(), sig=sig.to_dict(), instructions=sig.plain, new_dose=True)
+            fact.evidence += [sp for sp in sig.evidence.values()]
+        else:
+            fact.data.update(dose=None, sig={}, instructions="")  # (the list's dose is the old one)
+
+
 def _add_shared_medications(doc: Document, shared, by_drug: dict[str, Fact], order: list[str]) -> None:
     """Medicines the shared extraction read from the note's medication lists (including names no lexicon
     knows) that our own finder missed: added with their sig parsed from the list item."""
@@ -1163,6 +1190,9 @@ def _add_shared_medications(doc: Document, shared, by_drug: dict[str, Fact], ord
         if m.section not in MED_SECTIONS or m.status in ("negated", "family", "hypothetical"):
             continue
         names = {_norm(m.name), _norm(m.generic or "")}
+        if names & known and not m.listed and not m.in_lexicon and m.change in _PLAN_CHANGES:
+            _shared_plan_change(doc, m, by_drug.get(_norm(m.name)))
+            continue
         if names & known or len(m.name) < 3:
             continue
         if any(sp.start <= m.name_span.start < sp.end for f in by_drug.values() for sp in f.evidence[:1]):
@@ -1526,7 +1556,9 @@ _REFERRAL_RE = re.compile(
     r"clinic|nutrition(?:ist)?|dietitian|dietician|podiatry|pain management|social work(?:er)?|counsel(?:ing|or)|"
     r"specialist|program|orthopedics|pediatrics|ENT|genetics|audiology|optometry|psychiatry|"
     r"physical therapy|occupational therapy|speech therapy))\b|"
-    r"\b(?P<to2>[A-Z][a-z]+(?:olog(?:y|ist)|iatry|ics))\s+(?:referral|consult(?:ation)?)\s+(?:placed|made|sent|ordered|requested)\b",
+    r"\b(?P<to2>[A-Z][a-z]+(?:olog(?:y|ist)|iatry|ics))\s+(?:referral|consult(?:ation)?)\s+(?:placed|made|sent|ordered|requested)\b|"
+    r"\b(?P<to3>dietitian|dietician|nutritionist|nutrition|diabetes\s+education|podiatry|social\s+work|"
+    r"[A-Z][a-z]+(?:olog(?:y|ist)|iatry))\s+referral\b(?!\s+(?:declined|refused|deferred|offered|if|was\s+not))",
     re.I)
 _NOT_REFERRED = re.compile(r"\b(?:not|no|declin\w*|refus\w*|defer\w*|consider\w*|if|may|might|would)\b", re.I)
 
@@ -1540,7 +1572,7 @@ def _referral_from(doc: Document, sent, fus: list[Fact]) -> None:
     m = _REFERRAL_RE.search(st)
     if m is None or _NOT_REFERRED.search(st[: m.start()]):
         return
-    g = "to" if m.group("to") else "to2"
+    g = next(k for k in ("to", "to2", "to3") if m.group(k))
     to = re.sub(r"\s+", " ", m.group(g)).strip()
     to = re.sub(r"(?i)^(?:the|a|an)\s+", "", to)
     if get_lexicon().find(to, categories=("procedure",)):
