@@ -2624,8 +2624,9 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: History of alcohol dependence.\n", {"F10.21"}, {"F10.20"}),
     ("PAST MEDICAL HISTORY: Opioid dependence, on methadone.\n", {"F11.20"}, {"F11.21"}),
     # pediatric and obstetric visit wordings; an item that is a worded term needs no score
+    # (the well visit found cradle cap: 'with abnormal findings', Z00.121, guideline I.C.21.c.13)
     ("ASSESSMENT AND PLAN:\n1. Well child visit, 4 years old.\n2. Separation anxiety.\n3. Cradle cap.\n",
-     {"Z00.129", "F93.0", "L21.0"}, {"F41.9"}),
+     {"Z00.121", "F93.0", "L21.0"}, {"F41.9", "Z00.129"}),
     ("ASSESSMENT AND PLAN:\n1. Diarrhea, infectious.\n2. Postpartum visit.\n3. Lactational mastitis.\n",
      {"A09", "Z39.2", "O91.23"}, {"R19.7", "N61.0"}),
     # cardiology / nephrology / neurology wordings
@@ -3132,6 +3133,12 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"Z89.511", "Z89.431"}),
     ("PROCEDURE: Right below-knee amputation.\nFINDINGS: Gangrene.\n", set(), {"Z89.511"}),
     ("HPI: No history of amputation.\n", set(), {"Z89.511", "Z89.519"}),
+    # a well-child examination that finds overweight or eczema is the examination 'with abnormal findings'
+    ("WELL CHILD VISIT\nGROWTH: BMI 17.6 (88th percentile).\nASSESSMENT AND PLAN:\n1. Well child check, 4 years.\n"
+     "2. Atopic dermatitis, mild. Continue moisturizer.\n3. Overweight, BMI 88th percentile. Reduce milk to 16 oz a day.\n",
+     {"Z00.121", "L20.9", "E66.3", "Z68.53"}, {"Z00.129"}),
+    ("ASSESSMENT:\n1. Well child check, 4 years, normal growth and development.\n2. Immunizations given.\n",
+     {"Z00.129", "Z23"}, {"Z00.121"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
