@@ -1041,3 +1041,18 @@ def test_a_change_to_a_medicine_no_lexicon_knows_reaches_the_letters():
     s = summarize(document_from_text(note), use_embeddings=False).to_dict()
     assert any(m["fields"].get("change") == "increase" and m["fields"]["name"].lower() == "cinacalcet"
                for m in s["medications"])
+
+
+def test_a_well_child_letter_keeps_the_next_visit_and_no_growth_line_as_an_allergy():
+    """A typed well-child visit: "GROWTH:" was no section, so "ALLERGIES: Amoxicillin (hives)." ran on into "Weight 19
+    kg (75th percentile)" ("You are allergic to Weight 19 kg ..."); "Return at 5 years for next well-child visit, sooner
+    if needed." gave no next visit, because its "sooner if needed" was taken for a warning and then dropped (an ACI-Bench
+    note lost "Return in 1 year for routine wellness visit, sooner if needed." so)."""
+    note = ("ALLERGIES: Amoxicillin (hives).\n\nGROWTH: Weight 19 kg (75th percentile), BMI 17.6 (88th percentile).\n\n"
+            "ASSESSMENT AND PLAN:\n1. Well child check, 4 years.\n\nFOLLOW-UP: Return at 5 years for next well-child "
+            "visit, sooner if needed.\n")
+    text = write_letter(document_from_text(note), kind="patient").text
+    assert text.split("Your allergies:\n")[1].split("\n\n")[0] == "- You are allergic to Amoxicillin (hives)."
+    assert "- Please come back at age 5." in text
+    yearly = note.replace("Return at 5 years for next well-child visit", "Return in 1 year for routine wellness visit")
+    assert "- Please come back in 1 year." in write_letter(document_from_text(yearly), kind="patient").text

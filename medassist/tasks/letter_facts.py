@@ -37,6 +37,18 @@ _FOLLOWUP_RE = re.compile(
     r"(?:back|again|in)|recheck|revisit|re-?appoint\w*|next (?:well[- ](?:child\s+)?)?(?:visit|appointment|check)|appointment|(?:to be )?followed (?:up )?(?:in|by|with)"
     r"|return (?:here )?for (?=(?:a |an |the |your |his |her )?(?:suture|staple|wound|dressing|recheck|re-check|cast|"
     r"splint|injection|labs?|blood work|x-?ray|repeat|results)\b))\b", re.I)
+#: a child's next visit at an age ("Return at 5 years for next well-child visit", "See back at 9 months of age")
+_AGE_WHEN = r"at\s+(?:age\s+)?\d{1,2}\s*(?:years?|months?)(?:\s+of\s+age|\s+old)?\b"
+_AGE_VISIT_RE = re.compile(rf"\b(?:return|come\s+back|see\s+(?:him|her|them|you)\s+back)\s+{_AGE_WHEN}", re.I)
+_AGE_WHEN_RE = re.compile(_AGE_WHEN, re.I)
+
+
+def _age_words(w: str) -> str:
+    """"at 5 years" -> "at age 5", "at 9 months" -> "at 9 months of age" (a child's age, not a wait)."""
+    m = re.match(r"(?i)at\s+(?:age\s+)?(\d{1,2})\s*(years?|months?)", w)
+    if m is None:
+        return w
+    return f"at age {m.group(1)}" if m.group(2).lower().startswith("y") else f"at {m.group(1)} months of age"
 #: a visit the plan names by its task, with a time ("Suture removal in 5 days.", "Wound check in 2 days.")
 _VISIT_TASK_RE = re.compile(r"(?:^|[.;]\s*|\b(?:for|and)\s+(?:a\s+)?)(?P<task>(?:suture|staple|stitch(?:es)?)\s+removal|"
                             r"remov(?:e|al\s+of)\s+(?:the\s+|her\s+|his\s+)?(?:sutures|staples|stitches)|wound\s+check|"
@@ -1376,7 +1388,8 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
 
 
 # ---------------------------------------------------------------------------------------------- follow-up, warnings
-def _warning_from(doc: Document, sent, m: re.Match, warns: list[Fact], sooner: bool = False) -> None:
+def _warning_from(doc: Document, sent, m: re.Match, warns: list[Fact], sooner: bool = False) -> bool:
+    """Add the warning ``m`` found in ``sent``; False when its condition is no warning sign (too short, a choice, a repeat)."""
     text = doc.text
     cs, ce = _strip_span(text, sent.start + m.start("cond"), sent.start + m.end("cond"))
     cut = re.search(r",? (?:and|but|so) (?:we|i|she|he|they|the patient)\b|, (?:we|i)\b", text[cs:ce], re.I)
@@ -1384,12 +1397,12 @@ def _warning_from(doc: Document, sent, m: re.Match, warns: list[Fact], sooner: b
         ce = cs + cut.start()
     cond = text[cs:ce]
     if len(cond.split()) < 2 or re.match(r"(?i)(?:these|this|it|they|those|that|so|needed)\b", cond):
-        return
+        return False
     if re.match(r"(?i)(?:he|she|they|you|the patient)\s+(?:wants?|wish\w*|would like|decides?|prefers?|chooses?|"
                 r"is interested|changes? (?:his|her|their|your) mind|has (?:any )?questions)\b", cond):
-        return  # "contact me should he want to try medication": a choice, not a warning sign
+        return False  # "contact me should he want to try medication": a choice, not a warning sign
     if any(_norm(w.text) == _norm(cond) for w in warns):
-        return
+        return False
     data: dict[str, Any] = {"action": "sooner" if sooner else "call", "place": None}
     if m.re is _WARNING_FOR_RE:
         data["signs"] = True  # the signs as nouns ("for fever over 101 F, spreading redness"): "if you have ..."
@@ -1408,6 +1421,7 @@ def _warning_from(doc: Document, sent, m: re.Match, warns: list[Fact], sooner: b
             data["crisis_line"] = cl.group()
             ev.append(doc.span(cl.start(), cl.end()))
     warns.append(Fact("warning", cond, "", "", ev, data))
+    return True
 
 
 _PURPOSE_RE = re.compile(
@@ -1472,8 +1486,7 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
                     m, rx = fm, _WARNING_FOR_RE
             if m and rx is _WARNING_FOR_RE and (_NOT_A_SIGN_RE.search(m.group("cond")) or _WHEN_RE.search(m.group("cond"))):
                 m = None  # "return to the ED for a wound check in 2 days": a visit, not a warning sign
-            if m:
-                _warning_from(doc, sent, m, warns)
+            if m and _warning_from(doc, sent, m, warns):
                 warned = True
                 warn_at = m.start()
                 break
@@ -1486,6 +1499,9 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
         when = _WHEN_RE.search(st)
         if m is None and sent.section == "follow_up" and when:
             m = when  # "Primary care in 1 week." under a follow-up heading
+        age = _AGE_VISIT_RE.search(st) if when is None else None
+        if age is not None:  # "Return at 5 years for next well-child visit": a child's next check, at an age
+            m, when = m or age, _AGE_WHEN_RE.search(st, age.start())
         task = _VISIT_TASK_RE.search(st) if m is None and when else None
         if task is not None and not _FOLLOW_OR_DONE.search(st):
             m = task  # "Suture removal in 5 days.": a visit for the task
@@ -1509,7 +1525,7 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
             if when:
                 if when is not m:
                     ev.append(doc.span(sent.start + when.start(), sent.start + when.end()))
-                data["when"] = when.group()
+                data["when"] = _age_words(when.group()) if when.re is _AGE_WHEN_RE else when.group()
             if with_:
                 ev.append(doc.span(sent.start + with_.start(1), sent.start + with_.end(1)))
                 data["with"] = with_.group(1)
