@@ -1056,3 +1056,21 @@ def test_a_well_child_letter_keeps_the_next_visit_and_no_growth_line_as_an_aller
     assert "- Please come back at age 5." in text
     yearly = note.replace("Return at 5 years for next well-child visit", "Return in 1 year for routine wellness visit")
     assert "- Please come back in 1 year." in write_letter(document_from_text(yearly), kind="patient").text
+
+
+def test_a_childs_letter_goes_to_the_parent():
+    """A patient letter for a 4-year-old said "Dear patient," and "You are allergic to ..." as if the child would read
+    it: a child's letter greets the parent and says who "you" is; an adult's is unchanged. "14-1/2-year-old" is 14.5
+    years, not 2."""
+    from medassist.tasks.extract import patient_age
+
+    note = ("HISTORY: 4-year-old boy here for his well-child check with his mother.\n\nALLERGIES: Amoxicillin (hives)."
+            "\n\nASSESSMENT AND PLAN:\n1. Atopic dermatitis, mild. Continue hydrocortisone 1% cream as needed.\n")
+    for kind in ("patient", "discharge"):
+        text = write_letter(document_from_text(note), kind=kind).text
+        assert "Dear parent or guardian," in text and 'Where this letter says "you", it means your child.' in text
+    adult = write_letter(document_from_text(note.replace("4-year-old boy", "44-year-old man")), kind="patient").text
+    assert "Dear patient," in adult and "your child" not in adult
+    gp = write_letter(document_from_text(note), kind="gp").text
+    assert "parent or guardian" not in gp
+    assert patient_age("The patient is a 14-1/2-year-old boy with a 2-year-old brother.") == 14.5

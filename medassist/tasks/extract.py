@@ -877,7 +877,8 @@ def _lab_value(written: str, lab: dict) -> float:
 
 
 # the patient's age as the note first states it ("3-year-old", "18 month old", "2-week-old", "4 yo", "newborn")
-_AGE = re.compile(r"(?i)\b(?:(?P<n>\d{1,3})[- ]?(?P<u>years?|yrs?|months?|mos?|weeks?|wks?|days?)[- ]?old\b|"
+# ("14-1/2-year-old", "3-1/2 years old": the half is part of the age, not an age of 2)
+_AGE = re.compile(r"(?i)\b(?:(?P<n>\d{1,3})(?P<half>[- ]1/2)?[- ]?(?P<u>years?|yrs?|months?|mos?|weeks?|wks?|days?)[- ]?old\b|"
                   r"(?P<yo>\d{1,3})[- ]?(?:yo|y/o|y\.o\.)(?![\w/])|(?P<nb>newborn|neonate)\b)")
 
 
@@ -890,7 +891,7 @@ def patient_age(text: str) -> float | None:
         return 0.0
     if m.group("yo"):
         return float(m.group("yo"))
-    n, u = float(m.group("n")), m.group("u").lower()
+    n, u = float(m.group("n")) + (0.5 if m.group("half") else 0.0), m.group("u").lower()
     return n if u.startswith("y") else n / 12 if u.startswith("mo") else n / 52 if u.startswith("w") else n / 365
 
 

@@ -126,6 +126,10 @@ def load_template(kind: str) -> dict[str, Any]:
     return data
 
 
+#: a patient younger than this (years, the age the note first gives) is a child: a lay letter goes to a parent
+CHILD_UNDER = 12
+
+
 def _fill(tpl: str, **kw: Any) -> str:
     out = tpl
     for k, v in kw.items():
@@ -782,7 +786,13 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
     facts = extract_letter_facts(doc)
 
     name = facts.patient_name.text if facts.patient_name else None
-    if name:
+    from medassist.tasks.extract import patient_age
+
+    age = patient_age(doc.text)
+    child = age is not None and age < CHILD_UNDER and "greeting_child" in tpl  # the letter goes to a parent
+    if child:
+        greeting = _fill(tpl["greeting_child"] if name else tpl["greeting_child_no_name"], patient=name)
+    elif name:
         greeting = _fill(tpl["greeting"], patient=name)
     else:
         greeting = tpl.get("greeting_no_name", "Dear patient,")
@@ -796,6 +806,9 @@ def write_letter(doc: Document, kind: str = "patient", settings: Settings | None
     name_ev = list(facts.patient_name.evidence) if name else []
     intro = [LetterLine(_fill(t, patient=name or "your patient"), (name_ev if "{patient}" in t else []) + setting_ev,
                         template=not setting_ev and ("{patient}" not in t or not name)) for t in intro_tpl]
+    if child and tpl.get("intro_child"):  # "you" in the letter is the child the parent reads it for
+        intro.insert(min(1, len(intro)), LetterLine(_fill(tpl["intro_child" if name else "intro_child_no_name"],
+                                                          patient=name), name_ev, template=not name))
     admit = admission_planned(doc) if tpl.get("intro_admitted") and setting not in ("hospital", "admission") else None
     if admit is not None:
         intro.append(LetterLine(tpl["intro_admitted"], [admit]))
