@@ -3139,6 +3139,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"Z00.121", "L20.9", "E66.3", "Z68.53"}, {"Z00.129"}),
     ("ASSESSMENT:\n1. Well child check, 4 years, normal growth and development.\n2. Immunizations given.\n",
      {"Z00.129", "Z23"}, {"Z00.121"}),
+    # an assessment item "History of <cancer>" in full words is the history-of code, as an abbreviation was
+    ("ASSESSMENT:\n1. History of squamous cell carcinoma of the skin, no recurrence.\n", {"Z85.828"},
+     {"C44.92", "C44.42"}),
+    ("ASSESSMENT:\n1. No history of squamous cell carcinoma of the skin.\n", set(), {"Z85.828"}),
+    ("ASSESSMENT:\n1. Family history of squamous cell carcinoma of the skin.\n", set(), {"Z85.828"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

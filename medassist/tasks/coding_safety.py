@@ -1188,13 +1188,16 @@ def promote_assessment(codes: list, doc) -> None:
                 break
     for m in _HISTORY_OF.finditer(text):  # "History of MI in 2019.", "h/o CVA and DVT": the history-of code
         end = min([k for k in (text.find(x, m.end()) for x in ".;\n") if k >= 0] or [len(text)])
+        # (in the assessment or problem list any term will do: "4. History of squamous cell carcinoma of the skin, no
+        # recurrence." is Z85.828; elsewhere only an abbreviation, "h/o CVA")
+        listed = any(a <= m.start() < b for a, b in spans)
         for item in re.finditer(r"[^,/]+?(?=,|\band\b|/|$)", text[m.end():end]):
             body = re.sub(r"^(?:and|or)\s+", "", _YEAR.sub("", item.group()).strip(" ,"))
-            if not body or len(body.split()) > 3:
+            if not body or len(body.split()) > (int(rule.get("line_max_words", 8)) if listed else 3):
                 continue
             i = text.index(body, m.end() + item.start())
             for term, _ in lex.match(text, i, i + len(body)):
-                if term.source != "abbr" or not _only_modifiers(body, term):
+                if not (_only_modifiers(body, term) if term.source == "abbr" else listed and _names_the_body(body, term)):
                     continue
                 z = next((o for o in codes if not o.suggested and o.status == "historical" and "history rule" in o.sources
                           and _history_source(o) == term.code
@@ -1207,7 +1210,8 @@ def promote_assessment(codes: list, doc) -> None:
                 if z is not None:
                     z.suggested = True
                     z.warnings.append(f"suggested below the threshold: a {'past' if z.status == 'historical' else 'lifelong'} "
-                                      f"condition named by its abbreviation ('{text[m.start():i + len(body)]}')")
+                                      f"condition named {'by its abbreviation' if term.source == 'abbr' else 'in the assessment'} "
+                                      f"('{text[m.start():i + len(body)]}')")
                     break
     for a, b in spans:  # problem lines: the line is the term
         # (a transcribed note runs its lines together with ".," : "DIAGNOSES:,1.  Recurrent bladder tumor.,2.  ...")
@@ -1414,6 +1418,15 @@ def _only_modifiers(body: str, term) -> bool:
 
 
 _SPINAL_LEVEL = re.compile(r"[CTLS]\d{1,2}")  # (as written: "L5", "S1", "T12", "C6")
+_BODY_STOP = frozenset("of the a an in on at to with and or left right bilateral".split())
+
+
+def _names_the_body(body: str, term) -> bool:
+    """The term says every word of ``body`` but small words, sides and modifiers: "squamous cell carcinoma of the
+    skin" is C44.92's term (squamous cell carcinoma skin)."""
+    words = set(term.words)
+    return all(stem(w) in words or w.lower() in _BODY_STOP or w.lower() in _ITEM_MODIFIERS or w.isdigit()
+               for w in re.findall(r"[A-Za-z0-9]+", body))
 
 
 # what opens a sentence of the plan rather than a problem ("Return for annual exam in one year", "Follow up with
