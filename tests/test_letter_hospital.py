@@ -1074,3 +1074,34 @@ def test_a_childs_letter_goes_to_the_parent():
     gp = write_letter(document_from_text(note), kind="gp").text
     assert "parent or guardian" not in gp
     assert patient_age("The patient is a 14-1/2-year-old boy with a 2-year-old brother.") == 14.5
+
+
+DERM_CLINIC = """PROCEDURES: Shave biopsy of the left nasal ala lesion, sent to pathology. Cryotherapy with liquid nitrogen to 12 actinic keratoses on the scalp and hands.
+
+ASSESSMENT AND PLAN:
+1. Suspected basal cell carcinoma of the left nasal ala. Shave biopsy done; if confirmed, refer for Mohs surgery.
+2. Actinic keratoses, 12 lesions, treated with cryotherapy. Expect blistering and crusting for 1 to 2 weeks.
+3. Seborrheic keratoses, benign, no treatment needed.
+4. Sun protection counseling: daily broad-spectrum SPF 30 sunscreen, wide-brimmed hat.
+
+FOLLOW-UP: We will call with biopsy results in 1 to 2 weeks. Full skin exam in 6 months.
+"""
+
+
+def test_a_dermatology_letter_names_the_keratoses_the_biopsy_done_and_skin_care():
+    """A typed dermatology visit: the letter named no diagnosis ("actinic keratoses" and "seborrheic keratoses", the
+    plurals, were unknown words), listed the biopsy done today as a test still to do ("Shave biopsy done; if confirmed
+    ..."), and left out what to expect after cryotherapy and the sun protection."""
+    text = write_letter(document_from_text(DERM_CLINIC), kind="patient").text
+    found = text.split("What we found:\n")[1].split("\n\n")[0]
+    assert "Actinic keratoses" in found and "Seborrheic keratoses" in found and "basal cell" not in found.lower()
+    assert "Tests we will do" not in text
+    assert ("- Biopsy (taking a small piece of tissue to look at under a microscope): we are waiting for the result. "
+            "We will tell you when it is back.") in text
+    care = text.split("Caring for yourself:\n")[1].split("\n\n")[0]
+    assert "- Expect blistering and crusting for 1 to 2 weeks." in care
+    assert "- Protect your skin from the sun: daily broad-spectrum SPF 30 sunscreen, wide-brimmed hat." in care
+    gp = write_letter(document_from_text(DERM_CLINIC), kind="gp").text
+    assert gp.count("Shave biopsy of the left nasal ala lesion") == 1 and "(result awaited)" in gp
+    later = "PLAN: She will be asked to have a KUB x-ray done prior to her follow-up.\n"
+    assert "Tests we will do:\n- X-ray" in write_letter(document_from_text(later), kind="patient").text

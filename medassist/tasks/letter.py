@@ -227,6 +227,7 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
             lines.append(LetterLine(spec["none"], list(facts.no_known_allergies.evidence)))
     elif key in ("tests_pending", "tests_done"):
         want = "pending" if key == "tests_pending" else "done"
+        said = f" ({spec['result_awaited']})." if spec.get("result_awaited") else None
         for f in facts.tests:
             # a test done whose result is not back is listed with the tests done, saying the result will come
             status = "done" if f.data.get("result_pending") else f.status
@@ -251,6 +252,8 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                     if lay and f.data.get("result_plain") and want == "done":
                         ln.text = ln.text.rstrip() + " " + f.data["result_plain"]
                         ln.plain_used = [*ln.plain_used, f.data["result_plain"]]
+                    if said and any(x.text == ln.text.rstrip(" .") + said for x in lines):
+                        continue  # (a colleague's line quoting the same sentence, the result awaited said already)
                     lines.append(ln)
     elif key == "vaccines":  # "Immunizations: MMR, varicella, hepatitis A and PCV given today": the list as written
         for sec in doc.sections:
@@ -469,6 +472,7 @@ def _instruction_line(doc: Document, start: int, end: int, lay: bool) -> LetterL
             for rx, plain in _HOW_OFTEN:
                 body = rx.sub(plain, body)
             body = body.replace(",,", ",")
+        body = re.sub(r"(?i)^sun\s+protection\s+(?:counsel(?:l)?ing|education|advice|discussed)\s*:\s*", "Protect your skin from the sun: ", body)
         if _DAILY_WEIGHTS_RE.match(body):  # "Daily weights." -> what the patient does
             body = "Weigh yourself every morning and write it down"
         fl = _FLUID_LIMIT_RE.match(body)
@@ -518,7 +522,10 @@ _SELF_CARE_RE = re.compile(
     # pressure monitoring.", "Twice-weekly blood pressure checks."
     r"check\s+(?:(?:your|his|her)\s+)?(?:fasting|finger-?stick)\b[^.;]{0,40}\b(?:glucose|sugars?)\b|"
     r"(?:home|self)[- ](?:blood\s+)?(?:glucose|sugar|blood\s+pressure|BP)\s+(?:monitoring|checks|readings|log)\b|"
-    r"(?:twice|once|three\s+times)[- ]weekly\s+(?:blood\s+pressure|BP|(?:blood\s+)?glucose|blood\s+sugar)\s+checks\b",
+    r"(?:twice|once|three\s+times)[- ]weekly\s+(?:blood\s+pressure|BP|(?:blood\s+)?glucose|blood\s+sugar)\s+checks\b|"
+    # skin care after a dermatology visit: "Sun protection counseling: daily SPF 30 sunscreen", "Expect blistering ..."
+    r"sun\s+protection\b|(?:daily\s+|apply\s+|use\s+)?(?:broad[- ]spectrum\s+)?sunscreen\b|"
+    r"expect\s+(?:some\s+)?(?:blistering|blisters|crusting|redness|swelling|bruising|soreness|drainage|peeling)\b",
     re.IGNORECASE)
 #: a home check in the patient's words (after _second_person): what, when, how often
 _HOME_CHECKS = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in (

@@ -1306,6 +1306,17 @@ def _result_plain(m: re.Match) -> str:
 #: "the pathology report is pending", "culture results awaited": done, the result not back yet
 _RESULT_PENDING_RE = re.compile(r"\b(?:(?:is|are|remains?|still)\s+(?:pending|outstanding|awaited)|awaiting|not (?:yet )?back)\b"
                                 r"|(?<!\()\bpending\b(?!\s+(?:a|an|the|further|orders?|scheduling|approval|authori[sz]ation)\b)", re.I)
+#: "We will call with biopsy results", "will contact you with the pathology results": a test done, the result to come
+_RESULTS_TO_COME = re.compile(r"\b(?:call|contact|notify|phone|message|let\s+(?:you|him|her|them)\s+know|update)\b"
+                              r"[^.;]{0,30}?\bwith\s+(?:the\s+|your\s+|her\s+|his\s+)?$", re.I)
+_RESULTS_WORD = re.compile(r"\s+(?:results?|report|findings)\b", re.I)
+#: a test the sentence says was done, right after its name ("Shave biopsy done; if confirmed, ...")
+_SAID_DONE = re.compile(r"\s*(?:was\s+|were\s+|has\s+been\s+)?(?:done|performed|completed|obtained|taken)\b"
+                        r"(?!\s+(?:if|when|once|after|prior|before|by|at|in)\b)", re.I)
+#: ... not a test to have done later ("will be asked to have a KUB x-ray done prior to her follow-up")
+_TO_HAVE_DONE = re.compile(r"\b(?:will|to\s+have|to\s+get|have|get|needs?|should|must)\b", re.I)
+
+
 def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
     lex = get_lexicon()
     text = doc.text
@@ -1339,6 +1350,8 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
                     _FOLLOWUP_RE.search(sent) and _WHEN_RE.search(sent)
                     and re.search(r"(?i)\bwith\s+(?:an?\s+)?$", text[ss:s])) else "done"
             cond_m = _CONDITION_AFTER_RE.match(text, e, se) if sec.name not in RESULT_SECTIONS else None
+            if _SAID_DONE.match(text, e, se) and not _TO_HAVE_DONE.search(text, ss, s):
+                state, cond_m = "done", None  # "Shave biopsy done; if confirmed, refer for Mohs surgery."
             if cond_m:
                 state = "pending"  # "MRI if no improvement": a test that may be done later, not one done
             elif st == "hypothetical" and state == "done":
@@ -1347,6 +1360,9 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
                 continue  # "we will discuss treatment such as lithotripsy": not planned care
             result_pending = state == "pending" and (sec.name == "pending" or bool(_RESULT_PENDING_RE.search(text, e, se))) \
                 and not cond_m and not _WHEN_RE.search(text, e, se)  # "panel in 1 week (pending order)": a test still to do
+            if _RESULTS_TO_COME.search(text, ss, s) and _RESULTS_WORD.match(text, e, se):
+                # "We will call with biopsy results in 1 to 2 weeks": the biopsy is done, its result still to come
+                state, result_pending = "done", True
             table = tests if h.category == "test" else procs
             key = _norm(h.term)
             f = table.get(key)
@@ -1371,6 +1387,8 @@ def _tests_and_procedures(doc: Document) -> tuple[list[Fact], list[Fact]]:
                     [doc.span(rm.start("r"), rm.end("r"))] if rm else []), data)
             else:
                 f.evidence.append(doc.span(s, e))
+                if state == "done" and result_pending:
+                    f.data["result_pending"] = True  # ("We will call with biopsy results": said after the biopsy)
                 if state == "pending":
                     if f.status == "done" and result_pending:
                         f.data.setdefault("done_sentence", f.data["sentence"])  # (what was found so far)

@@ -354,8 +354,8 @@ urticaria | hives, itchy raised welts on the skin | hives
 seborrheic dermatitis | flaky, red skin on the scalp or face | dandruff
 pressure ulcer | a sore from staying in one position too long | bed sore; pressure injury; decubitus ulcer
 skin ulcer | an open sore on the skin |
-actinic keratosis | a rough, scaly spot from sun damage |
-seborrheic keratosis | a harmless, warty skin growth |
+actinic keratosis | a rough, scaly spot from sun damage | actinic keratoses
+seborrheic keratosis | a harmless, warty skin growth | seborrheic keratoses
 alopecia | hair loss |
 hidradenitis suppurativa | painful lumps under the skin in the armpits or groin |
 vitiligo | loss of skin color in patches |
