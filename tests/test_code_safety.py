@@ -3144,6 +3144,12 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      {"C44.92", "C44.42"}),
     ("ASSESSMENT:\n1. No history of squamous cell carcinoma of the skin.\n", set(), {"Z85.828"}),
     ("ASSESSMENT:\n1. Family history of squamous cell carcinoma of the skin.\n", set(), {"Z85.828"}),
+    # a hospital progress note: 'Delirium precautions' guard against delirium; the confusion of an encephalopathy is
+    # part of it; 'likely hypovolemic' hyponatremia is no hypovolemic shock
+    ("ASSESSMENT AND PLAN:\n1. Acute metabolic encephalopathy due to UTI, improving. Delirium precautions, avoid "
+     "sedatives.\n2. Hyponatremia, mild, likely hypovolemic. Encourage oral intake.\n", {"G93.41", "E87.1"},
+     {"R41.0", "F05", "R57.1", "R57.9"}),
+    ("ASSESSMENT:\n1. Hypovolemic shock due to GI bleeding.\n", {"R57.1", "K92.2"}, set()),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
