@@ -1105,3 +1105,16 @@ def test_a_dermatology_letter_names_the_keratoses_the_biopsy_done_and_skin_care(
     assert gp.count("Shave biopsy of the left nasal ala lesion") == 1 and "(result awaited)" in gp
     later = "PLAN: She will be asked to have a KUB x-ray done prior to her follow-up.\n"
     assert "Tests we will do:\n- X-ray" in write_letter(document_from_text(later), kind="patient").text
+
+
+def test_a_switch_to_an_oral_antibiotic_starts_it_with_the_whole_course_and_a_check_says_its_day_once():
+    """A hospital day-3 note: "Day 3 of ceftriaxone; switch to oral cephalexin 500 mg four times daily to complete 7
+    days." read "We changed how you take cephalexin." with no end; "recheck sodium tomorrow" read "Please see your
+    doctor tomorrow to check your sodium tomorrow"."""
+    note = ("ASSESSMENT AND PLAN:\n1. Urinary tract infection due to E. coli. Day 3 of ceftriaxone; switch to oral "
+            "cephalexin 500 mg four times daily to complete 7 days.\n2. Hyponatremia, mild. Encourage oral intake; "
+            "recheck sodium tomorrow.\n")
+    text = write_letter(document_from_text(note), kind="discharge").text
+    assert "- New medicine: cephalexin." in text and "We changed how you take cephalexin" not in text
+    assert "take 500 mg four times a day to finish 7 days of treatment in all" in text
+    assert "to check your sodium." in text and "sodium tomorrow" not in text

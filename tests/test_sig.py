@@ -7,6 +7,10 @@ import pytest
 from medassist.text.sig import detect_change, parse_sig
 
 CASES = [
+    # the length of a whole course, some of it taken already (a switch from IV to oral)
+    ("500 mg four times daily to complete 7 days", "take 500 mg four times a day to finish 7 days of treatment in all"),
+    ("500 mg twice daily to complete a 10-day course", "take 500 mg twice a day to finish 10 days of treatment in all"),
+    ("500 mg twice daily for a total of 10 days", "take 500 mg twice a day to finish 10 days of treatment in all"),
     ("1 tab PO BID", "take 1 tablet by mouth twice a day"),
     ("1 tab p.o. b.i.d.", "take 1 tablet by mouth twice a day"),
     ("2 tabs po tid", "take 2 tablets by mouth three times a day"),

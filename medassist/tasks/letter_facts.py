@@ -527,6 +527,9 @@ _PRE_POST_STOP = frozenset("the a an of with and or in on to".split())
 
 
 # ---------------------------------------------------------------------------------------------- medications
+#: the words right before the drug a switch goes to ("switch to oral cephalexin", "transitioned to PO")
+_SWITCHED_TO = re.compile(r"\b(?:switch(?:ed|ing)?|chang(?:e|ed|ing)|transition(?:ed|ing)?|convert(?:ed|ing)?|step(?:ped)?\s+down)"
+                          r"\s+(?:him|her|them|the\s+patient\s+)?(?:over\s+)?to\s+(?:oral\s+|po\s+|iv\s+|by\s+mouth\s+)?$", re.I)
 _MAYBE_RE = re.compile(r"\b(?:consider\w*|may|might|could|possibly|if|option\w*)\b", re.I)
 #: a medicine offered, the patient to decide ("Offered nicotine patch", "Discussed starting an SSRI"); taken up when
 #: the sentence says so ("she agreed", "accepted", "prescribed")
@@ -739,6 +742,8 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                     ch = ("start", doc.span(tag.start(1), tag.end(1)))
             status = _status(doc, s, e)
             change = ch[0] if ch else None
+            if change == "change" and _SWITCHED_TO.search(text, max(ss, s - 40), s):
+                change = "start"  # "Day 3 of ceftriaxone; switch to oral cephalexin ...": the drug switched to starts
             if given_now and status == "affirmed":
                 # "the right knee was injected with 40 mg of triamcinolone and 4 mL of 1% lidocaine": given at this
                 # visit, no medicine to take; its dose is the one written before its name
@@ -1444,7 +1449,7 @@ def _warning_from(doc: Document, sent, m: re.Match, warns: list[Fact], sooner: b
 
 _PURPOSE_RE = re.compile(
     r"\b(?:recheck|re-check|check|follow[- ]?up on|follow[- ]?up (?:for|of)|re-?evaluat\w*|review|reassess\w*|monitor)\s+"
-    r"(?:of\s+)?(?:(?:her|his|their|your|the)\s+)?(?!(?:in|within|after|at|next|up|back|again|with)\b)(?P<what>[a-z][a-z0-9 /-]{2,40}?)(?=\s+(?:in|within|after|at|next)\b|[.,;]|$)",
+    r"(?:of\s+)?(?:(?:her|his|their|your|the)\s+)?(?!(?:in|within|after|at|next|up|back|again|with)\b)(?P<what>[a-z][a-z0-9 /-]{2,40}?)(?=\s+(?:in|within|after|at|next|tomorrow|today|tonight)\b|[.,;]|$)",
     re.I)
 _FOR_RE = re.compile(r"\b(?:for|to)\s+(?:a\s+)?(?P<what>(?:re)?check (?:of |on )?[a-z0-9 /-]{3,40}?|wound check|suture removal|"
                      r"(?:repeat |follow-up )?(?:labs|blood work|x-ray|imaging|ultrasound|echo\w*)|review (?:of )?[a-z ]{3,30}?|"

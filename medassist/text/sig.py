@@ -145,6 +145,10 @@ _PRN_RE = re.compile(
     r"(?:\s*(?:for|f/)?\s*(?P<reason>(?!and\b|or\b|then\b|x\b|for\b|by\b|per\b|po\b|every\b|q\d|daily\b|with\b)[a-z][a-z /-]{1,40}?))?(?=$|[.,;)(]|\s+(?:x|for|and|then|up to|max|not to|by|per|po|every|daily|with|at|in|on|or)\b|\s+q)",
     re.I,
 )
+#: the length of a whole course the patient finishes ("to complete 7 days", "to complete a 10-day course", "for a total of
+#: 7 days of antibiotics")
+_COMPLETE_RE = re.compile(r"\b(?:to\s+complete|to\s+finish|for\s+a\s+total\s+of)\s+(?:a\s+)?(?P<num>\d{1,2}|five|seven|ten|fourteen)"
+                          r"(?:\s+|-)days?(?:\s+(?:course|total|of\s+(?:treatment|therapy|antibiotics?)))?\b", re.I)
 _DURATION_RE = re.compile(
     r"(?<![\w])(?:x|for(?:\s+(?:another|the\s+next|(?P<qual>no\s+more\s+than|no\s+longer\s+than|up\s+to|at\s+most)))?|times|over the next|over)\s*(?P<num>\d+|one|two|three|four|five|six|seven|ten|fourteen|(?<=for )an?(?=\s+(?:day|week|month)\b))\s*"
     r"(?:(?P<more>more|additional|further)\s+)?(?P<unit>days?|d|weeks?|wks?|months?|mos?|hours?|hrs?)(?![\w])(?P<atatime>\s+at\s+a\s+time)?",
@@ -426,6 +430,13 @@ def parse_sig(text: str, offset: int = 0) -> Sig:
         sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
         taken.append((m.start(), m.end()))
 
+    if sig.duration is None:
+        m = _COMPLETE_RE.search(text)  # "to complete 7 days", "to complete a 10-day course": the whole course's length
+        if m and not any(m.start() < e and s < m.end() for s, e in taken):
+            n = _WORD_NUM.get(m.group("num").lower(), m.group("num"))
+            sig.duration = f"to finish {n} days of treatment in all"
+            sig.evidence["duration"] = _span(text, offset, m.start(), m.end())
+            taken.append((m.start(), m.end()))
     if sig.duration is None:
         m = _ON_DAYS_RE.search(text)  # "500 mg on day 1, then 250 mg daily on days 2 through 5"
         if m and not any(m.start() < e and s < m.end() for s, e in taken):
