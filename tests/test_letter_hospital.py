@@ -1118,3 +1118,16 @@ def test_a_switch_to_an_oral_antibiotic_starts_it_with_the_whole_course_and_a_ch
     assert "- New medicine: cephalexin." in text and "We changed how you take cephalexin" not in text
     assert "take 500 mg four times a day to finish 7 days of treatment in all" in text
     assert "to check your sodium." in text and "sodium tomorrow" not in text
+
+
+def test_a_urology_letter_keeps_the_fluids_advice_and_a_warning_reads_as_a_sentence():
+    """"Drink at least 2 liters of water a day." was in no letter; "Call if unable to urinate or fever." read "Call us
+    if unable to urinate or fever."."""
+    note = ("ASSESSMENT AND PLAN:\n1. Benign prostatic hyperplasia with lower urinary tract symptoms. Add finasteride 5 mg "
+            "daily.\n2. History of nephrolithiasis, no recent stones. Drink at least 2 liters of water a day.\n\n"
+            "FOLLOW-UP: Return in 3 months with PSA. Call if unable to urinate or fever.\n")
+    text = write_letter(document_from_text(note), kind="patient").text
+    assert "- Drink at least 2 liters of water a day." in text.split("Caring for yourself:\n")[1]
+    assert "- Call us if you are unable to urinate or have a fever." in text
+    gp = write_letter(document_from_text(note), kind="gp").text
+    assert "if they are unable to urinate or have a fever" in gp

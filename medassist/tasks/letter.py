@@ -312,6 +312,12 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                 cond = re.sub(r"\byour\b", "their", re.sub(r"\byou\b", "they", cond))
             if f.data.get("signs") or _SIGN_NOUN.match(cond):
                 cond = ("you have " if lay else "they have ") + cond  # "if thoughts of self-harm"
+            elif re.match(r"(?i)(?:unable|not able)\s+to\b", cond):
+                cond = ("you are " if lay else "they are ") + cond  # "if unable to urinate"
+                # ("... or fever": a sign after the 'or' needs its own verb)
+                cond = re.sub(r"(?i)\b(or|and)\s+(a\s+)?(fever|chills|pain|bleeding|vomiting)$",
+                              lambda m: f"{m.group(1)} have {m.group(2) or ('a ' if m.group(3).lower() == 'fever' else '')}{m.group(3)}",
+                              cond)
             action, place = f.data.get("action"), f.data.get("place")
             tpl_w = spec["item"]
             if action == "sooner" and "item_sooner" in spec:
@@ -525,6 +531,8 @@ _SELF_CARE_RE = re.compile(
     r"(?:twice|once|three\s+times)[- ]weekly\s+(?:blood\s+pressure|BP|(?:blood\s+)?glucose|blood\s+sugar)\s+checks\b|"
     # skin care after a dermatology visit: "Sun protection counseling: daily SPF 30 sunscreen", "Expect blistering ..."
     r"sun\s+protection\b|(?:daily\s+|apply\s+|use\s+)?(?:broad[- ]spectrum\s+)?sunscreen\b|"
+    # "Drink at least 2 liters of water a day.", "Drink plenty of fluids."
+    r"drink\s+(?:at\s+least\s+|plenty\s+of\s+|more\s+|extra\s+|lots\s+of\s+)(?:[\d.]+\s*(?:liters?|litres?|L|glasses|cups|oz|ounces)\s+(?:of\s+)?)?(?:water|fluids?|liquids?)\b|"
     r"expect\s+(?:some\s+)?(?:blistering|blisters|crusting|redness|swelling|bruising|soreness|drainage|peeling)\b",
     re.IGNORECASE)
 #: a home check in the patient's words (after _second_person): what, when, how often
