@@ -639,6 +639,9 @@ VISIT_TASK_WORDS = (r"follow[- ]?up|follow|re-?check|check|suture|staples?|remov
                     r"blood(?: work| draw)?|x-?ray|injection|infusion|dose|cast|splint|results?|review|discussion|"
                     r"consult\w*|repeat|tests?|testing|procedure|surgery|therapy|treatment|vaccin\w*|shots?|refills?|"
                     r"questions?|evaluation|re-?evaluation|imaging|scan|biopsy|paperwork|clearance")
+#: a visit named by its task ("Suture removal in 5 days.", "Wound check in 2 days."): the summaries' follow-up and the
+#: letters' next visit read it
+VISIT_TASK_NAMES = r"(?:suture|staple|stitch(?:es)?)\s+removal|wound\s+check|dressing\s+change"
 #: words of a prescription: a drug "given" so is one to take ("was given a prescription for Levaquin")
 SCRIPT_WORDS = re.compile(r"\b(?:prescri\w*|scripts?|rx|refills?|supply|to take (?:at )?home|home with)\b", re.I)
 #: the words before a drug named as the when of another ("until prednisone is finished", "while on warfarin"); the
@@ -652,10 +655,9 @@ _PROSE_CLAUSE_END = re.compile(r";|,\s+and\b|\bwith (?:improvement|resolution|go
                                re.IGNORECASE)
 
 
-def _listed_names(facts: Facts, text: str, s: int, e: int) -> list[DrugHit]:
-    """The drugs the note's own medication list named that no lexicon knows ("Cinacalcet 30 mg daily"), where the
-    words ``text[s:e]`` name them again ("Increase cinacalcet to 60 mg daily.")."""
-    names = {m.name.lower() for m in facts.medications if m.listed and not m.in_lexicon and len(m.name) >= 5}
+def _listed_names(names: set[str], text: str, s: int, e: int) -> list[DrugHit]:
+    """Where the words ``text[s:e]`` name again a drug of ``names``, those the note's own medication list named that no
+    lexicon knows ("Cinacalcet 30 mg daily", then "Increase cinacalcet to 60 mg daily.")."""
     out = []
     for name in sorted(names, key=len, reverse=True):
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text[s:e], re.I):
@@ -670,11 +672,12 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
 
     lex = drug_lexicon()
     text = doc.text
+    listed = {m.name.lower() for m in facts.medications if m.listed and not m.in_lexicon and len(m.name) >= 5}
     for section, a, b in ranges:
         for s, e in sentences_between(doc, a, b):
             hits = lex.find(text, s, e, strict=True)
             # (a name the list taught: "Increase cinacalcet to 60 mg daily." after "Cinacalcet 30 mg daily")
-            own = [h for h in _listed_names(facts, text, s, e) if not any(x.start < h.end and h.start < x.end for x in hits)]
+            own = [h for h in _listed_names(listed, text, s, e) if not any(x.start < h.end and h.start < x.end for x in hits)]
             if own:
                 hits = sorted([*hits, *own], key=lambda h: h.start)
             # (a sig ends at the next drug name, also one too loose to list from prose: "clindamycin prior to dental

@@ -335,7 +335,6 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
             ev = list(f.evidence[:1]) + [sp for sp in f.evidence[2:]]  # the condition, and the place when said
             if f.data.get("crisis_line") and "item_crisis_line" in spec:
                 # "Call 988 or go to the nearest emergency room if ...": the crisis line first, then the place
-                place = "the emergency room" if lay and action == "go" and place else place
                 tpl_w = spec["item_crisis_line_go" if action == "go" and place and "item_crisis_line_go" in spec
                              else "item_crisis_line"]
             lines.append(LetterLine(_fill(tpl_w, cond=cond, place=place), ev))
@@ -472,19 +471,12 @@ def _instruction_line(doc: Document, start: int, end: int, lay: bool) -> LetterL
             body = re.sub(r"\bO2\b", "oxygen", body)
             body = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:L|LPM|L/min|liters?)(?![\w/])", r"\1 liters a minute", body)
             body = re.sub(r"(?i)^(increase|decrease|continue|use|wean)\s+(?:home\s+)?oxygen\b", r"\1 your oxygen", body)
-        for rx, plain in _HOME_CHECKS:  # "Check fasting and 1-hour postprandial glucose four times daily." -> ...
+        for rx, plain in _SELF_CARE_PLAIN:  # "Daily weights." -> "Weigh yourself every morning and write it down"
             body = rx.sub(plain, body)
         if body.startswith("Check your "):  # (how often, in a patient's words: "four times a day")
             for rx, plain in _HOW_OFTEN:
                 body = rx.sub(plain, body)
             body = body.replace(",,", ",")
-        body = re.sub(r"(?i)^sun\s+protection\s+(?:counsel(?:l)?ing|education|advice|discussed)\s*:\s*", "Protect your skin from the sun: ", body)
-        if _DAILY_WEIGHTS_RE.match(body):  # "Daily weights." -> what the patient does
-            body = "Weigh yourself every morning and write it down"
-        fl = _FLUID_LIMIT_RE.match(body)
-        if fl:  # "Fluid restriction 1.5 L/day." -> "Drink no more than 1.5 liters of fluid a day."
-            unit = "milliliters" if fl.group("u").lower() == "ml" else ("liter" if fl.group("n") == "1" else "liters")
-            body = f"Drink no more than {fl.group('n')} {unit} of fluid a day"
         if re.match(r"(?i)(?:can|may|should|must|will|needs? to|is to)\b", body):
             body = "You " + body[0].lower() + body[1:]  # "Can shower starting tomorrow" -> "You can shower ..."
     body = _cap(body)
@@ -535,8 +527,9 @@ _SELF_CARE_RE = re.compile(
     r"drink\s+(?:at\s+least\s+|plenty\s+of\s+|more\s+|extra\s+|lots\s+of\s+)(?:[\d.]+\s*(?:liters?|litres?|L|glasses|cups|oz|ounces)\s+(?:of\s+)?)?(?:water|fluids?|liquids?)\b|"
     r"expect\s+(?:some\s+)?(?:blistering|blisters|crusting|redness|swelling|bruising|soreness|drainage|peeling)\b",
     re.IGNORECASE)
-#: a home check in the patient's words (after _second_person): what, when, how often
-_HOME_CHECKS = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in (
+#: a self-care order in the patient's words (after _second_person): home checks (what, when), a heart-failure
+#: patient's weights and fluids, sun protection
+_SELF_CARE_PLAIN = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in (
     (r"^check\s+(?:your\s+)?fasting\s+and\s+(\d+)[- ]hours?\s+post-?prandial\s+(?:blood\s+)?(?:glucose|sugars?)(?:\s+levels?)?",
      r"Check your blood sugar before breakfast and \1 hour after meals,"),
     (r"^check\s+(?:your\s+)?(?:fasting|finger-?stick)\s+(?:blood\s+)?(?:glucose|sugars?)(?:\s+levels?)?", "Check your blood sugar"),
@@ -546,16 +539,20 @@ _HOME_CHECKS = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in (
      lambda m: f"Check your blood pressure {m.group(1).lower()} a week"),
     (r"^(twice|once|three\s+times)[- ]weekly\s+(?:(?:blood\s+)?glucose|blood\s+sugar)\s+checks",
      lambda m: f"Check your blood sugar {m.group(1).lower()} a week"),
+    (r"^sun\s+protection\s+(?:counsel(?:l)?ing|education|advice|discussed)\s*:\s*", "Protect your skin from the sun: "),
+    (r"^(?:(?:daily|morning)\s+weights?(?:\s+(?:at home|every morning|each morning|daily))?|"
+     r"(?:check|monitor|record)\s+(?:your\s+)?weights?\s+(?:daily|every day)|weigh\s+daily)$",
+     "Weigh yourself every morning and write it down"),
+    # "Fluid restriction 1.5 L/day." -> "Drink no more than 1.5 liters of fluid a day."
+    (r"^(?:fluid\s+restriction|(?:restrict|limit)\s+(?:your\s+)?fluids?)\s*(?:of|to|at|,|:)?\s*"
+     r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>L|liters?|litres?|mL|ml)\s*(?:/\s*day|per day|a day|daily)?$",
+     lambda m: f"Drink no more than {m.group('n')} "
+               f"{'milliliters' if m.group('u').lower() == 'ml' else 'liter' if m.group('n') == '1' else 'liters'} of fluid a day"),
 ))
 _HOW_OFTEN = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in (
     (r"\b(four|three|two)\s+times\s+(?:daily|a\s+day|per\s+day)\b", r"\1 times a day"),
     (r"\b(twice|once)\s+(?:daily|per\s+day)\b", r"\1 a day"),
 ))
-#: the lay words of a heart-failure self-care order (after _second_person)
-_DAILY_WEIGHTS_RE = re.compile(r"(?i)^(?:daily|morning)\s+weights?(?:\s+(?:at home|every morning|each morning|daily))?$|"
-                               r"^(?:check|monitor|record)\s+(?:your\s+)?weights?\s+(?:daily|every day)$|^weigh\s+daily$")
-_FLUID_LIMIT_RE = re.compile(r"(?i)^(?:fluid\s+restriction|(?:restrict|limit)\s+(?:your\s+)?fluids?)\s*(?:of|to|at|,|:)?\s*"
-                             r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>L|liters?|litres?|mL|ml)\s*(?:/\s*day|per day|a day|daily)?$")
 _NO_ALCOHOL_RE = re.compile(r"(?:no|avoid|do not|don't)\s+(?:drinking\s+)?(?:alcohol|alcoholic)\b", re.IGNORECASE)
 _FOLLOW_OR_WARN = re.compile(r"\b(?:follow[- ]?up|call|return|appointment)\b", re.I)
 

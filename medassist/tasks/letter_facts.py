@@ -17,7 +17,7 @@ from typing import Any
 
 from medassist.document import Document, Span
 from medassist.text.lay import TermHit, get_lexicon, plain_for_form, written_form
-from medassist.tasks.extract import ORDER_AFTER_COMMA, VISIT_TASK_WORDS
+from medassist.tasks.extract import ORDER_AFTER_COMMA, VISIT_TASK_NAMES, VISIT_TASK_WORDS
 from medassist.text.sections import ED_TITLE as _ED_TITLE  # (one pattern for the ED's sections)
 from medassist.text.sig import HOLD_IF_RE, detect_change, dose_at, parse_sig, plain_words
 
@@ -49,10 +49,11 @@ def _age_words(w: str) -> str:
     if m is None:
         return w
     return f"at age {m.group(1)}" if m.group(2).lower().startswith("y") else f"at {m.group(1)} months of age"
+
+
 #: a visit the plan names by its task, with a time ("Suture removal in 5 days.", "Wound check in 2 days.")
-_VISIT_TASK_RE = re.compile(r"(?:^|[.;]\s*|\b(?:for|and)\s+(?:a\s+)?)(?P<task>(?:suture|staple|stitch(?:es)?)\s+removal|"
-                            r"remov(?:e|al\s+of)\s+(?:the\s+|her\s+|his\s+)?(?:sutures|staples|stitches)|wound\s+check|"
-                            r"dressing\s+change)\b", re.I)
+_VISIT_TASK_RE = re.compile(rf"(?:^|[.;]\s*|\b(?:for|and)\s+(?:a\s+)?)(?P<task>{VISIT_TASK_NAMES}|"
+                            r"remov(?:e|al\s+of)\s+(?:the\s+|her\s+|his\s+)?(?:sutures|staples|stitches))\b", re.I)
 #: ... not one done today ("Sutures removed today", "wound check done")
 _FOLLOW_OR_DONE = re.compile(r"\b(?:removed|done|completed|performed|today)\b", re.I)
 _TASK_PURPOSE = {"sutur": "have your stitches taken out", "stapl": "have your staples taken out",

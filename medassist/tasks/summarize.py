@@ -42,7 +42,7 @@ from typing import Any, Sequence
 
 from ..document import Document, Span
 from ..errors import TaskError
-from .extract import ORDER_AFTER_COMMA, VISIT_TASK_WORDS, Facts, Medication, drug_lexicon, balanced, body_range, extract_facts, is_order_line, list_items, logical_ranges, sentences_between
+from .extract import ORDER_AFTER_COMMA, VISIT_TASK_NAMES, VISIT_TASK_WORDS, Facts, Medication, drug_lexicon, balanced, body_range, extract_facts, is_order_line, list_items, logical_ranges, sentences_between
 
 LENGTHS = ("short", "standard", "detailed")
 LIMITS = {
@@ -87,7 +87,7 @@ _APPOINTMENT = re.compile(r"\b(?:primary care|pcp|clinic|office|appointment|visi
                           r"recheck|re-?check|re-?evaluat\w+|repeat|x-?ray|panel|labs?|blood (?:work|tests?)|scan|ct|mri|ultrasound|echo\w*|"
                           r"referral|re-?appointment|return|"
                           # a visit named by its task: "Suture removal in 5 days.", "Wound check in 2 days."
-                          r"(?:suture|staple|stitch(?:es)?)\s+removal|wound\s+check|dressing\s+change)\b", re.I)
+                          rf"{VISIT_TASK_NAMES})\b", re.I)
 _FOLLOW = re.compile(r"\b(?:follow[- ]?up (?:in|with|at|after|on|appointment|visit)|f/u (?:in|with)|return(?:s|ed)? (?:to (?:clinic|the clinic|see|the office)|in|for)|"
                      r"(?:be )?followed (?:up )?(?:in|by|at) (?:my|our|the|his|her|dr)|re-?appointment|"
                      r"see (?:me|him|her|them|you) (?:again |back )?(?:in|on|after)|recheck (?:in|on)|come back|revisit|"
