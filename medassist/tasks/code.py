@@ -166,6 +166,12 @@ class Coder:
         return [self.pack.info()]
 
     def code(self, doc, retrieval: bool = False, encounter: str = "outpatient", scope: str = "coded") -> CodingResult:
+        from medassist.runtime.loading import collector_paused
+
+        with collector_paused():  # a note's few hundred thousand short-lived objects set off no collections (see there)
+            return self._code(doc, retrieval, encounter, scope)
+
+    def _code(self, doc, retrieval: bool, encounter: str, scope: str) -> CodingResult:
         import numpy as np
 
         from .coding_model import FEATURES, extract
