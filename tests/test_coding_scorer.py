@@ -554,3 +554,18 @@ def test_the_codiesp_benches_align_header_labels_and_fit_the_curve():
     a, b = curve.fit_line(xs, [0.3 + 0.04 * x for x in xs])
     assert math.isclose(a, 0.3, abs_tol=1e-9) and math.isclose(b, 0.04, abs_tol=1e-9)
     assert curve.fit_line([1.0, 1.0], [0.5, 0.7]) == (0.6, 0.0)  # one size only: a flat line at the mean
+
+
+def test_feature_rows_reads_each_candidate_in_the_scorers_order_and_a_missing_feature_is_zero():
+    from types import SimpleNamespace
+
+    from medassist.tasks.coding_model import feature_rows
+
+    full = [SimpleNamespace(feats={"a": 1.0, "b": 2.5, "c": -1.0}), SimpleNamespace(feats={"a": 0.5, "b": 0.0, "c": 3.0})]
+    X = feature_rows(full, ["c", "a", "b"])
+    assert X.dtype == np.float64 and X.tolist() == [[-1.0, 1.0, 2.5], [3.0, 0.5, 0.0]]
+    # a candidate that lacks a feature (a pack trained on more features than the extractor gives): 0 for it
+    X = feature_rows(full + [SimpleNamespace(feats={"a": 7.0})], ["a", "b"])
+    assert X.tolist() == [[1.0, 2.5], [0.5, 0.0], [7.0, 0.0]]
+    assert feature_rows(full, ["b"]).tolist() == [[2.5], [0.0]]  # one feature
+    assert feature_rows([], ["a", "b"]).shape == (0, 2)  # no candidate

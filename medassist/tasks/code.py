@@ -174,7 +174,7 @@ class Coder:
     def _code(self, doc, retrieval: bool, encounter: str, scope: str) -> CodingResult:
         import numpy as np
 
-        from .coding_model import FEATURES, extract
+        from .coding_model import FEATURES, extract, feature_rows
 
         if not isinstance(getattr(doc, "text", None), str):
             raise TaskError("code_document needs a Document with text")
@@ -188,13 +188,12 @@ class Coder:
         if not cands:
             return self._with_retrieval([], doc, retrieval, encounter, scope)
         names = self.scorer.features or FEATURES  # the scorer's own feature order
-        X = np.array([[c.feats.get(f, 0.0) for f in names] for c in cands], dtype=np.float64)
+        X = feature_rows(cands, names)
         scores = self.scorer.score(X)
         order = np.argsort(-scores, kind="stable")[:self.max_candidates]
         ranks = {}
         if self.ranker is not None:  # (its own feature order, as the scorer's)
-            R = X if self.ranker.features == names else np.array(
-                [[c.feats.get(f, 0.0) for f in self.ranker.features] for c in cands], dtype=np.float64)
+            R = X if self.ranker.features == names else feature_rows(cands, self.ranker.features)
             ranks = dict(zip(order.tolist(), self.ranker.score(R[order]).tolist()))
         out: list[CodeSuggestion] = []
         for k in order:
@@ -384,9 +383,8 @@ def list_tail(codes: list[CodeSuggestion], tail: list, scorer, names: list[str],
     not 'affirmed': it takes the status of the first listed code of its category where that is not affirmed ("denies
     chest pain": negated), else 'uncertain'. CodiEsp dev, train-only twin: MAP 0.5994 -> 0.6001, every suggestion the
     same."""
-    import numpy as np
-
     from .coding_lexicon import is_list_marker
+    from .coding_model import feature_rows
     from .coding_safety import is_junk_evidence
 
     listed = {c.code for c in codes}
@@ -397,7 +395,7 @@ def list_tail(codes: list[CodeSuggestion], tail: list, scorer, names: list[str],
     for c in codes:
         category.setdefault(c.code[:3], c.status)
     category = {k: v for k, v in category.items() if v != "affirmed"}  # the note affirms that code, not its siblings
-    p = scorer.score(np.array([[c.feats.get(f, 0.0) for f in names] for c in tail], dtype=np.float64))
+    p = scorer.score(feature_rows(tail, names))
     floor = TAIL_SCORE * min((c.score for c in codes), default=0.0)
     # nine digits, then the code: the same order in every process (a similar-notes cosine sums a set of words, whose
     # order, and so the last bits of the sum, differ between processes)

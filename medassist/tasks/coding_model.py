@@ -528,6 +528,24 @@ def _note_features(doc, cands: list[Candidate], know: Knowledge, lexicon, senten
         f["dcov_cat"] = categories[cat]
 
 
+def feature_rows(cands, names: list[str]):
+    """The candidates' features in the order ``names`` gives, as a float64 array (n, len(names)); a feature a
+    candidate lacks is 0. (One C-level getter a candidate: 30 features of ~500 candidates a note were a tenth of
+    its scoring time read one dict.get at a time.)"""
+    import operator
+
+    import numpy as np
+
+    if len(names) > 1:
+        get = operator.itemgetter(*names)
+        try:
+            return np.array([get(c.feats) for c in cands], dtype=np.float64).reshape(len(cands), len(names))
+        except KeyError:
+            pass
+    return np.array([[c.feats.get(f, 0.0) for f in names] for c in cands], dtype=np.float64).reshape(
+        len(cands), len(names))
+
+
 class TreeScorer:
     """Gradient-boosted regression trees (log-odds) stored as flat arrays in JSON."""
 

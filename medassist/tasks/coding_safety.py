@@ -27,6 +27,7 @@ from functools import lru_cache
 from medassist import icd10
 from medassist.config import resource_path
 from medassist.document import Span
+from medassist.text.literals import lower_ascii, may_match, required_literals
 
 from .coding_text import STOP, stem, tokenize
 
@@ -41,10 +42,10 @@ class LazyPattern:
     note's candidates use a few dozen, and compiling them all was a tenth of a second of every cold start.
     ``compile()`` compiles now (the tests compile every rule's pattern, so a bad one fails there)."""
 
-    __slots__ = ("pattern", "flags", "_rx")
+    __slots__ = ("pattern", "flags", "_rx", "_needs")
 
     def __init__(self, pattern: str, flags: int = re.IGNORECASE):
-        self.pattern, self.flags, self._rx = pattern, flags, None
+        self.pattern, self.flags, self._rx, self._needs = pattern, flags, None, False
 
     def compile(self) -> re.Pattern:
         if self._rx is None:
@@ -56,6 +57,13 @@ class LazyPattern:
 
     def finditer(self, string: str, *args):
         return self.compile().finditer(string, *args)
+
+    def may_match(self, low: str | None) -> bool:
+        """False only when the pattern cannot match the text whose ``literals.lower_ascii`` is ``low``: none of
+        the words every match holds is there (a few substring tests instead of a scan of the note)."""
+        if self._needs is False:
+            self._needs = required_literals(self.pattern, self.flags)
+        return may_match(self._needs, low)
 
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern!r})"
@@ -1563,6 +1571,7 @@ def add_companions(codes: list, doc, late: bool = False) -> None:
     from medassist.text.context import classify
 
     text = doc.text
+    low = lower_ascii(text)
     sents = None
     suggested = [c for c in codes if c.suggested]  # (in list order; taken again after a rule adds its code)
     for rule in rules().companions:
@@ -1580,6 +1589,8 @@ def add_companions(codes: list, doc, late: bool = False) -> None:
             base = bases[0]
         if rule.get("unless") and any(c.code.startswith(tuple(rule["unless"])) for c in suggested):
             continue  # (a code the note already has says it: the sepsis a septic shock is coded after)
+        if not _may_match(rule, low):
+            continue  # (none of the words every match holds is in the note)
         allowed = set(rule.get("statuses", ("affirmed",)))
         not_in = set(rule.get("not_in_sections", ()))
         only_in = set(rule.get("in_sections", ()))
@@ -1612,6 +1623,16 @@ def add_companions(codes: list, doc, late: bool = False) -> None:
                 _promote(codes, rule["add"], base, score, [Span.of(text, a, b)], rule["why"])
                 suggested = [c for c in codes if c.suggested]
                 break
+
+
+def _may_match(rule: dict, low: str | None) -> bool:
+    """False only when the rule's ``note_matches`` cannot match the note whose ``lower_ascii`` is ``low``
+    (literals.required_literals, worked out the first time the rule is read and kept in the rule)."""
+    needs = rule.get("_needs", False)
+    if needs is False:
+        rx = rule["note_matches"]
+        needs = rule["_needs"] = required_literals(rx.pattern, rx.flags)
+    return may_match(needs, low)
 
 
 _LEADING_LOOKBEHINDS = re.compile(r"\(\?:((?:\(\?<=[^()]*\)\|?)+)\)")
