@@ -1220,6 +1220,15 @@ def test_amputation_status_from_the_past_history_not_from_the_operation(coder):
     ("COPD exacerbation.", "J44.1", "J44.9"),
     ("Asthma exacerbation.", "J45.901", "J45.909"),
     ("COPD, stable, no exacerbation this year.", "J44.9", "J44.1"),
+    # an exacerbation that is over (treated last week, resolved) is no exacerbation of this visit
+    ("COPD, stable, recent exacerbation resolved.", "J44.9", "J44.1"),
+    ("COPD. Seen in the ED last week for a COPD exacerbation, treated with prednisone, now completed.", "J44.9",
+     "J44.1"),
+    ("COPD, back to baseline after an exacerbation in October.", "J44.9", "J44.1"),
+    ("Asthma, well controlled since her exacerbation last month.", "J45.909", "J45.901"),
+    ("COPD with acute exacerbation, second this month. The previous exacerbation resolved on steroids.", "J44.1",
+     "J44.9"),  # (a current one beside an earlier one)
+    ("Acute COPD exacerbation, not resolved after 3 days of prednisone.", "J44.1", "J44.9"),
     ("Pulmonary disease.", None, "J44.9"),  # no obstruction named: no COPD
 ])
 def test_an_assessment_line_gets_the_code_of_its_site_and_state(coder, line, want, never):
@@ -3150,6 +3159,12 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      "sedatives.\n2. Hyponatremia, mild, likely hypovolemic. Encourage oral intake.\n", {"G93.41", "E87.1"},
      {"R41.0", "F05", "R57.1", "R57.9"}),
     ("ASSESSMENT:\n1. Hypovolemic shock due to GI bleeding.\n", {"R57.1", "K92.2"}, set()),
+    # an oncology follow-up: the 'lumpectomy' of the breast cancer's sentence is no breast lump, so 'left breast'
+    # names only a site there, and the lump the note names is denied
+    ("HPI: 61-year-old woman with invasive ductal carcinoma of the left breast, ER positive, status post left "
+     "lumpectomy and adjuvant radiation in 2023, now on anastrozole. No new breast lumps.\n",
+     {"C50.912", "Z17.0"}, {"N63.20", "N63.0"}),
+    ("HPI: She found a lump in the left breast last week. No nipple discharge.\n", {"N63.20"}, set()),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

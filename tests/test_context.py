@@ -50,6 +50,12 @@ def status(text: str, mention: str, nth: int = 0):
         ("He may have gout.", "gout", "uncertain", "may have"),
         ("Questionable infiltrate.", "infiltrate", "uncertain", "Questionable"),
         ("Malignancy cannot be ruled out.", "Malignancy", "uncertain", "cannot be ruled out"),
+        # 'resolved' ends a condition; 'not resolved' does not, nor does the end of an exacerbation end the disease
+        ("Cellulitis, resolved.", "Cellulitis", "negated", "resolved"),
+        ("Cellulitis, not resolved after 5 days of cephalexin.", "Cellulitis", "affirmed", None),
+        ("Cellulitis, partially resolved.", "Cellulitis", "affirmed", None),
+        ("COPD, stable, recent exacerbation resolved.", "COPD", "affirmed", None),
+        ("Asthma flare has resolved.", "Asthma", "affirmed", None),
         # history
         ("Status post appendectomy.", "appendectomy", "historical", "Status post"),
         ("He is s/p CABG.", "CABG", "historical", "s/p"),

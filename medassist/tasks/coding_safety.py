@@ -436,9 +436,16 @@ def names_only_a_site(code: str, text: str, learned: dict | None = None) -> bool
         if norm in sites:
             named_site = named_site or norm in vocab
             continue
+        if norm not in condition and _PROCEDURE_WORD.fullmatch(norm):
+            continue  # an operation is no condition word: the 'lumpectomy' of a breast cancer is no breast lump
         if any(_in_vocab(w, condition, by_prefix) for w in (norm, *word_equivalents().get(norm, ()))):
             return False  # (an equivalent: "pulmonary oedema")
     return named_site
+
+
+#: an operation's name (a word with a procedure's suffix): never a word of a condition it begins like
+_PROCEDURE_WORD = re.compile(r"[a-z]+(?:ectom(?:y|ies)|otom(?:y|ies)|ostom(?:y|ies)|plast(?:y|ies)|scop(?:y|ies)|pex(?:y|ies)"
+                             r"|rrhaph(?:y|ies))")
 
 
 def is_mention(code: str, text: str, learned: dict | None = None) -> bool:
