@@ -37,6 +37,10 @@ def _suggested(coder, text):
     ("Assessment: Lisinopril-induced angioedema.", {"T46.4X5A"}),
     ("Assessment: Lipitor-induced myalgia.", {"T46.6X5A", "M79.10"}),  # atorvastatin: no row, its class's
     ("Assessment: Statin-induced myopathy.", {"T46.6X5A", "G72.0"}),
+    # an aromatase inhibitor: no row of its own; an antiestrogen (T38.6-), as the class words are
+    ("Assessment: Arthralgia due to anastrozole.", {"T38.6X5A", "M25.50"}),
+    ("Assessment: Hot flashes due to Femara.", {"T38.6X5A"}),  # letrozole
+    ("Assessment: Arthralgia due to aromatase inhibitor.", {"T38.6X5A", "M25.50"}),
     ("Assessment: NSAID-induced gastritis.", {"T39.395A"}),
     ("Assessment: Nausea related to chemotherapy.", {"T45.1X5A", "R11.0"}),
     ("Assessment: Cough due to ACE inhibitor. Switched from lisinopril to losartan.", {"T46.4X5A"}),

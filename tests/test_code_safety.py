@@ -1230,6 +1230,17 @@ def test_amputation_status_from_the_past_history_not_from_the_operation(coder):
      "J44.9"),  # (a current one beside an earlier one)
     ("Acute COPD exacerbation, not resolved after 3 days of prednisone.", "J44.1", "J44.9"),
     ("Pulmonary disease.", None, "J44.9"),  # no obstruction named: no COPD
+    # a meniscus tear: which meniscus, which kind of tear, which knee (Index: Tear, meniscus, medial / lateral)
+    ("Tear of medial meniscus, right knee, initial encounter.", "S83.241A", "S83.206A"),
+    ("Complex tear of the medial meniscus of the right knee.", "S83.231A", "S83.241A"),
+    ("Bucket-handle tear of the lateral meniscus, left knee.", "S83.252A", "S83.282A"),
+    ("Bucket-handle tear of the lateral meniscus, left knee.", "S83.252A", "M23.207"),  # not an old tear
+    ("Left knee lateral meniscus tear.", "S83.282A", "S83.252A"),
+    ("Tear of the right knee meniscus.", "S83.206A", "S83.241A"),  # no meniscus named: unspecified
+    # a lumbar disc at L5-S1 alone is the lumbosacral region; with a lumbar level too, the lumbar region
+    ("Lumbar disc herniation with radiculopathy, L5-S1.", "M51.17", "M51.16"),
+    ("Lumbar disc herniation at L5-S1.", "M51.27", "M51.26"),
+    ("Lumbar disc herniations at L4-5 and L5-S1 with radiculopathy.", "M51.16", "M51.17"),
 ])
 def test_an_assessment_line_gets_the_code_of_its_site_and_state(coder, line, want, never):
     sug, listed = suggested(coder, f"ASSESSMENT:\n1. {line}\n")
@@ -3165,6 +3176,15 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      "lumpectomy and adjuvant radiation in 2023, now on anastrozole. No new breast lumps.\n",
      {"C50.912", "Z17.0"}, {"N63.20", "N63.0"}),
     ("HPI: She found a lump in the left breast last week. No nipple discharge.\n", {"N63.20"}, set()),
+    # a gastroenterology consult: the polyps of the history are the adenomas (or hyperplastic polyps) the HPI names
+    ("HPI: Colonoscopy in 2015 showed two tubular adenomas that were removed. Her brother had colon cancer at age 60.\n\n"
+     "ASSESSMENT:\n1. Iron deficiency anemia.\n2. GERD.\n3. Personal history of colonic polyps.\n"
+     "4. Family history of colon cancer.\n", {"Z86.0101", "Z80.0", "K21.9"},
+     {"Z86.0100", "Z86.0102"}),
+    ("HPI: Colonoscopy in 2015 showed hyperplastic polyps that were removed. Her brother had colon cancer at age 60.\n\n"
+     "ASSESSMENT:\n1. Iron deficiency anemia.\n2. GERD.\n3. Personal history of colonic polyps.\n"
+     "4. Family history of colon cancer.\n", {"Z86.0102"},
+     {"Z86.0100", "Z86.0101"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
