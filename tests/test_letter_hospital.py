@@ -712,6 +712,25 @@ def test_the_vaccines_given_at_the_visit_are_listed_as_written():
     assert "Vaccines you got today:\n- Flu vaccine.\n\n" in _letter(plan, "patient").text
 
 
+def test_a_vaccine_still_to_get_is_listed_apart_never_as_a_medicine_nor_as_the_disease_it_prevents():
+    """'Recommend shingles vaccine next month' read as a medicine to take ('Take shingles vaccine. It is a vaccine.')
+    and as the patient's shingles ('Shingles: a painful rash ...' under What we found)."""
+    note = ("ASSESSMENT AND PLAN:\n1. Hypertension. Continue lisinopril.\n2. Health maintenance. Recommend shingles "
+            "vaccine next month. She is due for Tdap. Influenza vaccine given today. Declined pneumococcal vaccine.\n"
+            "Return in 1 year.\n")
+    for kind in ("patient", "discharge"):
+        text = _letter(note, kind).text
+        assert "Vaccines to get:\n- Shingles vaccine next month.\n- Tdap.\n\n" in text, text
+        assert "shingles vaccine." not in text.lower().split("vaccines to get")[0]  # no medicine 'Take shingles vaccine'
+        assert "Shingles:" not in text and "painful rash" not in text
+        assert "pneumococcal" not in text.lower()  # declined
+    pt = _letter(note, "patient").text
+    assert "Vaccines you got today:\n- Influenza vaccine.\n" in pt
+    assert "Take influenza vaccine" not in pt  # given here: no medicine to take
+    gp = _letter(note, "gp").text
+    assert "Shingles\n" not in gp.split("Diagnoses:")[1].split("\n\n")[0]
+
+
 CLINIC_CHANGES = """MEDICATIONS: Lisinopril 10 mg daily. Metformin 500 mg twice daily. Apixaban 5 mg twice daily.
 
 ASSESSMENT AND PLAN:
@@ -1131,3 +1150,22 @@ def test_a_urology_letter_keeps_the_fluids_advice_and_a_warning_reads_as_a_sente
     assert "- Call us if you are unable to urinate or have a fever." in text
     gp = write_letter(document_from_text(note), kind="gp").text
     assert "if they are unable to urinate or have a fever" in gp
+
+
+def test_an_insulin_written_without_the_word_insulin_gets_its_new_dose_taken_when_the_list_says():
+    """'Increase glargine to 34 units.' was no drug to the lexicons: the letter told the patient the list's old dose
+    ('take 30 units at bedtime'). Now the increase is found, and its new dose keeps the list's time of day."""
+    note = ("MEDICATIONS: Insulin glargine 30 units at bedtime. Metformin 500 mg twice daily.\n\n"
+            "ASSESSMENT AND PLAN:\n1. Type 2 diabetes, uncontrolled. Increase glargine to 34 units. Continue metformin.\n")
+    pt = _letter(note, "patient").text
+    meds = pt.split("Your medicines:")[1].split("\n\n")[0]
+    assert "The new dose is 34 units." in meds and "take 34 units at bedtime" in meds, meds
+    assert "30 units" not in meds
+    gp = _letter(note, "gp").text
+    assert "dose increased; 34 units; at bedtime" in gp, gp
+    # the same with the full name; a decrease of a drug whose list gives no time keeps only its dose
+    full = note.replace("Increase glargine", "Increase insulin glargine")
+    assert "take 34 units at bedtime" in _letter(full, "patient").text
+    other = ("MEDICATIONS: Insulin lispro 6 units.\n\nPLAN:\n1. Decrease lispro to 4 units.\n")
+    meds = _letter(other, "patient").text.split("Your medicines:")[1].split("\n\n")[0]
+    assert "take 4 units." in meds and "6 units" not in meds, meds

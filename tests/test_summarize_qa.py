@@ -741,3 +741,17 @@ def test_a_suture_removal_the_plan_sets_is_a_follow_up():
     s = summarize(document_from_text(note), use_embeddings=False).to_dict()
     assert [f["text"] for f in s["follow_up"]] == ["Follow up with orthopedics in 1 week", "Suture removal in 5 days"]
     assert not any("Suture removal" in p["text"] for p in s["plan"])
+
+
+@pytest.mark.parametrize("written,generic", [("glargine", "insulin glargine"), ("detemir", "insulin detemir"),
+                                             ("degludec", "insulin degludec"), ("lispro", "insulin lispro"),
+                                             ("aspart", "insulin aspart")])
+def test_an_insulin_written_without_the_word_insulin_is_a_medication_and_its_change_is_shown(written, generic):
+    note = (f"MEDICATIONS: {generic.capitalize()} 30 units at bedtime.\n\nASSESSMENT AND PLAN:\n1. Type 2 diabetes. "
+            f"Increase {written} to 34 units.\n")
+    doc = document_from_text(note)
+    s = summarize(doc, use_embeddings=False)
+    changed = [m for m in s.medications if m.fields.get("change") == "increase"]
+    assert len(changed) == 1 and changed[0].fields.get("generic") == generic, [m.text for m in s.medications]
+    assert changed[0].text == f"Increase {written} to 34 units"
+    _spans_ok(doc, s)

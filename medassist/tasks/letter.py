@@ -266,6 +266,21 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                     continue
                 what = re.sub(r"\s+", " ", doc.text[a:b]).strip()
                 lines.append(LetterLine(_fill(spec["item"], text=what), [Span(a, b, doc.text[a:b])]))
+    elif key == "vaccines_due":  # "Recommend shingles vaccine next month", "Due for Tdap": a vaccine still to get
+        seen: set[str] = set()
+        for sec in doc.sections:
+            if sec.name not in ("plan", "assessment_plan", "assessment", "immunizations"):
+                continue
+            for m in _vaccines_due_re().finditer(doc.text, sec.body_start, sec.end):
+                a, b = m.span("what")
+                if re.search(r"(?i)\b(?:not|declined|refused|deferred|no|given|administered|received)\b",
+                             doc.text[max(sec.body_start, m.start() - 20):b]):
+                    continue  # (one the patient declined, or got today: the list of those given says it)
+                what = re.sub(r"\s+", " ", doc.text[a:b]).strip()
+                if what.lower() in seen:
+                    continue
+                seen.add(what.lower())
+                lines.append(LetterLine(_fill(spec["item"], text=_cap(what)), [Span(a, b, doc.text[a:b])]))
     elif key == "procedures":
         for f in facts.procedures:
             lines.append(with_plain(f))
@@ -495,6 +510,23 @@ def _vaccines_given_re() -> re.Pattern:
         rf"\b(?i:{VACCINE_WORDS})\s*:\s*(?P<list>[A-Za-z][^.;:\n]{{1,120}}?)\s+(?i:(?:were|was)\s+)?"
         rf"(?i:given|administered)\b|(?:^|(?<=[.;]\s)|(?<=\d\.\s))(?P<list2>[A-Z][^.;:\n]{{1,120}}?\s+"
         rf"(?i:{VACCINE_WORDS}))\s+(?i:(?:were|was)\s+)?(?i:given|administered)\b", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _vaccines_due_re() -> re.Pattern:
+    """A vaccine the plan says the patient should still get ("Recommend shingles vaccine next month", "She is due for
+    Tdap", "Will get the flu shot in the fall"): the vaccine's words and when, as written."""
+    from medassist.tasks.letter_facts import VACCINE_WORDS
+
+    when = (r"(?:\s+(?:next\s+(?:week|month|year|visit|time)|in\s+(?:the\s+)?(?:\d+\s+(?:weeks?|months?)|fall|autumn|spring)"
+            r"|at\s+(?:the\s+|her\s+|his\s+|your\s+)?next\s+visit|this\s+(?:fall|autumn|season)|when\s+available))?")
+    return re.compile(
+        r"(?i:\b(?:recommend(?:ed|s)?|(?:is\s+|are\s+)?due\s+for|will\s+(?:get|receive|need)|should\s+(?:get|receive|have)"
+        r"|needs?|advised\s+to\s+(?:get|receive))\s+(?:(?:the|a|an|his|her|their|your)\s+)?)"
+        rf"(?P<what>(?:[A-Za-z0-9][A-Za-z0-9/-]*\s+){{0,3}}?(?i:{VACCINE_WORDS}|Tdap|DTaP|MMR|HPV|PCV\d*|PPSV\d*)\b{when})"
+        r"(?=\s*(?:[.;,\n]|\band\b|$))")
+
+
 _LIST_MARK = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])?\s*")
 _SELF_CARE_RE = re.compile(
     r"(?:no|avoid|do not|don't)\s+(?:heavy\s+)?(?:lifting|lift|driving|drive|swimming|swim|bathing|bathe|baths|soaking|soak|"

@@ -363,6 +363,8 @@ _NOT_DIAGNOSIS_TERMS = {"status post", "postoperative state", "postoperative", "
 #: the words that name vaccines ("Immunizations: ...", "flu shot"); the letters' vaccine list reads them too
 VACCINE_WORDS = r"vaccin\w*|immuni[sz]ations?|shots?|boosters?"
 _VACCINE_WORD_RE = re.compile(rf"(?i)\b(?:{VACCINE_WORDS})\b|\b(?:MMR|DTaP|Tdap|PCV|IPV|HPV)\b")
+#: a condition's name right before a vaccine word names the vaccine ("shingles vaccine", "hepatitis B series")
+_VACCINE_AFTER_RE = re.compile(r"(?i)\s*(?:\(\w+\)\s*)?(?:vaccin\w*|immuni[sz]ations?|shots?|boosters?|series)\b")
 _VACCINE_GIVEN_RE = re.compile(r"(?i)\b(?:given|administered|received|due|up to date|declined|deferred)\b")
 _PREOP_TITLE = re.compile(r"(?i)\bpre-?\s?op(?:erative)?\s+diagnos")
 _POSTOP_TITLE = re.compile(r"(?i)\bpost-?\s?op(?:erative)?\s+diagnos")
@@ -394,6 +396,8 @@ def _diagnoses(doc: Document) -> list[Fact]:
         ss, se, _sec = _sentence_at(doc, s)
         if _VACCINE_WORD_RE.search(text, ss, se) and _VACCINE_GIVEN_RE.search(text, ss, se):
             return  # "Immunizations: MMR, varicella, hepatitis A and PCV given today": vaccines, not diagnoses
+        if _VACCINE_AFTER_RE.match(text, e):
+            return  # "Recommend shingles vaccine next month": the vaccine's name, not the patient's shingles
         seen.add(key)
         covered.append((s, e))
         facts.append(Fact("diagnosis", text[s:e], plain, "affirmed", [doc.span(s, e)],
@@ -703,7 +707,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
         switches = _switches(doc, abs_hits)
         for i, (s, e, h) in enumerate(abs_hits):
             if h.entry.get("class_key") == "vaccine" and sec_name not in ("medications", "discharge_medications"):
-                pass
+                continue  # "Influenza vaccine given today": the letter's vaccine list says it; no medicine to take
             if i and WHEN_OF_OTHER.search(text, abs_hits[i - 1][1], s):
                 continue  # "insulin glargine 10 units at bedtime while on prednisone": prednisone is the when, not a drug to start
             gm = GIVEN_HERE.search(text, max(_sentence_at(doc, s)[0], s - 90), s) \
@@ -908,8 +912,10 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 for k in ("form", "reason", "switch_with", "hold_if"):
                     if not fact.data.get(k) and old.data.get(k):
                         fact.data[k] = old.data[k]
+                _new_dose_when(fact, old)
                 by_drug[key] = fact
             else:
+                _new_dose_when(old, fact)
                 old.evidence.extend(fact.evidence)
                 if fact.data.get("hold_if") and not old.data.get("hold_if"):
                     old.data["hold_if"] = fact.data["hold_if"]
@@ -1162,6 +1168,32 @@ _NEW_DOSE_CHANGES = ("increase", "decrease", "change")
 
 
 _SIG_FIELDS = ("dose", "unit", "quantity", "form", "route", "frequency", "meal", "prn", "prn_reason", "duration", "taper")
+
+
+def _new_dose_when(change: Fact, listed: Fact) -> None:
+    """An increase or decrease that gives only the new dose ("Increase glargine to 34 units.") is taken when the
+    medication list says the drug is taken ("Insulin glargine 30 units at bedtime"): the letter says "take 34 units at
+    bedtime", not "take 34 units" (in place; only with the same unit, and only the list's when: its frequency and its
+    meal timing)."""
+    from medassist.text.sig import parse_sig
+
+    new, old = change.data.get("sig") or {}, listed.data.get("sig") or {}
+    if (change.data.get("change") not in ("increase", "decrease") or not new.get("dose") or not old.get("dose")
+            or new.get("unit") != old.get("unit") or any(new.get(k) for k in ("frequency", "meal", "prn", "duration", "taper"))
+            or not (old.get("frequency") or old.get("meal"))):
+        return
+    evidence = old.get("evidence") or {}
+    when = [evidence[k]["text"] for k in ("frequency", "meal") if k in evidence]
+    dose = (new.get("evidence") or {}).get("dose", {}).get("text")
+    if not when or not dose:
+        return
+    plain = parse_sig(" ".join([dose, *when])).plain
+    merged = dict(new)
+    for k in ("frequency", "frequency_plain", "meal"):
+        merged[k] = old.get(k)
+    merged["evidence"] = {**{k: evidence[k] for k in ("frequency", "meal") if k in evidence}, **(new.get("evidence") or {})}
+    merged["plain"] = plain
+    change.data["sig"], change.data["instructions"] = merged, plain  # (the callers merge the two facts' evidence)
 
 
 def _says_less(new: dict, old: dict) -> bool:

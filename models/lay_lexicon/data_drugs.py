@@ -202,11 +202,11 @@ dulaglutide | glp1 | Trulicity
 tirzepatide | glp1 | Mounjaro; Zepbound
 exenatide | glp1 | Byetta
 pioglitazone | tzd | Actos
-insulin glargine | insulin | Lantus; Basaglar; Toujeo; Semglee
-insulin detemir | insulin | Levemir
-insulin degludec | insulin | Tresiba
-insulin lispro | insulin | Humalog
-insulin aspart | insulin | Novolog
+insulin glargine | insulin | Lantus; Basaglar; Toujeo; Semglee; glargine
+insulin detemir | insulin | Levemir; detemir
+insulin degludec | insulin | Tresiba; degludec
+insulin lispro | insulin | Humalog; lispro
+insulin aspart | insulin | Novolog; aspart
 regular insulin | insulin | Humulin R; Novolin R
 NPH insulin | insulin | Humulin N
 NPH/regular insulin 70/30 | insulin | insulin 70/30; Humulin 70/30; Novolin 70/30
