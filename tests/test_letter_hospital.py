@@ -1169,3 +1169,17 @@ def test_an_insulin_written_without_the_word_insulin_gets_its_new_dose_taken_whe
     other = ("MEDICATIONS: Insulin lispro 6 units.\n\nPLAN:\n1. Decrease lispro to 4 units.\n")
     meds = _letter(other, "patient").text.split("Your medicines:")[1].split("\n\n")[0]
     assert "take 4 units." in meds and "6 units" not in meds, meds
+
+
+def test_a_long_term_drug_use_line_is_no_finding_nor_what_the_next_visit_checks():
+    """'Long-term use of insulin.' (the coder's Z79.4 wording) was listed under What we found, and 'Return in 3 months.'
+    after it became 'Please come back in 3 months to check your long-term use of insulin.'"""
+    note = ("MEDICATIONS: Insulin glargine 30 units at bedtime.\n\nASSESSMENT AND PLAN:\n1. Type 2 diabetes mellitus "
+            "with hyperglycemia. Continue glargine.\n2. Hypothyroidism. Continue levothyroxine.\nLong-term use of insulin.\n"
+            "Return in 3 months.\n")
+    for kind in ("patient", "discharge"):
+        text = _letter(note, kind).text
+        assert "long-term use" not in text.lower(), text
+        assert "Hypothyroidism" in text
+    pt = _letter(note, "patient").text
+    assert "- Please come back in 3 months.\n" in pt, pt

@@ -358,6 +358,9 @@ def _item_lines(text: str, rs: int, re_: int) -> list[tuple[int, int]]:
 
 
 _NOT_DIAGNOSIS_TERMS = {"status post", "postoperative state", "postoperative", "preoperative state", "post-op"}
+#: a coding line of the assessment that states a drug the patient takes, not a finding ("Long-term use of insulin.",
+#: "Long term (current) use of anticoagulants": ICD-10-CM's Z79 wording)
+_DRUG_USE_LINE = re.compile(r"(?i)\s*long[- ]term\s+(?:\(current\)\s+)?(?:use|therapy|treatment)\s+(?:of|with)\b")
 
 
 #: the words that name vaccines ("Immunizations: ...", "flu shot"); the letters' vaccine list reads them too
@@ -390,6 +393,8 @@ def _diagnoses(doc: Document) -> list[Fact]:
         dup = key in seen or (base in seen if "@" in key else any(base + t in seen for t in ("@pre", "@post")))
         if dup or base in _NOT_DIAGNOSIS_TERMS or _norm(text[s:e]) in _NOT_DIAGNOSIS_TERMS:
             return  # "Status post", "Postoperative": a time, not a reason for the visit
+        if _DRUG_USE_LINE.match(text, s):
+            return  # "Long-term use of insulin": the medicine the patient takes (the medicines list says it)
         status = _status(doc, s, e)
         if status != "affirmed":
             return
