@@ -1237,6 +1237,12 @@ def test_amputation_status_from_the_past_history_not_from_the_operation(coder):
     ("Bucket-handle tear of the lateral meniscus, left knee.", "S83.252A", "M23.207"),  # not an old tear
     ("Left knee lateral meniscus tear.", "S83.282A", "S83.252A"),
     ("Tear of the right knee meniscus.", "S83.206A", "S83.241A"),  # no meniscus named: unspecified
+    # a rheumatoid arthritis the note calls 'of multiple sites' is M05.79, though the HPI names the swollen hands;
+    # 'without organ involvement' is no organ involvement
+    ("Rheumatoid arthritis with rheumatoid factor of multiple sites without organ involvement, active.", "M05.79",
+     "M05.9"),
+    ("Seropositive rheumatoid arthritis of multiple sites, with swelling of both hands.", "M05.79", "M05.741"),
+    ("Seropositive rheumatoid arthritis of both hands.", "M05.741", "M05.79"),
     # a lumbar disc at L5-S1 alone is the lumbosacral region; with a lumbar level too, the lumbar region
     ("Lumbar disc herniation with radiculopathy, L5-S1.", "M51.17", "M51.16"),
     ("Lumbar disc herniation at L5-S1.", "M51.27", "M51.26"),
