@@ -755,3 +755,17 @@ def test_an_insulin_written_without_the_word_insulin_is_a_medication_and_its_cha
     assert len(changed) == 1 and changed[0].fields.get("generic") == generic, [m.text for m in s.medications]
     assert changed[0].text == f"Increase {written} to 34 units"
     _spans_ok(doc, s)
+
+
+@pytest.mark.parametrize("plan", ["Start riboflavin 400 mg daily and magnesium 400 mg daily.",
+                                  "Potassium 40 mEq PO now, then recheck.", "Magnesium 2 g IV x 1."])
+def test_a_dose_in_the_plan_is_no_lab_result(plan):
+    """'Start riboflavin 400 mg daily and magnesium 400 mg daily' gave the key result 'magnesium 400 [high]'; a result
+    written with its concentration stays one."""
+    note = f"LABS: Magnesium 1.2 mg/dL. Potassium 3.1 mEq/L.\n\nPLAN: {plan}\n"
+    doc = document_from_text(note)
+    s = summarize(doc, use_embeddings=False)
+    results = [(r.text, r.fields.get("flag")) for r in s.key_results]
+    assert ("Magnesium 1.2 mg/dL", "low") in results and ("Potassium 3.1 mEq/L", "low") in results, results
+    assert len(results) == 2, results
+    _spans_ok(doc, s)

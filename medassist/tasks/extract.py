@@ -972,12 +972,21 @@ _NOT_BLOOD = re.compile(r"(?i)\b(?:urine|urinary|UA|U/A|urinalysis|CSF|spinal fl
                         r"(?:24|twenty-four)[- ]?h(?:ou)?r(?: urine)?|spot)\s*$")
 
 
+# a value followed by a dose's unit and no "/volume" ("magnesium 400 mg daily", "potassium 40 mEq PO", "vitamin D 50,000
+# units weekly"): a dose, where a result has its concentration ("magnesium 1.2 mg/dL", "potassium 5.8 mEq/L")
+_DOSE_AFTER = re.compile(r"\s*(?:mg|mcg|\u00b5g|g|grams?|milligrams?|micrograms?|units?|IU|mEq|mmol|tabs?|tablets?|capsules?|"
+                         r"caps?|puffs?|drops?)\b(?!\s*/)(?:\s+(?:daily|once|twice|bid|tid|qid|qd|qhs|po|iv|by\s+mouth|orally|"
+                         r"every|q\d|a\s+day|per\s+day|weekly|at\s+bedtime|x\s*\d|for\s+\d|with)\b)", re.IGNORECASE)
+
+
 def _labs(doc: Document, facts: Facts, a: int, b: int, section: str) -> None:
     text = doc.text
     for lab, rx in _lab_regexes():
         for m in rx.finditer(text, a, b):
             if _NOT_BLOOD.search(text, max(a, m.start() - 30), m.start()):
                 continue
+            if _DOSE_AFTER.match(text, m.end(1)):
+                continue  # "Start riboflavin 400 mg daily and magnesium 400 mg daily": a dose to take, not a result
             val = _lab_value(m.group(1), lab)
             flag = "high" if lab.get("high") is not None and val > lab["high"] else "low" if lab.get("low") is not None and val < lab["low"] else None
             if flag:
