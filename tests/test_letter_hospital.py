@@ -1183,3 +1183,14 @@ def test_a_long_term_drug_use_line_is_no_finding_nor_what_the_next_visit_checks(
         assert "Hypothyroidism" in text
     pt = _letter(note, "patient").text
     assert "- Please come back in 3 months.\n" in pt, pt
+
+
+def test_a_headache_visits_self_care_reaches_the_letter_in_the_patients_words():
+    """'Headache diary. Limit caffeine.' of a neurology plan were left out of the letter."""
+    note = ("ASSESSMENT:\n1. Chronic migraine without aura.\n\nPLAN: Increase topiramate to 100 mg twice daily. Headache "
+            "diary. Limit caffeine. Regular sleep schedule. Return in 3 months.\n")
+    pt = _letter(note, "patient").text
+    care = pt.split("Caring for yourself:")[1].split("\n\n")[0]
+    assert "- Keep a headache diary: write down each headache, when it starts and what helps." in care, pt
+    assert "- Limit caffeine." in care and "- Go to bed and get up at the same times every day." in care
+    assert "Return" not in care and "topiramate" not in care

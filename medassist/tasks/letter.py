@@ -557,7 +557,11 @@ _SELF_CARE_RE = re.compile(
     r"sun\s+protection\b|(?:daily\s+|apply\s+|use\s+)?(?:broad[- ]spectrum\s+)?sunscreen\b|"
     # "Drink at least 2 liters of water a day.", "Drink plenty of fluids."
     r"drink\s+(?:at\s+least\s+|plenty\s+of\s+|more\s+|extra\s+|lots\s+of\s+)(?:[\d.]+\s*(?:liters?|litres?|L|glasses|cups|oz|ounces)\s+(?:of\s+)?)?(?:water|fluids?|liquids?)\b|"
-    r"expect\s+(?:some\s+)?(?:blistering|blisters|crusting|redness|swelling|bruising|soreness|drainage|peeling)\b",
+    r"expect\s+(?:some\s+)?(?:blistering|blisters|crusting|redness|swelling|bruising|soreness|drainage|peeling)\b|"
+    # a headache or migraine visit: "Headache diary.", "Limit caffeine.", "Regular sleep schedule."
+    r"(?:keep\s+a\s+)?(?:headache|migraine|symptom|seizure|food|sleep|bladder|voiding)\s+(?:diary|log|journal)\b|"
+    r"(?:limit|reduce|cut\s+(?:back|down)(?:\s+on)?|avoid)\s+(?:(?:your|his|her)\s+)?(?:caffeine|coffee|salt|sodium|sugary\s+drinks|"
+    r"screen\s+time)\b|regular\s+sleep(?:\s+schedule)?\b",
     re.IGNORECASE)
 #: a self-care order in the patient's words (after _second_person): home checks (what, when), a heart-failure
 #: patient's weights and fluids, sun protection
@@ -575,6 +579,10 @@ _SELF_CARE_PLAIN = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in
     (r"^(?:(?:daily|morning)\s+weights?(?:\s+(?:at home|every morning|each morning|daily))?|"
      r"(?:check|monitor|record)\s+(?:your\s+)?weights?\s+(?:daily|every day)|weigh\s+daily)$",
      "Weigh yourself every morning and write it down"),
+    # "Headache diary." -> "Keep a headache diary: write down each headache, when it starts and what helps"
+    (r"^(?:keep\s+a\s+)?(headache|migraine)\s+(?:diary|log|journal)$",
+     lambda m: f"Keep a {m.group(1).lower()} diary: write down each {m.group(1).lower()}, when it starts and what helps"),
+    (r"^regular\s+sleep(?:\s+schedule)?$", "Go to bed and get up at the same times every day"),
     # "Fluid restriction 1.5 L/day." -> "Drink no more than 1.5 liters of fluid a day."
     (r"^(?:fluid\s+restriction|(?:restrict|limit)\s+(?:your\s+)?fluids?)\s*(?:of|to|at|,|:)?\s*"
      r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>L|liters?|litres?|mL|ml)\s*(?:/\s*day|per day|a day|daily)?$",
