@@ -1237,6 +1237,7 @@ def test_amputation_status_from_the_past_history_not_from_the_operation(coder):
     ("Bucket-handle tear of the lateral meniscus, left knee.", "S83.252A", "M23.207"),  # not an old tear
     ("Left knee lateral meniscus tear.", "S83.282A", "S83.252A"),
     ("Tear of the right knee meniscus.", "S83.206A", "S83.241A"),  # no meniscus named: unspecified
+    ("Chronic rhinitis.", "J31.0", "J30.9"),
     # a rheumatoid arthritis the note calls 'of multiple sites' is M05.79, though the HPI names the swollen hands;
     # 'without organ involvement' is no organ involvement
     ("Rheumatoid arthritis with rheumatoid factor of multiple sites without organ involvement, active.", "M05.79",
@@ -3191,6 +3192,10 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
      "ASSESSMENT:\n1. Iron deficiency anemia.\n2. GERD.\n3. Personal history of colonic polyps.\n"
      "4. Family history of colon cancer.\n", {"Z86.0102"},
      {"Z86.0100", "Z86.0101"}),
+    # an ENT consult: the 'rhinitis' of an allergic rhinitis or of a rhinosinusitis is no chronic rhinitis (J31.0)
+    ("HPI: 45-year-old man with chronic rhinosinusitis with nasal polyps, deviated nasal septum to the left, and "
+     "allergic rhinitis due to pollen.\n\nASSESSMENT:\n1. Chronic pansinusitis with nasal polyps.\n2. Allergic "
+     "rhinitis due to pollen.\n", {"J32.4", "J30.1"}, {"J31.0"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):
