@@ -769,3 +769,16 @@ def test_a_dose_in_the_plan_is_no_lab_result(plan):
     assert ("Magnesium 1.2 mg/dL", "low") in results and ("Potassium 3.1 mEq/L", "low") in results, results
     assert len(results) == 2, results
     _spans_ok(doc, s)
+
+
+def test_a_prose_drugs_sig_stops_where_the_sentence_turns_to_why_the_patient_came():
+    """'... on methotrexate 15 mg weekly and folic acid 1 mg daily, presents with increased morning stiffness and
+    swelling of both hands for 6 weeks': the 6 weeks are the swelling's, not the folic acid's."""
+    note = ("HPI: 52-year-old woman with rheumatoid arthritis on methotrexate 15 mg weekly and folic acid 1 mg daily, "
+            "presents with increased morning stiffness and swelling of both hands for 6 weeks.\n")
+    doc = document_from_text(note)
+    s = summarize(doc, use_embeddings=False)
+    meds = {m.fields["name"].lower(): m for m in s.medications}
+    assert meds["folic acid"].text == "folic acid 1 mg daily" and "duration" not in meds["folic acid"].fields
+    assert meds["methotrexate"].fields.get("frequency") == "weekly"
+    _spans_ok(doc, s)

@@ -651,7 +651,11 @@ WHEN_OF_OTHER = _WHEN_OF_OTHER = re.compile(
     r"\s+(?:the\s+|your\s+|her\s+|his\s+)?$")
 _PROSE_CLAUSE_END = re.compile(r";|,\s+and\b|\bwith (?:improvement|resolution|good (?:effect|response))\b|"
                                r"\b(?:transitioned|switched|converted|stepped down|narrowed|broadened|escalated)\b|"
-                               r"\b(?:reporting|reports|reported|noting|which|because|but|whereas|although|though|while)\b",
+                               r"\b(?:reporting|reports|reported|noting|which|because|but|whereas|although|though|while)\b|"
+                               # the sentence goes on to why the patient came ("on methotrexate 15 mg weekly and folic
+                               # acid 1 mg daily, presents with ... swelling of both hands for 6 weeks")
+                               r",\s+(?:(?:and|now|who)\s+)?(?:presents?|presented|presenting|comes?|came|complains?|"
+                               r"complaining|returns?|returned|is\s+here|here)\b",
                                re.IGNORECASE)
 
 
