@@ -782,3 +782,23 @@ def test_a_prose_drugs_sig_stops_where_the_sentence_turns_to_why_the_patient_cam
     assert meds["folic acid"].text == "folic acid 1 mg daily" and "duration" not in meds["folic acid"].fields
     assert meds["methotrexate"].fields.get("frequency") == "weekly"
     _spans_ok(doc, s)
+
+
+@pytest.mark.parametrize("hpi", [
+    "seen after an ED visit last week for a COPD exacerbation treated with prednisone and azithromycin, now completed.",
+    "She completed a 7-day course of prednisone and azithromycin for a COPD exacerbation last month.",
+])
+def test_a_course_the_history_says_is_over_is_no_current_medication(hpi):
+    """The pulmonary clinic's 'treated with prednisone and azithromycin, now completed' listed both drugs among the
+    medications, as if taken now."""
+    note = (f"HPI: 67-year-old man with COPD, {hpi}\n\nMEDICATIONS: Tiotropium inhaler daily, albuterol as needed.\n\n"
+            "PLAN: Continue inhalers.\n")
+    doc = document_from_text(note)
+    s = summarize(doc, use_embeddings=False)
+    names = [m.fields["name"].lower() for m in s.medications]
+    assert "prednisone" not in names and "azithromycin" not in names, names
+    assert "tiotropium" in names and "albuterol" in names
+    # a course still being taken is listed
+    now = note.replace(", now completed", ", still taking it").replace("She completed a 7-day course of", "She is on")
+    names = [m.fields["name"].lower() for m in summarize(document_from_text(now), use_embeddings=False).medications]
+    assert "prednisone" in names, names

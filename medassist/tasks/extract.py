@@ -733,7 +733,20 @@ def _prose_medications(doc: Document, facts: Facts, ranges: list[tuple[str, int,
                             m.change = "stop"
                         elif sw and s + sw.start(2) == h.start:
                             m.change = "start"
+                if (m.change is None and section in ("hpi", "preamble")
+                        and (_COURSE_DONE_AFTER.search(text, h.end, e) or _COURSE_DONE_BEFORE.search(text, s, h.start))):
+                    # "an ED visit last week for a COPD exacerbation treated with prednisone and azithromycin, now
+                    # completed", "she completed a 7-day course of amoxicillin": a course that is over, no medicine now
+                    m.setting = "completed"
                 facts.medications.append(m)
+
+
+# a course of treatment the history says is over, after the drug ("..., now completed", "course finished") or before
+# it ("completed a 7-day course of amoxicillin")
+_COURSE_DONE_AFTER = re.compile(r"(?i)\b(?:now|since|has\s+been|have\s+been|was|were)\s+(?:completed|finished)\b|"
+                                r"\bcourses?\s+(?:was\s+|were\s+|now\s+)?(?:completed|finished)\b")
+_COURSE_DONE_BEFORE = re.compile(r"(?i)\b(?:completed|finished)\s+(?:a|an|the|his|her|their)?\s*(?:\d+[- ]day\s+|\w+[- ]day\s+)?"
+                                 r"(?:course|courses|treatment|taper)\s+(?:of|with)\s+(?:\w+\s+){0,3}$")
 
 
 _TEST_CUE = re.compile(r"\b(?:repeat|recheck|check(?:ing)?|order(?:ed)?|obtain(?:ed)?|draw(?:n)?|labs?|levels?|tests?|testing|panel)\b"

@@ -368,7 +368,9 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
                   for p in problems[: lim["problems"]]]
     prob_items += [SummaryItem(p.text, list(p.evidence), "history", {"status": p.status, "section": p.section}) for p in history[: lim["history"]]]
 
-    meds = _dedupe_meds(facts.medications, lim["mentions"] or not any(m.listed for m in facts.medications))
+    # (a course the history says is over, "treated with prednisone, now completed", is no medicine now)
+    meds = _dedupe_meds([m for m in facts.medications if m.listed or m.setting != "completed"],
+                        lim["mentions"] or not any(m.listed for m in facts.medications))
     # a note with a discharge list: drugs only given in hospital are shown apart, never as medicines to take
     has_discharge = any(m.setting == "discharge" for m in meds)
     inpatient = [m for m in meds if m.setting == "inpatient" and (m.listed or has_discharge or m.section == "hospital_course")]
