@@ -3196,6 +3196,11 @@ def test_an_index_rule_also_orders_the_codes_listed_below_the_threshold(coder):
     ("HPI: 45-year-old man with chronic rhinosinusitis with nasal polyps, deviated nasal septum to the left, and "
      "allergic rhinitis due to pollen.\n\nASSESSMENT:\n1. Chronic pansinusitis with nasal polyps.\n2. Allergic "
      "rhinitis due to pollen.\n", {"J32.4", "J30.1"}, {"J31.0"}),
+    # a diabetic eye exam: each eye's retinopathy is its own code; the other eye's is no less specific form of it
+    ("HPI: Type 2 diabetes on insulin, here for a diabetic eye exam.\n\nASSESSMENT:\n1. Moderate nonproliferative "
+     "diabetic retinopathy with macular edema, right eye.\n2. Moderate nonproliferative diabetic retinopathy without "
+     "macular edema, left eye.\n3. Age-related nuclear cataract, bilateral.\n", {"E11.3311", "E11.3392", "H25.13"},
+     {"E11.319", "E11.311"}),
     ("ASSESSMENT: Depression.", {"F32.A"}, {"F32.9"}),
 ])
 def test_the_code_a_coder_gives_common_assessment_wordings(coder, text, want, never):

@@ -981,6 +981,14 @@ _MEANING_STOP = frozenset("unspecified nos specified other site classified elsew
                           "not of in the a an and or to due by for as".split())
 
 
+def _other_side(a, b) -> bool:
+    """Two codes whose descriptions name different sides ("..., left eye" and "..., right eye"): two conditions, so
+    neither holds the other's meaning ("moderate nonproliferative diabetic retinopathy without macular edema, left
+    eye" E11.3392 beside "... with macular edema, right eye" E11.3311)."""
+    sa, sb = (frozenset(re.findall(r"\b(?:right|left|bilateral)\b", x.description.lower())) for x in (a, b))
+    return bool(sa and sb and sa != sb)
+
+
 def _meaning_words(description: str, core: bool) -> frozenset[str]:
     """Content words of a code's description; ``core``: only what comes before 'without' (a default code's
     'without complications' says nothing more)."""
@@ -2172,7 +2180,7 @@ def refine(codes: list, doc) -> list:
         if not mine or not c.suggested or "T36" <= c.code[:3] <= "T65":  # (one this step already dropped drops no
             continue  # other: 'Other' and 'Unspecified ectopic pregnancy' of one mention dropped each other)
         better = [o for o in sug if o is not c and o.suggested and o.code[:3] == c.code[:3]
-                  and mine < _meaning_words(o.description, core=False)]
+                  and mine < _meaning_words(o.description, core=False) and not _other_side(c, o)]
         for o in [o for o in better if c.evidence and not o.code.startswith("Z") and not _says_more(o, c, text)]:
             # its every span lies inside the plainer code's: what it adds ('of small intestine') is the learned
             # tables' guess, not the note's words ("Crohn's" for K50.00 beside "Crohn's disease" K50.90). (A Z
