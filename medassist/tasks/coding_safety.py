@@ -42,10 +42,10 @@ class LazyPattern:
     note's candidates use a few dozen, and compiling them all was a tenth of a second of every cold start.
     ``compile()`` compiles now (the tests compile every rule's pattern, so a bad one fails there)."""
 
-    __slots__ = ("pattern", "flags", "_rx", "_needs")
+    __slots__ = ("pattern", "flags", "_rx")
 
     def __init__(self, pattern: str, flags: int = re.IGNORECASE):
-        self.pattern, self.flags, self._rx, self._needs = pattern, flags, None, False
+        self.pattern, self.flags, self._rx = pattern, flags, None
 
     def compile(self) -> re.Pattern:
         if self._rx is None:
@@ -57,13 +57,6 @@ class LazyPattern:
 
     def finditer(self, string: str, *args):
         return self.compile().finditer(string, *args)
-
-    def may_match(self, low: str | None) -> bool:
-        """False only when the pattern cannot match the text whose ``literals.lower_ascii`` is ``low``: none of
-        the words every match holds is there (a few substring tests instead of a scan of the note)."""
-        if self._needs is False:
-            self._needs = required_literals(self.pattern, self.flags)
-        return may_match(self._needs, low)
 
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern!r})"

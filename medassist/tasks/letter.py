@@ -257,7 +257,7 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                     lines.append(ln)
     elif key == "vaccines":  # "Immunizations: MMR, varicella, hepatitis A and PCV given today": the list as written
         for sec in doc.sections:
-            if sec.name not in ("plan", "assessment_plan", "assessment", "immunizations"):
+            if sec.name not in _VACCINE_SECTIONS:
                 continue
             for m in _vaccines_given_re().finditer(doc.text, sec.body_start, sec.end):
                 g = "list" if m.group("list") else "list2"
@@ -269,7 +269,7 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
     elif key == "vaccines_due":  # "Recommend shingles vaccine next month", "Due for Tdap": a vaccine still to get
         seen: set[str] = set()
         for sec in doc.sections:
-            if sec.name not in ("plan", "assessment_plan", "assessment", "immunizations"):
+            if sec.name not in _VACCINE_SECTIONS:
                 continue
             for m in _vaccines_due_re().finditer(doc.text, sec.body_start, sec.end):
                 a, b = m.span("what")
@@ -498,6 +498,10 @@ def _instruction_line(doc: Document, start: int, end: int, lay: bool) -> LetterL
     if body[-1] not in ".!?":
         body += "."
     return LetterLine(body, [doc.span(a, b) for a, b in keep])
+
+
+#: where a note says which vaccines were given or are still to get
+_VACCINE_SECTIONS = ("plan", "assessment_plan", "assessment", "immunizations")
 
 
 @lru_cache(maxsize=1)

@@ -367,7 +367,7 @@ _DRUG_USE_LINE = re.compile(r"(?i)\s*long[- ]term\s+(?:\(current\)\s+)?(?:use|th
 VACCINE_WORDS = r"vaccin\w*|immuni[sz]ations?|shots?|boosters?"
 _VACCINE_WORD_RE = re.compile(rf"(?i)\b(?:{VACCINE_WORDS})\b|\b(?:MMR|DTaP|Tdap|PCV|IPV|HPV)\b")
 #: a condition's name right before a vaccine word names the vaccine ("shingles vaccine", "hepatitis B series")
-_VACCINE_AFTER_RE = re.compile(r"(?i)\s*(?:\(\w+\)\s*)?(?:vaccin\w*|immuni[sz]ations?|shots?|boosters?|series)\b")
+_VACCINE_AFTER_RE = re.compile(rf"(?i)\s*(?:\(\w+\)\s*)?(?:{VACCINE_WORDS}|series)\b")
 _VACCINE_GIVEN_RE = re.compile(r"(?i)\b(?:given|administered|received|due|up to date|declined|deferred)\b")
 _PREOP_TITLE = re.compile(r"(?i)\bpre-?\s?op(?:erative)?\s+diagnos")
 _POSTOP_TITLE = re.compile(r"(?i)\bpost-?\s?op(?:erative)?\s+diagnos")
