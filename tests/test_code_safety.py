@@ -4629,6 +4629,40 @@ def test_acquired_absence_postoperative_ileus_procedure_infections_and_chf_kinds
     assert_codes(coder, text, want, never)
 
 
+
+@pytest.mark.parametrize("text,want,never", [
+    # the organism of a sepsis (or septic shock) named in another sentence than the one the sepsis code came from
+    ("ASSESSMENT:\n1. Septic shock due to E. coli urinary tract infection.\n2. Metabolic encephalopathy due to sepsis.\n",
+     {"A41.51", "R65.21", "N39.0", "G93.41"}, {"A41.9"}),
+    ("ASSESSMENT:\n1. Septic shock from Pseudomonas pneumonia.\n2. Acute kidney injury due to sepsis.\n",
+     {"A41.52", "R65.21"}, {"A41.9"}),
+    ("ASSESSMENT:\n1. E. coli urinary tract infection.\n2. Sepsis, source unclear.\n", {"A41.9"}, {"A41.51"}),
+    ("ASSESSMENT: Sepsis due to Klebsiella pneumoniae pyelonephritis.\n", {"A41.59"}, {"A41.9"}),
+    ("ASSESSMENT: Sepsis due to Serratia marcescens bacteremia.\n", {"A41.53"}, {"A41.9"}),
+    # the hypotension of a shock is part of it
+    ("HPI: Admitted with fever and hypotension.\nASSESSMENT: Septic shock due to pneumonia.\n", {"R65.21"}, {"I95.9"}),
+    ("ASSESSMENT: Hypotension, likely from dehydration.\n", {"I95.9"}, set()),
+    # an HIV infection the note calls asymptomatic is Z21; HIV disease or AIDS is B20
+    ("ASSESSMENT: Asymptomatic HIV infection status, well controlled on Biktarvy.\n", {"Z21"}, {"B20"}),
+    ("ASSESSMENT: HIV infection, asymptomatic, viral load undetectable.\n", {"Z21"}, {"B20"}),
+    ("ASSESSMENT: HIV disease with oral thrush.\n", {"B20"}, {"Z21"}),
+    # the rash and pain of a herpes zoster; the sleepiness of an obstructive sleep apnea
+    ("HPI: Painful rash on the left chest for 3 days.\nASSESSMENT: Herpes zoster, left T5 dermatome.\n",
+     {"B02.9"}, {"R21", "R52"}),
+    ("ASSESSMENT: Severe obstructive sleep apnea. Excessive daytime sleepiness secondary to OSA.\n",
+     {"G47.33"}, {"R40.0"}),
+    ("ASSESSMENT: Somnolence after a seizure.\n", {"R40.0"}, set()),
+    # planned weight loss is not abnormal weight loss; 'falls asleep' is no fall
+    ("PLAN: Weight loss counseling. Start CPAP.\n", set(), {"R63.4"}),
+    ("ASSESSMENT: Unintentional weight loss of 10 pounds.\n", {"R63.4"}, set()),
+    ("HPI: She falls asleep while driving. She fractured her left wrist last week.\nASSESSMENT: Closed fracture of left distal radius.\n",
+     set(), {"W19.XXXA"}),
+])
+def test_sepsis_organism_across_sentences_shock_hypotension_asymptomatic_hiv_and_integral_symptoms(coder, text, want,
+                                                                                                 never):
+    assert_codes(coder, text, want, never)
+
+
 HEART_FAILURE_VISIT = """CHIEF COMPLAINT: Shortness of breath.
 
 HPI: 74-year-old woman with HFrEF (EF 30%), atrial fibrillation on apixaban, COPD on home oxygen 2 L, and obesity (BMI 36)
