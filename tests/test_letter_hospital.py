@@ -1194,3 +1194,52 @@ def test_a_headache_visits_self_care_reaches_the_letter_in_the_patients_words():
     assert "- Keep a headache diary: write down each headache, when it starts and what helps." in care, pt
     assert "- Limit caffeine." in care and "- Go to bed and get up at the same times every day." in care
     assert "Return" not in care and "topiramate" not in care
+
+
+def test_a_note_without_a_medication_list_gives_the_medicines_its_history_says_are_taken_now():
+    """A hematology visit with no medication list: 'Takes ferrous sulfate 325 mg every other day.' and 'On apixaban
+    5 mg twice daily.' in the history were missing from the letter (or the apixaban dose was), so a patient could
+    read the iron pill as stopped."""
+    note = ("HPI: 54-year-old woman 6 weeks after a deep vein thrombosis of the left leg. On apixaban 5 mg twice daily. "
+            "Takes ferrous sulfate 325 mg every other day. She was on prednisone last year. She continues to take "
+            "Enablex and has not noted any improvement. Her sister takes tamoxifen.\n\n"
+            "PMH: Hypertension on amlodipine. Depression.\n\n"
+            "ASSESSMENT:\n1. Acute deep vein thrombosis of left femoral vein, on apixaban.\n"
+            "2. Hyperlipidemia - start atorvastatin 20 mg daily.\n\nFollow up in 6 weeks.\n")
+    lt = _letter(note, "patient").text
+    meds = lt[lt.index("Your medicines:"):lt.index("\n\n", lt.index("Your medicines:"))]
+    assert "Take ferrous sulfate." in meds and "take 325 mg every other day" in meds, meds
+    assert "Take apixaban." in meds and "take 5 mg twice a day" in meds, meds
+    assert "Take amlodipine." in meds, meds
+    assert "Start taking atorvastatin." in meds, meds
+    for drug in ("prednisone", "Enablex", "tamoxifen"):
+        assert drug not in meds, (drug, meds)
+    assert "- Hyperlipidemia:" in lt, lt  # (the diagnosis, without the order written after it)
+    # with a medication list, the list says what is taken
+    listed = note.replace("PMH:", "MEDICATIONS: Apixaban 5 mg twice daily. Amlodipine 5 mg daily.\n\nPMH:")
+    meds = _letter(listed, "patient").text
+    assert "ferrous sulfate" not in meds.split("Your medicines:")[1].split("\n\n")[0], meds
+
+
+def test_hiv_medicines_are_medicines_in_the_patients_words():
+    """'Continue Biktarvy.' was left out of the letter: no antiretroviral was in the drug lexicon."""
+    note = ("HPI: 42-year-old man with HIV on bictegravir/emtricitabine/tenofovir alafenamide (Biktarvy).\n\n"
+            "ASSESSMENT:\n1. HIV infection, well controlled. Continue Biktarvy.\n2. Chronic hepatitis B. Continue "
+            "Vemlidy 25 mg daily.\n")
+    lt = _letter(note, "patient").text
+    assert "Keep taking Biktarvy" in lt and "It is an HIV medicine." in lt, lt
+    assert "Keep taking Vemlidy." in lt and "hepatitis B medicine" in lt, lt
+    assert "alafenamide." not in lt
+
+
+def test_a_sleep_clinic_letter_says_to_use_the_cpap_and_not_to_drive_drowsy():
+    """'Start auto-CPAP 5-15 cm H2O.' and 'Counseled not to drive when drowsy.' never reached the patient's letter
+    (the CPAP words knew no 'auto-', the advice no 'not to')."""
+    note = ("HPI: 46-year-old man with loud snoring and an AHI of 34.\n\nIMPRESSION:\n1. Severe obstructive sleep apnea.\n\n"
+            "PLAN: Start auto-CPAP 5-15 cm H2O. Counseled not to drive when drowsy. I advised him to lose weight. "
+            "Follow up in 8 weeks.\n")
+    lt = _letter(note, "patient").text
+    assert "Start using a CPAP machine (a breathing machine you wear while you sleep) every night" in lt, lt
+    assert "H2O" not in lt, lt
+    assert "- Please do not drive when drowsy." in lt, lt
+    assert "- Please lose weight." in lt, lt

@@ -802,3 +802,37 @@ def test_a_course_the_history_says_is_over_is_no_current_medication(hpi):
     now = note.replace(", now completed", ", still taking it").replace("She completed a 7-day course of", "She is on")
     names = [m.fields["name"].lower() for m in summarize(document_from_text(now), use_embeddings=False).medications]
     assert "prednisone" in names, names
+
+
+def test_an_assessment_item_is_a_problem_whatever_letters_it_starts_with():
+    """A diagnosis starting with the letters of 'he', 'we', 'i', 'plan' ('Headache', 'Weight loss', 'Iron deficiency
+    anemia', 'Plantar fasciitis') was taken for a sentence about the patient or the plan and dropped from the
+    problems; an organism's initial ('E. coli') cut the diagnosis short."""
+    note = ("ASSESSMENT:\n1. Headache, tension type.\n2. Iron deficiency anemia secondary to menorrhagia. Refer to "
+            "gynecology.\n3. Weight loss, unintentional.\n4. Hemorrhoids.\n5. Plantar fasciitis of the left foot.\n"
+            "6. Septic shock due to E. coli urinary tract infection. Continue ceftriaxone.\n7. H. pylori gastritis.\n"
+            "8. He is to return in 2 weeks.\n9. Plan to repeat labs.\n")
+    doc = document_from_text(note)
+    s = summarize(doc, use_embeddings=False)
+    _spans_ok(doc, s)
+    problems = [p.text for p in s.problems]
+    assert problems[:7] == ["Headache, tension type", "Iron deficiency anemia secondary to menorrhagia",
+                            "Weight loss, unintentional", "Hemorrhoids", "Plantar fasciitis of the left foot",
+                            "Septic shock due to E. coli urinary tract infection", "H. pylori gastritis"], problems
+    assert not any(p.startswith(("He is", "Plan to")) for p in problems), problems
+
+
+def test_a_lab_to_recheck_is_no_medication_and_a_soap_subjective_gives_the_synopsis():
+    """'Follow up in 6 weeks with CBC and ferritin' listed ferritin (a Table of Drugs entry) as a medication; an ICU
+    SOAP note's summary opened with the past history instead of the SUBJECTIVE's '67-year-old man admitted ...'."""
+    note = ("SUBJECTIVE: 67-year-old man admitted 2 days ago with fever and hypotension. Remains on norepinephrine.\n\n"
+            "HISTORY: Type 2 diabetes on insulin, chronic kidney disease stage 3b, hypertension.\n\n"
+            "ASSESSMENT AND PLAN:\n1. Septic shock due to pneumonia. Continue ceftriaxone and norepinephrine.\n2. Iron deficiency anemia. Takes ferrous "
+            "sulfate 325 mg daily. Recheck TSH, ferritin and prolactin in 6 weeks.\n3. Acute kidney injury. Renal dosing.\n")
+    doc = document_from_text(note)
+    s = summarize(doc)
+    _spans_ok(doc, s)
+    assert s.synopsis.text.startswith("67-year-old man admitted"), s.synopsis.text
+    names = [m.fields["name"].lower() for m in s.medications]
+    assert "ferrous sulfate" in names, names
+    assert not {"ferritin", "tsh", "prolactin"} & set(names), names

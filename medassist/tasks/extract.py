@@ -1050,7 +1050,8 @@ _RESOLVED_HEAD = re.compile(r"(?i)resolved\s+(?=[a-z])")
 _RESOLVED_AFTER = re.compile(r"(?i)\s*[:,-]\s*(?:now\s+|has\s+)?resolved\b")  # "Acute kidney injury: resolved with fluids"
 _RESOLVED_TAIL = re.compile(r"(?i)[,;-]\s*(?:now\s+|has\s+)?resolved\s*$")  # "... on chronic kidney disease stage 3, resolved"
 _RESOLVED_CUE = re.compile(r"(?i)(?:now\s+|since\s+|has\s+|had\s+)?resolved\s*")
-_DX_LINE = re.compile(r"^[A-Z](?:[^.:\n(]|\.(?=\d)|\([^)\n]{0,40}\)){2,100}?(?=[.:](?!\d)|$)")
+# (an organism's initial stays: "Septic shock due to E. coli urinary tract infection", "H. pylori gastritis")
+_DX_LINE = re.compile(r"^(?:[A-Z]\.[ ]?(?=[a-z]{3})|[A-Z])(?:\b[A-Z]\.[ ]?(?=[a-z]{3})|[^.:\n(]|\.(?=\d)|\([^)\n]{0,40}\)){2,100}?(?=[.:](?!\d)|$)")
 
 
 # the words of a chief complaint that says only why the patient came ("Annual exam.", "Medication refill.",
@@ -1074,7 +1075,7 @@ _PLAN_LINE = re.compile(r"(?:return|returns|rtc|(?:follow(?:[\s-]*up)?|followup|
 
 
 # a diagnosis line's own order after a comma: "Obstructive sleep apnea, continue CPAP" names the problem before it
-ORDER_AFTER_COMMA = re.compile(r"\s*[,;]\s+(?=" + _PLAN_LINE.pattern + ")", re.IGNORECASE)
+ORDER_AFTER_COMMA = re.compile(r"\s*(?:[,;]|\s[-\u2013\u2014])\s+(?=" + _PLAN_LINE.pattern + ")", re.IGNORECASE)
 
 
 def is_order_line(text: str, s: int, e: int) -> bool:
@@ -1114,7 +1115,7 @@ def _problems(doc: Document, facts: Facts, ranges: list[tuple[str, int, int]] | 
             if re.fullmatch(r"(?i)(?:mr|mrs|ms|mx|miss|dr|prof)", text[ps:pe]):
                 continue  # "Mrs. Cooper is a 65-year-old ...": a title's full stop, no diagnosis line
             if not (1 <= len(words) <= max_words) or re.match(r"(?i)(?:the patient|patient|she|he|we|i|this|they|medical reasoning|"
-                                                         r"additional testing|medical treatment|patient education|plan|recommend)", text[ps:pe]):
+                                                         r"additional testing|medical treatment|patient education|plan|recommend\w*)\b", text[ps:pe]):
                 continue
             if re.search(r"\b(?:is|was|are|were|will|has|have|had)\b", text[ps:pe]) and len(words) > 4:
                 continue

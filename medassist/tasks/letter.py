@@ -381,6 +381,8 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
                 body = _your_body(_second_person(act))
                 body = re.sub(r"(?i)\bto me\b", "to us", body)
                 body = re.sub(r"(?i)^monitor\b", "check", body)
+                if m.group("neg"):
+                    body = "do not " + body  # "Counseled not to drive when drowsy." -> "Please do not drive when drowsy."
                 lines.append(LetterLine(_fill(spec["item"], text=body), [doc.span(m.start("act"), m.start("act") + len(m.group("act").rstrip().rstrip(".")))]))
     elif key == "instructions":
         # (a visit letter reads only the plan's self-care: an office note's "INSTRUCTIONS" are its plan, said elsewhere)
@@ -451,8 +453,8 @@ _PLAN_ACTION_RE = re.compile(r"\b(?:advised|recommend\w*|instructed|taught|thoug
                              r"passed|failed|self-?cath\w*|refer\w*|will (?:start|continue|stop|need|undergo|have)|"
                              r"plan(?:ned)? (?:to|for)|(?:increase|decrease|wean|start)\s+(?:home\s+)?(?:O2|oxygen)|"
                              r"(?:continue|start)\s+(?:nightly\s+)?(?:CPAP|BiPAP|BPAP))\b", re.I)
-_ADVICE_RE = re.compile(r"\b(?:advised|encouraged|instructed|asked|told|recommended|counseled|urged)\s+"
-                        r"(?:him|her|them|the patient|patient)\s+to\s+(?P<act>[^.;]{5,160})", re.I)
+_ADVICE_RE = re.compile(r"\b(?:advised|encouraged|instructed|asked|told|recommended|counsell?ed|urged)\s+"
+                        r"(?:(?:him|her|them|the patient|patient)\s+|(?=not\s+to\b))(?P<neg>not\s+)?to\s+(?P<act>[^.;]{5,160})", re.I)
 _HOSPITAL_CHANGES = ("in_hospital", "hospital_list")
 #: lines one clinician writes for another (prescriptions left in the chart, forms done): never in a patient letter
 _ADMIN_RE = re.compile(r"(?i)\b(?:scripts?|in the chart|med(?:ication)? rec\w*|reconciliation|dictat\w*|"
@@ -547,7 +549,7 @@ _SELF_CARE_RE = re.compile(
     r"(?:remain|stay|sit)\s+upright\b|do\s+not\s+lie\s+down\b|"
     # home oxygen and a breathing machine for sleep: "Increase O2 to 3 L.", "Continue CPAP nightly."
     r"(?:increase|decrease|continue|use|wean)\s+(?:(?:your|his|her|home|the)\s+)?(?:O2|oxygen)\b|"
-    r"(?:continue|use|wear|start)\s+(?:(?:your|his|her|the|nightly)\s+)?(?:CPAP|BiPAP|BPAP)\b|"
+    r"(?:continue|use|wear|start)\s+(?:(?:your|his|her|the|nightly|an?)\s+)?(?:auto-?)?(?:CPAP|BiPAP|BPAP|APAP)\b|"
     # heart failure at home: "Daily weights.", "Weigh yourself every morning.", "Fluid restriction 1.5 L a day."
     r"(?:daily|morning)\s+weights?\b|weigh\s+(?:(?:yourself|himself|herself|themselves)\s+)?(?:daily|every\s+(?:day|morning)|each\s+morning)\b|"
     r"(?:check|monitor|record)\s+(?:(?:your|his|her)\s+)?weights?\s+(?:daily|every\s+(?:day|morning)|each\s+morning)\b|"
@@ -587,6 +589,9 @@ _SELF_CARE_PLAIN = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in
     (r"^(?:keep\s+a\s+)?(headache|migraine)\s+(?:diary|log|journal)$",
      lambda m: f"Keep a {m.group(1).lower()} diary: write down each {m.group(1).lower()}, when it starts and what helps"),
     (r"^regular\s+sleep(?:\s+schedule)?$", "Go to bed and get up at the same times every day"),
+    # "Start auto-CPAP 5-15 cm H2O." -> the machine and when to use it, not its pressure settings
+    (r"^start\s+(?:an?\s+)?(?:auto-?)?(?:CPAP|APAP)\b.*$",
+     "Start using a CPAP machine (a breathing machine you wear while you sleep) every night: it blows air through a mask to keep your airway open"),
     # "Fluid restriction 1.5 L/day." -> "Drink no more than 1.5 liters of fluid a day."
     (r"^(?:fluid\s+restriction|(?:restrict|limit)\s+(?:your\s+)?fluids?)\s*(?:of|to|at|,|:)?\s*"
      r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>L|liters?|litres?|mL|ml)\s*(?:/\s*day|per day|a day|daily)?$",

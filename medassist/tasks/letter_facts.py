@@ -553,6 +553,16 @@ _MAY_USE_RE = re.compile(r"\b(?:may|can)\s+(?:also\s+)?(?:alternate(?:\s+it)?\s+
 _NOT_STARTED_RE = re.compile(r"\b(?:not|no|never|hold off on|defer\w*|decid\w* against|declin\w*)\b[^.;]{0,40}?"
                              r"\b(?:start\w*|initiat\w*|begin|prescrib\w*|add\w*|put (?:him|her|them|you) on|"
                              r"place (?:him|her|them|you) on)\b", re.I)
+#: a medicine the history says is taken now ("Takes ferrous sulfate 325 mg every other day.", "On apixaban 5 mg twice
+#: daily.", "Hypertension on amlodipine."): the words right before its name; read only where the note has no list
+_TAKING_NOW_RE = re.compile(r"(?:\b(?:takes|is taking|currently taking|still taking|continues (?:to take|on)|remains on|is (?:currently |still )?on|"
+                            r"maintained on|uses)|(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bwent )(?<!\bcame )\bon)\s+(?:(?:his|her|their|daily|nightly|oral)\s+)?$", re.I)
+#: ...and a sentence that tells the past or a trial is not a medicine taken now
+_TAKEN_BEFORE_RE = re.compile(r"\b(?:was|were|had|previously|prior|formerly|stopped|discontinued|completed|finished|tried|failed|"
+                              r"used to|in the past|ago|last (?:year|month|week)|until|off)\b", re.I)
+#: the sections whose medicine mentions the history above is read from
+_HISTORY_MED_SECTIONS = ("hpi", "subjective", "pmh")
+_LIST_SECTIONS = ("medications", "discharge_medications", "current_medications", "home_medications")
 _GOING_HOME_RE = re.compile(r"\b(?:discharg\w*|go(?:ing)? home|home on|sent home|at home|will continue|continue|"
                             r"prescription|prescribed)\b", re.I)
 def is_lab_context(text: str, start: int, end: int, sentence_start: int = 0) -> bool:
@@ -701,6 +711,9 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
     lex = get_lexicon()
     text = doc.text
     regions = _in_sections(doc, MED_SECTIONS + ("hospital_course",))
+    if not any(sec.name in _LIST_SECTIONS for sec in doc.sections):
+        # no medication list: the medicines the history says are taken now are the patient's medicines too
+        regions += _in_sections(doc, _HISTORY_MED_SECTIONS)
     by_drug: dict[str, Fact] = {}
     order: list[str] = []
     rank = {"stop": 6, "hold_then_resume": 6, "hold": 6, "given_here": 4.5, "start": 5, "increase": 5, "decrease": 5, "resume_later": 5, "change": 4,
@@ -724,6 +737,9 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 continue  # "recheck CBC, iron, B-12, and folate": a lab, not a medicine
             if sec_name == "hospital_course" and not _GOING_HOME_RE.search(text, _joined_start(doc, ss), se):
                 continue  # given in hospital, not a medicine to take at home
+            if sec_name in _HISTORY_MED_SECTIONS and (not _TAKING_NOW_RE.search(text, max(ss, s - 40), s)
+                                                      or _TAKEN_BEFORE_RE.search(text, ss, se)):
+                continue  # a drug the history names without saying it is taken now
             nxt = next((hs for hs, _he, _h in abs_hits[i + 1:] if hs < se), se)
             if WHEN_OF_OTHER.search(text, e, nxt):
                 nxt = se  # "Insulin glargine 10 units at bedtime until prednisone is finished": the drug named is when
@@ -751,6 +767,10 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 if tag is not None:
                     ch = ("start", doc.span(tag.start(1), tag.end(1)))
             status = _status(doc, s, e)
+            if sec_name in _HISTORY_MED_SECTIONS and status not in ("affirmed", "historical"):
+                continue  # ("She continues to take Enablex and has not noted any improvement": no instruction either way)
+            if status == "historical" and sec_name in _HISTORY_MED_SECTIONS:
+                status = "affirmed"  # (a past history's "presently on methadone": its words say it is taken now)
             change = ch[0] if ch else None
             if change == "change" and _SWITCHED_TO.search(text, max(ss, s - 40), s):
                 change = "start"  # "Day 3 of ceftriaxone; switch to oral cephalexin ...": the drug switched to starts

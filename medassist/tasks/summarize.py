@@ -501,7 +501,10 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
                     syn_cands.append((s, e, name))
     if not syn_cands:
         syn_cands = [(s.start, s.end, s.section) for s in doc.sentences[:5] if len(text[s.start:s.end].split()) >= 4]
-    syn_cands = syn_cands[:3]
+    # one history sentence with the patient's age/sex decides the synopsis without embeddings (a SOAP note's
+    # SUBJECTIVE is its history of the present illness; a note without headings opens with it)
+    demo = [c for c in syn_cands if c[2] in ("hpi", "subjective", "preamble") and _DEMOGRAPHIC.search(text, c[0], c[1])]
+    syn_cands = demo[:1] or syn_cands[:3]
     # several problems: the per-problem round-robin and the cue words choose (cheap, covers every problem);
     # one undivided plan: the embedder's centrality and diversity choose among its first 16 sentences
     multi = len(set(plan_group)) > 1
@@ -511,10 +514,6 @@ def summarize(doc: Document, length: str = "standard", *, use_embeddings: bool =
         plan_cands = plan_cands[:16]
         plan_group = plan_group[:16]
     embed_plan = not multi and len(plan_cands) > lim["plan"]
-    # one HPI sentence with the patient's age/sex decides the synopsis without embeddings
-    demo = [c for c in syn_cands if c[2] == "hpi" and _DEMOGRAPHIC.search(text, c[0], c[1])]
-    if demo:
-        syn_cands = demo[:1]
 
     selection = "position"
     models: list[dict[str, Any]] = []

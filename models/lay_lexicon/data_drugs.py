@@ -59,6 +59,9 @@ CLASSES = {
     "anesthetic": ("anesthetic", "a medicine that puts you to sleep for an operation", "a medicine used for an operation"),
     "antibiotic": ("antibiotic", "a medicine that kills bacteria (germs)", "an antibiotic to treat an infection"),
     "antiviral": ("antiviral", "a medicine that fights a virus", "a medicine that fights a virus"),
+    "antiretroviral": ("antiretroviral", "a medicine that keeps HIV under control; take it every day, without missing doses", "an HIV medicine"),
+    "hbv": ("hepatitis B antiviral", "a medicine that keeps the hepatitis B virus under control", "a hepatitis B medicine"),
+    "hcv": ("hepatitis C antiviral", "a medicine that cures hepatitis C when taken for the whole course", "a hepatitis C medicine"),
     "antifungal": ("antifungal", "a medicine that kills fungus or yeast", "a medicine for fungus or yeast"),
     "antiparasitic": ("antiparasitic", "a medicine that kills worms or other parasites", "a medicine for parasites"),
     "ssri": ("SSRI", "a medicine for depression and anxiety", "a medicine for mood and anxiety"),
@@ -340,7 +343,43 @@ acyclovir | antiviral | Zovirax
 valacyclovir | antiviral | Valtrex
 oseltamivir | antiviral | Tamiflu
 nirmatrelvir/ritonavir | antiviral | Paxlovid
-tenofovir | antiviral |
+tenofovir | antiretroviral |
+bictegravir/emtricitabine/tenofovir alafenamide | antiretroviral | Biktarvy
+emtricitabine/tenofovir alafenamide | antiretroviral | Descovy
+emtricitabine/tenofovir disoproxil | antiretroviral | Truvada
+elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide | antiretroviral | Genvoya
+elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil | antiretroviral | Stribild
+abacavir/dolutegravir/lamivudine | antiretroviral | Triumeq
+dolutegravir/lamivudine | antiretroviral | Dovato
+dolutegravir/rilpivirine | antiretroviral | Juluca
+emtricitabine/rilpivirine/tenofovir alafenamide | antiretroviral | Odefsey
+emtricitabine/rilpivirine/tenofovir disoproxil | antiretroviral | Complera
+efavirenz/emtricitabine/tenofovir disoproxil | antiretroviral | Atripla
+darunavir/cobicistat/emtricitabine/tenofovir alafenamide | antiretroviral | Symtuza
+darunavir/cobicistat | antiretroviral | Prezcobix
+cabotegravir/rilpivirine | antiretroviral | Cabenuva
+dolutegravir | antiretroviral | Tivicay
+raltegravir | antiretroviral | Isentress
+darunavir | antiretroviral | Prezista
+ritonavir | antiretroviral | Norvir
+lamivudine | antiretroviral | Epivir
+abacavir | antiretroviral | Ziagen
+zidovudine | antiretroviral | Retrovir
+efavirenz | antiretroviral | Sustiva
+rilpivirine | antiretroviral | Edurant
+doravirine | antiretroviral | Pifeltro
+atazanavir | antiretroviral | Reyataz
+emtricitabine | antiretroviral | Emtriva
+lenacapavir | antiretroviral | Sunlenca
+cabotegravir | antiretroviral | Apretude
+tenofovir disoproxil | antiretroviral | Viread
+tenofovir alafenamide | hbv | Vemlidy
+entecavir | hbv | Baraclude
+sofosbuvir/velpatasvir | hcv | Epclusa
+ledipasvir/sofosbuvir | hcv | Harvoni
+glecaprevir/pibrentasvir | hcv | Mavyret
+valganciclovir | antiviral | Valcyte
+famciclovir | antiviral | Famvir
 fluconazole | antifungal | Diflucan
 nystatin | antifungal |
 clotrimazole | antifungal | Lotrimin

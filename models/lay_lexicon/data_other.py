@@ -425,7 +425,7 @@ PT/OT | physical and occupational therapy |
 DME | medical equipment for home | durable medical equipment
 HEP | home exercise program | home exercise program
 AVS | after-visit summary |
-CPAP | a breathing machine for sleep apnea | continuous positive airway pressure
+CPAP | a breathing machine you wear while you sleep | continuous positive airway pressure
 BiPAP | a breathing machine that helps you breathe |
 O2 | oxygen |
 RA | room air |
