@@ -4663,6 +4663,41 @@ def test_sepsis_organism_across_sentences_shock_hypotension_asymptomatic_hiv_and
     assert_codes(coder, text, want, never)
 
 
+
+@pytest.mark.parametrize("text,want,never", [
+    # type 1 diabetes: a bare 'diabetes' is no second type; insulin is no additional code of E10; a DKA's nausea,
+    # vomiting and abdominal pain are part of it; a failed insulin pump is coded first, with the insulin underdosed
+    ("HPI: Type 1 diabetes on an insulin pump, 2 days of nausea, vomiting and abdominal pain after her pump site "
+     "failed.\nASSESSMENT: Type 1 diabetes mellitus with ketoacidosis without coma.\nPLAN: Diabetes educator consult.\n",
+     {"E10.10", "T85.614A", "T38.3X6A"}, {"E11.9", "Z79.4", "R11.2", "R10.9"}),
+    ("ASSESSMENT: Type 2 diabetes on insulin. Heart failure with pump failure.\n", {"Z79.4"}, {"T85.614A", "T38.3X6A"}),
+    # 'alcohol cessation counseling' is no tobacco counseling
+    ("HPI: Vapes nicotine daily.\nASSESSMENT: Nicotine dependence, electronic cigarettes. Alcohol abuse.\n"
+     "PLAN: Alcohol cessation counseling.\n", {"F17.290"}, {"Z71.6"}),
+    ("ASSESSMENT: Nicotine dependence, cigarettes.\nPLAN: Smoking cessation counseling.\n", {"F17.210", "Z71.6"}, set()),
+    # the palm is the hand; the sole and heel the foot
+    ("ASSESSMENT: Laceration without foreign body of left palm, initial encounter.\n", {"S61.412A"}, set()),
+    # diabetes with peripheral arterial disease is E11.51 ('with'); atherosclerosis of the legs by side and stage
+    ("ASSESSMENT: Type 2 diabetes. Peripheral arterial disease.\n", {"E11.51"}, {"E11.9", "I73.9"}),
+    ("ASSESSMENT: Atherosclerosis of native arteries of right leg.\n", {"I70.201"}, {"I70.8"}),
+    ("ASSESSMENT: Atherosclerosis of bilateral lower extremities with intermittent claudication.\n", {"I70.213"}, {"I70.8"}),
+    ("ASSESSMENT: Type 1 diabetes. Atherosclerosis of native arteries of left leg with rest pain.\n",
+     {"E10.51", "I70.222"}, {"M79.605", "E10.9"}),
+    ("ASSESSMENT: Atherosclerosis of the aorta.\n", {"I70.0"}, {"I70.201"}),
+    # a dialysis patient's missed sessions; the edema of a fluid overload
+    ("ASSESSMENT: ESRD on hemodialysis. Fluid overload due to noncompliance with dialysis. Mild ankle edema.\n",
+     {"N18.6", "Z99.2", "E87.70", "Z91.158"}, {"R60.0"}),
+    ("ASSESSMENT: ESRD on hemodialysis. Noncompliance with hemodialysis because she cannot afford transportation.\n",
+     {"Z91.151"}, {"Z91.158"}),
+    # the patient's cancer, and a relative's of the same organ
+    ("ASSESSMENT: Adenocarcinoma of the sigmoid colon. Family history of colon cancer in father.\n", {"C18.7", "Z80.0"}, set()),
+    ("ASSESSMENT: Adenocarcinoma of the sigmoid colon. Denies family history of colon cancer.\n", {"C18.7"}, {"Z80.0"}),
+])
+def test_type_1_diabetes_pump_failure_pad_with_diabetes_dialysis_noncompliance_and_a_relatives_same_cancer(
+        coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
 HEART_FAILURE_VISIT = """CHIEF COMPLAINT: Shortness of breath.
 
 HPI: 74-year-old woman with HFrEF (EF 30%), atrial fibrillation on apixaban, COPD on home oxygen 2 L, and obesity (BMI 36)

@@ -649,7 +649,61 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
                                  suggested=ok, status=c.status, billable=entry.billable,
                                  evidence=list(c.evidence), warnings=warn,
                                  cue=c.cue, sources=["history rule"], applied=c.applied)
+    if doc is not None and rules.get("family"):
+        _relative_has_it_too(codes, doc, rules["family"], have, made)
     return sorted(made.values(), key=lambda x: -x.score)
+
+
+_RELATIVE_WORDS = re.compile(r"(?i)\b(?:family history|fhx?|mother|father|sister|brother|sibling|aunt|uncle|grand(?:mother|father|parent)|"
+                             r"cousin|daughter|son|parents?|relatives?|maternal|paternal)\b")
+
+
+#: a relative's condition said as such, outside a FAMILY HISTORY section: "family history of colon cancer in father",
+#: "her mother had breast cancer", "colon cancer in his father"
+_SAID_OF_A_RELATIVE = re.compile(
+    r"(?i)\b(?:family\s+history|fhx?)\b|\b(?:mother|father|sister|brother|sibling|aunt|uncle|grand(?:mother|father)|cousin|"
+    r"daughter|son|parents?)s?\b(?:'s)?\s+(?:(?:also|both|each)\s+)?(?:had|has|have|with|was\s+diagnosed|were\s+diagnosed|died)\b|"
+    r"\b(?:in|of)\s+(?:(?:his|her|their|the\s+patient's|a)\s+)?(?:twin\s+)?(?:mother|father|sister|brother|sibling|aunt|uncle|"
+    r"grand(?:mother|father)|cousin|daughter|son|parents?)\b")
+
+
+def _relative_has_it_too(codes: list[CodeSuggestion], doc, table: dict, have: dict, made: dict) -> None:
+    """A condition the patient has and a relative had too ("Adenocarcinoma of the sigmoid colon" ... "Family
+    history of colon cancer in father"): the mentions are one candidate, whose status is the patient's, so the
+    relative's mention made no family-history code. Each mention of a suggested condition whose context is a
+    relative's gives that code (Z80-Z84), suggested with the condition, its evidence that mention (in place)."""
+    from ..text.context import classify
+
+    text = doc.text
+    for c in codes:
+        if c.status not in ("affirmed", "historical") or not c.suggested or len(c.evidence) < 2:
+            continue
+        for e in c.evidence:
+            if not _RELATIVE_WORDS.search(text, max(0, e.start - 80), min(len(text), e.end + 60)):
+                continue
+            ctx = classify(doc, e.start, e.end)
+            if ctx.status != "family" or set(ctx.applied) & {"negated", "uncertain", "hypothetical"}:
+                continue  # ("Denies family history of breast cancer.")
+            if ctx.section != "family_history" and not _SAID_OF_A_RELATIVE.search(
+                    text, max(0, e.start - 80), min(len(text), e.end + 60)):
+                continue  # (a relative told something, "the geneticist informed the patient's mother that ...")
+            z = family_code(c.code, table, e.text)
+            entry = icd10.lookup(z) if z else None
+            why = (f"from the family mention of {c.code} ({c.description}): the patient has the condition, and the note "
+                   f"says a relative had it too")
+            listed = have.get(z)
+            if listed is not None and listed.score < c.score:  # (a weaker candidate of its own: lifted, as above)
+                listed.score, listed.status, listed.suggested, listed.evidence = c.score, "family", True, [e]
+                listed.sources = sorted(set(listed.sources) | {"history rule"})
+                listed.warnings = [w for w in listed.warnings if not w.startswith(("not suggested: the evidence", "ranked lower"))]
+                listed.warnings.append(why)
+            if entry is None or z in have or z in made:
+                break
+            made[z] = CodeSuggestion(code=entry.code, description=entry.description, score=c.score, suggested=True,
+                                     status="family", billable=entry.billable, evidence=[e],
+                                     warnings=[why],
+                                     cue=None, sources=["history rule"], applied=[])
+            break
 
 
 def _in_remission(c: CodeSuggestion, codes: list[CodeSuggestion], ok: bool) -> bool:
