@@ -1044,21 +1044,21 @@ def test_a_suture_removal_the_plan_sets_is_a_visit_and_a_site_is_never_a_positio
 
 
 def test_a_change_to_a_medicine_no_lexicon_knows_reaches_the_letters():
-    """"Cinacalcet 30 mg daily." (a name the lexicons do not know) then "Increase cinacalcet to 60 mg daily." in the
+    """"Tenapanor 30 mg daily." (a name the lexicons do not know) then "Increase tenapanor to 60 mg daily." in the
     plan: the letter said "take 30 mg once a day", the old dose, because the plan's mention was not read; the name the
     note's own list taught is read in the plan too. "Dietitian referral" is a referral."""
-    note = ("MEDICATIONS:\n1. Cinacalcet 30 mg daily.\n2. Amlodipine 10 mg daily.\n\nASSESSMENT AND PLAN:\n1. Secondary "
-            "hyperparathyroidism of renal origin. Increase cinacalcet to 60 mg daily.\n2. Hyperphosphatemia. Dietitian "
+    note = ("MEDICATIONS:\n1. Tenapanor 30 mg daily.\n2. Amlodipine 10 mg daily.\n\nASSESSMENT AND PLAN:\n1. Secondary "
+            "hyperparathyroidism of renal origin. Increase tenapanor to 60 mg daily.\n2. Hyperphosphatemia. Dietitian "
             "referral.\n")
     text = write_letter(document_from_text(note), kind="patient").text
-    assert "- Take more Cinacalcet. The new dose is 60 mg." in text and "30 mg" not in text
+    assert "- Take more Tenapanor. The new dose is 60 mg." in text and "30 mg" not in text
     assert "- We are referring you to a dietitian." in text
     gp = write_letter(document_from_text(note), kind="gp").text
     assert "60 mg" in gp
     from medassist.tasks.summarize import summarize
 
     s = summarize(document_from_text(note), use_embeddings=False).to_dict()
-    assert any(m["fields"].get("change") == "increase" and m["fields"]["name"].lower() == "cinacalcet"
+    assert any(m["fields"].get("change") == "increase" and m["fields"]["name"].lower() == "tenapanor"
                for m in s["medications"])
 
 
@@ -1243,3 +1243,22 @@ def test_a_sleep_clinic_letter_says_to_use_the_cpap_and_not_to_drive_drowsy():
     assert "H2O" not in lt, lt
     assert "- Please do not drive when drowsy." in lt, lt
     assert "- Please lose weight." in lt, lt
+
+
+def test_a_dialysis_visits_problems_with_orders_and_causes_and_its_renal_medicines_reach_the_letter():
+    """'Hyperphosphatemia - increase sevelamer to 1600 mg ...' and 'Fluid overload due to noncompliance with dialysis'
+    were dropped from what we found (the order's 'to', the cause's 'due to' read as a sentence), and epoetin was no
+    medicine of either lexicon."""
+    note = ("Nephrology Progress Note\n\n58-year-old man with end-stage renal disease on hemodialysis.\n\n"
+            "Assessment:\n1. ESRD on hemodialysis.\n2. Hyperphosphatemia - increase sevelamer to 1600 mg three times daily "
+            "with meals.\n3. Secondary hyperparathyroidism of renal origin - start cinacalcet 30 mg daily.\n"
+            "4. Anemia of CKD - increase epoetin dose.\n5. Fluid overload due to noncompliance with dialysis.\n"
+            "6. Right foot pain, due to a Lisfranc fracture.\n")
+    lt = _letter(note, "patient").text
+    assert "- Hyperphosphatemia: high phosphorus in the blood." in lt, lt
+    assert "- Fluid overload due to noncompliance with dialysis: too much fluid in the body." in lt, lt
+    assert "- Right foot pain, due to a Lisfranc fracture: pain in the foot, caused by a broken bone." in lt, lt
+    assert "Take more sevelamer. The new dose is 1600 mg." in lt and "a phosphorus medicine taken with meals" in lt, lt
+    assert "cinacalcet" in lt and "a medicine for the parathyroid glands" in lt, lt
+    assert "epoetin" in lt and "a medicine for anemia" in lt, lt
+    assert "- Hyperphosphatemia - increase" not in lt

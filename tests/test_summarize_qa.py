@@ -836,3 +836,21 @@ def test_a_lab_to_recheck_is_no_medication_and_a_soap_subjective_gives_the_synop
     names = [m.fields["name"].lower() for m in s.medications]
     assert "ferrous sulfate" in names, names
     assert not {"ferritin", "tsh", "prolactin"} & set(names), names
+
+
+def test_a_dka_admissions_key_results_and_a_social_line_that_is_no_medicine():
+    """The anion gap and beta-hydroxybutyrate of a DKA were no key results; a 'SOCIAL:' line after the medication
+    list ('Drinks 6-8 drinks on weekends. Vapes nicotine daily.') was listed as a medicine."""
+    note = ("HPI: 24-year-old woman with type 1 diabetes. Glucose 486, bicarbonate 9, anion gap 26, beta-hydroxybutyrate "
+            "6.2. Phosphorus 7.2, PTH 812.\n\nMEDICATIONS: Insulin lispro via pump. Levothyroxine 50 mcg daily.\n"
+            "SOCIAL: Drinks 6-8 drinks on weekends. Vapes nicotine daily.\n\nASSESSMENT:\n1. Diabetic ketoacidosis.\n")
+    doc = document_from_text(note)
+    s = summarize(doc, use_embeddings=False)
+    _spans_ok(doc, s)
+    results = {r.text: r.fields.get("flag") for r in s.key_results}
+    for name, flag in (("anion gap 26", "high"), ("beta-hydroxybutyrate 6.2", "high"), ("Phosphorus 7.2", "high"),
+                       ("PTH 812", "high"), ("bicarbonate 9", "low")):
+        assert results.get(name) == flag, (name, results)
+    meds = [m.text for m in s.medications]
+    assert not any("Drinks" in m or "nicotine" in m.lower() for m in meds), meds
+    assert any(m.startswith("Levothyroxine") for m in meds), meds

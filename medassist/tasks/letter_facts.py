@@ -433,9 +433,18 @@ def _diagnoses(doc: Document) -> list[Fact]:
                 pe -= 1
             p = text[ps:pe].strip()
             words = p.split()
+            cut = ORDER_AFTER_COMMA.search(text, ps, pe)
+            if cut and cut.start() > ps:
+                # "Hyperphosphatemia - increase sevelamer to 1600 mg ...": the problem; its order is the plan's (cut
+                # before the sentence test below, which the order's own words would fail)
+                pe = cut.start()
+                p = text[ps:pe].strip()
+                words = p.split()
             if not (1 <= len(words) <= 12) or _NOT_PROBLEM.match(p) or p.lower().startswith(("no ", "rule out", "r/o")):
                 continue
-            if re.search(r"\b(?:is|are|was|were|will|has|have|had|to|reports?|denies|states?)\b", p, re.I):
+            # (a sentence, not a problem name; "due to" / "secondary to" name a cause: "Fluid overload due to ...")
+            if re.search(r"\b(?:is|are|was|were|will|has|have|had|(?<!due )(?<!secondary )(?<!related )(?<!attributed )to|"
+                         r"reports?|denies|states?)\b", p, re.I):
                 continue
             cut = re.search(r"\s*(?:,|;|\bvs\.?|\bversus)\s*(?:most |more |less )?(?:possible|possibly|likely|probable|probably|"
                             r"suspected|questionable|rule out|r/o|concern for|differential|vs\.?|versus)\b", text[ps:pe], re.I)
@@ -469,6 +478,11 @@ def _diagnoses(doc: Document) -> list[Fact]:
             if hits:
                 best = hits[0]
                 term, plain = best.term, best.plain
+                conn = re.search(r"\b(?:due to|secondary to|caused by|from)\b", text[ps:pe], re.I)
+                cause = next((h for h in hits[1:] if conn and h.start >= conn.end()), None)
+                if cause is not None and best.end <= conn.start() and cause.plain and cause.plain != plain:
+                    # "Right foot pain, due to a Lisfranc fracture": both, the one caused by the other
+                    plain = f"{plain}, caused by {cause.plain}"
             else:
                 other = lex.find(text[ps:pe])
                 if any(h.category in ("test", "procedure") for h in other):

@@ -110,6 +110,8 @@ diabetic ketoacidosis | a dangerous problem of diabetes with very high blood sug
 diabetic neuropathy | nerve damage from diabetes |
 diabetic retinopathy | eye damage from diabetes |
 diabetic nephropathy | kidney damage from diabetes |
+diabetic foot ulcer | an open sore on the foot, caused by diabetes | diabetic ulcer; foot ulcer; neuropathic ulcer
+diabetic polyneuropathy | nerve damage from diabetes, often in the feet | diabetic peripheral neuropathy
 hypothyroidism | an underactive thyroid gland |
 hyperthyroidism | an overactive thyroid gland |
 Hashimoto's thyroiditis | a condition where the body attacks the thyroid gland | Hashimoto thyroiditis
@@ -124,6 +126,8 @@ malnutrition | not getting enough of the right food |
 vitamin D deficiency | too little vitamin D | low vitamin D
 hypokalemia | low potassium in the blood |
 hyperkalemia | high potassium in the blood |
+hyperphosphatemia | high phosphorus in the blood | high phosphorus
+fluid overload | too much fluid in the body | volume overload; hypervolemia
 hyponatremia | low sodium (salt) in the blood |
 hypernatremia | high sodium (salt) in the blood |
 hypocalcemia | low calcium in the blood |
@@ -264,6 +268,8 @@ hemorrhagic stroke | a stroke caused by bleeding in the brain | intracerebral he
 deep vein thrombosis | a blood clot in a deep vein, often in the leg | DVT
 pulmonary embolism | a blood clot in the lungs |
 peripheral artery disease | narrowed blood vessels in the legs | peripheral arterial disease; PAD; peripheral vascular disease; PVD
+atherosclerosis of the legs | hardened, narrowed arteries in the legs | atherosclerosis of native arteries of the legs; atherosclerosis of native arteries of right leg; atherosclerosis of native arteries of left leg; atherosclerosis of native arteries of both legs; atherosclerosis of native arteries of bilateral legs; atherosclerosis of the lower extremities; atherosclerosis of bilateral lower extremities
+atherosclerosis | hardened, narrowed arteries |
 aortic aneurysm | a bulge in the body's main blood vessel | abdominal aortic aneurysm; AAA
 varicose veins | swollen, twisted veins, often in the legs | varicosities
 venous insufficiency | leg veins that do not move blood back to the heart well | chronic venous insufficiency

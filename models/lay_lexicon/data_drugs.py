@@ -100,6 +100,13 @@ CLASSES = {
     "eye": ("eye drop", "eye drops", "eye drops"),
     "weightloss": ("weight loss medicine", "a medicine that helps with weight loss", "a medicine for weight"),
     "chemo": ("chemotherapy", "a strong medicine that kills cancer cells", "a cancer medicine"),
+    "immunotherapy": ("immunotherapy", "a medicine that helps the immune system fight cancer", "a cancer medicine"),
+    "gcsf": ("growth factor", "a shot that helps the body make white blood cells after chemotherapy", "a medicine to raise white blood cells"),
+    "phosbinder": ("phosphate binder", "a medicine taken with meals that keeps the phosphorus in food out of the blood", "a phosphorus medicine taken with meals"),
+    "esa": ("erythropoiesis-stimulating agent", "a shot that helps the body make red blood cells", "a medicine for anemia"),
+    "calcimimetic": ("calcimimetic", "a medicine that calms overactive parathyroid glands", "a medicine for the parathyroid glands"),
+    "activevitd": ("active vitamin D", "a form of vitamin D that helps keep calcium and parathyroid hormone in balance", "a vitamin D medicine"),
+    "ivironform": ("IV iron", "iron given through a vein to build red blood cells", "iron given through a vein"),
     "vaccine": ("vaccine", "a shot that helps your body fight an infection", "a vaccine"),
     "epi": ("epinephrine", "an emergency shot for a severe allergic reaction", "an emergency allergy shot"),
     "topical": ("topical agent", "a cream or ointment for the skin", "a skin medicine"),
@@ -520,12 +527,37 @@ prednisolone acetate eye drops | eye | Pred Forte
 phentermine | weightloss | Adipex
 orlistat | weightloss | Alli
 cyclophosphamide | chemo |
+oxaliplatin | chemo | Eloxatin
+fluorouracil | chemo | 5-FU; 5-fluorouracil
+leucovorin | chemo |
+carboplatin | chemo |
+docetaxel | chemo | Taxotere
+gemcitabine | chemo | Gemzar
+irinotecan | chemo | Camptosar
+nivolumab | immunotherapy | Opdivo
+atezolizumab | immunotherapy | Tecentriq
+bevacizumab | chemo | Avastin
+trastuzumab | chemo | Herceptin
+filgrastim | gcsf | Neupogen
+pegfilgrastim | gcsf | Neulasta
+sevelamer | phosbinder | Renvela; Renagel
+calcium acetate | phosbinder | PhosLo
+lanthanum carbonate | phosbinder | Fosrenol; lanthanum
+ferric citrate | phosbinder | Auryxia
+epoetin alfa | esa | Epogen; Procrit; Retacrit; epoetin; EPO
+darbepoetin alfa | esa | Aranesp; darbepoetin
+cinacalcet | calcimimetic | Sensipar
+calcitriol | activevitd | Rocaltrol
+paricalcitol | activevitd | Zemplar
+doxercalciferol | activevitd | Hectorol
+iron sucrose | ivironform | Venofer
+ferric carboxymaltose | ivironform | Injectafer
 doxorubicin | chemo |
 cisplatin | chemo |
 paclitaxel | chemo | Taxol
 capecitabine | chemo | Xeloda
 imatinib | chemo | Gleevec
-pembrolizumab | chemo | Keytruda
+pembrolizumab | immunotherapy | Keytruda
 influenza vaccine | vaccine | flu shot; flu vaccine
 pneumococcal vaccine | vaccine | Pneumovax; Prevnar
 tetanus vaccine | vaccine | Tdap; tetanus shot
