@@ -4698,6 +4698,28 @@ def test_type_1_diabetes_pump_failure_pad_with_diabetes_dialysis_noncompliance_a
     assert_codes(coder, text, want, never)
 
 
+
+@pytest.mark.parametrize("text,want,never", [
+    # a transplant patient's immunosuppression: daily prednisone is long-term steroid use; the immunosuppressed state
+    # due to medication is D84.821; a BK virus infection is a viral infection; an IgA nephropathy is no diabetic one
+    ("HPI: Kidney transplant for IgA nephropathy. On tacrolimus 3 mg twice daily and prednisone 5 mg daily.\n"
+     "ASSESSMENT:\n1. Kidney transplant status.\n2. BK virus infection.\n3. Post-transplant diabetes mellitus, on insulin.\n"
+     "4. Immunosuppressed state due to medication.\n",
+     {"Z94.0", "Z79.621", "Z79.52", "D84.821", "B34.9"}, {"E11.21", "B99.9", "D84.9"}),
+    ("ASSESSMENT: Rheumatoid arthritis. Prednisone taper 40 mg for 5 days.\n", set(), {"Z79.52"}),
+    ("ASSESSMENT: Rheumatoid arthritis. Despite removal of prednisone, she remains stiff.\n", set(), {"Z79.52"}),
+    ("ASSESSMENT: Type 2 diabetes. Diabetic nephropathy.\n", {"E11.21"}, set()),
+    # chronic pain syndrome needs its words; pollen rhinitis is the seasonal one
+    ("HPI: 48-year-old man with chronic low back pain after L4-L5 laminectomy in 2019 (failed back surgery syndrome).\n"
+     "ASSESSMENT: Postlaminectomy syndrome, lumbar region.\n", {"M96.1"}, {"G89.4"}),
+    ("ASSESSMENT: Chronic pain syndrome.\n", {"G89.4"}, set()),
+    ("ASSESSMENT: Seasonal allergic rhinitis due to pollen.\n", {"J30.1"}, {"J30.2"}),
+])
+def test_transplant_immunosuppression_viral_infection_named_nephropathy_chronic_pain_and_pollen_rhinitis(
+        coder, text, want, never):
+    assert_codes(coder, text, want, never)
+
+
 HEART_FAILURE_VISIT = """CHIEF COMPLAINT: Shortness of breath.
 
 HPI: 74-year-old woman with HFrEF (EF 30%), atrial fibrillation on apixaban, COPD on home oxygen 2 L, and obesity (BMI 36)
