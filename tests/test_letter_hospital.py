@@ -1262,3 +1262,29 @@ def test_a_dialysis_visits_problems_with_orders_and_causes_and_its_renal_medicin
     assert "cinacalcet" in lt and "a medicine for the parathyroid glands" in lt, lt
     assert "epoetin" in lt and "a medicine for anemia" in lt, lt
     assert "- Hyperphosphatemia - increase" not in lt
+
+
+def test_a_transplant_letter_reads_the_historys_drug_list_and_an_order_after_a_drug_level():
+    """'On tacrolimus 3 mg twice daily, mycophenolate 500 mg twice daily and prednisone 5 mg daily.' gave only the
+    first drug (the rest of the list had no 'on' of its own); 'Subtherapeutic tacrolimus level - increase tacrolimus to
+    4 mg twice daily' lost its new dose (the second 'tacrolimus' was read as the lab's)."""
+    note = ("Kidney Transplant Clinic\n\n52-year-old woman, 3 years after a kidney transplant. On tacrolimus 3 mg twice "
+            "daily, mycophenolate 500 mg twice daily and prednisone 5 mg daily.\n\nAssessment:\n1. Kidney transplant "
+            "status.\n2. BK virus infection - reduce mycophenolate to 250 mg twice daily.\n3. Subtherapeutic tacrolimus "
+            "level - increase tacrolimus to 4 mg twice daily.\n\nReturn in 1 week with labs.\n")
+    lt = _letter(note, "patient").text
+    assert "Take less mycophenolate. The new dose is 250 mg." in lt, lt
+    assert "Take more tacrolimus. The new dose is 4 mg." in lt, lt
+    assert "Take prednisone." in lt and "take 5 mg once a day" in lt, lt
+    assert "500 mg" not in lt and "3 mg" not in lt, lt
+
+
+def test_a_notes_title_and_a_test_at_the_next_visit_are_no_visit_of_their_own():
+    """'Infectious Disease Clinic - HIV follow-up' (the note's title) and 'Skin prick testing at next visit' each
+    added 'Please come back for a check-up as we planned.' beside the real 'Return in 4 weeks.'"""
+    note = ("Allergy Clinic - follow-up\n\nHPI: 31-year-old man with hives.\n\nASSESSMENT:\n1. Chronic urticaria.\n\n"
+            "PLAN: Cetirizine 10 mg twice daily. Skin prick testing at next visit. Return in 4 weeks.\n")
+    lt = _letter(note, "patient").text
+    visit = lt[lt.index("Your next visit:"):].split("\n\n")[0]
+    assert visit == "Your next visit:\n- Please come back in 4 weeks.", visit
+    assert "- Skin prick testing: an allergy test that pricks the skin" in lt, lt

@@ -571,11 +571,13 @@ _NOT_STARTED_RE = re.compile(r"\b(?:not|no|never|hold off on|defer\w*|decid\w* a
 #: daily.", "Hypertension on amlodipine."): the words right before its name; read only where the note has no list
 _TAKING_NOW_RE = re.compile(r"(?:\b(?:takes|is taking|currently taking|still taking|continues (?:to take|on)|remains on|is (?:currently |still )?on|"
                             r"maintained on|uses)|(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bwent )(?<!\bcame )\bon)\s+(?:(?:his|her|their|daily|nightly|oral)\s+)?$", re.I)
+#: ...or the rest of its list: a dose and how often, then a comma or "and" ("..., mycophenolate 500 mg twice daily and")
+_LIST_GOES_ON_RE = re.compile(r"[^.;:()\n]{0,40}?(?:,\s*(?:and\s+)?|\s+and\s+)", re.I)
 #: ...and a sentence that tells the past or a trial is not a medicine taken now
 _TAKEN_BEFORE_RE = re.compile(r"\b(?:was|were|had|previously|prior|formerly|stopped|discontinued|completed|finished|tried|failed|"
                               r"used to|in the past|ago|last (?:year|month|week)|until|off)\b", re.I)
 #: the sections whose medicine mentions the history above is read from
-_HISTORY_MED_SECTIONS = ("hpi", "subjective", "pmh")
+_HISTORY_MED_SECTIONS = ("hpi", "subjective", "pmh", "preamble")
 _LIST_SECTIONS = ("medications", "discharge_medications", "current_medications", "home_medications")
 _GOING_HOME_RE = re.compile(r"\b(?:discharg\w*|go(?:ing)? home|home on|sent home|at home|will continue|continue|"
                             r"prescription|prescribed)\b", re.I)
@@ -583,8 +585,12 @@ def is_lab_context(text: str, start: int, end: int, sentence_start: int = 0) -> 
     """True when a drug-like word is the name of a lab ("recheck CBC, iron, B-12, and folate"): a lab
     verb or noun earlier in its clause and no dose after it."""
     before = text[max(sentence_start, start - 60):start]
-    return bool(re.search(r"\b(?:recheck|check(?:ing)?|labs?|levels?|tests?|testing|panel|draw)\b[^.;]*$", before, re.I)) \
-        and not dose_at(text, end)
+    m = re.search(r"\b(?:recheck|check(?:ing)?|labs?|levels?|tests?|testing|panel|draw)\b[^.;]*$", before, re.I)
+    if m is None or dose_at(text, end):
+        return False
+    # ("Subtherapeutic tacrolimus level - increase tacrolimus to 4 mg": an order between the lab word and the drug)
+    return not re.search(r"\b(?:increase|decrease|reduce|raise|lower|start|stop|continue|resume|hold|change|switch|adjust|"
+                         r"titrate|restart|begin)\b", m.group(), re.I)
 
 
 _SWITCH_VERB = r"(?:switch\w*|chang\w*|replac\w*|convert\w*|transition\w*|swap\w*)"
@@ -730,6 +736,7 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
         regions += _in_sections(doc, _HISTORY_MED_SECTIONS)
     by_drug: dict[str, Fact] = {}
     order: list[str] = []
+    taking_now: set[int] = set()  # (the ends of the history's drugs said to be taken now)
     rank = {"stop": 6, "hold_then_resume": 6, "hold": 6, "given_here": 4.5, "start": 5, "increase": 5, "decrease": 5, "resume_later": 5, "change": 4,
             "continue": 2, None: 1,
             "not_started": 0, "not_taking": 0, "may_start": 0.5, "offered": 0.5, "may_use": 1.5}
@@ -751,9 +758,13 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 continue  # "recheck CBC, iron, B-12, and folate": a lab, not a medicine
             if sec_name == "hospital_course" and not _GOING_HOME_RE.search(text, _joined_start(doc, ss), se):
                 continue  # given in hospital, not a medicine to take at home
-            if sec_name in _HISTORY_MED_SECTIONS and (not _TAKING_NOW_RE.search(text, max(ss, s - 40), s)
-                                                      or _TAKEN_BEFORE_RE.search(text, ss, se)):
-                continue  # a drug the history names without saying it is taken now
+            if sec_name in _HISTORY_MED_SECTIONS:
+                # taken now: the words right before it say so, or it goes on the list of one that does ("On
+                # tacrolimus 3 mg twice daily, mycophenolate 500 mg twice daily and prednisone 5 mg daily.")
+                listed_on = i and abs_hits[i - 1][1] in taking_now and _LIST_GOES_ON_RE.fullmatch(text, abs_hits[i - 1][1], s)
+                if not (listed_on or _TAKING_NOW_RE.search(text, max(ss, s - 40), s)) or _TAKEN_BEFORE_RE.search(text, ss, se):
+                    continue  # a drug the history names without saying it is taken now
+                taking_now.add(e)
             nxt = next((hs for hs, _he, _h in abs_hits[i + 1:] if hs < se), se)
             if WHEN_OF_OTHER.search(text, e, nxt):
                 nxt = se  # "Insulin glargine 10 units at bedtime until prednisone is finished": the drug named is when
@@ -1602,10 +1613,16 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
             m = task  # "Suture removal in 5 days.": a visit for the task
         if m and re.search(r"\b(?:presents?|presented|presenting|here|seen|is an? \d+-year-old)\b", st, re.I):
             m = None
-        if m and when is None and len(st.split()) <= 5 and not re.search(r"[a-z]", st):
-            m = None  # the note's title, "ONCOLOGY FOLLOW-UP": what this visit is, not a next one
+        if m and when is None and (len(st.split()) <= 5 and not re.search(r"[a-z]", st)
+                                   or sent.section == "preamble" and not text[:sent.start].strip()):
+            # the note's title, "ONCOLOGY FOLLOW-UP", "Infectious Disease Clinic - HIV follow-up": what this visit is,
+            # not a next one
+            m = None
         if m and re.search(r"\b(?:not|no longer|never)\b|n't\b", st[: m.start()], re.I):
             m = None  # "he does not need to follow up with the surgeon"
+        if (m and when is None and re.search(r"\b(?:at|during|on)\s+(?:the\s+|your\s+|her\s+|his\s+)?next\s+(?:visit|appointment)\b", st, re.I)
+                and any(h.start <= len(st) - len(st.lstrip(" -•*0123456789.)")) for h in get_lexicon().find(st[: m.start()], categories=("test",)))):
+            m = None  # "Skin prick testing at next visit": a test (listed with the tests) at the visit another line sets
         if m and re.search(r"\bfollow[- ]?up with (?:the patient|him|her|them)\b|\bvia the portal\b|\bonce (?:the )?results\b", st, re.I):
             m = None  # the clinician will get back to the patient: not an appointment
         if m and sent.section == "follow_up" and m is when and get_lexicon().find(st[: when.start()], categories=("test",)):

@@ -61,6 +61,8 @@ ammonia level | a blood test for liver problems | ammonia
 drug screen | a test for drugs in urine or blood | urine drug screen; tox screen
 allergy testing | tests to find what you are allergic to | skin prick test
 biopsy | taking a small piece of tissue to look at under a microscope | tissue biopsy
+skin prick test | an allergy test that pricks the skin with tiny amounts of things you may be allergic to | skin prick testing; allergy skin testing; allergy skin test; skin testing
+patch test | an allergy test with patches taped to the skin for a few days | patch testing
 pathology | study of tissue under a microscope | path report
 Pap smear | a test for cancer of the cervix | Pap test
 genetic testing | a test of your genes |
