@@ -4720,6 +4720,34 @@ def test_transplant_immunosuppression_viral_infection_named_nephropathy_chronic_
     assert_codes(coder, text, want, never)
 
 
+
+@pytest.mark.parametrize("text,want,never", [
+    # a stimulant's adverse effect; a decreased appetite is anorexia (R63.0)
+    ("ASSESSMENT: ADHD, combined type, on methylphenidate. Decreased appetite due to stimulant.\n", {"R63.0", "T43.605A"},
+     set()),
+    # a dysphagia screen is no dysphagia; pain the sentence calls controlled is no problem
+    ("HOSPITAL COURSE: Right MCA stroke. Dysphagia screen passed.\nDISCHARGE DIAGNOSES: Acute ischemic stroke.\n",
+     set(), {"R13.10"}),
+    ("HPI: Seen 2 weeks after surgery. Pain controlled with acetaminophen.\nASSESSMENT: Surgical site infection.\n",
+     {"T81.40XA"}, {"R52"}),
+    # the symptoms of a pulmonary embolism and of the leg's deep vein thrombosis are part of them
+    ("HPI: 2 days of dyspnea and pleuritic chest pain. Right calf swollen and tender.\nIMPRESSION: Acute bilateral "
+     "pulmonary embolism without acute cor pulmonale. Acute deep vein thrombosis of right popliteal vein.\n",
+     {"I26.99", "I82.431"}, {"R07.81", "R06.00", "M79.661"}),
+    # 'N days of' a symptom is no finished course of the drug in its sentence
+    ("HPI: 63-year-old woman with metastatic breast cancer on letrozole presents with 2 days of dyspnea.\n"
+     "ASSESSMENT: Malignant neoplasm of breast.\n", {"Z79.811"}, set()),
+    ("HPI: Breast cancer. Completed 5 years of letrozole.\nASSESSMENT: Malignant neoplasm of breast.\n", set(), {"Z79.811"}),
+    # the condition an operation weeks ago treated is gone; an admission months after surgery for another problem is not
+    ("HPI: Seen 2 weeks after laparoscopic cholecystectomy for symptomatic cholelithiasis.\n"
+     "ASSESSMENT: Aftercare following surgery for cholelithiasis.\n", set(), {"K80.20"}),
+    ("HPI: She required hospitalization 10 months after surgery for lower limb edema.\n", {"R60.0"}, set()),
+])
+def test_stimulant_appetite_dysphagia_screen_controlled_pain_pe_symptoms_and_an_operations_reason(coder, text, want,
+                                                                                                  never):
+    assert_codes(coder, text, want, never)
+
+
 HEART_FAILURE_VISIT = """CHIEF COMPLAINT: Shortness of breath.
 
 HPI: 74-year-old woman with HFrEF (EF 30%), atrial fibrillation on apixaban, COPD on home oxygen 2 L, and obesity (BMI 36)
