@@ -331,7 +331,7 @@ def test_a_gp_letter_says_where_the_patient_was_seen():
 def test_patient_letters_open_with_where_the_patient_was_seen():
     """An emergency visit and an operation are said as such (title and first line, with the header that says so
     as evidence); an office visit keeps the template's opening."""
-    want = {ED_NOTE: ("Your emergency department visit", "Thank you for coming to the emergency department today."),
+    want = {ED_NOTE: ("Your emergency room visit", "Thank you for coming to the emergency room today."),
             OPERATIVE: ("After your procedure", "This letter is about the procedure you had today."),
             KNEE_VISIT: ("Your visit today", "Thank you for coming to see us today.")}
     for note, (title, first) in want.items():
@@ -542,8 +542,8 @@ def test_an_emergency_visit_letter_says_where_drugs_were_given_and_what_brings_t
     encounter" are not said to the patient; "Return for numbness ..." is a warning sign and "Return for suture
     removal in 10 days" a visit."""
     pt = _letter(WRIST_ED, "patient").text
-    assert "Medicines you were given in the emergency department:" in pt
-    assert "- In the emergency department you were given oxycodone." in pt
+    assert "Medicines you were given in the emergency room:" in pt
+    assert "- In the emergency room you were given oxycodone." in pt
     assert "In hospital" not in pt and "initial encounter" not in pt
     assert "- Closed displaced Colles fracture of the right radius: a broken bone." in pt
     helps = pt.split("When to get help:")[1].split("\n\n")[0]
@@ -1288,3 +1288,25 @@ def test_a_notes_title_and_a_test_at_the_next_visit_are_no_visit_of_their_own():
     visit = lt[lt.index("Your next visit:"):].split("\n\n")[0]
     assert visit == "Your next visit:\n- Please come back in 4 weeks.", visit
     assert "- Skin prick testing: an allergy test that pricks the skin" in lt, lt
+
+
+def test_a_changed_tag_a_remark_after_a_dash_and_a_visit_with_when_to_come_sooner():
+    """A discharge list's 'Atorvastatin 80 mg at bedtime. CHANGED (was 40 mg).' said only 'Take atorvastatin';
+    'ADHD, combined type - doing well on Concerta' kept its remark (and 'Decreased appetite due to stimulant - add a
+    snack' was dropped); 'Aftercare following surgery for cholelithiasis' was a finding; 'Return in 1 week for wound
+    check, sooner if fever or spreading redness.' lost the visit to the warning."""
+    note = ("DISCHARGE DIAGNOSES:\n1. ADHD, combined type - doing well on Concerta.\n2. Decreased appetite due to stimulant - "
+            "add a high-calorie breakfast.\n3. Aftercare following surgery for cholelithiasis.\n4. Superficial incisional "
+            "surgical site infection of umbilical port site.\n\nDISCHARGE MEDICATIONS:\n1. Atorvastatin 80 mg at bedtime. "
+            "CHANGED (was 40 mg).\n2. Metoprolol 25 mg twice daily. CHANGED (was 50 mg).\n\n"
+            "PLAN: Return in 1 week for wound check, sooner if fever or spreading redness.\n")
+    lt = _letter(note, "discharge").text
+    assert "Take more atorvastatin. The new dose is 80 mg." in lt, lt
+    assert "Take less metoprolol. The new dose is 25 mg." in lt, lt
+    assert "- ADHD, combined type: trouble paying attention" in lt and "doing well on" not in lt, lt
+    assert "- Decreased appetite due to stimulant: loss of appetite." in lt, lt
+    assert "Aftercare" not in lt, lt
+    assert "- Superficial incisional surgical site infection of umbilical port site: an infection where the operation " \
+           "was done." in lt, lt
+    assert "in 1 week for wound check" in lt, lt
+    assert "sooner if you have fever or spreading redness." in lt, lt

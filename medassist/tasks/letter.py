@@ -777,7 +777,12 @@ _WARNING_PLAIN = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in (
 
 #: a warning condition written as a noun phrase, which needs a verb in a letter: "if thoughts of self-harm"
 _SIGN_NOUN = re.compile(r"(?i)(?:thoughts?|feelings?|urges?|worsening|increased|increasing|new|severe|signs?|symptoms?)\s+"
-                        r"(?:of|in|to)\b")
+                        r"(?:of|in|to)\b|"
+                        # a sign named as a noun ("if fever or spreading redness"), not a sentence ("if the pain gets worse")
+                        r"(?:a\s+)?(?:fevers?|chills|redness|swelling|bleeding|drainage|pus|vomiting|nausea|diarrhea|rash|"
+                        r"shortness\s+of\s+breath|trouble\s+\w+ing|difficulty\s+\w+ing|chest\s+pain)\b"
+                        r"(?![^,;]*\b(?:is|are|was|gets?|becomes?|worsens?|persists?|returns?|develops?|increases?|spreads?|"
+                        r"continues?|occurs?|recurs?|does|do)\b)")
 
 
 def _warning_plain(s: str) -> str:

@@ -99,7 +99,8 @@ _PROBLEM_LINE_RE = re.compile(r"^[ \t]*(?:#\s*|\d{1,2}[.)]\s*|[A-Z]\)\s*)?(?P<p>
 _NOT_PROBLEM = re.compile(
     r"^(?:patient|plan|assessment|impression|medical|additional|follow|the patient|she|he|they|we|i|it|this|"
     r"please|continue|return|call|recommend|discussed|instructions|diet|activity|disposition|signed|"
-    r"electronically|dictated|summary|counsel|education|overall|otherwise|normal|negative|unremarkable)\b", re.I)
+    r"electronically|dictated|summary|counsel|education|overall|otherwise|normal|negative|unremarkable|aftercare|"
+    r"encounter)\b", re.I)
 _UNSURE_HEADING_RE = re.compile(r"\b(?:suspect\w*|suspicio\w*|possible|possibly|probable|probably|likely|presumed|"
                                 r"questionable|concern for|rule out|r/o|etiology|differential)\b", re.I)
 _EDUCATION_RE = re.compile(r"\b(?:explain\w*|educat\w*|counsel\w*|discuss\w*|aware of|watch for|look out for|monitor for|"
@@ -433,6 +434,13 @@ def _diagnoses(doc: Document) -> list[Fact]:
                 pe -= 1
             p = text[ps:pe].strip()
             words = p.split()
+            dash = re.search(r"\s[-\u2013\u2014]\s", text[ps:pe])
+            if dash and dash.start() > 0:
+                # "ADHD, combined type - doing well on Concerta", "Decreased appetite due to stimulant - add a snack":
+                # what follows a spaced dash is a remark or an order, never the diagnosis's name
+                pe = ps + dash.start()
+                p = text[ps:pe].strip()
+                words = p.split()
             cut = ORDER_AFTER_COMMA.search(text, ps, pe)
             if cut and cut.start() > ps:
                 # "Hyperphosphatemia - increase sevelamer to 1600 mg ...": the problem; its order is the plan's (cut
@@ -791,6 +799,18 @@ def _medications(doc: Document, shared=None) -> list[Fact]:
                 tag = _NEW_TAG.match(text, se, len(text) if le < 0 else le)
                 if tag is not None:
                     ch = ("start", doc.span(tag.start(1), tag.end(1)))
+                tag = _CHANGED_TAG.match(text, se, len(text) if le < 0 else le) if tag is None else None
+                if tag is not None:
+                    # "Atorvastatin 80 mg at bedtime. CHANGED (was 40 mg)." the list's tag: more or less than before
+                    kind = tag.group(1).lower().strip("()")
+                    kind = {"increased": "increase", "decreased": "decrease"}.get(kind, "change")
+                    if kind == "change" and tag.group("old") and sig.dose is not None:
+                        try:
+                            old = float(tag.group("old").replace(",", ""))
+                            kind = "increase" if float(sig.dose) > old else "decrease" if float(sig.dose) < old else kind
+                        except (TypeError, ValueError):
+                            pass
+                    ch = (kind, doc.span(tag.start(1), tag.end(1)))
             status = _status(doc, s, e)
             if sec_name in _HISTORY_MED_SECTIONS and status not in ("affirmed", "historical"):
                 continue  # ("She continues to take Enablex and has not noted any improvement": no instruction either way)
@@ -1207,6 +1227,8 @@ def _shared_facts(doc: Document):
 
 _REGIMEN_FOR = re.compile(r"\bfor\s+(?P<n>(?:\d+|one|two|three|four|ten|fourteen)\s+(?:days?|weeks?))\s*:", re.I)
 _NEW_TAG = re.compile(r"[\s.,;:-]*(\((?i:new)\)|NEW)[\s.]*$")
+_CHANGED_TAG = re.compile(r"[\s.,;:-]*(CHANGED|INCREASED|DECREASED|\((?i:changed|increased|decreased)\))"
+                          r"(?:\s*\((?i:was|previously|from)\s+(?P<old>\d[\d.,]*)\s*(?i:mg|mcg|units?|g|ml)\b[^)\n]*\))?[\s.]*$")
 
 
 #: sections whose medication instructions are the ones that hold from now on
@@ -1583,6 +1605,8 @@ def _follow_up_and_warnings(doc: Document, diagnoses: list[Fact] | None = None) 
         warn_at = len(st)
         for rx in (_WARNING_RE, _WARNING_IF_FIRST_RE, _WARNING_FOR_RE):
             m = rx.search(st)
+            if m and rx is _WARNING_RE and re.search(r"\bsooner\b", m.group("how") or "", re.I):
+                m = None  # "Return in 1 week for wound check, sooner if fever ...": a visit, and when to come sooner
             if m and rx is _WARNING_RE:
                 fm = _WARNING_FOR_RE.search(st)
                 if (fm is not None and fm.start() == m.start() and fm.start("cond") < m.start("how") + len(m.group("how"))

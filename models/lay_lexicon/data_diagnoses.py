@@ -264,6 +264,8 @@ pericarditis | swelling of the sac around the heart |
 endocarditis | an infection of the heart lining or valves |
 myocarditis | swelling of the heart muscle |
 stroke | a blood clot or bleed that damages part of the brain | cerebrovascular accident; CVA; cerebral infarction
+hemiparesis | weakness on one side of the body | hemiplegia; left hemiparesis; right hemiparesis
+dysarthria | slurred or unclear speech from weak speech muscles | slurred speech
 hemorrhagic stroke | a stroke caused by bleeding in the brain | intracerebral hemorrhage
 deep vein thrombosis | a blood clot in a deep vein, often in the leg | DVT
 pulmonary embolism | a blood clot in the lungs |
@@ -349,6 +351,7 @@ lactose intolerance | trouble digesting milk sugar |
 """),
     "XII": ("L00-L99", "Diseases of the skin and subcutaneous tissue", """
 cellulitis | a skin infection |
+surgical site infection | an infection where the operation was done | wound infection; incision infection; incisional infection; superficial incisional surgical site infection; port site infection
 abscess | a pocket of pus | skin abscess
 eczema | dry, itchy, red skin | atopic dermatitis
 contact dermatitis | a skin rash from touching something |
@@ -491,7 +494,7 @@ palpitations | feeling your heart pound or race |
 edema | swelling from extra fluid | swelling; peripheral edema; pedal edema; pitting edema
 weight loss | losing weight |
 weight gain | gaining weight |
-anorexia | loss of appetite | poor appetite
+anorexia | loss of appetite | poor appetite; decreased appetite; reduced appetite; loss of appetite
 hematochezia | bright red blood in the stool | blood in stool; rectal bleeding
 melena | black, tarry stool from bleeding in the gut |
 hemoptysis | coughing up blood |
