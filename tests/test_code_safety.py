@@ -4742,6 +4742,9 @@ def test_transplant_immunosuppression_viral_infection_named_nephropathy_chronic_
     ("HPI: Seen 2 weeks after laparoscopic cholecystectomy for symptomatic cholelithiasis.\n"
      "ASSESSMENT: Aftercare following surgery for cholelithiasis.\n", set(), {"K80.20"}),
     ("HPI: She required hospitalization 10 months after surgery for lower limb edema.\n", {"R60.0"}, set()),
+    # a breast cancer is the female code unless the note says the patient is male
+    ("ASSESSMENT: Malignant neoplasm of breast with metastasis to bone.\n", {"C50.919", "C79.51"}, {"C50.929"}),
+    ("HPI: 70-year-old man with a breast lump.\nASSESSMENT: Malignant neoplasm of breast.\n", {"C50.929"}, {"C50.919"}),
 ])
 def test_stimulant_appetite_dysphagia_screen_controlled_pain_pe_symptoms_and_an_operations_reason(coder, text, want,
                                                                                                   never):
