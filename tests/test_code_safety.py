@@ -4745,6 +4745,12 @@ def test_transplant_immunosuppression_viral_infection_named_nephropathy_chronic_
     # a breast cancer is the female code unless the note says the patient is male
     ("ASSESSMENT: Malignant neoplasm of breast with metastasis to bone.\n", {"C50.919", "C79.51"}, {"C50.929"}),
     ("HPI: 70-year-old man with a breast lump.\nASSESSMENT: Malignant neoplasm of breast.\n", {"C50.929"}, {"C50.919"}),
+    # hypotension from the drugs a list names; the dizziness of an orthostatic hypotension; a bleeding ulcer's melena
+    ("HPI: Dizziness on standing.\nASSESSMENT: Orthostatic hypotension due to medications (hydrochlorothiazide, "
+     "tamsulosin).\n", {"I95.2", "T50.2X5A", "T44.6X5A"}, {"I95.1", "R42"}),
+    ("ASSESSMENT: Hypertension. Medications reviewed (lisinopril, amlodipine).\n", {"I10"}, {"T46.4X5A", "T46.1X5A"}),
+    ("HPI: Melena.\nDIAGNOSES: Acute upper gastrointestinal hemorrhage due to gastric ulcer.\n", {"K25.4"}, {"K92.1", "K92.2"}),
+    ("ASSESSMENT: Mild neurocognitive disorder.\n", {"G31.84"}, {"R41.9"}),
 ])
 def test_stimulant_appetite_dysphagia_screen_controlled_pain_pe_symptoms_and_an_operations_reason(coder, text, want,
                                                                                                   never):

@@ -2422,7 +2422,10 @@ _ADVERSE_LEAD = re.compile(
     r"(?:\b(?:adverse|allergic|drug|hypersensitivity)\s+(?:drug\s+)?(?:reactions?|effects?|rash|eruption)\s+(?:to|from)"
     r"|\b(?:due\s+to|secondary\s+to|caused\s+by|induced\s+by|attributed\s+to|related\s+to))"
     r"\s+(?:(?:the|his|her|their|taking|starting|recent|new|high[- ]dose|iv|oral|inhaled|topical|intravenous|"
-    r"use\s+of|the\s+use\s+of)\s+){0,3}$",
+    r"use\s+of|the\s+use\s+of)\s+){0,3}"
+    # ... or the list after a general word: "due to medications (hydrochlorothiazide, tamsulosin)"
+    r"(?:(?:(?:her|his|their|the|several|multiple|these)\s+)?(?:medications?|drugs?|meds|agents?)\s*(?:\(|:|,|such\s+as|including)\s*"
+    r"(?:[\w-]+(?:\s+[\w-]+)?\s*(?:,|\band\b|/)\s*){0,3})?$",
     re.IGNORECASE)
 # ... or written before it: "statin-induced myopathy", "ACE inhibitor-associated angioedema"
 _ADVERSE_TAIL = re.compile(r"[- ](?:induced|associated|related)\b", re.IGNORECASE)  # (.match at the drug's end)
