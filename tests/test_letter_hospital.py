@@ -1310,3 +1310,18 @@ def test_a_changed_tag_a_remark_after_a_dash_and_a_visit_with_when_to_come_soone
            "was done." in lt, lt
     assert "in 1 week for wound check" in lt, lt
     assert "sooner if you have fever or spreading redness." in lt, lt
+
+
+def test_a_transfusion_is_no_medicine_and_a_drug_use_line_no_diagnosis():
+    """A GI-bleed discharge: 'Acute blood loss anemia, transfused 2 units.' gave 'Take transfused. How to take it:
+    take 2 units.' (an unknown word before a dose was taken for a drug), and 'NSAID use (ibuprofen for knee
+    osteoarthritis)' was a finding explained as osteoarthritis."""
+    note = ("HOSPITAL DISCHARGE SUMMARY\n\nDiagnoses:\n1. Acute upper gastrointestinal hemorrhage due to gastric ulcer.\n2. Acute blood loss "
+            "anemia, transfused 2 units.\n3. NSAID use (ibuprofen for knee osteoarthritis).\n4. Bilateral primary "
+            "osteoarthritis of knees.\n\nDISCHARGE MEDICATIONS:\n- Pantoprazole 40 mg twice daily for 8 weeks.\n"
+            "- STOP ibuprofen.\n")
+    lt = _letter(note, "discharge").text
+    assert "transfused." not in lt and "take 2 units" not in lt, lt
+    assert "NSAID use" not in lt, lt
+    assert "- Bilateral primary osteoarthritis of knees: wear and tear of the joints." in lt, lt
+    assert "Stop taking ibuprofen." in lt and "Take pantoprazole." in lt, lt

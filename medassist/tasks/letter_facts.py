@@ -361,7 +361,10 @@ def _item_lines(text: str, rs: int, re_: int) -> list[tuple[int, int]]:
 _NOT_DIAGNOSIS_TERMS = {"status post", "postoperative state", "postoperative", "preoperative state", "post-op"}
 #: a coding line of the assessment that states a drug the patient takes, not a finding ("Long-term use of insulin.",
 #: "Long term (current) use of anticoagulants": ICD-10-CM's Z79 wording)
-_DRUG_USE_LINE = re.compile(r"(?i)\s*long[- ]term\s+(?:\(current\)\s+)?(?:use|therapy|treatment)\s+(?:of|with)\b")
+_DRUG_USE_LINE = re.compile(r"(?i)\s*long[- ]term\s+(?:\(current\)\s+)?(?:use|therapy|treatment)\s+(?:of|with)\b|"
+                            # "NSAID use (ibuprofen for knee osteoarthritis)", "Chronic opioid use": the medicine taken
+                            r"\s*(?:chronic\s+|daily\s+|regular\s+)?(?:nsaids?|aspirin|opioids?|opiates?|steroids?|"
+                            r"corticosteroids?|anticoagulants?|benzodiazepines?|stimulants?|ppis?)\s+use\b")
 
 
 #: the words that name vaccines ("Immunizations: ...", "flu shot"); the letters' vaccine list reads them too

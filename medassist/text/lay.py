@@ -42,6 +42,8 @@ _NOT_DRUGS = {
     "continue", "continued", "initiate", "initiated", "prescribe", "prescribed", "additional", "another", "extra",
     "every", "each", "than", "around", "approximately", "maximum", "max", "minimum", "least", "most", "over",
     "under", "after", "before", "then", "times", "time", "given", "gave", "give", "receive", "received", "using",
+    # blood products given ("transfused 2 units"), not drug names
+    "transfused", "transfusion", "transfusions", "transfuse", "units", "unit", "packed", "prbc", "prbcs",
     "uses", "used", "dosing", "current", "currently", "change", "changed", "switch", "switched", "double",
     "half", "extended", "release", "tablet", "tablets", "capsule", "capsules", "injection", "oral", "twice",
     "once", "orally", "weight", "weighs", "weighed", "weighing", "level", "levels", "reduce", "reduced", "lower",
