@@ -4751,6 +4751,10 @@ def test_transplant_immunosuppression_viral_infection_named_nephropathy_chronic_
     ("ASSESSMENT: Hypertension. Medications reviewed (lisinopril, amlodipine).\n", {"I10"}, {"T46.4X5A", "T46.1X5A"}),
     ("HPI: Melena.\nDIAGNOSES: Acute upper gastrointestinal hemorrhage due to gastric ulcer.\n", {"K25.4"}, {"K92.1", "K92.2"}),
     ("ASSESSMENT: Mild neurocognitive disorder.\n", {"G31.84"}, {"R41.9"}),
+    # an alcohol withdrawal delirium's hallucinations; an insomnia due to depression is F51.05 alone
+    ("HPI: Shaking and hallucinations.\nASSESSMENT: Alcohol dependence with withdrawal delirium.\n", {"F10.231"}, {"R44.3"}),
+    ("HPI: Mood low. Insomnia with early morning awakening.\nASSESSMENT: Major depressive disorder, recurrent, severe "
+     "without psychotic features. Insomnia due to depression.\n", {"F33.2", "F51.05"}, {"G47.00"}),
 ])
 def test_stimulant_appetite_dysphagia_screen_controlled_pain_pe_symptoms_and_an_operations_reason(coder, text, want,
                                                                                                   never):

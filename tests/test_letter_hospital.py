@@ -1325,3 +1325,24 @@ def test_a_transfusion_is_no_medicine_and_a_drug_use_line_no_diagnosis():
     assert "NSAID use" not in lt, lt
     assert "- Bilateral primary osteoarthritis of knees: wear and tear of the joints." in lt, lt
     assert "Stop taking ibuprofen." in lt and "Take pantoprazole." in lt, lt
+
+
+def test_a_visit_with_suicidal_thoughts_gives_the_crisis_line_in_the_letter():
+    """A psychiatry follow-up with 'Passive suicidal ideation without plan or intent' and 'Safety plan reviewed;
+    crisis line 988 given.' gave a letter whose only warning was 'If you feel much worse, get help right away.'; a
+    note that denies suicidal ideation gets no crisis line."""
+    note = ("HPI: 34-year-old woman with recurrent depression. Passive suicidal ideation without plan or intent.\n\n"
+            "ASSESSMENT:\n1. Major depressive disorder, recurrent, severe without psychotic features.\n2. Passive "
+            "suicidal ideation.\n\nPLAN: Increase sertraline to 200 mg daily. Safety plan reviewed; crisis line 988 "
+            "given. Return in 2 weeks.\n")
+    for kind in ("patient", "discharge"):
+        lt = _letter(note, kind).text
+        assert "call or text 988 (the suicide and crisis line) any time, or go to the nearest emergency room." in lt, lt
+    denied = ("HPI: 30-year-old man with depression. Denies suicidal ideation.\n\nASSESSMENT: Major depressive "
+              "disorder, single episode, mild.\n\nPLAN: Start sertraline 50 mg daily.\n")
+    assert "988" not in _letter(denied, "patient").text
+    # a note whose own warning names the crisis line keeps its words, once
+    own = note.replace("Safety plan reviewed; crisis line 988 given.",
+                       "Call 988 or go to the nearest emergency room if thoughts of self-harm.")
+    lt = _letter(own, "patient").text
+    assert lt.count("988") == 1, lt

@@ -332,7 +332,7 @@ minocycline | antibiotic | Minocin
 ciprofloxacin | antibiotic | Cipro
 levofloxacin | antibiotic | Levaquin
 moxifloxacin | antibiotic | Avelox
-sulfamethoxazole/trimethoprim | antibiotic | Bactrim; Septra; TMP-SMX
+sulfamethoxazole/trimethoprim | antibiotic | Bactrim; Septra; TMP-SMX; trimethoprim-sulfamethoxazole; trimethoprim/sulfamethoxazole; sulfamethoxazole-trimethoprim; Bactrim DS
 nitrofurantoin | antibiotic | Macrobid; Macrodantin
 metronidazole | antibiotic | Flagyl
 clindamycin | antibiotic | Cleocin
