@@ -4755,6 +4755,14 @@ def test_transplant_immunosuppression_viral_infection_named_nephropathy_chronic_
     ("HPI: Shaking and hallucinations.\nASSESSMENT: Alcohol dependence with withdrawal delirium.\n", {"F10.231"}, {"R44.3"}),
     ("HPI: Mood low. Insomnia with early morning awakening.\nASSESSMENT: Major depressive disorder, recurrent, severe "
      "without psychotic features. Insomnia due to depression.\n", {"F33.2", "F51.05"}, {"G47.00"}),
+    # an exacerbation the note puts down to not taking the medicines: the condition's own line, and the noncompliance
+    ("ASSESSMENT: Acute on chronic systolic (congestive) heart failure, due to medication noncompliance.\n",
+     {"I50.23", "Z91.148"}, {"I50.9"}),
+    ("ASSESSMENT: Hypertensive urgency due to noncompliance with medications.\n", {"I16.0", "Z91.148"}, set()),
+    ("ASSESSMENT: Hypertension. Discussed noncompliance with medications; he denies any.\n", {"I10"}, {"Z91.148"}),
+    # a child's exposure to secondhand smoke
+    ("ASSESSMENT: Moderate persistent asthma with acute exacerbation. Exposure to environmental tobacco smoke.\n",
+     {"J45.41", "Z77.22"}, set()),
 ])
 def test_stimulant_appetite_dysphagia_screen_controlled_pain_pe_symptoms_and_an_operations_reason(coder, text, want,
                                                                                                   never):

@@ -1119,7 +1119,10 @@ def _unsuggest(c, why: str) -> None:
 _BULLET = re.compile(r"^[\s\u2022*\-#>]*(?:\d+[.)]\s*)?")
 # what ends a problem's name on its line: a semicolon, a spaced dash or a colon before the plan ("GERD - controlled on
 # omeprazole", "Acute sinusitis: amoxicillin x 10 days", "history of colonic polyps; surveillance colonoscopy")
-_PROBLEM_END = re.compile(r";|\s[-\u2013\u2014]+\s|:\s")
+# (and the reason a chronic condition worsened, which its code does not say: "Acute on chronic systolic heart failure,
+# due to medication noncompliance" is the heart failure's line, the noncompliance its own code)
+_PROBLEM_END = re.compile(r";|\s[-\u2013\u2014]+\s|:\s|,?\s+(?:due\s+to|secondary\s+to|from|with|after)\s+(?:[\w-]+\s+){0,2}?"
+                          r"(?:non-?\s?complian\w*|non-?\s?adheren\w*|running\s+out|ran\s+out)\b", re.I)
 
 
 def _one_word_term(code: str, words: str) -> bool:
