@@ -654,17 +654,15 @@ def history_codes(codes: list[CodeSuggestion], threshold: float, skip: set[str] 
     return sorted(made.values(), key=lambda x: -x.score)
 
 
-_RELATIVE_WORDS = re.compile(r"(?i)\b(?:family history|fhx?|mother|father|sister|brother|sibling|aunt|uncle|grand(?:mother|father|parent)|"
-                             r"cousin|daughter|son|parents?|relatives?|maternal|paternal)\b")
-
-
+_RELATIVES = r"mother|father|sister|brother|sibling|aunt|uncle|grand(?:mother|father|parent)|cousin|daughter|son|parents?"
+#: a relative named near a mention (a cheap test before its context is read)
+_RELATIVE_WORDS = re.compile(rf"(?i)\b(?:family history|fhx?|{_RELATIVES}|relatives?|maternal|paternal)\b")
 #: a relative's condition said as such, outside a FAMILY HISTORY section: "family history of colon cancer in father",
 #: "her mother had breast cancer", "colon cancer in his father"
 _SAID_OF_A_RELATIVE = re.compile(
-    r"(?i)\b(?:family\s+history|fhx?)\b|\b(?:mother|father|sister|brother|sibling|aunt|uncle|grand(?:mother|father)|cousin|"
-    r"daughter|son|parents?)s?\b(?:'s)?\s+(?:(?:also|both|each)\s+)?(?:had|has|have|with|was\s+diagnosed|were\s+diagnosed|died)\b|"
-    r"\b(?:in|of)\s+(?:(?:his|her|their|the\s+patient's|a)\s+)?(?:twin\s+)?(?:mother|father|sister|brother|sibling|aunt|uncle|"
-    r"grand(?:mother|father)|cousin|daughter|son|parents?)\b")
+    rf"(?i)\b(?:family\s+history|fhx?)\b|\b(?:{_RELATIVES})s?\b(?:'s)?\s+(?:(?:also|both|each)\s+)?"
+    r"(?:had|has|have|with|was\s+diagnosed|were\s+diagnosed|died)\b|"
+    rf"\b(?:in|of)\s+(?:(?:his|her|their|the\s+patient's|a)\s+)?(?:twin\s+)?(?:{_RELATIVES})\b")
 
 
 def _relative_has_it_too(codes: list[CodeSuggestion], doc, table: dict, have: dict, made: dict) -> None:
@@ -679,13 +677,13 @@ def _relative_has_it_too(codes: list[CodeSuggestion], doc, table: dict, have: di
         if c.status not in ("affirmed", "historical") or not c.suggested or len(c.evidence) < 2:
             continue
         for e in c.evidence:
-            if not _RELATIVE_WORDS.search(text, max(0, e.start - 80), min(len(text), e.end + 60)):
+            a, b = max(0, e.start - 80), min(len(text), e.end + 60)
+            if not _RELATIVE_WORDS.search(text, a, b):
                 continue
             ctx = classify(doc, e.start, e.end)
             if ctx.status != "family" or set(ctx.applied) & {"negated", "uncertain", "hypothetical"}:
                 continue  # ("Denies family history of breast cancer.")
-            if ctx.section != "family_history" and not _SAID_OF_A_RELATIVE.search(
-                    text, max(0, e.start - 80), min(len(text), e.end + 60)):
+            if ctx.section != "family_history" and not _SAID_OF_A_RELATIVE.search(text, a, b):
                 continue  # (a relative told something, "the geneticist informed the patient's mother that ...")
             z = family_code(c.code, table, e.text)
             entry = icd10.lookup(z) if z else None

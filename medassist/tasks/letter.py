@@ -356,8 +356,10 @@ def _section_lines(key: str, spec: dict[str, Any], facts, doc: Document, kind: s
         if "crisis_line_standard" in spec and not any(f.data.get("crisis_line") for f in facts.warnings):
             # a note that names suicidal thoughts, or gives the crisis line ("Safety plan reviewed; crisis line 988
             # given."), with no warning sentence of its own: the patient's letter says when and how to reach it
+            from medassist.tasks.letter_facts import _status
+
             cue = next((m for m in _CRISIS_CUE.finditer(doc.text)
-                        if classify_status(doc, m.start(), m.end()) in ("affirmed", "historical")), None)
+                        if _status(doc, m.start(), m.end()) in ("affirmed", "historical")), None)
             if cue is not None:  # ("Denies suicidal ideation." is none)
                 lines.append(LetterLine(spec["crisis_line_standard"], [doc.span(cue.start(), cue.end())]))
         # standard advice the template gives for every letter of this kind (not from the note: template=True)
@@ -786,12 +788,6 @@ _WARNING_PLAIN = tuple((re.compile(rx, re.IGNORECASE), plain) for rx, plain in (
 _CRISIS_CUE = re.compile(r"(?i)\bsuicidal\s+(?:ideation|thoughts?)\b|\bthoughts?\s+of\s+(?:suicide|self[- ]harm|"
                          r"killing\s+(?:himself|herself|themselves)|ending\s+(?:his|her|their)\s+life)\b|\bcrisis\s+line\b|"
                          r"\b988\b")
-
-
-def classify_status(doc: Document, start: int, end: int) -> str:
-    from medassist.text.context import classify
-
-    return classify(doc, start, end).status
 
 
 #: a warning condition written as a noun phrase, which needs a verb in a letter: "if thoughts of self-harm"

@@ -17,6 +17,7 @@ from typing import Any
 
 from medassist.document import Document, Span
 from medassist.text.lay import TermHit, get_lexicon, plain_for_form, written_form
+from medassist.tasks.extract import MED_SECTIONS as _LIST_SECTIONS  # (the medication lists the extraction reads)
 from medassist.tasks.extract import ORDER_AFTER_COMMA, VISIT_TASK_NAMES, VISIT_TASK_WORDS
 from medassist.text.sections import ED_TITLE as _ED_TITLE  # (one pattern for the ED's sections)
 from medassist.text.sig import HOLD_IF_RE, detect_change, dose_at, parse_sig, plain_words
@@ -358,6 +359,7 @@ def _item_lines(text: str, rs: int, re_: int) -> list[tuple[int, int]]:
     return out
 
 
+_DASH_REMARK = re.compile(r"\s[-\u2013\u2014]\s")
 _NOT_DIAGNOSIS_TERMS = {"status post", "postoperative state", "postoperative", "preoperative state", "post-op"}
 #: a coding line of the assessment that states a drug the patient takes, not a finding ("Long-term use of insulin.",
 #: "Long term (current) use of anticoagulants": ICD-10-CM's Z79 wording)
@@ -437,18 +439,13 @@ def _diagnoses(doc: Document) -> list[Fact]:
                 pe -= 1
             p = text[ps:pe].strip()
             words = p.split()
-            dash = re.search(r"\s[-\u2013\u2014]\s", text[ps:pe])
-            if dash and dash.start() > 0:
-                # "ADHD, combined type - doing well on Concerta", "Decreased appetite due to stimulant - add a snack":
-                # what follows a spaced dash is a remark or an order, never the diagnosis's name
-                pe = ps + dash.start()
-                p = text[ps:pe].strip()
-                words = p.split()
-            cut = ORDER_AFTER_COMMA.search(text, ps, pe)
-            if cut and cut.start() > ps:
-                # "Hyperphosphatemia - increase sevelamer to 1600 mg ...": the problem; its order is the plan's (cut
-                # before the sentence test below, which the order's own words would fail)
-                pe = cut.start()
+            # the problem ends where a remark after a spaced dash ("ADHD, combined type - doing well on Concerta") or
+            # its order ("Obstructive sleep apnea, continue CPAP", "Hyperphosphatemia - increase sevelamer to 1600 mg")
+            # starts: cut before the sentence test below, which the order's own words would fail
+            ends = [m.start() for m in (_DASH_REMARK.search(text, ps, pe), ORDER_AFTER_COMMA.search(text, ps, pe))
+                    if m is not None and m.start() > ps]
+            if ends:
+                pe = min(ends)
                 p = text[ps:pe].strip()
                 words = p.split()
             if not (1 <= len(words) <= 12) or _NOT_PROBLEM.match(p) or p.lower().startswith(("no ", "rule out", "r/o")):
@@ -465,10 +462,6 @@ def _diagnoses(doc: Document) -> list[Fact]:
             cut = re.search(r"\s*,?\s+(?:status post|s/p|post|after)\s+\w", text[ps:pe], re.I)
             if cut and cut.start() > 0:
                 pe = ps + cut.start()  # "Morbid obesity, status post gastric bypass": the problem; the operation is a procedure
-                words = text[ps:pe].split()
-            cut = ORDER_AFTER_COMMA.search(text, ps, pe)
-            if cut and cut.start() > ps:
-                pe = cut.start()  # "Obstructive sleep apnea, continue CPAP": the problem; its order is the plan's
                 words = text[ps:pe].split()
             if re.match(r"(?i)(?:history of|hx of|h/o|family history)\b", p):
                 continue
@@ -589,7 +582,6 @@ _TAKEN_BEFORE_RE = re.compile(r"\b(?:was|were|had|previously|prior|formerly|stop
                               r"used to|in the past|ago|last (?:year|month|week)|until|off)\b", re.I)
 #: the sections whose medicine mentions the history above is read from
 _HISTORY_MED_SECTIONS = ("hpi", "subjective", "pmh", "preamble")
-_LIST_SECTIONS = ("medications", "discharge_medications", "current_medications", "home_medications")
 _GOING_HOME_RE = re.compile(r"\b(?:discharg\w*|go(?:ing)? home|home on|sent home|at home|will continue|continue|"
                             r"prescription|prescribed)\b", re.I)
 def is_lab_context(text: str, start: int, end: int, sentence_start: int = 0) -> bool:
